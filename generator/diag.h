@@ -1,0 +1,52 @@
+/* diag: every message the user sees, in one place.
+ * A struct diag collects errors and warnings from all threads of a build; diag_print() writes
+ * them sorted by file, line and column, one line each:
+ *     content/events/kenshu.md:7:12: error: 'start' is not a date (expected YYYY-MM-DD HH:MM)
+ * Lines and columns are 1-based; 0 means "not known" and is left out of the message. */
+#ifndef KAIRAN_DIAG_H
+#define KAIRAN_DIAG_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum diag_level { DIAG_WARNING, DIAG_ERROR };
+
+/* What went wrong decides the exit code: the user's input (1) or the file system (3). */
+enum diag_kind { DIAG_INPUT, DIAG_IO };
+
+struct diag_msg {
+    char *path; /* NULL for messages about no file in particular */
+    unsigned line, col;
+    enum diag_level level;
+    enum diag_kind kind;
+    size_t seq; /* arrival order, to keep the sort stable */
+    char *text;
+};
+
+struct diag {
+    pthread_mutex_t lock; /* guards everything below: workers report concurrently */
+    struct diag_msg *msgs;
+    size_t len, cap;
+    size_t errors, io_errors, warnings;
+    int werror; /* treat warnings as errors (--strict) */
+};
+
+void diag_init(struct diag *d);
+void diag_release(struct diag *d);
+
+void diag_error(struct diag *d, const char *path, unsigned line, unsigned col, const char *fmt,
+                ...) __attribute__((format(printf, 5, 6)));
+void diag_warning(struct diag *d, const char *path, unsigned line, unsigned col, const char *fmt,
+                  ...) __attribute__((format(printf, 5, 6)));
+/* An error of the file system rather than of the content (exit code 3). */
+void diag_io_error(struct diag *d, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+size_t diag_error_count(struct diag *d);
+/* Sorts the messages and writes them to out, one line each; keeps them collected. */
+void diag_print(struct diag *d, FILE *out);
+/* Formats one message as the user sees it (no newline); returns a new string, caller frees. */
+char *diag_format(const struct diag_msg *m);
+
+#endif

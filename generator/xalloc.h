@@ -1,0 +1,19 @@
+/* xalloc: allocation that never returns NULL.
+ * Running out of memory is not an input error, so it has no error path: these functions print
+ * one line and abort. Every function returns new memory that the caller frees with free(). */
+#ifndef KAIRAN_XALLOC_H
+#define KAIRAN_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Returns a copy of s; the caller frees it. */
+char *xstrdup(const char *s);
+/* Returns a NUL-terminated copy of the first n bytes of s; the caller frees it. */
+char *xstrndup(const char *s, size_t n);
+/* Returns a new formatted string; the caller frees it. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

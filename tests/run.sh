@@ -1,0 +1,48 @@
+#!/bin/sh
+# Runs every test suite and adds up their "N passed, N failed" lines.
+#   sh tests/run.sh BUILD_DIR
+# Unit tests are the binaries in BUILD_DIR/tests; suites written in shell are tests/*.test.sh
+# and get KAIRAN (the binary) and BUILD in the environment.
+build=${1:-build}
+KAIRAN=$(cd "$build" && pwd)/kairan
+BUILD=$(cd "$build" && pwd)
+export KAIRAN BUILD
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+tally() {
+    name=$1
+    shift
+    "$@" >"$log" 2>&1
+    status=$?
+    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [ -z "$last" ]; then
+        cat "$log"
+        echo "$name: no result line (exit $status)"
+        failed=$((failed + 1))
+        return
+    fi
+    p=${last%% passed*}
+    f=${last#*, }
+    f=${f%% failed*}
+    if [ "$f" != 0 ] || [ "$status" != 0 ]; then
+        cat "$log"
+        [ "$f" = 0 ] && f=1
+    fi
+    echo "$name: $p passed, $f failed"
+    passed=$((passed + p))
+    failed=$((failed + f))
+}
+
+for t in "$build"/tests/*; do
+    [ -x "$t" ] || continue
+    tally "unit/$(basename "$t")" "$t"
+done
+for t in tests/*.test.sh; do
+    [ -f "$t" ] || continue
+    tally "$(basename "$t" .test.sh)" sh "$t"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

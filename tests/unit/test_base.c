@@ -1,0 +1,102 @@
+/* Unit tests of the small layer under everything: buf, diag, xalloc. */
+#include <stdlib.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "harness.h"
+#include "xalloc.h"
+
+static void buf_grows_and_stays_terminated(void)
+{
+    struct buf b;
+    buf_init(&b);
+    CHECK_STR(b.data, "");
+    for (int i = 0; i < 1000; i++)
+        buf_putc(&b, 'a' + i % 26);
+    CHECK_INT(b.len, 1000);
+    CHECK(b.data[1000] == '\0');
+    buf_truncate(&b, 3);
+    CHECK_STR(b.data, "abc");
+    buf_printf(&b, "-%d-%s", 42, "x");
+    CHECK_STR(b.data, "abc-42-x");
+    size_t n;
+    char *s = buf_detach(&b, &n);
+    CHECK_STR(s, "abc-42-x");
+    CHECK_INT(n, 8);
+    CHECK_STR(b.data, "");
+    free(s);
+    buf_release(&b);
+}
+
+static void buf_printf_long(void)
+{
+    struct buf b;
+    buf_init(&b);
+    char big[3000];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    buf_printf(&b, "%s|%s", big, big);
+    CHECK_INT(b.len, 2 * 2999 + 1);
+    CHECK(b.data[2999] == '|');
+    buf_release(&b);
+}
+
+static void diag_sorts_by_file_line_col(void)
+{
+    struct diag d;
+    diag_init(&d);
+    diag_error(&d, "content/b.md", 3, 1, "third");
+    diag_warning(&d, "content/a.md", 9, 2, "second");
+    diag_error(&d, "content/a.md", 2, 5, "first %s", "one");
+    diag_io_error(&d, NULL, "cannot write");
+    diag_error(&d, "content/b.md", 3, 0, "col unknown");
+    CHECK_INT(diag_error_count(&d), 4);
+    CHECK_INT(d.io_errors, 1);
+    CHECK_INT(d.warnings, 1);
+
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    diag_print(&d, f);
+    fclose(f);
+    CHECK_STR(out, "kairan: error: cannot write\n"
+                   "content/a.md:2:5: error: first one\n"
+                   "content/a.md:9:2: warning: second\n"
+                   "content/b.md:3: error: col unknown\n"
+                   "content/b.md:3:1: error: third\n");
+    free(out);
+    diag_release(&d);
+}
+
+static void diag_strict_turns_warnings_into_errors(void)
+{
+    struct diag d;
+    diag_init(&d);
+    d.werror = 1;
+    diag_warning(&d, "x.md", 1, 1, "w");
+    CHECK_INT(diag_error_count(&d), 1);
+    char *s = diag_format(&d.msgs[0]);
+    CHECK_STR(s, "x.md:1:1: error: w");
+    free(s);
+    diag_release(&d);
+}
+
+static void xasprintf_formats(void)
+{
+    char *s = xasprintf("%s/%03d", "img", 7);
+    CHECK_STR(s, "img/007");
+    free(s);
+    s = xstrndup("abcdef", 2);
+    CHECK_STR(s, "ab");
+    free(s);
+}
+
+int main(void)
+{
+    RUN(buf_grows_and_stays_terminated);
+    RUN(buf_printf_long);
+    RUN(diag_sorts_by_file_line_col);
+    RUN(diag_strict_turns_warnings_into_errors);
+    RUN(xasprintf_formats);
+    return HARNESS_DONE();
+}
