@@ -24,7 +24,7 @@ OPT      ?= -O2
 WARN      = -Wall -Wextra -Wpedantic -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
             -Wno-unused-parameter
 SAN      ?=
-CPPFLAGS += -D_POSIX_C_SOURCE=200809L -Igenerator
+CPPFLAGS += -D_XOPEN_SOURCE=700 -Igenerator
 CFLAGS   += -std=c11 $(OPT) -g $(WARN) $(SAN) -pthread
 LDFLAGS  += $(SAN) -pthread
 
