@@ -37,6 +37,11 @@ LIB_SRCS = $(filter-out generator/main.c,$(SRCS))
 LIB_OBJS = $(LIB_SRCS:generator/%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS = $(sort $(wildcard tests/unit/*.c))
 UNITS     = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+REPLAYS   = $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/replay/%)
+BENCH_SRCS = $(sort $(wildcard tests/bench/*.c))
+BENCHES    = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+FUZZ_SECONDS ?= 60
 
 .PHONY: all deps kairan site test check lint install clean fuzz bench print-pdf
 .DEFAULT_GOAL := all
@@ -83,13 +88,25 @@ $(BUILD)/tests/%: tests/unit/%.c tests/harness.h $(BUILD)/libkairan.a
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(call pkg_cflags,$(PKGS) $(TEST_PKGS)) -o $@ $< \
 	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS) $(TEST_PKGS)) -lm
 
+# A fuzz target built with a plain main() that feeds it files: make test replays the seeds and
+# every input a fuzzer ever crashed on (tests/fuzz/regressions/TARGET/).
+$(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libkairan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS)) -o $@ $< tests/fuzz/replay.c \
+	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS)) -lm
+
+$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libkairan.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(call pkg_cflags,$(PKGS)) -o $@ $< \
+	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS)) -lm
+
 -include $(wildcard $(BUILD)/obj/*.d)
 
 site: $(BUILD)/kairan
 	@$(BUILD)/kairan build -s . -o public
 
 test: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan $(UNITS)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan $(UNITS) $(REPLAYS)
 	@sh tests/run.sh $(BUILD)
 
 check: deps
@@ -100,6 +117,29 @@ lint: deps
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	    --std=c11 --suppress=missingIncludeSystem -Igenerator generator
 	clang-tidy --quiet $(SRCS) -- $(CPPFLAGS) -std=c11 $(call pkg_cflags,$(PKGS))
+
+# libFuzzer targets, built with clang; corpora grow under build/fuzz/corpus, crashers are
+# copied to tests/fuzz/regressions/TARGET/ by hand once fixed.
+fuzz: deps
+	@command -v clang >/dev/null || apt-get install -y -qq clang libclang-rt-dev >/dev/null
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/fuzz CC=clang OPT=-O1 \
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/libkairan.a
+	@set -e; for src in $(FUZZ_SRCS); do \
+	    t=$$(basename $$src .c); \
+	    clang $(CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
+	        $(call pkg_cflags,$(PKGS)) -o build/fuzz/$$t $$src build/fuzz/libkairan.a \
+	        $(call pkg_libs,$(PKGS)) -lm -pthread; \
+	    mkdir -p build/fuzz/corpus/$$t; \
+	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+	    build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	        -artifact_prefix=build/fuzz/$$t- build/fuzz/corpus/$$t \
+	        $$(ls -d tests/fuzz/seeds/$$t tests/fuzz/regressions/$$t 2>/dev/null) \
+	        2>&1 | tail -n 3; \
+	done
+
+bench: all $(BENCHES)
+	@for b in $(BENCHES); do $$b || exit 1; done
+	@for s in tests/bench/*.sh; do [ -f $$s ] && KAIRAN=$(CURDIR)/$(BUILD)/kairan sh $$s; done; true
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
