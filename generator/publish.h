@@ -1,0 +1,74 @@
+/* publish: writes a build into a staging folder beside the output and swaps it in at the end.
+ * A publish owns the output's lock (.NAME.lock beside it), the staging folder (.NAME.staging-PID)
+ * and, while it runs, SIGINT/SIGTERM/SIGHUP. Files whose bytes did not change are hard-linked
+ * from the current output, so they keep their inode and mtime. Every failure (an unsafe path, a
+ * full disk, a signal) leaves the current output exactly as it was; errors go to the diag once.
+ * Paths are only ever resolved below the output's parent folder and never through symlinks. */
+#ifndef KAIRAN_PUBLISH_H
+#define KAIRAN_PUBLISH_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "diag.h"
+
+struct publish;
+
+struct publish_options {
+    /* Fail at once, instead of waiting, when another build holds the output's lock. */
+    int no_wait;
+    /* Where the one line "kairan: waiting for another build writing to public/ to finish"
+     * goes; NULL: nowhere. */
+    FILE *notice;
+    /* Leave SIGINT, SIGTERM and SIGHUP alone (for embedding where the caller handles them). */
+    int no_signals;
+    /* NULL-terminated paths that must survive the build (the site's sources): publish_begin
+     * refuses an output folder that is one of them or holds one of them. May be NULL. */
+    const char *const *keep;
+};
+
+/* Takes the output's lock (waiting when another build holds it, unless opt->no_wait), cleans up
+ * what a killed build left behind, creates the staging folder and arms the signal handling.
+ * Unless opt->no_signals, SIGINT, SIGTERM and SIGHUP are blocked in the calling thread until
+ * publish_commit/publish_abort, which must be called from that same thread; a dedicated thread
+ * takes them, removes the staging folder, releases the lock and ends the process by the same
+ * signal (exit status 130, 143 or 129 in a shell). Threads started earlier must block these
+ * signals too (the pool's workers do). One publish per process at a time.
+ * opt may be NULL (defaults: wait silently, handle signals). Returns a new publish, or NULL
+ * after reporting the error; publish_commit or publish_abort frees it. */
+struct publish *publish_begin(struct diag *d, const char *out_dir,
+                              const struct publish_options *opt);
+
+/* Writes data as the file rel (relative to the output folder, parent folders created as needed).
+ * Thread-safe. If the current output has a regular file at rel with the same bytes, that file
+ * is hard-linked instead, keeping its inode and mtime. Each rel may be written only once per
+ * build: a second write of the same path is an error (which one would win would depend on
+ * thread timing). Unsafe paths (absolute, '.' or '..' parts, empty parts, backslashes, control
+ * characters) are refused as an internal error. Returns 0, or -1 after reporting. */
+int publish_write(struct publish *p, const char *rel, const void *data, size_t len);
+
+/* Places a copy of the existing file src_path at rel, under the same rules as publish_write.
+ * src_path is opened as given: the caller makes sure it is inside the sources or the cache.
+ * The file is copied rather than linked so that editing a source in place can never change the
+ * published site outside a build. Thread-safe. Returns 0, or -1 after reporting. */
+int publish_file(struct publish *p, const char *rel, const char *src_path);
+
+/* Swaps the staging folder in for the output (one atomic renameat2 RENAME_EXCHANGE where the
+ * file system has it, else two renames that the next build repairs if it is killed between
+ * them), removes the previous output, releases the lock and frees p. Refuses (-1, the output
+ * untouched, staging removed) if any write of this publish failed or a signal arrived.
+ * Returns 0, or -1 after reporting. */
+int publish_commit(struct publish *p);
+
+/* Removes the staging folder, leaves the output untouched, releases the lock and frees p.
+ * Safe after failed writes; NULL is allowed. */
+void publish_abort(struct publish *p);
+
+/* True once SIGINT, SIGTERM or SIGHUP arrived: long loops check it and stop early. */
+int publish_interrupted(const struct publish *p);
+
+/* Checks that rel is a safe output path; returns NULL if it is, else a static description of
+ * the problem ("a '..' part") for the error message. */
+const char *publish_path_problem(const char *rel);
+
+#endif
