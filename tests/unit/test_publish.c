@@ -1,0 +1,529 @@
+/* Unit tests of publish: staging, unchanged files, the swap, the lock, failures and signals.
+ * Each test works in a fresh folder under /tmp (the current folder while it runs) and compares
+ * whole trees through a listing of every path, mode and content hash. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "diag.h"
+#include "fs.h"
+#include "harness.h"
+#include "hash.h"
+#include "pool.h"
+#include "publish.h"
+#include "strv.h"
+#include "xalloc.h"
+
+/* ---- helpers ---- */
+
+struct sandbox {
+    char home[PATH_MAX];
+    char dir[64];
+};
+
+static void sandbox_enter(struct sandbox *s)
+{
+    CHECK(getcwd(s->home, sizeof s->home) != NULL);
+    strcpy(s->dir, "/tmp/kairan-publish-XXXXXX");
+    CHECK(mkdtemp(s->dir) != NULL);
+    CHECK(chdir(s->dir) == 0);
+}
+
+static void remove_all(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (S_ISDIR(st.st_mode)) {
+        chmod(path, 0700);
+        DIR *dir = opendir(path);
+        struct dirent *e;
+        while (dir && (e = readdir(dir)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char *child = fs_join(path, e->d_name);
+            remove_all(child);
+            free(child);
+        }
+        if (dir)
+            closedir(dir);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static void sandbox_leave(struct sandbox *s)
+{
+    CHECK(chdir(s->home) == 0);
+    remove_all(s->dir);
+}
+
+static void put(const char *path, const char *text)
+{
+    struct diag d;
+    diag_init(&d);
+    CHECK_INT(fs_write_file(&d, path, text, strlen(text)), 0);
+    diag_release(&d);
+}
+
+static void walk(struct buf *out, struct strv *lines, const char *root, const char *rel)
+{
+    char *path = *rel ? fs_join(root, rel) : xstrdup(root);
+    DIR *dir = opendir(path);
+    struct dirent *e;
+    while (dir && (e = readdir(dir)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *child_rel = *rel ? fs_join(rel, e->d_name) : xstrdup(e->d_name);
+        char *child = fs_join(root, child_rel);
+        struct stat st;
+        lstat(child, &st);
+        if (S_ISDIR(st.st_mode)) {
+            strv_push_owned(lines, xasprintf("%s/ %o", child_rel, st.st_mode & 07777));
+            walk(out, lines, root, child_rel);
+        } else {
+            struct buf data;
+            buf_init(&data);
+            struct diag d;
+            diag_init(&d);
+            fs_read_file(&d, child, &data);
+            diag_release(&d);
+            char hex[33];
+            strv_push_owned(lines, xasprintf("%s %o %zu %s", child_rel, st.st_mode & 07777,
+                                             data.len, hash_hex(hash_bytes(data.data, data.len),
+                                                                hex)));
+            buf_release(&data);
+        }
+        free(child);
+        free(child_rel);
+    }
+    if (dir)
+        closedir(dir);
+    free(path);
+}
+
+/* Returns a new string listing every path below root with its mode and content hash, sorted;
+ * "(missing)" if root does not exist. The caller frees it. */
+static char *listing(const char *root)
+{
+    struct stat st;
+    if (lstat(root, &st) != 0)
+        return xstrdup("(missing)");
+    struct strv lines = STRV_INIT;
+    struct buf out;
+    buf_init(&out);
+    buf_printf(&out, "%o\n", st.st_mode & 07777);
+    walk(&out, &lines, root, "");
+    strv_sort(&lines);
+    for (size_t i = 0; i < lines.len; i++)
+        buf_printf(&out, "%s\n", lines.v[i]);
+    strv_release(&lines);
+    return buf_detach(&out, NULL);
+}
+
+/* Returns the diag's messages, one a line, as a new string; the caller frees it. */
+static char *messages(struct diag *d)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    diag_print(d, f);
+    fclose(f);
+    return text;
+}
+
+/* Counts the entries of the current folder whose name starts with prefix. */
+static int count_prefixed(const char *prefix)
+{
+    int n = 0;
+    DIR *dir = opendir(".");
+    struct dirent *e;
+    while (dir && (e = readdir(dir)) != NULL)
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    if (dir)
+        closedir(dir);
+    return n;
+}
+
+static const struct publish_options quiet = {.no_signals = 1};
+
+static int write_str(struct publish *p, const char *rel, const char *text)
+{
+    return publish_write(p, rel, text, strlen(text));
+}
+
+/* Publishes a small site (three pages) into public/. */
+static void publish_first_version(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct publish *p = publish_begin(&d, "public", &quiet);
+    CHECK(p != NULL);
+    if (p) {
+        CHECK_INT(write_str(p, "index.html", "<p>top</p>\n"), 0);
+        CHECK_INT(write_str(p, "about/index.html", "two"), 0);
+        CHECK_INT(write_str(p, "old/index.html", "going away"), 0);
+        CHECK_INT(publish_commit(p), 0);
+    }
+    CHECK_INT(diag_error_count(&d), 0);
+    diag_release(&d);
+}
+
+/* ---- tests ---- */
+
+static void first_publish(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    umask(077); /* the published files are readable by the web server anyway */
+    put("src/photo.jpg", "JPEGDATA");
+    struct diag d;
+    diag_init(&d);
+    struct publish *p = publish_begin(&d, "public/", NULL);
+    CHECK(p != NULL);
+    CHECK_INT(count_prefixed(".public.staging-"), 1);
+    CHECK_INT(write_str(p, "index.html", "hello"), 0);
+    CHECK_INT(write_str(p, "events/2026/kenshu/index.html", "event"), 0);
+    CHECK_INT(publish_write(p, "empty.txt", "", 0), 0);
+    CHECK_INT(publish_file(p, "img/photo.jpg", "src/photo.jpg"), 0);
+    CHECK_INT(fs_is_dir("public"), 0); /* nothing visible before the commit */
+    CHECK_INT(publish_commit(p), 0);
+    umask(022);
+    CHECK_INT(diag_error_count(&d), 0);
+
+    char *got = listing("public");
+    char want[1024], h1[33], h2[33], h3[33], h4[33];
+    snprintf(want, sizeof want,
+             "755\n"
+             "empty.txt 644 0 %s\n"
+             "events/ 755\n"
+             "events/2026/ 755\n"
+             "events/2026/kenshu/ 755\n"
+             "events/2026/kenshu/index.html 644 5 %s\n"
+             "img/ 755\n"
+             "img/photo.jpg 644 8 %s\n"
+             "index.html 644 5 %s\n",
+             hash_hex(hash_bytes("", 0), h1), hash_hex(hash_bytes("event", 5), h2),
+             hash_hex(hash_bytes("JPEGDATA", 8), h3), hash_hex(hash_bytes("hello", 5), h4));
+    CHECK_STR(got, want);
+    free(got);
+    CHECK_INT(count_prefixed(".public.staging-"), 0);
+    CHECK(fs_is_file(".public.lock"));
+    diag_release(&d);
+    sandbox_leave(&sb);
+}
+
+static void republish_keeps_unchanged_files(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    put("src/a.css", "body{}");
+    publish_first_version();
+    struct diag d;
+    diag_init(&d);
+    /* A static file placed by publish_file, first build. */
+    struct publish *p = publish_begin(&d, "public", &quiet);
+    CHECK_INT(write_str(p, "index.html", "<p>top</p>\n"), 0);
+    CHECK_INT(write_str(p, "about/index.html", "two"), 0);
+    CHECK_INT(write_str(p, "old/index.html", "going away"), 0);
+    CHECK_INT(publish_file(p, "a.css", "src/a.css"), 0);
+    CHECK_INT(publish_commit(p), 0);
+
+    struct stat index1, about1, css1, index2, about2, css2;
+    CHECK_INT(stat("public/index.html", &index1), 0);
+    CHECK_INT(stat("public/about/index.html", &about1), 0);
+    CHECK_INT(stat("public/a.css", &css1), 0);
+    struct timespec pause = {0, 20000000};
+    nanosleep(&pause, NULL); /* a rewritten file would get a visibly later mtime */
+
+    p = publish_begin(&d, "public", &quiet);
+    CHECK_INT(write_str(p, "index.html", "<p>top</p>\n"), 0); /* same bytes */
+    CHECK_INT(write_str(p, "about/index.html", "TWO"), 0);     /* same size, new bytes */
+    CHECK_INT(publish_file(p, "a.css", "src/a.css"), 0);        /* same bytes */
+    CHECK_INT(write_str(p, "new/index.html", "fresh"), 0);
+    CHECK_INT(publish_commit(p), 0);
+    CHECK_INT(diag_error_count(&d), 0);
+
+    CHECK_INT(stat("public/index.html", &index2), 0);
+    CHECK_INT(stat("public/about/index.html", &about2), 0);
+    CHECK_INT(stat("public/a.css", &css2), 0);
+    CHECK(index1.st_ino == index2.st_ino);
+    CHECK(index1.st_mtim.tv_sec == index2.st_mtim.tv_sec &&
+          index1.st_mtim.tv_nsec == index2.st_mtim.tv_nsec);
+    CHECK(css1.st_ino == css2.st_ino);
+    CHECK(css1.st_mtim.tv_nsec == css2.st_mtim.tv_nsec);
+    CHECK(about1.st_ino != about2.st_ino);
+    CHECK(about1.st_mtim.tv_sec != about2.st_mtim.tv_sec ||
+          about1.st_mtim.tv_nsec != about2.st_mtim.tv_nsec);
+    CHECK_INT(index2.st_nlink, 1); /* the previous tree is gone */
+
+    struct buf b;
+    buf_init(&b);
+    CHECK_INT(fs_read_file(&d, "public/about/index.html", &b), 0);
+    CHECK_STR(b.data, "TWO");
+    buf_release(&b);
+    CHECK(!fs_is_dir("public/old"));
+    CHECK(fs_is_file("public/new/index.html"));
+    CHECK_INT(count_prefixed(".public."), 1); /* only the lock */
+    diag_release(&d);
+    sandbox_leave(&sb);
+}
+
+static void unchanged_needs_mode_0644(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    publish_first_version();
+    chmod("public/index.html", 0600);
+    struct stat before, after;
+    stat("public/index.html", &before);
+    struct diag d;
+    diag_init(&d);
+    struct publish *p = publish_begin(&d, "public", &quiet);
+    CHECK_INT(write_str(p, "index.html", "<p>top</p>\n"), 0);
+    CHECK_INT(publish_commit(p), 0);
+    stat("public/index.html", &after);
+    CHECK(before.st_ino != after.st_ino);
+    CHECK_INT(after.st_mode & 07777, 0644);
+    diag_release(&d);
+    sandbox_leave(&sb);
+}
+
+static void abort_leaves_output_untouched(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    publish_first_version();
+    char *before = listing("public");
+    struct diag d;
+    diag_init(&d);
+    struct publish *p = publish_begin(&d, "public", &quiet);
+    CHECK_INT(write_str(p, "index.html", "changed"), 0);
+    CHECK_INT(write_str(p, "about/index.html", "two"), 0);
+    CHECK_INT(write_str(p, "brand/new/page.html", "x"), 0);
+    publish_abort(p);
+    publish_abort(NULL);
+    char *after = listing("public");
+    CHECK_STR(after, before);
+    free(after);
+    CHECK_INT(count_prefixed(".public.staging-"), 0);
+
+    /* A commit after a failed write refuses, removes staging and changes nothing. */
+    p = publish_begin(&d, "public", &quiet);
+    CHECK_INT(write_str(p, "index.html", "changed"), 0);
+    CHECK_INT(write_str(p, "../escape.html", "x"), -1);
+    CHECK_INT(publish_commit(p), -1);
+    after = listing("public");
+    CHECK_STR(after, before);
+    free(after);
+    CHECK_INT(count_prefixed(".public.staging-"), 0);
+    CHECK(!fs_is_file("escape.html"));
+    CHECK_INT(diag_error_count(&d), 1);
+    free(before);
+    diag_release(&d);
+    sandbox_leave(&sb);
+}
+
+static void unsafe_paths_refused(void)
+{
+    static const struct {
+        const char *rel, *problem;
+    } cases[] = {
+        {"", "an empty path"},
+        {"/etc/passwd", "an absolute path"},
+        {"../up.html", "a '..' part"},
+        {"a/../../up.html", "a '..' part"},
+        {"a/..", "a '..' part"},
+        {"a//b.html", "an empty part"},
+        {"a/", "an empty part"},
+        {"./a.html", "a '.' part"},
+        {"a\\b.html", "a backslash"},
+        {"a\nb.html", "a control character"},
+        {"a\x7f.html", "a control character"},
+    };
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct diag d;
+        diag_init(&d);
+        struct publish *p = publish_begin(&d, "public", &quiet);
+        CHECK_STR(publish_path_problem(cases[i].rel), cases[i].problem);
+        CHECK_INT(write_str(p, cases[i].rel, "x"), -1);
+        char *got = messages(&d);
+        char *shown = xstrdup(cases[i].rel);
+        for (char *s = shown; *s; s++)
+            if (*s == '\n' || *s == 0x7f)
+                *s = '?';
+        char *want = xasprintf("kairan: error: internal error: refusing to write '%s' (%s); "
+                               "this is a bug in kairan, please report it\n",
+                               shown, cases[i].problem);
+        CHECK_STR(got, want);
+        free(got);
+        free(want);
+        free(shown);
+        publish_abort(p);
+        diag_release(&d);
+    }
+    CHECK(publish_path_problem(NULL) != NULL);
+    CHECK(publish_path_problem("index.html") == NULL);
+    CHECK(publish_path_problem("a..b/c..html") == NULL);
+    CHECK(publish_path_problem(".well-known/security.txt") == NULL);
+    CHECK(publish_path_problem("イベント/研修会.html") == NULL);
+    CHECK(!fs_is_dir("public"));
+    CHECK_INT(count_prefixed(".public.staging-"), 0);
+    sandbox_leave(&sb);
+}
+
+static void same_path_twice_is_an_error(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    publish_first_version();
+    struct diag d;
+    diag_init(&d);
+    struct publish *p = publish_begin(&d, "public", &quiet);
+    CHECK_INT(write_str(p, "x/index.html", "one"), 0);
+    CHECK_INT(write_str(p, "x/index.html", "two"), -1);
+    /* Unchanged bytes take the hard-link road: the same check applies. */
+    CHECK_INT(write_str(p, "index.html", "<p>top</p>\n"), 0);
+    CHECK_INT(write_str(p, "index.html", "<p>top</p>\n"), -1);
+    /* A file where a folder is, and a folder where a file is. */
+    CHECK_INT(write_str(p, "x", "file"), -1);
+    CHECK_INT(write_str(p, "index.html/inner.html", "y"), -1);
+    char *got = messages(&d);
+    CHECK_STR(got, "public/index.html: error: two pages of the site would both be written to "
+                   "this file; give one of them another name (slug)\n"
+                   "public/index.html/inner.html: error: would be inside a folder that is also "
+                   "a file; give one of the pages another name (slug)\n"
+                   "public/x: error: would be both a file and a folder; give one of the pages "
+                   "another name (slug)\n"
+                   "public/x/index.html: error: two pages of the site would both be written to "
+                   "this file; give one of them another name (slug)\n");
+    free(got);
+    /* These are content errors, not a broken disk: other writes still go through. */
+    CHECK_INT(write_str(p, "y.html", "fine"), 0);
+    CHECK_INT(publish_commit(p), -1);
+    diag_release(&d);
+    sandbox_leave(&sb);
+}
+
+static void bad_output_folders_refused(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    put("afile", "x");
+    CHECK_INT(mkdir("real", 0755), 0);
+    CHECK_INT(symlink("real", "linked"), 0);
+    CHECK_INT(mkdir("site", 0755), 0);
+    CHECK_INT(mkdir("site/content", 0755), 0);
+    static const char *const keep[] = {"site/content", "site/themes", NULL};
+    struct publish_options opt = {.no_signals = 1, .keep = keep};
+    static const struct {
+        const char *out, *want;
+    } cases[] = {
+        {"afile", "afile: error: is a file, not a folder; move it away or choose another output "
+                  "folder\n"},
+        {"linked", "linked: error: is a link to another folder; kairan replaces the output "
+                   "folder on every build, so it must be a real folder (remove the link, or give "
+                   "the real folder's path)\n"},
+        {".", ".: error: cannot be the output folder: kairan replaces the output folder on "
+              "every build, so give it a folder of its own, like public\n"},
+        {"site/..", "site/..: error: cannot be the output folder: kairan replaces the output "
+                    "folder on every build, so give it a folder of its own, like public\n"},
+        {"/", "/: error: cannot be the output folder: kairan replaces the output folder on "
+              "every build, so give it a folder of its own, like public\n"},
+        {"", "kairan: error: cannot be the output folder: kairan replaces the output folder on "
+             "every build, so give it a folder of its own, like public\n"},
+        {"site", "site: error: cannot be the output folder: it holds site/content, and kairan "
+                 "replaces the output folder on every build; choose another one, like public\n"},
+        {"site/content/", "site/content: error: cannot be the output folder: it holds "
+                          "site/content, and kairan replaces the output folder on every build; "
+                          "choose another one, like public\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct diag d;
+        diag_init(&d);
+        CHECK(publish_begin(&d, cases[i].out, &opt) == NULL);
+        char *got = messages(&d);
+        CHECK_STR(got, cases[i].want);
+        free(got);
+        diag_release(&d);
+    }
+    CHECK(fs_is_file("afile"));
+    CHECK(fs_is_dir("site/content"));
+    struct stat st;
+    CHECK(lstat("linked", &st) == 0 && S_ISLNK(st.st_mode));
+    /* The output may live anywhere else, including in a folder that does not exist yet. */
+    struct diag d;
+    diag_init(&d);
+    struct publish *p = publish_begin(&d, "site/out/public", &opt);
+    CHECK(p != NULL);
+    CHECK_INT(write_str(p, "index.html", "x"), 0);
+    CHECK_INT(publish_commit(p), 0);
+    CHECK(fs_is_file("site/out/public/index.html"));
+    CHECK(fs_is_file("site/out/.public.lock"));
+    diag_release(&d);
+    sandbox_leave(&sb);
+}
+
+static void write_page(size_t i, void *userdata)
+{
+    struct publish *p = userdata;
+    char rel[64], text[64];
+    snprintf(rel, sizeof rel, "s%zu/p%zu.html", i / 50, i);
+    snprintf(text, sizeof text, "page %zu", i * 7919 % 1000);
+    CHECK_INT(write_str(p, rel, text), 0);
+}
+
+static void deterministic_whatever_the_threads(void)
+{
+    enum { N = 300 };
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    char *trees[3];
+    unsigned threads[3] = {1, 8, 3};
+    for (int t = 0; t < 3; t++) {
+        if (t < 2)
+            remove_all("public"); /* from scratch, then once over an existing output */
+        struct diag d;
+        diag_init(&d);
+        struct publish *p = publish_begin(&d, "public", &quiet);
+        struct pool *pool = pool_new(threads[t]);
+        pool_for(pool, N, write_page, p);
+        pool_free(pool);
+        CHECK_INT(publish_commit(p), 0);
+        CHECK_INT(diag_error_count(&d), 0);
+        diag_release(&d);
+        trees[t] = listing("public");
+    }
+    CHECK_STR(trees[1], trees[0]);
+    CHECK_STR(trees[2], trees[0]);
+    CHECK(strstr(trees[0], "s5/p299.html 644 8 ") != NULL);
+    for (int t = 0; t < 3; t++)
+        free(trees[t]);
+    sandbox_leave(&sb);
+}
+
+int main(void)
+{
+    RUN(first_publish);
+    RUN(republish_keeps_unchanged_files);
+    RUN(unchanged_needs_mode_0644);
+    RUN(abort_leaves_output_untouched);
+    RUN(unsafe_paths_refused);
+    RUN(same_path_twice_is_an_error);
+    RUN(bad_output_folders_refused);
+    RUN(deterministic_whatever_the_threads);
+    return HARNESS_DONE();
+}
