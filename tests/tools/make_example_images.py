@@ -102,7 +102,7 @@ def mottle(img, rng, amount):
     return Image.blend(img, ImageChops.soft_light(img, n), amount)
 
 
-def finish(img, rng, grain=0.12, vig=0.35, blur=0.7):
+def finish(img, rng, grain=0.09, vig=0.35, blur=0.7):
     img = img.filter(ImageFilter.GaussianBlur(blur))
     img = mottle(img, rng, 0.5)
     img = vignette(img, vig)
@@ -1023,6 +1023,16 @@ PHOTOS = [
     ("sogei.jpg", scene_sogei),
 ]
 
+# Second shots for the body of an entry: the same kind of scene with other people in it.
+VARIANTS = [
+    ("otokojuku-2.jpg", scene_otokojuku),
+    ("salon-2.jpg", scene_salon),
+    ("kayoinoba.jpg", scene_hyakusai),
+    ("remote-kaijo.jpg", scene_yosei),
+    ("yukioroshi-2.jpg", scene_yuki),
+    ("aruko-2.jpg", scene_aruko),
+]
+
 # Stored turned a quarter to the left with EXIF orientation 6 ("rotate 90° clockwise to
 # display"), as phones do when held upright.
 ROTATED = {"ryori.jpg"}
@@ -1048,6 +1058,10 @@ def main():
         rng = random.Random(1000 + i)
         img = finish(fn(rng), rng)
         save_jpeg(img, os.path.join(photos, name), name in ROTATED)
+    for i, (name, fn) in enumerate(VARIANTS):
+        rng = random.Random(2000 + i)
+        img = finish(fn(rng), rng)
+        save_jpeg(img, os.path.join(photos, name), False)
     for number, season in ((5, "spring"), (6, "autumn")):
         rng = random.Random(500 + number)
         img = finish(cover(rng, season), rng, grain=0.08, vig=0.2, blur=0.9)
