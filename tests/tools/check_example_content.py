@@ -5,7 +5,7 @@ Parses content/site.yaml and every entry's front matter, and reports: missing re
 districts and categories not declared in site.yaml, readings that are not hiragana, malformed
 dates, images (front matter and Markdown figures) that do not exist, internal links to entries
 that do not exist or are drafts, issue numbers without an issue, unknown slugs in an issue's
-contents, sessions naming an undeclared venue, and photos over the size budget.
+contents, sessions naming an undeclared venue, and images over the size budget.
 
 Usage (from the repository root; needs Debian's python3-yaml):
     /usr/bin/python3 tests/tools/check_example_content.py [SITE_DIR]
@@ -43,7 +43,7 @@ DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 PHOTO_MAX = 400 * 1024
-PHOTOS_TOTAL_MAX = 6 * 1000 * 1000
+ASSETS_TOTAL_MAX = 6 * 1000 * 1000
 
 
 class Checker:
@@ -176,14 +176,15 @@ def main():
                 c.fail(path, "ruby reading is not hiragana: %s" % m.group(0))
 
     total = 0
-    photos = os.path.join(root, "assets", "photos")
-    for name in os.listdir(photos):
-        size = os.path.getsize(os.path.join(photos, name))
-        total += size
-        if size > PHOTO_MAX:
-            c.fail(os.path.join(photos, name), "%d bytes, over %d" % (size, PHOTO_MAX))
-    if total > PHOTOS_TOTAL_MAX:
-        c.fail(photos, "photos total %d bytes, over %d" % (total, PHOTOS_TOTAL_MAX))
+    for folder in ("photos", "illustrations"):
+        for name in os.listdir(os.path.join(root, "assets", folder)):
+            path = os.path.join(root, "assets", folder, name)
+            total += os.path.getsize(path)
+            if os.path.getsize(path) > PHOTO_MAX:
+                c.fail(path, "%d bytes, over %d" % (os.path.getsize(path), PHOTO_MAX))
+    if total > ASSETS_TOTAL_MAX:
+        c.fail(os.path.join(root, "assets"), "images total %d bytes, over %d" %
+               (total, ASSETS_TOTAL_MAX))
 
     for p in c.problems:
         print(p)

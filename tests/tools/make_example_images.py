@@ -1033,6 +1033,15 @@ VARIANTS = [
     ("aruko-2.jpg", scene_aruko),
 ]
 
+# Smaller second shots (1200x900), as a body figure needs less than a cover.
+SMALL_VARIANTS = [
+    ("mimamori-2.jpg", scene_mimamori),
+    ("iinkai-2.jpg", scene_iinkai),
+    ("kaimono-2.jpg", scene_kaimono),
+    ("idohanbai-2.jpg", scene_idohanbai),
+    ("shokudo-2.jpg", scene_shokudo),
+]
+
 # Stored turned a quarter to the left with EXIF orientation 6 ("rotate 90° clockwise to
 # display"), as phones do when held upright.
 ROTATED = {"ryori.jpg"}
@@ -1062,9 +1071,13 @@ def main():
         rng = random.Random(2000 + i)
         img = finish(fn(rng), rng)
         save_jpeg(img, os.path.join(photos, name), False)
+    for i, (name, fn) in enumerate(SMALL_VARIANTS):
+        rng = random.Random(3000 + i)
+        img = finish(fn(rng), rng).resize((1200, 900), Image.LANCZOS)
+        save_jpeg(img, os.path.join(photos, name), False)
     for number, season in ((5, "spring"), (6, "autumn")):
         rng = random.Random(500 + number)
-        img = finish(cover(rng, season), rng, grain=0.08, vig=0.2, blur=0.9)
+        img = finish(cover(rng, season), rng, grain=0.04, vig=0.2, blur=0.9)
         save_jpeg(img, os.path.join(photos, "cover-%d.jpg" % number), False)
     illustration_ring(random.Random(1)).save(os.path.join(illus, "wa-ring.png"), optimize=True)
     illustration_snowman(random.Random(2)).save(os.path.join(illus, "yukidaruma.png"),
