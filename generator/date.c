@@ -68,8 +68,7 @@ struct date date_from_days(int64_t days)
     int64_t cycle = (z >= 0 ? z : z - 146096) / 146097;
     int64_t day_of_cycle = z - cycle * 146097;
     int64_t year_of_cycle =
-        (day_of_cycle - day_of_cycle / 1460 + day_of_cycle / 36524 - day_of_cycle / 146096) /
-        365;
+        (day_of_cycle - day_of_cycle / 1460 + day_of_cycle / 36524 - day_of_cycle / 146096) / 365;
     int64_t day_of_year =
         day_of_cycle - (365 * year_of_cycle + year_of_cycle / 4 - year_of_cycle / 100);
     int64_t month_from_march = (5 * day_of_year + 2) / 153;
@@ -120,7 +119,8 @@ int date_weekday(struct date d)
 
 int64_t date_to_seconds(struct datetime dt)
 {
-    return date_to_days(dt.date) * 86400 + dt.hour * 3600 + dt.minute * 60 + dt.second;
+    return date_to_days(dt.date) * 86400 + (int64_t)dt.hour * 3600 + (int64_t)dt.minute * 60 +
+           dt.second;
 }
 
 struct datetime date_from_seconds(int64_t t)
@@ -211,8 +211,8 @@ static size_t find(const char *s, size_t len, const char *needle)
 /* Non-ASCII input is most often a date typed the Japanese way; say how to write it. */
 static int non_ascii(const char *s, size_t len, size_t first, enum want w, struct date_why *why)
 {
-    static const char *const wide[] = {"０", "１", "２", "３", "４", "５", "６", "７",
-                                       "８", "９", "－", "：", "　", "／"};
+    static const char *const wide[] = {"０", "１", "２", "３", "４", "５", "６",
+                                       "７", "８", "９", "－", "：", "　", "／"};
     static const char *const words[] = {"年", "月", "日", "時", "分", "令和", "平成", "昭和"};
     static const char *const tildes[] = {"〜", "～"};
     size_t at = len;
@@ -285,8 +285,8 @@ static int parse(struct datetime *out, int *has_time, const char *s, size_t len,
         return fail(why, 8, "there is no day 00 (days start at 01)");
     int dim = date_days_in_month(dt.date.year, dt.date.month);
     if (dt.date.day > dim)
-        return fail(why, 8, "%s %d has only %d days", month_names[dt.date.month - 1],
-                    dt.date.year, dim);
+        return fail(why, 8, "%s %d has only %d days", month_names[dt.date.month - 1], dt.date.year,
+                    dim);
 
     if (i == len) {
         if (w == WANT_DATETIME)
@@ -371,8 +371,7 @@ int date_parse_either(struct datetime *out, int *has_time, const char *s, size_t
     return parse(out, has_time, s, len, WANT_EITHER, why);
 }
 
-static int parse_epoch(int64_t *out, const char *s, size_t len, size_t base,
-                       struct date_why *why)
+static int parse_epoch(int64_t *out, const char *s, size_t len, size_t base, struct date_why *why)
 {
     const char *ex = "expected a number of seconds since 1970-01-01 00:00 UTC, like 1613709000";
     if (len == 0)
@@ -384,8 +383,8 @@ static int parse_epoch(int64_t *out, const char *s, size_t len, size_t base,
     for (size_t i = 0; i < len; i++) {
         v = v * 10 + (s[i] - '0');
         if (v > MAX_EPOCH)
-            return fail(why, base, "%.*s seconds is after the year 9999", (int)(len > 30 ? 30 : len),
-                        s);
+            return fail(why, base, "%.*s seconds is after the year 9999",
+                        (int)(len > 30 ? 30 : len), s);
     }
     *out = v;
     return 0;
@@ -413,7 +412,7 @@ static const struct era {
     const char *name, *latin;
     struct date start;
 } eras[] = {
-    {"令和", "R", {2019, 5, 1}},   {"平成", "H", {1989, 1, 8}}, {"昭和", "S", {1926, 12, 25}},
+    {"令和", "R", {2019, 5, 1}},  {"平成", "H", {1989, 1, 8}}, {"昭和", "S", {1926, 12, 25}},
     {"大正", "T", {1912, 7, 30}}, {"明治", "M", {1868, 1, 1}},
 };
 
@@ -544,8 +543,7 @@ void date_format_ja_range(struct buf *out, struct datetime start, const struct d
     date_format_time(out, *end);
 }
 
-void date_format_ja_day_range(struct buf *out, struct date start, struct date end,
-                              unsigned flags)
+void date_format_ja_day_range(struct buf *out, struct date start, struct date end, unsigned flags)
 {
     date_format_ja(out, start, flags);
     if (date_compare(start, end) == 0)

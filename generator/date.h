@@ -106,8 +106,7 @@ void date_format_ja_range(struct buf *out, struct datetime start, const struct d
                           unsigned flags);
 /* Whole days: 令和3年2月19日（金）〜2月21日（日） (the year repeated only when it changes),
  * or a single date when start == end. */
-void date_format_ja_day_range(struct buf *out, struct date start, struct date end,
-                              unsigned flags);
+void date_format_ja_day_range(struct buf *out, struct date start, struct date end, unsigned flags);
 /* 2021-02-19 */
 void date_format_iso(struct buf *out, struct date d);
 /* 2021-02-19T13:30:00 */
@@ -126,9 +125,9 @@ const char *date_weekday_key(int wd);
 enum date_week_start { DATE_WEEK_SUNDAY = 0, DATE_WEEK_MONDAY = 1 };
 struct date_month_grid {
     int year, month;
-    int rows;          /* 4 to 6 */
-    int day[6][7];     /* day of the month, 0 for a blank cell; rows beyond 'rows' are 0 */
-    int weekday[7];    /* the weekday of each column (0 Sunday .. 6 Saturday) */
+    int rows;       /* 4 to 6 */
+    int day[6][7];  /* day of the month, 0 for a blank cell; rows beyond 'rows' are 0 */
+    int weekday[7]; /* the weekday of each column (0 Sunday .. 6 Saturday) */
     int prev_year, prev_month, next_year, next_month;
 };
 /* Fills out for a month (1-12) of a year (1-9999). */

@@ -5,19 +5,19 @@
 #include "date.h"
 #include "harness.h"
 
-static struct date D(int y, int m, int d)
-{
+static struct date D(int y, int m, int d) {
     return (struct date){y, m, d};
 }
 
-static struct datetime DT(int y, int m, int d, int hh, int mm)
-{
+static struct datetime
+DT(int y, int m, int d, int hh, int mm) {
     return (struct datetime){{y, m, d}, hh, mm, 0};
 }
 
 /* ---- parsing ---- */
 
-static void parses_good_dates(void)
+static void
+parses_good_dates(void)
 {
     struct date d;
     CHECK_INT(date_parse(&d, "2021-02-19", 10, NULL), 0);
@@ -42,7 +42,7 @@ static void parses_good_datetimes(void)
         const char *in;
         int h, m, s;
     } cases[] = {
-        {"2021-02-19 13:30", 13, 30, 0},  {"2021-02-19T13:30", 13, 30, 0},
+        {"2021-02-19 13:30", 13, 30, 0},     {"2021-02-19T13:30", 13, 30, 0},
         {"2021-02-19 13:30:45", 13, 30, 45}, {"2021-02-19T00:00:00", 0, 0, 0},
         {"2021-02-19 23:59:59", 23, 59, 59}, {"2021-02-19 09:05", 9, 5, 0},
     };
@@ -94,16 +94,22 @@ static const struct bad {
     {F_DATE, "2021-2-19", "write the month with two digits, like 2021-02-19", 5},
     {F_DATE, "2021-02-9", "write the day with two digits, like 2021-02-09", 8},
     {F_DATE, "2021-02-19 13:30", "write only a date here, like 2021-02-19, without a time", 10},
-    {F_DATE, "2021-02-19x", "unexpected characters after the date (expected YYYY-MM-DD, like "
-                            "2021-02-19)", 10},
+    {F_DATE, "2021-02-19x",
+     "unexpected characters after the date (expected YYYY-MM-DD, like "
+     "2021-02-19)",
+     10},
     {F_DATE, "tomorrow", "expected YYYY-MM-DD, like 2021-02-19", 0},
     {F_DATE, "2021", "expected YYYY-MM-DD, like 2021-02-19", 4},
     {F_DATE, " 2021-02-19", "remove the space before the date", 0},
     {F_DATE, "2021-02-19 ", "remove the space at the end", 10},
-    {F_DATE, "２０２１－０２－１９", "write it with half-width (ASCII) digits and signs, like "
-                                    "2021-02-19", 0},
-    {F_DATETIME, "2021-02-19　13:30", "write it with half-width (ASCII) digits and signs, like "
-                                      "2021-02-19 13:30", 10},
+    {F_DATE, "２０２１－０２－１９",
+     "write it with half-width (ASCII) digits and signs, like "
+     "2021-02-19",
+     0},
+    {F_DATETIME, "2021-02-19　13:30",
+     "write it with half-width (ASCII) digits and signs, like "
+     "2021-02-19 13:30",
+     10},
     {F_DATE, "2021年2月19日", "write it with digits, hyphens and a colon, like 2021-02-19", 4},
     {F_DATE, "令和3年2月19日", "write it with digits, hyphens and a colon, like 2021-02-19", 0},
     {F_DATETIME, "2021-02-19 13:30〜16:00", "write a single date here, not a range", 16},
@@ -111,10 +117,9 @@ static const struct bad {
     {F_DATE, "2021-02-19\xff", "expected YYYY-MM-DD, like 2021-02-19", 10},
     {F_DATETIME, "2021-02-19", "add the time after the date, like 2021-02-19 13:30", 10},
     {F_DATETIME, "2020-12-01", "add the time after the date, like 2020-12-01 13:30", 10},
-    {F_DATETIME, "2021-02-19 24:00", "24:00 is not a time of day; write 00:00 of the next day",
+    {F_DATETIME, "2021-02-19 24:00", "24:00 is not a time of day; write 00:00 of the next day", 11},
+    {F_DATETIME, "2021-02-19 24:00:00", "24:00 is not a time of day; write 00:00 of the next day",
      11},
-    {F_DATETIME, "2021-02-19 24:00:00",
-     "24:00 is not a time of day; write 00:00 of the next day", 11},
     {F_DATETIME, "2021-02-19 24:30", "there is no hour 24 (hours go from 00 to 23)", 11},
     {F_DATETIME, "2021-02-19 13:60", "there is no minute 60 (minutes go from 00 to 59)", 14},
     {F_DATETIME, "2021-02-19 13:30:60", "there is no second 60 (seconds go from 00 to 59)", 17},
@@ -127,24 +132,26 @@ static const struct bad {
      "leave out the time zone: times are in the site's time zone (site.yaml)", 16},
     {F_DATETIME, "2021-02-19T13:30Z",
      "leave out the time zone: times are in the site's time zone (site.yaml)", 16},
-    {F_DATETIME, "2021-02-19 13:30 pm", "unexpected characters after the time (expected "
-                                         "YYYY-MM-DD HH:MM, like 2021-02-19 13:30)", 16},
-    {F_DATETIME, "2021-02-19  13:30",
-     "expected YYYY-MM-DD HH:MM, like 2021-02-19 13:30", 11},
+    {F_DATETIME, "2021-02-19 13:30 pm",
+     "unexpected characters after the time (expected "
+     "YYYY-MM-DD HH:MM, like 2021-02-19 13:30)",
+     16},
+    {F_DATETIME, "2021-02-19  13:30", "expected YYYY-MM-DD HH:MM, like 2021-02-19 13:30", 11},
     {F_DATETIME, "2021-02-30 25:00", "February 2021 has only 28 days", 8},
     {F_EITHER, "2021-02-19 7:00", "write the hour with two digits, like 09:30", 11},
     {F_EITHER, "soon", "expected YYYY-MM-DD or YYYY-MM-DD HH:MM, like 2021-02-19 13:30", 0},
     {F_MOMENT, "yesterday",
      "expected YYYY-MM-DD, YYYY-MM-DD HH:MM or @SECONDS, like 2021-02-19 13:30", 0},
     {F_MOMENT, "@",
-     "it is empty (expected a number of seconds since 1970-01-01 00:00 UTC, like 1613709000)",
-     1},
+     "it is empty (expected a number of seconds since 1970-01-01 00:00 UTC, like 1613709000)", 1},
     {F_MOMENT, "@16137x",
      "expected a number of seconds since 1970-01-01 00:00 UTC, like 1613709000", 6},
     {F_MOMENT, "@-5", "expected a number of seconds since 1970-01-01 00:00 UTC, like 1613709000",
      1},
-    {F_EPOCH, "", "it is empty (expected a number of seconds since 1970-01-01 00:00 UTC, like "
-                  "1613709000)", 0},
+    {F_EPOCH, "",
+     "it is empty (expected a number of seconds since 1970-01-01 00:00 UTC, like "
+     "1613709000)",
+     0},
     {F_EPOCH, " 1613709000",
      "expected a number of seconds since 1970-01-01 00:00 UTC, like 1613709000", 0},
     {F_EPOCH, "253402300800", "253402300800 seconds is after the year 9999", 0},
@@ -182,8 +189,8 @@ static void rejects_bad_input_with_reasons(void)
         }
         int ok = rc == -1 && strcmp(why.text, c->why) == 0 && why.at == c->at;
         if (!ok)
-            fprintf(stderr, "input \"%s\": rc %d, why \"%s\" at %zu\n  want \"%s\" at %zu\n",
-                    c->in, rc, why.text, why.at, c->why, c->at);
+            fprintf(stderr, "input \"%s\": rc %d, why \"%s\" at %zu\n  want \"%s\" at %zu\n", c->in,
+                    rc, why.text, why.at, c->why, c->at);
         harness_case(c->in, ok);
     }
 }
@@ -246,11 +253,11 @@ static void weekdays_across_centuries(void)
         int wd;
         long days;
     } known[] = {
-        {{1, 1, 1}, 1, -719162},       {{1582, 10, 15}, 5, -141427}, {{1752, 9, 14}, 4, -79366},
-        {{1868, 1, 1}, 3, -37255},     {{1900, 1, 1}, 1, -25567},    {{1912, 7, 30}, 2, -20974},
-        {{1926, 12, 25}, 6, -15713},   {{1970, 1, 1}, 4, 0},         {{1989, 1, 8}, 0, 6947},
-        {{2000, 1, 1}, 6, 10957},      {{2000, 2, 29}, 2, 11016},    {{2019, 5, 1}, 3, 18017},
-        {{2021, 2, 19}, 5, 18677},     {{2100, 3, 1}, 1, 47541},     {{9999, 12, 31}, 5, 2932896},
+        {{1, 1, 1}, 1, -719162},     {{1582, 10, 15}, 5, -141427}, {{1752, 9, 14}, 4, -79366},
+        {{1868, 1, 1}, 3, -37255},   {{1900, 1, 1}, 1, -25567},    {{1912, 7, 30}, 2, -20974},
+        {{1926, 12, 25}, 6, -15713}, {{1970, 1, 1}, 4, 0},         {{1989, 1, 8}, 0, 6947},
+        {{2000, 1, 1}, 6, 10957},    {{2000, 2, 29}, 2, 11016},    {{2019, 5, 1}, 3, 18017},
+        {{2021, 2, 19}, 5, 18677},   {{2100, 3, 1}, 1, 47541},     {{9999, 12, 31}, 5, 2932896},
     };
     for (size_t i = 0; i < sizeof known / sizeof *known; i++) {
         CHECK_INT(date_weekday(known[i].d), known[i].wd);
