@@ -274,7 +274,7 @@ static void error_nesting_too_deep_at_render(void)
         if (levels == 30) {
             CHECK_INT(rc, 0);
             /* Each level indents the next by the partial tag's two blanks. */
-            CHECK(strncmp(out.data, "[\n  [\n    [\n      [", 20) == 0);
+            CHECK(strncmp(out.data, "[\n  [\n    [\n      [", 19) == 0);
             CHECK_INT(diag_error_count(&d), 0);
         } else {
             CHECK_INT(rc, -1);
