@@ -511,9 +511,20 @@ static json_t *scalar_value(struct parser *p, const yaml_event_t *e, struct yaml
 static int check_collection_tag(struct parser *p, const yaml_char_t *tag, const char *std,
                                 struct yamldoc_pos pos)
 {
-    if (!tag || strcmp((const char *)tag, "!") == 0 || strcmp((const char *)tag, std) == 0)
+    const char *t = (const char *)tag;
+    if (!t || strcmp(t, "!") == 0 || strcmp(t, std) == 0)
         return 0;
-    report_tag(p, (const char *)tag, pos);
+    static const char *const known[] = {STD_TAG "str",  STD_TAG "int", STD_TAG "float",
+                                        STD_TAG "bool", STD_TAG "null", STD_TAG "map",
+                                        STD_TAG "seq",  NULL};
+    if (one_of(t, strlen(t), known)) {
+        char *name = tag_name(t);
+        report(p, pos, "the tag %s cannot be used on %s", name,
+               strcmp(std, STD_TAG "map") == 0 ? "a block of fields" : "a list");
+        free(name);
+    } else {
+        report_tag(p, t, pos);
+    }
     return -1;
 }
 
@@ -668,7 +679,7 @@ static void on_alias(struct parser *p, const yaml_event_t *e)
                YAMLDOC_MAX_ALIAS_NODES, YAMLDOC_MAX_ALIAS_BYTES >> 20);
         p->stop = 1;
         return;
-    } else if (p->depth + a->height >= YAMLDOC_MAX_DEPTH) {
+    } else if (p->depth + a->height > YAMLDOC_MAX_DEPTH) {
         report(p, pos, "lists and fields are nested more than %d levels deep here",
                YAMLDOC_MAX_DEPTH);
         p->stop = 1;
@@ -856,7 +867,18 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
                e);
     } else if (strstr(problem, "Unicode character escape") ||
                strstr(problem, "hexdecimal number")) {
-        report(p, at, "this \\x, \\u or \\U escape does not name a character");
+        /* libyaml points into the code; the editor needs the backslash that starts it */
+        size_t off = offset_of(p, pm);
+        unsigned back = 0;
+        while (off > 0 && p->text[off] != '\\' && p->text[off] != '\n')
+            off--, back++;
+        char e = off + 1 < p->len ? p->text[off + 1] : '?';
+        if (p->text[off] == '\\' && back <= at.col - 1)
+            at.col -= back;
+        report(p, at,
+               "'\\%c' between double quotes must be followed by a character code; write \\\\ "
+               "for a backslash, or use single quotes",
+               e);
     } else if (strstr(problem, "mapping values are not allowed")) {
         if (first_colon_of_line(p, pm)) {
             yaml_mark_t s = pm;
@@ -893,7 +915,8 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
         report(p, ctx, "this list is never closed: add ] after its last item");
     } else if (strstr(problem, "expected ',' or '}'")) {
         report(p, ctx, "these fields in { } are never closed: add } after the last one");
-    } else if (strstr(context, "anchor") || strstr(context, "alias")) {
+    } else if (strstr(context, "anchor") || strstr(context, "alias") ||
+               strstr(context, "scanning a tag")) {
         report(p, ctx,
                "'%c' at the start of a value has a special meaning in YAML; put the whole value "
                "in quotes",
@@ -1021,9 +1044,10 @@ int yamldoc_parse(struct diag *d, const char *path, const char *text, size_t len
     if (p.errors == 0 && (!p.root || json_is_null(p.root))) {
         json_decref(p.root);
         p.root = json_object();
-        struct entry *en = index_add(p.ix, "", 0);
-        if (en)
-            en->key = en->value = (struct yamldoc_pos){p.first_line, 1};
+        /* an empty document is where it starts, not where libyaml saw nothing */
+        size_t i = index_find(p.ix, "", 0);
+        struct entry *en = i == NONE ? index_add(p.ix, "", 0) : &p.ix->entries[i];
+        en->key = en->value = (struct yamldoc_pos){p.first_line, 1};
     }
     parser_release(&p);
     if (p.errors) {
