@@ -541,10 +541,12 @@ int dom_url_allowed(const char *url, int image)
         if (n < sizeof scheme - 1)
             scheme[n++] = (char)tolower(c);
         else
-            return 0;
+            n = sizeof scheme; /* longer than any scheme we allow; relative if no colon */
     }
     if (!*p)
         return 1;
+    if (n >= sizeof scheme)
+        return 0;
     scheme[n] = '\0';
     if (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0)
         return 1;

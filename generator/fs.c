@@ -3,6 +3,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,4 +192,24 @@ int fs_list(struct diag *d, const char *root, const char *dir, const char *suffi
     struct strv tail = {out->v + before, out->len - before, 0};
     strv_sort(&tail);
     return rc;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+int fs_remove_tree(struct diag *d, const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : (diag_io_error(d, path, "cannot remove: %s",
+                                                     strerror(errno)), -1);
+    if (nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) != 0) {
+        diag_io_error(d, path, "cannot remove: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
 }

@@ -23,6 +23,9 @@ int fs_list(struct diag *d, const char *root, const char *dir, const char *suffi
             struct strv *out);
 int fs_is_dir(const char *path);
 int fs_is_file(const char *path);
+/* Removes path and everything below it, like rm -rf; a missing path is not an error. Never
+ * follows symbolic links. */
+int fs_remove_tree(struct diag *d, const char *path);
 /* Returns a new string "a/b" (no doubled slash); the caller frees it. */
 char *fs_join(const char *a, const char *b);
 

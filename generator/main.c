@@ -1,5 +1,257 @@
+/* kairan's command line: parses arguments, runs one command, maps the outcome to an exit code.
+ * Exit codes: 0 ok, 1 errors in content or theme, 2 usage errors, 3 file system errors. */
+#include <errno.h>
 #include <stdio.h>
-int main(void)
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "diag.h"
+#include "scaffold.h"
+#include "version.h"
+
+enum { EXIT_OK = 0, EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+struct command {
+    const char *name;
+    const char *synopsis;
+    const char *help;
+};
+
+static const struct command commands[] = {
+    {"build", "kairan build [-s DIR] [-o DIR] [-j N] [--drafts] [--portable] [--now DATETIME]"
+              " [--strict] [--quiet]",
+     "Builds the site from DIR (default: the current folder) into DIR/public.\n"
+     "Nothing in the output changes unless the whole build succeeds.\n"
+     "\n"
+     "  -s, --source DIR    the site folder (with content/, themes/, assets/)\n"
+     "  -o, --output DIR    where to write the site (default: SOURCE/public)\n"
+     "  -j, --jobs N        worker threads (default: one per core)\n"
+     "      --drafts        include entries marked draft: true\n"
+     "      --portable      relative links, so the site also works opened from a disk\n"
+     "      --now DATETIME  the build date, for upcoming/past events (YYYY-MM-DD HH:MM);\n"
+     "                      SOURCE_DATE_EPOCH is honoured too\n"
+     "      --cache-dir DIR image cache (default: SOURCE/.cache/kairan)\n"
+     "      --strict        treat warnings as errors\n"
+     "      --quiet         print only errors and warnings\n"},
+    {"check", "kairan check [-s DIR] [--drafts] [--now DATETIME] [--strict]",
+     "Reads and checks every file like a build would, and writes nothing.\n"
+     "Prints every problem found as FILE:LINE:COLUMN: error: MESSAGE.\n"
+     "With --strict, warnings count as errors and template variables that no page ever\n"
+     "fills are reported.\n"},
+    {"new", "kairan new KIND SLUG [-s DIR]",
+     "Creates content/KIND-FOLDER/SLUG.md from the kind's template, dated today.\n"
+     "KIND is one of: activity, event, issue, page. SLUG uses a-z, 0-9 and '-'.\n"},
+    {"clean", "kairan clean [-s DIR] [--cache]",
+     "Removes the built site; with --cache also the image cache.\n"},
+    {"version", "kairan version", "Prints the version.\n"},
+    {"help", "kairan help [COMMAND]", "Explains a command.\n"},
+};
+
+static const struct command *find_command(const char *name)
 {
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+static void usage(FILE *out)
+{
+    fprintf(out, "kairan %s: builds a community magazine's web site and print edition\n\n",
+            KAIRAN_VERSION);
+    fprintf(out, "Usage:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        fprintf(out, "  %s\n", commands[i].synopsis);
+    fprintf(out, "\nRun 'kairan help COMMAND' for more about one command.\n");
+}
+
+static void command_help(const struct command *c)
+{
+    printf("Usage: %s\n\n%s", c->synopsis, c->help);
+}
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "kairan %s: ", cmd);
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nRun 'kairan help %s' for the options.\n", cmd);
+    return EXIT_USAGE;
+}
+
+/* Options shared by the commands; each command accepts the subset it documents. */
+struct cli {
+    struct build_options build;
+    int cache;
+    const char *positional[2];
+    int n_positional;
+};
+
+/* Matches "-x", "--long" and "--long=value"; *value gets the option's argument if it takes one.
+ * Returns 1 matched, 0 not this option, -1 missing argument. */
+static int opt_match(char **argv, int *i, int argc, const char *shrt, const char *lng,
+                     const char **value)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(lng);
+    if (value && strncmp(a, lng, n) == 0 && a[n] == '=') {
+        *value = a + n + 1;
+        return 1;
+    }
+    if (!((shrt && strcmp(a, shrt) == 0) || strcmp(a, lng) == 0))
+        return 0;
+    if (!value)
+        return 1;
+    if (*i + 1 >= argc)
+        return -1;
+    *value = argv[++*i];
+    return 1;
+}
+
+static int parse_unsigned(const char *s, unsigned max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || v > max || s[0] == '-')
+        return -1;
+    *out = (unsigned)v;
     return 0;
+}
+
+static int parse_args(const char *cmd, int argc, char **argv, struct cli *cli)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *v = NULL;
+        int m;
+        const char *a = argv[i];
+#define VALUE_OPT(s, l)                                                                           \
+    (m = opt_match(argv, &i, argc, s, l, &v)) != 0                                                \
+        ? (m < 0 ? usage_error(cmd, "'%s' needs a value", a), 1 : 1)                              \
+        : 0
+        if (a[0] != '-' || strcmp(a, "-") == 0) {
+            if (cli->n_positional == 2)
+                return usage_error(cmd, "unexpected argument '%s'", a);
+            cli->positional[cli->n_positional++] = a;
+        } else if (VALUE_OPT("-s", "--source")) {
+            if (!v)
+                return EXIT_USAGE;
+            cli->build.source = v;
+        } else if (VALUE_OPT("-o", "--output")) {
+            if (!v)
+                return EXIT_USAGE;
+            cli->build.output = v;
+        } else if (VALUE_OPT(NULL, "--cache-dir")) {
+            if (!v)
+                return EXIT_USAGE;
+            cli->build.cache = v;
+        } else if (VALUE_OPT("-j", "--jobs")) {
+            if (!v)
+                return EXIT_USAGE;
+            if (parse_unsigned(v, 256, &cli->build.jobs) || cli->build.jobs == 0)
+                return usage_error(cmd, "'%s' is not a number of jobs from 1 to 256", v);
+        } else if (VALUE_OPT(NULL, "--now")) {
+            if (!v)
+                return EXIT_USAGE;
+            cli->build.now_text = v;
+        } else if (strcmp(a, "--drafts") == 0) {
+            cli->build.drafts = 1;
+        } else if (strcmp(a, "--portable") == 0) {
+            cli->build.portable = 1;
+        } else if (strcmp(a, "--strict") == 0) {
+            cli->build.strict = 1;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            cli->build.quiet = 1;
+        } else if (strcmp(a, "--cache") == 0) {
+            cli->cache = 1;
+        } else {
+            return usage_error(cmd, "unknown option '%s'", a);
+        }
+#undef VALUE_OPT
+    }
+    return EXIT_OK;
+}
+
+static int exit_code(struct diag *d)
+{
+    if (d->io_errors)
+        return EXIT_IO;
+    return d->errors ? EXIT_CONTENT : EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0)
+        name = "version";
+    const struct command *cmd = find_command(name);
+    if (!cmd) {
+        fprintf(stderr, "kairan: '%s' is not a command\n\n", name);
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            command_help(cmd);
+            return EXIT_OK;
+        }
+    }
+
+    struct cli cli = {0};
+    cli.build.source = ".";
+    cli.build.write = 1;
+    cli.build.epoch_text = getenv("SOURCE_DATE_EPOCH");
+    int rc = parse_args(name, argc - 2, argv + 2, &cli);
+    if (rc != EXIT_OK)
+        return rc;
+
+    if (strcmp(name, "help") == 0) {
+        if (cli.n_positional == 0) {
+            usage(stdout);
+            return EXIT_OK;
+        }
+        const struct command *c = find_command(cli.positional[0]);
+        if (!c)
+            return usage_error("help", "'%s' is not a command", cli.positional[0]);
+        command_help(c);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "version") == 0) {
+        printf("kairan %s\n", KAIRAN_VERSION);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "new") != 0 && cli.n_positional > 0)
+        return usage_error(name, "unexpected argument '%s'", cli.positional[0]);
+
+    struct diag d;
+    diag_init(&d);
+    d.werror = cli.build.strict;
+
+    if (strcmp(name, "build") == 0 || strcmp(name, "check") == 0) {
+        cli.build.write = strcmp(name, "build") == 0;
+        build_run(&d, &cli.build);
+    } else if (strcmp(name, "new") == 0) {
+        if (cli.n_positional != 2) {
+            diag_release(&d);
+            return usage_error("new", "%s", "needs a KIND and a SLUG, like: kairan new event "
+                                            "2027-kenshukai");
+        }
+        scaffold_new(&d, &cli.build, cli.positional[0], cli.positional[1]);
+    } else if (strcmp(name, "clean") == 0) {
+        build_clean(&d, &cli.build, cli.cache);
+    }
+    diag_print(&d, stderr);
+    rc = exit_code(&d);
+    diag_release(&d);
+    return rc;
 }

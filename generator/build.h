@@ -1,0 +1,32 @@
+/* build: the pipeline, top to bottom, in one function.
+ * load config → load entries → site model → theme → markdown + images → render → print →
+ * publish. It owns every stage's data for the length of one build and reports every problem
+ * through the diag it is given; nothing is written to the output unless the whole build
+ * succeeded. */
+#ifndef KAIRAN_BUILD_H
+#define KAIRAN_BUILD_H
+
+#include <stdint.h>
+
+#include "diag.h"
+
+struct build_options {
+    const char *source;  /* site source root (content/, themes/, assets/) */
+    const char *output;  /* NULL: SOURCE/public */
+    const char *cache;   /* NULL: SOURCE/.cache/kairan */
+    unsigned jobs;       /* worker threads; 0 means one per core */
+    int drafts;          /* include entries marked draft: true */
+    int portable;        /* relative links with explicit index.html, for opening from disk */
+    int strict;          /* warnings are errors; report template variables never given */
+    int write;           /* 0 for `kairan check`: load and validate everything, write nothing */
+    int quiet;
+    const char *now_text;   /* --now: the build clock as local date-time, or NULL */
+    const char *epoch_text; /* SOURCE_DATE_EPOCH, or NULL; --now wins */
+};
+
+/* Runs one build. Returns 0 when it succeeded; -1 when errors were reported through d. */
+int build_run(struct diag *d, const struct build_options *opt);
+/* Removes the built site (and with cache set, the image cache). */
+int build_clean(struct diag *d, const struct build_options *opt, int cache);
+
+#endif

@@ -1,0 +1,424 @@
+#include "entry.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontmatter.h"
+#include "fs.h"
+#include "kana.h"
+#include "schema.h"
+#include "xalloc.h"
+
+static const struct schema_field contact_fields[] = {
+    {"name", SCHEMA_STRING, 0, NULL, NULL},
+    {"phone", SCHEMA_STRING, 0, NULL, NULL},
+    {"email", SCHEMA_STRING, 0, NULL, NULL},
+    {"fax", SCHEMA_STRING, 0, NULL, NULL},
+    {"url", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field session_fields[] = {
+    {"start", SCHEMA_DATETIME, SCHEMA_REQUIRED, NULL, NULL},
+    {"end", SCHEMA_DATETIME, 0, NULL, NULL},
+    {"label", SCHEMA_STRING, 0, NULL, NULL},
+    {"venue", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const char *const roles[] = {"main", "remote", NULL};
+
+static const struct schema_field venue_fields[] = {
+    {"id", SCHEMA_STRING, 0, NULL, NULL},
+    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"address", SCHEMA_STRING, 0, NULL, NULL},
+    {"role", SCHEMA_STRING, 0, NULL, roles},
+    {"url", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field program_fields[] = {
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"speaker", SCHEMA_STRING, 0, NULL, NULL},
+    {"affiliation", SCHEMA_STRING, 0, NULL, NULL},
+    {"time", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field apply_fields[] = {
+    {"deadline", SCHEMA_DATE, 0, NULL, NULL},
+    {"how", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* Fields every kind may have. */
+#define COMMON_FIELDS                                                                             \
+    {"kind", SCHEMA_STRING, 0, NULL, kind_names}, {"slug", SCHEMA_STRING, 0, NULL, NULL},         \
+        {"summary", SCHEMA_STRING, 0, NULL, NULL}, {"date", SCHEMA_DATE, 0, NULL, NULL},          \
+        {"updated", SCHEMA_DATE, 0, NULL, NULL}, {"draft", SCHEMA_BOOL, 0, NULL, NULL}
+
+/* Fields an activity has, and an event may have. */
+#define ACTIVITY_FIELDS(req)                                                                      \
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},                                        \
+        {"reading", SCHEMA_STRING, req, NULL, NULL},                                              \
+        {"district", SCHEMA_STRING, req, NULL, NULL},                                             \
+        {"categories", SCHEMA_STRINGS, req, NULL, NULL},                                          \
+        {"schedule", SCHEMA_STRING, 0, NULL, NULL}, {"place", SCHEMA_STRING, 0, NULL, NULL},      \
+        {"organizer", SCHEMA_STRING, 0, NULL, NULL},                                              \
+        {"contact", SCHEMA_OBJECT, 0, contact_fields, NULL},                                      \
+        {"fee", SCHEMA_STRING, 0, NULL, NULL}, {"audience", SCHEMA_STRING, 0, NULL, NULL},        \
+        {"image", SCHEMA_STRING, 0, NULL, NULL}, {"image_alt", SCHEMA_STRING, 0, NULL, NULL},     \
+        {"issue", SCHEMA_INT, 0, NULL, NULL}
+
+static const char *const kind_names[] = {"activity", "event", "issue", "page", NULL};
+static const char *const kind_folders[] = {"activities", "events", "issues", "pages"};
+
+static const struct schema_field activity_schema[] = {
+    COMMON_FIELDS,
+    ACTIVITY_FIELDS(SCHEMA_REQUIRED),
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field event_schema[] = {
+    COMMON_FIELDS,
+    ACTIVITY_FIELDS(0),
+    {"start", SCHEMA_DATETIME, 0, NULL, NULL},
+    {"end", SCHEMA_DATETIME, 0, NULL, NULL},
+    {"sessions", SCHEMA_LIST, 0, session_fields, NULL},
+    {"venues", SCHEMA_LIST, 0, venue_fields, NULL},
+    {"program", SCHEMA_LIST, 0, program_fields, NULL},
+    {"capacity", SCHEMA_INT, 0, NULL, NULL},
+    {"apply", SCHEMA_OBJECT, 0, apply_fields, NULL},
+    {"participants", SCHEMA_INT, 0, NULL, NULL},
+    {"note", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field issue_schema[] = {
+    COMMON_FIELDS,
+    {"number", SCHEMA_INT, SCHEMA_REQUIRED, NULL, NULL},
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"cover", SCHEMA_STRING, 0, NULL, NULL},
+    {"cover_alt", SCHEMA_STRING, 0, NULL, NULL},
+    {"copies", SCHEMA_INT, 0, NULL, NULL},
+    {"editor", SCHEMA_STRING, 0, NULL, NULL},
+    {"contents", SCHEMA_STRINGS, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field page_schema[] = {
+    COMMON_FIELDS,
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"weight", SCHEMA_INT, 0, NULL, NULL},
+    {"menu", SCHEMA_BOOL, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field *const schemas[KIND_COUNT] = {activity_schema, event_schema,
+                                                               issue_schema, page_schema};
+
+/* Top-level folders of the output that a page's slug must not take. */
+static const char *const reserved[] = {"activities", "events", "issues", "districts",
+                                       "categories", "img", "static", "print",
+                                       "page", "404", NULL};
+
+const char *entry_kind_name(enum entry_kind k)
+{
+    return kind_names[k];
+}
+
+void entry_error(struct diag *d, const struct entry *e, const char *field, const char *fmt, ...)
+{
+    struct yamldoc_pos pos = {1, 0};
+    if (field && yamldoc_value_pos(&e->yaml, field, &pos) != 0)
+        pos = (struct yamldoc_pos){1, 0};
+    struct buf text;
+    buf_init(&text);
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&text, fmt, ap);
+    va_end(ap);
+    diag_error(d, e->source, pos.line, pos.col, "%s", text.data);
+    buf_release(&text);
+}
+
+static const char *get_str(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+/* Names the closest declared slug, for "did you mean". */
+static const char *closest(const struct taxon *v, size_t n, const char *slug)
+{
+    const char *best = NULL;
+    unsigned best_d = 3;
+    for (size_t i = 0; i < n; i++) {
+        unsigned dist = schema_distance(slug, v[i].slug);
+        if (dist < best_d) {
+            best_d = dist;
+            best = v[i].slug;
+        }
+        if (strcmp(slug, v[i].name) == 0)
+            return v[i].slug; /* they wrote 櫛引 where the slug kushibiki was wanted */
+    }
+    return best;
+}
+
+static void check_taxon(struct schema_ctx *c, const struct taxon *v, size_t n, const char *slug,
+                        const char *path, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].slug, slug) == 0)
+            return;
+    const char *near = closest(v, n, slug);
+    if (near)
+        schema_error(c, path, 0, "'%s' is not a %s declared in site.yaml; did you mean '%s'?",
+                     slug, what, near);
+    else
+        schema_error(c, path, 0, "'%s' is not a %s declared in site.yaml (add it under %s "
+                                 "there, or use a declared one)",
+                     slug, what, strcmp(what, "district") == 0 ? "districts:" : "categories:");
+}
+
+static int parse_dt(const json_t *obj, const char *key, struct datetime *out)
+{
+    const char *s = get_str(obj, key);
+    struct date_why why;
+    int has_time;
+    return s && date_parse_either(out, &has_time, s, strlen(s), &why) == 0;
+}
+
+static int session_cmp(const void *pa, const void *pb)
+{
+    const struct session *a = pa, *b = pb;
+    int c = date_compare_datetime(a->start, b->start);
+    return c ? c : date_compare_datetime(a->end, b->end);
+}
+
+/* Sessions from start/end or from sessions:, checked: end after start, venues declared, no
+ * session given twice. */
+static void load_sessions(struct schema_ctx *c, struct entry *e)
+{
+    json_t *fm = e->fm;
+    json_t *list = json_object_get(fm, "sessions");
+    int has_start = json_object_get(fm, "start") != NULL;
+    if (!has_start && !json_array_size(list)) {
+        schema_error(c, NULL, 0, "an event needs a 'start' date and time (or a list of "
+                                 "'sessions'); for example: start: 2021-02-19 13:30");
+        return;
+    }
+    if (has_start && list) {
+        schema_error(c, "sessions", 1, "give either 'start'/'end' or 'sessions', not both");
+        return;
+    }
+    size_t n = has_start ? 1 : json_array_size(list);
+    e->sessions = xcalloc(n, sizeof *e->sessions);
+    json_t *venues = json_object_get(fm, "venues");
+    for (size_t i = 0; i < n; i++) {
+        json_t *obj = has_start ? fm : json_array_get(list, i);
+        char *prefix = has_start ? xstrdup("") : xasprintf("sessions.%zu.", i);
+        struct session *s = &e->sessions[e->n_sessions];
+        if (!parse_dt(obj, "start", &s->start)) {
+            free(prefix);
+            continue; /* already reported by the schema */
+        }
+        if (!parse_dt(obj, "end", &s->end)) {
+            s->end = s->start;
+        } else if (date_compare_datetime(s->end, s->start) < 0) {
+            char *path = xasprintf("%send", prefix);
+            schema_error(c, path, 0, "this session ends (%s) before it starts (%s)",
+                         get_str(obj, "end"), get_str(obj, "start"));
+            free(path);
+        }
+        s->label = get_str(obj, "label");
+        s->venue = get_str(obj, "venue");
+        if (s->venue) {
+            int found = 0;
+            for (size_t v = 0; v < json_array_size(venues); v++)
+                if (get_str(json_array_get(venues, v), "id") &&
+                    strcmp(get_str(json_array_get(venues, v), "id"), s->venue) == 0)
+                    found = 1;
+            if (!found) {
+                char *path = xasprintf("%svenue", prefix);
+                schema_error(c, path, 0, "'%s' is not the id of one of this event's venues",
+                             s->venue);
+                free(path);
+            }
+        }
+        for (size_t j = 0; j < e->n_sessions; j++) {
+            if (date_compare_datetime(e->sessions[j].start, s->start) == 0 &&
+                date_compare_datetime(e->sessions[j].end, s->end) == 0) {
+                char *path = xasprintf("%sstart", prefix);
+                schema_error(c, path, 0, "this session repeats session %zu (same start and end)",
+                             j + 1);
+                free(path);
+            }
+        }
+        e->n_sessions++;
+        free(prefix);
+    }
+    qsort(e->sessions, e->n_sessions, sizeof *e->sessions, session_cmp);
+
+    /* Venue ids are unique. */
+    for (size_t i = 0; i < json_array_size(venues); i++) {
+        const char *id = get_str(json_array_get(venues, i), "id");
+        for (size_t j = 0; id && j < i; j++) {
+            const char *other = get_str(json_array_get(venues, j), "id");
+            if (other && strcmp(id, other) == 0) {
+                char *path = xasprintf("venues.%zu.id", i);
+                schema_error(c, path, 0, "two venues have the id '%s'", id);
+                free(path);
+            }
+        }
+    }
+}
+
+static enum entry_kind kind_from(const char *name)
+{
+    for (int k = 0; k < KIND_COUNT; k++)
+        if (strcmp(kind_names[k], name) == 0)
+            return (enum entry_kind)k;
+    return KIND_COUNT;
+}
+
+/* The kind from the first folder of rel (activities/x.md), or KIND_COUNT. */
+static enum entry_kind kind_from_folder(const char *rel)
+{
+    const char *slash = strchr(rel, '/');
+    if (!slash)
+        return KIND_COUNT;
+    for (int k = 0; k < KIND_COUNT; k++)
+        if (strlen(kind_folders[k]) == (size_t)(slash - rel) &&
+            strncmp(kind_folders[k], rel, (size_t)(slash - rel)) == 0)
+            return (enum entry_kind)k;
+    return KIND_COUNT;
+}
+
+static void place(struct schema_ctx *c, struct entry *e)
+{
+    const char *slug = get_str(e->fm, "slug");
+    if (!slug) {
+        const char *base = strrchr(e->rel, '/');
+        base = base ? base + 1 : e->rel;
+        e->rel_slug = xstrndup(base, strlen(base) - 3); /* without .md */
+        slug = e->rel_slug;
+        if (!config_is_slug(slug)) {
+            schema_error(c, NULL, 0, "the file name '%s' cannot be used as a web address; "
+                                     "rename the file using only a-z, 0-9 and '-', or add a "
+                                     "field like  slug: kushibiki-salon",
+                         base);
+            return;
+        }
+    } else if (!config_is_slug(slug)) {
+        schema_error(c, "slug", 0, "'%s' cannot be used as a web address: a slug uses only "
+                                   "a-z, 0-9 and '-' (like kushibiki-salon)",
+                     slug);
+        return;
+    }
+    e->slug = slug;
+    if (e->kind == KIND_PAGE) {
+        for (const char *const *r = reserved; *r; r++)
+            if (strcmp(*r, slug) == 0)
+                schema_error(c, get_str(e->fm, "slug") ? "slug" : NULL, 0,
+                             "a page cannot be called '%s': the site uses /%s/ itself; choose "
+                             "another slug",
+                             slug, slug);
+        e->url = xasprintf("%s/", slug);
+    } else {
+        e->url = xasprintf("%s/%s/", kind_folders[e->kind], slug);
+    }
+    e->out = xasprintf("%sindex.html", e->url);
+}
+
+int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
+               const char *rel, struct entry *e)
+{
+    memset(e, 0, sizeof *e);
+    buf_init(&e->text);
+    char *content = fs_join(source, "content");
+    e->source = fs_join(content, rel);
+    free(content);
+    e->rel = xstrdup(rel);
+
+    yamldoc_init(&e->yaml);
+    struct frontmatter fm;
+    if (frontmatter_read(d, e->source, &e->text, &fm) != 0)
+        return -1;
+    e->body = fm.body;
+    e->body_len = fm.body_len;
+    e->body_line = fm.body_line;
+    if (yamldoc_parse(d, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, &e->yaml) != 0)
+        return -1;
+    if (!json_is_object(e->yaml.root)) {
+        diag_error(d, e->source, fm.yaml_line, 1,
+                   "the front matter should be fields like 'title: ...', one per line");
+        return -1;
+    }
+    e->fm = json_incref(e->yaml.root);
+
+    struct schema_ctx c = {d, e->source, &e->yaml, 1, 0};
+    const char *kind = get_str(e->fm, "kind");
+    e->kind = kind ? kind_from(kind) : kind_from_folder(rel);
+    if (e->kind == KIND_COUNT) {
+        if (kind)
+            schema_error(&c, "kind", 0, "'%s' is not a kind of entry (use activity, event, "
+                                        "issue or page)",
+                         kind);
+        else
+            schema_error(&c, NULL, 0, "kairan cannot tell what this file is: put it in "
+                                      "content/activities, events, issues or pages, or add a "
+                                      "field like  kind: page");
+        return -1;
+    }
+    schema_check(&c, e->fm, schemas[e->kind], "");
+
+    e->title = get_str(e->fm, "title");
+    e->reading = get_str(e->fm, "reading");
+    e->district = get_str(e->fm, "district");
+    e->image = get_str(e->fm, e->kind == KIND_ISSUE ? "cover" : "image");
+    e->draft = json_is_true(json_object_get(e->fm, "draft"));
+    e->has_date = parse_dt(e->fm, "date", &e->date);
+    json_t *num = json_object_get(e->fm, e->kind == KIND_ISSUE ? "number" : "issue");
+    e->number = json_is_integer(num) ? (long)json_integer_value(num) : 0;
+    json_t *w = json_object_get(e->fm, "weight");
+    e->weight = json_is_integer(w) ? (long)json_integer_value(w) : 0;
+    e->menu = json_is_true(json_object_get(e->fm, "menu"));
+
+    if (e->district)
+        check_taxon(&c, cfg->districts, cfg->n_districts, e->district, "district", "district");
+    json_t *cats = json_object_get(e->fm, "categories");
+    for (size_t i = 0; json_is_array(cats) && i < json_array_size(cats); i++) {
+        const char *cat = json_string_value(json_array_get(cats, i));
+        char *path = xasprintf("categories.%zu", i);
+        if (cat)
+            check_taxon(&c, cfg->categories, cfg->n_categories, cat, path, "category");
+        free(path);
+    }
+    if (e->kind == KIND_EVENT)
+        load_sessions(&c, e);
+    if (e->kind == KIND_ISSUE && e->number <= 0 && json_is_integer(num))
+        schema_error(&c, "number", 0, "an issue number starts at 1");
+    if (e->kind == KIND_ACTIVITY && e->reading && kana_row(e->reading) < 0)
+        schema_warning(&c, "reading", 0, "'reading' should be written in kana (like "
+                                         "くしびきおとこじゅく) so that lists sort in 50音 order");
+
+    place(&c, e);
+    e->sort_key = kana_sort_key(e->reading ? e->reading : e->title ? e->title : "");
+    return c.failed ? -1 : 0;
+}
+
+void entry_release(struct entry *e)
+{
+    free(e->source);
+    free(e->rel);
+    free(e->url);
+    free(e->out);
+    free(e->sessions);
+    free(e->sort_key);
+    free(e->rel_slug);
+    json_decref(e->fm);
+    yamldoc_release(&e->yaml);
+    buf_release(&e->text);
+    memset(e, 0, sizeof *e);
+}

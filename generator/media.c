@@ -1,0 +1,213 @@
+#include "media.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs.h"
+#include "image.h"
+#include "xalloc.h"
+
+enum state { PENDING, DONE, FAILED };
+
+struct item {
+    char *path; /* the resolved source file */
+    enum state state;
+    struct image_result result;
+    char *srcset;
+    size_t def; /* index of the default variant */
+};
+
+struct media {
+    struct diag *d;
+    struct image_ctx *images;
+    char *root_real;
+    char *assets;
+    pthread_mutex_t lock; /* guards items, n, cap and every item's state */
+    pthread_cond_t done;  /* signalled when an item leaves PENDING */
+    struct item **items;
+    size_t n, cap;
+};
+
+struct media *media_new(struct diag *d, const struct media_opts *o)
+{
+    struct media *m = xcalloc(1, sizeof *m);
+    m->d = d;
+    struct image_config c;
+    image_config_init(&c);
+    c.nwidths = o->n_widths < IMAGE_MAX_WIDTHS ? o->n_widths : IMAGE_MAX_WIDTHS;
+    memcpy(c.widths, o->widths, c.nwidths * sizeof *c.widths);
+    c.quality = o->quality;
+    c.max_megapixels = o->max_megapixels;
+    c.cache_dir = o->cache_dir;
+    c.progress = 1;
+    m->images = image_ctx_new(&c, d);
+    m->root_real = realpath(o->source, NULL);
+    if (!m->root_real)
+        m->root_real = xstrdup(o->source);
+    m->assets = fs_join(o->source, "assets");
+    pthread_mutex_init(&m->lock, NULL);
+    pthread_cond_init(&m->done, NULL);
+    return m;
+}
+
+void media_free(struct media *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        image_result_release(&m->items[i]->result);
+        free(m->items[i]->path);
+        free(m->items[i]->srcset);
+        free(m->items[i]);
+    }
+    free(m->items);
+    image_ctx_free(m->images);
+    free(m->root_real);
+    free(m->assets);
+    pthread_mutex_destroy(&m->lock);
+    pthread_cond_destroy(&m->done);
+    free(m);
+}
+
+/* True when path is a file inside the site folder (after following links). */
+static int inside_site(const struct media *m, const char *path)
+{
+    char *real = realpath(path, NULL);
+    if (!real)
+        return 0;
+    size_t n = strlen(m->root_real);
+    int ok = strncmp(real, m->root_real, n) == 0 && real[n] == '/' && fs_is_file(real);
+    free(real);
+    return ok;
+}
+
+/* The file src names: beside the entry, else under assets/. Returns a new path or NULL. */
+static char *resolve(const struct media *m, const char *entry_dir, const char *src)
+{
+    char *beside = fs_join(entry_dir, src);
+    if (inside_site(m, beside))
+        return beside;
+    free(beside);
+    char *asset = fs_join(m->assets, src);
+    if (inside_site(m, asset))
+        return asset;
+    free(asset);
+    return NULL;
+}
+
+static void fill(const struct item *it, struct media_image *out)
+{
+    const struct image_result *r = &it->result;
+    memset(out, 0, sizeof *out);
+    out->src = r->variants[it->def].public_path;
+    out->srcset = it->srcset;
+    out->full = r->variants[r->count - 1].public_path;
+    out->width = (int)r->variants[it->def].width;
+    out->height = (int)r->variants[it->def].height;
+    out->src_width = (int)r->width;
+    out->src_height = (int)r->height;
+}
+
+int media_use(struct media *m, const char *entry_path, const char *entry_dir, const char *src,
+              unsigned line, unsigned col, struct media_image *out)
+{
+    if (strstr(src, "://") || src[0] == '/') {
+        diag_error(m->d, entry_path, line, col,
+                   "'%s' is not a picture in the site folder: put the file in assets/ (or "
+                   "beside this file) and name it by that path",
+                   src);
+        return -1;
+    }
+    char *path = resolve(m, entry_dir, src);
+    if (!path) {
+        diag_error(m->d, entry_path, line, col,
+                   "the picture '%s' does not exist (looked beside this file and in assets/)",
+                   src);
+        return -1;
+    }
+
+    pthread_mutex_lock(&m->lock);
+    struct item *it = NULL;
+    for (size_t i = 0; i < m->n && !it; i++)
+        if (strcmp(m->items[i]->path, path) == 0)
+            it = m->items[i];
+    if (it) {
+        while (it->state == PENDING)
+            pthread_cond_wait(&m->done, &m->lock);
+        enum state st = it->state;
+        if (st == DONE)
+            fill(it, out);
+        pthread_mutex_unlock(&m->lock);
+        free(path);
+        if (st == FAILED) {
+            diag_error(m->d, entry_path, line, col,
+                       "the picture '%s' cannot be used (see the error about it)", src);
+            return -1;
+        }
+        return 0;
+    }
+    if (m->n == m->cap) {
+        m->cap = m->cap ? m->cap * 2 : 32;
+        m->items = xrealloc(m->items, m->cap * sizeof *m->items);
+    }
+    it = xcalloc(1, sizeof *it);
+    it->path = path;
+    it->state = PENDING;
+    m->items[m->n++] = it;
+    pthread_mutex_unlock(&m->lock);
+
+    /* Processing happens outside the lock: other images go on in parallel. */
+    int rc = image_process(m->images, path, entry_path, line, col, &it->result);
+    if (rc == 0 && it->result.count == 0)
+        rc = -1;
+    if (rc == 0) {
+        it->srcset = image_srcset(&it->result, "");
+        /* The default is the second size (640 by default), or the only one. */
+        it->def = it->result.count > 1 ? 1 : 0;
+    }
+
+    pthread_mutex_lock(&m->lock);
+    it->state = rc == 0 ? DONE : FAILED;
+    if (rc == 0)
+        fill(it, out);
+    pthread_cond_broadcast(&m->done);
+    pthread_mutex_unlock(&m->lock);
+    return rc;
+}
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp((*(struct item *const *)a)->path, (*(struct item *const *)b)->path);
+}
+
+int media_publish(struct media *m, struct publish *p)
+{
+    int rc = 0;
+    qsort(m->items, m->n, sizeof *m->items, by_path);
+    for (size_t i = 0; i < m->n; i++) {
+        const struct item *it = m->items[i];
+        if (it->state != DONE)
+            continue;
+        for (size_t v = 0; v < it->result.count; v++) {
+            /* Two sources with the same bytes share their variants: publish them once. */
+            int seen = 0;
+            for (size_t j = 0; j < i && !seen; j++)
+                for (size_t w = 0; m->items[j]->state == DONE && w < m->items[j]->result.count;
+                     w++)
+                    seen |= strcmp(m->items[j]->result.variants[w].public_path,
+                                   it->result.variants[v].public_path) == 0;
+            if (!seen)
+                rc |= publish_file(p, it->result.variants[v].public_path,
+                                   it->result.variants[v].cache_path);
+        }
+    }
+    rc |= image_ctx_save(m->images);
+    return rc ? -1 : 0;
+}
+
+unsigned long media_decoded(const struct media *m)
+{
+    struct image_stats st;
+    image_ctx_stats(m->images, &st);
+    return (unsigned long)st.decoded;
+}

@@ -1,0 +1,1022 @@
+#include "render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "feed.h"
+#include "kana.h"
+#include "markdown.h"
+#include "xalloc.h"
+
+void render_init(struct render *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+size_t render_index(const struct render *r, const struct entry *e)
+{
+    const struct site *s = r->site;
+    size_t lo = 0, hi = s->n_all;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(s->all[mid]->rel, e->rel);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+static const char *str_or(const char *s)
+{
+    return s ? s : "";
+}
+
+static void set_str(json_t *obj, const char *key, const char *s)
+{
+    if (s)
+        json_object_set_new(obj, key, json_string(s));
+}
+
+static void set_buf(json_t *obj, const char *key, struct buf *b)
+{
+    json_object_set_new(obj, key, json_stringn(b->data, b->len));
+    buf_reset(b);
+}
+
+json_t *render_date(const struct render *r, struct datetime dt, int has_time)
+{
+    json_t *o = json_object();
+    struct buf b;
+    buf_init(&b);
+    date_format_iso(&b, dt.date);
+    set_buf(o, "iso", &b);
+    if (has_time) {
+        tz_format_rfc3339(&b, r->zone, tz_to_utc(r->zone, dt, NULL));
+        set_buf(o, "datetime", &b);
+        date_format_time(&b, dt);
+        set_buf(o, "time", &b);
+    } else {
+        date_format_iso(&b, dt.date);
+        set_buf(o, "datetime", &b);
+    }
+    date_format_ja(&b, dt.date, DATE_WEEKDAY);
+    set_buf(o, "wareki", &b);
+    date_format_ja_month(&b, dt.date.year, dt.date.month, 0);
+    set_buf(o, "wareki_short", &b);
+    date_format_ja(&b, dt.date, DATE_WEEKDAY | DATE_WESTERN);
+    set_buf(o, "western", &b);
+    struct date_era era;
+    if (date_era(dt.date, &era) == 0) {
+        if (era.year == 1)
+            buf_printf(&b, "%s元年", era.name);
+        else
+            buf_printf(&b, "%s%d年", era.name, era.year);
+        set_buf(o, "era_year", &b);
+    }
+    json_object_set_new(o, "year", json_integer(dt.date.year));
+    json_object_set_new(o, "month", json_integer(dt.date.month));
+    json_object_set_new(o, "day", json_integer(dt.date.day));
+    set_str(o, "weekday", date_weekday_ja(date_weekday(dt.date)));
+    buf_release(&b);
+    return o;
+}
+
+/* ---- Bodies ------------------------------------------------------------------------------ */
+
+struct body_job {
+    struct render *r;
+    struct entry *e;
+    struct body *out;
+    char *dir; /* the entry file's folder, for relative image paths */
+};
+
+/* The prefix that leads from the page at url to the site root. */
+static char *root_for(const struct render *r, const char *url)
+{
+    if (!r->portable)
+        return xstrdup(r->site->cfg->base_path);
+    struct buf b;
+    buf_init(&b);
+    for (const char *p = url; *p; p++)
+        if (*p == '/')
+            buf_puts(&b, "../");
+    return buf_detach(&b, NULL);
+}
+
+/* Joins dir and a relative path, resolving "." and ".."; NULL if it climbs above the top. */
+static char *normalise_path(const char *dir, const char *rel)
+{
+    struct strv parts = STRV_INIT;
+    char *joined = *dir ? xasprintf("%s/%s", dir, rel) : xstrdup(rel);
+    char *save = NULL;
+    int bad = 0;
+    for (char *tok = strtok_r(joined, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+        if (strcmp(tok, ".") == 0)
+            continue;
+        if (strcmp(tok, "..") == 0) {
+            if (parts.len == 0) {
+                bad = 1;
+                break;
+            }
+            free(parts.v[--parts.len]);
+            continue;
+        }
+        strv_push(&parts, tok);
+    }
+    free(joined);
+    char *out = NULL;
+    if (!bad) {
+        struct buf b;
+        buf_init(&b);
+        for (size_t i = 0; i < parts.len; i++)
+            buf_printf(&b, "%s%s", i ? "/" : "", parts.v[i]);
+        out = buf_detach(&b, NULL);
+    }
+    strv_release(&parts);
+    return out;
+}
+
+static int has_scheme(const char *s)
+{
+    const char *p = s;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+           *p == '+' || *p == '-' || *p == '.')
+        p++;
+    return p != s && *p == ':';
+}
+
+static char *link_hook(const char *target, unsigned line, unsigned col, void *userdata)
+{
+    struct body_job *job = userdata;
+    struct render *r = job->r;
+    if (has_scheme(target) || target[0] == '/' || target[0] == '#' || target[0] == '?' ||
+        target[0] == '\0')
+        return NULL;
+    const char *hash = strchr(target, '#');
+    size_t len = hash ? (size_t)(hash - target) : strlen(target);
+    if (len < 3 || strncmp(target + len - 3, ".md", 3) != 0)
+        return NULL; /* a relative link to something else: left as written */
+    char *path = xstrndup(target, len);
+    const char *slash = strrchr(job->e->rel, '/');
+    char *dir = slash ? xstrndup(job->e->rel, (size_t)(slash - job->e->rel)) : xstrdup("");
+    char *rel = normalise_path(dir, path);
+    struct entry *to = rel ? site_find_rel(r->site, rel) : NULL;
+    char *url = NULL;
+    if (!to) {
+        diag_error(r->d, job->e->source, line, col,
+                   "this link points to '%s', which is not an entry in content/%s", target,
+                   rel && strstr(rel, "/") ? "" : " (links name the file, like ../events/x.md)");
+        job->out->failed = 1;
+    } else {
+        char *root = root_for(r, job->e->url);
+        url = xasprintf("%s%s%s%s", root, to->url, r->portable ? "index.html" : "",
+                        hash ? hash : "");
+        free(root);
+    }
+    free(rel);
+    free(dir);
+    free(path);
+    return url;
+}
+
+static int image_hook(const char *src, unsigned line, unsigned col, struct markdown_image *out,
+                      void *userdata)
+{
+    struct body_job *job = userdata;
+    struct render *r = job->r;
+    struct media_image img;
+    if (media_use(r->media, job->e->source, job->dir, src, line, col, &img) != 0) {
+        job->out->failed = 1;
+        return -1;
+    }
+    char *root = root_for(r, job->e->url);
+    struct buf set;
+    buf_init(&set);
+    /* srcset entries are "path width"; prefix each path with the root. */
+    for (const char *p = img.srcset; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        buf_printf(&set, "%s%s", set.len ? ", " : "", root);
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        buf_add(&set, p, n);
+        p += n;
+    }
+    out->src = xasprintf("%s%s", root, img.src);
+    out->srcset = set.len ? buf_detach(&set, NULL) : NULL;
+    out->sizes = xstrdup(r->theme->image_sizes);
+    out->width = img.width;
+    out->height = img.height;
+    out->full = img.full ? xasprintf("%s%s", root, img.full) : NULL;
+    buf_release(&set);
+    free(root);
+    return 0;
+}
+
+/* The title with its ruby as HTML, and as plain text (the base characters only): the title
+ * goes through the same Markdown pipeline as bodies, as a one-paragraph document. */
+static void render_title(struct render *r, struct body_job *job)
+{
+    const struct entry *e = job->e;
+    const char *title = e->title ? e->title : "";
+    struct yamldoc_pos pos = {1, 1};
+    yamldoc_value_pos(&e->yaml, "title", &pos);
+    struct dom *dom = markdown_parse(r->d, e->source, pos.line, title, strlen(title), NULL);
+    char *html = dom_html(dom);
+    size_t n = strlen(html);
+    if (n >= 7 && strncmp(html, "<p>", 3) == 0 && strcmp(html + n - 4, "</p>") == 0) {
+        memmove(html, html + 3, n - 7);
+        html[n - 7] = '\0';
+        job->out->title_html = html;
+    } else {
+        /* Not a plain paragraph (a title like "1. …" reads as a list): show it as text. */
+        free(html);
+        struct buf b;
+        buf_init(&b);
+        feed_xml_escape(&b, title);
+        job->out->title_html = buf_detach(&b, NULL);
+    }
+    job->out->title_text = dom_text(dom);
+    dom_free(dom);
+}
+
+static void body_one(size_t i, void *userdata)
+{
+    struct body_job *job = &((struct body_job *)userdata)[i];
+    struct render *r = job->r;
+    struct entry *e = job->e;
+    struct markdown_hooks hooks = {link_hook, image_hook, job};
+    render_title(r, job);
+    struct dom *dom = markdown_parse(r->d, e->source, e->body_line, e->body, e->body_len, &hooks);
+    job->out->html = dom_html(dom);
+    job->out->xhtml = dom_xhtml(dom);
+    job->out->toc = dom_toc(dom);
+    job->out->minutes = dom_reading_minutes(dom);
+    const char *summary = json_string_value(json_object_get(e->fm, "summary"));
+    job->out->summary = summary ? xstrdup(summary) : dom_summary(dom, 120);
+    dom_free(dom);
+
+    if (e->image) {
+        struct yamldoc_pos pos = {0, 0};
+        yamldoc_value_pos(&e->yaml, e->kind == KIND_ISSUE ? "cover" : "image", &pos);
+        if (media_use(r->media, e->source, job->dir, e->image, pos.line, pos.col,
+                      &job->out->image) == 0)
+            job->out->has_image = 1;
+        else
+            job->out->failed = 1;
+    }
+}
+
+int render_bodies(struct render *r)
+{
+    const struct site *s = r->site;
+    r->bodies = xcalloc(s->n_all ? s->n_all : 1, sizeof *r->bodies);
+    struct body_job *jobs = xcalloc(s->n_all ? s->n_all : 1, sizeof *jobs);
+    for (size_t i = 0; i < s->n_all; i++) {
+        jobs[i].r = r;
+        jobs[i].e = s->all[i];
+        jobs[i].out = &r->bodies[i];
+        const char *slash = strrchr(s->all[i]->source, '/');
+        jobs[i].dir = xstrndup(s->all[i]->source, (size_t)(slash - s->all[i]->source));
+    }
+    pool_for(r->pool, s->n_all, body_one, jobs);
+    int rc = 0;
+    for (size_t i = 0; i < s->n_all; i++) {
+        rc |= r->bodies[i].failed ? -1 : 0;
+        free(jobs[i].dir);
+    }
+    free(jobs);
+    return rc;
+}
+
+/* ---- Shared JSON -------------------------------------------------------------------------- */
+
+static json_t *taxon_json(const struct taxon *t, const char *folder)
+{
+    json_t *o = json_object();
+    set_str(o, "slug", t->slug);
+    set_str(o, "name", t->name);
+    set_str(o, "reading", t->reading);
+    char *url = xasprintf("%s/%s/", folder, t->slug);
+    set_str(o, "url", url);
+    free(url);
+    return o;
+}
+
+static json_t *image_json(const struct media_image *img, const char *alt)
+{
+    json_t *o = json_object();
+    set_str(o, "src", img->src);
+    set_str(o, "srcset", img->srcset);
+    set_str(o, "full", img->full);
+    json_object_set_new(o, "width", json_integer(img->width));
+    json_object_set_new(o, "height", json_integer(img->height));
+    set_str(o, "alt", alt ? alt : "");
+    return o;
+}
+
+/* "tel:0235000000" from a phone number as people write it. */
+static char *tel_href(const char *phone)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_puts(&b, "tel:");
+    for (const char *p = phone; *p; p++)
+        if ((*p >= '0' && *p <= '9') || (*p == '+' && b.len == 4))
+            buf_putc(&b, *p);
+    return buf_detach(&b, NULL);
+}
+
+static json_t *session_json(const struct render *r, const struct entry *e,
+                            const struct session *s, size_t index)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "start", render_date(r, s->start, 1));
+    json_object_set_new(o, "end", render_date(r, s->end, 1));
+    set_str(o, "label", s->label);
+    struct buf b;
+    buf_init(&b);
+    date_format_ja_range(&b, s->start, &s->end, DATE_WEEKDAY);
+    set_buf(o, "range", &b);
+    buf_release(&b);
+    json_object_set_new(o, "index", json_integer((json_int_t)index + 1));
+    json_t *venues = json_object_get(e->fm, "venues");
+    for (size_t v = 0; s->venue && v < json_array_size(venues); v++) {
+        json_t *venue = json_array_get(venues, v);
+        const char *id = json_string_value(json_object_get(venue, "id"));
+        if (id && strcmp(id, s->venue) == 0)
+            json_object_set(o, "venue", venue);
+    }
+    return o;
+}
+
+static void event_fields(const struct render *r, const struct entry *e, json_t *o)
+{
+    json_t *sessions = json_array();
+    for (size_t i = 0; i < e->n_sessions; i++)
+        json_array_append_new(sessions, session_json(r, e, &e->sessions[i], i));
+    json_object_set_new(o, "sessions", sessions);
+    json_object_set_new(o, "multi_session", json_boolean(e->n_sessions > 1));
+    if (e->n_sessions) {
+        struct buf b;
+        buf_init(&b);
+        const struct session *first = &e->sessions[0], *last = &e->sessions[e->n_sessions - 1];
+        if (e->n_sessions == 1)
+            date_format_ja_range(&b, first->start, &first->end, DATE_WEEKDAY);
+        else
+            date_format_ja_day_range(&b, first->start.date, last->end.date, DATE_WEEKDAY);
+        set_buf(o, "when", &b);
+        buf_release(&b);
+        json_object_set_new(o, "start", render_date(r, first->start, 1));
+        json_object_set_new(o, "end", render_date(r, last->end, 1));
+    }
+    json_t *venues = json_object_get(e->fm, "venues");
+    json_t *vs = json_array();
+    int remote = 0;
+    for (size_t v = 0; v < json_array_size(venues); v++) {
+        json_t *venue = json_deep_copy(json_array_get(venues, v));
+        const char *role = json_string_value(json_object_get(venue, "role"));
+        int is_remote = role && strcmp(role, "remote") == 0;
+        remote |= is_remote;
+        json_object_set_new(venue, "is_main", json_boolean(!is_remote));
+        json_object_set_new(venue, "is_remote", json_boolean(is_remote));
+        json_array_append_new(vs, venue);
+    }
+    json_object_set_new(o, "venues", vs);
+    json_object_set_new(o, "has_remote", json_boolean(remote));
+    static const char *const copied[] = {"program", "capacity", "participants", "note", NULL};
+    for (const char *const *k = copied; *k; k++)
+        if (json_object_get(e->fm, *k))
+            json_object_set(o, *k, json_object_get(e->fm, *k));
+    json_t *apply = json_object_get(e->fm, "apply");
+    if (apply) {
+        json_t *a = json_object();
+        set_str(a, "how", json_string_value(json_object_get(apply, "how")));
+        const char *deadline = json_string_value(json_object_get(apply, "deadline"));
+        struct datetime dt;
+        struct date_why why;
+        int has_time;
+        if (deadline && date_parse_either(&dt, &has_time, deadline, strlen(deadline), &why) == 0)
+            json_object_set_new(a, "deadline", render_date(r, dt, 0));
+        json_object_set_new(o, "apply", a);
+    }
+    int past = site_event_is_past(r->site, e);
+    json_object_set_new(o, "past", json_boolean(past));
+    json_object_set_new(o, "upcoming", json_boolean(!past));
+    char *ics = xasprintf("%sevent.ics", e->url);
+    set_str(o, "ics", ics);
+    free(ics);
+}
+
+static json_t *entry_json(const struct render *r, size_t i)
+{
+    const struct entry *e = r->site->all[i];
+    const struct body *b = &r->bodies[i];
+    const struct site_config *cfg = r->site->cfg;
+    json_t *o = json_object();
+    set_str(o, "kind", entry_kind_name(e->kind));
+    set_str(o, "slug", e->slug);
+    set_str(o, "url", e->url);
+    set_str(o, "title", b->title_text ? b->title_text : e->title);
+    set_str(o, "title_html", b->title_html);
+    set_str(o, "reading", e->reading);
+    set_str(o, "summary", b->summary);
+    json_object_set_new(o, "draft", json_boolean(e->draft));
+    json_object_set(o, "params", e->fm);
+    if (e->has_date)
+        json_object_set_new(o, "date", render_date(r, e->date, 0));
+    const char *updated = json_string_value(json_object_get(e->fm, "updated"));
+    struct datetime dt;
+    struct date_why why;
+    int has_time;
+    if (updated && date_parse_either(&dt, &has_time, updated, strlen(updated), &why) == 0)
+        json_object_set_new(o, "updated", render_date(r, dt, 0));
+    const struct taxon *district = e->district ? config_district(cfg, e->district) : NULL;
+    if (district)
+        json_object_set_new(o, "district", taxon_json(district, "districts"));
+    json_t *cats = json_array();
+    json_t *fm_cats = json_object_get(e->fm, "categories");
+    for (size_t c = 0; c < json_array_size(fm_cats); c++) {
+        const struct taxon *t =
+            config_category(cfg, str_or(json_string_value(json_array_get(fm_cats, c))));
+        if (t)
+            json_array_append_new(cats, taxon_json(t, "categories"));
+    }
+    json_object_set_new(o, "categories", cats);
+    if (b->has_image) {
+        const char *alt = json_string_value(
+            json_object_get(e->fm, e->kind == KIND_ISSUE ? "cover_alt" : "image_alt"));
+        json_object_set_new(o, "image", image_json(&b->image, alt ? alt : e->title));
+    }
+    static const char *const copied[] = {"schedule", "place", "organizer", "fee",
+                                         "audience", "copies", "editor", NULL};
+    for (const char *const *k = copied; *k; k++)
+        if (json_object_get(e->fm, *k))
+            json_object_set(o, *k, json_object_get(e->fm, *k));
+    json_t *contact = json_object_get(e->fm, "contact");
+    if (contact) {
+        json_t *c = json_deep_copy(contact);
+        const char *phone = json_string_value(json_object_get(c, "phone"));
+        if (phone) {
+            char *href = tel_href(phone);
+            set_str(c, "phone_href", href);
+            free(href);
+        }
+        json_object_set_new(o, "contact", c);
+    }
+    if (e->kind == KIND_EVENT)
+        event_fields(r, e, o);
+    if (e->kind == KIND_ISSUE) {
+        json_object_set_new(o, "number", json_integer(e->number));
+        if (b->has_image)
+            json_object_set(o, "cover", json_object_get(o, "image"));
+    } else if (e->number) {
+        for (size_t k = 0; k < r->site->n_kind[KIND_ISSUE]; k++) {
+            const struct entry *is = r->site->kind[KIND_ISSUE][k];
+            if (is->number == e->number) {
+                json_t *io = json_object();
+                json_object_set_new(io, "number", json_integer(is->number));
+                set_str(io, "title", is->title);
+                set_str(io, "url", is->url);
+                json_object_set_new(o, "issue", io);
+            }
+        }
+    }
+    return o;
+}
+
+static json_t *site_json(const struct render *r)
+{
+    const struct site *s = r->site;
+    const struct site_config *cfg = s->cfg;
+    json_t *o = json_object();
+    set_str(o, "title", cfg->title);
+    set_str(o, "subtitle", cfg->subtitle);
+    set_str(o, "description", cfg->description);
+    set_str(o, "base_url", cfg->base_url);
+    set_str(o, "language", cfg->language);
+    set_str(o, "publisher", cfg->publisher);
+    json_object_set(o, "params", cfg->raw);
+
+    json_t *districts = json_array(), *categories = json_array();
+    for (size_t i = 0; i < cfg->n_districts; i++) {
+        json_t *t = taxon_json(&cfg->districts[i], "districts");
+        size_t n = 0;
+        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++)
+            n += s->kind[KIND_ACTIVITY][j]->district &&
+                 strcmp(s->kind[KIND_ACTIVITY][j]->district, cfg->districts[i].slug) == 0;
+        json_object_set_new(t, "count", json_integer((json_int_t)n));
+        json_array_append_new(districts, t);
+    }
+    for (size_t i = 0; i < cfg->n_categories; i++) {
+        json_t *t = taxon_json(&cfg->categories[i], "categories");
+        size_t n = 0;
+        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++) {
+            json_t *cats = json_object_get(s->kind[KIND_ACTIVITY][j]->fm, "categories");
+            for (size_t c = 0; c < json_array_size(cats); c++)
+                n += strcmp(str_or(json_string_value(json_array_get(cats, c))),
+                            cfg->categories[i].slug) == 0;
+        }
+        json_object_set_new(t, "count", json_integer((json_int_t)n));
+        json_array_append_new(categories, t);
+    }
+    json_object_set_new(o, "districts", districts);
+    json_object_set_new(o, "categories", categories);
+
+    json_t *menu = json_array();
+    for (size_t i = 0; i < s->n_kind[KIND_PAGE]; i++) {
+        const struct entry *e = s->kind[KIND_PAGE][i];
+        if (!e->menu)
+            continue;
+        json_t *m = json_object();
+        set_str(m, "title", e->title);
+        set_str(m, "url", e->url);
+        json_array_append_new(menu, m);
+    }
+    json_object_set_new(o, "menu", menu);
+
+    json_t *issues = json_array();
+    for (size_t i = 0; i < s->n_kind[KIND_ISSUE]; i++)
+        json_array_append(issues, r->entries[render_index(r, s->kind[KIND_ISSUE][i])]);
+    if (s->n_kind[KIND_ISSUE])
+        json_object_set(o, "current_issue", json_array_get(issues, 0));
+    json_object_set_new(o, "issues", issues);
+    json_object_set_new(o, "now", render_date(r, s->now, 1));
+    json_object_set_new(o, "year", json_integer(s->now.date.year));
+    return o;
+}
+
+/* ---- Pages --------------------------------------------------------------------------------- */
+
+struct page {
+    const char *template;
+    const struct template *compiled; /* looked up before the workers start */
+    char *url; /* relative to the root: "", "activities/", "activities/page/2/" */
+    char *out; /* output file */
+    json_t *ctx;
+};
+
+struct pages {
+    struct page *v;
+    size_t len, cap;
+    struct render *r;
+    int failed;
+};
+
+/* Starts a page's context with what every page gets; returns the context (owned by the page
+ * list). */
+static json_t *page_add(struct pages *ps, const char *template, const char *url, const char *kind,
+                        const char *title, const char *title_html, const char *description)
+{
+    struct render *r = ps->r;
+    const struct site_config *cfg = r->site->cfg;
+    if (ps->len == ps->cap) {
+        ps->cap = ps->cap ? ps->cap * 2 : 64;
+        ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
+    }
+    struct page *p = &ps->v[ps->len++];
+    p->template = template;
+    p->url = xstrdup(url);
+    p->out = strcmp(kind, "404") == 0 ? xstrdup("404.html") : xasprintf("%sindex.html", url);
+    json_t *ctx = json_object();
+    char *root = root_for(r, url);
+    set_str(ctx, "root", root);
+    free(root);
+    set_str(ctx, "index", r->portable ? "index.html" : "");
+    json_object_set(ctx, "static", r->theme->static_map);
+    json_object_set(ctx, "site", r->site_json);
+    json_t *page = json_object();
+    set_str(page, "kind", kind);
+    set_str(page, "title", title);
+    set_str(page, "title_html", title_html);
+    set_str(page, "description", description ? description : cfg->description);
+    set_str(page, "url", url);
+    char *permalink = xasprintf("%s%s", cfg->base_url, url);
+    set_str(page, "permalink", permalink);
+    set_str(page, "canonical", permalink);
+    free(permalink);
+    set_str(page, "lang", cfg->language);
+    json_object_set_new(page, "is_home", json_boolean(*url == '\0'));
+    set_str(page, "og_type", strcmp(kind, "activity") == 0 || strcmp(kind, "event") == 0 ||
+                                     strcmp(kind, "page") == 0
+                                 ? "article"
+                                 : "website");
+    json_object_set_new(ctx, "page", page);
+    p->ctx = ctx;
+    return ctx;
+}
+
+static json_t *crumbs(const char *title1, const char *url1)
+{
+    json_t *list = json_array();
+    json_t *home = json_object();
+    set_str(home, "title", "ホーム");
+    set_str(home, "url", "");
+    json_array_append_new(list, home);
+    if (title1) {
+        json_t *c = json_object();
+        set_str(c, "title", title1);
+        set_str(c, "url", url1);
+        json_array_append_new(list, c);
+    }
+    return list;
+}
+
+static void entry_page(struct pages *ps, size_t i)
+{
+    struct render *r = ps->r;
+    const struct entry *e = r->site->all[i];
+    const struct body *b = &r->bodies[i];
+    static const char *const templates[] = {"activity", "event", "issue", "page"};
+    static const char *const list_titles[] = {"活動一覧", "催し", "号一覧", NULL};
+    static const char *const list_urls[] = {"activities/", "events/", "issues/", NULL};
+    json_t *ctx = page_add(ps, templates[e->kind], e->url, entry_kind_name(e->kind),
+                           b->title_text ? b->title_text : e->title, b->title_html, b->summary);
+    json_t *entry = json_deep_copy(r->entries[i]);
+    set_str(entry, "content", b->html);
+    json_object_set(entry, "toc", b->toc ? b->toc : json_array());
+    json_object_set_new(entry, "has_toc", json_boolean(json_array_size(b->toc) > 2));
+    json_object_set_new(entry, "reading_minutes", json_integer(b->minutes));
+    json_object_set_new(ctx, "entry", entry);
+    json_t *page = json_object_get(ctx, "page");
+    json_object_set_new(page, "draft", json_boolean(e->draft));
+    if (b->has_image) {
+        char *og = xasprintf("%s%s", r->site->cfg->base_url, b->image.full ? b->image.full
+                                                                            : b->image.src);
+        set_str(page, "og_image", og);
+        free(og);
+    }
+    char *jsonld = feed_jsonld(r, e, i);
+    set_str(page, "jsonld", jsonld);
+    free(jsonld);
+    json_object_set_new(ctx, "breadcrumbs", crumbs(list_titles[e->kind], list_urls[e->kind]));
+
+    /* Other activities in the same district, or other events. */
+    json_t *related = json_array();
+    const struct site *s = r->site;
+    if (e->kind == KIND_ACTIVITY && e->district) {
+        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY] && json_array_size(related) < 6; j++) {
+            const struct entry *o = s->kind[KIND_ACTIVITY][j];
+            if (o != e && o->district && strcmp(o->district, e->district) == 0)
+                json_array_append(related, r->entries[render_index(r, o)]);
+        }
+    } else if (e->kind == KIND_EVENT) {
+        for (size_t j = 0; j < s->n_kind[KIND_EVENT] && json_array_size(related) < 4; j++) {
+            const struct entry *o = s->kind[KIND_EVENT][j];
+            if (o != e && !site_event_is_past(s, o))
+                json_array_append(related, r->entries[render_index(r, o)]);
+        }
+    }
+    json_object_set_new(ctx, "related", related);
+
+    if (e->kind == KIND_ISSUE) {
+        struct entry **list;
+        size_t n = site_issue_entries(s, e, &list);
+        json_t *sections = json_array();
+        json_t *current = NULL;
+        const char *current_name = NULL;
+        for (size_t j = 0; j < n; j++) {
+            const char *name = list[j]->kind == KIND_EVENT ? "研修会・会議"
+                               : list[j]->district && config_district(s->cfg, list[j]->district)
+                                   ? config_district(s->cfg, list[j]->district)->name
+                                   : "そのほか";
+            if (!current || strcmp(name, current_name) != 0) {
+                current = json_object();
+                set_str(current, "title", name);
+                json_object_set_new(current, "entries", json_array());
+                json_array_append_new(sections, current);
+                current_name = name;
+            }
+            json_array_append(json_object_get(current, "entries"),
+                              r->entries[render_index(r, list[j])]);
+        }
+        free(list);
+        json_object_set_new(ctx, "sections", sections);
+        char *print = xasprintf("print/%s/%s.xhtml", e->slug, e->slug);
+        set_str(ctx, "print_url", print);
+        free(print);
+    }
+}
+
+/* One paginated list: groups of entries (heading + items), split over pages of per_page. */
+struct list_group {
+    const char *heading;
+    const char *id;
+    struct entry **items;
+    size_t n;
+};
+
+static void list_pages(struct pages *ps, const char *url, const char *kind, const char *title,
+                       const char *description, struct list_group *groups, size_t n_groups,
+                       json_t *extra)
+{
+    struct render *r = ps->r;
+    size_t total = 0;
+    for (size_t g = 0; g < n_groups; g++)
+        total += groups[g].n;
+    size_t per = r->site->cfg->per_page;
+    size_t n_pages = total ? (total + per - 1) / per : 1;
+    for (size_t pg = 0; pg < n_pages; pg++) {
+        char *page_url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
+        char *page_title = pg ? xasprintf("%s（%zuページ目）", title, pg + 1) : xstrdup(title);
+        json_t *ctx = page_add(ps, "list", page_url, "list", page_title, NULL, description);
+        json_t *list = json_object();
+        set_str(list, "title", title);
+        struct buf escaped;
+        buf_init(&escaped);
+        feed_xml_escape(&escaped, title);
+        set_buf(list, "title_html", &escaped);
+        buf_release(&escaped);
+        set_str(list, "description", description);
+        set_str(list, "kind", kind);
+        json_object_set_new(list, "count", json_integer((json_int_t)total));
+        json_t *gs = json_array();
+        size_t from = pg * per, to = from + per, at = 0;
+        for (size_t g = 0; g < n_groups; g++) {
+            json_t *items = json_array();
+            for (size_t k = 0; k < groups[g].n; k++, at++)
+                if (at >= from && at < to)
+                    json_array_append(items, r->entries[render_index(r, groups[g].items[k])]);
+            if (json_array_size(items) == 0 && groups[g].heading) {
+                json_decref(items);
+                continue;
+            }
+            json_t *go = json_object();
+            set_str(go, "heading", groups[g].heading);
+            set_str(go, "id", groups[g].id);
+            json_object_set_new(go, "items", items);
+            json_array_append_new(gs, go);
+        }
+        json_object_set_new(list, "groups", gs);
+        json_object_set_new(ctx, "list", list);
+
+        json_t *pag = json_object();
+        json_t *pages = json_array();
+        for (size_t k = 0; k < n_pages; k++) {
+            json_t *po = json_object();
+            json_object_set_new(po, "number", json_integer((json_int_t)k + 1));
+            char *u = k ? xasprintf("%spage/%zu/", url, k + 1) : xstrdup(url);
+            set_str(po, "url", u);
+            free(u);
+            json_object_set_new(po, "current", json_boolean(k == pg));
+            json_array_append_new(pages, po);
+        }
+        if (pg > 0)
+            json_object_set(pag, "prev", json_array_get(pages, pg - 1));
+        if (pg + 1 < n_pages)
+            json_object_set(pag, "next", json_array_get(pages, pg + 1));
+        json_object_set_new(pag, "pages", pages);
+        json_object_set_new(pag, "has_pages", json_boolean(n_pages > 1));
+        json_object_set_new(ctx, "pagination", pag);
+        json_object_set_new(ctx, "breadcrumbs", crumbs(NULL, NULL));
+        if (extra)
+            json_object_update(ctx, extra);
+        free(page_url);
+        free(page_title);
+    }
+}
+
+/* Activities in 50音 order under あ/か/さ… headings. */
+static void kana_groups(struct entry **items, size_t n, struct list_group *groups,
+                        size_t *n_groups)
+{
+    static const char *const ids[] = {"a", "ka", "sa", "ta", "na",
+                                      "ha", "ma", "ya", "ra", "wa", "other"};
+    *n_groups = 0;
+    for (int row = 0; row <= 10; row++) {
+        struct list_group *g = &groups[*n_groups];
+        g->heading = kana_row_label(row < 10 ? row : -1);
+        g->id = ids[row];
+        g->items = xcalloc(n ? n : 1, sizeof *g->items);
+        g->n = 0;
+        for (size_t i = 0; i < n; i++) {
+            int er = kana_row(items[i]->reading ? items[i]->reading : "");
+            if ((row < 10 && er == row) || (row == 10 && er < 0))
+                g->items[g->n++] = items[i];
+        }
+        if (g->n)
+            (*n_groups)++;
+        else
+            free(g->items);
+    }
+}
+
+static void free_groups(struct list_group *groups, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(groups[i].items);
+}
+
+static void activity_lists(struct pages *ps)
+{
+    const struct site *s = ps->r->site;
+    const struct site_config *cfg = s->cfg;
+    struct list_group groups[11];
+    size_t n_groups;
+    struct entry **acts = s->kind[KIND_ACTIVITY];
+    size_t n_acts = s->n_kind[KIND_ACTIVITY];
+
+    kana_groups(acts, n_acts, groups, &n_groups);
+    list_pages(ps, "activities/", "activities", "活動一覧（50音順）",
+               "地域の支え合い活動を50音順に並べています。", groups, n_groups, NULL);
+    free_groups(groups, n_groups);
+
+    struct entry **sel = xcalloc(n_acts ? n_acts : 1, sizeof *sel);
+    for (size_t d = 0; d < cfg->n_districts; d++) {
+        size_t n = 0;
+        for (size_t i = 0; i < n_acts; i++)
+            if (acts[i]->district && strcmp(acts[i]->district, cfg->districts[d].slug) == 0)
+                sel[n++] = acts[i];
+        kana_groups(sel, n, groups, &n_groups);
+        char *url = xasprintf("districts/%s/", cfg->districts[d].slug);
+        char *title = xasprintf("%s地区の活動", cfg->districts[d].name);
+        list_pages(ps, url, "district", title, NULL, groups, n_groups, NULL);
+        free(url);
+        free(title);
+        free_groups(groups, n_groups);
+    }
+    for (size_t c = 0; c < cfg->n_categories; c++) {
+        size_t n = 0;
+        for (size_t i = 0; i < n_acts; i++) {
+            json_t *cats = json_object_get(acts[i]->fm, "categories");
+            for (size_t k = 0; k < json_array_size(cats); k++)
+                if (strcmp(str_or(json_string_value(json_array_get(cats, k))),
+                           cfg->categories[c].slug) == 0) {
+                    sel[n++] = acts[i];
+                    break;
+                }
+        }
+        kana_groups(sel, n, groups, &n_groups);
+        char *url = xasprintf("categories/%s/", cfg->categories[c].slug);
+        char *title = xasprintf("分類「%s」の活動", cfg->categories[c].name);
+        list_pages(ps, url, "category", title, NULL, groups, n_groups, NULL);
+        free(url);
+        free(title);
+        free_groups(groups, n_groups);
+    }
+    free(sel);
+
+    /* The districts and categories overviews are the lists of taxa themselves. */
+    json_t *ctx = page_add(ps, "taxonomy", "districts/", "list", "地区から探す", NULL, NULL);
+    json_object_set(ctx, "terms", json_object_get(ps->r->site_json, "districts"));
+    json_object_set_new(ctx, "breadcrumbs", crumbs(NULL, NULL));
+    ctx = page_add(ps, "taxonomy", "categories/", "list", "分類から探す", NULL, NULL);
+    json_object_set(ctx, "terms", json_object_get(ps->r->site_json, "categories"));
+    json_object_set_new(ctx, "breadcrumbs", crumbs(NULL, NULL));
+}
+
+static void event_list(struct pages *ps)
+{
+    const struct site *s = ps->r->site;
+    size_t n = s->n_kind[KIND_EVENT];
+    struct list_group groups[2] = {
+        {"これからの催し", "upcoming", xcalloc(n ? n : 1, sizeof(struct entry *)), 0},
+        {"終了した催し", "past", xcalloc(n ? n : 1, sizeof(struct entry *)), 0},
+    };
+    for (size_t i = 0; i < n; i++) {
+        struct entry *e = s->kind[KIND_EVENT][i];
+        if (!site_event_is_past(s, e))
+            groups[0].items[groups[0].n++] = e;
+    }
+    /* Past events newest first. */
+    for (size_t i = n; i-- > 0;) {
+        struct entry *e = s->kind[KIND_EVENT][i];
+        if (site_event_is_past(s, e))
+            groups[1].items[groups[1].n++] = e;
+    }
+    json_t *extra = json_object();
+    char *cal = xasprintf("events/%04d/%02d/", s->now.date.year, s->now.date.month);
+    set_str(extra, "calendar_url", cal);
+    free(cal);
+    list_pages(ps, "events/", "events", "研修会・会議などの催し", NULL, groups, 2, extra);
+    json_decref(extra);
+    free_groups(groups, 2);
+
+    struct list_group issues = {NULL, "issues", s->kind[KIND_ISSUE], s->n_kind[KIND_ISSUE]};
+    list_pages(ps, "issues/", "issues", "これまでの号", NULL, &issues, 1, NULL);
+}
+
+static void home_page(struct pages *ps)
+{
+    struct render *r = ps->r;
+    const struct site *s = r->site;
+    json_t *ctx = page_add(ps, "home", "", "home", s->cfg->title, NULL, s->cfg->description);
+    json_t *upcoming = json_array();
+    for (size_t i = 0; i < s->n_kind[KIND_EVENT] && json_array_size(upcoming) < 5; i++)
+        if (!site_event_is_past(s, s->kind[KIND_EVENT][i]))
+            json_array_append(upcoming, r->entries[render_index(r, s->kind[KIND_EVENT][i])]);
+    json_object_set_new(ctx, "upcoming", upcoming);
+
+    /* Newest activities: by date, newest first; undated ones last. */
+    size_t n = s->n_kind[KIND_ACTIVITY];
+    struct entry **acts = xcalloc(n ? n : 1, sizeof *acts);
+    memcpy(acts, s->kind[KIND_ACTIVITY], n * sizeof *acts);
+    for (size_t i = 1; i < n; i++) {
+        for (size_t j = i; j > 0; j--) {
+            struct entry *a = acts[j - 1], *b = acts[j];
+            int later = b->has_date && (!a->has_date ||
+                                        date_compare(b->date.date, a->date.date) > 0);
+            if (!later)
+                break;
+            acts[j - 1] = b;
+            acts[j] = a;
+        }
+    }
+    json_t *recent = json_array();
+    for (size_t i = 0; i < n && i < 6; i++)
+        json_array_append(recent, r->entries[render_index(r, acts[i])]);
+    free(acts);
+    json_object_set_new(ctx, "recent", recent);
+    if (s->n_kind[KIND_ISSUE])
+        json_object_set(ctx, "current_issue",
+                        r->entries[render_index(r, s->kind[KIND_ISSUE][0])]);
+    char *jsonld = feed_site_jsonld(r);
+    set_str(json_object_get(ctx, "page"), "jsonld", jsonld);
+    free(jsonld);
+}
+
+struct render_job {
+    struct pages *ps;
+    struct buf *outs;
+    int *failed;
+};
+
+static void render_one(size_t i, void *userdata)
+{
+    struct render_job *job = userdata;
+    struct page *p = &job->ps->v[i];
+    buf_init(&job->outs[i]);
+    if (!p->compiled || template_render(p->compiled, p->ctx, &job->outs[i]) != 0) {
+        job->failed[i] = 1;
+        return;
+    }
+    if (job->ps->r->pub &&
+        publish_write(job->ps->r->pub, p->out, job->outs[i].data, job->outs[i].len) != 0)
+        job->failed[i] = 1;
+    buf_release(&job->outs[i]);
+}
+
+int render_pages(struct render *r)
+{
+    const struct site *s = r->site;
+    r->entries = xcalloc(s->n_all ? s->n_all : 1, sizeof *r->entries);
+    for (size_t i = 0; i < s->n_all; i++)
+        r->entries[i] = entry_json(r, i);
+    r->site_json = site_json(r);
+
+    struct pages ps = {NULL, 0, 0, r, 0};
+    home_page(&ps);
+    for (size_t i = 0; i < s->n_all; i++)
+        entry_page(&ps, i);
+    activity_lists(&ps);
+    event_list(&ps);
+    page_add(&ps, "404", "", "404", "ページが見つかりません", NULL, NULL);
+
+    /* Templates compile on first use, which is not thread-safe: look them all up first. */
+    for (size_t i = 0; i < ps.len; i++)
+        ps.v[i].compiled = template_set_get(r->theme->templates, ps.v[i].template);
+    struct render_job job = {&ps, xcalloc(ps.len ? ps.len : 1, sizeof(struct buf)),
+                             xcalloc(ps.len ? ps.len : 1, sizeof(int))};
+    pool_for(r->pool, ps.len, render_one, &job);
+    int rc = 0;
+    for (size_t i = 0; i < ps.len; i++) {
+        if (job.failed[i])
+            rc = -1;
+        free(ps.v[i].url);
+        free(ps.v[i].out);
+        json_decref(ps.v[i].ctx);
+    }
+    free(job.outs);
+    free(job.failed);
+    free(ps.v);
+    if (rc == 0 && r->pub)
+        rc = feed_write_all(r);
+    return rc;
+}
+
+void render_release(struct render *r)
+{
+    const struct site *s = r->site;
+    for (size_t i = 0; s && r->bodies && i < s->n_all; i++) {
+        struct body *b = &r->bodies[i];
+        free(b->html);
+        free(b->xhtml);
+        free(b->summary);
+        free(b->title_html);
+        free(b->title_text);
+        json_decref(b->toc);
+    }
+    for (size_t i = 0; s && r->entries && i < s->n_all; i++)
+        json_decref(r->entries[i]);
+    free(r->bodies);
+    free(r->entries);
+    json_decref(r->site_json);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,61 @@
+/* render: turns the site model into pages.
+ * render_bodies() converts every entry's Markdown (links resolved against the site, images
+ * through media); render_pages() builds each page's data as JSON, renders it through the
+ * theme's templates on the worker pool and hands the bytes to the publisher. The struct
+ * render owns the converted bodies and the shared JSON; the site, theme, media and publisher
+ * are borrowed. */
+#ifndef KAIRAN_RENDER_H
+#define KAIRAN_RENDER_H
+
+#include <jansson.h>
+
+#include "diag.h"
+#include "media.h"
+#include "pool.h"
+#include "publish.h"
+#include "site.h"
+#include "theme.h"
+#include "tz.h"
+
+/* One entry's converted body. */
+struct body {
+    char *html;      /* HTML5 fragment */
+    char *xhtml;     /* XHTML 1.1 fragment, for the print edition */
+    char *summary;   /* plain text */
+    char *title_html;/* the title with ruby */
+    char *title_text;/* the title without ruby readings */
+    json_t *toc;
+    unsigned minutes;
+    int has_image;
+    struct media_image image; /* the entry's image: or cover: field */
+    int failed;
+};
+
+struct render {
+    struct diag *d;
+    const struct site *site;
+    const struct theme *theme;
+    struct media *media;
+    struct publish *pub;   /* NULL for `kairan check` */
+    struct pool *pool;
+    const struct tz *zone;
+    int portable;
+    int64_t now_utc;
+
+    struct body *bodies;   /* parallel to site->all */
+    json_t **entries;      /* parallel to site->all: each entry's shared JSON */
+    json_t *site_json;
+};
+
+void render_init(struct render *r);
+/* Converts every entry's Markdown. Returns 0, or -1 after reporting. */
+int render_bodies(struct render *r);
+/* Renders every page and feed. Returns 0, or -1 after reporting. */
+int render_pages(struct render *r);
+void render_release(struct render *r);
+/* Index of e in site->all. */
+size_t render_index(const struct render *r, const struct entry *e);
+/* A date object for templates ({iso, wareki, ...}); time fields only when has_time. */
+json_t *render_date(const struct render *r, struct datetime dt, int has_time);
+
+#endif
