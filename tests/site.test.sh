@@ -1,0 +1,84 @@
+#!/bin/sh
+# Whole-program tests of the build: the example site, determinism, errors, nothing lost.
+# Run by tests/run.sh with KAIRAN set; cwd is the repository root.
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+NOW="2026-11-23 09:00"
+
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() { name=$1; shift; if "$@"; then ok; else fail "$name"; fi; }
+
+# The example magazine builds, with the same bytes whatever the number of threads.
+"$KAIRAN" build -s . -o "$tmp/j1" -j 1 --now "$NOW" --quiet --cache-dir "$tmp/cache" 2>"$tmp/err1"
+check "example builds with -j1" [ $? -eq 0 ]
+"$KAIRAN" build -s . -o "$tmp/j4" -j 4 --now "$NOW" --quiet --cache-dir "$tmp/cache" 2>"$tmp/err4"
+check "example builds with -j4" [ $? -eq 0 ]
+check "-j1 and -j4 give identical trees" diff -r "$tmp/j1" "$tmp/j4"
+check "the example builds without warnings" [ ! -s "$tmp/err1" ]
+"$KAIRAN" build -s . -o "$tmp/again" -j 2 --now "$NOW" --quiet --cache-dir "$tmp/cache"
+check "two runs give identical trees" diff -r "$tmp/j1" "$tmp/again"
+for f in index.html 404.html feed.xml sitemap.xml robots.txt events.ics \
+         activities/index.html activities/kushibiki-oyajijuku/index.html \
+         events/2021-kenshukai/index.html events/2021-kenshukai/event.ics \
+         districts/index.html districts/kushibiki/index.html categories/salon/index.html \
+         issues/5/index.html about/index.html contacts/index.html; do
+    check "example has $f" [ -s "$tmp/j1/$f" ]
+done
+check "50音 headings on the activity list" grep -q '>か<' "$tmp/j1/activities/index.html"
+check "event date in 和暦 with weekday" \
+    grep -q '令和3年2月19日（金）13:30〜16:00' "$tmp/j1/events/2021-kenshukai/index.html"
+check "drafts are left out" [ ! -e "$tmp/j1/activities/asahi-koekake" ]
+"$KAIRAN" build -s . -o "$tmp/drafts" --drafts --now "$NOW" --quiet --cache-dir "$tmp/cache"
+check "--drafts publishes drafts" [ -s "$tmp/drafts/activities/asahi-koekake/index.html" ]
+check "no absolute paths of this machine in the output" \
+    sh -c "! grep -rq '$(pwd)' '$tmp/j1'"
+"$KAIRAN" build -s . -o "$tmp/portable" --portable --now "$NOW" --quiet --cache-dir "$tmp/cache"
+check "--portable links end in index.html" \
+    grep -q 'href="../../activities/index.html"' "$tmp/portable/events/2021-kenshukai/index.html"
+
+# kairan check reports all ten mistakes, sorted, with file:line:col, and exits 1.
+"$KAIRAN" check -s tests/bad/ten-mistakes --now "$NOW" 2>"$tmp/ten.txt"
+check "check exits 1 on mistakes" [ $? -eq 1 ]
+check "check prints the ten expected messages" diff tests/bad/ten-mistakes/expected.txt "$tmp/ten.txt"
+
+# A failed build leaves the published site exactly as it was.
+mkdir -p "$tmp/site"
+cp -R content themes assets "$tmp/site/"
+"$KAIRAN" build -s "$tmp/site" --now "$NOW" --quiet
+( cd "$tmp/site/public" && find . -type f -exec ls -l --time-style=+%s {} + | sort ) >"$tmp/before"
+printf -- '---\ntitle: [broken\n---\n' >"$tmp/site/content/pages/broken.md"
+"$KAIRAN" build -s "$tmp/site" --now "$NOW" --quiet 2>/dev/null
+check "a failed build exits 1" [ $? -eq 1 ]
+( cd "$tmp/site/public" && find . -type f -exec ls -l --time-style=+%s {} + | sort ) >"$tmp/after"
+check "a failed build leaves public/ untouched" diff "$tmp/before" "$tmp/after"
+check "no staging folder is left behind" sh -c "! ls -a '$tmp/site' | grep -q staging"
+rm "$tmp/site/content/pages/broken.md"
+
+# An unchanged rebuild keeps every file's mtime (rsync deploys stay small).
+sleep 1
+"$KAIRAN" build -s "$tmp/site" --now "$NOW" --quiet
+( cd "$tmp/site/public" && find . -type f -exec ls -l --time-style=+%s {} + | sort ) >"$tmp/after"
+check "an unchanged rebuild keeps bytes and mtimes" diff "$tmp/before" "$tmp/after"
+
+# kairan new writes an entry that builds as it is (a draft).
+"$KAIRAN" new event 2027-test-kai -s "$tmp/site" >/dev/null
+check "kairan new creates the file" [ -s "$tmp/site/content/events/2027-test-kai.md" ]
+"$KAIRAN" build -s "$tmp/site" --drafts --now "$NOW" --quiet
+check "the new entry builds" [ -s "$tmp/site/public/events/2027-test-kai/index.html" ]
+"$KAIRAN" new event 2027-test-kai -s "$tmp/site" 2>/dev/null
+check "kairan new refuses to overwrite" [ $? -eq 1 ]
+
+# Exit codes and usage.
+"$KAIRAN" build --jobs 0 2>/dev/null
+check "a bad option exits 2" [ $? -eq 2 ]
+"$KAIRAN" frobnicate 2>/dev/null
+check "an unknown command exits 2" [ $? -eq 2 ]
+"$KAIRAN" build --help | grep -q 'kairan build'
+check "build --help" [ $? -eq 0 ]
+"$KAIRAN" check -s "$tmp/nonexistent" 2>/dev/null
+check "a missing site folder is an error" [ $? -ne 0 ]
+
+echo "$passed passed, $failed failed"
