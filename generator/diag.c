@@ -121,7 +121,8 @@ char *diag_format(const struct diag_msg *m)
 void diag_print(struct diag *d, FILE *out)
 {
     pthread_mutex_lock(&d->lock);
-    qsort(d->msgs, d->len, sizeof *d->msgs, cmp);
+    if (d->len > 1)
+        qsort(d->msgs, d->len, sizeof *d->msgs, cmp);
     for (size_t i = 0; i < d->len; i++) {
         char *line = diag_format(&d->msgs[i]);
         fprintf(out, "%s\n", line);

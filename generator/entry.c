@@ -258,7 +258,8 @@ static void load_sessions(struct schema_ctx *c, struct entry *e)
         e->n_sessions++;
         free(prefix);
     }
-    qsort(e->sessions, e->n_sessions, sizeof *e->sessions, session_cmp);
+    if (e->n_sessions > 1)
+        qsort(e->sessions, e->n_sessions, sizeof *e->sessions, session_cmp);
 
     /* Venue ids are unique. */
     for (size_t i = 0; i < json_array_size(venues); i++) {

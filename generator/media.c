@@ -183,7 +183,8 @@ static int by_path(const void *a, const void *b)
 int media_publish(struct media *m, struct publish *p)
 {
     int rc = 0;
-    qsort(m->items, m->n, sizeof *m->items, by_path);
+    if (m->n > 1)
+        qsort(m->items, m->n, sizeof *m->items, by_path);
     for (size_t i = 0; i < m->n; i++) {
         const struct item *it = m->items[i];
         if (it->state != DONE)
