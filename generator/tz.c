@@ -313,7 +313,8 @@ size_t tz_transitions(const struct tz *z, int64_t from, int64_t to, struct tz_tr
                 instants_push(&in, e);
         }
     }
-    qsort(in.v, in.len, sizeof *in.v, cmp_instant);
+    if (in.len > 1)
+        qsort(in.v, in.len, sizeof *in.v, cmp_instant);
     struct tz_transition *list = in.len ? xmalloc(in.len * sizeof *list) : NULL;
     size_t n = 0;
     for (size_t i = 0; i < in.len; i++) {

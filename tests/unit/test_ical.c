@@ -103,28 +103,23 @@ static char *ics_read(const char *data, size_t len, struct comp *root)
     size_t nlines = 0, start = 0, physical = 0;
     char **lines = NULL;
     size_t *line_no = NULL;
-    while (start < len) {
+    char *err = NULL;
+    while (start < len && !err) {
         const char *eol = strstr(data + start, "\r\n");
         size_t n = (size_t)(eol - (data + start));
         physical++;
         if (n > 75) {
-            buf_release(&logical);
-            return error_at(physical, "longer than 75 octets");
-        }
-        if (!valid_utf8((const unsigned char *)data + start, n)) {
-            buf_release(&logical);
-            return error_at(physical, "not valid UTF-8 (a character split by folding?)");
-        }
-        if (n > 0 && (data[start] == ' ' || data[start] == '\t')) {
-            if (!nlines) {
-                buf_release(&logical);
-                return error_at(physical, "a continuation with nothing to continue");
-            }
-            buf_add(&logical, data + start + 1, n - 1);
+            err = error_at(physical, "longer than 75 octets");
+        } else if (!valid_utf8((const unsigned char *)data + start, n)) {
+            err = error_at(physical, "not valid UTF-8 (a character split by folding?)");
+        } else if (n > 0 && (data[start] == ' ' || data[start] == '\t')) {
+            if (!nlines)
+                err = error_at(physical, "a continuation with nothing to continue");
+            else
+                buf_add(&logical, data + start + 1, n - 1);
         } else {
-            if (nlines) {
+            if (nlines)
                 lines[nlines - 1] = buf_detach(&logical, NULL);
-            }
             lines = xrealloc(lines, (nlines + 1) * sizeof *lines);
             line_no = xrealloc(line_no, (nlines + 1) * sizeof *line_no);
             line_no[nlines] = physical;
@@ -137,7 +132,6 @@ static char *ics_read(const char *data, size_t len, struct comp *root)
         lines[nlines - 1] = buf_detach(&logical, NULL);
     buf_release(&logical);
 
-    char *err = NULL;
     struct comp *cur = root;
     for (size_t i = 0; i < nlines && !err; i++) {
         const char *s = lines[i];
@@ -436,7 +430,8 @@ static struct tz *load(const char *name)
     struct diag d;
     diag_init(&d);
     struct tz *z = tz_load(&d, name, NULL, 0, 0);
-    diag_print(&d, stderr);
+    if (d.len)
+        diag_print(&d, stderr);
     diag_release(&d);
     return z;
 }
@@ -801,7 +796,8 @@ static int write_sample(const char *path)
     struct diag d;
     diag_init(&d);
     int rc = fs_write_file(&d, path, b.data, b.len);
-    diag_print(&d, stderr);
+    if (d.len)
+        diag_print(&d, stderr);
     diag_release(&d);
     buf_release(&b);
     tz_free(z);
