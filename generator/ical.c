@@ -157,8 +157,8 @@ static void put_offset(struct buf *out, int32_t off)
 
 static void put_local(struct buf *out, struct datetime dt)
 {
-    buf_printf(out, "%04d%02d%02dT%02d%02d%02d", dt.date.year, dt.date.month, dt.date.day,
-               dt.hour, dt.minute, dt.second);
+    buf_printf(out, "%04d%02d%02dT%02d%02d%02d", dt.date.year, dt.date.month, dt.date.day, dt.hour,
+               dt.minute, dt.second);
 }
 
 static void observance(struct buf *out, struct datetime onset, const struct tz_info *before,
@@ -183,8 +183,7 @@ static void observance(struct buf *out, struct datetime onset, const struct tz_i
 
 /* The zone as it was from January 1st of the first year to the end of the last: the rules in
  * effect at the start, then every change, each with the wall time it happens at. */
-static void write_vtimezone(struct buf *out, const struct tz *zone, int first_year,
-                            int last_year)
+static void write_vtimezone(struct buf *out, const struct tz *zone, int first_year, int last_year)
 {
     struct datetime jan1 = {{first_year, 1, 1}, 0, 0, 0};
     struct datetime after_last = {{last_year + 1, 1, 1}, 0, 0, 0};
@@ -216,8 +215,7 @@ static void write_event(struct buf *out, const struct tz *zone, const struct ica
     /* DTEND must come after DTSTART (RFC 5545 3.6.1): an end that does not is left out. */
     int has_end = e->end.date.year != 0;
     if (e->all_day) {
-        buf_printf(&v, "%04d%02d%02d", e->start.date.year, e->start.date.month,
-                   e->start.date.day);
+        buf_printf(&v, "%04d%02d%02d", e->start.date.year, e->start.date.month, e->start.date.day);
         ical_line(out, "DTSTART;VALUE=DATE", v.data);
         if (has_end && date_compare(e->end.date, e->start.date) >= 0) {
             struct date after = date_add_days(e->end.date, 1); /* DTEND is exclusive */
