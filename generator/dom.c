@@ -374,7 +374,7 @@ char *dom_summary(const struct dom *doc, size_t max_chars)
     for (size_t i = 0; i < text.len && chars < limit_over;) {
         size_t len;
         uint32_t cp = cjk_decode(text.data + i, text.len - i, &len);
-        if (chars < max_chars && !(is_word_char(prev) && is_word_char(cp)))
+        if (chars <= max_chars && !(is_word_char(prev) && is_word_char(cp)))
             boundary = i;
         i += len;
         chars++;
@@ -650,8 +650,11 @@ void dom_import_html(const struct dom_source *src, xmlDocPtr doc, xmlNodePtr par
 {
     if (len > INT_MAX)
         return;
+    /* XML_PARSE_HUGE lifts libxml2's nesting limit (256), past which it would stop reading
+     * and lose the rest of the text; the import below flattens deep nesting instead. */
     htmlDocPtr in = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                       XML_PARSE_HUGE);
     /* The whole document, not just <body>: the parser moves <style> and the like to <head>,
      * and those must be reported too. */
     xmlNodePtr body = in ? xmlDocGetRootElement(in) : NULL;
