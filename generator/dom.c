@@ -167,12 +167,9 @@ static void xhtml_element(xmlNodePtr n)
     } else if (strcmp(name, "li") == 0) {
         xmlUnsetProp(n, BAD_CAST "value");
     }
-    xmlChar *lang = xmlGetProp(n, BAD_CAST "lang");
-    if (lang) {
-        xmlUnsetProp(n, BAD_CAST "lang");
-        xmlSetProp(n, BAD_CAST "xml:lang", lang);
-        xmlFree(lang);
-    }
+    /* XHTML 1.1 knows only xml:lang, and libxml2's XHTML output would write lang next to it
+     * (the XHTML 1.0 compatibility rule), so the language of a passage is left out. */
+    xmlUnsetProp(n, BAD_CAST "lang");
 }
 
 /* Turns a copy of the HTML5-form tree into XHTML 1.1. */
@@ -290,8 +287,26 @@ char *dom_text(const struct dom *doc)
     struct buf out;
     buf_init(&out);
     dom_text_of(doc->root, &out);
-    while (out.len > 0 && out.data[out.len - 1] == '\n')
-        buf_truncate(&out, out.len - 1);
+    /* Lines trimmed, blank lines dropped: raw HTML brings its own newlines and indentation. */
+    size_t w = 0;
+    for (size_t r = 0; r < out.len;) {
+        size_t end = r;
+        while (end < out.len && out.data[end] != '\n')
+            end++;
+        size_t s = r, e = end;
+        while (s < e && (out.data[s] == ' ' || out.data[s] == '\t'))
+            s++;
+        while (e > s && (out.data[e - 1] == ' ' || out.data[e - 1] == '\t'))
+            e--;
+        if (e > s) {
+            if (w > 0)
+                out.data[w++] = '\n';
+            memmove(out.data + w, out.data + s, e - s);
+            w += e - s;
+        }
+        r = end + 1;
+    }
+    buf_truncate(&out, w);
     return buf_detach(&out, NULL);
 }
 
@@ -359,7 +374,7 @@ char *dom_summary(const struct dom *doc, size_t max_chars)
     for (size_t i = 0; i < text.len && chars < limit_over;) {
         size_t len;
         uint32_t cp = cjk_decode(text.data + i, text.len - i, &len);
-        if (chars < max_chars && !(is_word_char(prev) && is_word_char(cp)))
+        if (chars <= max_chars && !(is_word_char(prev) && is_word_char(cp)))
             boundary = i;
         i += len;
         chars++;
@@ -632,22 +647,19 @@ static unsigned node_line(const struct dom_source *src, xmlNodePtr n, unsigned *
     return src->line + (unsigned)l - 1;
 }
 
-static xmlNodePtr find_body(xmlDocPtr html)
-{
-    for (xmlNodePtr n = xmlDocGetRootElement(html); n; n = walk_next(n, NULL, 0))
-        if (is_element(n, "body"))
-            return n;
-    return NULL;
-}
-
 void dom_import_html(const struct dom_source *src, xmlDocPtr doc, xmlNodePtr parent,
                      const char *html, size_t len, int max_depth)
 {
     if (len > INT_MAX)
         return;
+    /* XML_PARSE_HUGE lifts libxml2's nesting limit (256), past which it would stop reading
+     * and lose the rest of the text; the import below flattens deep nesting instead. */
     htmlDocPtr in = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-    xmlNodePtr body = in ? find_body(in) : NULL;
+                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                       XML_PARSE_HUGE);
+    /* The whole document, not just <body>: the parser moves <style> and the like to <head>,
+     * and those must be reported too. */
+    xmlNodePtr body = in ? xmlDocGetRootElement(in) : NULL;
     if (!body) {
         xmlFreeDoc(in);
         return;
@@ -665,13 +677,15 @@ void dom_import_html(const struct dom_source *src, xmlDocPtr doc, xmlNodePtr par
             xmlAddChild(out, xmlNewDocText(doc, n->content));
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *name = NAME(n);
-            enum dom_drop drop = dom_element_policy(name);
+            int frame = strcmp(name, "html") == 0 || strcmp(name, "head") == 0 ||
+                        strcmp(name, "body") == 0;
+            enum dom_drop drop = frame ? DOM_DROP_TAG : dom_element_policy(name);
             unsigned col, line = node_line(src, n, &col);
             xmlNodePtr next_out = out;
             if (drop == DOM_KEPT && kept_depth < max_depth) {
                 next_out = clean_element(src, doc, n, name, line, col);
                 xmlAddChild(out, next_out);
-            } else if (drop != DOM_KEPT) {
+            } else if (drop != DOM_KEPT && !frame) {
                 report_element(src, line, col, name, drop);
             }
             if (drop != DOM_DROP_CONTENT && n->children) {

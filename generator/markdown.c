@@ -85,6 +85,7 @@ struct builder {
     xmlNodePtr *captioned; /* images whose figcaption waits in _private */
     size_t captioned_len, captioned_cap;
     int link_depth;
+    int in_cell;
 
     int in_html_block;
     struct buf html;
@@ -277,8 +278,8 @@ static int ruby_parse(const struct run_view *v, size_t i, struct ruby *r)
         if (is_literal(v, j))
             continue;
         char c = v->s[j];
-        if (c == '{' || c == '\n')
-            return 0;
+        if (c == '{' || c == '\n' || (c == ' ' && part != r->base))
+            return 0; /* readings have no spaces: {a|b and c|d} is text, not ruby */
         if (c != '|' && c != '}')
             continue;
         if (j == part)
@@ -544,8 +545,9 @@ static void unwrap(xmlNodePtr n)
     xmlFreeNode(n);
 }
 
-/* Sets a's href from a target as written; unwraps a when the target is not allowed. */
-static void link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t off)
+/* Sets a's href from a target as written; returns 0, or -1 when the target is not allowed
+ * and a was unwrapped (freed). */
+static int link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t off)
 {
     if (!dom_url_allowed(href, 0)) {
         unsigned line, col;
@@ -555,13 +557,13 @@ static void link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t
                      "mailto or tel links, or paths within the site)",
                      href);
         unwrap(a);
-        return;
+        return -1;
     }
     if (dom_url_has_scheme(href) || is_web_url(href)) {
         set_prop(a, "href", href);
         if (is_web_url(href))
             set_prop(a, "rel", "noopener");
-        return;
+        return 0;
     }
     char *url = NULL;
     if (b->hooks && b->hooks->link && href[0] != '#' && href[0] != '\0') {
@@ -571,6 +573,7 @@ static void link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t
     }
     set_prop(a, "href", url ? url : href);
     free(url);
+    return 0;
 }
 
 /* Fills img from src as written (through the image hook); returns -1 when the image must be
@@ -729,8 +732,15 @@ static void paragraph_figures(xmlNodePtr p)
             return;
         pictures++;
     }
-    if (pictures == 0)
+    if (pictures == 0) {
+        /* Emptied by a picture that was left out: no empty paragraph either. */
+        for (xmlNodePtr c = p->children; c; c = c->next)
+            if (!is_blank_text(c))
+                return;
+        xmlUnlinkNode(p);
+        xmlFreeNode(p);
         return;
+    }
     while (p->children) {
         xmlNodePtr c = p->children;
         xmlUnlinkNode(c);
@@ -1019,6 +1029,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     case MD_BLOCK_TD: {
         const MD_BLOCK_TD_DETAIL *td = detail;
         e = open_element(b, type == MD_BLOCK_TH ? "th" : "td");
+        b->in_cell = 1;
         static const char *const align[] = {NULL, "text-align: left", "text-align: center",
                                             "text-align: right"};
         if (e && td->align > MD_ALIGN_DEFAULT && td->align <= MD_ALIGN_RIGHT)
@@ -1087,9 +1098,14 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         raw_block(b);
         break;
     case MD_BLOCK_CODE:
+        close_md(b);
+        close_md(b);
         b->in_code--;
+        break;
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
         close_md(b);
-        close_md(b);
+        b->in_cell = 0;
         break;
     case MD_BLOCK_P: {
         pop_raw(b);
@@ -1170,10 +1186,10 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
             image_finish(b);
         return 0;
     }
-    if (type == MD_SPAN_CODE)
-        b->in_code--;
     if (type != MD_SPAN_A) {
         close_md(b);
+        if (type == MD_SPAN_CODE)
+            b->in_code--;
         return 0;
     }
     b->link_depth--;
@@ -1182,8 +1198,8 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
     struct frame *f = &b->frames[b->depth - 1];
     xmlNodePtr a = f->kind == FRAME_MD ? f->node : NULL;
     if (a && f->href) {
-        set_prop(a, "title", f->title);
-        link_apply(b, a, f->href, f->off);
+        if (link_apply(b, a, f->href, f->off) == 0)
+            set_prop(a, "title", f->title);
     }
     pop(b);
     return 0;
@@ -1226,8 +1242,10 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
     case MD_TEXT_NORMAL:
         run_origin(b, off);
         buf_add(&b->run, text, size);
-        /* A chunk that starts right after a backslash md4c skipped is an escaped character. */
-        if (off != SIZE_MAX && off > 0 && text[-1] == '\\' && prev_end != text)
+        /* A chunk that starts right after a backslash md4c skipped is an escaped character.
+         * In a table cell \| is how a bar is written at all, so there it still makes ruby. */
+        if (off != SIZE_MAX && off > 0 && text[-1] == '\\' && prev_end != text &&
+            !(b->in_cell && text[0] == '|'))
             run_mark_literal(b, start, start + 1);
         break;
     case MD_TEXT_NULLCHAR:

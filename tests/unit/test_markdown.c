@@ -1,0 +1,872 @@
+/* Tests of the Markdown pipeline: markdown (md4c to tree), dom (outputs) and cjk (text).
+ * The spec cases are tests/markdown/NAME.md with the expected NAME.html, and where present
+ * NAME.xhtml and NAME.diag (the warnings and errors, one per line; none when absent). */
+#include <libxml/HTMLparser.h>
+#include <md4c-html.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "buf.h"
+#include "cjk.h"
+#include "diag.h"
+#include "dom.h"
+#include "fs.h"
+#include "harness.h"
+#include "markdown.h"
+#include "strv.h"
+#include "xalloc.h"
+
+#define SPEC_DIR "tests/markdown"
+
+static struct dom *parse(struct diag *d, const char *text)
+{
+    return markdown_parse(d, "body.md", 1, text, strlen(text), NULL);
+}
+
+/* Returns the HTML5 of text (diagnostics go to a throwaway diag); the caller frees it. */
+static char *html_of(const char *text)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, text);
+    char *html = dom_html(doc);
+    dom_free(doc);
+    diag_release(&d);
+    return html;
+}
+
+/* All diagnostics as the user sees them, one per line; a new string. */
+static char *diag_lines(struct diag *d)
+{
+    struct buf out;
+    buf_init(&out);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    diag_print(d, f);
+    fclose(f);
+    buf_add(&out, text, len);
+    free(text);
+    return buf_detach(&out, NULL);
+}
+
+/* Reads an expected file; returns 0, or -1 when it does not exist. One final newline (which
+ * editors add) is not part of the expectation. */
+static int read_expected(const char *path, struct buf *out)
+{
+    if (!fs_is_file(path))
+        return -1;
+    struct diag d;
+    diag_init(&d);
+    int rc = fs_read_file(&d, path, out);
+    diag_release(&d);
+    if (rc == 0 && out->len > 0 && out->data[out->len - 1] == '\n')
+        buf_truncate(out, out->len - 1);
+    return rc;
+}
+
+static int same(const char *name, const char *what, const char *got, const char *want)
+{
+    if (strcmp(got, want) == 0)
+        return 1;
+    fprintf(stderr, "%s: %s differs\n  got:  %s\n  want: %s\n", name, what, got, want);
+    return 0;
+}
+
+static void spec_cases(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct strv files = STRV_INIT;
+    fs_list(&d, SPEC_DIR, SPEC_DIR, ".md", &files);
+    CHECK(files.len >= 9);
+    for (size_t i = 0; i < files.len; i++) {
+        const char *name = files.v[i];
+        size_t stem = strlen(name) - 3;
+        char *path = xasprintf("%s/%s", SPEC_DIR, name);
+        struct buf in, want;
+        buf_init(&in);
+        buf_init(&want);
+        fs_read_file(&d, path, &in);
+        struct diag cd;
+        diag_init(&cd);
+        struct dom *doc = markdown_parse(&cd, name, 1, in.data, in.len, NULL);
+        int ok = 1;
+
+        char *html = dom_html(doc);
+        char *exp = xasprintf("%s/%.*s.html", SPEC_DIR, (int)stem, name);
+        ok &= read_expected(exp, &want) == 0 && same(name, "HTML", html, want.data);
+        free(exp);
+        free(html);
+
+        char *xhtml = dom_xhtml(doc);
+        exp = xasprintf("%s/%.*s.xhtml", SPEC_DIR, (int)stem, name);
+        buf_reset(&want);
+        if (read_expected(exp, &want) == 0)
+            ok &= same(name, "XHTML", xhtml, want.data);
+        free(exp);
+
+        /* Every print fragment must be valid XHTML 1.1 inside a page. */
+        char *page = xasprintf(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+            "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.1//EN\" "
+            "\"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\">\n"
+            "<html xmlns=\"http://www.w3.org/1999/xhtml\" xml:lang=\"ja\"><head><title>t</title>"
+            "</head><body><div>%s</div></body></html>\n",
+            xhtml);
+        struct diag vd;
+        diag_init(&vd);
+        if (dom_validate_xhtml11(&vd, name, page, strlen(page)) != 0) {
+            char *why = diag_lines(&vd);
+            fprintf(stderr, "%s: XHTML not valid:\n%s", name, why);
+            free(why);
+            ok = 0;
+        }
+        diag_release(&vd);
+        free(page);
+        free(xhtml);
+
+        char *got = diag_lines(&cd);
+        exp = xasprintf("%s/%.*s.diag", SPEC_DIR, (int)stem, name);
+        buf_reset(&want);
+        if (read_expected(exp, &want) == 0) {
+            buf_putc(&want, '\n');
+            ok &= same(name, "diagnostics", got, want.data);
+        } else {
+            ok &= same(name, "diagnostics", got, "");
+        }
+        free(exp);
+        free(got);
+
+        char *case_name = xasprintf("spec/%s", name);
+        harness_case(case_name, ok);
+        free(case_name);
+        dom_free(doc);
+        diag_release(&cd);
+        buf_release(&in);
+        buf_release(&want);
+        free(path);
+    }
+    strv_release(&files);
+    CHECK_INT(diag_error_count(&d), 0);
+    diag_release(&d);
+}
+
+/* cjk */
+
+static void cjk_wide_characters(void)
+{
+    CHECK(cjk_is_wide(0x3042));  /* あ */
+    CHECK(cjk_is_wide(0x30A2));  /* ア */
+    CHECK(cjk_is_wide(0x6F22));  /* 漢 */
+    CHECK(cjk_is_wide(0x3002));  /* 。 */
+    CHECK(cjk_is_wide(0x300C));  /* 「 */
+    CHECK(cjk_is_wide(0xFF01));  /* ！ */
+    CHECK(cjk_is_wide(0xFF21));  /* Ａ */
+    CHECK(cjk_is_wide(0xFF76));  /* ｶ halfwidth */
+    CHECK(cjk_is_wide(0x20B9F)); /* 𠮟 */
+    CHECK(cjk_is_wide(0x30FC));  /* ー */
+    CHECK(!cjk_is_wide('a'));
+    CHECK(!cjk_is_wide('1'));
+    CHECK(!cjk_is_wide(0xE9));   /* é */
+    CHECK(!cjk_is_wide(0xAC00)); /* 가: Korean keeps its spaces */
+    CHECK(!cjk_is_wide(0x3131)); /* ㄱ */
+    CHECK(!cjk_is_wide(0));
+}
+
+static void cjk_decoding(void)
+{
+    size_t len;
+    CHECK_INT(cjk_decode("\xE6\xBC\xA2", 3, &len), 0x6F22);
+    CHECK_INT(len, 3);
+    CHECK_INT(cjk_decode("\xF0\xA0\xAE\x9F", 4, &len), 0x20B9F);
+    CHECK_INT(len, 4);
+    CHECK_INT(cjk_decode("\xE6\xBC", 2, &len), 0xFFFD); /* cut short */
+    CHECK_INT(len, 1);
+    CHECK_INT(cjk_decode("\xC0\xAF", 2, &len), 0xFFFD); /* overlong '/' */
+    CHECK_INT(cjk_decode("\xED\xA0\x80", 3, &len), 0xFFFD); /* surrogate */
+    CHECK_INT(cjk_decode_last("a\xE6\xBC\xA2", 4), 0x6F22);
+    CHECK_INT(cjk_decode_last("ab", 2), 'b');
+    CHECK_INT(cjk_count("漢字abc", strlen("漢字abc")), 5);
+    char out[4];
+    CHECK_INT(cjk_encode(0x3042, out), 3);
+    CHECK(memcmp(out, "あ", 3) == 0);
+    CHECK_INT(cjk_encode(0xD800, out), 3); /* a surrogate becomes U+FFFD */
+}
+
+static void check_slug(const char *in, const char *want)
+{
+    char *s = cjk_slug(in, strlen(in));
+    CHECK_STR(s, want);
+    free(s);
+}
+
+static void cjk_slugs(void)
+{
+    check_slug("はじめに", "はじめに");
+    check_slug("Hello, World!", "hello-world");
+    check_slug("  spaced   out  ", "spaced-out");
+    check_slug("「サロン」・活動紹介！", "サロン-活動紹介");
+    check_slug("ＡＢＣ１２３", "abc123");
+    check_slug("2024年の活動", "h-2024年の活動");
+    check_slug("-dash first", "dash-first");
+    check_slug("令和6年　総会", "令和6年-総会");
+    check_slug("!!!", "section");
+    check_slug("", "section");
+    check_slug("Café au lait", "café-au-lait");
+    check_slug("snake_case and kebab-case", "snake_case-and-kebab-case");
+    check_slug("ーのばし", "h-ーのばし");
+}
+
+static void cjk_reading_time(void)
+{
+    struct buf b;
+    buf_init(&b);
+    CHECK_INT(cjk_reading_minutes("", 0), 0);
+    CHECK_INT(cjk_reading_minutes("短い。", strlen("短い。")), 1);
+    for (int i = 0; i < 500; i++)
+        buf_puts(&b, "字");
+    CHECK_INT(cjk_reading_minutes(b.data, b.len), 1);
+    buf_puts(&b, "字");
+    CHECK_INT(cjk_reading_minutes(b.data, b.len), 2);
+    buf_reset(&b);
+    for (int i = 0; i < 400; i++)
+        buf_puts(&b, "word ");
+    CHECK_INT(cjk_reading_minutes(b.data, b.len), 2);
+    buf_release(&b);
+}
+
+/* Summaries, text, table of contents */
+
+static char *summary_of(const char *text, size_t max)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, text);
+    char *s = dom_summary(doc, max);
+    dom_free(doc);
+    diag_release(&d);
+    return s;
+}
+
+static void summaries(void)
+{
+    char *s = summary_of("# 見出し\n\n短い{本文|ほんぶん}です。\n\n二段落目。", 120);
+    CHECK_STR(s, "短い本文です。");
+    free(s);
+
+    s = summary_of("", 120);
+    CHECK_STR(s, "");
+    free(s);
+
+    /* Cut after the last sentence end within the limit. */
+    s = summary_of("一文目です。二文目です。三文目はとても長いので入りません。", 14);
+    CHECK_STR(s, "一文目です。二文目です。");
+    free(s);
+
+    /* A closing bracket after the sentence end goes with it. */
+    s = summary_of("「こんにちは。」と言いました。続きがあります。", 10);
+    CHECK_STR(s, "「こんにちは。」");
+    free(s);
+    s = summary_of("「こんにちは。」と言いました。続きがあります。", 16);
+    CHECK_STR(s, "「こんにちは。」と言いました。");
+    free(s);
+
+    /* A sentence end a little past the limit beats cutting mid-sentence. */
+    s = summary_of("とても長い一文目がここまで続きます。二文目。", 16);
+    CHECK_STR(s, "とても長い一文目がここまで続きます。");
+    free(s);
+
+    /* No sentence end near the limit: cut between words, never inside one. */
+    s = summary_of("The quick brown fox jumps over the lazy dog", 12);
+    CHECK_STR(s, "The quick…");
+    free(s);
+
+    s = summary_of("句点のない長い文章が続いていて終わりが見えない", 10);
+    CHECK_STR(s, "句点のない長い文章が…");
+    free(s);
+
+    /* Characters, not bytes: exactly at the limit stays whole. */
+    s = summary_of("あいうえおかきくけこ", 10);
+    CHECK_STR(s, "あいうえおかきくけこ");
+    free(s);
+
+    /* Markup is not text: no tag is ever cut. */
+    s = summary_of("これは**とても大事な**お知らせで、最後まで読んでください", 12);
+    CHECK_STR(s, "これはとても大事なお知ら…");
+    free(s);
+
+    /* Wrapped lines in the first paragraph join without spaces. */
+    s = summary_of("日本語の\n段落です。", 120);
+    CHECK_STR(s, "日本語の段落です。");
+    free(s);
+}
+
+static void text_and_reading_time(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, "# 題\n\n本文の{漢字|かんじ}。\n\n- 一\n- 二\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+    char *t = dom_text(doc);
+    CHECK_STR(t, "題\n本文の漢字。\n一\n二\na b\n1 2");
+    free(t);
+    CHECK_INT(dom_reading_minutes(doc), 1);
+    dom_free(doc);
+    doc = parse(&d, "");
+    CHECK_INT(dom_reading_minutes(doc), 0);
+    t = dom_text(doc);
+    CHECK_STR(t, "");
+    free(t);
+    dom_free(doc);
+    diag_release(&d);
+}
+
+static void table_of_contents(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, "# 題\n\n## 一 {#one}\n\n### 一の一\n\n## {二|に}\n\n#### 深い\n\n## 三\n");
+    json_t *toc = dom_toc(doc);
+    char *s = json_dumps(toc, JSON_COMPACT);
+    CHECK_STR(s, "[{\"level\":1,\"id\":\"題\",\"text\":\"題\",\"html\":\"題\",\"children\":["
+                 "{\"level\":2,\"id\":\"one\",\"text\":\"一\",\"html\":\"一\",\"children\":["
+                 "{\"level\":3,\"id\":\"一の一\",\"text\":\"一の一\",\"html\":\"一の一\","
+                 "\"children\":[]}]},"
+                 "{\"level\":2,\"id\":\"二\",\"text\":\"二\",\"html\":"
+                 "\"<ruby>二<rp>(</rp><rt>に</rt><rp>)</rp></ruby>\",\"children\":["
+                 "{\"level\":4,\"id\":\"深い\",\"text\":\"深い\",\"html\":\"深い\","
+                 "\"children\":[]}]},"
+                 "{\"level\":2,\"id\":\"三\",\"text\":\"三\",\"html\":\"三\",\"children\":[]}]}]");
+    free(s);
+    json_decref(toc);
+    dom_free(doc);
+    doc = parse(&d, "no headings");
+    toc = dom_toc(doc);
+    CHECK_INT(json_array_size(toc), 0);
+    json_decref(toc);
+    dom_free(doc);
+    diag_release(&d);
+}
+
+/* Hooks: links to entries and pictures */
+
+struct fake_site {
+    struct diag *d;
+    int link_calls, image_calls;
+};
+
+static char *fake_link(const char *target, unsigned line, unsigned col, void *userdata)
+{
+    struct fake_site *site = userdata;
+    site->link_calls++;
+    if (strcmp(target, "../events/kenshu.md") == 0)
+        return xstrdup("/events/kenshu/");
+    if (strcmp(target, "../events/kenshu.md#apply") == 0)
+        return xstrdup("/events/kenshu/#apply");
+    size_t n = strlen(target);
+    if (n > 3 && strcmp(target + n - 3, ".md") == 0)
+        diag_error(site->d, "entry.md", line, col, "the link '%s' names no entry", target);
+    return NULL;
+}
+
+static int fake_image(const char *src, unsigned line, unsigned col, struct markdown_image *out,
+                      void *userdata)
+{
+    struct fake_site *site = userdata;
+    site->image_calls++;
+    if (strcmp(src, "missing.jpg") == 0) {
+        diag_error(site->d, "entry.md", line, col, "the picture '%s' does not exist", src);
+        return -1;
+    }
+    out->src = xasprintf("/img/%s", src);
+    out->srcset = xasprintf("/img/480/%s 480w, /img/960/%s 960w", src, src);
+    out->sizes = xstrdup("(max-width: 40em) 100vw, 40em");
+    out->width = 960;
+    out->height = 720;
+    out->full = strcmp(src, "big.jpg") == 0 ? xstrdup("/img/full/big.jpg") : NULL;
+    return 0;
+}
+
+static void hooks_links_and_images(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct fake_site site = {&d, 0, 0};
+    struct markdown_hooks hooks = {fake_link, fake_image, &site};
+    const char *text = "[研修会](../events/kenshu.md) [申込](../events/kenshu.md#apply)\n"
+                       "[ない](../events/nai.md) [外](https://example.jp/) [節](#x)\n\n"
+                       "![写真](a.jpg \"説明\")\n\n"
+                       "![大きい](big.jpg)\n\n"
+                       "![ない](missing.jpg)\n\n"
+                       "<img src=\"raw.jpg\" alt=\"生\">\n";
+    struct dom *doc = markdown_parse(&d, "entry.md", 10, text, strlen(text), &hooks);
+    char *html = dom_html(doc);
+    CHECK_STR(html,
+              "<p><a href=\"/events/kenshu/\">研修会</a> <a href=\"/events/kenshu/#apply\">申込</a>"
+              "<a href=\"../events/nai.md\">ない</a> <a href=\"https://example.jp/\" "
+              "rel=\"noopener\">外</a> <a href=\"#x\">節</a></p>"
+              "<figure><img src=\"/img/a.jpg\" alt=\"写真\" width=\"960\" height=\"720\" "
+              "srcset=\"/img/480/a.jpg 480w, /img/960/a.jpg 960w\" "
+              "sizes=\"(max-width: 40em) 100vw, 40em\"><figcaption>説明</figcaption></figure>"
+              "<figure><a href=\"/img/full/big.jpg\"><img src=\"/img/big.jpg\" alt=\"大きい\" "
+              "width=\"960\" height=\"720\" srcset=\"/img/480/big.jpg 480w, /img/960/big.jpg "
+              "960w\" sizes=\"(max-width: 40em) 100vw, 40em\" loading=\"lazy\" "
+              "decoding=\"async\"></a></figure>"
+              "<img alt=\"生\" src=\"/img/raw.jpg\" width=\"960\" height=\"720\" "
+              "srcset=\"/img/480/raw.jpg 480w, /img/960/raw.jpg 960w\" "
+              "sizes=\"(max-width: 40em) 100vw, 40em\" loading=\"lazy\" decoding=\"async\">");
+    free(html);
+    /* The line break between 申込 and ない joins two Japanese words: no space. */
+    CHECK_INT(site.link_calls, 3);
+    CHECK_INT(site.image_calls, 4);
+    char *msgs = diag_lines(&d);
+    CHECK_STR(msgs, "entry.md:11:6: error: the link '../events/nai.md' names no entry\n"
+                    "entry.md:17:7: error: the picture 'missing.jpg' does not exist\n");
+    free(msgs);
+    dom_free(doc);
+    diag_release(&d);
+}
+
+/* Raw HTML: script vectors */
+
+static int url_is_safe(const char *url)
+{
+    char clean[256];
+    size_t n = 0;
+    for (const char *p = url; *p && n < sizeof clean - 1; p++)
+        if ((unsigned char)*p > ' ')
+            clean[n++] = *p;
+    clean[n] = '\0';
+    const char *colon = strchr(clean, ':');
+    const char *stop = strpbrk(clean, "/?#");
+    if (!colon || (stop && stop < colon))
+        return 1;
+    return strncasecmp(clean, "http:", 5) == 0 || strncasecmp(clean, "https:", 6) == 0 ||
+           strncasecmp(clean, "mailto:", 7) == 0 || strncasecmp(clean, "tel:", 4) == 0;
+}
+
+/* Reads our HTML back the way a browser would and looks for anything that can run code. */
+static int html_is_safe(const char *html, char *why, size_t why_len)
+{
+    static const char *const allowed[] = {
+        "html", "body", "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd",
+        "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
+        "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre",
+        "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "table",
+        "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var"};
+    char *page = xasprintf("<html><body>%s</body></html>", html);
+    htmlDocPtr doc = htmlReadMemory(page, (int)strlen(page), NULL, "UTF-8",
+                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+    free(page);
+    int safe = 1;
+    for (xmlNodePtr n = xmlDocGetRootElement(doc); n && safe;) {
+        if (n->type == XML_ELEMENT_NODE) {
+            int ok = 0;
+            for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++)
+                ok |= strcasecmp((const char *)n->name, allowed[i]) == 0;
+            if (!ok) {
+                snprintf(why, why_len, "element <%s>", (const char *)n->name);
+                safe = 0;
+            }
+            for (xmlAttrPtr a = n->properties; a && safe; a = a->next) {
+                const char *name = (const char *)a->name;
+                xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+                if (strncasecmp(name, "on", 2) == 0 || strcasecmp(name, "style") == 0 ||
+                    strcasecmp(name, "srcdoc") == 0 || strcasecmp(name, "formaction") == 0 ||
+                    ((strcasecmp(name, "href") == 0 || strcasecmp(name, "src") == 0 ||
+                      strcasecmp(name, "cite") == 0) &&
+                     !url_is_safe((const char *)v))) {
+                    snprintf(why, why_len, "attribute %s=\"%s\"", name, (const char *)v);
+                    safe = 0;
+                }
+                xmlFree(v);
+            }
+        }
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && !n->next)
+            n = n->parent;
+        if (n)
+            n = n->next;
+    }
+    xmlFreeDoc(doc);
+    return safe;
+}
+
+static void sanitiser_payloads(void)
+{
+    static const char *const payloads[] = {
+        "<script>alert(1)</script>",
+        "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
+        "text <script>alert(1)</script> inline",
+        "<img src=x onerror=alert(1)>",
+        "inline <img src=x onerror=\"alert(1)\"> image",
+        "<svg onload=alert(1)>",
+        "<svg><script>alert(1)</script></svg>",
+        "<body onload=alert(1)>",
+        "<iframe src=\"javascript:alert(1)\"></iframe>",
+        "<iframe srcdoc=\"&lt;script&gt;alert(1)&lt;/script&gt;\"></iframe>",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+        "<a href=\"java&#x09;script:alert(1)\">x</a>",
+        "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;:alert(1)\">x</a>",
+        "<a href=\" javascript:alert(1)\">x</a>",
+        "<a href=\"vbscript:msgbox(1)\">x</a>",
+        "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
+        "[x](javascript:alert(1))",
+        "[x](&#106;avascript:alert(1))",
+        "[x](<javascript:alert(1)>)",
+        "![x](javascript:alert(1))",
+        "[x][r]\n\n[r]: javascript:alert(1)",
+        "<javascript:alert(1)>",
+        "<div style=\"background:url(javascript:alert(1))\">x</div>",
+        "<p style=\"width: expression(alert(1))\">x</p>",
+        "<style>@import 'https://evil.example/x.css';</style>",
+        "<link rel=stylesheet href=https://evil.example/x.css>",
+        "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+        "<object data=\"javascript:alert(1)\"></object>",
+        "<embed src=\"javascript:alert(1)\">",
+        "<form action=\"javascript:alert(1)\"><button>x</button></form>",
+        "<button formaction=\"javascript:alert(1)\">x</button>",
+        "<input onfocus=alert(1) autofocus>",
+        "<details open ontoggle=alert(1)>",
+        "<video><source onerror=\"alert(1)\"></video>",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        "<scr<script>ipt>alert(1)</script>",
+        "<div><script>alert(1)</script></div>",
+        "<base href=\"javascript:alert(1)//\">",
+        "<a href=\"#\" onclick=\"alert(1)\">x</a>",
+        "<img src=\"x\" alt=\"\" onmouseover=alert(1)>",
+        "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+        "<table background=\"javascript:alert(1)\"><tr><td>x</td></tr></table>",
+        "<span xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:href=\"javascript:alert(1)\">x</span>",
+        "<template><script>alert(1)</script></template>",
+        "<textarea><script>alert(1)</script></textarea>",
+        "<blockquote cite=\"javascript:alert(1)\">x</blockquote>",
+        "<img src=\"data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+\">",
+        "<a href=\"javascript&colon;alert(1)\">x</a>",
+        "<<script>script>alert(1)<</script>/script>",
+    };
+    size_t n = sizeof payloads / sizeof *payloads;
+    CHECK(n >= 30);
+    for (size_t i = 0; i < n; i++) {
+        struct diag d;
+        diag_init(&d);
+        struct dom *doc = parse(&d, payloads[i]);
+        char *html = dom_html(doc);
+        char *xhtml = dom_xhtml(doc);
+        char why[300] = "";
+        int ok = html_is_safe(html, why, sizeof why) && html_is_safe(xhtml, why, sizeof why);
+        /* The page never carries script text either. */
+        ok &= strstr(html, "<script") == NULL && strstr(html, "<SCRIPT") == NULL;
+        char *name = xasprintf("xss/%zu", i + 1);
+        if (!ok)
+            fprintf(stderr, "payload %s gave %s (%s)\n", payloads[i], html, why);
+        harness_case(name, ok);
+        free(name);
+        free(html);
+        free(xhtml);
+        dom_free(doc);
+        diag_release(&d);
+    }
+}
+
+static void sanitiser_keeps_safe_markup(void)
+{
+    char *html = html_of("<span class=\"note\" title=\"t\">x</span> <abbr title=\"NPO\">NPO</abbr>");
+    CHECK_STR(html, "<p><span class=\"note\" title=\"t\">x</span> <abbr title=\"NPO\">NPO</abbr></p>");
+    free(html);
+    /* Raw elements close with their end tag, or with the Markdown element around them. */
+    html = html_of("*a <b>b* c</b> d");
+    CHECK_STR(html, "<p><em>a <b>b</b></em> c d</p>");
+    free(html);
+    html = html_of("<div class=\"box\">\n\n- 一\n- 二\n\n</div>\n\nafter");
+    CHECK_STR(html, "<div class=\"box\"><ul><li>一</li><li>二</li></ul></div><p>after</p>");
+    free(html);
+}
+
+static void sanitiser_messages(void)
+{
+    struct diag d;
+    diag_init(&d);
+    const char *text = "intro\n\n<p onclick=\"x()\">a</p>\n\ntext <script>x</script> and "
+                       "<a href=\"javascript:x\">y</a>\n\n<script>again()</script>\n";
+    struct dom *doc = markdown_parse(&d, "entry.md", 5, text, strlen(text), NULL);
+    char *msgs = diag_lines(&d);
+    CHECK_STR(msgs,
+              "entry.md:7:1: warning: HTML attribute 'onclick' on <p> is not allowed and was "
+              "removed\n"
+              "entry.md:9:6: warning: HTML element <script> is not allowed and was removed "
+              "together with its content\n"
+              "entry.md:9:29: warning: the address 'javascript:x' in <a> is not allowed and was "
+              "removed (use http, https, mailto or tel addresses, or paths within the site)\n");
+    free(msgs);
+    char *html = dom_html(doc);
+    CHECK_STR(html, "<p>intro</p><p>a</p><p>text  and <a>y</a></p>");
+    free(html);
+    dom_free(doc);
+    diag_release(&d);
+}
+
+/* Limits */
+
+static void deep_nesting(void)
+{
+    static const char *const units[] = {">", "*", "[", "<div>", "<span>", "- ", "**", "1. ", "<b><i>"};
+    for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
+        struct buf b;
+        buf_init(&b);
+        for (int i = 0; i < 10000; i++)
+            buf_puts(&b, units[u]);
+        buf_puts(&b, " 深い text\n");
+        struct diag d;
+        diag_init(&d);
+        struct dom *doc = markdown_parse(&d, "deep.md", 1, b.data, b.len, NULL);
+        char *html = dom_html(doc);
+        char *xhtml = dom_xhtml(doc);
+        char *text = dom_text(doc);
+        if (!strstr(html, "深い"))
+            fprintf(stderr, "unit %s lost the text\n", units[u]);
+        CHECK(strstr(html, "深い") != NULL);
+        CHECK(strstr(xhtml, "深い") != NULL);
+        CHECK(strstr(text, "深い") != NULL);
+        /* The tree is never deeper than the limit, whatever the input. */
+        int depth = 0, max = 0;
+        for (const char *p = html; *p; p++) {
+            if (p[0] == '<' && p[1] == '/')
+                depth--;
+            else if (p[0] == '<' && strncmp(p, "<br", 3) && strncmp(p, "<hr", 3))
+                max = ++depth > max ? depth : max;
+        }
+        CHECK(max <= 110);
+        free(html);
+        free(xhtml);
+        free(text);
+        dom_free(doc);
+        diag_release(&d);
+        buf_release(&b);
+    }
+}
+
+static void big_body(void)
+{
+    struct buf b;
+    buf_init(&b);
+    size_t paragraphs = 0;
+    while (b.len < 5 * 1024 * 1024) {
+        buf_printf(&b, "## 第%zu節\n\n地域の{支|ささ}え合い活動を紹介します。毎週火曜日に"
+                       "**公民館**で体操と\nお茶会を開いています。[詳しく](https://example.jp/%zu)\n\n",
+                   paragraphs, paragraphs);
+        paragraphs++;
+    }
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = markdown_parse(&d, "big.md", 1, b.data, b.len, NULL);
+    char *html = dom_html(doc);
+    CHECK(strlen(html) > b.len);
+    char *last = xasprintf("<h2 id=\"第%zu節\">第%zu節</h2>", paragraphs - 1, paragraphs - 1);
+    CHECK(strstr(html, last) != NULL);
+    CHECK(strstr(html, "体操とお茶会") != NULL);
+    CHECK_INT(d.len, 0);
+    json_t *toc = dom_toc(doc);
+    CHECK_INT(json_array_size(toc), paragraphs);
+    json_decref(toc);
+    free(last);
+    free(html);
+    dom_free(doc);
+    diag_release(&d);
+    buf_release(&b);
+}
+
+static void odd_bytes(void)
+{
+    /* NUL, invalid UTF-8 and lone continuation bytes pass through without harm. */
+    static const char text[] = "a\0b \xFF\xFE {\xE6\xBC|\x80} \xE3\x81\n\xE3\x81\x82";
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = markdown_parse(&d, "odd.md", 1, text, sizeof text - 1, NULL);
+    char *html = dom_html(doc);
+    CHECK(strstr(html, "a\xEF\xBF\xBD" "b") != NULL);
+    free(html);
+    dom_free(doc);
+    diag_release(&d);
+}
+
+/* md4c's own renderer and our tree agree on the text of plain CommonMark. */
+
+static void collect(const MD_CHAR *text, MD_SIZE size, void *userdata)
+{
+    buf_add(userdata, text, size);
+}
+
+static char *squeeze(const char *s)
+{
+    struct buf out;
+    buf_init(&out);
+    int space = 0;
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '\n' || *s == '\t') {
+            space = out.len > 0;
+            continue;
+        }
+        if (space)
+            buf_putc(&out, ' ');
+        space = 0;
+        buf_putc(&out, *s);
+    }
+    return buf_detach(&out, NULL);
+}
+
+static void md4c_equivalence(void)
+{
+    static const char *const inputs[] = {
+        "Hello *world*, this is **bold** and `code`.",
+        "# Title\n\nSome text\nwrapped over lines.\n\n## Sub\n\nMore.",
+        "- one\n- two\n  - nested\n\n1. first\n2. second",
+        "> quoted\n> > deeper\n\nafter",
+        "```\ncode block\n  indented\n```\n\n    indented code",
+        "Hard  \nbreak and\\\nbackslash break",
+        "Entities: &amp; &copy; &#35; &#x41; &nosuch;",
+        "Escapes: \\* \\_ \\` \\\\ \\# \\[ \\{",
+        "[link](https://example.jp/) and <https://example.com> and www.example.org",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "~~struck~~ text",
+        "- [ ] task\n- [x] done",
+        "Setext\n======\n\ntext\n\n***\n\nmore",
+        "日本語の文章です。**強調**もあります。",
+        "Mixed 日本語 and English in one line.",
+        "Image ![alt text](a.png) inline.",
+        "*a **b** c* _d_ __e__",
+        "1) paren list\n2) second",
+        "",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
+        struct buf ref;
+        buf_init(&ref);
+        md_html(inputs[i], (MD_SIZE)strlen(inputs[i]), collect, &ref, MD_DIALECT_GITHUB, 0);
+        char *page = xasprintf("<html><body>%s</body></html>", ref.data);
+        htmlDocPtr doc = htmlReadMemory(page, (int)strlen(page), NULL, "UTF-8",
+                                        HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
+        xmlChar *content = xmlNodeGetContent(xmlDocGetRootElement(doc));
+        char *want = squeeze((const char *)content);
+        struct diag d;
+        diag_init(&d);
+        struct dom *ours = parse(&d, inputs[i]);
+        char *text = dom_text(ours);
+        char *got = squeeze(text);
+        char *name = xasprintf("md4c-equivalence/%zu", i + 1);
+        harness_case(name, same(name, "text", got, want));
+        free(name);
+        free(got);
+        free(text);
+        dom_free(ours);
+        diag_release(&d);
+        free(want);
+        xmlFree(content);
+        xmlFreeDoc(doc);
+        free(page);
+        buf_release(&ref);
+    }
+}
+
+/* Many documents at once on many threads give what one thread gives. */
+
+static const char *const thread_input =
+    "# 見出し\n\n{漢字|かんじ}の\n文章。<span class=\"x\" onclick=\"y\">raw</span>\n\n"
+    "![写真](a.jpg \"説明\")\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n<div>\n<p>block</p>\n</div>\n";
+
+static void *thread_main(void *arg)
+{
+    char **out = arg;
+    for (int i = 0; i < 200; i++) {
+        struct diag d;
+        diag_init(&d);
+        struct dom *doc = parse(&d, thread_input);
+        char *html = dom_html(doc);
+        char *xhtml = dom_xhtml(doc);
+        if (i == 0) {
+            out[0] = html;
+            out[1] = xhtml;
+        } else {
+            if (strcmp(html, out[0]) != 0 || strcmp(xhtml, out[1]) != 0)
+                out[2] = "differs";
+            free(html);
+            free(xhtml);
+        }
+        dom_free(doc);
+        diag_release(&d);
+    }
+    return NULL;
+}
+
+static void threads(void)
+{
+    char *want = html_of(thread_input);
+    enum { N = 8 };
+    pthread_t t[N];
+    char *out[N][3];
+    memset(out, 0, sizeof out);
+    for (int i = 0; i < N; i++)
+        pthread_create(&t[i], NULL, thread_main, out[i]);
+    for (int i = 0; i < N; i++) {
+        pthread_join(t[i], NULL);
+        CHECK_STR(out[i][0], want);
+        CHECK(out[i][2] == NULL);
+        free(out[i][0]);
+        free(out[i][1]);
+    }
+    free(want);
+}
+
+static void xhtml_validation(void)
+{
+    struct diag d;
+    diag_init(&d);
+    const char *bad =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.1//EN\" "
+        "\"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\">\n"
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title></head>\n"
+        "<body><figure></figure></body></html>\n";
+    CHECK_INT(dom_validate_xhtml11(&d, "print/1.xhtml", bad, strlen(bad)), -1);
+    char *msgs = diag_lines(&d);
+    CHECK(strstr(msgs, "print/1.xhtml:4:") != NULL);
+    CHECK(strstr(msgs, "error: the print edition is not valid XHTML 1.1: No declaration for "
+                       "element figure") != NULL);
+    free(msgs);
+    diag_release(&d);
+    diag_init(&d);
+    const char *broken = "<html><body><p></body></html>";
+    CHECK_INT(dom_validate_xhtml11(&d, "print/2.xhtml", broken, strlen(broken)), -1);
+    CHECK(diag_error_count(&d) >= 1);
+    diag_release(&d);
+}
+
+int main(void)
+{
+    dom_global_init();
+    RUN(spec_cases);
+    RUN(cjk_wide_characters);
+    RUN(cjk_decoding);
+    RUN(cjk_slugs);
+    RUN(cjk_reading_time);
+    RUN(summaries);
+    RUN(text_and_reading_time);
+    RUN(table_of_contents);
+    RUN(hooks_links_and_images);
+    RUN(sanitiser_payloads);
+    RUN(sanitiser_keeps_safe_markup);
+    RUN(sanitiser_messages);
+    RUN(deep_nesting);
+    RUN(big_body);
+    RUN(odd_bytes);
+    RUN(md4c_equivalence);
+    RUN(threads);
+    RUN(xhtml_validation);
+    return HARNESS_DONE();
+}
