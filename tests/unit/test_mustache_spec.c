@@ -1,6 +1,6 @@
 /* The Mustache spec: every case in the JSON files of ../shared/spec/mustache except the
- * lambdas (which kairan does not support), each compiled through the loader callback with its partials and
- * rendered against its data. */
+ * lambdas (which kairan does not support), each compiled through the loader callback with its
+ * partials and rendered against its data. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>

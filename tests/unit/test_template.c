@@ -306,6 +306,36 @@ static void render_basics(void)
                  "9007199254740993 0.1 1e+300 true", "main", "{{i}} {{r}} {{big}} {{t}}");
 }
 
+/* Long strings take the eight-bytes-at-a-time path: put every special character at every
+ * offset of a word, between Japanese text, ASCII and digits, and compare with a plain escape. */
+static void render_escapes_long_strings(void)
+{
+    static const char *const pairs[] = {"main", "{{s}}", NULL};
+    const char *pieces[] = {"&", "<", ">", "\"", "'", "支え合い", "abc", "12:30/", " "};
+    struct buf in, want;
+    buf_init(&in);
+    buf_init(&want);
+    for (int i = 0; i < 300; i++) {
+        const char *p = pieces[(i * 7 + i / 9) % 9];
+        buf_puts(&in, p);
+        buf_puts(&want, strcmp(p, "&") == 0    ? "&amp;"
+                        : strcmp(p, "<") == 0  ? "&lt;"
+                        : strcmp(p, ">") == 0  ? "&gt;"
+                        : strcmp(p, "\"") == 0 ? "&quot;"
+                        : strcmp(p, "'") == 0  ? "&#39;"
+                                               : p);
+    }
+    json_t *data = json_pack("{s:s}", "s", in.data);
+    char *text = json_dumps(data, 0);
+    char *got = render(pairs, text);
+    CHECK_STR(got, want.data);
+    free(got);
+    free(text);
+    json_decref(data);
+    buf_release(&in);
+    buf_release(&want);
+}
+
 static void render_indented_partials(void)
 {
     CHECK_RENDER("{\"items\": [\"a\", \"b\"]}",
@@ -520,6 +550,7 @@ int main(void)
     RUN(error_nesting_too_deep_at_load);
     RUN(error_nesting_too_deep_at_render);
     RUN(render_basics);
+    RUN(render_escapes_long_strings);
     RUN(render_indented_partials);
     RUN(inheritance_layout_and_page);
     RUN(inheritance_multi_level);
