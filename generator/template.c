@@ -38,7 +38,7 @@ enum tag_kind {
 
 struct tag {
     enum tag_kind kind;
-    int standalone; /* alone on its line: its indentation applies to what it expands */
+    int standalone;      /* alone on its line: its indentation applies to what it expands */
     uint32_t start, end; /* the tag, delimiters included */
     uint32_t lo, hi;     /* the source it removes: the tag, or its whole line when standalone */
     uint32_t name, name_len;
@@ -308,9 +308,12 @@ static int scan(struct compiler *c)
             after = (uint32_t)(e + (int64_t)clen);
         }
         if (e < 0) {
-            error_at(c, g.line, g.col, "'%.*s' opens a tag that is never closed (expected '%s%.*s')",
-                     (int)olen, open, sigil == '{' ? "}" : sigil == '=' ? "=" : "", (int)clen,
-                     close);
+            error_at(c, g.line, g.col,
+                     "'%.*s' opens a tag that is never closed (expected '%s%.*s')", (int)olen, open,
+                     sigil == '{'   ? "}"
+                     : sigil == '=' ? "="
+                                    : "",
+                     (int)clen, close);
             return -1;
         }
         g.end = after;
@@ -395,8 +398,8 @@ static int scan(struct compiler *c)
             clen = b - m2;
         } else if (g.kind != TAG_COMMENT) {
             if (g.name_len == 0) {
-                error_at(c, g.line, g.col, "'%.*s' has no name (expected something like "
-                         "{{%stitle}})", whole, src + g.start, tag_sigil(g.kind));
+                error_at(c, g.line, g.col, "'%.*s' has no name (expected something like {{%stitle}})",
+                         whole, src + g.start, tag_sigil(g.kind));
                 return -1;
             }
             for (uint32_t i = a; i < b; i++) {
@@ -663,7 +666,8 @@ static uint32_t block_margin(const struct compiler *c, uint32_t a, uint32_t b, u
         while (p + w < b && is_blank(c->src[p + w]))
             w++;
         uint32_t q = p + w;
-        if (q < b && c->src[q] != '\n' && !(c->src[q] == '\r' && q + 1 < b && c->src[q + 1] == '\n'))
+        if (q < b && c->src[q] != '\n' &&
+            !(c->src[q] == '\r' && q + 1 < b && c->src[q + 1] == '\n'))
             margin = w < margin ? w : margin;
         while (q < b && c->src[q] != '\n')
             q++;
@@ -722,10 +726,11 @@ static int build(struct compiler *c)
         case TAG_INVERTED:
         case TAG_BLOCK:
         case TAG_PARENT:
-            i = add_op(c, g->kind == TAG_SECTION    ? OP_SECTION
-                          : g->kind == TAG_INVERTED ? OP_INVERTED
-                          : g->kind == TAG_BLOCK    ? OP_BLOCK
-                                                    : OP_PARENT,
+            i = add_op(c,
+                       g->kind == TAG_SECTION    ? OP_SECTION
+                       : g->kind == TAG_INVERTED ? OP_INVERTED
+                       : g->kind == TAG_BLOCK    ? OP_BLOCK
+                                                 : OP_PARENT,
                        g);
             stack[depth].op = i;
             stack[depth].strip = strip;
@@ -932,8 +937,8 @@ static void check_cycles(struct template_set *s, size_t first)
             buf_puts(&chain, v->name);
             const struct op *op = &u->ops[r->op];
             diag_error(s->d, u->path, op->line, op->col,
-                       "{{%s%s}} makes templates include each other forever (%s)",
-                       ref_sigil(u, r), v->name, chain.data);
+                       "{{%s%s}} makes templates include each other forever (%s)", ref_sigil(u, r),
+                       v->name, chain.data);
             buf_release(&chain);
             u->state = ST_FAILED;
         }
@@ -991,7 +996,7 @@ const struct template *template_set_get(struct template_set *s, const char *name
 
 struct render {
     struct buf *out;
-    struct buf indent;                          /* of the line being written, as partials nest */
+    struct buf indent;                         /* of the line being written, as partials nest */
     const json_t *ctx[TEMPLATE_MAX_DEPTH + 2]; /* the context stack; the top is last */
     unsigned nctx;
     unsigned depth;
@@ -1069,8 +1074,8 @@ static inline void put(struct buf *out, const char *p, size_t n)
 }
 
 /* For each byte: 0 when it is written as is, else the index of its entity in entities. */
-static const unsigned char escape_index[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4,
-                                                ['\''] = 5};
+static const unsigned char escape_index[256] = {
+    ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
 static const char *const entities[] = {"", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
 static const unsigned char entity_len[] = {0, 5, 4, 4, 6, 5};
 
@@ -1258,9 +1263,9 @@ static int run(struct render *r, const struct template *t, uint32_t i, uint32_t 
                 to = t->refs[op->ref].to;
             } else {
                 const json_t *v = lookup(r, t, i);
-                to = json_is_string(v) ? set_find(t->set, json_string_value(v),
-                                                  json_string_length(v))
-                                       : NULL;
+                to = json_is_string(v)
+                         ? set_find(t->set, json_string_value(v), json_string_length(v))
+                         : NULL;
             }
             if (to && to->state == ST_OK) {
                 if (r->depth >= TEMPLATE_MAX_DEPTH)

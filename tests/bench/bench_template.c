@@ -95,8 +95,9 @@ static json_t *make_data(void)
                               "district", "name", "櫛引", "date", "2024-05-01", "date_ja",
                               "令和6年5月1日", "featured", i % 5 == 0);
         if (i % 3)
-            json_object_set_new(e, "summary",
-                                json_string("毎週火曜 10:00〜12:00、公民館で体操とお茶会をしています。"));
+            json_object_set_new(
+                e, "summary",
+                json_string("毎週火曜 10:00〜12:00、公民館で体操とお茶会をしています。"));
         json_array_append_new(entries, e);
     }
     return json_pack("{s:o, s:{s:s}, s:o, s:i}", "site", site, "section", "title", "支え合い活動",
