@@ -38,7 +38,7 @@ enum tag_kind {
 
 struct tag {
     enum tag_kind kind;
-    int standalone; /* alone on its line: its indentation applies to what it expands */
+    int standalone;      /* alone on its line: its indentation applies to what it expands */
     uint32_t start, end; /* the tag, delimiters included */
     uint32_t lo, hi;     /* the source it removes: the tag, or its whole line when standalone */
     uint32_t name, name_len;
@@ -89,7 +89,7 @@ struct template {
     size_t src_len;
     struct op *ops;
     uint32_t nops;
-    char *keys; /* the parts of dotted names, each NUL-terminated, for json_object_get */
+    char *keys; /* the parts of dotted names: each a uint32_t length, the bytes and a NUL */
     struct ref *refs;
     size_t nrefs;
     /* Written by renders on any thread (relaxed atomics), read by the strict report. */
@@ -308,9 +308,12 @@ static int scan(struct compiler *c)
             after = (uint32_t)(e + (int64_t)clen);
         }
         if (e < 0) {
-            error_at(c, g.line, g.col, "'%.*s' opens a tag that is never closed (expected '%s%.*s')",
-                     (int)olen, open, sigil == '{' ? "}" : sigil == '=' ? "=" : "", (int)clen,
-                     close);
+            error_at(c, g.line, g.col,
+                     "'%.*s' opens a tag that is never closed (expected '%s%.*s')", (int)olen, open,
+                     sigil == '{'   ? "}"
+                     : sigil == '=' ? "="
+                                    : "",
+                     (int)clen, close);
             return -1;
         }
         g.end = after;
@@ -395,8 +398,8 @@ static int scan(struct compiler *c)
             clen = b - m2;
         } else if (g.kind != TAG_COMMENT) {
             if (g.name_len == 0) {
-                error_at(c, g.line, g.col, "'%.*s' has no name (expected something like "
-                         "{{%stitle}})", whole, src + g.start, tag_sigil(g.kind));
+                error_at(c, g.line, g.col, "'%.*s' has no name (expected something like {{%stitle}})",
+                         whole, src + g.start, tag_sigil(g.kind));
                 return -1;
             }
             for (uint32_t i = a; i < b; i++) {
@@ -617,7 +620,9 @@ static int add_keys(struct compiler *c, const struct tag *g, struct op *op)
                      shown_len(len), name);
             return -1;
         }
-        buf_add(&c->keys, name + part, i - part);
+        uint32_t part_len = i - part;
+        buf_add(&c->keys, &part_len, sizeof part_len);
+        buf_add(&c->keys, name + part, part_len);
         buf_putc(&c->keys, '\0');
         op->nkeys++;
         part = i + 1;
@@ -661,7 +666,8 @@ static uint32_t block_margin(const struct compiler *c, uint32_t a, uint32_t b, u
         while (p + w < b && is_blank(c->src[p + w]))
             w++;
         uint32_t q = p + w;
-        if (q < b && c->src[q] != '\n' && !(c->src[q] == '\r' && q + 1 < b && c->src[q + 1] == '\n'))
+        if (q < b && c->src[q] != '\n' &&
+            !(c->src[q] == '\r' && q + 1 < b && c->src[q + 1] == '\n'))
             margin = w < margin ? w : margin;
         while (q < b && c->src[q] != '\n')
             q++;
@@ -720,10 +726,11 @@ static int build(struct compiler *c)
         case TAG_INVERTED:
         case TAG_BLOCK:
         case TAG_PARENT:
-            i = add_op(c, g->kind == TAG_SECTION    ? OP_SECTION
-                          : g->kind == TAG_INVERTED ? OP_INVERTED
-                          : g->kind == TAG_BLOCK    ? OP_BLOCK
-                                                    : OP_PARENT,
+            i = add_op(c,
+                       g->kind == TAG_SECTION    ? OP_SECTION
+                       : g->kind == TAG_INVERTED ? OP_INVERTED
+                       : g->kind == TAG_BLOCK    ? OP_BLOCK
+                                                 : OP_PARENT,
                        g);
             stack[depth].op = i;
             stack[depth].strip = strip;
@@ -930,8 +937,8 @@ static void check_cycles(struct template_set *s, size_t first)
             buf_puts(&chain, v->name);
             const struct op *op = &u->ops[r->op];
             diag_error(s->d, u->path, op->line, op->col,
-                       "{{%s%s}} makes templates include each other forever (%s)",
-                       ref_sigil(u, r), v->name, chain.data);
+                       "{{%s%s}} makes templates include each other forever (%s)", ref_sigil(u, r),
+                       v->name, chain.data);
             buf_release(&chain);
             u->state = ST_FAILED;
         }
@@ -989,7 +996,7 @@ const struct template *template_set_get(struct template_set *s, const char *name
 
 struct render {
     struct buf *out;
-    struct buf indent;                          /* of the line being written, as partials nest */
+    struct buf indent;                         /* of the line being written, as partials nest */
     const json_t *ctx[TEMPLATE_MAX_DEPTH + 2]; /* the context stack; the top is last */
     unsigned nctx;
     unsigned depth;
@@ -1019,14 +1026,18 @@ static const json_t *lookup(const struct render *r, const struct template *t, ui
     if (op->nkeys == 0)
         return r->ctx[r->nctx - 1];
     const char *key = t->keys + op->key;
+    uint32_t len;
+    memcpy(&len, key, sizeof len);
     const json_t *v = NULL;
     for (unsigned j = r->nctx; j-- > 0;) {
-        if (json_is_object(r->ctx[j]) && (v = json_object_get(r->ctx[j], key)) != NULL)
+        if (json_is_object(r->ctx[j]) &&
+            (v = json_object_getn(r->ctx[j], key + sizeof len, len)) != NULL)
             break;
     }
     for (uint32_t part = 1; v && part < op->nkeys; part++) {
-        key += strlen(key) + 1;
-        v = json_is_object(v) ? json_object_get(v, key) : NULL;
+        key += sizeof len + len + 1;
+        memcpy(&len, key, sizeof len);
+        v = json_is_object(v) ? json_object_getn(v, key + sizeof len, len) : NULL;
     }
     note(t, i, v ? SEEN_LOOKED_UP | SEEN_FOUND : SEEN_LOOKED_UP);
     return v;
@@ -1050,36 +1061,50 @@ static int truthy(const json_t *v)
     }
 }
 
+/* buf_add with the common case (room to spare) inlined: rendering is mostly small appends. */
+static inline void put(struct buf *out, const char *p, size_t n)
+{
+    if (out->len + n < out->cap) {
+        memcpy(out->data + out->len, p, n);
+        out->len += n;
+        out->data[out->len] = '\0';
+    } else {
+        buf_add(out, p, n);
+    }
+}
+
+/* For each byte: 0 when it is written as is, else the index of its entity in entities. */
+static const unsigned char escape_index[256] = {
+    ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
+static const char *const entities[] = {"", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
+static const unsigned char entity_len[] = {0, 5, 4, 4, 6, 5};
+
 static void put_escaped(struct buf *out, const char *s, size_t n)
 {
-    size_t run_start = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *rep;
-        size_t rep_len;
-        switch (s[i]) {
-        case '&':
-            rep = "&amp;", rep_len = 5;
-            break;
-        case '<':
-            rep = "&lt;", rep_len = 4;
-            break;
-        case '>':
-            rep = "&gt;", rep_len = 4;
-            break;
-        case '"':
-            rep = "&quot;", rep_len = 6;
-            break;
-        case '\'':
-            rep = "&#39;", rep_len = 5;
-            break;
-        default:
-            continue;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t run_start = 0, i = 0;
+    while (i < n) {
+        /* Every byte that needs escaping is below 0x40, and UTF-8 outside ASCII is all above
+         * 0x7F: eight bytes none of which has its top two bits clear go through untouched. */
+        if (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, u + i, sizeof w);
+            uint64_t x = w & 0xC0C0C0C0C0C0C0C0u;
+            if (!((x - 0x0101010101010101u) & ~x & 0x8080808080808080u)) {
+                i += 8;
+                continue;
+            }
         }
-        buf_add(out, s + run_start, i - run_start);
-        buf_add(out, rep, rep_len);
-        run_start = i + 1;
+        for (size_t stop = i + 8 < n ? i + 8 : n; i < stop; i++) {
+            unsigned e = escape_index[u[i]];
+            if (!e)
+                continue;
+            put(out, s + run_start, i - run_start);
+            put(out, entities[e], entity_len[e]);
+            run_start = i + 1;
+        }
     }
-    buf_add(out, s + run_start, n - run_start);
+    put(out, s + run_start, n - run_start);
 }
 
 /* Reals in the shortest form that reads back as the same number: 1.21, not 1.2099999999999999. */
@@ -1102,7 +1127,7 @@ static void put_value(struct buf *out, const json_t *v, int escape)
         if (escape)
             put_escaped(out, json_string_value(v), json_string_length(v));
         else
-            buf_add(out, json_string_value(v), json_string_length(v));
+            put(out, json_string_value(v), json_string_length(v));
         break;
     case JSON_INTEGER:
         snprintf(tmp, sizeof tmp, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -1193,8 +1218,8 @@ static int run(struct render *r, const struct template *t, uint32_t i, uint32_t 
         switch ((enum op_kind)op->kind) {
         case OP_TEXT:
             if (op->indent_first && r->indent.len)
-                buf_add(out, r->indent.data, r->indent.len);
-            buf_add(out, t->src + op->off, op->len);
+                put(out, r->indent.data, r->indent.len);
+            put(out, t->src + op->off, op->len);
             i++;
             break;
         case OP_INDENT:
@@ -1238,9 +1263,9 @@ static int run(struct render *r, const struct template *t, uint32_t i, uint32_t 
                 to = t->refs[op->ref].to;
             } else {
                 const json_t *v = lookup(r, t, i);
-                to = json_is_string(v) ? set_find(t->set, json_string_value(v),
-                                                  json_string_length(v))
-                                       : NULL;
+                to = json_is_string(v)
+                         ? set_find(t->set, json_string_value(v), json_string_length(v))
+                         : NULL;
             }
             if (to && to->state == ST_OK) {
                 if (r->depth >= TEMPLATE_MAX_DEPTH)

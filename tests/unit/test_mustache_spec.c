@@ -1,6 +1,6 @@
 /* The Mustache spec: every case in the JSON files of ../shared/spec/mustache except the
- * lambdas (which kairan does not support), each compiled through the loader callback with its partials and
- * rendered against its data. */
+ * lambdas (which kairan does not support), each compiled through the loader callback with its
+ * partials and rendered against its data. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +49,7 @@ static int run_case(const char *file, json_t *test)
     /* Dynamic partials find only templates the set has compiled, as a theme would have. */
     const char *pname;
     json_t *pval;
-    json_object_foreach(sc.partials, pname, pval)
-        template_set_get(s, pname);
+    json_object_foreach(sc.partials, pname, pval) template_set_get(s, pname);
     const struct template *t = template_set_get(s, MAIN_NAME);
     struct buf out;
     buf_init(&out);
@@ -104,9 +103,10 @@ int main(void)
         json_t *tests = json_object_get(root, "tests");
         size_t j;
         json_t *test;
-        json_array_foreach(tests, j, test) {
-            char *name = xasprintf("%s: %s", files[i],
-                                   json_string_value(json_object_get(test, "name")));
+        json_array_foreach(tests, j, test)
+        {
+            char *name =
+                xasprintf("%s: %s", files[i], json_string_value(json_object_get(test, "name")));
             int ok = run_case(files[i], test);
             harness_case(name, ok);
             total++;

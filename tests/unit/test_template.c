@@ -88,20 +88,20 @@ static char *render(const char *const *pairs, const char *data)
     return result;
 }
 
-#define CHECK_ERRORS(want, ...)                                                                   \
-    do {                                                                                          \
-        static const char *const pairs_[] = {__VA_ARGS__, NULL};                                  \
-        char *got_ = load_errors(pairs_);                                                         \
-        CHECK_STR(got_, want);                                                                    \
-        free(got_);                                                                               \
+#define CHECK_ERRORS(want, ...)                                                                    \
+    do {                                                                                           \
+        static const char *const pairs_[] = {__VA_ARGS__, NULL};                                   \
+        char *got_ = load_errors(pairs_);                                                          \
+        CHECK_STR(got_, want);                                                                     \
+        free(got_);                                                                                \
     } while (0)
 
-#define CHECK_RENDER(data, want, ...)                                                             \
-    do {                                                                                          \
-        static const char *const pairs_[] = {__VA_ARGS__, NULL};                                  \
-        char *got_ = render(pairs_, data);                                                        \
-        CHECK_STR(got_, want);                                                                    \
-        free(got_);                                                                               \
+#define CHECK_RENDER(data, want, ...)                                                              \
+    do {                                                                                           \
+        static const char *const pairs_[] = {__VA_ARGS__, NULL};                                   \
+        char *got_ = render(pairs_, data);                                                         \
+        CHECK_STR(got_, want);                                                                     \
+        free(got_);                                                                                \
     } while (0)
 
 #define P "themes/t/templates/"
@@ -206,7 +206,7 @@ static void error_loader_failure_is_not_repeated(void)
     struct template_set *s = template_set_new(&d, load, &f);
     CHECK(template_set_get(s, "main") == NULL);
     CHECK(template_set_get(s, "main") == NULL); /* asked again: still NULL, nothing new */
-    CHECK_INT(diag_error_count(&d), 0);          /* the loader reported it, not us */
+    CHECK_INT(diag_error_count(&d), 0);         /* the loader reported it, not us */
     template_set_free(s);
     diag_release(&d);
 }
@@ -218,8 +218,8 @@ static void error_inheritance_cycle(void)
                  "main", "{{>main}}");
     CHECK_ERRORS(P "page.mustache:1:1: error: {{>main}} makes templates include each other "
                    "forever (main → layout → page → main)\n",
-                 "main", "{{<layout}}{{/layout}}", "layout", "<html>\n{{<page}}{{/page}}",
-                 "page", "{{>main}}");
+                 "main", "{{<layout}}{{/layout}}", "layout", "<html>\n{{<page}}{{/page}}", "page",
+                 "{{>main}}");
     /* Inside a section or a block the loop may end (the data or an override stops it). */
     CHECK_ERRORS("", "main", "{{#children}}{{>main}}{{/children}}");
     CHECK_ERRORS("", "main", "{{$tail}}{{>main}}{{/tail}}");
@@ -294,22 +294,52 @@ static void error_nesting_too_deep_at_render(void)
 static void render_basics(void)
 {
     /* Escaping covers the apostrophe too (attribute values may use single quotes). */
-    CHECK_RENDER("{\"t\": \"<a href='x'>&\\\"</a>\"}", "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt; "
+    CHECK_RENDER("{\"t\": \"<a href='x'>&\\\"</a>\"}",
+                 "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt; "
                  "<a href='x'>&\"</a>",
                  "main", "{{t}} {{{t}}}");
     /* Empty strings are false; 0 and {} are true. */
-    CHECK_RENDER("{\"e\": \"\", \"z\": 0, \"o\": {}}", "empty:no zero:yes obj:yes",
-                 "main", "empty:{{#e}}yes{{/e}}{{^e}}no{{/e}} zero:{{#z}}yes{{/z}} "
-                         "obj:{{#o}}yes{{/o}}");
+    CHECK_RENDER("{\"e\": \"\", \"z\": 0, \"o\": {}}", "empty:no zero:yes obj:yes", "main",
+                 "empty:{{#e}}yes{{/e}}{{^e}}no{{/e}} zero:{{#z}}yes{{/z}} "
+                 "obj:{{#o}}yes{{/o}}");
     /* Numbers: integers whole, reals shortest, booleans by name. */
     CHECK_RENDER("{\"i\": 9007199254740993, \"r\": 0.1, \"big\": 1e300, \"t\": true}",
                  "9007199254740993 0.1 1e+300 true", "main", "{{i}} {{r}} {{big}} {{t}}");
 }
 
+/* Long strings take the eight-bytes-at-a-time path: put every special character at every
+ * offset of a word, between Japanese text, ASCII and digits, and compare with a plain escape. */
+static void render_escapes_long_strings(void)
+{
+    static const char *const pairs[] = {"main", "{{s}}", NULL};
+    const char *pieces[] = {"&", "<", ">", "\"", "'", "支え合い", "abc", "12:30/", " "};
+    struct buf in, want;
+    buf_init(&in);
+    buf_init(&want);
+    for (int i = 0; i < 300; i++) {
+        const char *p = pieces[(i * 7 + i / 9) % 9];
+        buf_puts(&in, p);
+        buf_puts(&want, strcmp(p, "&") == 0    ? "&amp;"
+                        : strcmp(p, "<") == 0  ? "&lt;"
+                        : strcmp(p, ">") == 0  ? "&gt;"
+                        : strcmp(p, "\"") == 0 ? "&quot;"
+                        : strcmp(p, "'") == 0  ? "&#39;"
+                                               : p);
+    }
+    json_t *data = json_pack("{s:s}", "s", in.data);
+    char *text = json_dumps(data, 0);
+    char *got = render(pairs, text);
+    CHECK_STR(got, want.data);
+    free(got);
+    free(text);
+    json_decref(data);
+    buf_release(&in);
+    buf_release(&want);
+}
+
 static void render_indented_partials(void)
 {
-    CHECK_RENDER("{\"items\": [\"a\", \"b\"]}",
-                 "<ul>\n    <li>a</li>\n    <li>b</li>\n</ul>\n",
+    CHECK_RENDER("{\"items\": [\"a\", \"b\"]}", "<ul>\n    <li>a</li>\n    <li>b</li>\n</ul>\n",
                  "main", "<ul>\n  {{> item}}\n</ul>\n", "item",
                  "{{#items}}\n  <li>{{.}}</li>\n{{/items}}\n");
     /* Empty lines get no trailing blanks. */
@@ -319,43 +349,44 @@ static void render_indented_partials(void)
 
 static void inheritance_layout_and_page(void)
 {
-    CHECK_RENDER("{\"site\": {\"title\": \"和と輪\"}, \"title\": \"研修会\", \"body\": \"<p>x</p>\"}",
-                 "<html>\n"
-                 "<head>\n"
-                 "  <title>研修会 | 和と輪</title>\n"
-                 "</head>\n"
-                 "<body>\n"
-                 "  <main>\n"
-                 "    <h1>研修会</h1>\n"
-                 "    <p>x</p>\n"
-                 "  </main>\n"
-                 "  <footer>和と輪</footer>\n"
-                 "</body>\n"
-                 "</html>\n",
-                 "main",
-                 "{{<layout}}\n"
-                 "{{$title}}{{title}} | {{site.title}}{{/title}}\n"
-                 "{{$main}}\n"
-                 "<h1>{{title}}</h1>\n"
-                 "{{{body}}}\n"
-                 "{{/main}}\n"
-                 "{{/layout}}\n",
-                 "layout",
-                 "<html>\n"
-                 "{{>head}}\n"
-                 "<body>\n"
-                 "  <main>\n"
-                 "    {{$main}}\n"
-                 "    <p>default</p>\n"
-                 "    {{/main}}\n"
-                 "  </main>\n"
-                 "  {{$footer}}<footer>{{site.title}}</footer>{{/footer}}\n"
-                 "</body>\n"
-                 "</html>\n",
-                 "head",
-                 "<head>\n"
-                 "  <title>{{$title}}{{site.title}}{{/title}}</title>\n"
-                 "</head>\n");
+    CHECK_RENDER(
+        "{\"site\": {\"title\": \"和と輪\"}, \"title\": \"研修会\", \"body\": \"<p>x</p>\"}",
+        "<html>\n"
+        "<head>\n"
+        "  <title>研修会 | 和と輪</title>\n"
+        "</head>\n"
+        "<body>\n"
+        "  <main>\n"
+        "    <h1>研修会</h1>\n"
+        "    <p>x</p>\n"
+        "  </main>\n"
+        "  <footer>和と輪</footer>\n"
+        "</body>\n"
+        "</html>\n",
+        "main",
+        "{{<layout}}\n"
+        "{{$title}}{{title}} | {{site.title}}{{/title}}\n"
+        "{{$main}}\n"
+        "<h1>{{title}}</h1>\n"
+        "{{{body}}}\n"
+        "{{/main}}\n"
+        "{{/layout}}\n",
+        "layout",
+        "<html>\n"
+        "{{>head}}\n"
+        "<body>\n"
+        "  <main>\n"
+        "    {{$main}}\n"
+        "    <p>default</p>\n"
+        "    {{/main}}\n"
+        "  </main>\n"
+        "  {{$footer}}<footer>{{site.title}}</footer>{{/footer}}\n"
+        "</body>\n"
+        "</html>\n",
+        "head",
+        "<head>\n"
+        "  <title>{{$title}}{{site.title}}{{/title}}</title>\n"
+        "</head>\n");
 }
 
 static void inheritance_multi_level(void)
@@ -393,9 +424,10 @@ static void *render_many(void *arg)
 static void render_from_four_threads(void)
 {
     static const char *const pairs[] = {
-        "main", "{{<layout}}{{$body}}{{#items}}{{>item}}{{/items}}{{/body}}{{/layout}}",
+        "main",   "{{<layout}}{{$body}}{{#items}}{{>item}}{{/items}}{{/body}}{{/layout}}",
         "layout", "<body>\n  {{$body}}{{/body}}\n</body>\n",
-        "item", "<li>{{name}} {{missing}}{{n}}</li>\n", NULL};
+        "item",   "<li>{{name}} {{missing}}{{n}}</li>\n",
+        NULL};
     struct diag d;
     diag_init(&d);
     struct files f = {pairs, 0, NULL};
@@ -463,12 +495,12 @@ static void strict_report(void)
     char *got = messages(&d);
     CHECK_STR(got,
               P "main.mustache:1:11: warning: '{{summry}}' never has a value on any page (is the "
-                "name spelled right?)\n"
-              P "main.mustache:2:1: warning: '{{#event}}' never has a value on any page (is the "
-                "name spelled right?)\n"
-              P "main.mustache:4:11: warning: '{{{body}}}' never has a value on any page (is the "
-                "name spelled right?)\n"
-              P "main.mustache:4:30: warning: '{{>*kind}}' never has a value on any page (is the "
+                "name spelled right?)\n" P
+                "main.mustache:2:1: warning: '{{#event}}' never has a value on any page (is the "
+                "name spelled right?)\n" P
+                "main.mustache:4:11: warning: '{{{body}}}' never has a value on any page (is the "
+                "name spelled right?)\n" P
+                "main.mustache:4:30: warning: '{{>*kind}}' never has a value on any page (is the "
                 "name spelled right?)\n");
     free(got);
     template_set_free(s);
@@ -477,8 +509,9 @@ static void strict_report(void)
 
 static void dynamic_partials_find_compiled_templates(void)
 {
-    static const char *const pairs[] = {"main", "{{#blocks}}{{>*type}}{{/blocks}}", "text",
-                                        "<p>{{text}}</p>", "image", "<img src=\"{{src}}\">",
+    static const char *const pairs[] = {"main",  "{{#blocks}}{{>*type}}{{/blocks}}",
+                                        "text",  "<p>{{text}}</p>",
+                                        "image", "<img src=\"{{src}}\">",
                                         NULL};
     struct diag d;
     diag_init(&d);
@@ -520,6 +553,7 @@ int main(void)
     RUN(error_nesting_too_deep_at_load);
     RUN(error_nesting_too_deep_at_render);
     RUN(render_basics);
+    RUN(render_escapes_long_strings);
     RUN(render_indented_partials);
     RUN(inheritance_layout_and_page);
     RUN(inheritance_multi_level);
