@@ -484,7 +484,9 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
                m.format == META_PSD || m.format == META_PNM ||
                (m.format == META_UNKNOWN && has_suffix(w->src, ".tga"))) {
         unsigned iw, ih;
-        if (raster_info(data, len, &iw, &ih) != 0) {
+        if (m.width && m.height && check_size(w, m.width, m.height, max_megapixels) != 0) {
+            /* reported */
+        } else if (raster_info(data, len, &iw, &ih) != 0) {
             fail(w, "is damaged or is not a picture kairan can read");
         } else if (check_size(w, iw, ih, max_megapixels) == 0) {
             if (raster_decode(data, len, max_pixels, &out->r, &why) != 0)
