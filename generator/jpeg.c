@@ -13,10 +13,10 @@ int jpeg_read_header(const void *data, size_t len, struct jpeg_header *out, cons
         *why = "could not be read (the JPEG decoder did not start)";
         return -1;
     }
-    int w, h, subsamp, colorspace;
+    int w = 0, h = 0, subsamp = -1, colorspace = -1;
     int rc = tjDecompressHeader3(tj, data, (unsigned long)len, &w, &h, &subsamp, &colorspace);
     tjDestroy(tj);
-    if (rc != 0 || w <= 0 || h <= 0) {
+    if (rc != 0 || w <= 0 || h <= 0 || colorspace < 0) {
         *why = "is damaged: its JPEG header cannot be read";
         return -1;
     }

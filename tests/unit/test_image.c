@@ -1108,9 +1108,8 @@ static void second_build_decodes_nothing(void)
             px[0] = 0, px[1] = 0, px[2] = 0;
             buf_reset(&b);
             make_jpeg(&b, px, 400, 300, &o);
-            write_tmp("cache-a.jpg", b.data, b.len);
             free(a);
-            a = tmp_path("cache-a.jpg");
+            a = write_tmp("cache-a.jpg", b.data, b.len);
             utime_later(a);
         } else {
             CHECK_INT(st.decoded, 2);
