@@ -459,8 +459,8 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
     int rc = -1;
     out->orientation = m.orientation;
     int swap = m.orientation >= 5;
+    struct jpeg_header h = {0, 0, 0};
     if (m.format == META_JPEG) {
-        struct jpeg_header h;
         if (m.coding == META_CODING_ARITHMETIC) {
             fail(w, "is an arithmetic-coded JPEG, which kairan cannot read; open it and save "
                     "it again as an ordinary JPEG");
@@ -484,7 +484,9 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
                m.format == META_PSD || m.format == META_PNM ||
                (m.format == META_UNKNOWN && has_suffix(w->src, ".tga"))) {
         unsigned iw, ih;
-        if (raster_info(data, len, &iw, &ih) != 0) {
+        if (m.width && m.height && check_size(w, m.width, m.height, max_megapixels) != 0) {
+            /* reported */
+        } else if (raster_info(data, len, &iw, &ih) != 0) {
             fail(w, "is damaged or is not a picture kairan can read");
         } else if (check_size(w, iw, ih, max_megapixels) == 0) {
             if (raster_decode(data, len, max_pixels, &out->r, &why) != 0)
@@ -511,12 +513,8 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
         if (icc != m.icc)
             free(icc);
         /* The full size as seen, even when the decoder scaled down. */
-        unsigned fw = out->r->width, fh = out->r->height;
-        if (out->jpeg) {
-            struct jpeg_header h;
-            jpeg_read_header(data, len, &h, &why);
-            fw = h.width, fh = h.height;
-        }
+        unsigned fw = out->jpeg ? h.width : out->r->width;
+        unsigned fh = out->jpeg ? h.height : out->r->height;
         out->width = swap ? fh : fw;
         out->height = swap ? fw : fh;
     }

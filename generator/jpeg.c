@@ -13,10 +13,10 @@ int jpeg_read_header(const void *data, size_t len, struct jpeg_header *out, cons
         *why = "could not be read (the JPEG decoder did not start)";
         return -1;
     }
-    int w, h, subsamp, colorspace;
+    int w = 0, h = 0, subsamp = -1, colorspace = -1;
     int rc = tjDecompressHeader3(tj, data, (unsigned long)len, &w, &h, &subsamp, &colorspace);
     tjDestroy(tj);
-    if (rc != 0 || w <= 0 || h <= 0) {
+    if (rc != 0 || w <= 0 || h <= 0 || colorspace < 0) {
         *why = "is damaged: its JPEG header cannot be read";
         return -1;
     }
@@ -66,7 +66,12 @@ int jpeg_decode(const void *data, size_t len, unsigned min_width, unsigned min_h
     }
     struct raster *r = raster_new((unsigned)w, (unsigned)h, hdr.cmyk ? RASTER_CMYK : RASTER_RGB);
     int pf = hdr.cmyk ? TJPF_CMYK : TJPF_RGB;
-    int rc = tjDecompress2(tj, data, (unsigned long)len, r->px, w, 0, h, pf, TJFLAG_LIMITSCANS);
+    /* When the result is to be reduced further anyway, the simpler chroma upsampling cannot
+     * be seen and saves a fifth of the decoding time. */
+    int flags = TJFLAG_LIMITSCANS;
+    if ((unsigned)w > min_width && (unsigned)h > min_height)
+        flags |= TJFLAG_FASTUPSAMPLE;
+    int rc = tjDecompress2(tj, data, (unsigned long)len, r->px, w, 0, h, pf, flags);
     if (rc != 0 && tjGetErrorCode(tj) == TJERR_WARNING && !cut_off(tj))
         rc = 0; /* the picture is whole; libjpeg only remarked on something harmless */
     if (rc != 0) {

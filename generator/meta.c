@@ -225,12 +225,35 @@ static void read_png(const unsigned char *p, size_t n, struct meta *m)
     }
 }
 
+static void read_size(const unsigned char *p, size_t n, struct meta *m)
+{
+    unsigned long w = 0, h = 0;
+    if (m->format == META_PNG && n >= 24 && memcmp(p + 12, "IHDR", 4) == 0) {
+        w = get32(p + 16, 1), h = get32(p + 20, 1);
+    } else if (m->format == META_GIF && n >= 10) {
+        w = get16(p + 6, 0), h = get16(p + 8, 0);
+    } else if (m->format == META_BMP && n >= 26) {
+        w = get32(p + 18, 0), h = get32(p + 22, 0);
+        if (h & 0x80000000ul) /* negative: rows stored top down */
+            h = (0xFFFFFFFFul - h + 1) & 0xFFFFFFFFul;
+        if (w & 0x80000000ul)
+            w = 0;
+    } else if (m->format == META_PSD && n >= 22) {
+        h = get32(p + 14, 1), w = get32(p + 18, 1);
+    }
+    if (w && h && w <= 0xFFFFFFFFul && h <= 0xFFFFFFFFul) {
+        m->width = (unsigned)w;
+        m->height = (unsigned)h;
+    }
+}
+
 void meta_read(const void *data, size_t len, struct meta *m)
 {
     memset(m, 0, sizeof *m);
     m->orientation = 1;
     m->adobe_transform = -1;
     m->format = sniff(data, len);
+    read_size(data, len, m);
     if (m->format == META_JPEG)
         read_jpeg(data, len, m);
     else if (m->format == META_PNG)

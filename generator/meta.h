@@ -36,6 +36,9 @@ enum meta_coding {
 
 struct meta {
     enum meta_format format;
+    /* The size the header claims (PNG, GIF, BMP, PSD); 0 when unknown. Read here because a
+     * decompression bomb claims more than the decoders will even describe. */
+    unsigned width, height;
     int orientation; /* EXIF orientation 1-8; 1 when absent or out of range */
     unsigned char *icc; /* owned colour profile bytes, or NULL */
     size_t icc_len;
