@@ -24,6 +24,7 @@
 struct entry {
     size_t path, path_len; /* offset and length in strings */
     size_t raw;            /* offset in strings of the text as written, or NONE */
+    uint64_t hash;         /* of the path: probes compare it before the bytes */
     struct yamldoc_pos key, value;
 };
 
@@ -35,23 +36,32 @@ struct yamldoc_index {
     size_t nslots;
 };
 
-static size_t slot_of(const char *path, size_t n, size_t nslots)
+/* Returns the entry number of path, or NONE; *slot is where it is or would go. */
+static size_t index_probe(const struct yamldoc_index *ix, const char *path, size_t n,
+                          uint64_t h, size_t *slot)
 {
-    return (size_t)hash_bytes(path, n).lo & (nslots - 1);
+    size_t s = (size_t)h & (ix->nslots - 1);
+    for (;; s = (s + 1) & (ix->nslots - 1)) {
+        size_t e = ix->slots[s];
+        if (e == 0)
+            break;
+        const struct entry *en = &ix->entries[e - 1];
+        if (en->hash == h && en->path_len == n &&
+            memcmp(ix->strings.data + en->path, path, n) == 0) {
+            *slot = s;
+            return e - 1;
+        }
+    }
+    *slot = s;
+    return NONE;
 }
 
 static size_t index_find(const struct yamldoc_index *ix, const char *path, size_t n)
 {
+    size_t slot;
     if (!ix || !ix->nslots)
         return NONE;
-    for (size_t s = slot_of(path, n, ix->nslots);; s = (s + 1) & (ix->nslots - 1)) {
-        size_t e = ix->slots[s];
-        if (e == 0)
-            return NONE;
-        const struct entry *en = &ix->entries[e - 1];
-        if (en->path_len == n && memcmp(ix->strings.data + en->path, path, n) == 0)
-            return e - 1;
-    }
+    return index_probe(ix, path, n, hash_bytes(path, n).lo, &slot);
 }
 
 static void index_rehash(struct yamldoc_index *ix)
@@ -61,8 +71,7 @@ static void index_rehash(struct yamldoc_index *ix)
     ix->slots = xcalloc(nslots, sizeof *ix->slots);
     ix->nslots = nslots;
     for (size_t i = 0; i < ix->len; i++) {
-        const struct entry *en = &ix->entries[i];
-        size_t s = slot_of(ix->strings.data + en->path, en->path_len, nslots);
+        size_t s = (size_t)ix->entries[i].hash & (nslots - 1);
         while (ix->slots[s])
             s = (s + 1) & (nslots - 1);
         ix->slots[s] = i + 1;
@@ -73,10 +82,12 @@ static void index_rehash(struct yamldoc_index *ix)
  * wins: a duplicate key is reported against the first). */
 static struct entry *index_add(struct yamldoc_index *ix, const char *path, size_t n)
 {
-    if (index_find(ix, path, n) != NONE)
-        return NULL;
     if ((ix->len + 1) * 2 > ix->nslots)
         index_rehash(ix);
+    uint64_t h = hash_bytes(path, n).lo;
+    size_t slot;
+    if (index_probe(ix, path, n, h, &slot) != NONE)
+        return NULL;
     if (ix->len == ix->cap) {
         ix->cap = ix->cap ? ix->cap * 2 : 64;
         ix->entries = xrealloc(ix->entries, ix->cap * sizeof *ix->entries);
@@ -85,12 +96,10 @@ static struct entry *index_add(struct yamldoc_index *ix, const char *path, size_
     en->path = ix->strings.len;
     en->path_len = n;
     en->raw = NONE;
+    en->hash = h;
     buf_add(&ix->strings, path, n);
     buf_putc(&ix->strings, '\0');
-    size_t s = slot_of(path, n, ix->nslots);
-    while (ix->slots[s])
-        s = (s + 1) & (ix->nslots - 1);
-    ix->slots[s] = ++ix->len;
+    ix->slots[slot] = ++ix->len;
     return en;
 }
 
@@ -995,7 +1004,7 @@ int yamldoc_parse(struct diag *d, const char *path, const char *text, size_t len
 
     yaml_parser_t yp;
     yaml_parser_initialize(&yp);
-    yaml_parser_set_input_string(&yp, (const unsigned char *)text, len);
+    yaml_parser_set_input_string(&yp, (const unsigned char *)(text ? text : ""), len);
     yaml_parser_set_encoding(&yp, YAML_UTF8_ENCODING);
     while (!p.stop) {
         yaml_event_t e;

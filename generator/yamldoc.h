@@ -15,7 +15,7 @@
 /* Lists and fields nested deeper than this are refused (no real file needs 100 levels). */
 #define YAMLDOC_MAX_DEPTH 100
 /* Values (scalars, lists, field blocks) in one document, counting alias copies. */
-#define YAMLDOC_MAX_NODES 2000000
+#define YAMLDOC_MAX_NODES 1000000
 /* What all aliases (*name) together may copy: values, and bytes of text. */
 #define YAMLDOC_MAX_ALIAS_NODES 10000
 #define YAMLDOC_MAX_ALIAS_BYTES (16u << 20)
@@ -35,8 +35,8 @@ struct yamldoc {
 void yamldoc_init(struct yamldoc *doc);
 void yamldoc_release(struct yamldoc *doc);
 
-/* Parses text (len bytes, UTF-8, LF line ends; the first line is line first_line of the file
- * at path) into doc, which must be initialised and empty. The top level must be fields
+/* Parses text (len bytes, UTF-8, LF line ends; its first line is line first_line of the file
+ * at path: 1 for a whole file, frontmatter.yaml_line for front matter) into doc, which must be initialised and empty. The top level must be fields
  * (name: value); an empty document gives an empty object. Mapping keys are text: a key that is
  * a list or a block, an empty key, a duplicate key and the merge key << are errors. Integers
  * that do not fit in 64 bits, .inf and .nan are errors (jansson cannot hold them). Returns 0;
