@@ -15,7 +15,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build needs; each maps to a pkg-config module below.
 DEBS = build-essential pkg-config libxml2-dev libxml2-utils libyaml-dev libjansson-dev \
        libmd4c-dev libmd4c-html0-dev libstb-dev libturbojpeg0-dev libjpeg62-turbo-dev \
-       liblcms2-dev libmicrohttpd-dev w3c-sgml-lib
+       liblcms2-dev libmicrohttpd-dev w3c-sgml-lib tzdata python3-icalendar
 PKGS = libxml-2.0 yaml-0.1 jansson md4c libturbojpeg lcms2 libmicrohttpd stb
 TEST_PKGS = md4c-html
 
