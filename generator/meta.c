@@ -35,7 +35,7 @@ int meta_exif_orientation(const unsigned char *tiff, size_t len)
     unsigned count = get16(tiff + ifd, big);
     for (unsigned i = 0; i < count; i++) {
         unsigned long at = ifd + 2 + 12ul * i;
-        if (at > len - 12)
+        if (at + 12 > len)
             break;
         const unsigned char *e = tiff + at;
         /* Tag 0x0112, type SHORT, one value: stored in the first two bytes of the value field. */
