@@ -88,7 +88,8 @@ void color_to_srgb(struct raster **r, const void *icc, size_t icc_len, int cmyk_
         if (in->kind == RASTER_GRAY || in->kind == RASTER_CMYK)
             out = raster_new(in->width, in->height, RASTER_RGB);
         /* Row by row: the pixel count of one call is a 32-bit number. */
-        size_t in_row = (size_t)in->width * in->channels, out_row = (size_t)out->width * out->channels;
+        size_t in_row = (size_t)in->width * in->channels,
+               out_row = (size_t)out->width * out->channels;
         for (unsigned y = 0; y < in->height; y++)
             cmsDoTransform(xf, in->px + y * in_row, out->px + y * out_row, in->width);
         if (out != in) {

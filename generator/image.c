@@ -47,7 +47,7 @@ struct image_ctx {
     struct image_config cfg; /* cache_dir points at cache_dir below */
     struct diag *d;          /* thread-safe by itself */
     char *cache_dir;
-    char *img_dir; /* cache_dir/img */
+    char *img_dir;           /* cache_dir/img */
     unsigned char *srgb_icc; /* embedded in print files; read-only once made */
     size_t srgb_icc_len;
     int show_progress;
@@ -114,7 +114,7 @@ void image_config_init(struct image_config *c)
 
 static int hexval(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0'
+    return c >= '0' && c <= '9'   ? c - '0'
            : c >= 'a' && c <= 'f' ? c - 'a' + 10
            : c >= 'A' && c <= 'F' ? c - 'A' + 10
                                   : -1;
@@ -152,8 +152,7 @@ static struct known *known_find(struct image_ctx *ctx, const char *path)
 }
 
 /* Records path's identity and hash; the caller holds ctx->lock. */
-static void known_put(struct image_ctx *ctx, const char *path, const struct stat *st,
-                      struct hash h)
+static void known_put(struct image_ctx *ctx, const char *path, const struct stat *st, struct hash h)
 {
     struct known *k = known_find(ctx, path);
     if (!k) {
@@ -434,8 +433,9 @@ static int check_size(const struct where *w, unsigned width, unsigned height,
 {
     unsigned long long pixels = (unsigned long long)width * height;
     if (pixels > (unsigned long long)max_megapixels * 1000000) {
-        fail(w, "is %u × %u pixels (%llu megapixels); kairan takes pictures of at most %u "
-                "megapixels, so make it smaller",
+        fail(w,
+             "is %u × %u pixels (%llu megapixels); kairan takes pictures of at most %u "
+             "megapixels, so make it smaller",
              width, height, (pixels + 500000) / 1000000, max_megapixels);
         return -1;
     }
@@ -473,8 +473,8 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
             unsigned seen_w = swap ? h.height : h.width, seen_h = swap ? h.width : h.height;
             unsigned tw = want_width && want_width < seen_w ? want_width : seen_w;
             unsigned th = (unsigned)(((unsigned long long)seen_h * tw + seen_w - 1) / seen_w);
-            if (jpeg_decode(data, len, swap ? th : tw, swap ? tw : th, max_pixels, &out->r,
-                            &why) != 0)
+            if (jpeg_decode(data, len, swap ? th : tw, swap ? tw : th, max_pixels, &out->r, &why) !=
+                0)
                 fail(w, "%s", why);
             else
                 rc = 0;
@@ -568,8 +568,8 @@ static int encode(const struct where *w, const struct raster *r, int png, int qu
 {
     const char *why;
     if (!png && (r->width > JPEG_MAX_SIDE || r->height > JPEG_MAX_SIDE)) {
-        fail(w, "is %u × %u pixels; a JPEG cannot have a side longer than 65,500 pixels",
-             r->width, r->height);
+        fail(w, "is %u × %u pixels; a JPEG cannot have a side longer than 65,500 pixels", r->width,
+             r->height);
         return -1;
     }
     if ((png ? raster_encode_png(r, out, &why) : jpeg_encode(r, quality, full_chroma, out, &why))) {
@@ -610,7 +610,7 @@ static char *slug_of(const char *src)
 struct job {
     struct where w;
     char key[33];
-    char *record; /* cache file listing what the job made */
+    char *record;    /* cache file listing what the job made */
     struct buf data; /* the source's bytes, once read */
     int have_data;
     struct hash source;
@@ -675,14 +675,12 @@ static int identify(struct image_ctx *ctx, struct job *j)
     return hit ? 0 : read_source(ctx, j, &st);
 }
 
-static void job_key(const struct image_ctx *ctx, struct job *j, const char *op,
-                    const char *params)
+static void job_key(const struct image_ctx *ctx, struct job *j, const char *op, const char *params)
 {
     char hex[33];
     char *text = xasprintf("kairan image %d\n%s\n%s\nsource %s\nbackground %02x%02x%02x\n",
                            IMAGE_CODE_VERSION, op, params, hash_hex(j->source, hex),
-                           ctx->cfg.background[0], ctx->cfg.background[1],
-                           ctx->cfg.background[2]);
+                           ctx->cfg.background[0], ctx->cfg.background[1], ctx->cfg.background[2]);
     hash_hex(hash_bytes(text, strlen(text)), j->key);
     free(text);
     free(j->record);
@@ -819,8 +817,7 @@ static int make_web(struct image_ctx *ctx, struct job *j, struct record *rec)
     return rc == 0 ? record_save(ctx, j->record, rec) : -1;
 }
 
-static int files_present(const struct image_ctx *ctx, const struct job *j,
-                         const struct record *rec)
+static int files_present(const struct image_ctx *ctx, const struct job *j, const struct record *rec)
 {
     for (size_t i = 0; i < rec->count; i++) {
         char *path = web_file(ctx, j->key, rec->vw[i], rec->png);
@@ -846,8 +843,8 @@ int image_process(struct image_ctx *ctx, const char *src, const char *used_by, u
     memset(out, 0, sizeof *out);
     struct job j;
     memset(&j, 0, sizeof j);
-    j.w = (struct where){ctx->d, src, used_by ? used_by : src, used_by ? line : 0,
-                         used_by ? col : 0};
+    j.w =
+        (struct where){ctx->d, src, used_by ? used_by : src, used_by ? line : 0, used_by ? col : 0};
     buf_init(&j.data);
     struct buf params;
     buf_init(&params);
@@ -880,8 +877,8 @@ int image_process(struct image_ctx *ctx, const char *src, const char *used_by, u
             v->width = rec.vw[i];
             v->height = rec.vh[i];
             v->cache_path = web_file(ctx, j.key, rec.vw[i], rec.png);
-            v->public_path = xasprintf("img/%s-%.10s-%u.%s", slug, j.key, rec.vw[i],
-                                       rec.png ? "png" : "jpg");
+            v->public_path =
+                xasprintf("img/%s-%.10s-%u.%s", slug, j.key, rec.vw[i], rec.png ? "png" : "jpg");
         }
         free(slug);
     } else {
@@ -925,8 +922,7 @@ char *image_srcset(const struct image_result *r, const char *prefix)
 static void add_profile(const struct image_ctx *ctx, const struct buf *jpg, struct buf *out)
 {
     size_t at = 2;
-    if (jpg->len > 6 && (unsigned char)jpg->data[2] == 0xFF &&
-        (unsigned char)jpg->data[3] == 0xE0)
+    if (jpg->len > 6 && (unsigned char)jpg->data[2] == 0xFF && (unsigned char)jpg->data[3] == 0xE0)
         at = 4 + ((size_t)(unsigned char)jpg->data[4] << 8 | (unsigned char)jpg->data[5]);
     if (!ctx->srgb_icc || ctx->srgb_icc_len > 65000 || at > jpg->len) {
         buf_add(out, jpg->data, jpg->len);
@@ -934,8 +930,7 @@ static void add_profile(const struct image_ctx *ctx, const struct buf *jpg, stru
     }
     buf_add(out, jpg->data, at);
     size_t seglen = 2 + 12 + 2 + ctx->srgb_icc_len;
-    unsigned char head[4 + 14] = {0xFF, 0xE2, (unsigned char)(seglen >> 8),
-                                  (unsigned char)seglen};
+    unsigned char head[4 + 14] = {0xFF, 0xE2, (unsigned char)(seglen >> 8), (unsigned char)seglen};
     memcpy(head + 4, "ICC_PROFILE\0\1\1", 14);
     buf_add(out, head, sizeof head);
     buf_add(out, ctx->srgb_icc, ctx->srgb_icc_len);
@@ -981,8 +976,8 @@ int image_print(struct image_ctx *ctx, const char *src, const char *used_by, uns
     memset(out, 0, sizeof *out);
     struct job j;
     memset(&j, 0, sizeof j);
-    j.w = (struct where){ctx->d, src, used_by ? used_by : src, used_by ? line : 0,
-                         used_by ? col : 0};
+    j.w =
+        (struct where){ctx->d, src, used_by ? used_by : src, used_by ? line : 0, used_by ? col : 0};
     buf_init(&j.data);
     if (!(placed_mm > 0 && placed_mm < 10000)) {
         fail(&j.w, "is placed %g mm wide, which cannot be printed", placed_mm);
@@ -1019,8 +1014,9 @@ int image_print(struct image_ctx *ctx, const char *src, const char *used_by, uns
         if (rec.width < want) {
             /* Told on every build, cached or not, until the editor finds a larger picture. */
             unsigned dpi = (unsigned)lround(rec.width / (placed_mm / 25.4));
-            warn(&j.w, "is only %u dpi at %g mm wide (print needs %u dpi, so a picture at "
-                       "least %u pixels wide); it may look blurred in print",
+            warn(&j.w,
+                 "is only %u dpi at %g mm wide (print needs %u dpi, so a picture at "
+                 "least %u pixels wide); it may look blurred in print",
                  dpi, placed_mm, ctx->cfg.print_dpi, want);
         }
         char *slug = slug_of(src);

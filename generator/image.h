@@ -17,13 +17,13 @@
 struct image_config {
     unsigned widths[IMAGE_MAX_WIDTHS]; /* web widths in pixels, ascending; 320, 640, 1280 */
     size_t nwidths;
-    int quality;                  /* web JPEG quality, 1-100; 82 */
-    int print_quality;            /* print JPEG quality; 95 */
-    unsigned print_dpi;           /* 300 */
-    unsigned max_megapixels;      /* larger pictures are refused unread; 50 */
-    unsigned char background[3];  /* what transparency becomes in a JPEG; white */
-    const char *cache_dir;        /* ".cache/kairan"; the context keeps a copy */
-    int progress;                 /* 1: show "画像 37/120" on stderr when it is a terminal */
+    int quality;                 /* web JPEG quality, 1-100; 82 */
+    int print_quality;           /* print JPEG quality; 95 */
+    unsigned print_dpi;          /* 300 */
+    unsigned max_megapixels;     /* larger pictures are refused unread; 50 */
+    unsigned char background[3]; /* what transparency becomes in a JPEG; white */
+    const char *cache_dir;       /* ".cache/kairan"; the context keeps a copy */
+    int progress;                /* 1: show "画像 37/120" on stderr when it is a terminal */
 };
 
 struct image_variant {
@@ -33,8 +33,8 @@ struct image_variant {
 };
 
 struct image_result {
-    unsigned width, height; /* the source as it is seen, after EXIF orientation */
-    const char *mime;       /* "image/jpeg" or "image/png" (a constant) */
+    unsigned width, height;         /* the source as it is seen, after EXIF orientation */
+    const char *mime;               /* "image/jpeg" or "image/png" (a constant) */
     struct image_variant *variants; /* ascending width; the last is the largest */
     size_t count;
 };

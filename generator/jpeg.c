@@ -102,8 +102,8 @@ int jpeg_encode(const struct raster *r, int quality, int full_chroma, struct buf
     unsigned long size = 0;
     int pf = r->kind == RASTER_GRAY ? TJPF_GRAY : TJPF_RGB;
     int samp = r->kind == RASTER_GRAY ? TJSAMP_GRAY : full_chroma ? TJSAMP_444 : TJSAMP_420;
-    int rc = tjCompress2(tj, r->px, (int)r->width, 0, (int)r->height, pf, &jpg, &size, samp,
-                         quality, 0);
+    int rc =
+        tjCompress2(tj, r->px, (int)r->width, 0, (int)r->height, pf, &jpg, &size, samp, quality, 0);
     if (rc == 0)
         buf_add(out, jpg, size);
     else

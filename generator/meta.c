@@ -35,7 +35,7 @@ int meta_exif_orientation(const unsigned char *tiff, size_t len)
     unsigned count = get16(tiff + ifd, big);
     for (unsigned i = 0; i < count; i++) {
         unsigned long at = ifd + 2 + 12ul * i;
-        if (at > len - 12)
+        if (at + 12 > len)
             break;
         const unsigned char *e = tiff + at;
         /* Tag 0x0112, type SHORT, one value: stored in the first two bytes of the value field. */
@@ -66,8 +66,8 @@ static enum meta_format sniff(const unsigned char *p, size_t n)
         const unsigned char *b = p + 8;
         if (memcmp(b, "avif", 4) == 0 || memcmp(b, "avis", 4) == 0)
             return META_AVIF;
-        static const char *const heif[] = {"heic", "heix", "hevc", "hevx", "heim",
-                                           "heis", "mif1", "msf1"};
+        static const char *const heif[] = {"heic", "heix", "hevc", "hevx",
+                                           "heim", "heis", "mif1", "msf1"};
         for (size_t i = 0; i < sizeof heif / sizeof *heif; i++)
             if (memcmp(b, heif[i], 4) == 0)
                 return META_HEIC;
@@ -99,8 +99,7 @@ static void icc_add(struct icc_chunks *c, const unsigned char *p, size_t n)
 {
     /* "ICC_PROFILE\0", sequence number, count */
     unsigned seq = p[12], count = p[13];
-    if (seq == 0 || count == 0 || seq > count || (c->count && c->count != count) ||
-        c->data[seq]) {
+    if (seq == 0 || count == 0 || seq > count || (c->count && c->count != count) || c->data[seq]) {
         c->bad = 1;
         return;
     }
@@ -151,8 +150,7 @@ static enum meta_coding coding_of(unsigned marker)
 
 static int is_sof(unsigned marker)
 {
-    return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
-           marker != 0xCC;
+    return marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
 }
 
 static void read_jpeg(const unsigned char *p, size_t n, struct meta *m)

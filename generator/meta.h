@@ -39,10 +39,10 @@ struct meta {
     /* The size the header claims (PNG, GIF, BMP, PSD); 0 when unknown. Read here because a
      * decompression bomb claims more than the decoders will even describe. */
     unsigned width, height;
-    int orientation; /* EXIF orientation 1-8; 1 when absent or out of range */
+    int orientation;    /* EXIF orientation 1-8; 1 when absent or out of range */
     unsigned char *icc; /* owned colour profile bytes, or NULL */
     size_t icc_len;
-    int icc_deflated; /* 1 when icc is still zlib-compressed (PNG iCCP) */
+    int icc_deflated;    /* 1 when icc is still zlib-compressed (PNG iCCP) */
     int adobe_transform; /* JPEG APP14 transform (0, 1, 2), or -1 when there is no APP14 */
     enum meta_coding coding;
 };

@@ -45,8 +45,8 @@ int raster_info(const void *data, size_t len, unsigned *width, unsigned *height)
     return 0;
 }
 
-int raster_decode(const void *data, size_t len, unsigned long long max_pixels,
-                  struct raster **out, const char **why)
+int raster_decode(const void *data, size_t len, unsigned long long max_pixels, struct raster **out,
+                  const char **why)
 {
     *out = NULL;
     int iw, ih, n;
@@ -89,8 +89,8 @@ struct raster *raster_resize(const struct raster *in, unsigned width, unsigned h
               (unsigned long long)height * 2 <= in->height + 1ull;
     stbir_resize_uint8_generic(in->px, (int)in->width, (int)in->height, 0, out->px, (int)width,
                                (int)height, 0, (int)in->channels, alpha, 0, STBIR_EDGE_CLAMP,
-                               box ? STBIR_FILTER_BOX : STBIR_FILTER_DEFAULT,
-                               STBIR_COLORSPACE_SRGB, NULL);
+                               box ? STBIR_FILTER_BOX : STBIR_FILTER_DEFAULT, STBIR_COLORSPACE_SRGB,
+                               NULL);
     return out;
 }
 
@@ -205,16 +205,15 @@ static void append(void *context, void *data, int size)
 int raster_encode_png(const struct raster *r, struct buf *out, const char **why)
 {
     if (r->kind == RASTER_CMYK ||
-        !stbi_write_png_to_func(append, out, (int)r->width, (int)r->height, (int)r->channels,
-                                r->px, (int)(r->width * r->channels))) {
+        !stbi_write_png_to_func(append, out, (int)r->width, (int)r->height, (int)r->channels, r->px,
+                                (int)(r->width * r->channels))) {
         *why = "could not be written as PNG";
         return -1;
     }
     return 0;
 }
 
-int raster_inflate(const void *data, size_t len, size_t max, unsigned char **out,
-                   size_t *out_len)
+int raster_inflate(const void *data, size_t len, size_t max, unsigned char **out, size_t *out_len)
 {
     if (len > INT_MAX || max > INT_MAX)
         return -1;

@@ -25,8 +25,8 @@ void raster_free(struct raster *r);
 
 /* Decodes a non-JPEG picture into *out (GRAY, RGB or RGBA; 16-bit samples are rounded to 8),
  * after checking from the header that it has at most max_pixels pixels. The caller frees *out. */
-int raster_decode(const void *data, size_t len, unsigned long long max_pixels,
-                  struct raster **out, const char **why);
+int raster_decode(const void *data, size_t len, unsigned long long max_pixels, struct raster **out,
+                  const char **why);
 /* Reads width and height from the header only. */
 int raster_info(const void *data, size_t len, unsigned *width, unsigned *height);
 
@@ -46,7 +46,6 @@ int raster_has_few_colours(const struct raster *r, unsigned max);
 /* Appends r (GRAY, RGB or RGBA) as a PNG file to out. */
 int raster_encode_png(const struct raster *r, struct buf *out, const char **why);
 /* Inflates zlib data of at most max bytes once inflated into a new buffer *out (caller frees). */
-int raster_inflate(const void *data, size_t len, size_t max, unsigned char **out,
-                   size_t *out_len);
+int raster_inflate(const void *data, size_t len, size_t max, unsigned char **out, size_t *out_len);
 
 #endif

@@ -199,8 +199,7 @@ static int have_vips(void)
 }
 
 /* vipsthumbnail makes one size per run, over all the files, pinned to one core. */
-static int time_vips(const char *photos, const char *out, unsigned n, double *seconds,
-                     double *cpu)
+static int time_vips(const char *photos, const char *out, unsigned n, double *seconds, double *cpu)
 {
     static const unsigned widths[] = {1280, 640, 320};
     struct diag d;

@@ -17,8 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct diag d;
     diag_init(&d);
     struct raster *r = image_decode(&d, "fuzz.tga", data, size, 0, 4);
-    if (r && (r->width == 0 || r->height == 0 ||
-              (r->kind != RASTER_RGB && r->kind != RASTER_RGBA)))
+    if (r && (r->width == 0 || r->height == 0 || (r->kind != RASTER_RGB && r->kind != RASTER_RGBA)))
         abort(); /* the pipeline promises non-empty sRGB RGB or RGBA */
     raster_free(r);
     diag_release(&d);

@@ -60,17 +60,21 @@ static void exif_segment(struct buf *out, int orientation, int big_endian)
 {
     struct buf t;
     buf_init(&t);
-#define P16(v) (big_endian ? put16be(&t, (v)) : (buf_putc(&t, (char)((v) & 255)), buf_putc(&t, (char)((v) >> 8))))
-#define P32(v) (big_endian ? (P16(((v) >> 16) & 0xFFFF), P16((v) & 0xFFFF)) : (P16((v) & 0xFFFF), P16(((v) >> 16) & 0xFFFF)))
+#define P16(v)                                                                                     \
+    (big_endian ? put16be(&t, (v))                                                                 \
+                : (buf_putc(&t, (char)((v)&255)), buf_putc(&t, (char)((v) >> 8))))
+#define P32(v)                                                                                     \
+    (big_endian ? (P16(((v) >> 16) & 0xFFFF), P16((v)&0xFFFF))                                     \
+                : (P16((v)&0xFFFF), P16(((v) >> 16) & 0xFFFF)))
     buf_add(&t, big_endian ? "MM\0*" : "II*\0", 4);
     P32(8u);
-    P16(3u); /* IFD0: description, orientation, GPS IFD pointer */
+    P16(3u);                                   /* IFD0: description, orientation, GPS IFD pointer */
     P16(0x010Eu), P16(2u), P32(20u), P32(50u); /* ImageDescription at offset 50 */
     P16(0x0112u), P16(3u), P32(1u), P16((unsigned)orientation), P16(0u);
     P16(0x8825u), P16(4u), P32(1u), P32(70u); /* GPS IFD at offset 70 */
     P32(0u);
     buf_add(&t, "GPS-SECRET Tsuruoka\0", 20); /* offset 50 */
-    P16(1u); /* GPS IFD: latitude ref "N" */
+    P16(1u);                                  /* GPS IFD: latitude ref "N" */
     P16(1u), P16(2u), P32(2u);
     buf_add(&t, "N\0\0\0", 4);
     P32(0u);
@@ -119,8 +123,7 @@ static void make_jpeg(struct buf *out, const unsigned char *px, unsigned w, unsi
     tjhandle tj = tjInitCompress();
     unsigned char *jpg = NULL;
     unsigned long size = 0;
-    int rc = tjCompress2(tj, px, (int)w, 0, (int)h, o->pf, &jpg, &size, TJSAMP_444, 95,
-                         o->flags);
+    int rc = tjCompress2(tj, px, (int)w, 0, (int)h, o->pf, &jpg, &size, TJSAMP_444, 95, o->flags);
     if (rc != 0)
         fprintf(stderr, "make_jpeg: %s\n", tjGetErrorStr2(tj));
     buf_add(out, jpg, 2);
@@ -168,8 +171,8 @@ static void zlib_stored(struct buf *out, const unsigned char *p, size_t n)
     do {
         size_t k = n - at < 65535 ? n - at : 65535;
         buf_putc(out, (char)(at + k == n));
-        unsigned char len[4] = {(unsigned char)k, (unsigned char)(k >> 8),
-                                (unsigned char)~k, (unsigned char)(~k >> 8)};
+        unsigned char len[4] = {(unsigned char)k, (unsigned char)(k >> 8), (unsigned char)~k,
+                                (unsigned char)(~k >> 8)};
         buf_add(out, len, 4);
         buf_add(out, p + at, k);
         at += k;
@@ -274,8 +277,8 @@ static int odd_cmyk_sampler(const cmsUInt16Number in[], cmsUInt16Number out[], v
     rgb[0] = rgb[2], rgb[2] = t;
     /* sRGB to Lab through the sRGB profile's own numbers (linearise, matrix, D50 Lab). */
     cmsHPROFILE srgb = cmsCreate_sRGBProfile(), lab = cmsCreateLab4Profile(NULL);
-    cmsHTRANSFORM xf = cmsCreateTransform(srgb, TYPE_RGB_DBL, lab, TYPE_Lab_DBL,
-                                          INTENT_RELATIVE_COLORIMETRIC, 0);
+    cmsHTRANSFORM xf =
+        cmsCreateTransform(srgb, TYPE_RGB_DBL, lab, TYPE_Lab_DBL, INTENT_RELATIVE_COLORIMETRIC, 0);
     double rgb100[3] = {rgb[0], rgb[1], rgb[2]};
     cmsCIELab l;
     cmsDoTransform(xf, rgb100, &l, 1);
@@ -334,7 +337,8 @@ static struct rgb to_srgb(const double lin[3], const double m[9])
     for (int i = 0; i < 3; i++)
         xyz[i] = m[3 * i] * lin[0] + m[3 * i + 1] * lin[1] + m[3 * i + 2] * lin[2];
     for (int i = 0; i < 3; i++)
-        out[i] = srgb_encode(inv[3 * i] * xyz[0] + inv[3 * i + 1] * xyz[1] + inv[3 * i + 2] * xyz[2]);
+        out[i] =
+            srgb_encode(inv[3 * i] * xyz[0] + inv[3 * i + 1] * xyz[1] + inv[3 * i + 2] * xyz[2]);
     return (struct rgb){(unsigned char)lround(out[0] * 255), (unsigned char)lround(out[1] * 255),
                         (unsigned char)lround(out[2] * 255)};
 }
@@ -423,8 +427,8 @@ static int check_colour(const struct pixels *p, int x, int y, struct rgb want, i
     const unsigned char *c = at(p, x, y);
     if (near(c, want, tol))
         return 1;
-    fprintf(stderr, "  pixel (%d, %d) is (%d, %d, %d), want (%d, %d, %d) +-%d\n", x, y, c[0],
-            c[1], c[2], want.r, want.g, want.b, tol);
+    fprintf(stderr, "  pixel (%d, %d) is (%d, %d, %d), want (%d, %d, %d) +-%d\n", x, y, c[0], c[1],
+            c[2], want.r, want.g, want.b, tol);
     return 0;
 }
 
@@ -710,7 +714,8 @@ static void display_p3_png_is_converted_to_srgb(void)
     for (unsigned y = 0; y < h; y++)
         for (unsigned x = 0; x < w; x++) {
             unsigned char *q = px + (y * w + x) * 3;
-            q[0] = 230, q[1] = (unsigned char)(y < 32 ? 60 : y * 2), q[2] = (unsigned char)(x < 32 ? 40 : x * 3);
+            q[0] = 230, q[1] = (unsigned char)(y < 32 ? 60 : y * 2),
+            q[2] = (unsigned char)(x < 32 ? 40 : x * 3);
         }
     double lin[3] = {srgb_decode(230 / 255.0), srgb_decode(60 / 255.0), srgb_decode(40 / 255.0)};
     struct rgb want = to_srgb(lin, p3);
@@ -931,17 +936,22 @@ static void broken_files_give_clear_errors(void)
     } cases[] = {
         {"empty.jpg", 0, "is empty (0 bytes); copy it again from the camera or computer"},
         {"cut.jpg", 1, "is cut off: the file ends before the picture does"},
-        {"arith.jpg", 2, "is an arithmetic-coded JPEG, which kairan cannot read; open it and "
-                         "save it again as an ordinary JPEG"},
-        {"bomb.jpg", 3, "is 65000 × 65000 pixels (4225 megapixels); kairan takes pictures of "
-                        "at most 50 megapixels, so make it smaller"},
-        {"bomb.png", 4, "is 100000 × 100000 pixels (10000 megapixels); kairan takes pictures "
-                        "of at most 50 megapixels, so make it smaller"},
-        {"iphone.heic", 5, "is a HEIC photo (the iPhone's own format), which kairan cannot read; "
-                           "save it as JPEG instead (on the iPhone: Settings > Camera > Formats "
-                           "> Most Compatible)"},
-        {"notes.jpg", 6, "is not a picture kairan can read (it reads JPEG, PNG, GIF, BMP, PSD "
-                         "and TGA)"},
+        {"arith.jpg", 2,
+         "is an arithmetic-coded JPEG, which kairan cannot read; open it and "
+         "save it again as an ordinary JPEG"},
+        {"bomb.jpg", 3,
+         "is 65000 × 65000 pixels (4225 megapixels); kairan takes pictures of "
+         "at most 50 megapixels, so make it smaller"},
+        {"bomb.png", 4,
+         "is 100000 × 100000 pixels (10000 megapixels); kairan takes pictures "
+         "of at most 50 megapixels, so make it smaller"},
+        {"iphone.heic", 5,
+         "is a HEIC photo (the iPhone's own format), which kairan cannot read; "
+         "save it as JPEG instead (on the iPhone: Settings > Camera > Formats "
+         "> Most Compatible)"},
+        {"notes.jpg", 6,
+         "is not a picture kairan can read (it reads JPEG, PNG, GIF, BMP, PSD "
+         "and TGA)"},
         {"broken.png", 7, "is damaged or cut off"},
         {"missing.jpg", 8, "is not there; check the file name and folder"},
         {"header.jpg", 9, "is damaged: its JPEG header cannot be read"},
@@ -982,7 +992,10 @@ static void broken_files_give_clear_errors(void)
             break;
         }
         case 5:
-            buf_add(&b, "\0\0\0\x18" "ftypheic\0\0\0\0mif1heic\0\0\0\0", 28);
+            buf_add(&b,
+                    "\0\0\0\x18"
+                    "ftypheic\0\0\0\0mif1heic\0\0\0\0",
+                    28);
             break;
         case 6:
             buf_puts(&b, "Meeting notes, not a photo.\n");
@@ -1001,8 +1014,8 @@ static void broken_files_give_clear_errors(void)
         default:
             break;
         }
-        char *path = cases[i].kind == 8 ? tmp_path(cases[i].name)
-                                         : write_tmp(cases[i].name, b.data, b.len);
+        char *path =
+            cases[i].kind == 8 ? tmp_path(cases[i].name) : write_tmp(cases[i].name, b.data, b.len);
         struct diag *d = &s.d;
         size_t before = d->len;
         struct image_result r;
@@ -1011,8 +1024,8 @@ static void broken_files_give_clear_errors(void)
         CHECK_INT(d->len, before + 1);
         if (d->len == before + 1) {
             char *got = diag_format(&d->msgs[before]);
-            char *want = xasprintf("content/a.md:4:2: error: the picture %s %s", path,
-                                   cases[i].message);
+            char *want =
+                xasprintf("content/a.md:4:2: error: the picture %s %s", path, cases[i].message);
             CHECK_STR(got, want);
             free(got);
             free(want);
