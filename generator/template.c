@@ -304,7 +304,9 @@ static int scan(struct compiler *c)
             e = find_close(src, c->n, q + 1, want, close, clen);
             after = (uint32_t)(e + 1 + (int64_t)clen);
         } else {
-            e = find_close(src, c->n, q, '\0', close, clen);
+            /* The closing delimiter starts after the sigil, even when it begins like one. */
+            int has_sigil = sigil != '\0' && strchr("#^/!<$>&", sigil) != NULL;
+            e = find_close(src, c->n, q + (has_sigil ? 1 : 0), '\0', close, clen);
             after = (uint32_t)(e + (int64_t)clen);
         }
         if (e < 0) {
