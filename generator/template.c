@@ -1002,6 +1002,7 @@ struct render {
     const json_t *ctx[TEMPLATE_MAX_DEPTH + 2]; /* the context stack; the top is last */
     unsigned nctx;
     unsigned depth;
+    uint64_t steps; /* ops run so far, against TEMPLATE_MAX_STEPS */
 };
 
 /* The {{$block}} overrides of the {{<parent}} tags being expanded, innermost first. */
@@ -1217,6 +1218,13 @@ static int run(struct render *r, const struct template *t, uint32_t i, uint32_t 
     struct buf *out = r->out;
     while (i < end) {
         const struct op *op = &t->ops[i];
+        if (++r->steps > TEMPLATE_MAX_STEPS) {
+            diag_error(t->set->d, t->path, op->line, op->col,
+                       "the page stopped here after %d million steps (do lists repeat inside "
+                       "each other too often?)",
+                       TEMPLATE_MAX_STEPS / 1000000);
+            return -1;
+        }
         switch ((enum op_kind)op->kind) {
         case OP_TEXT:
             if (op->indent_first && r->indent.len)
@@ -1316,6 +1324,7 @@ int template_render(const struct template *t, const json_t *data, struct buf *ou
     r.ctx[0] = data;
     r.nctx = 1;
     r.depth = 0;
+    r.steps = 0;
     int rc = run(&r, t, 0, t->nops, NULL);
     buf_release(&r.indent);
     return rc;
