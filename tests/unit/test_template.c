@@ -228,6 +228,21 @@ static void error_inheritance_cycle(void)
     CHECK_ERRORS("", "main", "{{$tail}}{{>main}}{{/tail}}");
 }
 
+static void warning_content_outside_blocks(void)
+{
+    /* The spec ignores it; a theme author most likely meant it to show. Once per parent tag. */
+    CHECK_ERRORS(P "main.mustache:2:3: warning: this is ignored: inside {{<layout}} only "
+                   "{{$block}} tags count (put it in a block the template 'layout' has)\n",
+                 "main",
+                 "{{<layout}}\n  <h1>{{title}}</h1>\n  {{$main}}x{{/main}}\n  <p>more</p>\n"
+                 "{{! comments are fine }}\n{{/layout}}\n",
+                 "layout", "{{$main}}{{/main}}");
+    CHECK_ERRORS(P "main.mustache:1:31: warning: this is ignored: inside {{<layout}} only "
+                   "{{$block}} tags count (put it in a block the template 'layout' has)\n",
+                 "main", "{{<layout}}{{$main}}x{{/main}}{{#list}}{{/list}}{{/layout}}", "layout",
+                 "{{$main}}{{/main}}");
+}
+
 static void error_dynamic_parent(void)
 {
     CHECK_ERRORS(P "main.mustache:1:1: error: {{<*layout}}: the template a page extends is "
@@ -587,6 +602,7 @@ int main(void)
     RUN(error_unknown_template);
     RUN(error_loader_failure_is_not_repeated);
     RUN(error_inheritance_cycle);
+    RUN(warning_content_outside_blocks);
     RUN(error_dynamic_parent);
     RUN(error_nesting_too_deep_at_load);
     RUN(error_nesting_too_deep_at_render);
