@@ -304,7 +304,9 @@ static int scan(struct compiler *c)
             e = find_close(src, c->n, q + 1, want, close, clen);
             after = (uint32_t)(e + 1 + (int64_t)clen);
         } else {
-            e = find_close(src, c->n, q, '\0', close, clen);
+            /* The closing delimiter starts after the sigil, even when it begins like one. */
+            int has_sigil = sigil != '\0' && strchr("#^/!<$>&", sigil) != NULL;
+            e = find_close(src, c->n, q + (has_sigil ? 1 : 0), '\0', close, clen);
             after = (uint32_t)(e + (int64_t)clen);
         }
         if (e < 0) {
@@ -398,8 +400,9 @@ static int scan(struct compiler *c)
             clen = b - m2;
         } else if (g.kind != TAG_COMMENT) {
             if (g.name_len == 0) {
-                error_at(c, g.line, g.col, "'%.*s' has no name (expected something like {{%stitle}})",
-                         whole, src + g.start, tag_sigil(g.kind));
+                error_at(c, g.line, g.col,
+                         "'%.*s' has no name (expected something like {{%stitle}})", whole,
+                         src + g.start, tag_sigil(g.kind));
                 return -1;
             }
             for (uint32_t i = a; i < b; i++) {
@@ -685,6 +688,38 @@ static int first_line_has_text(const struct compiler *c, uint32_t a, uint32_t b)
     return a < b && c->src[a] != '\n' && c->src[a] != '\r';
 }
 
+/* The line and column of a byte of the source, for the rare message that needs them. */
+static void position(const struct compiler *c, uint32_t pos, uint32_t *line, uint32_t *col)
+{
+    *line = 1;
+    *col = 1;
+    for (uint32_t i = 0; i < pos; i++) {
+        if (c->src[i] == '\n') {
+            ++*line;
+            *col = 1;
+        } else if (((unsigned char)c->src[i] & 0xC0) != 0x80) {
+            ++*col;
+        }
+    }
+}
+
+/* Inside {{<layout}} ... {{/layout}} only blocks count (spec); anything else there is most
+ * likely a page meant to go in a block, so say so, once per parent tag. */
+static void warn_ignored(struct compiler *c, uint32_t pos, uint32_t parent_op, int *warned)
+{
+    if (*warned)
+        return;
+    *warned = 1;
+    uint32_t line, col;
+    position(c, pos, &line, &col);
+    const struct op *p = &c->ops[parent_op];
+    diag_warning(c->s->d, c->t->path, line, col,
+                 "this is ignored: inside {{<%.*s}} only {{$block}} tags count (put it in a "
+                 "block the template '%.*s' has)",
+                 shown_len(p->name_len), c->src + p->name, shown_len(p->name_len),
+                 c->src + p->name);
+}
+
 struct open {
     uint32_t op;
     uint32_t strip;
@@ -697,12 +732,23 @@ static int build(struct compiler *c)
     size_t depth = 0;
     uint32_t strip = 0, prev = 0;
     int in_parent = 0; /* directly inside {{<parent}}: only {{$block}} tags count */
+    int warned = 0;    /* about something ignored inside the innermost parent tag */
     for (size_t k = 0; k < c->ntags; k++) {
         struct tag *g = &c->tags[k];
-        if (!in_parent)
+        if (!in_parent) {
             emit_text(c, prev, g->lo, strip);
+        } else {
+            for (uint32_t p = prev; p < g->lo; p++) {
+                if (!is_ws(c->src[p])) {
+                    warn_ignored(c, p, stack[depth - 1].op, &warned);
+                    break;
+                }
+            }
+        }
         prev = g->hi;
         if (in_parent && g->kind != TAG_BLOCK && g->kind != TAG_CLOSE) {
+            if (g->kind != TAG_COMMENT && g->kind != TAG_DELIM)
+                warn_ignored(c, g->start, stack[depth - 1].op, &warned);
             if (is_opener(g->kind)) {
                 k = g->match;
                 prev = c->tags[k].hi;
@@ -765,6 +811,8 @@ static int build(struct compiler *c)
             }
             depth++;
             in_parent = g->kind == TAG_PARENT;
+            if (in_parent)
+                warned = 0;
             break;
         case TAG_CLOSE:
             depth--;
@@ -1000,6 +1048,7 @@ struct render {
     const json_t *ctx[TEMPLATE_MAX_DEPTH + 2]; /* the context stack; the top is last */
     unsigned nctx;
     unsigned depth;
+    uint64_t steps; /* ops run so far, against TEMPLATE_MAX_STEPS */
 };
 
 /* The {{$block}} overrides of the {{<parent}} tags being expanded, innermost first. */
@@ -1215,6 +1264,13 @@ static int run(struct render *r, const struct template *t, uint32_t i, uint32_t 
     struct buf *out = r->out;
     while (i < end) {
         const struct op *op = &t->ops[i];
+        if (++r->steps > TEMPLATE_MAX_STEPS) {
+            diag_error(t->set->d, t->path, op->line, op->col,
+                       "the page stopped here after %d million steps (do lists repeat inside "
+                       "each other too often?)",
+                       TEMPLATE_MAX_STEPS / 1000000);
+            return -1;
+        }
         switch ((enum op_kind)op->kind) {
         case OP_TEXT:
             if (op->indent_first && r->indent.len)
@@ -1314,6 +1370,7 @@ int template_render(const struct template *t, const json_t *data, struct buf *ou
     r.ctx[0] = data;
     r.nctx = 1;
     r.depth = 0;
+    r.steps = 0;
     int rc = run(&r, t, 0, t->nops, NULL);
     buf_release(&r.indent);
     return rc;

@@ -14,6 +14,9 @@
 
 /* Partials, parents and sections may nest this deep; deeper is an error. */
 #define TEMPLATE_MAX_DEPTH 100
+/* One render runs at most this many steps (a big page takes well under a million), so that
+ * lists nested in lists cannot keep a build busy for ever. */
+#define TEMPLATE_MAX_STEPS 100000000
 
 struct template;
 struct template_set;
@@ -39,8 +42,8 @@ const struct template *template_set_get(struct template_set *s, const char *name
 
 /* Renders t against data, appending to out. Read-only on the set: many threads may render at
  * once. A dynamic partial ({{>*name}}) finds only templates the set has already compiled.
- * Returns 0, or -1 (reported) when templates nest deeper than TEMPLATE_MAX_DEPTH; out then
- * holds a partial page. */
+ * Returns 0, or -1 (reported) when templates nest deeper than TEMPLATE_MAX_DEPTH or the page
+ * takes more than TEMPLATE_MAX_STEPS; out then holds a partial page. */
 int template_render(const struct template *t, const json_t *data, struct buf *out);
 
 /* The name and file a template was loaded as; owned by the set. */

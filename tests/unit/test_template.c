@@ -35,6 +35,9 @@ static int load(const char *name, struct buf *src, char **path, void *userdata)
 /* Every message in d, one per line, as the user sees them. */
 static char *messages(struct diag *d)
 {
+    /* diag_print qsorts a NULL array when there is nothing (undefined behaviour): skip it. */
+    if (d->len == 0)
+        return xstrdup("");
     char *out = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&out, &len);
@@ -225,6 +228,21 @@ static void error_inheritance_cycle(void)
     CHECK_ERRORS("", "main", "{{$tail}}{{>main}}{{/tail}}");
 }
 
+static void warning_content_outside_blocks(void)
+{
+    /* The spec ignores it; a theme author most likely meant it to show. Once per parent tag. */
+    CHECK_ERRORS(P "main.mustache:2:3: warning: this is ignored: inside {{<layout}} only "
+                   "{{$block}} tags count (put it in a block the template 'layout' has)\n",
+                 "main",
+                 "{{<layout}}\n  <h1>{{title}}</h1>\n  {{$main}}x{{/main}}\n  <p>more</p>\n"
+                 "{{! comments are fine }}\n{{/layout}}\n",
+                 "layout", "{{$main}}{{/main}}");
+    CHECK_ERRORS(P "main.mustache:1:31: warning: this is ignored: inside {{<layout}} only "
+                   "{{$block}} tags count (put it in a block the template 'layout' has)\n",
+                 "main", "{{<layout}}{{$main}}x{{/main}}{{#list}}{{/list}}{{/layout}}", "layout",
+                 "{{$main}}{{/main}}");
+}
+
 static void error_dynamic_parent(void)
 {
     CHECK_ERRORS(P "main.mustache:1:1: error: {{<*layout}}: the template a page extends is "
@@ -291,6 +309,39 @@ static void error_nesting_too_deep_at_render(void)
     diag_release(&d);
 }
 
+static void error_too_many_steps(void)
+{
+    /* 12 lists of 10 nested in each other would run for 10^12 steps. */
+    struct buf src;
+    buf_init(&src);
+    for (int i = 0; i < 12; i++)
+        buf_puts(&src, "{{#l}}");
+    buf_puts(&src, "{{x}}");
+    for (int i = 0; i < 12; i++)
+        buf_puts(&src, "{{/l}}");
+    const char *pairs[] = {"main", src.data, NULL};
+    struct diag d;
+    diag_init(&d);
+    struct files f = {pairs, 0, NULL};
+    struct template_set *s = template_set_new(&d, load, &f);
+    const struct template *t = template_set_get(s, "main");
+    CHECK(t != NULL);
+    json_t *data = json_loads("{\"l\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}", 0, NULL);
+    struct buf out;
+    buf_init(&out);
+    CHECK_INT(template_render(t, data, &out), -1);
+    char *got = messages(&d);
+    CHECK(strstr(got, "main.mustache:1:") != NULL);
+    CHECK(strstr(got, ": error: the page stopped here after 100 million steps (do lists repeat "
+                      "inside each other too often?)\n") != NULL);
+    free(got);
+    buf_release(&out);
+    json_decref(data);
+    template_set_free(s);
+    diag_release(&d);
+    buf_release(&src);
+}
+
 static void render_basics(void)
 {
     /* Escaping covers the apostrophe too (attribute values may use single quotes). */
@@ -302,6 +353,8 @@ static void render_basics(void)
     CHECK_RENDER("{\"e\": \"\", \"z\": 0, \"o\": {}}", "empty:no zero:yes obj:yes", "main",
                  "empty:{{#e}}yes{{/e}}{{^e}}no{{/e}} zero:{{#z}}yes{{/z}} "
                  "obj:{{#o}}yes{{/o}}");
+    /* A closing delimiter that looks like a sigil does not close the tag at its sigil. */
+    CHECK_RENDER("{\"x\": 1}", "[1]", "main", "{{=< >=}}<>p>", "p", "[{{x}}]");
     /* Numbers: integers whole, reals shortest, booleans by name. */
     CHECK_RENDER("{\"i\": 9007199254740993, \"r\": 0.1, \"big\": 1e300, \"t\": true}",
                  "9007199254740993 0.1 1e+300 true", "main", "{{i}} {{r}} {{big}} {{t}}");
@@ -549,9 +602,11 @@ int main(void)
     RUN(error_unknown_template);
     RUN(error_loader_failure_is_not_repeated);
     RUN(error_inheritance_cycle);
+    RUN(warning_content_outside_blocks);
     RUN(error_dynamic_parent);
     RUN(error_nesting_too_deep_at_load);
     RUN(error_nesting_too_deep_at_render);
+    RUN(error_too_many_steps);
     RUN(render_basics);
     RUN(render_escapes_long_strings);
     RUN(render_indented_partials);
