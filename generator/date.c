@@ -172,13 +172,13 @@ static int fail(struct date_why *why, size_t at, const char *fmt, ...)
 
 static int fail(struct date_why *why, size_t at, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     if (why) {
-        va_list ap;
-        va_start(ap, fmt);
         vsnprintf(why->text, sizeof why->text, fmt, ap);
-        va_end(ap);
         why->at = at;
     }
+    va_end(ap);
     return -1;
 }
 

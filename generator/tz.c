@@ -232,7 +232,10 @@ static const struct tz_info *lookup(const struct tz *z, int64_t t)
         return z->has_rule ? rule_lookup(&z->rule, t) : &z->types[0];
     if (t < z->times[0])
         return &z->types[0];
-    if (t > z->times[z->ntimes - 1] && z->has_rule)
+    /* From the last listed change on, the footer decides (RFC 8536 3.3); starting at the change
+     * itself means a footer that disagrees with the last type still changes at a listed
+     * instant, one that tz_transitions reports. */
+    if (t >= z->times[z->ntimes - 1] && z->has_rule)
         return rule_lookup(&z->rule, t);
     size_t lo = 0, hi = z->ntimes; /* times[lo] <= t < times[hi] */
     while (hi - lo > 1) {

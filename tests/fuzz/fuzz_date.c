@@ -58,6 +58,7 @@ static void check_ical_line(const char *s)
             if (i + 2 < line.len && ((unsigned char)line.data[i + 3] & 0xC0) == 0x80)
                 abort();
             start = i + 2;
+            i++;
         } else if (line.data[i] == '\r' || line.data[i] == '\n') {
             abort();
         }

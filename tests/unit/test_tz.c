@@ -543,6 +543,41 @@ static void version_one_and_no_transitions(void)
     free(err);
 }
 
+/* A footer that disagrees with the last listed type: the footer wins from that change on, so
+ * offsets change only at instants tz_transitions reports and wall times round-trip. */
+static void footer_that_disagrees(void)
+{
+    struct zone_spec s = {
+        2,          3,           berlin_times, berlin_which,        2, berlin_offsets,
+        berlin_dst, berlin_abbr, berlin_chars, sizeof berlin_chars, 0, "JST-9"};
+    char *err;
+    struct tz *z = from_spec(&s, &err);
+    CHECK(z != NULL);
+    free(err);
+    if (!z)
+        return;
+    CHECK_INT(tz_offset_at(z, berlin_times[2] - 1), 3600);
+    CHECK_INT(tz_offset_at(z, berlin_times[2]), 32400);
+    struct tz_transition *tr;
+    size_t n = tz_transitions(z, berlin_times[2] - 86400, berlin_times[2] + 86400, &tr);
+    CHECK_INT(n, 1);
+    if (n == 1) {
+        CHECK_INT(tr[0].at, berlin_times[2]);
+        CHECK_INT(tr[0].before.offset, 3600);
+        CHECK_INT(tr[0].after.offset, 32400);
+        CHECK_STR(tr[0].after.abbr, "JST");
+    }
+    free(tr);
+    int bad = 0;
+    for (int64_t t = berlin_times[2] - 3 * 86400; t < berlin_times[2] + 3 * 86400; t += 600) {
+        enum tz_fold fold;
+        int64_t back = tz_to_utc(z, tz_to_local(z, t), &fold);
+        bad += fold == TZ_GAP || (fold == TZ_UNIQUE && back != t) || back > t;
+    }
+    CHECK_INT(bad, 0);
+    tz_free(z);
+}
+
 static void damaged_files(void)
 {
     static const struct {
@@ -797,6 +832,7 @@ int main(void)
     bad_posix_rules();
     RUN(slim_file_relies_on_footer);
     RUN(version_one_and_no_transitions);
+    RUN(footer_that_disagrees);
     damaged_files();
     RUN(truncated_files);
     RUN(unknown_and_hostile_names);
