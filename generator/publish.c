@@ -41,8 +41,6 @@ struct publish {
     atomic_int interrupted; /* the signal that arrived, 0 before; shared */
     atomic_int failed;      /* a write failed: commit refuses; shared */
     atomic_int broken;      /* an I/O error: later writes fail without repeating it; shared */
-    int swapped;            /* the new tree is in place; written under ops held for writing
-                             * or by the swap holding it for reading (only one swap runs) */
 
     int signals_armed;
     sigset_t sigs;     /* the signals the watcher waits for */
@@ -163,8 +161,9 @@ static void *watch(void *arg)
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
     atomic_store(&p->interrupted, sig);
     pthread_rwlock_wrlock(&p->ops);
-    if (!p->swapped)
-        remove_tree(p->parent_fd, p->staging_name);
+    /* Before the swap this is the unfinished new tree, after it the previous one that
+     * publish_commit may be removing at the same moment: either way it goes. */
+    remove_tree(p->parent_fd, p->staging_name);
     close(p->lock_fd);
 
     struct sigaction dfl;
@@ -264,7 +263,7 @@ static int take_lock(struct publish *p, const struct publish_options *opt)
     p->lock_fd = openat(p->parent_fd, lock_name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (p->lock_fd < 0) {
         char *shown = shown_sibling(p, lock_name);
-        io_error(p, shown, "cannot create the lock file that keeps two builds apart", errno);
+        io_error(p, shown, "cannot open the lock file that keeps two builds apart", errno);
         free(shown);
         free(lock_name);
         return -1;
@@ -387,7 +386,7 @@ static int make_staging(struct publish *p)
         mode = st.st_mode & 07777; /* a group-writable output stays so */
     p->staging_name = xasprintf(".%s.staging-%ld", p->name, (long)getpid());
     if (mkdirat(p->parent_fd, p->staging_name, 0700) != 0) {
-        io_error(p, p->parent, "cannot create the folder for the new version of the site here",
+        io_error(p, p->shown, "cannot create the new version of the site next to this folder",
                  errno);
         return -1;
     }
@@ -833,7 +832,6 @@ int publish_commit(struct publish *p)
         finish(p);
         return -1;
     }
-    p->swapped = 1;
     pthread_rwlock_unlock(&p->ops);
 
     if (p->had_old && remove_tree(p->parent_fd, p->staging_name) != 0) {
