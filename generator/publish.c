@@ -384,7 +384,6 @@ static int make_staging(struct publish *p)
     mode_t mode = 0755;
     if (p->had_old && fstatat(p->parent_fd, p->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
         mode = st.st_mode & 07777; /* a group-writable output stays so */
-    p->staging_name = xasprintf(".%s.staging-%ld", p->name, (long)getpid());
     if (mkdirat(p->parent_fd, p->staging_name, 0700) != 0) {
         io_error(p, p->shown, "cannot create the new version of the site next to this folder",
                  errno);
@@ -453,10 +452,11 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
     }
     if (take_lock(p, opt) != 0 || recover(p) != 0 || check_output(p) != 0)
         goto fail;
+    /* Held so that a signal arriving from now on waits until the staging folder exists. */
+    p->staging_name = xasprintf(".%s.staging-%ld", p->name, (long)getpid());
+    pthread_rwlock_rdlock(&p->ops);
     if (!opt->no_signals)
         arm_signals(p);
-    /* Held so that a signal arriving now waits until the staging folder exists to remove it. */
-    pthread_rwlock_rdlock(&p->ops);
     int rc = make_staging(p);
     pthread_rwlock_unlock(&p->ops);
     if (rc != 0) {
