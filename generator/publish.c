@@ -493,10 +493,15 @@ static int open_spot(int base, const char *rel, int create, struct spot *out)
     char *part = copy;
     for (char *slash; (slash = strchr(part, '/')) != NULL; part = slash + 1) {
         *slash = '\0';
-        int made = create && mkdirat(cur, part, 0755) == 0;
-        if (create && !made && errno != EEXIST)
-            goto fail;
+        int made = 0;
         int next = openat(cur, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0 && errno == ENOENT && create) {
+            /* Another worker may create it at the same moment: EEXIST is fine. */
+            made = mkdirat(cur, part, 0755) == 0;
+            if (!made && errno != EEXIST)
+                goto fail;
+            next = openat(cur, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
         if (next < 0) {
             if (errno == ELOOP)
                 errno = ENOTDIR;

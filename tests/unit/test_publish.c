@@ -186,7 +186,7 @@ static void first_publish(void)
 {
     struct sandbox sb;
     sandbox_enter(&sb);
-    umask(077); /* the published files are readable by the web server anyway */
+    mode_t mask = umask(077); /* the published files are readable by the web server anyway */
     put("src/photo.jpg", "JPEGDATA");
     struct diag d;
     diag_init(&d);
@@ -199,7 +199,7 @@ static void first_publish(void)
     CHECK_INT(publish_file(p, "img/photo.jpg", "src/photo.jpg"), 0);
     CHECK_INT(fs_is_dir("public"), 0); /* nothing visible before the commit */
     CHECK_INT(publish_commit(p), 0);
-    umask(022);
+    umask(mask);
     CHECK_INT(diag_error_count(&d), 0);
 
     char *got = listing("public");
@@ -296,6 +296,37 @@ static void unchanged_needs_mode_0644(void)
     stat("public/index.html", &after);
     CHECK(before.st_ino != after.st_ino);
     CHECK_INT(after.st_mode & 07777, 0644);
+    diag_release(&d);
+    sandbox_leave(&sb);
+}
+
+/* Links someone put into the output are never followed, neither to compare nor to write. */
+static void links_in_the_output_are_not_followed(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    publish_first_version();
+    put("secret.txt", "secret");
+    put("outside/x.html", "outside");
+    CHECK_INT(symlink("../secret.txt", "public/leak.html"), 0);
+    CHECK_INT(symlink("../outside", "public/dir"), 0);
+    char *outside = listing("outside");
+    struct diag d;
+    diag_init(&d);
+    struct publish *p = publish_begin(&d, "public", &quiet);
+    CHECK_INT(write_str(p, "leak.html", "secret"), 0);
+    CHECK_INT(write_str(p, "dir/x.html", "outside"), 0);
+    CHECK_INT(publish_commit(p), 0);
+    CHECK_INT(diag_error_count(&d), 0);
+    struct stat st, secret;
+    CHECK(lstat("public/leak.html", &st) == 0 && S_ISREG(st.st_mode));
+    CHECK(stat("secret.txt", &secret) == 0 && secret.st_ino != st.st_ino);
+    CHECK_INT(secret.st_nlink, 1);
+    CHECK(lstat("public/dir", &st) == 0 && S_ISDIR(st.st_mode));
+    char *after = listing("outside");
+    CHECK_STR(after, outside);
+    free(after);
+    free(outside);
     diag_release(&d);
     sandbox_leave(&sb);
 }
@@ -890,6 +921,7 @@ int main(void)
     RUN(first_publish);
     RUN(republish_keeps_unchanged_files);
     RUN(unchanged_needs_mode_0644);
+    RUN(links_in_the_output_are_not_followed);
     RUN(abort_leaves_output_untouched);
     RUN(unsafe_paths_refused);
     RUN(same_path_twice_is_an_error);
