@@ -566,7 +566,7 @@ static int find_unchanged(struct publish *p, const char *rel, const struct sourc
             else if (b)
                 same = read_at(src->fd, b, n, (off_t)off) == 0 && memcmp(a, b, n) == 0;
             else
-                same = memcmp(a, src->data + off, n) == 0;
+                same = src->data && memcmp(a, src->data + off, n) == 0;
         }
         free(a);
         free(b);
