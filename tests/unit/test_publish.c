@@ -802,6 +802,7 @@ enum { KILL_FILES = 60 };
 struct slow_job {
     struct publish *p;
     int version;
+    int progress; /* a pipe that gets one byte per page written, -1: none */
 };
 
 static void slow_page(size_t i, void *userdata)
@@ -817,10 +818,12 @@ static void slow_page(size_t i, void *userdata)
     struct timespec pause = {0, 150000};
     nanosleep(&pause, NULL);
     publish_write(job->p, rel, text, strlen(text));
+    if (job->progress >= 0 && write(job->progress, "", 1) != 1)
+        _exit(4); /* the parent keeps the pipe open until this process has ended */
 }
 
 /* The child: publishes one version with four workers, slowly, and exits 0 once committed. */
-static void publish_version_slowly(int version)
+static void publish_version_slowly(int version, int progress)
 {
     struct diag d;
     diag_init(&d);
@@ -828,7 +831,7 @@ static void publish_version_slowly(int version)
     if (!p)
         _exit(1);
     struct pool *pool = pool_new(4);
-    struct slow_job job = {p, version};
+    struct slow_job job = {p, version, progress};
     pool_for(pool, KILL_FILES, slow_page, &job);
     pool_free(pool);
     _exit(publish_commit(p) == 0 ? 0 : 1);
@@ -839,7 +842,7 @@ static char *publish_version(int version)
     remove_all("public");
     pid_t pid = fork();
     if (pid == 0)
-        publish_version_slowly(version);
+        publish_version_slowly(version, -1);
     int status = 0;
     waitpid(pid, &status, 0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -850,16 +853,8 @@ static void killed_builds_leave_the_output_whole(void)
 {
     struct sandbox sb;
     sandbox_enter(&sb);
-    struct timespec t0, t1;
-    char *versions[2];
-    versions[0] = publish_version(0);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    versions[1] = publish_version(1);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    char *versions[2] = {publish_version(0), publish_version(1)};
     CHECK(strcmp(versions[0], versions[1]) != 0);
-    /* Kill anywhere from before publish_begin to a little after the commit. */
-    long build_us = (t1.tv_sec - t0.tv_sec) * 1000000 + (t1.tv_nsec - t0.tv_nsec) / 1000;
-    long range_us = build_us + build_us / 3 + 1;
     int current = 1;
     unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
     static const int sigs[] = {SIGINT, SIGTERM, SIGKILL};
@@ -867,15 +862,32 @@ static void killed_builds_leave_the_output_whole(void)
     for (int round = 0; round < 30; round++) {
         int sig = sigs[round % 3];
         int next = 1 - current;
+        int progress[2];
+        CHECK(pipe(progress) == 0);
         pid_t pid = fork();
-        if (pid == 0)
-            publish_version_slowly(next);
-        long delay = (long)((unsigned long)rand_r(&seed) % (unsigned long)range_us) * 1000;
-        struct timespec pause = {delay / 1000000000, delay % 1000000000};
-        nanosleep(&pause, NULL);
+        if (pid == 0) {
+            close(progress[0]);
+            publish_version_slowly(next, progress[1]);
+        }
+        close(progress[1]);
+        /* The moment to kill is counted in pages written, so that it spreads over the whole
+         * build however busy the machine is: before the first page, between any two, or up
+         * to 2 ms after the last (during or after the commit). */
+        long pages = (long)((unsigned)rand_r(&seed) % (KILL_FILES + 8));
+        long delay = 0;
+        char byte;
+        for (long k = 0; k < pages && k < KILL_FILES; k++)
+            if (read(progress[0], &byte, 1) != 1)
+                break;
+        if (pages >= KILL_FILES) {
+            delay = (long)((unsigned)rand_r(&seed) % 2000) * 1000;
+            struct timespec pause = {0, delay};
+            nanosleep(&pause, NULL);
+        }
         kill(pid, sig);
         int status = 0;
         waitpid(pid, &status, 0);
+        close(progress[0]);
         int finished = WIFEXITED(status) && WEXITSTATUS(status) == 0;
         if (!finished && !(WIFSIGNALED(status) && WTERMSIG(status) == sig)) {
             fprintf(stderr, "round %d (seed %u): child status %#x after signal %d\n", round, seed,
@@ -886,9 +898,9 @@ static void killed_builds_leave_the_output_whole(void)
         char *now = listing("public");
         int whole = strcmp(now, versions[current]) == 0 || strcmp(now, versions[next]) == 0;
         if (!whole || (finished && strcmp(now, versions[next]) != 0)) {
-            fprintf(stderr, "round %d (seed %u, signal %d, delay %ld us): output is neither "
-                            "version:\n%s",
-                    round, seed, sig, delay / 1000, now);
+            fprintf(stderr, "round %d (seed %u, signal %d, after %ld pages + %ld us): output "
+                            "is neither version:\n%s",
+                    round, seed, sig, pages, delay / 1000, now);
             CHECK(0);
         }
         outcomes[strcmp(now, versions[next]) == 0]++;
@@ -909,7 +921,7 @@ static void killed_builds_leave_the_output_whole(void)
         CHECK_INT(count_prefixed(".public.staging-"), 0);
         diag_release(&d);
     }
-    /* Most kills land during the build; a few after it. */
+    /* Most kills land during the build, so the old version stayed at least once. */
     CHECK(outcomes[0] > 0);
     free(versions[0]);
     free(versions[1]);
