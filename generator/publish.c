@@ -41,8 +41,6 @@ struct publish {
     atomic_int interrupted; /* the signal that arrived, 0 before; shared */
     atomic_int failed;      /* a write failed: commit refuses; shared */
     atomic_int broken;      /* an I/O error: later writes fail without repeating it; shared */
-    int swapped;            /* the new tree is in place; written under ops held for writing
-                             * or by the swap holding it for reading (only one swap runs) */
 
     int signals_armed;
     sigset_t sigs;     /* the signals the watcher waits for */
@@ -163,8 +161,9 @@ static void *watch(void *arg)
     pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
     atomic_store(&p->interrupted, sig);
     pthread_rwlock_wrlock(&p->ops);
-    if (!p->swapped)
-        remove_tree(p->parent_fd, p->staging_name);
+    /* Before the swap this is the unfinished new tree, after it the previous one that
+     * publish_commit may be removing at the same moment: either way it goes. */
+    remove_tree(p->parent_fd, p->staging_name);
     close(p->lock_fd);
 
     struct sigaction dfl;
@@ -264,7 +263,7 @@ static int take_lock(struct publish *p, const struct publish_options *opt)
     p->lock_fd = openat(p->parent_fd, lock_name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (p->lock_fd < 0) {
         char *shown = shown_sibling(p, lock_name);
-        io_error(p, shown, "cannot create the lock file that keeps two builds apart", errno);
+        io_error(p, shown, "cannot open the lock file that keeps two builds apart", errno);
         free(shown);
         free(lock_name);
         return -1;
@@ -385,9 +384,8 @@ static int make_staging(struct publish *p)
     mode_t mode = 0755;
     if (p->had_old && fstatat(p->parent_fd, p->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
         mode = st.st_mode & 07777; /* a group-writable output stays so */
-    p->staging_name = xasprintf(".%s.staging-%ld", p->name, (long)getpid());
     if (mkdirat(p->parent_fd, p->staging_name, 0700) != 0) {
-        io_error(p, p->parent, "cannot create the folder for the new version of the site here",
+        io_error(p, p->shown, "cannot create the new version of the site next to this folder",
                  errno);
         return -1;
     }
@@ -454,10 +452,11 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
     }
     if (take_lock(p, opt) != 0 || recover(p) != 0 || check_output(p) != 0)
         goto fail;
+    /* Held so that a signal arriving from now on waits until the staging folder exists. */
+    p->staging_name = xasprintf(".%s.staging-%ld", p->name, (long)getpid());
+    pthread_rwlock_rdlock(&p->ops);
     if (!opt->no_signals)
         arm_signals(p);
-    /* Held so that a signal arriving now waits until the staging folder exists to remove it. */
-    pthread_rwlock_rdlock(&p->ops);
     int rc = make_staging(p);
     pthread_rwlock_unlock(&p->ops);
     if (rc != 0) {
@@ -494,10 +493,15 @@ static int open_spot(int base, const char *rel, int create, struct spot *out)
     char *part = copy;
     for (char *slash; (slash = strchr(part, '/')) != NULL; part = slash + 1) {
         *slash = '\0';
-        int made = create && mkdirat(cur, part, 0755) == 0;
-        if (create && !made && errno != EEXIST)
-            goto fail;
+        int made = 0;
         int next = openat(cur, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0 && errno == ENOENT && create) {
+            /* Another worker may create it at the same moment: EEXIST is fine. */
+            made = mkdirat(cur, part, 0755) == 0;
+            if (!made && errno != EEXIST)
+                goto fail;
+            next = openat(cur, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
         if (next < 0) {
             if (errno == ELOOP)
                 errno = ENOTDIR;
@@ -562,7 +566,7 @@ static int find_unchanged(struct publish *p, const char *rel, const struct sourc
             else if (b)
                 same = read_at(src->fd, b, n, (off_t)off) == 0 && memcmp(a, b, n) == 0;
             else
-                same = memcmp(a, src->data + off, n) == 0;
+                same = src->data && memcmp(a, src->data + off, n) == 0;
         }
         free(a);
         free(b);
@@ -833,7 +837,6 @@ int publish_commit(struct publish *p)
         finish(p);
         return -1;
     }
-    p->swapped = 1;
     pthread_rwlock_unlock(&p->ops);
 
     if (p->had_old && remove_tree(p->parent_fd, p->staging_name) != 0) {

@@ -186,7 +186,7 @@ static void first_publish(void)
 {
     struct sandbox sb;
     sandbox_enter(&sb);
-    umask(077); /* the published files are readable by the web server anyway */
+    mode_t mask = umask(077); /* the published files are readable by the web server anyway */
     put("src/photo.jpg", "JPEGDATA");
     struct diag d;
     diag_init(&d);
@@ -199,7 +199,7 @@ static void first_publish(void)
     CHECK_INT(publish_file(p, "img/photo.jpg", "src/photo.jpg"), 0);
     CHECK_INT(fs_is_dir("public"), 0); /* nothing visible before the commit */
     CHECK_INT(publish_commit(p), 0);
-    umask(022);
+    umask(mask);
     CHECK_INT(diag_error_count(&d), 0);
 
     char *got = listing("public");
@@ -296,6 +296,37 @@ static void unchanged_needs_mode_0644(void)
     stat("public/index.html", &after);
     CHECK(before.st_ino != after.st_ino);
     CHECK_INT(after.st_mode & 07777, 0644);
+    diag_release(&d);
+    sandbox_leave(&sb);
+}
+
+/* Links someone put into the output are never followed, neither to compare nor to write. */
+static void links_in_the_output_are_not_followed(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    publish_first_version();
+    put("secret.txt", "secret");
+    put("outside/x.html", "outside");
+    CHECK_INT(symlink("../secret.txt", "public/leak.html"), 0);
+    CHECK_INT(symlink("../outside", "public/dir"), 0);
+    char *outside = listing("outside");
+    struct diag d;
+    diag_init(&d);
+    struct publish *p = publish_begin(&d, "public", &quiet);
+    CHECK_INT(write_str(p, "leak.html", "secret"), 0);
+    CHECK_INT(write_str(p, "dir/x.html", "outside"), 0);
+    CHECK_INT(publish_commit(p), 0);
+    CHECK_INT(diag_error_count(&d), 0);
+    struct stat st, secret;
+    CHECK(lstat("public/leak.html", &st) == 0 && S_ISREG(st.st_mode));
+    CHECK(stat("secret.txt", &secret) == 0 && secret.st_ino != st.st_ino);
+    CHECK_INT(secret.st_nlink, 1);
+    CHECK(lstat("public/dir", &st) == 0 && S_ISDIR(st.st_mode));
+    char *after = listing("outside");
+    CHECK_STR(after, outside);
+    free(after);
+    free(outside);
     diag_release(&d);
     sandbox_leave(&sb);
 }
@@ -515,15 +546,404 @@ static void deterministic_whatever_the_threads(void)
     sandbox_leave(&sb);
 }
 
+static void missing_source_file(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    CHECK_INT(mkdir("src", 0755), 0);
+    struct diag d;
+    diag_init(&d);
+    struct publish *p = publish_begin(&d, "public", &quiet);
+    CHECK_INT(publish_file(p, "a.png", "src/missing.png"), -1);
+    CHECK_INT(publish_file(p, "b.png", "src"), -1);
+    char *got = messages(&d);
+    CHECK_STR(got, "src: error: is a folder, not a file\n"
+                   "src/missing.png: error: cannot open: No such file or directory\n");
+    free(got);
+    CHECK_INT(publish_commit(p), -1);
+    CHECK(!fs_is_dir("public"));
+    diag_release(&d);
+    sandbox_leave(&sb);
+}
+
+static void leftovers_of_a_killed_build_are_cleaned(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    publish_first_version();
+    char *before = listing("public");
+    struct diag d;
+    diag_init(&d);
+
+    /* A staging folder of a build killed with SIGKILL, and a link named like one. */
+    put(".public.staging-99999/deep/er/page.html", "half");
+    put("elsewhere/keep.txt", "must survive");
+    CHECK_INT(symlink("elsewhere", ".public.staging-12"), 0);
+    struct publish *p = publish_begin(&d, "public", &quiet);
+    CHECK(p != NULL);
+    CHECK_INT(count_prefixed(".public.staging-"), 1); /* our own */
+    publish_abort(p);
+    CHECK_INT(count_prefixed(".public.staging-"), 0);
+    CHECK(fs_is_file("elsewhere/keep.txt"));
+
+    /* Killed between the two renames of the fallback swap: the output is put back. */
+    CHECK_INT(rename("public", ".public.old-4242"), 0);
+    p = publish_begin(&d, "public", &quiet);
+    CHECK(p != NULL);
+    publish_abort(p);
+    char *after = listing("public");
+    CHECK_STR(after, before);
+    free(after);
+    CHECK_INT(count_prefixed(".public.old-"), 0);
+
+    /* Killed after both renames: the old tree is just removed. */
+    put(".public.old-7/x.html", "old");
+    p = publish_begin(&d, "public", &quiet);
+    publish_abort(p);
+    after = listing("public");
+    CHECK_STR(after, before);
+    free(after);
+    CHECK_INT(count_prefixed(".public.old-"), 0);
+    CHECK_INT(diag_error_count(&d), 0);
+    free(before);
+    diag_release(&d);
+    sandbox_leave(&sb);
+}
+
+/* The lock: a second build fails at once (no_wait) or waits with one line, then goes on. */
+struct waiter {
+    struct publish *p;
+    struct diag d;
+    FILE *notice;
+};
+
+static void *wait_for_lock(void *arg)
+{
+    struct waiter *w = arg;
+    struct publish_options opt = {.no_signals = 1, .notice = w->notice};
+    w->p = publish_begin(&w->d, "public", &opt);
+    return NULL;
+}
+
+static void second_build_waits_for_the_lock(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    publish_first_version();
+    int ready[2], go[2], notice[2];
+    CHECK(pipe(ready) == 0 && pipe(go) == 0 && pipe(notice) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct diag d;
+        diag_init(&d);
+        struct publish *p = publish_begin(&d, "public", &quiet);
+        int ok = p && write_str(p, "index.html", "from the first build") == 0;
+        char c = 'r';
+        ok = ok && write(ready[1], &c, 1) == 1 && read(go[0], &c, 1) == 1;
+        ok = ok && publish_commit(p) == 0;
+        _exit(ok ? 0 : 1);
+    }
+    char c;
+    CHECK_INT(read(ready[0], &c, 1), 1);
+
+    struct diag d;
+    diag_init(&d);
+    struct publish_options no_wait = {.no_wait = 1, .no_signals = 1};
+    CHECK(publish_begin(&d, "public", &no_wait) == NULL);
+    char *got = messages(&d);
+    CHECK_STR(got, "public: error: another build is writing to this folder right now; try again "
+                   "when it has finished\n");
+    free(got);
+    diag_release(&d);
+
+    struct waiter w = {.notice = fdopen(notice[1], "w")};
+    diag_init(&w.d);
+    pthread_t t;
+    pthread_create(&t, NULL, wait_for_lock, &w);
+    char line[200] = "";
+    FILE *in = fdopen(notice[0], "r");
+    CHECK(fgets(line, sizeof line, in) != NULL);
+    CHECK_STR(line, "kairan: waiting for another build writing to public/ to finish\n");
+    CHECK_INT(write(go[1], "g", 1), 1); /* now let the first build finish */
+    pthread_join(t, NULL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(w.p != NULL);
+    if (w.p) {
+        /* The first build was committed before the second got the lock. */
+        struct buf b;
+        buf_init(&b);
+        CHECK_INT(fs_read_file(&w.d, "public/index.html", &b), 0);
+        CHECK_STR(b.data, "from the first build");
+        buf_release(&b);
+        CHECK_INT(write_str(w.p, "index.html", "from the second build"), 0);
+        CHECK_INT(publish_commit(w.p), 0);
+    }
+    CHECK_INT(diag_error_count(&w.d), 0);
+    diag_release(&w.d);
+    fclose(w.notice);
+    fclose(in);
+    close(ready[0]);
+    close(ready[1]);
+    close(go[0]);
+    close(go[1]);
+    sandbox_leave(&sb);
+}
+
+/* Runs publish_begin as a user who may not write in the current folder (nobody, when the tests
+ * run as root) and returns its messages as a new string; the caller frees it. */
+static char *begin_without_write_permission(void)
+{
+    int out[2];
+    CHECK(pipe(out) == 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(out[0]);
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(2);
+        struct diag d;
+        diag_init(&d);
+        struct publish *p = publish_begin(&d, "public", &quiet);
+        if (p)
+            publish_abort(p);
+        char *text = messages(&d);
+        ssize_t n = write(out[1], text, strlen(text));
+        _exit(n == (ssize_t)strlen(text) ? 0 : 3);
+    }
+    close(out[1]);
+    struct buf b;
+    buf_init(&b);
+    char chunk[512];
+    ssize_t n;
+    while ((n = read(out[0], chunk, sizeof chunk)) > 0)
+        buf_add(&b, chunk, (size_t)n);
+    close(out[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return buf_detach(&b, NULL);
+}
+
+static void unwritable_folder(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    publish_first_version();
+    char *before = listing("public");
+    CHECK_INT(chmod(".", 0555), 0);
+    char *got = begin_without_write_permission();
+    CHECK_STR(got, ".public.lock: error: cannot open the lock file that keeps two builds apart: "
+                   "Permission denied (kairan may not write here: check the folder's "
+                   "permissions)\n");
+    free(got);
+
+    /* The lock can be taken, but the folder for the new version cannot be made. */
+    CHECK_INT(chmod(".public.lock", 0666), 0);
+    got = begin_without_write_permission();
+    CHECK_STR(got, "public: error: cannot create the new version of the site next to this "
+                   "folder: Permission denied (kairan may not write here: check the folder's "
+                   "permissions)\n");
+    free(got);
+    char *after = listing("public");
+    CHECK_STR(after, before);
+    free(after);
+    free(before);
+    CHECK_INT(count_prefixed(".public.staging-"), 0);
+    sandbox_leave(&sb);
+}
+
+/* A full disk, simulated with a file size limit: write() fails with EFBIG. */
+static void disk_full(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    publish_first_version();
+    char *before = listing("public");
+    struct diag d;
+    diag_init(&d);
+    struct publish *p = publish_begin(&d, "public", &quiet);
+    CHECK_INT(write_str(p, "index.html", "new front page"), 0);
+
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = 4096;
+    struct sigaction ign = {.sa_handler = SIG_IGN}, prev;
+    sigaction(SIGXFSZ, &ign, &prev);
+    char *big = xcalloc(1, 10000);
+    CHECK_INT(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    CHECK_INT(publish_write(p, "img/big.bin", big, 10000), -1);
+    setrlimit(RLIMIT_FSIZE, &old);
+    sigaction(SIGXFSZ, &prev, NULL);
+    free(big);
+
+    /* After an I/O error the rest of the build fails quietly instead of repeating it. */
+    CHECK_INT(write_str(p, "later.html", "x"), -1);
+    char *got = messages(&d);
+    CHECK_STR(got, "public/img/big.bin: error: cannot write: File too large (the file is larger "
+                   "than this system allows here)\n");
+    free(got);
+    CHECK_INT(d.io_errors, 1);
+    CHECK_INT(publish_commit(p), -1);
+    char *after = listing("public");
+    CHECK_STR(after, before);
+    free(after);
+    free(before);
+    CHECK_INT(count_prefixed(".public.staging-"), 0);
+    diag_release(&d);
+    sandbox_leave(&sb);
+}
+
+/* ---- killing a build at random moments ---- */
+
+enum { KILL_FILES = 60 };
+
+struct slow_job {
+    struct publish *p;
+    int version;
+    int progress; /* a pipe that gets one byte per page written, -1: none */
+};
+
+static void slow_page(size_t i, void *userdata)
+{
+    struct slow_job *job = userdata;
+    if (publish_interrupted(job->p))
+        return;
+    char rel[64], text[128];
+    /* Version 1 has pages version 0 lacks, and the other way round. */
+    snprintf(rel, sizeof rel, "v%zu/p%zu.html", (i + (size_t)job->version) % 4, i);
+    snprintf(text, sizeof text, "version %d page %zu %s", job->version, i,
+             i % 3 ? "same length" : "same LENGTH");
+    struct timespec pause = {0, 150000};
+    nanosleep(&pause, NULL);
+    publish_write(job->p, rel, text, strlen(text));
+    if (job->progress >= 0 && write(job->progress, "", 1) != 1)
+        _exit(4); /* the parent keeps the pipe open until this process has ended */
+}
+
+/* The child: publishes one version with four workers, slowly, and exits 0 once committed. */
+static void publish_version_slowly(int version, int progress)
+{
+    struct diag d;
+    diag_init(&d);
+    struct publish *p = publish_begin(&d, "public", NULL);
+    if (!p)
+        _exit(1);
+    struct pool *pool = pool_new(4);
+    struct slow_job job = {p, version, progress};
+    pool_for(pool, KILL_FILES, slow_page, &job);
+    pool_free(pool);
+    _exit(publish_commit(p) == 0 ? 0 : 1);
+}
+
+static char *publish_version(int version)
+{
+    remove_all("public");
+    pid_t pid = fork();
+    if (pid == 0)
+        publish_version_slowly(version, -1);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    return listing("public");
+}
+
+static void killed_builds_leave_the_output_whole(void)
+{
+    struct sandbox sb;
+    sandbox_enter(&sb);
+    char *versions[2] = {publish_version(0), publish_version(1)};
+    CHECK(strcmp(versions[0], versions[1]) != 0);
+    int current = 1;
+    unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
+    static const int sigs[] = {SIGINT, SIGTERM, SIGKILL};
+    int outcomes[2] = {0, 0}; /* rounds where the old, the new version stayed */
+    for (int round = 0; round < 30; round++) {
+        int sig = sigs[round % 3];
+        int next = 1 - current;
+        int progress[2];
+        CHECK(pipe(progress) == 0);
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(progress[0]);
+            publish_version_slowly(next, progress[1]);
+        }
+        close(progress[1]);
+        /* The moment to kill is counted in pages written, so that it spreads over the whole
+         * build however busy the machine is: before the first page, between any two, or up
+         * to 2 ms after the last (during or after the commit). */
+        long pages = (long)((unsigned)rand_r(&seed) % (KILL_FILES + 8));
+        long delay = 0;
+        char byte;
+        for (long k = 0; k < pages && k < KILL_FILES; k++)
+            if (read(progress[0], &byte, 1) != 1)
+                break;
+        if (pages >= KILL_FILES) {
+            delay = (long)((unsigned)rand_r(&seed) % 2000) * 1000;
+            struct timespec pause = {0, delay};
+            nanosleep(&pause, NULL);
+        }
+        kill(pid, sig);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        close(progress[0]);
+        int finished = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+        if (!finished && !(WIFSIGNALED(status) && WTERMSIG(status) == sig)) {
+            fprintf(stderr, "round %d (seed %u): child status %#x after signal %d\n", round, seed,
+                    status, sig);
+            CHECK(0);
+        }
+
+        char *now = listing("public");
+        int whole = strcmp(now, versions[current]) == 0 || strcmp(now, versions[next]) == 0;
+        if (!whole || (finished && strcmp(now, versions[next]) != 0)) {
+            fprintf(stderr, "round %d (seed %u, signal %d, after %ld pages + %ld us): output "
+                            "is neither version:\n%s",
+                    round, seed, sig, pages, delay / 1000, now);
+            CHECK(0);
+        }
+        outcomes[strcmp(now, versions[next]) == 0]++;
+        if (strcmp(now, versions[next]) == 0)
+            current = next;
+        free(now);
+        if (sig != SIGKILL)
+            CHECK_INT(count_prefixed(".public.staging-"), 0);
+
+        /* The lock is free again and whatever a SIGKILL left is cleaned up. */
+        struct diag d;
+        diag_init(&d);
+        struct publish_options opt = {.no_wait = 1, .no_signals = 1};
+        struct publish *p = publish_begin(&d, "public", &opt);
+        CHECK(p != NULL);
+        CHECK_INT(count_prefixed(".public.staging-"), 1);
+        publish_abort(p);
+        CHECK_INT(count_prefixed(".public.staging-"), 0);
+        diag_release(&d);
+    }
+    /* Most kills land during the build, so the old version stayed at least once. */
+    CHECK(outcomes[0] > 0);
+    free(versions[0]);
+    free(versions[1]);
+    sandbox_leave(&sb);
+}
+
 int main(void)
 {
     RUN(first_publish);
     RUN(republish_keeps_unchanged_files);
     RUN(unchanged_needs_mode_0644);
+    RUN(links_in_the_output_are_not_followed);
     RUN(abort_leaves_output_untouched);
     RUN(unsafe_paths_refused);
     RUN(same_path_twice_is_an_error);
     RUN(bad_output_folders_refused);
     RUN(deterministic_whatever_the_threads);
+    RUN(missing_source_file);
+    RUN(leftovers_of_a_killed_build_are_cleaned);
+    RUN(second_build_waits_for_the_lock);
+    RUN(unwritable_folder);
+    RUN(disk_full);
+    RUN(killed_builds_leave_the_output_whole);
     return HARNESS_DONE();
 }
