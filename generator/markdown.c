@@ -65,6 +65,7 @@ struct builder {
 
     /* Text waiting for the next element boundary, where ruby and line breaks are decided. */
     struct buf run;
+    struct buf seg; /* emit_rich's scratch */
     size_t *esc; /* offsets in run of bytes that are literal (escaped or from entities) */
     size_t esc_len, esc_cap;
     struct origin *origins;
@@ -364,10 +365,9 @@ static void emit_ruby(struct builder *b, xmlNodePtr parent, const struct run_vie
         size_t n = r->base_len;
         if (r->readings > 1)
             cjk_decode(v->s + at, r->base + r->base_len - at, &n);
+        /* No <rp>: the writer adds the parentheses (see dom.c). */
         xmlAddChild(ruby, xmlNewDocTextLen(doc, BAD_CAST v->s + at, (int)n));
-        add_text_element(doc, ruby, "rp", "(", 1);
         add_text_element(doc, ruby, "rt", v->s + r->reading[k], r->reading_len[k]);
-        add_text_element(doc, ruby, "rp", ")", 1);
         at += n;
     }
     xmlAddChild(parent, ruby);
@@ -377,12 +377,24 @@ static void emit_ruby(struct builder *b, xmlNodePtr parent, const struct run_vie
 /* Emits text with ruby and CJK-aware line breaks ('\n' not literal) under parent. */
 static void emit_rich(struct builder *b, xmlNodePtr parent, const struct run_view *v)
 {
-    struct buf seg;
-    buf_init(&seg);
+    struct buf seg = b->seg; /* reused: this runs at every element boundary */
+    buf_reset(&seg);
     struct ruby r;
-    for (size_t i = 0; i < v->len;) {
+    size_t i = 0;
+    while (i < v->len) {
+        /* Plain text up to the next brace or line break goes over in one piece. */
+        size_t j = i;
+        while (j < v->len && v->s[j] != '{' && v->s[j] != '\n')
+            j++;
+        buf_add(&seg, v->s + i, j - i);
+        i = j;
+        if (i == v->len)
+            break;
         char c = v->s[i];
-        if (c == '{' && !is_literal(v, i)) {
+        if (is_literal(v, i)) {
+            buf_putc(&seg, c);
+            i++;
+        } else if (c == '{') {
             int ok = ruby_parse(v, i, &r);
             if (ok == 1) {
                 emit_text(b, parent, &seg, 0);
@@ -399,31 +411,29 @@ static void emit_rich(struct builder *b, xmlNodePtr parent, const struct run_vie
                              (int)(r.end - r.start), v->s + r.start, r.readings,
                              cjk_count(v->s + r.base, r.base_len));
             }
-        } else if (c == '\n' && !is_literal(v, i)) {
+            buf_putc(&seg, c);
+            i++;
+        } else {
             uint32_t prev = seg.len ? cjk_decode_last(seg.data, seg.len) : b->last_cp;
-            if (i + 1 == v->len) {
+            i++;
+            if (i == v->len) {
                 /* The next character comes after an element boundary: decide later. */
                 buf_putc(&seg, ' ');
                 b->last_cp = prev;
                 emit_text(b, parent, &seg, 1);
-                i++;
-                continue;
+                break;
             }
             uint32_t next;
-            if (ruby_parse(v, i + 1, &r) == 1)
+            if (ruby_parse(v, i, &r) == 1)
                 next = first_cp(v->s + r.base, r.base_len);
             else
-                next = first_cp(v->s + i + 1, v->len - i - 1);
+                next = first_cp(v->s + i, v->len - i);
             if (!(cjk_is_wide(prev) && cjk_is_wide(next)))
                 buf_putc(&seg, ' ');
-            i++;
-            continue;
         }
-        buf_putc(&seg, c);
-        i++;
     }
     emit_text(b, parent, &seg, 0);
-    buf_release(&seg);
+    b->seg = seg;
 }
 
 static void run_clear(struct builder *b)
@@ -1361,6 +1371,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     b.hooks = hooks;
     b.dom = dom_new();
     buf_init(&b.run);
+    buf_init(&b.seg);
     buf_init(&b.alt);
     buf_init(&b.html);
     if (len > UINT_MAX) {
@@ -1388,6 +1399,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     free(b.img_src);
     free(b.img_title);
     buf_release(&b.run);
+    buf_release(&b.seg);
     buf_release(&b.alt);
     buf_release(&b.html);
     strv_release(&b.reported);

@@ -43,6 +43,8 @@ static char *diag_lines(struct diag *d)
 {
     struct buf out;
     buf_init(&out);
+    if (d->len == 0) /* diag_print() hands qsort a NULL array then, which UBSan rejects */
+        return buf_detach(&out, NULL);
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
