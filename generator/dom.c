@@ -34,8 +34,6 @@ struct dom *dom_new(void)
 {
     struct dom *doc = xcalloc(1, sizeof *doc);
     doc->doc = xmlNewDoc(BAD_CAST "1.0");
-    /* Element and attribute names are interned rather than copied for every node. */
-    doc->doc->dict = xmlDictCreate();
     /* With an encoding set, libxml2 writes non-ASCII text as UTF-8 rather than &#x...;. */
     doc->doc->encoding = xmlStrdup(BAD_CAST "UTF-8");
     doc->root = xmlNewDocNode(doc->doc, NULL, BAD_CAST "div", NULL);

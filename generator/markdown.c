@@ -383,9 +383,9 @@ static void emit_rich(struct builder *b, xmlNodePtr parent, const struct run_vie
     size_t i = 0;
     while (i < v->len) {
         /* Plain text up to the next brace or line break goes over in one piece. */
-        size_t j = i;
-        while (j < v->len && v->s[j] != '{' && v->s[j] != '\n')
-            j++;
+        size_t j = i + strcspn(v->s + i, "{\n"); /* v->s is NUL-terminated, with no NUL inside */
+        if (j > v->len)
+            j = v->len;
         buf_add(&seg, v->s + i, j - i);
         i = j;
         if (i == v->len)
@@ -644,8 +644,28 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
     return 0;
 }
 
+/* Alt text is plain: ruby keeps its base ({漢字|かんじ} reads as 漢字). */
+static void alt_plain(struct buf *alt)
+{
+    struct run_view v = {alt->data, alt->len, NULL, 0};
+    struct ruby r;
+    size_t w = 0;
+    for (size_t i = 0; i < v.len;) {
+        if (v.s[i] == '{' && ruby_parse(&v, i, &r) == 1) {
+            size_t at = r.base;
+            memmove(alt->data + w, v.s + at, r.base_len);
+            w += r.base_len;
+            i = r.end;
+            continue;
+        }
+        alt->data[w++] = v.s[i++];
+    }
+    buf_truncate(alt, w);
+}
+
 static void image_finish(struct builder *b)
 {
+    alt_plain(&b->alt);
     char *alt = buf_detach(&b->alt, NULL);
     /* Trim: md4c keeps the spaces inside the brackets. */
     size_t n = strlen(alt), s = 0;

@@ -646,6 +646,12 @@ static void deep_nesting(void)
                 max = ++depth > max ? depth : max;
         }
         CHECK(max <= 110);
+        if (strcmp(units[u], ">") == 0) {
+            char *msgs = diag_lines(&d);
+            CHECK_STR(msgs, "deep.md:1:1: warning: the text is nested more than 100 levels deep; "
+                            "the deeper levels were flattened\n");
+            free(msgs);
+        }
         free(html);
         free(xhtml);
         free(text);
