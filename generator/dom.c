@@ -257,8 +257,10 @@ static void xhtml_element(xmlNodePtr n)
         rename_with_class(n, "div", "figure");
     } else if (strcmp(name, "figcaption") == 0) {
         rename_with_class(n, "div", "figcaption");
-    } else if (strcmp(name, "mark") == 0 || strcmp(name, "u") == 0) {
-        rename_with_class(n, "span", name);
+    } else if (strcmp(name, "mark") == 0) {
+        rename_with_class(n, "span", "mark"); /* not name: renaming frees it */
+    } else if (strcmp(name, "u") == 0) {
+        rename_with_class(n, "span", "u");
     } else if (strcmp(name, "time") == 0) {
         xmlUnsetProp(n, BAD_CAST "datetime");
         rename_with_class(n, "span", "time");
