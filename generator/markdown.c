@@ -16,6 +16,9 @@
 #include "strv.h"
 #include "xalloc.h"
 
+/* Span types are told from block types in frame.md by this offset. */
+#define SPAN 100
+
 /* Deeper nesting is flattened: the tree stays shallow enough for every recursive walk in
  * libxml2 and the browsers that read our pages. */
 #define MAX_DEPTH 100
@@ -29,6 +32,7 @@ enum frame_kind {
 
 struct frame {
     enum frame_kind kind;
+    int md;          /* the md4c block (or SPAN + span) type that opened it; -1 for raw HTML */
     xmlNodePtr node; /* where children go */
     char name[16];   /* raw HTML: the tag name its end tag must match */
     char *href;      /* links: the target as written, and its position */
@@ -461,7 +465,7 @@ static void flush(struct builder *b)
 
 /* Frames */
 
-static struct frame *push(struct builder *b, enum frame_kind kind, xmlNodePtr node)
+static struct frame *push(struct builder *b, enum frame_kind kind, int md, xmlNodePtr node)
 {
     if (b->depth == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 32;
@@ -470,6 +474,7 @@ static struct frame *push(struct builder *b, enum frame_kind kind, xmlNodePtr no
     struct frame *f = &b->frames[b->depth++];
     memset(f, 0, sizeof *f);
     f->kind = kind;
+    f->md = md;
     f->node = node;
     f->off = SIZE_MAX;
     if (kind == FRAME_MD || kind == FRAME_RAW)
@@ -508,17 +513,28 @@ static int too_deep(struct builder *b)
 
 /* Opens an element under the current one; returns it, or NULL when it was left out (the
  * frame then keeps children in the current element). */
-static xmlNodePtr open_element(struct builder *b, const char *name)
+static xmlNodePtr open_element(struct builder *b, const char *name, int md)
 {
     flush(b);
     if (b->suppress || too_deep(b)) {
-        push(b, FRAME_FLAT, current(b));
+        push(b, FRAME_FLAT, md, current(b));
         return NULL;
     }
     xmlNodePtr e = xmlNewDocNode(b->dom->doc, NULL, BAD_CAST name, NULL);
     xmlAddChild(current(b), e);
-    push(b, FRAME_MD, e);
+    push(b, FRAME_MD, md, e);
     return e;
+}
+
+/* The innermost frame md4c opened, or NULL when it is not of type md: md4c 0.4.8 can report
+ * the end of a link it never reported the start of ("![]([)]()"), and such an event must not
+ * close anything. */
+static struct frame *md_frame(struct builder *b, int md)
+{
+    size_t i = b->depth;
+    while (i > 0 && (b->frames[i - 1].kind == FRAME_RAW || b->frames[i - 1].kind == FRAME_SUPPRESS))
+        i--;
+    return i > 0 && b->frames[i - 1].md == md ? &b->frames[i - 1] : NULL;
 }
 
 /* Closes raw HTML left open inside the md4c element being closed. */
@@ -846,7 +862,7 @@ static void raw_open(struct builder *b, const char *tag, size_t len, size_t off)
     int closed = len >= 2 && tag[len - 2] == '/';
     if (!el) {
         if (drop == DOM_DROP_CONTENT && !closed && !dom_is_void(name)) {
-            struct frame *f = push(b, FRAME_SUPPRESS, current(b));
+            struct frame *f = push(b, FRAME_SUPPRESS, -1, current(b));
             snprintf(f->name, sizeof f->name, "%s", name);
         }
         return;
@@ -859,7 +875,7 @@ static void raw_open(struct builder *b, const char *tag, size_t len, size_t off)
     int is_void = dom_is_void(name);
     raw_fixup(b, el, off);
     if (!closed && !is_void) {
-        struct frame *f = push(b, FRAME_RAW, el);
+        struct frame *f = push(b, FRAME_RAW, -1, el);
         snprintf(f->name, sizeof f->name, "%s", name);
     }
 }
@@ -976,14 +992,14 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     case MD_BLOCK_DOC:
         break;
     case MD_BLOCK_QUOTE:
-        open_element(b, "blockquote");
+        open_element(b, "blockquote", (int)type);
         break;
     case MD_BLOCK_UL:
-        open_element(b, "ul");
+        open_element(b, "ul", (int)type);
         break;
     case MD_BLOCK_OL: {
         const MD_BLOCK_OL_DETAIL *ol = detail;
-        e = open_element(b, "ol");
+        e = open_element(b, "ol", (int)type);
         if (e && ol->start != 1) {
             char num[16];
             snprintf(num, sizeof num, "%u", ol->start);
@@ -993,7 +1009,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     }
     case MD_BLOCK_LI: {
         const MD_BLOCK_LI_DETAIL *li = detail;
-        e = open_element(b, "li");
+        e = open_element(b, "li", (int)type);
         if (e && li->is_task) {
             set_prop(e, "class", "task");
             xmlNodePtr box = xmlNewChild(e, NULL, BAD_CAST "input", NULL);
@@ -1006,12 +1022,12 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         break;
     }
     case MD_BLOCK_HR:
-        open_element(b, "hr");
+        open_element(b, "hr", (int)type);
         break;
     case MD_BLOCK_H: {
         const MD_BLOCK_H_DETAIL *h = detail;
         char name[3] = {'h', (char)('0' + h->level), '\0'};
-        e = open_element(b, name);
+        e = open_element(b, name, (int)type);
         if (e) {
             if (b->headings_len == b->headings_cap) {
                 b->headings_cap = b->headings_cap ? 2 * b->headings_cap : 16;
@@ -1023,8 +1039,8 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     }
     case MD_BLOCK_CODE: {
         const MD_BLOCK_CODE_DETAIL *code = detail;
-        open_element(b, "pre");
-        e = open_element(b, "code");
+        open_element(b, "pre", (int)type);
+        e = open_element(b, "code", (int)type);
         if (e && code->lang.size > 0) {
             char *lang = attribute_text(&code->lang);
             char *cls = xasprintf("language-%s", lang);
@@ -1041,24 +1057,24 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         b->html_off = SIZE_MAX;
         break;
     case MD_BLOCK_P:
-        open_element(b, "p");
+        open_element(b, "p", (int)type);
         break;
     case MD_BLOCK_TABLE:
-        open_element(b, "table");
+        open_element(b, "table", (int)type);
         break;
     case MD_BLOCK_THEAD:
-        open_element(b, "thead");
+        open_element(b, "thead", (int)type);
         break;
     case MD_BLOCK_TBODY:
-        open_element(b, "tbody");
+        open_element(b, "tbody", (int)type);
         break;
     case MD_BLOCK_TR:
-        open_element(b, "tr");
+        open_element(b, "tr", (int)type);
         break;
     case MD_BLOCK_TH:
     case MD_BLOCK_TD: {
         const MD_BLOCK_TD_DETAIL *td = detail;
-        e = open_element(b, type == MD_BLOCK_TH ? "th" : "td");
+        e = open_element(b, type == MD_BLOCK_TH ? "th" : "td", (int)type);
         b->in_cell = 1;
         static const char *const align[] = {NULL, "text-align: left", "text-align: center",
                                             "text-align: right"};
@@ -1098,12 +1114,16 @@ static void heading_id(struct builder *b)
         b->esc_len--;
 }
 
-static void close_md(struct builder *b)
+/* Closes the element md4c opened for md; returns 0, or -1 when the innermost one is not of
+ * that type (then nothing is closed). */
+static int close_md(struct builder *b, int md)
 {
     flush(b);
+    if (!md_frame(b, md))
+        return -1;
     pop_raw(b);
-    if (b->depth > 0)
-        pop(b);
+    pop(b);
+    return 0;
 }
 
 static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
@@ -1128,27 +1148,23 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         raw_block(b);
         break;
     case MD_BLOCK_CODE:
-        close_md(b);
-        close_md(b);
-        b->in_code--;
+        if (close_md(b, (int)type) == 0 && close_md(b, (int)type) == 0)
+            b->in_code--;
         break;
     case MD_BLOCK_TH:
     case MD_BLOCK_TD:
-        close_md(b);
+        close_md(b, (int)type);
         b->in_cell = 0;
         break;
     case MD_BLOCK_P: {
-        pop_raw(b);
-        xmlNodePtr p = b->depth > 0 && b->frames[b->depth - 1].kind == FRAME_MD
-                           ? b->frames[b->depth - 1].node
-                           : NULL;
-        close_md(b);
-        if (p)
+        struct frame *f = md_frame(b, (int)type);
+        xmlNodePtr p = f && f->kind == FRAME_MD ? f->node : NULL;
+        if (close_md(b, (int)type) == 0 && p)
             paragraph_figures(p);
         break;
     }
     default:
-        close_md(b);
+        close_md(b, (int)type);
         break;
     }
     return 0;
@@ -1163,21 +1179,21 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
     }
     switch (type) {
     case MD_SPAN_EM:
-        open_element(b, "em");
+        open_element(b, "em", SPAN + (int)type);
         break;
     case MD_SPAN_STRONG:
-        open_element(b, "strong");
+        open_element(b, "strong", SPAN + (int)type);
         break;
     case MD_SPAN_DEL:
-        open_element(b, "del");
+        open_element(b, "del", SPAN + (int)type);
         break;
     case MD_SPAN_CODE:
-        open_element(b, "code");
+        open_element(b, "code", SPAN + (int)type);
         b->in_code++;
         break;
     case MD_SPAN_A: {
         const MD_SPAN_A_DETAIL *a = detail;
-        xmlNodePtr e = open_element(b, "a");
+        xmlNodePtr e = open_element(b, "a", SPAN + (int)type);
         struct frame *f = &b->frames[b->depth - 1];
         if (e) {
             f->href = attribute_text(&a->href);
@@ -1202,7 +1218,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
         break;
     }
     default: /* extensions we do not enable */
-        open_element(b, "span");
+        open_element(b, "span", SPAN + (int)type);
         break;
     }
     return 0;
@@ -1217,13 +1233,14 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
         return 0;
     }
     if (type != MD_SPAN_A) {
-        close_md(b);
-        if (type == MD_SPAN_CODE)
+        if (close_md(b, SPAN + (int)type) == 0 && type == MD_SPAN_CODE)
             b->in_code--;
         return 0;
     }
-    b->link_depth--;
     flush(b);
+    if (!md_frame(b, SPAN + (int)type))
+        return 0;
+    b->link_depth--;
     pop_raw(b);
     struct frame *f = &b->frames[b->depth - 1];
     xmlNodePtr a = f->kind == FRAME_MD ? f->node : NULL;

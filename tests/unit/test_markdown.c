@@ -691,6 +691,14 @@ static void big_body(void)
     buf_release(&b);
 }
 
+static void unbalanced_md4c_events(void)
+{
+    /* md4c 0.4.8 reports the end of links it never started here: nothing may close early. */
+    char *html = html_of("**a ![]([)]() b** c");
+    CHECK_STR(html, "<p><strong>a <img src=\"[\" alt=\"\"> b</strong> c</p>");
+    free(html);
+}
+
 static void odd_bytes(void)
 {
     /* NUL, invalid UTF-8 and lone continuation bytes pass through without harm. */
@@ -872,6 +880,7 @@ int main(void)
     RUN(sanitiser_messages);
     RUN(deep_nesting);
     RUN(big_body);
+    RUN(unbalanced_md4c_events);
     RUN(odd_bytes);
     RUN(md4c_equivalence);
     RUN(threads);
