@@ -193,11 +193,15 @@ static void append_entity(struct buf *out, const char *e, size_t n)
     buf_add(out, e, n); /* not an entity we know: the text as written */
 }
 
-/* Returns the attribute's text with entities decoded; a new string, the caller frees it. */
-static char *attribute_text(const MD_ATTRIBUTE *a)
+/* Returns the attribute's text with entities decoded; a new string, the caller frees it.
+ * An attribute longer than limit (the input, and "http://" md4c adds to www. links) can only
+ * be md4c's mistake: it reads as empty. */
+static char *attribute_text(const MD_ATTRIBUTE *a, size_t limit)
 {
     struct buf out;
     buf_init(&out);
+    if (a->size > limit)
+        return buf_detach(&out, NULL);
     for (size_t i = 0; a->substr_offsets[i] < a->size; i++) {
         const char *s = a->text + a->substr_offsets[i];
         size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
@@ -1042,7 +1046,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         open_element(b, "pre", (int)type);
         e = open_element(b, "code", (int)type);
         if (e && code->lang.size > 0) {
-            char *lang = attribute_text(&code->lang);
+            char *lang = attribute_text(&code->lang, b->len + 16);
             char *cls = xasprintf("language-%s", lang);
             set_prop(e, "class", cls);
             free(cls);
@@ -1196,8 +1200,8 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
         xmlNodePtr e = open_element(b, "a", SPAN + (int)type);
         struct frame *f = &b->frames[b->depth - 1];
         if (e) {
-            f->href = attribute_text(&a->href);
-            f->title = a->title.size ? attribute_text(&a->title) : NULL;
+            f->href = attribute_text(&a->href, b->len + 16);
+            f->title = a->title.size ? attribute_text(&a->title, b->len + 16) : NULL;
             f->off = src_offset(b, a->href.text);
             if (f->off == SIZE_MAX)
                 f->off = b->last_off;
@@ -1210,8 +1214,8 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
         flush(b);
         b->img_depth = 1;
         buf_reset(&b->alt);
-        b->img_src = attribute_text(&img->src);
-        b->img_title = img->title.size ? attribute_text(&img->title) : NULL;
+        b->img_src = attribute_text(&img->src, b->len + 16);
+        b->img_title = img->title.size ? attribute_text(&img->title, b->len + 16) : NULL;
         b->img_off = src_offset(b, img->src.text);
         if (b->img_off == SIZE_MAX)
             b->img_off = b->last_off;
@@ -1256,6 +1260,12 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
 {
     struct builder *b = userdata;
     size_t off = src_offset(b, text);
+    /* md4c 0.4.8 has been seen (by fuzzing) to hand over sizes that run past the input: text
+     * in the source ends with it, and text elsewhere is never longer than the input. */
+    if (off != SIZE_MAX && size > b->len - off)
+        size = (MD_SIZE)(b->len - off);
+    else if (off == SIZE_MAX && size > b->len + 16)
+        return 0;
     if (off != SIZE_MAX)
         b->last_off = off;
     const char *prev_end = b->last_end;

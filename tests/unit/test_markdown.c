@@ -699,6 +699,14 @@ static void unbalanced_md4c_events(void)
     free(html);
 }
 
+static void short_autolink(void)
+{
+    /* md4c makes the href longer than the whole input: it must survive the size checks. */
+    char *html = html_of("www.a.jp");
+    CHECK_STR(html, "<p><a href=\"http://www.a.jp\" rel=\"noopener\">www.a.jp</a></p>");
+    free(html);
+}
+
 static void odd_bytes(void)
 {
     /* NUL, invalid UTF-8 and lone continuation bytes pass through without harm. */
@@ -881,6 +889,7 @@ int main(void)
     RUN(deep_nesting);
     RUN(big_body);
     RUN(unbalanced_md4c_events);
+    RUN(short_autolink);
     RUN(odd_bytes);
     RUN(md4c_equivalence);
     RUN(threads);
