@@ -250,8 +250,29 @@ static void xhtml_ruby(xmlNodePtr ruby)
     }
 }
 
-static void xhtml_element(xmlNodePtr n)
+/* Prefixes n's id, or its in-page link target, with prefix. */
+static void prefix_ids(xmlNodePtr n, const char *prefix)
 {
+    xmlChar *id = xmlGetProp(n, BAD_CAST "id");
+    if (id) {
+        char *v = xasprintf("%s%s", prefix, (const char *)id);
+        xmlSetProp(n, BAD_CAST "id", BAD_CAST v);
+        free(v);
+        xmlFree(id);
+    }
+    xmlChar *href = strcmp(NAME(n), "a") == 0 ? xmlGetProp(n, BAD_CAST "href") : NULL;
+    if (href && href[0] == '#' && href[1]) {
+        char *v = xasprintf("#%s%s", prefix, (const char *)href + 1);
+        xmlSetProp(n, BAD_CAST "href", BAD_CAST v);
+        free(v);
+    }
+    xmlFree(href);
+}
+
+static void xhtml_element(xmlNodePtr n, const char *prefix)
+{
+    if (prefix)
+        prefix_ids(n, prefix);
     const char *name = NAME(n);
     if (strcmp(name, "figure") == 0) {
         rename_with_class(n, "div", "figure");
@@ -283,7 +304,7 @@ static void xhtml_element(xmlNodePtr n)
 }
 
 /* Turns a copy of the HTML5-form tree into XHTML 1.1. */
-static void xhtml_transform(xmlNodePtr root)
+static void xhtml_transform(xmlNodePtr root, const char *prefix)
 {
     xmlNodePtr n = root->children;
     while (n) {
@@ -314,22 +335,27 @@ static void xhtml_transform(xmlNodePtr root)
                 if (k->type == XML_ELEMENT_NODE)
                     for (xmlNodePtr m = k; m; m = walk_next(m, k, 0))
                         if (m->type == XML_ELEMENT_NODE && strcmp(NAME(m), "ruby") != 0)
-                            xhtml_element(m);
+                            xhtml_element(m, prefix);
             n = after;
             continue;
         }
-        xhtml_element(n);
+        xhtml_element(n, prefix);
         n = walk_next(n, root, 0);
     }
 }
 
 char *dom_xhtml(const struct dom *doc)
 {
+    return dom_xhtml_prefixed(doc, NULL);
+}
+
+char *dom_xhtml_prefixed(const struct dom *doc, const char *id_prefix)
+{
     xmlDocPtr copy = xmlNewDoc(BAD_CAST "1.0");
     copy->encoding = xmlStrdup(BAD_CAST "UTF-8");
     xmlNodePtr root = xmlDocCopyNode(doc->root, copy, 1);
     xmlDocSetRootElement(copy, root);
-    xhtml_transform(root);
+    xhtml_transform(root, id_prefix);
     char *s = save_children(root, 1);
     xmlFreeDoc(copy);
     return s;

@@ -856,7 +856,10 @@ static void raw_fixup(struct builder *b, xmlNodePtr top, size_t off)
     }
 }
 
-static void raw_open(struct builder *b, const char *tag, size_t len, size_t off)
+/* Opens a raw HTML element from its start tag. In a paragraph (inline) a dropped element's
+ * content goes up to its end tag; a lone start tag as a block (block) drops nothing more,
+ * or a forgotten </iframe> would swallow the rest of the page. */
+static void raw_open(struct builder *b, const char *tag, size_t len, size_t off, int block)
 {
     flush(b);
     struct dom_source s = dom_source_at(b, off);
@@ -865,7 +868,7 @@ static void raw_open(struct builder *b, const char *tag, size_t len, size_t off)
     xmlNodePtr el = dom_sanitize_tag(&s, b->dom->doc, tag, len, name, &drop);
     int closed = len >= 2 && tag[len - 2] == '/';
     if (!el) {
-        if (drop == DOM_DROP_CONTENT && !closed && !dom_is_void(name)) {
+        if (drop == DOM_DROP_CONTENT && !closed && !dom_is_void(name) && !block) {
             struct frame *f = push(b, FRAME_SUPPRESS, -1, current(b));
             snprintf(f->name, sizeof f->name, "%s", name);
         }
@@ -917,7 +920,7 @@ static void raw_inline(struct builder *b, const char *html, size_t len, size_t o
     if (html[1] == '/')
         raw_close(b, html, len);
     else
-        raw_open(b, html, len, off);
+        raw_open(b, html, len, off, 0);
 }
 
 static int is_space(char c)
@@ -940,7 +943,7 @@ static void raw_block(struct builder *b)
     size_t off = b->html_off;
     const char *lt = memchr(s + 1, '<', n - 1);
     if (s[0] == '<' && s[n - 1] == '>' && !lt && s[1] != '/' && s[1] != '!' && s[1] != '?') {
-        raw_open(b, s, n, off);
+        raw_open(b, s, n, off, 1);
         return;
     }
     int only_end_tags = 1;

@@ -587,6 +587,10 @@ static void sanitiser_keeps_safe_markup(void)
     html = html_of("*a <b>b* c</b> d");
     CHECK_STR(html, "<p><em>a <b>b</b></em> c d</p>");
     free(html);
+    /* A lone <iframe> line without its end tag takes nothing else with it. */
+    html = html_of("<iframe src=\"https://example.jp/\">\n\nstill here\n\n<object>\n");
+    CHECK_STR(html, "<p>still here</p>");
+    free(html);
     html = html_of("<div class=\"box\">\n\n- 一\n- 二\n\n</div>\n\nafter");
     CHECK_STR(html, "<div class=\"box\"><ul><li>一</li><li>二</li></ul></div><p>after</p>");
     free(html);
@@ -847,6 +851,22 @@ static void threads(void)
     free(want);
 }
 
+static void xhtml_id_prefix(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, "## 概要 {#about}\n\n[上へ](#about) [外](https://example.jp/#x)");
+    char *x = dom_xhtml_prefixed(doc, "e12-");
+    CHECK_STR(x, "<h2 id=\"e12-about\">概要</h2><p><a href=\"#e12-about\">上へ</a> "
+                 "<a href=\"https://example.jp/#x\" rel=\"noopener\">外</a></p>");
+    free(x);
+    x = dom_html(doc);
+    CHECK(strstr(x, "id=\"about\"") != NULL); /* the tree itself is unchanged */
+    free(x);
+    dom_free(doc);
+    diag_release(&d);
+}
+
 static void xhtml_validation(void)
 {
     struct diag d;
@@ -893,6 +913,7 @@ int main(void)
     RUN(odd_bytes);
     RUN(md4c_equivalence);
     RUN(threads);
+    RUN(xhtml_id_prefix);
     RUN(xhtml_validation);
     return HARNESS_DONE();
 }
