@@ -155,8 +155,8 @@ static void write_children(struct writer *w, xmlNodePtr top)
                 buf_putc(&w->tags, '>');
                 xmlNodePtr first = n->children;
                 /* An HTML parser drops one newline right after <pre>: write a spare one. */
-                if (!w->xhtml && first && first->type == XML_TEXT_NODE && first->content[0] ==
-                    '\n' && strcmp(NAME(n), "pre") == 0)
+                if (!w->xhtml && first && first->type == XML_TEXT_NODE &&
+                    first->content[0] == '\n' && strcmp(NAME(n), "pre") == 0)
                     buf_putc(&w->tags, '\n');
                 if (first) {
                     n = first;
@@ -177,8 +177,8 @@ static void write_children(struct writer *w, xmlNodePtr top)
 
 static char *save_children(xmlNodePtr parent, int xhtml)
 {
-    struct writer w = {xmlAllocOutputBuffer(NULL), xmlBufferCreate(), parent->doc,
-                       {NULL, 0, 0}, xhtml};
+    struct writer w = {
+        xmlAllocOutputBuffer(NULL), xmlBufferCreate(), parent->doc, {NULL, 0, 0}, xhtml};
     buf_init(&w.tags);
     write_children(&w, parent);
     size_t len = xmlOutputBufferGetSize(w.out);
@@ -480,8 +480,8 @@ static int is_word_char(uint32_t cp)
 
 static int is_closing(uint32_t cp)
 {
-    return cp == 0x300D || cp == 0x300F || cp == 0xFF09 || cp == ')' || cp == '"' ||
-           cp == 0x201D || cp == 0x2019 || cp == 0x3011;
+    return cp == 0x300D || cp == 0x300F || cp == 0xFF09 || cp == ')' || cp == '"' || cp == 0x201D ||
+           cp == 0x2019 || cp == 0x3011;
 }
 
 /* Whitespace runs become one space (none at either end). */
@@ -592,9 +592,9 @@ json_t *dom_toc(const struct dom *doc)
         collapse_spaces(&text);
         char *html = save_children(n, 0);
         json_t *children = json_array();
-        json_t *item = json_pack("{s:i, s:s, s:s%, s:s, s:o}", "level", level, "id",
-                                 (const char *)id, "text", text.data, text.len, "html", html,
-                                 "children", children);
+        json_t *item =
+            json_pack("{s:i, s:s, s:s%, s:s, s:o}", "level", level, "id", (const char *)id, "text",
+                      text.data, text.len, "html", html, "children", children);
         free(html);
         buf_release(&text);
         xmlFree(id);
@@ -622,21 +622,21 @@ static int in_list(const char *name, const char *const *list, size_t n)
 /* Elements an editor may paste: text markup, lists, tables, ruby, figures. Nothing that runs
  * code, loads other documents, takes input or restyles the page. */
 static const char *const allowed_elements[] = {
-    "a",    "abbr",   "b",     "blockquote", "br",   "caption", "cite",  "code", "dd",
-    "del",  "dfn",    "div",   "dl",         "dt",   "em",      "figcaption", "figure",
-    "h1",   "h2",     "h3",    "h4",         "h5",   "h6",      "hr",    "i",    "img",
-    "ins",  "kbd",    "li",    "mark",       "ol",   "p",       "pre",   "q",    "rp",
-    "rt",   "ruby",   "s",     "samp",       "small", "span",   "strong", "sub", "sup",
-    "table", "tbody", "td",    "tfoot",      "th",   "thead",   "time",  "tr",   "u",
-    "ul",   "var",
+    "a",      "abbr",   "b",    "blockquote", "br",    "caption", "cite", "code",
+    "dd",     "del",    "dfn",  "div",        "dl",    "dt",      "em",   "figcaption",
+    "figure", "h1",     "h2",   "h3",         "h4",    "h5",      "h6",   "hr",
+    "i",      "img",    "ins",  "kbd",        "li",    "mark",    "ol",   "p",
+    "pre",    "q",      "rp",   "rt",         "ruby",  "s",       "samp", "small",
+    "span",   "strong", "sub",  "sup",        "table", "tbody",   "td",   "tfoot",
+    "th",     "thead",  "time", "tr",         "u",     "ul",      "var",
 };
 
 /* Elements whose content is code, another document or form data, not text for the reader. */
 static const char *const dropped_with_content[] = {
-    "applet", "audio",    "base",   "canvas",   "embed",  "frame",  "frameset", "head",
-    "iframe", "link",     "math",   "meta",     "noembed", "noframes", "noscript", "object",
-    "option", "param",    "plaintext", "script", "select", "source", "style",   "svg",
-    "template", "textarea", "title", "track",   "video",  "xmp",
+    "applet",   "audio",    "base",      "canvas", "embed",   "frame",    "frameset", "head",
+    "iframe",   "link",     "math",      "meta",   "noembed", "noframes", "noscript", "object",
+    "option",   "param",    "plaintext", "script", "select",  "source",   "style",    "svg",
+    "template", "textarea", "title",     "track",  "video",   "xmp",
 };
 
 enum dom_drop dom_element_policy(const char *name)
@@ -688,11 +688,11 @@ static int attr_allowed(const char *el, const char *attr)
     static const struct {
         const char *el, *attr;
     } specific[] = {
-        {"a", "href"},       {"img", "src"},       {"img", "alt"},       {"img", "width"},
-        {"img", "height"},   {"td", "colspan"},    {"td", "rowspan"},    {"th", "colspan"},
-        {"th", "rowspan"},   {"ol", "start"},      {"li", "value"},      {"q", "cite"},
-        {"blockquote", "cite"}, {"del", "cite"},   {"ins", "cite"},      {"del", "datetime"},
-        {"ins", "datetime"}, {"time", "datetime"},
+        {"a", "href"},          {"img", "src"},       {"img", "alt"},    {"img", "width"},
+        {"img", "height"},      {"td", "colspan"},    {"td", "rowspan"}, {"th", "colspan"},
+        {"th", "rowspan"},      {"ol", "start"},      {"li", "value"},   {"q", "cite"},
+        {"blockquote", "cite"}, {"del", "cite"},      {"ins", "cite"},   {"del", "datetime"},
+        {"ins", "datetime"},    {"time", "datetime"},
     };
     for (size_t i = 0; i < sizeof specific / sizeof *specific; i++)
         if (strcmp(el, specific[i].el) == 0 && strcmp(attr, specific[i].attr) == 0)
@@ -784,21 +784,22 @@ static xmlNodePtr clean_element(const struct dom_source *src, xmlDocPtr doc, xml
     xmlNodePtr out = xmlNewDocNode(doc, NULL, BAD_CAST name, NULL);
     for (xmlAttrPtr a = in->properties; a; a = a->next) {
         char attr[40];
-        snprintf(attr, sizeof attr, "%s%s%s", a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
+        snprintf(attr, sizeof attr, "%s%s%s",
+                 a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
                  a->ns && a->ns->prefix ? ":" : "", (const char *)a->name);
         for (char *c = attr; *c; c++)
             *c = (char)tolower((unsigned char)*c);
         if (!attr_allowed(name, attr)) {
             char key[48];
             snprintf(key, sizeof key, "@%s", attr);
-            report(src, line, col, key, "HTML attribute '%s' on <%s> is not allowed and was removed",
-                   attr, name);
+            report(src, line, col, key,
+                   "HTML attribute '%s' on <%s> is not allowed and was removed", attr, name);
             continue;
         }
         xmlChar *value = xmlNodeGetContent((xmlNodePtr)a);
         const char *v = value ? (const char *)value : "";
-        int url = strcmp(attr, "href") == 0 || strcmp(attr, "src") == 0 ||
-                  strcmp(attr, "cite") == 0;
+        int url =
+            strcmp(attr, "href") == 0 || strcmp(attr, "src") == 0 || strcmp(attr, "cite") == 0;
         if (url && !dom_url_allowed(v, strcmp(attr, "src") == 0)) {
             report(src, line, col, NULL,
                    "the address '%s' in <%s> is not allowed and was removed (use http, https, "
@@ -851,8 +852,8 @@ void dom_import_html(const struct dom_source *src, xmlDocPtr doc, xmlNodePtr par
             xmlAddChild(out, xmlNewDocText(doc, n->content));
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *name = NAME(n);
-            int frame = strcmp(name, "html") == 0 || strcmp(name, "head") == 0 ||
-                        strcmp(name, "body") == 0;
+            int frame =
+                strcmp(name, "html") == 0 || strcmp(name, "head") == 0 || strcmp(name, "body") == 0;
             enum dom_drop drop = frame ? DOM_DROP_TAG : dom_element_policy(name);
             unsigned col, line = node_line(src, n, &col);
             xmlNodePtr next_out = out;
@@ -909,7 +910,8 @@ xmlNodePtr dom_sanitize_tag(const struct dom_source *src, xmlDocPtr doc, const c
     htmlDocPtr in = htmlReadMemory(tag, (int)len, NULL, "UTF-8",
                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
     xmlNodePtr found = NULL;
-    for (xmlNodePtr k = in ? xmlDocGetRootElement(in) : NULL; k && !found; k = walk_next(k, NULL, 0))
+    for (xmlNodePtr k = in ? xmlDocGetRootElement(in) : NULL; k && !found;
+         k = walk_next(k, NULL, 0))
         if (is_element(k, name))
             found = k;
     xmlNodePtr out;
@@ -939,8 +941,9 @@ static void validation_error(void *userdata, xmlErrorPtr e)
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
-    diag_error(v->d, v->path, e->line > 0 ? (unsigned)e->line : 0, e->int2 > 0 ? (unsigned)e->int2 : 0,
-               "the print edition is not valid XHTML 1.1: %s", msg);
+    diag_error(v->d, v->path, e->line > 0 ? (unsigned)e->line : 0,
+               e->int2 > 0 ? (unsigned)e->int2 : 0, "the print edition is not valid XHTML 1.1: %s",
+               msg);
     free(msg);
     v->errors++;
 }
@@ -951,9 +954,9 @@ int dom_validate_xhtml11(struct diag *d, const char *path, const char *xhtml, si
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     ctxt->_private = &v;
     ctxt->sax->serror = validation_error;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xhtml, len > INT_MAX ? INT_MAX : (int)len, path,
-                                      NULL, XML_PARSE_DTDLOAD | XML_PARSE_DTDVALID |
-                                      XML_PARSE_NONET | XML_PARSE_NOENT);
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xhtml, len > INT_MAX ? INT_MAX : (int)len, path, NULL,
+                                      XML_PARSE_DTDLOAD | XML_PARSE_DTDVALID | XML_PARSE_NONET |
+                                          XML_PARSE_NOENT);
     if (!doc && v.errors == 0) {
         diag_error(d, path, 0, 0, "the print edition could not be read as XHTML");
         v.errors++;

@@ -63,22 +63,22 @@ struct builder {
 
     struct frame *frames;
     size_t depth, cap;
-    size_t elements;   /* frames that made an element (the tree's depth) */
-    int suppress;      /* FRAME_SUPPRESS frames open */
+    size_t elements; /* frames that made an element (the tree's depth) */
+    int suppress;    /* FRAME_SUPPRESS frames open */
     int warned_depth;
 
     /* Text waiting for the next element boundary, where ruby and line breaks are decided. */
     struct buf run;
     struct buf seg; /* emit_rich's scratch */
-    size_t *esc; /* offsets in run of bytes that are literal (escaped or from entities) */
+    size_t *esc;    /* offsets in run of bytes that are literal (escaped or from entities) */
     size_t esc_len, esc_cap;
     struct origin *origins;
     size_t origins_len, origins_cap;
     const char *last_end; /* end of the previous text chunk, to tell backslash escapes */
     size_t last_off;      /* source offset of the latest text seen, for positions */
     int in_code;
-    uint32_t last_cp;     /* the last character emitted in this block */
-    xmlNodePtr sb_node;   /* a text node ending in a line break's space not yet decided */
+    uint32_t last_cp;   /* the last character emitted in this block */
+    xmlNodePtr sb_node; /* a text node ending in a line break's space not yet decided */
     uint32_t sb_prev;
 
     /* Image being read: md4c hands its alt text as ordinary text. */
@@ -132,10 +132,12 @@ static void position(struct builder *b, size_t off, unsigned *line, unsigned *co
     *col = (unsigned)cjk_count(b->src + b->lines[lo], off - b->lines[lo]) + 1;
 }
 
+/* md4c hands over pointers into the source, or into buffers of its own. */
 static size_t src_offset(struct builder *b, const char *p)
 {
-    if (p >= b->src && p <= b->src + b->len)
-        return (size_t)(p - b->src);
+    uintptr_t at = (uintptr_t)p, start = (uintptr_t)b->src;
+    if (at >= start && at - start <= b->len)
+        return (size_t)(at - start);
     return SIZE_MAX;
 }
 
@@ -143,8 +145,8 @@ static size_t run_to_src(struct builder *b, size_t run_off)
 {
     size_t src = SIZE_MAX;
     for (size_t i = 0; i < b->origins_len && b->origins[i].run <= run_off; i++)
-        src = b->origins[i].src == SIZE_MAX ? SIZE_MAX : b->origins[i].src + run_off -
-                                                             b->origins[i].run;
+        src = b->origins[i].src == SIZE_MAX ? SIZE_MAX
+                                            : b->origins[i].src + run_off - b->origins[i].run;
     return src;
 }
 
@@ -170,7 +172,7 @@ static void append_entity(struct buf *out, const char *e, size_t n)
         uint32_t cp = 0;
         for (size_t i = hex ? 3 : 2; i < n - 1; i++) {
             char c = e[i];
-            unsigned v = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+            unsigned v = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
                          : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
                                                 : (unsigned)(c - 'A' + 10);
             cp = cp * (hex ? 16 : 10) + v;
@@ -266,7 +268,7 @@ static int is_syntax(const struct run_view *v, size_t i, char c)
 #define MAX_READINGS 64
 
 struct ruby {
-    size_t start, end;  /* the whole {…} in the run */
+    size_t start, end; /* the whole {…} in the run */
     size_t base, base_len;
     size_t reading[MAX_READINGS], reading_len[MAX_READINGS];
     size_t readings;
@@ -953,8 +955,8 @@ static void raw_block(struct builder *b)
             continue;
         }
         const char *gt = memchr(s + i, '>', n - i);
-        if (i + 1 >= n || s[i] != '<' || s[i + 1] != '/' || !gt || memchr(s + i + 1, '<',
-                                                                       (size_t)(gt - s) - i - 1))
+        if (i + 1 >= n || s[i] != '<' || s[i + 1] != '/' || !gt ||
+            memchr(s + i + 1, '<', (size_t)(gt - s) - i - 1))
             only_end_tags = 0;
         else
             i = (size_t)(gt - s) + 1;
@@ -1408,30 +1410,38 @@ static void heading_ids(struct builder *b)
     strv_release(&owned);
 }
 
-struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line,
-                           const char *text, size_t len, const struct markdown_hooks *hooks)
+struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line, const char *text,
+                           size_t len, const struct markdown_hooks *hooks)
 {
     struct builder b;
     memset(&b, 0, sizeof b);
     b.d = d;
     b.path = path;
     b.first_line = first_line ? first_line : 1;
-    b.src = text;
-    b.len = len;
+    b.src = text ? text : "";
+    b.len = text ? len : 0;
     b.hooks = hooks;
     b.dom = dom_new();
     buf_init(&b.run);
     buf_init(&b.seg);
     buf_init(&b.alt);
     buf_init(&b.html);
-    if (len > UINT_MAX) {
-        diag_error(d, path, b.first_line, 0, "the text is too long (more than 4 GB)");
+    if (len > INT_MAX) {
+        /* libxml2 counts text in int. */
+        diag_error(d, path, b.first_line, 0, "the text is too long (more than 2 GB)");
     } else {
         MD_PARSER parser = {
-            0, MD_DIALECT_GITHUB, on_enter_block, on_leave_block, on_enter_span, on_leave_span,
-            on_text, NULL, NULL,
+            0,
+            MD_DIALECT_GITHUB,
+            on_enter_block,
+            on_leave_block,
+            on_enter_span,
+            on_leave_span,
+            on_text,
+            NULL,
+            NULL,
         };
-        md_parse(text, (MD_SIZE)len, &parser, &b);
+        md_parse(b.src, (MD_SIZE)b.len, &parser, &b);
     }
     while (b.depth > 0)
         pop(&b);

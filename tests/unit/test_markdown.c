@@ -188,7 +188,7 @@ static void cjk_decoding(void)
     CHECK_INT(len, 4);
     CHECK_INT(cjk_decode("\xE6\xBC", 2, &len), 0xFFFD); /* cut short */
     CHECK_INT(len, 1);
-    CHECK_INT(cjk_decode("\xC0\xAF", 2, &len), 0xFFFD); /* overlong '/' */
+    CHECK_INT(cjk_decode("\xC0\xAF", 2, &len), 0xFFFD);     /* overlong '/' */
     CHECK_INT(cjk_decode("\xED\xA0\x80", 3, &len), 0xFFFD); /* surrogate */
     CHECK_INT(cjk_decode_last("a\xE6\xBC\xA2", 4), 0x6F22);
     CHECK_INT(cjk_decode_last("ab", 2), 'b');
@@ -311,7 +311,8 @@ static void text_and_reading_time(void)
 {
     struct diag d;
     diag_init(&d);
-    struct dom *doc = parse(&d, "# 題\n\n本文の{漢字|かんじ}。\n\n- 一\n- 二\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+    struct dom *doc = parse(
+        &d, "# 題\n\n本文の{漢字|かんじ}。\n\n- 一\n- 二\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
     char *t = dom_text(doc);
     CHECK_STR(t, "題\n本文の漢字。\n一\n二\na b\n1 2");
     free(t);
@@ -330,7 +331,8 @@ static void table_of_contents(void)
 {
     struct diag d;
     diag_init(&d);
-    struct dom *doc = parse(&d, "# 題\n\n## 一 {#one}\n\n### 一の一\n\n## {二|に}\n\n#### 深い\n\n## 三\n");
+    struct dom *doc =
+        parse(&d, "# 題\n\n## 一 {#one}\n\n### 一の一\n\n## {二|に}\n\n#### 深い\n\n## 三\n");
     json_t *toc = dom_toc(doc);
     char *s = json_dumps(toc, JSON_COMPACT);
     CHECK_STR(s, "[{\"level\":1,\"id\":\"題\",\"text\":\"題\",\"html\":\"題\",\"children\":["
@@ -454,11 +456,13 @@ static int url_is_safe(const char *url)
 static int html_is_safe(const char *html, char *why, size_t why_len)
 {
     static const char *const allowed[] = {
-        "html", "body", "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd",
-        "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
-        "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre",
-        "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "table",
-        "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var"};
+        "html",   "body",  "a",     "abbr",  "b",   "blockquote", "br",    "caption", "cite",
+        "code",   "dd",    "del",   "dfn",   "div", "dl",         "dt",    "em",      "figcaption",
+        "figure", "h1",    "h2",    "h3",    "h4",  "h5",         "h6",    "hr",      "i",
+        "img",    "input", "ins",   "kbd",   "li",  "mark",       "ol",    "p",       "pre",
+        "q",      "rp",    "rt",    "ruby",  "s",   "samp",       "small", "span",    "strong",
+        "sub",    "sup",   "table", "tbody", "td",  "tfoot",      "th",    "thead",   "time",
+        "tr",     "u",     "ul",    "var"};
     char *page = xasprintf("<html><body>%s</body></html>", html);
     htmlDocPtr doc = htmlReadMemory(page, (int)strlen(page), NULL, "UTF-8",
                                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
@@ -546,7 +550,8 @@ static void sanitiser_payloads(void)
         "<img src=\"x\" alt=\"\" onmouseover=alert(1)>",
         "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
         "<table background=\"javascript:alert(1)\"><tr><td>x</td></tr></table>",
-        "<span xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:href=\"javascript:alert(1)\">x</span>",
+        "<span xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+        "xlink:href=\"javascript:alert(1)\">x</span>",
         "<template><script>alert(1)</script></template>",
         "<textarea><script>alert(1)</script></textarea>",
         "<blockquote cite=\"javascript:alert(1)\">x</blockquote>",
@@ -580,8 +585,10 @@ static void sanitiser_payloads(void)
 
 static void sanitiser_keeps_safe_markup(void)
 {
-    char *html = html_of("<span class=\"note\" title=\"t\">x</span> <abbr title=\"NPO\">NPO</abbr>");
-    CHECK_STR(html, "<p><span class=\"note\" title=\"t\">x</span> <abbr title=\"NPO\">NPO</abbr></p>");
+    char *html =
+        html_of("<span class=\"note\" title=\"t\">x</span> <abbr title=\"NPO\">NPO</abbr>");
+    CHECK_STR(html,
+              "<p><span class=\"note\" title=\"t\">x</span> <abbr title=\"NPO\">NPO</abbr></p>");
     free(html);
     /* Raw elements close with their end tag, or with the Markdown element around them. */
     html = html_of("*a <b>b* c</b> d");
@@ -623,7 +630,8 @@ static void sanitiser_messages(void)
 
 static void deep_nesting(void)
 {
-    static const char *const units[] = {">", "*", "[", "<div>", "<span>", "- ", "**", "1. ", "<b><i>"};
+    static const char *const units[] = {">",  "*",  "[",   "<div>", "<span>",
+                                        "- ", "**", "1. ", "<b><i>"};
     for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
         struct buf b;
         buf_init(&b);
@@ -671,8 +679,9 @@ static void big_body(void)
     buf_init(&b);
     size_t paragraphs = 0;
     while (b.len < 5 * 1024 * 1024) {
-        buf_printf(&b, "## 第%zu節\n\n地域の{支|ささ}え合い活動を紹介します。毎週火曜日に"
-                       "**公民館**で体操と\nお茶会を開いています。[詳しく](https://example.jp/%zu)\n\n",
+        buf_printf(&b,
+                   "## 第%zu節\n\n地域の{支|ささ}え合い活動を紹介します。毎週火曜日に"
+                   "**公民館**で体操と\nお茶会を開いています。[詳しく](https://example.jp/%zu)\n\n",
                    paragraphs, paragraphs);
         paragraphs++;
     }
@@ -719,7 +728,8 @@ static void odd_bytes(void)
     diag_init(&d);
     struct dom *doc = markdown_parse(&d, "odd.md", 1, text, sizeof text - 1, NULL);
     char *html = dom_html(doc);
-    CHECK(strstr(html, "a\xEF\xBF\xBD" "b") != NULL);
+    CHECK(strstr(html, "a\xEF\xBF\xBD"
+                       "b") != NULL);
     free(html);
     dom_free(doc);
     diag_release(&d);
@@ -871,12 +881,11 @@ static void xhtml_validation(void)
 {
     struct diag d;
     diag_init(&d);
-    const char *bad =
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.1//EN\" "
-        "\"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\">\n"
-        "<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title></head>\n"
-        "<body><figure></figure></body></html>\n";
+    const char *bad = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                      "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.1//EN\" "
+                      "\"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\">\n"
+                      "<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title></head>\n"
+                      "<body><figure></figure></body></html>\n";
     CHECK_INT(dom_validate_xhtml11(&d, "print/1.xhtml", bad, strlen(bad)), -1);
     char *msgs = diag_lines(&d);
     CHECK(strstr(msgs, "print/1.xhtml:4:") != NULL);
