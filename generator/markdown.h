@@ -34,7 +34,7 @@ struct markdown_hooks {
     void *userdata;
 };
 
-/* Parses text[0..len) (UTF-8). path and first_line (the body's first line in its file) place
+/* Parses text[0..len) (UTF-8; NULL reads as empty). path and first_line (the body's first line in its file) place
  * diagnostics. hooks may be NULL, or have NULL members: links and images then keep their
  * targets as written. Returns a new tree (never NULL); the caller frees it with dom_free(). */
 struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line, const char *text,

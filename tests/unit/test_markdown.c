@@ -712,6 +712,19 @@ static void unbalanced_md4c_events(void)
     free(html);
 }
 
+static void null_body(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = markdown_parse(&d, "empty.md", 1, NULL, 0, NULL);
+    char *html = dom_html(doc);
+    CHECK_STR(html, "");
+    free(html);
+    dom_free(doc);
+    dom_free(NULL);
+    diag_release(&d);
+}
+
 static void short_autolink(void)
 {
     /* md4c makes the href longer than the whole input: it must survive the size checks. */
@@ -918,6 +931,7 @@ int main(void)
     RUN(deep_nesting);
     RUN(big_body);
     RUN(unbalanced_md4c_events);
+    RUN(null_body);
     RUN(short_autolink);
     RUN(odd_bytes);
     RUN(md4c_equivalence);
