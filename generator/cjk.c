@@ -87,7 +87,7 @@ int cjk_is_wide(uint32_t cp)
         return 1;
     if (cp >= 0x3041 && cp <= 0x33FF) /* kana, bopomofo, kanbun, enclosed, compatibility */
         return !(cp >= 0x3131 && cp <= 0x318E); /* but not Hangul compatibility jamo */
-    if (cp >= 0x3400 && cp <= 0x4DBF) /* CJK extension A */
+    if (cp >= 0x3400 && cp <= 0x4DBF)           /* CJK extension A */
         return 1;
     if (cp >= 0x4E00 && cp <= 0x9FFF) /* CJK unified ideographs */
         return 1;

@@ -5,7 +5,7 @@
 #include <limits.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
-#include <libxml/xmlsave.h>
+#include <libxml/xmlIO.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,21 +69,129 @@ static xmlNodePtr walk_next(xmlNodePtr n, xmlNodePtr top, int skip)
 
 /* Serialisation */
 
-static char *save_children(xmlNodePtr parent, int options)
+/* Writes the children of top as HTML5 (xhtml = 0) or XHTML (xhtml = 1): void elements have
+ * no end tag (written <br> or <br />), every other element has one. Escaping is libxml2's:
+ * xmlEscapeContent for text, its attribute serialiser for attribute values. Markup of our
+ * own making (names, brackets) collects in tags and goes over in one write before each
+ * escaped piece: libxml2's output buffer is slow for many tiny writes. */
+struct writer {
+    xmlOutputBufferPtr out;
+    xmlBufferPtr scratch;
+    xmlDocPtr doc;
+    struct buf tags;
+    int xhtml;
+};
+
+static void writer_flush(struct writer *w)
 {
-    xmlBufferPtr out = xmlBufferCreate();
-    xmlSaveCtxtPtr save = xmlSaveToBuffer(out, "UTF-8", options | XML_SAVE_NO_DECL);
-    for (xmlNodePtr c = parent->children; c; c = c->next)
-        xmlSaveTree(save, c);
-    xmlSaveClose(save);
-    char *s = xstrndup((const char *)xmlBufferContent(out), (size_t)xmlBufferLength(out));
-    xmlBufferFree(out);
+    if (w->tags.len > 0)
+        xmlOutputBufferWrite(w->out, (int)w->tags.len, w->tags.data);
+    buf_reset(&w->tags);
+}
+
+static void write_attrs(struct writer *w, xmlNodePtr n)
+{
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        buf_putc(&w->tags, ' ');
+        if (a->ns && a->ns->prefix) {
+            buf_puts(&w->tags, (const char *)a->ns->prefix);
+            buf_putc(&w->tags, ':');
+        }
+        buf_puts(&w->tags, (const char *)a->name);
+        /* HTML writes boolean attributes (checked="checked") by name alone. */
+        if (!w->xhtml && a->children && a->children->type == XML_TEXT_NODE &&
+            xmlStrEqual(a->children->content, a->name))
+            continue;
+        buf_add(&w->tags, "=\"", 2);
+        xmlBufferEmpty(w->scratch);
+        if (a->children && a->children->type == XML_TEXT_NODE && !a->children->next) {
+            xmlAttrSerializeTxtContent(w->scratch, w->doc, a, a->children->content);
+        } else {
+            xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+            xmlAttrSerializeTxtContent(w->scratch, w->doc, a, v ? v : BAD_CAST "");
+            xmlFree(v);
+        }
+        buf_add(&w->tags, xmlBufferContent(w->scratch), (size_t)xmlBufferLength(w->scratch));
+        buf_putc(&w->tags, '"');
+    }
+}
+
+/* Whether n is an <rt> of a <ruby> whose neighbour on that side is not an <rp>: then the
+ * writer adds the parenthesis that readers without ruby support see. The tree leaves them
+ * out, which keeps a third of the nodes of a ruby-heavy page away. */
+static int rt_needs_rp(xmlNodePtr n, xmlNodePtr neighbour)
+{
+    return strcmp(NAME(n), "rt") == 0 && n->parent && is_element(n->parent, "ruby") &&
+           !is_element(neighbour, "rp");
+}
+
+static void write_end(struct writer *w, xmlNodePtr n)
+{
+    buf_add(&w->tags, "</", 2);
+    buf_puts(&w->tags, NAME(n));
+    buf_putc(&w->tags, '>');
+    if (NAME(n)[0] == 'r' && rt_needs_rp(n, n->next))
+        buf_puts(&w->tags, "<rp>)</rp>");
+}
+
+static void write_children(struct writer *w, xmlNodePtr top)
+{
+    xmlNodePtr n = top->children;
+    while (n) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            if (n->content[0]) {
+                writer_flush(w);
+                xmlOutputBufferWriteEscape(w->out, n->content, NULL);
+            }
+        } else if (n->type == XML_ELEMENT_NODE) {
+            if (NAME(n)[0] == 'r' && rt_needs_rp(n, n->prev))
+                buf_puts(&w->tags, "<rp>(</rp>");
+            buf_putc(&w->tags, '<');
+            buf_puts(&w->tags, NAME(n));
+            write_attrs(w, n);
+            if (dom_is_void(NAME(n))) {
+                buf_puts(&w->tags, w->xhtml ? " />" : ">");
+            } else {
+                buf_putc(&w->tags, '>');
+                xmlNodePtr first = n->children;
+                /* An HTML parser drops one newline right after <pre>: write a spare one. */
+                if (!w->xhtml && first && first->type == XML_TEXT_NODE &&
+                    first->content[0] == '\n' && strcmp(NAME(n), "pre") == 0)
+                    buf_putc(&w->tags, '\n');
+                if (first) {
+                    n = first;
+                    continue;
+                }
+                write_end(w, n);
+            }
+        }
+        while (n != top && !n->next) {
+            n = n->parent;
+            if (n != top)
+                write_end(w, n);
+        }
+        n = n == top ? NULL : n->next;
+    }
+    writer_flush(w);
+}
+
+static char *save_children(xmlNodePtr parent, int xhtml)
+{
+    struct writer w = {
+        xmlAllocOutputBuffer(NULL), xmlBufferCreate(), parent->doc, {NULL, 0, 0}, xhtml};
+    buf_init(&w.tags);
+    write_children(&w, parent);
+    size_t len = xmlOutputBufferGetSize(w.out);
+    char *s = xstrndup((const char *)xmlOutputBufferGetContent(w.out), len);
+    xmlOutputBufferClose(w.out);
+    xmlBufferFree(w.scratch);
+    buf_release(&w.tags);
     return s;
 }
 
 char *dom_html(const struct dom *doc)
 {
-    return save_children(doc->root, XML_SAVE_AS_HTML);
+    return save_children(doc->root, 0);
 }
 
 static void add_class(xmlNodePtr n, const char *cls)
@@ -142,15 +250,38 @@ static void xhtml_ruby(xmlNodePtr ruby)
     }
 }
 
-static void xhtml_element(xmlNodePtr n)
+/* Prefixes n's id, or its in-page link target, with prefix. */
+static void prefix_ids(xmlNodePtr n, const char *prefix)
 {
+    xmlChar *id = xmlGetProp(n, BAD_CAST "id");
+    if (id) {
+        char *v = xasprintf("%s%s", prefix, (const char *)id);
+        xmlSetProp(n, BAD_CAST "id", BAD_CAST v);
+        free(v);
+        xmlFree(id);
+    }
+    xmlChar *href = strcmp(NAME(n), "a") == 0 ? xmlGetProp(n, BAD_CAST "href") : NULL;
+    if (href && href[0] == '#' && href[1]) {
+        char *v = xasprintf("#%s%s", prefix, (const char *)href + 1);
+        xmlSetProp(n, BAD_CAST "href", BAD_CAST v);
+        free(v);
+    }
+    xmlFree(href);
+}
+
+static void xhtml_element(xmlNodePtr n, const char *prefix)
+{
+    if (prefix)
+        prefix_ids(n, prefix);
     const char *name = NAME(n);
     if (strcmp(name, "figure") == 0) {
         rename_with_class(n, "div", "figure");
     } else if (strcmp(name, "figcaption") == 0) {
         rename_with_class(n, "div", "figcaption");
-    } else if (strcmp(name, "mark") == 0 || strcmp(name, "u") == 0) {
-        rename_with_class(n, "span", name);
+    } else if (strcmp(name, "mark") == 0) {
+        rename_with_class(n, "span", "mark"); /* not name: renaming frees it */
+    } else if (strcmp(name, "u") == 0) {
+        rename_with_class(n, "span", "u");
     } else if (strcmp(name, "time") == 0) {
         xmlUnsetProp(n, BAD_CAST "datetime");
         rename_with_class(n, "span", "time");
@@ -173,7 +304,7 @@ static void xhtml_element(xmlNodePtr n)
 }
 
 /* Turns a copy of the HTML5-form tree into XHTML 1.1. */
-static void xhtml_transform(xmlNodePtr root)
+static void xhtml_transform(xmlNodePtr root, const char *prefix)
 {
     xmlNodePtr n = root->children;
     while (n) {
@@ -204,23 +335,28 @@ static void xhtml_transform(xmlNodePtr root)
                 if (k->type == XML_ELEMENT_NODE)
                     for (xmlNodePtr m = k; m; m = walk_next(m, k, 0))
                         if (m->type == XML_ELEMENT_NODE && strcmp(NAME(m), "ruby") != 0)
-                            xhtml_element(m);
+                            xhtml_element(m, prefix);
             n = after;
             continue;
         }
-        xhtml_element(n);
+        xhtml_element(n, prefix);
         n = walk_next(n, root, 0);
     }
 }
 
 char *dom_xhtml(const struct dom *doc)
 {
+    return dom_xhtml_prefixed(doc, NULL);
+}
+
+char *dom_xhtml_prefixed(const struct dom *doc, const char *id_prefix)
+{
     xmlDocPtr copy = xmlNewDoc(BAD_CAST "1.0");
     copy->encoding = xmlStrdup(BAD_CAST "UTF-8");
     xmlNodePtr root = xmlDocCopyNode(doc->root, copy, 1);
     xmlDocSetRootElement(copy, root);
-    xhtml_transform(root);
-    char *s = save_children(root, XML_SAVE_XHTML);
+    xhtml_transform(root, id_prefix);
+    char *s = save_children(root, 1);
     xmlFreeDoc(copy);
     return s;
 }
@@ -229,13 +365,29 @@ char *dom_xhtml(const struct dom *doc)
 
 static int is_block(const char *name)
 {
-    static const char *const blocks[] = {
-        "blockquote", "caption", "dd", "div", "dl", "dt", "figcaption", "figure", "h1", "h2",
-        "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "table", "tr", "ul",
-    };
-    for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++)
-        if (strcmp(name, blocks[i]) == 0)
-            return 1;
+    switch (name[0]) {
+    case 'b':
+        return strcmp(name, "blockquote") == 0;
+    case 'c':
+        return strcmp(name, "caption") == 0;
+    case 'd':
+        return strcmp(name, "dd") == 0 || strcmp(name, "div") == 0 || strcmp(name, "dl") == 0 ||
+               strcmp(name, "dt") == 0;
+    case 'f':
+        return strcmp(name, "figcaption") == 0 || strcmp(name, "figure") == 0;
+    case 'h':
+        return (name[1] >= '1' && name[1] <= '6' && name[2] == '\0') || strcmp(name, "hr") == 0;
+    case 'l':
+        return strcmp(name, "li") == 0;
+    case 'o':
+        return strcmp(name, "ol") == 0;
+    case 'p':
+        return strcmp(name, "p") == 0 || strcmp(name, "pre") == 0;
+    case 't':
+        return strcmp(name, "table") == 0 || strcmp(name, "tr") == 0;
+    case 'u':
+        return strcmp(name, "ul") == 0;
+    }
     return 0;
 }
 
@@ -328,8 +480,8 @@ static int is_word_char(uint32_t cp)
 
 static int is_closing(uint32_t cp)
 {
-    return cp == 0x300D || cp == 0x300F || cp == 0xFF09 || cp == ')' || cp == '"' ||
-           cp == 0x201D || cp == 0x2019 || cp == 0x3011;
+    return cp == 0x300D || cp == 0x300F || cp == 0xFF09 || cp == ')' || cp == '"' || cp == 0x201D ||
+           cp == 0x2019 || cp == 0x3011;
 }
 
 /* Whitespace runs become one space (none at either end). */
@@ -438,11 +590,11 @@ json_t *dom_toc(const struct dom *doc)
         buf_init(&text);
         dom_text_of(n, &text);
         collapse_spaces(&text);
-        char *html = save_children(n, XML_SAVE_AS_HTML);
+        char *html = save_children(n, 0);
         json_t *children = json_array();
-        json_t *item = json_pack("{s:i, s:s, s:s%, s:s, s:o}", "level", level, "id",
-                                 (const char *)id, "text", text.data, text.len, "html", html,
-                                 "children", children);
+        json_t *item =
+            json_pack("{s:i, s:s, s:s%, s:s, s:o}", "level", level, "id", (const char *)id, "text",
+                      text.data, text.len, "html", html, "children", children);
         free(html);
         buf_release(&text);
         xmlFree(id);
@@ -470,21 +622,21 @@ static int in_list(const char *name, const char *const *list, size_t n)
 /* Elements an editor may paste: text markup, lists, tables, ruby, figures. Nothing that runs
  * code, loads other documents, takes input or restyles the page. */
 static const char *const allowed_elements[] = {
-    "a",    "abbr",   "b",     "blockquote", "br",   "caption", "cite",  "code", "dd",
-    "del",  "dfn",    "div",   "dl",         "dt",   "em",      "figcaption", "figure",
-    "h1",   "h2",     "h3",    "h4",         "h5",   "h6",      "hr",    "i",    "img",
-    "ins",  "kbd",    "li",    "mark",       "ol",   "p",       "pre",   "q",    "rp",
-    "rt",   "ruby",   "s",     "samp",       "small", "span",   "strong", "sub", "sup",
-    "table", "tbody", "td",    "tfoot",      "th",   "thead",   "time",  "tr",   "u",
-    "ul",   "var",
+    "a",      "abbr",   "b",    "blockquote", "br",    "caption", "cite", "code",
+    "dd",     "del",    "dfn",  "div",        "dl",    "dt",      "em",   "figcaption",
+    "figure", "h1",     "h2",   "h3",         "h4",    "h5",      "h6",   "hr",
+    "i",      "img",    "ins",  "kbd",        "li",    "mark",    "ol",   "p",
+    "pre",    "q",      "rp",   "rt",         "ruby",  "s",       "samp", "small",
+    "span",   "strong", "sub",  "sup",        "table", "tbody",   "td",   "tfoot",
+    "th",     "thead",  "time", "tr",         "u",     "ul",      "var",
 };
 
 /* Elements whose content is code, another document or form data, not text for the reader. */
 static const char *const dropped_with_content[] = {
-    "applet", "audio",    "base",   "canvas",   "embed",  "frame",  "frameset", "head",
-    "iframe", "link",     "math",   "meta",     "noembed", "noframes", "noscript", "object",
-    "option", "param",    "plaintext", "script", "select", "source", "style",   "svg",
-    "template", "textarea", "title", "track",   "video",  "xmp",
+    "applet",   "audio",    "base",      "canvas", "embed",   "frame",    "frameset", "head",
+    "iframe",   "link",     "math",      "meta",   "noembed", "noframes", "noscript", "object",
+    "option",   "param",    "plaintext", "script", "select",  "source",   "style",    "svg",
+    "template", "textarea", "title",     "track",  "video",   "xmp",
 };
 
 enum dom_drop dom_element_policy(const char *name)
@@ -498,10 +650,34 @@ enum dom_drop dom_element_policy(const char *name)
 
 int dom_is_void(const char *name)
 {
-    static const char *const voids[] = {"area", "base", "br",    "col",   "embed", "hr",  "img",
-                                        "input", "link", "meta", "param", "source", "track",
-                                        "wbr"};
-    return IN_LIST(name, voids);
+    /* Called for every element written: a switch rather than a list walk. */
+    switch (name[0]) {
+    case 'a':
+        return strcmp(name, "area") == 0;
+    case 'b':
+        return strcmp(name, "br") == 0 || strcmp(name, "base") == 0;
+    case 'c':
+        return strcmp(name, "col") == 0;
+    case 'e':
+        return strcmp(name, "embed") == 0;
+    case 'h':
+        return strcmp(name, "hr") == 0;
+    case 'i':
+        return strcmp(name, "img") == 0 || strcmp(name, "input") == 0;
+    case 'l':
+        return strcmp(name, "link") == 0;
+    case 'm':
+        return strcmp(name, "meta") == 0;
+    case 'p':
+        return strcmp(name, "param") == 0;
+    case 's':
+        return strcmp(name, "source") == 0;
+    case 't':
+        return strcmp(name, "track") == 0;
+    case 'w':
+        return strcmp(name, "wbr") == 0;
+    }
+    return 0;
 }
 
 static int attr_allowed(const char *el, const char *attr)
@@ -512,11 +688,11 @@ static int attr_allowed(const char *el, const char *attr)
     static const struct {
         const char *el, *attr;
     } specific[] = {
-        {"a", "href"},       {"img", "src"},       {"img", "alt"},       {"img", "width"},
-        {"img", "height"},   {"td", "colspan"},    {"td", "rowspan"},    {"th", "colspan"},
-        {"th", "rowspan"},   {"ol", "start"},      {"li", "value"},      {"q", "cite"},
-        {"blockquote", "cite"}, {"del", "cite"},   {"ins", "cite"},      {"del", "datetime"},
-        {"ins", "datetime"}, {"time", "datetime"},
+        {"a", "href"},          {"img", "src"},       {"img", "alt"},    {"img", "width"},
+        {"img", "height"},      {"td", "colspan"},    {"td", "rowspan"}, {"th", "colspan"},
+        {"th", "rowspan"},      {"ol", "start"},      {"li", "value"},   {"q", "cite"},
+        {"blockquote", "cite"}, {"del", "cite"},      {"ins", "cite"},   {"del", "datetime"},
+        {"ins", "datetime"},    {"time", "datetime"},
     };
     for (size_t i = 0; i < sizeof specific / sizeof *specific; i++)
         if (strcmp(el, specific[i].el) == 0 && strcmp(attr, specific[i].attr) == 0)
@@ -610,21 +786,22 @@ static xmlNodePtr clean_element(const struct dom_source *src, xmlDocPtr doc, xml
     xmlNodePtr out = xmlNewDocNode(doc, NULL, BAD_CAST name, NULL);
     for (xmlAttrPtr a = in->properties; a; a = a->next) {
         char attr[40];
-        snprintf(attr, sizeof attr, "%s%s%s", a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
+        snprintf(attr, sizeof attr, "%s%s%s",
+                 a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
                  a->ns && a->ns->prefix ? ":" : "", (const char *)a->name);
         for (char *c = attr; *c; c++)
             *c = (char)tolower((unsigned char)*c);
         if (!attr_allowed(name, attr)) {
             char key[48];
             snprintf(key, sizeof key, "@%s", attr);
-            report(src, line, col, key, "HTML attribute '%s' on <%s> is not allowed and was removed",
-                   attr, name);
+            report(src, line, col, key,
+                   "HTML attribute '%s' on <%s> is not allowed and was removed", attr, name);
             continue;
         }
         xmlChar *value = xmlNodeGetContent((xmlNodePtr)a);
         const char *v = value ? (const char *)value : "";
-        int url = strcmp(attr, "href") == 0 || strcmp(attr, "src") == 0 ||
-                  strcmp(attr, "cite") == 0;
+        int url =
+            strcmp(attr, "href") == 0 || strcmp(attr, "src") == 0 || strcmp(attr, "cite") == 0;
         if (url && !dom_url_allowed(v, strcmp(attr, "src") == 0)) {
             report(src, line, col, NULL,
                    "the address '%s' in <%s> is not allowed and was removed (use http, https, "
@@ -677,8 +854,8 @@ void dom_import_html(const struct dom_source *src, xmlDocPtr doc, xmlNodePtr par
             xmlAddChild(out, xmlNewDocText(doc, n->content));
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *name = NAME(n);
-            int frame = strcmp(name, "html") == 0 || strcmp(name, "head") == 0 ||
-                        strcmp(name, "body") == 0;
+            int frame =
+                strcmp(name, "html") == 0 || strcmp(name, "head") == 0 || strcmp(name, "body") == 0;
             enum dom_drop drop = frame ? DOM_DROP_TAG : dom_element_policy(name);
             unsigned col, line = node_line(src, n, &col);
             xmlNodePtr next_out = out;
@@ -735,7 +912,8 @@ xmlNodePtr dom_sanitize_tag(const struct dom_source *src, xmlDocPtr doc, const c
     htmlDocPtr in = htmlReadMemory(tag, (int)len, NULL, "UTF-8",
                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
     xmlNodePtr found = NULL;
-    for (xmlNodePtr k = in ? xmlDocGetRootElement(in) : NULL; k && !found; k = walk_next(k, NULL, 0))
+    for (xmlNodePtr k = in ? xmlDocGetRootElement(in) : NULL; k && !found;
+         k = walk_next(k, NULL, 0))
         if (is_element(k, name))
             found = k;
     xmlNodePtr out;
@@ -765,8 +943,9 @@ static void validation_error(void *userdata, xmlErrorPtr e)
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
-    diag_error(v->d, v->path, e->line > 0 ? (unsigned)e->line : 0, e->int2 > 0 ? (unsigned)e->int2 : 0,
-               "the print edition is not valid XHTML 1.1: %s", msg);
+    diag_error(v->d, v->path, e->line > 0 ? (unsigned)e->line : 0,
+               e->int2 > 0 ? (unsigned)e->int2 : 0, "the print edition is not valid XHTML 1.1: %s",
+               msg);
     free(msg);
     v->errors++;
 }
@@ -777,9 +956,9 @@ int dom_validate_xhtml11(struct diag *d, const char *path, const char *xhtml, si
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     ctxt->_private = &v;
     ctxt->sax->serror = validation_error;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xhtml, len > INT_MAX ? INT_MAX : (int)len, path,
-                                      NULL, XML_PARSE_DTDLOAD | XML_PARSE_DTDVALID |
-                                      XML_PARSE_NONET | XML_PARSE_NOENT);
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xhtml, len > INT_MAX ? INT_MAX : (int)len, path, NULL,
+                                      XML_PARSE_DTDLOAD | XML_PARSE_DTDVALID | XML_PARSE_NONET |
+                                          XML_PARSE_NOENT);
     if (!doc && v.errors == 0) {
         diag_error(d, path, 0, 0, "the print edition could not be read as XHTML");
         v.errors++;

@@ -22,6 +22,9 @@ char *dom_html(const struct dom *doc);
  * HTML5-only elements become their XHTML 1.1 equivalents (figure becomes div class="figure").
  * The caller frees it. */
 char *dom_xhtml(const struct dom *doc);
+/* Like dom_xhtml, with every id and every in-page link (href="#...") prefixed by id_prefix
+ * (NULL: none), so that entries printed together in one file keep their ids unique. */
+char *dom_xhtml_prefixed(const struct dom *doc, const char *id_prefix);
 
 /* Returns a new JSON array of headings, nested by level:
  *     [{"level": 2, "id": "はじめに", "text": "はじめに", "html": "…", "children": [...]}]

@@ -1,6 +1,7 @@
 /* dom_tree: the libxml2 side of struct dom, shared by markdown.c and dom.c only.
  * The tree is an XML document whose root <div> holds the body's blocks, in the HTML5 form
- * (ruby without <rb>, figure/figcaption); dom.c derives the XHTML 1.1 form when asked.
+ * (ruby without <rb> or <rp>, figure/figcaption); dom.c derives the XHTML 1.1 form when asked
+ * and writes the <rp> parentheses.
  * Also the raw HTML sanitiser, which markdown.c calls while it builds the tree. */
 #ifndef KAIRAN_DOM_TREE_H
 #define KAIRAN_DOM_TREE_H

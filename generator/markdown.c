@@ -16,6 +16,9 @@
 #include "strv.h"
 #include "xalloc.h"
 
+/* Span types are told from block types in frame.md by this offset. */
+#define SPAN 100
+
 /* Deeper nesting is flattened: the tree stays shallow enough for every recursive walk in
  * libxml2 and the browsers that read our pages. */
 #define MAX_DEPTH 100
@@ -29,6 +32,7 @@ enum frame_kind {
 
 struct frame {
     enum frame_kind kind;
+    int md;          /* the md4c block (or SPAN + span) type that opened it; -1 for raw HTML */
     xmlNodePtr node; /* where children go */
     char name[16];   /* raw HTML: the tag name its end tag must match */
     char *href;      /* links: the target as written, and its position */
@@ -59,21 +63,22 @@ struct builder {
 
     struct frame *frames;
     size_t depth, cap;
-    size_t elements;   /* frames that made an element (the tree's depth) */
-    int suppress;      /* FRAME_SUPPRESS frames open */
+    size_t elements; /* frames that made an element (the tree's depth) */
+    int suppress;    /* FRAME_SUPPRESS frames open */
     int warned_depth;
 
     /* Text waiting for the next element boundary, where ruby and line breaks are decided. */
     struct buf run;
-    size_t *esc; /* offsets in run of bytes that are literal (escaped or from entities) */
+    struct buf seg; /* emit_rich's scratch */
+    size_t *esc;    /* offsets in run of bytes that are literal (escaped or from entities) */
     size_t esc_len, esc_cap;
     struct origin *origins;
     size_t origins_len, origins_cap;
     const char *last_end; /* end of the previous text chunk, to tell backslash escapes */
     size_t last_off;      /* source offset of the latest text seen, for positions */
     int in_code;
-    uint32_t last_cp;     /* the last character emitted in this block */
-    xmlNodePtr sb_node;   /* a text node ending in a line break's space not yet decided */
+    uint32_t last_cp;   /* the last character emitted in this block */
+    xmlNodePtr sb_node; /* a text node ending in a line break's space not yet decided */
     uint32_t sb_prev;
 
     /* Image being read: md4c hands its alt text as ordinary text. */
@@ -127,10 +132,12 @@ static void position(struct builder *b, size_t off, unsigned *line, unsigned *co
     *col = (unsigned)cjk_count(b->src + b->lines[lo], off - b->lines[lo]) + 1;
 }
 
+/* md4c hands over pointers into the source, or into buffers of its own. */
 static size_t src_offset(struct builder *b, const char *p)
 {
-    if (p >= b->src && p <= b->src + b->len)
-        return (size_t)(p - b->src);
+    uintptr_t at = (uintptr_t)p, start = (uintptr_t)b->src;
+    if (at >= start && at - start <= b->len)
+        return (size_t)(at - start);
     return SIZE_MAX;
 }
 
@@ -138,8 +145,8 @@ static size_t run_to_src(struct builder *b, size_t run_off)
 {
     size_t src = SIZE_MAX;
     for (size_t i = 0; i < b->origins_len && b->origins[i].run <= run_off; i++)
-        src = b->origins[i].src == SIZE_MAX ? SIZE_MAX : b->origins[i].src + run_off -
-                                                             b->origins[i].run;
+        src = b->origins[i].src == SIZE_MAX ? SIZE_MAX
+                                            : b->origins[i].src + run_off - b->origins[i].run;
     return src;
 }
 
@@ -165,7 +172,7 @@ static void append_entity(struct buf *out, const char *e, size_t n)
         uint32_t cp = 0;
         for (size_t i = hex ? 3 : 2; i < n - 1; i++) {
             char c = e[i];
-            unsigned v = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+            unsigned v = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
                          : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
                                                 : (unsigned)(c - 'A' + 10);
             cp = cp * (hex ? 16 : 10) + v;
@@ -188,11 +195,15 @@ static void append_entity(struct buf *out, const char *e, size_t n)
     buf_add(out, e, n); /* not an entity we know: the text as written */
 }
 
-/* Returns the attribute's text with entities decoded; a new string, the caller frees it. */
-static char *attribute_text(const MD_ATTRIBUTE *a)
+/* Returns the attribute's text with entities decoded; a new string, the caller frees it.
+ * An attribute longer than limit (the input, and "http://" md4c adds to www. links) can only
+ * be md4c's mistake: it reads as empty. */
+static char *attribute_text(const MD_ATTRIBUTE *a, size_t limit)
 {
     struct buf out;
     buf_init(&out);
+    if (a->size > limit)
+        return buf_detach(&out, NULL);
     for (size_t i = 0; a->substr_offsets[i] < a->size; i++) {
         const char *s = a->text + a->substr_offsets[i];
         size_t n = a->substr_offsets[i + 1] - a->substr_offsets[i];
@@ -257,7 +268,7 @@ static int is_syntax(const struct run_view *v, size_t i, char c)
 #define MAX_READINGS 64
 
 struct ruby {
-    size_t start, end;  /* the whole {…} in the run */
+    size_t start, end; /* the whole {…} in the run */
     size_t base, base_len;
     size_t reading[MAX_READINGS], reading_len[MAX_READINGS];
     size_t readings;
@@ -364,10 +375,9 @@ static void emit_ruby(struct builder *b, xmlNodePtr parent, const struct run_vie
         size_t n = r->base_len;
         if (r->readings > 1)
             cjk_decode(v->s + at, r->base + r->base_len - at, &n);
+        /* No <rp>: the writer adds the parentheses (see dom.c). */
         xmlAddChild(ruby, xmlNewDocTextLen(doc, BAD_CAST v->s + at, (int)n));
-        add_text_element(doc, ruby, "rp", "(", 1);
         add_text_element(doc, ruby, "rt", v->s + r->reading[k], r->reading_len[k]);
-        add_text_element(doc, ruby, "rp", ")", 1);
         at += n;
     }
     xmlAddChild(parent, ruby);
@@ -377,12 +387,24 @@ static void emit_ruby(struct builder *b, xmlNodePtr parent, const struct run_vie
 /* Emits text with ruby and CJK-aware line breaks ('\n' not literal) under parent. */
 static void emit_rich(struct builder *b, xmlNodePtr parent, const struct run_view *v)
 {
-    struct buf seg;
-    buf_init(&seg);
+    struct buf seg = b->seg; /* reused: this runs at every element boundary */
+    buf_reset(&seg);
     struct ruby r;
-    for (size_t i = 0; i < v->len;) {
+    size_t i = 0;
+    while (i < v->len) {
+        /* Plain text up to the next brace or line break goes over in one piece. */
+        size_t j = i + strcspn(v->s + i, "{\n"); /* v->s is NUL-terminated, with no NUL inside */
+        if (j > v->len)
+            j = v->len;
+        buf_add(&seg, v->s + i, j - i);
+        i = j;
+        if (i == v->len)
+            break;
         char c = v->s[i];
-        if (c == '{' && !is_literal(v, i)) {
+        if (is_literal(v, i)) {
+            buf_putc(&seg, c);
+            i++;
+        } else if (c == '{') {
             int ok = ruby_parse(v, i, &r);
             if (ok == 1) {
                 emit_text(b, parent, &seg, 0);
@@ -399,31 +421,29 @@ static void emit_rich(struct builder *b, xmlNodePtr parent, const struct run_vie
                              (int)(r.end - r.start), v->s + r.start, r.readings,
                              cjk_count(v->s + r.base, r.base_len));
             }
-        } else if (c == '\n' && !is_literal(v, i)) {
+            buf_putc(&seg, c);
+            i++;
+        } else {
             uint32_t prev = seg.len ? cjk_decode_last(seg.data, seg.len) : b->last_cp;
-            if (i + 1 == v->len) {
+            i++;
+            if (i == v->len) {
                 /* The next character comes after an element boundary: decide later. */
                 buf_putc(&seg, ' ');
                 b->last_cp = prev;
                 emit_text(b, parent, &seg, 1);
-                i++;
-                continue;
+                break;
             }
             uint32_t next;
-            if (ruby_parse(v, i + 1, &r) == 1)
+            if (ruby_parse(v, i, &r) == 1)
                 next = first_cp(v->s + r.base, r.base_len);
             else
-                next = first_cp(v->s + i + 1, v->len - i - 1);
+                next = first_cp(v->s + i, v->len - i);
             if (!(cjk_is_wide(prev) && cjk_is_wide(next)))
                 buf_putc(&seg, ' ');
-            i++;
-            continue;
         }
-        buf_putc(&seg, c);
-        i++;
     }
     emit_text(b, parent, &seg, 0);
-    buf_release(&seg);
+    b->seg = seg;
 }
 
 static void run_clear(struct builder *b)
@@ -451,7 +471,7 @@ static void flush(struct builder *b)
 
 /* Frames */
 
-static struct frame *push(struct builder *b, enum frame_kind kind, xmlNodePtr node)
+static struct frame *push(struct builder *b, enum frame_kind kind, int md, xmlNodePtr node)
 {
     if (b->depth == b->cap) {
         b->cap = b->cap ? 2 * b->cap : 32;
@@ -460,6 +480,7 @@ static struct frame *push(struct builder *b, enum frame_kind kind, xmlNodePtr no
     struct frame *f = &b->frames[b->depth++];
     memset(f, 0, sizeof *f);
     f->kind = kind;
+    f->md = md;
     f->node = node;
     f->off = SIZE_MAX;
     if (kind == FRAME_MD || kind == FRAME_RAW)
@@ -498,17 +519,28 @@ static int too_deep(struct builder *b)
 
 /* Opens an element under the current one; returns it, or NULL when it was left out (the
  * frame then keeps children in the current element). */
-static xmlNodePtr open_element(struct builder *b, const char *name)
+static xmlNodePtr open_element(struct builder *b, const char *name, int md)
 {
     flush(b);
     if (b->suppress || too_deep(b)) {
-        push(b, FRAME_FLAT, current(b));
+        push(b, FRAME_FLAT, md, current(b));
         return NULL;
     }
     xmlNodePtr e = xmlNewDocNode(b->dom->doc, NULL, BAD_CAST name, NULL);
     xmlAddChild(current(b), e);
-    push(b, FRAME_MD, e);
+    push(b, FRAME_MD, md, e);
     return e;
+}
+
+/* The innermost frame md4c opened, or NULL when it is not of type md: md4c 0.4.8 can report
+ * the end of a link it never reported the start of ("![]([)]()"), and such an event must not
+ * close anything. */
+static struct frame *md_frame(struct builder *b, int md)
+{
+    size_t i = b->depth;
+    while (i > 0 && (b->frames[i - 1].kind == FRAME_RAW || b->frames[i - 1].kind == FRAME_SUPPRESS))
+        i--;
+    return i > 0 && b->frames[i - 1].md == md ? &b->frames[i - 1] : NULL;
 }
 
 /* Closes raw HTML left open inside the md4c element being closed. */
@@ -634,8 +666,28 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
     return 0;
 }
 
+/* Alt text is plain: ruby keeps its base ({漢字|かんじ} reads as 漢字). */
+static void alt_plain(struct buf *alt)
+{
+    struct run_view v = {alt->data, alt->len, NULL, 0};
+    struct ruby r;
+    size_t w = 0;
+    for (size_t i = 0; i < v.len;) {
+        if (v.s[i] == '{' && ruby_parse(&v, i, &r) == 1) {
+            size_t at = r.base;
+            memmove(alt->data + w, v.s + at, r.base_len);
+            w += r.base_len;
+            i = r.end;
+            continue;
+        }
+        alt->data[w++] = v.s[i++];
+    }
+    buf_truncate(alt, w);
+}
+
 static void image_finish(struct builder *b)
 {
+    alt_plain(&b->alt);
     char *alt = buf_detach(&b->alt, NULL);
     /* Trim: md4c keeps the spaces inside the brackets. */
     size_t n = strlen(alt), s = 0;
@@ -806,7 +858,10 @@ static void raw_fixup(struct builder *b, xmlNodePtr top, size_t off)
     }
 }
 
-static void raw_open(struct builder *b, const char *tag, size_t len, size_t off)
+/* Opens a raw HTML element from its start tag. In a paragraph (inline) a dropped element's
+ * content goes up to its end tag; a lone start tag as a block (block) drops nothing more,
+ * or a forgotten </iframe> would swallow the rest of the page. */
+static void raw_open(struct builder *b, const char *tag, size_t len, size_t off, int block)
 {
     flush(b);
     struct dom_source s = dom_source_at(b, off);
@@ -815,8 +870,8 @@ static void raw_open(struct builder *b, const char *tag, size_t len, size_t off)
     xmlNodePtr el = dom_sanitize_tag(&s, b->dom->doc, tag, len, name, &drop);
     int closed = len >= 2 && tag[len - 2] == '/';
     if (!el) {
-        if (drop == DOM_DROP_CONTENT && !closed && !dom_is_void(name)) {
-            struct frame *f = push(b, FRAME_SUPPRESS, current(b));
+        if (drop == DOM_DROP_CONTENT && !closed && !dom_is_void(name) && !block) {
+            struct frame *f = push(b, FRAME_SUPPRESS, -1, current(b));
             snprintf(f->name, sizeof f->name, "%s", name);
         }
         return;
@@ -829,7 +884,7 @@ static void raw_open(struct builder *b, const char *tag, size_t len, size_t off)
     int is_void = dom_is_void(name);
     raw_fixup(b, el, off);
     if (!closed && !is_void) {
-        struct frame *f = push(b, FRAME_RAW, el);
+        struct frame *f = push(b, FRAME_RAW, -1, el);
         snprintf(f->name, sizeof f->name, "%s", name);
     }
 }
@@ -867,7 +922,7 @@ static void raw_inline(struct builder *b, const char *html, size_t len, size_t o
     if (html[1] == '/')
         raw_close(b, html, len);
     else
-        raw_open(b, html, len, off);
+        raw_open(b, html, len, off, 0);
 }
 
 static int is_space(char c)
@@ -890,7 +945,7 @@ static void raw_block(struct builder *b)
     size_t off = b->html_off;
     const char *lt = memchr(s + 1, '<', n - 1);
     if (s[0] == '<' && s[n - 1] == '>' && !lt && s[1] != '/' && s[1] != '!' && s[1] != '?') {
-        raw_open(b, s, n, off);
+        raw_open(b, s, n, off, 1);
         return;
     }
     int only_end_tags = 1;
@@ -900,8 +955,8 @@ static void raw_block(struct builder *b)
             continue;
         }
         const char *gt = memchr(s + i, '>', n - i);
-        if (i + 1 >= n || s[i] != '<' || s[i + 1] != '/' || !gt || memchr(s + i + 1, '<',
-                                                                       (size_t)(gt - s) - i - 1))
+        if (i + 1 >= n || s[i] != '<' || s[i + 1] != '/' || !gt ||
+            memchr(s + i + 1, '<', (size_t)(gt - s) - i - 1))
             only_end_tags = 0;
         else
             i = (size_t)(gt - s) + 1;
@@ -946,14 +1001,14 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     case MD_BLOCK_DOC:
         break;
     case MD_BLOCK_QUOTE:
-        open_element(b, "blockquote");
+        open_element(b, "blockquote", (int)type);
         break;
     case MD_BLOCK_UL:
-        open_element(b, "ul");
+        open_element(b, "ul", (int)type);
         break;
     case MD_BLOCK_OL: {
         const MD_BLOCK_OL_DETAIL *ol = detail;
-        e = open_element(b, "ol");
+        e = open_element(b, "ol", (int)type);
         if (e && ol->start != 1) {
             char num[16];
             snprintf(num, sizeof num, "%u", ol->start);
@@ -963,7 +1018,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     }
     case MD_BLOCK_LI: {
         const MD_BLOCK_LI_DETAIL *li = detail;
-        e = open_element(b, "li");
+        e = open_element(b, "li", (int)type);
         if (e && li->is_task) {
             set_prop(e, "class", "task");
             xmlNodePtr box = xmlNewChild(e, NULL, BAD_CAST "input", NULL);
@@ -976,12 +1031,12 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         break;
     }
     case MD_BLOCK_HR:
-        open_element(b, "hr");
+        open_element(b, "hr", (int)type);
         break;
     case MD_BLOCK_H: {
         const MD_BLOCK_H_DETAIL *h = detail;
         char name[3] = {'h', (char)('0' + h->level), '\0'};
-        e = open_element(b, name);
+        e = open_element(b, name, (int)type);
         if (e) {
             if (b->headings_len == b->headings_cap) {
                 b->headings_cap = b->headings_cap ? 2 * b->headings_cap : 16;
@@ -993,10 +1048,10 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     }
     case MD_BLOCK_CODE: {
         const MD_BLOCK_CODE_DETAIL *code = detail;
-        open_element(b, "pre");
-        e = open_element(b, "code");
+        open_element(b, "pre", (int)type);
+        e = open_element(b, "code", (int)type);
         if (e && code->lang.size > 0) {
-            char *lang = attribute_text(&code->lang);
+            char *lang = attribute_text(&code->lang, b->len + 16);
             char *cls = xasprintf("language-%s", lang);
             set_prop(e, "class", cls);
             free(cls);
@@ -1011,24 +1066,24 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         b->html_off = SIZE_MAX;
         break;
     case MD_BLOCK_P:
-        open_element(b, "p");
+        open_element(b, "p", (int)type);
         break;
     case MD_BLOCK_TABLE:
-        open_element(b, "table");
+        open_element(b, "table", (int)type);
         break;
     case MD_BLOCK_THEAD:
-        open_element(b, "thead");
+        open_element(b, "thead", (int)type);
         break;
     case MD_BLOCK_TBODY:
-        open_element(b, "tbody");
+        open_element(b, "tbody", (int)type);
         break;
     case MD_BLOCK_TR:
-        open_element(b, "tr");
+        open_element(b, "tr", (int)type);
         break;
     case MD_BLOCK_TH:
     case MD_BLOCK_TD: {
         const MD_BLOCK_TD_DETAIL *td = detail;
-        e = open_element(b, type == MD_BLOCK_TH ? "th" : "td");
+        e = open_element(b, type == MD_BLOCK_TH ? "th" : "td", (int)type);
         b->in_cell = 1;
         static const char *const align[] = {NULL, "text-align: left", "text-align: center",
                                             "text-align: right"};
@@ -1068,12 +1123,16 @@ static void heading_id(struct builder *b)
         b->esc_len--;
 }
 
-static void close_md(struct builder *b)
+/* Closes the element md4c opened for md; returns 0, or -1 when the innermost one is not of
+ * that type (then nothing is closed). */
+static int close_md(struct builder *b, int md)
 {
     flush(b);
+    if (!md_frame(b, md))
+        return -1;
     pop_raw(b);
-    if (b->depth > 0)
-        pop(b);
+    pop(b);
+    return 0;
 }
 
 static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
@@ -1098,27 +1157,23 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         raw_block(b);
         break;
     case MD_BLOCK_CODE:
-        close_md(b);
-        close_md(b);
-        b->in_code--;
+        if (close_md(b, (int)type) == 0 && close_md(b, (int)type) == 0)
+            b->in_code--;
         break;
     case MD_BLOCK_TH:
     case MD_BLOCK_TD:
-        close_md(b);
+        close_md(b, (int)type);
         b->in_cell = 0;
         break;
     case MD_BLOCK_P: {
-        pop_raw(b);
-        xmlNodePtr p = b->depth > 0 && b->frames[b->depth - 1].kind == FRAME_MD
-                           ? b->frames[b->depth - 1].node
-                           : NULL;
-        close_md(b);
-        if (p)
+        struct frame *f = md_frame(b, (int)type);
+        xmlNodePtr p = f && f->kind == FRAME_MD ? f->node : NULL;
+        if (close_md(b, (int)type) == 0 && p)
             paragraph_figures(p);
         break;
     }
     default:
-        close_md(b);
+        close_md(b, (int)type);
         break;
     }
     return 0;
@@ -1133,25 +1188,25 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
     }
     switch (type) {
     case MD_SPAN_EM:
-        open_element(b, "em");
+        open_element(b, "em", SPAN + (int)type);
         break;
     case MD_SPAN_STRONG:
-        open_element(b, "strong");
+        open_element(b, "strong", SPAN + (int)type);
         break;
     case MD_SPAN_DEL:
-        open_element(b, "del");
+        open_element(b, "del", SPAN + (int)type);
         break;
     case MD_SPAN_CODE:
-        open_element(b, "code");
+        open_element(b, "code", SPAN + (int)type);
         b->in_code++;
         break;
     case MD_SPAN_A: {
         const MD_SPAN_A_DETAIL *a = detail;
-        xmlNodePtr e = open_element(b, "a");
+        xmlNodePtr e = open_element(b, "a", SPAN + (int)type);
         struct frame *f = &b->frames[b->depth - 1];
         if (e) {
-            f->href = attribute_text(&a->href);
-            f->title = a->title.size ? attribute_text(&a->title) : NULL;
+            f->href = attribute_text(&a->href, b->len + 16);
+            f->title = a->title.size ? attribute_text(&a->title, b->len + 16) : NULL;
             f->off = src_offset(b, a->href.text);
             if (f->off == SIZE_MAX)
                 f->off = b->last_off;
@@ -1164,15 +1219,15 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
         flush(b);
         b->img_depth = 1;
         buf_reset(&b->alt);
-        b->img_src = attribute_text(&img->src);
-        b->img_title = img->title.size ? attribute_text(&img->title) : NULL;
+        b->img_src = attribute_text(&img->src, b->len + 16);
+        b->img_title = img->title.size ? attribute_text(&img->title, b->len + 16) : NULL;
         b->img_off = src_offset(b, img->src.text);
         if (b->img_off == SIZE_MAX)
             b->img_off = b->last_off;
         break;
     }
     default: /* extensions we do not enable */
-        open_element(b, "span");
+        open_element(b, "span", SPAN + (int)type);
         break;
     }
     return 0;
@@ -1187,13 +1242,14 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
         return 0;
     }
     if (type != MD_SPAN_A) {
-        close_md(b);
-        if (type == MD_SPAN_CODE)
+        if (close_md(b, SPAN + (int)type) == 0 && type == MD_SPAN_CODE)
             b->in_code--;
         return 0;
     }
-    b->link_depth--;
     flush(b);
+    if (!md_frame(b, SPAN + (int)type))
+        return 0;
+    b->link_depth--;
     pop_raw(b);
     struct frame *f = &b->frames[b->depth - 1];
     xmlNodePtr a = f->kind == FRAME_MD ? f->node : NULL;
@@ -1209,6 +1265,12 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
 {
     struct builder *b = userdata;
     size_t off = src_offset(b, text);
+    /* md4c 0.4.8 has been seen (by fuzzing) to hand over sizes that run past the input: text
+     * in the source ends with it, and text elsewhere is never longer than the input. */
+    if (off != SIZE_MAX && size > b->len - off)
+        size = (MD_SIZE)(b->len - off);
+    else if (off == SIZE_MAX && size > b->len + 16)
+        return 0;
     if (off != SIZE_MAX)
         b->last_off = off;
     const char *prev_end = b->last_end;
@@ -1348,29 +1410,38 @@ static void heading_ids(struct builder *b)
     strv_release(&owned);
 }
 
-struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line,
-                           const char *text, size_t len, const struct markdown_hooks *hooks)
+struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line, const char *text,
+                           size_t len, const struct markdown_hooks *hooks)
 {
     struct builder b;
     memset(&b, 0, sizeof b);
     b.d = d;
     b.path = path;
     b.first_line = first_line ? first_line : 1;
-    b.src = text;
-    b.len = len;
+    b.src = text ? text : "";
+    b.len = text ? len : 0;
     b.hooks = hooks;
     b.dom = dom_new();
     buf_init(&b.run);
+    buf_init(&b.seg);
     buf_init(&b.alt);
     buf_init(&b.html);
-    if (len > UINT_MAX) {
-        diag_error(d, path, b.first_line, 0, "the text is too long (more than 4 GB)");
+    if (len > INT_MAX) {
+        /* libxml2 counts text in int. */
+        diag_error(d, path, b.first_line, 0, "the text is too long (more than 2 GB)");
     } else {
         MD_PARSER parser = {
-            0, MD_DIALECT_GITHUB, on_enter_block, on_leave_block, on_enter_span, on_leave_span,
-            on_text, NULL, NULL,
+            0,
+            MD_DIALECT_GITHUB,
+            on_enter_block,
+            on_leave_block,
+            on_enter_span,
+            on_leave_span,
+            on_text,
+            NULL,
+            NULL,
         };
-        md_parse(text, (MD_SIZE)len, &parser, &b);
+        md_parse(b.src, (MD_SIZE)b.len, &parser, &b);
     }
     while (b.depth > 0)
         pop(&b);
@@ -1388,6 +1459,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     free(b.img_src);
     free(b.img_title);
     buf_release(&b.run);
+    buf_release(&b.seg);
     buf_release(&b.alt);
     buf_release(&b.html);
     strv_release(&b.reported);

@@ -15,10 +15,10 @@
 /* What the image hook knows about one picture. The hook allocates the strings with xmalloc
  * (xstrdup, xasprintf); markdown_parse takes them over and frees them. */
 struct markdown_image {
-    char *src;           /* URL of the default variant; required */
+    char *src;            /* URL of the default variant; required */
     char *srcset, *sizes; /* may be NULL */
-    int width, height;   /* 0 if unknown */
-    char *full;          /* URL of the largest variant to link to; may be NULL */
+    int width, height;    /* 0 if unknown */
+    char *full;           /* URL of the largest variant to link to; may be NULL */
 };
 
 struct markdown_hooks {
@@ -34,10 +34,10 @@ struct markdown_hooks {
     void *userdata;
 };
 
-/* Parses text[0..len) (UTF-8). path and first_line (the body's first line in its file) place
+/* Parses text[0..len) (UTF-8; NULL reads as empty). path and first_line (the body's first line in its file) place
  * diagnostics. hooks may be NULL, or have NULL members: links and images then keep their
  * targets as written. Returns a new tree (never NULL); the caller frees it with dom_free(). */
-struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line,
-                           const char *text, size_t len, const struct markdown_hooks *hooks);
+struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line, const char *text,
+                           size_t len, const struct markdown_hooks *hooks);
 
 #endif

@@ -43,6 +43,8 @@ static char *diag_lines(struct diag *d)
 {
     struct buf out;
     buf_init(&out);
+    if (d->len == 0) /* diag_print() hands qsort a NULL array then, which UBSan rejects */
+        return buf_detach(&out, NULL);
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -186,7 +188,7 @@ static void cjk_decoding(void)
     CHECK_INT(len, 4);
     CHECK_INT(cjk_decode("\xE6\xBC", 2, &len), 0xFFFD); /* cut short */
     CHECK_INT(len, 1);
-    CHECK_INT(cjk_decode("\xC0\xAF", 2, &len), 0xFFFD); /* overlong '/' */
+    CHECK_INT(cjk_decode("\xC0\xAF", 2, &len), 0xFFFD);     /* overlong '/' */
     CHECK_INT(cjk_decode("\xED\xA0\x80", 3, &len), 0xFFFD); /* surrogate */
     CHECK_INT(cjk_decode_last("a\xE6\xBC\xA2", 4), 0x6F22);
     CHECK_INT(cjk_decode_last("ab", 2), 'b');
@@ -309,7 +311,8 @@ static void text_and_reading_time(void)
 {
     struct diag d;
     diag_init(&d);
-    struct dom *doc = parse(&d, "# 題\n\n本文の{漢字|かんじ}。\n\n- 一\n- 二\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+    struct dom *doc = parse(
+        &d, "# 題\n\n本文の{漢字|かんじ}。\n\n- 一\n- 二\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
     char *t = dom_text(doc);
     CHECK_STR(t, "題\n本文の漢字。\n一\n二\na b\n1 2");
     free(t);
@@ -328,7 +331,8 @@ static void table_of_contents(void)
 {
     struct diag d;
     diag_init(&d);
-    struct dom *doc = parse(&d, "# 題\n\n## 一 {#one}\n\n### 一の一\n\n## {二|に}\n\n#### 深い\n\n## 三\n");
+    struct dom *doc =
+        parse(&d, "# 題\n\n## 一 {#one}\n\n### 一の一\n\n## {二|に}\n\n#### 深い\n\n## 三\n");
     json_t *toc = dom_toc(doc);
     char *s = json_dumps(toc, JSON_COMPACT);
     CHECK_STR(s, "[{\"level\":1,\"id\":\"題\",\"text\":\"題\",\"html\":\"題\",\"children\":["
@@ -452,11 +456,13 @@ static int url_is_safe(const char *url)
 static int html_is_safe(const char *html, char *why, size_t why_len)
 {
     static const char *const allowed[] = {
-        "html", "body", "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd",
-        "del", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
-        "h5", "h6", "hr", "i", "img", "input", "ins", "kbd", "li", "mark", "ol", "p", "pre",
-        "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strong", "sub", "sup", "table",
-        "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var"};
+        "html",   "body",  "a",     "abbr",  "b",   "blockquote", "br",    "caption", "cite",
+        "code",   "dd",    "del",   "dfn",   "div", "dl",         "dt",    "em",      "figcaption",
+        "figure", "h1",    "h2",    "h3",    "h4",  "h5",         "h6",    "hr",      "i",
+        "img",    "input", "ins",   "kbd",   "li",  "mark",       "ol",    "p",       "pre",
+        "q",      "rp",    "rt",    "ruby",  "s",   "samp",       "small", "span",    "strong",
+        "sub",    "sup",   "table", "tbody", "td",  "tfoot",      "th",    "thead",   "time",
+        "tr",     "u",     "ul",    "var"};
     char *page = xasprintf("<html><body>%s</body></html>", html);
     htmlDocPtr doc = htmlReadMemory(page, (int)strlen(page), NULL, "UTF-8",
                                     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
@@ -544,7 +550,8 @@ static void sanitiser_payloads(void)
         "<img src=\"x\" alt=\"\" onmouseover=alert(1)>",
         "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
         "<table background=\"javascript:alert(1)\"><tr><td>x</td></tr></table>",
-        "<span xmlns:xlink=\"http://www.w3.org/1999/xlink\" xlink:href=\"javascript:alert(1)\">x</span>",
+        "<span xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+        "xlink:href=\"javascript:alert(1)\">x</span>",
         "<template><script>alert(1)</script></template>",
         "<textarea><script>alert(1)</script></textarea>",
         "<blockquote cite=\"javascript:alert(1)\">x</blockquote>",
@@ -578,12 +585,18 @@ static void sanitiser_payloads(void)
 
 static void sanitiser_keeps_safe_markup(void)
 {
-    char *html = html_of("<span class=\"note\" title=\"t\">x</span> <abbr title=\"NPO\">NPO</abbr>");
-    CHECK_STR(html, "<p><span class=\"note\" title=\"t\">x</span> <abbr title=\"NPO\">NPO</abbr></p>");
+    char *html =
+        html_of("<span class=\"note\" title=\"t\">x</span> <abbr title=\"NPO\">NPO</abbr>");
+    CHECK_STR(html,
+              "<p><span class=\"note\" title=\"t\">x</span> <abbr title=\"NPO\">NPO</abbr></p>");
     free(html);
     /* Raw elements close with their end tag, or with the Markdown element around them. */
     html = html_of("*a <b>b* c</b> d");
     CHECK_STR(html, "<p><em>a <b>b</b></em> c d</p>");
+    free(html);
+    /* A lone <iframe> line without its end tag takes nothing else with it. */
+    html = html_of("<iframe src=\"https://example.jp/\">\n\nstill here\n\n<object>\n");
+    CHECK_STR(html, "<p>still here</p>");
     free(html);
     html = html_of("<div class=\"box\">\n\n- 一\n- 二\n\n</div>\n\nafter");
     CHECK_STR(html, "<div class=\"box\"><ul><li>一</li><li>二</li></ul></div><p>after</p>");
@@ -617,7 +630,8 @@ static void sanitiser_messages(void)
 
 static void deep_nesting(void)
 {
-    static const char *const units[] = {">", "*", "[", "<div>", "<span>", "- ", "**", "1. ", "<b><i>"};
+    static const char *const units[] = {">",  "*",  "[",   "<div>", "<span>",
+                                        "- ", "**", "1. ", "<b><i>"};
     for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
         struct buf b;
         buf_init(&b);
@@ -644,6 +658,12 @@ static void deep_nesting(void)
                 max = ++depth > max ? depth : max;
         }
         CHECK(max <= 110);
+        if (strcmp(units[u], ">") == 0) {
+            char *msgs = diag_lines(&d);
+            CHECK_STR(msgs, "deep.md:1:1: warning: the text is nested more than 100 levels deep; "
+                            "the deeper levels were flattened\n");
+            free(msgs);
+        }
         free(html);
         free(xhtml);
         free(text);
@@ -659,8 +679,9 @@ static void big_body(void)
     buf_init(&b);
     size_t paragraphs = 0;
     while (b.len < 5 * 1024 * 1024) {
-        buf_printf(&b, "## 第%zu節\n\n地域の{支|ささ}え合い活動を紹介します。毎週火曜日に"
-                       "**公民館**で体操と\nお茶会を開いています。[詳しく](https://example.jp/%zu)\n\n",
+        buf_printf(&b,
+                   "## 第%zu節\n\n地域の{支|ささ}え合い活動を紹介します。毎週火曜日に"
+                   "**公民館**で体操と\nお茶会を開いています。[詳しく](https://example.jp/%zu)\n\n",
                    paragraphs, paragraphs);
         paragraphs++;
     }
@@ -683,6 +704,35 @@ static void big_body(void)
     buf_release(&b);
 }
 
+static void unbalanced_md4c_events(void)
+{
+    /* md4c 0.4.8 reports the end of links it never started here: nothing may close early. */
+    char *html = html_of("**a ![]([)]() b** c");
+    CHECK_STR(html, "<p><strong>a <img src=\"[\" alt=\"\"> b</strong> c</p>");
+    free(html);
+}
+
+static void null_body(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = markdown_parse(&d, "empty.md", 1, NULL, 0, NULL);
+    char *html = dom_html(doc);
+    CHECK_STR(html, "");
+    free(html);
+    dom_free(doc);
+    dom_free(NULL);
+    diag_release(&d);
+}
+
+static void short_autolink(void)
+{
+    /* md4c makes the href longer than the whole input: it must survive the size checks. */
+    char *html = html_of("www.a.jp");
+    CHECK_STR(html, "<p><a href=\"http://www.a.jp\" rel=\"noopener\">www.a.jp</a></p>");
+    free(html);
+}
+
 static void odd_bytes(void)
 {
     /* NUL, invalid UTF-8 and lone continuation bytes pass through without harm. */
@@ -691,7 +741,8 @@ static void odd_bytes(void)
     diag_init(&d);
     struct dom *doc = markdown_parse(&d, "odd.md", 1, text, sizeof text - 1, NULL);
     char *html = dom_html(doc);
-    CHECK(strstr(html, "a\xEF\xBF\xBD" "b") != NULL);
+    CHECK(strstr(html, "a\xEF\xBF\xBD"
+                       "b") != NULL);
     free(html);
     dom_free(doc);
     diag_release(&d);
@@ -823,16 +874,31 @@ static void threads(void)
     free(want);
 }
 
+static void xhtml_id_prefix(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, "## 概要 {#about}\n\n[上へ](#about) [外](https://example.jp/#x)");
+    char *x = dom_xhtml_prefixed(doc, "e12-");
+    CHECK_STR(x, "<h2 id=\"e12-about\">概要</h2><p><a href=\"#e12-about\">上へ</a> "
+                 "<a href=\"https://example.jp/#x\" rel=\"noopener\">外</a></p>");
+    free(x);
+    x = dom_html(doc);
+    CHECK(strstr(x, "id=\"about\"") != NULL); /* the tree itself is unchanged */
+    free(x);
+    dom_free(doc);
+    diag_release(&d);
+}
+
 static void xhtml_validation(void)
 {
     struct diag d;
     diag_init(&d);
-    const char *bad =
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.1//EN\" "
-        "\"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\">\n"
-        "<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title></head>\n"
-        "<body><figure></figure></body></html>\n";
+    const char *bad = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                      "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.1//EN\" "
+                      "\"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\">\n"
+                      "<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>t</title></head>\n"
+                      "<body><figure></figure></body></html>\n";
     CHECK_INT(dom_validate_xhtml11(&d, "print/1.xhtml", bad, strlen(bad)), -1);
     char *msgs = diag_lines(&d);
     CHECK(strstr(msgs, "print/1.xhtml:4:") != NULL);
@@ -864,9 +930,13 @@ int main(void)
     RUN(sanitiser_messages);
     RUN(deep_nesting);
     RUN(big_body);
+    RUN(unbalanced_md4c_events);
+    RUN(null_body);
+    RUN(short_autolink);
     RUN(odd_bytes);
     RUN(md4c_equivalence);
     RUN(threads);
+    RUN(xhtml_id_prefix);
     RUN(xhtml_validation);
     return HARNESS_DONE();
 }
