@@ -13,6 +13,7 @@
 #include "cjk.h"
 #include "diag.h"
 #include "dom.h"
+#include "dom_tree.h"
 #include "fs.h"
 #include "harness.h"
 #include "markdown.h"
@@ -913,6 +914,18 @@ static void xhtml_validation(void)
     diag_release(&d);
 }
 
+/* Relative links without a colon are paths, however long; a scheme longer than any we allow is
+ * still refused. (Same-folder links like daini-gomidashi.md were once dropped.) */
+static void url_filter_lengths(void)
+{
+    CHECK(dom_url_allowed("daini-gomidashi.md", 0));
+    CHECK(dom_url_allowed("a-very-long-file-name-without-any-folder.md#part", 0));
+    CHECK(dom_url_allowed("https://example.jp/", 0));
+    CHECK(!dom_url_allowed("averyveryverylongscheme:payload", 0));
+    CHECK(!dom_url_allowed("javascript:alert(1)", 0));
+    CHECK(!dom_url_allowed("java\tscript:alert(1)", 0));
+}
+
 int main(void)
 {
     dom_global_init();
@@ -938,5 +951,6 @@ int main(void)
     RUN(threads);
     RUN(xhtml_id_prefix);
     RUN(xhtml_validation);
+    RUN(url_filter_lengths);
     return HARNESS_DONE();
 }
