@@ -184,6 +184,28 @@ static char *link_hook(const char *target, unsigned line, unsigned col, void *us
     return url;
 }
 
+/* The srcset "img/a-320.jpg 320w, img/a-640.jpg 640w" with root before each path; returns a
+ * new string (NULL for an empty srcset); the caller frees it. */
+static char *prefixed_srcset(const char *root, const char *srcset)
+{
+    struct buf set;
+    buf_init(&set);
+    for (const char *p = srcset; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        buf_printf(&set, "%s%s", set.len ? ", " : "", root);
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        buf_add(&set, p, n);
+        p += n;
+    }
+    if (!set.len)
+        return NULL;
+    return buf_detach(&set, NULL);
+}
+
 static int image_hook(const char *src, unsigned line, unsigned col, struct markdown_image *out,
                       void *userdata)
 {
@@ -195,27 +217,12 @@ static int image_hook(const char *src, unsigned line, unsigned col, struct markd
         return -1;
     }
     char *root = root_for(r, job->e->url);
-    struct buf set;
-    buf_init(&set);
-    /* srcset entries are "path width"; prefix each path with the root. */
-    for (const char *p = img.srcset; p && *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        if (!*p)
-            break;
-        buf_printf(&set, "%s%s", set.len ? ", " : "", root);
-        const char *end = strchr(p, ',');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        buf_add(&set, p, n);
-        p += n;
-    }
     out->src = xasprintf("%s%s", root, img.src);
-    out->srcset = set.len ? buf_detach(&set, NULL) : NULL;
+    out->srcset = prefixed_srcset(root, img.srcset);
     out->sizes = xstrdup(r->theme->image_sizes);
     out->width = img.width;
     out->height = img.height;
     out->full = img.full ? xasprintf("%s%s", root, img.full) : NULL;
-    buf_release(&set);
     free(root);
     return 0;
 }
@@ -310,12 +317,17 @@ static json_t *taxon_json(const struct taxon *t, const char *folder)
     return o;
 }
 
-static json_t *image_json(const struct media_image *img, const char *alt)
+/* An image for templates. src and full are relative to the root like every url (templates
+ * write {{root}}{{image.src}}); srcset lists several paths, so it comes with root already
+ * in front of each. */
+static json_t *image_json(const char *root, const struct media_image *img, const char *alt)
 {
     json_t *o = json_object();
     set_str(o, "src", img->src);
-    set_str(o, "srcset", img->srcset);
     set_str(o, "full", img->full);
+    char *srcset = prefixed_srcset(root, img->srcset);
+    set_str(o, "srcset", srcset);
+    free(srcset);
     json_object_set_new(o, "width", json_integer(img->width));
     json_object_set_new(o, "height", json_integer(img->height));
     set_str(o, "alt", alt ? alt : "");
@@ -453,7 +465,7 @@ static json_t *entry_json(const struct render *r, size_t i)
     if (b->has_image) {
         const char *alt = json_string_value(
             json_object_get(e->fm, e->kind == KIND_ISSUE ? "cover_alt" : "image_alt"));
-        json_object_set_new(o, "image", image_json(&b->image, alt ? alt : e->title));
+        json_object_set_new(o, "image", image_json(r->root, &b->image, alt ? alt : e->title));
     }
     static const char *const copied[] = {"schedule", "place", "organizer", "fee",
                                          "audience", "copies", "editor", NULL};
@@ -553,6 +565,36 @@ static json_t *site_json(const struct render *r)
     return o;
 }
 
+struct render_root {
+    char *root;
+    json_t **entries;
+    json_t *site_json;
+};
+
+/* Makes root the current one, building its shared JSON on first use. */
+static void use_root(struct render *r, const char *root)
+{
+    const struct site *s = r->site;
+    for (size_t i = 0; i < r->n_roots; i++) {
+        if (strcmp(r->roots[i].root, root) == 0) {
+            r->root = r->roots[i].root;
+            r->entries = r->roots[i].entries;
+            r->site_json = r->roots[i].site_json;
+            return;
+        }
+    }
+    r->roots = xrealloc(r->roots, (r->n_roots + 1) * sizeof *r->roots);
+    struct render_root *rr = &r->roots[r->n_roots++];
+    rr->root = xstrdup(root);
+    rr->entries = xcalloc(s->n_all ? s->n_all : 1, sizeof *rr->entries);
+    r->root = rr->root;
+    r->entries = rr->entries;
+    for (size_t i = 0; i < s->n_all; i++)
+        rr->entries[i] = entry_json(r, i);
+    rr->site_json = site_json(r);
+    r->site_json = rr->site_json;
+}
+
 /* ---- Pages --------------------------------------------------------------------------------- */
 
 struct page {
@@ -587,6 +629,7 @@ static json_t *page_add(struct pages *ps, const char *template, const char *url,
     p->out = strcmp(kind, "404") == 0 ? xstrdup("404.html") : xasprintf("%sindex.html", url);
     json_t *ctx = json_object();
     char *root = root_for(r, url);
+    use_root(r, root);
     set_str(ctx, "root", root);
     free(root);
     set_str(ctx, "index", r->portable ? "index.html" : "");
@@ -699,9 +742,6 @@ static void entry_page(struct pages *ps, size_t i)
         }
         free(list);
         json_object_set_new(ctx, "sections", sections);
-        char *print = xasprintf("print/%s/%s.xhtml", e->slug, e->slug);
-        set_str(ctx, "print_url", print);
-        free(print);
     }
 }
 
@@ -714,8 +754,7 @@ struct list_group {
 };
 
 static void list_pages(struct pages *ps, const char *url, const char *kind, const char *title,
-                       const char *description, struct list_group *groups, size_t n_groups,
-                       json_t *extra)
+                       const char *description, struct list_group *groups, size_t n_groups)
 {
     struct render *r = ps->r;
     size_t total = 0;
@@ -776,8 +815,6 @@ static void list_pages(struct pages *ps, const char *url, const char *kind, cons
         json_object_set_new(pag, "has_pages", json_boolean(n_pages > 1));
         json_object_set_new(ctx, "pagination", pag);
         json_object_set_new(ctx, "breadcrumbs", crumbs(NULL, NULL));
-        if (extra)
-            json_object_update(ctx, extra);
         free(page_url);
         free(page_title);
     }
@@ -825,7 +862,7 @@ static void activity_lists(struct pages *ps)
 
     kana_groups(acts, n_acts, groups, &n_groups);
     list_pages(ps, "activities/", "activities", "活動一覧（50音順）",
-               "地域の支え合い活動を50音順に並べています。", groups, n_groups, NULL);
+               "地域の支え合い活動を50音順に並べています。", groups, n_groups);
     free_groups(groups, n_groups);
 
     struct entry **sel = xcalloc(n_acts ? n_acts : 1, sizeof *sel);
@@ -837,7 +874,7 @@ static void activity_lists(struct pages *ps)
         kana_groups(sel, n, groups, &n_groups);
         char *url = xasprintf("districts/%s/", cfg->districts[d].slug);
         char *title = xasprintf("%s地区の活動", cfg->districts[d].name);
-        list_pages(ps, url, "district", title, NULL, groups, n_groups, NULL);
+        list_pages(ps, url, "district", title, NULL, groups, n_groups);
         free(url);
         free(title);
         free_groups(groups, n_groups);
@@ -856,7 +893,7 @@ static void activity_lists(struct pages *ps)
         kana_groups(sel, n, groups, &n_groups);
         char *url = xasprintf("categories/%s/", cfg->categories[c].slug);
         char *title = xasprintf("分類「%s」の活動", cfg->categories[c].name);
-        list_pages(ps, url, "category", title, NULL, groups, n_groups, NULL);
+        list_pages(ps, url, "category", title, NULL, groups, n_groups);
         free(url);
         free(title);
         free_groups(groups, n_groups);
@@ -891,16 +928,11 @@ static void event_list(struct pages *ps)
         if (site_event_is_past(s, e))
             groups[1].items[groups[1].n++] = e;
     }
-    json_t *extra = json_object();
-    char *cal = xasprintf("events/%04d/%02d/", s->now.date.year, s->now.date.month);
-    set_str(extra, "calendar_url", cal);
-    free(cal);
-    list_pages(ps, "events/", "events", "研修会・会議などの催し", NULL, groups, 2, extra);
-    json_decref(extra);
+    list_pages(ps, "events/", "events", "研修会・会議などの催し", NULL, groups, 2);
     free_groups(groups, 2);
 
     struct list_group issues = {NULL, "issues", s->kind[KIND_ISSUE], s->n_kind[KIND_ISSUE]};
-    list_pages(ps, "issues/", "issues", "これまでの号", NULL, &issues, 1, NULL);
+    list_pages(ps, "issues/", "issues", "これまでの号", NULL, &issues, 1);
 }
 
 static void home_page(struct pages *ps)
@@ -966,10 +998,6 @@ static void render_one(size_t i, void *userdata)
 int render_pages(struct render *r)
 {
     const struct site *s = r->site;
-    r->entries = xcalloc(s->n_all ? s->n_all : 1, sizeof *r->entries);
-    for (size_t i = 0; i < s->n_all; i++)
-        r->entries[i] = entry_json(r, i);
-    r->site_json = site_json(r);
 
     struct pages ps = {NULL, 0, 0, r, 0};
     home_page(&ps);
@@ -1013,10 +1041,14 @@ void render_release(struct render *r)
         free(b->title_text);
         json_decref(b->toc);
     }
-    for (size_t i = 0; s && r->entries && i < s->n_all; i++)
-        json_decref(r->entries[i]);
+    for (size_t k = 0; k < r->n_roots; k++) {
+        for (size_t i = 0; i < s->n_all; i++)
+            json_decref(r->roots[k].entries[i]);
+        free(r->roots[k].entries);
+        json_decref(r->roots[k].site_json);
+        free(r->roots[k].root);
+    }
+    free(r->roots);
     free(r->bodies);
-    free(r->entries);
-    json_decref(r->site_json);
     memset(r, 0, sizeof *r);
 }

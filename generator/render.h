@@ -17,6 +17,8 @@
 #include "theme.h"
 #include "tz.h"
 
+struct render_root;
+
 /* One entry's converted body. */
 struct body {
     char *html;      /* HTML5 fragment */
@@ -43,8 +45,13 @@ struct render {
     int64_t now_utc;
 
     struct body *bodies;   /* parallel to site->all */
-    json_t **entries;      /* parallel to site->all: each entry's shared JSON */
-    json_t *site_json;
+    /* The shared JSON for pages at one root: image URLs start with the root, so with
+     * --portable each folder depth has its own. Built on the main thread, before rendering. */
+    struct render_root *roots;
+    size_t n_roots;
+    const char *root;      /* the root of the page being set up */
+    json_t **entries;      /* that root's: parallel to site->all, each entry's JSON */
+    json_t *site_json;     /* that root's site object */
 };
 
 void render_init(struct render *r);

@@ -39,6 +39,13 @@ check "no absolute paths of this machine in the output" \
 check "--portable links end in index.html" \
     grep -q 'href="../../activities/index.html"' "$tmp/portable/events/2021-kenshukai/index.html"
 
+# Every internal link, image and srcset candidate resolves to a file, in both link styles.
+/usr/bin/python3 tests/links.py "$tmp/j1" /watowa/ >"$tmp/links1"
+check "every link resolves" [ $? -eq 0 ]
+/usr/bin/python3 tests/links.py "$tmp/portable" /watowa/ >"$tmp/links2"
+check "every link resolves with --portable" [ $? -eq 0 ]
+cat "$tmp/links1" "$tmp/links2" | grep -v passed
+
 # kairan check reports all ten mistakes, sorted, with file:line:col, and exits 1.
 "$KAIRAN" check -s tests/bad/ten-mistakes --now "$NOW" 2>"$tmp/ten.txt"
 check "check exits 1 on mistakes" [ $? -eq 1 ]
