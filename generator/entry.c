@@ -123,6 +123,22 @@ static const char *const reserved[] = {"activities", "events", "issues", "distri
                                        "categories", "img", "static", "print",
                                        "page", "404", NULL};
 
+int entry_in_district(const struct entry *e, const char *slug)
+{
+    return e->district && strcmp(e->district, slug) == 0;
+}
+
+int entry_in_category(const struct entry *e, const char *slug)
+{
+    json_t *cats = json_object_get(e->fm, "categories");
+    for (size_t i = 0; i < json_array_size(cats); i++) {
+        const char *c = json_string_value(json_array_get(cats, i));
+        if (c && strcmp(c, slug) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 const char *entry_kind_name(enum entry_kind k)
 {
     return kind_names[k];

@@ -57,6 +57,9 @@ struct entry {
 int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
                const char *rel, struct entry *out);
 void entry_release(struct entry *e);
+/* True when e names the district or lists the category with this slug. */
+int entry_in_district(const struct entry *e, const char *slug);
+int entry_in_category(const struct entry *e, const char *slug);
 /* "activity", "event", "issue", "page". */
 const char *entry_kind_name(enum entry_kind k);
 /* Reports an error at the value of field (a yaml path like "sessions.1.venue") in e. */

@@ -3,31 +3,15 @@
 #include <string.h>
 
 #include "buf.h"
+#include "cjk.h"
 #include "xalloc.h"
 
-/* Decodes one UTF-8 character; returns its length (1 for a malformed byte). */
+/* Decodes the character at s (NUL-terminated); returns its length in bytes. */
 static int utf8_next(const unsigned char *s, unsigned *cp)
 {
-    if (s[0] < 0x80) {
-        *cp = s[0];
-        return 1;
-    }
-    if ((s[0] & 0xE0) == 0xC0 && (s[1] & 0xC0) == 0x80) {
-        *cp = ((s[0] & 0x1Fu) << 6) | (s[1] & 0x3Fu);
-        return 2;
-    }
-    if ((s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
-        *cp = ((s[0] & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
-        return 3;
-    }
-    if ((s[0] & 0xF8) == 0xF0 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80 &&
-        (s[3] & 0xC0) == 0x80) {
-        *cp = ((s[0] & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) |
-              (s[3] & 0x3Fu);
-        return 4;
-    }
-    *cp = 0xFFFD;
-    return 1;
+    size_t len;
+    *cp = cjk_decode((const char *)s, strlen((const char *)s), &len);
+    return (int)len;
 }
 
 /* Plain (清音, full-size) hiragana for each hiragana from U+3041 to U+3096, so that が sorts
@@ -87,27 +71,7 @@ const char *kana_row_label(int row)
 static void put_cp(struct buf *b, unsigned cp)
 {
     char out[4];
-    int n;
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        out[0] = (char)(0xF0 | (cp >> 18));
-        out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    buf_add(b, out, (size_t)n);
+    buf_add(b, out, cjk_encode(cp, out));
 }
 
 /* The vowel row of a plain hiragana, for ー: かー sorts as かあ. */

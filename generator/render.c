@@ -522,20 +522,15 @@ static json_t *site_json(const struct render *r)
         json_t *t = taxon_json(&cfg->districts[i], "districts");
         size_t n = 0;
         for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++)
-            n += s->kind[KIND_ACTIVITY][j]->district &&
-                 strcmp(s->kind[KIND_ACTIVITY][j]->district, cfg->districts[i].slug) == 0;
+            n += entry_in_district(s->kind[KIND_ACTIVITY][j], cfg->districts[i].slug);
         json_object_set_new(t, "count", json_integer((json_int_t)n));
         json_array_append_new(districts, t);
     }
     for (size_t i = 0; i < cfg->n_categories; i++) {
         json_t *t = taxon_json(&cfg->categories[i], "categories");
         size_t n = 0;
-        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++) {
-            json_t *cats = json_object_get(s->kind[KIND_ACTIVITY][j]->fm, "categories");
-            for (size_t c = 0; c < json_array_size(cats); c++)
-                n += strcmp(str_or(json_string_value(json_array_get(cats, c))),
-                            cfg->categories[i].slug) == 0;
-        }
+        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++)
+            n += entry_in_category(s->kind[KIND_ACTIVITY][j], cfg->categories[i].slug);
         json_object_set_new(t, "count", json_integer((json_int_t)n));
         json_array_append_new(categories, t);
     }
@@ -869,7 +864,7 @@ static void activity_lists(struct pages *ps)
     for (size_t d = 0; d < cfg->n_districts; d++) {
         size_t n = 0;
         for (size_t i = 0; i < n_acts; i++)
-            if (acts[i]->district && strcmp(acts[i]->district, cfg->districts[d].slug) == 0)
+            if (entry_in_district(acts[i], cfg->districts[d].slug))
                 sel[n++] = acts[i];
         kana_groups(sel, n, groups, &n_groups);
         char *url = xasprintf("districts/%s/", cfg->districts[d].slug);
@@ -881,15 +876,9 @@ static void activity_lists(struct pages *ps)
     }
     for (size_t c = 0; c < cfg->n_categories; c++) {
         size_t n = 0;
-        for (size_t i = 0; i < n_acts; i++) {
-            json_t *cats = json_object_get(acts[i]->fm, "categories");
-            for (size_t k = 0; k < json_array_size(cats); k++)
-                if (strcmp(str_or(json_string_value(json_array_get(cats, k))),
-                           cfg->categories[c].slug) == 0) {
-                    sel[n++] = acts[i];
-                    break;
-                }
-        }
+        for (size_t i = 0; i < n_acts; i++)
+            if (entry_in_category(acts[i], cfg->categories[c].slug))
+                sel[n++] = acts[i];
         kana_groups(sel, n, groups, &n_groups);
         char *url = xasprintf("categories/%s/", cfg->categories[c].slug);
         char *title = xasprintf("分類「%s」の活動", cfg->categories[c].name);
