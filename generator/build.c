@@ -77,13 +77,23 @@ static int publish_statics(const struct theme *theme, struct publish *pub)
     return rc ? -1 : 0;
 }
 
+/* The image cache: --cache-dir, else site.yaml's cache_dir (inside the site folder), else
+ * .cache/kairan. Returns a new string. */
+static char *cache_path(const struct build_options *opt, const char *source,
+                        const struct site_config *cfg)
+{
+    if (opt->cache)
+        return xstrdup(opt->cache);
+    return fs_join(source, cfg && cfg->cache_dir ? cfg->cache_dir : ".cache/kairan");
+}
+
 int build_run(struct diag *d, const struct build_options *opt)
 {
     /* "." reads better as nothing: messages then say content/x.md, not ./content/x.md. */
     const char *source = strcmp(opt->source, ".") == 0 ? "" : opt->source;
     const char *source_dir = *source ? source : ".";
     char *output = opt->output ? xstrdup(opt->output) : fs_join(source, "public");
-    char *cache = opt->cache ? xstrdup(opt->cache) : fs_join(source, ".cache/kairan");
+    char *cache = NULL;
     int rc = -1;
     struct site_config cfg = {0};
     struct tz *zone = NULL;
@@ -102,6 +112,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     /* 1. Settings. */
     if (config_load(d, source, &cfg) != 0)
         goto done;
+    cache = cache_path(opt, source, &cfg);
     zone = tz_load(d, cfg.timezone, cfg.timezone_file, cfg.timezone_pos.line, cfg.timezone_pos.col);
     if (!zone)
         goto done;
@@ -139,8 +150,11 @@ int build_run(struct diag *d, const struct build_options *opt)
         goto done;
 
     /* 5. Bodies and images. */
-    struct media_opts mo = {source_dir, cache, theme.image_widths, theme.n_image_widths,
-                            theme.image_sizes, 82, 50};
+    struct media_opts mo = {source_dir,           cache,
+                            theme.image_widths,   theme.n_image_widths,
+                            theme.image_sizes,    theme.image_quality,
+                            theme.image_max_megapixels, theme.image_background,
+                            theme.image_print_dpi};
     media = media_new(d, &mo);
     render = (struct render){.d = d, .site = &site, .theme = &theme, .media = media,
                              .pool = pool, .zone = zone, .portable = opt->portable,
@@ -213,9 +227,16 @@ int build_clean(struct diag *d, const struct build_options *opt, int cache)
     char *output = opt->output ? xstrdup(opt->output) : fs_join(source, "public");
     int rc = fs_remove_tree(d, output);
     if (cache) {
-        char *dir = opt->cache ? xstrdup(opt->cache) : fs_join(source, ".cache/kairan");
+        /* Without readable settings the default folder is the one to clean. */
+        struct diag quiet;
+        diag_init(&quiet);
+        struct site_config cfg;
+        int have = config_load(&quiet, source, &cfg) == 0;
+        diag_release(&quiet);
+        char *dir = cache_path(opt, source, have ? &cfg : NULL);
         rc |= fs_remove_tree(d, dir);
         free(dir);
+        config_release(&cfg);
     }
     free(output);
     return rc ? -1 : 0;

@@ -39,6 +39,7 @@ static const struct schema_field site_fields[] = {
     {"timezone", SCHEMA_STRING, 0, NULL, NULL},
     {"theme", SCHEMA_STRING, 0, NULL, NULL},
     {"publisher", SCHEMA_STRING, 0, NULL, NULL},
+    {"cache_dir", SCHEMA_STRING, 0, NULL, NULL},
     {"week_start", SCHEMA_STRING, 0, NULL, week_starts},
     {"per_page", SCHEMA_INT, 0, NULL, NULL},
     {"districts", SCHEMA_LIST, 0, taxon_fields, NULL},
@@ -122,6 +123,10 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     yamldoc_value_pos(&doc, "timezone", &out->timezone_pos);
     out->theme = str(root, "theme", "default");
     out->publisher = str(root, "publisher", NULL);
+    out->cache_dir = str(root, "cache_dir", NULL);
+    if (out->cache_dir && (!*out->cache_dir || out->cache_dir[0] == '/'))
+        schema_error(&c, "cache_dir", 0, "'cache_dir' should be a folder inside the site "
+                                         "folder, like .cache/kairan");
     out->week_starts_monday = strcmp(str(root, "week_start", "monday"), "monday") == 0;
     json_t *pp = json_object_get(root, "per_page");
     out->per_page = json_is_integer(pp) && json_integer_value(pp) > 0 &&

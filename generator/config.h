@@ -33,6 +33,7 @@ struct site_config {
     const char *language, *timezone, *theme, *publisher;
     char *timezone_file;               /* site.yaml's path, for messages about the zone */
     struct yamldoc_pos timezone_pos;   /* where timezone: was written (0 if not) */
+    const char *cache_dir; /* relative to the site folder, or NULL for .cache/kairan */
     int week_starts_monday;
     unsigned per_page;
     struct taxon *districts;

@@ -40,6 +40,8 @@ struct media *media_new(struct diag *d, const struct media_opts *o)
     memcpy(c.widths, o->widths, c.nwidths * sizeof *c.widths);
     c.quality = o->quality;
     c.max_megapixels = o->max_megapixels;
+    c.print_dpi = o->print_dpi;
+    memcpy(c.background, o->background, sizeof c.background);
     c.cache_dir = o->cache_dir;
     c.progress = 1;
     m->images = image_ctx_new(&c, d);

@@ -22,6 +22,8 @@ struct media_opts {
     const char *sizes;       /* the sizes attribute from the theme */
     int quality;
     unsigned max_megapixels;
+    const unsigned char *background; /* 3 bytes, RGB */
+    unsigned print_dpi;
 };
 
 struct media *media_new(struct diag *d, const struct media_opts *o);

@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "fs.h"
 #include "hash.h"
+#include "image.h"
 #include "schema.h"
 #include "xalloc.h"
 #include "yamldoc.h"
@@ -17,6 +18,8 @@ static const struct schema_field image_fields[] = {
     {"sizes", SCHEMA_STRING, 0, NULL, NULL},
     {"quality", SCHEMA_INT, 0, NULL, NULL},
     {"background", SCHEMA_STRING, 0, NULL, NULL},
+    {"max_megapixels", SCHEMA_INT, 0, NULL, NULL},
+    {"print_dpi", SCHEMA_INT, 0, NULL, NULL},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -56,6 +59,54 @@ static int load_template(const char *name, struct buf *src, char **path, void *u
     }
     *path = p;
     return 0;
+}
+
+/* Values of images: that the schema's types alone do not rule out. */
+static int check_images(struct schema_ctx *c, json_t *images)
+{
+    static const struct {
+        const char *key;
+        json_int_t min, max;
+    } ranges[] = {{"quality", 1, 100}, {"max_megapixels", 1, 1000}, {"print_dpi", 72, 1200}};
+    int rc = 0;
+    for (size_t i = 0; i < sizeof ranges / sizeof *ranges; i++) {
+        json_t *v = json_object_get(images, ranges[i].key);
+        if (!json_is_integer(v))
+            continue;
+        json_int_t n = json_integer_value(v);
+        if (n < ranges[i].min || n > ranges[i].max) {
+            char *path = xasprintf("images.%s", ranges[i].key);
+            schema_error(c, path, 0, "'%s' should be a number from %lld to %lld",
+                         ranges[i].key, (long long)ranges[i].min, (long long)ranges[i].max);
+            free(path);
+            rc = -1;
+        }
+    }
+    json_t *widths = json_object_get(images, "widths");
+    for (size_t i = 0; i < json_array_size(widths); i++) {
+        json_t *w = json_array_get(widths, i);
+        if (!json_is_integer(w) || json_integer_value(w) < 16 || json_integer_value(w) > 8192 ||
+            (i > 0 && json_integer_value(w) <= json_integer_value(json_array_get(widths, i - 1)))) {
+            char *path = xasprintf("images.widths.%zu", i);
+            schema_error(c, path, 0, "image widths should be whole numbers from 16 to 8192, "
+                                     "smallest first");
+            free(path);
+            rc = -1;
+        }
+    }
+    if (json_array_size(widths) > 8) {
+        schema_error(c, "images.widths", 0, "at most 8 image widths can be given");
+        rc = -1;
+    }
+    const char *bg = json_string_value(json_object_get(images, "background"));
+    unsigned char rgb[3];
+    if (bg && image_parse_color(bg, rgb) != 0) {
+        schema_error(c, "images.background", 0, "'%s' is not a colour (use #rgb or #rrggbb, "
+                                                 "like #ffffff)",
+                     bg);
+        rc = -1;
+    }
+    return rc;
 }
 
 /* Adds the folders of theme name (site's, then system's) and of its parents to t->dirs,
@@ -116,7 +167,8 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
             rc = -1;
         } else {
             struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
-            if (schema_check(&c, doc.root, theme_fields, "") != 0)
+            if (schema_check(&c, doc.root, theme_fields, "") != 0 ||
+                check_images(&c, json_object_get(doc.root, "images")) != 0)
                 rc = -1;
             /* The child's settings win: only add keys the config lacks so far. */
             const char *key;
@@ -228,6 +280,24 @@ static void image_settings(struct theme *t)
     t->image_sizes = json_string_value(json_object_get(images, "sizes"));
     if (!t->image_sizes)
         t->image_sizes = "(min-width: 48em) 40em, 100vw";
+    /* Defaults are the image module's; a value given has been checked by check_images. */
+    struct image_config defaults;
+    image_config_init(&defaults);
+    json_t *v;
+    t->image_quality = (v = json_object_get(images, "quality")) && json_is_integer(v)
+                           ? (int)json_integer_value(v)
+                           : defaults.quality;
+    t->image_max_megapixels = (v = json_object_get(images, "max_megapixels")) &&
+                                      json_is_integer(v)
+                                  ? (unsigned)json_integer_value(v)
+                                  : defaults.max_megapixels;
+    t->image_print_dpi = (v = json_object_get(images, "print_dpi")) && json_is_integer(v)
+                             ? (unsigned)json_integer_value(v)
+                             : defaults.print_dpi;
+    memcpy(t->image_background, defaults.background, 3);
+    const char *bg = json_string_value(json_object_get(images, "background"));
+    if (bg)
+        image_parse_color(bg, t->image_background);
 }
 
 int theme_load(struct diag *d, struct theme *t, const char *source, const char *system_dir,

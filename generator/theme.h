@@ -29,6 +29,10 @@ struct theme {
     unsigned image_widths[8];
     size_t n_image_widths;
     const char *image_sizes;     /* points into config */
+    int image_quality;           /* web JPEG quality, 1-100 */
+    unsigned char image_background[3]; /* what transparency becomes in a JPEG */
+    unsigned image_max_megapixels;
+    unsigned image_print_dpi;
     struct diag *d;
 };
 

@@ -70,6 +70,24 @@ sleep 1
 ( cd "$tmp/site/public" && find . -type f -exec ls -l --time-style=+%s {} + | sort ) >"$tmp/after"
 check "an unchanged rebuild keeps bytes and mtimes" diff "$tmp/before" "$tmp/after"
 
+# Image settings: cache_dir in site.yaml moves the cache; theme.yaml values are checked.
+printf 'cache_dir: work/pictures\n' >>"$tmp/site/content/site.yaml"
+rm -rf "$tmp/site/.cache"
+"$KAIRAN" build -s "$tmp/site" --now "$NOW" --quiet
+check "cache_dir in site.yaml holds the image cache" [ -d "$tmp/site/work/pictures/img" ]
+check "and nothing goes to the default cache" [ ! -d "$tmp/site/.cache" ]
+"$KAIRAN" clean -s "$tmp/site" --cache
+check "clean --cache removes that cache" [ ! -d "$tmp/site/work/pictures" ]
+cp "$tmp/site/themes/default/theme.yaml" "$tmp/theme.yaml.saved"
+printf 'images:\n  quality: 0\n  background: red\n  widths: [640, 320]\n' \
+    >"$tmp/site/themes/default/theme.yaml"
+"$KAIRAN" check -s "$tmp/site" --now "$NOW" 2>"$tmp/theme-err"
+check "bad image settings fail the check" [ $? -eq 1 ]
+check "quality out of range, at its line" grep -q "themes/default/theme.yaml:2:12: error: 'quality' should be a number from 1 to 100" "$tmp/theme-err"
+check "a colour that is not one" grep -q "theme.yaml:3:15: error: 'red' is not a colour" "$tmp/theme-err"
+check "widths out of order" grep -q "theme.yaml:4:17: error: image widths should be whole numbers from 16 to 8192, smallest first" "$tmp/theme-err"
+cp "$tmp/theme.yaml.saved" "$tmp/site/themes/default/theme.yaml"
+
 # kairan new writes an entry that builds as it is (a draft).
 "$KAIRAN" new event 2027-test-kai -s "$tmp/site" >/dev/null
 check "kairan new creates the file" [ -s "$tmp/site/content/events/2027-test-kai.md" ]
