@@ -37,8 +37,8 @@ struct yamldoc_index {
 };
 
 /* Returns the entry number of path, or NONE; *slot is where it is or would go. */
-static size_t index_probe(const struct yamldoc_index *ix, const char *path, size_t n,
-                          uint64_t h, size_t *slot)
+static size_t index_probe(const struct yamldoc_index *ix, const char *path, size_t n, uint64_t h,
+                          size_t *slot)
 {
     size_t s = (size_t)h & (ix->nslots - 1);
     for (;; s = (s + 1) & (ix->nslots - 1)) {
@@ -286,19 +286,22 @@ static void leave(struct parser *p, json_t *value, struct yamldoc_pos pos, const
 
 enum kind { K_STR, K_NULL, K_BOOL, K_INT, K_FLOAT, K_INF, K_NAN };
 
+static int is_digit(char c, int base)
+{
+    if (base == 8)
+        return c >= '0' && c <= '7';
+    if (base == 16 && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+        return 1;
+    return c >= '0' && c <= '9';
+}
+
 static int is_digits(const char *s, size_t n, int base)
 {
     if (n == 0)
         return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        int ok = base == 8    ? c >= '0' && c <= '7'
-                 : base == 16 ? (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-                                    (c >= 'A' && c <= 'F')
-                              : c >= '0' && c <= '9';
-        if (!ok)
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit(s[i], base))
             return 0;
-    }
     return 1;
 }
 
@@ -421,17 +424,15 @@ static json_t *typed_value(struct parser *p, enum kind k, const char *s, size_t 
         if (isfinite(v))
             return json_real(v);
         show = shown(s, n);
-        report(p, pos, "%s is too large a number; if it is not a number, put it in quotes",
-               show);
+        report(p, pos, "%s is too large a number; if it is not a number, put it in quotes", show);
         free(show);
         return NULL;
     }
     case K_INF:
     case K_NAN:
         show = shown(s, n);
-        report(p, pos,
-               "%s (%s) cannot be used as a value; if you mean the text, put it in quotes", show,
-               k == K_INF ? "infinity" : "not a number");
+        report(p, pos, "%s (%s) cannot be used as a value; if you mean the text, put it in quotes",
+               show, k == K_INF ? "infinity" : "not a number");
         free(show);
         return NULL;
     case K_STR:
@@ -523,9 +524,9 @@ static int check_collection_tag(struct parser *p, const yaml_char_t *tag, const 
     const char *t = (const char *)tag;
     if (!t || strcmp(t, "!") == 0 || strcmp(t, std) == 0)
         return 0;
-    static const char *const known[] = {STD_TAG "str",  STD_TAG "int", STD_TAG "float",
-                                        STD_TAG "bool", STD_TAG "null", STD_TAG "map",
-                                        STD_TAG "seq",  NULL};
+    static const char *const known[] = {
+        STD_TAG "str",  STD_TAG "int", STD_TAG "float", STD_TAG "bool",
+        STD_TAG "null", STD_TAG "map", STD_TAG "seq",   NULL};
     if (one_of(t, strlen(t), known)) {
         char *name = tag_name(t);
         report(p, pos, "the tag %s cannot be used on %s", name,
@@ -737,7 +738,7 @@ static void on_start(struct parser *p, const yaml_event_t *e, int is_map)
     }
     enter(p, pos);
     if (p->depth == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 16;
+        p->cap *= 2;
         p->stack = xrealloc(p->stack, p->cap * sizeof *p->stack);
     }
     struct frame *f = &p->stack[p->depth++];
@@ -844,8 +845,7 @@ static void report_reader_error(struct parser *p, const yaml_parser_t *yp)
                "allow; delete it",
                (unsigned)yp->problem_value);
     else
-        report(p, pos,
-               "the text here is not valid UTF-8: save the file as UTF-8, not Shift_JIS");
+        report(p, pos, "the text here is not valid UTF-8: save the file as UTF-8, not Shift_JIS");
 }
 
 static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
@@ -947,8 +947,9 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
     } else if (strstr(problem, "expected node content")) {
         report(p, at, "a value is missing here");
     } else if (strstr(problem, "incompatible YAML document")) {
-        report(p, at, "this file asks for a YAML version kairan cannot read; remove the %%YAML "
-                      "line");
+        report(p, at,
+               "this file asks for a YAML version kairan cannot read; remove the %%YAML "
+               "line");
     } else {
         report(p, at, "this is not valid YAML here (%s%s%s)", problem, *context ? " " : "",
                context);
@@ -997,6 +998,8 @@ int yamldoc_parse(struct diag *d, const char *path, const char *text, size_t len
     p.text = text;
     p.len = len;
     p.first_line = first_line ? first_line : 1;
+    p.cap = 16;
+    p.stack = xmalloc(p.cap * sizeof *p.stack);
     p.ix = xcalloc(1, sizeof *p.ix);
     buf_init(&p.ix->strings);
     buf_init(&p.path);

@@ -177,7 +177,8 @@ static void every_error_message(void)
         {"title: x\nsummary:text\n",
          "f.md:3:1: error: this line is not a field: write it as name: value, with a space after "
          "the colon"},
-        {"a: [x, y\nb: 1\n", "f.md:2:4: error: this list is never closed: add ] after its last item"},
+        {"a: [x, y\nb: 1\n",
+         "f.md:2:4: error: this list is never closed: add ] after its last item"},
         {"a: {x: 1\n",
          "f.md:2:4: error: these fields in { } are never closed: add } after the last one"},
         {"a: \"x\\qy\"\n",
@@ -323,17 +324,17 @@ static void check_pos(const struct yamldoc *doc, const char *path, unsigned kl, 
 
 static void nested_positions_with_offset(void)
 {
-    const char *text = "title: 研修会のお知らせ\n"           /* line 5 */
-                       "contact:\n"                          /* 6 */
-                       "  name: 佐藤\n"                      /* 7 */
-                       "  phone: \"0235-57-2111\"\n"         /* 8 */
-                       "sessions:\n"                         /* 9 */
-                       "  - start: 2021-02-19 13:30\n"       /* 10 */
-                       "    venue: hall\n"                   /* 11 */
-                       "  -   start: 2021-02-20 09:00\n"     /* 12 */
-                       "      label: 二日目\n"               /* 13 */
-                       "tags: [サロン, 体操]\n"              /* 14 */
-                       "empty:\n"                            /* 15 */
+    const char *text = "title: 研修会のお知らせ\n"             /* line 5 */
+                       "contact:\n"                            /* 6 */
+                       "  name: 佐藤\n"                        /* 7 */
+                       "  phone: \"0235-57-2111\"\n"           /* 8 */
+                       "sessions:\n"                           /* 9 */
+                       "  - start: 2021-02-19 13:30\n"         /* 10 */
+                       "    venue: hall\n"                     /* 11 */
+                       "  -   start: 2021-02-20 09:00\n"       /* 12 */
+                       "      label: 二日目\n"                 /* 13 */
+                       "tags: [サロン, 体操]\n"                /* 14 */
+                       "empty:\n"                              /* 15 */
                        "nested: {a: {b: [1, {c: 日本語}]}}\n"; /* 16 */
     struct diag d;
     diag_init(&d);
@@ -408,8 +409,8 @@ static void same_key_in_different_blocks_is_fine(void)
 
 static void empty_documents_give_an_empty_object(void)
 {
-    static const char *const texts[] = {"", "\n\n", "# only a comment\n", "~\n", "---\n",
-                                        "---\n...\n"};
+    static const char *const texts[] = {"",    "\n\n",  "# only a comment\n",
+                                        "~\n", "---\n", "---\n...\n"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         struct diag d;
         diag_init(&d);
