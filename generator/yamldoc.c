@@ -826,6 +826,27 @@ static int first_colon_of_line(const struct parser *p, yaml_mark_t m)
     return 1;
 }
 
+/* Whether the last line before the mark's line that is neither blank nor a comment is the
+ * document end marker "...". */
+static int after_document_end(const struct parser *p, yaml_mark_t m)
+{
+    yaml_mark_t start = m;
+    start.column = 0;
+    size_t end = offset_of(p, start), last = 0, last_len = 0;
+    for (size_t off = 0; off < end;) {
+        const char *nl = memchr(p->text + off, '\n', end - off);
+        size_t next = nl ? (size_t)(nl - p->text) + 1 : end, n = next - off;
+        while (n > 0 && (p->text[off + n - 1] == '\n' || p->text[off + n - 1] == ' '))
+            n--;
+        if (n > 0 && p->text[off] != '#') {
+            last = off;
+            last_len = n;
+        }
+        off = next;
+    }
+    return last_len == 3 && memcmp(p->text + last, "...", 3) == 0;
+}
+
 static char char_at(const struct parser *p, yaml_mark_t m)
 {
     size_t off = offset_of(p, m);
@@ -889,7 +910,11 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
                "for a backslash, or use single quotes",
                e);
     } else if (strstr(problem, "mapping values are not allowed")) {
-        if (first_colon_of_line(p, pm)) {
+        if (first_colon_of_line(p, pm) && pm.column >= 1024) {
+            report(p, at,
+                   "this field name is too long (YAML allows at most 1024 characters before "
+                   "the ':')");
+        } else if (first_colon_of_line(p, pm)) {
             yaml_mark_t s = pm;
             s.column = 0;
             size_t off = offset_of(p, s), col = 1;
@@ -910,6 +935,8 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
                strstr(problem, "did not find expected '-' indicator")) {
         if (c == ':')
             report(p, at, "this field has no name before its ':'");
+        else if (c == ']' || c == '}')
+            report(p, at, "there is a '%c' here without a '%c' before it", c, c == ']' ? '[' : '{');
         else if (starts_line(p, pm))
             report(p, at, "this line is indented differently from the lines around it");
         else
@@ -941,6 +968,13 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
                "only a number, + or - may follow | or > on its line; start the text on the "
                "next line");
     } else if (strstr(problem, "comment or line break")) {
+        report(p, at,
+               "unexpected text after the value; if it all belongs to the value, put the whole "
+               "value in quotes");
+    } else if (strstr(problem, "expected <document start>") && after_document_end(p, pm)) {
+        report(p, at,
+               "the line ... above ends the YAML, so nothing may follow it; remove that line");
+    } else if (strstr(problem, "expected <document start>")) {
         report(p, at,
                "unexpected text after the value; if it all belongs to the value, put the whole "
                "value in quotes");

@@ -190,6 +190,13 @@ static void every_error_message(void)
         {"a: \"\\uD800\"\n",
          "f.md:2:5: error: '\\u' between double quotes must be followed by a character code; "
          "write \\\\ for a backslash, or use single quotes"},
+        {"a: 1\n]\n", "f.md:3:1: error: there is a ']' here without a '[' before it"},
+        {"a: 1\n...\n# note\nb: 2\n",
+         "f.md:5:1: error: the line ... above ends the YAML, so nothing may follow it; remove "
+         "that line"},
+        {"\"a\" b\n",
+         "f.md:2:5: error: unexpected text after the value; if it all belongs to the value, put "
+         "the whole value in quotes"},
         {"a: @home\n",
          "f.md:2:4: error: '@' cannot start a value in YAML; put the whole value in quotes"},
         {"note: *要予約\n",
@@ -621,6 +628,25 @@ static void large_value(void)
     buf_release(&b);
 }
 
+static void long_field_name(void)
+{
+    struct buf b;
+    buf_init(&b);
+    for (int i = 0; i < 1100; i++)
+        buf_puts(&b, "名");
+    buf_puts(&b, ": x\n");
+    struct diag d;
+    diag_init(&d);
+    struct yamldoc doc;
+    CHECK_INT(parse(&d, b.data, 1, &doc), -1);
+    char *got = messages(&d);
+    CHECK_STR(got, "f.md:1:1101: error: this field name is too long (YAML allows at most 1024 "
+                   "characters before the ':')");
+    free(got);
+    diag_release(&d);
+    buf_release(&b);
+}
+
 static void too_many_problems_stop_early(void)
 {
     struct buf b;
@@ -684,6 +710,7 @@ int main(void)
     RUN(alias_bomb_is_refused);
     RUN(deep_nesting_is_refused);
     RUN(large_value);
+    RUN(long_field_name);
     RUN(too_many_problems_stop_early);
     RUN(load_file_normalises);
     return HARNESS_DONE();
