@@ -71,8 +71,7 @@ static const char *why_invalid(const unsigned char *s, size_t n)
     return "a character is cut short";
 }
 
-void text_position(const char *text, size_t off, unsigned first_line, unsigned *line,
-                   unsigned *col)
+void text_position(const char *text, size_t off, unsigned first_line, unsigned *line, unsigned *col)
 {
     unsigned l = first_line, c = 1;
     size_t i = 0;
@@ -92,8 +91,7 @@ void text_position(const char *text, size_t off, unsigned first_line, unsigned *
     *col = c;
 }
 
-int text_check(struct diag *d, const char *path, const char *text, size_t len,
-               unsigned first_line)
+int text_check(struct diag *d, const char *path, const char *text, size_t len, unsigned first_line)
 {
     const unsigned char *s = (const unsigned char *)text;
     unsigned line, col;

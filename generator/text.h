@@ -18,8 +18,7 @@ void text_normalise(struct buf *b);
 
 /* Checks that text is UTF-8 without NUL bytes. On the first problem, reports it at its
  * line:col (line numbers start at first_line) and returns -1; returns 0 if all is well. */
-int text_check(struct diag *d, const char *path, const char *text, size_t len,
-               unsigned first_line);
+int text_check(struct diag *d, const char *path, const char *text, size_t len, unsigned first_line);
 
 /* Returns the length of the valid UTF-8 sequence at s (at most n bytes), or 0 if the bytes
  * there are not valid UTF-8 (overlong forms, surrogates, values past U+10FFFF, cut short). */

@@ -37,8 +37,8 @@ struct yamldoc_index {
 };
 
 /* Returns the entry number of path, or NONE; *slot is where it is or would go. */
-static size_t index_probe(const struct yamldoc_index *ix, const char *path, size_t n,
-                          uint64_t h, size_t *slot)
+static size_t index_probe(const struct yamldoc_index *ix, const char *path, size_t n, uint64_t h,
+                          size_t *slot)
 {
     size_t s = (size_t)h & (ix->nslots - 1);
     for (;; s = (s + 1) & (ix->nslots - 1)) {
@@ -286,19 +286,22 @@ static void leave(struct parser *p, json_t *value, struct yamldoc_pos pos, const
 
 enum kind { K_STR, K_NULL, K_BOOL, K_INT, K_FLOAT, K_INF, K_NAN };
 
+static int is_digit(char c, int base)
+{
+    if (base == 8)
+        return c >= '0' && c <= '7';
+    if (base == 16 && ((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+        return 1;
+    return c >= '0' && c <= '9';
+}
+
 static int is_digits(const char *s, size_t n, int base)
 {
     if (n == 0)
         return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        int ok = base == 8    ? c >= '0' && c <= '7'
-                 : base == 16 ? (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-                                    (c >= 'A' && c <= 'F')
-                              : c >= '0' && c <= '9';
-        if (!ok)
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit(s[i], base))
             return 0;
-    }
     return 1;
 }
 
@@ -421,17 +424,15 @@ static json_t *typed_value(struct parser *p, enum kind k, const char *s, size_t 
         if (isfinite(v))
             return json_real(v);
         show = shown(s, n);
-        report(p, pos, "%s is too large a number; if it is not a number, put it in quotes",
-               show);
+        report(p, pos, "%s is too large a number; if it is not a number, put it in quotes", show);
         free(show);
         return NULL;
     }
     case K_INF:
     case K_NAN:
         show = shown(s, n);
-        report(p, pos,
-               "%s (%s) cannot be used as a value; if you mean the text, put it in quotes", show,
-               k == K_INF ? "infinity" : "not a number");
+        report(p, pos, "%s (%s) cannot be used as a value; if you mean the text, put it in quotes",
+               show, k == K_INF ? "infinity" : "not a number");
         free(show);
         return NULL;
     case K_STR:
@@ -523,9 +524,9 @@ static int check_collection_tag(struct parser *p, const yaml_char_t *tag, const 
     const char *t = (const char *)tag;
     if (!t || strcmp(t, "!") == 0 || strcmp(t, std) == 0)
         return 0;
-    static const char *const known[] = {STD_TAG "str",  STD_TAG "int", STD_TAG "float",
-                                        STD_TAG "bool", STD_TAG "null", STD_TAG "map",
-                                        STD_TAG "seq",  NULL};
+    static const char *const known[] = {
+        STD_TAG "str",  STD_TAG "int", STD_TAG "float", STD_TAG "bool",
+        STD_TAG "null", STD_TAG "map", STD_TAG "seq",   NULL};
     if (one_of(t, strlen(t), known)) {
         char *name = tag_name(t);
         report(p, pos, "the tag %s cannot be used on %s", name,
@@ -737,7 +738,7 @@ static void on_start(struct parser *p, const yaml_event_t *e, int is_map)
     }
     enter(p, pos);
     if (p->depth == p->cap) {
-        p->cap = p->cap ? p->cap * 2 : 16;
+        p->cap *= 2;
         p->stack = xrealloc(p->stack, p->cap * sizeof *p->stack);
     }
     struct frame *f = &p->stack[p->depth++];
@@ -825,6 +826,27 @@ static int first_colon_of_line(const struct parser *p, yaml_mark_t m)
     return 1;
 }
 
+/* Whether the last line before the mark's line that is neither blank nor a comment is the
+ * document end marker "...". */
+static int after_document_end(const struct parser *p, yaml_mark_t m)
+{
+    yaml_mark_t start = m;
+    start.column = 0;
+    size_t end = offset_of(p, start), last = 0, last_len = 0;
+    for (size_t off = 0; off < end;) {
+        const char *nl = memchr(p->text + off, '\n', end - off);
+        size_t next = nl ? (size_t)(nl - p->text) + 1 : end, n = next - off;
+        while (n > 0 && (p->text[off + n - 1] == '\n' || p->text[off + n - 1] == ' '))
+            n--;
+        if (n > 0 && p->text[off] != '#') {
+            last = off;
+            last_len = n;
+        }
+        off = next;
+    }
+    return last_len == 3 && memcmp(p->text + last, "...", 3) == 0;
+}
+
 static char char_at(const struct parser *p, yaml_mark_t m)
 {
     size_t off = offset_of(p, m);
@@ -844,8 +866,7 @@ static void report_reader_error(struct parser *p, const yaml_parser_t *yp)
                "allow; delete it",
                (unsigned)yp->problem_value);
     else
-        report(p, pos,
-               "the text here is not valid UTF-8: save the file as UTF-8, not Shift_JIS");
+        report(p, pos, "the text here is not valid UTF-8: save the file as UTF-8, not Shift_JIS");
 }
 
 static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
@@ -889,7 +910,11 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
                "for a backslash, or use single quotes",
                e);
     } else if (strstr(problem, "mapping values are not allowed")) {
-        if (first_colon_of_line(p, pm)) {
+        if (first_colon_of_line(p, pm) && pm.column >= 1024) {
+            report(p, at,
+                   "this field name is too long (YAML allows at most 1024 characters before "
+                   "the ':')");
+        } else if (first_colon_of_line(p, pm)) {
             yaml_mark_t s = pm;
             s.column = 0;
             size_t off = offset_of(p, s), col = 1;
@@ -910,6 +935,8 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
                strstr(problem, "did not find expected '-' indicator")) {
         if (c == ':')
             report(p, at, "this field has no name before its ':'");
+        else if (c == ']' || c == '}')
+            report(p, at, "there is a '%c' here without a '%c' before it", c, c == ']' ? '[' : '{');
         else if (starts_line(p, pm))
             report(p, at, "this line is indented differently from the lines around it");
         else
@@ -944,11 +971,19 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
         report(p, at,
                "unexpected text after the value; if it all belongs to the value, put the whole "
                "value in quotes");
+    } else if (strstr(problem, "expected <document start>") && after_document_end(p, pm)) {
+        report(p, at,
+               "the line ... above ends the YAML, so nothing may follow it; remove that line");
+    } else if (strstr(problem, "expected <document start>")) {
+        report(p, at,
+               "unexpected text after the value; if it all belongs to the value, put the whole "
+               "value in quotes");
     } else if (strstr(problem, "expected node content")) {
         report(p, at, "a value is missing here");
     } else if (strstr(problem, "incompatible YAML document")) {
-        report(p, at, "this file asks for a YAML version kairan cannot read; remove the %%YAML "
-                      "line");
+        report(p, at,
+               "this file asks for a YAML version kairan cannot read; remove the %%YAML "
+               "line");
     } else {
         report(p, at, "this is not valid YAML here (%s%s%s)", problem, *context ? " " : "",
                context);
@@ -997,6 +1032,8 @@ int yamldoc_parse(struct diag *d, const char *path, const char *text, size_t len
     p.text = text;
     p.len = len;
     p.first_line = first_line ? first_line : 1;
+    p.cap = 16;
+    p.stack = xmalloc(p.cap * sizeof *p.stack);
     p.ix = xcalloc(1, sizeof *p.ix);
     buf_init(&p.ix->strings);
     buf_init(&p.path);

@@ -35,12 +35,14 @@ struct yamldoc {
 void yamldoc_init(struct yamldoc *doc);
 void yamldoc_release(struct yamldoc *doc);
 
-/* Parses text (len bytes, UTF-8, LF line ends; its first line is line first_line of the file
- * at path: 1 for a whole file, frontmatter.yaml_line for front matter) into doc, which must be initialised and empty. The top level must be fields
- * (name: value); an empty document gives an empty object. Mapping keys are text: a key that is
- * a list or a block, an empty key, a duplicate key and the merge key << are errors. Integers
- * that do not fit in 64 bits, .inf and .nan are errors (jansson cannot hold them). Returns 0;
- * or -1, with doc empty, after reporting every problem found (a syntax error ends the search). */
+/* Parses text (len bytes, UTF-8, LF line ends) into doc, which needs no initialising; the
+ * text's first line is line first_line of the file at path (1 for a whole file, yaml_line of
+ * struct frontmatter for front matter). The top level must be fields (name: value); an empty
+ * document gives an empty object. Keys are text: a key that is a list or a block, an empty
+ * key, a duplicate key and the merge key << are errors. Integers that do not fit in 64 bits,
+ * .inf and .nan are errors (jansson cannot hold them). Returns 0, doc then owning the tree
+ * (release it with yamldoc_release); or -1, with doc empty, after reporting every problem
+ * found (a syntax error ends the search; so do 50 problems). */
 int yamldoc_parse(struct diag *d, const char *path, const char *text, size_t len,
                   unsigned first_line, struct yamldoc *doc);
 

@@ -197,9 +197,9 @@ static void utf8_lengths(void)
     CHECK_INT(text_utf8_len("\xC2\xA0", 2), 2);
     CHECK_INT(text_utf8_len("あ", 3), 3);
     CHECK_INT(text_utf8_len("\xF0\x9F\x98\x80", 4), 4);
-    CHECK_INT(text_utf8_len("\xF4\x8F\xBF\xBF", 4), 4);  /* U+10FFFF */
-    CHECK_INT(text_utf8_len("\xED\x9F\xBF", 3), 3);      /* U+D7FF */
-    CHECK_INT(text_utf8_len("\xEE\x80\x80", 3), 3);      /* U+E000 */
+    CHECK_INT(text_utf8_len("\xF4\x8F\xBF\xBF", 4), 4); /* U+10FFFF */
+    CHECK_INT(text_utf8_len("\xED\x9F\xBF", 3), 3);     /* U+D7FF */
+    CHECK_INT(text_utf8_len("\xEE\x80\x80", 3), 3);     /* U+E000 */
     CHECK_INT(text_utf8_len("\xC1\xBF", 2), 0);
     CHECK_INT(text_utf8_len("\xED\xBF\xBF", 3), 0);
     CHECK_INT(text_utf8_len("あ", 2), 0);
@@ -267,8 +267,8 @@ static void windows_file_keeps_line_numbers(void)
     CHECK_INT(frontmatter_read(&d, path, &text, &fm), 0);
     CHECK_INT(yamldoc_parse(&d, path, fm.yaml, fm.yaml_len, fm.yaml_line, &doc), -1);
     char *got = messages(&d);
-    char *want = xasprintf("%s:3:1: error: 'title' appears twice in this block (first on line 2)",
-                           path);
+    char *want =
+        xasprintf("%s:3:1: error: 'title' appears twice in this block (first on line 2)", path);
     CHECK_STR(got, want);
     free(got);
     free(want);

@@ -177,7 +177,8 @@ static void every_error_message(void)
         {"title: x\nsummary:text\n",
          "f.md:3:1: error: this line is not a field: write it as name: value, with a space after "
          "the colon"},
-        {"a: [x, y\nb: 1\n", "f.md:2:4: error: this list is never closed: add ] after its last item"},
+        {"a: [x, y\nb: 1\n",
+         "f.md:2:4: error: this list is never closed: add ] after its last item"},
         {"a: {x: 1\n",
          "f.md:2:4: error: these fields in { } are never closed: add } after the last one"},
         {"a: \"x\\qy\"\n",
@@ -189,6 +190,13 @@ static void every_error_message(void)
         {"a: \"\\uD800\"\n",
          "f.md:2:5: error: '\\u' between double quotes must be followed by a character code; "
          "write \\\\ for a backslash, or use single quotes"},
+        {"a: 1\n]\n", "f.md:3:1: error: there is a ']' here without a '[' before it"},
+        {"a: 1\n...\n# note\nb: 2\n",
+         "f.md:5:1: error: the line ... above ends the YAML, so nothing may follow it; remove "
+         "that line"},
+        {"\"a\" b\n",
+         "f.md:2:5: error: unexpected text after the value; if it all belongs to the value, put "
+         "the whole value in quotes"},
         {"a: @home\n",
          "f.md:2:4: error: '@' cannot start a value in YAML; put the whole value in quotes"},
         {"note: *要予約\n",
@@ -323,17 +331,17 @@ static void check_pos(const struct yamldoc *doc, const char *path, unsigned kl, 
 
 static void nested_positions_with_offset(void)
 {
-    const char *text = "title: 研修会のお知らせ\n"           /* line 5 */
-                       "contact:\n"                          /* 6 */
-                       "  name: 佐藤\n"                      /* 7 */
-                       "  phone: \"0235-57-2111\"\n"         /* 8 */
-                       "sessions:\n"                         /* 9 */
-                       "  - start: 2021-02-19 13:30\n"       /* 10 */
-                       "    venue: hall\n"                   /* 11 */
-                       "  -   start: 2021-02-20 09:00\n"     /* 12 */
-                       "      label: 二日目\n"               /* 13 */
-                       "tags: [サロン, 体操]\n"              /* 14 */
-                       "empty:\n"                            /* 15 */
+    const char *text = "title: 研修会のお知らせ\n"             /* line 5 */
+                       "contact:\n"                            /* 6 */
+                       "  name: 佐藤\n"                        /* 7 */
+                       "  phone: \"0235-57-2111\"\n"           /* 8 */
+                       "sessions:\n"                           /* 9 */
+                       "  - start: 2021-02-19 13:30\n"         /* 10 */
+                       "    venue: hall\n"                     /* 11 */
+                       "  -   start: 2021-02-20 09:00\n"       /* 12 */
+                       "      label: 二日目\n"                 /* 13 */
+                       "tags: [サロン, 体操]\n"                /* 14 */
+                       "empty:\n"                              /* 15 */
                        "nested: {a: {b: [1, {c: 日本語}]}}\n"; /* 16 */
     struct diag d;
     diag_init(&d);
@@ -408,8 +416,8 @@ static void same_key_in_different_blocks_is_fine(void)
 
 static void empty_documents_give_an_empty_object(void)
 {
-    static const char *const texts[] = {"", "\n\n", "# only a comment\n", "~\n", "---\n",
-                                        "---\n...\n"};
+    static const char *const texts[] = {"",    "\n\n",  "# only a comment\n",
+                                        "~\n", "---\n", "---\n...\n"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         struct diag d;
         diag_init(&d);
@@ -620,6 +628,25 @@ static void large_value(void)
     buf_release(&b);
 }
 
+static void long_field_name(void)
+{
+    struct buf b;
+    buf_init(&b);
+    for (int i = 0; i < 1100; i++)
+        buf_puts(&b, "名");
+    buf_puts(&b, ": x\n");
+    struct diag d;
+    diag_init(&d);
+    struct yamldoc doc;
+    CHECK_INT(parse(&d, b.data, 1, &doc), -1);
+    char *got = messages(&d);
+    CHECK_STR(got, "f.md:1:1101: error: this field name is too long (YAML allows at most 1024 "
+                   "characters before the ':')");
+    free(got);
+    diag_release(&d);
+    buf_release(&b);
+}
+
 static void too_many_problems_stop_early(void)
 {
     struct buf b;
@@ -683,6 +710,7 @@ int main(void)
     RUN(alias_bomb_is_refused);
     RUN(deep_nesting_is_refused);
     RUN(large_value);
+    RUN(long_field_name);
     RUN(too_many_problems_stop_early);
     RUN(load_file_normalises);
     return HARNESS_DONE();
