@@ -79,6 +79,8 @@ $(BUILD)/libkairan.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(BUILD)/obj/build.o: CPPFLAGS += -DKAIRAN_THEMES_DIR='"$(PREFIX)/share/kairan"'
+
 $(BUILD)/obj/%.o: generator/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS)) -MMD -MP -c -o $@ $<

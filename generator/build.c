@@ -23,7 +23,8 @@
 static const char *const page_templates[] = {"home", "activity", "event", "issue", "page",
                                              "list", "taxonomy", "404", NULL};
 
-/* Where kairan's own themes are installed (make install), searched after the site's. */
+/* Where kairan's own themes are installed (make install sets it from PREFIX), searched after
+ * the site's own themes/ folder. */
 #ifndef KAIRAN_THEMES_DIR
 #define KAIRAN_THEMES_DIR "/usr/local/share/kairan"
 #endif
@@ -146,7 +147,9 @@ int build_run(struct diag *d, const struct build_options *opt)
         goto done;
 
     /* 4. The theme, compiled once. */
-    if (theme_load(d, &theme, source_dir, KAIRAN_THEMES_DIR, cfg.theme, page_templates) != 0)
+    if (theme_load(d, &theme, source_dir,
+                   opt->themes_dir ? opt->themes_dir : KAIRAN_THEMES_DIR, cfg.theme,
+                   page_templates) != 0)
         goto done;
 
     /* 5. Bodies and images. */

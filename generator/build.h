@@ -22,6 +22,7 @@ struct build_options {
     int quiet;
     const char *now_text;   /* --now: the build clock as local date-time, or NULL */
     const char *epoch_text; /* SOURCE_DATE_EPOCH, or NULL; --now wins */
+    const char *themes_dir; /* installed themes (holding themes/NAME), or NULL for the default */
 };
 
 /* Runs one build. Returns 0 when it succeeded; -1 when errors were reported through d. */

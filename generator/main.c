@@ -211,6 +211,7 @@ int main(int argc, char **argv)
     cli.build.source = ".";
     cli.build.write = 1;
     cli.build.epoch_text = getenv("SOURCE_DATE_EPOCH");
+    cli.build.themes_dir = getenv("KAIRAN_THEMES_DIR");
     int rc = parse_args(name, argc - 2, argv + 2, &cli);
     if (rc != EXIT_OK)
         return rc;

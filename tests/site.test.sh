@@ -103,6 +103,30 @@ check "kairan new refuses to overwrite" [ $? -eq 1 ]
 check "the golden site builds" [ $? -eq 0 ]
 check "the golden site matches tests/golden/expected" diff -r tests/golden/expected "$tmp/golden"
 
+# Themes: the large theme extends default; a site may override one file of an installed theme;
+# a loop of extends is an error naming the file.
+mkdir -p "$tmp/themed/content"
+cp -R content/. "$tmp/themed/content/"
+cp -R assets "$tmp/themed/"
+sed -i 's/^theme: default$/theme: large/' "$tmp/themed/content/site.yaml"
+KAIRAN_THEMES_DIR=$(pwd) "$KAIRAN" build -s "$tmp/themed" --now "$NOW" --quiet
+check "the large theme builds from the installed themes" [ $? -eq 0 ]
+check "the large theme adds its stylesheet" grep -q 'static/large\.[0-9a-f]*\.css' "$tmp/themed/public/index.html"
+check "and keeps the default's" grep -q 'static/style\.[0-9a-f]*\.css' "$tmp/themed/public/index.html"
+mkdir -p "$tmp/themed/themes/default/templates/partials"
+sed 's|</footer>|<p class="site-override">この町の独自の一文</p></footer>|' \
+    themes/default/templates/partials/footer.mustache \
+    >"$tmp/themed/themes/default/templates/partials/footer.mustache"
+KAIRAN_THEMES_DIR=$(pwd) "$KAIRAN" build -s "$tmp/themed" --now "$NOW" --quiet
+check "a site's own copy of one theme file wins" grep -q 'site-override' "$tmp/themed/public/about/index.html"
+mkdir -p "$tmp/loop/content" "$tmp/loop/themes/a" "$tmp/loop/themes/b"
+printf 'title: t\nbase_url: https://example.jp/\ntheme: a\n' >"$tmp/loop/content/site.yaml"
+printf 'extends: b\n' >"$tmp/loop/themes/a/theme.yaml"
+printf 'extends: a\n' >"$tmp/loop/themes/b/theme.yaml"
+KAIRAN_THEMES_DIR=/nonexistent "$KAIRAN" check -s "$tmp/loop" 2>"$tmp/loop.err"
+check "a loop of extends fails" [ $? -eq 1 ]
+check "and says so at the file" grep -q "themes/b/theme.yaml: error: the theme 'b' extends 'a', which extends it back" "$tmp/loop.err"
+
 # Exit codes and usage.
 "$KAIRAN" build --jobs 0 2>/dev/null
 check "a bad option exits 2" [ $? -eq 2 ]
