@@ -39,6 +39,22 @@ check "no absolute paths of this machine in the output" \
 check "--portable links end in index.html" \
     grep -q 'href="../../activities/index.html"' "$tmp/portable/events/2021-kenshukai/index.html"
 
+# Every page parses with libxml2's HTML parser. It predates HTML5, so the only complaint allowed is
+# an unknown tag that is an HTML5 element; anything else (bad nesting, a stray end tag, broken
+# entities) fails the page.
+html5='section|nav|article|header|footer|main|aside|time|figure|figcaption|ruby|rt|rp|mark|picture|source|details|summary|template|svg|path|circle|rect|g|use|symbol'
+bad=0
+pages=0
+for f in $(find "$tmp/j1" -name '*.html' | sort); do
+    pages=$((pages + 1))
+    if xmllint --html --noout "$f" 2>&1 | grep 'error :' | grep -vE "error : Tag ($html5) invalid" | grep -q .; then
+        echo "libxml2 HTML parser: $f:"
+        xmllint --html --noout "$f" 2>&1 | grep -vE "Tag ($html5) invalid" | head -5
+        bad=$((bad + 1))
+    fi
+done
+check "every page ($pages) parses in libxml2's HTML parser" test "$bad" -eq 0 -a "$pages" -gt 40
+
 # Every internal link, image and srcset candidate resolves to a file, in both link styles.
 /usr/bin/python3 tests/links.py "$tmp/j1" /watowa/ >"$tmp/links1"
 check "every link resolves" [ $? -eq 0 ]
