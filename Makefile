@@ -43,7 +43,7 @@ BENCH_SRCS = $(sort $(wildcard tests/bench/*.c))
 BENCHES    = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps kairan site test check lint install clean fuzz bench print-pdf
+.PHONY: all deps kairan site test check lint install clean fuzz bench FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -79,7 +79,14 @@ $(BUILD)/libkairan.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The installed themes' folder is compiled in; the stamp changes (and build.o is rebuilt) when
+# PREFIX does.
 $(BUILD)/obj/build.o: CPPFLAGS += -DKAIRAN_THEMES_DIR='"$(PREFIX)/share/kairan"'
+$(BUILD)/obj/build.o: $(BUILD)/.prefix
+$(BUILD)/.prefix: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
+FORCE:
 
 $(BUILD)/obj/%.o: generator/%.c
 	@mkdir -p $(dir $@)
@@ -143,7 +150,8 @@ bench: all $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done
 	@for s in tests/bench/*.sh; do [ -f $$s ] && KAIRAN=$(CURDIR)/$(BUILD)/kairan sh $$s; done; true
 
-install: all
+install: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	    $(DESTDIR)$(PREFIX)/share/kairan/themes
 	install -m 755 $(BUILD)/kairan $(DESTDIR)$(PREFIX)/bin/kairan

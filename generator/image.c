@@ -540,6 +540,8 @@ struct raster *image_decode(struct diag *d, const char *name, const void *data, 
 
 static unsigned height_for(unsigned width, unsigned src_w, unsigned src_h)
 {
+    if (src_w == 0)
+        return 1; /* decoders never give a zero width; stay defined if one ever does */
     unsigned long long h = ((unsigned long long)src_h * width * 2 + src_w) / (2ull * src_w);
     return h ? (unsigned)h : 1;
 }

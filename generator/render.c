@@ -1030,7 +1030,7 @@ void render_release(struct render *r)
         free(b->title_text);
         json_decref(b->toc);
     }
-    for (size_t k = 0; k < r->n_roots; k++) {
+    for (size_t k = 0; s && k < r->n_roots; k++) {
         for (size_t i = 0; i < s->n_all; i++)
             json_decref(r->roots[k].entries[i]);
         free(r->roots[k].entries);

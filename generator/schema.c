@@ -289,7 +289,6 @@ int schema_check(struct schema_ctx *c, json_t *obj, const struct schema_field *f
         for (const struct schema_field *f = fields; f->name; f++) {
             if (strcmp(f->name, key) == 0) {
                 best = NULL;
-                best_d = 0;
                 break;
             }
             unsigned dist = schema_distance(key, f->name);

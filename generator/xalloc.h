@@ -6,14 +6,16 @@
 
 #include <stddef.h>
 
-void *xmalloc(size_t n);
-void *xcalloc(size_t count, size_t size);
-void *xrealloc(void *p, size_t n);
+#define XALLOC_NONNULL __attribute__((returns_nonnull))
+
+void *xmalloc(size_t n) XALLOC_NONNULL;
+void *xcalloc(size_t count, size_t size) XALLOC_NONNULL;
+void *xrealloc(void *p, size_t n) XALLOC_NONNULL;
 /* Returns a copy of s; the caller frees it. */
-char *xstrdup(const char *s);
+char *xstrdup(const char *s) XALLOC_NONNULL;
 /* Returns a NUL-terminated copy of the first n bytes of s; the caller frees it. */
-char *xstrndup(const char *s, size_t n);
+char *xstrndup(const char *s, size_t n) XALLOC_NONNULL;
 /* Returns a new formatted string; the caller frees it. */
-char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2))) XALLOC_NONNULL;
 
 #endif

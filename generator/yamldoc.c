@@ -1,5 +1,6 @@
 #include "yamldoc.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -541,6 +542,7 @@ static int check_collection_tag(struct parser *p, const yaml_char_t *tag, const 
 /* Whether name is the anchor of a block that is still being read. */
 static int anchor_is_open(const struct parser *p, const char *name)
 {
+    assert(p->stack); /* allocated by yamldoc_parse before any event */
     for (size_t i = 0; i < p->depth; i++)
         if (p->stack[i].anchor && strcmp(p->stack[i].anchor, name) == 0)
             return 1;
@@ -737,6 +739,7 @@ static void on_start(struct parser *p, const yaml_event_t *e, int is_map)
         parent->key_pos = pos;
     }
     enter(p, pos);
+    assert(p->stack && p->cap > 0);
     if (p->depth == p->cap) {
         p->cap *= 2;
         p->stack = xrealloc(p->stack, p->cap * sizeof *p->stack);

@@ -143,6 +143,18 @@ KAIRAN_THEMES_DIR=/nonexistent "$KAIRAN" check -s "$tmp/loop" 2>"$tmp/loop.err"
 check "a loop of extends fails" [ $? -eq 1 ]
 check "and says so at the file" grep -q "themes/b/theme.yaml: error: the theme 'b' extends 'a', which extends it back" "$tmp/loop.err"
 
+# make install: the program, its man page and the themes; an installed kairan builds a site that
+# has no themes of its own.
+make -s install PREFIX=/usr DESTDIR="$tmp/dest" BUILD="$tmp/build-install" >/dev/null 2>&1
+check "make install puts the program in place" [ -x "$tmp/dest/usr/bin/kairan" ]
+check "and the man page" [ -s "$tmp/dest/usr/share/man/man1/kairan.1" ]
+check "and the themes" [ -s "$tmp/dest/usr/share/kairan/themes/default/theme.yaml" ]
+mkdir -p "$tmp/bare"
+cp -R content assets "$tmp/bare/"
+KAIRAN_THEMES_DIR="$tmp/dest/usr/share/kairan" "$tmp/dest/usr/bin/kairan" build -s "$tmp/bare" \
+    --now "$NOW" --quiet
+check "the installed program finds the installed themes" [ -s "$tmp/bare/public/index.html" ]
+
 # Exit codes and usage.
 "$KAIRAN" build --jobs 0 2>/dev/null
 check "a bad option exits 2" [ $? -eq 2 ]
