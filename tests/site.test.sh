@@ -155,6 +155,37 @@ KAIRAN_THEMES_DIR="$tmp/dest/usr/share/kairan" "$tmp/dest/usr/bin/kairan" build 
     --now "$NOW" --quiet
 check "the installed program finds the installed themes" [ -s "$tmp/bare/public/index.html" ]
 
+# Killing a build at a random moment leaves the old site or the new one, never a mix, and no
+# staging folder (for SIGTERM and SIGINT; SIGKILL leaves one that the next build removes).
+/usr/bin/python3 tests/bench/corpus.py 600 "$tmp/kill" >/dev/null
+"$KAIRAN" build -s "$tmp/kill" --now "$NOW" --quiet
+listing() { ( cd "$tmp/kill/public" && find . -type f | sort | xargs md5sum ) ; }
+listing >"$tmp/kill-old"
+printf -- '---\ntitle: 追加のページ\n---\n本文\n' >"$tmp/kill/content/pages/added.md"
+mixed=0
+left=0
+for round in 1 2 3 4 5 6; do
+    case $round in 1|4) sig=TERM ;; 2|5) sig=INT ;; *) sig=KILL ;; esac
+    "$KAIRAN" build -s "$tmp/kill" --now "$NOW" --quiet 2>/dev/null &
+    pid=$!
+    sleep "0.$(( (round * 37) % 9 + 1 ))"
+    kill -"$sig" "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    listing >"$tmp/kill-now"
+    if ! cmp -s "$tmp/kill-now" "$tmp/kill-old"; then
+        "$KAIRAN" build -s "$tmp/kill" --now "$NOW" --quiet -o "$tmp/kill-ref" 2>/dev/null
+        ( cd "$tmp/kill-ref" && find . -type f | sort | xargs md5sum ) >"$tmp/kill-new"
+        cmp -s "$tmp/kill-now" "$tmp/kill-new" || mixed=$((mixed + 1))
+        rm -rf "$tmp/kill-ref"
+        cp "$tmp/kill-new" "$tmp/kill-old"
+    fi
+    if [ "$sig" != KILL ] && ls -a "$tmp/kill" | grep -q staging; then left=$((left + 1)); fi
+done
+check "a killed build leaves the old site or the new one, never a mix" [ "$mixed" -eq 0 ]
+check "TERM and INT leave no staging folder" [ "$left" -eq 0 ]
+"$KAIRAN" build -s "$tmp/kill" --now "$NOW" --quiet
+check "the next build clears what a KILL left" sh -c "! ls -a '$tmp/kill' | grep -q staging"
+
 # Exit codes and usage.
 "$KAIRAN" build --jobs 0 2>/dev/null
 check "a bad option exits 2" [ $? -eq 2 ]
