@@ -196,8 +196,12 @@ int build_run(struct diag *d, const struct build_options *opt)
             goto done;
         }
         pub = NULL;
-        if (!opt->quiet)
-            printf("kairan: built %zu entries into %s/\n", n_pub, output);
+        if (!opt->quiet) {
+            unsigned long decoded, cached;
+            media_counts(media, &decoded, &cached);
+            printf("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n",
+                   n_pub, output, decoded, cached);
+        }
     } else if (!opt->quiet) {
         printf("kairan: checked %zu entries: no problems found\n", files.len);
     }

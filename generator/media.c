@@ -208,9 +208,10 @@ int media_publish(struct media *m, struct publish *p)
     return rc ? -1 : 0;
 }
 
-unsigned long media_decoded(const struct media *m)
+void media_counts(const struct media *m, unsigned long *decoded, unsigned long *cached)
 {
     struct image_stats st;
     image_ctx_stats(m->images, &st);
-    return (unsigned long)st.decoded;
+    *decoded = (unsigned long)st.decoded;
+    *cached = (unsigned long)st.cache_hits;
 }

@@ -46,7 +46,8 @@ int media_use(struct media *m, const char *entry_path, const char *entry_dir, co
               unsigned line, unsigned col, struct media_image *out);
 /* Places every variant the build used into the output. */
 int media_publish(struct media *m, struct publish *p);
-/* How many images were decoded (0 on a rebuild with nothing changed). */
-unsigned long media_decoded(const struct media *m);
+/* How many pictures this build decoded (0 on a rebuild with nothing changed) and how many it
+ * found ready in the cache. */
+void media_counts(const struct media *m, unsigned long *decoded, unsigned long *cached);
 
 #endif

@@ -80,9 +80,10 @@ check "a failed build leaves public/ untouched" diff "$tmp/before" "$tmp/after"
 check "no staging folder is left behind" sh -c "! ls -a '$tmp/site' | grep -q staging"
 rm "$tmp/site/content/pages/broken.md"
 
-# An unchanged rebuild keeps every file's mtime (rsync deploys stay small).
+# An unchanged rebuild keeps every file's mtime (rsync deploys stay small) and decodes no picture.
 sleep 1
-"$KAIRAN" build -s "$tmp/site" --now "$NOW" --quiet
+"$KAIRAN" build -s "$tmp/site" --now "$NOW" >"$tmp/rebuild.out"
+check "an unchanged rebuild decodes no picture" grep -q "(pictures: 0 made, [1-9][0-9]* from the cache)" "$tmp/rebuild.out"
 ( cd "$tmp/site/public" && find . -type f -exec ls -l --time-style=+%s {} + | sort ) >"$tmp/after"
 check "an unchanged rebuild keeps bytes and mtimes" diff "$tmp/before" "$tmp/after"
 
