@@ -21,7 +21,7 @@
 
 /* Templates every theme must have; the rest (partials, parents) come along with them. */
 static const char *const page_templates[] = {"home", "activity", "event", "issue", "page",
-                                             "list", "taxonomy", "404", NULL};
+                                             "list", "taxonomy", "calendar", "404", NULL};
 
 /* Where kairan's own themes are installed (make install sets it from PREFIX), searched after
  * the site's own themes/ folder. */

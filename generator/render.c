@@ -749,7 +749,8 @@ struct list_group {
 };
 
 static void list_pages(struct pages *ps, const char *url, const char *kind, const char *title,
-                       const char *description, struct list_group *groups, size_t n_groups)
+                       const char *description, struct list_group *groups, size_t n_groups,
+                       const char *calendar_url)
 {
     struct render *r = ps->r;
     size_t total = 0;
@@ -810,6 +811,7 @@ static void list_pages(struct pages *ps, const char *url, const char *kind, cons
         json_object_set_new(pag, "has_pages", json_boolean(n_pages > 1));
         json_object_set_new(ctx, "pagination", pag);
         json_object_set_new(ctx, "breadcrumbs", crumbs(NULL, NULL));
+        set_str(ctx, "calendar_url", calendar_url);
         free(page_url);
         free(page_title);
     }
@@ -857,7 +859,7 @@ static void activity_lists(struct pages *ps)
 
     kana_groups(acts, n_acts, groups, &n_groups);
     list_pages(ps, "activities/", "activities", "活動一覧（50音順）",
-               "地域の支え合い活動を50音順に並べています。", groups, n_groups);
+               "地域の支え合い活動を50音順に並べています。", groups, n_groups, NULL);
     free_groups(groups, n_groups);
 
     struct entry **sel = xcalloc(n_acts ? n_acts : 1, sizeof *sel);
@@ -869,7 +871,7 @@ static void activity_lists(struct pages *ps)
         kana_groups(sel, n, groups, &n_groups);
         char *url = xasprintf("districts/%s/", cfg->districts[d].slug);
         char *title = xasprintf("%s地区の活動", cfg->districts[d].name);
-        list_pages(ps, url, "district", title, NULL, groups, n_groups);
+        list_pages(ps, url, "district", title, NULL, groups, n_groups, NULL);
         free(url);
         free(title);
         free_groups(groups, n_groups);
@@ -882,7 +884,7 @@ static void activity_lists(struct pages *ps)
         kana_groups(sel, n, groups, &n_groups);
         char *url = xasprintf("categories/%s/", cfg->categories[c].slug);
         char *title = xasprintf("分類「%s」の活動", cfg->categories[c].name);
-        list_pages(ps, url, "category", title, NULL, groups, n_groups);
+        list_pages(ps, url, "category", title, NULL, groups, n_groups, NULL);
         free(url);
         free(title);
         free_groups(groups, n_groups);
@@ -917,11 +919,13 @@ static void event_list(struct pages *ps)
         if (site_event_is_past(s, e))
             groups[1].items[groups[1].n++] = e;
     }
-    list_pages(ps, "events/", "events", "研修会・会議などの催し", NULL, groups, 2);
+    char *cal = xasprintf("events/%04d/%02d/", s->now.date.year, s->now.date.month);
+    list_pages(ps, "events/", "events", "研修会・会議などの催し", NULL, groups, 2, cal);
+    free(cal);
     free_groups(groups, 2);
 
     struct list_group issues = {NULL, "issues", s->kind[KIND_ISSUE], s->n_kind[KIND_ISSUE]};
-    list_pages(ps, "issues/", "issues", "これまでの号", NULL, &issues, 1);
+    list_pages(ps, "issues/", "issues", "これまでの号", NULL, &issues, 1, NULL);
 }
 
 static void home_page(struct pages *ps)
@@ -963,6 +967,141 @@ static void home_page(struct pages *ps)
     free(jsonld);
 }
 
+/* A month's label for headings and links: 令和3年2月（2021年2月）. */
+static char *month_title(int year, int month)
+{
+    struct buf b;
+    buf_init(&b);
+    date_format_ja_month(&b, year, month, 0);
+    buf_printf(&b, "（%d年%d月）", year, month);
+    return buf_detach(&b, NULL);
+}
+
+static int month_index(int year, int month)
+{
+    return year * 12 + month - 1;
+}
+
+/* The sessions on one day, as {title, url, time, label} objects. */
+static json_t *day_events(const struct render *r, struct date day)
+{
+    const struct site *s = r->site;
+    json_t *list = json_array();
+    for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++) {
+        const struct entry *e = s->kind[KIND_EVENT][i];
+        const struct body *b = &r->bodies[render_index(r, e)];
+        for (size_t k = 0; k < e->n_sessions; k++) {
+            const struct session *ss = &e->sessions[k];
+            if (date_compare(ss->start.date, day) > 0 || date_compare(ss->end.date, day) < 0)
+                continue;
+            json_t *o = json_object();
+            set_str(o, "title", b->title_text ? b->title_text : e->title);
+            set_str(o, "url", e->url);
+            set_str(o, "label", ss->label);
+            struct buf t;
+            buf_init(&t);
+            if (date_compare(ss->start.date, day) == 0)
+                date_format_time(&t, ss->start);
+            set_buf(o, "time", &t);
+            buf_release(&t);
+            json_object_set_new(o, "past", json_boolean(site_event_is_past(s, e)));
+            json_array_append_new(list, o);
+        }
+    }
+    return list;
+}
+
+/* One page per month from the first event (or the build's month, whichever is earlier) to the
+ * last (or the build's month), so the events list can always link to "this month". */
+static void calendar_pages(struct pages *ps)
+{
+    struct render *r = ps->r;
+    const struct site *s = r->site;
+    int first = month_index(s->now.date.year, s->now.date.month), last = first;
+    for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++) {
+        const struct entry *e = s->kind[KIND_EVENT][i];
+        for (size_t k = 0; k < e->n_sessions; k++) {
+            int a = month_index(e->sessions[k].start.date.year, e->sessions[k].start.date.month);
+            int z = month_index(e->sessions[k].end.date.year, e->sessions[k].end.date.month);
+            first = a < first ? a : first;
+            last = z > last ? z : last;
+        }
+    }
+    enum date_week_start start = s->cfg->week_starts_monday ? DATE_WEEK_MONDAY : DATE_WEEK_SUNDAY;
+    for (int m = first; m <= last; m++) {
+        int year = m / 12, month = m % 12 + 1;
+        struct date_month_grid g;
+        date_month_grid(&g, year, month, start);
+        char *url = xasprintf("events/%04d/%02d/", year, month);
+        char *title = month_title(year, month);
+        char *page_title = xasprintf("%sの催し", title);
+        json_t *ctx = page_add(ps, "calendar", url, "calendar", page_title, NULL, NULL);
+        json_t *cal = json_object();
+        set_str(cal, "title", title);
+        json_object_set_new(cal, "year", json_integer(year));
+        json_object_set_new(cal, "month", json_integer(month));
+        json_t *weekdays = json_array();
+        for (int c = 0; c < 7; c++) {
+            json_t *w = json_object();
+            set_str(w, "name", date_weekday_ja(g.weekday[c]));
+            set_str(w, "key", date_weekday_key(g.weekday[c]));
+            json_array_append_new(weekdays, w);
+        }
+        json_object_set_new(cal, "weekdays", weekdays);
+        json_t *weeks = json_array(), *flat = json_array();
+        for (int row = 0; row < g.rows; row++) {
+            json_t *days = json_array();
+            for (int c = 0; c < 7; c++) {
+                json_t *d = json_object();
+                if (g.day[row][c]) {
+                    struct date day = {year, month, g.day[row][c]};
+                    json_object_set_new(d, "day", json_integer(g.day[row][c]));
+                    set_str(d, "weekday", date_weekday_key(g.weekday[c]));
+                    json_object_set_new(d, "today", json_boolean(date_compare(day, s->now.date) == 0));
+                    json_t *evs = day_events(r, day);
+                    if (json_array_size(evs)) {
+                        json_t *entry = json_object();
+                        struct buf b;
+                        buf_init(&b);
+                        date_format_ja(&b, day, DATE_WEEKDAY | DATE_NO_YEAR);
+                        set_buf(entry, "date", &b);
+                        buf_release(&b);
+                        json_object_set(entry, "events", evs);
+                        json_array_append_new(flat, entry);
+                    }
+                    json_object_set_new(d, "events", evs);
+                } else {
+                    json_object_set_new(d, "blank", json_true());
+                }
+                json_array_append_new(days, d);
+            }
+            json_t *week = json_object();
+            json_object_set_new(week, "days", days);
+            json_array_append_new(weeks, week);
+        }
+        json_object_set_new(cal, "weeks", weeks);
+        json_object_set_new(cal, "days_with_events", flat);
+        for (int side = 0; side < 2; side++) {
+            int other = side ? m + 1 : m - 1;
+            if (other < first || other > last)
+                continue;
+            json_t *o = json_object();
+            char *ou = xasprintf("events/%04d/%02d/", other / 12, other % 12 + 1);
+            char *ot = month_title(other / 12, other % 12 + 1);
+            set_str(o, "url", ou);
+            set_str(o, "title", ot);
+            free(ou);
+            free(ot);
+            json_object_set_new(cal, side ? "next" : "prev", o);
+        }
+        json_object_set_new(ctx, "calendar", cal);
+        json_object_set_new(ctx, "breadcrumbs", crumbs("催し", "events/"));
+        free(url);
+        free(title);
+        free(page_title);
+    }
+}
+
 struct render_job {
     struct pages *ps;
     struct buf *outs;
@@ -994,6 +1133,7 @@ int render_pages(struct render *r)
         entry_page(&ps, i);
     activity_lists(&ps);
     event_list(&ps);
+    calendar_pages(&ps);
     page_add(&ps, "404", "", "404", "ページが見つかりません", NULL, NULL);
 
     /* Templates compile on first use, which is not thread-safe: look them all up first. */

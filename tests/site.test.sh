@@ -39,6 +39,24 @@ check "no absolute paths of this machine in the output" \
 check "--portable links end in index.html" \
     grep -q 'href="../../activities/index.html"' "$tmp/portable/events/2021-kenshukai/index.html"
 
+# Month calendar pages: a table with headers, Monday first by default, each session on its day.
+cal="$tmp/j1/events/2021/02/index.html"
+check "a month page for February 2021" [ -s "$cal" ]
+check "its heading in 和暦" grep -q '<h1>令和3年2月（2021年2月）の催し</h1>' "$cal"
+check "its week starts on Monday" grep -q '<tr><th scope="col" class="wd-mon">月</th>' "$cal"
+check "the seminar is on the 19th" grep -q '19</span><a class="cal-event" href="/watowa/events/2021-kenshukai/"' "$cal"
+sessions=$(grep -c '^start:\|^  - start:' content/events/2021-supporter-yosei.md)
+found=$(cat "$tmp"/j1/events/20*/*/index.html | grep -o 'class="cal-event" href="/watowa/events/2021-supporter-yosei/"' | wc -l)
+check "each of the course's $sessions sessions is on its day" [ "$found" -eq "$sessions" ]
+check "the events list links to this month" grep -q 'href="/watowa/events/2026/11/"' "$tmp/j1/events/index.html"
+mkdir -p "$tmp/sunday"
+cp -R content assets themes "$tmp/sunday/"
+sed -i 's/^week_start: monday$/week_start: sunday/' "$tmp/sunday/content/site.yaml"
+grep -q '^week_start: sunday' "$tmp/sunday/content/site.yaml" || printf 'week_start: sunday\n' >>"$tmp/sunday/content/site.yaml"
+"$KAIRAN" build -s "$tmp/sunday" --now "$NOW" --quiet --cache-dir "$tmp/cache"
+check "week_start: sunday puts Sunday first" \
+    grep -q '<tr><th scope="col" class="wd-sun">日</th>' "$tmp/sunday/public/events/2021/02/index.html"
+
 # Every page parses with libxml2's HTML parser. It predates HTML5, so the only complaint allowed is
 # an unknown tag that is an HTML5 element; anything else (bad nesting, a stray end tag, broken
 # entities) fails the page.
