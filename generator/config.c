@@ -157,9 +157,15 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
             out->base_url = str(root, "base_url", "/");
         }
     }
+    /* A theme is a folder under themes/: a plain name, never a path. */
     const char *theme = out->theme;
-    if (!config_is_slug(theme) && strchr(theme, '_') == NULL)
-        schema_error(&c, "theme", 0, "'%s' is not a theme folder name (like default)", theme);
+    int name_ok = *theme != '\0' && *theme != '-';
+    for (const char *p = theme; *p; p++)
+        name_ok &= (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
+    if (!name_ok)
+        schema_error(&c, "theme", 0, "'%s' is not a theme folder name: use a-z, 0-9, '-' and '_' "
+                                     "(like default)",
+                     theme);
 
     load_taxa(&c, root, "districts", &out->districts, &out->n_districts);
     load_taxa(&c, root, "categories", &out->categories, &out->n_categories);

@@ -205,6 +205,13 @@ check "TERM and INT leave no staging folder" [ "$left" -eq 0 ]
 "$KAIRAN" build -s "$tmp/kill" --now "$NOW" --quiet
 check "the next build clears what a KILL left" sh -c "! ls -a '$tmp/kill' | grep -q staging"
 
+# A theme is named, never given as a path: nothing outside themes/ can be loaded.
+mkdir -p "$tmp/escape/content"
+printf 'title: t\nbase_url: https://example.jp/\ntheme: ../../x_y\n' >"$tmp/escape/content/site.yaml"
+"$KAIRAN" check -s "$tmp/escape" 2>"$tmp/escape.err"
+check "a theme path is refused" [ $? -eq 1 ]
+check "with a message at the field" grep -q "content/site.yaml:3:8: error: '../../x_y' is not a theme folder name" "$tmp/escape.err"
+
 # Exit codes and usage.
 "$KAIRAN" build --jobs 0 2>/dev/null
 check "a bad option exits 2" [ $? -eq 2 ]
