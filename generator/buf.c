@@ -99,3 +99,28 @@ char *buf_detach(struct buf *b, size_t *len)
     buf_init(b);
     return r;
 }
+
+void buf_xml_escape(struct buf *out, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<':
+            buf_puts(out, "&lt;");
+            break;
+        case '>':
+            buf_puts(out, "&gt;");
+            break;
+        case '&':
+            buf_puts(out, "&amp;");
+            break;
+        case '"':
+            buf_puts(out, "&quot;");
+            break;
+        case '\'':
+            buf_puts(out, "&apos;");
+            break;
+        default:
+            buf_putc(out, *s);
+        }
+    }
+}

@@ -24,6 +24,9 @@ void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(print
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 void buf_truncate(struct buf *b, size_t len);
 #define buf_reset(b) buf_truncate((b), 0)
+/* Appends s (may be NULL) with XML's five special characters escaped: for the feed, the sitemap
+ * and titles that are shown as HTML. */
+void buf_xml_escape(struct buf *b, const char *s);
 /* Returns the bytes (NUL-terminated) and leaves b empty but usable; the caller frees them. */
 char *buf_detach(struct buf *b, size_t *len);
 

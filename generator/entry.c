@@ -146,17 +146,11 @@ const char *entry_kind_name(enum entry_kind k)
 
 void entry_error(struct diag *d, const struct entry *e, const char *field, const char *fmt, ...)
 {
-    struct yamldoc_pos pos = {1, 0};
-    if (field && yamldoc_value_pos(&e->yaml, field, &pos) != 0)
-        pos = (struct yamldoc_pos){1, 0};
-    struct buf text;
-    buf_init(&text);
+    struct schema_ctx c = {d, e->source, &e->yaml, 1, 0};
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&text, fmt, ap);
+    schema_verror(&c, field, 0, fmt, ap);
     va_end(ap);
-    diag_error(d, e->source, pos.line, pos.col, "%s", text.data);
-    buf_release(&text);
 }
 
 static const char *get_str(const json_t *obj, const char *key)

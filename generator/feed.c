@@ -8,31 +8,6 @@
 #include "version.h"
 #include "xalloc.h"
 
-void feed_xml_escape(struct buf *out, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<':
-            buf_puts(out, "&lt;");
-            break;
-        case '>':
-            buf_puts(out, "&gt;");
-            break;
-        case '&':
-            buf_puts(out, "&amp;");
-            break;
-        case '"':
-            buf_puts(out, "&quot;");
-            break;
-        case '\'':
-            buf_puts(out, "&apos;");
-            break;
-        default:
-            buf_putc(out, *s);
-        }
-    }
-}
-
 /* JSON text that cannot end a <script> element or start markup inside it. */
 static char *script_safe(json_t *v)
 {
@@ -206,21 +181,21 @@ static void atom(const struct render *r, struct buf *out)
 
     buf_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                   "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"");
-    feed_xml_escape(out, cfg->language);
+    buf_xml_escape(out, cfg->language);
     buf_puts(out, "\">\n  <title>");
-    feed_xml_escape(out, cfg->title);
+    buf_xml_escape(out, cfg->title);
     buf_puts(out, "</title>\n");
     if (cfg->subtitle) {
         buf_puts(out, "  <subtitle>");
-        feed_xml_escape(out, cfg->subtitle);
+        buf_xml_escape(out, cfg->subtitle);
         buf_puts(out, "</subtitle>\n");
     }
     buf_puts(out, "  <id>");
-    feed_xml_escape(out, cfg->base_url);
+    buf_xml_escape(out, cfg->base_url);
     buf_puts(out, "</id>\n  <link rel=\"alternate\" type=\"text/html\" href=\"");
-    feed_xml_escape(out, cfg->base_url);
+    buf_xml_escape(out, cfg->base_url);
     buf_puts(out, "\"/>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"");
-    feed_xml_escape(out, cfg->base_url);
+    buf_xml_escape(out, cfg->base_url);
     buf_puts(out, "feed.xml\"/>\n  <updated>");
     /* The feed changes when its newest entry does, not with every build. */
     struct datetime newest = {{2000, 1, 1}, 0, 0, 0};
@@ -230,7 +205,7 @@ static void atom(const struct render *r, struct buf *out)
     buf_puts(out, ts);
     free(ts);
     buf_puts(out, "</updated>\n  <author><name>");
-    feed_xml_escape(out, cfg->publisher ? cfg->publisher : cfg->title);
+    buf_xml_escape(out, cfg->publisher ? cfg->publisher : cfg->title);
     buf_puts(out, "</name></author>\n  <generator version=\"" KAIRAN_VERSION "\">kairan"
                   "</generator>\n");
     for (size_t i = 0; i < n; i++) {
@@ -238,11 +213,11 @@ static void atom(const struct render *r, struct buf *out)
         const struct body *b = &r->bodies[render_index(r, e)];
         char *url = absolute(r, e->url);
         buf_puts(out, "  <entry>\n    <title>");
-        feed_xml_escape(out, b->title_text ? b->title_text : e->title);
+        buf_xml_escape(out, b->title_text ? b->title_text : e->title);
         buf_puts(out, "</title>\n    <id>");
-        feed_xml_escape(out, url);
+        buf_xml_escape(out, url);
         buf_puts(out, "</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"");
-        feed_xml_escape(out, url);
+        buf_xml_escape(out, url);
         buf_puts(out, "\"/>\n    <updated>");
         char *when = rfc3339(r, e->has_date ? e->date : newest);
         buf_puts(out, when);
@@ -250,7 +225,7 @@ static void atom(const struct render *r, struct buf *out)
         buf_puts(out, "</updated>\n");
         if (b->summary) {
             buf_puts(out, "    <summary>");
-            feed_xml_escape(out, b->summary);
+            buf_xml_escape(out, b->summary);
             buf_puts(out, "</summary>\n");
         }
         buf_puts(out, "  </entry>\n");
@@ -281,8 +256,8 @@ static void sitemap(const struct render *r, struct buf *out)
                   "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (size_t i = 0; i < urls.len; i++) {
         buf_puts(out, "  <url><loc>");
-        feed_xml_escape(out, cfg->base_url);
-        feed_xml_escape(out, urls.v[i]);
+        buf_xml_escape(out, cfg->base_url);
+        buf_xml_escape(out, urls.v[i]);
         buf_puts(out, "</loc></url>\n");
     }
     buf_puts(out, "</urlset>\n");

@@ -19,7 +19,5 @@ char *feed_site_jsonld(const struct render *r);
 /* Writes feed.xml, sitemap.xml, robots.txt, events.ics and each event's event.ics. Returns 0,
  * or -1 after reporting. */
 int feed_write_all(struct render *r);
-/* Appends s to out with XML's five special characters escaped. */
-void feed_xml_escape(struct buf *out, const char *s);
 
 #endif

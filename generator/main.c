@@ -123,54 +123,49 @@ static int parse_unsigned(const char *s, unsigned max, unsigned *out)
 
 static int parse_args(const char *cmd, int argc, char **argv, struct cli *cli)
 {
+    const char *jobs = NULL;
+    const struct {
+        const char *shrt, *lng;
+        const char **dest;
+    } values[] = {
+        {"-s", "--source", &cli->build.source},   {"-o", "--output", &cli->build.output},
+        {NULL, "--cache-dir", &cli->build.cache}, {"-j", "--jobs", &jobs},
+        {NULL, "--now", &cli->build.now_text},
+    };
+    const struct {
+        const char *shrt, *lng;
+        int *dest;
+    } flags[] = {
+        {NULL, "--drafts", &cli->build.drafts}, {NULL, "--portable", &cli->build.portable},
+        {NULL, "--strict", &cli->build.strict}, {"-q", "--quiet", &cli->build.quiet},
+        {NULL, "--cache", &cli->cache},
+    };
     for (int i = 0; i < argc; i++) {
-        const char *v = NULL;
-        int m;
         const char *a = argv[i];
-#define VALUE_OPT(s, l)                                                                           \
-    (m = opt_match(argv, &i, argc, s, l, &v)) != 0                                                \
-        ? (m < 0 ? usage_error(cmd, "'%s' needs a value", a), 1 : 1)                              \
-        : 0
         if (a[0] != '-' || strcmp(a, "-") == 0) {
             if (cli->n_positional == 2)
                 return usage_error(cmd, "unexpected argument '%s'", a);
             cli->positional[cli->n_positional++] = a;
-        } else if (VALUE_OPT("-s", "--source")) {
-            if (!v)
-                return EXIT_USAGE;
-            cli->build.source = v;
-        } else if (VALUE_OPT("-o", "--output")) {
-            if (!v)
-                return EXIT_USAGE;
-            cli->build.output = v;
-        } else if (VALUE_OPT(NULL, "--cache-dir")) {
-            if (!v)
-                return EXIT_USAGE;
-            cli->build.cache = v;
-        } else if (VALUE_OPT("-j", "--jobs")) {
-            if (!v)
-                return EXIT_USAGE;
-            if (parse_unsigned(v, 256, &cli->build.jobs) || cli->build.jobs == 0)
-                return usage_error(cmd, "'%s' is not a number of jobs from 1 to 256", v);
-        } else if (VALUE_OPT(NULL, "--now")) {
-            if (!v)
-                return EXIT_USAGE;
-            cli->build.now_text = v;
-        } else if (strcmp(a, "--drafts") == 0) {
-            cli->build.drafts = 1;
-        } else if (strcmp(a, "--portable") == 0) {
-            cli->build.portable = 1;
-        } else if (strcmp(a, "--strict") == 0) {
-            cli->build.strict = 1;
-        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            cli->build.quiet = 1;
-        } else if (strcmp(a, "--cache") == 0) {
-            cli->cache = 1;
-        } else {
-            return usage_error(cmd, "unknown option '%s'", a);
+            continue;
         }
-#undef VALUE_OPT
+        int matched = 0;
+        for (size_t k = 0; !matched && k < sizeof values / sizeof *values; k++) {
+            int m = opt_match(argv, &i, argc, values[k].shrt, values[k].lng, values[k].dest);
+            if (m < 0)
+                return usage_error(cmd, "'%s' needs a value", a);
+            matched = m;
+        }
+        for (size_t k = 0; !matched && k < sizeof flags / sizeof *flags; k++) {
+            if (opt_match(argv, &i, argc, flags[k].shrt, flags[k].lng, NULL)) {
+                *flags[k].dest = 1;
+                matched = 1;
+            }
+        }
+        if (!matched)
+            return usage_error(cmd, "unknown option '%s'", a);
     }
+    if (jobs && (parse_unsigned(jobs, 256, &cli->build.jobs) || cli->build.jobs == 0))
+        return usage_error(cmd, "'%s' is not a number of jobs from 1 to 256", jobs);
     return EXIT_OK;
 }
 

@@ -177,33 +177,39 @@ int media_use(struct media *m, const char *entry_path, const char *entry_dir, co
     return rc;
 }
 
-static int by_path(const void *a, const void *b)
+/* A file the output needs: where it goes and where it is in the cache. */
+struct placement {
+    const char *public_path, *cache_path;
+};
+
+static int by_public_path(const void *a, const void *b)
 {
-    return strcmp((*(struct item *const *)a)->path, (*(struct item *const *)b)->path);
+    return strcmp(((const struct placement *)a)->public_path,
+                  ((const struct placement *)b)->public_path);
 }
 
 int media_publish(struct media *m, struct publish *p)
 {
-    int rc = 0;
-    if (m->n > 1)
-        qsort(m->items, m->n, sizeof *m->items, by_path);
+    size_t n = 0;
+    for (size_t i = 0; i < m->n; i++)
+        n += m->items[i]->state == DONE ? m->items[i]->result.count : 0;
+    struct placement *v = xcalloc(n ? n : 1, sizeof *v);
+    n = 0;
     for (size_t i = 0; i < m->n; i++) {
         const struct item *it = m->items[i];
-        if (it->state != DONE)
-            continue;
-        for (size_t v = 0; v < it->result.count; v++) {
-            /* Two sources with the same bytes share their variants: publish them once. */
-            int seen = 0;
-            for (size_t j = 0; j < i && !seen; j++)
-                for (size_t w = 0; m->items[j]->state == DONE && w < m->items[j]->result.count;
-                     w++)
-                    seen |= strcmp(m->items[j]->result.variants[w].public_path,
-                                   it->result.variants[v].public_path) == 0;
-            if (!seen)
-                rc |= publish_file(p, it->result.variants[v].public_path,
-                                   it->result.variants[v].cache_path);
-        }
+        for (size_t k = 0; it->state == DONE && k < it->result.count; k++)
+            v[n++] = (struct placement){it->result.variants[k].public_path,
+                                        it->result.variants[k].cache_path};
     }
+    /* Sorted by where they go; two sources with the same bytes share their variants, which are
+     * published once. */
+    if (n > 1)
+        qsort(v, n, sizeof *v, by_public_path);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(v[i].public_path, v[i - 1].public_path) != 0)
+            rc |= publish_file(p, v[i].public_path, v[i].cache_path);
+    free(v);
     rc |= image_ctx_save(m->images);
     return rc ? -1 : 0;
 }

@@ -247,7 +247,7 @@ static void render_title(struct render *r, struct body_job *job)
         free(html);
         struct buf b;
         buf_init(&b);
-        feed_xml_escape(&b, title);
+        buf_xml_escape(&b, title);
         job->out->title_html = buf_detach(&b, NULL);
     }
     job->out->title_text = dom_text(dom);
@@ -766,7 +766,7 @@ static void list_pages(struct pages *ps, const char *url, const char *kind, cons
         set_str(list, "title", title);
         struct buf escaped;
         buf_init(&escaped);
-        feed_xml_escape(&escaped, title);
+        buf_xml_escape(&escaped, title);
         set_buf(list, "title_html", &escaped);
         buf_release(&escaped);
         set_str(list, "description", description);

@@ -29,6 +29,11 @@ static void report(struct schema_ctx *c, int error, const char *path, int key, c
     buf_release(&text);
 }
 
+void schema_verror(struct schema_ctx *c, const char *path, int key, const char *fmt, va_list ap)
+{
+    report(c, 1, path, key, fmt, ap);
+}
+
 void schema_error(struct schema_ctx *c, const char *path, int key, const char *fmt, ...)
 {
     va_list ap;

@@ -6,6 +6,7 @@
 #define KAIRAN_SCHEMA_H
 
 #include <jansson.h>
+#include <stdarg.h>
 
 #include "diag.h"
 #include "yamldoc.h"
@@ -51,6 +52,8 @@ void schema_error(struct schema_ctx *c, const char *path, int key, const char *f
     __attribute__((format(printf, 4, 5)));
 void schema_warning(struct schema_ctx *c, const char *path, int key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* schema_error with the arguments as a va_list. */
+void schema_verror(struct schema_ctx *c, const char *path, int key, const char *fmt, va_list ap);
 /* Edit distance between two short ASCII names, capped at 3. */
 unsigned schema_distance(const char *a, const char *b);
 

@@ -81,6 +81,17 @@ static void diag_strict_turns_warnings_into_errors(void)
     diag_release(&d);
 }
 
+static void buf_xml_escape_all_five(void)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_xml_escape(&b, "<a href=\"x\">Tom & Jerry's</a>");
+    CHECK_STR(b.data, "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&apos;s&lt;/a&gt;");
+    buf_xml_escape(&b, NULL);
+    CHECK_INT(b.len, strlen("&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&apos;s&lt;/a&gt;"));
+    buf_release(&b);
+}
+
 static void xasprintf_formats(void)
 {
     char *s = xasprintf("%s/%03d", "img", 7);
@@ -97,6 +108,7 @@ int main(void)
     RUN(buf_printf_long);
     RUN(diag_sorts_by_file_line_col);
     RUN(diag_strict_turns_warnings_into_errors);
+    RUN(buf_xml_escape_all_five);
     RUN(xasprintf_formats);
     return HARNESS_DONE();
 }
