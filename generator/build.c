@@ -12,6 +12,7 @@
 #include "markdown.h"
 #include "media.h"
 #include "pool.h"
+#include "print.h"
 #include "publish.h"
 #include "render.h"
 #include "site.h"
@@ -147,9 +148,16 @@ int build_run(struct diag *d, const struct build_options *opt)
         goto done;
 
     /* 4. The theme, compiled once. */
+    const char *required[sizeof page_templates / sizeof *page_templates + 1];
+    size_t n_required = 0;
+    for (const char *const *t = page_templates; *t; t++)
+        required[n_required++] = *t;
+    if (site.n_kind[KIND_ISSUE])
+        required[n_required++] = "print/issue";
+    required[n_required] = NULL;
     if (theme_load(d, &theme, source_dir,
                    opt->themes_dir ? opt->themes_dir : KAIRAN_THEMES_DIR, cfg.theme,
-                   page_templates) != 0)
+                   required) != 0)
         goto done;
 
     /* 5. Bodies and images. */
@@ -160,7 +168,8 @@ int build_run(struct diag *d, const struct build_options *opt)
                             theme.image_print_dpi};
     media = media_new(d, &mo);
     render = (struct render){.d = d, .site = &site, .theme = &theme, .media = media,
-                             .pool = pool, .zone = zone, .portable = opt->portable,
+                             .pool = pool, .zone = zone, .cache_dir = cache,
+                             .portable = opt->portable,
                              .now_utc = now_utc};
     if (render_bodies(&render) != 0)
         goto done;
@@ -180,7 +189,7 @@ int build_run(struct diag *d, const struct build_options *opt)
             goto done;
         render.pub = pub;
     }
-    if (render_pages(&render) != 0)
+    if (render_pages(&render) != 0 || print_issues(&render) != 0)
         goto done;
     if (opt->strict)
         template_set_report_unresolved(theme.templates, d);

@@ -19,6 +19,7 @@ static const struct schema_field taxon_fields[] = {
 static const char *const sizes[] = {"A4", "B5", "A5", NULL};
 static const char *const marks[] = {"crop cross", "crop", "cross", "none", NULL};
 static const char *const writings[] = {"horizontal", "vertical", NULL};
+static const char *const breaks[] = {"page", "right", "none", NULL};
 static const char *const week_starts[] = {"monday", "sunday", NULL};
 
 static const struct schema_field print_fields[] = {
@@ -27,6 +28,7 @@ static const struct schema_field print_fields[] = {
     {"marks", SCHEMA_STRING, 0, NULL, marks},
     {"writing", SCHEMA_STRING, 0, NULL, writings},
     {"back_page", SCHEMA_STRING, 0, NULL, NULL},
+    {"entry_break", SCHEMA_STRING, 0, NULL, breaks},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -62,6 +64,17 @@ static const char *str(json_t *obj, const char *key, const char *fallback)
 {
     const char *s = json_string_value(json_object_get(obj, key));
     return s ? s : fallback;
+}
+
+/* "3mm", "2.5mm", "0mm": the bleed in millimetres. */
+static int parse_bleed(const char *s, double *mm)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || strcmp(end, "mm") != 0 || !(v >= 0 && v <= 10) || *s == '+' || *s == ' ')
+        return -1;
+    *mm = v;
+    return 0;
 }
 
 static int load_taxa(struct schema_ctx *c, json_t *root, const char *key, struct taxon **out,
@@ -175,6 +188,12 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     out->print.marks = str(print, "marks", "crop cross");
     out->print.writing = str(print, "writing", "horizontal");
     out->print.back_page = str(print, "back_page", NULL);
+    out->print.entry_break = str(print, "entry_break", "page");
+    if (parse_bleed(out->print.bleed, &out->print.bleed_mm) != 0)
+        schema_error(&c, "print.bleed", 0,
+                     "'%s' is not a bleed width: write it in millimetres from 0mm to 10mm, "
+                     "like 3mm",
+                     out->print.bleed);
     rc = c.failed ? -1 : 0;
 done:
     yamldoc_release(&doc);

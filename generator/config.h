@@ -20,10 +20,12 @@ struct taxon {
 
 struct print_config {
     const char *size;    /* A4 | B5 */
-    const char *bleed;   /* a CSS length, 3mm */
+    const char *bleed;   /* a CSS length in millimetres, 3mm */
+    double bleed_mm;     /* the same as a number */
     const char *marks;   /* "crop cross" | "none" */
     const char *writing; /* horizontal | vertical */
     const char *back_page; /* slug of the page on the back cover, or NULL */
+    const char *entry_break; /* page | right | none: where each entry starts */
 };
 
 struct site_config {

@@ -12,9 +12,11 @@
 enum state { PENDING, DONE, FAILED };
 
 struct item {
-    char *path; /* the resolved source file */
+    char *path;      /* the resolved source file */
+    double print_mm; /* 0: the web sizes; else the print file for this placed width */
     enum state state;
     struct image_result result;
+    struct image_variant print;
     char *srcset;
     size_t def; /* index of the default variant */
 };
@@ -58,6 +60,7 @@ void media_free(struct media *m)
 {
     for (size_t i = 0; i < m->n; i++) {
         image_result_release(&m->items[i]->result);
+        image_variant_release(&m->items[i]->print);
         free(m->items[i]->path);
         free(m->items[i]->srcset);
         free(m->items[i]);
@@ -110,70 +113,131 @@ static void fill(const struct item *it, struct media_image *out)
     out->src_height = (int)r->height;
 }
 
-int media_use(struct media *m, const char *entry_path, const char *entry_dir, const char *src,
-              unsigned line, unsigned col, struct media_image *out)
+/* Resolves src as media_use() describes; returns a new path, or NULL after reporting. */
+static char *locate(struct media *m, const char *entry_path, const char *entry_dir,
+                    const char *src, unsigned line, unsigned col)
 {
     if (strstr(src, "://") || src[0] == '/') {
         diag_error(m->d, entry_path, line, col,
                    "'%s' is not a picture in the site folder: put the file in assets/ (or "
                    "beside this file) and name it by that path",
                    src);
-        return -1;
+        return NULL;
     }
     char *path = resolve(m, entry_dir, src);
-    if (!path) {
+    if (!path)
         diag_error(m->d, entry_path, line, col,
                    "the picture '%s' does not exist (looked beside this file and in assets/)",
                    src);
-        return -1;
-    }
+    return path;
+}
 
+/* Finds the item for (path, print_mm) under the lock, waiting while another thread makes it,
+ * or adds it as PENDING for the caller to make (*fresh set). Takes over path. */
+static struct item *claim(struct media *m, char *path, double print_mm, int *fresh)
+{
     pthread_mutex_lock(&m->lock);
-    struct item *it = NULL;
-    for (size_t i = 0; i < m->n && !it; i++)
-        if (strcmp(m->items[i]->path, path) == 0)
-            it = m->items[i];
-    if (it) {
-        while (it->state == PENDING)
-            pthread_cond_wait(&m->done, &m->lock);
-        enum state st = it->state;
-        if (st == DONE)
-            fill(it, out);
-        pthread_mutex_unlock(&m->lock);
-        free(path);
-        if (st == FAILED) {
-            diag_error(m->d, entry_path, line, col,
-                       "the picture '%s' cannot be used (see the error about it)", src);
-            return -1;
+    for (size_t i = 0; i < m->n; i++) {
+        struct item *it = m->items[i];
+        if (it->print_mm == print_mm && strcmp(it->path, path) == 0) {
+            while (it->state == PENDING)
+                pthread_cond_wait(&m->done, &m->lock);
+            pthread_mutex_unlock(&m->lock);
+            free(path);
+            *fresh = 0;
+            return it;
         }
-        return 0;
     }
     if (m->n == m->cap) {
         m->cap = m->cap ? m->cap * 2 : 32;
         m->items = xrealloc(m->items, m->cap * sizeof *m->items);
     }
-    it = xcalloc(1, sizeof *it);
+    struct item *it = xcalloc(1, sizeof *it);
     it->path = path;
+    it->print_mm = print_mm;
     it->state = PENDING;
     m->items[m->n++] = it;
     pthread_mutex_unlock(&m->lock);
+    *fresh = 1;
+    return it;
+}
 
+/* Publishes the outcome of making a claimed item and wakes the threads waiting for it. */
+static void settle(struct media *m, struct item *it, int rc)
+{
+    pthread_mutex_lock(&m->lock);
+    it->state = rc == 0 ? DONE : FAILED;
+    pthread_cond_broadcast(&m->done);
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* An item another thread made: reports its failure again at this use. */
+static int reuse(struct media *m, const struct item *it, const char *entry_path, unsigned line,
+                 unsigned col, const char *src)
+{
+    if (it->state == DONE)
+        return 0;
+    diag_error(m->d, entry_path, line, col,
+               "the picture '%s' cannot be used (see the error about it)", src);
+    return -1;
+}
+
+int media_use(struct media *m, const char *entry_path, const char *entry_dir, const char *src,
+              unsigned line, unsigned col, struct media_image *out)
+{
+    char *path = locate(m, entry_path, entry_dir, src, line, col);
+    if (!path)
+        return -1;
+    int fresh;
+    struct item *it = claim(m, path, 0, &fresh);
+    if (!fresh) {
+        if (reuse(m, it, entry_path, line, col, src) != 0)
+            return -1;
+        fill(it, out);
+        return 0;
+    }
     /* Processing happens outside the lock: other images go on in parallel. */
-    int rc = image_process(m->images, path, entry_path, line, col, &it->result);
+    int rc = image_process(m->images, it->path, entry_path, line, col, &it->result);
     if (rc == 0 && it->result.count == 0)
         rc = -1;
     if (rc == 0) {
         it->srcset = image_srcset(&it->result, "");
         /* The default is the second size (640 by default), or the only one. */
         it->def = it->result.count > 1 ? 1 : 0;
-    }
-
-    pthread_mutex_lock(&m->lock);
-    it->state = rc == 0 ? DONE : FAILED;
-    if (rc == 0)
         fill(it, out);
-    pthread_cond_broadcast(&m->done);
-    pthread_mutex_unlock(&m->lock);
+    }
+    settle(m, it, rc);
+    return rc;
+}
+
+static void fill_print(const struct item *it, struct media_print *out)
+{
+    out->cache_path = it->print.cache_path;
+    const char *slash = strrchr(it->print.public_path, '/');
+    out->name = slash ? slash + 1 : it->print.public_path;
+    out->width = (int)it->print.width;
+    out->height = (int)it->print.height;
+}
+
+int media_print(struct media *m, const char *entry_path, const char *entry_dir, const char *src,
+                unsigned line, unsigned col, double placed_mm, struct media_print *out)
+{
+    memset(out, 0, sizeof *out);
+    char *path = locate(m, entry_path, entry_dir, src, line, col);
+    if (!path)
+        return -1;
+    int fresh;
+    struct item *it = claim(m, path, placed_mm, &fresh);
+    if (!fresh) {
+        if (reuse(m, it, entry_path, line, col, src) != 0)
+            return -1;
+        fill_print(it, out);
+        return 0;
+    }
+    int rc = image_print(m->images, it->path, entry_path, line, col, placed_mm, &it->print);
+    if (rc == 0)
+        fill_print(it, out);
+    settle(m, it, rc);
     return rc;
 }
 

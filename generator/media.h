@@ -44,7 +44,20 @@ struct media_image {
  * -1; otherwise fills out and returns 0. */
 int media_use(struct media *m, const char *entry_path, const char *entry_dir, const char *src,
               unsigned line, unsigned col, struct media_image *out);
-/* Places every variant the build used into the output. */
+/* A picture's print file (see image_print). Strings are owned by the registry. */
+struct media_print {
+    const char *cache_path; /* the finished file in the cache */
+    const char *name;       /* a file name for it, unique to its content and size */
+    int width, height;
+};
+
+/* Resolves src like media_use and makes (or finds in the cache) its print file for a placed
+ * width of placed_mm, warning when the picture has too few pixels for the print dpi. Thread-
+ * safe; each (picture, width) is made once. Returns 0, or -1 after reporting. The print files
+ * are not published by media_publish: the print edition places them beside its document. */
+int media_print(struct media *m, const char *entry_path, const char *entry_dir, const char *src,
+                unsigned line, unsigned col, double placed_mm, struct media_print *out);
+/* Places every web variant the build used into the output. */
 int media_publish(struct media *m, struct publish *p);
 /* How many pictures this build decoded (0 on a rebuild with nothing changed) and how many it
  * found ready in the cache. */

@@ -7,6 +7,7 @@
 #include "feed.h"
 #include "kana.h"
 #include "markdown.h"
+#include "print.h"
 #include "xalloc.h"
 
 void render_init(struct render *r)
@@ -150,22 +151,36 @@ static int has_scheme(const char *s)
     return p != s && *p == ':';
 }
 
+int render_link_entry(const struct render *r, const struct entry *from, const char *target,
+                      const struct entry **to, char **rel)
+{
+    *to = NULL;
+    *rel = NULL;
+    if (has_scheme(target) || target[0] == '/' || target[0] == '#' || target[0] == '?' ||
+        target[0] == '\0')
+        return 0;
+    const char *hash = strchr(target, '#');
+    size_t len = hash ? (size_t)(hash - target) : strlen(target);
+    if (len < 3 || strncmp(target + len - 3, ".md", 3) != 0)
+        return 0; /* a relative link to something else: left as written */
+    char *path = xstrndup(target, len);
+    const char *slash = strrchr(from->rel, '/');
+    char *dir = slash ? xstrndup(from->rel, (size_t)(slash - from->rel)) : xstrdup("");
+    *rel = normalise_path(dir, path);
+    *to = *rel ? site_find_rel(r->site, *rel) : NULL;
+    free(dir);
+    free(path);
+    return 1;
+}
+
 static char *link_hook(const char *target, unsigned line, unsigned col, void *userdata)
 {
     struct body_job *job = userdata;
     struct render *r = job->r;
-    if (has_scheme(target) || target[0] == '/' || target[0] == '#' || target[0] == '?' ||
-        target[0] == '\0')
+    const struct entry *to;
+    char *rel;
+    if (!render_link_entry(r, job->e, target, &to, &rel))
         return NULL;
-    const char *hash = strchr(target, '#');
-    size_t len = hash ? (size_t)(hash - target) : strlen(target);
-    if (len < 3 || strncmp(target + len - 3, ".md", 3) != 0)
-        return NULL; /* a relative link to something else: left as written */
-    char *path = xstrndup(target, len);
-    const char *slash = strrchr(job->e->rel, '/');
-    char *dir = slash ? xstrndup(job->e->rel, (size_t)(slash - job->e->rel)) : xstrdup("");
-    char *rel = normalise_path(dir, path);
-    struct entry *to = rel ? site_find_rel(r->site, rel) : NULL;
     char *url = NULL;
     if (!to) {
         diag_error(r->d, job->e->source, line, col,
@@ -173,14 +188,13 @@ static char *link_hook(const char *target, unsigned line, unsigned col, void *us
                    rel && strstr(rel, "/") ? "" : " (links name the file, like ../events/x.md)");
         job->out->failed = 1;
     } else {
+        const char *hash = strchr(target, '#');
         char *root = root_for(r, job->e->url);
         url = xasprintf("%s%s%s%s", root, to->url, r->portable ? "index.html" : "",
                         hash ? hash : "");
         free(root);
     }
     free(rel);
-    free(dir);
-    free(path);
     return url;
 }
 
@@ -227,8 +241,25 @@ static int image_hook(const char *src, unsigned line, unsigned col, struct markd
     return 0;
 }
 
-/* The title with its ruby as HTML, and as plain text (the base characters only): the title
- * goes through the same Markdown pipeline as bodies, as a one-paragraph document. */
+/* The inside of html when it is one paragraph ("<p>…</p>"), else the title escaped as text
+ * (a title like "1. …" reads as a list). Takes over html; returns a new string. */
+static char *paragraph_inside(char *html, const char *title)
+{
+    size_t n = strlen(html);
+    if (n >= 7 && strncmp(html, "<p>", 3) == 0 && strcmp(html + n - 4, "</p>") == 0) {
+        memmove(html, html + 3, n - 7);
+        html[n - 7] = '\0';
+        return html;
+    }
+    free(html);
+    struct buf b;
+    buf_init(&b);
+    buf_xml_escape(&b, title);
+    return buf_detach(&b, NULL);
+}
+
+/* The title with its ruby as HTML and XHTML, and as plain text (the base characters only):
+ * the title goes through the same Markdown pipeline as bodies, as a one-paragraph document. */
 static void render_title(struct render *r, struct body_job *job)
 {
     const struct entry *e = job->e;
@@ -236,20 +267,8 @@ static void render_title(struct render *r, struct body_job *job)
     struct yamldoc_pos pos = {1, 1};
     yamldoc_value_pos(&e->yaml, "title", &pos);
     struct dom *dom = markdown_parse(r->d, e->source, pos.line, title, strlen(title), NULL);
-    char *html = dom_html(dom);
-    size_t n = strlen(html);
-    if (n >= 7 && strncmp(html, "<p>", 3) == 0 && strcmp(html + n - 4, "</p>") == 0) {
-        memmove(html, html + 3, n - 7);
-        html[n - 7] = '\0';
-        job->out->title_html = html;
-    } else {
-        /* Not a plain paragraph (a title like "1. …" reads as a list): show it as text. */
-        free(html);
-        struct buf b;
-        buf_init(&b);
-        buf_xml_escape(&b, title);
-        job->out->title_html = buf_detach(&b, NULL);
-    }
+    job->out->title_html = paragraph_inside(dom_html(dom), title);
+    job->out->title_xhtml = paragraph_inside(dom_xhtml(dom), title);
     job->out->title_text = dom_text(dom);
     dom_free(dom);
 }
@@ -263,7 +282,6 @@ static void body_one(size_t i, void *userdata)
     render_title(r, job);
     struct dom *dom = markdown_parse(r->d, e->source, e->body_line, e->body, e->body_len, &hooks);
     job->out->html = dom_html(dom);
-    job->out->xhtml = dom_xhtml(dom);
     job->out->toc = dom_toc(dom);
     job->out->minutes = dom_reading_minutes(dom);
     const char *summary = json_string_value(json_object_get(e->fm, "summary"));
@@ -487,6 +505,9 @@ static json_t *entry_json(const struct render *r, size_t i)
         event_fields(r, e, o);
     if (e->kind == KIND_ISSUE) {
         json_object_set_new(o, "number", json_integer(e->number));
+        char *print_url = print_document_path(e);
+        set_str(o, "print_url", print_url);
+        free(print_url);
         if (b->has_image)
             json_object_set(o, "cover", json_object_get(o, "image"));
     } else if (e->number) {
@@ -566,8 +587,7 @@ struct render_root {
     json_t *site_json;
 };
 
-/* Makes root the current one, building its shared JSON on first use. */
-static void use_root(struct render *r, const char *root)
+void render_use_root(struct render *r, const char *root)
 {
     const struct site *s = r->site;
     for (size_t i = 0; i < r->n_roots; i++) {
@@ -624,7 +644,7 @@ static json_t *page_add(struct pages *ps, const char *template, const char *url,
     p->out = strcmp(kind, "404") == 0 ? xstrdup("404.html") : xasprintf("%sindex.html", url);
     json_t *ctx = json_object();
     char *root = root_for(r, url);
-    use_root(r, root);
+    render_use_root(r, root);
     set_str(ctx, "root", root);
     free(root);
     set_str(ctx, "index", r->portable ? "index.html" : "");
@@ -721,10 +741,7 @@ static void entry_page(struct pages *ps, size_t i)
         json_t *current = NULL;
         const char *current_name = NULL;
         for (size_t j = 0; j < n; j++) {
-            const char *name = list[j]->kind == KIND_EVENT ? "研修会・会議"
-                               : list[j]->district && config_district(s->cfg, list[j]->district)
-                                   ? config_district(s->cfg, list[j]->district)->name
-                                   : "そのほか";
+            const char *name = site_issue_section(s, list[j]);
             if (!current || strcmp(name, current_name) != 0) {
                 current = json_object();
                 set_str(current, "title", name);
@@ -1164,7 +1181,7 @@ void render_release(struct render *r)
     for (size_t i = 0; s && r->bodies && i < s->n_all; i++) {
         struct body *b = &r->bodies[i];
         free(b->html);
-        free(b->xhtml);
+        free(b->title_xhtml);
         free(b->summary);
         free(b->title_html);
         free(b->title_text);

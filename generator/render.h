@@ -22,9 +22,9 @@ struct render_root;
 /* One entry's converted body. */
 struct body {
     char *html;      /* HTML5 fragment */
-    char *xhtml;     /* XHTML 1.1 fragment, for the print edition */
     char *summary;   /* plain text */
     char *title_html;/* the title with ruby */
+    char *title_xhtml; /* the same in XHTML 1.1, for the print edition */
     char *title_text;/* the title without ruby readings */
     json_t *toc;
     unsigned minutes;
@@ -41,6 +41,7 @@ struct render {
     struct publish *pub;   /* NULL for `kairan check` */
     struct pool *pool;
     const struct tz *zone;
+    const char *cache_dir; /* where a print document that fails validation is kept to read */
     int portable;
     int64_t now_utc;
 
@@ -62,6 +63,15 @@ int render_pages(struct render *r);
 void render_release(struct render *r);
 /* Index of e in site->all. */
 size_t render_index(const struct render *r, const struct entry *e);
+/* Resolves a link as written in from's body. For a relative link to a Markdown file
+ * ("../events/x.md#part") returns 1 and sets *to to the entry it names, or NULL when there is
+ * none, and *rel to the path looked for (a new string or NULL; the caller frees it). Returns 0
+ * for any other link, which is kept as written. Reports nothing. */
+int render_link_entry(const struct render *r, const struct entry *from, const char *target,
+                      const struct entry **to, char **rel);
+/* Makes root the current one (r->root, r->entries, r->site_json), building its shared JSON on
+ * first use. Main thread only. */
+void render_use_root(struct render *r, const char *root);
 /* A date object for templates ({iso, wareki, ...}); time fields only when has_time. */
 json_t *render_date(const struct render *r, struct datetime dt, int has_time);
 

@@ -211,3 +211,11 @@ size_t site_issue_entries(const struct site *s, const struct entry *issue, struc
     *out = v;
     return n;
 }
+
+const char *site_issue_section(const struct site *s, const struct entry *e)
+{
+    if (e->kind == KIND_EVENT)
+        return "研修会・会議";
+    const struct taxon *district = e->district ? config_district(s->cfg, e->district) : NULL;
+    return district ? district->name : "そのほか";
+}

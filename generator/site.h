@@ -37,5 +37,8 @@ int site_event_is_past(const struct site *s, const struct entry *e);
 /* Fills out with the entries of an issue in print order; returns how many (caller frees
  * *out). */
 size_t site_issue_entries(const struct site *s, const struct entry *issue, struct entry ***out);
+/* The heading an entry is listed under in an issue's contents: its district's name, or
+ * 研修会・会議 for events, or そのほか. A string owned by the config or constant. */
+const char *site_issue_section(const struct site *s, const struct entry *e);
 
 #endif

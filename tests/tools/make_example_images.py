@@ -946,6 +946,28 @@ def cover(rng, season):
     return img
 
 
+# A cover fills an A4 page and its 3 mm bleed (216 x 303 mm) at 300 dpi: the landscape scene,
+# enlarged, stands under a tall sky that leaves room for the title.
+COVER_W, COVER_H = 2600, 3650
+
+
+def cover_portrait(scene):
+    scene = scene.crop((0, scene.height // 8, scene.width, scene.height))  # no dark top edge
+    w = COVER_W
+    h = scene.height * w // scene.width
+    big = scene.resize((w, h), Image.LANCZOS)
+    img = Image.new("RGB", (COVER_W, COVER_H))
+    joint = big.getpixel((w // 2, h // 12))
+    vgradient(img, (0, 0, COVER_W, COVER_H - h + h // 6), shade(joint, 0.8), joint)
+    # The scene's own sky fades in, so that no seam shows.
+    fade = Image.new("L", (w, h), 255)
+    vgradient_l = ImageDraw.Draw(fade)
+    for i in range(h // 6):
+        vgradient_l.line([(0, i), (w, i)], fill=int(255 * i / (h // 6)))
+    img.paste(big, (0, COVER_H - h), fade)
+    return img
+
+
 def illustration_ring(rng):
     size = 900
     img = Image.new("RGBA", (size * 2, size * 2), (0, 0, 0, 0))
@@ -969,7 +991,8 @@ def illustration_ring(rng):
         d.ellipse([hx - 70, hy - 70, hx + 70, hy + 70], fill=(244, 214, 186, 255))
     d.ellipse([cx - 200, cy - 200, cx + 200, cy + 200], fill=(250, 230, 160, 255))
     d.ellipse([cx - 120, cy - 120, cx + 120, cy + 120], fill=(240, 170, 60, 255))
-    return img.resize((size, size), Image.LANCZOS)
+    # Kept at the drawing size: the print edition places it 100 mm wide at 300 dpi.
+    return img
 
 
 def illustration_snowman(rng):
@@ -998,7 +1021,7 @@ def illustration_snowman(rng):
         x, y = rng_.uniform(0, 1600), rng_.uniform(0, 1300)
         r = rng_.uniform(6, 16)
         d.ellipse([x - r, y - r, x + r, y + r], fill=(200, 220, 246, 200))
-    return img.resize((size, size), Image.LANCZOS)
+    return img
 
 
 # ---------------------------------------------------------------- output
@@ -1077,7 +1100,7 @@ def main():
         save_jpeg(img, os.path.join(photos, name), False)
     for number, season in ((5, "spring"), (6, "autumn")):
         rng = random.Random(500 + number)
-        img = finish(cover(rng, season), rng, grain=0.04, vig=0.2, blur=0.9)
+        img = cover_portrait(finish(cover(rng, season), rng, grain=0.04, vig=0.2, blur=0.9))
         save_jpeg(img, os.path.join(photos, "cover-%d.jpg" % number), False)
     illustration_ring(random.Random(1)).save(os.path.join(illus, "wa-ring.png"), optimize=True)
     illustration_snowman(random.Random(2)).save(os.path.join(illus, "yukidaruma.png"),
