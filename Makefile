@@ -4,6 +4,7 @@
 #   make test       every test; the last line is "N passed, N failed"
 #   make check      the same tests under ASan + UBSan
 #   make lint       cppcheck + clang-tidy
+#   make print-pdf  the print edition as PDF files in build/print/ (installs its tools)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -43,7 +44,7 @@ BENCH_SRCS = $(sort $(wildcard tests/bench/*.c))
 BENCHES    = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps kairan site test check lint install clean fuzz bench FORCE
+.PHONY: all deps kairan site test check lint install clean fuzz bench print-pdf FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -145,6 +146,13 @@ fuzz: deps
 	        $$(ls -d tests/fuzz/seeds/$$t tests/fuzz/regressions/$$t 2>/dev/null) \
 	        2>&1 | tail -n 3; \
 	done
+
+# The print edition as PDF (not part of `make`): installs Chromium, the BIZ UD fonts and the
+# Vivliostyle CLI on first use. PDF_FLAGS adds Vivliostyle options, for example
+#   make print-pdf PDF_FLAGS="--cmyk --preflight press-ready-local"
+PDF_FLAGS ?=
+print-pdf: all
+	@sh tests/tools/print-pdf.sh $(BUILD)/print $(BUILD)/print-tools $(PDF_FLAGS)
 
 bench: all $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done

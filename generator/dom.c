@@ -349,13 +349,93 @@ char *dom_xhtml(const struct dom *doc)
     return dom_xhtml_prefixed(doc, NULL);
 }
 
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_alnum(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* True inside elements whose text must stay as written. */
+static int keeps_text(xmlNodePtr n)
+{
+    for (xmlNodePtr p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent) {
+        const char *name = NAME(p);
+        if (strcmp(name, "rt") == 0 || strcmp(name, "rp") == 0 || strcmp(name, "code") == 0 ||
+            strcmp(name, "pre") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Splits text node t around its numbers of one or two digits standing alone (not part of
+ * 2021, 1,000, 9:30 or A4), putting each in <span class="tcy">. Returns the last node made
+ * from t. Text pieces only ever follow spans: libxml2 merges adjacent text nodes. */
+static xmlNodePtr upright_digits_in(xmlNodePtr t)
+{
+    char *s = xstrdup((const char *)t->content);
+    size_t n = strlen(s), start = 0;
+    xmlNodePtr last = t;
+    for (size_t i = 0; i < n;) {
+        if (!is_digit(s[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && (is_digit(s[j]) ||
+                         ((s[j] == '.' || s[j] == ',' || s[j] == ':') && j + 1 < n &&
+                          is_digit(s[j + 1]))))
+            j++;
+        int alone = j - i <= 2 && (i == 0 || !is_alnum(s[i - 1])) && (j == n || !is_alnum(s[j]));
+        if (alone) {
+            if (last == t)
+                xmlNodeSetContentLen(t, BAD_CAST s, (int)i);
+            else if (i > start)
+                last = xmlAddNextSibling(last, xmlNewDocTextLen(t->doc, BAD_CAST(s + start),
+                                                                (int)(i - start)));
+            xmlNodePtr span = xmlNewDocNode(t->doc, NULL, BAD_CAST "span", NULL);
+            xmlSetProp(span, BAD_CAST "class", BAD_CAST "tcy");
+            xmlAddChild(span, xmlNewDocTextLen(t->doc, BAD_CAST(s + i), (int)(j - i)));
+            last = xmlAddNextSibling(last, span);
+            start = j;
+        }
+        i = j;
+    }
+    if (last != t && start < n)
+        last = xmlAddNextSibling(last, xmlNewDocText(t->doc, BAD_CAST(s + start)));
+    free(s);
+    return last;
+}
+
+static void upright_digits(xmlNodePtr root)
+{
+    for (xmlNodePtr n = root->children; n;) {
+        int made = 0;
+        if (n->type == XML_TEXT_NODE && !keeps_text(n)) {
+            n = upright_digits_in(n);
+            made = n->type == XML_ELEMENT_NODE; /* a new span: its digits are done */
+        }
+        n = walk_next(n, root, made);
+    }
+}
+
 char *dom_xhtml_prefixed(const struct dom *doc, const char *id_prefix)
+{
+    return dom_xhtml_print(doc, id_prefix, 0);
+}
+
+char *dom_xhtml_print(const struct dom *doc, const char *id_prefix, int upright)
 {
     xmlDocPtr copy = xmlNewDoc(BAD_CAST "1.0");
     copy->encoding = xmlStrdup(BAD_CAST "UTF-8");
     xmlNodePtr root = xmlDocCopyNode(doc->root, copy, 1);
     xmlDocSetRootElement(copy, root);
     xhtml_transform(root, id_prefix);
+    if (upright)
+        upright_digits(root);
     char *s = save_children(root, 1);
     xmlFreeDoc(copy);
     return s;

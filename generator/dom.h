@@ -25,6 +25,9 @@ char *dom_xhtml(const struct dom *doc);
 /* Like dom_xhtml, with every id and every in-page link (href="#...") prefixed by id_prefix
  * (NULL: none), so that entries printed together in one file keep their ids unique. */
 char *dom_xhtml_prefixed(const struct dom *doc, const char *id_prefix);
+/* Like dom_xhtml_prefixed; with upright set, for vertical writing, numbers of one or two digits
+ * standing alone become <span class="tcy">12</span> (縦中横), outside code and ruby readings. */
+char *dom_xhtml_print(const struct dom *doc, const char *id_prefix, int upright);
 
 /* Returns a new JSON array of headings, nested by level:
  *     [{"level": 2, "id": "はじめに", "text": "はじめに", "html": "…", "children": [...]}]

@@ -108,7 +108,7 @@ static void piece_convert(size_t i, void *userdata)
     struct dom *dom = markdown_parse(&quiet, e->source, e->body_line, e->body, e->body_len,
                                      &hooks);
     char *prefix = xasprintf("%s.", p->id);
-    p->xhtml = dom_xhtml_prefixed(dom, prefix);
+    p->xhtml = dom_xhtml_print(dom, prefix, strcmp(r->site->cfg->print.writing, "vertical") == 0);
     free(prefix);
     dom_free(dom);
     diag_release(&quiet);
@@ -191,7 +191,7 @@ static json_t *piece_json(struct render *r, const struct piece *p)
     const struct entry *e = p->e;
     json_t *o = json_deep_copy(r->entries[p->index]);
     set_str(o, "title_html", r->bodies[p->index].title_xhtml);
-    set_str(o, "body", p->xhtml);
+    set_str(o, "body_html", p->xhtml);
     set_str(o, "print_id", p->id);
     char *permalink = xasprintf("%s%s", r->site->cfg->base_url, e->url);
     set_str(o, "permalink", permalink);
@@ -395,9 +395,7 @@ static int issue_finish(struct render *r, const struct template *t, struct issue
             char *kept = keep_invalid(r, doc->issue, &out);
             for (size_t i = 0; i < found.len; i++) {
                 const struct diag_msg *m = &found.msgs[i];
-                diag_error(r->d, kept ? kept : path, m->line, m->col,
-                           "the print edition of '%s' is not valid XHTML 1.1: %s",
-                           doc->issue->slug, m->text);
+                diag_error(r->d, kept ? kept : path, m->line, m->col, "%s", m->text);
             }
             free(kept);
             rc = -1;
@@ -461,6 +459,7 @@ int print_issues(struct render *r)
         rc |= all[i]->failed ? -1 : 0;
     free(all);
 
+    int converted = rc;
     /* The cover photo fills the first page and its bleed (CSS background-size: cover), so it
      * is placed at the page's width or wider, when it is wider than the page's shape. */
     const struct print_format *f = print_format(cfg->print.size);
@@ -485,7 +484,8 @@ int print_issues(struct render *r)
         free(dir);
     }
 
-    for (size_t k = 0; rc == 0 && k < n_issues; k++)
+    /* Every issue is checked, so that one build reports every problem. */
+    for (size_t k = 0; converted == 0 && k < n_issues; k++)
         rc |= issue_finish(r, t, &docs[k]);
 
     for (size_t k = 0; k < n_issues; k++) {

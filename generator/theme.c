@@ -216,7 +216,8 @@ static int load_statics(struct diag *d, struct theme *t)
             if (fs_list(d, t->dirs.v[i], dir, NULL, &found) != 0)
                 rc = -1;
             for (size_t j = 0; j < found.len; j++) {
-                int seen = 0;
+                /* The print edition's stylesheet goes beside each print document instead. */
+                int seen = strcmp(found.v[j], "print.css") == 0;
                 for (size_t k = 0; k < names.len; k++)
                     seen |= strcmp(names.v[k], found.v[j]) == 0;
                 if (!seen) {

@@ -1,7 +1,9 @@
 /* theme: finds a theme's files and compiles its templates.
  * A theme is themes/NAME/ with theme.yaml (name, description, extends, images), templates/
- * and static/. A file is looked up first under the site's own themes/NAME/, then the kairan
- * installation's themes/NAME/, then the same for each parent named by `extends:`. The theme
+ * and static/ (published with content-hashed names, except print.css, which the print edition
+ * places beside its documents). A file is looked up first under the site's own themes/NAME/,
+ * then the kairan installation's themes/NAME/, then the same for each parent named by
+ * `extends:`. The theme
  * owns its template set and its list of static files with their content-hashed names. */
 #ifndef KAIRAN_THEME_H
 #define KAIRAN_THEME_H

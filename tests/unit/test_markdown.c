@@ -891,6 +891,27 @@ static void xhtml_id_prefix(void)
     diag_release(&d);
 }
 
+/* Vertical writing: numbers of one or two digits stand upright; longer numbers, numbers
+ * joined to letters, code and ruby readings are left alone. */
+static void xhtml_upright_digits(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, "第5号は12月、2021年に31人。9:30開始、A4判、1,000円。"
+                                "`42`と{十|10}、**7**日");
+    char *x = dom_xhtml_print(doc, NULL, 1);
+    CHECK_STR(x, "<p>第<span class=\"tcy\">5</span>号は<span class=\"tcy\">12</span>月、2021年に"
+                 "<span class=\"tcy\">31</span>人。9:30開始、A4判、1,000円。<code>42</code>と"
+                 "<ruby><rb>十</rb><rp>(</rp><rt>10</rt><rp>)</rp></ruby>、<strong>"
+                 "<span class=\"tcy\">7</span></strong>日</p>");
+    free(x);
+    x = dom_xhtml_print(doc, NULL, 0);
+    CHECK(strstr(x, "tcy") == NULL);
+    free(x);
+    dom_free(doc);
+    diag_release(&d);
+}
+
 static void xhtml_validation(void)
 {
     struct diag d;
@@ -950,6 +971,7 @@ int main(void)
     RUN(md4c_equivalence);
     RUN(threads);
     RUN(xhtml_id_prefix);
+    RUN(xhtml_upright_digits);
     RUN(xhtml_validation);
     RUN(url_filter_lengths);
     return HARNESS_DONE();
