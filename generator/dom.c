@@ -385,17 +385,16 @@ static xmlNodePtr upright_digits_in(xmlNodePtr t)
             continue;
         }
         size_t j = i;
-        while (j < n && (is_digit(s[j]) ||
-                         ((s[j] == '.' || s[j] == ',' || s[j] == ':') && j + 1 < n &&
-                          is_digit(s[j + 1]))))
+        while (j < n && (is_digit(s[j]) || ((s[j] == '.' || s[j] == ',' || s[j] == ':') &&
+                                            j + 1 < n && is_digit(s[j + 1]))))
             j++;
         int alone = j - i <= 2 && (i == 0 || !is_alnum(s[i - 1])) && (j == n || !is_alnum(s[j]));
         if (alone) {
             if (last == t)
                 xmlNodeSetContentLen(t, BAD_CAST s, (int)i);
             else if (i > start)
-                last = xmlAddNextSibling(last, xmlNewDocTextLen(t->doc, BAD_CAST(s + start),
-                                                                (int)(i - start)));
+                last = xmlAddNextSibling(
+                    last, xmlNewDocTextLen(t->doc, BAD_CAST(s + start), (int)(i - start)));
             xmlNodePtr span = xmlNewDocNode(t->doc, NULL, BAD_CAST "span", NULL);
             xmlSetProp(span, BAD_CAST "class", BAD_CAST "tcy");
             xmlAddChild(span, xmlNewDocTextLen(t->doc, BAD_CAST(s + i), (int)(j - i)));

@@ -114,8 +114,8 @@ static void fill(const struct item *it, struct media_image *out)
 }
 
 /* Resolves src as media_use() describes; returns a new path, or NULL after reporting. */
-static char *locate(struct media *m, const char *entry_path, const char *entry_dir,
-                    const char *src, unsigned line, unsigned col)
+static char *locate(struct media *m, const char *entry_path, const char *entry_dir, const char *src,
+                    unsigned line, unsigned col)
 {
     if (strstr(src, "://") || src[0] == '/') {
         diag_error(m->d, entry_path, line, col,
@@ -127,8 +127,7 @@ static char *locate(struct media *m, const char *entry_path, const char *entry_d
     char *path = resolve(m, entry_dir, src);
     if (!path)
         diag_error(m->d, entry_path, line, col,
-                   "the picture '%s' does not exist (looked beside this file and in assets/)",
-                   src);
+                   "the picture '%s' does not exist (looked beside this file and in assets/)", src);
     return path;
 }
 

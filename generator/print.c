@@ -36,11 +36,11 @@ char *print_document_path(const struct entry *issue)
 struct piece {
     struct render *r;
     const struct entry *e;
-    size_t index;    /* of e in site->all */
-    char *id;        /* "activity-salon": the piece's id in the document */
-    char *xhtml;     /* the body */
+    size_t index;         /* of e in site->all */
+    char *id;             /* "activity-salon": the piece's id in the document */
+    char *xhtml;          /* the body */
     struct strv pictures; /* pairs: file name under img/, then its cached file */
-    int has_photo;   /* the entry's image:, placed at the figure width */
+    int has_photo;        /* the entry's image:, placed at the figure width */
     struct media_print photo;
     int failed;
 };
@@ -105,8 +105,7 @@ static void piece_convert(size_t i, void *userdata)
     struct diag quiet;
     diag_init(&quiet);
     struct markdown_hooks hooks = {print_link, print_image, p};
-    struct dom *dom = markdown_parse(&quiet, e->source, e->body_line, e->body, e->body_len,
-                                     &hooks);
+    struct dom *dom = markdown_parse(&quiet, e->source, e->body_line, e->body, e->body_len, &hooks);
     char *prefix = xasprintf("%s.", p->id);
     p->xhtml = dom_xhtml_print(dom, prefix, strcmp(r->site->cfg->print.writing, "vertical") == 0);
     free(prefix);
@@ -244,7 +243,7 @@ struct issue_doc {
     struct piece *intro;   /* the issue's own text */
     struct piece *entries; /* in print order */
     size_t n_entries;
-    struct piece *back;    /* the back page, or NULL */
+    struct piece *back; /* the back page, or NULL */
     int has_cover;
     struct media_print cover;
 };
@@ -476,8 +475,8 @@ int print_issues(struct render *r)
         struct yamldoc_pos pos = {0, 0};
         yamldoc_value_pos(&issue->yaml, "cover", &pos);
         char *dir = entry_dir(issue);
-        if (media_print(r->media, issue->source, dir, issue->image, pos.line, pos.col,
-                        placed, &docs[k].cover) == 0)
+        if (media_print(r->media, issue->source, dir, issue->image, pos.line, pos.col, placed,
+                        &docs[k].cover) == 0)
             docs[k].has_cover = 1;
         else
             rc = -1;

@@ -15,8 +15,10 @@ check() { name=$1; shift; if "$@"; then ok; else fail "$name"; fi; }
 # A copy of the example site to change.
 site() { mkdir -p "$tmp/$1" && cp -R content assets themes "$tmp/$1/"; }
 
-"$KAIRAN" build -s . -o "$tmp/out" --now "$NOW" --quiet --cache-dir "$tmp/cache" 2>"$tmp/err"
+"$KAIRAN" build -s . -o "$tmp/out" --now "$NOW" --cache-dir "$tmp/cache" >"$tmp/said" 2>"$tmp/err"
 check "the example builds" [ $? -eq 0 ]
+check "the last line names the print edition" \
+    sh -c "tail -n 1 '$tmp/said' | grep -qx 'kairan: print edition of 2 issues in $tmp/out/print/ (make print-pdf for PDF)'"
 check "with no warning about print pictures" [ ! -s "$tmp/err" ]
 for n in 5 6; do
     doc="$tmp/out/print/$n/$n.xhtml"
