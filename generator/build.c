@@ -21,8 +21,8 @@
 #include "xalloc.h"
 
 /* Templates every theme must have; the rest (partials, parents) come along with them. */
-static const char *const page_templates[] = {"home", "activity", "event",    "issue", "page",
-                                             "list", "taxonomy", "calendar", "404",   NULL};
+static const char *const page_templates[] = {"home", "activity", "event", "issue", "page",
+                                             "list", "taxonomy", "calendar", "404", NULL};
 
 /* Where kairan's own themes are installed (make install sets it from PREFIX), searched after
  * the site's own themes/ folder. */
@@ -42,8 +42,8 @@ struct load_job {
 static void load_one(size_t i, void *userdata)
 {
     struct load_job *job = userdata;
-    job->failed[i] =
-        entry_load(job->d, job->cfg, job->source, job->files->v[i], &job->entries[i]) != 0;
+    job->failed[i] = entry_load(job->d, job->cfg, job->source, job->files->v[i],
+                                &job->entries[i]) != 0;
 }
 
 /* The build clock: --now (local time in the site's zone, or @EPOCH), else SOURCE_DATE_EPOCH,
@@ -155,28 +155,20 @@ int build_run(struct diag *d, const struct build_options *opt)
     if (site.n_kind[KIND_ISSUE])
         required[n_required++] = "print/issue";
     required[n_required] = NULL;
-    if (theme_load(d, &theme, source_dir, opt->themes_dir ? opt->themes_dir : KAIRAN_THEMES_DIR,
-                   cfg.theme, required) != 0)
+    if (theme_load(d, &theme, source_dir,
+                   opt->themes_dir ? opt->themes_dir : KAIRAN_THEMES_DIR, cfg.theme,
+                   required) != 0)
         goto done;
 
     /* 5. Bodies and images. */
-    struct media_opts mo = {source_dir,
-                            cache,
-                            theme.image_widths,
-                            theme.n_image_widths,
-                            theme.image_sizes,
-                            theme.image_quality,
-                            theme.image_max_megapixels,
-                            theme.image_background,
+    struct media_opts mo = {source_dir,           cache,
+                            theme.image_widths,   theme.n_image_widths,
+                            theme.image_sizes,    theme.image_quality,
+                            theme.image_max_megapixels, theme.image_background,
                             theme.image_print_dpi};
     media = media_new(d, &mo);
-    render = (struct render){.d = d,
-                             .site = &site,
-                             .theme = &theme,
-                             .media = media,
-                             .pool = pool,
-                             .zone = zone,
-                             .cache_dir = cache,
+    render = (struct render){.d = d, .site = &site, .theme = &theme, .media = media,
+                             .pool = pool, .zone = zone, .cache_dir = cache,
                              .portable = opt->portable,
                              .now_utc = now_utc};
     if (render_bodies(&render) != 0)
@@ -218,10 +210,6 @@ int build_run(struct diag *d, const struct build_options *opt)
             media_counts(media, &decoded, &cached);
             printf("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n",
                    n_pub, output, decoded, cached);
-            if (site.n_kind[KIND_ISSUE])
-                printf("kairan: print edition of %zu issue%s in %s/print/ "
-                       "(make print-pdf for PDF)\n",
-                       site.n_kind[KIND_ISSUE], site.n_kind[KIND_ISSUE] == 1 ? "" : "s", output);
         }
     } else if (!opt->quiet) {
         printf("kairan: checked %zu entries: no problems found\n", files.len);

@@ -91,9 +91,8 @@ static int load_taxa(struct schema_ctx *c, json_t *root, const char *key, struct
         t->reading = str(item, "reading", NULL);
         char *path = xasprintf("%s.%zu.slug", key, i);
         if (*t->slug && !config_is_slug(t->slug))
-            schema_error(c, path, 0,
-                         "'%s' cannot be used in web addresses: a slug uses only "
-                         "a-z, 0-9 and '-' (like kushibiki)",
+            schema_error(c, path, 0, "'%s' cannot be used in web addresses: a slug uses only "
+                                     "a-z, 0-9 and '-' (like kushibiki)",
                          t->slug);
         for (size_t j = 0; j < i; j++)
             if (strcmp((*out)[j].slug, t->slug) == 0)
@@ -113,9 +112,8 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     struct yamldoc doc;
     yamldoc_init(&doc);
     if (!fs_is_file(path)) {
-        diag_error(d, path, 0, 0,
-                   "the site settings file is missing; every site needs "
-                   "content/site.yaml with at least a title and a base_url");
+        diag_error(d, path, 0, 0, "the site settings file is missing; every site needs "
+                                  "content/site.yaml with at least a title and a base_url");
         goto done;
     }
     if (yamldoc_load_file(d, path, &doc) != 0)
@@ -140,24 +138,22 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     out->publisher = str(root, "publisher", NULL);
     out->cache_dir = str(root, "cache_dir", NULL);
     if (out->cache_dir && (!*out->cache_dir || out->cache_dir[0] == '/'))
-        schema_error(&c, "cache_dir", 0,
-                     "'cache_dir' should be a folder inside the site "
-                     "folder, like .cache/kairan");
+        schema_error(&c, "cache_dir", 0, "'cache_dir' should be a folder inside the site "
+                                         "folder, like .cache/kairan");
     out->week_starts_monday = strcmp(str(root, "week_start", "monday"), "monday") == 0;
     json_t *pp = json_object_get(root, "per_page");
-    out->per_page =
-        json_is_integer(pp) && json_integer_value(pp) > 0 && json_integer_value(pp) < 10000
-            ? (unsigned)json_integer_value(pp)
-            : 12;
+    out->per_page = json_is_integer(pp) && json_integer_value(pp) > 0 &&
+                            json_integer_value(pp) < 10000
+                        ? (unsigned)json_integer_value(pp)
+                        : 12;
 
     /* base_url: absolute http(s), ending in a slash; its path is where the site lives. */
     const char *u = out->base_url;
     const char *scheme_end = strstr(u, "://");
     if ((strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0) || !scheme_end ||
         !scheme_end[3]) {
-        schema_error(&c, "base_url", 0,
-                     "'base_url' should be the site's full address, like "
-                     "https://example.jp/watowa/");
+        schema_error(&c, "base_url", 0, "'base_url' should be the site's full address, like "
+                                        "https://example.jp/watowa/");
         out->base_path = xstrdup("/");
     } else {
         const char *p = strchr(scheme_end + 3, '/');
@@ -180,9 +176,8 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     for (const char *p = theme; *p; p++)
         name_ok &= (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
     if (!name_ok)
-        schema_error(&c, "theme", 0,
-                     "'%s' is not a theme folder name: use a-z, 0-9, '-' and '_' "
-                     "(like default)",
+        schema_error(&c, "theme", 0, "'%s' is not a theme folder name: use a-z, 0-9, '-' and '_' "
+                                     "(like default)",
                      theme);
 
     load_taxa(&c, root, "districts", &out->districts, &out->n_districts);

@@ -190,8 +190,8 @@ static char *link_hook(const char *target, unsigned line, unsigned col, void *us
     } else {
         const char *hash = strchr(target, '#');
         char *root = root_for(r, job->e->url);
-        url =
-            xasprintf("%s%s%s%s", root, to->url, r->portable ? "index.html" : "", hash ? hash : "");
+        url = xasprintf("%s%s%s%s", root, to->url, r->portable ? "index.html" : "",
+                        hash ? hash : "");
         free(root);
     }
     free(rel);
@@ -364,8 +364,8 @@ static char *tel_href(const char *phone)
     return buf_detach(&b, NULL);
 }
 
-static json_t *session_json(const struct render *r, const struct entry *e, const struct session *s,
-                            size_t index)
+static json_t *session_json(const struct render *r, const struct entry *e,
+                            const struct session *s, size_t index)
 {
     json_t *o = json_object();
     json_object_set_new(o, "start", render_date(r, s->start, 1));
@@ -485,8 +485,8 @@ static json_t *entry_json(const struct render *r, size_t i)
             json_object_get(e->fm, e->kind == KIND_ISSUE ? "cover_alt" : "image_alt"));
         json_object_set_new(o, "image", image_json(r->root, &b->image, alt ? alt : e->title));
     }
-    static const char *const copied[] = {"schedule", "place",  "organizer", "fee",
-                                         "audience", "copies", "editor",    NULL};
+    static const char *const copied[] = {"schedule", "place", "organizer", "fee",
+                                         "audience", "copies", "editor", NULL};
     for (const char *const *k = copied; *k; k++)
         if (json_object_get(e->fm, *k))
             json_object_set(o, *k, json_object_get(e->fm, *k));
@@ -662,10 +662,10 @@ static json_t *page_add(struct pages *ps, const char *template, const char *url,
     free(permalink);
     set_str(page, "lang", cfg->language);
     json_object_set_new(page, "is_home", json_boolean(*url == '\0'));
-    set_str(page, "og_type",
-            strcmp(kind, "activity") == 0 || strcmp(kind, "event") == 0 || strcmp(kind, "page") == 0
-                ? "article"
-                : "website");
+    set_str(page, "og_type", strcmp(kind, "activity") == 0 || strcmp(kind, "event") == 0 ||
+                                     strcmp(kind, "page") == 0
+                                 ? "article"
+                                 : "website");
     json_object_set_new(ctx, "page", page);
     p->ctx = ctx;
     return ctx;
@@ -706,8 +706,8 @@ static void entry_page(struct pages *ps, size_t i)
     json_t *page = json_object_get(ctx, "page");
     json_object_set_new(page, "draft", json_boolean(e->draft));
     if (b->has_image) {
-        char *og =
-            xasprintf("%s%s", r->site->cfg->base_url, b->image.full ? b->image.full : b->image.src);
+        char *og = xasprintf("%s%s", r->site->cfg->base_url, b->image.full ? b->image.full
+                                                                            : b->image.src);
         set_str(page, "og_image", og);
         free(og);
     }
@@ -835,10 +835,11 @@ static void list_pages(struct pages *ps, const char *url, const char *kind, cons
 }
 
 /* Activities in 50音 order under あ/か/さ… headings. */
-static void kana_groups(struct entry **items, size_t n, struct list_group *groups, size_t *n_groups)
+static void kana_groups(struct entry **items, size_t n, struct list_group *groups,
+                        size_t *n_groups)
 {
-    static const char *const ids[] = {"a",  "ka", "sa", "ta", "na",   "ha",
-                                      "ma", "ya", "ra", "wa", "other"};
+    static const char *const ids[] = {"a", "ka", "sa", "ta", "na",
+                                      "ha", "ma", "ya", "ra", "wa", "other"};
     *n_groups = 0;
     for (int row = 0; row <= 10; row++) {
         struct list_group *g = &groups[*n_groups];
@@ -962,8 +963,8 @@ static void home_page(struct pages *ps)
     for (size_t i = 1; i < n; i++) {
         for (size_t j = i; j > 0; j--) {
             struct entry *a = acts[j - 1], *b = acts[j];
-            int later =
-                b->has_date && (!a->has_date || date_compare(b->date.date, a->date.date) > 0);
+            int later = b->has_date && (!a->has_date ||
+                                        date_compare(b->date.date, a->date.date) > 0);
             if (!later)
                 break;
             acts[j - 1] = b;
@@ -976,7 +977,8 @@ static void home_page(struct pages *ps)
     free(acts);
     json_object_set_new(ctx, "recent", recent);
     if (s->n_kind[KIND_ISSUE])
-        json_object_set(ctx, "current_issue", r->entries[render_index(r, s->kind[KIND_ISSUE][0])]);
+        json_object_set(ctx, "current_issue",
+                        r->entries[render_index(r, s->kind[KIND_ISSUE][0])]);
     char *jsonld = feed_site_jsonld(r);
     set_str(json_object_get(ctx, "page"), "jsonld", jsonld);
     free(jsonld);
@@ -1072,8 +1074,7 @@ static void calendar_pages(struct pages *ps)
                     struct date day = {year, month, g.day[row][c]};
                     json_object_set_new(d, "day", json_integer(g.day[row][c]));
                     set_str(d, "weekday", date_weekday_key(g.weekday[c]));
-                    json_object_set_new(d, "today",
-                                        json_boolean(date_compare(day, s->now.date) == 0));
+                    json_object_set_new(d, "today", json_boolean(date_compare(day, s->now.date) == 0));
                     json_t *evs = day_events(r, day);
                     if (json_array_size(evs)) {
                         json_t *entry = json_object();

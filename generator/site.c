@@ -83,7 +83,8 @@ int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
         enum entry_kind k = s->all[i]->kind;
         s->kind[k][s->n_kind[k]++] = s->all[i];
     }
-    qsort(s->kind[KIND_ACTIVITY], s->n_kind[KIND_ACTIVITY], sizeof(struct entry *), by_reading);
+    qsort(s->kind[KIND_ACTIVITY], s->n_kind[KIND_ACTIVITY], sizeof(struct entry *),
+          by_reading);
     qsort(s->kind[KIND_EVENT], s->n_kind[KIND_EVENT], sizeof(struct entry *), by_start);
     qsort(s->kind[KIND_ISSUE], s->n_kind[KIND_ISSUE], sizeof(struct entry *), by_number_desc);
     qsort(s->kind[KIND_PAGE], s->n_kind[KIND_PAGE], sizeof(struct entry *), by_weight);

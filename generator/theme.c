@@ -76,8 +76,8 @@ static int check_images(struct schema_ctx *c, json_t *images)
         json_int_t n = json_integer_value(v);
         if (n < ranges[i].min || n > ranges[i].max) {
             char *path = xasprintf("images.%s", ranges[i].key);
-            schema_error(c, path, 0, "'%s' should be a number from %lld to %lld", ranges[i].key,
-                         (long long)ranges[i].min, (long long)ranges[i].max);
+            schema_error(c, path, 0, "'%s' should be a number from %lld to %lld",
+                         ranges[i].key, (long long)ranges[i].min, (long long)ranges[i].max);
             free(path);
             rc = -1;
         }
@@ -88,9 +88,8 @@ static int check_images(struct schema_ctx *c, json_t *images)
         if (!json_is_integer(w) || json_integer_value(w) < 16 || json_integer_value(w) > 8192 ||
             (i > 0 && json_integer_value(w) <= json_integer_value(json_array_get(widths, i - 1)))) {
             char *path = xasprintf("images.widths.%zu", i);
-            schema_error(c, path, 0,
-                         "image widths should be whole numbers from 16 to 8192, "
-                         "smallest first");
+            schema_error(c, path, 0, "image widths should be whole numbers from 16 to 8192, "
+                                     "smallest first");
             free(path);
             rc = -1;
         }
@@ -102,9 +101,8 @@ static int check_images(struct schema_ctx *c, json_t *images)
     const char *bg = json_string_value(json_object_get(images, "background"));
     unsigned char rgb[3];
     if (bg && image_parse_color(bg, rgb) != 0) {
-        schema_error(c, "images.background", 0,
-                     "'%s' is not a colour (use #rgb or #rrggbb, "
-                     "like #ffffff)",
+        schema_error(c, "images.background", 0, "'%s' is not a colour (use #rgb or #rrggbb, "
+                                                 "like #ffffff)",
                      bg);
         rc = -1;
     }
@@ -138,14 +136,12 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
     }
     if (t->dirs.len == before) {
         if (wanted_by)
-            diag_error(d, wanted_by, 0, 0,
-                       "the theme '%s' is not installed (no folder "
-                       "themes/%s)",
+            diag_error(d, wanted_by, 0, 0, "the theme '%s' is not installed (no folder "
+                                           "themes/%s)",
                        name, name);
         else
-            diag_error(d, "content/site.yaml", 0, 0,
-                       "the theme '%s' is not installed (no "
-                       "folder themes/%s)",
+            diag_error(d, "content/site.yaml", 0, 0, "the theme '%s' is not installed (no "
+                                                     "folder themes/%s)",
                        name, name);
         return -1;
     }
@@ -177,8 +173,7 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
             /* The child's settings win: only add keys the config lacks so far. */
             const char *key;
             json_t *v;
-            json_object_foreach(doc.root, key, v)
-            {
+            json_object_foreach(doc.root, key, v) {
                 if (strcmp(key, "extends") != 0 && !json_object_get(t->config, key))
                     json_object_set(t->config, key, v);
             }
@@ -189,9 +184,8 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
         for (size_t i = 0; i < before; i++) {
             const char *last = strrchr(t->dirs.v[i], '/');
             if (last && strcmp(last + 1, parent) == 0) {
-                diag_error(d, yaml_path, 0, 0,
-                           "the theme '%s' extends '%s', which extends it "
-                           "back: remove one of the 'extends' lines",
+                diag_error(d, yaml_path, 0, 0, "the theme '%s' extends '%s', which extends it "
+                                               "back: remove one of the 'extends' lines",
                            name, parent);
                 rc = -1;
             }
@@ -294,7 +288,8 @@ static void image_settings(struct theme *t)
     t->image_quality = (v = json_object_get(images, "quality")) && json_is_integer(v)
                            ? (int)json_integer_value(v)
                            : defaults.quality;
-    t->image_max_megapixels = (v = json_object_get(images, "max_megapixels")) && json_is_integer(v)
+    t->image_max_megapixels = (v = json_object_get(images, "max_megapixels")) &&
+                                      json_is_integer(v)
                                   ? (unsigned)json_integer_value(v)
                                   : defaults.max_megapixels;
     t->image_print_dpi = (v = json_object_get(images, "print_dpi")) && json_is_integer(v)
