@@ -210,6 +210,10 @@ int build_run(struct diag *d, const struct build_options *opt)
             media_counts(media, &decoded, &cached);
             printf("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n",
                    n_pub, output, decoded, cached);
+            if (site.n_kind[KIND_ISSUE])
+                printf("kairan: print edition of %zu issue%s in %s/print/ "
+                       "(make print-pdf for PDF)\n",
+                       site.n_kind[KIND_ISSUE], site.n_kind[KIND_ISSUE] == 1 ? "" : "s", output);
         }
     } else if (!opt->quiet) {
         printf("kairan: checked %zu entries: no problems found\n", files.len);
