@@ -360,12 +360,6 @@ static int issue_publish(struct render *r, const struct issue_doc *doc, const st
     free(css);
     free(css_rel);
     struct strv done = STRV_INIT;
-    if (doc->has_cover) {
-        strv_push(&done, doc->cover.name);
-        char *rel = xasprintf("%s/img/%s", folder, doc->cover.name);
-        rc |= publish_file(r->pub, rel, doc->cover.cache_path);
-        free(rel);
-    }
     rc |= publish_pictures(r->pub, folder, doc->intro, &done);
     for (size_t i = 0; i < doc->n_entries; i++)
         rc |= publish_pictures(r->pub, folder, &doc->entries[i], &done);
@@ -476,10 +470,12 @@ int print_issues(struct render *r)
         yamldoc_value_pos(&issue->yaml, "cover", &pos);
         char *dir = entry_dir(issue);
         if (media_print(r->media, issue->source, dir, issue->image, pos.line, pos.col, placed,
-                        &docs[k].cover) == 0)
+                        &docs[k].cover) == 0) {
             docs[k].has_cover = 1;
-        else
+            add_picture(docs[k].intro, &docs[k].cover); /* published with the issue's text */
+        } else {
             rc = -1;
+        }
         free(dir);
     }
 
