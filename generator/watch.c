@@ -51,7 +51,7 @@ static int add_one(struct watch *w, struct diag *d, const char *path, int top)
     int wd = inotify_add_watch(w->fd, path, WATCH_MASK);
     if (wd < 0) {
         /* A folder removed while we walked is not a problem: its parent reports that. */
-        if (errno == ENOENT)
+        if (errno == ENOENT && !top)
             return 0;
         if (errno == ENOSPC)
             diag_io_error(d, path, "cannot watch this folder for changes: the system's limit of "
