@@ -572,9 +572,8 @@ static int listen_on(struct diag *d, const char *host, unsigned port)
     snprintf(service, sizeof service, "%u", port);
     int rc = getaddrinfo(host, service, &hints, &res);
     if (rc != 0) {
-        diag_error(d, NULL, 0, 0,
-                   "--bind '%s' is not an address of this computer (like 127.0.0.1): %s", host,
-                   gai_strerror(rc));
+        diag_io_error(d, NULL, "--bind '%s' is not an address of this computer (like 127.0.0.1): %s",
+                      host, gai_strerror(rc));
         return -1;
     }
     int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
