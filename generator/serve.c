@@ -691,6 +691,8 @@ static void rebuild(struct serve *s, const struct build_options *bo,
 int serve_run(struct diag *d, const struct serve_options *opt)
 {
     struct build_options bo = opt->build;
+    if (!bo.source || !*bo.source)
+        bo.source = ".";
     bo.no_signals = 1;
     bo.quiet = 1;
     bo.write = 1;
@@ -704,7 +706,7 @@ int serve_run(struct diag *d, const struct serve_options *opt)
     }
     bo.output = output;
     const char *host = opt->bind ? opt->bind : "127.0.0.1";
-    const char *root = bo.source && *bo.source ? bo.source : ".";
+    const char *root = bo.source;
 
     /* SIGINT and SIGTERM are taken here, in the poll loop, by every thread started from now
      * on leaving them blocked: a signal then ends the loop between two builds, never in the
@@ -730,7 +732,7 @@ int serve_run(struct diag *d, const struct serve_options *opt)
     sock = listen_on(d, host, opt->port);
     if (sock < 0)
         goto done;
-    static const char *const watched[] = {"content", "themes", "assets", "site.yaml", NULL};
+    static const char *const watched[] = {"content", "themes", "assets", NULL};
     w = watch_new(d, root, watched);
     if (!w)
         goto done;
