@@ -180,7 +180,8 @@ int build_run(struct diag *d, const struct build_options *opt)
         char *themes_dir = fs_join(source_dir, "themes");
         char *assets_dir = fs_join(source_dir, "assets");
         const char *keep[] = {source_dir, content_dir, themes_dir, assets_dir, cache, NULL};
-        struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .keep = keep};
+        struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .keep = keep,
+                                     .no_signals = opt->no_signals};
         pub = publish_begin(d, output, &po);
         free(content_dir);
         free(themes_dir);
@@ -241,22 +242,29 @@ done:
     return rc;
 }
 
+char *build_cache_dir(const struct build_options *opt)
+{
+    const char *source = strcmp(opt->source, ".") == 0 ? "" : opt->source;
+    /* Without readable settings the default folder is the one. */
+    struct diag quiet;
+    diag_init(&quiet);
+    struct site_config cfg;
+    int have = config_load(&quiet, source, &cfg) == 0;
+    diag_release(&quiet);
+    char *dir = cache_path(opt, source, have ? &cfg : NULL);
+    config_release(&cfg);
+    return dir;
+}
+
 int build_clean(struct diag *d, const struct build_options *opt, int cache)
 {
     const char *source = strcmp(opt->source, ".") == 0 ? "" : opt->source;
     char *output = opt->output ? xstrdup(opt->output) : fs_join(source, "public");
     int rc = fs_remove_tree(d, output);
     if (cache) {
-        /* Without readable settings the default folder is the one to clean. */
-        struct diag quiet;
-        diag_init(&quiet);
-        struct site_config cfg;
-        int have = config_load(&quiet, source, &cfg) == 0;
-        diag_release(&quiet);
-        char *dir = cache_path(opt, source, have ? &cfg : NULL);
+        char *dir = build_cache_dir(opt);
         rc |= fs_remove_tree(d, dir);
         free(dir);
-        config_release(&cfg);
     }
     free(output);
     return rc ? -1 : 0;

@@ -23,10 +23,14 @@ struct build_options {
     const char *now_text;   /* --now: the build clock as local date-time, or NULL */
     const char *epoch_text; /* SOURCE_DATE_EPOCH, or NULL; --now wins */
     const char *themes_dir; /* installed themes (holding themes/NAME), or NULL for the default */
+    int no_signals; /* leave SIGINT/SIGTERM/SIGHUP to the caller (kairan serve handles them) */
 };
 
 /* Runs one build. Returns 0 when it succeeded; -1 when errors were reported through d. */
 int build_run(struct diag *d, const struct build_options *opt);
+/* The image cache folder: --cache-dir, else site.yaml's cache_dir, else SOURCE/.cache/kairan
+ * (also when the settings cannot be read). Returns a new string; the caller frees it. */
+char *build_cache_dir(const struct build_options *opt);
 /* Removes the built site (and with cache set, the image cache). */
 int build_clean(struct diag *d, const struct build_options *opt, int cache);
 

@@ -10,6 +10,7 @@
 #include "build.h"
 #include "diag.h"
 #include "scaffold.h"
+#include "serve.h"
 #include "version.h"
 
 enum { EXIT_OK = 0, EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
@@ -36,6 +37,23 @@ static const struct command commands[] = {
      "      --cache-dir DIR image cache (default: SOURCE/.cache/kairan)\n"
      "      --strict        treat warnings as errors\n"
      "      --quiet         print only errors and warnings\n"},
+    {"serve", "kairan serve [-s DIR] [-p PORT] [--bind ADDRESS] [--no-drafts] [-o DIR]",
+     "Builds the site and shows it in your web browser while you edit: open the address it\n"
+     "prints (http://127.0.0.1:8088/ and the site's own path). Every time you save a file in\n"
+     "content/, themes/ or assets/, the site is built again and open pages reload by\n"
+     "themselves. When a file has a mistake, every page shows it at the top, with the file,\n"
+     "line and column, until you fix it. Drafts (draft: true) are shown, marked 下書き.\n"
+     "The preview is written to the cache folder (SOURCE/.cache/kairan/preview), never to\n"
+     "public/. Press Ctrl-C to stop.\n"
+     "\n"
+     "  -s, --source DIR    the site folder (with content/, themes/, assets/)\n"
+     "  -p, --port PORT     the port to listen on (default: 8088)\n"
+     "      --bind ADDRESS  the address to listen on (default: 127.0.0.1, this computer only)\n"
+     "      --no-drafts     leave out entries marked draft: true, as a build does\n"
+     "  -o, --output DIR    where to write the preview (default: the cache folder's preview/)\n"
+     "      --now DATETIME  the build date, for upcoming/past events (YYYY-MM-DD HH:MM)\n"
+     "      --cache-dir DIR image cache (default: SOURCE/.cache/kairan)\n"
+     "      --strict        treat warnings as errors\n"},
     {"check", "kairan check [-s DIR] [--drafts] [--now DATETIME] [--strict]",
      "Reads and checks every file like a build would, and writes nothing.\n"
      "Prints every problem found as FILE:LINE:COLUMN: error: MESSAGE.\n"
@@ -85,6 +103,9 @@ static int usage_error(const char *cmd, const char *fmt, const char *arg)
 struct cli {
     struct build_options build;
     int cache;
+    int no_drafts;
+    const char *port;
+    const char *bind;
     const char *positional[2];
     int n_positional;
 };
@@ -130,7 +151,8 @@ static int parse_args(const char *cmd, int argc, char **argv, struct cli *cli)
     } values[] = {
         {"-s", "--source", &cli->build.source},   {"-o", "--output", &cli->build.output},
         {NULL, "--cache-dir", &cli->build.cache}, {"-j", "--jobs", &jobs},
-        {NULL, "--now", &cli->build.now_text},
+        {NULL, "--now", &cli->build.now_text},    {"-p", "--port", &cli->port},
+        {NULL, "--bind", &cli->bind},
     };
     const struct {
         const char *shrt, *lng;
@@ -138,7 +160,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct cli *cli)
     } flags[] = {
         {NULL, "--drafts", &cli->build.drafts}, {NULL, "--portable", &cli->build.portable},
         {NULL, "--strict", &cli->build.strict}, {"-q", "--quiet", &cli->build.quiet},
-        {NULL, "--cache", &cli->cache},
+        {NULL, "--cache", &cli->cache},         {NULL, "--no-drafts", &cli->no_drafts},
     };
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -243,6 +265,14 @@ int main(int argc, char **argv)
                                             "2027-kenshukai");
         }
         scaffold_new(&d, &cli.build, cli.positional[0], cli.positional[1]);
+    } else if (strcmp(name, "serve") == 0) {
+        struct serve_options so = {.build = cli.build, .bind = cli.bind, .port = 8088};
+        so.build.drafts = !cli.no_drafts;
+        if (cli.port && (parse_unsigned(cli.port, 65535, &so.port) || so.port == 0)) {
+            diag_release(&d);
+            return usage_error("serve", "'%s' is not a port number from 1 to 65535", cli.port);
+        }
+        serve_run(&d, &so);
     } else if (strcmp(name, "clean") == 0) {
         build_clean(&d, &cli.build, cli.cache);
     }

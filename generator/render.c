@@ -1022,6 +1022,7 @@ static json_t *day_events(const struct render *r, struct date day)
             set_buf(o, "time", &t);
             buf_release(&t);
             json_object_set_new(o, "past", json_boolean(site_event_is_past(s, e)));
+            json_object_set_new(o, "draft", json_boolean(e->draft));
             json_array_append_new(list, o);
         }
     }
