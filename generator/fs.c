@@ -13,11 +13,21 @@
 
 #include "xalloc.h"
 
+/* The reason for a failed read, with what an editor can do about the usual ones. */
+static void read_error(struct diag *d, const char *path, const char *what, int err)
+{
+    const char *hint = "";
+    if (err == EACCES || err == EPERM)
+        hint = " (kairan is not allowed to read it: check the permissions, or ask whoever "
+               "copied it there)";
+    diag_io_error(d, path, "%s: %s%s", what, strerror(err), hint);
+}
+
 int fs_read_file(struct diag *d, const char *path, struct buf *out)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        diag_io_error(d, path, "cannot open: %s", strerror(errno));
+        read_error(d, path, "cannot open", errno);
         return -1;
     }
     struct stat st;
@@ -34,7 +44,7 @@ int fs_read_file(struct diag *d, const char *path, struct buf *out)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            diag_io_error(d, path, "cannot read: %s", strerror(errno));
+            read_error(d, path, "cannot read", errno);
             close(fd);
             return -1;
         }
@@ -119,7 +129,8 @@ int fs_is_file(const char *path)
 char *fs_join(const char *a, const char *b)
 {
     size_t n = strlen(a);
-    if (n == 0)
+    /* "." joins to b alone, so that messages name content/x.md, not ./content/x.md. */
+    if (n == 0 || (strcmp(a, ".") == 0 && *b))
         return xstrdup(b);
     return xasprintf("%s%s%s", a, a[n - 1] == '/' ? "" : "/", b);
 }
@@ -141,7 +152,7 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
     char *dirpath = *rel ? fs_join(base, rel) : xstrdup(base);
     DIR *dir = opendir(dirpath);
     if (!dir) {
-        diag_io_error(d, dirpath, "cannot open folder: %s", strerror(errno));
+        read_error(d, dirpath, "cannot open folder", errno);
         free(dirpath);
         return -1;
     }
@@ -153,8 +164,13 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
         char *child_rel = *rel ? fs_join(rel, e->d_name) : xstrdup(e->d_name);
         char *child = fs_join(base, child_rel);
         struct stat lst, st;
-        if (lstat(child, &lst) != 0 || stat(child, &st) != 0) {
-            diag_io_error(d, child, "cannot read: %s", strerror(errno));
+        if (lstat(child, &lst) == 0 && S_ISLNK(lst.st_mode) && stat(child, &st) != 0 &&
+            errno == ENOENT) {
+            diag_error(d, child, 0, 0, "this link points to a file that does not exist; remove "
+                                       "the link, or copy the file in instead");
+            rc = -1;
+        } else if (lstat(child, &lst) != 0 || stat(child, &st) != 0) {
+            read_error(d, child, "cannot read", errno);
             rc = -1;
         } else if (S_ISLNK(lst.st_mode) && !inside(root_real, child)) {
             diag_error(d, child, 0, 0, "this link points outside the site folder; "

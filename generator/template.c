@@ -1006,7 +1006,9 @@ const struct template *template_set_get(struct template_set *s, const char *name
         compile(s, t);
     }
     if (want->state == ST_MISSING)
-        diag_error(s->d, NULL, 0, 0, "there is no template '%s'", name);
+        diag_error(s->d, NULL, 0, 0, "the theme has no template '%s' (a file "
+                                     "templates/%s.mustache), and every theme needs one",
+                   name, name);
 
     /* Partials and parents that do not exist: the spec renders nothing, kairan reports. */
     for (size_t i = first; i < s->len; i++) {

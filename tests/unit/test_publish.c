@@ -458,8 +458,11 @@ static void bad_output_folders_refused(void)
     CHECK_INT(symlink("real", "linked"), 0);
     CHECK_INT(mkdir("site", 0755), 0);
     CHECK_INT(mkdir("site/content", 0755), 0);
-    static const char *const keep[] = {"site/content", "site/themes", NULL};
-    struct publish_options opt = {.no_signals = 1, .keep = keep};
+    CHECK_INT(mkdir("site/themes", 0755), 0);
+    CHECK_INT(mkdir("site/themes/default", 0755), 0);
+    static const char *const keep[] = {"site", NULL};
+    static const char *const sources[] = {"site/content", "site/themes", NULL};
+    struct publish_options opt = {.no_signals = 1, .keep = keep, .sources = sources};
     static const struct {
         const char *out, *want;
     } cases[] = {
@@ -476,8 +479,14 @@ static void bad_output_folders_refused(void)
               "every build, so give it a folder of its own, like public\n"},
         {"", "kairan: error: cannot be the output folder: kairan replaces the output folder on "
              "every build, so give it a folder of its own, like public\n"},
-        {"site", "site: error: cannot be the output folder: it holds site/content, and kairan "
+        {"site", "site: error: cannot be the output folder: it holds site, and kairan "
                  "replaces the output folder on every build; choose another one, like public\n"},
+        {"site/themes/default", "site/themes/default: error: cannot be the output folder: it "
+                                "is inside site/themes, which kairan reads the site from; "
+                                "choose a folder outside it, like public\n"},
+        {"site/content/www", "site/content/www: error: cannot be the output folder: it is "
+                             "inside site/content, which kairan reads the site from; choose a "
+                             "folder outside it, like public\n"},
         {"site/content/", "site/content: error: cannot be the output folder: it holds "
                           "site/content, and kairan replaces the output folder on every build; "
                           "choose another one, like public\n"},

@@ -197,7 +197,9 @@ static void error_unknown_partial_and_parent(void)
 
 static void error_unknown_template(void)
 {
-    CHECK_ERRORS("kairan: error: there is no template 'main'\n", "other", "");
+    CHECK_ERRORS("kairan: error: the theme has no template 'main' (a file "
+                 "templates/main.mustache), and every theme needs one\n",
+                 "other", "");
 }
 
 static void error_loader_failure_is_not_repeated(void)
