@@ -439,6 +439,16 @@ static int check_size(const struct where *w, unsigned width, unsigned height,
              width, height, (pixels + 500000) / 1000000, max_megapixels);
         return -1;
     }
+    /* A thin strip (1 × 100000) passes the pixel count but would be a line across a page, or
+     * a page a hundred screens tall on a phone. */
+    unsigned long long lo = width < height ? width : height, hi = width < height ? height : width;
+    if (hi > lo * IMAGE_MAX_ASPECT) {
+        fail(w,
+             "is %u × %u pixels, a strip too thin to show on a page (one side may be at most "
+             "%d times the other); crop it",
+             width, height, IMAGE_MAX_ASPECT);
+        return -1;
+    }
     return 0;
 }
 
