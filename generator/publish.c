@@ -254,7 +254,13 @@ static int check_keep(struct publish *p, const char *const *keep, const char *co
         for (size_t i = 0; paths && paths[i] && rc == 0; i++) {
             char *k = realpath(paths[i], NULL);
             size_t kn = k ? strlen(k) : 0;
-            if (k && strncmp(k, out_real, n) == 0 && (k[n] == '\0' || k[n] == '/')) {
+            if (k && list == 1 && strcmp(k, out_real) == 0) {
+                diag_error(p->d, p->shown, 0, 0,
+                           "cannot be the output folder: kairan reads the site from it, and "
+                           "replaces the output folder on every build; choose another one, "
+                           "like public");
+                rc = -1;
+            } else if (k && strncmp(k, out_real, n) == 0 && (k[n] == '\0' || k[n] == '/')) {
                 diag_error(p->d, p->shown, 0, 0,
                            "cannot be the output folder: it holds %s, and kairan replaces the "
                            "output folder on every build; choose another one, like public",
@@ -262,7 +268,7 @@ static int check_keep(struct publish *p, const char *const *keep, const char *co
                 rc = -1;
             } else if (k && list == 1 && strncmp(out_real, k, kn) == 0 && out_real[kn] == '/') {
                 diag_error(p->d, p->shown, 0, 0,
-                           "cannot be the output folder: it is inside %s, which kairan reads "
+                           "cannot be the output folder: it is inside %s/, which kairan reads "
                            "the site from; choose a folder outside it, like public",
                            paths[i]);
                 rc = -1;
@@ -401,6 +407,13 @@ static int make_staging(struct publish *p)
     mode_t mode = 0755;
     if (p->had_old && fstatat(p->parent_fd, p->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
         mode = st.st_mode & 07777; /* a group-writable output stays so */
+    if (!(mode & S_IWUSR)) {
+        /* The new version gets the output's permissions: nothing could be written into it. */
+        diag_io_error(p->d, p->shown,
+                      "is read-only (its permissions let no one write to it); make it "
+                      "writable, or remove it, and build again");
+        return -1;
+    }
     if (mkdirat(p->parent_fd, p->staging_name, 0700) != 0) {
         io_error(p, p->shown, "cannot create the new version of the site next to this folder",
                  errno);
