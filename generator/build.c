@@ -179,8 +179,10 @@ int build_run(struct diag *d, const struct build_options *opt)
         char *content_dir = fs_join(source_dir, "content");
         char *themes_dir = fs_join(source_dir, "themes");
         char *assets_dir = fs_join(source_dir, "assets");
-        const char *keep[] = {source_dir, content_dir, themes_dir, assets_dir, cache, NULL};
-        struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .keep = keep,
+        const char *keep[] = {source_dir, NULL};
+        const char *sources[] = {content_dir, themes_dir, assets_dir, cache, NULL};
+        struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .no_wait = opt->no_wait,
+                                     .keep = keep, .sources = sources,
                                      .no_signals = opt->no_signals};
         pub = publish_begin(d, output, &po);
         free(content_dir);

@@ -20,6 +20,7 @@ struct build_options {
     int strict;          /* warnings are errors; report template variables never given */
     int write;           /* 0 for `kairan check`: load and validate everything, write nothing */
     int quiet;
+    int no_wait;            /* fail at once when another build is writing the same output */
     const char *now_text;   /* --now: the build clock as local date-time, or NULL */
     const char *epoch_text; /* SOURCE_DATE_EPOCH, or NULL; --now wins */
     const char *themes_dir; /* installed themes (holding themes/NAME), or NULL for the default */

@@ -137,7 +137,12 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     out->theme = str(root, "theme", "default");
     out->publisher = str(root, "publisher", NULL);
     out->cache_dir = str(root, "cache_dir", NULL);
-    if (out->cache_dir && (!*out->cache_dir || out->cache_dir[0] == '/'))
+    /* Inside the site folder: no absolute path, no '..' part that could climb out of it. */
+    const char *cd = out->cache_dir;
+    int climbs = 0;
+    for (const char *p = cd; p && *p; p += strcspn(p, "/"), p += *p == '/')
+        climbs |= strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0');
+    if (cd && (!*cd || cd[0] == '/' || climbs))
         schema_error(&c, "cache_dir", 0, "'cache_dir' should be a folder inside the site "
                                          "folder, like .cache/kairan");
     out->week_starts_monday = strcmp(str(root, "week_start", "monday"), "monday") == 0;

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "frontmatter.h"
 #include "fs.h"
@@ -189,6 +190,17 @@ static void check_taxon(struct schema_ctx *c, const struct taxon *v, size_t n, c
         schema_error(c, path, 0, "'%s' is not a %s declared in site.yaml (add it under %s "
                                  "there, or use a declared one)",
                      slug, what, strcmp(what, "district") == 0 ? "districts:" : "categories:");
+}
+
+/* A web address field (contact.url, a venue's url) becomes a link on the page: only http and
+ * https are allowed, so that no javascript:, data: or other scheme can reach an href. */
+static void check_url(struct schema_ctx *c, const json_t *obj, const char *path)
+{
+    const char *url = get_str(obj, "url");
+    if (!url || strncasecmp(url, "https://", 8) == 0 || strncasecmp(url, "http://", 7) == 0)
+        return;
+    schema_error(c, path, 0, "'url' should be a web address starting with https:// or http:// "
+                             "(like https://example.jp/salon/)");
 }
 
 static int parse_dt(const json_t *obj, const char *key, struct datetime *out)
@@ -404,6 +416,13 @@ int entry_load(struct diag *d, const struct site_config *cfg, const char *source
         char *path = xasprintf("categories.%zu", i);
         if (cat)
             check_taxon(&c, cfg->categories, cfg->n_categories, cat, path, "category");
+        free(path);
+    }
+    check_url(&c, json_object_get(e->fm, "contact"), "contact.url");
+    json_t *venues = json_object_get(e->fm, "venues");
+    for (size_t i = 0; json_is_array(venues) && i < json_array_size(venues); i++) {
+        char *path = xasprintf("venues.%zu.url", i);
+        check_url(&c, json_array_get(venues, i), path);
         free(path);
     }
     if (e->kind == KIND_EVENT)

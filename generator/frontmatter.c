@@ -1,6 +1,7 @@
 #include "frontmatter.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "fs.h"
 #include "text.h"
@@ -75,6 +76,15 @@ int frontmatter_split(struct diag *d, const char *path, const char *text, size_t
 int frontmatter_read(struct diag *d, const char *path, struct buf *text, struct frontmatter *out)
 {
     memset(out, 0, sizeof *out);
+    struct stat st;
+    if (stat(path, &st) == 0 && st.st_size > FRONTMATTER_MAX_BYTES) {
+        diag_error(d, path, 0, 0,
+                   "this file is %lld MB, too large for an entry (at most %d MB of text): was "
+                   "something pasted into it by mistake? Pictures go in assets/ and are named "
+                   "in the text",
+                   (long long)((st.st_size + (1 << 20) - 1) >> 20), FRONTMATTER_MAX_BYTES >> 20);
+        return -1;
+    }
     if (fs_read_file(d, path, text) != 0)
         return -1;
     text_normalise(text);

@@ -31,9 +31,13 @@ struct frontmatter {
 int frontmatter_split(struct diag *d, const char *path, const char *text, size_t len,
                       struct frontmatter *out);
 
+/* The largest content file read: a long report is a few hundred kilobytes, so a file past this
+ * is a mistake (a pasted picture, a log), refused before it is read. */
+enum { FRONTMATTER_MAX_BYTES = 16 << 20 };
+
 /* Reads the file at path into text (an initialised buf that the caller keeps and releases),
  * normalises it and splits it into out, which points into text. An unreadable file is an I/O
- * error. */
+ * error; a file over FRONTMATTER_MAX_BYTES is an error of the content. */
 int frontmatter_read(struct diag *d, const char *path, struct buf *text, struct frontmatter *out);
 
 #endif

@@ -13,11 +13,35 @@
 
 #include "xalloc.h"
 
+const char *fs_hint(int err)
+{
+    switch (err) {
+    case EACCES:
+    case EPERM:
+        return " (kairan is not allowed to: check the permissions, or ask whoever set up this "
+               "folder)";
+    case ENOSPC:
+    case EDQUOT:
+        return " (the disk is full: free some space and build again)";
+    case EFBIG:
+        return " (the file is larger than this system allows here)";
+    case EROFS:
+        return " (the disk is read-only)";
+    default:
+        return "";
+    }
+}
+
+static void io_failure(struct diag *d, const char *path, const char *what, int err)
+{
+    diag_io_error(d, path, "%s: %s%s", what, strerror(err), fs_hint(err));
+}
+
 int fs_read_file(struct diag *d, const char *path, struct buf *out)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        diag_io_error(d, path, "cannot open: %s", strerror(errno));
+        io_failure(d, path, "cannot open", errno);
         return -1;
     }
     struct stat st;
@@ -34,7 +58,7 @@ int fs_read_file(struct diag *d, const char *path, struct buf *out)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            diag_io_error(d, path, "cannot read: %s", strerror(errno));
+            io_failure(d, path, "cannot read", errno);
             close(fd);
             return -1;
         }
@@ -57,7 +81,7 @@ int fs_mkdirs(struct diag *d, const char *path)
         char c = *s;
         *s = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            diag_io_error(d, p, "cannot create folder: %s", strerror(errno));
+            io_failure(d, p, "cannot create folder", errno);
             rc = -1;
             break;
         }
@@ -81,7 +105,7 @@ int fs_write_file(struct diag *d, const char *path, const void *data, size_t len
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        diag_io_error(d, path, "cannot create: %s", strerror(errno));
+        io_failure(d, path, "cannot create", errno);
         return -1;
     }
     const char *p = data;
@@ -90,7 +114,7 @@ int fs_write_file(struct diag *d, const char *path, const void *data, size_t len
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            diag_io_error(d, path, "cannot write: %s", strerror(errno));
+            io_failure(d, path, "cannot write", errno);
             close(fd);
             return -1;
         }
@@ -98,7 +122,7 @@ int fs_write_file(struct diag *d, const char *path, const void *data, size_t len
         len -= (size_t)n;
     }
     if (close(fd) != 0) {
-        diag_io_error(d, path, "cannot write: %s", strerror(errno));
+        io_failure(d, path, "cannot write", errno);
         return -1;
     }
     return 0;
@@ -119,7 +143,8 @@ int fs_is_file(const char *path)
 char *fs_join(const char *a, const char *b)
 {
     size_t n = strlen(a);
-    if (n == 0)
+    /* "." joins to b alone, so that messages name content/x.md, not ./content/x.md. */
+    if (n == 0 || (strcmp(a, ".") == 0 && *b))
         return xstrdup(b);
     return xasprintf("%s%s%s", a, a[n - 1] == '/' ? "" : "/", b);
 }
@@ -141,7 +166,7 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
     char *dirpath = *rel ? fs_join(base, rel) : xstrdup(base);
     DIR *dir = opendir(dirpath);
     if (!dir) {
-        diag_io_error(d, dirpath, "cannot open folder: %s", strerror(errno));
+        io_failure(d, dirpath, "cannot open folder", errno);
         free(dirpath);
         return -1;
     }
@@ -153,8 +178,13 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
         char *child_rel = *rel ? fs_join(rel, e->d_name) : xstrdup(e->d_name);
         char *child = fs_join(base, child_rel);
         struct stat lst, st;
-        if (lstat(child, &lst) != 0 || stat(child, &st) != 0) {
-            diag_io_error(d, child, "cannot read: %s", strerror(errno));
+        if (lstat(child, &lst) == 0 && S_ISLNK(lst.st_mode) && stat(child, &st) != 0 &&
+            errno == ENOENT) {
+            diag_error(d, child, 0, 0, "this link points to a file that does not exist; remove "
+                                       "the link, or copy the file in instead");
+            rc = -1;
+        } else if (lstat(child, &lst) != 0 || stat(child, &st) != 0) {
+            io_failure(d, child, "cannot read", errno);
             rc = -1;
         } else if (S_ISLNK(lst.st_mode) && !inside(root_real, child)) {
             diag_error(d, child, 0, 0, "this link points outside the site folder; "
@@ -183,7 +213,7 @@ int fs_list(struct diag *d, const char *root, const char *dir, const char *suffi
 {
     char *root_real = realpath(root, NULL);
     if (!root_real) {
-        diag_io_error(d, root, "cannot open folder: %s", strerror(errno));
+        io_failure(d, root, "cannot open folder", errno);
         return -1;
     }
     size_t before = out->len;
@@ -205,10 +235,9 @@ int fs_remove_tree(struct diag *d, const char *path)
 {
     struct stat st;
     if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : (diag_io_error(d, path, "cannot remove: %s",
-                                                     strerror(errno)), -1);
+        return errno == ENOENT ? 0 : (io_failure(d, path, "cannot remove", errno), -1);
     if (nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) != 0) {
-        diag_io_error(d, path, "cannot remove: %s", strerror(errno));
+        io_failure(d, path, "cannot remove", errno);
         return -1;
     }
     return 0;

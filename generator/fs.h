@@ -26,7 +26,13 @@ int fs_is_file(const char *path);
 /* Removes path and everything below it, like rm -rf; a missing path is not an error. Never
  * follows symbolic links. */
 int fs_remove_tree(struct diag *d, const char *path);
-/* Returns a new string "a/b" (no doubled slash); the caller frees it. */
+/* Returns a new string "a/b" (no doubled slash; "." and "" as a give b alone); the caller frees
+ * it. */
 char *fs_join(const char *a, const char *b);
+
+/* What an editor can do about a failed read or write with errno err, as a phrase in
+ * parentheses after strerror(err) (" (the disk is full: ...)"); "" when there is nothing to add.
+ * Returns a static string. */
+const char *fs_hint(int err);
 
 #endif

@@ -243,6 +243,13 @@ static void known_load(struct image_ctx *ctx)
     ctx->known_dirty = 0;
 }
 
+/* Reports the failed file operation that just set errno, with a hint for the editor. */
+static void io_fail(struct diag *d, const char *path, const char *what)
+{
+    int err = errno;
+    diag_io_error(d, path, "%s: %s%s", what, strerror(err), fs_hint(err));
+}
+
 /* Writes to a temporary file beside path and renames it over path, so that a build stopped
  * half-way never leaves half a file in the cache. */
 static int write_atomic(struct diag *d, const char *path, const void *data, size_t len)
@@ -258,7 +265,7 @@ static int write_atomic(struct diag *d, const char *path, const void *data, size
     char *tmp = xasprintf("%s.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        diag_io_error(d, path, "cannot create: %s", strerror(errno));
+        io_fail(d, path, "cannot create");
         free(tmp);
         return -1;
     }
@@ -282,7 +289,7 @@ static int write_atomic(struct diag *d, const char *path, const void *data, size
     if (rc == 0 && rename(tmp, path) != 0)
         rc = -1;
     if (rc != 0) {
-        diag_io_error(d, path, "cannot write: %s", strerror(errno));
+        io_fail(d, path, "cannot write");
         unlink(tmp);
     }
     free(tmp);
@@ -437,6 +444,16 @@ static int check_size(const struct where *w, unsigned width, unsigned height,
              "is %u × %u pixels (%llu megapixels); kairan takes pictures of at most %u "
              "megapixels, so make it smaller",
              width, height, (pixels + 500000) / 1000000, max_megapixels);
+        return -1;
+    }
+    /* A thin strip (1 × 100000) passes the pixel count but would be a line across a page, or
+     * a page a hundred screens tall on a phone. */
+    unsigned long long lo = width < height ? width : height, hi = width < height ? height : width;
+    if (hi > lo * IMAGE_MAX_ASPECT) {
+        fail(w,
+             "is %u × %u pixels, a strip too thin to show on a page (one side may be at most "
+             "%d times the other); crop it",
+             width, height, IMAGE_MAX_ASPECT);
         return -1;
     }
     return 0;
@@ -630,7 +647,7 @@ static int read_source(struct image_ctx *ctx, struct job *j, struct stat *st)
         if (errno == ENOENT)
             fail(&j->w, "is not there; check the file name and folder");
         else
-            diag_io_error(ctx->d, j->w.src, "cannot open: %s", strerror(errno));
+            io_fail(ctx->d, j->w.src, "cannot open");
         return -1;
     }
     if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
@@ -665,7 +682,7 @@ static int identify(struct image_ctx *ctx, struct job *j)
         if (errno == ENOENT)
             fail(&j->w, "is not there; check the file name and folder");
         else
-            diag_io_error(ctx->d, j->w.src, "cannot open: %s", strerror(errno));
+            io_fail(ctx->d, j->w.src, "cannot open");
         return -1;
     }
     pthread_mutex_lock(&ctx->lock);
@@ -1049,7 +1066,7 @@ int image_cache_clean(struct diag *d, const char *cache_dir)
     char *dir = fs_join(cache_dir, "img");
     int rc = 0;
     if (fs_is_dir(dir) && nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
-        diag_io_error(d, dir, "cannot delete: %s", strerror(errno));
+        io_fail(d, dir, "cannot delete");
         rc = -1;
     }
     free(dir);

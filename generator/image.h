@@ -13,6 +13,8 @@
 #include "raster.h"
 
 #define IMAGE_MAX_WIDTHS 8
+/* How many times longer than the other one side of a picture may be (a wide panorama is 6). */
+#define IMAGE_MAX_ASPECT 25
 
 struct image_config {
     unsigned widths[IMAGE_MAX_WIDTHS]; /* web widths in pixels, ascending; 320, 640, 1280 */

@@ -1,6 +1,7 @@
 /* kairan's command line: parses arguments, runs one command, maps the outcome to an exit code.
  * Exit codes: 0 ok, 1 errors in content or theme, 2 usage errors, 3 file system errors. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,7 @@ struct command {
 
 static const struct command commands[] = {
     {"build", "kairan build [-s DIR] [-o DIR] [-j N] [--drafts] [--portable] [--now DATETIME]"
-              " [--strict] [--quiet]",
+              " [--strict] [--quiet] [--no-wait]",
      "Builds the site from DIR (default: the current folder) into DIR/public.\n"
      "Nothing in the output changes unless the whole build succeeds.\n"
      "\n"
@@ -36,7 +37,9 @@ static const struct command commands[] = {
      "                      SOURCE_DATE_EPOCH is honoured too\n"
      "      --cache-dir DIR image cache (default: SOURCE/.cache/kairan)\n"
      "      --strict        treat warnings as errors\n"
-     "      --quiet         print only errors and warnings\n"},
+     "      --quiet         print only errors and warnings\n"
+     "      --no-wait       if another build is writing to the same output, stop at once\n"
+     "                      instead of waiting for it to finish\n"},
     {"serve", "kairan serve [-s DIR] [-p PORT] [--bind ADDRESS] [--no-drafts] [-o DIR]",
      "Builds the site and shows it in your web browser while you edit: open the address it\n"
      "prints (http://127.0.0.1:8088/ and the site's own path). Every time you save a file in\n"
@@ -161,6 +164,7 @@ static int parse_args(const char *cmd, int argc, char **argv, struct cli *cli)
         {NULL, "--drafts", &cli->build.drafts}, {NULL, "--portable", &cli->build.portable},
         {NULL, "--strict", &cli->build.strict}, {"-q", "--quiet", &cli->build.quiet},
         {NULL, "--cache", &cli->cache},         {NULL, "--no-drafts", &cli->no_drafts},
+        {NULL, "--no-wait", &cli->build.no_wait},
     };
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -250,6 +254,10 @@ int main(int argc, char **argv)
     }
     if (strcmp(name, "new") != 0 && cli.n_positional > 0)
         return usage_error(name, "unexpected argument '%s'", cli.positional[0]);
+
+    /* Past a file size limit (ulimit -f) a write should fail and be reported like a full disk,
+     * not end the process with SIGXFSZ and leave a staging folder behind. */
+    signal(SIGXFSZ, SIG_IGN);
 
     struct diag d;
     diag_init(&d);

@@ -74,27 +74,32 @@ void media_free(struct media *m)
     free(m);
 }
 
-/* True when path is a file inside the site folder (after following links). */
-static int inside_site(const struct media *m, const char *path)
+/* True when path is a file inside the site folder (after following links); sets *outside when
+ * it is a file, but (through '..' or a link) outside the site folder. */
+static int inside_site(const struct media *m, const char *path, int *outside)
 {
     char *real = realpath(path, NULL);
     if (!real)
         return 0;
     size_t n = strlen(m->root_real);
-    int ok = strncmp(real, m->root_real, n) == 0 && real[n] == '/' && fs_is_file(real);
+    int in = strncmp(real, m->root_real, n) == 0 && real[n] == '/';
+    int ok = in && fs_is_file(real);
+    if (!in && fs_is_file(real))
+        *outside = 1;
     free(real);
     return ok;
 }
 
-/* The file src names: beside the entry, else under assets/. Returns a new path or NULL. */
-static char *resolve(const struct media *m, const char *entry_dir, const char *src)
+/* The file src names: beside the entry, else under assets/. Returns a new path, or NULL (with
+ * *outside set when a file was found, but outside the site folder). */
+static char *resolve(const struct media *m, const char *entry_dir, const char *src, int *outside)
 {
     char *beside = fs_join(entry_dir, src);
-    if (inside_site(m, beside))
+    if (inside_site(m, beside, outside))
         return beside;
     free(beside);
     char *asset = fs_join(m->assets, src);
-    if (inside_site(m, asset))
+    if (inside_site(m, asset, outside))
         return asset;
     free(asset);
     return NULL;
@@ -124,8 +129,14 @@ static char *locate(struct media *m, const char *entry_path, const char *entry_d
                    src);
         return NULL;
     }
-    char *path = resolve(m, entry_dir, src);
-    if (!path)
+    int outside = 0;
+    char *path = resolve(m, entry_dir, src, &outside);
+    if (!path && outside)
+        diag_error(m->d, entry_path, line, col,
+                   "the picture '%s' is outside the site folder (through '..' or a link): "
+                   "kairan only publishes files of the site; copy the picture into assets/",
+                   src);
+    else if (!path)
         diag_error(m->d, entry_path, line, col,
                    "the picture '%s' does not exist (looked beside this file and in assets/)", src);
     return path;

@@ -230,28 +230,51 @@ static void publish_free(struct publish *p)
     free(p);
 }
 
-/* Refuses an output folder that is, or holds, one of the paths to keep. */
-static int check_keep(struct publish *p, const char *const *keep)
+/* How a path to keep is named in a message: "." is the site folder itself. */
+static const char *kept_name(const char *k)
 {
-    if (!keep)
+    return strcmp(k, ".") == 0 || !*k ? "the site folder" : k;
+}
+
+/* Refuses an output folder that is, or holds, one of the paths to keep, or that lies inside one
+ * of the folders the build reads. */
+static int check_keep(struct publish *p, const char *const *keep, const char *const *sources)
+{
+    if (!keep && !sources)
         return 0;
     char *parent_real = realpath(p->parent, NULL);
     if (!parent_real)
-        return 0; /* the parent does not exist yet, so it holds nothing */
+        return 0; /* the parent does not exist yet, so it holds nothing and is in nothing */
     char *out_real = fs_join(parent_real, p->name);
     free(parent_real);
     size_t n = strlen(out_real);
     int rc = 0;
-    for (size_t i = 0; keep[i] && rc == 0; i++) {
-        char *k = realpath(keep[i], NULL);
-        if (k && strncmp(k, out_real, n) == 0 && (k[n] == '\0' || k[n] == '/')) {
-            diag_error(p->d, p->shown, 0, 0,
-                       "cannot be the output folder: it holds %s, and kairan replaces the output "
-                       "folder on every build; choose another one, like public",
-                       keep[i]);
-            rc = -1;
+    for (int list = 0; list < 2 && rc == 0; list++) {
+        const char *const *paths = list == 0 ? keep : sources;
+        for (size_t i = 0; paths && paths[i] && rc == 0; i++) {
+            char *k = realpath(paths[i], NULL);
+            size_t kn = k ? strlen(k) : 0;
+            if (k && list == 1 && strcmp(k, out_real) == 0) {
+                diag_error(p->d, p->shown, 0, 0,
+                           "cannot be the output folder: kairan reads the site from it, and "
+                           "replaces the output folder on every build; choose another one, "
+                           "like public");
+                rc = -1;
+            } else if (k && strncmp(k, out_real, n) == 0 && (k[n] == '\0' || k[n] == '/')) {
+                diag_error(p->d, p->shown, 0, 0,
+                           "cannot be the output folder: it holds %s, and kairan replaces the "
+                           "output folder on every build; choose another one, like public",
+                           kept_name(paths[i]));
+                rc = -1;
+            } else if (k && list == 1 && strncmp(out_real, k, kn) == 0 && out_real[kn] == '/') {
+                diag_error(p->d, p->shown, 0, 0,
+                           "cannot be the output folder: it is inside %s/, which kairan reads "
+                           "the site from; choose a folder outside it, like public",
+                           paths[i]);
+                rc = -1;
+            }
+            free(k);
         }
-        free(k);
     }
     free(out_real);
     return rc;
@@ -384,6 +407,13 @@ static int make_staging(struct publish *p)
     mode_t mode = 0755;
     if (p->had_old && fstatat(p->parent_fd, p->name, &st, AT_SYMLINK_NOFOLLOW) == 0)
         mode = st.st_mode & 07777; /* a group-writable output stays so */
+    if (!(mode & S_IWUSR)) {
+        /* The new version gets the output's permissions: nothing could be written into it. */
+        diag_io_error(p->d, p->shown,
+                      "is read-only (its permissions let no one write to it); make it "
+                      "writable, or remove it, and build again");
+        return -1;
+    }
     if (mkdirat(p->parent_fd, p->staging_name, 0700) != 0) {
         io_error(p, p->shown, "cannot create the new version of the site next to this folder",
                  errno);
@@ -441,7 +471,7 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
     atomic_init(&p->failed, 0);
     atomic_init(&p->broken, 0);
 
-    if (split_output(p, out_dir) != 0 || check_keep(p, opt->keep) != 0)
+    if (split_output(p, out_dir) != 0 || check_keep(p, opt->keep, opt->sources) != 0)
         goto fail;
     if (!fs_is_dir(p->parent) && fs_mkdirs(d, p->parent) != 0)
         goto fail;

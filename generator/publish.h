@@ -25,6 +25,10 @@ struct publish_options {
     /* NULL-terminated paths that must survive the build (the site's sources): publish_begin
      * refuses an output folder that is one of them or holds one of them. May be NULL. */
     const char *const *keep;
+    /* NULL-terminated folders the build reads from (content/, themes/, assets/, the cache):
+     * refused like keep, and also as a place for the output folder to be inside of. May be
+     * NULL. */
+    const char *const *sources;
 };
 
 /* Takes the output's lock (waiting when another build holds it, unless opt->no_wait), cleans up

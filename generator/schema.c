@@ -113,8 +113,9 @@ static const char *json_words(const json_t *v)
     case JSON_STRING:
         return "text";
     case JSON_INTEGER:
-    case JSON_REAL:
         return "a number";
+    case JSON_REAL:
+        return "a number with a decimal point";
     case JSON_TRUE:
     case JSON_FALSE:
         return "true/false";

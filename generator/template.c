@@ -406,11 +406,21 @@ static int scan(struct compiler *c)
                 return -1;
             }
             for (uint32_t i = a; i < b; i++) {
-                if (is_ws(src[i])) {
+                if (!is_ws(src[i]))
+                    continue;
+                /* A name broken by a line end is a tag whose end was forgotten: quote it up to
+                 * that line end, not the whole stretch to some later closing delimiter. */
+                const char *nl = memchr(src + g.start, '\n', g.end - g.start);
+                if (nl && nl < src + b)
+                    error_at(c, g.line, g.col,
+                             "'%.*s' opens a tag that is not closed on its line (expected "
+                             "'%.*s' after the name)",
+                             shown_len((uint32_t)(nl - (src + g.start))), src + g.start,
+                             (int)clen, close);
+                else
                     error_at(c, g.line, g.col, "'%.*s': a name cannot contain spaces", whole,
                              src + g.start);
-                    return -1;
-                }
+                return -1;
             }
         }
         add_tag(c, &g);
@@ -1006,7 +1016,9 @@ const struct template *template_set_get(struct template_set *s, const char *name
         compile(s, t);
     }
     if (want->state == ST_MISSING)
-        diag_error(s->d, NULL, 0, 0, "there is no template '%s'", name);
+        diag_error(s->d, NULL, 0, 0, "the theme has no template '%s' (a file "
+                                     "templates/%s.mustache), and every theme needs one",
+                   name, name);
 
     /* Partials and parents that do not exist: the spec renders nothing, kairan reports. */
     for (size_t i = first; i < s->len; i++) {

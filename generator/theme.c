@@ -180,6 +180,23 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
             parent = json_string_value(json_object_get(doc.root, "extends"));
         }
     }
+    /* Like the theme in site.yaml, a parent is a folder name under themes/, never a path. */
+    int name_ok = parent && *parent != '\0' && *parent != '-';
+    for (const char *p = parent; name_ok && *p; p++)
+        name_ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
+    if (rc == 0 && parent && !name_ok) {
+        struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
+        schema_error(&c, "extends", 0, "'%s' is not a theme folder name: use a-z, 0-9, '-' and "
+                                       "'_' (the name of a folder in themes/)",
+                     parent);
+        rc = -1;
+    } else if (rc == 0 && parent && strcmp(parent, name) == 0) {
+        struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
+        schema_error(&c, "extends", 0, "the theme '%s' extends itself: remove the 'extends' "
+                                       "line, or name another theme",
+                     name);
+        rc = -1;
+    }
     if (rc == 0 && parent) {
         for (size_t i = 0; i < before; i++) {
             const char *last = strrchr(t->dirs.v[i], '/');

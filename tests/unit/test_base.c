@@ -1,8 +1,9 @@
-/* Unit tests of the small layer under everything: buf, diag, xalloc. */
+/* Unit tests of the small layer under everything: buf, diag, xalloc, fs_join. */
 #include <stdlib.h>
 
 #include "buf.h"
 #include "diag.h"
+#include "fs.h"
 #include "harness.h"
 #include "xalloc.h"
 
@@ -102,6 +103,20 @@ static void xasprintf_formats(void)
     free(s);
 }
 
+static void fs_join_paths(void)
+{
+    const char *cases[][3] = {
+        {"a", "b", "a/b"},        {"a/", "b", "a/b"}, {"", "b", "b"},
+        {".", "content", "content"}, {".", "", "./"},  {"/", "etc", "/etc"},
+        {"./x", "y", "./x/y"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = fs_join(cases[i][0], cases[i][1]);
+        CHECK_STR(got, cases[i][2]);
+        free(got);
+    }
+}
+
 int main(void)
 {
     RUN(buf_grows_and_stays_terminated);
@@ -110,5 +125,6 @@ int main(void)
     RUN(diag_strict_turns_warnings_into_errors);
     RUN(buf_xml_escape_all_five);
     RUN(xasprintf_formats);
+    RUN(fs_join_paths);
     return HARNESS_DONE();
 }

@@ -1,4 +1,5 @@
 /* Unit tests of frontmatter and text: splitting, normalising, UTF-8 and NUL checks. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -288,6 +289,28 @@ static void windows_file_keeps_line_numbers(void)
     free(want);
     buf_release(&text);
     diag_release(&d);
+
+    /* a file too large to be an entry is refused before it is read (a sparse file: no disk) */
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    CHECK(fd >= 0);
+    CHECK_INT(ftruncate(fd, (off_t)FRONTMATTER_MAX_BYTES + 1), 0);
+    close(fd);
+    diag_init(&d);
+    buf_init(&text);
+    CHECK_INT(frontmatter_read(&d, path, &text, &fm), -1);
+    CHECK_INT(d.io_errors, 0);
+    CHECK_INT(text.len, 0);
+    got = messages(&d);
+    want = xasprintf("%s: error: this file is 17 MB, too large for an entry (at most 16 MB of "
+                     "text): was something pasted into it by mistake? Pictures go in assets/ and "
+                     "are named in the text",
+                     path);
+    CHECK_STR(got, want);
+    free(got);
+    free(want);
+    buf_release(&text);
+    diag_release(&d);
+    unlink(path);
     rmdir(dir);
     free(path);
 }

@@ -882,34 +882,40 @@ static void wrong_extension_and_extreme_shapes(void)
     image_result_release(&r);
     free(path);
 
-    /* A 1 x 100000 strip: one size, its own. */
-    buf_reset(&b);
-    px = xcalloc(100000, 1);
-    for (unsigned y = 0; y < 100000; y++)
-        px[y] = (unsigned char)(y % 7 * 30);
-    make_png(&b, 1, 100000, 8, 0, px, NULL, 0);
-    free(px);
-    path = write_tmp("strip.png", b.data, b.len);
-    CHECK_INT(image_process(session_ctx(&s), path, "content/a.md", 1, 1, &r), 0);
-    CHECK_INT(r.count, 1);
-    CHECK_INT(r.width, 1);
-    CHECK_INT(r.height, 100000);
-    CHECK(r.count && r.variants[0].height == 100000);
-    image_result_release(&r);
-    free(path);
-
-    /* 100000 x 1: three sizes, each one pixel tall. */
-    buf_reset(&b);
-    px = xcalloc(100000, 1);
-    make_png(&b, 100000, 1, 8, 0, px, NULL, 0);
-    free(px);
-    path = write_tmp("line.png", b.data, b.len);
-    CHECK_INT(image_process(session_ctx(&s), path, "content/a.md", 1, 1, &r), 0);
-    CHECK_INT(r.count, 3);
-    CHECK(r.count == 3 && r.variants[2].width == 1280 && r.variants[2].height == 1);
-    image_result_release(&r);
-    free(path);
-    CHECK_INT(diag_error_count(&s.d), 0);
+    /* A 1 x 100000 strip and a 100000 x 1 line are refused from the header (a page a hundred
+     * screens tall, or a line); a 6:1 panorama is a picture. */
+    static const struct {
+        unsigned w, h;
+        int ok;
+    } shapes[] = {{1, 100000, 0}, {100000, 1, 0}, {26, 1, 0}, {1200, 200, 1}, {25, 1, 1}};
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+        buf_reset(&b);
+        px = xcalloc((size_t)shapes[i].w * shapes[i].h, 1);
+        make_png(&b, shapes[i].w, shapes[i].h, 8, 0, px, NULL, 0);
+        free(px);
+        path = write_tmp("shape.png", b.data, b.len);
+        struct diag *d = &s.d;
+        size_t before = d->len;
+        int rc = image_process(session_ctx(&s), path, "content/a.md", 1, 1, &r);
+        CHECK_INT(rc, shapes[i].ok ? 0 : -1);
+        CHECK_INT(d->len, before + !shapes[i].ok);
+        if (!shapes[i].ok && d->len == before + 1) {
+            char *got = diag_format(&d->msgs[before]);
+            char *want = xasprintf("content/a.md:1:1: error: the picture %s is %u × %u pixels, a "
+                                   "strip too thin to show on a page (one side may be at most "
+                                   "25 times the other); crop it",
+                                   path, shapes[i].w, shapes[i].h);
+            CHECK_STR(got, want);
+            free(got);
+            free(want);
+        }
+        if (shapes[i].ok)
+            CHECK(r.count >= 1 && r.width == shapes[i].w && r.height == shapes[i].h);
+        image_result_release(&r);
+        unlink(path);
+        free(path);
+    }
+    CHECK_INT(diag_error_count(&s.d), 3);
     session_close(&s);
     buf_release(&b);
 }
@@ -954,6 +960,9 @@ static void broken_files_give_clear_errors(void)
          "and TGA)"},
         {"broken.png", 7, "is damaged or cut off"},
         {"missing.jpg", 8, "is not there; check the file name and folder"},
+        {"strip.png", 10,
+         "is 1 × 100000 pixels, a strip too thin to show on a page (one side may be at most "
+         "25 times the other); crop it"},
         {"header.jpg", 9, "is damaged: its JPEG header cannot be read"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -977,14 +986,18 @@ static void broken_files_give_clear_errors(void)
                 }
             }
             break;
-        case 4: {
+        case 4:
+        case 10: {
             struct buf tiny;
             buf_init(&tiny);
             make_png(&tiny, 1, 1, 8, 2, (const unsigned char *)"abc", NULL, 0);
             buf_add(&b, tiny.data, tiny.len);
-            /* width and height in IHDR: 100000 each (the CRC does not matter to the check) */
+            /* width and height in IHDR: 100000 each, or 1 and 100000 (the CRC does not matter
+             * to the check) */
             const unsigned char dim[8] = {0, 1, 0x86, 0xA0, 0, 1, 0x86, 0xA0};
             memcpy(b.data + 16, dim, 8);
+            if (cases[i].kind == 10)
+                memcpy(b.data + 16, "\0\0\0\1", 4);
             uint32_t crc = crc32_of((const unsigned char *)b.data + 12, 17);
             for (int k = 0; k < 4; k++)
                 b.data[29 + k] = (char)(crc >> (24 - 8 * k));

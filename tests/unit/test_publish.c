@@ -458,8 +458,11 @@ static void bad_output_folders_refused(void)
     CHECK_INT(symlink("real", "linked"), 0);
     CHECK_INT(mkdir("site", 0755), 0);
     CHECK_INT(mkdir("site/content", 0755), 0);
-    static const char *const keep[] = {"site/content", "site/themes", NULL};
-    struct publish_options opt = {.no_signals = 1, .keep = keep};
+    CHECK_INT(mkdir("site/themes", 0755), 0);
+    CHECK_INT(mkdir("site/themes/default", 0755), 0);
+    static const char *const keep[] = {"site", NULL};
+    static const char *const sources[] = {"site/content", "site/themes", NULL};
+    struct publish_options opt = {.no_signals = 1, .keep = keep, .sources = sources};
     static const struct {
         const char *out, *want;
     } cases[] = {
@@ -476,11 +479,17 @@ static void bad_output_folders_refused(void)
               "every build, so give it a folder of its own, like public\n"},
         {"", "kairan: error: cannot be the output folder: kairan replaces the output folder on "
              "every build, so give it a folder of its own, like public\n"},
-        {"site", "site: error: cannot be the output folder: it holds site/content, and kairan "
+        {"site", "site: error: cannot be the output folder: it holds site, and kairan "
                  "replaces the output folder on every build; choose another one, like public\n"},
-        {"site/content/", "site/content: error: cannot be the output folder: it holds "
-                          "site/content, and kairan replaces the output folder on every build; "
-                          "choose another one, like public\n"},
+        {"site/themes/default", "site/themes/default: error: cannot be the output folder: it "
+                                "is inside site/themes/, which kairan reads the site from; "
+                                "choose a folder outside it, like public\n"},
+        {"site/content/www", "site/content/www: error: cannot be the output folder: it is "
+                             "inside site/content/, which kairan reads the site from; choose a "
+                             "folder outside it, like public\n"},
+        {"site/content/", "site/content: error: cannot be the output folder: kairan reads the "
+                          "site from it, and replaces the output folder on every build; choose "
+                          "another one, like public\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct diag d;
@@ -495,8 +504,19 @@ static void bad_output_folders_refused(void)
     CHECK(fs_is_dir("site/content"));
     struct stat st;
     CHECK(lstat("linked", &st) == 0 && S_ISLNK(st.st_mode));
-    /* The output may live anywhere else, including in a folder that does not exist yet. */
+    /* A read-only output is refused by its permissions (so also for root), before anything. */
     struct diag d;
+    diag_init(&d);
+    CHECK_INT(mkdir("locked", 0555), 0);
+    CHECK(publish_begin(&d, "locked", &opt) == NULL);
+    char *got = messages(&d);
+    CHECK_STR(got, "locked: error: is read-only (its permissions let no one write to it); make it "
+                   "writable, or remove it, and build again\n");
+    free(got);
+    CHECK_INT(d.io_errors, 1);
+    diag_release(&d);
+    CHECK(fs_is_dir("locked"));
+    /* The output may live anywhere else, including in a folder that does not exist yet. */
     diag_init(&d);
     struct publish *p = publish_begin(&d, "site/out/public", &opt);
     CHECK(p != NULL);

@@ -153,6 +153,12 @@ static void error_names(void)
                  "main", "a {{# }}{{/x}}");
     CHECK_ERRORS(P "main.mustache:1:1: error: '{{first name}}': a name cannot contain spaces\n",
                  "main", "{{first name}}");
+    /* A forgotten }} is quoted up to its line's end, so the message stays on one line. */
+    CHECK_ERRORS(P "main.mustache:2:5: error: '{{entry.title</h1>' opens a tag that is not "
+                   "closed on its line (expected '}}' after the name)\n",
+                 "main", "<p>\n<h1>{{entry.title</h1>\n{{/x}}");
+    /* A name may still be written on a line of its own. */
+    CHECK_ERRORS("", "main", "{{\ntitle\n}}");
     CHECK_ERRORS(P "main.mustache:1:1: error: 'site..title' is not a valid name (a dot goes "
                    "between two names, like {{site.title}})\n",
                  "main", "{{site..title}}");
@@ -197,7 +203,9 @@ static void error_unknown_partial_and_parent(void)
 
 static void error_unknown_template(void)
 {
-    CHECK_ERRORS("kairan: error: there is no template 'main'\n", "other", "");
+    CHECK_ERRORS("kairan: error: the theme has no template 'main' (a file "
+                 "templates/main.mustache), and every theme needs one\n",
+                 "other", "");
 }
 
 static void error_loader_failure_is_not_repeated(void)

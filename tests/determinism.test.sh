@@ -1,0 +1,73 @@
+#!/bin/sh
+# The same sources give the same bytes on any machine: built from two different absolute paths,
+# from different working folders, with different TZ, LANG/LC_ALL, umask and thread counts, and
+# with SOURCE_DATE_EPOCH instead of the equivalent --now, the two outputs are identical (bytes and
+# permissions) and hold no absolute path. Run by tests/run.sh with KAIRAN set; cwd is the
+# repository root. (Runs and -j1/-j4 on one machine: tests/site.test.sh.)
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+repo=$(pwd)
+NOW="2026-11-23 09:00"
+# The same moment as NOW in the sites' zone (Asia/Tokyo, UTC+9), as seconds since 1970.
+EPOCH=$(TZ=UTC date -d '2026-11-23 00:00' +%s)
+
+ok() { passed=$((passed + 1)); }
+fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
+check() { name=$1; shift; if "$@"; then ok; else fail "$name"; fi; }
+
+# Permissions and bytes of every file and folder of a tree.
+listing() {
+    (cd "$1" && find . -printf '%p %y %m\n' | sort && find . -type f -exec md5sum {} + | sort)
+}
+
+# Two sites: the golden one (feeds, calendar, every kind of entry) and the small one of the
+# bad-input suite with a photo (picture names, srcset).
+mkdir -p "$tmp/src/golden" "$tmp/src/small/themes" "$tmp/src/small/assets/photos"
+cp -R tests/golden/site/content "$tmp/src/golden/"
+mkdir -p "$tmp/src/golden/themes"
+cp -R themes/default "$tmp/src/golden/themes/"
+cp -R tests/bad/base/content "$tmp/src/small/"
+cp -R themes/default "$tmp/src/small/themes/"
+cp assets/photos/salon.jpg "$tmp/src/small/assets/photos/"
+
+for s in golden small; do
+    a=$tmp/a/$s
+    b=$tmp/elsewhere/with/a/longer/path/$s
+    mkdir -p "$a" "$b"
+    cp -R "$tmp/src/$s/." "$a/"
+    cp -R "$tmp/src/$s/." "$b/"
+    # Machine A: inside the site, UTC, the C locale, umask 022, one thread, --now.
+    (cd "$a" && umask 022 && TZ=UTC LANG=C LC_ALL=C KAIRAN_THEMES_DIR=/nonexistent \
+        "$KAIRAN" build --quiet -j 1 --now "$NOW") 2>"$tmp/$s.a.err"
+    check "$s: builds on machine A" [ $? -eq 0 ]
+    # Machine B: from /, absolute paths, New York time, a Japanese locale, umask 077, four
+    # threads, SOURCE_DATE_EPOCH.
+    (cd / && umask 077 && TZ=America/New_York LANG=ja_JP.UTF-8 LC_ALL=ja_JP.UTF-8 \
+        SOURCE_DATE_EPOCH=$EPOCH KAIRAN_THEMES_DIR=/nonexistent \
+        "$KAIRAN" build --quiet -j 4 -s "$b" -o "$b/public") 2>"$tmp/$s.b.err"
+    check "$s: builds on machine B" [ $? -eq 0 ]
+    check "$s: no messages" [ ! -s "$tmp/$s.a.err" ] && [ ! -s "$tmp/$s.b.err" ]
+    listing "$a/public" >"$tmp/$s.a.list"
+    listing "$b/public" >"$tmp/$s.b.list"
+    check "$s: same bytes and permissions" cmp -s "$tmp/$s.a.list" "$tmp/$s.b.list"
+    cmp -s "$tmp/$s.a.list" "$tmp/$s.b.list" || diff -r "$a/public" "$b/public" | head -n 20
+    check "$s: files of 0644 and folders of 0755 only" \
+        sh -c "! grep -v -e ' f 644\$' -e ' d 755\$' '$tmp/$s.b.list' | grep -q '^\\.'"
+    check "$s: no absolute path in the output" \
+        sh -c "! grep -rlF -e '$tmp' -e '$repo' '$a/public' '$b/public'"
+done
+check "the golden site from two machines matches tests/golden/expected" \
+    diff -r tests/golden/expected "$tmp/elsewhere/with/a/longer/path/golden/public"
+
+# SOURCE_DATE_EPOCH and --now are the same clock: the calendar's "upcoming" and the feed agree.
+(cd "$tmp/a/small" && KAIRAN_THEMES_DIR=/nonexistent SOURCE_DATE_EPOCH=$((EPOCH + 86400 * 400)) \
+    "$KAIRAN" build --quiet -o "$tmp/later") 2>/dev/null
+check "a different SOURCE_DATE_EPOCH does change dated output (the test can fail)" \
+    sh -c "! diff -rq '$tmp/a/small/public' '$tmp/later' >/dev/null"
+(cd "$tmp/a/small" && KAIRAN_THEMES_DIR=/nonexistent SOURCE_DATE_EPOCH=1 \
+    "$KAIRAN" build --quiet -o "$tmp/now-wins" --now "$NOW") 2>/dev/null
+check "--now wins over SOURCE_DATE_EPOCH" diff -r "$tmp/a/small/public" "$tmp/now-wins"
+
+echo "$passed passed, $failed failed"
