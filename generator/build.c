@@ -9,6 +9,7 @@
 #include "config.h"
 #include "entry.h"
 #include "fs.h"
+#include "hash.h"
 #include "markdown.h"
 #include "media.h"
 #include "pool.h"
@@ -88,6 +89,24 @@ static char *cache_path(const struct build_options *opt, const char *source,
     return fs_join(source, cfg && cfg->cache_dir ? cfg->cache_dir : ".cache/kairan");
 }
 
+/* The publisher's manifest for this output, in the cache: one per output folder, so that
+ * builds of one site into two folders keep separate records. Returns a new string. */
+static char *manifest_path(const char *cache, const char *output)
+{
+    const char *slash = strrchr(output, '/');
+    char *parent = slash ? xstrndup(output, (size_t)(slash - output)) : xstrdup(".");
+    char *real = realpath(*parent ? parent : "/", NULL);
+    char *where = xasprintf("%s/%s", real ? real : parent, slash ? slash + 1 : output);
+    char hex[33];
+    char *name = xasprintf("manifest-%.16s.txt", hash_hex(hash_bytes(where, strlen(where)), hex));
+    char *path = fs_join(cache, name);
+    free(name);
+    free(where);
+    free(real);
+    free(parent);
+    return path;
+}
+
 int build_run(struct diag *d, const struct build_options *opt)
 {
     /* "." reads better as nothing: messages then say content/x.md, not ./content/x.md. */
@@ -161,7 +180,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     media = media_new(d, &mo);
     render = (struct render){.d = d, .site = &site, .theme = &theme, .media = media,
                              .pool = pool, .zone = zone, .portable = opt->portable,
-                             .now_utc = now_utc};
+                             .now_utc = now_utc, .incremental = !opt->strict};
     if (render_bodies(&render) != 0)
         goto done;
 
@@ -171,8 +190,11 @@ int build_run(struct diag *d, const struct build_options *opt)
         char *themes_dir = fs_join(source_dir, "themes");
         char *assets_dir = fs_join(source_dir, "assets");
         const char *keep[] = {source_dir, content_dir, themes_dir, assets_dir, cache, NULL};
-        struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .keep = keep};
+        char *manifest = manifest_path(cache, output);
+        struct publish_options po = {
+            .notice = opt->quiet ? NULL : stderr, .keep = keep, .manifest = manifest};
         pub = publish_begin(d, output, &po);
+        free(manifest);
         free(content_dir);
         free(themes_dir);
         free(assets_dir);
@@ -232,7 +254,7 @@ int build_clean(struct diag *d, const struct build_options *opt, int cache)
 {
     const char *source = strcmp(opt->source, ".") == 0 ? "" : opt->source;
     char *output = opt->output ? xstrdup(opt->output) : fs_join(source, "public");
-    int rc = fs_remove_tree(d, output);
+    int rc = publish_remove(d, output);
     if (cache) {
         /* Without readable settings the default folder is the one to clean. */
         struct diag quiet;

@@ -53,7 +53,7 @@ static const struct slot *memo_find(const struct fingerprint_memo *m, const json
     }
 }
 
-static void memo_put(struct fingerprint_memo *m, const json_t *v, struct hash h)
+void fingerprint_memo_put(struct fingerprint_memo *m, const json_t *v, struct hash h)
 {
     if ((m->len + 1) * 2 > m->cap) {
         struct slot *old = m->slots;
@@ -63,7 +63,7 @@ static void memo_put(struct fingerprint_memo *m, const json_t *v, struct hash h)
         m->len = 0;
         for (size_t i = 0; i < old_cap; i++)
             if (old[i].v)
-                memo_put(m, old[i].v, old[i].h);
+                fingerprint_memo_put(m, old[i].v, old[i].h);
         free(old);
     }
     size_t i = slot_of(v, m->cap);
@@ -157,5 +157,5 @@ struct hash fingerprint_json(const json_t *v, const struct fingerprint_memo *mem
 void fingerprint_memo_add(struct fingerprint_memo *m, const json_t *v)
 {
     if (!memo_find(m, v))
-        memo_put(m, v, fingerprint_json(v, m));
+        fingerprint_memo_put(m, v, fingerprint_json(v, m));
 }

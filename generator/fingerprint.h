@@ -18,6 +18,10 @@ void fingerprint_memo_free(struct fingerprint_memo *m);
 /* Remembers v's fingerprint (v must stay unchanged and alive while the memo is used). */
 void fingerprint_memo_add(struct fingerprint_memo *m, const json_t *v);
 
+/* Remembers h as v's fingerprint: for a value that stands for less than it holds (the site
+ * object without the keys no template reads). */
+void fingerprint_memo_put(struct fingerprint_memo *m, const json_t *v, struct hash h);
+
 /* The fingerprint of v; values found in memo (may be NULL) are not walked again. */
 struct hash fingerprint_json(const json_t *v, const struct fingerprint_memo *memo);
 

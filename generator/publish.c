@@ -303,14 +303,16 @@ static void manifest_load(struct publish *p)
                    parse_key(line + 2, &key) == 0 &&
                    sscanf(line + 35, "%llu %llu %lld %n", &a, &b, &m, &n) == 3 && n > 0 &&
                    !publish_path_problem(line + 35 + n) && !table_find(&p->old, line + 35 + n)) {
-            struct record *r = &p->old.v[table_add(&p->old, line + 35 + n)];
+            size_t at = table_add(&p->old, line + 35 + n);
+            struct record *r = &p->old.v[at];
             r->key = key;
             r->ino = a;
             r->size = b;
             r->mtime = m;
         } else if (line[0] == 'd' && p->old_known && sscanf(line, "d %lld %n", &m, &n) == 1 &&
                    n > 0 && !table_find(&p->old_dirs, line + n)) {
-            p->old_dirs.v[table_add(&p->old_dirs, line + n)].mtime = m;
+            size_t at = table_add(&p->old_dirs, line + n);
+            p->old_dirs.v[at].mtime = m;
         } else if (line[0] == 's' && spare_ok && line[1] == ' ' && !publish_path_problem(line + 2)) {
             strv_push(&p->spare_files, line + 2);
         }

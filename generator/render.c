@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "feed.h"
+#include "fingerprint.h"
 #include "kana.h"
 #include "markdown.h"
 #include "xalloc.h"
@@ -263,6 +264,7 @@ static void body_one(size_t i, void *userdata)
     render_title(r, job);
     struct dom *dom = markdown_parse(r->d, e->source, e->body_line, e->body, e->body_len, &hooks);
     job->out->html = dom_html(dom);
+    job->out->html_hash = hash_bytes(job->out->html, strlen(job->out->html));
     job->out->xhtml = dom_xhtml(dom);
     job->out->toc = dom_toc(dom);
     job->out->minutes = dom_reading_minutes(dom);
@@ -564,9 +566,38 @@ struct render_root {
     char *root;
     json_t **entries;
     json_t *site_json;
+    struct fingerprint_memo *memo; /* fingerprints of entries, site_json and the static map */
 };
 
-/* Makes root the current one, building its shared JSON on first use. */
+struct root_job {
+    struct render *r;
+    struct hash *fps;
+};
+
+static void root_entry(size_t i, void *userdata)
+{
+    struct root_job *job = userdata;
+    job->r->entries[i] = entry_json(job->r, i);
+    job->fps[i] = fingerprint_json(job->r->entries[i], NULL);
+}
+
+/* The site object's fingerprint as the templates can see it: the build clock (now, year)
+ * counts only when some template names it, so that a rebuild a minute later keeps pages. */
+static struct hash site_fingerprint(const struct render *r, const json_t *site)
+{
+    const struct template_set *set = r->theme->templates;
+    json_t *seen = json_copy((json_t *)site);
+    if (!template_set_mentions(set, "now"))
+        json_object_del(seen, "now");
+    if (!template_set_mentions(set, "year"))
+        json_object_del(seen, "year");
+    struct hash h = fingerprint_json(seen, NULL);
+    json_decref(seen);
+    return h;
+}
+
+/* Makes root the current one, building its shared JSON on first use (on the main thread:
+ * workers only ever find roots made before they started). */
 static void use_root(struct render *r, const char *root)
 {
     const struct site *s = r->site;
@@ -582,12 +613,27 @@ static void use_root(struct render *r, const char *root)
     struct render_root *rr = &r->roots[r->n_roots++];
     rr->root = xstrdup(root);
     rr->entries = xcalloc(s->n_all ? s->n_all : 1, sizeof *rr->entries);
+    rr->memo = fingerprint_memo_new();
     r->root = rr->root;
     r->entries = rr->entries;
+    struct root_job job = {r, xcalloc(s->n_all ? s->n_all : 1, sizeof *job.fps)};
+    pool_for(r->pool, s->n_all, root_entry, &job);
     for (size_t i = 0; i < s->n_all; i++)
-        rr->entries[i] = entry_json(r, i);
+        fingerprint_memo_put(rr->memo, rr->entries[i], job.fps[i]);
+    free(job.fps);
     rr->site_json = site_json(r);
     r->site_json = rr->site_json;
+    fingerprint_memo_put(rr->memo, rr->site_json, site_fingerprint(r, rr->site_json));
+    fingerprint_memo_add(rr->memo, r->theme->static_map);
+}
+
+/* The memo of the current root. */
+static const struct fingerprint_memo *root_memo(const struct render *r)
+{
+    for (size_t i = 0; i < r->n_roots; i++)
+        if (r->roots[i].entries == r->entries)
+            return r->roots[i].memo;
+    return NULL;
 }
 
 /* ---- Pages --------------------------------------------------------------------------------- */
@@ -598,6 +644,11 @@ struct page {
     char *url; /* relative to the root: "", "activities/", "activities/page/2/" */
     char *out; /* output file */
     json_t *ctx;
+    /* An entry's page is only noted (ctx NULL) and set up by the worker that renders it, so
+     * that no more than one page per thread is held in memory. */
+    size_t entry;
+    struct hash identity;                 /* of the compiled template */
+    const struct fingerprint_memo *memo;  /* the fingerprints of its root's shared JSON */
 };
 
 struct pages {
@@ -605,6 +656,9 @@ struct pages {
     size_t len, cap;
     struct render *r;
     int failed;
+    /* The first upcoming events in date order, for the "related" lists of event pages. */
+    const struct entry *upcoming[5];
+    size_t n_upcoming;
 };
 
 /* Starts a page's context with what every page gets; returns the context (owned by the page
@@ -619,12 +673,14 @@ static json_t *page_add(struct pages *ps, const char *template, const char *url,
         ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
     }
     struct page *p = &ps->v[ps->len++];
+    memset(p, 0, sizeof *p);
     p->template = template;
     p->url = xstrdup(url);
     p->out = strcmp(kind, "404") == 0 ? xstrdup("404.html") : xasprintf("%sindex.html", url);
     json_t *ctx = json_object();
     char *root = root_for(r, url);
     use_root(r, root);
+    p->memo = root_memo(r);
     set_str(ctx, "root", root);
     free(root);
     set_str(ctx, "index", r->portable ? "index.html" : "");
@@ -677,8 +733,8 @@ static void entry_page(struct pages *ps, size_t i)
     static const char *const list_urls[] = {"activities/", "events/", "issues/", NULL};
     json_t *ctx = page_add(ps, templates[e->kind], e->url, entry_kind_name(e->kind),
                            b->title_text ? b->title_text : e->title, b->title_html, b->summary);
+    /* The content is added when the page is rendered: until then its hash stands for it. */
     json_t *entry = json_deep_copy(r->entries[i]);
-    set_str(entry, "content", b->html);
     json_object_set(entry, "toc", b->toc ? b->toc : json_array());
     json_object_set_new(entry, "has_toc", json_boolean(json_array_size(b->toc) > 2));
     json_object_set_new(entry, "reading_minutes", json_integer(b->minutes));
@@ -706,9 +762,9 @@ static void entry_page(struct pages *ps, size_t i)
                 json_array_append(related, r->entries[render_index(r, o)]);
         }
     } else if (e->kind == KIND_EVENT) {
-        for (size_t j = 0; j < s->n_kind[KIND_EVENT] && json_array_size(related) < 4; j++) {
-            const struct entry *o = s->kind[KIND_EVENT][j];
-            if (o != e && !site_event_is_past(s, o))
+        for (size_t j = 0; j < ps->n_upcoming && json_array_size(related) < 4; j++) {
+            const struct entry *o = ps->upcoming[j];
+            if (o != e)
                 json_array_append(related, r->entries[render_index(r, o)]);
         }
     }
@@ -738,6 +794,14 @@ static void entry_page(struct pages *ps, size_t i)
         free(list);
         json_object_set_new(ctx, "sections", sections);
     }
+}
+
+/* A place in the page links where pages are left out. */
+static json_t *gap_json(void)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "gap", json_true());
+    return o;
 }
 
 /* One paginated list: groups of entries (heading + items), split over pages of per_page. */
@@ -776,9 +840,11 @@ static void list_pages(struct pages *ps, const char *url, const char *kind, cons
         size_t from = pg * per, to = from + per, at = 0;
         for (size_t g = 0; g < n_groups; g++) {
             json_t *items = json_array();
-            for (size_t k = 0; k < groups[g].n; k++, at++)
-                if (at >= from && at < to)
-                    json_array_append(items, r->entries[render_index(r, groups[g].items[k])]);
+            /* Only this page's slice of the group: at counts the items of earlier groups. */
+            size_t k = from > at ? from - at : 0;
+            for (; k < groups[g].n && at + k < to; k++)
+                json_array_append(items, r->entries[render_index(r, groups[g].items[k])]);
+            at += groups[g].n;
             if (json_array_size(items) == 0 && groups[g].heading) {
                 json_decref(items);
                 continue;
@@ -793,20 +859,35 @@ static void list_pages(struct pages *ps, const char *url, const char *kind, cons
         json_object_set_new(ctx, "list", list);
 
         json_t *pag = json_object();
+        /* Links to the first and last pages and to the two on each side of this one: a list
+         * of every page would grow with the square of the site. */
         json_t *pages = json_array();
+        json_t *prev_page = NULL, *next_page = NULL;
         for (size_t k = 0; k < n_pages; k++) {
+            int near = k + 2 >= pg && k <= pg + 2;
+            if (k != 0 && k + 1 != n_pages && !near) {
+                if (k < pg && k + 3 == pg) /* the gap before the window */
+                    json_array_append_new(pages, gap_json());
+                else if (k > pg && k == pg + 3)
+                    json_array_append_new(pages, gap_json());
+                continue;
+            }
             json_t *po = json_object();
             json_object_set_new(po, "number", json_integer((json_int_t)k + 1));
             char *u = k ? xasprintf("%spage/%zu/", url, k + 1) : xstrdup(url);
             set_str(po, "url", u);
             free(u);
             json_object_set_new(po, "current", json_boolean(k == pg));
+            if (k + 1 == pg)
+                prev_page = po;
+            if (k == pg + 1)
+                next_page = po;
             json_array_append_new(pages, po);
         }
-        if (pg > 0)
-            json_object_set(pag, "prev", json_array_get(pages, pg - 1));
-        if (pg + 1 < n_pages)
-            json_object_set(pag, "next", json_array_get(pages, pg + 1));
+        if (prev_page)
+            json_object_set(pag, "prev", prev_page);
+        if (next_page)
+            json_object_set(pag, "next", next_page);
         json_object_set_new(pag, "pages", pages);
         json_object_set_new(pag, "has_pages", json_boolean(n_pages > 1));
         json_object_set_new(ctx, "pagination", pag);
@@ -928,6 +1009,23 @@ static void event_list(struct pages *ps)
     list_pages(ps, "issues/", "issues", "これまでの号", NULL, &issues, 1, NULL);
 }
 
+struct dated {
+    struct entry *e;
+    size_t at; /* place in 50音 order: equal dates keep it */
+};
+
+/* Newest date first, undated last. */
+static int newest_first(const void *pa, const void *pb)
+{
+    const struct dated *a = pa, *b = pb;
+    if (a->e->has_date != b->e->has_date)
+        return a->e->has_date ? -1 : 1;
+    int c = a->e->has_date ? date_compare(b->e->date.date, a->e->date.date) : 0;
+    if (c)
+        return c;
+    return a->at < b->at ? -1 : a->at > b->at;
+}
+
 static void home_page(struct pages *ps)
 {
     struct render *r = ps->r;
@@ -941,22 +1039,13 @@ static void home_page(struct pages *ps)
 
     /* Newest activities: by date, newest first; undated ones last. */
     size_t n = s->n_kind[KIND_ACTIVITY];
-    struct entry **acts = xcalloc(n ? n : 1, sizeof *acts);
-    memcpy(acts, s->kind[KIND_ACTIVITY], n * sizeof *acts);
-    for (size_t i = 1; i < n; i++) {
-        for (size_t j = i; j > 0; j--) {
-            struct entry *a = acts[j - 1], *b = acts[j];
-            int later = b->has_date && (!a->has_date ||
-                                        date_compare(b->date.date, a->date.date) > 0);
-            if (!later)
-                break;
-            acts[j - 1] = b;
-            acts[j] = a;
-        }
-    }
+    struct dated *acts = xcalloc(n ? n : 1, sizeof *acts);
+    for (size_t i = 0; i < n; i++)
+        acts[i] = (struct dated){s->kind[KIND_ACTIVITY][i], i};
+    qsort(acts, n, sizeof *acts, newest_first);
     json_t *recent = json_array();
     for (size_t i = 0; i < n && i < 6; i++)
-        json_array_append(recent, r->entries[render_index(r, acts[i])]);
+        json_array_append(recent, r->entries[render_index(r, acts[i].e)]);
     free(acts);
     json_object_set_new(ctx, "recent", recent);
     if (s->n_kind[KIND_ISSUE])
@@ -1104,43 +1193,130 @@ static void calendar_pages(struct pages *ps)
 
 struct render_job {
     struct pages *ps;
-    struct buf *outs;
     int *failed;
 };
+
+/* The page's key: everything its bytes depend on. */
+static struct hash page_key(const struct page *p, const struct body *b)
+{
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e7067ULL);
+    hash_update(&h, p->out, strlen(p->out) + 1);
+    hash_update(&h, &p->identity, sizeof p->identity);
+    struct hash data = fingerprint_json(p->ctx, p->memo);
+    hash_update(&h, &data, sizeof data);
+    if (b)
+        hash_update(&h, &b->html_hash, sizeof b->html_hash);
+    return hash_final(&h);
+}
+
+/* Renders one set-up page and hands it to the publisher, unless the publisher keeps it as the
+ * last build made it. b is the entry's body on an entry's page, else NULL. Returns 0 or -1. */
+static int render_page(struct render *r, struct page *p, const struct body *b)
+{
+    struct hash key = page_key(p, b);
+    if (r->pub && r->incremental) {
+        int kept = publish_keep(r->pub, p->out, key);
+        if (kept <= 0)
+            return kept;
+    }
+    if (b)
+        set_str(json_object_get(p->ctx, "entry"), "content", b->html);
+    struct buf out;
+    buf_init(&out);
+    int rc = 0;
+    if (!p->compiled || template_render(p->compiled, p->ctx, &out) != 0)
+        rc = -1;
+    else if (r->pub && publish_write_keyed(r->pub, p->out, key, out.data, out.len) != 0)
+        rc = -1;
+    buf_release(&out);
+    return rc;
+}
 
 static void render_one(size_t i, void *userdata)
 {
     struct render_job *job = userdata;
     struct page *p = &job->ps->v[i];
-    buf_init(&job->outs[i]);
-    if (!p->compiled || template_render(p->compiled, p->ctx, &job->outs[i]) != 0) {
-        job->failed[i] = 1;
+    struct render *r = job->ps->r;
+    if (p->ctx) {
+        job->failed[i] = render_page(r, p, NULL) != 0;
+        json_decref(p->ctx);
+        p->ctx = NULL;
         return;
     }
-    if (job->ps->r->pub &&
-        publish_write(job->ps->r->pub, p->out, job->outs[i].data, job->outs[i].len) != 0)
-        job->failed[i] = 1;
-    buf_release(&job->outs[i]);
+    /* An entry's page, set up here with a private copy of the render (its current root is
+     * per page) and a private page list. */
+    struct render local = *r;
+    struct pages own = *job->ps;
+    own.v = NULL;
+    own.len = own.cap = 0;
+    own.r = &local;
+    entry_page(&own, p->entry);
+    struct page *built = &own.v[0];
+    built->compiled = p->compiled;
+    built->identity = p->identity;
+    job->failed[i] = render_page(r, built, &r->bodies[p->entry]) != 0;
+    free(built->url);
+    free(built->out);
+    json_decref(built->ctx);
+    free(own.v);
+}
+
+/* Notes an entry's page, to be set up by the worker that renders it. */
+static void entry_page_later(struct pages *ps, size_t i)
+{
+    static const char *const templates[] = {"activity", "event", "issue", "page"};
+    const struct entry *e = ps->r->site->all[i];
+    if (ps->len == ps->cap) {
+        ps->cap = ps->cap ? ps->cap * 2 : 64;
+        ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
+    }
+    struct page *p = &ps->v[ps->len++];
+    memset(p, 0, sizeof *p);
+    p->template = templates[e->kind];
+    p->entry = i;
+    /* Its root's shared JSON must exist before the workers start. */
+    char *root = root_for(ps->r, e->url);
+    use_root(ps->r, root);
+    free(root);
 }
 
 int render_pages(struct render *r)
 {
     const struct site *s = r->site;
 
-    struct pages ps = {NULL, 0, 0, r, 0};
+    struct pages ps = {NULL, 0, 0, r, 0, {NULL}, 0};
+    for (size_t i = 0; i < s->n_kind[KIND_EVENT] && ps.n_upcoming < 5; i++)
+        if (!site_event_is_past(s, s->kind[KIND_EVENT][i]))
+            ps.upcoming[ps.n_upcoming++] = s->kind[KIND_EVENT][i];
     home_page(&ps);
     for (size_t i = 0; i < s->n_all; i++)
-        entry_page(&ps, i);
+        entry_page_later(&ps, i);
     activity_lists(&ps);
     event_list(&ps);
     calendar_pages(&ps);
     page_add(&ps, "404", "", "404", "ページが見つかりません", NULL, NULL);
 
     /* Templates compile on first use, which is not thread-safe: look them all up first. */
-    for (size_t i = 0; i < ps.len; i++)
-        ps.v[i].compiled = template_set_get(r->theme->templates, ps.v[i].template);
-    struct render_job job = {&ps, xcalloc(ps.len ? ps.len : 1, sizeof(struct buf)),
-                             xcalloc(ps.len ? ps.len : 1, sizeof(int))};
+    const struct template *seen[16];
+    struct hash ids[16];
+    size_t n_seen = 0;
+    for (size_t i = 0; i < ps.len; i++) {
+        struct page *p = &ps.v[i];
+        p->compiled = template_set_get(r->theme->templates, p->template);
+        size_t k = 0;
+        while (k < n_seen && seen[k] != p->compiled)
+            k++;
+        if (k == n_seen && p->compiled && n_seen < 16) {
+            seen[n_seen] = p->compiled;
+            ids[n_seen++] = template_identity(p->compiled);
+        }
+        if (p->compiled && k < n_seen)
+            p->identity = ids[k];
+        else if (p->compiled)
+            p->identity = template_identity(p->compiled);
+    }
+    struct render_job job = {&ps, xcalloc(ps.len ? ps.len : 1, sizeof(int))};
     pool_for(r->pool, ps.len, render_one, &job);
     int rc = 0;
     for (size_t i = 0; i < ps.len; i++) {
@@ -1150,7 +1326,6 @@ int render_pages(struct render *r)
         free(ps.v[i].out);
         json_decref(ps.v[i].ctx);
     }
-    free(job.outs);
     free(job.failed);
     free(ps.v);
     if (rc == 0 && r->pub)
@@ -1175,6 +1350,7 @@ void render_release(struct render *r)
             json_decref(r->roots[k].entries[i]);
         free(r->roots[k].entries);
         json_decref(r->roots[k].site_json);
+        fingerprint_memo_free(r->roots[k].memo);
         free(r->roots[k].root);
     }
     free(r->roots);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "diag.h"
+#include "hash.h"
 #include "media.h"
 #include "pool.h"
 #include "publish.h"
@@ -27,6 +28,7 @@ struct body {
     char *title_html;/* the title with ruby */
     char *title_text;/* the title without ruby readings */
     json_t *toc;
+    struct hash html_hash; /* of html: stands for it in page keys */
     unsigned minutes;
     int has_image;
     struct media_image image; /* the entry's image: or cover: field */
@@ -43,6 +45,9 @@ struct render {
     const struct tz *zone;
     int portable;
     int64_t now_utc;
+    /* Pages whose key (template identity, data) the publisher's manifest already has are kept
+     * without rendering. Off for --strict, which must see every render. */
+    int incremental;
 
     struct body *bodies;   /* parallel to site->all */
     /* The shared JSON for pages at one root: image URLs start with the root, so with
