@@ -113,7 +113,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     const char *source = strcmp(opt->source, ".") == 0 ? "" : opt->source;
     const char *source_dir = *source ? source : ".";
     char *output = opt->output ? xstrdup(opt->output) : fs_join(source, "public");
-    char *cache = NULL;
+    char *cache = NULL, *body_cache = NULL;
     int rc = -1;
     struct site_config cfg = {0};
     struct tz *zone = NULL;
@@ -178,9 +178,11 @@ int build_run(struct diag *d, const struct build_options *opt)
                             theme.image_max_megapixels, theme.image_background,
                             theme.image_print_dpi};
     media = media_new(d, &mo);
+    body_cache = fs_join(cache, "bodies");
     render = (struct render){.d = d, .site = &site, .theme = &theme, .media = media,
                              .pool = pool, .zone = zone, .portable = opt->portable,
-                             .now_utc = now_utc, .incremental = !opt->strict};
+                             .now_utc = now_utc, .incremental = !opt->strict,
+                             .body_cache = opt->write ? body_cache : NULL};
     if (render_bodies(&render) != 0)
         goto done;
 
@@ -247,6 +249,7 @@ done:
     pool_free(pool);
     free(output);
     free(cache);
+    free(body_cache);
     return rc;
 }
 

@@ -31,8 +31,8 @@ int fs_read_file(struct diag *d, const char *path, struct buf *out)
     if (st.st_size > 0)
         buf_grow(out, (size_t)st.st_size + 1);
     for (;;) {
-        if (out->cap - out->len - 1 == 0)
-            buf_grow(out, 65536);
+        if (out->len + 1 >= out->cap)
+            buf_grow(out, 4096);
         ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
         if (n < 0 && errno == EINTR)
             continue;

@@ -98,6 +98,13 @@ static char *resolve(const struct media *m, const char *entry_dir, const char *s
     return NULL;
 }
 
+char *media_resolve(const struct media *m, const char *entry_dir, const char *src)
+{
+    if (strstr(src, "://") || src[0] == '/')
+        return NULL;
+    return resolve(m, entry_dir, src);
+}
+
 static void fill(const struct item *it, struct media_image *out)
 {
     const struct image_result *r = &it->result;

@@ -44,6 +44,9 @@ struct media_image {
  * -1; otherwise fills out and returns 0. */
 int media_use(struct media *m, const char *entry_path, const char *entry_dir, const char *src,
               unsigned line, unsigned col, struct media_image *out);
+/* The file src names for an entry in entry_dir, found as media_use finds it (beside the entry,
+ * else under assets/); a new string, or NULL when there is none. */
+char *media_resolve(const struct media *m, const char *entry_dir, const char *src);
 /* Places every variant the build used into the output. */
 int media_publish(struct media *m, struct publish *p);
 /* How many pictures this build decoded (0 on a rebuild with nothing changed) and how many it

@@ -1,11 +1,15 @@
 #include "render.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "feed.h"
 #include "fingerprint.h"
+#include "bodycache.h"
+#include "version.h"
 #include "kana.h"
 #include "markdown.h"
 #include "xalloc.h"
@@ -94,6 +98,8 @@ struct body_job {
     struct entry *e;
     struct body *out;
     char *dir; /* the entry file's folder, for relative image paths */
+    struct bodycache_record rec; /* what the body depends on, noted while it is parsed */
+    int unchecked; /* a picture whose file cannot be checked next time: keep no record */
 };
 
 /* The prefix that leads from the page at url to the site root. */
@@ -151,37 +157,57 @@ static int has_scheme(const char *s)
     return p != s && *p == ':';
 }
 
+/* Where a link in e's body leads: returns 0 with *url set (a new string) for a link to an
+ * entry, 1 for a link kept as written, -1 for a link to a file that is no entry (*url is then
+ * NULL and *rel_out, if given, the path it named, a new string or NULL). */
+static int resolve_link(const struct render *r, const struct entry *e, const char *target,
+                        char **url, char **rel_out)
+{
+    *url = NULL;
+    if (has_scheme(target) || target[0] == '/' || target[0] == '#' || target[0] == '?' ||
+        target[0] == '\0')
+        return 1;
+    const char *hash = strchr(target, '#');
+    size_t len = hash ? (size_t)(hash - target) : strlen(target);
+    if (len < 3 || strncmp(target + len - 3, ".md", 3) != 0)
+        return 1; /* a relative link to something else: left as written */
+    char *path = xstrndup(target, len);
+    const char *slash = strrchr(e->rel, '/');
+    char *dir = slash ? xstrndup(e->rel, (size_t)(slash - e->rel)) : xstrdup("");
+    char *rel = normalise_path(dir, path);
+    struct entry *to = rel ? site_find_rel(r->site, rel) : NULL;
+    int rc = -1;
+    if (to) {
+        char *root = root_for(r, e->url);
+        *url = xasprintf("%s%s%s%s", root, to->url, r->portable ? "index.html" : "",
+                         hash ? hash : "");
+        free(root);
+        rc = 0;
+    }
+    if (rel_out)
+        *rel_out = rel;
+    else
+        free(rel);
+    free(dir);
+    free(path);
+    return rc;
+}
+
 static char *link_hook(const char *target, unsigned line, unsigned col, void *userdata)
 {
     struct body_job *job = userdata;
     struct render *r = job->r;
-    if (has_scheme(target) || target[0] == '/' || target[0] == '#' || target[0] == '?' ||
-        target[0] == '\0')
-        return NULL;
-    const char *hash = strchr(target, '#');
-    size_t len = hash ? (size_t)(hash - target) : strlen(target);
-    if (len < 3 || strncmp(target + len - 3, ".md", 3) != 0)
-        return NULL; /* a relative link to something else: left as written */
-    char *path = xstrndup(target, len);
-    const char *slash = strrchr(job->e->rel, '/');
-    char *dir = slash ? xstrndup(job->e->rel, (size_t)(slash - job->e->rel)) : xstrdup("");
-    char *rel = normalise_path(dir, path);
-    struct entry *to = rel ? site_find_rel(r->site, rel) : NULL;
-    char *url = NULL;
-    if (!to) {
+    char *url, *rel = NULL;
+    int rc = resolve_link(r, job->e, target, &url, &rel);
+    if (rc < 0) {
         diag_error(r->d, job->e->source, line, col,
                    "this link points to '%s', which is not an entry in content/%s", target,
                    rel && strstr(rel, "/") ? "" : " (links name the file, like ../events/x.md)");
         job->out->failed = 1;
     } else {
-        char *root = root_for(r, job->e->url);
-        url = xasprintf("%s%s%s%s", root, to->url, r->portable ? "index.html" : "",
-                        hash ? hash : "");
-        free(root);
+        bodycache_add_link(&job->rec, target, url);
     }
     free(rel);
-    free(dir);
-    free(path);
     return url;
 }
 
@@ -207,6 +233,20 @@ static char *prefixed_srcset(const char *root, const char *srcset)
     return buf_detach(&set, NULL);
 }
 
+/* What the Markdown module is told about a picture of e's body. */
+static void image_out(const struct render *r, const struct entry *e, const struct media_image *img,
+                      struct markdown_image *out)
+{
+    char *root = root_for(r, e->url);
+    out->src = xasprintf("%s%s", root, img->src);
+    out->srcset = prefixed_srcset(root, img->srcset);
+    out->sizes = xstrdup(r->theme->image_sizes);
+    out->width = img->width;
+    out->height = img->height;
+    out->full = img->full ? xasprintf("%s%s", root, img->full) : NULL;
+    free(root);
+}
+
 static int image_hook(const char *src, unsigned line, unsigned col, struct markdown_image *out,
                       void *userdata)
 {
@@ -217,26 +257,31 @@ static int image_hook(const char *src, unsigned line, unsigned col, struct markd
         job->out->failed = 1;
         return -1;
     }
-    char *root = root_for(r, job->e->url);
-    out->src = xasprintf("%s%s", root, img.src);
-    out->srcset = prefixed_srcset(root, img.srcset);
-    out->sizes = xstrdup(r->theme->image_sizes);
-    out->width = img.width;
-    out->height = img.height;
-    out->full = img.full ? xasprintf("%s%s", root, img.full) : NULL;
-    free(root);
+    image_out(r, job->e, &img, out);
+    struct bodycache_image noted = {(char *)src, line, col, NULL, 0, 0, 0, *out};
+    struct stat st;
+    noted.path = media_resolve(r->media, job->dir, src);
+    if (noted.path && stat(noted.path, &st) == 0) {
+        noted.ino = (uint64_t)st.st_ino;
+        noted.size = (uint64_t)st.st_size;
+        noted.mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+        bodycache_add_image(&job->rec, &noted);
+    } else {
+        job->unchecked = 1;
+    }
+    free(noted.path);
     return 0;
 }
 
 /* The title with its ruby as HTML, and as plain text (the base characters only): the title
  * goes through the same Markdown pipeline as bodies, as a one-paragraph document. */
-static void render_title(struct render *r, struct body_job *job)
+static void render_title(struct render *r, struct body_job *job, struct diag *d)
 {
     const struct entry *e = job->e;
     const char *title = e->title ? e->title : "";
     struct yamldoc_pos pos = {1, 1};
     yamldoc_value_pos(&e->yaml, "title", &pos);
-    struct dom *dom = markdown_parse(r->d, e->source, pos.line, title, strlen(title), NULL);
+    struct dom *dom = markdown_parse(d, e->source, pos.line, title, strlen(title), NULL);
     char *html = dom_html(dom);
     size_t n = strlen(html);
     if (n >= 7 && strncmp(html, "<p>", 3) == 0 && strcmp(html + n - 4, "</p>") == 0) {
@@ -255,22 +300,153 @@ static void render_title(struct render *r, struct body_job *job)
     dom_free(dom);
 }
 
+/* The key of a body's record in the body cache: everything the conversion reads, except the
+ * links and pictures, which the record lists and body_from_cache checks. */
+static struct hash body_key(const struct render *r, const struct entry *e)
+{
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e6264ULL);
+    const char *summary = json_string_value(json_object_get(e->fm, "summary"));
+    char *root = root_for(r, e->url);
+    const char *parts[] = {KAIRAN_VERSION, e->source, e->rel, e->url, root,
+                           e->title ? e->title : "", summary ? summary : "\x01",
+                           r->theme->image_sizes ? r->theme->image_sizes : ""};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        hash_update(&h, parts[i], strlen(parts[i]) + 1);
+    free(root);
+    unsigned char flags[2] = {(unsigned char)r->portable, (unsigned char)(e->body_line & 0xff)};
+    hash_update(&h, flags, sizeof flags);
+    uint64_t len = e->body_len;
+    hash_update(&h, &len, sizeof len);
+    hash_update(&h, e->body, e->body_len);
+    return hash_final(&h);
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Fills the body from its record when every link still leads where it led and every picture
+ * is the same file and comes out the same. Returns 0 when it did, -1 when the body must be
+ * parsed (the record is then of no use) or failed (reported, job->out->failed set). */
+static int body_from_cache(struct body_job *job, struct bodycache_record *rec)
+{
+    struct render *r = job->r;
+    for (size_t i = 0; i < rec->n_links; i++) {
+        char *url;
+        int rc = resolve_link(r, job->e, rec->links[i].target, &url, NULL);
+        int same = rc >= 0 && same_str(url, rec->links[i].url);
+        free(url);
+        if (!same)
+            return -1;
+    }
+    for (size_t i = 0; i < rec->n_images; i++) {
+        const struct bodycache_image *m = &rec->images[i];
+        char *path = media_resolve(r->media, job->dir, m->src);
+        struct stat st;
+        int same = path && strcmp(path, m->path) == 0 && stat(path, &st) == 0 &&
+                   (uint64_t)st.st_ino == m->ino && (uint64_t)st.st_size == m->size &&
+                   (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec == m->mtime;
+        free(path);
+        if (!same)
+            return -1;
+    }
+    /* The same files: using them now registers them for publishing, as parsing would. */
+    for (size_t i = 0; i < rec->n_images; i++) {
+        const struct bodycache_image *m = &rec->images[i];
+        struct media_image img;
+        if (media_use(r->media, job->e->source, job->dir, m->src, m->line, m->col, &img) != 0) {
+            job->out->failed = 1;
+            return -1;
+        }
+        struct markdown_image out = {0};
+        image_out(r, job->e, &img, &out);
+        int same = same_str(out.src, m->out.src) && same_str(out.srcset, m->out.srcset) &&
+                   same_str(out.sizes, m->out.sizes) && same_str(out.full, m->out.full) &&
+                   out.width == m->out.width && out.height == m->out.height;
+        free(out.src);
+        free(out.srcset);
+        free(out.sizes);
+        free(out.full);
+        if (!same)
+            return -1;
+    }
+    json_error_t err;
+    json_t *toc = json_loads(rec->toc, 0, &err);
+    if (!toc)
+        return -1;
+    struct body *b = job->out;
+    b->html = rec->html;
+    b->xhtml = rec->xhtml;
+    b->summary = rec->summary;
+    b->title_html = rec->title_html;
+    b->title_text = rec->title_text;
+    rec->html = rec->xhtml = rec->summary = rec->title_html = rec->title_text = NULL;
+    b->toc = toc;
+    b->minutes = rec->minutes;
+    return 0;
+}
+
+/* Passes on what one body's conversion reported, unchanged. */
+static void forward_messages(struct diag *to, const struct diag *from)
+{
+    for (size_t i = 0; i < from->len; i++) {
+        const struct diag_msg *m = &from->msgs[i];
+        if (m->kind == DIAG_IO)
+            diag_io_error(to, m->path, "%s", m->text);
+        else if (m->level == DIAG_ERROR)
+            diag_error(to, m->path, m->line, m->col, "%s", m->text);
+        else
+            diag_warning(to, m->path, m->line, m->col, "%s", m->text);
+    }
+}
+
 static void body_one(size_t i, void *userdata)
 {
     struct body_job *job = &((struct body_job *)userdata)[i];
     struct render *r = job->r;
     struct entry *e = job->e;
-    struct markdown_hooks hooks = {link_hook, image_hook, job};
-    render_title(r, job);
-    struct dom *dom = markdown_parse(r->d, e->source, e->body_line, e->body, e->body_len, &hooks);
-    job->out->html = dom_html(dom);
-    job->out->html_hash = hash_bytes(job->out->html, strlen(job->out->html));
-    job->out->xhtml = dom_xhtml(dom);
-    job->out->toc = dom_toc(dom);
-    job->out->minutes = dom_reading_minutes(dom);
-    const char *summary = json_string_value(json_object_get(e->fm, "summary"));
-    job->out->summary = summary ? xstrdup(summary) : dom_summary(dom, 120);
-    dom_free(dom);
+    struct hash key = body_key(r, e);
+    struct bodycache_record *rec = &job->rec;
+    int cached = r->body_cache && bodycache_read(r->body_cache, key, rec) == 0 &&
+                 body_from_cache(job, rec) == 0;
+    bodycache_record_release(rec);
+    if (!cached && !job->out->failed) {
+        /* Messages go through a diag of this body's own: only a body converted without any
+         * is kept for the next build, which would not repeat them. */
+        struct diag own;
+        diag_init(&own);
+        struct markdown_hooks hooks = {link_hook, image_hook, job};
+        render_title(r, job, &own);
+        struct dom *dom = markdown_parse(&own, e->source, e->body_line, e->body, e->body_len,
+                                         &hooks);
+        job->out->html = dom_html(dom);
+        job->out->xhtml = dom_xhtml(dom);
+        job->out->toc = dom_toc(dom);
+        job->out->minutes = dom_reading_minutes(dom);
+        const char *summary = json_string_value(json_object_get(e->fm, "summary"));
+        job->out->summary = summary ? xstrdup(summary) : dom_summary(dom, 120);
+        dom_free(dom);
+        forward_messages(r->d, &own);
+        if (r->body_cache && own.len == 0 && !job->out->failed && !job->unchecked) {
+            struct body *b = job->out;
+            rec->html = b->html;
+            rec->xhtml = b->xhtml;
+            rec->summary = b->summary;
+            rec->title_html = b->title_html;
+            rec->title_text = b->title_text;
+            rec->toc = json_dumps(b->toc, JSON_COMPACT);
+            rec->minutes = b->minutes;
+            if (rec->toc)
+                bodycache_write(r->body_cache, key, rec);
+            rec->html = rec->xhtml = rec->summary = rec->title_html = rec->title_text = NULL;
+        }
+        bodycache_record_release(rec);
+        diag_release(&own);
+    }
+    if (job->out->html)
+        job->out->html_hash = hash_bytes(job->out->html, strlen(job->out->html));
 
     if (e->image) {
         struct yamldoc_pos pos = {0, 0};

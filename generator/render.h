@@ -48,6 +48,8 @@ struct render {
     /* Pages whose key (template identity, data) the publisher's manifest already has are kept
      * without rendering. Off for --strict, which must see every render. */
     int incremental;
+    /* The folder of converted bodies kept between builds (bodycache), or NULL for none. */
+    const char *body_cache;
 
     struct body *bodies;   /* parallel to site->all */
     /* The shared JSON for pages at one root: image URLs start with the root, so with
