@@ -74,6 +74,8 @@ struct publish {
     struct table placed;  /* what this build placed, with keys and identities */
     int staged;           /* the staging folder exists (from the start without a manifest) */
     int from_spare;       /* staging began as the spare: any file in it may be out of date */
+    struct hash old_build, new_build; /* publish_set_build's key: the manifest's, this build's */
+    unsigned long old_counts[2], new_counts[2];
 
     int signals_armed;
     sigset_t sigs;     /* the signals the watcher waits for */
@@ -295,7 +297,12 @@ static void manifest_load(struct publish *p)
         long long m;
         int n = 0;
         struct hash key;
-        if (sscanf(line, "output %llu %llu", &a, &b) == 2) {
+        if (strncmp(line, "build ", 6) == 0 && strlen(line) > 39 &&
+            parse_key(line + 6, &key) == 0 && sscanf(line + 39, "%llu %llu", &a, &b) == 2) {
+            p->old_build = key;
+            p->old_counts[0] = (unsigned long)a;
+            p->old_counts[1] = (unsigned long)b;
+        } else if (sscanf(line, "output %llu %llu", &a, &b) == 2) {
             p->old_known = out_ok && out_st.st_dev == a && out_st.st_ino == b;
         } else if (sscanf(line, "spare %llu %llu", &a, &b) == 2) {
             spare_ok = spare_exists && spare_st.st_dev == a && spare_st.st_ino == b;
@@ -355,13 +362,17 @@ static void manifest_save(struct publish *p, struct table *dirs, const struct st
     close(out_fd);
     struct buf b;
     buf_init(&b);
-    buf_printf(&b, "kairan-manifest 1\noutput %llu %llu\n", (unsigned long long)out_st.st_dev,
+    char hex[33];
+    buf_printf(&b, "kairan-manifest 1\n");
+    if (!is_zero(p->new_build))
+        buf_printf(&b, "build %s %lu %lu\n", hash_hex(p->new_build, hex), p->new_counts[0],
+                   p->new_counts[1]);
+    buf_printf(&b, "output %llu %llu\n", (unsigned long long)out_st.st_dev,
                (unsigned long long)out_st.st_ino);
     if (spare && fstatat(p->parent_fd, p->spare_name, &spare_st, AT_SYMLINK_NOFOLLOW) == 0)
         buf_printf(&b, "spare %llu %llu\n", (unsigned long long)spare_st.st_dev,
                    (unsigned long long)spare_st.st_ino);
     qsort(p->placed.v, p->placed.len, sizeof *p->placed.v, by_rel);
-    char hex[33];
     for (size_t i = 0; i < p->placed.len; i++) {
         const struct record *r = &p->placed.v[i];
         buf_printf(&b, "f %s %llu %llu %lld %s\n", hash_hex(r->key, hex),
@@ -1298,6 +1309,9 @@ static int dirs_unchanged(const struct publish *p)
 /* True when this build recorded some file differently from the manifest. */
 static int records_changed(const struct publish *p)
 {
+    if (p->old_build.lo != p->new_build.lo || p->old_build.hi != p->new_build.hi ||
+        p->old_counts[0] != p->new_counts[0] || p->old_counts[1] != p->new_counts[1])
+        return 1;
     for (size_t i = 0; i < p->placed.len; i++) {
         const struct record *a = &p->placed.v[i], *b = table_find(&p->old, a->rel);
         if (!b || a->key.lo != b->key.lo || a->key.hi != b->key.hi || a->ino != b->ino ||
@@ -1432,6 +1446,34 @@ int publish_commit(struct publish *p)
     }
     finish(p);
     return 0;
+}
+
+void publish_set_build(struct publish *p, struct hash key, unsigned long entries,
+                       unsigned long pictures)
+{
+    p->new_build = key;
+    p->new_counts[0] = entries;
+    p->new_counts[1] = pictures;
+}
+
+int publish_up_to_date(struct publish *p, struct hash key, unsigned long *entries,
+                       unsigned long *pictures)
+{
+    if (!p->old_known || is_zero(key) || key.lo != p->old_build.lo || key.hi != p->old_build.hi ||
+        !dirs_unchanged(p))
+        return 0;
+    for (size_t i = 0; i < p->old.len; i++) {
+        const struct record *r = &p->old.v[i];
+        struct stat st;
+        /* A folder on the way replaced by a link would have changed its parent's mtime. */
+        if (fstatat(p->old_fd, r->rel, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+            (st.st_mode & 07777) != 0644 || (uint64_t)st.st_ino != r->ino ||
+            (uint64_t)st.st_size != r->size || mtime_ns(&st) != r->mtime)
+            return 0;
+    }
+    *entries = p->old_counts[0];
+    *pictures = p->old_counts[1];
+    return 1;
 }
 
 int publish_remove(struct diag *d, const char *out_dir)

@@ -73,6 +73,17 @@ int publish_write_keyed(struct publish *p, const char *rel, struct hash key, con
                         size_t len);
 int publish_file_keyed(struct publish *p, const char *rel, struct hash key, const char *src_path);
 
+/* Notes, for the manifest, the key of everything this build read and two numbers to report
+ * when a later build finds nothing changed (entries, pictures). Only a build that reported no
+ * warning should call it (a later build would not repeat them). Call before publish_commit. */
+void publish_set_build(struct publish *p, struct hash key, unsigned long entries,
+                       unsigned long pictures);
+/* True when the manifest says the last build had this key and the output is exactly as that
+ * build left it (every file's identity and every folder's mtime unchanged); then fills the
+ * numbers it noted. The caller then has nothing to do but publish_abort. */
+int publish_up_to_date(struct publish *p, struct hash key, unsigned long *entries,
+                       unsigned long *pictures);
+
 /* Swaps the staging folder in for the output (one atomic renameat2 RENAME_EXCHANGE where the
  * file system has it, else two renames that the next build repairs if it is killed between
  * them), removes the previous output (with a manifest: keeps it as the spare and writes the
