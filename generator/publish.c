@@ -18,6 +18,10 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#endif
 
 #include "buf.h"
 #include "fs.h"
@@ -759,11 +763,39 @@ struct spot {
     const char *leaf;
 };
 
+/* Opens the folder path below base in one step where the kernel can refuse symbolic links on
+ * the way (openat2); returns the descriptor, or -1 (then the caller goes part by part). */
+static int open_beneath(int base, const char *path)
+{
+#if defined(__linux__) && defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    return (int)syscall(SYS_openat2, base, path, &how, sizeof how);
+#else
+    (void)base;
+    (void)path;
+    return -1;
+#endif
+}
+
 /* Opens the folder of rel below base, creating the missing ones in staging (create 1; 2 also
- * replaces files that are in the way). Never follows a symbolic link. Returns 0; -1 with errno set (ENOTDIR: a part is a file). */
+ * replaces files that are in the way). Never follows a symbolic link. Returns 0; -1 with errno
+ * set (ENOTDIR: a part is a file). */
 static int open_spot(int base, const char *rel, int create, struct spot *out)
 {
     out->dir_fd = -1;
+    const char *last = strrchr(rel, '/');
+    if (last) {
+        char *parent = xstrndup(rel, (size_t)(last - rel));
+        out->dir_fd = open_beneath(base, parent);
+        free(parent);
+        if (out->dir_fd >= 0) {
+            out->leaf = last + 1;
+            return 0;
+        }
+    }
     char *copy = xstrdup(rel);
     int cur = dup(base);
     if (cur < 0) {

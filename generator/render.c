@@ -100,6 +100,7 @@ struct body_job {
     char *dir; /* the entry file's folder, for relative image paths */
     struct bodycache_record rec; /* what the body depends on, noted while it is parsed */
     int unchecked; /* a picture whose file cannot be checked next time: keep no record */
+    int printable; /* in an issue: the print edition wants its XHTML at hand */
 };
 
 /* The prefix that leads from the page at url to the site root. */
@@ -411,6 +412,7 @@ static void body_one(size_t i, void *userdata)
     struct bodycache_record *rec = &job->rec;
     int cached = r->body_cache && bodycache_read(r->body_cache, key, rec) == 0 &&
                  body_from_cache(job, rec) == 0;
+    job->out->in_cache = cached;
     bodycache_record_release(rec);
     if (!cached && !job->out->failed) {
         /* Messages go through a diag of this body's own: only a body converted without any
@@ -439,7 +441,7 @@ static void body_one(size_t i, void *userdata)
             rec->toc = json_dumps(b->toc, JSON_COMPACT);
             rec->minutes = b->minutes;
             if (rec->toc)
-                bodycache_write(r->body_cache, key, rec);
+                job->out->in_cache = bodycache_write(r->body_cache, key, rec) == 0;
             rec->html = rec->xhtml = rec->summary = rec->title_html = rec->title_text = NULL;
         }
         bodycache_record_release(rec);
@@ -447,6 +449,15 @@ static void body_one(size_t i, void *userdata)
     }
     if (job->out->html)
         job->out->html_hash = hash_bytes(job->out->html, strlen(job->out->html));
+    job->out->cache_key = key;
+    if (job->out->in_cache) {
+        free(job->out->html);
+        job->out->html = NULL;
+        if (!job->printable) {
+            free(job->out->xhtml);
+            job->out->xhtml = NULL;
+        }
+    }
 
     if (e->image) {
         struct yamldoc_pos pos = {0, 0};
@@ -471,6 +482,19 @@ int render_bodies(struct render *r)
         const char *slash = strrchr(s->all[i]->source, '/');
         jobs[i].dir = xstrndup(s->all[i]->source, (size_t)(slash - s->all[i]->source));
     }
+    /* What the print edition takes: each issue, its entries and the back page. */
+    for (size_t k = 0; k < s->n_kind[KIND_ISSUE]; k++) {
+        struct entry *issue = s->kind[KIND_ISSUE][k], **list;
+        size_t n = site_issue_entries(s, issue, &list);
+        jobs[render_index(r, issue)].printable = 1;
+        for (size_t j = 0; j < n; j++)
+            jobs[render_index(r, list[j])].printable = 1;
+        free(list);
+    }
+    const char *back = s->cfg->print.back_page;
+    struct entry *back_page = back ? site_find_slug(s, KIND_PAGE, back) : NULL;
+    if (back_page)
+        jobs[render_index(r, back_page)].printable = 1;
     pool_for(r->pool, s->n_all, body_one, jobs);
     int rc = 0;
     for (size_t i = 0; i < s->n_all; i++) {
@@ -479,6 +503,41 @@ int render_bodies(struct render *r)
     }
     free(jobs);
     return rc;
+}
+
+/* Reads one of a body's texts back from its record. */
+static char *body_text(const struct render *r, size_t i, int xhtml)
+{
+    const struct body *b = &r->bodies[i];
+    const char *held = xhtml ? b->xhtml : b->html;
+    if (held)
+        return xstrdup(held);
+    struct bodycache_record rec;
+    char *text = NULL;
+    if (b->in_cache && bodycache_read(r->body_cache, b->cache_key, &rec) == 0) {
+        text = xhtml ? rec.xhtml : rec.html;
+        if (xhtml)
+            rec.xhtml = NULL;
+        else
+            rec.html = NULL;
+        bodycache_record_release(&rec);
+    }
+    if (!text)
+        diag_io_error(r->d, r->body_cache,
+                      "the converted text of %s went missing from the cache during the build; "
+                      "build again",
+                      r->site->all[i]->source);
+    return text;
+}
+
+char *render_body_html(const struct render *r, size_t i)
+{
+    return body_text(r, i, 0);
+}
+
+char *render_body_xhtml(const struct render *r, size_t i)
+{
+    return body_text(r, i, 1);
 }
 
 /* ---- Shared JSON -------------------------------------------------------------------------- */
@@ -1396,8 +1455,13 @@ static int render_page(struct render *r, struct page *p, const struct body *b)
         if (kept <= 0)
             return kept;
     }
-    if (b)
-        set_str(json_object_get(p->ctx, "entry"), "content", b->html);
+    if (b) {
+        char *html = render_body_html(r, (size_t)(b - r->bodies));
+        if (!html)
+            return -1;
+        set_str(json_object_get(p->ctx, "entry"), "content", html);
+        free(html);
+    }
     struct buf out;
     buf_init(&out);
     int rc = 0;

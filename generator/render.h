@@ -22,8 +22,12 @@ struct render_root;
 
 /* One entry's converted body. */
 struct body {
-    char *html;      /* HTML5 fragment */
-    char *xhtml;     /* XHTML 1.1 fragment, for the print edition */
+    /* HTML5 fragment. NULL when it waits in the body cache: render_body_html() reads it back
+     * (only one page uses it, and held for every entry it would fill the memory). */
+    char *html;
+    /* XHTML 1.1 fragment, for the print edition: held for the entries of an issue (and the
+     * back page); for others it may wait in the body cache like html (render_body_xhtml). */
+    char *xhtml;
     char *summary;   /* plain text */
     char *title_html;/* the title with ruby */
     char *title_text;/* the title without ruby readings */
@@ -33,6 +37,8 @@ struct body {
     int has_image;
     struct media_image image; /* the entry's image: or cover: field */
     int failed;
+    struct hash cache_key; /* of its record in the body cache, when in_cache */
+    int in_cache;
 };
 
 struct render {
@@ -67,6 +73,10 @@ int render_bodies(struct render *r);
 /* Renders every page and feed. Returns 0, or -1 after reporting. */
 int render_pages(struct render *r);
 void render_release(struct render *r);
+/* Entry i's body as HTML, or as XHTML: a new string the caller frees, read back from the body
+ * cache when the body does not hold it. NULL after reporting when it cannot be read back. */
+char *render_body_html(const struct render *r, size_t i);
+char *render_body_xhtml(const struct render *r, size_t i);
 /* Index of e in site->all. */
 size_t render_index(const struct render *r, const struct entry *e);
 /* A date object for templates ({iso, wareki, ...}); time fields only when has_time. */
