@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bodycache.h"
 #include "config.h"
 #include "entry.h"
 #include "fs.h"
@@ -253,7 +254,8 @@ int build_run(struct diag *d, const struct build_options *opt)
     const char *source = strcmp(opt->source, ".") == 0 ? "" : opt->source;
     const char *source_dir = *source ? source : ".";
     char *output = opt->output ? xstrdup(opt->output) : fs_join(source, "public");
-    char *cache = NULL, *body_cache = NULL, *manifest = NULL;
+    char *cache = NULL, *manifest = NULL;
+    struct bodycache *body_cache = NULL;
     char *content_dir = NULL, *themes_dir = NULL, *assets_dir = NULL;
     struct hash key = {0, 0};
     int have_key = 0;
@@ -334,11 +336,15 @@ int build_run(struct diag *d, const struct build_options *opt)
                             theme.image_max_megapixels, theme.image_background,
                             theme.image_print_dpi};
     media = media_new(d, &mo);
-    body_cache = fs_join(cache, "bodies");
+    if (opt->write) {
+        char *bodies = fs_join(cache, "bodies");
+        body_cache = bodycache_open(bodies);
+        free(bodies);
+    }
     render = (struct render){.d = d, .site = &site, .theme = &theme, .media = media,
                              .pool = pool, .zone = zone, .portable = opt->portable,
                              .now_utc = now_utc, .incremental = !opt->strict,
-                             .body_cache = opt->write ? body_cache : NULL};
+                             .body_cache = body_cache};
     if (render_bodies(&render) != 0)
         goto done;
 
@@ -399,7 +405,7 @@ done:
     pool_free(pool);
     free(output);
     free(cache);
-    free(body_cache);
+    bodycache_close(body_cache);
     free(manifest);
     free(content_dir);
     free(themes_dir);

@@ -334,6 +334,8 @@ static int same_str(const char *a, const char *b)
 static int body_from_cache(struct body_job *job, struct bodycache_record *rec)
 {
     struct render *r = job->r;
+    if (job->printable && !rec->xhtml)
+        return -1;
     for (size_t i = 0; i < rec->n_links; i++) {
         char *url;
         int rc = resolve_link(r, job->e, rec->links[i].target, &url, NULL);
@@ -424,7 +426,9 @@ static void body_one(size_t i, void *userdata)
         struct dom *dom = markdown_parse(&own, e->source, e->body_line, e->body, e->body_len,
                                          &hooks);
         job->out->html = dom_html(dom);
-        job->out->xhtml = dom_xhtml(dom);
+        /* Only the print edition reads XHTML: made here for its entries, on request for others
+         * (render_body_xhtml). */
+        job->out->xhtml = job->printable ? dom_xhtml(dom) : NULL;
         job->out->toc = dom_toc(dom);
         job->out->minutes = dom_reading_minutes(dom);
         const char *summary = json_string_value(json_object_get(e->fm, "summary"));
@@ -505,6 +509,31 @@ int render_bodies(struct render *r)
     return rc;
 }
 
+/* Converts entry i's body to XHTML once more (its record has none: it was in no issue). */
+static char *xhtml_again(const struct render *r, size_t i)
+{
+    struct body tmp;
+    memset(&tmp, 0, sizeof tmp);
+    struct body_job job;
+    memset(&job, 0, sizeof job);
+    job.r = (struct render *)r;
+    job.e = r->site->all[i];
+    job.out = &tmp;
+    const char *slash = strrchr(job.e->source, '/');
+    job.dir = xstrndup(job.e->source, (size_t)(slash - job.e->source));
+    struct diag own;
+    diag_init(&own);
+    struct markdown_hooks hooks = {link_hook, image_hook, &job};
+    struct dom *dom = markdown_parse(&own, job.e->source, job.e->body_line, job.e->body,
+                                     job.e->body_len, &hooks);
+    char *xhtml = dom_xhtml(dom);
+    dom_free(dom);
+    diag_release(&own);
+    bodycache_record_release(&job.rec);
+    free(job.dir);
+    return xhtml;
+}
+
 /* Reads one of a body's texts back from its record. */
 static char *body_text(const struct render *r, size_t i, int xhtml)
 {
@@ -521,9 +550,13 @@ static char *body_text(const struct render *r, size_t i, int xhtml)
         else
             rec.html = NULL;
         bodycache_record_release(&rec);
+        if (!text && xhtml)
+            text = xhtml_again(r, i);
+    } else if (xhtml && !b->failed) {
+        return xhtml_again(r, i);
     }
     if (!text)
-        diag_io_error(r->d, r->body_cache,
+        diag_io_error(r->d, r->body_cache ? bodycache_dir(r->body_cache) : NULL,
                       "the converted text of %s went missing from the cache during the build; "
                       "build again",
                       r->site->all[i]->source);

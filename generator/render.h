@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "bodycache.h"
 #include "diag.h"
 #include "hash.h"
 #include "media.h"
@@ -26,7 +27,7 @@ struct body {
      * (only one page uses it, and held for every entry it would fill the memory). */
     char *html;
     /* XHTML 1.1 fragment, for the print edition: held for the entries of an issue (and the
-     * back page); for others it may wait in the body cache like html (render_body_xhtml). */
+     * back page); NULL for others, which render_body_xhtml() converts on request. */
     char *xhtml;
     char *summary;   /* plain text */
     char *title_html;/* the title with ruby */
@@ -54,8 +55,8 @@ struct render {
     /* Pages whose key (template identity, data) the publisher's manifest already has are kept
      * without rendering. Off for --strict, which must see every render. */
     int incremental;
-    /* The folder of converted bodies kept between builds (bodycache), or NULL for none. */
-    const char *body_cache;
+    /* Converted bodies kept between builds (borrowed), or NULL for none. */
+    struct bodycache *body_cache;
 
     struct body *bodies;   /* parallel to site->all */
     /* The shared JSON for pages at one root: image URLs start with the root, so with
