@@ -915,6 +915,8 @@ struct page {
     /* An entry's page is only noted (ctx NULL) and set up by the worker that renders it, so
      * that no more than one page per thread is held in memory. */
     size_t entry;
+    const struct list_spec *list; /* a list's page (ctx NULL): which list, which page */
+    size_t list_page;
     struct hash identity;                 /* of the compiled template */
     const struct fingerprint_memo *memo;  /* the fingerprints of its root's shared JSON */
 };
@@ -927,6 +929,8 @@ struct pages {
     /* The first upcoming events in date order, for the "related" lists of event pages. */
     const struct entry *upcoming[5];
     size_t n_upcoming;
+    struct list_spec **lists; /* owned */
+    size_t n_lists;
 };
 
 /* Starts a page's context with what every page gets; returns the context (owned by the page
@@ -1080,89 +1084,156 @@ struct list_group {
     size_t n;
 };
 
+/* A paginated list, copied when it is noted so that its pages can be set up later by the
+ * workers that render them. */
+struct list_spec {
+    char *url, *kind, *title, *description, *calendar_url;
+    struct list_group *groups; /* each with its own copy of items */
+    size_t n_groups, total, n_pages;
+};
+
+static void list_spec_free(struct list_spec *l)
+{
+    for (size_t g = 0; g < l->n_groups; g++)
+        free(l->groups[g].items);
+    free(l->groups);
+    free(l->url);
+    free(l->kind);
+    free(l->title);
+    free(l->description);
+    free(l->calendar_url);
+    free(l);
+}
+
+/* Sets up page pg (from 0) of list l. */
+static void list_page(struct pages *ps, const struct list_spec *l, size_t pg)
+{
+    struct render *r = ps->r;
+    const char *url = l->url, *kind = l->kind, *title = l->title, *description = l->description,
+               *calendar_url = l->calendar_url;
+    const struct list_group *groups = l->groups;
+    size_t n_groups = l->n_groups, total = l->total, n_pages = l->n_pages;
+    size_t per = r->site->cfg->per_page;
+    char *page_url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
+    char *page_title = pg ? xasprintf("%s（%zuページ目）", title, pg + 1) : xstrdup(title);
+    json_t *ctx = page_add(ps, "list", page_url, "list", page_title, NULL, description);
+    json_t *list = json_object();
+    set_str(list, "title", title);
+    struct buf escaped;
+    buf_init(&escaped);
+    buf_xml_escape(&escaped, title);
+    set_buf(list, "title_html", &escaped);
+    buf_release(&escaped);
+    set_str(list, "description", description);
+    set_str(list, "kind", kind);
+    json_object_set_new(list, "count", json_integer((json_int_t)total));
+    json_t *gs = json_array();
+    size_t from = pg * per, to = from + per, at = 0;
+    for (size_t g = 0; g < n_groups; g++) {
+        json_t *items = json_array();
+        /* Only this page's slice of the group: at counts the items of earlier groups. */
+        size_t k = from > at ? from - at : 0;
+        for (; k < groups[g].n && at + k < to; k++)
+            json_array_append(items, r->entries[render_index(r, groups[g].items[k])]);
+        at += groups[g].n;
+        if (json_array_size(items) == 0 && groups[g].heading) {
+            json_decref(items);
+            continue;
+        }
+        json_t *go = json_object();
+        set_str(go, "heading", groups[g].heading);
+        set_str(go, "id", groups[g].id);
+        json_object_set_new(go, "items", items);
+        json_array_append_new(gs, go);
+    }
+    json_object_set_new(list, "groups", gs);
+    json_object_set_new(ctx, "list", list);
+
+    json_t *pag = json_object();
+    /* Links to the first and last pages and to the two on each side of this one: a list
+     * of every page would grow with the square of the site. */
+    json_t *pages = json_array();
+    json_t *prev_page = NULL, *next_page = NULL;
+    for (size_t k = 0; k < n_pages; k++) {
+        int near = k + 2 >= pg && k <= pg + 2;
+        if (k != 0 && k + 1 != n_pages && !near) {
+            if (k < pg && k + 3 == pg) /* the gap before the window */
+                json_array_append_new(pages, gap_json());
+            else if (k > pg && k == pg + 3)
+                json_array_append_new(pages, gap_json());
+            continue;
+        }
+        json_t *po = json_object();
+        json_object_set_new(po, "number", json_integer((json_int_t)k + 1));
+        char *u = k ? xasprintf("%spage/%zu/", url, k + 1) : xstrdup(url);
+        set_str(po, "url", u);
+        free(u);
+        json_object_set_new(po, "current", json_boolean(k == pg));
+        if (k + 1 == pg)
+            prev_page = po;
+        if (k == pg + 1)
+            next_page = po;
+        json_array_append_new(pages, po);
+    }
+    if (prev_page)
+        json_object_set(pag, "prev", prev_page);
+    if (next_page)
+        json_object_set(pag, "next", next_page);
+    json_object_set_new(pag, "pages", pages);
+    json_object_set_new(pag, "has_pages", json_boolean(n_pages > 1));
+    json_object_set_new(ctx, "pagination", pag);
+    json_object_set_new(ctx, "breadcrumbs", crumbs(NULL, NULL));
+    set_str(ctx, "calendar_url", calendar_url);
+    free(page_url);
+    free(page_title);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* Notes the pages of one paginated list: groups of entries (heading + items), split over pages
+ * of per_page. The groups are copied. */
 static void list_pages(struct pages *ps, const char *url, const char *kind, const char *title,
                        const char *description, struct list_group *groups, size_t n_groups,
                        const char *calendar_url)
 {
     struct render *r = ps->r;
-    size_t total = 0;
-    for (size_t g = 0; g < n_groups; g++)
-        total += groups[g].n;
+    struct list_spec *l = xcalloc(1, sizeof *l);
+    l->url = xstrdup(url);
+    l->kind = xstrdup(kind);
+    l->title = xstrdup(title);
+    l->description = dup_or_null(description);
+    l->calendar_url = dup_or_null(calendar_url);
+    l->groups = xcalloc(n_groups ? n_groups : 1, sizeof *l->groups);
+    l->n_groups = n_groups;
+    for (size_t g = 0; g < n_groups; g++) {
+        l->groups[g] = groups[g];
+        l->groups[g].items = xcalloc(groups[g].n ? groups[g].n : 1, sizeof *groups[g].items);
+        memcpy(l->groups[g].items, groups[g].items, groups[g].n * sizeof *groups[g].items);
+        l->total += groups[g].n;
+    }
     size_t per = r->site->cfg->per_page;
-    size_t n_pages = total ? (total + per - 1) / per : 1;
-    for (size_t pg = 0; pg < n_pages; pg++) {
+    l->n_pages = l->total ? (l->total + per - 1) / per : 1;
+    ps->lists = xrealloc(ps->lists, (ps->n_lists + 1) * sizeof *ps->lists);
+    ps->lists[ps->n_lists++] = l;
+    for (size_t pg = 0; pg < l->n_pages; pg++) {
+        if (ps->len == ps->cap) {
+            ps->cap = ps->cap ? ps->cap * 2 : 64;
+            ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
+        }
+        struct page *p = &ps->v[ps->len++];
+        memset(p, 0, sizeof *p);
+        p->template = "list";
+        p->list = l;
+        p->list_page = pg;
+        /* The page's root must exist before the workers start. */
         char *page_url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
-        char *page_title = pg ? xasprintf("%s（%zuページ目）", title, pg + 1) : xstrdup(title);
-        json_t *ctx = page_add(ps, "list", page_url, "list", page_title, NULL, description);
-        json_t *list = json_object();
-        set_str(list, "title", title);
-        struct buf escaped;
-        buf_init(&escaped);
-        buf_xml_escape(&escaped, title);
-        set_buf(list, "title_html", &escaped);
-        buf_release(&escaped);
-        set_str(list, "description", description);
-        set_str(list, "kind", kind);
-        json_object_set_new(list, "count", json_integer((json_int_t)total));
-        json_t *gs = json_array();
-        size_t from = pg * per, to = from + per, at = 0;
-        for (size_t g = 0; g < n_groups; g++) {
-            json_t *items = json_array();
-            /* Only this page's slice of the group: at counts the items of earlier groups. */
-            size_t k = from > at ? from - at : 0;
-            for (; k < groups[g].n && at + k < to; k++)
-                json_array_append(items, r->entries[render_index(r, groups[g].items[k])]);
-            at += groups[g].n;
-            if (json_array_size(items) == 0 && groups[g].heading) {
-                json_decref(items);
-                continue;
-            }
-            json_t *go = json_object();
-            set_str(go, "heading", groups[g].heading);
-            set_str(go, "id", groups[g].id);
-            json_object_set_new(go, "items", items);
-            json_array_append_new(gs, go);
-        }
-        json_object_set_new(list, "groups", gs);
-        json_object_set_new(ctx, "list", list);
-
-        json_t *pag = json_object();
-        /* Links to the first and last pages and to the two on each side of this one: a list
-         * of every page would grow with the square of the site. */
-        json_t *pages = json_array();
-        json_t *prev_page = NULL, *next_page = NULL;
-        for (size_t k = 0; k < n_pages; k++) {
-            int near = k + 2 >= pg && k <= pg + 2;
-            if (k != 0 && k + 1 != n_pages && !near) {
-                if (k < pg && k + 3 == pg) /* the gap before the window */
-                    json_array_append_new(pages, gap_json());
-                else if (k > pg && k == pg + 3)
-                    json_array_append_new(pages, gap_json());
-                continue;
-            }
-            json_t *po = json_object();
-            json_object_set_new(po, "number", json_integer((json_int_t)k + 1));
-            char *u = k ? xasprintf("%spage/%zu/", url, k + 1) : xstrdup(url);
-            set_str(po, "url", u);
-            free(u);
-            json_object_set_new(po, "current", json_boolean(k == pg));
-            if (k + 1 == pg)
-                prev_page = po;
-            if (k == pg + 1)
-                next_page = po;
-            json_array_append_new(pages, po);
-        }
-        if (prev_page)
-            json_object_set(pag, "prev", prev_page);
-        if (next_page)
-            json_object_set(pag, "next", next_page);
-        json_object_set_new(pag, "pages", pages);
-        json_object_set_new(pag, "has_pages", json_boolean(n_pages > 1));
-        json_object_set_new(ctx, "pagination", pag);
-        json_object_set_new(ctx, "breadcrumbs", crumbs(NULL, NULL));
-        set_str(ctx, "calendar_url", calendar_url);
+        char *root = root_for(r, page_url);
+        use_root(r, root);
+        free(root);
         free(page_url);
-        free(page_title);
     }
 }
 
@@ -1517,18 +1588,23 @@ static void render_one(size_t i, void *userdata)
         p->ctx = NULL;
         return;
     }
-    /* An entry's page, set up here with a private copy of the render (its current root is
-     * per page) and a private page list. */
+    /* An entry's page or a list's, set up here with a private copy of the render (its current
+     * root is per page) and a private page list. */
     struct render local = *r;
     struct pages own = *job->ps;
     own.v = NULL;
     own.len = own.cap = 0;
     own.r = &local;
-    entry_page(&own, p->entry);
+    own.lists = NULL;
+    own.n_lists = 0;
+    if (p->list)
+        list_page(&own, p->list, p->list_page);
+    else
+        entry_page(&own, p->entry);
     struct page *built = &own.v[0];
     built->compiled = p->compiled;
     built->identity = p->identity;
-    job->failed[i] = render_page(r, built, &r->bodies[p->entry]) != 0;
+    job->failed[i] = render_page(r, built, p->list ? NULL : &r->bodies[p->entry]) != 0;
     free(built->url);
     free(built->out);
     json_decref(built->ctx);
@@ -1558,7 +1634,7 @@ int render_pages(struct render *r)
 {
     const struct site *s = r->site;
 
-    struct pages ps = {NULL, 0, 0, r, 0, {NULL}, 0};
+    struct pages ps = {NULL, 0, 0, r, 0, {NULL}, 0, NULL, 0};
     for (size_t i = 0; i < s->n_kind[KIND_EVENT] && ps.n_upcoming < 5; i++)
         if (!site_event_is_past(s, s->kind[KIND_EVENT][i]))
             ps.upcoming[ps.n_upcoming++] = s->kind[KIND_EVENT][i];
@@ -1601,6 +1677,9 @@ int render_pages(struct render *r)
     }
     free(job.failed);
     free(ps.v);
+    for (size_t i = 0; i < ps.n_lists; i++)
+        list_spec_free(ps.lists[i]);
+    free(ps.lists);
     if (rc == 0 && r->pub)
         rc = feed_write_all(r);
     return rc;
