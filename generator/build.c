@@ -3,12 +3,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bodycache.h"
 #include "config.h"
 #include "entry.h"
 #include "fs.h"
+#include "hash.h"
 #include "markdown.h"
 #include "media.h"
 #include "pool.h"
@@ -18,6 +21,7 @@
 #include "site.h"
 #include "theme.h"
 #include "tz.h"
+#include "version.h"
 #include "xalloc.h"
 
 /* Templates every theme must have; the rest (partials, parents) come along with them. */
@@ -89,13 +93,173 @@ static char *cache_path(const struct build_options *opt, const char *source,
     return fs_join(source, cfg && cfg->cache_dir ? cfg->cache_dir : ".cache/kairan");
 }
 
+/* The publisher's manifest for this output, in the cache: one per output folder, so that
+ * builds of one site into two folders keep separate records. Returns a new string. */
+static char *manifest_path(const char *cache, const char *output)
+{
+    const char *slash = strrchr(output, '/');
+    char *parent = slash ? xstrndup(output, (size_t)(slash - output)) : xstrdup(".");
+    char *real = realpath(*parent ? parent : "/", NULL);
+    char *where = xasprintf("%s/%s", real ? real : parent, slash ? slash + 1 : output);
+    char hex[33];
+    char *name = xasprintf("manifest-%.16s.txt", hash_hex(hash_bytes(where, strlen(where)), hex));
+    char *path = fs_join(cache, name);
+    free(name);
+    free(where);
+    free(real);
+    free(parent);
+    return path;
+}
+
+struct key_job {
+    struct strv *paths;
+    struct hash *out;
+    int *failed;
+};
+
+/* Pictures are known by identity (size, mtime, inode), as the image cache knows them: reading
+ * every photo on every build would cost more than the build. Everything else by content. */
+static int by_identity(const char *path)
+{
+    static const char *const kinds[] = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic",
+                                        ".JPG", ".JPEG", ".PNG", NULL};
+    size_t n = strlen(path);
+    for (const char *const *k = kinds; *k; k++) {
+        size_t m = strlen(*k);
+        if (n > m && strcmp(path + n - m, *k) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static struct hash identity_hash(const struct stat *st)
+{
+    int64_t v[3] = {(int64_t)st->st_size, (int64_t)st->st_ino,
+                    (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec};
+    return hash_bytes(v, sizeof v);
+}
+
+static void key_one(size_t i, void *userdata)
+{
+    struct key_job *job = userdata;
+    const char *path = job->paths->v[i];
+    struct stat st;
+    if (by_identity(path)) {
+        job->failed[i] = stat(path, &st) != 0;
+        if (!job->failed[i])
+            job->out[i] = identity_hash(&st);
+        return;
+    }
+    struct diag quiet;
+    diag_init(&quiet);
+    struct buf text;
+    buf_init(&text);
+    job->failed[i] = fs_read_file(&quiet, path, &text) != 0;
+    job->out[i] = hash_bytes(text.data, text.len);
+    buf_release(&text);
+    diag_release(&quiet);
+}
+
+/* The key of everything a build reads: the program, its options and clock, and every file of
+ * content/, assets/ and the themes. Two builds with one key write the same output, so when the
+ * output is still as the last build with this key left it there is nothing to do. Returns 0,
+ * or -1 when a file cannot be read (the build then goes the long way and reports it). */
+static int build_key(struct pool *pool, const struct build_options *opt, const char *source,
+                     const char *output, const struct site_config *cfg, int64_t now_utc,
+                     struct hash *out)
+{
+    const char *source_dir = *source ? source : ".";
+    char *content = fs_join(source, "content");
+    char *themes = fs_join(source, "themes");
+    char *assets = fs_join(source, "assets");
+    char *installed = fs_join(opt->themes_dir ? opt->themes_dir : KAIRAN_THEMES_DIR, "themes");
+    const char *dirs[] = {content, assets, themes, installed};
+    struct strv paths = STRV_INIT;
+    struct diag quiet;
+    diag_init(&quiet);
+    int rc = fs_is_dir(content) ? 0 : -1; /* without content/, the output is among the sources */
+    for (size_t i = 0; rc == 0 && i < sizeof dirs / sizeof *dirs; i++) {
+        struct strv found = STRV_INIT;
+        if (fs_is_dir(dirs[i]) &&
+            fs_list(&quiet, i < 3 ? source_dir : installed, dirs[i], NULL, &found) != 0)
+            rc = -1;
+        for (size_t k = 0; k < found.len; k++)
+            strv_push_owned(&paths, fs_join(dirs[i], found.v[k]));
+        strv_release(&found);
+    }
+    diag_release(&quiet);
+    struct key_job job = {&paths, xcalloc(paths.len + 1, sizeof *job.out),
+                          xcalloc(paths.len + 1, sizeof *job.failed)};
+    if (rc == 0)
+        pool_for(pool, paths.len, key_one, &job);
+
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e626bULL);
+    struct stat st;
+    char *real = realpath(source_dir, NULL);
+    const char *texts[] = {KAIRAN_VERSION, real ? real : source_dir, output,
+                           opt->themes_dir ? opt->themes_dir : "", cfg->timezone ? cfg->timezone
+                                                                                : ""};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        hash_update(&h, texts[i], strlen(texts[i]) + 1);
+    free(real);
+    int64_t flags[3] = {opt->drafts, opt->portable, now_utc};
+    hash_update(&h, flags, sizeof flags);
+    /* The program itself, and the time zone's rules. */
+    struct hash exe = {0, 0}, zone = {0, 0};
+    if (stat("/proc/self/exe", &st) == 0)
+        exe = identity_hash(&st);
+    char *zone_file = cfg->timezone ? xasprintf("/usr/share/zoneinfo/%s", cfg->timezone) : NULL;
+    if (zone_file && stat(zone_file, &st) == 0)
+        zone = identity_hash(&st);
+    free(zone_file);
+    hash_update(&h, &exe, sizeof exe);
+    hash_update(&h, &zone, sizeof zone);
+    for (size_t i = 0; rc == 0 && i < paths.len; i++) {
+        rc = job.failed[i] ? -1 : 0;
+        hash_update(&h, paths.v[i], strlen(paths.v[i]) + 1);
+        hash_update(&h, &job.out[i], sizeof job.out[i]);
+    }
+    *out = hash_final(&h);
+    free(job.out);
+    free(job.failed);
+    strv_release(&paths);
+    free(content);
+    free(themes);
+    free(assets);
+    free(installed);
+    return rc;
+}
+
+/* True when the output is as the last build with this key left it; says so unless quiet. */
+static int up_to_date(const char *output, const struct publish_options *po, struct hash key,
+                      int quiet)
+{
+    struct diag probe;
+    diag_init(&probe);
+    struct publish *pub = publish_begin(&probe, output, po);
+    unsigned long entries = 0, pictures = 0;
+    int same = pub && publish_up_to_date(pub, key, &entries, &pictures);
+    publish_abort(pub);
+    diag_release(&probe);
+    if (same && !quiet)
+        printf("kairan: %s/ is up to date: %lu entries (pictures: 0 made, %lu from the cache)\n",
+               output, entries, pictures);
+    return same;
+}
+
 int build_run(struct diag *d, const struct build_options *opt)
 {
     /* "." reads better as nothing: messages then say content/x.md, not ./content/x.md. */
     const char *source = strcmp(opt->source, ".") == 0 ? "" : opt->source;
     const char *source_dir = *source ? source : ".";
     char *output = opt->output ? xstrdup(opt->output) : fs_join(source, "public");
-    char *cache = NULL;
+    char *cache = NULL, *manifest = NULL;
+    struct bodycache *body_cache = NULL;
+    char *content_dir = NULL, *themes_dir = NULL, *assets_dir = NULL;
+    struct hash key = {0, 0};
+    int have_key = 0;
+    size_t msgs_before = d->len;
     int rc = -1;
     struct site_config cfg = {0};
     struct tz *zone = NULL;
@@ -122,6 +286,22 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct datetime now;
     if (resolve_clock(d, opt, zone, &now_utc, &now) != 0)
         goto done;
+    content_dir = fs_join(source_dir, "content");
+    themes_dir = fs_join(source_dir, "themes");
+    assets_dir = fs_join(source_dir, "assets");
+    const char *keep[] = {source_dir, NULL};
+    const char *sources[] = {content_dir, themes_dir, assets_dir, cache, NULL};
+    manifest = manifest_path(cache, output);
+    struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .no_wait = opt->no_wait,
+                                 .no_signals = opt->no_signals, .keep = keep, .sources = sources,
+                                 .manifest = manifest};
+    /* Nothing changed since the last build (--strict always builds: it reports warnings). */
+    have_key = opt->write && !opt->strict &&
+               build_key(pool, opt, source, output, &cfg, now_utc, &key) == 0;
+    if (have_key && up_to_date(output, &po, key, opt->quiet)) {
+        rc = 0;
+        goto done;
+    }
 
     /* 2. Every entry, read and checked in parallel. */
     char *content = fs_join(source, "content");
@@ -167,27 +347,21 @@ int build_run(struct diag *d, const struct build_options *opt)
                             theme.image_max_megapixels, theme.image_background,
                             theme.image_print_dpi};
     media = media_new(d, &mo);
+    if (opt->write) {
+        char *bodies = fs_join(cache, "bodies");
+        body_cache = bodycache_open(bodies);
+        free(bodies);
+    }
     render = (struct render){.d = d, .site = &site, .theme = &theme, .media = media,
                              .pool = pool, .zone = zone, .cache_dir = cache,
-                             .portable = opt->portable,
-                             .now_utc = now_utc};
+                             .portable = opt->portable, .now_utc = now_utc,
+                             .incremental = !opt->strict, .body_cache = body_cache};
     if (render_bodies(&render) != 0)
         goto done;
 
     /* 6. Pages, feeds and the print edition, into a staging folder. */
     if (opt->write) {
-        char *content_dir = fs_join(source_dir, "content");
-        char *themes_dir = fs_join(source_dir, "themes");
-        char *assets_dir = fs_join(source_dir, "assets");
-        const char *keep[] = {source_dir, NULL};
-        const char *sources[] = {content_dir, themes_dir, assets_dir, cache, NULL};
-        struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .no_wait = opt->no_wait,
-                                     .keep = keep, .sources = sources,
-                                     .no_signals = opt->no_signals};
         pub = publish_begin(d, output, &po);
-        free(content_dir);
-        free(themes_dir);
-        free(assets_dir);
         if (!pub)
             goto done;
         render.pub = pub;
@@ -203,14 +377,17 @@ int build_run(struct diag *d, const struct build_options *opt)
     if (pub) {
         if (publish_statics(&theme, pub) != 0 || media_publish(media, pub) != 0)
             goto done;
+        unsigned long decoded, cached;
+        media_counts(media, &decoded, &cached);
+        /* A build that warned is not recorded as one to skip: the next must warn again. */
+        if (have_key && d->len == msgs_before)
+            publish_set_build(pub, key, n_pub, decoded + cached);
         if (publish_commit(pub) != 0) {
             pub = NULL;
             goto done;
         }
         pub = NULL;
         if (!opt->quiet) {
-            unsigned long decoded, cached;
-            media_counts(media, &decoded, &cached);
             printf("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n",
                    n_pub, output, decoded, cached);
             if (site.n_kind[KIND_ISSUE])
@@ -241,6 +418,11 @@ done:
     pool_free(pool);
     free(output);
     free(cache);
+    bodycache_close(body_cache);
+    free(manifest);
+    free(content_dir);
+    free(themes_dir);
+    free(assets_dir);
     return rc;
 }
 
@@ -262,7 +444,7 @@ int build_clean(struct diag *d, const struct build_options *opt, int cache)
 {
     const char *source = strcmp(opt->source, ".") == 0 ? "" : opt->source;
     char *output = opt->output ? xstrdup(opt->output) : fs_join(source, "public");
-    int rc = fs_remove_tree(d, output);
+    int rc = publish_remove(d, output);
     if (cache) {
         char *dir = build_cache_dir(opt);
         rc |= fs_remove_tree(d, dir);

@@ -50,10 +50,13 @@ int fs_read_file(struct diag *d, const char *path, struct buf *out)
         close(fd);
         return -1;
     }
+    /* Room for the whole file and the read that finds its end: a buffer grown by 64 KiB per
+     * file would keep that much per entry for the length of the build. */
     if (st.st_size > 0)
-        buf_grow(out, (size_t)st.st_size);
+        buf_grow(out, (size_t)st.st_size + 1);
     for (;;) {
-        buf_grow(out, 65536);
+        if (out->len + 1 >= out->cap)
+            buf_grow(out, 4096);
         ssize_t n = read(fd, out->data + out->len, out->cap - out->len - 1);
         if (n < 0 && errno == EINTR)
             continue;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fs.h"
+#include "hash.h"
 #include "image.h"
 #include "xalloc.h"
 
@@ -103,6 +104,14 @@ static char *resolve(const struct media *m, const char *entry_dir, const char *s
         return asset;
     free(asset);
     return NULL;
+}
+
+char *media_resolve(const struct media *m, const char *entry_dir, const char *src)
+{
+    if (strstr(src, "://") || src[0] == '/')
+        return NULL;
+    int outside = 0;
+    return resolve(m, entry_dir, src, &outside);
 }
 
 static void fill(const struct item *it, struct media_image *out)
@@ -282,7 +291,10 @@ int media_publish(struct media *m, struct publish *p)
     int rc = 0;
     for (size_t i = 0; i < n; i++)
         if (i == 0 || strcmp(v[i].public_path, v[i - 1].public_path) != 0)
-            rc |= publish_file(p, v[i].public_path, v[i].cache_path);
+            /* The cache file's name holds the hash of its making: it is the key. */
+            rc |= publish_file_keyed(p, v[i].public_path,
+                                     hash_bytes(v[i].cache_path, strlen(v[i].cache_path)),
+                                     v[i].cache_path);
     free(v);
     rc |= image_ctx_save(m->images);
     return rc ? -1 : 0;

@@ -57,6 +57,9 @@ struct media_print {
  * are not published by media_publish: the print edition places them beside its document. */
 int media_print(struct media *m, const char *entry_path, const char *entry_dir, const char *src,
                 unsigned line, unsigned col, double placed_mm, struct media_print *out);
+/* The file src names for an entry in entry_dir, found as media_use finds it (beside the entry,
+ * else under assets/); a new string, or NULL when there is none. */
+char *media_resolve(const struct media *m, const char *entry_dir, const char *src);
 /* Places every web variant the build used into the output. */
 int media_publish(struct media *m, struct publish *p);
 /* How many pictures this build decoded (0 on a rebuild with nothing changed) and how many it

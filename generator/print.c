@@ -189,7 +189,9 @@ static json_t *piece_json(struct render *r, const struct piece *p)
 {
     const struct entry *e = p->e;
     json_t *o = json_deep_copy(r->entries[p->index]);
-    set_str(o, "title_html", r->bodies[p->index].title_xhtml);
+    char *title = render_title_xhtml(r, e);
+    set_str(o, "title_html", title);
+    free(title);
     set_str(o, "body_html", p->xhtml);
     set_str(o, "print_id", p->id);
     char *permalink = xasprintf("%s%s", r->site->cfg->base_url, e->url);

@@ -10,18 +10,42 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#endif
 
 #include "buf.h"
 #include "fs.h"
+#include "strv.h"
 #include "xalloc.h"
 
 enum { CHUNK = 65536 };
+
+/* One file of an output, as the manifest records it. */
+struct record {
+    char *rel;
+    struct hash key; /* the caller's key; all zero when there is none */
+    uint64_t ino, size;
+    int64_t mtime; /* nanoseconds since the epoch */
+    int lazy;      /* placed while nothing was staged: to be linked when staging begins */
+};
+
+/* Records by path: a vector and an open-addressing index into it. */
+struct table {
+    struct record *v;
+    size_t len, cap;
+    size_t *slots; /* index + 1; 0 is empty */
+    size_t nslots;
+};
 
 struct publish {
     struct diag *d;
@@ -41,6 +65,21 @@ struct publish {
     atomic_int interrupted; /* the signal that arrived, 0 before; shared */
     atomic_int failed;      /* a write failed: commit refuses; shared */
     atomic_int broken;      /* an I/O error: later writes fail without repeating it; shared */
+
+    /* With a manifest (publish_options.manifest): */
+    char *manifest;        /* its path, or NULL */
+    char *spare_name;      /* ".public.spare": the version before the current one */
+    struct table old;      /* the current output's files, as the manifest recorded them */
+    struct table old_dirs; /* its folders and their mtimes ("" is the output itself) */
+    int old_known;         /* the manifest describes the current output: old is complete */
+    struct strv spare_files; /* the spare's files, when spare_known */
+    int spare_known;
+    pthread_mutex_t lock; /* guards placed, staged and from_spare; shared by all threads */
+    struct table placed;  /* what this build placed, with keys and identities */
+    int staged;           /* the staging folder exists (from the start without a manifest) */
+    int from_spare;       /* staging began as the spare: any file in it may be out of date */
+    struct hash old_build, new_build; /* publish_set_build's key: the manifest's, this build's */
+    unsigned long old_counts[2], new_counts[2];
 
     int signals_armed;
     sigset_t sigs;     /* the signals the watcher waits for */
@@ -146,6 +185,229 @@ static int remove_tree(int dirfd, const char *name)
     return rc;
 }
 
+/* ---- the manifest's tables ---- */
+
+static size_t rel_slot(const char *rel, size_t nslots)
+{
+    return (size_t)hash_bytes(rel, strlen(rel)).lo & (nslots - 1);
+}
+
+static struct record *table_find(const struct table *t, const char *rel)
+{
+    if (!t->nslots)
+        return NULL;
+    for (size_t i = rel_slot(rel, t->nslots);; i = (i + 1) & (t->nslots - 1)) {
+        if (!t->slots[i])
+            return NULL;
+        if (strcmp(t->v[t->slots[i] - 1].rel, rel) == 0)
+            return &t->v[t->slots[i] - 1];
+    }
+}
+
+static void table_index(struct table *t, size_t at)
+{
+    size_t i = rel_slot(t->v[at].rel, t->nslots);
+    while (t->slots[i])
+        i = (i + 1) & (t->nslots - 1);
+    t->slots[i] = at + 1;
+}
+
+/* Adds rel (a copy) and returns its index; the caller made sure it is not there yet. */
+static size_t table_add(struct table *t, const char *rel)
+{
+    if (t->len == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 256;
+        t->v = xrealloc(t->v, t->cap * sizeof *t->v);
+    }
+    if ((t->len + 1) * 2 > t->nslots) {
+        free(t->slots);
+        t->nslots = t->nslots ? t->nslots * 2 : 512;
+        t->slots = xcalloc(t->nslots, sizeof *t->slots);
+        for (size_t i = 0; i < t->len; i++)
+            table_index(t, i);
+    }
+    memset(&t->v[t->len], 0, sizeof t->v[t->len]);
+    t->v[t->len].rel = xstrdup(rel);
+    table_index(t, t->len);
+    return t->len++;
+}
+
+static void table_release(struct table *t)
+{
+    for (size_t i = 0; i < t->len; i++)
+        free(t->v[i].rel);
+    free(t->v);
+    free(t->slots);
+    memset(t, 0, sizeof *t);
+}
+
+static int64_t mtime_ns(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static int is_zero(struct hash h)
+{
+    return h.lo == 0 && h.hi == 0;
+}
+
+/* The manifest, one line each:
+ *     kairan-manifest 1
+ *     output DEV INO          the output folder it describes
+ *     spare DEV INO           the spare folder, when there is one
+ *     f KEY INO SIZE MTIME REL   each file of the output
+ *     d MTIME REL             each folder of the output ("." for the output itself)
+ *     s REL                   each file of the spare */
+static int parse_key(const char *hex, struct hash *out)
+{
+    uint64_t part[2] = {0, 0};
+    for (int i = 0; i < 32; i++) {
+        char c = hex[i];
+        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (v < 0)
+            return -1;
+        part[i / 16] = part[i / 16] << 4 | (uint64_t)v;
+    }
+    /* hash_hex writes hi first. */
+    out->hi = part[0];
+    out->lo = part[1];
+    return hex[32] == ' ' ? 0 : -1;
+}
+
+/* Reads the manifest; what does not match the folders as they are now is ignored, so a
+ * missing, old or damaged manifest only means a slower build. */
+static void manifest_load(struct publish *p)
+{
+    struct diag quiet;
+    diag_init(&quiet);
+    struct buf text;
+    buf_init(&text);
+    int have = fs_is_file(p->manifest) && fs_read_file(&quiet, p->manifest, &text) == 0;
+    diag_release(&quiet);
+    struct stat out_st, spare_st;
+    int out_ok = p->old_fd >= 0 && fstat(p->old_fd, &out_st) == 0;
+    int spare_ok = fstatat(p->parent_fd, p->spare_name, &spare_st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                   S_ISDIR(spare_st.st_mode);
+    int spare_exists = spare_ok;
+    spare_ok = 0;
+    char *line = text.data, *end = text.data + text.len;
+    int header = have && strncmp(line, "kairan-manifest 1\n", 18) == 0;
+    while (header && line < end) {
+        char *nl = memchr(line, '\n', (size_t)(end - line));
+        if (!nl)
+            break;
+        *nl = '\0';
+        unsigned long long a, b;
+        long long m;
+        int n = 0;
+        struct hash key;
+        if (strncmp(line, "build ", 6) == 0 && strlen(line) > 39 &&
+            parse_key(line + 6, &key) == 0 && sscanf(line + 39, "%llu %llu", &a, &b) == 2) {
+            p->old_build = key;
+            p->old_counts[0] = (unsigned long)a;
+            p->old_counts[1] = (unsigned long)b;
+        } else if (sscanf(line, "output %llu %llu", &a, &b) == 2) {
+            p->old_known = out_ok && out_st.st_dev == a && out_st.st_ino == b;
+        } else if (sscanf(line, "spare %llu %llu", &a, &b) == 2) {
+            spare_ok = spare_exists && spare_st.st_dev == a && spare_st.st_ino == b;
+        } else if (line[0] == 'f' && p->old_known && strlen(line) > 35 &&
+                   parse_key(line + 2, &key) == 0 &&
+                   sscanf(line + 35, "%llu %llu %lld %n", &a, &b, &m, &n) == 3 && n > 0 &&
+                   !publish_path_problem(line + 35 + n) && !table_find(&p->old, line + 35 + n)) {
+            size_t at = table_add(&p->old, line + 35 + n);
+            struct record *r = &p->old.v[at];
+            r->key = key;
+            r->ino = a;
+            r->size = b;
+            r->mtime = m;
+        } else if (line[0] == 'd' && p->old_known && sscanf(line, "d %lld %n", &m, &n) == 1 &&
+                   n > 0 && !table_find(&p->old_dirs, line + n)) {
+            size_t at = table_add(&p->old_dirs, line + n);
+            p->old_dirs.v[at].mtime = m;
+        } else if (line[0] == 's' && spare_ok && line[1] == ' ' && !publish_path_problem(line + 2)) {
+            strv_push(&p->spare_files, line + 2);
+        }
+        line = nl + 1;
+    }
+    buf_release(&text);
+    if (!p->old_known || !table_find(&p->old_dirs, ".")) {
+        p->old_known = 0;
+        table_release(&p->old);
+        table_release(&p->old_dirs);
+    }
+    p->spare_known = spare_ok && p->old_known;
+    if (!p->spare_known)
+        strv_release(&p->spare_files);
+    /* A spare the manifest does not describe cannot be trusted to stage in. */
+    if (spare_exists && !p->spare_known && remove_tree(p->parent_fd, p->spare_name) != 0) {
+        char *shown = shown_sibling(p, p->spare_name);
+        io_error(p, shown, "cannot remove the previous version of the site", errno);
+        free(shown);
+    }
+}
+
+static int by_rel(const void *a, const void *b)
+{
+    return strcmp(((const struct record *)a)->rel, ((const struct record *)b)->rel);
+}
+
+/* Writes the manifest of the output as this build left it (files in placed, folders in dirs)
+ * and of the spare (files in spare, or none). Failing to write it only slows the next build
+ * down, so it is a warning. */
+static void manifest_save(struct publish *p, struct table *dirs, const struct strv *spare)
+{
+    struct stat out_st, spare_st;
+    int out_fd = openat(p->parent_fd, p->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (out_fd < 0 || fstat(out_fd, &out_st) != 0) {
+        if (out_fd >= 0)
+            close(out_fd);
+        return;
+    }
+    close(out_fd);
+    struct buf b;
+    buf_init(&b);
+    char hex[33];
+    buf_printf(&b, "kairan-manifest 1\n");
+    if (!is_zero(p->new_build))
+        buf_printf(&b, "build %s %lu %lu\n", hash_hex(p->new_build, hex), p->new_counts[0],
+                   p->new_counts[1]);
+    buf_printf(&b, "output %llu %llu\n", (unsigned long long)out_st.st_dev,
+               (unsigned long long)out_st.st_ino);
+    if (spare && fstatat(p->parent_fd, p->spare_name, &spare_st, AT_SYMLINK_NOFOLLOW) == 0)
+        buf_printf(&b, "spare %llu %llu\n", (unsigned long long)spare_st.st_dev,
+                   (unsigned long long)spare_st.st_ino);
+    qsort(p->placed.v, p->placed.len, sizeof *p->placed.v, by_rel);
+    for (size_t i = 0; i < p->placed.len; i++) {
+        const struct record *r = &p->placed.v[i];
+        buf_printf(&b, "f %s %llu %llu %lld %s\n", hash_hex(r->key, hex),
+                   (unsigned long long)r->ino, (unsigned long long)r->size, (long long)r->mtime,
+                   r->rel);
+    }
+    for (size_t i = 0; i < dirs->len; i++)
+        buf_printf(&b, "d %lld %s\n", (long long)dirs->v[i].mtime, dirs->v[i].rel);
+    for (size_t i = 0; spare && i < spare->len; i++)
+        buf_printf(&b, "s %s\n", spare->v[i]);
+    /* The index is stale after the sort; nothing looks it up any more. */
+    struct diag quiet;
+    diag_init(&quiet);
+    char *tmp = xasprintf("%s.tmp-%ld", p->manifest, (long)getpid());
+    const char *slash = strrchr(p->manifest, '/');
+    char *dir = slash ? xstrndup(p->manifest, (size_t)(slash - p->manifest)) : NULL;
+    int rc = (dir && !fs_is_dir(dir) ? fs_mkdirs(&quiet, dir) : 0) == 0 &&
+                     fs_write_file(&quiet, tmp, b.data, b.len) == 0 && rename(tmp, p->manifest) == 0
+                 ? 0
+                 : -1;
+    if (rc != 0) {
+        unlink(tmp);
+        diag_warning(p->d, p->manifest, 0, 0,
+                     "cannot save the list of what was built; the next build will take longer");
+    }
+    diag_release(&quiet);
+    free(dir);
+    free(tmp);
+    buf_release(&b);
+}
+
 /* ---- signals ---- */
 
 /* Runs on its own thread with the termination signals blocked everywhere: takes one, makes sure
@@ -223,6 +485,13 @@ static void publish_free(struct publish *p)
     if (p->parent_fd >= 0)
         close(p->parent_fd);
     pthread_rwlock_destroy(&p->ops);
+    pthread_mutex_destroy(&p->lock);
+    table_release(&p->old);
+    table_release(&p->old_dirs);
+    table_release(&p->placed);
+    strv_release(&p->spare_files);
+    free(p->manifest);
+    free(p->spare_name);
     free(p->shown);
     free(p->parent);
     free(p->name);
@@ -427,10 +696,15 @@ static int make_staging(struct publish *p)
         free(shown);
         return -1;
     }
+    p->staged = 1;
+    return 0;
+}
+
+static void open_old(struct publish *p)
+{
     if (p->had_old)
         p->old_fd =
             openat(p->parent_fd, p->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    return 0;
 }
 
 /* Splits out_dir into its parent and last part; refuses names that cannot be replaced. */
@@ -467,6 +741,7 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
     p->d = d;
     p->parent_fd = p->lock_fd = p->staging_fd = p->old_fd = -1;
     pthread_rwlock_init(&p->ops, NULL);
+    pthread_mutex_init(&p->lock, NULL);
     atomic_init(&p->interrupted, 0);
     atomic_init(&p->failed, 0);
     atomic_init(&p->broken, 0);
@@ -482,12 +757,21 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
     }
     if (take_lock(p, opt) != 0 || recover(p) != 0 || check_output(p) != 0)
         goto fail;
+    open_old(p);
+    p->spare_name = xasprintf(".%s.spare", p->name);
+    if (opt->manifest) {
+        p->manifest = xstrdup(opt->manifest);
+        manifest_load(p);
+        if (atomic_load(&p->broken))
+            goto fail;
+    }
     /* Held so that a signal arriving from now on waits until the staging folder exists. */
     p->staging_name = xasprintf(".%s.staging-%ld", p->name, (long)getpid());
     pthread_rwlock_rdlock(&p->ops);
     if (!opt->no_signals)
         arm_signals(p);
-    int rc = make_staging(p);
+    /* With a manifest that knows the current output, staging waits for the first change. */
+    int rc = p->old_known ? 0 : make_staging(p);
     pthread_rwlock_unlock(&p->ops);
     if (rc != 0) {
         remove_tree(p->parent_fd, p->staging_name);
@@ -509,11 +793,39 @@ struct spot {
     const char *leaf;
 };
 
-/* Opens the folder of rel below base, creating the missing ones in staging (create set).
- * Never follows a symbolic link. Returns 0; -1 with errno set (ENOTDIR: a part is a file). */
+/* Opens the folder path below base in one step where the kernel can refuse symbolic links on
+ * the way (openat2); returns the descriptor, or -1 (then the caller goes part by part). */
+static int open_beneath(int base, const char *path)
+{
+#if defined(__linux__) && defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    return (int)syscall(SYS_openat2, base, path, &how, sizeof how);
+#else
+    (void)base;
+    (void)path;
+    return -1;
+#endif
+}
+
+/* Opens the folder of rel below base, creating the missing ones in staging (create 1; 2 also
+ * replaces files that are in the way). Never follows a symbolic link. Returns 0; -1 with errno
+ * set (ENOTDIR: a part is a file). */
 static int open_spot(int base, const char *rel, int create, struct spot *out)
 {
     out->dir_fd = -1;
+    const char *last = strrchr(rel, '/');
+    if (last) {
+        char *parent = xstrndup(rel, (size_t)(last - rel));
+        out->dir_fd = open_beneath(base, parent);
+        free(parent);
+        if (out->dir_fd >= 0) {
+            out->leaf = last + 1;
+            return 0;
+        }
+    }
     char *copy = xstrdup(rel);
     int cur = dup(base);
     if (cur < 0) {
@@ -525,6 +837,9 @@ static int open_spot(int base, const char *rel, int create, struct spot *out)
         *slash = '\0';
         int made = 0;
         int next = openat(cur, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0 && (errno == ENOTDIR || errno == ELOOP) && create == 2 &&
+            unlinkat(cur, part, 0) == 0)
+            errno = ENOENT; /* a file the spare had where a folder goes now */
         if (next < 0 && errno == ENOENT && create) {
             /* Another worker may create it at the same moment: EEXIST is fine. */
             made = mkdirat(cur, part, 0755) == 0;
@@ -668,13 +983,16 @@ static void report_conflict(struct publish *p, const char *rel, int dir_fd, cons
     free(shown);
 }
 
-static int place(struct publish *p, const char *rel, const struct source *src, const char *from)
+/* Puts rel into staging: a hard link to the current output's file when old is given (its bytes
+ * are the ones wanted), else src's bytes in a new file. When staging began as the spare, what
+ * the spare has at rel is replaced (or left, when it already is that very file). Fills st with
+ * the placed file's identity. Returns 0, or -1 after reporting. */
+static int stage(struct publish *p, const char *rel, const struct source *src, const char *from,
+                 const struct spot *old, const struct stat *old_st, struct stat *st)
 {
-    struct spot old, dst;
-    struct stat old_st;
-    int unchanged = find_unchanged(p, rel, src, &old, &old_st) == 0;
-
-    if (open_spot(p->staging_fd, rel, 1, &dst) != 0) {
+    struct spot dst;
+    int replace = p->from_spare;
+    if (open_spot(p->staging_fd, rel, replace ? 2 : 1, &dst) != 0) {
         int err = errno;
         char *shown = shown_path(p, rel);
         if (err == ENOTDIR || err == EEXIST)
@@ -684,19 +1002,52 @@ static int place(struct publish *p, const char *rel, const struct source *src, c
         else
             io_error(p, shown, "cannot create folder", err);
         free(shown);
-        if (unchanged)
-            close(old.dir_fd);
         return -1;
     }
 
     int rc = -1;
-    if (unchanged && linkat(old.dir_fd, old.leaf, dst.dir_fd, dst.leaf, 0) == 0) {
+    struct source copy = {NULL, -1, 0};
+    if (replace) {
+        struct stat cur;
+        if (fstatat(dst.dir_fd, dst.leaf, &cur, AT_SYMLINK_NOFOLLOW) == 0) {
+            if (old && S_ISREG(cur.st_mode) && cur.st_dev == old_st->st_dev &&
+                cur.st_ino == old_st->st_ino) {
+                *st = *old_st;
+                rc = 0;
+                goto done;
+            }
+            /* Never write into the spare's file: it may be a link to a published one. */
+            int gone = S_ISDIR(cur.st_mode) ? remove_tree(dst.dir_fd, dst.leaf)
+                                            : unlinkat(dst.dir_fd, dst.leaf, 0);
+            if (gone != 0 && errno != ENOENT) {
+                char *shown = shown_path(p, rel);
+                io_error(p, shown, "cannot replace the previous version of", errno);
+                free(shown);
+                goto done;
+            }
+        }
+    }
+    if (old && linkat(old->dir_fd, old->leaf, dst.dir_fd, dst.leaf, 0) == 0) {
+        *st = *old_st;
         rc = 0;
         goto done;
     }
-    if (unchanged && errno == EEXIST) {
+    if (old && errno == EEXIST) {
         report_conflict(p, rel, dst.dir_fd, dst.leaf, EEXIST);
         goto done;
+    }
+    if (!src) {
+        /* Kept, but it cannot be linked (too many links): copy the current file. */
+        copy.fd = openat(old->dir_fd, old->leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        copy.len = (size_t)old_st->st_size;
+        if (copy.fd < 0) {
+            char *shown = shown_path(p, rel);
+            io_error(p, shown, "cannot read", errno);
+            free(shown);
+            goto done;
+        }
+        src = &copy;
+        from = p->shown;
     }
     /* A new file (or one that cannot be linked: then a copy with the old times). */
     int fd = openat(dst.dir_fd, dst.leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
@@ -714,11 +1065,11 @@ static int place(struct publish *p, const char *rel, const struct source *src, c
         free(shown);
         goto done;
     }
-    if (unchanged) {
-        struct timespec times[2] = {old_st.st_atim, old_st.st_mtim};
+    if (old) {
+        struct timespec times[2] = {old_st->st_atim, old_st->st_mtim};
         futimens(fd, times);
     }
-    if (close(fd) != 0) {
+    if (fstat(fd, st) != 0 || close(fd) != 0) {
         char *shown = shown_path(p, rel);
         io_error(p, shown, "cannot write", errno);
         free(shown);
@@ -727,15 +1078,140 @@ static int place(struct publish *p, const char *rel, const struct source *src, c
     rc = 0;
 
 done:
+    if (copy.fd >= 0)
+        close(copy.fd);
+    close(dst.dir_fd);
+    return rc;
+}
+
+/* Without a manifest: a file whose bytes are unchanged is linked, any other is written. */
+static int place(struct publish *p, const char *rel, const struct source *src, const char *from)
+{
+    struct spot old;
+    struct stat old_st, st;
+    int unchanged = find_unchanged(p, rel, src, &old, &old_st) == 0;
+    int rc = stage(p, rel, src, from, unchanged ? &old : NULL, &old_st, &st);
     if (unchanged)
         close(old.dir_fd);
-    close(dst.dir_fd);
+    return rc;
+}
+
+static void set_identity(struct record *r, const struct stat *st)
+{
+    r->ino = (uint64_t)st->st_ino;
+    r->size = (uint64_t)st->st_size;
+    r->mtime = mtime_ns(st);
+}
+
+/* Creates the staging folder once a build changes something: the spare when the manifest
+ * knows it, else a new folder; then links in what was kept before. Returns 0, or -1 after
+ * reporting. */
+static int materialize(struct publish *p)
+{
+    pthread_mutex_lock(&p->lock);
+    int rc = 0;
+    if (!p->staged) {
+        if (p->spare_known &&
+            renameat(p->parent_fd, p->spare_name, p->parent_fd, p->staging_name) == 0) {
+            p->staging_fd = openat(p->parent_fd, p->staging_name,
+                                   O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (p->staging_fd < 0) {
+                char *shown = shown_sibling(p, p->staging_name);
+                io_error(p, shown, "cannot open folder", errno);
+                free(shown);
+                rc = -1;
+            } else {
+                p->staged = p->from_spare = 1;
+            }
+        } else {
+            rc = make_staging(p);
+        }
+        for (size_t i = 0; rc == 0 && i < p->placed.len; i++) {
+            struct record *r = &p->placed.v[i];
+            if (!r->lazy)
+                continue;
+            struct spot old;
+            struct stat old_st, st;
+            if (open_spot(p->old_fd, r->rel, 0, &old) != 0 ||
+                fstatat(old.dir_fd, old.leaf, &old_st, AT_SYMLINK_NOFOLLOW) != 0) {
+                char *shown = shown_path(p, r->rel);
+                io_error(p, shown, "cannot open", errno);
+                free(shown);
+                rc = -1;
+                if (old.dir_fd >= 0)
+                    close(old.dir_fd);
+                break;
+            }
+            rc = stage(p, r->rel, NULL, NULL, &old, &old_st, &st);
+            close(old.dir_fd);
+            r->lazy = 0;
+            set_identity(r, &st);
+        }
+    }
+    pthread_mutex_unlock(&p->lock);
+    return rc;
+}
+
+/* With a manifest: places rel (src NULL: the current output's file at old, which the caller
+ * found unchanged) and records it with key. While nothing has changed, an unchanged file is
+ * only noted, to be linked if staging begins. Returns 0, or -1 after reporting. */
+static int place_tracked(struct publish *p, const char *rel, const struct source *src,
+                         const char *from, struct hash key, struct spot *kept,
+                         const struct stat *kept_st)
+{
+    pthread_mutex_lock(&p->lock);
+    if (table_find(&p->placed, rel)) {
+        pthread_mutex_unlock(&p->lock);
+        char *shown = shown_path(p, rel);
+        diag_error(p->d, shown, 0, 0,
+                   "two pages of the site would both be written to this file; give one of "
+                   "them another name (slug)");
+        free(shown);
+        return -1;
+    }
+    size_t at = table_add(&p->placed, rel);
+    p->placed.v[at].key = key;
+    pthread_mutex_unlock(&p->lock);
+
+    struct spot old = {-1, NULL};
+    struct stat old_st;
+    int unchanged;
+    if (kept) {
+        old = *kept;
+        old_st = *kept_st;
+        unchanged = 1;
+    } else {
+        unchanged = find_unchanged(p, rel, src, &old, &old_st) == 0;
+    }
+    int listed = p->old_known && table_find(&p->old, rel) != NULL;
+
+    pthread_mutex_lock(&p->lock);
+    if (unchanged && listed && !p->staged) {
+        p->placed.v[at].lazy = 1;
+        set_identity(&p->placed.v[at], &old_st);
+        pthread_mutex_unlock(&p->lock);
+        close(old.dir_fd);
+        return 0;
+    }
+    pthread_mutex_unlock(&p->lock);
+    struct stat st;
+    int rc = materialize(p);
+    if (rc == 0)
+        rc = stage(p, rel, src, from, unchanged ? &old : NULL, &old_st, &st);
+    if (unchanged)
+        close(old.dir_fd);
+    if (rc == 0) {
+        pthread_mutex_lock(&p->lock);
+        set_identity(&p->placed.v[at], &st);
+        pthread_mutex_unlock(&p->lock);
+    }
     return rc;
 }
 
 /* Runs one placement with the checks every write shares. */
 static int guarded_place(struct publish *p, const char *rel, const struct source *src,
-                         const char *from)
+                         const char *from, struct hash key, struct spot *kept,
+                         const struct stat *kept_st)
 {
     const char *problem = publish_path_problem(rel);
     if (problem) {
@@ -749,26 +1225,67 @@ static int guarded_place(struct publish *p, const char *rel, const struct source
                    shown, problem);
         free(shown);
         atomic_store(&p->failed, 1);
+        if (kept)
+            close(kept->dir_fd);
         return -1;
     }
     pthread_rwlock_rdlock(&p->ops);
     int rc = -1;
     if (!atomic_load(&p->interrupted) && !atomic_load(&p->broken))
-        rc = place(p, rel, src, from);
+        rc = p->manifest ? place_tracked(p, rel, src, from, key, kept, kept_st)
+                         : place(p, rel, src, from);
+    else if (kept)
+        close(kept->dir_fd);
     pthread_rwlock_unlock(&p->ops);
     if (rc != 0)
         atomic_store(&p->failed, 1);
     return rc;
 }
 
+static const struct hash no_key = {0, 0};
+
 int publish_write(struct publish *p, const char *rel, const void *data, size_t len)
 {
+    return publish_write_keyed(p, rel, no_key, data, len);
+}
+
+int publish_write_keyed(struct publish *p, const char *rel, struct hash key, const void *data,
+                        size_t len)
+{
     struct source src = {data, -1, len};
-    return guarded_place(p, rel, &src, NULL);
+    return guarded_place(p, rel, &src, NULL, key, NULL, NULL);
+}
+
+int publish_keep(struct publish *p, const char *rel, struct hash key)
+{
+    if (!p->manifest || !p->old_known || is_zero(key) || publish_path_problem(rel))
+        return 1;
+    const struct record *r = table_find(&p->old, rel);
+    if (!r || r->key.lo != key.lo || r->key.hi != key.hi)
+        return 1;
+    struct spot old;
+    struct stat st;
+    if (open_spot(p->old_fd, rel, 0, &old) != 0)
+        return 1;
+    if (fstatat(old.dir_fd, old.leaf, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+        (st.st_mode & 07777) != 0644 || (uint64_t)st.st_ino != r->ino ||
+        (uint64_t)st.st_size != r->size || mtime_ns(&st) != r->mtime) {
+        close(old.dir_fd);
+        return 1;
+    }
+    return guarded_place(p, rel, NULL, NULL, key, &old, &st);
 }
 
 int publish_file(struct publish *p, const char *rel, const char *src_path)
 {
+    return publish_file_keyed(p, rel, no_key, src_path);
+}
+
+int publish_file_keyed(struct publish *p, const char *rel, struct hash key, const char *src_path)
+{
+    int kept = publish_keep(p, rel, key);
+    if (kept <= 0)
+        return kept;
     int fd = open(src_path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -783,7 +1300,7 @@ int publish_file(struct publish *p, const char *rel, const char *src_path)
         return -1;
     }
     struct source src = {NULL, fd, (size_t)st.st_size};
-    int rc = guarded_place(p, rel, &src, src_path);
+    int rc = guarded_place(p, rel, &src, src_path, key, NULL, NULL);
     close(fd);
     return rc;
 }
@@ -838,6 +1355,91 @@ static int swap(struct publish *p)
     return rc;
 }
 
+/* True when every folder of the current output still has the mtime the manifest recorded:
+ * nothing was added to it or removed from it since. */
+static int dirs_unchanged(const struct publish *p)
+{
+    for (size_t i = 0; i < p->old_dirs.len; i++) {
+        struct stat st;
+        if (fstatat(p->old_fd, p->old_dirs.v[i].rel, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISDIR(st.st_mode) || mtime_ns(&st) != p->old_dirs.v[i].mtime)
+            return 0;
+    }
+    return 1;
+}
+
+/* True when this build recorded some file differently from the manifest. */
+static int records_changed(const struct publish *p)
+{
+    if (p->old_build.lo != p->new_build.lo || p->old_build.hi != p->new_build.hi ||
+        p->old_counts[0] != p->new_counts[0] || p->old_counts[1] != p->new_counts[1])
+        return 1;
+    for (size_t i = 0; i < p->placed.len; i++) {
+        const struct record *a = &p->placed.v[i], *b = table_find(&p->old, a->rel);
+        if (!b || a->key.lo != b->key.lo || a->key.hi != b->key.hi || a->ino != b->ino ||
+            a->size != b->size || a->mtime != b->mtime)
+            return 1;
+    }
+    return 0;
+}
+
+/* Staging began as the spare: removes its files that this build did not place, and the
+ * folders that leaves empty. */
+static void prune_spare(struct publish *p)
+{
+    struct strv dirs = STRV_INIT;
+    for (size_t i = 0; i < p->spare_files.len; i++) {
+        const char *rel = p->spare_files.v[i];
+        if (table_find(&p->placed, rel))
+            continue;
+        /* A folder there now holds files of this build. */
+        if (unlinkat(p->staging_fd, rel, 0) != 0 && errno != ENOENT && errno != EISDIR &&
+            errno != ENOTDIR) {
+            char *shown = shown_sibling(p, p->staging_name);
+            io_error(p, shown, "cannot remove an old file from", errno);
+            free(shown);
+            atomic_store(&p->failed, 1);
+        }
+        const char *slash = strrchr(rel, '/');
+        if (slash)
+            strv_push_owned(&dirs, xstrndup(rel, (size_t)(slash - rel)));
+    }
+    /* Each emptied folder goes, then its parents while they are empty too; a folder still in
+     * use stays (ENOTEMPTY). */
+    for (size_t i = 0; i < dirs.len; i++) {
+        char *dir = dirs.v[i], *slash;
+        while (unlinkat(p->staging_fd, dir, AT_REMOVEDIR) == 0 && (slash = strrchr(dir, '/')))
+            *slash = '\0';
+    }
+    strv_release(&dirs);
+}
+
+/* The folders the placed files are in ("." for the output itself), with their mtimes as the
+ * output has them now. */
+static void collect_dirs(struct publish *p, struct table *dirs)
+{
+    int out_fd = openat(p->parent_fd, p->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    table_add(dirs, ".");
+    for (size_t i = 0; i < p->placed.len; i++) {
+        const char *rel = p->placed.v[i].rel;
+        for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
+            char *dir = xstrndup(rel, (size_t)(s - rel));
+            if (!table_find(dirs, dir))
+                table_add(dirs, dir);
+            free(dir);
+        }
+    }
+    for (size_t i = 0; i < dirs->len; i++) {
+        struct stat st;
+        dirs->v[i].mtime = out_fd >= 0 && fstatat(out_fd, dirs->v[i].rel, &st,
+                                                  AT_SYMLINK_NOFOLLOW) == 0
+                               ? mtime_ns(&st)
+                               : -1;
+    }
+    if (out_fd >= 0)
+        close(out_fd);
+}
+
 int publish_commit(struct publish *p)
 {
     pthread_rwlock_rdlock(&p->ops);
@@ -846,7 +1448,20 @@ int publish_commit(struct publish *p)
         finish(p);
         return -1;
     }
-    if (atomic_load(&p->failed)) {
+    if (!atomic_load(&p->failed) && p->manifest && !p->staged) {
+        if (p->placed.len == p->old.len && dirs_unchanged(p)) {
+            /* Every file kept and nothing else there: the output already is this build. */
+            if (records_changed(p))
+                manifest_save(p, &p->old_dirs, p->spare_known ? &p->spare_files : NULL);
+            pthread_rwlock_unlock(&p->ops);
+            finish(p);
+            return 0;
+        }
+        materialize(p);
+    }
+    if (!atomic_load(&p->failed) && p->from_spare)
+        prune_spare(p);
+    if (atomic_load(&p->failed) || atomic_load(&p->broken)) {
         /* Each failed write has been reported; the output stays as it was. */
         remove_tree(p->parent_fd, p->staging_name);
         pthread_rwlock_unlock(&p->ops);
@@ -867,9 +1482,13 @@ int publish_commit(struct publish *p)
         finish(p);
         return -1;
     }
+    /* The previous version becomes the spare the next build stages in, when the manifest knows
+     * what it holds. */
+    int spared = p->manifest && p->had_old && p->old_known &&
+                 renameat(p->parent_fd, p->staging_name, p->parent_fd, p->spare_name) == 0;
     pthread_rwlock_unlock(&p->ops);
 
-    if (p->had_old && remove_tree(p->parent_fd, p->staging_name) != 0) {
+    if (p->had_old && !spared && remove_tree(p->parent_fd, p->staging_name) != 0) {
         char *shown = shown_sibling(p, p->staging_name);
         diag_warning(p->d, shown, 0, 0,
                      "the site was published, but its previous version could not be removed "
@@ -877,8 +1496,62 @@ int publish_commit(struct publish *p)
                      strerror(errno));
         free(shown);
     }
+    if (p->manifest) {
+        struct table dirs = {0};
+        collect_dirs(p, &dirs);
+        struct strv spare = STRV_INIT;
+        for (size_t i = 0; spared && i < p->old.len; i++)
+            strv_push(&spare, p->old.v[i].rel);
+        manifest_save(p, &dirs, spared ? &spare : NULL);
+        strv_release(&spare);
+        table_release(&dirs);
+    }
     finish(p);
     return 0;
+}
+
+void publish_set_build(struct publish *p, struct hash key, unsigned long entries,
+                       unsigned long pictures)
+{
+    p->new_build = key;
+    p->new_counts[0] = entries;
+    p->new_counts[1] = pictures;
+}
+
+int publish_up_to_date(struct publish *p, struct hash key, unsigned long *entries,
+                       unsigned long *pictures)
+{
+    if (!p->old_known || is_zero(key) || key.lo != p->old_build.lo || key.hi != p->old_build.hi ||
+        !dirs_unchanged(p))
+        return 0;
+    for (size_t i = 0; i < p->old.len; i++) {
+        const struct record *r = &p->old.v[i];
+        struct stat st;
+        /* A folder on the way replaced by a link would have changed its parent's mtime. */
+        if (fstatat(p->old_fd, r->rel, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
+            (st.st_mode & 07777) != 0644 || (uint64_t)st.st_ino != r->ino ||
+            (uint64_t)st.st_size != r->size || mtime_ns(&st) != r->mtime)
+            return 0;
+    }
+    *entries = p->old_counts[0];
+    *pictures = p->old_counts[1];
+    return 1;
+}
+
+int publish_remove(struct diag *d, const char *out_dir)
+{
+    size_t n = strlen(out_dir);
+    while (n > 1 && out_dir[n - 1] == '/')
+        n--;
+    char *out = xstrndup(out_dir, n);
+    const char *slash = strrchr(out, '/');
+    char *spare = slash ? xasprintf("%.*s/.%s.spare", (int)(slash - out), out, slash + 1)
+                        : xasprintf(".%s.spare", out);
+    int rc = fs_remove_tree(d, out);
+    rc |= fs_remove_tree(d, spare);
+    free(spare);
+    free(out);
+    return rc ? -1 : 0;
 }
 
 int publish_interrupted(const struct publish *p)

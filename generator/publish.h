@@ -1,8 +1,10 @@
 /* publish: writes a build into a staging folder beside the output and swaps it in at the end.
  * A publish owns the output's lock (.NAME.lock beside it), the staging folder (.NAME.staging-PID)
  * and, while it runs, SIGINT/SIGTERM/SIGHUP. Files whose bytes did not change are hard-linked
- * from the current output, so they keep their inode and mtime. Every failure (an unsafe path, a
- * full disk, a signal) leaves the current output exactly as it was; errors go to the diag once.
+ * from the current output, so they keep their inode and mtime. With a manifest it also keeps
+ * the previous version (.NAME.spare) to stage the next build in, and a build that changes
+ * nothing stages nothing. Every failure (an unsafe path, a full disk, a signal) leaves the
+ * current output exactly as it was; errors go to the diag once.
  * Paths are only ever resolved below the output's parent folder and never through symlinks. */
 #ifndef KAIRAN_PUBLISH_H
 #define KAIRAN_PUBLISH_H
@@ -11,6 +13,7 @@
 #include <stdio.h>
 
 #include "diag.h"
+#include "hash.h"
 
 struct publish;
 
@@ -29,6 +32,12 @@ struct publish_options {
      * refused like keep, and also as a place for the output folder to be inside of. May be
      * NULL. */
     const char *const *sources;
+    /* A file (in the build's cache folder) where publish records, for every output file, the
+     * caller's key and the file's identity (inode, size, mtime), and the folders' mtimes. The
+     * next build then keeps a file whose key is unchanged without writing it (publish_keep),
+     * and stages in the previous version instead of a new folder. NULL: no manifest; every
+     * build stages a complete new folder. */
+    const char *manifest;
 };
 
 /* Takes the output's lock (waiting when another build holds it, unless opt->no_wait), cleans up
@@ -57,9 +66,33 @@ int publish_write(struct publish *p, const char *rel, const void *data, size_t l
  * published site outside a build. Thread-safe. Returns 0, or -1 after reporting. */
 int publish_file(struct publish *p, const char *rel, const char *src_path);
 
+/* Places the current output's file at rel into the new version, unread, when the manifest
+ * recorded it with this same key (not all zero) and it has not changed since (same inode,
+ * size and mtime). Thread-safe. Returns 0 when kept; 1 when it was not, and the caller must
+ * write it; -1 after reporting a failure. */
+int publish_keep(struct publish *p, const char *rel, struct hash key);
+/* publish_write and publish_file that also record key for the next build's publish_keep.
+ * publish_file_keyed keeps the file when publish_keep would. */
+int publish_write_keyed(struct publish *p, const char *rel, struct hash key, const void *data,
+                        size_t len);
+int publish_file_keyed(struct publish *p, const char *rel, struct hash key, const char *src_path);
+
+/* Notes, for the manifest, the key of everything this build read and two numbers to report
+ * when a later build finds nothing changed (entries, pictures). Only a build that reported no
+ * warning should call it (a later build would not repeat them). Call before publish_commit. */
+void publish_set_build(struct publish *p, struct hash key, unsigned long entries,
+                       unsigned long pictures);
+/* True when the manifest says the last build had this key and the output is exactly as that
+ * build left it (every file's identity and every folder's mtime unchanged); then fills the
+ * numbers it noted. The caller then has nothing to do but publish_abort. */
+int publish_up_to_date(struct publish *p, struct hash key, unsigned long *entries,
+                       unsigned long *pictures);
+
 /* Swaps the staging folder in for the output (one atomic renameat2 RENAME_EXCHANGE where the
  * file system has it, else two renames that the next build repairs if it is killed between
- * them), removes the previous output, releases the lock and frees p. Refuses (-1, the output
+ * them), removes the previous output (with a manifest: keeps it as the spare and writes the
+ * manifest), releases the lock and frees p. With a manifest, when every file was kept and
+ * nothing else changed, the output is left as it is and nothing is swapped. Refuses (-1, the output
  * untouched, staging removed) if any write of this publish failed or a signal arrived.
  * Returns 0, or -1 after reporting. */
 int publish_commit(struct publish *p);
@@ -70,6 +103,10 @@ void publish_abort(struct publish *p);
 
 /* True once SIGINT, SIGTERM or SIGHUP arrived: long loops check it and stop early. */
 int publish_interrupted(const struct publish *p);
+
+/* Removes the output folder and the previous version kept beside it (kairan clean). A missing
+ * folder is not an error. Returns 0, or -1 after reporting. */
+int publish_remove(struct diag *d, const char *out_dir);
 
 /* Checks that rel is a safe output path; returns NULL if it is, else a static description of
  * the problem ("a '..' part") for the error message. */

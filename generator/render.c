@@ -1,10 +1,15 @@
 #include "render.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "feed.h"
+#include "fingerprint.h"
+#include "bodycache.h"
+#include "version.h"
 #include "kana.h"
 #include "markdown.h"
 #include "print.h"
@@ -94,6 +99,9 @@ struct body_job {
     struct entry *e;
     struct body *out;
     char *dir; /* the entry file's folder, for relative image paths */
+    struct bodycache_record rec; /* what the body depends on, noted while it is parsed */
+    int unchecked; /* a picture whose file cannot be checked next time: keep no record */
+    int printable; /* in an issue: the print edition wants its XHTML at hand */
 };
 
 /* The prefix that leads from the page at url to the site root. */
@@ -173,26 +181,46 @@ int render_link_entry(const struct render *r, const struct entry *from, const ch
     return 1;
 }
 
+/* Where a link in e's body leads: returns 0 with *url set (a new string) for a link to an
+ * entry, 1 for a link kept as written, -1 for a link to a file that is no entry (*url is then
+ * NULL and *rel_out, if given, the path it named, a new string or NULL). */
+static int resolve_link(const struct render *r, const struct entry *e, const char *target,
+                        char **url, char **rel_out)
+{
+    *url = NULL;
+    const struct entry *to;
+    char *rel;
+    if (!render_link_entry(r, e, target, &to, &rel))
+        return 1;
+    int rc = -1;
+    if (to) {
+        const char *hash = strchr(target, '#');
+        char *root = root_for(r, e->url);
+        *url = xasprintf("%s%s%s%s", root, to->url, r->portable ? "index.html" : "",
+                         hash ? hash : "");
+        free(root);
+        rc = 0;
+    }
+    if (rel_out)
+        *rel_out = rel;
+    else
+        free(rel);
+    return rc;
+}
+
 static char *link_hook(const char *target, unsigned line, unsigned col, void *userdata)
 {
     struct body_job *job = userdata;
     struct render *r = job->r;
-    const struct entry *to;
-    char *rel;
-    if (!render_link_entry(r, job->e, target, &to, &rel))
-        return NULL;
-    char *url = NULL;
-    if (!to) {
+    char *url, *rel = NULL;
+    int rc = resolve_link(r, job->e, target, &url, &rel);
+    if (rc < 0) {
         diag_error(r->d, job->e->source, line, col,
                    "this link points to '%s', which is not an entry in content/%s", target,
                    rel && strstr(rel, "/") ? "" : " (links name the file, like ../events/x.md)");
         job->out->failed = 1;
     } else {
-        const char *hash = strchr(target, '#');
-        char *root = root_for(r, job->e->url);
-        url = xasprintf("%s%s%s%s", root, to->url, r->portable ? "index.html" : "",
-                        hash ? hash : "");
-        free(root);
+        bodycache_add_link(&job->rec, target, url);
     }
     free(rel);
     return url;
@@ -220,6 +248,20 @@ static char *prefixed_srcset(const char *root, const char *srcset)
     return buf_detach(&set, NULL);
 }
 
+/* What the Markdown module is told about a picture of e's body. */
+static void image_out(const struct render *r, const struct entry *e, const struct media_image *img,
+                      struct markdown_image *out)
+{
+    char *root = root_for(r, e->url);
+    out->src = xasprintf("%s%s", root, img->src);
+    out->srcset = prefixed_srcset(root, img->srcset);
+    out->sizes = xstrdup(r->theme->image_sizes);
+    out->width = img->width;
+    out->height = img->height;
+    out->full = img->full ? xasprintf("%s%s", root, img->full) : NULL;
+    free(root);
+}
+
 static int image_hook(const char *src, unsigned line, unsigned col, struct markdown_image *out,
                       void *userdata)
 {
@@ -230,14 +272,19 @@ static int image_hook(const char *src, unsigned line, unsigned col, struct markd
         job->out->failed = 1;
         return -1;
     }
-    char *root = root_for(r, job->e->url);
-    out->src = xasprintf("%s%s", root, img.src);
-    out->srcset = prefixed_srcset(root, img.srcset);
-    out->sizes = xstrdup(r->theme->image_sizes);
-    out->width = img.width;
-    out->height = img.height;
-    out->full = img.full ? xasprintf("%s%s", root, img.full) : NULL;
-    free(root);
+    image_out(r, job->e, &img, out);
+    struct bodycache_image noted = {(char *)src, line, col, NULL, 0, 0, 0, *out};
+    struct stat st;
+    noted.path = media_resolve(r->media, job->dir, src);
+    if (noted.path && stat(noted.path, &st) == 0) {
+        noted.ino = (uint64_t)st.st_ino;
+        noted.size = (uint64_t)st.st_size;
+        noted.mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+        bodycache_add_image(&job->rec, &noted);
+    } else {
+        job->unchecked = 1;
+    }
+    free(noted.path);
     return 0;
 }
 
@@ -258,19 +305,134 @@ static char *paragraph_inside(char *html, const char *title)
     return buf_detach(&b, NULL);
 }
 
-/* The title with its ruby as HTML and XHTML, and as plain text (the base characters only):
- * the title goes through the same Markdown pipeline as bodies, as a one-paragraph document. */
-static void render_title(struct render *r, struct body_job *job)
+char *render_title_xhtml(const struct render *r, const struct entry *e)
+{
+    const char *title = e->title ? e->title : "";
+    struct diag quiet; /* the title's messages came when the site's pages were made */
+    diag_init(&quiet);
+    struct dom *dom = markdown_parse(&quiet, e->source, 1, title, strlen(title), NULL);
+    char *xhtml = paragraph_inside(dom_xhtml(dom), title);
+    dom_free(dom);
+    diag_release(&quiet);
+    return xhtml;
+}
+
+/* The title with its ruby as HTML, and as plain text (the base characters only): the title
+ * goes through the same Markdown pipeline as bodies, as a one-paragraph document. */
+static void render_title(struct render *r, struct body_job *job, struct diag *d)
 {
     const struct entry *e = job->e;
     const char *title = e->title ? e->title : "";
     struct yamldoc_pos pos = {1, 1};
     yamldoc_value_pos(&e->yaml, "title", &pos);
-    struct dom *dom = markdown_parse(r->d, e->source, pos.line, title, strlen(title), NULL);
+    struct dom *dom = markdown_parse(d, e->source, pos.line, title, strlen(title), NULL);
     job->out->title_html = paragraph_inside(dom_html(dom), title);
-    job->out->title_xhtml = paragraph_inside(dom_xhtml(dom), title);
     job->out->title_text = dom_text(dom);
     dom_free(dom);
+}
+
+/* The key of a body's record in the body cache: everything the conversion reads, except the
+ * links and pictures, which the record lists and body_from_cache checks. */
+static struct hash body_key(const struct render *r, const struct entry *e)
+{
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e6264ULL);
+    const char *summary = json_string_value(json_object_get(e->fm, "summary"));
+    char *root = root_for(r, e->url);
+    const char *parts[] = {KAIRAN_VERSION, e->source, e->rel, e->url, root,
+                           e->title ? e->title : "", summary ? summary : "\x01",
+                           r->theme->image_sizes ? r->theme->image_sizes : ""};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        hash_update(&h, parts[i], strlen(parts[i]) + 1);
+    free(root);
+    unsigned char flags[2] = {(unsigned char)r->portable, (unsigned char)(e->body_line & 0xff)};
+    hash_update(&h, flags, sizeof flags);
+    uint64_t len = e->body_len;
+    hash_update(&h, &len, sizeof len);
+    hash_update(&h, e->body, e->body_len);
+    return hash_final(&h);
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Fills the body from its record when every link still leads where it led and every picture
+ * is the same file and comes out the same. Returns 0 when it did, -1 when the body must be
+ * parsed (the record is then of no use) or failed (reported, job->out->failed set). */
+static int body_from_cache(struct body_job *job, struct bodycache_record *rec)
+{
+    struct render *r = job->r;
+    if (job->printable && !rec->xhtml)
+        return -1;
+    for (size_t i = 0; i < rec->n_links; i++) {
+        char *url;
+        int rc = resolve_link(r, job->e, rec->links[i].target, &url, NULL);
+        int same = rc >= 0 && same_str(url, rec->links[i].url);
+        free(url);
+        if (!same)
+            return -1;
+    }
+    for (size_t i = 0; i < rec->n_images; i++) {
+        const struct bodycache_image *m = &rec->images[i];
+        char *path = media_resolve(r->media, job->dir, m->src);
+        struct stat st;
+        int same = path && strcmp(path, m->path) == 0 && stat(path, &st) == 0 &&
+                   (uint64_t)st.st_ino == m->ino && (uint64_t)st.st_size == m->size &&
+                   (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec == m->mtime;
+        free(path);
+        if (!same)
+            return -1;
+    }
+    /* The same files: using them now registers them for publishing, as parsing would. */
+    for (size_t i = 0; i < rec->n_images; i++) {
+        const struct bodycache_image *m = &rec->images[i];
+        struct media_image img;
+        if (media_use(r->media, job->e->source, job->dir, m->src, m->line, m->col, &img) != 0) {
+            job->out->failed = 1;
+            return -1;
+        }
+        struct markdown_image out = {0};
+        image_out(r, job->e, &img, &out);
+        int same = same_str(out.src, m->out.src) && same_str(out.srcset, m->out.srcset) &&
+                   same_str(out.sizes, m->out.sizes) && same_str(out.full, m->out.full) &&
+                   out.width == m->out.width && out.height == m->out.height;
+        free(out.src);
+        free(out.srcset);
+        free(out.sizes);
+        free(out.full);
+        if (!same)
+            return -1;
+    }
+    json_error_t err;
+    json_t *toc = json_loads(rec->toc, 0, &err);
+    if (!toc)
+        return -1;
+    struct body *b = job->out;
+    b->html = rec->html;
+    b->xhtml = rec->xhtml;
+    b->summary = rec->summary;
+    b->title_html = rec->title_html;
+    b->title_text = rec->title_text;
+    rec->html = rec->xhtml = rec->summary = rec->title_html = rec->title_text = NULL;
+    b->toc = toc;
+    b->minutes = rec->minutes;
+    return 0;
+}
+
+/* Passes on what one body's conversion reported, unchanged. */
+static void forward_messages(struct diag *to, const struct diag *from)
+{
+    for (size_t i = 0; i < from->len; i++) {
+        const struct diag_msg *m = &from->msgs[i];
+        if (m->kind == DIAG_IO)
+            diag_io_error(to, m->path, "%s", m->text);
+        else if (m->level == DIAG_ERROR)
+            diag_error(to, m->path, m->line, m->col, "%s", m->text);
+        else
+            diag_warning(to, m->path, m->line, m->col, "%s", m->text);
+    }
 }
 
 static void body_one(size_t i, void *userdata)
@@ -278,15 +440,58 @@ static void body_one(size_t i, void *userdata)
     struct body_job *job = &((struct body_job *)userdata)[i];
     struct render *r = job->r;
     struct entry *e = job->e;
-    struct markdown_hooks hooks = {link_hook, image_hook, job};
-    render_title(r, job);
-    struct dom *dom = markdown_parse(r->d, e->source, e->body_line, e->body, e->body_len, &hooks);
-    job->out->html = dom_html(dom);
-    job->out->toc = dom_toc(dom);
-    job->out->minutes = dom_reading_minutes(dom);
-    const char *summary = json_string_value(json_object_get(e->fm, "summary"));
-    job->out->summary = summary ? xstrdup(summary) : dom_summary(dom, 120);
-    dom_free(dom);
+    struct hash key = body_key(r, e);
+    struct bodycache_record *rec = &job->rec;
+    int cached = r->body_cache && bodycache_read(r->body_cache, key, rec) == 0 &&
+                 body_from_cache(job, rec) == 0;
+    job->out->in_cache = cached;
+    bodycache_record_release(rec);
+    if (!cached && !job->out->failed) {
+        /* Messages go through a diag of this body's own: only a body converted without any
+         * is kept for the next build, which would not repeat them. */
+        struct diag own;
+        diag_init(&own);
+        struct markdown_hooks hooks = {link_hook, image_hook, job};
+        render_title(r, job, &own);
+        struct dom *dom = markdown_parse(&own, e->source, e->body_line, e->body, e->body_len,
+                                         &hooks);
+        job->out->html = dom_html(dom);
+        /* Only the print edition reads XHTML: made here for its entries, on request for others
+         * (render_body_xhtml). */
+        job->out->xhtml = job->printable ? dom_xhtml(dom) : NULL;
+        job->out->toc = dom_toc(dom);
+        job->out->minutes = dom_reading_minutes(dom);
+        const char *summary = json_string_value(json_object_get(e->fm, "summary"));
+        job->out->summary = summary ? xstrdup(summary) : dom_summary(dom, 120);
+        dom_free(dom);
+        forward_messages(r->d, &own);
+        if (r->body_cache && own.len == 0 && !job->out->failed && !job->unchecked) {
+            struct body *b = job->out;
+            rec->html = b->html;
+            rec->xhtml = b->xhtml;
+            rec->summary = b->summary;
+            rec->title_html = b->title_html;
+            rec->title_text = b->title_text;
+            rec->toc = json_dumps(b->toc, JSON_COMPACT);
+            rec->minutes = b->minutes;
+            if (rec->toc)
+                job->out->in_cache = bodycache_write(r->body_cache, key, rec) == 0;
+            rec->html = rec->xhtml = rec->summary = rec->title_html = rec->title_text = NULL;
+        }
+        bodycache_record_release(rec);
+        diag_release(&own);
+    }
+    if (job->out->html)
+        job->out->html_hash = hash_bytes(job->out->html, strlen(job->out->html));
+    job->out->cache_key = key;
+    if (job->out->in_cache) {
+        free(job->out->html);
+        job->out->html = NULL;
+        if (!job->printable) {
+            free(job->out->xhtml);
+            job->out->xhtml = NULL;
+        }
+    }
 
     if (e->image) {
         struct yamldoc_pos pos = {0, 0};
@@ -311,6 +516,19 @@ int render_bodies(struct render *r)
         const char *slash = strrchr(s->all[i]->source, '/');
         jobs[i].dir = xstrndup(s->all[i]->source, (size_t)(slash - s->all[i]->source));
     }
+    /* What the print edition takes: each issue, its entries and the back page. */
+    for (size_t k = 0; k < s->n_kind[KIND_ISSUE]; k++) {
+        struct entry *issue = s->kind[KIND_ISSUE][k], **list;
+        size_t n = site_issue_entries(s, issue, &list);
+        jobs[render_index(r, issue)].printable = 1;
+        for (size_t j = 0; j < n; j++)
+            jobs[render_index(r, list[j])].printable = 1;
+        free(list);
+    }
+    const char *back = s->cfg->print.back_page;
+    struct entry *back_page = back ? site_find_slug(s, KIND_PAGE, back) : NULL;
+    if (back_page)
+        jobs[render_index(r, back_page)].printable = 1;
     pool_for(r->pool, s->n_all, body_one, jobs);
     int rc = 0;
     for (size_t i = 0; i < s->n_all; i++) {
@@ -319,6 +537,70 @@ int render_bodies(struct render *r)
     }
     free(jobs);
     return rc;
+}
+
+/* Converts entry i's body to XHTML once more (its record has none: it was in no issue). */
+static char *xhtml_again(const struct render *r, size_t i)
+{
+    struct body tmp;
+    memset(&tmp, 0, sizeof tmp);
+    struct body_job job;
+    memset(&job, 0, sizeof job);
+    job.r = (struct render *)r;
+    job.e = r->site->all[i];
+    job.out = &tmp;
+    const char *slash = strrchr(job.e->source, '/');
+    job.dir = xstrndup(job.e->source, (size_t)(slash - job.e->source));
+    struct diag own;
+    diag_init(&own);
+    struct markdown_hooks hooks = {link_hook, image_hook, &job};
+    struct dom *dom = markdown_parse(&own, job.e->source, job.e->body_line, job.e->body,
+                                     job.e->body_len, &hooks);
+    char *xhtml = dom_xhtml(dom);
+    dom_free(dom);
+    diag_release(&own);
+    bodycache_record_release(&job.rec);
+    free(job.dir);
+    return xhtml;
+}
+
+/* Reads one of a body's texts back from its record. */
+static char *body_text(const struct render *r, size_t i, int xhtml)
+{
+    const struct body *b = &r->bodies[i];
+    const char *held = xhtml ? b->xhtml : b->html;
+    if (held)
+        return xstrdup(held);
+    struct bodycache_record rec;
+    char *text = NULL;
+    if (b->in_cache && bodycache_read(r->body_cache, b->cache_key, &rec) == 0) {
+        text = xhtml ? rec.xhtml : rec.html;
+        if (xhtml)
+            rec.xhtml = NULL;
+        else
+            rec.html = NULL;
+        bodycache_record_release(&rec);
+        if (!text && xhtml)
+            text = xhtml_again(r, i);
+    } else if (xhtml && !b->failed) {
+        return xhtml_again(r, i);
+    }
+    if (!text)
+        diag_io_error(r->d, r->body_cache ? bodycache_dir(r->body_cache) : NULL,
+                      "the converted text of %s went missing from the cache during the build; "
+                      "build again",
+                      r->site->all[i]->source);
+    return text;
+}
+
+char *render_body_html(const struct render *r, size_t i)
+{
+    return body_text(r, i, 0);
+}
+
+char *render_body_xhtml(const struct render *r, size_t i)
+{
+    return body_text(r, i, 1);
 }
 
 /* ---- Shared JSON -------------------------------------------------------------------------- */
@@ -585,8 +867,38 @@ struct render_root {
     char *root;
     json_t **entries;
     json_t *site_json;
+    struct fingerprint_memo *memo; /* fingerprints of entries, site_json and the static map */
 };
 
+struct root_job {
+    struct render *r;
+    struct hash *fps;
+};
+
+static void root_entry(size_t i, void *userdata)
+{
+    struct root_job *job = userdata;
+    job->r->entries[i] = entry_json(job->r, i);
+    job->fps[i] = fingerprint_json(job->r->entries[i], NULL);
+}
+
+/* The site object's fingerprint as the templates can see it: the build clock (now, year)
+ * counts only when some template names it, so that a rebuild a minute later keeps pages. */
+static struct hash site_fingerprint(const struct render *r, const json_t *site)
+{
+    const struct template_set *set = r->theme->templates;
+    json_t *seen = json_copy((json_t *)site);
+    if (!template_set_mentions(set, "now"))
+        json_object_del(seen, "now");
+    if (!template_set_mentions(set, "year"))
+        json_object_del(seen, "year");
+    struct hash h = fingerprint_json(seen, NULL);
+    json_decref(seen);
+    return h;
+}
+
+/* Makes root the current one, building its shared JSON on first use (on the main thread:
+ * workers only ever find roots made before they started). */
 void render_use_root(struct render *r, const char *root)
 {
     const struct site *s = r->site;
@@ -602,12 +914,27 @@ void render_use_root(struct render *r, const char *root)
     struct render_root *rr = &r->roots[r->n_roots++];
     rr->root = xstrdup(root);
     rr->entries = xcalloc(s->n_all ? s->n_all : 1, sizeof *rr->entries);
+    rr->memo = fingerprint_memo_new();
     r->root = rr->root;
     r->entries = rr->entries;
+    struct root_job job = {r, xcalloc(s->n_all ? s->n_all : 1, sizeof *job.fps)};
+    pool_for(r->pool, s->n_all, root_entry, &job);
     for (size_t i = 0; i < s->n_all; i++)
-        rr->entries[i] = entry_json(r, i);
+        fingerprint_memo_put(rr->memo, rr->entries[i], job.fps[i]);
+    free(job.fps);
     rr->site_json = site_json(r);
     r->site_json = rr->site_json;
+    fingerprint_memo_put(rr->memo, rr->site_json, site_fingerprint(r, rr->site_json));
+    fingerprint_memo_add(rr->memo, r->theme->static_map);
+}
+
+/* The memo of the current root. */
+static const struct fingerprint_memo *root_memo(const struct render *r)
+{
+    for (size_t i = 0; i < r->n_roots; i++)
+        if (r->roots[i].entries == r->entries)
+            return r->roots[i].memo;
+    return NULL;
 }
 
 /* ---- Pages --------------------------------------------------------------------------------- */
@@ -618,6 +945,13 @@ struct page {
     char *url; /* relative to the root: "", "activities/", "activities/page/2/" */
     char *out; /* output file */
     json_t *ctx;
+    /* An entry's page is only noted (ctx NULL) and set up by the worker that renders it, so
+     * that no more than one page per thread is held in memory. */
+    size_t entry;
+    const struct list_spec *list; /* a list's page (ctx NULL): which list, which page */
+    size_t list_page;
+    struct hash identity;                 /* of the compiled template */
+    const struct fingerprint_memo *memo;  /* the fingerprints of its root's shared JSON */
 };
 
 struct pages {
@@ -625,6 +959,11 @@ struct pages {
     size_t len, cap;
     struct render *r;
     int failed;
+    /* The first upcoming events in date order, for the "related" lists of event pages. */
+    const struct entry *upcoming[5];
+    size_t n_upcoming;
+    struct list_spec **lists; /* owned */
+    size_t n_lists;
 };
 
 /* Starts a page's context with what every page gets; returns the context (owned by the page
@@ -639,12 +978,14 @@ static json_t *page_add(struct pages *ps, const char *template, const char *url,
         ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
     }
     struct page *p = &ps->v[ps->len++];
+    memset(p, 0, sizeof *p);
     p->template = template;
     p->url = xstrdup(url);
     p->out = strcmp(kind, "404") == 0 ? xstrdup("404.html") : xasprintf("%sindex.html", url);
     json_t *ctx = json_object();
     char *root = root_for(r, url);
     render_use_root(r, root);
+    p->memo = root_memo(r);
     set_str(ctx, "root", root);
     free(root);
     set_str(ctx, "index", r->portable ? "index.html" : "");
@@ -697,8 +1038,8 @@ static void entry_page(struct pages *ps, size_t i)
     static const char *const list_urls[] = {"activities/", "events/", "issues/", NULL};
     json_t *ctx = page_add(ps, templates[e->kind], e->url, entry_kind_name(e->kind),
                            b->title_text ? b->title_text : e->title, b->title_html, b->summary);
+    /* The content is added when the page is rendered: until then its hash stands for it. */
     json_t *entry = json_deep_copy(r->entries[i]);
-    set_str(entry, "content", b->html);
     json_object_set(entry, "toc", b->toc ? b->toc : json_array());
     json_object_set_new(entry, "has_toc", json_boolean(json_array_size(b->toc) > 2));
     json_object_set_new(entry, "reading_minutes", json_integer(b->minutes));
@@ -726,9 +1067,9 @@ static void entry_page(struct pages *ps, size_t i)
                 json_array_append(related, r->entries[render_index(r, o)]);
         }
     } else if (e->kind == KIND_EVENT) {
-        for (size_t j = 0; j < s->n_kind[KIND_EVENT] && json_array_size(related) < 4; j++) {
-            const struct entry *o = s->kind[KIND_EVENT][j];
-            if (o != e && !site_event_is_past(s, o))
+        for (size_t j = 0; j < ps->n_upcoming && json_array_size(related) < 4; j++) {
+            const struct entry *o = ps->upcoming[j];
+            if (o != e)
                 json_array_append(related, r->entries[render_index(r, o)]);
         }
     }
@@ -757,6 +1098,14 @@ static void entry_page(struct pages *ps, size_t i)
     }
 }
 
+/* A place in the page links where pages are left out. */
+static json_t *gap_json(void)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "gap", json_true());
+    return o;
+}
+
 /* One paginated list: groups of entries (heading + items), split over pages of per_page. */
 struct list_group {
     const char *heading;
@@ -765,72 +1114,156 @@ struct list_group {
     size_t n;
 };
 
+/* A paginated list, copied when it is noted so that its pages can be set up later by the
+ * workers that render them. */
+struct list_spec {
+    char *url, *kind, *title, *description, *calendar_url;
+    struct list_group *groups; /* each with its own copy of items */
+    size_t n_groups, total, n_pages;
+};
+
+static void list_spec_free(struct list_spec *l)
+{
+    for (size_t g = 0; g < l->n_groups; g++)
+        free(l->groups[g].items);
+    free(l->groups);
+    free(l->url);
+    free(l->kind);
+    free(l->title);
+    free(l->description);
+    free(l->calendar_url);
+    free(l);
+}
+
+/* Sets up page pg (from 0) of list l. */
+static void list_page(struct pages *ps, const struct list_spec *l, size_t pg)
+{
+    struct render *r = ps->r;
+    const char *url = l->url, *kind = l->kind, *title = l->title, *description = l->description,
+               *calendar_url = l->calendar_url;
+    const struct list_group *groups = l->groups;
+    size_t n_groups = l->n_groups, total = l->total, n_pages = l->n_pages;
+    size_t per = r->site->cfg->per_page;
+    char *page_url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
+    char *page_title = pg ? xasprintf("%s（%zuページ目）", title, pg + 1) : xstrdup(title);
+    json_t *ctx = page_add(ps, "list", page_url, "list", page_title, NULL, description);
+    json_t *list = json_object();
+    set_str(list, "title", title);
+    struct buf escaped;
+    buf_init(&escaped);
+    buf_xml_escape(&escaped, title);
+    set_buf(list, "title_html", &escaped);
+    buf_release(&escaped);
+    set_str(list, "description", description);
+    set_str(list, "kind", kind);
+    json_object_set_new(list, "count", json_integer((json_int_t)total));
+    json_t *gs = json_array();
+    size_t from = pg * per, to = from + per, at = 0;
+    for (size_t g = 0; g < n_groups; g++) {
+        json_t *items = json_array();
+        /* Only this page's slice of the group: at counts the items of earlier groups. */
+        size_t k = from > at ? from - at : 0;
+        for (; k < groups[g].n && at + k < to; k++)
+            json_array_append(items, r->entries[render_index(r, groups[g].items[k])]);
+        at += groups[g].n;
+        if (json_array_size(items) == 0 && groups[g].heading) {
+            json_decref(items);
+            continue;
+        }
+        json_t *go = json_object();
+        set_str(go, "heading", groups[g].heading);
+        set_str(go, "id", groups[g].id);
+        json_object_set_new(go, "items", items);
+        json_array_append_new(gs, go);
+    }
+    json_object_set_new(list, "groups", gs);
+    json_object_set_new(ctx, "list", list);
+
+    json_t *pag = json_object();
+    /* Links to the first and last pages and to the two on each side of this one: a list
+     * of every page would grow with the square of the site. */
+    json_t *pages = json_array();
+    json_t *prev_page = NULL, *next_page = NULL;
+    for (size_t k = 0; k < n_pages; k++) {
+        int near = k + 2 >= pg && k <= pg + 2;
+        if (k != 0 && k + 1 != n_pages && !near) {
+            if (k < pg && k + 3 == pg) /* the gap before the window */
+                json_array_append_new(pages, gap_json());
+            else if (k > pg && k == pg + 3)
+                json_array_append_new(pages, gap_json());
+            continue;
+        }
+        json_t *po = json_object();
+        json_object_set_new(po, "number", json_integer((json_int_t)k + 1));
+        char *u = k ? xasprintf("%spage/%zu/", url, k + 1) : xstrdup(url);
+        set_str(po, "url", u);
+        free(u);
+        json_object_set_new(po, "current", json_boolean(k == pg));
+        if (k + 1 == pg)
+            prev_page = po;
+        if (k == pg + 1)
+            next_page = po;
+        json_array_append_new(pages, po);
+    }
+    if (prev_page)
+        json_object_set(pag, "prev", prev_page);
+    if (next_page)
+        json_object_set(pag, "next", next_page);
+    json_object_set_new(pag, "pages", pages);
+    json_object_set_new(pag, "has_pages", json_boolean(n_pages > 1));
+    json_object_set_new(ctx, "pagination", pag);
+    json_object_set_new(ctx, "breadcrumbs", crumbs(NULL, NULL));
+    set_str(ctx, "calendar_url", calendar_url);
+    free(page_url);
+    free(page_title);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* Notes the pages of one paginated list: groups of entries (heading + items), split over pages
+ * of per_page. The groups are copied. */
 static void list_pages(struct pages *ps, const char *url, const char *kind, const char *title,
                        const char *description, struct list_group *groups, size_t n_groups,
                        const char *calendar_url)
 {
     struct render *r = ps->r;
-    size_t total = 0;
-    for (size_t g = 0; g < n_groups; g++)
-        total += groups[g].n;
+    struct list_spec *l = xcalloc(1, sizeof *l);
+    l->url = xstrdup(url);
+    l->kind = xstrdup(kind);
+    l->title = xstrdup(title);
+    l->description = dup_or_null(description);
+    l->calendar_url = dup_or_null(calendar_url);
+    l->groups = xcalloc(n_groups ? n_groups : 1, sizeof *l->groups);
+    l->n_groups = n_groups;
+    for (size_t g = 0; g < n_groups; g++) {
+        l->groups[g] = groups[g];
+        l->groups[g].items = xcalloc(groups[g].n ? groups[g].n : 1, sizeof *groups[g].items);
+        memcpy(l->groups[g].items, groups[g].items, groups[g].n * sizeof *groups[g].items);
+        l->total += groups[g].n;
+    }
     size_t per = r->site->cfg->per_page;
-    size_t n_pages = total ? (total + per - 1) / per : 1;
-    for (size_t pg = 0; pg < n_pages; pg++) {
+    l->n_pages = l->total ? (l->total + per - 1) / per : 1;
+    ps->lists = xrealloc(ps->lists, (ps->n_lists + 1) * sizeof *ps->lists);
+    ps->lists[ps->n_lists++] = l;
+    for (size_t pg = 0; pg < l->n_pages; pg++) {
+        if (ps->len == ps->cap) {
+            ps->cap = ps->cap ? ps->cap * 2 : 64;
+            ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
+        }
+        struct page *p = &ps->v[ps->len++];
+        memset(p, 0, sizeof *p);
+        p->template = "list";
+        p->list = l;
+        p->list_page = pg;
+        /* The page's root must exist before the workers start. */
         char *page_url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
-        char *page_title = pg ? xasprintf("%s（%zuページ目）", title, pg + 1) : xstrdup(title);
-        json_t *ctx = page_add(ps, "list", page_url, "list", page_title, NULL, description);
-        json_t *list = json_object();
-        set_str(list, "title", title);
-        struct buf escaped;
-        buf_init(&escaped);
-        buf_xml_escape(&escaped, title);
-        set_buf(list, "title_html", &escaped);
-        buf_release(&escaped);
-        set_str(list, "description", description);
-        set_str(list, "kind", kind);
-        json_object_set_new(list, "count", json_integer((json_int_t)total));
-        json_t *gs = json_array();
-        size_t from = pg * per, to = from + per, at = 0;
-        for (size_t g = 0; g < n_groups; g++) {
-            json_t *items = json_array();
-            for (size_t k = 0; k < groups[g].n; k++, at++)
-                if (at >= from && at < to)
-                    json_array_append(items, r->entries[render_index(r, groups[g].items[k])]);
-            if (json_array_size(items) == 0 && groups[g].heading) {
-                json_decref(items);
-                continue;
-            }
-            json_t *go = json_object();
-            set_str(go, "heading", groups[g].heading);
-            set_str(go, "id", groups[g].id);
-            json_object_set_new(go, "items", items);
-            json_array_append_new(gs, go);
-        }
-        json_object_set_new(list, "groups", gs);
-        json_object_set_new(ctx, "list", list);
-
-        json_t *pag = json_object();
-        json_t *pages = json_array();
-        for (size_t k = 0; k < n_pages; k++) {
-            json_t *po = json_object();
-            json_object_set_new(po, "number", json_integer((json_int_t)k + 1));
-            char *u = k ? xasprintf("%spage/%zu/", url, k + 1) : xstrdup(url);
-            set_str(po, "url", u);
-            free(u);
-            json_object_set_new(po, "current", json_boolean(k == pg));
-            json_array_append_new(pages, po);
-        }
-        if (pg > 0)
-            json_object_set(pag, "prev", json_array_get(pages, pg - 1));
-        if (pg + 1 < n_pages)
-            json_object_set(pag, "next", json_array_get(pages, pg + 1));
-        json_object_set_new(pag, "pages", pages);
-        json_object_set_new(pag, "has_pages", json_boolean(n_pages > 1));
-        json_object_set_new(ctx, "pagination", pag);
-        json_object_set_new(ctx, "breadcrumbs", crumbs(NULL, NULL));
-        set_str(ctx, "calendar_url", calendar_url);
+        char *root = root_for(r, page_url);
+        render_use_root(r, root);
+        free(root);
         free(page_url);
-        free(page_title);
     }
 }
 
@@ -945,6 +1378,23 @@ static void event_list(struct pages *ps)
     list_pages(ps, "issues/", "issues", "これまでの号", NULL, &issues, 1, NULL);
 }
 
+struct dated {
+    struct entry *e;
+    size_t at; /* place in 50音 order: equal dates keep it */
+};
+
+/* Newest date first, undated last. */
+static int newest_first(const void *pa, const void *pb)
+{
+    const struct dated *a = pa, *b = pb;
+    if (a->e->has_date != b->e->has_date)
+        return a->e->has_date ? -1 : 1;
+    int c = a->e->has_date ? date_compare(b->e->date.date, a->e->date.date) : 0;
+    if (c)
+        return c;
+    return a->at < b->at ? -1 : a->at > b->at;
+}
+
 static void home_page(struct pages *ps)
 {
     struct render *r = ps->r;
@@ -958,22 +1408,13 @@ static void home_page(struct pages *ps)
 
     /* Newest activities: by date, newest first; undated ones last. */
     size_t n = s->n_kind[KIND_ACTIVITY];
-    struct entry **acts = xcalloc(n ? n : 1, sizeof *acts);
-    memcpy(acts, s->kind[KIND_ACTIVITY], n * sizeof *acts);
-    for (size_t i = 1; i < n; i++) {
-        for (size_t j = i; j > 0; j--) {
-            struct entry *a = acts[j - 1], *b = acts[j];
-            int later = b->has_date && (!a->has_date ||
-                                        date_compare(b->date.date, a->date.date) > 0);
-            if (!later)
-                break;
-            acts[j - 1] = b;
-            acts[j] = a;
-        }
-    }
+    struct dated *acts = xcalloc(n ? n : 1, sizeof *acts);
+    for (size_t i = 0; i < n; i++)
+        acts[i] = (struct dated){s->kind[KIND_ACTIVITY][i], i};
+    qsort(acts, n, sizeof *acts, newest_first);
     json_t *recent = json_array();
     for (size_t i = 0; i < n && i < 6; i++)
-        json_array_append(recent, r->entries[render_index(r, acts[i])]);
+        json_array_append(recent, r->entries[render_index(r, acts[i].e)]);
     free(acts);
     json_object_set_new(ctx, "recent", recent);
     if (s->n_kind[KIND_ISSUE])
@@ -1122,43 +1563,140 @@ static void calendar_pages(struct pages *ps)
 
 struct render_job {
     struct pages *ps;
-    struct buf *outs;
     int *failed;
 };
+
+/* The page's key: everything its bytes depend on. */
+static struct hash page_key(const struct page *p, const struct body *b)
+{
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e7067ULL);
+    hash_update(&h, p->out, strlen(p->out) + 1);
+    hash_update(&h, &p->identity, sizeof p->identity);
+    struct hash data = fingerprint_json(p->ctx, p->memo);
+    hash_update(&h, &data, sizeof data);
+    if (b)
+        hash_update(&h, &b->html_hash, sizeof b->html_hash);
+    return hash_final(&h);
+}
+
+/* Renders one set-up page and hands it to the publisher, unless the publisher keeps it as the
+ * last build made it. b is the entry's body on an entry's page, else NULL. Returns 0 or -1. */
+static int render_page(struct render *r, struct page *p, const struct body *b)
+{
+    struct hash key = page_key(p, b);
+    if (r->pub && r->incremental) {
+        int kept = publish_keep(r->pub, p->out, key);
+        if (kept <= 0)
+            return kept;
+    }
+    if (b) {
+        char *html = render_body_html(r, (size_t)(b - r->bodies));
+        if (!html)
+            return -1;
+        set_str(json_object_get(p->ctx, "entry"), "content", html);
+        free(html);
+    }
+    struct buf out;
+    buf_init(&out);
+    int rc = 0;
+    if (!p->compiled || template_render(p->compiled, p->ctx, &out) != 0)
+        rc = -1;
+    else if (r->pub && publish_write_keyed(r->pub, p->out, key, out.data, out.len) != 0)
+        rc = -1;
+    buf_release(&out);
+    return rc;
+}
 
 static void render_one(size_t i, void *userdata)
 {
     struct render_job *job = userdata;
     struct page *p = &job->ps->v[i];
-    buf_init(&job->outs[i]);
-    if (!p->compiled || template_render(p->compiled, p->ctx, &job->outs[i]) != 0) {
-        job->failed[i] = 1;
+    struct render *r = job->ps->r;
+    if (p->ctx) {
+        job->failed[i] = render_page(r, p, NULL) != 0;
+        json_decref(p->ctx);
+        p->ctx = NULL;
         return;
     }
-    if (job->ps->r->pub &&
-        publish_write(job->ps->r->pub, p->out, job->outs[i].data, job->outs[i].len) != 0)
-        job->failed[i] = 1;
-    buf_release(&job->outs[i]);
+    /* An entry's page or a list's, set up here with a private copy of the render (its current
+     * root is per page) and a private page list. */
+    struct render local = *r;
+    struct pages own = *job->ps;
+    own.v = NULL;
+    own.len = own.cap = 0;
+    own.r = &local;
+    own.lists = NULL;
+    own.n_lists = 0;
+    if (p->list)
+        list_page(&own, p->list, p->list_page);
+    else
+        entry_page(&own, p->entry);
+    struct page *built = &own.v[0];
+    built->compiled = p->compiled;
+    built->identity = p->identity;
+    job->failed[i] = render_page(r, built, p->list ? NULL : &r->bodies[p->entry]) != 0;
+    free(built->url);
+    free(built->out);
+    json_decref(built->ctx);
+    free(own.v);
+}
+
+/* Notes an entry's page, to be set up by the worker that renders it. */
+static void entry_page_later(struct pages *ps, size_t i)
+{
+    static const char *const templates[] = {"activity", "event", "issue", "page"};
+    const struct entry *e = ps->r->site->all[i];
+    if (ps->len == ps->cap) {
+        ps->cap = ps->cap ? ps->cap * 2 : 64;
+        ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
+    }
+    struct page *p = &ps->v[ps->len++];
+    memset(p, 0, sizeof *p);
+    p->template = templates[e->kind];
+    p->entry = i;
+    /* Its root's shared JSON must exist before the workers start. */
+    char *root = root_for(ps->r, e->url);
+    render_use_root(ps->r, root);
+    free(root);
 }
 
 int render_pages(struct render *r)
 {
     const struct site *s = r->site;
 
-    struct pages ps = {NULL, 0, 0, r, 0};
+    struct pages ps = {NULL, 0, 0, r, 0, {NULL}, 0, NULL, 0};
+    for (size_t i = 0; i < s->n_kind[KIND_EVENT] && ps.n_upcoming < 5; i++)
+        if (!site_event_is_past(s, s->kind[KIND_EVENT][i]))
+            ps.upcoming[ps.n_upcoming++] = s->kind[KIND_EVENT][i];
     home_page(&ps);
     for (size_t i = 0; i < s->n_all; i++)
-        entry_page(&ps, i);
+        entry_page_later(&ps, i);
     activity_lists(&ps);
     event_list(&ps);
     calendar_pages(&ps);
     page_add(&ps, "404", "", "404", "ページが見つかりません", NULL, NULL);
 
     /* Templates compile on first use, which is not thread-safe: look them all up first. */
-    for (size_t i = 0; i < ps.len; i++)
-        ps.v[i].compiled = template_set_get(r->theme->templates, ps.v[i].template);
-    struct render_job job = {&ps, xcalloc(ps.len ? ps.len : 1, sizeof(struct buf)),
-                             xcalloc(ps.len ? ps.len : 1, sizeof(int))};
+    const struct template *seen[16];
+    struct hash ids[16];
+    size_t n_seen = 0;
+    for (size_t i = 0; i < ps.len; i++) {
+        struct page *p = &ps.v[i];
+        p->compiled = template_set_get(r->theme->templates, p->template);
+        size_t k = 0;
+        while (k < n_seen && seen[k] != p->compiled)
+            k++;
+        if (k == n_seen && p->compiled && n_seen < 16) {
+            seen[n_seen] = p->compiled;
+            ids[n_seen++] = template_identity(p->compiled);
+        }
+        if (p->compiled && k < n_seen)
+            p->identity = ids[k];
+        else if (p->compiled)
+            p->identity = template_identity(p->compiled);
+    }
+    struct render_job job = {&ps, xcalloc(ps.len ? ps.len : 1, sizeof(int))};
     pool_for(r->pool, ps.len, render_one, &job);
     int rc = 0;
     for (size_t i = 0; i < ps.len; i++) {
@@ -1168,9 +1706,11 @@ int render_pages(struct render *r)
         free(ps.v[i].out);
         json_decref(ps.v[i].ctx);
     }
-    free(job.outs);
     free(job.failed);
     free(ps.v);
+    for (size_t i = 0; i < ps.n_lists; i++)
+        list_spec_free(ps.lists[i]);
+    free(ps.lists);
     if (rc == 0 && r->pub)
         rc = feed_write_all(r);
     return rc;
@@ -1182,7 +1722,6 @@ void render_release(struct render *r)
     for (size_t i = 0; s && r->bodies && i < s->n_all; i++) {
         struct body *b = &r->bodies[i];
         free(b->html);
-        free(b->title_xhtml);
         free(b->summary);
         free(b->title_html);
         free(b->title_text);
@@ -1193,6 +1732,7 @@ void render_release(struct render *r)
             json_decref(r->roots[k].entries[i]);
         free(r->roots[k].entries);
         json_decref(r->roots[k].site_json);
+        fingerprint_memo_free(r->roots[k].memo);
         free(r->roots[k].root);
     }
     free(r->roots);

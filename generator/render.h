@@ -9,7 +9,9 @@
 
 #include <jansson.h>
 
+#include "bodycache.h"
 #include "diag.h"
+#include "hash.h"
 #include "media.h"
 #include "pool.h"
 #include "publish.h"
@@ -21,16 +23,23 @@ struct render_root;
 
 /* One entry's converted body. */
 struct body {
-    char *html;      /* HTML5 fragment */
+    /* HTML5 fragment. NULL when it waits in the body cache: render_body_html() reads it back
+     * (only one page uses it, and held for every entry it would fill the memory). */
+    char *html;
+    /* XHTML 1.1 fragment, for the print edition: held for the entries of an issue (and the
+     * back page); NULL for others, which render_body_xhtml() converts on request. */
+    char *xhtml;
     char *summary;   /* plain text */
     char *title_html;/* the title with ruby */
-    char *title_xhtml; /* the same in XHTML 1.1, for the print edition */
     char *title_text;/* the title without ruby readings */
     json_t *toc;
+    struct hash html_hash; /* of html: stands for it in page keys */
     unsigned minutes;
     int has_image;
     struct media_image image; /* the entry's image: or cover: field */
     int failed;
+    struct hash cache_key; /* of its record in the body cache, when in_cache */
+    int in_cache;
 };
 
 struct render {
@@ -44,6 +53,11 @@ struct render {
     const char *cache_dir; /* where a print document that fails validation is kept to read */
     int portable;
     int64_t now_utc;
+    /* Pages whose key (template identity, data) the publisher's manifest already has are kept
+     * without rendering. Off for --strict, which must see every render. */
+    int incremental;
+    /* Converted bodies kept between builds (borrowed), or NULL for none. */
+    struct bodycache *body_cache;
 
     struct body *bodies;   /* parallel to site->all */
     /* The shared JSON for pages at one root: image URLs start with the root, so with
@@ -61,6 +75,10 @@ int render_bodies(struct render *r);
 /* Renders every page and feed. Returns 0, or -1 after reporting. */
 int render_pages(struct render *r);
 void render_release(struct render *r);
+/* Entry i's body as HTML, or as XHTML: a new string the caller frees, read back from the body
+ * cache when the body does not hold it. NULL after reporting when it cannot be read back. */
+char *render_body_html(const struct render *r, size_t i);
+char *render_body_xhtml(const struct render *r, size_t i);
 /* Index of e in site->all. */
 size_t render_index(const struct render *r, const struct entry *e);
 /* Resolves a link as written in from's body. For a relative link to a Markdown file
@@ -69,6 +87,9 @@ size_t render_index(const struct render *r, const struct entry *e);
  * for any other link, which is kept as written. Reports nothing. */
 int render_link_entry(const struct render *r, const struct entry *from, const char *target,
                       const struct entry **to, char **rel);
+/* Returns the title of e in XHTML 1.1, for the print edition (ruby with <rb>); a new string,
+ * the caller frees it. */
+char *render_title_xhtml(const struct render *r, const struct entry *e);
 /* Makes root the current one (r->root, r->entries, r->site_json), building its shared JSON on
  * first use. Main thread only. */
 void render_use_root(struct render *r, const char *root);

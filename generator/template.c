@@ -1414,3 +1414,87 @@ void template_set_report_unresolved(struct template_set *s, struct diag *d)
         }
     }
 }
+
+/* ---- identity ---- */
+
+static int by_template_name(const void *a, const void *b)
+{
+    return strcmp((*(const struct template *const *)a)->name,
+                  (*(const struct template *const *)b)->name);
+}
+
+static int has_dynamic(const struct template *t)
+{
+    for (uint32_t i = 0; t->state == ST_OK && i < t->nops; i++)
+        if (t->ops[i].kind == OP_DYNAMIC)
+            return 1;
+    return 0;
+}
+
+struct hash template_identity(const struct template *t)
+{
+    const struct template_set *s = t->set;
+    /* The templates t can reach, found by a walk over the references. */
+    const struct template **reach = xmalloc((s->len + 1) * sizeof *reach);
+    unsigned char *seen = xcalloc(s->len + 1, 1);
+    size_t n = 0, at = 0;
+    int dynamic = 0;
+    reach[n++] = t;
+    for (size_t i = 0; i < s->len; i++)
+        if (s->all[i] == t)
+            seen[i] = 1;
+    while (at < n) {
+        const struct template *u = reach[at++];
+        dynamic |= has_dynamic(u);
+        for (size_t j = 0; u->state == ST_OK && j < u->nrefs; j++) {
+            for (size_t i = 0; i < s->len; i++) {
+                if (s->all[i] == u->refs[j].to && !seen[i]) {
+                    seen[i] = 1;
+                    reach[n++] = s->all[i];
+                }
+            }
+        }
+    }
+    if (dynamic) {
+        n = 0;
+        for (size_t i = 0; i < s->len; i++)
+            reach[n++] = s->all[i];
+    }
+    qsort(reach, n, sizeof *reach, by_template_name);
+    struct hasher h;
+    hash_init(&h, 0x74656d706c617465ULL);
+    hash_update(&h, t->name, t->name_len + 1);
+    hash_update(&h, &s->allow_missing, sizeof s->allow_missing);
+    for (size_t i = 0; i < n; i++) {
+        const struct template *u = reach[i];
+        uint64_t len = u->src ? (uint64_t)u->src_len : 0;
+        unsigned char state = (unsigned char)u->state;
+        hash_update(&h, u->name, u->name_len + 1);
+        hash_update(&h, &state, 1);
+        hash_update(&h, &len, sizeof len);
+        if (u->src)
+            hash_update(&h, u->src, u->src_len);
+    }
+    free(reach);
+    free(seen);
+    return hash_final(&h);
+}
+
+int template_set_mentions(const struct template_set *s, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < s->len; i++) {
+        const struct template *t = s->all[i];
+        for (uint32_t k = 0; t->state == ST_OK && k < t->nops; k++) {
+            const char *key = t->keys + t->ops[k].key;
+            for (uint32_t part = 0; part < t->ops[k].nkeys; part++) {
+                uint32_t len;
+                memcpy(&len, key, sizeof len);
+                if (len == n && memcmp(key + sizeof len, name, n) == 0)
+                    return 1;
+                key += sizeof len + len + 1;
+            }
+        }
+    }
+    return 0;
+}

@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "hash.h"
 
 /* Partials, parents and sections may nest this deep; deeper is an error. */
 #define TEMPLATE_MAX_DEPTH 100
@@ -53,5 +54,15 @@ const char *template_path(const struct template *t);
 /* For --strict: after all renders, warns once about each variable, section or dynamic partial
  * name that was looked up in some render but never found in any. */
 void template_set_report_unresolved(struct template_set *s, struct diag *d);
+
+/* A hash of everything that decides what t renders from given data: its source and that of
+ * every template it can reach (partials, parents; every template of the set when a dynamic
+ * partial is among them). Two renders with equal identities and equal data write equal bytes.
+ * Call after the set has compiled everything it will render (as template_set_get requires). */
+struct hash template_identity(const struct template *t);
+
+/* True when some compiled template of the set uses name as a part of a variable or section
+ * name ({{name}}, {{#a.name}}): data under a key no template mentions cannot reach a page. */
+int template_set_mentions(const struct template_set *s, const char *name);
 
 #endif

@@ -45,14 +45,17 @@ static uint32_t next(uint64_t *s)
 }
 
 /* A landscape: sky gradient, rolling hills, a sun, leafy texture and sensor grain, so the
- * JPEG is as large and as hard to compress as a phone photo (3-5 MB). */
-static struct raster *paint(unsigned seed)
+ * JPEG is as large and as hard to compress as a phone photo (3-5 MB at 4000x3000). Smaller
+ * sizes paint the same scene (coordinates scaled). */
+static struct raster *paint_sized(unsigned seed, unsigned width, unsigned height)
 {
-    struct raster *r = raster_new(PHOTO_W, PHOTO_H, RASTER_RGB);
+    struct raster *r = raster_new(width, height, RASTER_RGB);
     uint64_t s = 0x9E3779B97F4A7C15ull * (seed + 1);
     double phase = seed * 0.7, sunx = 600 + seed * 150 % 2800, suny = 500 + seed * 37 % 400;
-    for (unsigned y = 0; y < PHOTO_H; y++) {
-        for (unsigned x = 0; x < PHOTO_W; x++) {
+    double sx = (double)PHOTO_W / width, sy = (double)PHOTO_H / height;
+    for (unsigned yy = 0; yy < height; yy++) {
+        for (unsigned xx = 0; xx < width; xx++) {
+            double x = xx * sx, y = yy * sy;
             double hill = 1500 + 300 * __builtin_sin(x / 400.0 + phase) +
                           120 * __builtin_sin(x / 97.0 + 2 * phase);
             double c[3];
@@ -66,7 +69,7 @@ static struct raster *paint(unsigned seed)
                 double leaf = 40 * __builtin_sin(x / 3.1 + y / 5.3) * __builtin_sin(y / 2.7);
                 c[0] = 60 + leaf + (y - hill) / 30, c[1] = 120 + leaf, c[2] = 50 + leaf / 2;
             }
-            unsigned char *p = r->px + ((size_t)y * PHOTO_W + x) * 3;
+            unsigned char *p = r->px + ((size_t)yy * width + xx) * 3;
             uint32_t n = next(&s);
             for (int k = 0; k < 3; k++) {
                 double v = c[k] + (int)((n >> (8 * k)) & 31) - 16;
@@ -75,6 +78,41 @@ static struct raster *paint(unsigned seed)
         }
     }
     return r;
+}
+
+static struct raster *paint(unsigned seed)
+{
+    return paint_sized(seed, PHOTO_W, PHOTO_H);
+}
+
+/* images --paint DIR N [WIDTH HEIGHT]: writes DIR/photo000.jpg... for the site benchmark's
+ * corpus (tests/bench/corpus.py), 1600x1200 unless told. */
+static int paint_only(int argc, char **argv)
+{
+    if (argc < 4)
+        return 2;
+    unsigned n = (unsigned)atoi(argv[3]);
+    unsigned w = argc > 5 ? (unsigned)atoi(argv[4]) : 1600;
+    unsigned h = argc > 5 ? (unsigned)atoi(argv[5]) : 1200;
+    struct diag d;
+    diag_init(&d);
+    int rc = w && h && w <= PHOTO_W && h <= PHOTO_H ? fs_mkdirs(&d, argv[2]) : -1;
+    for (unsigned i = 0; rc == 0 && i < n; i++) {
+        struct raster *r = paint_sized(i, w, h);
+        struct buf b;
+        buf_init(&b);
+        const char *why;
+        rc = jpeg_encode(r, 88, 0, &b, &why);
+        raster_free(r);
+        char *path = xasprintf("%s/photo%03u.jpg", argv[2], i);
+        if (rc == 0)
+            rc = fs_write_file(&d, path, b.data, b.len);
+        free(path);
+        buf_release(&b);
+    }
+    diag_print(&d, stderr);
+    diag_release(&d);
+    return rc == 0 ? 0 : 1;
 }
 
 static char *photo_path(const char *dir, unsigned i)
@@ -245,6 +283,8 @@ static int time_vips(const char *photos, const char *out, unsigned n, double *se
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "--paint") == 0)
+        return paint_only(argc, argv);
     unsigned n = argc > 1 ? (unsigned)atoi(argv[1]) : 20;
     unsigned threads[8] = {1, 2};
     size_t nthreads = 2;

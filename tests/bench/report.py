@@ -1,0 +1,403 @@
+#!/usr/bin/python3
+"""The site benchmark behind `make bench`: builds the synthetic corpora (tests/bench/corpus.py)
+with kairan and with Hugo, and writes the table of results to bench/results.md.
+
+    report.py KAIRAN BUILD_DIR [--sizes 1000,10000] [--photos 200] [--out bench/results.md]
+    report.py KAIRAN BUILD_DIR --big 100000 [--out bench/results-100k.md]
+
+Measured, each as the median of several runs (wall time, CPU time of the process and its
+threads, peak RSS from wait4):
+  - a full build (no output, no cache) of N entries (and of 1,000 entries with the photo set);
+  - a rebuild with nothing changed, and a rebuild after one entry's body changed;
+  - the copy floor: `cp -r` of the built output;
+  - Hugo (Debian's hugo, installed when missing and run as root) building the same corpus with
+    the minimal theme in tests/bench/hugo;
+  - thumbnails against vipsthumbnail, read from the image benchmark's output (BUILD/bench/
+    images.out, which make bench writes just before) or run here when it is missing.
+"""
+import datetime
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+NOW = "2026-11-23 09:00"
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+
+
+def run(argv, cwd=None, quiet=True):
+    """Runs argv; returns (wall seconds, CPU seconds, peak RSS in MiB, exit status)."""
+    t0 = time.monotonic()
+    p = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL if quiet else None,
+                         stderr=subprocess.PIPE)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t0
+    err = p.stderr.read().decode(errors="replace")
+    p.stderr.close()
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.stderr.write(f"bench: {' '.join(argv)} failed ({code}):\n{err[-2000:]}\n")
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, code
+
+
+class Measure:
+    def __init__(self, runs):
+        self.runs = runs
+
+    @property
+    def wall(self):
+        return statistics.median(r[0] for r in self.runs)
+
+    @property
+    def cpu(self):
+        return statistics.median(r[1] for r in self.runs)
+
+    @property
+    def rss(self):
+        return max(r[2] for r in self.runs)
+
+
+def repeat(times, argv, before=None, cwd=None):
+    runs = []
+    for i in range(times):
+        if before:
+            before(i)
+        r = run(argv, cwd=cwd)
+        if r[3] != 0:
+            raise SystemExit(1)
+        runs.append(r)
+    return Measure(runs)
+
+
+# Nothing is deleted until the end (see kairan_site).
+def rm(path):
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def count_pages(folder):
+    n = 0
+    for _, _, files in os.walk(folder):
+        n += sum(1 for f in files if f.endswith(".html"))
+    return n
+
+
+def tree_size(folder):
+    files = size = 0
+    for d, _, names in os.walk(folder):
+        for f in names:
+            files += 1
+            size += os.lstat(os.path.join(d, f)).st_size
+    return files, size
+
+
+def machine():
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        with open("/proc/meminfo") as f:
+            kb = int(f.readline().split()[1])
+            ram = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return cpu, os.cpu_count(), ram
+
+
+def load():
+    try:
+        return "%.1f / %.1f / %.1f" % os.getloadavg()
+    except OSError:
+        return "unknown"
+
+
+def ensure_hugo():
+    if shutil.which("hugo"):
+        return True
+    if os.geteuid() != 0:
+        print("bench: hugo is not installed (run make bench as root to install it); "
+              "no comparison with Hugo")
+        return False
+    print("bench: installing hugo to compare with it")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    ok = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "hugo"],
+                        env=env, stdout=subprocess.DEVNULL).returncode == 0
+    if not ok:
+        subprocess.run(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL)
+        ok = subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                             "hugo"], env=env, stdout=subprocess.DEVNULL).returncode == 0
+    return ok and shutil.which("hugo") is not None
+
+
+def version(argv):
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True).stdout.strip()
+        return out.splitlines()[0] if out else "?"
+    except OSError:
+        return "?"
+
+
+def corpus(n, folder, build, photos=0):
+    argv = [sys.executable, os.path.join(HERE, "corpus.py"), str(n), folder]
+    if photos:
+        argv += ["--photos", str(photos), os.path.join(build, "bench", "images")]
+    subprocess.run(argv, check=True)
+
+
+def kairan_site(kairan, site, times, change_times):
+    """Full builds, no-op rebuilds and one-entry rebuilds of one corpus. Each full build writes
+    a new output folder and cache, all removed at the end: creating files right after deleting
+    thousands makes ext4 search longer for free inodes, which would time the deletion, not the
+    build."""
+    out = {}
+    runs = []
+    for i in range(times):
+        public, cache = os.path.join(site, f"public{i}"), os.path.join(site, f"cache{i}")
+        runs.append(run([kairan, "build", "-s", site, "-o", public, "--cache-dir", cache,
+                         "--now", NOW, "--quiet"]))
+        if runs[-1][3] != 0:
+            raise SystemExit(1)
+    out["full"] = Measure(runs)
+    out["pages"] = count_pages(public)
+    out["files"], out["bytes"] = tree_size(public)
+    build = [kairan, "build", "-s", site, "-o", public, "--cache-dir", cache, "--now", NOW,
+             "--quiet"]
+    out["noop"] = repeat(5, build)
+    target = os.path.join(site, "content", "activities", "act-00005.md")
+
+    def edit(i):
+        with open(target, "a") as f:
+            f.write(f"\n変更 {i} の追記です。\n")
+
+    out["change"] = repeat(change_times, build, before=edit)
+    out["noop_after"] = repeat(3, build)
+    out["public"] = public
+    return out
+
+
+def copy_floor(src, times):
+    runs = []
+    for i in range(times):
+        runs.append(run(["cp", "-r", src, f"{src}-copy{i}"]))
+    return Measure(runs)
+
+
+def hugo_site(site, work, times):
+    h = os.path.join(work, "hugo")
+    rm(h)
+    os.makedirs(os.path.join(h, "content"))
+    for folder in ("activities", "events", "issues", "pages"):
+        src = os.path.join(site, "content", folder)
+        if os.path.isdir(src):
+            shutil.copytree(src, os.path.join(h, "content", folder))
+    shutil.copytree(os.path.join(HERE, "hugo"), os.path.join(h, "themes", "bench"))
+    with open(os.path.join(HERE, "hugo", "config.yaml")) as f:
+        config = f.read()
+    with open(os.path.join(h, "config.yaml"), "w") as f:
+        f.write("baseURL: https://example.jp/watowa/\n" + config)
+    runs = []
+    for i in range(times):
+        out_dir = os.path.join(h, f"public{i}")
+        rm(os.path.join(h, "resources"))
+        runs.append(run(["hugo", "--quiet", "-s", h, "-d", out_dir]))
+        if runs[-1][3] != 0:
+            raise SystemExit(1)
+    return Measure(runs), count_pages(out_dir)
+
+
+def thumbnails(build):
+    path = os.path.join(build, "bench", "images.out")
+    if not os.path.exists(path):
+        res = subprocess.run([os.path.join(build, "bench", "images"), "20"], capture_output=True,
+                             text=True)
+        text = res.stdout
+    else:
+        with open(path) as f:
+            text = f.read()
+    got = {}
+    m = re.search(r"kairan, 1 thread: (\d+) ms/photo wall .*?, (\d+) ms/photo CPU", text)
+    if m:
+        got["k1"] = (int(m.group(1)), int(m.group(2)))
+    m = re.search(r"kairan, 2 threads: (\d+) ms/photo wall .*?peak RSS (\d+) MB", text)
+    if m:
+        got["k2"] = (int(m.group(1)), int(m.group(2)))
+    m = re.search(r"vipsthumbnail, 1 core: (\d+) ms/photo wall .*?, (\d+) ms/photo CPU; "
+                  r"kairan is ([\d.]+)x faster", text)
+    if m:
+        got["vips"] = (int(m.group(1)), int(m.group(2)), float(m.group(3)))
+    m = re.search(r"(\d+) photos of (\d+x\d+)", text)
+    if m:
+        got["photos"] = (int(m.group(1)), m.group(2))
+    return got
+
+
+def ms(s):
+    return f"{s * 1000:.0f} ms" if s < 10 else f"{s:.1f} s"
+
+
+def verdict(ok):
+    return "met" if ok else "**not met**"
+
+
+def main():
+    args = sys.argv[1:]
+    kairan, build = os.path.abspath(args[0]), os.path.abspath(args[1])
+    opts = {"--sizes": "1000,10000", "--photos": "200", "--out": None, "--big": None}
+    for i in range(2, len(args), 2):
+        opts[args[i]] = args[i + 1]
+    big = int(opts["--big"]) if opts["--big"] else 0
+    out_path = opts["--out"] or os.path.join(ROOT, "bench",
+                                             "results-100k.md" if big else "results.md")
+    work = os.path.join(build, "bench", "site-work")
+    rm(work)
+    os.makedirs(work)
+    cpu, cores, ram = machine()
+    started = datetime.datetime.now(datetime.timezone.utc)
+    load_before = load()
+    lines = []
+    say = lines.append
+
+    if big:
+        site = os.path.join(work, f"c{big}")
+        print(f"bench: writing a corpus of {big} activities")
+        corpus(big, site, build)
+        print(f"bench: building it")
+        r = kairan_site(kairan, site, 1, 2)
+        full = r["full"]
+        say(f"# kairan: {big:,} entries\n")
+        say(f"{started:%Y-%m-%d %H:%M} UTC on {cpu}, {cores} cores, {ram} RAM; load average "
+            f"before {load_before}, after {load()}. `make bench-100k`.\n")
+        say("| measure | result | target |")
+        say("|---|---|---|")
+        say(f"| full build | {ms(full.wall)} wall, {full.cpu:.1f} s CPU, {r['pages']:,} pages, "
+            f"{r['pages'] / full.wall:,.0f} pages/s | |")
+        say(f"| peak RSS | {full.rss:,.0f} MiB | ≤ 1,024 MiB: {verdict(full.rss <= 1024)} |")
+        say(f"| rebuild, nothing changed | {ms(r['noop'].wall)} | |")
+        say(f"| rebuild, one entry changed | {ms(r['change'].wall)} | |")
+        say(f"| output | {r['files']:,} files, {r['bytes'] / 2**20:,.0f} MiB | |")
+    else:
+        sizes = [int(s) for s in opts["--sizes"].split(",") if s]
+        n_photos = int(opts["--photos"])
+        have_hugo = ensure_hugo()
+        results = {}
+        if n_photos:
+            site = os.path.join(work, "c1000p")
+            print(f"bench: 1,000 entries and {n_photos} photos")
+            corpus(1000, site, build, photos=n_photos)
+            results["photos"] = kairan_site(kairan, site, 1, 5)
+        for n in sizes:
+            site = os.path.join(work, f"c{n}")
+            print(f"bench: {n:,} entries")
+            corpus(n, site, build)
+            r = kairan_site(kairan, site, 3, 5)
+            r["copy"] = copy_floor(r["public"], 3)
+            if have_hugo:
+                print(f"bench: {n:,} entries with Hugo")
+                r["hugo"], r["hugo_pages"] = hugo_site(site, work, 3)
+            results[n] = r
+        thumbs = thumbnails(build)
+
+        say("# kairan benchmark results\n")
+        say(f"Measured by `make bench` on {started:%Y-%m-%d %H:%M} UTC: {cpu}, {cores} cores, "
+            f"{ram} RAM, {platform.system()} {platform.release()}. Load average (1/5/15 min) "
+            f"before: {load_before}; after: {load()}. The machine is shared: wall times move "
+            "with the load, CPU times (user + system, all threads) much less.\n")
+        say(f"{version([kairan, '--version'])}; "
+            f"{version(['hugo', 'version']) if have_hugo else 'Hugo not installed'}; "
+            f"{version(['vipsthumbnail', '--vips-version']) if shutil.which('vipsthumbnail') else 'no vipsthumbnail'}."
+            " Each time is the median of 3 runs (5 for rebuilds); peak RSS is the largest.\n")
+        say("| corpus | measure | kairan | Hugo | kairan/Hugo | target |")
+        say("|---|---|---|---|---|---|")
+        if "photos" in results:
+            r = results["photos"]
+            full, noop, change = r["full"], r["noop"], r["change"]
+            name = f"1,000 + {n_photos} photos"
+            say(f"| {name} | full build (photos from scratch) | {ms(full.wall)} wall, "
+                f"{full.cpu:.1f} s CPU, {r['pages']:,} pages | | | |")
+            say(f"| {name} | rebuild, nothing changed | {ms(noop.wall)} wall, "
+                f"{noop.cpu * 1000:.0f} ms CPU | | | ≤ 100 ms: {verdict(noop.wall <= 0.1)} |")
+            pct = 100 * change.wall / full.wall
+            say(f"| {name} | rebuild, one entry changed | {ms(change.wall)} wall "
+                f"({pct:.1f}% of the full build), {change.cpu * 1000:.0f} ms CPU | | | "
+                f"≤ 5%: {verdict(pct <= 5)} |")
+            say(f"| {name} | peak RSS | {full.rss:,.0f} MiB | | | |")
+        for n in sizes:
+            r = results[n]
+            full, noop, change, copy = r["full"], r["noop"], r["change"], r["copy"]
+            rate = r["pages"] / full.wall
+            name = f"{n:,}"
+            hugo = r.get("hugo")
+            if hugo:
+                hrate = r["hugo_pages"] / hugo.wall
+                say(f"| {name} | full build | {ms(full.wall)}, {r['pages']:,} pages, "
+                    f"**{rate:,.0f} pages/s** ({full.cpu:.1f} s CPU) | {ms(hugo.wall)}, "
+                    f"{r['hugo_pages']:,} pages, **{hrate:,.0f} pages/s** ({hugo.cpu:.1f} s CPU)"
+                    f" | **{rate / hrate:.1f}×** pages/s | ≥ 5×: {verdict(rate / hrate >= 5)} |")
+                say(f"| {name} | peak RSS | {full.rss:,.0f} MiB | {hugo.rss:,.0f} MiB | "
+                    f"**{full.rss / hugo.rss:.2f}** | ≤ 0.25: {verdict(full.rss / hugo.rss <= 0.25)} |")
+            else:
+                say(f"| {name} | full build | {ms(full.wall)}, {r['pages']:,} pages, "
+                    f"**{rate:,.0f} pages/s** ({full.cpu:.1f} s CPU) | | | |")
+                say(f"| {name} | peak RSS | {full.rss:,.0f} MiB | | | |")
+            say(f"| {name} | copy floor (`cp -r` of the output: {r['files']:,} files, "
+                f"{r['bytes'] / 2**20:,.0f} MiB) | {ms(copy.wall)} | | full build / floor "
+                f"**{full.wall / copy.wall:.1f}×** | ≤ 3×: {verdict(full.wall / copy.wall <= 3)} |")
+            say(f"| {name} | rebuild, nothing changed | {ms(noop.wall)} ({noop.cpu * 1000:.0f} ms"
+                " CPU) | | | |")
+            say(f"| {name} | rebuild, one entry changed | {ms(change.wall)} "
+                f"({100 * change.wall / full.wall:.1f}% of the full build; "
+                f"{change.cpu:.2f} s CPU) | | | |")
+        if "k1" in thumbs:
+            count, size = thumbs.get("photos", ("?", "?"))
+            vips = thumbs.get("vips")
+            line = (f"| {count} photos of {size} | thumbnails (1280, 640, 320 wide) | "
+                    f"{thumbs['k1'][0]} ms/photo on 1 core ({thumbs['k1'][1]} ms CPU)")
+            if "k2" in thumbs:
+                line += f", {thumbs['k2'][0]} ms/photo on 2"
+            if vips:
+                line += (f" | vipsthumbnail: {vips[0]} ms/photo ({vips[1]} ms CPU) | "
+                         f"**{vips[2]:.2f}×** faster (CPU) | |")
+            else:
+                line += " | vipsthumbnail not installed | | |"
+            say(line)
+        big_path = os.path.join(ROOT, "bench", "results-100k.md")
+        say("\n100,000 entries take longer than the rest together, so they have their own target: "
+            "`make bench-100k` writes `bench/results-100k.md`" +
+            (" (its last results follow)." if os.path.exists(big_path) else "."))
+        if os.path.exists(big_path):
+            with open(big_path) as f:
+                say("\n" + f.read().split("\n", 1)[1].strip())
+        say("\n## How to read this\n")
+        say("- *full build*: no output folder and no cache, as on a fresh checkout. pages/s counts "
+            "the HTML pages each generator wrote (kairan also writes month calendars, .ics files, "
+            "a feed and a sitemap; Hugo its RSS feeds and sitemap).")
+        say("- *rebuild, nothing changed*: the same command again. kairan hashes every source "
+            "(photos by size, time and inode), checks every output file against its manifest and "
+            "stops. *one entry changed*: a paragraph appended to one activity; kairan re-renders "
+            "the pages whose data changed and stages the new version in the one before.")
+        say("- *copy floor*: `cp -r` of kairan's output folder, the least any generator writing "
+            "those files could take.")
+        say("- *peak RSS*: the largest resident set of the process over the runs (wait4).")
+        say("- *thumbnails*: build/bench/images (make bench runs it first): the same photos made "
+            "into the same three widths by kairan's image module and by vipsthumbnail, one core.")
+    text = "\n".join(lines) + "\n"
+    os.makedirs(os.path.dirname(out_path), exist_ok=True)
+    with open(out_path, "w") as f:
+        f.write(text)
+    print(text)
+    print(f"bench: written to {out_path}")
+    rm(work)
+
+
+main()
