@@ -257,6 +257,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     char *cache = NULL, *manifest = NULL;
     struct bodycache *body_cache = NULL;
     char *content_dir = NULL, *themes_dir = NULL, *assets_dir = NULL;
+    char *images_dir = NULL, *bodies_dir = NULL;
     struct hash key = {0, 0};
     int have_key = 0;
     size_t msgs_before = d->len;
@@ -290,7 +291,10 @@ int build_run(struct diag *d, const struct build_options *opt)
     themes_dir = fs_join(source_dir, "themes");
     assets_dir = fs_join(source_dir, "assets");
     const char *keep[] = {source_dir, NULL};
-    const char *sources[] = {content_dir, themes_dir, assets_dir, cache, NULL};
+    /* The cache's own folders, not the cache: kairan serve's preview lives in it. */
+    images_dir = fs_join(cache, "img");
+    bodies_dir = fs_join(cache, "bodies");
+    const char *sources[] = {content_dir, themes_dir, assets_dir, images_dir, bodies_dir, NULL};
     manifest = manifest_path(cache, output);
     struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .no_wait = opt->no_wait,
                                  .no_signals = opt->no_signals, .keep = keep, .sources = sources,
@@ -423,6 +427,8 @@ done:
     free(content_dir);
     free(themes_dir);
     free(assets_dir);
+    free(images_dir);
+    free(bodies_dir);
     return rc;
 }
 

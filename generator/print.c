@@ -373,6 +373,21 @@ static int issue_publish(struct render *r, const struct issue_doc *doc, const st
     return rc ? -1 : 0;
 }
 
+/* Removes the control characters XML 1.0 cannot hold in any form (all below U+0020 except tab,
+ * line feed and carriage return): an entry may contain them, and HTML lets them pass. */
+static void drop_xml_controls(struct buf *b)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < b->len; i++) {
+        unsigned char c = (unsigned char)b->data[i];
+        if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+            b->data[k++] = b->data[i];
+    }
+    b->len = k;
+    if (b->data)
+        b->data[k] = '\0';
+}
+
 /* Renders, validates and publishes one issue's document. */
 static int issue_finish(struct render *r, const struct template *t, struct issue_doc *doc)
 {
@@ -381,6 +396,7 @@ static int issue_finish(struct render *r, const struct template *t, struct issue
     buf_init(&out);
     int rc = template_render(t, ctx, &out);
     json_decref(ctx);
+    drop_xml_controls(&out);
     if (rc == 0) {
         struct diag found;
         diag_init(&found);

@@ -149,7 +149,7 @@ rm "$site/content/pages/p.md" "$site/content/pages/q.md"
 printf -- '---\ntitle: 写真\n---\n![絵](photos/pic.png)\n' >"$site/content/pages/r.md"
 build "$site" -o "$site/work" --cache-dir "$site/work" 2>"$tmp/cache.err"
 check "output and cache in one folder is refused" [ $? -eq 1 ]
-check "with a message" grep -q "work: error: cannot be the output folder: kairan reads the site from it" "$tmp/cache.err"
+check "with a message" grep -q "work: error: cannot be the output folder: it holds .*work/img, and kairan replaces the output folder on every build" "$tmp/cache.err"
 
 # --- The lock: two builds of the same output at once. The second waits for the first (saying
 # so), or with --no-wait stops at once with a clear message; either way the site is whole.

@@ -218,7 +218,11 @@ class Page(html.parser.HTMLParser):
                 self.problem(f"<{tag} style={value!r}>")
         if tag in BANNED:
             self.problem(f"<{tag}> from the content")
-        if tag == "meta" and "http-equiv" in a:
+        # Only a declaration of the document's own type and encoding (the print edition's, for
+        # typesetters that read it as HTML) is allowed; refresh and the like are not.
+        declares_type = (str(a.get("http-equiv", "")).lower() == "content-type" and
+                         re.fullmatch(r"[a-z]+/[a-z+]+; ?charset=utf-8", str(a.get("content", "")), re.I))
+        if tag == "meta" and "http-equiv" in a and not declares_type:
             self.problem(f"<meta http-equiv={a['http-equiv']!r}>")
         if tag in ("style", "link") and (self.fragment or not self.in_head):
             self.problem(f"<{tag}> outside the head")
