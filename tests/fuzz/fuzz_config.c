@@ -1,8 +1,9 @@
 /* Fuzz target: the site's settings and one entry, read from files as a build reads them.
  * The input is content/site.yaml, then after a NUL byte (if any) content/events/fuzz.md; the
- * entry is checked against the fuzzed settings when they load, else against fixed ones. The
- * zone the settings name is loaded too (names must never reach outside the zoneinfo folder).
- * Both files live in a temporary folder made on the first call. */
+ * entry is checked against the fuzzed settings when they load, else against fixed ones, and
+ * its session times against the zone the settings name (names must never reach outside the
+ * zoneinfo folder), else Europe/Berlin. Both files live in a temporary folder made on the
+ * first call. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,15 +76,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct site_config cfg;
     int rc = config_load(&d, site, &cfg);
     check_reported(&d, rc);
+    struct tz *zone = NULL;
     if (rc == 0) {
         if (!cfg.base_url || cfg.base_url[strlen(cfg.base_url) - 1] != '/' ||
             cfg.base_path[0] != '/')
             abort();
-        struct tz *zone = tz_load(&d, cfg.timezone, cfg.timezone_file, cfg.timezone_pos.line,
-                                  cfg.timezone_pos.col);
-        if (zone)
-            tz_free(zone);
-        else
+        zone = tz_load(&d, cfg.timezone, cfg.timezone_file, cfg.timezone_pos.line,
+                       cfg.timezone_pos.col);
+        if (!zone)
             check_reported(&d, -1);
     } else {
         config_release(&cfg);
@@ -98,9 +98,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_reported(&ed, rc);
         if (rc == 0 && e.kind == KIND_EVENT && e.n_sessions == 0)
             abort(); /* an event that loads has a session */
+        if (rc == 0) {
+            if (!zone)
+                zone = tz_load(&ed, "Europe/Berlin", NULL, 0, 0);
+            if (!zone)
+                abort();
+            check_reported(&ed, entry_check_times(&ed, &e, zone));
+        }
         entry_release(&e);
         diag_release(&ed);
     }
+    if (zone)
+        tz_free(zone);
     config_release(&cfg);
     diag_release(&d);
     return 0;
