@@ -63,7 +63,7 @@ BENCH_SRCS = $(sort $(wildcard tests/bench/*.c))
 BENCHES    = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps kairan site test check lint install clean fuzz bench FORCE
+.PHONY: all deps kairan site test check lint install clean fuzz fuzz-run bench FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -138,10 +138,15 @@ lint: deps
 # of memory is copied to tests/fuzz/regressions/TARGET/ (make test replays it from then on) and
 # the run fails once every target has had its turn. Logs: build/fuzz/TARGET.log.
 FUZZ_TARGETS ?= $(FUZZ_SRCS:tests/fuzz/%.c=%)
+# (fuzz-run is a separate make so that pkg-config is asked only once the packages are in.)
 fuzz:
 	@$(call apt_install,$(FUZZ_DEBS))
+	@$(MAKE) --no-print-directory BUILD=build/fuzz build/fuzz/.deps
 	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/fuzz CC=clang OPT=-O1 \
-	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/.deps build/fuzz/libkairan.a
+	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/libkairan.a
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run:
 	@crashed=""; for t in $(FUZZ_TARGETS); do \
 	    clang $(CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	        $(call pkg_cflags,$(PKGS)) -o build/fuzz/$$t tests/fuzz/$$t.c build/fuzz/libkairan.a \
