@@ -18,6 +18,26 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 DEBS = build-essential pkg-config libxml2-dev libxml2-utils libyaml-dev libjansson-dev \
        libmd4c-dev libmd4c-html0-dev libstb-dev libturbojpeg0-dev libjpeg62-turbo-dev \
        liblcms2-dev libmicrohttpd-dev w3c-sgml-lib tzdata python3-icalendar valgrind
+# Only `make fuzz` needs these: clang and its libFuzzer runtime (libclang-rt-14-dev on bookworm).
+FUZZ_DEBS = clang libclang-rt-dev
+
+# Installs the Debian packages in $(1) that are missing: as root apt-get does it; otherwise we
+# print the exact command and fail.
+apt_install = missing=""; for p in $(1); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
+	        || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	        echo "kairan: installing$$missing"; \
+	        DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing \
+	            >/dev/null || exit 1; \
+	    else \
+	        echo "kairan: missing packages; run:"; \
+	        echo "  sudo apt-get install$$missing"; exit 1; \
+	    fi; \
+	fi
 PKGS = libxml-2.0 yaml-0.1 jansson md4c libturbojpeg lcms2 libmicrohttpd stb
 TEST_PKGS = md4c-html
 
@@ -45,8 +65,8 @@ BENCH_SRCS = $(sort $(wildcard tests/bench/*.c))
 BENCHES    = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps kairan site test check valgrind lint install clean fuzz bench bench-100k \
-        print-pdf FORCE
+.PHONY: all deps kairan site test check valgrind lint install clean fuzz fuzz-run bench \
+        bench-100k print-pdf FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -56,21 +76,7 @@ all: deps
 # Install what is missing. As root apt-get does it; otherwise we print the exact command.
 deps: $(BUILD)/.deps
 $(BUILD)/.deps: Makefile
-	@missing=""; for p in $(DEBS); do \
-	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' \
-	        || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	    if [ "$$(id -u)" = 0 ]; then \
-	        echo "kairan: installing$$missing"; \
-	        DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-	        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing \
-	            >/dev/null || exit 1; \
-	    else \
-	        echo "kairan: missing packages; run:"; \
-	        echo "  sudo apt-get install$$missing"; exit 1; \
-	    fi; \
-	fi
+	@$(call apt_install,$(DEBS))
 	@mkdir -p $(BUILD) && touch $@
 
 kairan: $(BUILD)/kairan
@@ -142,24 +148,46 @@ lint: deps
 	    --std=c11 --suppress=missingIncludeSystem -Igenerator generator
 	clang-tidy --quiet $(SRCS) -- $(CPPFLAGS) -std=c11 $(call pkg_cflags,$(PKGS))
 
-# libFuzzer targets, built with clang; corpora grow under build/fuzz/corpus, crashers are
-# copied to tests/fuzz/regressions/TARGET/ by hand once fixed.
-fuzz: deps
-	@command -v clang >/dev/null || apt-get install -y -qq clang libclang-rt-dev >/dev/null
+# libFuzzer targets, built with clang; each runs FUZZ_SECONDS (FUZZ_TARGETS=fuzz_x picks some).
+# Corpora grow under build/fuzz/corpus/TARGET; an input that crashes, hangs, leaks or runs out
+# of memory is copied to tests/fuzz/regressions/TARGET/ (make test replays it from then on) and
+# the run fails once every target has had its turn. Logs: build/fuzz/TARGET.log.
+FUZZ_TARGETS ?= $(FUZZ_SRCS:tests/fuzz/%.c=%)
+# (fuzz-run is a separate make so that pkg-config is asked only once the packages are in.)
+fuzz:
+	@$(call apt_install,$(FUZZ_DEBS))
+	@$(MAKE) --no-print-directory BUILD=build/fuzz build/fuzz/.deps
 	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/fuzz CC=clang OPT=-O1 \
 	    SAN="-fsanitize=fuzzer-no-link,address,undefined" build/fuzz/libkairan.a
-	@set -e; for src in $(FUZZ_SRCS); do \
-	    t=$$(basename $$src .c); \
+	@$(MAKE) --no-print-directory fuzz-run
+
+fuzz-run:
+	@crashed=""; for t in $(FUZZ_TARGETS); do \
 	    clang $(CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
-	        $(call pkg_cflags,$(PKGS)) -o build/fuzz/$$t $$src build/fuzz/libkairan.a \
-	        $(call pkg_libs,$(PKGS)) -lm -pthread; \
-	    mkdir -p build/fuzz/corpus/$$t; \
+	        $(call pkg_cflags,$(PKGS)) -o build/fuzz/$$t tests/fuzz/$$t.c build/fuzz/libkairan.a \
+	        $(call pkg_libs,$(PKGS)) -lm -pthread || exit 1; \
+	    mkdir -p build/fuzz/corpus/$$t build/fuzz/artifacts/$$t; \
+	    rm -f build/fuzz/artifacts/$$t/*; \
 	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
 	    build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
-	        -artifact_prefix=build/fuzz/$$t- build/fuzz/corpus/$$t \
+	        -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/$$t/ \
+	        build/fuzz/corpus/$$t \
 	        $$(ls -d tests/fuzz/seeds/$$t tests/fuzz/regressions/$$t 2>/dev/null) \
-	        2>&1 | tail -n 3; \
-	done
+	        >build/fuzz/$$t.log 2>&1; \
+	    status=$$?; \
+	    grep -E '^#[0-9]+.DONE|^Done [0-9]+ runs|^stat::' build/fuzz/$$t.log; \
+	    if [ $$status != 0 ] || [ -n "$$(ls build/fuzz/artifacts/$$t)" ]; then \
+	        grep -E -A 12 '^==[0-9]+==ERROR|^SUMMARY|deadly signal|timeout after' \
+	            build/fuzz/$$t.log | head -n 40; \
+	        mkdir -p tests/fuzz/regressions/$$t; \
+	        for a in build/fuzz/artifacts/$$t/*; do \
+	            [ -f "$$a" ] && cp "$$a" tests/fuzz/regressions/$$t/ && \
+	                echo "fuzz: kept tests/fuzz/regressions/$$t/$$(basename $$a)"; \
+	        done; \
+	        crashed="$$crashed $$t"; \
+	    fi; \
+	done; \
+	if [ -n "$$crashed" ]; then echo "fuzz: failed:$$crashed"; exit 1; fi
 
 # The print edition as PDF (not part of `make`): installs Chromium, the BIZ UD fonts and the
 # Vivliostyle CLI on first use. PDF_FLAGS adds Vivliostyle options, for example

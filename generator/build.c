@@ -321,6 +321,8 @@ int build_run(struct diag *d, const struct build_options *opt)
     published = xcalloc(files.len ? files.len : 1, sizeof *published);
     int load_failed = 0;
     for (size_t i = 0; i < files.len; i++) {
+        if (!failed[i])
+            failed[i] = entry_check_times(d, &entries[i], zone) != 0;
         load_failed |= failed[i];
         if (!failed[i] && (opt->drafts || !entries[i].draft))
             published[n_pub++] = &entries[i];

@@ -9,6 +9,7 @@
 #include "fs.h"
 #include "kana.h"
 #include "schema.h"
+#include "tz.h"
 #include "xalloc.h"
 
 static const struct schema_field contact_fields[] = {
@@ -436,6 +437,61 @@ int entry_load(struct diag *d, const struct site_config *cfg, const char *source
     place(&c, e);
     e->sort_key = kana_sort_key(e->reading ? e->reading : e->title ? e->title : "");
     return c.failed ? -1 : 0;
+}
+
+/* Reports field (a session's start or end, as written in obj) when its wall time falls in a
+ * gap of zone, when the clocks go forward. Returns 1 if it did. */
+static int check_gap(struct diag *d, const struct entry *e, const struct tz *zone,
+                     const json_t *obj, const char *prefix, const char *key)
+{
+    const char *s = get_str(obj, key);
+    struct datetime local;
+    struct date_why why;
+    int has_time;
+    enum tz_fold fold;
+    if (!s || date_parse_either(&local, &has_time, s, strlen(s), &why) != 0 || !has_time)
+        return 0;
+    int64_t t = tz_to_utc(zone, local, &fold);
+    if (fold != TZ_GAP)
+        return 0;
+    /* The change that made the gap: the last one at or before t (read with the old offset). */
+    struct tz_transition *tr;
+    size_t n = tz_transitions(zone, t - 2 * 86400, t + 1, &tr);
+    struct datetime from = local, to = local;
+    if (n) {
+        from = date_from_seconds(tr[n - 1].at + tr[n - 1].before.offset);
+        to = date_from_seconds(tr[n - 1].at + tr[n - 1].after.offset);
+    }
+    free(tr);
+    char *field = xasprintf("%s%s", prefix, key);
+    entry_error(d, e, field,
+                "'%s' is %s, a time that does not exist in %s: that night the clocks go "
+                "forward from %02d:%02d to %02d:%02d (give a time before %02d:%02d, or from "
+                "%02d:%02d on)",
+                key, s, tz_name(zone), from.hour, from.minute, to.hour, to.minute, from.hour,
+                from.minute, to.hour, to.minute);
+    free(field);
+    return 1;
+}
+
+int entry_check_times(struct diag *d, const struct entry *e, const struct tz *zone)
+{
+    if (e->kind != KIND_EVENT || !e->fm)
+        return 0;
+    int bad = 0;
+    json_t *list = json_object_get(e->fm, "sessions");
+    if (json_object_get(e->fm, "start")) {
+        bad |= check_gap(d, e, zone, e->fm, "", "start");
+        bad |= check_gap(d, e, zone, e->fm, "", "end");
+    } else {
+        for (size_t i = 0; i < json_array_size(list); i++) {
+            char *prefix = xasprintf("sessions.%zu.", i);
+            bad |= check_gap(d, e, zone, json_array_get(list, i), prefix, "start");
+            bad |= check_gap(d, e, zone, json_array_get(list, i), prefix, "end");
+            free(prefix);
+        }
+    }
+    return bad ? -1 : 0;
 }
 
 void entry_release(struct entry *e)

@@ -14,6 +14,8 @@
 #include "diag.h"
 #include "yamldoc.h"
 
+struct tz;
+
 enum entry_kind { KIND_ACTIVITY, KIND_EVENT, KIND_ISSUE, KIND_PAGE, KIND_COUNT };
 
 struct session {
@@ -62,6 +64,11 @@ int entry_in_district(const struct entry *e, const char *slug);
 int entry_in_category(const struct entry *e, const char *slug);
 /* "activity", "event", "issue", "page". */
 const char *entry_kind_name(enum entry_kind k);
+/* Checks an event's session times against the site's zone: a wall time that never happens,
+ * because the clocks go forward over it (02:30 on Berlin's spring night), is an error at its
+ * field. A time that happens twice, when the clocks go back, is the first of the two (summer
+ * time), as calendar apps read it. Returns 0, or -1 after reporting. */
+int entry_check_times(struct diag *d, const struct entry *e, const struct tz *zone);
 /* Reports an error at the value of field (a yaml path like "sessions.1.venue") in e. */
 void entry_error(struct diag *d, const struct entry *e, const char *field, const char *fmt,
                  ...) __attribute__((format(printf, 4, 5)));

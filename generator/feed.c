@@ -300,7 +300,7 @@ static size_t ical_events(const struct render *r, const struct entry *e, struct 
             if (id && strcmp(id, s->venue) == 0)
                 location = json_string_value(json_object_get(venue, "name"));
         }
-        st->uid[at] = ical_uid(r->site->cfg->base_url, e->slug, i);
+        st->uid[at] = ical_uid(r->site->cfg->base_url, e->slug, i + 1);
         st->summary[at] = s->label ? xasprintf("%s（%s）", title_of(r, e), s->label)
                                    : xstrdup(title_of(r, e));
         st->description[at] = xstrdup(b->summary ? b->summary : "");

@@ -17,7 +17,7 @@
 #define TEMPLATE_MAX_DEPTH 100
 /* One render runs at most this many steps (a big page takes well under a million), so that
  * lists nested in lists cannot keep a build busy for ever. */
-#define TEMPLATE_MAX_STEPS 100000000
+#define TEMPLATE_MAX_STEPS 10000000
 
 struct template;
 struct template_set;

@@ -314,6 +314,11 @@ size_t tz_transitions(const struct tz *z, int64_t from, int64_t to, struct tz_tr
                 instants_push(&in, s);
             if (e > after && e >= from && e < to)
                 instants_push(&in, e);
+            /* rule_lookup reads each year on its own: when a rule's two days swap order from
+             * one year to the next (both in one month, say), the state changes at New Year. */
+            int64_t ny = date_to_days((struct date){y, 1, 1}) * 86400 - r->std.offset;
+            if (ny > after && ny >= from && ny < to)
+                instants_push(&in, ny);
         }
     }
     if (in.len > 1)

@@ -55,7 +55,7 @@ static void check_ical_line(const char *s)
         if (line.data[i] == '\r' && line.data[i + 1] == '\n') {
             if (i - start > 75)
                 abort();
-            if (i + 2 < line.len && ((unsigned char)line.data[i + 3] & 0xC0) == 0x80)
+            if (i + 3 < line.len && ((unsigned char)line.data[i + 3] & 0xC0) == 0x80)
                 abort();
             start = i + 2;
             i++;

@@ -1,6 +1,7 @@
-/* Fuzz target: the template parser and renderer. The input is the template "main"; a few fixed
- * partials and layouts (one broken, one recursive) can be named from it, and when it compiles it
- * is rendered against a small fixed JSON document. */
+/* Fuzz target: the template parser and renderer. The input is the template "main", then after a
+ * NUL byte (if any) the JSON data to render it with; without one, or when that is not JSON, a
+ * small fixed document is used. A few fixed partials and layouts (one broken, one recursive)
+ * can be named from the template. */
 #include <stdint.h>
 #include <string.h>
 
@@ -48,7 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         "{\"x\": \"<&>\\\"'\", \"e\": \"\", \"t\": true, \"f\": false, \"z\": 0, \"r\": 1.5,"
         " \"list\": [1, 2.25, \"s\", true, null, {}, []], \"o\": {\"a\": {\"b\": \"c\"}},"
         " \"dyn\": \"p\", \"dyn2\": \"r\", \"n\": [{\"n\": [{\"n\": false}]}]}";
-    struct input in = {data, size};
+    const uint8_t *nul = memchr(data, '\0', size);
+    struct input in = {data, nul ? (size_t)(nul - data) : size};
     struct diag d;
     diag_init(&d);
     struct template_set *s = template_set_new(&d, load, &in);
@@ -57,7 +59,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     template_set_get(s, "r");
     const struct template *t = template_set_get(s, "main");
     if (t) {
-        json_t *root = json_loads(json, 0, NULL);
+        json_t *root = NULL;
+        if (nul)
+            root = json_loadb((const char *)nul + 1, size - in.size - 1,
+                              JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+        if (!root)
+            root = json_loads(json, 0, NULL);
         struct buf out;
         buf_init(&out);
         template_render(t, root, &out);

@@ -334,6 +334,32 @@ static void posix_rules(void)
         tz_free(z);
     }
     CHECK(z != NULL);
+    /* Both changes in February, so their order swaps between years: 1969 ends daylight time
+     * on the 22nd and starts it on the 23rd (daylight to the year's end); 1970 starts it on
+     * the 22nd and ends it on the 28th. The change at New Year is listed like any other, and
+     * every instant's wall time reads back to it (a fuzzer found it was not). */
+    z = posix("AAA-0BBB,M2.4.0,M2.5.6/3");
+    if (z) {
+        struct tz_transition *tr;
+        size_t n = tz_transitions(z, utc(1969, 12, 1, 0, 0), utc(1970, 2, 1, 0, 0), &tr);
+        CHECK_INT(n, 1);
+        if (n == 1) {
+            CHECK(tr[0].at == 0);
+            CHECK_INT(tr[0].before.offset, 3600);
+            CHECK_INT(tr[0].after.offset, 0);
+        }
+        free(tr);
+        /* Clocks go back an hour at New Year: 00:00-01:00 happens twice, the first taken. */
+        enum tz_fold fold;
+        CHECK(tz_to_utc(z, tz_to_local(z, 3600), &fold) == 3600);
+        CHECK_INT(fold, TZ_UNIQUE);
+        CHECK(tz_to_utc(z, tz_to_local(z, -7200), &fold) == -7200);
+        CHECK_INT(fold, TZ_UNIQUE);
+        CHECK(tz_to_utc(z, tz_to_local(z, 0), &fold) == -3600);
+        CHECK_INT(fold, TZ_AMBIGUOUS);
+        tz_free(z);
+    }
+    CHECK(z != NULL);
     /* No dates: the US rule. */
     z = posix("EST5EDT");
     if (z) {
