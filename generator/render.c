@@ -1722,6 +1722,7 @@ void render_release(struct render *r)
     for (size_t i = 0; s && r->bodies && i < s->n_all; i++) {
         struct body *b = &r->bodies[i];
         free(b->html);
+        free(b->xhtml);
         free(b->summary);
         free(b->title_html);
         free(b->title_text);
