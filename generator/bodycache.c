@@ -20,7 +20,7 @@
 /* A record is text: a header line and its key, then each field as LENGTH ':' BYTES (or '-' for none) and
  * numbers in decimal, each followed by a newline. Raise the version when the format or the
  * Markdown conversion changes. */
-#define HEADER "kairan-body 1\n"
+#define HEADER "kairan-body 2\n"
 
 static void put_str(struct buf *b, const char *s)
 {
@@ -108,7 +108,6 @@ void bodycache_add_image(struct bodycache_record *rec, const struct bodycache_im
 void bodycache_record_release(struct bodycache_record *rec)
 {
     free(rec->html);
-    free(rec->xhtml);
     free(rec->summary);
     free(rec->title_html);
     free(rec->title_text);
@@ -144,7 +143,6 @@ static int parse_record(const char *text, size_t len, struct hash key,
         return -1;
     struct cursor c = {text + head + 33, text + len, 0};
     out->html = get_str(&c);
-    out->xhtml = get_str(&c);
     out->summary = get_str(&c);
     out->title_html = get_str(&c);
     out->title_text = get_str(&c);
@@ -206,7 +204,6 @@ static void format_record(struct buf *b, struct hash key, const struct bodycache
     buf_puts(b, hash_hex(key, hex));
     buf_putc(b, '\n');
     put_str(b, rec->html);
-    put_str(b, rec->xhtml);
     put_str(b, rec->summary);
     put_str(b, rec->title_html);
     put_str(b, rec->title_text);

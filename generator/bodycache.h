@@ -32,7 +32,6 @@ struct bodycache_image {
 
 struct bodycache_record {
     char *html, *summary, *title_html, *title_text;
-    char *xhtml; /* NULL when the entry was in no issue (only the print edition reads it) */
     char *toc; /* the table of contents as JSON text */
     unsigned minutes;
     struct bodycache_link *links;

@@ -327,14 +327,6 @@ static char *keep_invalid(struct render *r, const struct entry *issue, const str
     return path;
 }
 
-static int strv_contains(const struct strv *sv, const char *s)
-{
-    for (size_t i = 0; i < sv->len; i++)
-        if (strcmp(sv->v[i], s) == 0)
-            return 1;
-    return 0;
-}
-
 static int publish_pictures(struct publish *pub, const char *folder, const struct piece *p,
                             struct strv *done)
 {

@@ -101,7 +101,6 @@ struct body_job {
     char *dir; /* the entry file's folder, for relative image paths */
     struct bodycache_record rec; /* what the body depends on, noted while it is parsed */
     int unchecked; /* a picture whose file cannot be checked next time: keep no record */
-    int printable; /* in an issue: the print edition wants its XHTML at hand */
 };
 
 /* The prefix that leads from the page at url to the site root. */
@@ -364,8 +363,6 @@ static int same_str(const char *a, const char *b)
 static int body_from_cache(struct body_job *job, struct bodycache_record *rec)
 {
     struct render *r = job->r;
-    if (job->printable && !rec->xhtml)
-        return -1;
     for (size_t i = 0; i < rec->n_links; i++) {
         char *url;
         int rc = resolve_link(r, job->e, rec->links[i].target, &url, NULL);
@@ -411,11 +408,10 @@ static int body_from_cache(struct body_job *job, struct bodycache_record *rec)
         return -1;
     struct body *b = job->out;
     b->html = rec->html;
-    b->xhtml = rec->xhtml;
     b->summary = rec->summary;
     b->title_html = rec->title_html;
     b->title_text = rec->title_text;
-    rec->html = rec->xhtml = rec->summary = rec->title_html = rec->title_text = NULL;
+    rec->html = rec->summary = rec->title_html = rec->title_text = NULL;
     b->toc = toc;
     b->minutes = rec->minutes;
     return 0;
@@ -456,9 +452,6 @@ static void body_one(size_t i, void *userdata)
         struct dom *dom = markdown_parse(&own, e->source, e->body_line, e->body, e->body_len,
                                          &hooks);
         job->out->html = dom_html(dom);
-        /* Only the print edition reads XHTML: made here for its entries, on request for others
-         * (render_body_xhtml). */
-        job->out->xhtml = job->printable ? dom_xhtml(dom) : NULL;
         job->out->toc = dom_toc(dom);
         job->out->minutes = dom_reading_minutes(dom);
         const char *summary = json_string_value(json_object_get(e->fm, "summary"));
@@ -468,7 +461,6 @@ static void body_one(size_t i, void *userdata)
         if (r->body_cache && own.len == 0 && !job->out->failed && !job->unchecked) {
             struct body *b = job->out;
             rec->html = b->html;
-            rec->xhtml = b->xhtml;
             rec->summary = b->summary;
             rec->title_html = b->title_html;
             rec->title_text = b->title_text;
@@ -476,7 +468,7 @@ static void body_one(size_t i, void *userdata)
             rec->minutes = b->minutes;
             if (rec->toc)
                 job->out->in_cache = bodycache_write(r->body_cache, key, rec) == 0;
-            rec->html = rec->xhtml = rec->summary = rec->title_html = rec->title_text = NULL;
+            rec->html = rec->summary = rec->title_html = rec->title_text = NULL;
         }
         bodycache_record_release(rec);
         diag_release(&own);
@@ -487,10 +479,6 @@ static void body_one(size_t i, void *userdata)
     if (job->out->in_cache) {
         free(job->out->html);
         job->out->html = NULL;
-        if (!job->printable) {
-            free(job->out->xhtml);
-            job->out->xhtml = NULL;
-        }
     }
 
     if (e->image) {
@@ -516,19 +504,6 @@ int render_bodies(struct render *r)
         const char *slash = strrchr(s->all[i]->source, '/');
         jobs[i].dir = xstrndup(s->all[i]->source, (size_t)(slash - s->all[i]->source));
     }
-    /* What the print edition takes: each issue, its entries and the back page. */
-    for (size_t k = 0; k < s->n_kind[KIND_ISSUE]; k++) {
-        struct entry *issue = s->kind[KIND_ISSUE][k], **list;
-        size_t n = site_issue_entries(s, issue, &list);
-        jobs[render_index(r, issue)].printable = 1;
-        for (size_t j = 0; j < n; j++)
-            jobs[render_index(r, list[j])].printable = 1;
-        free(list);
-    }
-    const char *back = s->cfg->print.back_page;
-    struct entry *back_page = back ? site_find_slug(s, KIND_PAGE, back) : NULL;
-    if (back_page)
-        jobs[render_index(r, back_page)].printable = 1;
     pool_for(r->pool, s->n_all, body_one, jobs);
     int rc = 0;
     for (size_t i = 0; i < s->n_all; i++) {
@@ -539,51 +514,17 @@ int render_bodies(struct render *r)
     return rc;
 }
 
-/* Converts entry i's body to XHTML once more (its record has none: it was in no issue). */
-static char *xhtml_again(const struct render *r, size_t i)
-{
-    struct body tmp;
-    memset(&tmp, 0, sizeof tmp);
-    struct body_job job;
-    memset(&job, 0, sizeof job);
-    job.r = (struct render *)r;
-    job.e = r->site->all[i];
-    job.out = &tmp;
-    const char *slash = strrchr(job.e->source, '/');
-    job.dir = xstrndup(job.e->source, (size_t)(slash - job.e->source));
-    struct diag own;
-    diag_init(&own);
-    struct markdown_hooks hooks = {link_hook, image_hook, &job};
-    struct dom *dom = markdown_parse(&own, job.e->source, job.e->body_line, job.e->body,
-                                     job.e->body_len, &hooks);
-    char *xhtml = dom_xhtml(dom);
-    dom_free(dom);
-    diag_release(&own);
-    bodycache_record_release(&job.rec);
-    free(job.dir);
-    return xhtml;
-}
-
-/* Reads one of a body's texts back from its record. */
-static char *body_text(const struct render *r, size_t i, int xhtml)
+char *render_body_html(const struct render *r, size_t i)
 {
     const struct body *b = &r->bodies[i];
-    const char *held = xhtml ? b->xhtml : b->html;
-    if (held)
-        return xstrdup(held);
+    if (b->html)
+        return xstrdup(b->html);
     struct bodycache_record rec;
     char *text = NULL;
     if (b->in_cache && bodycache_read(r->body_cache, b->cache_key, &rec) == 0) {
-        text = xhtml ? rec.xhtml : rec.html;
-        if (xhtml)
-            rec.xhtml = NULL;
-        else
-            rec.html = NULL;
+        text = rec.html;
+        rec.html = NULL;
         bodycache_record_release(&rec);
-        if (!text && xhtml)
-            text = xhtml_again(r, i);
-    } else if (xhtml && !b->failed) {
-        return xhtml_again(r, i);
     }
     if (!text)
         diag_io_error(r->d, r->body_cache ? bodycache_dir(r->body_cache) : NULL,
@@ -591,16 +532,6 @@ static char *body_text(const struct render *r, size_t i, int xhtml)
                       "build again",
                       r->site->all[i]->source);
     return text;
-}
-
-char *render_body_html(const struct render *r, size_t i)
-{
-    return body_text(r, i, 0);
-}
-
-char *render_body_xhtml(const struct render *r, size_t i)
-{
-    return body_text(r, i, 1);
 }
 
 /* ---- Shared JSON -------------------------------------------------------------------------- */
@@ -1722,7 +1653,6 @@ void render_release(struct render *r)
     for (size_t i = 0; s && r->bodies && i < s->n_all; i++) {
         struct body *b = &r->bodies[i];
         free(b->html);
-        free(b->xhtml);
         free(b->summary);
         free(b->title_html);
         free(b->title_text);

@@ -26,9 +26,6 @@ struct body {
     /* HTML5 fragment. NULL when it waits in the body cache: render_body_html() reads it back
      * (only one page uses it, and held for every entry it would fill the memory). */
     char *html;
-    /* XHTML 1.1 fragment, for the print edition: held for the entries of an issue (and the
-     * back page); NULL for others, which render_body_xhtml() converts on request. */
-    char *xhtml;
     char *summary;   /* plain text */
     char *title_html;/* the title with ruby */
     char *title_text;/* the title without ruby readings */
@@ -75,10 +72,9 @@ int render_bodies(struct render *r);
 /* Renders every page and feed. Returns 0, or -1 after reporting. */
 int render_pages(struct render *r);
 void render_release(struct render *r);
-/* Entry i's body as HTML, or as XHTML: a new string the caller frees, read back from the body
- * cache when the body does not hold it. NULL after reporting when it cannot be read back. */
+/* Entry i's body as HTML: a new string the caller frees, read back from the body cache when
+ * the body does not hold it. NULL after reporting when it cannot be read back. */
 char *render_body_html(const struct render *r, size_t i);
-char *render_body_xhtml(const struct render *r, size_t i);
 /* Index of e in site->all. */
 size_t render_index(const struct render *r, const struct entry *e);
 /* Resolves a link as written in from's body. For a relative link to a Markdown file

@@ -30,6 +30,14 @@ void strv_sort(struct strv *sv)
         qsort(sv->v, sv->len, sizeof *sv->v, cmp);
 }
 
+int strv_contains(const struct strv *sv, const char *s)
+{
+    for (size_t i = 0; i < sv->len; i++)
+        if (strcmp(sv->v[i], s) == 0)
+            return 1;
+    return 0;
+}
+
 void strv_release(struct strv *sv)
 {
     for (size_t i = 0; i < sv->len; i++)

@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "fs.h"
+#include "strv.h"
 #include "harness.h"
 #include "xalloc.h"
 
@@ -103,6 +104,18 @@ static void xasprintf_formats(void)
     free(s);
 }
 
+static void strv_contains_exact_strings(void)
+{
+    struct strv sv = STRV_INIT;
+    strv_push(&sv, "a.jpg");
+    strv_push(&sv, "b.jpg");
+    CHECK(strv_contains(&sv, "b.jpg"));
+    CHECK(!strv_contains(&sv, "b.jp"));
+    CHECK(!strv_contains(&sv, ""));
+    strv_release(&sv);
+    CHECK(!strv_contains(&sv, "a.jpg"));
+}
+
 static void fs_join_paths(void)
 {
     const char *cases[][3] = {
@@ -125,6 +138,7 @@ int main(void)
     RUN(diag_strict_turns_warnings_into_errors);
     RUN(buf_xml_escape_all_five);
     RUN(xasprintf_formats);
+    RUN(strv_contains_exact_strings);
     RUN(fs_join_paths);
     return HARNESS_DONE();
 }
