@@ -148,11 +148,20 @@ const char *entry_kind_name(enum entry_kind k)
 
 void entry_error(struct diag *d, const struct entry *e, const char *field, const char *fmt, ...)
 {
-    struct schema_ctx c = {d, e->source, &e->yaml, 1, 0};
+    struct yamldoc doc;
+    yamldoc_init(&doc);
+    if (e->fm_text) {
+        struct diag quiet;
+        diag_init(&quiet);
+        yamldoc_parse(&quiet, e->source, e->fm_text, e->fm_len, e->fm_line, &doc);
+        diag_release(&quiet);
+    }
+    struct schema_ctx c = {d, e->source, &doc, 1, 0};
     va_list ap;
     va_start(ap, fmt);
     schema_verror(&c, field, 0, fmt, ap);
     va_end(ap);
+    yamldoc_release(&doc);
 }
 
 static const char *get_str(const json_t *obj, const char *key)
@@ -355,6 +364,9 @@ static void place(struct schema_ctx *c, struct entry *e)
     e->out = xasprintf("%sindex.html", e->url);
 }
 
+static int entry_check(struct diag *d, const struct site_config *cfg, const char *rel,
+                       struct entry *e, const struct yamldoc *doc);
+
 int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
                const char *rel, struct entry *e)
 {
@@ -365,23 +377,35 @@ int entry_load(struct diag *d, const struct site_config *cfg, const char *source
     free(content);
     e->rel = xstrdup(rel);
 
-    yamldoc_init(&e->yaml);
     struct frontmatter fm;
     if (frontmatter_read(d, e->source, &e->text, &fm) != 0)
         return -1;
     e->body = fm.body;
     e->body_len = fm.body_len;
     e->body_line = fm.body_line;
-    if (yamldoc_parse(d, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, &e->yaml) != 0)
+    e->fm_text = xstrndup(fm.yaml, fm.yaml_len);
+    e->fm_len = fm.yaml_len;
+    e->fm_line = fm.yaml_line;
+    struct yamldoc doc;
+    if (yamldoc_parse(d, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, &doc) != 0)
         return -1;
-    if (!json_is_object(e->yaml.root)) {
+    if (!json_is_object(doc.root)) {
         diag_error(d, e->source, fm.yaml_line, 1,
                    "the front matter should be fields like 'title: ...', one per line");
+        yamldoc_release(&doc);
         return -1;
     }
-    e->fm = json_incref(e->yaml.root);
+    e->fm = json_incref(doc.root);
+    int rc = entry_check(d, cfg, rel, e, &doc);
+    yamldoc_release(&doc);
+    return rc;
+}
 
-    struct schema_ctx c = {d, e->source, &e->yaml, 1, 0};
+/* The rest of entry_load: the checks that need the positions in doc. */
+static int entry_check(struct diag *d, const struct site_config *cfg, const char *rel,
+                       struct entry *e, const struct yamldoc *doc)
+{
+    struct schema_ctx c = {d, e->source, doc, 1, 0};
     const char *kind = get_str(e->fm, "kind");
     e->kind = kind ? kind_from(kind) : kind_from_folder(rel);
     if (e->kind == KIND_COUNT) {
@@ -398,6 +422,9 @@ int entry_load(struct diag *d, const struct site_config *cfg, const char *source
     schema_check(&c, e->fm, schemas[e->kind], "");
 
     e->title = get_str(e->fm, "title");
+    e->title_pos = (struct yamldoc_pos){1, 1};
+    yamldoc_value_pos(doc, "title", &e->title_pos);
+    yamldoc_value_pos(doc, e->kind == KIND_ISSUE ? "cover" : "image", &e->image_pos);
     e->reading = get_str(e->fm, "reading");
     e->district = get_str(e->fm, "district");
     e->image = get_str(e->fm, e->kind == KIND_ISSUE ? "cover" : "image");
@@ -504,7 +531,14 @@ void entry_release(struct entry *e)
     free(e->sort_key);
     free(e->rel_slug);
     json_decref(e->fm);
-    yamldoc_release(&e->yaml);
+    free(e->fm_text);
     buf_release(&e->text);
     memset(e, 0, sizeof *e);
+}
+
+void entry_drop_body(struct entry *e)
+{
+    buf_release(&e->text);
+    e->body = NULL;
+    e->body_len = 0;
 }

@@ -32,9 +32,15 @@ struct entry {
     char *url;              /* relative to the site root: events/x/ */
     char *out;              /* output file relative to the output root: events/x/index.html */
     json_t *fm;             /* the checked front matter (owned) */
-    struct yamldoc yaml;   /* positions, for later stages' messages */
-    struct buf text;        /* the file, normalised (LF, no BOM) */
-    const char *body;       /* points into text */
+    /* The front matter as written, from line fm_line: parsed again for the position of a
+     * field when a later stage reports one (positions of every field, kept for every entry,
+     * would take more memory than the entry's data). */
+    char *fm_text;
+    size_t fm_len;
+    unsigned fm_line;
+    struct yamldoc_pos title_pos, image_pos; /* of title: and of image: (issue: cover:) */
+    struct buf text;        /* the file, normalised (LF, no BOM); empty after entry_drop_body */
+    const char *body;       /* points into text; NULL after entry_drop_body */
     size_t body_len;
     unsigned body_line;
 
@@ -59,6 +65,8 @@ struct entry {
 int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
                const char *rel, struct entry *out);
 void entry_release(struct entry *e);
+/* Frees the entry's text once its body has been converted and no later stage reads it. */
+void entry_drop_body(struct entry *e);
 /* True when e names the district or lists the category with this slug. */
 int entry_in_district(const struct entry *e, const char *slug);
 int entry_in_category(const struct entry *e, const char *slug);
@@ -69,7 +77,8 @@ const char *entry_kind_name(enum entry_kind k);
  * field. A time that happens twice, when the clocks go back, is the first of the two (summer
  * time), as calendar apps read it. Returns 0, or -1 after reporting. */
 int entry_check_times(struct diag *d, const struct entry *e, const struct tz *zone);
-/* Reports an error at the value of field (a yaml path like "sessions.1.venue") in e. */
+/* Reports an error at the value of field (a yaml path like "sessions.1.venue") in e; at the
+ * front matter's first line when the field is not there. */
 void entry_error(struct diag *d, const struct entry *e, const char *field, const char *fmt,
                  ...) __attribute__((format(printf, 4, 5)));
 

@@ -114,10 +114,9 @@ static void piece_convert(size_t i, void *userdata)
 
     if (e->image && e->kind != KIND_ISSUE) {
         const struct print_format *f = print_format(r->site->cfg->print.size);
-        struct yamldoc_pos pos = {0, 0};
-        yamldoc_value_pos(&e->yaml, "image", &pos);
         char *dir = entry_dir(e);
-        if (media_print(r->media, e->source, dir, e->image, pos.line, pos.col, f->figure,
+        if (media_print(r->media, e->source, dir, e->image, e->image_pos.line,
+                        e->image_pos.col, f->figure,
                         &p->photo) == 0) {
             p->has_photo = 1;
             add_picture(p, &p->photo);
@@ -412,6 +411,27 @@ static int issue_finish(struct render *r, const struct template *t, struct issue
     return rc;
 }
 
+unsigned char *print_needs(const struct render *r)
+{
+    const struct site *s = r->site;
+    unsigned char *need = xcalloc(s->n_all ? s->n_all : 1, 1);
+    const struct entry *back = s->cfg->print.back_page && s->n_kind[KIND_ISSUE]
+                                   ? site_find_slug(s, KIND_PAGE, s->cfg->print.back_page)
+                                   : NULL;
+    if (back)
+        need[render_index(r, back)] = 1;
+    for (size_t k = 0; k < s->n_kind[KIND_ISSUE]; k++) {
+        const struct entry *issue = s->kind[KIND_ISSUE][k];
+        need[render_index(r, issue)] = 1;
+        struct entry **list;
+        size_t n = site_issue_entries(s, issue, &list);
+        for (size_t i = 0; i < n; i++)
+            need[render_index(r, list[i])] = 1;
+        free(list);
+    }
+    return need;
+}
+
 int print_issues(struct render *r)
 {
     const struct site *s = r->site;
@@ -421,7 +441,9 @@ int print_issues(struct render *r)
     const struct template *t = template_set_get(r->theme->templates, "print/issue");
     if (!t)
         return -1;
-    render_use_root(r, "");
+    unsigned char *need = print_needs(r);
+    render_use_root_for(r, "", need);
+    free(need);
     const struct site_config *cfg = s->cfg;
     const struct entry *back =
         cfg->print.back_page ? site_find_slug(s, KIND_PAGE, cfg->print.back_page) : NULL;
@@ -476,10 +498,9 @@ int print_issues(struct render *r)
         double fill = (f->height + 2 * bleed) * b->image.src_width / b->image.src_height;
         if (fill > placed)
             placed = fill;
-        struct yamldoc_pos pos = {0, 0};
-        yamldoc_value_pos(&issue->yaml, "cover", &pos);
         char *dir = entry_dir(issue);
-        if (media_print(r->media, issue->source, dir, issue->image, pos.line, pos.col, placed,
+        if (media_print(r->media, issue->source, dir, issue->image, issue->image_pos.line,
+                        issue->image_pos.col, placed,
                         &docs[k].cover) == 0) {
             docs[k].has_cover = 1;
             add_picture(docs[k].intro, &docs[k].cover); /* published with the issue's text */

@@ -1,5 +1,6 @@
 #include "render.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,13 +49,24 @@ static void set_str(json_t *obj, const char *key, const char *s)
         json_object_set_new(obj, key, json_string(s));
 }
 
+/* Sets key to s, sharing the front matter's own string when it holds the same text. */
+static void set_str_from(json_t *obj, const char *key, const char *s, const json_t *fm,
+                         const char *field)
+{
+    json_t *v = json_object_get(fm, field);
+    if (s && json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+        json_object_set(obj, key, v);
+    else
+        set_str(obj, key, s);
+}
+
 static void set_buf(json_t *obj, const char *key, struct buf *b)
 {
     json_object_set_new(obj, key, json_stringn(b->data, b->len));
     buf_reset(b);
 }
 
-json_t *render_date(const struct render *r, struct datetime dt, int has_time)
+static json_t *date_json(const struct render *r, struct datetime dt, int has_time)
 {
     json_t *o = json_object();
     struct buf b;
@@ -90,6 +102,92 @@ json_t *render_date(const struct render *r, struct datetime dt, int has_time)
     set_str(o, "weekday", date_weekday_ja(date_weekday(dt.date)));
     buf_release(&b);
     return o;
+}
+
+/* Date objects by value, so that entries of the same day share one: a date object is the
+ * largest part of an entry's data after its text. */
+struct render_dates {
+    pthread_mutex_t lock; /* guards the rest: workers add dates as they make entries' data */
+    struct date_slot {
+        int key[7]; /* year, month, day, hour, minute, second, has_time; key[0] 0: empty */
+        json_t *v;
+    } *slots;       /* open addressing; cap is a power of two */
+    size_t len, cap;
+};
+
+static struct render_dates *dates_new(void)
+{
+    struct render_dates *m = xcalloc(1, sizeof *m);
+    pthread_mutex_init(&m->lock, NULL);
+    m->cap = 256;
+    m->slots = xcalloc(m->cap, sizeof *m->slots);
+    return m;
+}
+
+static void dates_free(struct render_dates *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->cap; i++)
+        json_decref(m->slots[i].v);
+    pthread_mutex_destroy(&m->lock);
+    free(m->slots);
+    free(m);
+}
+
+/* The slot of key, or the empty one where it would go. Called with the lock held. */
+static struct date_slot *dates_slot(struct date_slot *slots, size_t cap, const int key[7])
+{
+    uint64_t x = 0;
+    for (int k = 0; k < 7; k++)
+        x = (x ^ (uint64_t)(unsigned)key[k]) * 0x100000001B3ULL;
+    x ^= x >> 29;
+    for (size_t i = (size_t)x & (cap - 1);; i = (i + 1) & (cap - 1))
+        if (slots[i].key[0] == 0 || memcmp(slots[i].key, key, sizeof slots[i].key) == 0)
+            return &slots[i];
+}
+
+json_t *render_date(const struct render *r, struct datetime dt, int has_time)
+{
+    struct render_dates *m = r->dates;
+    /* Years before 1 are refused when dates are read, so key[0] is never 0 here. */
+    if (!m || dt.date.year <= 0)
+        return date_json(r, dt, has_time);
+    int key[7] = {dt.date.year, dt.date.month, dt.date.day, 0, 0, 0, !!has_time};
+    if (has_time) {
+        key[3] = dt.hour;
+        key[4] = dt.minute;
+        key[5] = dt.second;
+    }
+    pthread_mutex_lock(&m->lock);
+    struct date_slot *slot = dates_slot(m->slots, m->cap, key);
+    json_t *v = slot->v ? json_incref(slot->v) : NULL;
+    pthread_mutex_unlock(&m->lock);
+    if (v)
+        return v;
+    /* Made outside the lock; when another thread made the same date meanwhile, its wins. */
+    v = date_json(r, dt, has_time);
+    pthread_mutex_lock(&m->lock);
+    if ((m->len + 1) * 2 > m->cap) {
+        struct date_slot *bigger = xcalloc(m->cap * 2, sizeof *bigger);
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->slots[i].key[0])
+                *dates_slot(bigger, m->cap * 2, m->slots[i].key) = m->slots[i];
+        free(m->slots);
+        m->slots = bigger;
+        m->cap *= 2;
+    }
+    slot = dates_slot(m->slots, m->cap, key);
+    if (slot->v) {
+        json_decref(v);
+    } else {
+        memcpy(slot->key, key, sizeof key);
+        slot->v = v;
+        m->len++;
+    }
+    v = json_incref(slot->v);
+    pthread_mutex_unlock(&m->lock);
+    return v;
 }
 
 /* ---- Bodies ------------------------------------------------------------------------------ */
@@ -322,9 +420,7 @@ static void render_title(struct render *r, struct body_job *job, struct diag *d)
 {
     const struct entry *e = job->e;
     const char *title = e->title ? e->title : "";
-    struct yamldoc_pos pos = {1, 1};
-    yamldoc_value_pos(&e->yaml, "title", &pos);
-    struct dom *dom = markdown_parse(d, e->source, pos.line, title, strlen(title), NULL);
+    struct dom *dom = markdown_parse(d, e->source, e->title_pos.line, title, strlen(title), NULL);
     job->out->title_html = paragraph_inside(dom_html(dom), title);
     job->out->title_text = dom_text(dom);
     dom_free(dom);
@@ -482,9 +578,8 @@ static void body_one(size_t i, void *userdata)
     }
 
     if (e->image) {
-        struct yamldoc_pos pos = {0, 0};
-        yamldoc_value_pos(&e->yaml, e->kind == KIND_ISSUE ? "cover" : "image", &pos);
-        if (media_use(r->media, e->source, job->dir, e->image, pos.line, pos.col,
+        if (media_use(r->media, e->source, job->dir, e->image, e->image_pos.line,
+                      e->image_pos.col,
                       &job->out->image) == 0)
             job->out->has_image = 1;
         else
@@ -505,11 +600,16 @@ int render_bodies(struct render *r)
         jobs[i].dir = xstrndup(s->all[i]->source, (size_t)(slash - s->all[i]->source));
     }
     pool_for(r->pool, s->n_all, body_one, jobs);
+    /* Only the print edition reads the Markdown again. */
+    unsigned char *need = print_needs(r);
     int rc = 0;
     for (size_t i = 0; i < s->n_all; i++) {
         rc |= r->bodies[i].failed ? -1 : 0;
         free(jobs[i].dir);
+        if (!need[i])
+            entry_drop_body(s->all[i]);
     }
+    free(need);
     free(jobs);
     return rc;
 }
@@ -667,10 +767,10 @@ static json_t *entry_json(const struct render *r, size_t i)
     set_str(o, "kind", entry_kind_name(e->kind));
     set_str(o, "slug", e->slug);
     set_str(o, "url", e->url);
-    set_str(o, "title", b->title_text ? b->title_text : e->title);
+    set_str_from(o, "title", b->title_text ? b->title_text : e->title, e->fm, "title");
     set_str(o, "title_html", b->title_html);
-    set_str(o, "reading", e->reading);
-    set_str(o, "summary", b->summary);
+    set_str_from(o, "reading", e->reading, e->fm, "reading");
+    set_str_from(o, "summary", b->summary, e->fm, "summary");
     json_object_set_new(o, "draft", json_boolean(e->draft));
     json_object_set(o, "params", e->fm);
     if (e->has_date)
@@ -683,14 +783,14 @@ static json_t *entry_json(const struct render *r, size_t i)
         json_object_set_new(o, "updated", render_date(r, dt, 0));
     const struct taxon *district = e->district ? config_district(cfg, e->district) : NULL;
     if (district)
-        json_object_set_new(o, "district", taxon_json(district, "districts"));
+        json_object_set(o, "district", r->district_json[district - cfg->districts]);
     json_t *cats = json_array();
     json_t *fm_cats = json_object_get(e->fm, "categories");
     for (size_t c = 0; c < json_array_size(fm_cats); c++) {
         const struct taxon *t =
             config_category(cfg, str_or(json_string_value(json_array_get(fm_cats, c))));
         if (t)
-            json_array_append_new(cats, taxon_json(t, "categories"));
+            json_array_append(cats, r->category_json[t - cfg->categories]);
     }
     json_object_set_new(o, "categories", cats);
     if (b->has_image) {
@@ -803,12 +903,15 @@ struct render_root {
 
 struct root_job {
     struct render *r;
+    const unsigned char *need; /* parallel to site->all, or NULL for every entry */
     struct hash *fps;
 };
 
 static void root_entry(size_t i, void *userdata)
 {
     struct root_job *job = userdata;
+    if (job->need && !job->need[i])
+        return;
     job->r->entries[i] = entry_json(job->r, i);
     job->fps[i] = fingerprint_json(job->r->entries[i], NULL);
 }
@@ -828,9 +931,28 @@ static struct hash site_fingerprint(const struct render *r, const json_t *site)
     return h;
 }
 
-/* Makes root the current one, building its shared JSON on first use (on the main thread:
- * workers only ever find roots made before they started). */
+/* The values every root shares; made with the first. */
+static void make_shared(struct render *r)
+{
+    const struct site_config *cfg = r->site->cfg;
+    if (!r->dates)
+        r->dates = dates_new();
+    if (r->district_json)
+        return;
+    r->district_json = xcalloc(cfg->n_districts + 1, sizeof *r->district_json);
+    for (size_t i = 0; i < cfg->n_districts; i++)
+        r->district_json[i] = taxon_json(&cfg->districts[i], "districts");
+    r->category_json = xcalloc(cfg->n_categories + 1, sizeof *r->category_json);
+    for (size_t i = 0; i < cfg->n_categories; i++)
+        r->category_json[i] = taxon_json(&cfg->categories[i], "categories");
+}
+
 void render_use_root(struct render *r, const char *root)
+{
+    render_use_root_for(r, root, NULL);
+}
+
+void render_use_root_for(struct render *r, const char *root, const unsigned char *need)
 {
     const struct site *s = r->site;
     for (size_t i = 0; i < r->n_roots; i++) {
@@ -848,10 +970,12 @@ void render_use_root(struct render *r, const char *root)
     rr->memo = fingerprint_memo_new();
     r->root = rr->root;
     r->entries = rr->entries;
-    struct root_job job = {r, xcalloc(s->n_all ? s->n_all : 1, sizeof *job.fps)};
+    make_shared(r);
+    struct root_job job = {r, need, xcalloc(s->n_all ? s->n_all : 1, sizeof *job.fps)};
     pool_for(r->pool, s->n_all, root_entry, &job);
     for (size_t i = 0; i < s->n_all; i++)
-        fingerprint_memo_put(rr->memo, rr->entries[i], job.fps[i]);
+        if (rr->entries[i])
+            fingerprint_memo_put(rr->memo, rr->entries[i], job.fps[i]);
     free(job.fps);
     rr->site_json = site_json(r);
     r->site_json = rr->site_json;
@@ -866,6 +990,25 @@ static const struct fingerprint_memo *root_memo(const struct render *r)
         if (r->roots[i].entries == r->entries)
             return r->roots[i].memo;
     return NULL;
+}
+
+/* Frees every root's shared JSON: the largest thing a build holds. */
+static void drop_roots(struct render *r)
+{
+    for (size_t k = 0; k < r->n_roots; k++) {
+        for (size_t i = 0; i < r->site->n_all; i++)
+            json_decref(r->roots[k].entries[i]);
+        free(r->roots[k].entries);
+        json_decref(r->roots[k].site_json);
+        fingerprint_memo_free(r->roots[k].memo);
+        free(r->roots[k].root);
+    }
+    free(r->roots);
+    r->roots = NULL;
+    r->n_roots = 0;
+    r->root = NULL;
+    r->entries = NULL;
+    r->site_json = NULL;
 }
 
 /* ---- Pages --------------------------------------------------------------------------------- */
@@ -1644,6 +1787,8 @@ int render_pages(struct render *r)
     free(ps.lists);
     if (rc == 0 && r->pub)
         rc = feed_write_all(r);
+    /* The pages are done with the roots; the print edition makes the few it needs. */
+    drop_roots(r);
     return rc;
 }
 
@@ -1658,15 +1803,15 @@ void render_release(struct render *r)
         free(b->title_text);
         json_decref(b->toc);
     }
-    for (size_t k = 0; s && k < r->n_roots; k++) {
-        for (size_t i = 0; i < s->n_all; i++)
-            json_decref(r->roots[k].entries[i]);
-        free(r->roots[k].entries);
-        json_decref(r->roots[k].site_json);
-        fingerprint_memo_free(r->roots[k].memo);
-        free(r->roots[k].root);
-    }
-    free(r->roots);
+    drop_roots(r);
+    const struct site_config *cfg = s ? s->cfg : NULL;
+    for (size_t i = 0; r->district_json && i < cfg->n_districts; i++)
+        json_decref(r->district_json[i]);
+    for (size_t i = 0; r->category_json && i < cfg->n_categories; i++)
+        json_decref(r->category_json[i]);
+    free(r->district_json);
+    free(r->category_json);
+    dates_free(r->dates);
     free(r->bodies);
     memset(r, 0, sizeof *r);
 }

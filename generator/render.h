@@ -57,6 +57,11 @@ struct render {
     struct bodycache *body_cache;
 
     struct body *bodies;   /* parallel to site->all */
+    /* Values many entries' data share instead of each holding a copy: one object per district
+     * and per category (in site.yaml's order), made with the first root; and every date
+     * object made so far, by value (locked inside: workers add to it). */
+    json_t **district_json, **category_json;
+    struct render_dates *dates;
     /* The shared JSON for pages at one root: image URLs start with the root, so with
      * --portable each folder depth has its own. Built on the main thread, before rendering. */
     struct render_root *roots;
@@ -87,9 +92,14 @@ int render_link_entry(const struct render *r, const struct entry *from, const ch
  * the caller frees it. */
 char *render_title_xhtml(const struct render *r, const struct entry *e);
 /* Makes root the current one (r->root, r->entries, r->site_json), building its shared JSON on
- * first use. Main thread only. */
+ * first use. Main thread only. render_use_root_for() makes only the entries need marks (an
+ * array parallel to site->all; issues must be among them, for the site object) and leaves the
+ * rest NULL; it gives a root already made as it is. */
 void render_use_root(struct render *r, const char *root);
-/* A date object for templates ({iso, wareki, ...}); time fields only when has_time. */
+void render_use_root_for(struct render *r, const char *root, const unsigned char *need);
+/* A date object for templates ({iso, wareki, ...}); time fields only when has_time. Returns a
+ * new reference to an object that other values may share: read it, never change it. Safe on
+ * any thread. */
 json_t *render_date(const struct render *r, struct datetime dt, int has_time);
 
 #endif

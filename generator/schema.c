@@ -290,13 +290,14 @@ int schema_check(struct schema_ctx *c, json_t *obj, const struct schema_field *f
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
+        const struct schema_field *f = fields;
+        while (f->name && strcmp(f->name, key) != 0)
+            f++;
+        if (f->name)
+            continue; /* a known field: the usual case, so it is looked for first */
         const struct schema_field *best = NULL;
         unsigned best_d = 3;
-        for (const struct schema_field *f = fields; f->name; f++) {
-            if (strcmp(f->name, key) == 0) {
-                best = NULL;
-                break;
-            }
+        for (f = fields; f->name; f++) {
             unsigned dist = schema_distance(key, f->name);
             size_t len = strlen(key);
             if (dist < best_d && (dist == 1 || len > 4)) {
