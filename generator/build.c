@@ -361,7 +361,8 @@ int build_run(struct diag *d, const struct build_options *opt)
     render = (struct render){.d = d, .site = &site, .theme = &theme, .media = media,
                              .pool = pool, .zone = zone, .cache_dir = cache,
                              .portable = opt->portable, .now_utc = now_utc,
-                             .incremental = !opt->strict, .body_cache = body_cache};
+                             .incremental = !opt->strict, .body_cache = body_cache,
+                             .hold_entries = opt->hold_entries};
     if (render_bodies(&render) != 0)
         goto done;
 

@@ -371,23 +371,28 @@ int entry_load(struct diag *d, const struct site_config *cfg, const char *source
                const char *rel, struct entry *e)
 {
     memset(e, 0, sizeof *e);
-    buf_init(&e->text);
+    struct buf text;
+    buf_init(&text);
     char *content = fs_join(source, "content");
     e->source = fs_join(content, rel);
     free(content);
     e->rel = xstrdup(rel);
 
     struct frontmatter fm;
-    if (frontmatter_read(d, e->source, &e->text, &fm) != 0)
+    if (frontmatter_read(d, e->source, &text, &fm) != 0) {
+        buf_release(&text);
         return -1;
-    e->body = fm.body;
+    }
+    e->body_hash = hash_bytes(fm.body, fm.body_len);
     e->body_len = fm.body_len;
     e->body_line = fm.body_line;
     e->fm_text = xstrndup(fm.yaml, fm.yaml_len);
     e->fm_len = fm.yaml_len;
     e->fm_line = fm.yaml_line;
     struct yamldoc doc;
-    if (yamldoc_parse(d, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, &doc) != 0)
+    int rc = yamldoc_parse(d, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, &doc);
+    buf_release(&text);
+    if (rc != 0)
         return -1;
     if (!json_is_object(doc.root)) {
         diag_error(d, e->source, fm.yaml_line, 1,
@@ -396,9 +401,26 @@ int entry_load(struct diag *d, const struct site_config *cfg, const char *source
         return -1;
     }
     e->fm = json_incref(doc.root);
-    int rc = entry_check(d, cfg, rel, e, &doc);
+    rc = entry_check(d, cfg, rel, e, &doc);
     yamldoc_release(&doc);
     return rc;
+}
+
+int entry_read_body(struct diag *d, const struct entry *e, struct buf *text, const char **body)
+{
+    struct frontmatter fm;
+    struct diag own;
+    diag_init(&own);
+    int rc = frontmatter_read(&own, e->source, text, &fm);
+    diag_release(&own);
+    if (rc != 0 || fm.body_len != e->body_len || fm.body_line != e->body_line ||
+        !hash_equal(hash_bytes(fm.body, fm.body_len), e->body_hash)) {
+        diag_io_error(d, e->source, "the file changed while kairan was building the site; "
+                                    "build again");
+        return -1;
+    }
+    *body = fm.body;
+    return 0;
 }
 
 /* The rest of entry_load: the checks that need the positions in doc. */
@@ -532,13 +554,5 @@ void entry_release(struct entry *e)
     free(e->rel_slug);
     json_decref(e->fm);
     free(e->fm_text);
-    buf_release(&e->text);
     memset(e, 0, sizeof *e);
-}
-
-void entry_drop_body(struct entry *e)
-{
-    buf_release(&e->text);
-    e->body = NULL;
-    e->body_len = 0;
 }

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "config.h"
 #include "date.h"
+#include "hash.h"
 #include "diag.h"
 #include "yamldoc.h"
 
@@ -39,8 +40,9 @@ struct entry {
     size_t fm_len;
     unsigned fm_line;
     struct yamldoc_pos title_pos, image_pos; /* of title: and of image: (issue: cover:) */
-    struct buf text;        /* the file, normalised (LF, no BOM); empty after entry_drop_body */
-    const char *body;       /* points into text; NULL after entry_drop_body */
+    /* The Markdown body is not held (for a big site it would be most of the memory): the
+     * stages that convert it read it again with entry_read_body, which checks its hash. */
+    struct hash body_hash;
     size_t body_len;
     unsigned body_line;
 
@@ -65,8 +67,11 @@ struct entry {
 int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
                const char *rel, struct entry *out);
 void entry_release(struct entry *e);
-/* Frees the entry's text once its body has been converted and no later stage reads it. */
-void entry_drop_body(struct entry *e);
+/* Reads e's file again into text and points *body into it: body_len bytes of Markdown from
+ * line body_line, as entry_load read them. A file that is not what entry_load read is an I/O
+ * error (it changed during the build). Returns 0, or -1 after reporting (text is then still
+ * safe to release). */
+int entry_read_body(struct diag *d, const struct entry *e, struct buf *text, const char **body);
 /* True when e names the district or lists the category with this slug. */
 int entry_in_district(const struct entry *e, const char *slug);
 int entry_in_category(const struct entry *e, const char *slug);

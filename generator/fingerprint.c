@@ -14,13 +14,20 @@ struct slot {
 struct fingerprint_memo {
     struct slot *slots; /* open addressing by pointer; the capacity is a power of two */
     size_t len, cap;
+    const struct fingerprint_memo *parent; /* looked in next; NULL for none */
 };
 
 struct fingerprint_memo *fingerprint_memo_new(void)
 {
+    return fingerprint_memo_new_under(NULL);
+}
+
+struct fingerprint_memo *fingerprint_memo_new_under(const struct fingerprint_memo *parent)
+{
     struct fingerprint_memo *m = xcalloc(1, sizeof *m);
     m->cap = 64;
     m->slots = xcalloc(m->cap, sizeof *m->slots);
+    m->parent = parent;
     return m;
 }
 
@@ -43,14 +50,15 @@ static size_t slot_of(const json_t *v, size_t cap)
 
 static const struct slot *memo_find(const struct fingerprint_memo *m, const json_t *v)
 {
-    if (!m)
-        return NULL;
-    for (size_t i = slot_of(v, m->cap);; i = (i + 1) & (m->cap - 1)) {
-        if (m->slots[i].v == v)
-            return &m->slots[i];
-        if (!m->slots[i].v)
-            return NULL;
+    for (; m; m = m->parent) {
+        for (size_t i = slot_of(v, m->cap);; i = (i + 1) & (m->cap - 1)) {
+            if (m->slots[i].v == v)
+                return &m->slots[i];
+            if (!m->slots[i].v)
+                break;
+        }
     }
+    return NULL;
 }
 
 void fingerprint_memo_put(struct fingerprint_memo *m, const json_t *v, struct hash h)

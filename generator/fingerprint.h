@@ -14,6 +14,9 @@ struct fingerprint_memo;
 
 /* Returns a new, empty memo; the caller frees it with fingerprint_memo_free(). */
 struct fingerprint_memo *fingerprint_memo_new(void);
+/* The same, over parent (borrowed; it must outlive the new memo): values not found in the new
+ * memo are looked for in parent. For a page's own values over those of its whole site. */
+struct fingerprint_memo *fingerprint_memo_new_under(const struct fingerprint_memo *parent);
 void fingerprint_memo_free(struct fingerprint_memo *m);
 /* Remembers v's fingerprint (v must stay unchanged and alive while the memo is used). */
 void fingerprint_memo_add(struct fingerprint_memo *m, const json_t *v);

@@ -90,6 +90,11 @@ struct hash hash_bytes(const void *p, size_t n)
     return hash_final(&h);
 }
 
+int hash_equal(struct hash a, struct hash b)
+{
+    return a.lo == b.lo && a.hi == b.hi;
+}
+
 char *hash_hex(struct hash h, char out[33])
 {
     static const char digits[] = "0123456789abcdef";

@@ -25,6 +25,7 @@ void hash_update(struct hasher *h, const void *p, size_t n);
 struct hash hash_final(const struct hasher *h);
 
 struct hash hash_bytes(const void *p, size_t n);
+int hash_equal(struct hash a, struct hash b);
 /* Writes 32 lowercase hex digits and a NUL into out; returns out. */
 char *hash_hex(struct hash h, char out[33]);
 

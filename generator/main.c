@@ -236,6 +236,12 @@ int main(int argc, char **argv)
     int rc = parse_args(name, argc - 2, argv + 2, &cli);
     if (rc != EXIT_OK)
         return rc;
+    const char *hold = getenv("KAIRAN_HOLD_ENTRIES");
+    unsigned held = 0;
+    if (hold && *hold && (parse_unsigned(hold, 100000000, &held) || held == 0))
+        return usage_error(name, "KAIRAN_HOLD_ENTRIES='%s' is not a number of entries from 1 on",
+                           hold);
+    cli.build.hold_entries = held;
 
     if (strcmp(name, "help") == 0) {
         if (cli.n_positional == 0) {

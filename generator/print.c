@@ -102,10 +102,19 @@ static void piece_convert(size_t i, void *userdata)
     struct render *r = p->r;
     const struct entry *e = p->e;
     /* The text was checked when the site's pages were made: its messages are not repeated. */
+    struct buf text;
+    buf_init(&text);
+    const char *markdown;
+    if (entry_read_body(r->d, e, &text, &markdown) != 0) {
+        buf_release(&text);
+        p->failed = 1;
+        return;
+    }
     struct diag quiet;
     diag_init(&quiet);
     struct markdown_hooks hooks = {print_link, print_image, p};
-    struct dom *dom = markdown_parse(&quiet, e->source, e->body_line, e->body, e->body_len, &hooks);
+    struct dom *dom = markdown_parse(&quiet, e->source, e->body_line, markdown, e->body_len, &hooks);
+    buf_release(&text);
     char *prefix = xasprintf("%s.", p->id);
     p->xhtml = dom_xhtml_print(dom, prefix, strcmp(r->site->cfg->print.writing, "vertical") == 0);
     free(prefix);
@@ -187,7 +196,9 @@ static json_t *picture_json(const struct media_print *mp, const char *alt)
 static json_t *piece_json(struct render *r, const struct piece *p)
 {
     const struct entry *e = p->e;
-    json_t *o = json_deep_copy(r->entries[p->index]);
+    json_t *data = render_entry(r, p->index, NULL);
+    json_t *o = json_deep_copy(data);
+    json_decref(data);
     char *title = render_title_xhtml(r, e);
     set_str(o, "title_html", title);
     free(title);
@@ -411,27 +422,6 @@ static int issue_finish(struct render *r, const struct template *t, struct issue
     return rc;
 }
 
-unsigned char *print_needs(const struct render *r)
-{
-    const struct site *s = r->site;
-    unsigned char *need = xcalloc(s->n_all ? s->n_all : 1, 1);
-    const struct entry *back = s->cfg->print.back_page && s->n_kind[KIND_ISSUE]
-                                   ? site_find_slug(s, KIND_PAGE, s->cfg->print.back_page)
-                                   : NULL;
-    if (back)
-        need[render_index(r, back)] = 1;
-    for (size_t k = 0; k < s->n_kind[KIND_ISSUE]; k++) {
-        const struct entry *issue = s->kind[KIND_ISSUE][k];
-        need[render_index(r, issue)] = 1;
-        struct entry **list;
-        size_t n = site_issue_entries(s, issue, &list);
-        for (size_t i = 0; i < n; i++)
-            need[render_index(r, list[i])] = 1;
-        free(list);
-    }
-    return need;
-}
-
 int print_issues(struct render *r)
 {
     const struct site *s = r->site;
@@ -441,9 +431,7 @@ int print_issues(struct render *r)
     const struct template *t = template_set_get(r->theme->templates, "print/issue");
     if (!t)
         return -1;
-    unsigned char *need = print_needs(r);
-    render_use_root_for(r, "", need);
-    free(need);
+    render_use_root(r, "");
     const struct site_config *cfg = s->cfg;
     const struct entry *back =
         cfg->print.back_page ? site_find_slug(s, KIND_PAGE, cfg->print.back_page) : NULL;

@@ -27,10 +27,6 @@ const struct print_format *print_format(const char *name);
  * frees it. */
 char *print_document_path(const struct entry *issue);
 
-/* Marks the entries the print edition uses (issues, the entries they list, the back page) in
- * a new array parallel to r->site->all; the caller frees it. */
-unsigned char *print_needs(const struct render *r);
-
 /* Builds, validates and (when r->pub is set) publishes the print edition of every issue.
  * Call after render_bodies. Returns 0, or -1 after reporting. */
 int print_issues(struct render *r);

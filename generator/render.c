@@ -444,13 +444,31 @@ static struct hash body_key(const struct render *r, const struct entry *e)
     hash_update(&h, flags, sizeof flags);
     uint64_t len = e->body_len;
     hash_update(&h, &len, sizeof len);
-    hash_update(&h, e->body, e->body_len);
+    hash_update(&h, &e->body_hash, sizeof e->body_hash);
     return hash_final(&h);
 }
 
 static int same_str(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Frees the summary and plain title that only repeat the front matter, which then stands for
+ * them: a body of every entry is held through the whole build. */
+static void body_borrow(struct body *b, const struct entry *e)
+{
+    const char *summary = json_string_value(json_object_get(e->fm, "summary"));
+    if (summary && b->summary_made && strcmp(summary, b->summary_made) == 0) {
+        free(b->summary_made);
+        b->summary_made = NULL;
+        b->summary = summary;
+    } else {
+        b->summary = b->summary_made;
+    }
+    if (b->title_text && e->title && strcmp(b->title_text, e->title) == 0) {
+        free(b->title_text);
+        b->title_text = NULL;
+    }
 }
 
 /* Fills the body from its record when every link still leads where it led and every picture
@@ -500,15 +518,19 @@ static int body_from_cache(struct body_job *job, struct bodycache_record *rec)
     }
     json_error_t err;
     json_t *toc = json_loads(rec->toc, 0, &err);
-    if (!toc)
+    if (!json_is_array(toc)) {
+        json_decref(toc);
         return -1;
+    }
+    json_decref(toc);
     struct body *b = job->out;
     b->html = rec->html;
-    b->summary = rec->summary;
+    b->summary_made = rec->summary;
     b->title_html = rec->title_html;
     b->title_text = rec->title_text;
-    rec->html = rec->summary = rec->title_html = rec->title_text = NULL;
-    b->toc = toc;
+    b->toc = rec->toc;
+    rec->html = rec->summary = rec->title_html = rec->title_text = rec->toc = NULL;
+    body_borrow(b, job->e);
     b->minutes = rec->minutes;
     return 0;
 }
@@ -538,6 +560,11 @@ static void body_one(size_t i, void *userdata)
                  body_from_cache(job, rec) == 0;
     job->out->in_cache = cached;
     bodycache_record_release(rec);
+    struct buf text;
+    buf_init(&text);
+    const char *markdown = NULL;
+    if (!cached && !job->out->failed && entry_read_body(r->d, e, &text, &markdown) != 0)
+        job->out->failed = 1;
     if (!cached && !job->out->failed) {
         /* Messages go through a diag of this body's own: only a body converted without any
          * is kept for the next build, which would not repeat them. */
@@ -545,30 +572,34 @@ static void body_one(size_t i, void *userdata)
         diag_init(&own);
         struct markdown_hooks hooks = {link_hook, image_hook, job};
         render_title(r, job, &own);
-        struct dom *dom = markdown_parse(&own, e->source, e->body_line, e->body, e->body_len,
+        struct dom *dom = markdown_parse(&own, e->source, e->body_line, markdown, e->body_len,
                                          &hooks);
         job->out->html = dom_html(dom);
-        job->out->toc = dom_toc(dom);
+        json_t *toc = dom_toc(dom);
+        job->out->toc = json_dumps(toc, JSON_COMPACT);
+        json_decref(toc);
         job->out->minutes = dom_reading_minutes(dom);
         const char *summary = json_string_value(json_object_get(e->fm, "summary"));
-        job->out->summary = summary ? xstrdup(summary) : dom_summary(dom, 120);
+        job->out->summary_made = summary ? xstrdup(summary) : dom_summary(dom, 120);
         dom_free(dom);
         forward_messages(r->d, &own);
         if (r->body_cache && own.len == 0 && !job->out->failed && !job->unchecked) {
             struct body *b = job->out;
             rec->html = b->html;
-            rec->summary = b->summary;
+            rec->summary = b->summary_made;
             rec->title_html = b->title_html;
             rec->title_text = b->title_text;
-            rec->toc = json_dumps(b->toc, JSON_COMPACT);
+            rec->toc = b->toc;
             rec->minutes = b->minutes;
             if (rec->toc)
                 job->out->in_cache = bodycache_write(r->body_cache, key, rec) == 0;
-            rec->html = rec->summary = rec->title_html = rec->title_text = NULL;
+            rec->html = rec->summary = rec->title_html = rec->title_text = rec->toc = NULL;
         }
+        body_borrow(job->out, e);
         bodycache_record_release(rec);
         diag_release(&own);
     }
+    buf_release(&text);
     if (job->out->html)
         job->out->html_hash = hash_bytes(job->out->html, strlen(job->out->html));
     job->out->cache_key = key;
@@ -600,16 +631,11 @@ int render_bodies(struct render *r)
         jobs[i].dir = xstrndup(s->all[i]->source, (size_t)(slash - s->all[i]->source));
     }
     pool_for(r->pool, s->n_all, body_one, jobs);
-    /* Only the print edition reads the Markdown again. */
-    unsigned char *need = print_needs(r);
     int rc = 0;
     for (size_t i = 0; i < s->n_all; i++) {
         rc |= r->bodies[i].failed ? -1 : 0;
         free(jobs[i].dir);
-        if (!need[i])
-            entry_drop_body(s->all[i]);
     }
-    free(need);
     free(jobs);
     return rc;
 }
@@ -724,7 +750,7 @@ static void event_fields(const struct render *r, const struct entry *e, json_t *
     json_t *vs = json_array();
     int remote = 0;
     for (size_t v = 0; v < json_array_size(venues); v++) {
-        json_t *venue = json_deep_copy(json_array_get(venues, v));
+        json_t *venue = json_copy(json_array_get(venues, v));
         const char *role = json_string_value(json_object_get(venue, "role"));
         int is_remote = role && strcmp(role, "remote") == 0;
         remote |= is_remote;
@@ -764,8 +790,8 @@ static json_t *entry_json(const struct render *r, size_t i)
     const struct body *b = &r->bodies[i];
     const struct site_config *cfg = r->site->cfg;
     json_t *o = json_object();
-    set_str(o, "kind", entry_kind_name(e->kind));
-    set_str(o, "slug", e->slug);
+    json_object_set(o, "kind", r->kind_json[e->kind]);
+    set_str_from(o, "slug", e->slug, e->fm, "slug");
     set_str(o, "url", e->url);
     set_str_from(o, "title", b->title_text ? b->title_text : e->title, e->fm, "title");
     set_str(o, "title_html", b->title_html);
@@ -805,7 +831,7 @@ static json_t *entry_json(const struct render *r, size_t i)
             json_object_set(o, *k, json_object_get(e->fm, *k));
     json_t *contact = json_object_get(e->fm, "contact");
     if (contact) {
-        json_t *c = json_deep_copy(contact);
+        json_t *c = json_copy(contact);
         const char *phone = json_string_value(json_object_get(c, "phone"));
         if (phone) {
             char *href = tel_href(phone);
@@ -826,13 +852,8 @@ static json_t *entry_json(const struct render *r, size_t i)
     } else if (e->number) {
         for (size_t k = 0; k < r->site->n_kind[KIND_ISSUE]; k++) {
             const struct entry *is = r->site->kind[KIND_ISSUE][k];
-            if (is->number == e->number) {
-                json_t *io = json_object();
-                json_object_set_new(io, "number", json_integer(is->number));
-                set_str(io, "title", is->title);
-                set_str(io, "url", is->url);
-                json_object_set_new(o, "issue", io);
-            }
+            if (is->number == e->number)
+                json_object_set(o, "issue", r->issue_json[k]);
         }
     }
     return o;
@@ -885,7 +906,8 @@ static json_t *site_json(const struct render *r)
 
     json_t *issues = json_array();
     for (size_t i = 0; i < s->n_kind[KIND_ISSUE]; i++)
-        json_array_append(issues, r->entries[render_index(r, s->kind[KIND_ISSUE][i])]);
+        json_array_append_new(issues,
+                              render_entry(r, render_index(r, s->kind[KIND_ISSUE][i]), NULL));
     if (s->n_kind[KIND_ISSUE])
         json_object_set(o, "current_issue", json_array_get(issues, 0));
     json_object_set_new(o, "issues", issues);
@@ -894,26 +916,104 @@ static json_t *site_json(const struct render *r)
     return o;
 }
 
+/* The data templates get at one root. An entry's data is made when a page first asks for it
+ * and held while there is room, hold entries at most: a site of that size makes each entry's
+ * data once; a bigger one lets the least recently asked for go and makes it again when asked,
+ * so that memory stays bounded however many entries there are. */
 struct render_root {
     char *root;
-    json_t **entries;
     json_t *site_json;
-    struct fingerprint_memo *memo; /* fingerprints of entries, site_json and the static map */
+    struct fingerprint_memo *memo; /* of site_json and the static map; read-only once made */
+    pthread_mutex_t lock;          /* guards the rest: pages on every worker ask for entries */
+    json_t **entries;              /* parallel to site->all; NULL when not held */
+    struct hash *fps;              /* the fingerprints of the held ones */
+    unsigned char *asked;          /* asked for since the clock hand last passed */
+    size_t *ring;                  /* the held ones' indices, in the order they came */
+    size_t n, held, hold, hand;
 };
 
-struct root_job {
-    struct render *r;
-    const unsigned char *need; /* parallel to site->all, or NULL for every entry */
-    struct hash *fps;
-};
-
-static void root_entry(size_t i, void *userdata)
+static struct render_root *root_new(const char *root, size_t n, size_t hold)
 {
-    struct root_job *job = userdata;
-    if (job->need && !job->need[i])
-        return;
-    job->r->entries[i] = entry_json(job->r, i);
-    job->fps[i] = fingerprint_json(job->r->entries[i], NULL);
+    struct render_root *rr = xcalloc(1, sizeof *rr);
+    rr->root = xstrdup(root);
+    rr->memo = fingerprint_memo_new();
+    pthread_mutex_init(&rr->lock, NULL);
+    rr->entries = xcalloc(n ? n : 1, sizeof *rr->entries);
+    rr->fps = xcalloc(n ? n : 1, sizeof *rr->fps);
+    rr->asked = xcalloc(n ? n : 1, 1);
+    rr->n = n;
+    rr->hold = hold < n ? hold : n ? n : 1;
+    rr->ring = xcalloc(rr->hold, sizeof *rr->ring);
+    return rr;
+}
+
+static void root_free(struct render_root *rr)
+{
+    for (size_t i = 0; i < rr->n; i++)
+        json_decref(rr->entries[i]);
+    json_decref(rr->site_json);
+    fingerprint_memo_free(rr->memo);
+    pthread_mutex_destroy(&rr->lock);
+    free(rr->entries);
+    free(rr->fps);
+    free(rr->asked);
+    free(rr->ring);
+    free(rr->root);
+    free(rr);
+}
+
+/* Holds v as entry i's data, letting another go when there is no room: the clock algorithm
+ * over the ring of held entries, whose hand passes over (and clears) the ones asked for since
+ * its last round. Lock held. */
+static void root_hold(struct render_root *rr, size_t i, json_t *v, struct hash fp)
+{
+    size_t at = rr->held;
+    if (rr->held == rr->hold) {
+        for (;;) {
+            size_t k = rr->ring[rr->hand];
+            if (!rr->asked[k])
+                break;
+            rr->asked[k] = 0;
+            rr->hand = (rr->hand + 1) % rr->hold;
+        }
+        size_t k = rr->ring[rr->hand];
+        json_decref(rr->entries[k]);
+        rr->entries[k] = NULL;
+        at = rr->hand;
+        rr->hand = (rr->hand + 1) % rr->hold;
+    } else {
+        rr->held++;
+    }
+    rr->ring[at] = i;
+    rr->entries[i] = json_incref(v);
+    rr->fps[i] = fp;
+    rr->asked[i] = 1;
+}
+
+json_t *render_entry(const struct render *r, size_t i, struct fingerprint_memo *memo)
+{
+    struct render_root *rr = r->current;
+    pthread_mutex_lock(&rr->lock);
+    json_t *v = rr->entries[i] ? json_incref(rr->entries[i]) : NULL;
+    struct hash fp = rr->fps[i];
+    if (v)
+        rr->asked[i] = 1;
+    pthread_mutex_unlock(&rr->lock);
+    if (!v) {
+        /* Made outside the lock; if another worker made it meanwhile, theirs is kept. */
+        json_t *made = entry_json(r, i);
+        struct hash made_fp = fingerprint_json(made, NULL);
+        pthread_mutex_lock(&rr->lock);
+        if (!rr->entries[i])
+            root_hold(rr, i, made, made_fp);
+        v = json_incref(rr->entries[i]);
+        fp = rr->fps[i];
+        pthread_mutex_unlock(&rr->lock);
+        json_decref(made);
+    }
+    if (memo)
+        fingerprint_memo_put(memo, v, fp);
+    return v;
 }
 
 /* The site object's fingerprint as the templates can see it: the build clock (now, year)
@@ -934,11 +1034,24 @@ static struct hash site_fingerprint(const struct render *r, const json_t *site)
 /* The values every root shares; made with the first. */
 static void make_shared(struct render *r)
 {
-    const struct site_config *cfg = r->site->cfg;
+    const struct site *s = r->site;
+    const struct site_config *cfg = s->cfg;
     if (!r->dates)
         r->dates = dates_new();
     if (r->district_json)
         return;
+    for (int k = 0; k < KIND_COUNT; k++)
+        r->kind_json[k] = json_string(entry_kind_name((enum entry_kind)k));
+    /* What an article says of the issue it appeared in. */
+    r->issue_json = xcalloc(s->n_kind[KIND_ISSUE] + 1, sizeof *r->issue_json);
+    for (size_t k = 0; k < s->n_kind[KIND_ISSUE]; k++) {
+        const struct entry *is = s->kind[KIND_ISSUE][k];
+        json_t *io = json_object();
+        json_object_set_new(io, "number", json_integer(is->number));
+        set_str(io, "title", is->title);
+        set_str(io, "url", is->url);
+        r->issue_json[k] = io;
+    }
     r->district_json = xcalloc(cfg->n_districts + 1, sizeof *r->district_json);
     for (size_t i = 0; i < cfg->n_districts; i++)
         r->district_json[i] = taxon_json(&cfg->districts[i], "districts");
@@ -949,65 +1062,37 @@ static void make_shared(struct render *r)
 
 void render_use_root(struct render *r, const char *root)
 {
-    render_use_root_for(r, root, NULL);
-}
-
-void render_use_root_for(struct render *r, const char *root, const unsigned char *need)
-{
-    const struct site *s = r->site;
     for (size_t i = 0; i < r->n_roots; i++) {
-        if (strcmp(r->roots[i].root, root) == 0) {
-            r->root = r->roots[i].root;
-            r->entries = r->roots[i].entries;
-            r->site_json = r->roots[i].site_json;
+        if (strcmp(r->roots[i]->root, root) == 0) {
+            r->current = r->roots[i];
+            r->root = r->current->root;
+            r->site_json = r->current->site_json;
             return;
         }
     }
-    r->roots = xrealloc(r->roots, (r->n_roots + 1) * sizeof *r->roots);
-    struct render_root *rr = &r->roots[r->n_roots++];
-    rr->root = xstrdup(root);
-    rr->entries = xcalloc(s->n_all ? s->n_all : 1, sizeof *rr->entries);
-    rr->memo = fingerprint_memo_new();
-    r->root = rr->root;
-    r->entries = rr->entries;
     make_shared(r);
-    struct root_job job = {r, need, xcalloc(s->n_all ? s->n_all : 1, sizeof *job.fps)};
-    pool_for(r->pool, s->n_all, root_entry, &job);
-    for (size_t i = 0; i < s->n_all; i++)
-        if (rr->entries[i])
-            fingerprint_memo_put(rr->memo, rr->entries[i], job.fps[i]);
-    free(job.fps);
+    struct render_root *rr =
+        root_new(root, r->site->n_all, r->hold_entries ? r->hold_entries : RENDER_HOLD_ENTRIES);
+    r->roots = xrealloc(r->roots, (r->n_roots + 1) * sizeof *r->roots);
+    r->roots[r->n_roots++] = rr;
+    r->current = rr;
+    r->root = rr->root;
     rr->site_json = site_json(r);
     r->site_json = rr->site_json;
     fingerprint_memo_put(rr->memo, rr->site_json, site_fingerprint(r, rr->site_json));
     fingerprint_memo_add(rr->memo, r->theme->static_map);
 }
 
-/* The memo of the current root. */
-static const struct fingerprint_memo *root_memo(const struct render *r)
-{
-    for (size_t i = 0; i < r->n_roots; i++)
-        if (r->roots[i].entries == r->entries)
-            return r->roots[i].memo;
-    return NULL;
-}
-
-/* Frees every root's shared JSON: the largest thing a build holds. */
+/* Frees every root's data: with the entries' data held, the largest thing a build holds. */
 static void drop_roots(struct render *r)
 {
-    for (size_t k = 0; k < r->n_roots; k++) {
-        for (size_t i = 0; i < r->site->n_all; i++)
-            json_decref(r->roots[k].entries[i]);
-        free(r->roots[k].entries);
-        json_decref(r->roots[k].site_json);
-        fingerprint_memo_free(r->roots[k].memo);
-        free(r->roots[k].root);
-    }
+    for (size_t k = 0; k < r->n_roots; k++)
+        root_free(r->roots[k]);
     free(r->roots);
     r->roots = NULL;
     r->n_roots = 0;
+    r->current = NULL;
     r->root = NULL;
-    r->entries = NULL;
     r->site_json = NULL;
 }
 
@@ -1024,8 +1109,11 @@ struct page {
     size_t entry;
     const struct list_spec *list; /* a list's page (ctx NULL): which list, which page */
     size_t list_page;
+    int month; /* a calendar's page (ctx NULL): year * 12 + month - 1; else 0 */
     struct hash identity;                 /* of the compiled template */
-    const struct fingerprint_memo *memo;  /* the fingerprints of its root's shared JSON */
+    /* Fingerprints of the shared values in ctx: the entries' data it holds, over its root's
+     * (owned; freed with ctx). */
+    struct fingerprint_memo *memo;
 };
 
 struct pages {
@@ -1038,6 +1126,7 @@ struct pages {
     size_t n_upcoming;
     struct list_spec **lists; /* owned */
     size_t n_lists;
+    int first_month, last_month; /* the calendar's span, as year * 12 + month - 1 */
 };
 
 /* Starts a page's context with what every page gets; returns the context (owned by the page
@@ -1059,7 +1148,7 @@ static json_t *page_add(struct pages *ps, const char *template, const char *url,
     json_t *ctx = json_object();
     char *root = root_for(r, url);
     render_use_root(r, root);
-    p->memo = root_memo(r);
+    p->memo = fingerprint_memo_new_under(r->current->memo);
     set_str(ctx, "root", root);
     free(root);
     set_str(ctx, "index", r->portable ? "index.html" : "");
@@ -1084,6 +1173,12 @@ static json_t *page_add(struct pages *ps, const char *template, const char *url,
     json_object_set_new(ctx, "page", page);
     p->ctx = ctx;
     return ctx;
+}
+
+/* Entry i's data for the page being set up (the last one added): a new reference. */
+static json_t *page_entry(struct pages *ps, size_t i)
+{
+    return render_entry(ps->r, i, ps->v[ps->len - 1].memo);
 }
 
 static json_t *crumbs(const char *title1, const char *url1)
@@ -1113,9 +1208,15 @@ static void entry_page(struct pages *ps, size_t i)
     json_t *ctx = page_add(ps, templates[e->kind], e->url, entry_kind_name(e->kind),
                            b->title_text ? b->title_text : e->title, b->title_html, b->summary);
     /* The content is added when the page is rendered: until then its hash stands for it. */
-    json_t *entry = json_deep_copy(r->entries[i]);
-    json_object_set(entry, "toc", b->toc ? b->toc : json_array());
-    json_object_set_new(entry, "has_toc", json_boolean(json_array_size(b->toc) > 2));
+    json_t *data = render_entry(r, i, NULL);
+    json_t *entry = json_deep_copy(data);
+    json_decref(data);
+    json_error_t err;
+    json_t *toc = b->toc ? json_loads(b->toc, 0, &err) : NULL;
+    if (!toc)
+        toc = json_array();
+    json_object_set_new(entry, "has_toc", json_boolean(json_array_size(toc) > 2));
+    json_object_set_new(entry, "toc", toc);
     json_object_set_new(entry, "reading_minutes", json_integer(b->minutes));
     json_object_set_new(ctx, "entry", entry);
     json_t *page = json_object_get(ctx, "page");
@@ -1138,13 +1239,13 @@ static void entry_page(struct pages *ps, size_t i)
         for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY] && json_array_size(related) < 6; j++) {
             const struct entry *o = s->kind[KIND_ACTIVITY][j];
             if (o != e && o->district && strcmp(o->district, e->district) == 0)
-                json_array_append(related, r->entries[render_index(r, o)]);
+                json_array_append_new(related, page_entry(ps, render_index(r, o)));
         }
     } else if (e->kind == KIND_EVENT) {
         for (size_t j = 0; j < ps->n_upcoming && json_array_size(related) < 4; j++) {
             const struct entry *o = ps->upcoming[j];
             if (o != e)
-                json_array_append(related, r->entries[render_index(r, o)]);
+                json_array_append_new(related, page_entry(ps, render_index(r, o)));
         }
     }
     json_object_set_new(ctx, "related", related);
@@ -1164,8 +1265,8 @@ static void entry_page(struct pages *ps, size_t i)
                 json_array_append_new(sections, current);
                 current_name = name;
             }
-            json_array_append(json_object_get(current, "entries"),
-                              r->entries[render_index(r, list[j])]);
+            json_array_append_new(json_object_get(current, "entries"),
+                                  page_entry(ps, render_index(r, list[j])));
         }
         free(list);
         json_object_set_new(ctx, "sections", sections);
@@ -1238,7 +1339,7 @@ static void list_page(struct pages *ps, const struct list_spec *l, size_t pg)
         /* Only this page's slice of the group: at counts the items of earlier groups. */
         size_t k = from > at ? from - at : 0;
         for (; k < groups[g].n && at + k < to; k++)
-            json_array_append(items, r->entries[render_index(r, groups[g].items[k])]);
+            json_array_append_new(items, page_entry(ps, render_index(r, groups[g].items[k])));
         at += groups[g].n;
         if (json_array_size(items) == 0 && groups[g].heading) {
             json_decref(items);
@@ -1477,7 +1578,7 @@ static void home_page(struct pages *ps)
     json_t *upcoming = json_array();
     for (size_t i = 0; i < s->n_kind[KIND_EVENT] && json_array_size(upcoming) < 5; i++)
         if (!site_event_is_past(s, s->kind[KIND_EVENT][i]))
-            json_array_append(upcoming, r->entries[render_index(r, s->kind[KIND_EVENT][i])]);
+            json_array_append_new(upcoming, page_entry(ps, render_index(r, s->kind[KIND_EVENT][i])));
     json_object_set_new(ctx, "upcoming", upcoming);
 
     /* Newest activities: by date, newest first; undated ones last. */
@@ -1488,12 +1589,12 @@ static void home_page(struct pages *ps)
     qsort(acts, n, sizeof *acts, newest_first);
     json_t *recent = json_array();
     for (size_t i = 0; i < n && i < 6; i++)
-        json_array_append(recent, r->entries[render_index(r, acts[i].e)]);
+        json_array_append_new(recent, page_entry(ps, render_index(r, acts[i].e)));
     free(acts);
     json_object_set_new(ctx, "recent", recent);
     if (s->n_kind[KIND_ISSUE])
-        json_object_set(ctx, "current_issue",
-                        r->entries[render_index(r, s->kind[KIND_ISSUE][0])]);
+        json_object_set_new(ctx, "current_issue",
+                            page_entry(ps, render_index(r, s->kind[KIND_ISSUE][0])));
     char *jsonld = feed_site_jsonld(r);
     set_str(json_object_get(ctx, "page"), "jsonld", jsonld);
     free(jsonld);
@@ -1560,79 +1661,103 @@ static void calendar_pages(struct pages *ps)
             last = z > last ? z : last;
         }
     }
-    enum date_week_start start = s->cfg->week_starts_monday ? DATE_WEEK_MONDAY : DATE_WEEK_SUNDAY;
+    ps->first_month = first;
+    ps->last_month = last;
     for (int m = first; m <= last; m++) {
-        int year = m / 12, month = m % 12 + 1;
-        struct date_month_grid g;
-        date_month_grid(&g, year, month, start);
-        char *url = xasprintf("events/%04d/%02d/", year, month);
-        char *title = month_title(year, month);
-        char *page_title = xasprintf("%sの催し", title);
-        json_t *ctx = page_add(ps, "calendar", url, "calendar", page_title, NULL, NULL);
-        json_t *cal = json_object();
-        set_str(cal, "title", title);
-        json_object_set_new(cal, "year", json_integer(year));
-        json_object_set_new(cal, "month", json_integer(month));
-        json_t *weekdays = json_array();
-        for (int c = 0; c < 7; c++) {
-            json_t *w = json_object();
-            set_str(w, "name", date_weekday_ja(g.weekday[c]));
-            set_str(w, "key", date_weekday_key(g.weekday[c]));
-            json_array_append_new(weekdays, w);
+        if (ps->len == ps->cap) {
+            ps->cap = ps->cap ? ps->cap * 2 : 64;
+            ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
         }
-        json_object_set_new(cal, "weekdays", weekdays);
-        json_t *weeks = json_array(), *flat = json_array();
-        for (int row = 0; row < g.rows; row++) {
-            json_t *days = json_array();
-            for (int c = 0; c < 7; c++) {
-                json_t *d = json_object();
-                if (g.day[row][c]) {
-                    struct date day = {year, month, g.day[row][c]};
-                    json_object_set_new(d, "day", json_integer(g.day[row][c]));
-                    set_str(d, "weekday", date_weekday_key(g.weekday[c]));
-                    json_object_set_new(d, "today", json_boolean(date_compare(day, s->now.date) == 0));
-                    json_t *evs = day_events(r, day);
-                    if (json_array_size(evs)) {
-                        json_t *entry = json_object();
-                        struct buf b;
-                        buf_init(&b);
-                        date_format_ja(&b, day, DATE_WEEKDAY | DATE_NO_YEAR);
-                        set_buf(entry, "date", &b);
-                        buf_release(&b);
-                        json_object_set(entry, "events", evs);
-                        json_array_append_new(flat, entry);
-                    }
-                    json_object_set_new(d, "events", evs);
-                } else {
-                    json_object_set_new(d, "blank", json_true());
-                }
-                json_array_append_new(days, d);
-            }
-            json_t *week = json_object();
-            json_object_set_new(week, "days", days);
-            json_array_append_new(weeks, week);
-        }
-        json_object_set_new(cal, "weeks", weeks);
-        json_object_set_new(cal, "days_with_events", flat);
-        for (int side = 0; side < 2; side++) {
-            int other = side ? m + 1 : m - 1;
-            if (other < first || other > last)
-                continue;
-            json_t *o = json_object();
-            char *ou = xasprintf("events/%04d/%02d/", other / 12, other % 12 + 1);
-            char *ot = month_title(other / 12, other % 12 + 1);
-            set_str(o, "url", ou);
-            set_str(o, "title", ot);
-            free(ou);
-            free(ot);
-            json_object_set_new(cal, side ? "next" : "prev", o);
-        }
-        json_object_set_new(ctx, "calendar", cal);
-        json_object_set_new(ctx, "breadcrumbs", crumbs("催し", "events/"));
+        struct page *p = &ps->v[ps->len++];
+        memset(p, 0, sizeof *p);
+        p->template = "calendar";
+        p->month = m;
+        /* Its root's shared JSON must exist before the workers start. */
+        char *url = xasprintf("events/%04d/%02d/", m / 12, m % 12 + 1);
+        char *root = root_for(r, url);
+        render_use_root(r, root);
+        free(root);
         free(url);
-        free(title);
-        free(page_title);
     }
+}
+
+/* Sets up the calendar page of month m (year * 12 + month - 1). */
+static void calendar_page(struct pages *ps, int m)
+{
+    struct render *r = ps->r;
+    const struct site *s = r->site;
+    int first = ps->first_month, last = ps->last_month;
+    enum date_week_start start = s->cfg->week_starts_monday ? DATE_WEEK_MONDAY : DATE_WEEK_SUNDAY;
+    int year = m / 12, month = m % 12 + 1;
+    struct date_month_grid g;
+    date_month_grid(&g, year, month, start);
+    char *url = xasprintf("events/%04d/%02d/", year, month);
+    char *title = month_title(year, month);
+    char *page_title = xasprintf("%sの催し", title);
+    json_t *ctx = page_add(ps, "calendar", url, "calendar", page_title, NULL, NULL);
+    json_t *cal = json_object();
+    set_str(cal, "title", title);
+    json_object_set_new(cal, "year", json_integer(year));
+    json_object_set_new(cal, "month", json_integer(month));
+    json_t *weekdays = json_array();
+    for (int c = 0; c < 7; c++) {
+        json_t *w = json_object();
+        set_str(w, "name", date_weekday_ja(g.weekday[c]));
+        set_str(w, "key", date_weekday_key(g.weekday[c]));
+        json_array_append_new(weekdays, w);
+    }
+    json_object_set_new(cal, "weekdays", weekdays);
+    json_t *weeks = json_array(), *flat = json_array();
+    for (int row = 0; row < g.rows; row++) {
+        json_t *days = json_array();
+        for (int c = 0; c < 7; c++) {
+            json_t *d = json_object();
+            if (g.day[row][c]) {
+                struct date day = {year, month, g.day[row][c]};
+                json_object_set_new(d, "day", json_integer(g.day[row][c]));
+                set_str(d, "weekday", date_weekday_key(g.weekday[c]));
+                json_object_set_new(d, "today", json_boolean(date_compare(day, s->now.date) == 0));
+                json_t *evs = day_events(r, day);
+                if (json_array_size(evs)) {
+                    json_t *entry = json_object();
+                    struct buf b;
+                    buf_init(&b);
+                    date_format_ja(&b, day, DATE_WEEKDAY | DATE_NO_YEAR);
+                    set_buf(entry, "date", &b);
+                    buf_release(&b);
+                    json_object_set(entry, "events", evs);
+                    json_array_append_new(flat, entry);
+                }
+                json_object_set_new(d, "events", evs);
+            } else {
+                json_object_set_new(d, "blank", json_true());
+            }
+            json_array_append_new(days, d);
+        }
+        json_t *week = json_object();
+        json_object_set_new(week, "days", days);
+        json_array_append_new(weeks, week);
+    }
+    json_object_set_new(cal, "weeks", weeks);
+    json_object_set_new(cal, "days_with_events", flat);
+    for (int side = 0; side < 2; side++) {
+        int other = side ? m + 1 : m - 1;
+        if (other < first || other > last)
+            continue;
+        json_t *o = json_object();
+        char *ou = xasprintf("events/%04d/%02d/", other / 12, other % 12 + 1);
+        char *ot = month_title(other / 12, other % 12 + 1);
+        set_str(o, "url", ou);
+        set_str(o, "title", ot);
+        free(ou);
+        free(ot);
+        json_object_set_new(cal, side ? "next" : "prev", o);
+    }
+    json_object_set_new(ctx, "calendar", cal);
+    json_object_set_new(ctx, "breadcrumbs", crumbs("催し", "events/"));
+    free(url);
+    free(title);
+    free(page_title);
 }
 
 struct render_job {
@@ -1691,6 +1816,8 @@ static void render_one(size_t i, void *userdata)
         job->failed[i] = render_page(r, p, NULL) != 0;
         json_decref(p->ctx);
         p->ctx = NULL;
+        fingerprint_memo_free(p->memo);
+        p->memo = NULL;
         return;
     }
     /* An entry's page or a list's, set up here with a private copy of the render (its current
@@ -1704,15 +1831,19 @@ static void render_one(size_t i, void *userdata)
     own.n_lists = 0;
     if (p->list)
         list_page(&own, p->list, p->list_page);
+    else if (p->month)
+        calendar_page(&own, p->month);
     else
         entry_page(&own, p->entry);
     struct page *built = &own.v[0];
     built->compiled = p->compiled;
     built->identity = p->identity;
-    job->failed[i] = render_page(r, built, p->list ? NULL : &r->bodies[p->entry]) != 0;
+    job->failed[i] =
+        render_page(r, built, p->list || p->month ? NULL : &r->bodies[p->entry]) != 0;
     free(built->url);
     free(built->out);
     json_decref(built->ctx);
+    fingerprint_memo_free(built->memo);
     free(own.v);
 }
 
@@ -1739,7 +1870,7 @@ int render_pages(struct render *r)
 {
     const struct site *s = r->site;
 
-    struct pages ps = {NULL, 0, 0, r, 0, {NULL}, 0, NULL, 0};
+    struct pages ps = {NULL, 0, 0, r, 0, {NULL}, 0, NULL, 0, 0, 0};
     for (size_t i = 0; i < s->n_kind[KIND_EVENT] && ps.n_upcoming < 5; i++)
         if (!site_event_is_past(s, s->kind[KIND_EVENT][i]))
             ps.upcoming[ps.n_upcoming++] = s->kind[KIND_EVENT][i];
@@ -1779,6 +1910,7 @@ int render_pages(struct render *r)
         free(ps.v[i].url);
         free(ps.v[i].out);
         json_decref(ps.v[i].ctx);
+        fingerprint_memo_free(ps.v[i].memo);
     }
     free(job.failed);
     free(ps.v);
@@ -1798,10 +1930,10 @@ void render_release(struct render *r)
     for (size_t i = 0; s && r->bodies && i < s->n_all; i++) {
         struct body *b = &r->bodies[i];
         free(b->html);
-        free(b->summary);
+        free(b->summary_made);
         free(b->title_html);
         free(b->title_text);
-        json_decref(b->toc);
+        free(b->toc);
     }
     drop_roots(r);
     const struct site_config *cfg = s ? s->cfg : NULL;
@@ -1811,6 +1943,11 @@ void render_release(struct render *r)
         json_decref(r->category_json[i]);
     free(r->district_json);
     free(r->category_json);
+    for (int k = 0; k < KIND_COUNT; k++)
+        json_decref(r->kind_json[k]);
+    for (size_t k = 0; r->issue_json && k < s->n_kind[KIND_ISSUE]; k++)
+        json_decref(r->issue_json[k]);
+    free(r->issue_json);
     dates_free(r->dates);
     free(r->bodies);
     memset(r, 0, sizeof *r);

@@ -20,16 +20,24 @@
 #include "tz.h"
 
 struct render_root;
+struct fingerprint_memo;
+
+/* A root holds this many entries' data by default: about 40 MB, and every entry of most
+ * sites. */
+#define RENDER_HOLD_ENTRIES 16384
 
 /* One entry's converted body. */
 struct body {
     /* HTML5 fragment. NULL when it waits in the body cache: render_body_html() reads it back
      * (only one page uses it, and held for every entry it would fill the memory). */
     char *html;
-    char *summary;   /* plain text */
+    /* Plain text: the front matter's summary: (borrowed from the entry) when it has one, else
+     * summary_made, made from the body (owned). */
+    const char *summary;
+    char *summary_made;
     char *title_html;/* the title with ruby */
-    char *title_text;/* the title without ruby readings */
-    json_t *toc;
+    char *title_text;/* the title without ruby readings; NULL when that is the entry's title */
+    char *toc;       /* the table of contents as compact JSON (an array), read on its page */
     struct hash html_hash; /* of html: stands for it in page keys */
     unsigned minutes;
     int has_image;
@@ -58,17 +66,23 @@ struct render {
 
     struct body *bodies;   /* parallel to site->all */
     /* Values many entries' data share instead of each holding a copy: one object per district
-     * and per category (in site.yaml's order), made with the first root; and every date
+     * and per category (in site.yaml's order), per kind and per issue, made with the first
+     * root; and every date
      * object made so far, by value (locked inside: workers add to it). */
     json_t **district_json, **category_json;
+    json_t *kind_json[KIND_COUNT]; /* "activity", "event", ... */
+    json_t **issue_json;           /* parallel to site->kind[KIND_ISSUE]: number, title, url */
     struct render_dates *dates;
-    /* The shared JSON for pages at one root: image URLs start with the root, so with
-     * --portable each folder depth has its own. Built on the main thread, before rendering. */
-    struct render_root *roots;
+    /* The data for pages at one root: image URLs start with the root, so with --portable
+     * each folder depth has its own. Made on the main thread, before rendering. */
+    struct render_root **roots;
     size_t n_roots;
-    const char *root;      /* the root of the page being set up */
-    json_t **entries;      /* that root's: parallel to site->all, each entry's JSON */
-    json_t *site_json;     /* that root's site object */
+    struct render_root *current; /* the root of the page being set up */
+    const char *root;            /* its prefix */
+    json_t *site_json;           /* its site object */
+    /* How many entries' data a root holds at once (0: RENDER_HOLD_ENTRIES); beyond it, the
+     * least recently used is let go and made again when a page asks for it. */
+    size_t hold_entries;
 };
 
 void render_init(struct render *r);
@@ -91,12 +105,13 @@ int render_link_entry(const struct render *r, const struct entry *from, const ch
 /* Returns the title of e in XHTML 1.1, for the print edition (ruby with <rb>); a new string,
  * the caller frees it. */
 char *render_title_xhtml(const struct render *r, const struct entry *e);
-/* Makes root the current one (r->root, r->entries, r->site_json), building its shared JSON on
- * first use. Main thread only. render_use_root_for() makes only the entries need marks (an
- * array parallel to site->all; issues must be among them, for the site object) and leaves the
- * rest NULL; it gives a root already made as it is. */
+/* Makes root the current one (r->current, r->root, r->site_json), making its site object on
+ * first use. Main thread only. */
 void render_use_root(struct render *r, const char *root);
-void render_use_root_for(struct render *r, const char *root, const unsigned char *need);
+/* Entry i's data at the current root, as templates see it: a new reference (the caller
+ * decrefs it), made when the root does not hold it. Read it, never change it. Its fingerprint
+ * goes into memo unless memo is NULL. Safe on any thread. */
+json_t *render_entry(const struct render *r, size_t i, struct fingerprint_memo *memo);
 /* A date object for templates ({iso, wareki, ...}); time fields only when has_time. Returns a
  * new reference to an object that other values may share: read it, never change it. Safe on
  * any thread. */
