@@ -1616,31 +1616,61 @@ static int month_index(int year, int month)
 }
 
 /* The sessions on one day, as {title, url, time, label} objects. */
-static json_t *day_events(const struct render *r, struct date day)
+/* A session in a calendar month, with its event. */
+struct month_session {
+    const struct entry *e;
+    const struct body *b;
+    const struct session *ss;
+};
+
+/* The sessions of events (in the site's order) that touch the month from first to last;
+ * returns how many, in a new array *out the caller frees. */
+static size_t month_sessions(const struct render *r, struct date first, struct date last,
+                             struct month_session **out)
+{
+    const struct site *s = r->site;
+    size_t n = 0, cap = 16;
+    *out = xcalloc(cap, sizeof **out);
+    for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++) {
+        const struct entry *e = s->kind[KIND_EVENT][i];
+        for (size_t k = 0; k < e->n_sessions; k++) {
+            const struct session *ss = &e->sessions[k];
+            if (date_compare(ss->start.date, last) > 0 || date_compare(ss->end.date, first) < 0)
+                continue;
+            if (n == cap) {
+                cap *= 2;
+                *out = xrealloc(*out, cap * sizeof **out);
+            }
+            (*out)[n++] = (struct month_session){e, &r->bodies[render_index(r, e)], ss};
+        }
+    }
+    return n;
+}
+
+static json_t *day_events(const struct render *r, struct date day, const struct month_session *m,
+                          size_t n)
 {
     const struct site *s = r->site;
     json_t *list = json_array();
-    for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++) {
-        const struct entry *e = s->kind[KIND_EVENT][i];
-        const struct body *b = &r->bodies[render_index(r, e)];
-        for (size_t k = 0; k < e->n_sessions; k++) {
-            const struct session *ss = &e->sessions[k];
-            if (date_compare(ss->start.date, day) > 0 || date_compare(ss->end.date, day) < 0)
-                continue;
-            json_t *o = json_object();
-            set_str(o, "title", b->title_text ? b->title_text : e->title);
-            set_str(o, "url", e->url);
-            set_str(o, "label", ss->label);
-            struct buf t;
-            buf_init(&t);
-            if (date_compare(ss->start.date, day) == 0)
-                date_format_time(&t, ss->start);
-            set_buf(o, "time", &t);
-            buf_release(&t);
-            json_object_set_new(o, "past", json_boolean(site_event_is_past(s, e)));
-            json_object_set_new(o, "draft", json_boolean(e->draft));
-            json_array_append_new(list, o);
-        }
+    for (size_t i = 0; i < n; i++) {
+        const struct entry *e = m[i].e;
+        const struct body *b = m[i].b;
+        const struct session *ss = m[i].ss;
+        if (date_compare(ss->start.date, day) > 0 || date_compare(ss->end.date, day) < 0)
+            continue;
+        json_t *o = json_object();
+        set_str(o, "title", b->title_text ? b->title_text : e->title);
+        set_str(o, "url", e->url);
+        set_str(o, "label", ss->label);
+        struct buf t;
+        buf_init(&t);
+        if (date_compare(ss->start.date, day) == 0)
+            date_format_time(&t, ss->start);
+        set_buf(o, "time", &t);
+        buf_release(&t);
+        json_object_set_new(o, "past", json_boolean(site_event_is_past(s, e)));
+        json_object_set_new(o, "draft", json_boolean(e->draft));
+        json_array_append_new(list, o);
     }
     return list;
 }
@@ -1707,6 +1737,10 @@ static void calendar_page(struct pages *ps, int m)
         json_array_append_new(weekdays, w);
     }
     json_object_set_new(cal, "weekdays", weekdays);
+    struct month_session *sessions;
+    size_t n_sessions =
+        month_sessions(r, (struct date){year, month, 1},
+                       (struct date){year, month, date_days_in_month(year, month)}, &sessions);
     json_t *weeks = json_array(), *flat = json_array();
     for (int row = 0; row < g.rows; row++) {
         json_t *days = json_array();
@@ -1717,7 +1751,7 @@ static void calendar_page(struct pages *ps, int m)
                 json_object_set_new(d, "day", json_integer(g.day[row][c]));
                 set_str(d, "weekday", date_weekday_key(g.weekday[c]));
                 json_object_set_new(d, "today", json_boolean(date_compare(day, s->now.date) == 0));
-                json_t *evs = day_events(r, day);
+                json_t *evs = day_events(r, day, sessions, n_sessions);
                 if (json_array_size(evs)) {
                     json_t *entry = json_object();
                     struct buf b;
@@ -1755,6 +1789,7 @@ static void calendar_page(struct pages *ps, int m)
     }
     json_object_set_new(ctx, "calendar", cal);
     json_object_set_new(ctx, "breadcrumbs", crumbs("催し", "events/"));
+    free(sessions);
     free(url);
     free(title);
     free(page_title);

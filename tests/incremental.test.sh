@@ -217,7 +217,24 @@ check "no cache: builds" [ $status -eq 0 ]
 check "no cache: same as a clean build" same_as_clean "2026-12-09 16:00"
 check "no cache: unchanged pages keep their inode and mtime" kept activities/index.html
 
-# 14. kairan clean removes the output and the previous version kept beside it.
+# 14. Holding one entry's data at a time (as on a site of more than KAIRAN_HOLD_ENTRIES
+# entries, where an entry's data is made again for each page that lists it): the pages' keys
+# are the ones the last build recorded, so an edit rewrites the same pages as before.
+printf '\n冬の間は休みます。\n' >>"$site/content/activities/daiichi-chanoma.md"
+stamps "$tmp/before"
+sleep 0.02
+KAIRAN_HOLD_ENTRIES=1 build "2026-12-09 16:00"
+status=$?
+stamps "$tmp/after"
+check "held one: builds" [ $status -eq 0 ]
+check "held one: same as a clean build" same_as_clean "2026-12-09 16:00"
+check "held one: the edited page is rewritten" rewritten activities/daiichi-chanoma/index.html
+check "held one: another activity's page is kept" kept activities/haguro-kaimono/index.html
+check "held one: the activities list is kept" kept activities/index.html
+check "held one: an event page is kept" kept events/2021-kenshukai/index.html
+check "held one: the home page is kept" kept index.html
+
+# 15. kairan clean removes the output and the previous version kept beside it.
 printf '\n追記。\n' >>"$site/content/activities/haguro-sogei2.md"
 build "2026-12-09 16:00"
 check "a changed build keeps the previous version again" [ -d "$site/.public.spare" ]

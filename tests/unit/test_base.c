@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "fs.h"
+#include "hash.h"
 #include "strv.h"
 #include "harness.h"
 #include "xalloc.h"
@@ -130,6 +131,15 @@ static void fs_join_paths(void)
     }
 }
 
+static void hash_equal_compares_both_halves(void)
+{
+    struct hash a = hash_bytes("和と輪", strlen("和と輪"));
+    CHECK(hash_equal(a, hash_bytes("和と輪", strlen("和と輪"))));
+    CHECK(!hash_equal(a, hash_bytes("和と環", strlen("和と環"))));
+    CHECK(!hash_equal(a, (struct hash){a.lo, a.hi ^ 1}));
+    CHECK(!hash_equal(a, (struct hash){a.lo ^ 1, a.hi}));
+}
+
 int main(void)
 {
     RUN(buf_grows_and_stays_terminated);
@@ -140,5 +150,6 @@ int main(void)
     RUN(xasprintf_formats);
     RUN(strv_contains_exact_strings);
     RUN(fs_join_paths);
+    RUN(hash_equal_compares_both_halves);
     return HARNESS_DONE();
 }

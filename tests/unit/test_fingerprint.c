@@ -91,6 +91,40 @@ static void memo_is_used(void)
     json_decref(entry);
 }
 
+/* A page's memo over its site's: values are found in either, the page's first, and what the
+ * page's memo says wins; the site's memo is not changed by the page's. */
+static void memo_under_another(void)
+{
+    json_t *site = parse("{\"title\": \"和と輪\"}");
+    json_t *entry = parse("{\"title\": \"羽黒\"}");
+    json_t *page = json_object();
+    json_object_set(page, "site", site);
+    json_object_set(page, "entry", entry);
+    struct hash plain = fingerprint_json(page, NULL);
+
+    struct fingerprint_memo *whole = fingerprint_memo_new();
+    fingerprint_memo_put(whole, site, fp("\"the site\""));
+    struct fingerprint_memo *own = fingerprint_memo_new_under(whole);
+    fingerprint_memo_put(own, entry, fp("\"the entry\""));
+    json_t *expect = parse("{\"site\": \"the site\", \"entry\": \"the entry\"}");
+    CHECK(same(fingerprint_json(page, own), fingerprint_json(expect, NULL)));
+    /* The site's memo alone knows nothing of the entry. */
+    json_t *site_only = parse("{\"site\": \"the site\", \"entry\": {\"title\": \"羽黒\"}}");
+    CHECK(same(fingerprint_json(page, whole), fingerprint_json(site_only, NULL)));
+    /* The page's own memo is looked in first. */
+    fingerprint_memo_put(own, site, fp("\"another\""));
+    CHECK(!same(fingerprint_json(page, own), fingerprint_json(expect, NULL)));
+    CHECK(!same(fingerprint_json(page, own), plain));
+
+    fingerprint_memo_free(own);
+    fingerprint_memo_free(whole);
+    json_decref(site_only);
+    json_decref(expect);
+    json_decref(page);
+    json_decref(entry);
+    json_decref(site);
+}
+
 /* ---- template identity ---- */
 
 struct files {
@@ -204,6 +238,7 @@ int main(void)
     RUN(equal_values_agree);
     RUN(differences_show);
     RUN(memo_is_used);
+    RUN(memo_under_another);
     RUN(identity_follows_what_a_template_reaches);
     RUN(dynamic_partials_reach_everything);
     RUN(names_mentioned);

@@ -1,0 +1,165 @@
+/* Unit tests of entry: what a loaded entry keeps (the front matter's text, the title's and
+ * image's positions, the body's hash) and what later stages get back from it (positions in
+ * messages, the body read again, a file that changed during the build refused). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "diag.h"
+#include "entry.h"
+#include "fs.h"
+#include "harness.h"
+#include "xalloc.h"
+
+struct sandbox {
+    char dir[64];
+    struct site_config cfg;
+};
+
+static void put_file(const char *dir, const char *rel, const char *text)
+{
+    struct diag d;
+    diag_init(&d);
+    char *path = fs_join(dir, rel);
+    CHECK_INT(fs_write_file(&d, path, text, strlen(text)), 0);
+    free(path);
+    diag_release(&d);
+}
+
+static void site_open(struct sandbox *s)
+{
+    strcpy(s->dir, "/tmp/kairan-entry-XXXXXX");
+    CHECK(mkdtemp(s->dir) != NULL);
+    char *content = fs_join(s->dir, "content");
+    char *pages = fs_join(content, "pages");
+    CHECK_INT(mkdir(content, 0755), 0);
+    CHECK_INT(mkdir(pages, 0755), 0);
+    free(pages);
+    free(content);
+    put_file(s->dir, "content/site.yaml",
+          "title: 和と輪つるおか\nbase_url: https://example.jp/\n"
+          "districts:\n  - {slug: haguro, name: 羽黒, reading: はぐろ}\n");
+    struct diag d;
+    diag_init(&d);
+    CHECK_INT(config_load(&d, s->dir, &s->cfg), 0);
+    diag_release(&d);
+}
+
+static void site_close(struct sandbox *s)
+{
+    config_release(&s->cfg);
+    char *cmd = xasprintf("rm -rf '%s'", s->dir);
+    CHECK_INT(system(cmd), 0);
+    free(cmd);
+}
+
+static const char page[] = "---\n"
+                           "title: 連絡先\n"
+                           "menu: true\n"
+                           "image: photos/desk.jpg\n"
+                           "---\n"
+                           "各地区の**相談窓口**です。\n";
+
+static void keeps_what_later_stages_need(void)
+{
+    struct sandbox s;
+    site_open(&s);
+    put_file(s.dir, "content/pages/contacts.md", page);
+    struct diag d;
+    diag_init(&d);
+    struct entry e;
+    CHECK_INT(entry_load(&d, &s.cfg, s.dir, "pages/contacts.md", &e), 0);
+    CHECK_INT(d.len, 0);
+    CHECK_STR(e.title, "連絡先");
+    CHECK_INT(e.title_pos.line, 2);
+    CHECK_INT(e.title_pos.col, 8);
+    CHECK_INT(e.image_pos.line, 4);
+    CHECK_INT(e.image_pos.col, 8);
+    CHECK_INT(e.fm_line, 2);
+    CHECK(e.fm_text && strncmp(e.fm_text, "title: 連絡先\n", strlen("title: 連絡先\n")) == 0);
+    CHECK_INT(e.body_line, 6);
+
+    /* The body, read again, is the one loaded. */
+    struct buf text;
+    buf_init(&text);
+    const char *body = NULL;
+    CHECK_INT(entry_read_body(&d, &e, &text, &body), 0);
+    CHECK(body && e.body_len == strlen("各地区の**相談窓口**です。\n") &&
+          memcmp(body, "各地区の**相談窓口**です。\n", e.body_len) == 0);
+    buf_release(&text);
+    CHECK_INT(d.len, 0);
+
+    /* A later stage's message finds its field in the front matter parsed again. */
+    entry_error(&d, &e, "menu", "an example");
+    CHECK_INT(d.len, 1);
+    if (d.len == 1) {
+        CHECK_INT(d.msgs[0].line, 3);
+        CHECK_INT(d.msgs[0].col, 7);
+    }
+    /* A field that is not there: the first line. */
+    entry_error(&d, &e, "weight", "another");
+    CHECK_INT(d.len, 2);
+    if (d.len == 2)
+        CHECK_INT(d.msgs[1].line, 1);
+
+    entry_release(&e);
+    diag_release(&d);
+    site_close(&s);
+}
+
+static void a_file_changed_during_the_build_is_refused(void)
+{
+    struct sandbox s;
+    site_open(&s);
+    put_file(s.dir, "content/pages/contacts.md", page);
+    struct diag d;
+    diag_init(&d);
+    struct entry e;
+    CHECK_INT(entry_load(&d, &s.cfg, s.dir, "pages/contacts.md", &e), 0);
+
+    /* Same length, same lines, one character different. */
+    char *edited = xstrdup(page);
+    char *at = strstr(edited, "相談");
+    memcpy(at, "連絡", strlen("連絡"));
+    put_file(s.dir, "content/pages/contacts.md", edited);
+    struct buf text;
+    buf_init(&text);
+    const char *body = NULL;
+    CHECK_INT(entry_read_body(&d, &e, &text, &body), -1);
+    buf_release(&text);
+    CHECK_INT(d.len, 1);
+    if (d.len == 1) {
+        char *msg = diag_format(&d.msgs[0]);
+        char *want = xasprintf("%s/content/pages/contacts.md: error: the file changed while "
+                               "kairan was building the site; build again",
+                               s.dir);
+        CHECK_STR(msg, want);
+        free(want);
+        free(msg);
+    }
+
+    /* Gone altogether: the same. */
+    char *path = fs_join(s.dir, "content/pages/contacts.md");
+    CHECK_INT(unlink(path), 0);
+    free(path);
+    buf_init(&text);
+    CHECK_INT(entry_read_body(&d, &e, &text, &body), -1);
+    buf_release(&text);
+    CHECK_INT(d.len, 2);
+
+    free(edited);
+    entry_release(&e);
+    diag_release(&d);
+    site_close(&s);
+}
+
+int main(void)
+{
+    RUN(keeps_what_later_stages_need);
+    RUN(a_file_changed_during_the_build_is_refused);
+    return HARNESS_DONE();
+}
