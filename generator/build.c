@@ -232,14 +232,66 @@ static int build_key(struct pool *pool, const struct build_options *opt, const c
 }
 
 /* True when the output is as the last build with this key left it; says so unless quiet. */
-static int up_to_date(const char *output, const struct publish_options *po, struct hash key,
-                      int quiet)
+/* The warnings of the build recorded in a manifest, kept beside it: a build with nothing to do
+ * repeats them. */
+static char *warnings_path(const char *manifest)
+{
+    size_t n = strlen(manifest);
+    if (n > 4 && strcmp(manifest + n - 4, ".txt") == 0)
+        n -= 4;
+    return xasprintf("%.*s-warnings.txt", (int)n, manifest);
+}
+
+/* Keeps the warnings of this build (from message first on) for the build key. Returns 0, or
+ * -1 when they cannot be kept (then the build must not be recorded as one to skip). */
+static int warnings_save(const char *manifest, struct hash key, struct diag *d, size_t first)
+{
+    char hex[33];
+    char *list = diag_save_warnings(d, first);
+    char *text = xasprintf("kairan warnings 1 %s\n%s", hash_hex(key, hex), list);
+    char *path = warnings_path(manifest);
+    struct diag quiet;
+    diag_init(&quiet);
+    int rc = fs_write_file(&quiet, path, text, strlen(text));
+    diag_release(&quiet);
+    free(path);
+    free(text);
+    free(list);
+    return rc;
+}
+
+/* Adds the kept warnings of the build with this key to d. Returns 0, or -1 (adding nothing)
+ * when there are none kept for it. */
+static int warnings_replay(const char *manifest, struct hash key, struct diag *d)
+{
+    char hex[33];
+    char *head = xasprintf("kairan warnings 1 %s\n", hash_hex(key, hex));
+    char *path = warnings_path(manifest);
+    struct buf text;
+    buf_init(&text);
+    struct diag quiet;
+    diag_init(&quiet);
+    size_t n = strlen(head);
+    int rc = fs_read_file(&quiet, path, &text) == 0 && text.len >= n &&
+                     memcmp(text.data, head, n) == 0
+                 ? diag_load_warnings(d, text.data + n, text.len - n)
+                 : -1;
+    diag_release(&quiet);
+    buf_release(&text);
+    free(path);
+    free(head);
+    return rc;
+}
+
+static int up_to_date(struct diag *d, const char *output, const struct publish_options *po,
+                      struct hash key, int quiet)
 {
     struct diag probe;
     diag_init(&probe);
     struct publish *pub = publish_begin(&probe, output, po);
     unsigned long entries = 0, pictures = 0;
-    int same = pub && publish_up_to_date(pub, key, &entries, &pictures);
+    int same = pub && publish_up_to_date(pub, key, &entries, &pictures) &&
+               warnings_replay(po->manifest, key, d) == 0;
     publish_abort(pub);
     diag_release(&probe);
     if (same && !quiet)
@@ -302,7 +354,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     /* Nothing changed since the last build (--strict always builds: it reports warnings). */
     have_key = opt->write && !opt->strict &&
                build_key(pool, opt, source, output, &cfg, now_utc, &key) == 0;
-    if (have_key && up_to_date(output, &po, key, opt->quiet)) {
+    if (have_key && up_to_date(d, output, &po, key, opt->quiet)) {
         rc = 0;
         goto done;
     }
@@ -386,8 +438,8 @@ int build_run(struct diag *d, const struct build_options *opt)
             goto done;
         unsigned long decoded, cached;
         media_counts(media, &decoded, &cached);
-        /* A build that warned is not recorded as one to skip: the next must warn again. */
-        if (have_key && d->len == msgs_before)
+        /* Recorded as one to skip, with its warnings: the next build repeats them. */
+        if (have_key && warnings_save(manifest, key, d, msgs_before) == 0)
             publish_set_build(pub, key, n_pub, decoded + cached);
         if (publish_commit(pub) != 0) {
             pub = NULL;

@@ -130,3 +130,117 @@ void diag_print(struct diag *d, FILE *out)
     }
     pthread_mutex_unlock(&d->lock);
 }
+
+/* Fields are separated by tabs; a backslash, tab or line end inside one is escaped. */
+static void put_field(struct buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\\')
+            buf_puts(b, "\\\\");
+        else if (*s == '\t')
+            buf_puts(b, "\\t");
+        else if (*s == '\n')
+            buf_puts(b, "\\n");
+        else
+            buf_putc(b, *s);
+    }
+}
+
+char *diag_save_warnings(struct diag *d, size_t first)
+{
+    struct buf b;
+    buf_init(&b);
+    pthread_mutex_lock(&d->lock);
+    for (size_t i = first; i < d->len; i++) {
+        const struct diag_msg *m = &d->msgs[i];
+        if (m->level != DIAG_WARNING)
+            continue;
+        buf_printf(&b, "warning\t%u\t%u\t", m->line, m->col);
+        put_field(&b, m->path ? m->path : ""); /* no path: empty, which no file's path is */
+        buf_putc(&b, '\t');
+        put_field(&b, m->text);
+        buf_putc(&b, '\n');
+    }
+    pthread_mutex_unlock(&d->lock);
+    return buf_detach(&b, NULL);
+}
+
+/* Reads one field up to a tab or the line's end, undoing put_field. Returns where it stopped,
+ * or NULL for a bad escape. */
+static const char *get_field(const char *p, const char *end, struct buf *out)
+{
+    while (p < end && *p != '\t' && *p != '\n') {
+        if (*p != '\\') {
+            buf_putc(out, *p++);
+            continue;
+        }
+        if (++p == end)
+            return NULL;
+        char c = *p++;
+        if (c == '\\')
+            buf_putc(out, '\\');
+        else if (c == 't')
+            buf_putc(out, '\t');
+        else if (c == 'n')
+            buf_putc(out, '\n');
+        else
+            return NULL;
+    }
+    return p;
+}
+
+/* Reads digits and the tab after them. Returns where it stopped, or NULL. */
+static const char *get_number(const char *p, const char *end, unsigned *out)
+{
+    unsigned long v = 0;
+    const char *start = p;
+    while (p < end && *p >= '0' && *p <= '9' && v <= 0xffffffffUL / 10)
+        v = v * 10 + (unsigned long)(*p++ - '0');
+    if (p == start || p == end || *p != '\t' || v > 0xffffffffUL)
+        return NULL;
+    *out = (unsigned)v;
+    return p + 1;
+}
+
+int diag_load_warnings(struct diag *d, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    struct diag read;
+    diag_init(&read);
+    struct buf path, msg;
+    buf_init(&path);
+    buf_init(&msg);
+    int rc = 0;
+    while (p < end && rc == 0) {
+        unsigned line, col;
+        buf_reset(&path);
+        buf_reset(&msg);
+        static const char tag[] = "warning\t";
+        if ((size_t)(end - p) < sizeof tag - 1 || memcmp(p, tag, sizeof tag - 1) != 0 ||
+            !(p = get_number(p + sizeof tag - 1, end, &line)) ||
+            !(p = get_number(p, end, &col))) {
+            rc = -1;
+            break;
+        }
+        p = get_field(p, end, &path);
+        if (!p || p == end || *p != '\t') {
+            rc = -1;
+            break;
+        }
+        p = get_field(p + 1, end, &msg);
+        if (!p || p == end || *p != '\n') {
+            rc = -1;
+            break;
+        }
+        p++;
+        diag_warning(&read, path.len ? path.data : NULL, line, col, "%s", msg.data ? msg.data : "");
+    }
+    for (size_t i = 0; rc == 0 && i < read.len; i++) {
+        const struct diag_msg *m = &read.msgs[i];
+        diag_warning(d, m->path, m->line, m->col, "%s", m->text);
+    }
+    buf_release(&path);
+    buf_release(&msg);
+    diag_release(&read);
+    return rc;
+}

@@ -49,4 +49,12 @@ void diag_print(struct diag *d, FILE *out);
 /* Formats one message as the user sees it (no newline); returns a new string, caller frees. */
 char *diag_format(const struct diag_msg *m);
 
+/* Warnings kept between builds, so that a build with nothing to do repeats the last one's.
+ * diag_save_warnings() returns the warnings from message first on as text, a line each (a new
+ * string; the caller frees it). diag_load_warnings() adds the warnings of such a text (len
+ * bytes) to d and returns 0; or -1, adding nothing, when the text is not one diag_save_warnings
+ * wrote. */
+char *diag_save_warnings(struct diag *d, size_t first);
+int diag_load_warnings(struct diag *d, const char *text, size_t len);
+
 #endif

@@ -113,7 +113,8 @@ static void piece_convert(size_t i, void *userdata)
     struct diag quiet;
     diag_init(&quiet);
     struct markdown_hooks hooks = {print_link, print_image, p};
-    struct dom *dom = markdown_parse(&quiet, e->source, e->body_line, markdown, e->body_len, &hooks);
+    struct dom *dom =
+        markdown_parse(&quiet, e->source, e->body_line, markdown, e->body_len, &hooks);
     buf_release(&text);
     char *prefix = xasprintf("%s.", p->id);
     p->xhtml = dom_xhtml_print(dom, prefix, strcmp(r->site->cfg->print.writing, "vertical") == 0);
@@ -124,9 +125,8 @@ static void piece_convert(size_t i, void *userdata)
     if (e->image && e->kind != KIND_ISSUE) {
         const struct print_format *f = print_format(r->site->cfg->print.size);
         char *dir = entry_dir(e);
-        if (media_print(r->media, e->source, dir, e->image, e->image_pos.line,
-                        e->image_pos.col, f->figure,
-                        &p->photo) == 0) {
+        if (media_print(r->media, e->source, dir, e->image, e->image_pos.line, e->image_pos.col,
+                        f->figure, &p->photo) == 0) {
             p->has_photo = 1;
             add_picture(p, &p->photo);
         } else {
@@ -488,8 +488,7 @@ int print_issues(struct render *r)
             placed = fill;
         char *dir = entry_dir(issue);
         if (media_print(r->media, issue->source, dir, issue->image, issue->image_pos.line,
-                        issue->image_pos.col, placed,
-                        &docs[k].cover) == 0) {
+                        issue->image_pos.col, placed, &docs[k].cover) == 0) {
             docs[k].has_cover = 1;
             add_picture(docs[k].intro, &docs[k].cover); /* published with the issue's text */
         } else {

@@ -104,8 +104,8 @@ static json_t *date_json(const struct render *r, struct datetime dt, int has_tim
     return o;
 }
 
-/* Date objects by value, so that entries of the same day share one: a date object is the
- * largest part of an entry's data after its text. */
+/* Date objects by value, so that entries of the same day share one (each holds a dozen
+ * strings). */
 struct render_dates {
     pthread_mutex_t lock; /* guards the rest: workers add dates as they make entries' data */
     struct date_slot {
@@ -572,8 +572,8 @@ static void body_one(size_t i, void *userdata)
         diag_init(&own);
         struct markdown_hooks hooks = {link_hook, image_hook, job};
         render_title(r, job, &own);
-        struct dom *dom = markdown_parse(&own, e->source, e->body_line, markdown, e->body_len,
-                                         &hooks);
+        struct dom *dom =
+            markdown_parse(&own, e->source, e->body_line, markdown, e->body_len, &hooks);
         job->out->html = dom_html(dom);
         json_t *toc = dom_toc(dom);
         job->out->toc = json_dumps(toc, JSON_COMPACT);
@@ -609,8 +609,7 @@ static void body_one(size_t i, void *userdata)
     }
 
     if (e->image) {
-        if (media_use(r->media, e->source, job->dir, e->image, e->image_pos.line,
-                      e->image_pos.col,
+        if (media_use(r->media, e->source, job->dir, e->image, e->image_pos.line, e->image_pos.col,
                       &job->out->image) == 0)
             job->out->has_image = 1;
         else
@@ -1109,8 +1108,8 @@ struct page {
     size_t entry;
     const struct list_spec *list; /* a list's page (ctx NULL): which list, which page */
     size_t list_page;
-    int month; /* a calendar's page (ctx NULL): year * 12 + month - 1; else 0 */
-    struct hash identity;                 /* of the compiled template */
+    int month;            /* a calendar's page (ctx NULL): year * 12 + month - 1; else 0 */
+    struct hash identity; /* of the compiled template */
     /* Fingerprints of the shared values in ctx: the entries' data it holds, over its root's
      * (owned; freed with ctx). */
     struct fingerprint_memo *memo;

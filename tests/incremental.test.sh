@@ -234,7 +234,30 @@ check "held one: the activities list is kept" kept activities/index.html
 check "held one: an event page is kept" kept events/2021-kenshukai/index.html
 check "held one: the home page is kept" kept index.html
 
-# 15. kairan clean removes the output and the previous version kept beside it.
+# 15. Warnings: a rebuild with nothing to do repeats the last build's warnings, as they were.
+cp "$site/content/activities/asahi-koekake.md" "$tmp/koekake.md"
+sed -i 's/^reading: .*/reading: Asahi/' "$site/content/activities/asahi-koekake.md"
+build "2026-12-09 16:00"
+check "warnings: builds" [ $? -eq 0 ]
+grep 'warning' "$tmp/err" >"$tmp/warned"
+check "warnings: the build warns" grep -q "asahi-koekake.md:3:10: warning: 'reading' should be" \
+    "$tmp/warned"
+"$KAIRAN" build -s "$site" --now "2026-12-09 16:00" --cache-dir "$tmp/cache" >"$tmp/out" 2>"$tmp/err"
+check "warnings: the next build has nothing to do" grep -q "is up to date" "$tmp/out"
+check "warnings: and repeats the warning" cmp -s "$tmp/warned" "$tmp/err"
+# What was kept of them, damaged: the build is done again (and warns again).
+for f in "$tmp/cache"/manifest-*-warnings.txt; do printf 'warning\tx' >>"$f"; done
+"$KAIRAN" build -s "$site" --now "2026-12-09 16:00" --cache-dir "$tmp/cache" >"$tmp/out" 2>"$tmp/err"
+check "warnings: damaged, the build is done again" sh -c "! grep -q 'is up to date' '$tmp/out'"
+check "warnings: damaged, the warning still comes" cmp -s "$tmp/warned" "$tmp/err"
+check "warnings: same as a clean build" same_as_clean "2026-12-09 16:00"
+cp "$tmp/koekake.md" "$site/content/activities/asahi-koekake.md"
+build "2026-12-09 16:00"
+"$KAIRAN" build -s "$site" --now "2026-12-09 16:00" --cache-dir "$tmp/cache" >"$tmp/out" 2>"$tmp/err"
+check "warnings: fixed, nothing to do and nothing to say" \
+    sh -c "grep -q 'is up to date' '$tmp/out' && [ ! -s '$tmp/err' ]"
+
+# 16. kairan clean removes the output and the previous version kept beside it.
 printf '\n追記。\n' >>"$site/content/activities/haguro-sogei2.md"
 build "2026-12-09 16:00"
 check "a changed build keeps the previous version again" [ -d "$site/.public.spare" ]

@@ -131,6 +131,51 @@ static void fs_join_paths(void)
     }
 }
 
+/* Warnings kept for the next build come back as they were: paths and texts with tabs, line
+ * ends and backslashes, a message about no file, lines and columns; errors and earlier
+ * messages are not kept; a damaged list adds nothing. */
+static void diag_warnings_saved_and_loaded(void)
+{
+    struct diag d;
+    diag_init(&d);
+    diag_warning(&d, "content/before.md", 1, 1, "from an earlier build");
+    diag_warning(&d, "content/a b.md", 7, 12, "tab\there, line\nend, back\\slash");
+    diag_error(&d, "content/c.md", 2, 3, "an error is not a warning");
+    diag_warning(&d, NULL, 0, 0, "about no file");
+    char *text = diag_save_warnings(&d, 1);
+    diag_release(&d);
+
+    struct diag back;
+    diag_init(&back);
+    CHECK_INT(diag_load_warnings(&back, text, strlen(text)), 0);
+    CHECK_INT(back.len, 2);
+    CHECK_INT(back.warnings, 2);
+    CHECK_INT(diag_error_count(&back), 0);
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    diag_print(&back, f);
+    fclose(f);
+    CHECK_STR(out, "kairan: warning: about no file\n"
+                   "content/a b.md:7:12: warning: tab\there, line\nend, back\\slash\n");
+    free(out);
+
+    /* Damaged lists: cut short, an unknown escape, not a warning line. */
+    const char *bad[] = {"warning\t1\t2\tx.md\tno line end", "warning\t1\t2\tx.md\n",
+                         "warning\t1\t2\tx\\q.md\ttext\n", "error\t1\t2\tx.md\ttext\n",
+                         "warning\tone\t2\tx.md\ttext\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char *both = xasprintf("%s%s", text, bad[i]);
+        CHECK_INT(diag_load_warnings(&back, both, strlen(both)), -1);
+        free(both);
+    }
+    CHECK_INT(back.len, 2);
+    CHECK_INT(diag_load_warnings(&back, "", 0), 0);
+    CHECK_INT(back.len, 2);
+    diag_release(&back);
+    free(text);
+}
+
 static void hash_equal_compares_both_halves(void)
 {
     struct hash a = hash_bytes("和と輪", strlen("和と輪"));
@@ -151,5 +196,6 @@ int main(void)
     RUN(strv_contains_exact_strings);
     RUN(fs_join_paths);
     RUN(hash_equal_compares_both_halves);
+    RUN(diag_warnings_saved_and_loaded);
     return HARNESS_DONE();
 }
