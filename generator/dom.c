@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <limits.h>
+#include <libxml/catalog.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/xmlIO.h>
@@ -28,6 +29,9 @@ void dom_global_init(void)
     /* libxml2 then never sees a failed allocation: running out of memory aborts, as elsewhere. */
     xmlMemSetup(free, xmalloc, xrealloc, xml_strdup);
     xmlInitParser();
+    /* The catalog (where the XHTML 1.1 DTD is found) sets itself up on first use, which is not
+     * safe on several threads at once: the print edition validates its issues in parallel. */
+    xmlInitializeCatalog();
 }
 
 struct dom *dom_new(void)

@@ -422,6 +422,19 @@ static int issue_finish(struct render *r, const struct template *t, struct issue
     return rc;
 }
 
+struct finish_job {
+    struct render *r;
+    const struct template *t;
+    struct issue_doc *docs;
+    int *rc; /* each issue's result */
+};
+
+static void finish_one(size_t k, void *userdata)
+{
+    struct finish_job *job = userdata;
+    job->rc[k] = issue_finish(job->r, job->t, &job->docs[k]);
+}
+
 int print_issues(struct render *r)
 {
     const struct site *s = r->site;
@@ -498,8 +511,13 @@ int print_issues(struct render *r)
     }
 
     /* Every issue is checked, so that one build reports every problem. */
-    for (size_t k = 0; converted == 0 && k < n_issues; k++)
-        rc |= issue_finish(r, t, &docs[k]);
+    if (converted == 0) {
+        struct finish_job job = {r, t, docs, xcalloc(n_issues, sizeof *job.rc)};
+        pool_for(r->pool, n_issues, finish_one, &job);
+        for (size_t k = 0; k < n_issues; k++)
+            rc |= job.rc[k];
+        free(job.rc);
+    }
 
     for (size_t k = 0; k < n_issues; k++) {
         piece_release(docs[k].intro);
