@@ -117,47 +117,25 @@ struct key_job {
     int *failed;
 };
 
-/* Pictures are known by identity (size, mtime, inode), as the image cache knows them: reading
- * every photo on every build would cost more than the build. Everything else by content. */
-static int by_identity(const char *path)
-{
-    static const char *const kinds[] = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic",
-                                        ".JPG", ".JPEG", ".PNG", NULL};
-    size_t n = strlen(path);
-    for (const char *const *k = kinds; *k; k++) {
-        size_t m = strlen(*k);
-        if (n > m && strcmp(path + n - m, *k) == 0)
-            return 1;
-    }
-    return 0;
-}
-
+/* Sources are known by their identity on disk, not by their bytes: reading every file of a big
+ * site costs more than a build with nothing to do may take. Any write to a file changes its
+ * change time (which no program can set back), and a file saved by replacing it is another
+ * inode; a file touched but not changed only costs a build that keeps every page. */
 static struct hash identity_hash(const struct stat *st)
 {
-    int64_t v[3] = {(int64_t)st->st_size, (int64_t)st->st_ino,
-                    (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec};
+    int64_t v[5] = {(int64_t)st->st_size, (int64_t)st->st_ino, (int64_t)st->st_dev,
+                    (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
+                    (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec};
     return hash_bytes(v, sizeof v);
 }
 
 static void key_one(size_t i, void *userdata)
 {
     struct key_job *job = userdata;
-    const char *path = job->paths->v[i];
     struct stat st;
-    if (by_identity(path)) {
-        job->failed[i] = stat(path, &st) != 0;
-        if (!job->failed[i])
-            job->out[i] = identity_hash(&st);
-        return;
-    }
-    struct diag quiet;
-    diag_init(&quiet);
-    struct buf text;
-    buf_init(&text);
-    job->failed[i] = fs_read_file(&quiet, path, &text) != 0;
-    job->out[i] = hash_bytes(text.data, text.len);
-    buf_release(&text);
-    diag_release(&quiet);
+    job->failed[i] = stat(job->paths->v[i], &st) != 0;
+    if (!job->failed[i])
+        job->out[i] = identity_hash(&st);
 }
 
 /* The key of everything a build reads: the program, its options and clock, and every file of

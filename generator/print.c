@@ -197,7 +197,7 @@ static json_t *piece_json(struct render *r, const struct piece *p)
 {
     const struct entry *e = p->e;
     json_t *data = render_entry(r, p->index, NULL);
-    json_t *o = json_deep_copy(data);
+    json_t *o = json_copy(data);
     json_decref(data);
     char *title = render_title_xhtml(r, e);
     set_str(o, "title_html", title);

@@ -1208,7 +1208,7 @@ static void entry_page(struct pages *ps, size_t i)
                            b->title_text ? b->title_text : e->title, b->title_html, b->summary);
     /* The content is added when the page is rendered: until then its hash stands for it. */
     json_t *data = render_entry(r, i, NULL);
-    json_t *entry = json_deep_copy(data);
+    json_t *entry = json_copy(data);
     json_decref(data);
     json_error_t err;
     json_t *toc = b->toc ? json_loads(b->toc, 0, &err) : NULL;

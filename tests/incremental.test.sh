@@ -84,6 +84,12 @@ check "a rebuild with nothing changed says so" grep -q "is up to date" "$tmp/out
 check "and writes nothing" cmp -s "$tmp/before" "$tmp/after"
 check "nor leaves a staging folder" sh -c "! ls -a '$site' | grep -q staging"
 
+# A file saved without a change: the build looks again, and keeps every page.
+touch "$site/content/activities/haguro-kaimono.md"
+rebuild
+check "touched: builds" [ $status -eq 0 ]
+check "touched: every file is kept" cmp -s "$tmp/before" "$tmp/after"
+
 # 1. An entry's body (a later paragraph: the summary is in the front matter).
 printf '\n## 追記\n\n運行日は天候により変わります。\n' >>"$site/content/activities/haguro-kaimono.md"
 rebuild

@@ -382,8 +382,8 @@ def main():
         say("- *full build*: no output folder and no cache, as on a fresh checkout. pages/s counts "
             "the HTML pages each generator wrote (kairan also writes month calendars, .ics files, "
             "a feed and a sitemap; Hugo its RSS feeds and sitemap).")
-        say("- *rebuild, nothing changed*: the same command again. kairan hashes every source "
-            "(photos by size, time and inode), checks every output file against its manifest and "
+        say("- *rebuild, nothing changed*: the same command again. kairan looks at every source's "
+            "identity on disk (size, inode, modification and change times), checks every output file against its manifest and "
             "stops. *one entry changed*: a paragraph appended to one activity; kairan re-renders "
             "the pages whose data changed and stages the new version in the one before.")
         say("- *copy floor*: `cp -r` of kairan's output folder, the least any generator writing "
