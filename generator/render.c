@@ -1128,13 +1128,9 @@ struct pages {
     int first_month, last_month; /* the calendar's span, as year * 12 + month - 1 */
 };
 
-/* Starts a page's context with what every page gets; returns the context (owned by the page
- * list). */
-static json_t *page_add(struct pages *ps, const char *template, const char *url, const char *kind,
-                        const char *title, const char *title_html, const char *description)
+/* A new page at the end of the list, all zero but its template. */
+static struct page *page_new(struct pages *ps, const char *template)
 {
-    struct render *r = ps->r;
-    const struct site_config *cfg = r->site->cfg;
     if (ps->len == ps->cap) {
         ps->cap = ps->cap ? ps->cap * 2 : 64;
         ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
@@ -1142,6 +1138,26 @@ static json_t *page_add(struct pages *ps, const char *template, const char *url,
     struct page *p = &ps->v[ps->len++];
     memset(p, 0, sizeof *p);
     p->template = template;
+    return p;
+}
+
+/* Makes the root of the page at url, for a page that workers will set up: they only ever find
+ * roots made before they started. */
+static void root_before_workers(struct render *r, const char *url)
+{
+    char *root = root_for(r, url);
+    render_use_root(r, root);
+    free(root);
+}
+
+/* Starts a page's context with what every page gets; returns the context (owned by the page
+ * list). */
+static json_t *page_add(struct pages *ps, const char *template, const char *url, const char *kind,
+                        const char *title, const char *title_html, const char *description)
+{
+    struct render *r = ps->r;
+    const struct site_config *cfg = r->site->cfg;
+    struct page *p = page_new(ps, template);
     p->url = xstrdup(url);
     p->out = strcmp(kind, "404") == 0 ? xstrdup("404.html") : xasprintf("%sindex.html", url);
     json_t *ctx = json_object();
@@ -1423,20 +1439,11 @@ static void list_pages(struct pages *ps, const char *url, const char *kind, cons
     ps->lists = xrealloc(ps->lists, (ps->n_lists + 1) * sizeof *ps->lists);
     ps->lists[ps->n_lists++] = l;
     for (size_t pg = 0; pg < l->n_pages; pg++) {
-        if (ps->len == ps->cap) {
-            ps->cap = ps->cap ? ps->cap * 2 : 64;
-            ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
-        }
-        struct page *p = &ps->v[ps->len++];
-        memset(p, 0, sizeof *p);
-        p->template = "list";
+        struct page *p = page_new(ps, "list");
         p->list = l;
         p->list_page = pg;
-        /* The page's root must exist before the workers start. */
         char *page_url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
-        char *root = root_for(r, page_url);
-        render_use_root(r, root);
-        free(root);
+        root_before_workers(r, page_url);
         free(page_url);
     }
 }
@@ -1693,19 +1700,9 @@ static void calendar_pages(struct pages *ps)
     ps->first_month = first;
     ps->last_month = last;
     for (int m = first; m <= last; m++) {
-        if (ps->len == ps->cap) {
-            ps->cap = ps->cap ? ps->cap * 2 : 64;
-            ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
-        }
-        struct page *p = &ps->v[ps->len++];
-        memset(p, 0, sizeof *p);
-        p->template = "calendar";
-        p->month = m;
-        /* Its root's shared JSON must exist before the workers start. */
+        page_new(ps, "calendar")->month = m;
         char *url = xasprintf("events/%04d/%02d/", m / 12, m % 12 + 1);
-        char *root = root_for(r, url);
-        render_use_root(r, root);
-        free(root);
+        root_before_workers(r, url);
         free(url);
     }
 }
@@ -1886,18 +1883,9 @@ static void entry_page_later(struct pages *ps, size_t i)
 {
     static const char *const templates[] = {"activity", "event", "issue", "page"};
     const struct entry *e = ps->r->site->all[i];
-    if (ps->len == ps->cap) {
-        ps->cap = ps->cap ? ps->cap * 2 : 64;
-        ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
-    }
-    struct page *p = &ps->v[ps->len++];
-    memset(p, 0, sizeof *p);
-    p->template = templates[e->kind];
+    struct page *p = page_new(ps, templates[e->kind]);
     p->entry = i;
-    /* Its root's shared JSON must exist before the workers start. */
-    char *root = root_for(ps->r, e->url);
-    render_use_root(ps->r, root);
-    free(root);
+    root_before_workers(ps->r, e->url);
 }
 
 int render_pages(struct render *r)

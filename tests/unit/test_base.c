@@ -44,6 +44,17 @@ static void buf_printf_long(void)
     buf_release(&b);
 }
 
+/* What diag_print writes; a new string. */
+static char *printed(struct diag *d)
+{
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    diag_print(d, f);
+    fclose(f);
+    return out;
+}
+
 static void diag_sorts_by_file_line_col(void)
 {
     struct diag d;
@@ -57,11 +68,7 @@ static void diag_sorts_by_file_line_col(void)
     CHECK_INT(d.io_errors, 1);
     CHECK_INT(d.warnings, 1);
 
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    diag_print(&d, f);
-    fclose(f);
+    char *out = printed(&d);
     CHECK_STR(out, "kairan: error: cannot write\n"
                    "content/a.md:2:5: error: first one\n"
                    "content/a.md:9:2: warning: second\n"
@@ -151,11 +158,7 @@ static void diag_warnings_saved_and_loaded(void)
     CHECK_INT(back.len, 2);
     CHECK_INT(back.warnings, 2);
     CHECK_INT(diag_error_count(&back), 0);
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    diag_print(&back, f);
-    fclose(f);
+    char *out = printed(&back);
     CHECK_STR(out, "kairan: warning: about no file\n"
                    "content/a b.md:7:12: warning: tab\there, line\nend, back\\slash\n");
     free(out);

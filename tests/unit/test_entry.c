@@ -64,15 +64,21 @@ static const char page[] = "---\n"
                            "---\n"
                            "各地区の**相談窓口**です。\n";
 
+/* A site with the page above, loaded into e (d collects the messages). */
+static void load_page(struct sandbox *s, struct diag *d, struct entry *e)
+{
+    site_open(s);
+    put_file(s->dir, "content/pages/contacts.md", page);
+    diag_init(d);
+    CHECK_INT(entry_load(d, &s->cfg, s->dir, "pages/contacts.md", e), 0);
+}
+
 static void keeps_what_later_stages_need(void)
 {
     struct sandbox s;
-    site_open(&s);
-    put_file(s.dir, "content/pages/contacts.md", page);
     struct diag d;
-    diag_init(&d);
     struct entry e;
-    CHECK_INT(entry_load(&d, &s.cfg, s.dir, "pages/contacts.md", &e), 0);
+    load_page(&s, &d, &e);
     CHECK_INT(d.len, 0);
     CHECK_STR(e.title, "連絡先");
     CHECK_INT(e.title_pos.line, 2);
@@ -114,12 +120,9 @@ static void keeps_what_later_stages_need(void)
 static void a_file_changed_during_the_build_is_refused(void)
 {
     struct sandbox s;
-    site_open(&s);
-    put_file(s.dir, "content/pages/contacts.md", page);
     struct diag d;
-    diag_init(&d);
     struct entry e;
-    CHECK_INT(entry_load(&d, &s.cfg, s.dir, "pages/contacts.md", &e), 0);
+    load_page(&s, &d, &e);
 
     /* Same length, same lines, one character different. */
     char *edited = xstrdup(page);
