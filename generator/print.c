@@ -352,11 +352,14 @@ static int publish_pictures(struct publish *pub, const char *folder, const struc
     return rc;
 }
 
-static int issue_publish(struct render *r, const struct issue_doc *doc, const struct buf *out)
+/* Publishes the document (unless key is NULL: the output keeps it), its stylesheet and its
+ * pictures. */
+static int issue_publish(struct render *r, const struct issue_doc *doc, const struct buf *out,
+                         const struct hash *key)
 {
     char *path = print_document_path(doc->issue);
     char *folder = xstrndup(path, (size_t)(strrchr(path, '/') - path));
-    int rc = publish_write(r->pub, path, out->data, out->len);
+    int rc = key ? publish_write_keyed(r->pub, path, *key, out->data, out->len) : 0;
     char *css = theme_find(r->theme, "static/print.css");
     char *css_rel = xasprintf("%s/print.css", folder);
     if (css)
@@ -399,7 +402,17 @@ static int issue_finish(struct render *r, const struct template *t, struct issue
     int rc = template_render(t, ctx, &out);
     json_decref(ctx);
     drop_xml_controls(&out);
-    if (rc == 0) {
+    /* A document the last build validated and published, byte for byte, is kept as it is. */
+    struct hash key = hash_bytes(out.data, out.len);
+    int changed = 1;
+    if (rc == 0 && r->pub && r->incremental) {
+        char *path = print_document_path(doc->issue);
+        changed = publish_keep(r->pub, path, key);
+        free(path);
+        if (changed < 0)
+            rc = -1;
+    }
+    if (rc == 0 && changed) {
         struct diag found;
         diag_init(&found);
         char *path = print_document_path(doc->issue);
@@ -417,7 +430,7 @@ static int issue_finish(struct render *r, const struct template *t, struct issue
         diag_release(&found);
     }
     if (rc == 0 && r->pub)
-        rc = issue_publish(r, doc, &out);
+        rc = issue_publish(r, doc, &out, changed ? &key : NULL);
     buf_release(&out);
     return rc;
 }

@@ -109,6 +109,22 @@ check "the message names the kept copy, its line, and what is wrong" grep -q \
 check "the kept copy is there to read" [ -s "$tmp/badcache/print/5.xhtml" ]
 check "nothing was published" [ ! -e "$tmp/badtpl/public" ]
 
+# A rebuild keeps a print document that comes out byte for byte as the last build published it,
+# without validating it again: shown here by a rebuild that could not find the DTD (no catalog).
+site again
+"$KAIRAN" build -s "$tmp/again" --now "$NOW" --quiet --cache-dir "$tmp/againcache" 2>/dev/null
+printf '\n声かけの当番表を更新しました。\n' >>"$tmp/again/content/activities/asahi-koekake.md"
+XML_CATALOG_FILES=/nonexistent "$KAIRAN" build -s "$tmp/again" --now "$NOW" --quiet \
+    --cache-dir "$tmp/againcache" >/dev/null 2>"$tmp/err"
+check "an unchanged print document is kept without validating it again" [ $? -eq 0 ]
+grep -l '当番表を更新' "$tmp/again/public/print"/*/*.xhtml >/dev/null 2>&1 &&
+    fail "the change was not meant to reach the print edition"
+sed -i 's/^title: .*/title: 新しい題/' "$tmp/again/content/issues/5.md"
+XML_CATALOG_FILES=/nonexistent "$KAIRAN" build -s "$tmp/again" --now "$NOW" --quiet \
+    --cache-dir "$tmp/againcache" >/dev/null 2>"$tmp/err"
+check "a changed one is validated (and here fails, without its DTD)" [ $? -eq 1 ]
+check "  saying why" grep -q "print edition is not valid XHTML 1.1" "$tmp/err"
+
 # A picture too small for 300 dpi at its placed width gets a warning naming it and its dpi.
 site small
 /usr/bin/python3 - "$tmp/small/assets/photos/tiny.png" <<'PY'
