@@ -1420,6 +1420,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     b.first_line = first_line ? first_line : 1;
     b.src = text ? text : "";
     b.len = text ? len : 0;
+    char *copy = NULL;
     b.hooks = hooks;
     b.dom = dom_new();
     buf_init(&b.run);
@@ -1441,6 +1442,12 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
             NULL,
             NULL,
         };
+        /* md4c (0.4.8) reads one byte past the end of a text that ends inside a link's
+         * address, like "[](" (found by fuzzing): it gets a copy with a NUL after the end. */
+        copy = xmalloc(b.len + 1);
+        memcpy(copy, b.src, b.len);
+        copy[b.len] = '\0';
+        b.src = copy;
         md_parse(b.src, (MD_SIZE)b.len, &parser, &b);
     }
     while (b.depth > 0)
@@ -1463,5 +1470,6 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     buf_release(&b.alt);
     buf_release(&b.html);
     strv_release(&b.reported);
+    free(copy);
     return b.dom;
 }

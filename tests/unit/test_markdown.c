@@ -1,13 +1,16 @@
 /* Tests of the Markdown pipeline: markdown (md4c to tree), dom (outputs) and cjk (text).
  * The spec cases are tests/markdown/NAME.md with the expected NAME.html, and where present
  * NAME.xhtml and NAME.diag (the warnings and errors, one per line; none when absent). */
+#include <fcntl.h>
 #include <libxml/HTMLparser.h>
 #include <md4c-html.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cjk.h"
@@ -947,10 +950,40 @@ static void url_filter_lengths(void)
     CHECK(!dom_url_allowed("java\tscript:alert(1)", 0));
 }
 
+/* Texts that end inside a link's address, put right before memory that cannot be read: md4c
+ * reads a byte past the end of such a text, so markdown_parse must not hand it the caller's. */
+static void text_ending_in_a_link_is_read_within_bounds(void)
+{
+    static const char *const ends[] = {"[](", "[](x", "本文\n\n[写真](photos/a", "[a]: <b"};
+    long page = sysconf(_SC_PAGESIZE);
+    int zero = open("/dev/zero", O_RDWR);
+    char *m = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE, zero, 0);
+    close(zero);
+    CHECK(m != MAP_FAILED);
+    if (m == MAP_FAILED)
+        return;
+    CHECK_INT(mprotect(m + page, (size_t)page, PROT_NONE), 0);
+    for (size_t i = 0; i < sizeof ends / sizeof *ends; i++) {
+        size_t n = strlen(ends[i]);
+        char *at = m + page - n;
+        memcpy(at, ends[i], n);
+        struct diag d;
+        diag_init(&d);
+        struct dom *doc = markdown_parse(&d, "x.md", 1, at, n, NULL);
+        char *html = dom_html(doc);
+        CHECK(html != NULL);
+        free(html);
+        dom_free(doc);
+        diag_release(&d);
+    }
+    munmap(m, (size_t)page * 2);
+}
+
 int main(void)
 {
     dom_global_init();
     RUN(spec_cases);
+    RUN(text_ending_in_a_link_is_read_within_bounds);
     RUN(cjk_wide_characters);
     RUN(cjk_decoding);
     RUN(cjk_slugs);
