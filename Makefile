@@ -54,7 +54,7 @@ LDFLAGS  += $(SAN) -pthread
 pkg_cflags = $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(1) 2>/dev/null))
 pkg_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
 
-SRCS     = $(sort $(wildcard generator/*.c))
+SRCS     = $(sort $(wildcard generator/*.c generator/*/*.c))
 LIB_SRCS = $(filter-out generator/main.c,$(SRCS))
 LIB_OBJS = $(LIB_SRCS:generator/%.c=$(BUILD)/obj/%.o)
 UNIT_SRCS = $(sort $(wildcard tests/unit/*.c))
@@ -118,7 +118,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libkairan.a
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(call pkg_cflags,$(PKGS)) -o $@ $< \
 	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS)) -lm
 
--include $(wildcard $(BUILD)/obj/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d)
 
 site: $(BUILD)/kairan
 	@$(BUILD)/kairan build -s . -o public

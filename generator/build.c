@@ -7,22 +7,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "bodycache.h"
-#include "config.h"
-#include "entry.h"
-#include "fs.h"
-#include "hash.h"
-#include "markdown.h"
-#include "media.h"
-#include "pool.h"
-#include "print.h"
-#include "publish.h"
-#include "render.h"
-#include "site.h"
-#include "theme.h"
-#include "tz.h"
-#include "version.h"
-#include "xalloc.h"
+#include "render/bodycache.h"
+#include "content/config.h"
+#include "content/entry.h"
+#include "core/fs.h"
+#include "core/hash.h"
+#include "markup/markdown.h"
+#include "media/media.h"
+#include "core/pool.h"
+#include "print/print.h"
+#include "publish/publish.h"
+#include "render/render.h"
+#include "content/site.h"
+#include "render/theme.h"
+#include "core/tz.h"
+#include "core/version.h"
+#include "core/xalloc.h"
 
 /* Templates every theme must have; the rest (partials, parents) come along with them. */
 static const char *const page_templates[] = {"home", "activity", "event", "issue", "page",

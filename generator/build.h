@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "diag.h"
+#include "core/diag.h"
 
 struct build_options {
     const char *source;  /* site source root (content/, themes/, assets/) */

@@ -9,10 +9,10 @@
 #include <unistd.h>
 
 #include "build.h"
-#include "diag.h"
+#include "core/diag.h"
 #include "scaffold.h"
-#include "serve.h"
-#include "version.h"
+#include "serve/serve.h"
+#include "core/version.h"
 
 enum { EXIT_OK = 0, EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 

@@ -5,12 +5,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "config.h"
-#include "date.h"
-#include "fs.h"
-#include "tz.h"
-#include "xalloc.h"
+#include "core/buf.h"
+#include "content/config.h"
+#include "core/date.h"
+#include "core/fs.h"
+#include "core/tz.h"
+#include "core/xalloc.h"
 
 struct archetype {
     const char *kind, *folder, *text;

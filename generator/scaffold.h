@@ -5,7 +5,7 @@
 #define KAIRAN_SCAFFOLD_H
 
 #include "build.h"
-#include "diag.h"
+#include "core/diag.h"
 
 /* Returns 0 after printing the new file's path, or -1 after reporting. */
 int scaffold_new(struct diag *d, const struct build_options *opt, const char *kind,

@@ -1,0 +1,235 @@
+#include "content/config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/fs.h"
+#include "content/schema.h"
+#include "core/xalloc.h"
+#include "content/yamldoc.h"
+
+static const struct schema_field taxon_fields[] = {
+    {"slug", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"reading", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const char *const sizes[] = {"A4", "B5", "A5", NULL};
+static const char *const marks[] = {"crop cross", "crop", "cross", "none", NULL};
+static const char *const writings[] = {"horizontal", "vertical", NULL};
+static const char *const breaks[] = {"page", "right", "none", NULL};
+static const char *const week_starts[] = {"monday", "sunday", NULL};
+
+static const struct schema_field print_fields[] = {
+    {"size", SCHEMA_STRING, 0, NULL, sizes},
+    {"bleed", SCHEMA_STRING, 0, NULL, NULL},
+    {"marks", SCHEMA_STRING, 0, NULL, marks},
+    {"writing", SCHEMA_STRING, 0, NULL, writings},
+    {"back_page", SCHEMA_STRING, 0, NULL, NULL},
+    {"entry_break", SCHEMA_STRING, 0, NULL, breaks},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field site_fields[] = {
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"subtitle", SCHEMA_STRING, 0, NULL, NULL},
+    {"description", SCHEMA_STRING, 0, NULL, NULL},
+    {"base_url", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"language", SCHEMA_STRING, 0, NULL, NULL},
+    {"timezone", SCHEMA_STRING, 0, NULL, NULL},
+    {"theme", SCHEMA_STRING, 0, NULL, NULL},
+    {"publisher", SCHEMA_STRING, 0, NULL, NULL},
+    {"cache_dir", SCHEMA_STRING, 0, NULL, NULL},
+    {"week_start", SCHEMA_STRING, 0, NULL, week_starts},
+    {"per_page", SCHEMA_INT, 0, NULL, NULL},
+    {"districts", SCHEMA_LIST, 0, taxon_fields, NULL},
+    {"categories", SCHEMA_LIST, 0, taxon_fields, NULL},
+    {"print", SCHEMA_OBJECT, 0, print_fields, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+int config_is_slug(const char *s)
+{
+    if (!*s || *s == '-')
+        return 0;
+    for (; *s; s++)
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+            return 0;
+    return 1;
+}
+
+static const char *str(json_t *obj, const char *key, const char *fallback)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    return s ? s : fallback;
+}
+
+/* "3mm", "2.5mm", "0mm": the bleed in millimetres. */
+static int parse_bleed(const char *s, double *mm)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || strcmp(end, "mm") != 0 || !(v >= 0 && v <= 10) || *s == '+' || *s == ' ')
+        return -1;
+    *mm = v;
+    return 0;
+}
+
+static int load_taxa(struct schema_ctx *c, json_t *root, const char *key, struct taxon **out,
+                     size_t *n)
+{
+    json_t *list = json_object_get(root, key);
+    *n = json_array_size(list);
+    *out = xcalloc(*n ? *n : 1, sizeof **out);
+    for (size_t i = 0; i < *n; i++) {
+        json_t *item = json_array_get(list, i);
+        struct taxon *t = &(*out)[i];
+        t->slug = str(item, "slug", "");
+        t->name = str(item, "name", t->slug);
+        t->reading = str(item, "reading", NULL);
+        char *path = xasprintf("%s.%zu.slug", key, i);
+        if (*t->slug && !config_is_slug(t->slug))
+            schema_error(c, path, 0, "'%s' cannot be used in web addresses: a slug uses only "
+                                     "a-z, 0-9 and '-' (like kushibiki)",
+                         t->slug);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp((*out)[j].slug, t->slug) == 0)
+                schema_error(c, path, 0, "'%s' is declared twice in %s", t->slug, key);
+        free(path);
+    }
+    return 0;
+}
+
+int config_load(struct diag *d, const char *source, struct site_config *out)
+{
+    memset(out, 0, sizeof *out);
+    char *dir = fs_join(source, "content");
+    char *path = fs_join(dir, "site.yaml");
+    free(dir);
+    int rc = -1;
+    struct yamldoc doc;
+    yamldoc_init(&doc);
+    if (!fs_is_file(path)) {
+        diag_error(d, path, 0, 0, "the site settings file is missing; every site needs "
+                                  "content/site.yaml with at least a title and a base_url");
+        goto done;
+    }
+    if (yamldoc_load_file(d, path, &doc) != 0)
+        goto done;
+    if (!json_is_object(doc.root)) {
+        diag_error(d, path, 1, 1, "site.yaml should be a list of settings like 'title: ...'");
+        goto done;
+    }
+    struct schema_ctx c = {d, path, &doc, 1, 0};
+    schema_check(&c, doc.root, site_fields, "");
+    json_t *root = doc.root;
+    out->raw = json_incref(root);
+    out->title = str(root, "title", "");
+    out->subtitle = str(root, "subtitle", NULL);
+    out->description = str(root, "description", NULL);
+    out->base_url = str(root, "base_url", "/");
+    out->language = str(root, "language", "ja");
+    out->timezone = str(root, "timezone", "Asia/Tokyo");
+    out->timezone_file = xstrdup(path);
+    yamldoc_value_pos(&doc, "timezone", &out->timezone_pos);
+    out->theme = str(root, "theme", "default");
+    out->publisher = str(root, "publisher", NULL);
+    out->cache_dir = str(root, "cache_dir", NULL);
+    /* Inside the site folder: no absolute path, no '..' part that could climb out of it. */
+    const char *cd = out->cache_dir;
+    int climbs = 0;
+    for (const char *p = cd; p && *p; p += strcspn(p, "/"), p += *p == '/')
+        climbs |= strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0');
+    if (cd && (!*cd || cd[0] == '/' || climbs))
+        schema_error(&c, "cache_dir", 0, "'cache_dir' should be a folder inside the site "
+                                         "folder, like .cache/kairan");
+    out->week_starts_monday = strcmp(str(root, "week_start", "monday"), "monday") == 0;
+    json_t *pp = json_object_get(root, "per_page");
+    out->per_page = json_is_integer(pp) && json_integer_value(pp) > 0 &&
+                            json_integer_value(pp) < 10000
+                        ? (unsigned)json_integer_value(pp)
+                        : 12;
+
+    /* base_url: absolute http(s), ending in a slash; its path is where the site lives. */
+    const char *u = out->base_url;
+    const char *scheme_end = strstr(u, "://");
+    if ((strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0) || !scheme_end ||
+        !scheme_end[3]) {
+        schema_error(&c, "base_url", 0, "'base_url' should be the site's full address, like "
+                                        "https://example.jp/watowa/");
+        out->base_path = xstrdup("/");
+    } else {
+        const char *p = strchr(scheme_end + 3, '/');
+        if (!p)
+            out->base_path = xstrdup("/");
+        else if (p[strlen(p) - 1] == '/')
+            out->base_path = xstrdup(p);
+        else
+            out->base_path = xasprintf("%s/", p);
+        if (u[strlen(u) - 1] != '/') {
+            char *fixed = xasprintf("%s/", u);
+            json_object_set_new(root, "base_url", json_string(fixed));
+            free(fixed);
+            out->base_url = str(root, "base_url", "/");
+        }
+    }
+    /* A theme is a folder under themes/: a plain name, never a path. */
+    const char *theme = out->theme;
+    int name_ok = *theme != '\0' && *theme != '-';
+    for (const char *p = theme; *p; p++)
+        name_ok &= (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
+    if (!name_ok)
+        schema_error(&c, "theme", 0, "'%s' is not a theme folder name: use a-z, 0-9, '-' and '_' "
+                                     "(like default)",
+                     theme);
+
+    load_taxa(&c, root, "districts", &out->districts, &out->n_districts);
+    load_taxa(&c, root, "categories", &out->categories, &out->n_categories);
+    json_t *print = json_object_get(root, "print");
+    out->print.size = str(print, "size", "A4");
+    out->print.bleed = str(print, "bleed", "3mm");
+    out->print.marks = str(print, "marks", "crop cross");
+    out->print.writing = str(print, "writing", "horizontal");
+    out->print.back_page = str(print, "back_page", NULL);
+    out->print.entry_break = str(print, "entry_break", "page");
+    if (parse_bleed(out->print.bleed, &out->print.bleed_mm) != 0)
+        schema_error(&c, "print.bleed", 0,
+                     "'%s' is not a bleed width: write it in millimetres from 0mm to 10mm, "
+                     "like 3mm",
+                     out->print.bleed);
+    rc = c.failed ? -1 : 0;
+done:
+    yamldoc_release(&doc);
+    free(path);
+    return rc;
+}
+
+void config_release(struct site_config *c)
+{
+    free(c->districts);
+    free(c->categories);
+    free((char *)c->base_path);
+    free(c->timezone_file);
+    json_decref(c->raw);
+    memset(c, 0, sizeof *c);
+}
+
+static const struct taxon *find(const struct taxon *v, size_t n, const char *slug)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].slug, slug) == 0)
+            return &v[i];
+    return NULL;
+}
+
+const struct taxon *config_district(const struct site_config *c, const char *slug)
+{
+    return find(c->districts, c->n_districts, slug);
+}
+
+const struct taxon *config_category(const struct site_config *c, const char *slug)
+{
+    return find(c->categories, c->n_categories, slug);
+}

@@ -1,0 +1,59 @@
+/* config: the site's settings from content/site.yaml.
+ * config_load() reads and checks the file and fills a struct site_config that it owns (release
+ * with config_release). Errors name the field's line:col; the build stops before any content
+ * is read when the config is wrong. */
+#ifndef KAIRAN_CONFIG_H
+#define KAIRAN_CONFIG_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "content/yamldoc.h"
+
+/* A district or a category: declared once, named by slug in entries. */
+struct taxon {
+    const char *slug;    /* ASCII, used in URLs */
+    const char *name;    /* 櫛引 */
+    const char *reading; /* くしびき, for 50音 order; may be NULL */
+};
+
+struct print_config {
+    const char *size;    /* A4 | B5 */
+    const char *bleed;   /* a CSS length in millimetres, 3mm */
+    double bleed_mm;     /* the same as a number */
+    const char *marks;   /* "crop cross" | "none" */
+    const char *writing; /* horizontal | vertical */
+    const char *back_page; /* slug of the page on the back cover, or NULL */
+    const char *entry_break; /* page | right | none: where each entry starts */
+};
+
+struct site_config {
+    const char *title, *subtitle, *description;
+    const char *base_url;  /* absolute, ends with '/' */
+    const char *base_path; /* the path part of base_url: "/" or "/watowa/" (owned) */
+    const char *language, *timezone, *theme, *publisher;
+    char *timezone_file;               /* site.yaml's path, for messages about the zone */
+    struct yamldoc_pos timezone_pos;   /* where timezone: was written (0 if not) */
+    const char *cache_dir; /* relative to the site folder, or NULL for .cache/kairan */
+    int week_starts_monday;
+    unsigned per_page;
+    struct taxon *districts;
+    size_t n_districts;
+    struct taxon *categories;
+    size_t n_categories;
+    struct print_config print;
+    json_t *raw; /* the checked file as read, for templates (site.params); the strings above
+                    point into it */
+};
+
+/* Reads SOURCE/content/site.yaml. Returns 0, or -1 after reporting. */
+int config_load(struct diag *d, const char *source, struct site_config *out);
+void config_release(struct site_config *c);
+/* Finds a district or category by slug; NULL when there is none. */
+const struct taxon *config_district(const struct site_config *c, const char *slug);
+const struct taxon *config_category(const struct site_config *c, const char *slug);
+/* True for an ASCII slug: a-z, 0-9 and -, not starting with -. */
+int config_is_slug(const char *s);
+
+#endif

@@ -1,0 +1,558 @@
+#include "content/entry.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "content/frontmatter.h"
+#include "core/fs.h"
+#include "core/kana.h"
+#include "content/schema.h"
+#include "core/tz.h"
+#include "core/xalloc.h"
+
+static const struct schema_field contact_fields[] = {
+    {"name", SCHEMA_STRING, 0, NULL, NULL},
+    {"phone", SCHEMA_STRING, 0, NULL, NULL},
+    {"email", SCHEMA_STRING, 0, NULL, NULL},
+    {"fax", SCHEMA_STRING, 0, NULL, NULL},
+    {"url", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field session_fields[] = {
+    {"start", SCHEMA_DATETIME, SCHEMA_REQUIRED, NULL, NULL},
+    {"end", SCHEMA_DATETIME, 0, NULL, NULL},
+    {"label", SCHEMA_STRING, 0, NULL, NULL},
+    {"venue", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const char *const roles[] = {"main", "remote", NULL};
+
+static const struct schema_field venue_fields[] = {
+    {"id", SCHEMA_STRING, 0, NULL, NULL},
+    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"address", SCHEMA_STRING, 0, NULL, NULL},
+    {"role", SCHEMA_STRING, 0, NULL, roles},
+    {"url", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field program_fields[] = {
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"speaker", SCHEMA_STRING, 0, NULL, NULL},
+    {"affiliation", SCHEMA_STRING, 0, NULL, NULL},
+    {"time", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field apply_fields[] = {
+    {"deadline", SCHEMA_DATE, 0, NULL, NULL},
+    {"how", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+/* Fields every kind may have. */
+#define COMMON_FIELDS                                                                             \
+    {"kind", SCHEMA_STRING, 0, NULL, kind_names}, {"slug", SCHEMA_STRING, 0, NULL, NULL},         \
+        {"summary", SCHEMA_STRING, 0, NULL, NULL}, {"date", SCHEMA_DATE, 0, NULL, NULL},          \
+        {"updated", SCHEMA_DATE, 0, NULL, NULL}, {"draft", SCHEMA_BOOL, 0, NULL, NULL}
+
+/* Fields an activity has, and an event may have. */
+#define ACTIVITY_FIELDS(req)                                                                      \
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},                                        \
+        {"reading", SCHEMA_STRING, req, NULL, NULL},                                              \
+        {"district", SCHEMA_STRING, req, NULL, NULL},                                             \
+        {"categories", SCHEMA_STRINGS, req, NULL, NULL},                                          \
+        {"schedule", SCHEMA_STRING, 0, NULL, NULL}, {"place", SCHEMA_STRING, 0, NULL, NULL},      \
+        {"organizer", SCHEMA_STRING, 0, NULL, NULL},                                              \
+        {"contact", SCHEMA_OBJECT, 0, contact_fields, NULL},                                      \
+        {"fee", SCHEMA_STRING, 0, NULL, NULL}, {"audience", SCHEMA_STRING, 0, NULL, NULL},        \
+        {"image", SCHEMA_STRING, 0, NULL, NULL}, {"image_alt", SCHEMA_STRING, 0, NULL, NULL},     \
+        {"issue", SCHEMA_INT, 0, NULL, NULL}
+
+static const char *const kind_names[] = {"activity", "event", "issue", "page", NULL};
+static const char *const kind_folders[] = {"activities", "events", "issues", "pages"};
+
+static const struct schema_field activity_schema[] = {
+    COMMON_FIELDS,
+    ACTIVITY_FIELDS(SCHEMA_REQUIRED),
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field event_schema[] = {
+    COMMON_FIELDS,
+    ACTIVITY_FIELDS(0),
+    {"start", SCHEMA_DATETIME, 0, NULL, NULL},
+    {"end", SCHEMA_DATETIME, 0, NULL, NULL},
+    {"sessions", SCHEMA_LIST, 0, session_fields, NULL},
+    {"venues", SCHEMA_LIST, 0, venue_fields, NULL},
+    {"program", SCHEMA_LIST, 0, program_fields, NULL},
+    {"capacity", SCHEMA_INT, 0, NULL, NULL},
+    {"apply", SCHEMA_OBJECT, 0, apply_fields, NULL},
+    {"participants", SCHEMA_INT, 0, NULL, NULL},
+    {"note", SCHEMA_STRING, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field issue_schema[] = {
+    COMMON_FIELDS,
+    {"number", SCHEMA_INT, SCHEMA_REQUIRED, NULL, NULL},
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"cover", SCHEMA_STRING, 0, NULL, NULL},
+    {"cover_alt", SCHEMA_STRING, 0, NULL, NULL},
+    {"copies", SCHEMA_INT, 0, NULL, NULL},
+    {"editor", SCHEMA_STRING, 0, NULL, NULL},
+    {"contents", SCHEMA_STRINGS, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field page_schema[] = {
+    COMMON_FIELDS,
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"weight", SCHEMA_INT, 0, NULL, NULL},
+    {"menu", SCHEMA_BOOL, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field *const schemas[KIND_COUNT] = {activity_schema, event_schema,
+                                                               issue_schema, page_schema};
+
+/* Top-level folders of the output that a page's slug must not take. */
+static const char *const reserved[] = {"activities", "events", "issues", "districts",
+                                       "categories", "img", "static", "print",
+                                       "page", "404", NULL};
+
+int entry_in_district(const struct entry *e, const char *slug)
+{
+    return e->district && strcmp(e->district, slug) == 0;
+}
+
+int entry_in_category(const struct entry *e, const char *slug)
+{
+    json_t *cats = json_object_get(e->fm, "categories");
+    for (size_t i = 0; i < json_array_size(cats); i++) {
+        const char *c = json_string_value(json_array_get(cats, i));
+        if (c && strcmp(c, slug) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+const char *entry_kind_name(enum entry_kind k)
+{
+    return kind_names[k];
+}
+
+void entry_error(struct diag *d, const struct entry *e, const char *field, const char *fmt, ...)
+{
+    struct yamldoc doc;
+    yamldoc_init(&doc);
+    if (e->fm_text) {
+        struct diag quiet;
+        diag_init(&quiet);
+        yamldoc_parse(&quiet, e->source, e->fm_text, e->fm_len, e->fm_line, &doc);
+        diag_release(&quiet);
+    }
+    struct schema_ctx c = {d, e->source, &doc, 1, 0};
+    va_list ap;
+    va_start(ap, fmt);
+    schema_verror(&c, field, 0, fmt, ap);
+    va_end(ap);
+    yamldoc_release(&doc);
+}
+
+static const char *get_str(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+/* Names the closest declared slug, for "did you mean". */
+static const char *closest(const struct taxon *v, size_t n, const char *slug)
+{
+    const char *best = NULL;
+    unsigned best_d = 3;
+    for (size_t i = 0; i < n; i++) {
+        unsigned dist = schema_distance(slug, v[i].slug);
+        if (dist < best_d) {
+            best_d = dist;
+            best = v[i].slug;
+        }
+        if (strcmp(slug, v[i].name) == 0)
+            return v[i].slug; /* they wrote 櫛引 where the slug kushibiki was wanted */
+    }
+    return best;
+}
+
+static void check_taxon(struct schema_ctx *c, const struct taxon *v, size_t n, const char *slug,
+                        const char *path, const char *what)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].slug, slug) == 0)
+            return;
+    const char *near = closest(v, n, slug);
+    if (near)
+        schema_error(c, path, 0, "'%s' is not a %s declared in site.yaml; did you mean '%s'?",
+                     slug, what, near);
+    else
+        schema_error(c, path, 0, "'%s' is not a %s declared in site.yaml (add it under %s "
+                                 "there, or use a declared one)",
+                     slug, what, strcmp(what, "district") == 0 ? "districts:" : "categories:");
+}
+
+/* A web address field (contact.url, a venue's url) becomes a link on the page: only http and
+ * https are allowed, so that no javascript:, data: or other scheme can reach an href. */
+static void check_url(struct schema_ctx *c, const json_t *obj, const char *path)
+{
+    const char *url = get_str(obj, "url");
+    if (!url || strncasecmp(url, "https://", 8) == 0 || strncasecmp(url, "http://", 7) == 0)
+        return;
+    schema_error(c, path, 0, "'url' should be a web address starting with https:// or http:// "
+                             "(like https://example.jp/salon/)");
+}
+
+static int parse_dt(const json_t *obj, const char *key, struct datetime *out)
+{
+    const char *s = get_str(obj, key);
+    struct date_why why;
+    int has_time;
+    return s && date_parse_either(out, &has_time, s, strlen(s), &why) == 0;
+}
+
+static int session_cmp(const void *pa, const void *pb)
+{
+    const struct session *a = pa, *b = pb;
+    int c = date_compare_datetime(a->start, b->start);
+    return c ? c : date_compare_datetime(a->end, b->end);
+}
+
+/* Sessions from start/end or from sessions:, checked: end after start, venues declared, no
+ * session given twice. */
+static void load_sessions(struct schema_ctx *c, struct entry *e)
+{
+    json_t *fm = e->fm;
+    json_t *list = json_object_get(fm, "sessions");
+    int has_start = json_object_get(fm, "start") != NULL;
+    if (!has_start && !json_array_size(list)) {
+        schema_error(c, NULL, 0, "an event needs a 'start' date and time (or a list of "
+                                 "'sessions'); for example: start: 2021-02-19 13:30");
+        return;
+    }
+    if (has_start && list) {
+        schema_error(c, "sessions", 1, "give either 'start'/'end' or 'sessions', not both");
+        return;
+    }
+    size_t n = has_start ? 1 : json_array_size(list);
+    e->sessions = xcalloc(n, sizeof *e->sessions);
+    json_t *venues = json_object_get(fm, "venues");
+    for (size_t i = 0; i < n; i++) {
+        json_t *obj = has_start ? fm : json_array_get(list, i);
+        char *prefix = has_start ? xstrdup("") : xasprintf("sessions.%zu.", i);
+        struct session *s = &e->sessions[e->n_sessions];
+        if (!parse_dt(obj, "start", &s->start)) {
+            free(prefix);
+            continue; /* already reported by the schema */
+        }
+        if (!parse_dt(obj, "end", &s->end)) {
+            s->end = s->start;
+        } else if (date_compare_datetime(s->end, s->start) < 0) {
+            char *path = xasprintf("%send", prefix);
+            schema_error(c, path, 0, "this session ends (%s) before it starts (%s)",
+                         get_str(obj, "end"), get_str(obj, "start"));
+            free(path);
+        }
+        s->label = get_str(obj, "label");
+        s->venue = get_str(obj, "venue");
+        if (s->venue) {
+            int found = 0;
+            for (size_t v = 0; v < json_array_size(venues); v++)
+                if (get_str(json_array_get(venues, v), "id") &&
+                    strcmp(get_str(json_array_get(venues, v), "id"), s->venue) == 0)
+                    found = 1;
+            if (!found) {
+                char *path = xasprintf("%svenue", prefix);
+                schema_error(c, path, 0, "'%s' is not the id of one of this event's venues",
+                             s->venue);
+                free(path);
+            }
+        }
+        for (size_t j = 0; j < e->n_sessions; j++) {
+            if (date_compare_datetime(e->sessions[j].start, s->start) == 0 &&
+                date_compare_datetime(e->sessions[j].end, s->end) == 0) {
+                char *path = xasprintf("%sstart", prefix);
+                schema_error(c, path, 0, "this session repeats session %zu (same start and end)",
+                             j + 1);
+                free(path);
+            }
+        }
+        e->n_sessions++;
+        free(prefix);
+    }
+    if (e->n_sessions > 1)
+        qsort(e->sessions, e->n_sessions, sizeof *e->sessions, session_cmp);
+
+    /* Venue ids are unique. */
+    for (size_t i = 0; i < json_array_size(venues); i++) {
+        const char *id = get_str(json_array_get(venues, i), "id");
+        for (size_t j = 0; id && j < i; j++) {
+            const char *other = get_str(json_array_get(venues, j), "id");
+            if (other && strcmp(id, other) == 0) {
+                char *path = xasprintf("venues.%zu.id", i);
+                schema_error(c, path, 0, "two venues have the id '%s'", id);
+                free(path);
+            }
+        }
+    }
+}
+
+static enum entry_kind kind_from(const char *name)
+{
+    for (int k = 0; k < KIND_COUNT; k++)
+        if (strcmp(kind_names[k], name) == 0)
+            return (enum entry_kind)k;
+    return KIND_COUNT;
+}
+
+/* The kind from the first folder of rel (activities/x.md), or KIND_COUNT. */
+static enum entry_kind kind_from_folder(const char *rel)
+{
+    const char *slash = strchr(rel, '/');
+    if (!slash)
+        return KIND_COUNT;
+    for (int k = 0; k < KIND_COUNT; k++)
+        if (strlen(kind_folders[k]) == (size_t)(slash - rel) &&
+            strncmp(kind_folders[k], rel, (size_t)(slash - rel)) == 0)
+            return (enum entry_kind)k;
+    return KIND_COUNT;
+}
+
+static void place(struct schema_ctx *c, struct entry *e)
+{
+    const char *slug = get_str(e->fm, "slug");
+    if (!slug) {
+        const char *base = strrchr(e->rel, '/');
+        base = base ? base + 1 : e->rel;
+        e->rel_slug = xstrndup(base, strlen(base) - 3); /* without .md */
+        slug = e->rel_slug;
+        if (!config_is_slug(slug)) {
+            schema_error(c, NULL, 0, "the file name '%s' cannot be used as a web address; "
+                                     "rename the file using only a-z, 0-9 and '-', or add a "
+                                     "field like  slug: kushibiki-salon",
+                         base);
+            return;
+        }
+    } else if (!config_is_slug(slug)) {
+        schema_error(c, "slug", 0, "'%s' cannot be used as a web address: a slug uses only "
+                                   "a-z, 0-9 and '-' (like kushibiki-salon)",
+                     slug);
+        return;
+    }
+    e->slug = slug;
+    if (e->kind == KIND_PAGE) {
+        for (const char *const *r = reserved; *r; r++)
+            if (strcmp(*r, slug) == 0)
+                schema_error(c, get_str(e->fm, "slug") ? "slug" : NULL, 0,
+                             "a page cannot be called '%s': the site uses /%s/ itself; choose "
+                             "another slug",
+                             slug, slug);
+        e->url = xasprintf("%s/", slug);
+    } else {
+        e->url = xasprintf("%s/%s/", kind_folders[e->kind], slug);
+    }
+    e->out = xasprintf("%sindex.html", e->url);
+}
+
+static int entry_check(struct diag *d, const struct site_config *cfg, const char *rel,
+                       struct entry *e, const struct yamldoc *doc);
+
+int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
+               const char *rel, struct entry *e)
+{
+    memset(e, 0, sizeof *e);
+    struct buf text;
+    buf_init(&text);
+    char *content = fs_join(source, "content");
+    e->source = fs_join(content, rel);
+    free(content);
+    e->rel = xstrdup(rel);
+
+    struct frontmatter fm;
+    if (frontmatter_read(d, e->source, &text, &fm) != 0) {
+        buf_release(&text);
+        return -1;
+    }
+    e->body_hash = hash_bytes(fm.body, fm.body_len);
+    e->body_len = fm.body_len;
+    e->body_line = fm.body_line;
+    e->fm_text = xstrndup(fm.yaml, fm.yaml_len);
+    e->fm_len = fm.yaml_len;
+    e->fm_line = fm.yaml_line;
+    struct yamldoc doc;
+    int rc = yamldoc_parse(d, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, &doc);
+    buf_release(&text);
+    if (rc != 0)
+        return -1;
+    if (!json_is_object(doc.root)) {
+        diag_error(d, e->source, fm.yaml_line, 1,
+                   "the front matter should be fields like 'title: ...', one per line");
+        yamldoc_release(&doc);
+        return -1;
+    }
+    e->fm = json_incref(doc.root);
+    rc = entry_check(d, cfg, rel, e, &doc);
+    yamldoc_release(&doc);
+    return rc;
+}
+
+int entry_read_body(struct diag *d, const struct entry *e, struct buf *text, const char **body)
+{
+    struct frontmatter fm;
+    struct diag own;
+    diag_init(&own);
+    int rc = frontmatter_read(&own, e->source, text, &fm);
+    diag_release(&own);
+    if (rc != 0 || fm.body_len != e->body_len || fm.body_line != e->body_line ||
+        !hash_equal(hash_bytes(fm.body, fm.body_len), e->body_hash)) {
+        diag_io_error(d, e->source, "the file changed while kairan was building the site; "
+                                    "build again");
+        return -1;
+    }
+    *body = fm.body;
+    return 0;
+}
+
+/* The rest of entry_load: the checks that need the positions in doc. */
+static int entry_check(struct diag *d, const struct site_config *cfg, const char *rel,
+                       struct entry *e, const struct yamldoc *doc)
+{
+    struct schema_ctx c = {d, e->source, doc, 1, 0};
+    const char *kind = get_str(e->fm, "kind");
+    e->kind = kind ? kind_from(kind) : kind_from_folder(rel);
+    if (e->kind == KIND_COUNT) {
+        if (kind)
+            schema_error(&c, "kind", 0, "'%s' is not a kind of entry (use activity, event, "
+                                        "issue or page)",
+                         kind);
+        else
+            schema_error(&c, NULL, 0, "kairan cannot tell what this file is: put it in "
+                                      "content/activities, events, issues or pages, or add a "
+                                      "field like  kind: page");
+        return -1;
+    }
+    schema_check(&c, e->fm, schemas[e->kind], "");
+
+    e->title = get_str(e->fm, "title");
+    e->title_pos = (struct yamldoc_pos){1, 1};
+    yamldoc_value_pos(doc, "title", &e->title_pos);
+    yamldoc_value_pos(doc, e->kind == KIND_ISSUE ? "cover" : "image", &e->image_pos);
+    e->reading = get_str(e->fm, "reading");
+    e->district = get_str(e->fm, "district");
+    e->image = get_str(e->fm, e->kind == KIND_ISSUE ? "cover" : "image");
+    e->draft = json_is_true(json_object_get(e->fm, "draft"));
+    e->has_date = parse_dt(e->fm, "date", &e->date);
+    json_t *num = json_object_get(e->fm, e->kind == KIND_ISSUE ? "number" : "issue");
+    e->number = json_is_integer(num) ? (long)json_integer_value(num) : 0;
+    json_t *w = json_object_get(e->fm, "weight");
+    e->weight = json_is_integer(w) ? (long)json_integer_value(w) : 0;
+    e->menu = json_is_true(json_object_get(e->fm, "menu"));
+
+    if (e->district)
+        check_taxon(&c, cfg->districts, cfg->n_districts, e->district, "district", "district");
+    json_t *cats = json_object_get(e->fm, "categories");
+    for (size_t i = 0; json_is_array(cats) && i < json_array_size(cats); i++) {
+        const char *cat = json_string_value(json_array_get(cats, i));
+        char *path = xasprintf("categories.%zu", i);
+        if (cat)
+            check_taxon(&c, cfg->categories, cfg->n_categories, cat, path, "category");
+        free(path);
+    }
+    check_url(&c, json_object_get(e->fm, "contact"), "contact.url");
+    json_t *venues = json_object_get(e->fm, "venues");
+    for (size_t i = 0; json_is_array(venues) && i < json_array_size(venues); i++) {
+        char *path = xasprintf("venues.%zu.url", i);
+        check_url(&c, json_array_get(venues, i), path);
+        free(path);
+    }
+    if (e->kind == KIND_EVENT)
+        load_sessions(&c, e);
+    if (e->kind == KIND_ISSUE && e->number <= 0 && json_is_integer(num))
+        schema_error(&c, "number", 0, "an issue number starts at 1");
+    if (e->kind == KIND_ACTIVITY && e->reading && kana_row(e->reading) < 0)
+        schema_warning(&c, "reading", 0, "'reading' should be written in kana (like "
+                                         "くしびきおとこじゅく) so that lists sort in 50音 order");
+
+    place(&c, e);
+    e->sort_key = kana_sort_key(e->reading ? e->reading : e->title ? e->title : "");
+    return c.failed ? -1 : 0;
+}
+
+/* Reports field (a session's start or end, as written in obj) when its wall time falls in a
+ * gap of zone, when the clocks go forward. Returns 1 if it did. */
+static int check_gap(struct diag *d, const struct entry *e, const struct tz *zone,
+                     const json_t *obj, const char *prefix, const char *key)
+{
+    const char *s = get_str(obj, key);
+    struct datetime local;
+    struct date_why why;
+    int has_time;
+    enum tz_fold fold;
+    if (!s || date_parse_either(&local, &has_time, s, strlen(s), &why) != 0 || !has_time)
+        return 0;
+    int64_t t = tz_to_utc(zone, local, &fold);
+    if (fold != TZ_GAP)
+        return 0;
+    /* The change that made the gap: the last one at or before t (read with the old offset). */
+    struct tz_transition *tr;
+    size_t n = tz_transitions(zone, t - 2 * 86400, t + 1, &tr);
+    struct datetime from = local, to = local;
+    if (n) {
+        from = date_from_seconds(tr[n - 1].at + tr[n - 1].before.offset);
+        to = date_from_seconds(tr[n - 1].at + tr[n - 1].after.offset);
+    }
+    free(tr);
+    char *field = xasprintf("%s%s", prefix, key);
+    entry_error(d, e, field,
+                "'%s' is %s, a time that does not exist in %s: that night the clocks go "
+                "forward from %02d:%02d to %02d:%02d (give a time before %02d:%02d, or from "
+                "%02d:%02d on)",
+                key, s, tz_name(zone), from.hour, from.minute, to.hour, to.minute, from.hour,
+                from.minute, to.hour, to.minute);
+    free(field);
+    return 1;
+}
+
+int entry_check_times(struct diag *d, const struct entry *e, const struct tz *zone)
+{
+    if (e->kind != KIND_EVENT || !e->fm)
+        return 0;
+    int bad = 0;
+    json_t *list = json_object_get(e->fm, "sessions");
+    if (json_object_get(e->fm, "start")) {
+        bad |= check_gap(d, e, zone, e->fm, "", "start");
+        bad |= check_gap(d, e, zone, e->fm, "", "end");
+    } else {
+        for (size_t i = 0; i < json_array_size(list); i++) {
+            char *prefix = xasprintf("sessions.%zu.", i);
+            bad |= check_gap(d, e, zone, json_array_get(list, i), prefix, "start");
+            bad |= check_gap(d, e, zone, json_array_get(list, i), prefix, "end");
+            free(prefix);
+        }
+    }
+    return bad ? -1 : 0;
+}
+
+void entry_release(struct entry *e)
+{
+    free(e->source);
+    free(e->rel);
+    free(e->url);
+    free(e->out);
+    free(e->sessions);
+    free(e->sort_key);
+    free(e->rel_slug);
+    json_decref(e->fm);
+    free(e->fm_text);
+    memset(e, 0, sizeof *e);
+}

@@ -1,0 +1,90 @@
+/* entry: one content file (content/KIND/SLUG.md), read, checked against its kind's schema and
+ * placed at a URL. entry_load() fills a struct entry that owns its file text, front matter and
+ * derived fields (release with entry_release). Every problem is reported with file:line:col;
+ * loading carries on after an error so that one run lists all of a file's mistakes. */
+#ifndef KAIRAN_ENTRY_H
+#define KAIRAN_ENTRY_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "content/config.h"
+#include "core/date.h"
+#include "core/hash.h"
+#include "core/diag.h"
+#include "content/yamldoc.h"
+
+struct tz;
+
+enum entry_kind { KIND_ACTIVITY, KIND_EVENT, KIND_ISSUE, KIND_PAGE, KIND_COUNT };
+
+struct session {
+    struct datetime start, end;
+    const char *label; /* 補講, 通いの場見学; NULL when none */
+    const char *venue; /* a venue id of the event, or NULL for the main venue */
+};
+
+struct entry {
+    char *source;           /* path for messages: SOURCE/content/events/x.md */
+    char *rel;              /* relative to content/: events/x.md (how links name it) */
+    enum entry_kind kind;
+    const char *slug;       /* ASCII; points into fm or rel_slug */
+    char *url;              /* relative to the site root: events/x/ */
+    char *out;              /* output file relative to the output root: events/x/index.html */
+    json_t *fm;             /* the checked front matter (owned) */
+    /* The front matter as written, from line fm_line: parsed again for the position of a
+     * field when a later stage reports one (positions of every field, kept for every entry,
+     * would take more memory than the entry's data). */
+    char *fm_text;
+    size_t fm_len;
+    unsigned fm_line;
+    struct yamldoc_pos title_pos, image_pos; /* of title: and of image: (issue: cover:) */
+    /* The Markdown body is not held (for a big site it would be most of the memory): the
+     * stages that convert it read it again with entry_read_body, which checks its hash. */
+    struct hash body_hash;
+    size_t body_len;
+    unsigned body_line;
+
+    const char *title;
+    const char *reading;    /* kana, or NULL */
+    const char *district;   /* slug, or NULL */
+    const char *image;      /* as written, or NULL (issue: its cover) */
+    struct datetime date;   /* publication date; has_date 0 when not given */
+    int has_date;
+    int draft;
+    long number;            /* issue: its number; others: the issue they appeared in, or 0 */
+    long weight;            /* page: menu order */
+    int menu;               /* page: shown in the navigation */
+    struct session *sessions; /* event: sorted by start */
+    size_t n_sessions;
+    char *sort_key;         /* 50音 key of reading (or title) */
+    char *rel_slug;         /* slug derived from the file name, when no slug: field */
+};
+
+/* Loads content/REL under source. Returns 0, or -1 after reporting (the entry is then still
+ * safe to release). */
+int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
+               const char *rel, struct entry *out);
+void entry_release(struct entry *e);
+/* Reads e's file again into text and points *body into it: body_len bytes of Markdown from
+ * line body_line, as entry_load read them. A file that is not what entry_load read is an I/O
+ * error (it changed during the build). Returns 0, or -1 after reporting (text is then still
+ * safe to release). */
+int entry_read_body(struct diag *d, const struct entry *e, struct buf *text, const char **body);
+/* True when e names the district or lists the category with this slug. */
+int entry_in_district(const struct entry *e, const char *slug);
+int entry_in_category(const struct entry *e, const char *slug);
+/* "activity", "event", "issue", "page". */
+const char *entry_kind_name(enum entry_kind k);
+/* Checks an event's session times against the site's zone: a wall time that never happens,
+ * because the clocks go forward over it (02:30 on Berlin's spring night), is an error at its
+ * field. A time that happens twice, when the clocks go back, is the first of the two (summer
+ * time), as calendar apps read it. Returns 0, or -1 after reporting. */
+int entry_check_times(struct diag *d, const struct entry *e, const struct tz *zone);
+/* Reports an error at the value of field (a yaml path like "sessions.1.venue") in e; at the
+ * front matter's first line when the field is not there. */
+void entry_error(struct diag *d, const struct entry *e, const char *field, const char *fmt,
+                 ...) __attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,221 @@
+#include "content/site.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+static int by_source(const void *pa, const void *pb)
+{
+    const struct entry *a = *(struct entry *const *)pa, *b = *(struct entry *const *)pb;
+    return strcmp(a->rel, b->rel);
+}
+
+static int by_out(const void *pa, const void *pb)
+{
+    const struct entry *a = *(struct entry *const *)pa, *b = *(struct entry *const *)pb;
+    int c = strcmp(a->out, b->out);
+    return c ? c : strcmp(a->rel, b->rel);
+}
+
+static int by_reading(const void *pa, const void *pb)
+{
+    const struct entry *a = *(struct entry *const *)pa, *b = *(struct entry *const *)pb;
+    int c = strcmp(a->sort_key, b->sort_key);
+    return c ? c : strcmp(a->slug, b->slug);
+}
+
+static int by_start(const void *pa, const void *pb)
+{
+    const struct entry *a = *(struct entry *const *)pa, *b = *(struct entry *const *)pb;
+    int c = 0;
+    if (a->n_sessions && b->n_sessions)
+        c = date_compare_datetime(a->sessions[0].start, b->sessions[0].start);
+    return c ? c : strcmp(a->slug, b->slug);
+}
+
+static int by_number_desc(const void *pa, const void *pb)
+{
+    const struct entry *a = *(struct entry *const *)pa, *b = *(struct entry *const *)pb;
+    if (a->number != b->number)
+        return a->number > b->number ? -1 : 1;
+    return strcmp(a->slug, b->slug);
+}
+
+static int by_weight(const void *pa, const void *pb)
+{
+    const struct entry *a = *(struct entry *const *)pa, *b = *(struct entry *const *)pb;
+    if (a->weight != b->weight)
+        return a->weight < b->weight ? -1 : 1;
+    return by_reading(pa, pb);
+}
+
+int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
+               struct entry **entries, size_t n, struct datetime now)
+{
+    memset(s, 0, sizeof *s);
+    s->cfg = cfg;
+    s->now = now;
+    s->all = xcalloc(n ? n : 1, sizeof *s->all);
+    memcpy(s->all, entries, n * sizeof *entries);
+    s->n_all = n;
+    int rc = 0;
+
+    /* Two entries at one URL: name both files, at the later one. */
+    struct entry **tmp = xcalloc(n ? n : 1, sizeof *tmp);
+    memcpy(tmp, entries, n * sizeof *entries);
+    qsort(tmp, n, sizeof *tmp, by_out);
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(tmp[i]->out, tmp[i - 1]->out) == 0) {
+            entry_error(d, tmp[i], json_object_get(tmp[i]->fm, "slug") ? "slug" : NULL,
+                        "this entry and %s would both be published at /%s; give one of them "
+                        "another file name or slug",
+                        tmp[i - 1]->source, tmp[i]->url);
+            rc = -1;
+        }
+    }
+    free(tmp);
+
+    qsort(s->all, n, sizeof *s->all, by_source);
+    for (int k = 0; k < KIND_COUNT; k++)
+        s->kind[k] = xcalloc(n ? n : 1, sizeof **s->kind);
+    for (size_t i = 0; i < n; i++) {
+        enum entry_kind k = s->all[i]->kind;
+        s->kind[k][s->n_kind[k]++] = s->all[i];
+    }
+    qsort(s->kind[KIND_ACTIVITY], s->n_kind[KIND_ACTIVITY], sizeof(struct entry *),
+          by_reading);
+    qsort(s->kind[KIND_EVENT], s->n_kind[KIND_EVENT], sizeof(struct entry *), by_start);
+    qsort(s->kind[KIND_ISSUE], s->n_kind[KIND_ISSUE], sizeof(struct entry *), by_number_desc);
+    qsort(s->kind[KIND_PAGE], s->n_kind[KIND_PAGE], sizeof(struct entry *), by_weight);
+
+    /* Two issues with one number; an issue's contents naming entries that do not exist. */
+    for (size_t i = 0; i < s->n_kind[KIND_ISSUE]; i++) {
+        struct entry *is = s->kind[KIND_ISSUE][i];
+        if (i > 0 && s->kind[KIND_ISSUE][i - 1]->number == is->number) {
+            entry_error(d, is, "number", "issue number %ld is also used by %s", is->number,
+                        s->kind[KIND_ISSUE][i - 1]->source);
+            rc = -1;
+        }
+        json_t *contents = json_object_get(is->fm, "contents");
+        for (size_t j = 0; j < json_array_size(contents); j++) {
+            const char *slug = json_string_value(json_array_get(contents, j));
+            if (!slug)
+                continue;
+            if (!site_find_slug(s, KIND_ACTIVITY, slug) && !site_find_slug(s, KIND_EVENT, slug) &&
+                !site_find_slug(s, KIND_PAGE, slug)) {
+                char *path = xasprintf("contents.%zu", j);
+                entry_error(d, is, path, "'%s' is not the slug of any activity, event or page",
+                            slug);
+                free(path);
+                rc = -1;
+            }
+        }
+    }
+    /* An activity naming an issue that does not exist. */
+    for (size_t i = 0; i < n; i++) {
+        struct entry *e = s->all[i];
+        if (e->kind == KIND_ISSUE || e->number == 0)
+            continue;
+        int found = 0;
+        for (size_t j = 0; j < s->n_kind[KIND_ISSUE]; j++)
+            found |= s->kind[KIND_ISSUE][j]->number == e->number;
+        if (!found) {
+            entry_error(d, e, "issue", "there is no issue number %ld in content/issues", e->number);
+            rc = -1;
+        }
+    }
+    if (cfg->print.back_page && !site_find_slug(s, KIND_PAGE, cfg->print.back_page)) {
+        diag_error(d, "content/site.yaml", 0, 0,
+                   "print.back_page names '%s', but there is no page with that slug",
+                   cfg->print.back_page);
+        rc = -1;
+    }
+    return rc;
+}
+
+void site_release(struct site *s)
+{
+    free(s->all);
+    for (int k = 0; k < KIND_COUNT; k++)
+        free(s->kind[k]);
+    memset(s, 0, sizeof *s);
+}
+
+struct entry *site_find_rel(const struct site *s, const char *rel)
+{
+    size_t lo = 0, hi = s->n_all;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(s->all[mid]->rel, rel);
+        if (c == 0)
+            return s->all[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+struct entry *site_find_slug(const struct site *s, enum entry_kind k, const char *slug)
+{
+    for (size_t i = 0; i < s->n_kind[k]; i++)
+        if (strcmp(s->kind[k][i]->slug, slug) == 0)
+            return s->kind[k][i];
+    return NULL;
+}
+
+int site_event_is_past(const struct site *s, const struct entry *e)
+{
+    if (!e->n_sessions)
+        return 0;
+    return date_compare_datetime(e->sessions[e->n_sessions - 1].end, s->now) < 0;
+}
+
+size_t site_issue_entries(const struct site *s, const struct entry *issue, struct entry ***out)
+{
+    json_t *contents = json_object_get(issue->fm, "contents");
+    size_t cap = s->n_all ? s->n_all : 1, n = 0;
+    struct entry **v = xcalloc(cap, sizeof *v);
+    if (json_array_size(contents)) {
+        for (size_t j = 0; j < json_array_size(contents) && n < cap; j++) {
+            const char *slug = json_string_value(json_array_get(contents, j));
+            struct entry *e = NULL;
+            for (int k = 0; slug && !e && k < KIND_COUNT; k++)
+                if (k != KIND_ISSUE)
+                    e = site_find_slug(s, (enum entry_kind)k, slug);
+            if (e)
+                v[n++] = e;
+        }
+    } else {
+        /* Activities of this issue grouped by district (in site.yaml order, which editors
+         * choose), each group in 50音 order; then the issue's events by date. */
+        const struct site_config *cfg = s->cfg;
+        for (size_t dd = 0; dd <= cfg->n_districts; dd++) {
+            const char *district = dd < cfg->n_districts ? cfg->districts[dd].slug : NULL;
+            for (size_t i = 0; i < s->n_kind[KIND_ACTIVITY]; i++) {
+                struct entry *e = s->kind[KIND_ACTIVITY][i];
+                if (e->number != issue->number)
+                    continue;
+                int match = district ? e->district && strcmp(e->district, district) == 0
+                                     : !e->district || !config_district(cfg, e->district);
+                if (match)
+                    v[n++] = e;
+            }
+        }
+        for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++)
+            if (s->kind[KIND_EVENT][i]->number == issue->number)
+                v[n++] = s->kind[KIND_EVENT][i];
+    }
+    *out = v;
+    return n;
+}
+
+const char *site_issue_section(const struct site *s, const struct entry *e)
+{
+    if (e->kind == KIND_EVENT)
+        return "研修会・会議";
+    const struct taxon *district = e->district ? config_district(s->cfg, e->district) : NULL;
+    return district ? district->name : "そのほか";
+}

@@ -1,0 +1,1056 @@
+/* dom: serialising the body tree, the passes that read it, and the raw HTML sanitiser. */
+#include "markup/dom.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <libxml/catalog.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/xmlIO.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/buf.h"
+#include "core/cjk.h"
+#include "markup/dom_tree.h"
+#include "core/xalloc.h"
+
+#define NAME(n) ((const char *)(n)->name)
+
+static char *xml_strdup(const char *s)
+{
+    return xstrdup(s);
+}
+
+void dom_global_init(void)
+{
+    /* libxml2 then never sees a failed allocation: running out of memory aborts, as elsewhere. */
+    xmlMemSetup(free, xmalloc, xrealloc, xml_strdup);
+    xmlInitParser();
+    /* The catalog (where the XHTML 1.1 DTD is found) sets itself up on first use, which is not
+     * safe on several threads at once: the print edition validates its issues in parallel. */
+    xmlInitializeCatalog();
+}
+
+struct dom *dom_new(void)
+{
+    struct dom *doc = xcalloc(1, sizeof *doc);
+    doc->doc = xmlNewDoc(BAD_CAST "1.0");
+    /* With an encoding set, libxml2 writes non-ASCII text as UTF-8 rather than &#x...;. */
+    doc->doc->encoding = xmlStrdup(BAD_CAST "UTF-8");
+    doc->root = xmlNewDocNode(doc->doc, NULL, BAD_CAST "div", NULL);
+    xmlDocSetRootElement(doc->doc, doc->root);
+    return doc;
+}
+
+void dom_free(struct dom *doc)
+{
+    if (!doc)
+        return;
+    xmlFreeDoc(doc->doc);
+    free(doc);
+}
+
+static int is_element(xmlNodePtr n, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && strcmp(NAME(n), name) == 0;
+}
+
+/* The next node in document order below top, not descending into n when skip is set. */
+static xmlNodePtr walk_next(xmlNodePtr n, xmlNodePtr top, int skip)
+{
+    if (!skip && n->type == XML_ELEMENT_NODE && n->children)
+        return n->children;
+    while (n && n != top) {
+        if (n->next)
+            return n->next;
+        n = n->parent;
+    }
+    return NULL;
+}
+
+/* Serialisation */
+
+/* Writes the children of top as HTML5 (xhtml = 0) or XHTML (xhtml = 1): void elements have
+ * no end tag (written <br> or <br />), every other element has one. Escaping is libxml2's:
+ * xmlEscapeContent for text, its attribute serialiser for attribute values. Markup of our
+ * own making (names, brackets) collects in tags and goes over in one write before each
+ * escaped piece: libxml2's output buffer is slow for many tiny writes. */
+struct writer {
+    xmlOutputBufferPtr out;
+    xmlBufferPtr scratch;
+    xmlDocPtr doc;
+    struct buf tags;
+    int xhtml;
+};
+
+static void writer_flush(struct writer *w)
+{
+    if (w->tags.len > 0)
+        xmlOutputBufferWrite(w->out, (int)w->tags.len, w->tags.data);
+    buf_reset(&w->tags);
+}
+
+static void write_attrs(struct writer *w, xmlNodePtr n)
+{
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        buf_putc(&w->tags, ' ');
+        if (a->ns && a->ns->prefix) {
+            buf_puts(&w->tags, (const char *)a->ns->prefix);
+            buf_putc(&w->tags, ':');
+        }
+        buf_puts(&w->tags, (const char *)a->name);
+        /* HTML writes boolean attributes (checked="checked") by name alone. */
+        if (!w->xhtml && a->children && a->children->type == XML_TEXT_NODE &&
+            xmlStrEqual(a->children->content, a->name))
+            continue;
+        buf_add(&w->tags, "=\"", 2);
+        xmlBufferEmpty(w->scratch);
+        if (a->children && a->children->type == XML_TEXT_NODE && !a->children->next) {
+            xmlAttrSerializeTxtContent(w->scratch, w->doc, a, a->children->content);
+        } else {
+            xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
+            xmlAttrSerializeTxtContent(w->scratch, w->doc, a, v ? v : BAD_CAST "");
+            xmlFree(v);
+        }
+        buf_add(&w->tags, xmlBufferContent(w->scratch), (size_t)xmlBufferLength(w->scratch));
+        buf_putc(&w->tags, '"');
+    }
+}
+
+/* Whether n is an <rt> of a <ruby> whose neighbour on that side is not an <rp>: then the
+ * writer adds the parenthesis that readers without ruby support see. The tree leaves them
+ * out, which keeps a third of the nodes of a ruby-heavy page away. */
+static int rt_needs_rp(xmlNodePtr n, xmlNodePtr neighbour)
+{
+    return strcmp(NAME(n), "rt") == 0 && n->parent && is_element(n->parent, "ruby") &&
+           !is_element(neighbour, "rp");
+}
+
+static void write_end(struct writer *w, xmlNodePtr n)
+{
+    buf_add(&w->tags, "</", 2);
+    buf_puts(&w->tags, NAME(n));
+    buf_putc(&w->tags, '>');
+    if (NAME(n)[0] == 'r' && rt_needs_rp(n, n->next))
+        buf_puts(&w->tags, "<rp>)</rp>");
+}
+
+static void write_children(struct writer *w, xmlNodePtr top)
+{
+    xmlNodePtr n = top->children;
+    while (n) {
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            if (n->content[0]) {
+                writer_flush(w);
+                xmlOutputBufferWriteEscape(w->out, n->content, NULL);
+            }
+        } else if (n->type == XML_ELEMENT_NODE) {
+            if (NAME(n)[0] == 'r' && rt_needs_rp(n, n->prev))
+                buf_puts(&w->tags, "<rp>(</rp>");
+            buf_putc(&w->tags, '<');
+            buf_puts(&w->tags, NAME(n));
+            write_attrs(w, n);
+            if (dom_is_void(NAME(n))) {
+                buf_puts(&w->tags, w->xhtml ? " />" : ">");
+            } else {
+                buf_putc(&w->tags, '>');
+                xmlNodePtr first = n->children;
+                /* An HTML parser drops one newline right after <pre>: write a spare one. */
+                if (!w->xhtml && first && first->type == XML_TEXT_NODE &&
+                    first->content[0] == '\n' && strcmp(NAME(n), "pre") == 0)
+                    buf_putc(&w->tags, '\n');
+                if (first) {
+                    n = first;
+                    continue;
+                }
+                write_end(w, n);
+            }
+        }
+        while (n != top && !n->next) {
+            n = n->parent;
+            if (n != top)
+                write_end(w, n);
+        }
+        n = n == top ? NULL : n->next;
+    }
+    writer_flush(w);
+}
+
+static char *save_children(xmlNodePtr parent, int xhtml)
+{
+    struct writer w = {
+        xmlAllocOutputBuffer(NULL), xmlBufferCreate(), parent->doc, {NULL, 0, 0}, xhtml};
+    buf_init(&w.tags);
+    write_children(&w, parent);
+    size_t len = xmlOutputBufferGetSize(w.out);
+    char *s = xstrndup((const char *)xmlOutputBufferGetContent(w.out), len);
+    xmlOutputBufferClose(w.out);
+    xmlBufferFree(w.scratch);
+    buf_release(&w.tags);
+    return s;
+}
+
+char *dom_html(const struct dom *doc)
+{
+    return save_children(doc->root, 0);
+}
+
+static void add_class(xmlNodePtr n, const char *cls)
+{
+    xmlChar *old = xmlGetProp(n, BAD_CAST "class");
+    if (old) {
+        char *both = xasprintf("%s %s", (const char *)old, cls);
+        xmlSetProp(n, BAD_CAST "class", BAD_CAST both);
+        free(both);
+        xmlFree(old);
+    } else {
+        xmlSetProp(n, BAD_CAST "class", BAD_CAST cls);
+    }
+}
+
+static void rename_with_class(xmlNodePtr n, const char *name, const char *cls)
+{
+    xmlNodeSetName(n, BAD_CAST name);
+    if (cls)
+        add_class(n, cls);
+}
+
+/* XHTML 1.1 has only simple ruby: one <rb> and one <rt> per <ruby>. Each base run with its
+ * annotations (rp rt rp) becomes a ruby element of its own, inserted where the old one was. */
+static void xhtml_ruby(xmlNodePtr ruby)
+{
+    xmlNodePtr c = ruby->children;
+    while (c) {
+        xmlNodePtr group = xmlNewDocNode(ruby->doc, NULL, BAD_CAST "ruby", NULL);
+        xmlNodePtr rb = xmlNewChild(group, NULL, BAD_CAST "rb", NULL);
+        int annotated = 0;
+        while (c && !is_element(c, "rt") && !is_element(c, "rp")) {
+            xmlNodePtr next = c->next;
+            xmlUnlinkNode(c);
+            xmlAddChild(rb, c);
+            c = next;
+        }
+        while (c && (is_element(c, "rt") || is_element(c, "rp"))) {
+            xmlNodePtr next = c->next;
+            annotated |= is_element(c, "rt");
+            xmlUnlinkNode(c);
+            xmlAddChild(group, c);
+            c = next;
+        }
+        if (annotated) {
+            xmlAddPrevSibling(ruby, group);
+        } else {
+            /* Base text without a reading is just text. */
+            while (rb->children) {
+                xmlNodePtr k = rb->children;
+                xmlUnlinkNode(k);
+                xmlAddPrevSibling(ruby, k);
+            }
+            xmlFreeNode(group);
+        }
+    }
+}
+
+/* Prefixes n's id, or its in-page link target, with prefix. */
+static void prefix_ids(xmlNodePtr n, const char *prefix)
+{
+    xmlChar *id = xmlGetProp(n, BAD_CAST "id");
+    if (id) {
+        char *v = xasprintf("%s%s", prefix, (const char *)id);
+        xmlSetProp(n, BAD_CAST "id", BAD_CAST v);
+        free(v);
+        xmlFree(id);
+    }
+    xmlChar *href = strcmp(NAME(n), "a") == 0 ? xmlGetProp(n, BAD_CAST "href") : NULL;
+    if (href && href[0] == '#' && href[1]) {
+        char *v = xasprintf("#%s%s", prefix, (const char *)href + 1);
+        xmlSetProp(n, BAD_CAST "href", BAD_CAST v);
+        free(v);
+    }
+    xmlFree(href);
+}
+
+static void xhtml_element(xmlNodePtr n, const char *prefix)
+{
+    if (prefix)
+        prefix_ids(n, prefix);
+    const char *name = NAME(n);
+    if (strcmp(name, "figure") == 0) {
+        rename_with_class(n, "div", "figure");
+    } else if (strcmp(name, "figcaption") == 0) {
+        rename_with_class(n, "div", "figcaption");
+    } else if (strcmp(name, "mark") == 0) {
+        rename_with_class(n, "span", "mark"); /* not name: renaming frees it */
+    } else if (strcmp(name, "u") == 0) {
+        rename_with_class(n, "span", "u");
+    } else if (strcmp(name, "time") == 0) {
+        xmlUnsetProp(n, BAD_CAST "datetime");
+        rename_with_class(n, "span", "time");
+    } else if (strcmp(name, "s") == 0) {
+        xmlNodeSetName(n, BAD_CAST "del");
+    } else if (strcmp(name, "img") == 0) {
+        static const char *const html5_only[] = {"loading", "decoding", "srcset", "sizes"};
+        for (size_t i = 0; i < sizeof html5_only / sizeof *html5_only; i++)
+            xmlUnsetProp(n, BAD_CAST html5_only[i]);
+        if (!xmlHasProp(n, BAD_CAST "alt"))
+            xmlSetProp(n, BAD_CAST "alt", BAD_CAST "");
+    } else if (strcmp(name, "ol") == 0) {
+        xmlUnsetProp(n, BAD_CAST "start");
+    } else if (strcmp(name, "li") == 0) {
+        xmlUnsetProp(n, BAD_CAST "value");
+    }
+    /* XHTML 1.1 knows only xml:lang, and libxml2's XHTML output would write lang next to it
+     * (the XHTML 1.0 compatibility rule), so the language of a passage is left out. */
+    xmlUnsetProp(n, BAD_CAST "lang");
+}
+
+/* Turns a copy of the HTML5-form tree into XHTML 1.1. */
+static void xhtml_transform(xmlNodePtr root, const char *prefix)
+{
+    xmlNodePtr n = root->children;
+    while (n) {
+        if (n->type != XML_ELEMENT_NODE) {
+            n = walk_next(n, root, 1);
+            continue;
+        }
+        if (strcmp(NAME(n), "input") == 0) {
+            /* A task list checkbox prints as a ballot box character. */
+            int checked = xmlHasProp(n, BAD_CAST "checked") != NULL;
+            xmlNodePtr box = xmlNewDocNode(n->doc, NULL, BAD_CAST "span", NULL);
+            xmlSetProp(box, BAD_CAST "class", BAD_CAST "task");
+            xmlNodeAddContent(box, BAD_CAST(checked ? "\xE2\x98\x91" : "\xE2\x98\x90"));
+            xmlReplaceNode(n, box);
+            xmlFreeNode(n);
+            n = walk_next(box, root, 1);
+            continue;
+        }
+        if (strcmp(NAME(n), "ruby") == 0) {
+            xmlNodePtr first = n->prev, parent = n->parent;
+            xhtml_ruby(n);
+            xmlNodePtr after = walk_next(n, root, 1);
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+            /* The new ruby elements need the same treatment (lang, nested markup). */
+            xmlNodePtr k = first ? first->next : parent->children;
+            for (; k && k != after; k = k->next)
+                if (k->type == XML_ELEMENT_NODE)
+                    for (xmlNodePtr m = k; m; m = walk_next(m, k, 0))
+                        if (m->type == XML_ELEMENT_NODE && strcmp(NAME(m), "ruby") != 0)
+                            xhtml_element(m, prefix);
+            n = after;
+            continue;
+        }
+        xhtml_element(n, prefix);
+        n = walk_next(n, root, 0);
+    }
+}
+
+char *dom_xhtml(const struct dom *doc)
+{
+    return dom_xhtml_prefixed(doc, NULL);
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_alnum(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* True inside elements whose text must stay as written. */
+static int keeps_text(xmlNodePtr n)
+{
+    for (xmlNodePtr p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent) {
+        const char *name = NAME(p);
+        if (strcmp(name, "rt") == 0 || strcmp(name, "rp") == 0 || strcmp(name, "code") == 0 ||
+            strcmp(name, "pre") == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Splits text node t around its numbers of one or two digits standing alone (not part of
+ * 2021, 1,000, 9:30 or A4), putting each in <span class="tcy">. Returns the last node made
+ * from t. Text pieces only ever follow spans: libxml2 merges adjacent text nodes. */
+static xmlNodePtr upright_digits_in(xmlNodePtr t)
+{
+    char *s = xstrdup((const char *)t->content);
+    size_t n = strlen(s), start = 0;
+    xmlNodePtr last = t;
+    for (size_t i = 0; i < n;) {
+        if (!is_digit(s[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && (is_digit(s[j]) || ((s[j] == '.' || s[j] == ',' || s[j] == ':') &&
+                                            j + 1 < n && is_digit(s[j + 1]))))
+            j++;
+        int alone = j - i <= 2 && (i == 0 || !is_alnum(s[i - 1])) && (j == n || !is_alnum(s[j]));
+        if (alone) {
+            if (last == t)
+                xmlNodeSetContentLen(t, BAD_CAST s, (int)i);
+            else if (i > start)
+                last = xmlAddNextSibling(
+                    last, xmlNewDocTextLen(t->doc, BAD_CAST(s + start), (int)(i - start)));
+            xmlNodePtr span = xmlNewDocNode(t->doc, NULL, BAD_CAST "span", NULL);
+            xmlSetProp(span, BAD_CAST "class", BAD_CAST "tcy");
+            xmlAddChild(span, xmlNewDocTextLen(t->doc, BAD_CAST(s + i), (int)(j - i)));
+            last = xmlAddNextSibling(last, span);
+            start = j;
+        }
+        i = j;
+    }
+    if (last != t && start < n)
+        last = xmlAddNextSibling(last, xmlNewDocText(t->doc, BAD_CAST(s + start)));
+    free(s);
+    return last;
+}
+
+static void upright_digits(xmlNodePtr root)
+{
+    for (xmlNodePtr n = root->children; n;) {
+        int made = 0;
+        if (n->type == XML_TEXT_NODE && !keeps_text(n)) {
+            n = upright_digits_in(n);
+            made = n->type == XML_ELEMENT_NODE; /* a new span: its digits are done */
+        }
+        n = walk_next(n, root, made);
+    }
+}
+
+char *dom_xhtml_prefixed(const struct dom *doc, const char *id_prefix)
+{
+    return dom_xhtml_print(doc, id_prefix, 0);
+}
+
+char *dom_xhtml_print(const struct dom *doc, const char *id_prefix, int upright)
+{
+    xmlDocPtr copy = xmlNewDoc(BAD_CAST "1.0");
+    copy->encoding = xmlStrdup(BAD_CAST "UTF-8");
+    xmlNodePtr root = xmlDocCopyNode(doc->root, copy, 1);
+    xmlDocSetRootElement(copy, root);
+    xhtml_transform(root, id_prefix);
+    if (upright)
+        upright_digits(root);
+    char *s = save_children(root, 1);
+    xmlFreeDoc(copy);
+    return s;
+}
+
+/* Plain text */
+
+static int is_block(const char *name)
+{
+    switch (name[0]) {
+    case 'b':
+        return strcmp(name, "blockquote") == 0;
+    case 'c':
+        return strcmp(name, "caption") == 0;
+    case 'd':
+        return strcmp(name, "dd") == 0 || strcmp(name, "div") == 0 || strcmp(name, "dl") == 0 ||
+               strcmp(name, "dt") == 0;
+    case 'f':
+        return strcmp(name, "figcaption") == 0 || strcmp(name, "figure") == 0;
+    case 'h':
+        return (name[1] >= '1' && name[1] <= '6' && name[2] == '\0') || strcmp(name, "hr") == 0;
+    case 'l':
+        return strcmp(name, "li") == 0;
+    case 'o':
+        return strcmp(name, "ol") == 0;
+    case 'p':
+        return strcmp(name, "p") == 0 || strcmp(name, "pre") == 0;
+    case 't':
+        return strcmp(name, "table") == 0 || strcmp(name, "tr") == 0;
+    case 'u':
+        return strcmp(name, "ul") == 0;
+    }
+    return 0;
+}
+
+static void text_newline(struct buf *out)
+{
+    if (out->len > 0 && out->data[out->len - 1] != '\n')
+        buf_putc(out, '\n');
+}
+
+void dom_text_of(xmlNodePtr top, struct buf *out)
+{
+    xmlNodePtr n = top->children;
+    while (n) {
+        int skip = 0;
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            buf_puts(out, (const char *)n->content);
+        } else if (n->type == XML_ELEMENT_NODE) {
+            const char *name = NAME(n);
+            if (strcmp(name, "rt") == 0 || strcmp(name, "rp") == 0)
+                skip = 1;
+            else if (strcmp(name, "br") == 0)
+                buf_putc(out, '\n');
+            else if (is_block(name))
+                text_newline(out);
+            else if ((strcmp(name, "td") == 0 || strcmp(name, "th") == 0) && n->prev)
+                buf_putc(out, ' ');
+        }
+        /* Leaving blocks: walk_next climbs, so note each block we climb out of. */
+        if (!skip && n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != top) {
+            if (n->type == XML_ELEMENT_NODE && is_block(NAME(n)))
+                text_newline(out);
+            if (n->next) {
+                n = n->next;
+                break;
+            }
+            n = n->parent;
+        }
+        if (n == top)
+            break;
+    }
+}
+
+char *dom_text(const struct dom *doc)
+{
+    struct buf out;
+    buf_init(&out);
+    dom_text_of(doc->root, &out);
+    /* Lines trimmed, blank lines dropped: raw HTML brings its own newlines and indentation. */
+    size_t w = 0;
+    for (size_t r = 0; r < out.len;) {
+        size_t end = r;
+        while (end < out.len && out.data[end] != '\n')
+            end++;
+        size_t s = r, e = end;
+        while (s < e && (out.data[s] == ' ' || out.data[s] == '\t'))
+            s++;
+        while (e > s && (out.data[e - 1] == ' ' || out.data[e - 1] == '\t'))
+            e--;
+        if (e > s) {
+            if (w > 0)
+                out.data[w++] = '\n';
+            memmove(out.data + w, out.data + s, e - s);
+            w += e - s;
+        }
+        r = end + 1;
+    }
+    buf_truncate(&out, w);
+    return buf_detach(&out, NULL);
+}
+
+unsigned dom_reading_minutes(const struct dom *doc)
+{
+    char *text = dom_text(doc);
+    unsigned minutes = cjk_reading_minutes(text, strlen(text));
+    free(text);
+    return minutes;
+}
+
+/* Summary */
+
+static int is_word_char(uint32_t cp)
+{
+    return (cp < 0x80 && (isalnum((int)cp) || cp == '\'' || cp == '-')) ||
+           (cp >= 0xC0 && cp < 0x2000 && cp != 0xD7 && cp != 0xF7);
+}
+
+static int is_closing(uint32_t cp)
+{
+    return cp == 0x300D || cp == 0x300F || cp == 0xFF09 || cp == ')' || cp == '"' || cp == 0x201D ||
+           cp == 0x2019 || cp == 0x3011;
+}
+
+/* Whitespace runs become one space (none at either end). */
+static void collapse_spaces(struct buf *b)
+{
+    size_t w = 0;
+    int space = 0;
+    for (size_t r = 0; r < b->len; r++) {
+        char c = b->data[r];
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
+            space = w > 0;
+            continue;
+        }
+        if (space)
+            b->data[w++] = ' ';
+        space = 0;
+        b->data[w++] = c;
+    }
+    buf_truncate(b, w);
+}
+
+char *dom_summary(const struct dom *doc, size_t max_chars)
+{
+    struct buf text;
+    buf_init(&text);
+    for (xmlNodePtr n = doc->root->children; n; n = walk_next(n, doc->root, 0)) {
+        if (!is_element(n, "p"))
+            continue;
+        dom_text_of(n, &text);
+        collapse_spaces(&text);
+        if (text.len > 0)
+            break;
+    }
+    if (cjk_count(text.data, text.len) <= max_chars)
+        return buf_detach(&text, NULL);
+
+    /* Candidate cuts, as byte offsets: after the last sentence end within max_chars (if it is
+     * past half of it), else after the first one a little beyond; else at a word boundary. */
+    size_t chars = 0, best = 0, over = 0, boundary = 0;
+    size_t limit_over = max_chars + max_chars / 5;
+    uint32_t prev = 0;
+    for (size_t i = 0; i < text.len && chars < limit_over;) {
+        size_t len;
+        uint32_t cp = cjk_decode(text.data + i, text.len - i, &len);
+        if (chars <= max_chars && !(is_word_char(prev) && is_word_char(cp)))
+            boundary = i;
+        i += len;
+        chars++;
+        int end = cjk_is_sentence_end(cp) ||
+                  ((cp == '.' || cp == '!' || cp == '?') && (i == text.len || text.data[i] == ' '));
+        if (end) {
+            while (i < text.len) {
+                size_t l2;
+                uint32_t next = cjk_decode(text.data + i, text.len - i, &l2);
+                if (!is_closing(next) && !cjk_is_sentence_end(next))
+                    break;
+                i += l2;
+                chars++;
+            }
+            if (chars <= max_chars && chars * 2 >= max_chars)
+                best = i;
+            else if (chars > max_chars && over == 0 && best == 0)
+                over = i;
+        }
+        prev = cp;
+    }
+    size_t cut = best ? best : over;
+    if (cut) {
+        buf_truncate(&text, cut);
+        return buf_detach(&text, NULL);
+    }
+    if (boundary == 0) {
+        /* One word longer than the limit: cut it at a character boundary after all. */
+        size_t i = 0;
+        for (size_t c = 0; c < max_chars && i < text.len; c++) {
+            size_t len;
+            cjk_decode(text.data + i, text.len - i, &len);
+            i += len;
+        }
+        boundary = i;
+    }
+    while (boundary > 0 && text.data[boundary - 1] == ' ')
+        boundary--;
+    buf_truncate(&text, boundary);
+    buf_puts(&text, "\xE2\x80\xA6");
+    return buf_detach(&text, NULL);
+}
+
+/* Table of contents */
+
+json_t *dom_toc(const struct dom *doc)
+{
+    json_t *toc = json_array();
+    json_t *stack[7];
+    int levels[7];
+    int depth = 0;
+    for (xmlNodePtr n = doc->root->children; n; n = walk_next(n, doc->root, 0)) {
+        if (n->type != XML_ELEMENT_NODE || NAME(n)[0] != 'h' || NAME(n)[1] < '1' ||
+            NAME(n)[1] > '6' || NAME(n)[2] != '\0')
+            continue;
+        xmlChar *id = xmlGetProp(n, BAD_CAST "id");
+        if (!id)
+            continue;
+        int level = NAME(n)[1] - '0';
+        struct buf text;
+        buf_init(&text);
+        dom_text_of(n, &text);
+        collapse_spaces(&text);
+        char *html = save_children(n, 0);
+        json_t *children = json_array();
+        json_t *item =
+            json_pack("{s:i, s:s, s:s%, s:s, s:o}", "level", level, "id", (const char *)id, "text",
+                      text.data, text.len, "html", html, "children", children);
+        free(html);
+        buf_release(&text);
+        xmlFree(id);
+        while (depth > 0 && levels[depth - 1] >= level)
+            depth--;
+        json_array_append_new(depth > 0 ? stack[depth - 1] : toc, item);
+        stack[depth] = children;
+        levels[depth] = level;
+        depth++;
+    }
+    return toc;
+}
+
+/* The raw HTML sanitiser */
+
+static int in_list(const char *name, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(name, list[i]) == 0)
+            return 1;
+    return 0;
+}
+#define IN_LIST(name, list) in_list((name), (list), sizeof(list) / sizeof *(list))
+
+/* Elements an editor may paste: text markup, lists, tables, ruby, figures. Nothing that runs
+ * code, loads other documents, takes input or restyles the page. */
+static const char *const allowed_elements[] = {
+    "a",      "abbr",   "b",    "blockquote", "br",    "caption", "cite", "code",
+    "dd",     "del",    "dfn",  "div",        "dl",    "dt",      "em",   "figcaption",
+    "figure", "h1",     "h2",   "h3",         "h4",    "h5",      "h6",   "hr",
+    "i",      "img",    "ins",  "kbd",        "li",    "mark",    "ol",   "p",
+    "pre",    "q",      "rp",   "rt",         "ruby",  "s",       "samp", "small",
+    "span",   "strong", "sub",  "sup",        "table", "tbody",   "td",   "tfoot",
+    "th",     "thead",  "time", "tr",         "u",     "ul",      "var",
+};
+
+/* Elements whose content is code, another document or form data, not text for the reader. */
+static const char *const dropped_with_content[] = {
+    "applet",   "audio",    "base",      "canvas", "embed",   "frame",    "frameset", "head",
+    "iframe",   "link",     "math",      "meta",   "noembed", "noframes", "noscript", "object",
+    "option",   "param",    "plaintext", "script", "select",  "source",   "style",    "svg",
+    "template", "textarea", "title",     "track",  "video",   "xmp",
+};
+
+enum dom_drop dom_element_policy(const char *name)
+{
+    if (IN_LIST(name, allowed_elements))
+        return DOM_KEPT;
+    if (IN_LIST(name, dropped_with_content))
+        return DOM_DROP_CONTENT;
+    return DOM_DROP_TAG;
+}
+
+int dom_is_void(const char *name)
+{
+    /* Called for every element written: a switch rather than a list walk. */
+    switch (name[0]) {
+    case 'a':
+        return strcmp(name, "area") == 0;
+    case 'b':
+        return strcmp(name, "br") == 0 || strcmp(name, "base") == 0;
+    case 'c':
+        return strcmp(name, "col") == 0;
+    case 'e':
+        return strcmp(name, "embed") == 0;
+    case 'h':
+        return strcmp(name, "hr") == 0;
+    case 'i':
+        return strcmp(name, "img") == 0 || strcmp(name, "input") == 0;
+    case 'l':
+        return strcmp(name, "link") == 0;
+    case 'm':
+        return strcmp(name, "meta") == 0;
+    case 'p':
+        return strcmp(name, "param") == 0;
+    case 's':
+        return strcmp(name, "source") == 0;
+    case 't':
+        return strcmp(name, "track") == 0;
+    case 'w':
+        return strcmp(name, "wbr") == 0;
+    }
+    return 0;
+}
+
+static int attr_allowed(const char *el, const char *attr)
+{
+    static const char *const global[] = {"class", "dir", "id", "lang", "title"};
+    if (IN_LIST(attr, global))
+        return 1;
+    static const struct {
+        const char *el, *attr;
+    } specific[] = {
+        {"a", "href"},          {"img", "src"},       {"img", "alt"},    {"img", "width"},
+        {"img", "height"},      {"td", "colspan"},    {"td", "rowspan"}, {"th", "colspan"},
+        {"th", "rowspan"},      {"ol", "start"},      {"li", "value"},   {"q", "cite"},
+        {"blockquote", "cite"}, {"del", "cite"},      {"ins", "cite"},   {"del", "datetime"},
+        {"ins", "datetime"},    {"time", "datetime"},
+    };
+    for (size_t i = 0; i < sizeof specific / sizeof *specific; i++)
+        if (strcmp(el, specific[i].el) == 0 && strcmp(attr, specific[i].attr) == 0)
+            return 1;
+    return 0;
+}
+
+int dom_url_has_scheme(const char *url)
+{
+    const char *p = url;
+    while (*p && (unsigned char)*p <= ' ')
+        p++;
+    for (; *p; p++) {
+        if (*p == ':')
+            return p > url;
+        if (*p == '/' || *p == '?' || *p == '#')
+            return 0;
+    }
+    return 0;
+}
+
+int dom_url_allowed(const char *url, int image)
+{
+    const char *p = url;
+    while (*p && (unsigned char)*p <= ' ')
+        p++;
+    char scheme[16];
+    size_t n = 0;
+    for (; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '\t' || c == '\n' || c == '\r')
+            continue; /* browsers ignore these, so "java\tscript:" is javascript: */
+        if (c == '/' || c == '?' || c == '#')
+            return 1; /* a path, query or fragment before any colon: relative */
+        if (c == ':')
+            break;
+        if (n < sizeof scheme - 1)
+            scheme[n++] = (char)tolower(c);
+        else
+            n = sizeof scheme; /* longer than any scheme we allow; relative if no colon */
+    }
+    if (!*p)
+        return 1;
+    if (n >= sizeof scheme)
+        return 0;
+    scheme[n] = '\0';
+    if (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0)
+        return 1;
+    if (!image && (strcmp(scheme, "mailto") == 0 || strcmp(scheme, "tel") == 0))
+        return 1;
+    return 0;
+}
+
+static void report(const struct dom_source *src, unsigned line, unsigned col, const char *key,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Warns once per document and key (an element or attribute name), or always when key is
+ * NULL: a pasted page would otherwise give the same warning many times. */
+static void report(const struct dom_source *src, unsigned line, unsigned col, const char *key,
+                   const char *fmt, ...)
+{
+    if (key && src->reported) {
+        for (size_t i = 0; i < src->reported->len; i++)
+            if (strcmp(src->reported->v[i], key) == 0)
+                return;
+        strv_push(src->reported, key);
+    }
+    struct buf msg;
+    buf_init(&msg);
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&msg, fmt, ap);
+    va_end(ap);
+    diag_warning(src->d, src->path, line, col, "%s", msg.data);
+    buf_release(&msg);
+}
+
+static void report_element(const struct dom_source *src, unsigned line, unsigned col,
+                           const char *name, enum dom_drop drop)
+{
+    char key[48];
+    snprintf(key, sizeof key, "<%s>", name);
+    report(src, line, col, key, "HTML element <%s> is not allowed and was removed%s", name,
+           drop == DOM_DROP_CONTENT ? " together with its content" : " (its text is kept)");
+}
+
+/* Returns a new element of doc with in's allowed attributes. */
+static xmlNodePtr clean_element(const struct dom_source *src, xmlDocPtr doc, xmlNodePtr in,
+                                const char *name, unsigned line, unsigned col)
+{
+    xmlNodePtr out = xmlNewDocNode(doc, NULL, BAD_CAST name, NULL);
+    for (xmlAttrPtr a = in->properties; a; a = a->next) {
+        char attr[40];
+        snprintf(attr, sizeof attr, "%s%s%s",
+                 a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
+                 a->ns && a->ns->prefix ? ":" : "", (const char *)a->name);
+        for (char *c = attr; *c; c++)
+            *c = (char)tolower((unsigned char)*c);
+        if (!attr_allowed(name, attr)) {
+            char key[48];
+            snprintf(key, sizeof key, "@%s", attr);
+            report(src, line, col, key,
+                   "HTML attribute '%s' on <%s> is not allowed and was removed", attr, name);
+            continue;
+        }
+        xmlChar *value = xmlNodeGetContent((xmlNodePtr)a);
+        const char *v = value ? (const char *)value : "";
+        int url =
+            strcmp(attr, "href") == 0 || strcmp(attr, "src") == 0 || strcmp(attr, "cite") == 0;
+        if (url && !dom_url_allowed(v, strcmp(attr, "src") == 0)) {
+            report(src, line, col, NULL,
+                   "the address '%s' in <%s> is not allowed and was removed (use http, https, "
+                   "mailto or tel addresses, or paths within the site)",
+                   v, name);
+        } else {
+            xmlSetProp(out, BAD_CAST attr, BAD_CAST v);
+        }
+        xmlFree(value);
+    }
+    return out;
+}
+
+static unsigned node_line(const struct dom_source *src, xmlNodePtr n, unsigned *col)
+{
+    long l = xmlGetLineNo(n);
+    if (l < 1)
+        l = 1;
+    *col = l == 1 ? src->col : 0;
+    return src->line + (unsigned)l - 1;
+}
+
+void dom_import_html(const struct dom_source *src, xmlDocPtr doc, xmlNodePtr parent,
+                     const char *html, size_t len, int max_depth)
+{
+    if (len > INT_MAX)
+        return;
+    /* XML_PARSE_HUGE lifts libxml2's nesting limit (256), past which it would stop reading
+     * and lose the rest of the text; the import below flattens deep nesting instead. */
+    htmlDocPtr in = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+                                       XML_PARSE_HUGE);
+    /* The whole document, not just <body>: the parser moves <style> and the like to <head>,
+     * and those must be reported too. */
+    xmlNodePtr body = in ? xmlDocGetRootElement(in) : NULL;
+    if (!body) {
+        xmlFreeDoc(in);
+        return;
+    }
+    /* Iterative, since pasted HTML may nest deeper than the C stack allows. The stack holds
+     * the output parent for each open input element (the same one when it was unwrapped). */
+    size_t cap = 16, depth = 0;
+    xmlNodePtr *stack = xmalloc(cap * sizeof *stack);
+    int kept_depth = 0;
+    xmlNodePtr out = parent;
+    xmlNodePtr n = body->children;
+    while (n) {
+        int descend = 0;
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            xmlAddChild(out, xmlNewDocText(doc, n->content));
+        } else if (n->type == XML_ELEMENT_NODE) {
+            const char *name = NAME(n);
+            int frame =
+                strcmp(name, "html") == 0 || strcmp(name, "head") == 0 || strcmp(name, "body") == 0;
+            enum dom_drop drop = frame ? DOM_DROP_TAG : dom_element_policy(name);
+            unsigned col, line = node_line(src, n, &col);
+            xmlNodePtr next_out = out;
+            if (drop == DOM_KEPT && kept_depth < max_depth) {
+                next_out = clean_element(src, doc, n, name, line, col);
+                xmlAddChild(out, next_out);
+            } else if (drop != DOM_KEPT && !frame) {
+                report_element(src, line, col, name, drop);
+            }
+            if (drop != DOM_DROP_CONTENT && n->children) {
+                if (depth == cap)
+                    stack = xrealloc(stack, (cap *= 2) * sizeof *stack);
+                stack[depth++] = out;
+                kept_depth += next_out != out;
+                out = next_out;
+                descend = 1;
+            }
+        }
+        if (descend) {
+            n = n->children;
+            continue;
+        }
+        while (n && n != body) {
+            if (n->next) {
+                n = n->next;
+                break;
+            }
+            n = n->parent;
+            if (n != body) {
+                xmlNodePtr up = stack[--depth];
+                kept_depth -= up != out;
+                out = up;
+            }
+        }
+        if (n == body)
+            break;
+    }
+    free(stack);
+    xmlFreeDoc(in);
+}
+
+xmlNodePtr dom_sanitize_tag(const struct dom_source *src, xmlDocPtr doc, const char *tag,
+                            size_t len, char name[16], enum dom_drop *drop)
+{
+    size_t i = 1, n = 0;
+    while (i < len && n < 15 && (isalnum((unsigned char)tag[i]) || tag[i] == '-'))
+        name[n++] = (char)tolower((unsigned char)tag[i++]);
+    name[n] = '\0';
+    *drop = dom_element_policy(name);
+    if (*drop != DOM_KEPT) {
+        report_element(src, src->line, src->col, name, *drop);
+        return NULL;
+    }
+    htmlDocPtr in = htmlReadMemory(tag, (int)len, NULL, "UTF-8",
+                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+    xmlNodePtr found = NULL;
+    for (xmlNodePtr k = in ? xmlDocGetRootElement(in) : NULL; k && !found;
+         k = walk_next(k, NULL, 0))
+        if (is_element(k, name))
+            found = k;
+    xmlNodePtr out;
+    if (found)
+        out = clean_element(src, doc, found, name, src->line, src->col);
+    else
+        out = xmlNewDocNode(doc, NULL, BAD_CAST name, NULL);
+    xmlFreeDoc(in);
+    return out;
+}
+
+/* Validation of the print edition */
+
+struct validation {
+    struct diag *d;
+    const char *path;
+    int errors;
+};
+
+static void validation_error(void *userdata, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr ctxt = userdata;
+    struct validation *v = ctxt->_private;
+    if (e->level < XML_ERR_ERROR)
+        return;
+    char *msg = xstrdup(e->message ? e->message : "invalid XHTML");
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+        msg[--n] = '\0';
+    diag_error(v->d, v->path, e->line > 0 ? (unsigned)e->line : 0,
+               e->int2 > 0 ? (unsigned)e->int2 : 0, "the print edition is not valid XHTML 1.1: %s",
+               msg);
+    free(msg);
+    v->errors++;
+}
+
+int dom_validate_xhtml11(struct diag *d, const char *path, const char *xhtml, size_t len)
+{
+    struct validation v = {d, path, 0};
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    ctxt->_private = &v;
+    ctxt->sax->serror = validation_error;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xhtml, len > INT_MAX ? INT_MAX : (int)len, path, NULL,
+                                      XML_PARSE_DTDLOAD | XML_PARSE_DTDVALID | XML_PARSE_NONET |
+                                          XML_PARSE_NOENT);
+    if (!doc && v.errors == 0) {
+        diag_error(d, path, 0, 0, "the print edition could not be read as XHTML");
+        v.errors++;
+    }
+    if (doc && !ctxt->valid && v.errors == 0) {
+        diag_error(d, path, 0, 0, "the print edition is not valid XHTML 1.1");
+        v.errors++;
+    }
+    xmlFreeDoc(doc);
+    xmlFreeParserCtxt(ctxt);
+    return v.errors ? -1 : 0;
+}

@@ -1,0 +1,55 @@
+/* dom: the document tree of one entry body, and everything made from it.
+ * markdown_parse() builds a struct dom; this module serialises it to HTML5 (the site) and
+ * XHTML 1.1 (the print edition) from the same nodes, and derives the table of contents, plain
+ * text, summary and reading time. A struct dom is owned by one thread at a time; different
+ * documents may be used in parallel after dom_global_init(). Only validation can fail. */
+#ifndef KAIRAN_DOM_H
+#define KAIRAN_DOM_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/diag.h"
+
+struct dom;
+
+/* Prepares libxml2; call once, before any thread starts. */
+void dom_global_init(void);
+
+/* Returns a new HTML5 fragment (UTF-8, no trailing newline); the caller frees it. */
+char *dom_html(const struct dom *doc);
+/* Returns a new XHTML 1.1 fragment: every non-void element has an end tag, ruby has <rb>, and
+ * HTML5-only elements become their XHTML 1.1 equivalents (figure becomes div class="figure").
+ * The caller frees it. */
+char *dom_xhtml(const struct dom *doc);
+/* Like dom_xhtml, with every id and every in-page link (href="#...") prefixed by id_prefix
+ * (NULL: none), so that entries printed together in one file keep their ids unique. */
+char *dom_xhtml_prefixed(const struct dom *doc, const char *id_prefix);
+/* Like dom_xhtml_prefixed; with upright set, for vertical writing, numbers of one or two digits
+ * standing alone become <span class="tcy">12</span> (縦中横), outside code and ruby readings. */
+char *dom_xhtml_print(const struct dom *doc, const char *id_prefix, int upright);
+
+/* Returns a new JSON array of headings, nested by level:
+ *     [{"level": 2, "id": "はじめに", "text": "はじめに", "html": "…", "children": [...]}]
+ * "text" is plain (ruby readings left out), "html" keeps the markup. The caller decrefs it. */
+json_t *dom_toc(const struct dom *doc);
+/* Returns the plain text of the whole document (blocks separated by newlines, ruby readings
+ * left out), for search and feeds; a new string, the caller frees it. */
+char *dom_text(const struct dom *doc);
+/* Returns a summary made from the first paragraph: whole if it has at most max_chars
+ * characters, else cut after a sentence end (。！？) near max_chars, or at the last word
+ * boundary before it followed by "…". Empty when the document has no paragraph. A new
+ * string; the caller frees it. */
+char *dom_summary(const struct dom *doc, size_t max_chars);
+/* Reading time in whole minutes (0 for an empty document). */
+unsigned dom_reading_minutes(const struct dom *doc);
+
+/* Frees doc and everything in it; NULL is allowed. */
+void dom_free(struct dom *doc);
+
+/* Validates a complete XHTML 1.1 document (with its DOCTYPE) against the DTD from the system
+ * XML catalog, never the network. Returns 0 if valid; else reports every problem as an error
+ * on path with its line and returns -1. */
+int dom_validate_xhtml11(struct diag *d, const char *path, const char *xhtml, size_t len);
+
+#endif

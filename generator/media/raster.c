@@ -1,0 +1,235 @@
+#include "media/raster.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <stb_image.h>
+#include <stb_image_resize.h>
+#include <stb_image_write.h>
+
+#include "core/xalloc.h"
+
+static unsigned channels_of(enum raster_kind kind)
+{
+    return kind == RASTER_GRAY ? 1 : kind == RASTER_RGB ? 3 : 4;
+}
+
+struct raster *raster_new(unsigned width, unsigned height, enum raster_kind kind)
+{
+    struct raster *r = xmalloc(sizeof *r);
+    r->width = width;
+    r->height = height;
+    r->kind = kind;
+    r->channels = channels_of(kind);
+    r->px = xmalloc((size_t)width * height * r->channels);
+    return r;
+}
+
+void raster_free(struct raster *r)
+{
+    if (!r)
+        return;
+    free(r->px);
+    free(r);
+}
+
+int raster_info(const void *data, size_t len, unsigned *width, unsigned *height)
+{
+    int w, h, n;
+    if (len > INT_MAX || !stbi_info_from_memory(data, (int)len, &w, &h, &n) || w <= 0 || h <= 0)
+        return -1;
+    *width = (unsigned)w;
+    *height = (unsigned)h;
+    return 0;
+}
+
+int raster_decode(const void *data, size_t len, unsigned long long max_pixels, struct raster **out,
+                  const char **why)
+{
+    *out = NULL;
+    int iw, ih, n;
+    if (len > INT_MAX || !stbi_info_from_memory(data, (int)len, &iw, &ih, &n) || iw <= 0 ||
+        ih <= 0) {
+        *why = "is damaged or is not a picture kairan can read";
+        return -1;
+    }
+    unsigned w = (unsigned)iw, h = (unsigned)ih;
+    if ((unsigned long long)w * h > max_pixels) {
+        *why = "has too many pixels";
+        return -1;
+    }
+    int want = n == 1 ? 1 : n == 3 ? 3 : 4;
+    unsigned char *px = stbi_load_from_memory(data, (int)len, &iw, &ih, &n, want);
+    if (!px || iw <= 0 || ih <= 0 || (unsigned)iw != w || (unsigned)ih != h) {
+        stbi_image_free(px);
+        *why = "is damaged or cut off";
+        return -1;
+    }
+    struct raster *r = xmalloc(sizeof *r);
+    r->width = w;
+    r->height = h;
+    r->kind = want == 1 ? RASTER_GRAY : want == 3 ? RASTER_RGB : RASTER_RGBA;
+    r->channels = (unsigned)want;
+    /* stb allocates with malloc (its default), so the pixels are ours to free(). */
+    r->px = px;
+    *out = r;
+    return 0;
+}
+
+struct raster *raster_resize(const struct raster *in, unsigned width, unsigned height)
+{
+    struct raster *out = raster_new(width, height, in->kind);
+    int alpha = in->kind == RASTER_RGBA ? 3 : STBIR_ALPHA_CHANNEL_NONE;
+    /* Halving or more: averaging whole areas (a box) loses nothing a finer filter would keep,
+     * at half the cost; smaller steps get the sharper Mitchell filter. Either way the average
+     * is taken in linear light, so fine detail does not darken in the small sizes. */
+    int box = (unsigned long long)width * 2 <= in->width + 1ull &&
+              (unsigned long long)height * 2 <= in->height + 1ull;
+    stbir_resize_uint8_generic(in->px, (int)in->width, (int)in->height, 0, out->px, (int)width,
+                               (int)height, 0, (int)in->channels, alpha, 0, STBIR_EDGE_CLAMP,
+                               box ? STBIR_FILTER_BOX : STBIR_FILTER_DEFAULT, STBIR_COLORSPACE_SRGB,
+                               NULL);
+    return out;
+}
+
+struct raster *raster_orient(const struct raster *in, int o)
+{
+    unsigned w = in->width, h = in->height, c = in->channels;
+    int swap = o >= 5 && o <= 8;
+    struct raster *out = raster_new(swap ? h : w, swap ? w : h, in->kind);
+    /* Shown pixel (x, y) is stored pixel origin + x * dx + y * dy (in pixels). */
+    ptrdiff_t row = (ptrdiff_t)w, last_x = (ptrdiff_t)w - 1, last_y = (ptrdiff_t)h - 1;
+    ptrdiff_t origin, dx, dy;
+    switch (o) {
+    case 2:
+        origin = last_x, dx = -1, dy = row;
+        break;
+    case 3:
+        origin = last_y * row + last_x, dx = -1, dy = -row;
+        break;
+    case 4:
+        origin = last_y * row, dx = 1, dy = -row;
+        break;
+    case 5:
+        origin = 0, dx = row, dy = 1;
+        break;
+    case 6:
+        origin = last_y * row, dx = -row, dy = 1;
+        break;
+    case 7:
+        origin = last_y * row + last_x, dx = -row, dy = -1;
+        break;
+    case 8:
+        origin = last_x, dx = row, dy = -1;
+        break;
+    default:
+        origin = 0, dx = 1, dy = row;
+        break;
+    }
+    unsigned char *dst = out->px;
+    for (unsigned y = 0; y < out->height; y++) {
+        ptrdiff_t at = origin + (ptrdiff_t)y * dy;
+        if (c == 3) {
+            for (unsigned x = 0; x < out->width; x++, at += dx, dst += 3) {
+                const unsigned char *s = in->px + at * 3;
+                dst[0] = s[0], dst[1] = s[1], dst[2] = s[2];
+            }
+        } else {
+            for (unsigned x = 0; x < out->width; x++, at += dx, dst += c)
+                memcpy(dst, in->px + at * (ptrdiff_t)c, c);
+        }
+    }
+    return out;
+}
+
+void raster_flatten(struct raster *r, const unsigned char bg[3])
+{
+    if (r->kind != RASTER_RGBA)
+        return;
+    size_t n = (size_t)r->width * r->height;
+    unsigned char *p = r->px;
+    for (size_t i = 0; i < n; i++) {
+        unsigned a = p[4 * i + 3];
+        for (int k = 0; k < 3; k++)
+            p[3 * i + k] = (unsigned char)((p[4 * i + k] * a + bg[k] * (255 - a) + 127) / 255);
+    }
+    r->px = xrealloc(r->px, n > 0 ? n * 3 : 1);
+    r->kind = RASTER_RGB;
+    r->channels = 3;
+}
+
+int raster_has_transparency(const struct raster *r)
+{
+    if (r->kind != RASTER_RGBA)
+        return 0;
+    size_t n = (size_t)r->width * r->height;
+    for (size_t i = 0; i < n; i++)
+        if (r->px[4 * i + 3] != 255)
+            return 1;
+    return 0;
+}
+
+int raster_has_few_colours(const struct raster *r, unsigned max)
+{
+    if (r->kind == RASTER_CMYK)
+        return 0;
+    /* An open-addressed set of colour + 1 (0 marks a free slot), at most half full. */
+    uint32_t set[2048];
+    memset(set, 0, sizeof set);
+    unsigned seen = 0;
+    size_t n = (size_t)r->width * r->height;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *p = r->px + i * r->channels;
+        uint32_t key = r->channels == 1 ? (uint32_t)p[0] * 0x010101u
+                                        : (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
+        key += 1;
+        uint32_t slot = (key * 2654435761u) >> 21;
+        while (set[slot] && set[slot] != key)
+            slot = (slot + 1) & 2047;
+        if (!set[slot]) {
+            if (++seen > max)
+                return 0;
+            set[slot] = key;
+        }
+    }
+    return 1;
+}
+
+static void append(void *context, void *data, int size)
+{
+    buf_add(context, data, (size_t)size);
+}
+
+int raster_encode_png(const struct raster *r, struct buf *out, const char **why)
+{
+    if (r->kind == RASTER_CMYK ||
+        !stbi_write_png_to_func(append, out, (int)r->width, (int)r->height, (int)r->channels, r->px,
+                                (int)(r->width * r->channels))) {
+        *why = "could not be written as PNG";
+        return -1;
+    }
+    return 0;
+}
+
+int raster_inflate(const void *data, size_t len, size_t max, unsigned char **out, size_t *out_len)
+{
+    if (len > INT_MAX || max > INT_MAX)
+        return -1;
+    /* stb inflates into a fixed buffer and fails when it is too small: try growing sizes. */
+    for (size_t cap = 65536;; cap *= 4) {
+        if (cap > max)
+            cap = max;
+        char *buf = xmalloc(cap);
+        int n = stbi_zlib_decode_buffer(buf, (int)cap, data, (int)len);
+        if (n >= 0) {
+            *out = (unsigned char *)buf;
+            *out_len = (size_t)n;
+            return 0;
+        }
+        free(buf);
+        if (cap == max)
+            return -1;
+    }
+}

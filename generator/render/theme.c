@@ -1,0 +1,353 @@
+#include "render/theme.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/fs.h"
+#include "core/hash.h"
+#include "media/image.h"
+#include "content/schema.h"
+#include "core/xalloc.h"
+#include "content/yamldoc.h"
+
+#define MAX_DEPTH 8
+
+static const struct schema_field image_fields[] = {
+    {"widths", SCHEMA_ANY, 0, NULL, NULL},
+    {"sizes", SCHEMA_STRING, 0, NULL, NULL},
+    {"quality", SCHEMA_INT, 0, NULL, NULL},
+    {"background", SCHEMA_STRING, 0, NULL, NULL},
+    {"max_megapixels", SCHEMA_INT, 0, NULL, NULL},
+    {"print_dpi", SCHEMA_INT, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field theme_fields[] = {
+    {"name", SCHEMA_STRING, 0, NULL, NULL},
+    {"description", SCHEMA_STRING, 0, NULL, NULL},
+    {"extends", SCHEMA_STRING, 0, NULL, NULL},
+    {"images", SCHEMA_OBJECT, 0, image_fields, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+char *theme_find(const struct theme *t, const char *rel)
+{
+    for (size_t i = 0; i < t->dirs.len; i++) {
+        char *p = fs_join(t->dirs.v[i], rel);
+        if (fs_is_file(p))
+            return p;
+        free(p);
+    }
+    return NULL;
+}
+
+/* Template names are paths without the extension: "layout", "partials/head". */
+static int load_template(const char *name, struct buf *src, char **path, void *userdata)
+{
+    struct theme *t = userdata;
+    if (strstr(name, "..") || name[0] == '/' || !*name)
+        return 1;
+    char *rel = xasprintf("templates/%s.mustache", name);
+    char *p = theme_find(t, rel);
+    free(rel);
+    if (!p)
+        return 1;
+    if (fs_read_file(t->d, p, src) != 0) {
+        free(p);
+        return -1;
+    }
+    *path = p;
+    return 0;
+}
+
+/* Values of images: that the schema's types alone do not rule out. */
+static int check_images(struct schema_ctx *c, json_t *images)
+{
+    static const struct {
+        const char *key;
+        json_int_t min, max;
+    } ranges[] = {{"quality", 1, 100}, {"max_megapixels", 1, 1000}, {"print_dpi", 72, 1200}};
+    int rc = 0;
+    for (size_t i = 0; i < sizeof ranges / sizeof *ranges; i++) {
+        json_t *v = json_object_get(images, ranges[i].key);
+        if (!json_is_integer(v))
+            continue;
+        json_int_t n = json_integer_value(v);
+        if (n < ranges[i].min || n > ranges[i].max) {
+            char *path = xasprintf("images.%s", ranges[i].key);
+            schema_error(c, path, 0, "'%s' should be a number from %lld to %lld",
+                         ranges[i].key, (long long)ranges[i].min, (long long)ranges[i].max);
+            free(path);
+            rc = -1;
+        }
+    }
+    json_t *widths = json_object_get(images, "widths");
+    for (size_t i = 0; i < json_array_size(widths); i++) {
+        json_t *w = json_array_get(widths, i);
+        if (!json_is_integer(w) || json_integer_value(w) < 16 || json_integer_value(w) > 8192 ||
+            (i > 0 && json_integer_value(w) <= json_integer_value(json_array_get(widths, i - 1)))) {
+            char *path = xasprintf("images.widths.%zu", i);
+            schema_error(c, path, 0, "image widths should be whole numbers from 16 to 8192, "
+                                     "smallest first");
+            free(path);
+            rc = -1;
+        }
+    }
+    if (json_array_size(widths) > 8) {
+        schema_error(c, "images.widths", 0, "at most 8 image widths can be given");
+        rc = -1;
+    }
+    const char *bg = json_string_value(json_object_get(images, "background"));
+    unsigned char rgb[3];
+    if (bg && image_parse_color(bg, rgb) != 0) {
+        schema_error(c, "images.background", 0, "'%s' is not a colour (use #rgb or #rrggbb, "
+                                                 "like #ffffff)",
+                     bg);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* Adds the folders of theme name (site's, then system's) and of its parents to t->dirs,
+ * merging theme.yaml settings so that the child's win. */
+static int add_theme(struct diag *d, struct theme *t, const char *source, const char *system_dir,
+                     const char *name, const char *wanted_by, int depth)
+{
+    if (depth >= MAX_DEPTH) {
+        diag_error(d, wanted_by, 0, 0, "themes extend each other too deeply (a loop?)");
+        return -1;
+    }
+    const char *bases[2] = {source, system_dir};
+    size_t before = t->dirs.len;
+    for (int i = 0; i < 2; i++) {
+        if (!bases[i])
+            continue;
+        char *themes = fs_join(bases[i], "themes");
+        char *dir = fs_join(themes, name);
+        free(themes);
+        int dup = 0;
+        for (size_t j = 0; j < t->dirs.len; j++)
+            dup |= strcmp(t->dirs.v[j], dir) == 0;
+        if (fs_is_dir(dir) && !dup)
+            strv_push_owned(&t->dirs, dir);
+        else
+            free(dir);
+    }
+    if (t->dirs.len == before) {
+        if (wanted_by)
+            diag_error(d, wanted_by, 0, 0, "the theme '%s' is not installed (no folder "
+                                           "themes/%s)",
+                       name, name);
+        else
+            diag_error(d, "content/site.yaml", 0, 0, "the theme '%s' is not installed (no "
+                                                     "folder themes/%s)",
+                       name, name);
+        return -1;
+    }
+
+    /* theme.yaml of the most specific folder that has one. */
+    const char *parent = NULL;
+    char *yaml_path = NULL;
+    for (size_t i = before; i < t->dirs.len && !yaml_path; i++) {
+        char *p = fs_join(t->dirs.v[i], "theme.yaml");
+        if (fs_is_file(p))
+            yaml_path = p;
+        else
+            free(p);
+    }
+    int rc = 0;
+    struct yamldoc doc;
+    yamldoc_init(&doc);
+    if (yaml_path) {
+        if (yamldoc_load_file(d, yaml_path, &doc) != 0) {
+            rc = -1;
+        } else if (!json_is_object(doc.root)) {
+            diag_error(d, yaml_path, 1, 1, "theme.yaml should be settings like 'name: ...'");
+            rc = -1;
+        } else {
+            struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
+            if (schema_check(&c, doc.root, theme_fields, "") != 0 ||
+                check_images(&c, json_object_get(doc.root, "images")) != 0)
+                rc = -1;
+            /* The child's settings win: only add keys the config lacks so far. */
+            const char *key;
+            json_t *v;
+            json_object_foreach(doc.root, key, v) {
+                if (strcmp(key, "extends") != 0 && !json_object_get(t->config, key))
+                    json_object_set(t->config, key, v);
+            }
+            parent = json_string_value(json_object_get(doc.root, "extends"));
+        }
+    }
+    /* Like the theme in site.yaml, a parent is a folder name under themes/, never a path. */
+    int name_ok = parent && *parent != '\0' && *parent != '-';
+    for (const char *p = parent; name_ok && *p; p++)
+        name_ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
+    if (rc == 0 && parent && !name_ok) {
+        struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
+        schema_error(&c, "extends", 0, "'%s' is not a theme folder name: use a-z, 0-9, '-' and "
+                                       "'_' (the name of a folder in themes/)",
+                     parent);
+        rc = -1;
+    } else if (rc == 0 && parent && strcmp(parent, name) == 0) {
+        struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
+        schema_error(&c, "extends", 0, "the theme '%s' extends itself: remove the 'extends' "
+                                       "line, or name another theme",
+                     name);
+        rc = -1;
+    }
+    if (rc == 0 && parent) {
+        for (size_t i = 0; i < before; i++) {
+            const char *last = strrchr(t->dirs.v[i], '/');
+            if (last && strcmp(last + 1, parent) == 0) {
+                diag_error(d, yaml_path, 0, 0, "the theme '%s' extends '%s', which extends it "
+                                               "back: remove one of the 'extends' lines",
+                           name, parent);
+                rc = -1;
+            }
+        }
+        if (rc == 0)
+            rc = add_theme(d, t, source, system_dir, parent, yaml_path, depth + 1);
+    }
+    yamldoc_release(&doc);
+    free(yaml_path);
+    return rc;
+}
+
+static int cmp_static(const void *pa, const void *pb)
+{
+    return strcmp(((const struct theme_static *)pa)->name, ((const struct theme_static *)pb)->name);
+}
+
+/* Every file under each static/ folder, the most specific theme's copy of each name, with a
+ * content hash in its published name. */
+static int load_statics(struct diag *d, struct theme *t)
+{
+    struct strv names = STRV_INIT, paths = STRV_INIT;
+    int rc = 0;
+    for (size_t i = 0; i < t->dirs.len; i++) {
+        char *dir = fs_join(t->dirs.v[i], "static");
+        if (fs_is_dir(dir)) {
+            struct strv found = STRV_INIT;
+            if (fs_list(d, t->dirs.v[i], dir, NULL, &found) != 0)
+                rc = -1;
+            for (size_t j = 0; j < found.len; j++) {
+                /* The print edition's stylesheet goes beside each print document instead. */
+                int seen = strcmp(found.v[j], "print.css") == 0;
+                for (size_t k = 0; k < names.len; k++)
+                    seen |= strcmp(names.v[k], found.v[j]) == 0;
+                if (!seen) {
+                    strv_push(&names, found.v[j]);
+                    strv_push_owned(&paths, fs_join(dir, found.v[j]));
+                }
+            }
+            strv_release(&found);
+        }
+        free(dir);
+    }
+    t->statics = xcalloc(names.len ? names.len : 1, sizeof *t->statics);
+    t->static_map = json_object();
+    for (size_t i = 0; i < names.len && rc == 0; i++) {
+        struct buf data;
+        buf_init(&data);
+        if (fs_read_file(d, paths.v[i], &data) != 0) {
+            rc = -1;
+            buf_release(&data);
+            break;
+        }
+        char hex[33];
+        hash_hex(hash_bytes(data.data, data.len), hex);
+        buf_release(&data);
+        struct theme_static *s = &t->statics[t->n_statics++];
+        s->name = xstrdup(names.v[i]);
+        s->path = xstrdup(paths.v[i]);
+        const char *dot = strrchr(s->name, '.');
+        const char *slash = strrchr(s->name, '/');
+        if (dot && (!slash || dot > slash) && dot != s->name)
+            s->hashed = xasprintf("static/%.*s.%.10s%s", (int)(dot - s->name), s->name, hex, dot);
+        else
+            s->hashed = xasprintf("static/%s.%.10s", s->name, hex);
+        char *key = xstrdup(s->name);
+        for (char *k = key; *k; k++)
+            if (*k == '.' || *k == '/' || *k == '-')
+                *k = '_';
+        json_object_set_new(t->static_map, key, json_string(s->hashed));
+        free(key);
+    }
+    qsort(t->statics, t->n_statics, sizeof *t->statics, cmp_static);
+    strv_release(&names);
+    strv_release(&paths);
+    return rc;
+}
+
+static void image_settings(struct theme *t)
+{
+    json_t *images = json_object_get(t->config, "images");
+    json_t *widths = json_object_get(images, "widths");
+    for (size_t i = 0; i < json_array_size(widths) && t->n_image_widths < 8; i++) {
+        json_int_t w = json_integer_value(json_array_get(widths, i));
+        if (w >= 16 && w <= 8192)
+            t->image_widths[t->n_image_widths++] = (unsigned)w;
+    }
+    if (!t->n_image_widths) {
+        static const unsigned defaults[] = {320, 640, 1280};
+        memcpy(t->image_widths, defaults, sizeof defaults);
+        t->n_image_widths = 3;
+    }
+    t->image_sizes = json_string_value(json_object_get(images, "sizes"));
+    if (!t->image_sizes)
+        t->image_sizes = "(min-width: 48em) 40em, 100vw";
+    /* Defaults are the image module's; a value given has been checked by check_images. */
+    struct image_config defaults;
+    image_config_init(&defaults);
+    json_t *v;
+    t->image_quality = (v = json_object_get(images, "quality")) && json_is_integer(v)
+                           ? (int)json_integer_value(v)
+                           : defaults.quality;
+    t->image_max_megapixels = (v = json_object_get(images, "max_megapixels")) &&
+                                      json_is_integer(v)
+                                  ? (unsigned)json_integer_value(v)
+                                  : defaults.max_megapixels;
+    t->image_print_dpi = (v = json_object_get(images, "print_dpi")) && json_is_integer(v)
+                             ? (unsigned)json_integer_value(v)
+                             : defaults.print_dpi;
+    memcpy(t->image_background, defaults.background, 3);
+    const char *bg = json_string_value(json_object_get(images, "background"));
+    if (bg)
+        image_parse_color(bg, t->image_background);
+}
+
+int theme_load(struct diag *d, struct theme *t, const char *source, const char *system_dir,
+               const char *name, const char *const *required)
+{
+    memset(t, 0, sizeof *t);
+    t->d = d;
+    t->config = json_object();
+    if (add_theme(d, t, source, system_dir, name, NULL, 0) != 0)
+        return -1;
+    image_settings(t);
+    int rc = load_statics(d, t);
+    t->templates = template_set_new(d, load_template, t);
+    for (const char *const *r = required; *r; r++) {
+        if (!template_set_get(t->templates, *r))
+            rc = -1;
+    }
+    return rc;
+}
+
+void theme_release(struct theme *t)
+{
+    if (t->templates)
+        template_set_free(t->templates);
+    for (size_t i = 0; i < t->n_statics; i++) {
+        free(t->statics[i].name);
+        free(t->statics[i].path);
+        free(t->statics[i].hashed);
+    }
+    free(t->statics);
+    json_decref(t->static_map);
+    json_decref(t->config);
+    strv_release(&t->dirs);
+    memset(t, 0, sizeof *t);
+}

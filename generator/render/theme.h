@@ -1,0 +1,51 @@
+/* theme: finds a theme's files and compiles its templates.
+ * A theme is themes/NAME/ with theme.yaml (name, description, extends, images), templates/
+ * and static/ (published with content-hashed names, except print.css, which the print edition
+ * places beside its documents). A file is looked up first under the site's own themes/NAME/,
+ * then the kairan installation's themes/NAME/, then the same for each parent named by
+ * `extends:`. The theme
+ * owns its template set and its list of static files with their content-hashed names. */
+#ifndef KAIRAN_THEME_H
+#define KAIRAN_THEME_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/diag.h"
+#include "core/strv.h"
+#include "markup/template.h"
+
+struct theme_static {
+    char *name;   /* as the theme names it: style.css, icons/app.png */
+    char *path;   /* the file on disk */
+    char *hashed; /* where it is published: static/style.3f2a9c1b.css */
+};
+
+struct theme {
+    struct strv dirs;            /* theme folders, most specific first */
+    struct template_set *templates;
+    struct theme_static *statics;
+    size_t n_statics;
+    json_t *static_map;          /* {"style_css": "static/style.3f2a9c1b.css", ...} */
+    json_t *config;              /* the merged theme.yaml settings (child wins) */
+    unsigned image_widths[8];
+    size_t n_image_widths;
+    const char *image_sizes;     /* points into config */
+    int image_quality;           /* web JPEG quality, 1-100 */
+    unsigned char image_background[3]; /* what transparency becomes in a JPEG */
+    unsigned image_max_megapixels;
+    unsigned image_print_dpi;
+    struct diag *d;
+};
+
+/* Loads theme NAME for the site at source, also searching system_dir (the installed themes,
+ * may be NULL). Compiles every template named in required (NULL-terminated). Returns 0, or -1
+ * after reporting. */
+int theme_load(struct diag *d, struct theme *t, const char *source, const char *system_dir,
+               const char *name, const char *const *required);
+void theme_release(struct theme *t);
+/* Finds a theme file by its path inside the theme ("templates/print/issue.mustache"); returns
+ * a new path string, or NULL when no theme in the chain has it. */
+char *theme_find(const struct theme *t, const char *rel);
+
+#endif
