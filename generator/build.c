@@ -17,7 +17,10 @@
 #include "core/pool.h"
 #include "print/print.h"
 #include "publish/publish.h"
-#include "render/render.h"
+#include "render/body.h"
+#include "render/feed.h"
+#include "render/pages.h"
+#include "render/view.h"
 #include "content/site.h"
 #include "render/theme.h"
 #include "core/tz.h"
@@ -301,8 +304,8 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct theme theme = {0};
     struct media *media = NULL;
     struct publish *pub = NULL;
-    struct render render;
-    render_init(&render);
+    struct bodies *bodies = NULL;
+    struct view *view = NULL;
     struct pool *pool = pool_new(opt->jobs ? opt->jobs : pool_default_threads());
     dom_global_init();
 
@@ -383,27 +386,31 @@ int build_run(struct diag *d, const struct build_options *opt)
                             theme.image_max_megapixels, theme.image_background,
                             theme.image_print_dpi};
     media = media_new(d, &mo);
-    if (opt->write) {
-        char *bodies = fs_join(cache, "bodies");
-        body_cache = bodycache_open(bodies);
-        free(bodies);
-    }
-    render = (struct render){.d = d, .site = &site, .theme = &theme, .media = media,
-                             .pool = pool, .zone = zone, .cache_dir = cache,
-                             .portable = opt->portable, .now_utc = now_utc,
-                             .incremental = !opt->strict, .body_cache = body_cache,
-                             .hold_entries = opt->hold_entries};
-    if (render_bodies(&render) != 0)
+    if (opt->write)
+        body_cache = bodycache_open(bodies_dir);
+    struct bodies_options bo = {.d = d, .site = &site, .media = media, .pool = pool,
+                                .cache = body_cache, .image_sizes = theme.image_sizes,
+                                .portable = opt->portable};
+    if (bodies_convert(&bodies, &bo) != 0)
         goto done;
+    struct view_options vo = {.site = &site, .theme = &theme, .bodies = bodies, .zone = zone,
+                              .portable = opt->portable, .hold_entries = opt->hold_entries};
+    view = view_new(&vo);
 
     /* 6. Pages, feeds and the print edition, into a staging folder. */
     if (opt->write) {
         pub = publish_begin(d, output, &po);
         if (!pub)
             goto done;
-        render.pub = pub;
     }
-    if (render_pages(&render) != 0 || print_issues(&render) != 0)
+    struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict};
+    if (pages_render(view, &pgo) != 0)
+        goto done;
+    if (pub && feed_write_all(view, pub, now_utc) != 0)
+        goto done;
+    struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
+                                .cache_dir = cache, .incremental = !opt->strict};
+    if (print_issues(view, &pro) != 0)
         goto done;
     if (opt->strict)
         template_set_report_unresolved(theme.templates, d);
@@ -439,7 +446,8 @@ int build_run(struct diag *d, const struct build_options *opt)
 done:
     if (pub)
         publish_abort(pub);
-    render_release(&render);
+    view_free(view);
+    bodies_free(bodies);
     if (media)
         media_free(media);
     theme_release(&theme);

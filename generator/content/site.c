@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "core/strv.h"
 #include "core/xalloc.h"
 
 static int by_source(const void *pa, const void *pb)
@@ -218,4 +220,101 @@ const char *site_issue_section(const struct site *s, const struct entry *e)
         return "研修会・会議";
     const struct taxon *district = e->district ? config_district(s->cfg, e->district) : NULL;
     return district ? district->name : "そのほか";
+}
+
+size_t site_index_of(const struct site *s, const struct entry *e)
+{
+    size_t lo = 0, hi = s->n_all;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(s->all[mid]->rel, e->rel);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+char *site_root_for(const struct site *s, const char *url, int portable)
+{
+    if (!portable)
+        return xstrdup(s->cfg->base_path);
+    struct buf b;
+    buf_init(&b);
+    for (const char *p = url; *p; p++)
+        if (*p == '/')
+            buf_puts(&b, "../");
+    return buf_detach(&b, NULL);
+}
+
+/* Joins dir and a relative path, resolving "." and ".."; NULL if it climbs above the top. */
+static char *normalise_path(const char *dir, const char *rel)
+{
+    struct strv parts = STRV_INIT;
+    char *joined = *dir ? xasprintf("%s/%s", dir, rel) : xstrdup(rel);
+    char *save = NULL;
+    int bad = 0;
+    for (char *tok = strtok_r(joined, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+        if (strcmp(tok, ".") == 0)
+            continue;
+        if (strcmp(tok, "..") == 0) {
+            if (parts.len == 0) {
+                bad = 1;
+                break;
+            }
+            free(parts.v[--parts.len]);
+            continue;
+        }
+        strv_push(&parts, tok);
+    }
+    free(joined);
+    char *out = NULL;
+    if (!bad) {
+        struct buf b;
+        buf_init(&b);
+        for (size_t i = 0; i < parts.len; i++)
+            buf_printf(&b, "%s%s", i ? "/" : "", parts.v[i]);
+        out = buf_detach(&b, NULL);
+    }
+    strv_release(&parts);
+    return out;
+}
+
+static int has_scheme(const char *s)
+{
+    const char *p = s;
+    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+           *p == '+' || *p == '-' || *p == '.')
+        p++;
+    return p != s && *p == ':';
+}
+
+int site_link_entry(const struct site *s, const struct entry *from, const char *target,
+                    const struct entry **to, char **rel)
+{
+    *to = NULL;
+    *rel = NULL;
+    if (has_scheme(target) || target[0] == '/' || target[0] == '#' || target[0] == '?' ||
+        target[0] == '\0')
+        return 0;
+    const char *hash = strchr(target, '#');
+    size_t len = hash ? (size_t)(hash - target) : strlen(target);
+    if (len < 3 || strncmp(target + len - 3, ".md", 3) != 0)
+        return 0; /* a relative link to something else: left as written */
+    char *path = xstrndup(target, len);
+    const char *slash = strrchr(from->rel, '/');
+    char *dir = slash ? xstrndup(from->rel, (size_t)(slash - from->rel)) : xstrdup("");
+    *rel = normalise_path(dir, path);
+    *to = *rel ? site_find_rel(s, *rel) : NULL;
+    free(dir);
+    free(path);
+    return 1;
+}
+
+char *site_print_path(const struct entry *issue)
+{
+    return xasprintf("print/%s/%s.xhtml", issue->slug, issue->slug);
 }

@@ -40,5 +40,20 @@ size_t site_issue_entries(const struct site *s, const struct entry *issue, struc
 /* The heading an entry is listed under in an issue's contents: its district's name, or
  * 研修会・会議 for events, or そのほか. A string owned by the config or constant. */
 const char *site_issue_section(const struct site *s, const struct entry *e);
+/* Index of e in s->all (which is sorted by path). */
+size_t site_index_of(const struct site *s, const struct entry *e);
+/* The prefix that leads from the page at url (relative to the root, like "events/x/") to the
+ * site's root: the base path, or with portable as many "../" as url has folders. A new
+ * string; the caller frees it. */
+char *site_root_for(const struct site *s, const char *url, int portable);
+/* Resolves a link as written in from's body. For a relative link to a Markdown file
+ * ("../events/x.md#part") returns 1 and sets *to to the entry it names, or NULL when there is
+ * none, and *rel to the path looked for (a new string or NULL; the caller frees it). Returns 0
+ * for any other link, which is kept as written. Reports nothing. */
+int site_link_entry(const struct site *s, const struct entry *from, const char *target,
+                    const struct entry **to, char **rel);
+/* Where the print document of an issue goes: "print/5/5.xhtml". A new string; the caller
+ * frees it. */
+char *site_print_path(const struct entry *issue);
 
 #endif

@@ -307,3 +307,23 @@ void media_counts(const struct media *m, unsigned long *decoded, unsigned long *
     *decoded = (unsigned long)st.decoded;
     *cached = (unsigned long)st.cache_hits;
 }
+
+char *media_srcset_at(const char *root, const char *srcset)
+{
+    struct buf set;
+    buf_init(&set);
+    for (const char *p = srcset; p && *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        buf_printf(&set, "%s%s", set.len ? ", " : "", root);
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        buf_add(&set, p, n);
+        p += n;
+    }
+    if (!set.len)
+        return NULL;
+    return buf_detach(&set, NULL);
+}

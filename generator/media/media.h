@@ -60,6 +60,9 @@ int media_print(struct media *m, const char *entry_path, const char *entry_dir, 
 /* The file src names for an entry in entry_dir, found as media_use finds it (beside the entry,
  * else under assets/); a new string, or NULL when there is none. */
 char *media_resolve(const struct media *m, const char *entry_dir, const char *src);
+/* The srcset "img/a-320.jpg 320w, img/a-640.jpg 640w" with root before each path; returns a
+ * new string (NULL for an empty srcset); the caller frees it. */
+char *media_srcset_at(const char *root, const char *srcset);
 /* Places every web variant the build used into the output. */
 int media_publish(struct media *m, struct publish *p);
 /* How many pictures this build decoded (0 on a rebuild with nothing changed) and how many it

@@ -8,6 +8,7 @@
 #include "markup/markdown.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
+#include "render/data.h"
 
 /* Margins leave room for the running head above and the page number below; pictures in the
  * text are placed narrower than the text, so that a photo 1200 pixels wide still prints at
@@ -26,15 +27,18 @@ const struct print_format *print_format(const char *name)
     return &formats[0];
 }
 
-char *print_document_path(const struct entry *issue)
-{
-    return xasprintf("print/%s/%s.xhtml", issue->slug, issue->slug);
-}
+/* One build's print edition: the view it reads and where it writes. */
+struct printer {
+    struct view *v;
+    const struct site *site;
+    const struct print_options *opt;
+    struct view_root *root; /* the data at the root "" */
+};
 
 /* One Markdown document converted for one issue's print file: the issue's own text, an entry
  * of it, or the back page. */
 struct piece {
-    struct render *r;
+    const struct printer *pr;
     const struct entry *e;
     size_t index;         /* of e in site->all */
     char *id;             /* "activity-salon": the piece's id in the document */
@@ -67,23 +71,23 @@ static char *print_link(const char *target, unsigned line, unsigned col, void *u
     struct piece *p = userdata;
     const struct entry *to;
     char *rel;
-    if (!render_link_entry(p->r, p->e, target, &to, &rel))
+    if (!site_link_entry(p->pr->site, p->e, target, &to, &rel))
         return NULL;
     free(rel);
     if (!to)
         return NULL; /* reported when the site's pages were made */
     const char *hash = strchr(target, '#');
-    return xasprintf("%s%s%s", p->r->site->cfg->base_url, to->url, hash ? hash : "");
+    return xasprintf("%s%s%s", p->pr->site->cfg->base_url, to->url, hash ? hash : "");
 }
 
 static int print_image(const char *src, unsigned line, unsigned col, struct markdown_image *out,
                        void *userdata)
 {
     struct piece *p = userdata;
-    const struct print_format *f = print_format(p->r->site->cfg->print.size);
+    const struct print_format *f = print_format(p->pr->site->cfg->print.size);
     struct media_print mp;
     char *dir = entry_dir(p->e);
-    int rc = media_print(p->r->media, p->e->source, dir, src, line, col, f->figure, &mp);
+    int rc = media_print(p->pr->opt->media, p->e->source, dir, src, line, col, f->figure, &mp);
     free(dir);
     if (rc != 0) {
         p->failed = 1;
@@ -99,13 +103,13 @@ static int print_image(const char *src, unsigned line, unsigned col, struct mark
 static void piece_convert(size_t i, void *userdata)
 {
     struct piece *p = ((struct piece **)userdata)[i];
-    struct render *r = p->r;
+    const struct printer *pr = p->pr;
     const struct entry *e = p->e;
     /* The text was checked when the site's pages were made: its messages are not repeated. */
     struct buf text;
     buf_init(&text);
     const char *markdown;
-    if (entry_read_body(r->d, e, &text, &markdown) != 0) {
+    if (entry_read_body(pr->opt->d, e, &text, &markdown) != 0) {
         buf_release(&text);
         p->failed = 1;
         return;
@@ -117,16 +121,16 @@ static void piece_convert(size_t i, void *userdata)
         markdown_parse(&quiet, e->source, e->body_line, markdown, e->body_len, &hooks);
     buf_release(&text);
     char *prefix = xasprintf("%s.", p->id);
-    p->xhtml = dom_xhtml_print(dom, prefix, strcmp(r->site->cfg->print.writing, "vertical") == 0);
+    p->xhtml = dom_xhtml_print(dom, prefix, strcmp(pr->site->cfg->print.writing, "vertical") == 0);
     free(prefix);
     dom_free(dom);
     diag_release(&quiet);
 
     if (e->image && e->kind != KIND_ISSUE) {
-        const struct print_format *f = print_format(r->site->cfg->print.size);
+        const struct print_format *f = print_format(pr->site->cfg->print.size);
         char *dir = entry_dir(e);
-        if (media_print(r->media, e->source, dir, e->image, e->image_pos.line, e->image_pos.col,
-                        f->figure, &p->photo) == 0) {
+        if (media_print(pr->opt->media, e->source, dir, e->image, e->image_pos.line,
+                        e->image_pos.col, f->figure, &p->photo) == 0) {
             p->has_photo = 1;
             add_picture(p, &p->photo);
         } else {
@@ -145,12 +149,6 @@ static void piece_release(struct piece *p)
 
 /* ---- The document's data ------------------------------------------------------------------ */
 
-static void set_str(json_t *o, const char *key, const char *s)
-{
-    if (s)
-        json_object_set_new(o, key, json_string(s));
-}
-
 static void set_mm(json_t *o, const char *key, double mm)
 {
     char text[32];
@@ -163,7 +161,7 @@ static json_t *print_settings(const struct site_config *cfg)
     const struct print_config *pc = &cfg->print;
     const struct print_format *f = print_format(pc->size);
     json_t *o = json_object();
-    set_str(o, "size", f->name);
+    data_set_str(o, "size", f->name);
     set_mm(o, "width", f->width);
     set_mm(o, "height", f->height);
     set_mm(o, "margin_top", f->top);
@@ -171,11 +169,11 @@ static json_t *print_settings(const struct site_config *cfg)
     set_mm(o, "margin_inner", f->inner);
     set_mm(o, "margin_outer", f->outer);
     set_mm(o, "figure_width", f->figure);
-    set_str(o, "bleed", pc->bleed);
-    set_str(o, "marks", pc->marks);
-    set_str(o, "writing", pc->writing);
+    data_set_str(o, "bleed", pc->bleed);
+    data_set_str(o, "marks", pc->marks);
+    data_set_str(o, "writing", pc->writing);
     json_object_set_new(o, "vertical", json_boolean(strcmp(pc->writing, "vertical") == 0));
-    set_str(o, "entry_break", pc->entry_break);
+    data_set_str(o, "entry_break", pc->entry_break);
     return o;
 }
 
@@ -183,9 +181,9 @@ static json_t *picture_json(const struct media_print *mp, const char *alt)
 {
     json_t *o = json_object();
     char *src = xasprintf("img/%s", mp->name);
-    set_str(o, "src", src);
+    data_set_str(o, "src", src);
     free(src);
-    set_str(o, "alt", alt ? alt : "");
+    data_set_str(o, "alt", alt ? alt : "");
     json_object_set_new(o, "width", json_integer(mp->width));
     json_object_set_new(o, "height", json_integer(mp->height));
     return o;
@@ -193,19 +191,19 @@ static json_t *picture_json(const struct media_print *mp, const char *alt)
 
 /* An entry as the print templates see it: the site's data for it, with the XHTML title and
  * body, its id in the document and its print picture. Returns a new object. */
-static json_t *piece_json(struct render *r, const struct piece *p)
+static json_t *piece_json(const struct printer *pr, const struct piece *p)
 {
     const struct entry *e = p->e;
-    json_t *data = render_entry(r, p->index, NULL);
+    json_t *data = view_entry(pr->v, pr->root, p->index, NULL);
     json_t *o = json_copy(data);
     json_decref(data);
-    char *title = render_title_xhtml(r, e);
-    set_str(o, "title_html", title);
+    char *title = body_title_xhtml(e);
+    data_set_str(o, "title_html", title);
     free(title);
-    set_str(o, "body_html", p->xhtml);
-    set_str(o, "print_id", p->id);
-    char *permalink = xasprintf("%s%s", r->site->cfg->base_url, e->url);
-    set_str(o, "permalink", permalink);
+    data_set_str(o, "body_html", p->xhtml);
+    data_set_str(o, "print_id", p->id);
+    char *permalink = view_permalink(pr->v, e->url);
+    data_set_str(o, "permalink", permalink);
     free(permalink);
     char *is_kind = xasprintf("is_%s", entry_kind_name(e->kind));
     json_object_set_new(o, is_kind, json_true());
@@ -224,27 +222,27 @@ static json_t *schedule_row(const json_t *event, const json_t *session)
 {
     json_t *start = json_object_get(session, "start"), *end = json_object_get(session, "end");
     json_t *row = json_object();
-    set_str(row, "date", json_string_value(json_object_get(start, "wareki")));
-    set_str(row, "datetime", json_string_value(json_object_get(start, "datetime")));
+    data_set_str(row, "date", json_string_value(json_object_get(start, "wareki")));
+    data_set_str(row, "datetime", json_string_value(json_object_get(start, "datetime")));
     const char *day0 = json_string_value(json_object_get(start, "iso"));
     const char *day1 = json_string_value(json_object_get(end, "iso"));
     if (day0 && day1 && strcmp(day0, day1) == 0) {
         char *time = xasprintf("%s〜%s", json_string_value(json_object_get(start, "time")),
                                json_string_value(json_object_get(end, "time")));
-        set_str(row, "time", time);
+        data_set_str(row, "time", time);
         free(time);
     } else {
-        set_str(row, "time", json_string_value(json_object_get(session, "range")));
+        data_set_str(row, "time", json_string_value(json_object_get(session, "range")));
     }
     const json_t *venue = json_object_get(session, "venue");
     json_t *venues = json_object_get(event, "venues");
     for (size_t v = 0; !venue && v < json_array_size(venues); v++)
         if (json_is_true(json_object_get(json_array_get(venues, v), "is_main")))
             venue = json_array_get(venues, v);
-    set_str(row, "venue", json_string_value(json_object_get(venue, "name")));
-    set_str(row, "what", json_string_value(json_object_get(event, "title")));
-    set_str(row, "label", json_string_value(json_object_get(session, "label")));
-    set_str(row, "print_id", json_string_value(json_object_get(event, "print_id")));
+    data_set_str(row, "venue", json_string_value(json_object_get(venue, "name")));
+    data_set_str(row, "what", json_string_value(json_object_get(event, "title")));
+    data_set_str(row, "label", json_string_value(json_object_get(session, "label")));
+    data_set_str(row, "print_id", json_string_value(json_object_get(event, "print_id")));
     return row;
 }
 
@@ -260,24 +258,24 @@ struct issue_doc {
     struct media_print cover;
 };
 
-static void piece_init(struct piece *p, struct render *r, const struct entry *e)
+static void piece_init(struct piece *p, const struct printer *pr, const struct entry *e)
 {
     memset(p, 0, sizeof *p);
-    p->r = r;
+    p->pr = pr;
     p->e = e;
-    p->index = render_index(r, e);
+    p->index = site_index_of(pr->site, e);
     p->id = xasprintf("%s-%s", entry_kind_name(e->kind), e->slug);
 }
 
-static json_t *document_json(struct render *r, const struct issue_doc *doc)
+static json_t *document_json(const struct printer *pr, const struct issue_doc *doc)
 {
-    const struct site *s = r->site;
+    const struct site *s = pr->site;
     json_t *ctx = json_object();
-    json_object_set(ctx, "site", r->site_json);
+    json_object_set(ctx, "site", view_root_site(pr->root));
     json_object_set_new(ctx, "print", print_settings(s->cfg));
-    set_str(ctx, "lang", s->cfg->language);
+    data_set_str(ctx, "lang", s->cfg->language);
 
-    json_t *issue = piece_json(r, doc->intro);
+    json_t *issue = piece_json(pr, doc->intro);
     if (doc->has_cover) {
         const char *alt = json_string_value(json_object_get(doc->issue->fm, "cover_alt"));
         json_object_set_new(issue, "cover", picture_json(&doc->cover, alt));
@@ -292,16 +290,16 @@ static json_t *document_json(struct render *r, const struct issue_doc *doc)
         const char *name = site_issue_section(s, p->e);
         if (!current || strcmp(name, current_name) != 0) {
             current = json_object();
-            set_str(current, "title", name);
+            data_set_str(current, "title", name);
             char *id = xasprintf("section-%zu", json_array_size(sections) + 1);
-            set_str(current, "id", id);
+            data_set_str(current, "id", id);
             free(id);
             json_object_set_new(current, "entries", json_array());
             json_object_set_new(current, "schedule", json_array());
             json_array_append_new(sections, current);
             current_name = name;
         }
-        json_t *entry = piece_json(r, p);
+        json_t *entry = piece_json(pr, p);
         json_t *sessions = json_object_get(entry, "sessions");
         json_t *schedule = json_object_get(current, "schedule");
         for (size_t k = 0; k < json_array_size(sessions); k++)
@@ -311,17 +309,18 @@ static json_t *document_json(struct render *r, const struct issue_doc *doc)
     }
     json_object_set_new(ctx, "sections", sections);
     if (doc->back)
-        json_object_set_new(ctx, "back", piece_json(r, doc->back));
+        json_object_set_new(ctx, "back", piece_json(pr, doc->back));
     return ctx;
 }
 
 /* Keeps a document that failed validation where the editor can read it, so that the line
  * numbers in the messages lead somewhere. Returns the path (a new string) or NULL. */
-static char *keep_invalid(struct render *r, const struct entry *issue, const struct buf *out)
+static char *keep_invalid(const struct printer *pr, const struct entry *issue,
+                          const struct buf *out)
 {
-    if (!r->cache_dir)
+    if (!pr->opt->cache_dir)
         return NULL;
-    char *dir = fs_join(r->cache_dir, "print");
+    char *dir = fs_join(pr->opt->cache_dir, "print");
     char *name = xasprintf("%s.xhtml", issue->slug);
     char *path = fs_join(dir, name);
     free(name);
@@ -354,24 +353,24 @@ static int publish_pictures(struct publish *pub, const char *folder, const struc
 
 /* Publishes the document (unless key is NULL: the output keeps it), its stylesheet and its
  * pictures. */
-static int issue_publish(struct render *r, const struct issue_doc *doc, const struct buf *out,
-                         const struct hash *key)
+static int issue_publish(const struct printer *pr, const struct issue_doc *doc,
+                         const struct buf *out, const struct hash *key)
 {
-    char *path = print_document_path(doc->issue);
+    char *path = site_print_path(doc->issue);
     char *folder = xstrndup(path, (size_t)(strrchr(path, '/') - path));
-    int rc = key ? publish_write_keyed(r->pub, path, *key, out->data, out->len) : 0;
-    char *css = theme_find(r->theme, "static/print.css");
+    int rc = key ? publish_write_keyed(pr->opt->pub, path, *key, out->data, out->len) : 0;
+    char *css = theme_find(view_theme(pr->v), "static/print.css");
     char *css_rel = xasprintf("%s/print.css", folder);
     if (css)
-        rc |= publish_file(r->pub, css_rel, css);
+        rc |= publish_file(pr->opt->pub, css_rel, css);
     free(css);
     free(css_rel);
     struct strv done = STRV_INIT;
-    rc |= publish_pictures(r->pub, folder, doc->intro, &done);
+    rc |= publish_pictures(pr->opt->pub, folder, doc->intro, &done);
     for (size_t i = 0; i < doc->n_entries; i++)
-        rc |= publish_pictures(r->pub, folder, &doc->entries[i], &done);
+        rc |= publish_pictures(pr->opt->pub, folder, &doc->entries[i], &done);
     if (doc->back)
-        rc |= publish_pictures(r->pub, folder, doc->back, &done);
+        rc |= publish_pictures(pr->opt->pub, folder, doc->back, &done);
     strv_release(&done);
     free(folder);
     free(path);
@@ -394,9 +393,9 @@ static void drop_xml_controls(struct buf *b)
 }
 
 /* Renders, validates and publishes one issue's document. */
-static int issue_finish(struct render *r, const struct template *t, struct issue_doc *doc)
+static int issue_finish(const struct printer *pr, const struct template *t, struct issue_doc *doc)
 {
-    json_t *ctx = document_json(r, doc);
+    json_t *ctx = document_json(pr, doc);
     struct buf out;
     buf_init(&out);
     int rc = template_render(t, ctx, &out);
@@ -405,9 +404,9 @@ static int issue_finish(struct render *r, const struct template *t, struct issue
     /* A document the last build validated and published, byte for byte, is kept as it is. */
     struct hash key = hash_bytes(out.data, out.len);
     int changed = 1;
-    if (rc == 0 && r->pub && r->incremental) {
-        char *path = print_document_path(doc->issue);
-        changed = publish_keep(r->pub, path, key);
+    if (rc == 0 && pr->opt->pub && pr->opt->incremental) {
+        char *path = site_print_path(doc->issue);
+        changed = publish_keep(pr->opt->pub, path, key);
         free(path);
         if (changed < 0)
             rc = -1;
@@ -415,13 +414,13 @@ static int issue_finish(struct render *r, const struct template *t, struct issue
     if (rc == 0 && changed) {
         struct diag found;
         diag_init(&found);
-        char *path = print_document_path(doc->issue);
+        char *path = site_print_path(doc->issue);
         if (dom_validate_xhtml11(&found, path, out.data, out.len) != 0) {
             /* The messages name the kept copy, or the document's place in the output. */
-            char *kept = keep_invalid(r, doc->issue, &out);
+            char *kept = keep_invalid(pr, doc->issue, &out);
             for (size_t i = 0; i < found.len; i++) {
                 const struct diag_msg *m = &found.msgs[i];
-                diag_error(r->d, kept ? kept : path, m->line, m->col, "%s", m->text);
+                diag_error(pr->opt->d, kept ? kept : path, m->line, m->col, "%s", m->text);
             }
             free(kept);
             rc = -1;
@@ -429,14 +428,14 @@ static int issue_finish(struct render *r, const struct template *t, struct issue
         free(path);
         diag_release(&found);
     }
-    if (rc == 0 && r->pub)
-        rc = issue_publish(r, doc, &out, changed ? &key : NULL);
+    if (rc == 0 && pr->opt->pub)
+        rc = issue_publish(pr, doc, &out, changed ? &key : NULL);
     buf_release(&out);
     return rc;
 }
 
 struct finish_job {
-    struct render *r;
+    const struct printer *pr;
     const struct template *t;
     struct issue_doc *docs;
     int *rc; /* each issue's result */
@@ -445,19 +444,20 @@ struct finish_job {
 static void finish_one(size_t k, void *userdata)
 {
     struct finish_job *job = userdata;
-    job->rc[k] = issue_finish(job->r, job->t, &job->docs[k]);
+    job->rc[k] = issue_finish(job->pr, job->t, &job->docs[k]);
 }
 
-int print_issues(struct render *r)
+int print_issues(struct view *v, const struct print_options *opt)
 {
-    const struct site *s = r->site;
+    const struct site *s = view_site(v);
     size_t n_issues = s->n_kind[KIND_ISSUE];
     if (n_issues == 0)
         return 0;
-    const struct template *t = template_set_get(r->theme->templates, "print/issue");
+    const struct template *t = template_set_get(view_theme(v)->templates, "print/issue");
     if (!t)
         return -1;
-    render_use_root(r, "");
+    struct printer printer = {v, s, opt, view_root(v, "")};
+    const struct printer *pr = &printer;
     const struct site_config *cfg = s->cfg;
     const struct entry *back =
         cfg->print.back_page ? site_find_slug(s, KIND_PAGE, cfg->print.back_page) : NULL;
@@ -470,14 +470,14 @@ int print_issues(struct render *r)
         struct entry **list;
         doc->n_entries = site_issue_entries(s, doc->issue, &list);
         doc->intro = xcalloc(1, sizeof *doc->intro);
-        piece_init(doc->intro, r, doc->issue);
+        piece_init(doc->intro, pr, doc->issue);
         doc->entries = xcalloc(doc->n_entries ? doc->n_entries : 1, sizeof *doc->entries);
         for (size_t i = 0; i < doc->n_entries; i++)
-            piece_init(&doc->entries[i], r, list[i]);
+            piece_init(&doc->entries[i], pr, list[i]);
         free(list);
         if (back) {
             doc->back = xcalloc(1, sizeof *doc->back);
-            piece_init(doc->back, r, back);
+            piece_init(doc->back, pr, back);
         }
         n_pieces += 1 + doc->n_entries + (back != NULL);
     }
@@ -492,7 +492,7 @@ int print_issues(struct render *r)
         if (docs[k].back)
             all[n++] = docs[k].back;
     }
-    pool_for(r->pool, n, piece_convert, all);
+    pool_for(opt->pool, n, piece_convert, all);
     int rc = 0;
     for (size_t i = 0; i < n; i++)
         rc |= all[i]->failed ? -1 : 0;
@@ -505,7 +505,7 @@ int print_issues(struct render *r)
     double bleed = cfg->print.bleed_mm;
     for (size_t k = 0; k < n_issues; k++) {
         const struct entry *issue = docs[k].issue;
-        const struct body *b = &r->bodies[render_index(r, issue)];
+        const struct body *b = view_body(v, issue);
         if (!issue->image || !b->has_image)
             continue;
         double placed = f->width + 2 * bleed;
@@ -513,7 +513,7 @@ int print_issues(struct render *r)
         if (fill > placed)
             placed = fill;
         char *dir = entry_dir(issue);
-        if (media_print(r->media, issue->source, dir, issue->image, issue->image_pos.line,
+        if (media_print(pr->opt->media, issue->source, dir, issue->image, issue->image_pos.line,
                         issue->image_pos.col, placed, &docs[k].cover) == 0) {
             docs[k].has_cover = 1;
             add_picture(docs[k].intro, &docs[k].cover); /* published with the issue's text */
@@ -525,8 +525,8 @@ int print_issues(struct render *r)
 
     /* Every issue is checked, so that one build reports every problem. */
     if (converted == 0) {
-        struct finish_job job = {r, t, docs, xcalloc(n_issues, sizeof *job.rc)};
-        pool_for(r->pool, n_issues, finish_one, &job);
+        struct finish_job job = {pr, t, docs, xcalloc(n_issues, sizeof *job.rc)};
+        pool_for(opt->pool, n_issues, finish_one, &job);
         for (size_t k = 0; k < n_issues; k++)
             rc |= job.rc[k];
         free(job.rc);

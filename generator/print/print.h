@@ -4,12 +4,15 @@
  * as the web site's full addresses. It renders the theme's templates/print/issue, validates
  * the document against the XHTML 1.1 DTD (from the system catalog, never the network) and
  * hands the document, its stylesheet and its pictures to the publisher under print/SLUG/.
- * Problems are reported through the render's diag; nothing is kept between builds. */
+ * Problems are reported through the options' diag; nothing is kept between builds. */
 #ifndef KAIRAN_PRINT_H
 #define KAIRAN_PRINT_H
 
-#include "content/entry.h"
-#include "render/render.h"
+#include "core/diag.h"
+#include "core/pool.h"
+#include "media/media.h"
+#include "publish/publish.h"
+#include "render/view.h"
 
 /* The page geometry of a print size, in millimetres. */
 struct print_format {
@@ -23,12 +26,18 @@ struct print_format {
  * name is unknown. */
 const struct print_format *print_format(const char *name);
 
-/* Where the print document of an issue goes: "print/5/5.xhtml". A new string; the caller
- * frees it. */
-char *print_document_path(const struct entry *issue);
+struct print_options {
+    struct diag *d;
+    struct pool *pool;
+    struct publish *pub;   /* NULL for `kairan check`: documents are made and validated only */
+    struct media *media;   /* makes the 300 dpi pictures */
+    const char *cache_dir; /* where a document that fails validation is kept to read, or NULL */
+    int incremental;       /* keep a document the last build published byte for byte */
+};
 
-/* Builds, validates and (when r->pub is set) publishes the print edition of every issue.
- * Call after render_bodies. Returns 0, or -1 after reporting. */
-int print_issues(struct render *r);
+/* Builds, validates and (when opt->pub is set) publishes the print edition of every issue
+ * (site_print_path() says where). The entries' data come from the view at the root "".
+ * Returns 0, or -1 after reporting. */
+int print_issues(struct view *v, const struct print_options *opt);
 
 #endif

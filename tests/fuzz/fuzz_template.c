@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "template.h"
-#include "xalloc.h"
+#include "markup/template.h"
+#include "core/xalloc.h"
 
 struct input {
     const uint8_t *data;

@@ -5,12 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bodycache.h"
-#include "buf.h"
-#include "diag.h"
-#include "fs.h"
+#include "render/bodycache.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/fs.h"
 #include "harness.h"
-#include "strv.h"
+#include "core/strv.h"
 
 static char dir[64];
 

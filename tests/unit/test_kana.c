@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "harness.h"
-#include "kana.h"
+#include "core/kana.h"
 
 static int before(const char *a, const char *b)
 {

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "harness.h"
-#include "template.h"
-#include "xalloc.h"
+#include "markup/template.h"
+#include "core/xalloc.h"
 
 #define SPEC_DIR "../shared/spec/mustache"
 #define MAIN_NAME "(spec template)"

@@ -6,8 +6,8 @@
 #include <time.h>
 
 #include "harness.h"
-#include "pool.h"
-#include "xalloc.h"
+#include "core/pool.h"
+#include "core/xalloc.h"
 
 struct counts {
     atomic_uint *hits;

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "harness.h"
-#include "template.h"
-#include "xalloc.h"
+#include "markup/template.h"
+#include "core/xalloc.h"
 
 /* A theme in memory: pairs of name and source, ending with NULL. */
 struct files {

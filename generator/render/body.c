@@ -1,0 +1,420 @@
+#include "render/body.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/buf.h"
+#include "core/version.h"
+#include "core/xalloc.h"
+#include "markup/markdown.h"
+
+struct bodies {
+    struct bodies_options opt;
+    struct body *v; /* parallel to site->all */
+};
+
+struct body_job {
+    struct bodies *bs;
+    struct entry *e;
+    struct body *out;
+    char *dir;                   /* the entry file's folder, for relative image paths */
+    struct bodycache_record rec; /* what the body depends on, noted while it is parsed */
+    int unchecked; /* a picture whose file cannot be checked next time: keep no record */
+};
+
+/* Where a link in e's body leads: returns 0 with *url set (a new string) for a link to an
+ * entry, 1 for a link kept as written, -1 for a link to a file that is no entry (*url is then
+ * NULL and *rel_out, if given, the path it named, a new string or NULL). */
+static int resolve_link(const struct bodies_options *o, const struct entry *e, const char *target,
+                        char **url, char **rel_out)
+{
+    *url = NULL;
+    const struct entry *to;
+    char *rel;
+    if (!site_link_entry(o->site, e, target, &to, &rel))
+        return 1;
+    int rc = -1;
+    if (to) {
+        const char *hash = strchr(target, '#');
+        char *root = site_root_for(o->site, e->url, o->portable);
+        *url =
+            xasprintf("%s%s%s%s", root, to->url, o->portable ? "index.html" : "", hash ? hash : "");
+        free(root);
+        rc = 0;
+    }
+    if (rel_out)
+        *rel_out = rel;
+    else
+        free(rel);
+    return rc;
+}
+
+static char *link_hook(const char *target, unsigned line, unsigned col, void *userdata)
+{
+    struct body_job *job = userdata;
+    const struct bodies_options *o = &job->bs->opt;
+    char *url, *rel = NULL;
+    int rc = resolve_link(o, job->e, target, &url, &rel);
+    if (rc < 0) {
+        diag_error(o->d, job->e->source, line, col,
+                   "this link points to '%s', which is not an entry in content/%s", target,
+                   rel && strstr(rel, "/") ? "" : " (links name the file, like ../events/x.md)");
+        job->out->failed = 1;
+    } else {
+        bodycache_add_link(&job->rec, target, url);
+    }
+    free(rel);
+    return url;
+}
+
+/* What the Markdown module is told about a picture of e's body. */
+static void image_out(const struct bodies_options *o, const struct entry *e,
+                      const struct media_image *img, struct markdown_image *out)
+{
+    char *root = site_root_for(o->site, e->url, o->portable);
+    out->src = xasprintf("%s%s", root, img->src);
+    out->srcset = media_srcset_at(root, img->srcset);
+    out->sizes = xstrdup(o->image_sizes);
+    out->width = img->width;
+    out->height = img->height;
+    out->full = img->full ? xasprintf("%s%s", root, img->full) : NULL;
+    free(root);
+}
+
+static int image_hook(const char *src, unsigned line, unsigned col, struct markdown_image *out,
+                      void *userdata)
+{
+    struct body_job *job = userdata;
+    const struct bodies_options *o = &job->bs->opt;
+    struct media_image img;
+    if (media_use(o->media, job->e->source, job->dir, src, line, col, &img) != 0) {
+        job->out->failed = 1;
+        return -1;
+    }
+    image_out(o, job->e, &img, out);
+    struct bodycache_image noted = {(char *)src, line, col, NULL, 0, 0, 0, *out};
+    struct stat st;
+    noted.path = media_resolve(o->media, job->dir, src);
+    if (noted.path && stat(noted.path, &st) == 0) {
+        noted.ino = (uint64_t)st.st_ino;
+        noted.size = (uint64_t)st.st_size;
+        noted.mtime = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+        bodycache_add_image(&job->rec, &noted);
+    } else {
+        job->unchecked = 1;
+    }
+    free(noted.path);
+    return 0;
+}
+
+/* The inside of html when it is one paragraph ("<p>…</p>"), else the title escaped as text
+ * (a title like "1. …" reads as a list). Takes over html; returns a new string. */
+static char *paragraph_inside(char *html, const char *title)
+{
+    size_t n = strlen(html);
+    if (n >= 7 && strncmp(html, "<p>", 3) == 0 && strcmp(html + n - 4, "</p>") == 0) {
+        memmove(html, html + 3, n - 7);
+        html[n - 7] = '\0';
+        return html;
+    }
+    free(html);
+    struct buf b;
+    buf_init(&b);
+    buf_xml_escape(&b, title);
+    return buf_detach(&b, NULL);
+}
+
+char *body_title_xhtml(const struct entry *e)
+{
+    const char *title = e->title ? e->title : "";
+    struct diag quiet; /* the title's messages came when the site's pages were made */
+    diag_init(&quiet);
+    struct dom *dom = markdown_parse(&quiet, e->source, 1, title, strlen(title), NULL);
+    char *xhtml = paragraph_inside(dom_xhtml(dom), title);
+    dom_free(dom);
+    diag_release(&quiet);
+    return xhtml;
+}
+
+/* The title with its ruby as HTML, and as plain text (the base characters only): the title
+ * goes through the same Markdown pipeline as bodies, as a one-paragraph document. */
+static void convert_title(struct body_job *job, struct diag *d)
+{
+    const struct entry *e = job->e;
+    const char *title = e->title ? e->title : "";
+    struct dom *dom = markdown_parse(d, e->source, e->title_pos.line, title, strlen(title), NULL);
+    job->out->title_html = paragraph_inside(dom_html(dom), title);
+    job->out->title_text = dom_text(dom);
+    dom_free(dom);
+}
+
+/* The key of a body's record in the body cache: everything the conversion reads, except the
+ * links and pictures, which the record lists and body_from_cache checks. */
+static struct hash body_key(const struct bodies_options *o, const struct entry *e)
+{
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e6264ULL);
+    const char *summary = json_string_value(json_object_get(e->fm, "summary"));
+    char *root = site_root_for(o->site, e->url, o->portable);
+    const char *parts[] = {KAIRAN_VERSION,
+                           e->source,
+                           e->rel,
+                           e->url,
+                           root,
+                           e->title ? e->title : "",
+                           summary ? summary : "\x01",
+                           o->image_sizes ? o->image_sizes : ""};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        hash_update(&h, parts[i], strlen(parts[i]) + 1);
+    free(root);
+    unsigned char flags[2] = {(unsigned char)o->portable, (unsigned char)(e->body_line & 0xff)};
+    hash_update(&h, flags, sizeof flags);
+    uint64_t len = e->body_len;
+    hash_update(&h, &len, sizeof len);
+    hash_update(&h, &e->body_hash, sizeof e->body_hash);
+    return hash_final(&h);
+}
+
+static int same_str(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Frees the summary and plain title that only repeat the front matter, which then stands for
+ * them: a body of every entry is held through the whole build. */
+static void body_borrow(struct body *b, const struct entry *e)
+{
+    const char *summary = json_string_value(json_object_get(e->fm, "summary"));
+    if (summary && b->summary_made && strcmp(summary, b->summary_made) == 0) {
+        free(b->summary_made);
+        b->summary_made = NULL;
+        b->summary = summary;
+    } else {
+        b->summary = b->summary_made;
+    }
+    if (b->title_text && e->title && strcmp(b->title_text, e->title) == 0) {
+        free(b->title_text);
+        b->title_text = NULL;
+    }
+}
+
+/* Fills the body from its record when every link still leads where it led and every picture
+ * is the same file and comes out the same. Returns 0 when it did, -1 when the body must be
+ * parsed (the record is then of no use) or failed (reported, job->out->failed set). */
+static int body_from_cache(struct body_job *job, struct bodycache_record *rec)
+{
+    const struct bodies_options *o = &job->bs->opt;
+    for (size_t i = 0; i < rec->n_links; i++) {
+        char *url;
+        int rc = resolve_link(o, job->e, rec->links[i].target, &url, NULL);
+        int same = rc >= 0 && same_str(url, rec->links[i].url);
+        free(url);
+        if (!same)
+            return -1;
+    }
+    for (size_t i = 0; i < rec->n_images; i++) {
+        const struct bodycache_image *m = &rec->images[i];
+        char *path = media_resolve(o->media, job->dir, m->src);
+        struct stat st;
+        int same = path && strcmp(path, m->path) == 0 && stat(path, &st) == 0 &&
+                   (uint64_t)st.st_ino == m->ino && (uint64_t)st.st_size == m->size &&
+                   (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec == m->mtime;
+        free(path);
+        if (!same)
+            return -1;
+    }
+    /* The same files: using them now registers them for publishing, as parsing would. */
+    for (size_t i = 0; i < rec->n_images; i++) {
+        const struct bodycache_image *m = &rec->images[i];
+        struct media_image img;
+        if (media_use(o->media, job->e->source, job->dir, m->src, m->line, m->col, &img) != 0) {
+            job->out->failed = 1;
+            return -1;
+        }
+        struct markdown_image out = {0};
+        image_out(o, job->e, &img, &out);
+        int same = same_str(out.src, m->out.src) && same_str(out.srcset, m->out.srcset) &&
+                   same_str(out.sizes, m->out.sizes) && same_str(out.full, m->out.full) &&
+                   out.width == m->out.width && out.height == m->out.height;
+        free(out.src);
+        free(out.srcset);
+        free(out.sizes);
+        free(out.full);
+        if (!same)
+            return -1;
+    }
+    json_error_t err;
+    json_t *toc = json_loads(rec->toc, 0, &err);
+    if (!json_is_array(toc)) {
+        json_decref(toc);
+        return -1;
+    }
+    json_decref(toc);
+    struct body *b = job->out;
+    b->html = rec->html;
+    b->summary_made = rec->summary;
+    b->title_html = rec->title_html;
+    b->title_text = rec->title_text;
+    b->toc = rec->toc;
+    rec->html = rec->summary = rec->title_html = rec->title_text = rec->toc = NULL;
+    body_borrow(b, job->e);
+    b->minutes = rec->minutes;
+    return 0;
+}
+
+/* Passes on what one body's conversion reported, unchanged. */
+static void forward_messages(struct diag *to, const struct diag *from)
+{
+    for (size_t i = 0; i < from->len; i++) {
+        const struct diag_msg *m = &from->msgs[i];
+        if (m->kind == DIAG_IO)
+            diag_io_error(to, m->path, "%s", m->text);
+        else if (m->level == DIAG_ERROR)
+            diag_error(to, m->path, m->line, m->col, "%s", m->text);
+        else
+            diag_warning(to, m->path, m->line, m->col, "%s", m->text);
+    }
+}
+
+static void body_one(size_t i, void *userdata)
+{
+    struct body_job *job = &((struct body_job *)userdata)[i];
+    const struct bodies_options *o = &job->bs->opt;
+    struct entry *e = job->e;
+    struct hash key = body_key(o, e);
+    struct bodycache_record *rec = &job->rec;
+    int cached =
+        o->cache && bodycache_read(o->cache, key, rec) == 0 && body_from_cache(job, rec) == 0;
+    job->out->in_cache = cached;
+    bodycache_record_release(rec);
+    struct buf text;
+    buf_init(&text);
+    const char *markdown = NULL;
+    if (!cached && !job->out->failed && entry_read_body(o->d, e, &text, &markdown) != 0)
+        job->out->failed = 1;
+    if (!cached && !job->out->failed) {
+        /* Messages go through a diag of this body's own: only a body converted without any
+         * is kept for the next build, which would not repeat them. */
+        struct diag own;
+        diag_init(&own);
+        struct markdown_hooks hooks = {link_hook, image_hook, job};
+        convert_title(job, &own);
+        struct dom *dom =
+            markdown_parse(&own, e->source, e->body_line, markdown, e->body_len, &hooks);
+        job->out->html = dom_html(dom);
+        json_t *toc = dom_toc(dom);
+        job->out->toc = json_dumps(toc, JSON_COMPACT);
+        json_decref(toc);
+        job->out->minutes = dom_reading_minutes(dom);
+        const char *summary = json_string_value(json_object_get(e->fm, "summary"));
+        job->out->summary_made = summary ? xstrdup(summary) : dom_summary(dom, 120);
+        dom_free(dom);
+        forward_messages(o->d, &own);
+        if (o->cache && own.len == 0 && !job->out->failed && !job->unchecked) {
+            struct body *b = job->out;
+            rec->html = b->html;
+            rec->summary = b->summary_made;
+            rec->title_html = b->title_html;
+            rec->title_text = b->title_text;
+            rec->toc = b->toc;
+            rec->minutes = b->minutes;
+            if (rec->toc)
+                job->out->in_cache = bodycache_write(o->cache, key, rec) == 0;
+            rec->html = rec->summary = rec->title_html = rec->title_text = rec->toc = NULL;
+        }
+        body_borrow(job->out, e);
+        bodycache_record_release(rec);
+        diag_release(&own);
+    }
+    buf_release(&text);
+    if (job->out->html)
+        job->out->html_hash = hash_bytes(job->out->html, strlen(job->out->html));
+    job->out->cache_key = key;
+    if (job->out->in_cache) {
+        free(job->out->html);
+        job->out->html = NULL;
+    }
+
+    if (e->image) {
+        if (media_use(o->media, e->source, job->dir, e->image, e->image_pos.line, e->image_pos.col,
+                      &job->out->image) == 0)
+            job->out->has_image = 1;
+        else
+            job->out->failed = 1;
+    }
+}
+
+int bodies_convert(struct bodies **out, const struct bodies_options *opt)
+{
+    const struct site *s = opt->site;
+    struct bodies *bs = xcalloc(1, sizeof *bs);
+    bs->opt = *opt;
+    bs->v = xcalloc(s->n_all ? s->n_all : 1, sizeof *bs->v);
+    struct body_job *jobs = xcalloc(s->n_all ? s->n_all : 1, sizeof *jobs);
+    for (size_t i = 0; i < s->n_all; i++) {
+        jobs[i].bs = bs;
+        jobs[i].e = s->all[i];
+        jobs[i].out = &bs->v[i];
+        const char *slash = strrchr(s->all[i]->source, '/');
+        jobs[i].dir = xstrndup(s->all[i]->source, (size_t)(slash - s->all[i]->source));
+    }
+    pool_for(opt->pool, s->n_all, body_one, jobs);
+    int rc = 0;
+    for (size_t i = 0; i < s->n_all; i++) {
+        rc |= bs->v[i].failed ? -1 : 0;
+        free(jobs[i].dir);
+    }
+    free(jobs);
+    *out = bs;
+    return rc;
+}
+
+const struct body *bodies_get(const struct bodies *bs, size_t i)
+{
+    return &bs->v[i];
+}
+
+const char *body_title(const struct body *b, const struct entry *e)
+{
+    return b->title_text ? b->title_text : e->title;
+}
+
+char *bodies_html(const struct bodies *bs, size_t i)
+{
+    const struct bodies_options *o = &bs->opt;
+    const struct body *b = &bs->v[i];
+    if (b->html)
+        return xstrdup(b->html);
+    struct bodycache_record rec;
+    char *text = NULL;
+    if (b->in_cache && bodycache_read(o->cache, b->cache_key, &rec) == 0) {
+        text = rec.html;
+        rec.html = NULL;
+        bodycache_record_release(&rec);
+    }
+    if (!text)
+        diag_io_error(o->d, o->cache ? bodycache_dir(o->cache) : NULL,
+                      "the converted text of %s went missing from the cache during the build; "
+                      "build again",
+                      o->site->all[i]->source);
+    return text;
+}
+
+void bodies_free(struct bodies *bs)
+{
+    if (!bs)
+        return;
+    for (size_t i = 0; i < bs->opt.site->n_all; i++) {
+        struct body *b = &bs->v[i];
+        free(b->html);
+        free(b->summary_made);
+        free(b->title_html);
+        free(b->title_text);
+        free(b->toc);
+    }
+    free(bs->v);
+    free(bs);
+}

@@ -1,0 +1,190 @@
+#include "render/calendar.h"
+
+#include <stdlib.h>
+
+#include "core/buf.h"
+#include "core/xalloc.h"
+#include "render/data.h"
+
+/* A month's label for headings and links: 令和3年2月（2021年2月）. */
+static char *month_title(int year, int month)
+{
+    struct buf b;
+    buf_init(&b);
+    date_format_ja_month(&b, year, month, 0);
+    buf_printf(&b, "（%d年%d月）", year, month);
+    return buf_detach(&b, NULL);
+}
+
+static int month_index(int year, int month)
+{
+    return year * 12 + month - 1;
+}
+
+/* A session in a calendar month, with its event. */
+struct month_session {
+    const struct entry *e;
+    const struct body *b;
+    const struct session *ss;
+};
+
+/* The sessions of events (in the site's order) that touch the month from first to last;
+ * returns how many, in a new array *out the caller frees. */
+static size_t month_sessions(const struct view *v, struct date first, struct date last,
+                             struct month_session **out)
+{
+    const struct site *s = view_site(v);
+    size_t n = 0, cap = 16;
+    *out = xcalloc(cap, sizeof **out);
+    for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++) {
+        const struct entry *e = s->kind[KIND_EVENT][i];
+        for (size_t k = 0; k < e->n_sessions; k++) {
+            const struct session *ss = &e->sessions[k];
+            if (date_compare(ss->start.date, last) > 0 || date_compare(ss->end.date, first) < 0)
+                continue;
+            if (n == cap) {
+                cap *= 2;
+                *out = xrealloc(*out, cap * sizeof **out);
+            }
+            (*out)[n++] = (struct month_session){e, view_body(v, e), ss};
+        }
+    }
+    return n;
+}
+
+static json_t *day_events(const struct view *v, struct date day, const struct month_session *m,
+                          size_t n)
+{
+    const struct site *s = view_site(v);
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const struct entry *e = m[i].e;
+        const struct body *b = m[i].b;
+        const struct session *ss = m[i].ss;
+        if (date_compare(ss->start.date, day) > 0 || date_compare(ss->end.date, day) < 0)
+            continue;
+        json_t *o = json_object();
+        data_set_str(o, "title", body_title(b, e));
+        data_set_str(o, "url", e->url);
+        data_set_str(o, "label", ss->label);
+        struct buf t;
+        buf_init(&t);
+        if (date_compare(ss->start.date, day) == 0)
+            date_format_time(&t, ss->start);
+        data_set_buf(o, "time", &t);
+        buf_release(&t);
+        json_object_set_new(o, "past", json_boolean(site_event_is_past(s, e)));
+        json_object_set_new(o, "draft", json_boolean(e->draft));
+        json_array_append_new(list, o);
+    }
+    return list;
+}
+
+/* One page per month from the first event (or the build's month, whichever is earlier) to the
+ * last (or the build's month), so the events list can always link to "this month". */
+void calendar_plan(struct pages *ps)
+{
+    const struct site *s = view_site(ps->view);
+    int first = month_index(s->now.date.year, s->now.date.month), last = first;
+    for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++) {
+        const struct entry *e = s->kind[KIND_EVENT][i];
+        for (size_t k = 0; k < e->n_sessions; k++) {
+            int a = month_index(e->sessions[k].start.date.year, e->sessions[k].start.date.month);
+            int z = month_index(e->sessions[k].end.date.year, e->sessions[k].end.date.month);
+            first = a < first ? a : first;
+            last = z > last ? z : last;
+        }
+    }
+    ps->first_month = first;
+    ps->last_month = last;
+    for (int m = first; m <= last; m++) {
+        page_new(ps, "calendar")->month = m;
+        char *url = xasprintf("events/%04d/%02d/", m / 12, m % 12 + 1);
+        view_root_of(ps->view, url); /* made before the workers start */
+        free(url);
+    }
+}
+
+/* Sets up the calendar page of month m (year * 12 + month - 1). */
+void calendar_page(struct pages *ps, int m)
+{
+    const struct view *v = ps->view;
+    const struct site *s = view_site(v);
+    int first = ps->first_month, last = ps->last_month;
+    enum date_week_start start = s->cfg->week_starts_monday ? DATE_WEEK_MONDAY : DATE_WEEK_SUNDAY;
+    int year = m / 12, month = m % 12 + 1;
+    struct date_month_grid g;
+    date_month_grid(&g, year, month, start);
+    char *url = xasprintf("events/%04d/%02d/", year, month);
+    char *title = month_title(year, month);
+    char *page_title = xasprintf("%sの催し", title);
+    json_t *ctx = page_add(ps, "calendar", url, "calendar", page_title, NULL, NULL);
+    json_t *cal = json_object();
+    data_set_str(cal, "title", title);
+    json_object_set_new(cal, "year", json_integer(year));
+    json_object_set_new(cal, "month", json_integer(month));
+    json_t *weekdays = json_array();
+    for (int c = 0; c < 7; c++) {
+        json_t *w = json_object();
+        data_set_str(w, "name", date_weekday_ja(g.weekday[c]));
+        data_set_str(w, "key", date_weekday_key(g.weekday[c]));
+        json_array_append_new(weekdays, w);
+    }
+    json_object_set_new(cal, "weekdays", weekdays);
+    struct month_session *sessions;
+    size_t n_sessions =
+        month_sessions(v, (struct date){year, month, 1},
+                       (struct date){year, month, date_days_in_month(year, month)}, &sessions);
+    json_t *weeks = json_array(), *flat = json_array();
+    for (int row = 0; row < g.rows; row++) {
+        json_t *days = json_array();
+        for (int c = 0; c < 7; c++) {
+            json_t *d = json_object();
+            if (g.day[row][c]) {
+                struct date day = {year, month, g.day[row][c]};
+                json_object_set_new(d, "day", json_integer(g.day[row][c]));
+                data_set_str(d, "weekday", date_weekday_key(g.weekday[c]));
+                json_object_set_new(d, "today", json_boolean(date_compare(day, s->now.date) == 0));
+                json_t *evs = day_events(v, day, sessions, n_sessions);
+                if (json_array_size(evs)) {
+                    json_t *entry = json_object();
+                    struct buf b;
+                    buf_init(&b);
+                    date_format_ja(&b, day, DATE_WEEKDAY | DATE_NO_YEAR);
+                    data_set_buf(entry, "date", &b);
+                    buf_release(&b);
+                    json_object_set(entry, "events", evs);
+                    json_array_append_new(flat, entry);
+                }
+                json_object_set_new(d, "events", evs);
+            } else {
+                json_object_set_new(d, "blank", json_true());
+            }
+            json_array_append_new(days, d);
+        }
+        json_t *week = json_object();
+        json_object_set_new(week, "days", days);
+        json_array_append_new(weeks, week);
+    }
+    json_object_set_new(cal, "weeks", weeks);
+    json_object_set_new(cal, "days_with_events", flat);
+    for (int side = 0; side < 2; side++) {
+        int other = side ? m + 1 : m - 1;
+        if (other < first || other > last)
+            continue;
+        json_t *o = json_object();
+        char *ou = xasprintf("events/%04d/%02d/", other / 12, other % 12 + 1);
+        char *ot = month_title(other / 12, other % 12 + 1);
+        data_set_str(o, "url", ou);
+        data_set_str(o, "title", ot);
+        free(ou);
+        free(ot);
+        json_object_set_new(cal, side ? "next" : "prev", o);
+    }
+    json_object_set_new(ctx, "calendar", cal);
+    json_object_set_new(ctx, "breadcrumbs", page_crumbs("催し", "events/"));
+    free(sessions);
+    free(url);
+    free(title);
+    free(page_title);
+}

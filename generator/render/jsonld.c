@@ -1,0 +1,141 @@
+#include "render/jsonld.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/xalloc.h"
+
+/* JSON text that cannot end a <script> element or start markup inside it. */
+static char *script_safe(json_t *v)
+{
+    char *raw = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(v);
+    struct buf b;
+    buf_init(&b);
+    for (const char *p = raw; *p; p++) {
+        if (*p == '<')
+            buf_puts(&b, "\\u003c");
+        else if (*p == '>')
+            buf_puts(&b, "\\u003e");
+        else if (*p == '&')
+            buf_puts(&b, "\\u0026");
+        else
+            buf_putc(&b, *p);
+    }
+    free(raw);
+    return buf_detach(&b, NULL);
+}
+
+static json_t *organization(const struct view *v, const char *name)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "@type", json_string("Organization"));
+    json_object_set_new(o, "name", json_string(name ? name : view_site(v)->cfg->title));
+    return o;
+}
+
+static void set_new_str(json_t *o, const char *key, char *s)
+{
+    json_object_set_new(o, key, json_string(s));
+    free(s);
+}
+
+static json_t *place(const json_t *venue)
+{
+    const char *role = json_string_value(json_object_get(venue, "role"));
+    json_t *p = json_object();
+    const char *name = json_string_value(json_object_get(venue, "name"));
+    if (role && strcmp(role, "remote") == 0) {
+        json_object_set_new(p, "@type", json_string("VirtualLocation"));
+        json_object_set_new(p, "name", json_string(name ? name : ""));
+        const char *url = json_string_value(json_object_get(venue, "url"));
+        if (url)
+            json_object_set_new(p, "url", json_string(url));
+    } else {
+        json_object_set_new(p, "@type", json_string("Place"));
+        json_object_set_new(p, "name", json_string(name ? name : ""));
+        const char *address = json_string_value(json_object_get(venue, "address"));
+        if (address)
+            json_object_set_new(p, "address", json_string(address));
+    }
+    return p;
+}
+
+char *jsonld_entry(const struct view *v, const struct entry *e)
+{
+    const struct body *b = view_body(v, e);
+    json_t *o = json_object();
+    json_object_set_new(o, "@context", json_string("https://schema.org"));
+    const char *title = body_title(b, e);
+    if (e->kind == KIND_EVENT && e->n_sessions) {
+        json_object_set_new(o, "@type", json_string("Event"));
+        json_object_set_new(o, "name", json_string(title));
+        set_new_str(o, "startDate", view_rfc3339(v, e->sessions[0].start));
+        set_new_str(o, "endDate", view_rfc3339(v, e->sessions[e->n_sessions - 1].end));
+        json_object_set_new(o, "eventStatus", json_string("https://schema.org/EventScheduled"));
+        json_t *venues = json_object_get(e->fm, "venues");
+        json_t *locations = json_array();
+        int physical = 0, remote = 0;
+        for (size_t i = 0; i < json_array_size(venues); i++) {
+            json_t *venue = json_array_get(venues, i);
+            const char *role = json_string_value(json_object_get(venue, "role"));
+            if (role && strcmp(role, "remote") == 0)
+                remote = 1;
+            else
+                physical = 1;
+            json_array_append_new(locations, place(venue));
+        }
+        const char *place_text = json_string_value(json_object_get(e->fm, "place"));
+        if (!json_array_size(venues) && place_text) {
+            json_t *p = json_object();
+            json_object_set_new(p, "@type", json_string("Place"));
+            json_object_set_new(p, "name", json_string(place_text));
+            json_array_append_new(locations, p);
+            physical = 1;
+        }
+        const char *mode = physical && remote ? "Mixed" : remote ? "Online" : "Offline";
+        char *mode_url = xasprintf("https://schema.org/%sEventAttendanceMode", mode);
+        set_new_str(o, "eventAttendanceMode", mode_url);
+        if (json_array_size(locations) == 1)
+            json_object_set(o, "location", json_array_get(locations, 0));
+        else if (json_array_size(locations) > 1)
+            json_object_set(o, "location", locations);
+        json_decref(locations);
+        const char *organizer = json_string_value(json_object_get(e->fm, "organizer"));
+        json_object_set_new(o, "organizer",
+                            organization(v, organizer ? organizer : view_site(v)->cfg->publisher));
+    } else {
+        json_object_set_new(o, "@type", json_string("Article"));
+        json_object_set_new(o, "headline", json_string(title));
+        if (e->has_date) {
+            struct buf d;
+            buf_init(&d);
+            date_format_iso(&d, e->date.date);
+            json_object_set_new(o, "datePublished", json_string(d.data));
+            buf_release(&d);
+        }
+        json_object_set_new(o, "publisher", organization(v, view_site(v)->cfg->publisher));
+    }
+    if (b->summary)
+        json_object_set_new(o, "description", json_string(b->summary));
+    set_new_str(o, "url", view_permalink(v, e->url));
+    if (b->has_image)
+        set_new_str(o, "image", view_permalink(v, b->image.full ? b->image.full : b->image.src));
+    return script_safe(o);
+}
+
+char *jsonld_site(const struct view *v)
+{
+    const struct site_config *cfg = view_site(v)->cfg;
+    json_t *o = json_object();
+    json_object_set_new(o, "@context", json_string("https://schema.org"));
+    json_object_set_new(o, "@type", json_string("WebSite"));
+    json_object_set_new(o, "name", json_string(cfg->title));
+    json_object_set_new(o, "url", json_string(cfg->base_url));
+    if (cfg->description)
+        json_object_set_new(o, "description", json_string(cfg->description));
+    json_object_set_new(o, "inLanguage", json_string(cfg->language));
+    json_object_set_new(o, "publisher", organization(v, cfg->publisher));
+    return script_safe(o);
+}

@@ -1,0 +1,146 @@
+#include "render/pages.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/xalloc.h"
+#include "render/calendar.h"
+#include "render/data.h"
+#include "render/page.h"
+#include "render/plan.h"
+
+struct render_job {
+    struct pages *ps;
+    const struct pages_options *opt;
+    int *failed;
+};
+
+/* The page's key: everything its bytes depend on. */
+static struct hash page_key(const struct page *p, const struct body *b)
+{
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e7067ULL);
+    hash_update(&h, p->out, strlen(p->out) + 1);
+    hash_update(&h, &p->identity, sizeof p->identity);
+    struct hash data = fingerprint_json(p->ctx, p->memo);
+    hash_update(&h, &data, sizeof data);
+    if (b)
+        hash_update(&h, &b->html_hash, sizeof b->html_hash);
+    return hash_final(&h);
+}
+
+/* Renders one set-up page and hands it to the publisher, unless the publisher keeps it as the
+ * last build made it. b is the entry's body on an entry's page, else NULL. Returns 0 or -1. */
+static int render_page(const struct render_job *job, struct page *p, const struct body *b)
+{
+    struct hash key = page_key(p, b);
+    struct publish *pub = job->opt->pub;
+    if (pub && job->opt->incremental) {
+        int kept = publish_keep(pub, p->out, key);
+        if (kept <= 0)
+            return kept;
+    }
+    if (b) {
+        char *html = view_body_html(job->ps->view, p->entry);
+        if (!html)
+            return -1;
+        data_set_str(json_object_get(p->ctx, "entry"), "content", html);
+        free(html);
+    }
+    struct buf out;
+    buf_init(&out);
+    int rc = 0;
+    if (!p->compiled || template_render(p->compiled, p->ctx, &out) != 0)
+        rc = -1;
+    else if (pub && publish_write_keyed(pub, p->out, key, out.data, out.len) != 0)
+        rc = -1;
+    buf_release(&out);
+    return rc;
+}
+
+static void render_one(size_t i, void *userdata)
+{
+    struct render_job *job = userdata;
+    struct page *p = &job->ps->v[i];
+    if (p->ctx) {
+        job->failed[i] = render_page(job, p, NULL) != 0;
+        json_decref(p->ctx);
+        p->ctx = NULL;
+        fingerprint_memo_free(p->memo);
+        p->memo = NULL;
+        return;
+    }
+    /* An entry's page, a list's or a month's, set up here in a private page list. */
+    struct pages own = *job->ps;
+    own.v = NULL;
+    own.len = own.cap = 0;
+    own.lists = NULL;
+    own.n_lists = 0;
+    const struct body *b = NULL;
+    if (p->list) {
+        plan_list_page(&own, p->list, p->list_page);
+    } else if (p->month) {
+        calendar_page(&own, p->month);
+    } else {
+        plan_entry_page(&own, p->entry);
+        b = view_body(own.view, view_site(own.view)->all[p->entry]);
+    }
+    struct page *built = &own.v[0];
+    built->compiled = p->compiled;
+    built->identity = p->identity;
+    built->entry = p->entry;
+    job->failed[i] = render_page(job, built, b) != 0;
+    page_release(built);
+    free(own.v);
+}
+
+int pages_render(struct view *v, const struct pages_options *opt)
+{
+    const struct site *s = view_site(v);
+
+    struct pages ps = {.view = v};
+    for (size_t i = 0; i < s->n_kind[KIND_EVENT] && ps.n_upcoming < 5; i++)
+        if (!site_event_is_past(s, s->kind[KIND_EVENT][i]))
+            ps.upcoming[ps.n_upcoming++] = s->kind[KIND_EVENT][i];
+    plan_home_page(&ps);
+    for (size_t i = 0; i < s->n_all; i++)
+        plan_entry_later(&ps, i);
+    plan_lists(&ps);
+    calendar_plan(&ps);
+    page_add(&ps, "404", "", "404", "ページが見つかりません", NULL, NULL);
+
+    /* Templates compile on first use, which is not thread-safe: look them all up first. */
+    const struct template *seen[16];
+    struct hash ids[16];
+    size_t n_seen = 0;
+    for (size_t i = 0; i < ps.len; i++) {
+        struct page *p = &ps.v[i];
+        p->compiled = template_set_get(view_theme(v)->templates, p->template);
+        size_t k = 0;
+        while (k < n_seen && seen[k] != p->compiled)
+            k++;
+        if (k == n_seen && p->compiled && n_seen < 16) {
+            seen[n_seen] = p->compiled;
+            ids[n_seen++] = template_identity(p->compiled);
+        }
+        if (p->compiled && k < n_seen)
+            p->identity = ids[k];
+        else if (p->compiled)
+            p->identity = template_identity(p->compiled);
+    }
+    struct render_job job = {&ps, opt, xcalloc(ps.len ? ps.len : 1, sizeof(int))};
+    pool_for(opt->pool, ps.len, render_one, &job);
+    int rc = 0;
+    for (size_t i = 0; i < ps.len; i++) {
+        if (job.failed[i])
+            rc = -1;
+        page_release(&ps.v[i]);
+    }
+    free(job.failed);
+    free(ps.v);
+    plan_free_lists(&ps);
+    /* The pages are done with the roots; the print edition makes the few it needs. */
+    view_drop_roots(v);
+    return rc;
+}

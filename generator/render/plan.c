@@ -1,0 +1,428 @@
+#include "render/plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/kana.h"
+#include "core/xalloc.h"
+#include "render/data.h"
+#include "render/jsonld.h"
+
+void plan_entry_page(struct pages *ps, size_t i)
+{
+    struct view *v = ps->view;
+    const struct site *s = view_site(v);
+    const struct entry *e = s->all[i];
+    const struct body *b = view_body(v, e);
+    static const char *const templates[] = {"activity", "event", "issue", "page"};
+    static const char *const list_titles[] = {"活動一覧", "催し", "号一覧", NULL};
+    static const char *const list_urls[] = {"activities/", "events/", "issues/", NULL};
+    json_t *ctx = page_add(ps, templates[e->kind], e->url, entry_kind_name(e->kind),
+                           body_title(b, e), b->title_html, b->summary);
+    /* The content is added when the page is rendered: until then its hash stands for it. */
+    json_t *data = view_entry(v, ps->v[ps->len - 1].root, i, NULL);
+    json_t *entry = json_copy(data);
+    json_decref(data);
+    json_error_t err;
+    json_t *toc = b->toc ? json_loads(b->toc, 0, &err) : NULL;
+    if (!toc)
+        toc = json_array();
+    json_object_set_new(entry, "has_toc", json_boolean(json_array_size(toc) > 2));
+    json_object_set_new(entry, "toc", toc);
+    json_object_set_new(entry, "reading_minutes", json_integer(b->minutes));
+    json_object_set_new(ctx, "entry", entry);
+    json_t *page = json_object_get(ctx, "page");
+    json_object_set_new(page, "draft", json_boolean(e->draft));
+    if (b->has_image) {
+        char *og = view_permalink(v, b->image.full ? b->image.full : b->image.src);
+        data_set_str(page, "og_image", og);
+        free(og);
+    }
+    char *jsonld = jsonld_entry(v, e);
+    data_set_str(page, "jsonld", jsonld);
+    free(jsonld);
+    json_object_set_new(ctx, "breadcrumbs", page_crumbs(list_titles[e->kind], list_urls[e->kind]));
+
+    /* Other activities in the same district, or other events. */
+    json_t *related = json_array();
+    if (e->kind == KIND_ACTIVITY && e->district) {
+        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY] && json_array_size(related) < 6; j++) {
+            const struct entry *o = s->kind[KIND_ACTIVITY][j];
+            if (o != e && o->district && strcmp(o->district, e->district) == 0)
+                json_array_append_new(related, page_entry(ps, site_index_of(s, o)));
+        }
+    } else if (e->kind == KIND_EVENT) {
+        for (size_t j = 0; j < ps->n_upcoming && json_array_size(related) < 4; j++) {
+            const struct entry *o = ps->upcoming[j];
+            if (o != e)
+                json_array_append_new(related, page_entry(ps, site_index_of(s, o)));
+        }
+    }
+    json_object_set_new(ctx, "related", related);
+
+    if (e->kind == KIND_ISSUE) {
+        struct entry **list;
+        size_t n = site_issue_entries(s, e, &list);
+        json_t *sections = json_array();
+        json_t *current = NULL;
+        const char *current_name = NULL;
+        for (size_t j = 0; j < n; j++) {
+            const char *name = site_issue_section(s, list[j]);
+            if (!current || strcmp(name, current_name) != 0) {
+                current = json_object();
+                data_set_str(current, "title", name);
+                json_object_set_new(current, "entries", json_array());
+                json_array_append_new(sections, current);
+                current_name = name;
+            }
+            json_array_append_new(json_object_get(current, "entries"),
+                                  page_entry(ps, site_index_of(s, list[j])));
+        }
+        free(list);
+        json_object_set_new(ctx, "sections", sections);
+    }
+}
+
+/* A place in the page links where pages are left out. */
+static json_t *gap_json(void)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "gap", json_true());
+    return o;
+}
+
+/* One paginated list: groups of entries (heading + items), split over pages of per_page. */
+struct list_group {
+    const char *heading;
+    const char *id;
+    struct entry **items;
+    size_t n;
+};
+
+/* A paginated list, copied when it is noted so that its pages can be set up later by the
+ * workers that render them. */
+struct list_spec {
+    char *url, *kind, *title, *description, *calendar_url;
+    struct list_group *groups; /* each with its own copy of items */
+    size_t n_groups, total, n_pages;
+};
+
+static void list_spec_free(struct list_spec *l)
+{
+    for (size_t g = 0; g < l->n_groups; g++)
+        free(l->groups[g].items);
+    free(l->groups);
+    free(l->url);
+    free(l->kind);
+    free(l->title);
+    free(l->description);
+    free(l->calendar_url);
+    free(l);
+}
+
+/* Sets up page pg (from 0) of list l. */
+void plan_list_page(struct pages *ps, const struct list_spec *l, size_t pg)
+{
+    const struct site *s = view_site(ps->view);
+    const char *url = l->url, *kind = l->kind, *title = l->title, *description = l->description,
+               *calendar_url = l->calendar_url;
+    const struct list_group *groups = l->groups;
+    size_t n_groups = l->n_groups, total = l->total, n_pages = l->n_pages;
+    size_t per = view_site(ps->view)->cfg->per_page;
+    char *page_url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
+    char *page_title = pg ? xasprintf("%s（%zuページ目）", title, pg + 1) : xstrdup(title);
+    json_t *ctx = page_add(ps, "list", page_url, "list", page_title, NULL, description);
+    json_t *list = json_object();
+    data_set_str(list, "title", title);
+    struct buf escaped;
+    buf_init(&escaped);
+    buf_xml_escape(&escaped, title);
+    data_set_buf(list, "title_html", &escaped);
+    buf_release(&escaped);
+    data_set_str(list, "description", description);
+    data_set_str(list, "kind", kind);
+    json_object_set_new(list, "count", json_integer((json_int_t)total));
+    json_t *gs = json_array();
+    size_t from = pg * per, to = from + per, at = 0;
+    for (size_t g = 0; g < n_groups; g++) {
+        json_t *items = json_array();
+        /* Only this page's slice of the group: at counts the items of earlier groups. */
+        size_t k = from > at ? from - at : 0;
+        for (; k < groups[g].n && at + k < to; k++)
+            json_array_append_new(items, page_entry(ps, site_index_of(s, groups[g].items[k])));
+        at += groups[g].n;
+        if (json_array_size(items) == 0 && groups[g].heading) {
+            json_decref(items);
+            continue;
+        }
+        json_t *go = json_object();
+        data_set_str(go, "heading", groups[g].heading);
+        data_set_str(go, "id", groups[g].id);
+        json_object_set_new(go, "items", items);
+        json_array_append_new(gs, go);
+    }
+    json_object_set_new(list, "groups", gs);
+    json_object_set_new(ctx, "list", list);
+
+    json_t *pag = json_object();
+    /* Links to the first and last pages and to the two on each side of this one: a list
+     * of every page would grow with the square of the site. */
+    json_t *pages = json_array();
+    json_t *prev_page = NULL, *next_page = NULL;
+    for (size_t k = 0; k < n_pages; k++) {
+        int near = k + 2 >= pg && k <= pg + 2;
+        if (k != 0 && k + 1 != n_pages && !near) {
+            if (k < pg && k + 3 == pg) /* the gap before the window */
+                json_array_append_new(pages, gap_json());
+            else if (k > pg && k == pg + 3)
+                json_array_append_new(pages, gap_json());
+            continue;
+        }
+        json_t *po = json_object();
+        json_object_set_new(po, "number", json_integer((json_int_t)k + 1));
+        char *u = k ? xasprintf("%spage/%zu/", url, k + 1) : xstrdup(url);
+        data_set_str(po, "url", u);
+        free(u);
+        json_object_set_new(po, "current", json_boolean(k == pg));
+        if (k + 1 == pg)
+            prev_page = po;
+        if (k == pg + 1)
+            next_page = po;
+        json_array_append_new(pages, po);
+    }
+    if (prev_page)
+        json_object_set(pag, "prev", prev_page);
+    if (next_page)
+        json_object_set(pag, "next", next_page);
+    json_object_set_new(pag, "pages", pages);
+    json_object_set_new(pag, "has_pages", json_boolean(n_pages > 1));
+    json_object_set_new(ctx, "pagination", pag);
+    json_object_set_new(ctx, "breadcrumbs", page_crumbs(NULL, NULL));
+    data_set_str(ctx, "calendar_url", calendar_url);
+    free(page_url);
+    free(page_title);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* Notes the pages of one paginated list: groups of entries (heading + items), split over pages
+ * of per_page. The groups are copied. */
+static void list_pages(struct pages *ps, const char *url, const char *kind, const char *title,
+                       const char *description, struct list_group *groups, size_t n_groups,
+                       const char *calendar_url)
+{
+    struct list_spec *l = xcalloc(1, sizeof *l);
+    l->url = xstrdup(url);
+    l->kind = xstrdup(kind);
+    l->title = xstrdup(title);
+    l->description = dup_or_null(description);
+    l->calendar_url = dup_or_null(calendar_url);
+    l->groups = xcalloc(n_groups ? n_groups : 1, sizeof *l->groups);
+    l->n_groups = n_groups;
+    for (size_t g = 0; g < n_groups; g++) {
+        l->groups[g] = groups[g];
+        l->groups[g].items = xcalloc(groups[g].n ? groups[g].n : 1, sizeof *groups[g].items);
+        memcpy(l->groups[g].items, groups[g].items, groups[g].n * sizeof *groups[g].items);
+        l->total += groups[g].n;
+    }
+    size_t per = view_site(ps->view)->cfg->per_page;
+    l->n_pages = l->total ? (l->total + per - 1) / per : 1;
+    ps->lists = xrealloc(ps->lists, (ps->n_lists + 1) * sizeof *ps->lists);
+    ps->lists[ps->n_lists++] = l;
+    for (size_t pg = 0; pg < l->n_pages; pg++) {
+        struct page *p = page_new(ps, "list");
+        p->list = l;
+        p->list_page = pg;
+        char *page_url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
+        view_root_of(ps->view, page_url); /* made before the workers start */
+        free(page_url);
+    }
+}
+
+/* Activities in 50音 order under あ/か/さ… headings. */
+static void kana_groups(struct entry **items, size_t n, struct list_group *groups, size_t *n_groups)
+{
+    static const char *const ids[] = {"a",  "ka", "sa", "ta", "na",   "ha",
+                                      "ma", "ya", "ra", "wa", "other"};
+    *n_groups = 0;
+    for (int row = 0; row <= 10; row++) {
+        struct list_group *g = &groups[*n_groups];
+        g->heading = kana_row_label(row < 10 ? row : -1);
+        g->id = ids[row];
+        g->items = xcalloc(n ? n : 1, sizeof *g->items);
+        g->n = 0;
+        for (size_t i = 0; i < n; i++) {
+            int er = kana_row(items[i]->reading ? items[i]->reading : "");
+            if ((row < 10 && er == row) || (row == 10 && er < 0))
+                g->items[g->n++] = items[i];
+        }
+        if (g->n)
+            (*n_groups)++;
+        else
+            free(g->items);
+    }
+}
+
+static void free_groups(struct list_group *groups, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(groups[i].items);
+}
+
+static void activity_lists(struct pages *ps)
+{
+    const struct site *s = view_site(ps->view);
+    const struct site_config *cfg = s->cfg;
+    struct list_group groups[11];
+    size_t n_groups;
+    struct entry **acts = s->kind[KIND_ACTIVITY];
+    size_t n_acts = s->n_kind[KIND_ACTIVITY];
+
+    kana_groups(acts, n_acts, groups, &n_groups);
+    list_pages(ps, "activities/", "activities", "活動一覧（50音順）",
+               "地域の支え合い活動を50音順に並べています。", groups, n_groups, NULL);
+    free_groups(groups, n_groups);
+
+    struct entry **sel = xcalloc(n_acts ? n_acts : 1, sizeof *sel);
+    for (size_t d = 0; d < cfg->n_districts; d++) {
+        size_t n = 0;
+        for (size_t i = 0; i < n_acts; i++)
+            if (entry_in_district(acts[i], cfg->districts[d].slug))
+                sel[n++] = acts[i];
+        kana_groups(sel, n, groups, &n_groups);
+        char *url = xasprintf("districts/%s/", cfg->districts[d].slug);
+        char *title = xasprintf("%s地区の活動", cfg->districts[d].name);
+        list_pages(ps, url, "district", title, NULL, groups, n_groups, NULL);
+        free(url);
+        free(title);
+        free_groups(groups, n_groups);
+    }
+    for (size_t c = 0; c < cfg->n_categories; c++) {
+        size_t n = 0;
+        for (size_t i = 0; i < n_acts; i++)
+            if (entry_in_category(acts[i], cfg->categories[c].slug))
+                sel[n++] = acts[i];
+        kana_groups(sel, n, groups, &n_groups);
+        char *url = xasprintf("categories/%s/", cfg->categories[c].slug);
+        char *title = xasprintf("分類「%s」の活動", cfg->categories[c].name);
+        list_pages(ps, url, "category", title, NULL, groups, n_groups, NULL);
+        free(url);
+        free(title);
+        free_groups(groups, n_groups);
+    }
+    free(sel);
+
+    /* The districts and categories overviews are the lists of taxa themselves. */
+    json_t *ctx = page_add(ps, "taxonomy", "districts/", "list", "地区から探す", NULL, NULL);
+    json_object_set(ctx, "terms",
+                    json_object_get(view_root_site(ps->v[ps->len - 1].root), "districts"));
+    json_object_set_new(ctx, "breadcrumbs", page_crumbs(NULL, NULL));
+    ctx = page_add(ps, "taxonomy", "categories/", "list", "分類から探す", NULL, NULL);
+    json_object_set(ctx, "terms",
+                    json_object_get(view_root_site(ps->v[ps->len - 1].root), "categories"));
+    json_object_set_new(ctx, "breadcrumbs", page_crumbs(NULL, NULL));
+}
+
+static void event_list(struct pages *ps)
+{
+    const struct site *s = view_site(ps->view);
+    size_t n = s->n_kind[KIND_EVENT];
+    struct list_group groups[2] = {
+        {"これからの催し", "upcoming", xcalloc(n ? n : 1, sizeof(struct entry *)), 0},
+        {"終了した催し", "past", xcalloc(n ? n : 1, sizeof(struct entry *)), 0},
+    };
+    for (size_t i = 0; i < n; i++) {
+        struct entry *e = s->kind[KIND_EVENT][i];
+        if (!site_event_is_past(s, e))
+            groups[0].items[groups[0].n++] = e;
+    }
+    /* Past events newest first. */
+    for (size_t i = n; i-- > 0;) {
+        struct entry *e = s->kind[KIND_EVENT][i];
+        if (site_event_is_past(s, e))
+            groups[1].items[groups[1].n++] = e;
+    }
+    char *cal = xasprintf("events/%04d/%02d/", s->now.date.year, s->now.date.month);
+    list_pages(ps, "events/", "events", "研修会・会議などの催し", NULL, groups, 2, cal);
+    free(cal);
+    free_groups(groups, 2);
+
+    struct list_group issues = {NULL, "issues", s->kind[KIND_ISSUE], s->n_kind[KIND_ISSUE]};
+    list_pages(ps, "issues/", "issues", "これまでの号", NULL, &issues, 1, NULL);
+}
+
+struct dated {
+    struct entry *e;
+    size_t at; /* place in 50音 order: equal dates keep it */
+};
+
+/* Newest date first, undated last. */
+static int newest_first(const void *pa, const void *pb)
+{
+    const struct dated *a = pa, *b = pb;
+    if (a->e->has_date != b->e->has_date)
+        return a->e->has_date ? -1 : 1;
+    int c = a->e->has_date ? date_compare(b->e->date.date, a->e->date.date) : 0;
+    if (c)
+        return c;
+    return a->at < b->at ? -1 : a->at > b->at;
+}
+
+void plan_home_page(struct pages *ps)
+{
+    struct view *v = ps->view;
+    const struct site *s = view_site(v);
+    json_t *ctx = page_add(ps, "home", "", "home", s->cfg->title, NULL, s->cfg->description);
+    json_t *upcoming = json_array();
+    for (size_t i = 0; i < s->n_kind[KIND_EVENT] && json_array_size(upcoming) < 5; i++)
+        if (!site_event_is_past(s, s->kind[KIND_EVENT][i]))
+            json_array_append_new(upcoming,
+                                  page_entry(ps, site_index_of(s, s->kind[KIND_EVENT][i])));
+    json_object_set_new(ctx, "upcoming", upcoming);
+
+    /* Newest activities: by date, newest first; undated ones last. */
+    size_t n = s->n_kind[KIND_ACTIVITY];
+    struct dated *acts = xcalloc(n ? n : 1, sizeof *acts);
+    for (size_t i = 0; i < n; i++)
+        acts[i] = (struct dated){s->kind[KIND_ACTIVITY][i], i};
+    qsort(acts, n, sizeof *acts, newest_first);
+    json_t *recent = json_array();
+    for (size_t i = 0; i < n && i < 6; i++)
+        json_array_append_new(recent, page_entry(ps, site_index_of(s, acts[i].e)));
+    free(acts);
+    json_object_set_new(ctx, "recent", recent);
+    if (s->n_kind[KIND_ISSUE])
+        json_object_set_new(ctx, "current_issue",
+                            page_entry(ps, site_index_of(s, s->kind[KIND_ISSUE][0])));
+    char *jsonld = jsonld_site(v);
+    data_set_str(json_object_get(ctx, "page"), "jsonld", jsonld);
+    free(jsonld);
+}
+
+void plan_lists(struct pages *ps)
+{
+    activity_lists(ps);
+    event_list(ps);
+}
+
+void plan_entry_later(struct pages *ps, size_t i)
+{
+    static const char *const templates[] = {"activity", "event", "issue", "page"};
+    const struct entry *e = view_site(ps->view)->all[i];
+    struct page *p = page_new(ps, templates[e->kind]);
+    p->entry = i;
+    view_root_of(ps->view, e->url); /* made before the workers start */
+}
+
+void plan_free_lists(struct pages *ps)
+{
+    for (size_t i = 0; i < ps->n_lists; i++)
+        list_spec_free(ps->lists[i]);
+    free(ps->lists);
+    ps->lists = NULL;
+    ps->n_lists = 0;
+}

@@ -1,0 +1,673 @@
+#include "render/view.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/xalloc.h"
+#include "render/data.h"
+
+struct view {
+    struct view_options opt;
+    /* Values many entries' data share instead of each holding a copy: one object per district
+     * and per category (in site.yaml's order), per kind and per issue, made with the first
+     * root; and every date object made so far, by value (locked inside: workers add to it). */
+    json_t **district_json, **category_json;
+    json_t *kind_json[KIND_COUNT]; /* "activity", "event", ... */
+    json_t **issue_json;           /* parallel to site->kind[KIND_ISSUE]: number, title, url */
+    struct view_dates *dates;
+    /* The data for pages at each root, made on the main thread before rendering. */
+    struct view_root **roots;
+    size_t n_roots;
+};
+
+/* The data templates get at one root. An entry's data is made when a page first asks for it
+ * and held while there is room, hold entries at most: a site of that size makes each entry's
+ * data once; a bigger one lets the least recently asked for go and makes it again when asked,
+ * so that memory stays bounded however many entries there are. */
+struct view_root {
+    char *root;
+    json_t *site_json;
+    struct fingerprint_memo *memo; /* of site_json and the static map; read-only once made */
+    pthread_mutex_t lock;          /* guards the rest: pages on every worker ask for entries */
+    json_t **entries;              /* parallel to site->all; NULL when not held */
+    struct hash *fps;              /* the fingerprints of the held ones */
+    unsigned char *asked;          /* asked for since the clock hand last passed */
+    size_t *ring;                  /* the held ones' indices, in the order they came */
+    size_t n, held, hold, hand;
+};
+
+static const char *str_or(const char *s)
+{
+    return s ? s : "";
+}
+
+static json_t *date_json(const struct view *v, struct datetime dt, int has_time)
+{
+    json_t *o = json_object();
+    struct buf b;
+    buf_init(&b);
+    date_format_iso(&b, dt.date);
+    data_set_buf(o, "iso", &b);
+    if (has_time) {
+        tz_format_rfc3339(&b, v->opt.zone, tz_to_utc(v->opt.zone, dt, NULL));
+        data_set_buf(o, "datetime", &b);
+        date_format_time(&b, dt);
+        data_set_buf(o, "time", &b);
+    } else {
+        date_format_iso(&b, dt.date);
+        data_set_buf(o, "datetime", &b);
+    }
+    date_format_ja(&b, dt.date, DATE_WEEKDAY);
+    data_set_buf(o, "wareki", &b);
+    date_format_ja_month(&b, dt.date.year, dt.date.month, 0);
+    data_set_buf(o, "wareki_short", &b);
+    date_format_ja(&b, dt.date, DATE_WEEKDAY | DATE_WESTERN);
+    data_set_buf(o, "western", &b);
+    struct date_era era;
+    if (date_era(dt.date, &era) == 0) {
+        if (era.year == 1)
+            buf_printf(&b, "%s元年", era.name);
+        else
+            buf_printf(&b, "%s%d年", era.name, era.year);
+        data_set_buf(o, "era_year", &b);
+    }
+    json_object_set_new(o, "year", json_integer(dt.date.year));
+    json_object_set_new(o, "month", json_integer(dt.date.month));
+    json_object_set_new(o, "day", json_integer(dt.date.day));
+    data_set_str(o, "weekday", date_weekday_ja(date_weekday(dt.date)));
+    buf_release(&b);
+    return o;
+}
+
+/* Date objects by value, so that entries of the same day share one (each holds a dozen
+ * strings). */
+struct view_dates {
+    pthread_mutex_t lock; /* guards the rest: workers add dates as they make entries' data */
+    struct date_slot {
+        int key[7]; /* year, month, day, hour, minute, second, has_time; key[0] 0: empty */
+        json_t *v;
+    } * slots; /* open addressing; cap is a power of two */
+    size_t len, cap;
+};
+
+static struct view_dates *dates_new(void)
+{
+    struct view_dates *m = xcalloc(1, sizeof *m);
+    pthread_mutex_init(&m->lock, NULL);
+    m->cap = 256;
+    m->slots = xcalloc(m->cap, sizeof *m->slots);
+    return m;
+}
+
+static void dates_free(struct view_dates *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->cap; i++)
+        json_decref(m->slots[i].v);
+    pthread_mutex_destroy(&m->lock);
+    free(m->slots);
+    free(m);
+}
+
+/* The slot of key, or the empty one where it would go. Called with the lock held. */
+static struct date_slot *dates_slot(struct date_slot *slots, size_t cap, const int key[7])
+{
+    uint64_t x = 0;
+    for (int k = 0; k < 7; k++)
+        x = (x ^ (uint64_t)(unsigned)key[k]) * 0x100000001B3ULL;
+    x ^= x >> 29;
+    for (size_t i = (size_t)x & (cap - 1);; i = (i + 1) & (cap - 1))
+        if (slots[i].key[0] == 0 || memcmp(slots[i].key, key, sizeof slots[i].key) == 0)
+            return &slots[i];
+}
+
+json_t *view_date(const struct view *v, struct datetime dt, int has_time)
+{
+    struct view_dates *m = v->dates;
+    /* Years before 1 are refused when dates are read, so key[0] is never 0 here. */
+    if (!m || dt.date.year <= 0)
+        return date_json(v, dt, has_time);
+    int key[7] = {dt.date.year, dt.date.month, dt.date.day, 0, 0, 0, !!has_time};
+    if (has_time) {
+        key[3] = dt.hour;
+        key[4] = dt.minute;
+        key[5] = dt.second;
+    }
+    pthread_mutex_lock(&m->lock);
+    struct date_slot *slot = dates_slot(m->slots, m->cap, key);
+    json_t *made = slot->v ? json_incref(slot->v) : NULL;
+    pthread_mutex_unlock(&m->lock);
+    if (made)
+        return made;
+    /* Made outside the lock; when another thread made the same date meanwhile, its wins. */
+    made = date_json(v, dt, has_time);
+    pthread_mutex_lock(&m->lock);
+    if ((m->len + 1) * 2 > m->cap) {
+        struct date_slot *bigger = xcalloc(m->cap * 2, sizeof *bigger);
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->slots[i].key[0])
+                *dates_slot(bigger, m->cap * 2, m->slots[i].key) = m->slots[i];
+        free(m->slots);
+        m->slots = bigger;
+        m->cap *= 2;
+    }
+    slot = dates_slot(m->slots, m->cap, key);
+    if (slot->v) {
+        json_decref(made);
+    } else {
+        memcpy(slot->key, key, sizeof key);
+        slot->v = made;
+        m->len++;
+    }
+    made = json_incref(slot->v);
+    pthread_mutex_unlock(&m->lock);
+    return made;
+}
+
+/* ---- Shared JSON -------------------------------------------------------------------------- */
+
+static json_t *taxon_json(const struct taxon *t, const char *folder)
+{
+    json_t *o = json_object();
+    data_set_str(o, "slug", t->slug);
+    data_set_str(o, "name", t->name);
+    data_set_str(o, "reading", t->reading);
+    char *url = xasprintf("%s/%s/", folder, t->slug);
+    data_set_str(o, "url", url);
+    free(url);
+    return o;
+}
+
+/* An image for templates. src and full are relative to the root like every url (templates
+ * write {{root}}{{image.src}}); srcset lists several paths, so it comes with root already
+ * in front of each. */
+static json_t *image_json(const char *root, const struct media_image *img, const char *alt)
+{
+    json_t *o = json_object();
+    data_set_str(o, "src", img->src);
+    data_set_str(o, "full", img->full);
+    char *srcset = media_srcset_at(root, img->srcset);
+    data_set_str(o, "srcset", srcset);
+    free(srcset);
+    json_object_set_new(o, "width", json_integer(img->width));
+    json_object_set_new(o, "height", json_integer(img->height));
+    data_set_str(o, "alt", alt ? alt : "");
+    return o;
+}
+
+/* "tel:0235000000" from a phone number as people write it. */
+static char *tel_href(const char *phone)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_puts(&b, "tel:");
+    for (const char *p = phone; *p; p++)
+        if ((*p >= '0' && *p <= '9') || (*p == '+' && b.len == 4))
+            buf_putc(&b, *p);
+    return buf_detach(&b, NULL);
+}
+
+static json_t *session_json(const struct view *v, const struct entry *e, const struct session *s,
+                            size_t index)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "start", view_date(v, s->start, 1));
+    json_object_set_new(o, "end", view_date(v, s->end, 1));
+    data_set_str(o, "label", s->label);
+    struct buf b;
+    buf_init(&b);
+    date_format_ja_range(&b, s->start, &s->end, DATE_WEEKDAY);
+    data_set_buf(o, "range", &b);
+    buf_release(&b);
+    json_object_set_new(o, "index", json_integer((json_int_t)index + 1));
+    json_t *venues = json_object_get(e->fm, "venues");
+    for (size_t k = 0; s->venue && k < json_array_size(venues); k++) {
+        json_t *venue = json_array_get(venues, k);
+        const char *id = json_string_value(json_object_get(venue, "id"));
+        if (id && strcmp(id, s->venue) == 0)
+            json_object_set(o, "venue", venue);
+    }
+    return o;
+}
+
+static void event_fields(const struct view *v, const struct entry *e, json_t *o)
+{
+    json_t *sessions = json_array();
+    for (size_t i = 0; i < e->n_sessions; i++)
+        json_array_append_new(sessions, session_json(v, e, &e->sessions[i], i));
+    json_object_set_new(o, "sessions", sessions);
+    json_object_set_new(o, "multi_session", json_boolean(e->n_sessions > 1));
+    if (e->n_sessions) {
+        struct buf b;
+        buf_init(&b);
+        const struct session *first = &e->sessions[0], *last = &e->sessions[e->n_sessions - 1];
+        if (e->n_sessions == 1)
+            date_format_ja_range(&b, first->start, &first->end, DATE_WEEKDAY);
+        else
+            date_format_ja_day_range(&b, first->start.date, last->end.date, DATE_WEEKDAY);
+        data_set_buf(o, "when", &b);
+        buf_release(&b);
+        json_object_set_new(o, "start", view_date(v, first->start, 1));
+        json_object_set_new(o, "end", view_date(v, last->end, 1));
+    }
+    json_t *venues = json_object_get(e->fm, "venues");
+    json_t *vs = json_array();
+    int remote = 0;
+    for (size_t k = 0; k < json_array_size(venues); k++) {
+        json_t *venue = json_copy(json_array_get(venues, k));
+        const char *role = json_string_value(json_object_get(venue, "role"));
+        int is_remote = role && strcmp(role, "remote") == 0;
+        remote |= is_remote;
+        json_object_set_new(venue, "is_main", json_boolean(!is_remote));
+        json_object_set_new(venue, "is_remote", json_boolean(is_remote));
+        json_array_append_new(vs, venue);
+    }
+    json_object_set_new(o, "venues", vs);
+    json_object_set_new(o, "has_remote", json_boolean(remote));
+    static const char *const copied[] = {"program", "capacity", "participants", "note", NULL};
+    for (const char *const *k = copied; *k; k++)
+        if (json_object_get(e->fm, *k))
+            json_object_set(o, *k, json_object_get(e->fm, *k));
+    json_t *apply = json_object_get(e->fm, "apply");
+    if (apply) {
+        json_t *a = json_object();
+        data_set_str(a, "how", json_string_value(json_object_get(apply, "how")));
+        const char *deadline = json_string_value(json_object_get(apply, "deadline"));
+        struct datetime dt;
+        struct date_why why;
+        int has_time;
+        if (deadline && date_parse_either(&dt, &has_time, deadline, strlen(deadline), &why) == 0)
+            json_object_set_new(a, "deadline", view_date(v, dt, 0));
+        json_object_set_new(o, "apply", a);
+    }
+    int past = site_event_is_past(v->opt.site, e);
+    json_object_set_new(o, "past", json_boolean(past));
+    json_object_set_new(o, "upcoming", json_boolean(!past));
+    char *ics = xasprintf("%sevent.ics", e->url);
+    data_set_str(o, "ics", ics);
+    free(ics);
+}
+
+static json_t *entry_json(const struct view *v, const struct view_root *root, size_t i)
+{
+    const struct entry *e = v->opt.site->all[i];
+    const struct body *b = bodies_get(v->opt.bodies, i);
+    const struct site_config *cfg = v->opt.site->cfg;
+    json_t *o = json_object();
+    json_object_set(o, "kind", v->kind_json[e->kind]);
+    data_set_str_from(o, "slug", e->slug, e->fm, "slug");
+    data_set_str(o, "url", e->url);
+    data_set_str_from(o, "title", b->title_text ? b->title_text : e->title, e->fm, "title");
+    data_set_str(o, "title_html", b->title_html);
+    data_set_str_from(o, "reading", e->reading, e->fm, "reading");
+    data_set_str_from(o, "summary", b->summary, e->fm, "summary");
+    json_object_set_new(o, "draft", json_boolean(e->draft));
+    json_object_set(o, "params", e->fm);
+    if (e->has_date)
+        json_object_set_new(o, "date", view_date(v, e->date, 0));
+    const char *updated = json_string_value(json_object_get(e->fm, "updated"));
+    struct datetime dt;
+    struct date_why why;
+    int has_time;
+    if (updated && date_parse_either(&dt, &has_time, updated, strlen(updated), &why) == 0)
+        json_object_set_new(o, "updated", view_date(v, dt, 0));
+    const struct taxon *district = e->district ? config_district(cfg, e->district) : NULL;
+    if (district)
+        json_object_set(o, "district", v->district_json[district - cfg->districts]);
+    json_t *cats = json_array();
+    json_t *fm_cats = json_object_get(e->fm, "categories");
+    for (size_t c = 0; c < json_array_size(fm_cats); c++) {
+        const struct taxon *t =
+            config_category(cfg, str_or(json_string_value(json_array_get(fm_cats, c))));
+        if (t)
+            json_array_append(cats, v->category_json[t - cfg->categories]);
+    }
+    json_object_set_new(o, "categories", cats);
+    if (b->has_image) {
+        const char *alt = json_string_value(
+            json_object_get(e->fm, e->kind == KIND_ISSUE ? "cover_alt" : "image_alt"));
+        json_object_set_new(o, "image", image_json(root->root, &b->image, alt ? alt : e->title));
+    }
+    static const char *const copied[] = {"schedule", "place",  "organizer", "fee",
+                                         "audience", "copies", "editor",    NULL};
+    for (const char *const *k = copied; *k; k++)
+        if (json_object_get(e->fm, *k))
+            json_object_set(o, *k, json_object_get(e->fm, *k));
+    json_t *contact = json_object_get(e->fm, "contact");
+    if (contact) {
+        json_t *c = json_copy(contact);
+        const char *phone = json_string_value(json_object_get(c, "phone"));
+        if (phone) {
+            char *href = tel_href(phone);
+            data_set_str(c, "phone_href", href);
+            free(href);
+        }
+        json_object_set_new(o, "contact", c);
+    }
+    if (e->kind == KIND_EVENT)
+        event_fields(v, e, o);
+    if (e->kind == KIND_ISSUE) {
+        json_object_set_new(o, "number", json_integer(e->number));
+        char *print_url = site_print_path(e);
+        data_set_str(o, "print_url", print_url);
+        free(print_url);
+        if (b->has_image)
+            json_object_set(o, "cover", json_object_get(o, "image"));
+    } else if (e->number) {
+        for (size_t k = 0; k < v->opt.site->n_kind[KIND_ISSUE]; k++) {
+            const struct entry *is = v->opt.site->kind[KIND_ISSUE][k];
+            if (is->number == e->number)
+                json_object_set(o, "issue", v->issue_json[k]);
+        }
+    }
+    return o;
+}
+
+static json_t *site_json(struct view *v, struct view_root *root)
+{
+    const struct site *s = v->opt.site;
+    const struct site_config *cfg = s->cfg;
+    json_t *o = json_object();
+    data_set_str(o, "title", cfg->title);
+    data_set_str(o, "subtitle", cfg->subtitle);
+    data_set_str(o, "description", cfg->description);
+    data_set_str(o, "base_url", cfg->base_url);
+    data_set_str(o, "language", cfg->language);
+    data_set_str(o, "publisher", cfg->publisher);
+    json_object_set(o, "params", cfg->raw);
+
+    json_t *districts = json_array(), *categories = json_array();
+    for (size_t i = 0; i < cfg->n_districts; i++) {
+        json_t *t = taxon_json(&cfg->districts[i], "districts");
+        size_t n = 0;
+        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++)
+            n += entry_in_district(s->kind[KIND_ACTIVITY][j], cfg->districts[i].slug);
+        json_object_set_new(t, "count", json_integer((json_int_t)n));
+        json_array_append_new(districts, t);
+    }
+    for (size_t i = 0; i < cfg->n_categories; i++) {
+        json_t *t = taxon_json(&cfg->categories[i], "categories");
+        size_t n = 0;
+        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++)
+            n += entry_in_category(s->kind[KIND_ACTIVITY][j], cfg->categories[i].slug);
+        json_object_set_new(t, "count", json_integer((json_int_t)n));
+        json_array_append_new(categories, t);
+    }
+    json_object_set_new(o, "districts", districts);
+    json_object_set_new(o, "categories", categories);
+
+    json_t *menu = json_array();
+    for (size_t i = 0; i < s->n_kind[KIND_PAGE]; i++) {
+        const struct entry *e = s->kind[KIND_PAGE][i];
+        if (!e->menu)
+            continue;
+        json_t *m = json_object();
+        data_set_str(m, "title", e->title);
+        data_set_str(m, "url", e->url);
+        json_array_append_new(menu, m);
+    }
+    json_object_set_new(o, "menu", menu);
+
+    json_t *issues = json_array();
+    for (size_t i = 0; i < s->n_kind[KIND_ISSUE]; i++)
+        json_array_append_new(issues,
+                              view_entry(v, root, site_index_of(s, s->kind[KIND_ISSUE][i]), NULL));
+    if (s->n_kind[KIND_ISSUE])
+        json_object_set(o, "current_issue", json_array_get(issues, 0));
+    json_object_set_new(o, "issues", issues);
+    json_object_set_new(o, "now", view_date(v, s->now, 1));
+    json_object_set_new(o, "year", json_integer(s->now.date.year));
+    return o;
+}
+
+static struct view_root *root_new(const char *root, size_t n, size_t hold)
+{
+    struct view_root *rr = xcalloc(1, sizeof *rr);
+    rr->root = xstrdup(root);
+    rr->memo = fingerprint_memo_new();
+    pthread_mutex_init(&rr->lock, NULL);
+    rr->entries = xcalloc(n ? n : 1, sizeof *rr->entries);
+    rr->fps = xcalloc(n ? n : 1, sizeof *rr->fps);
+    rr->asked = xcalloc(n ? n : 1, 1);
+    rr->n = n;
+    rr->hold = hold < n ? hold : n ? n : 1;
+    rr->ring = xcalloc(rr->hold, sizeof *rr->ring);
+    return rr;
+}
+
+static void root_free(struct view_root *rr)
+{
+    for (size_t i = 0; i < rr->n; i++)
+        json_decref(rr->entries[i]);
+    json_decref(rr->site_json);
+    fingerprint_memo_free(rr->memo);
+    pthread_mutex_destroy(&rr->lock);
+    free(rr->entries);
+    free(rr->fps);
+    free(rr->asked);
+    free(rr->ring);
+    free(rr->root);
+    free(rr);
+}
+
+/* Holds v as entry i's data, letting another go when there is no room: the clock algorithm
+ * over the ring of held entries, whose hand passes over (and clears) the ones asked for since
+ * its last round. Lock held. */
+static void root_hold(struct view_root *rr, size_t i, json_t *v, struct hash fp)
+{
+    size_t at = rr->held;
+    if (rr->held == rr->hold) {
+        for (;;) {
+            size_t k = rr->ring[rr->hand];
+            if (!rr->asked[k])
+                break;
+            rr->asked[k] = 0;
+            rr->hand = (rr->hand + 1) % rr->hold;
+        }
+        size_t k = rr->ring[rr->hand];
+        json_decref(rr->entries[k]);
+        rr->entries[k] = NULL;
+        at = rr->hand;
+        rr->hand = (rr->hand + 1) % rr->hold;
+    } else {
+        rr->held++;
+    }
+    rr->ring[at] = i;
+    rr->entries[i] = json_incref(v);
+    rr->fps[i] = fp;
+    rr->asked[i] = 1;
+}
+
+json_t *view_entry(const struct view *v, struct view_root *rr, size_t i,
+                   struct fingerprint_memo *memo)
+{
+    pthread_mutex_lock(&rr->lock);
+    json_t *data = rr->entries[i] ? json_incref(rr->entries[i]) : NULL;
+    struct hash fp = rr->fps[i];
+    if (data)
+        rr->asked[i] = 1;
+    pthread_mutex_unlock(&rr->lock);
+    if (!data) {
+        /* Made outside the lock; if another worker made it meanwhile, theirs is kept. */
+        json_t *made = entry_json(v, rr, i);
+        struct hash made_fp = fingerprint_json(made, NULL);
+        pthread_mutex_lock(&rr->lock);
+        if (!rr->entries[i])
+            root_hold(rr, i, made, made_fp);
+        data = json_incref(rr->entries[i]);
+        fp = rr->fps[i];
+        pthread_mutex_unlock(&rr->lock);
+        json_decref(made);
+    }
+    if (memo)
+        fingerprint_memo_put(memo, data, fp);
+    return data;
+}
+
+/* The site object's fingerprint as the templates can see it: the build clock (now, year)
+ * counts only when some template names it, so that a rebuild a minute later keeps pages. */
+static struct hash site_fingerprint(const struct view *v, const json_t *site)
+{
+    const struct template_set *set = v->opt.theme->templates;
+    json_t *seen = json_copy((json_t *)site);
+    if (!template_set_mentions(set, "now"))
+        json_object_del(seen, "now");
+    if (!template_set_mentions(set, "year"))
+        json_object_del(seen, "year");
+    struct hash h = fingerprint_json(seen, NULL);
+    json_decref(seen);
+    return h;
+}
+
+/* The values every root shares; made with the first. */
+static void make_shared(struct view *v)
+{
+    const struct site *s = v->opt.site;
+    const struct site_config *cfg = s->cfg;
+    if (!v->dates)
+        v->dates = dates_new();
+    if (v->district_json)
+        return;
+    for (int k = 0; k < KIND_COUNT; k++)
+        v->kind_json[k] = json_string(entry_kind_name((enum entry_kind)k));
+    /* What an article says of the issue it appeared in. */
+    v->issue_json = xcalloc(s->n_kind[KIND_ISSUE] + 1, sizeof *v->issue_json);
+    for (size_t k = 0; k < s->n_kind[KIND_ISSUE]; k++) {
+        const struct entry *is = s->kind[KIND_ISSUE][k];
+        json_t *io = json_object();
+        json_object_set_new(io, "number", json_integer(is->number));
+        data_set_str(io, "title", is->title);
+        data_set_str(io, "url", is->url);
+        v->issue_json[k] = io;
+    }
+    v->district_json = xcalloc(cfg->n_districts + 1, sizeof *v->district_json);
+    for (size_t i = 0; i < cfg->n_districts; i++)
+        v->district_json[i] = taxon_json(&cfg->districts[i], "districts");
+    v->category_json = xcalloc(cfg->n_categories + 1, sizeof *v->category_json);
+    for (size_t i = 0; i < cfg->n_categories; i++)
+        v->category_json[i] = taxon_json(&cfg->categories[i], "categories");
+}
+
+struct view_root *view_root(struct view *v, const char *prefix)
+{
+    for (size_t i = 0; i < v->n_roots; i++)
+        if (strcmp(v->roots[i]->root, prefix) == 0)
+            return v->roots[i];
+    make_shared(v);
+    size_t hold = v->opt.hold_entries ? v->opt.hold_entries : VIEW_HOLD_ENTRIES;
+    struct view_root *rr = root_new(prefix, v->opt.site->n_all, hold);
+    v->roots = xrealloc(v->roots, (v->n_roots + 1) * sizeof *v->roots);
+    v->roots[v->n_roots++] = rr;
+    rr->site_json = site_json(v, rr);
+    fingerprint_memo_put(rr->memo, rr->site_json, site_fingerprint(v, rr->site_json));
+    fingerprint_memo_add(rr->memo, v->opt.theme->static_map);
+    return rr;
+}
+
+struct view_root *view_root_of(struct view *v, const char *url)
+{
+    char *prefix = site_root_for(v->opt.site, url, v->opt.portable);
+    struct view_root *rr = view_root(v, prefix);
+    free(prefix);
+    return rr;
+}
+
+const char *view_root_prefix(const struct view_root *root)
+{
+    return root->root;
+}
+
+json_t *view_root_site(const struct view_root *root)
+{
+    return root->site_json;
+}
+
+struct fingerprint_memo *view_root_memo(const struct view_root *root)
+{
+    return root->memo;
+}
+
+void view_drop_roots(struct view *v)
+{
+    for (size_t k = 0; k < v->n_roots; k++)
+        root_free(v->roots[k]);
+    free(v->roots);
+    v->roots = NULL;
+    v->n_roots = 0;
+}
+
+struct view *view_new(const struct view_options *opt)
+{
+    struct view *v = xcalloc(1, sizeof *v);
+    v->opt = *opt;
+    return v;
+}
+
+void view_free(struct view *v)
+{
+    if (!v)
+        return;
+    const struct site *s = v->opt.site;
+    const struct site_config *cfg = s->cfg;
+    view_drop_roots(v);
+    for (size_t i = 0; v->district_json && i < cfg->n_districts; i++)
+        json_decref(v->district_json[i]);
+    for (size_t i = 0; v->category_json && i < cfg->n_categories; i++)
+        json_decref(v->category_json[i]);
+    free(v->district_json);
+    free(v->category_json);
+    for (int k = 0; k < KIND_COUNT; k++)
+        json_decref(v->kind_json[k]);
+    for (size_t k = 0; v->issue_json && k < s->n_kind[KIND_ISSUE]; k++)
+        json_decref(v->issue_json[k]);
+    free(v->issue_json);
+    dates_free(v->dates);
+    free(v);
+}
+
+const struct site *view_site(const struct view *v)
+{
+    return v->opt.site;
+}
+
+const struct theme *view_theme(const struct view *v)
+{
+    return v->opt.theme;
+}
+
+const struct tz *view_zone(const struct view *v)
+{
+    return v->opt.zone;
+}
+
+int view_portable(const struct view *v)
+{
+    return v->opt.portable;
+}
+
+const struct body *view_body(const struct view *v, const struct entry *e)
+{
+    return bodies_get(v->opt.bodies, site_index_of(v->opt.site, e));
+}
+
+char *view_body_html(const struct view *v, size_t i)
+{
+    return bodies_html(v->opt.bodies, i);
+}
+
+char *view_permalink(const struct view *v, const char *url)
+{
+    return xasprintf("%s%s", v->opt.site->cfg->base_url, url);
+}
+
+char *view_rfc3339(const struct view *v, struct datetime dt)
+{
+    struct buf b;
+    buf_init(&b);
+    tz_format_rfc3339(&b, v->opt.zone, tz_to_utc(v->opt.zone, dt, NULL));
+    return buf_detach(&b, NULL);
+}
