@@ -3,15 +3,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "render/bodycache.h"
 #include "content/config.h"
 #include "content/entry.h"
 #include "core/fs.h"
 #include "core/hash.h"
+#include "incremental.h"
 #include "markup/markdown.h"
 #include "media/media.h"
 #include "core/pool.h"
@@ -96,196 +95,12 @@ static char *cache_path(const struct build_options *opt, const char *source,
     return fs_join(source, cfg && cfg->cache_dir ? cfg->cache_dir : ".cache/kairan");
 }
 
-/* The publisher's manifest for this output, in the cache: one per output folder, so that
- * builds of one site into two folders keep separate records. Returns a new string. */
-static char *manifest_path(const char *cache, const char *output)
-{
-    const char *slash = strrchr(output, '/');
-    char *parent = slash ? xstrndup(output, (size_t)(slash - output)) : xstrdup(".");
-    char *real = realpath(*parent ? parent : "/", NULL);
-    char *where = xasprintf("%s/%s", real ? real : parent, slash ? slash + 1 : output);
-    char hex[33];
-    char *name = xasprintf("manifest-%.16s.txt", hash_hex(hash_bytes(where, strlen(where)), hex));
-    char *path = fs_join(cache, name);
-    free(name);
-    free(where);
-    free(real);
-    free(parent);
-    return path;
-}
-
-struct key_job {
-    struct strv *paths;
-    struct hash *out;
-    int *failed;
-};
-
-/* Sources are known by their identity on disk, not by their bytes: reading every file of a big
- * site costs more than a build with nothing to do may take. Any write to a file changes its
- * change time (which no program can set back), and a file saved by replacing it is another
- * inode; a file touched but not changed only costs a build that keeps every page. */
-static struct hash identity_hash(const struct stat *st)
-{
-    int64_t v[5] = {(int64_t)st->st_size, (int64_t)st->st_ino, (int64_t)st->st_dev,
-                    (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
-                    (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec};
-    return hash_bytes(v, sizeof v);
-}
-
-static void key_one(size_t i, void *userdata)
-{
-    struct key_job *job = userdata;
-    struct stat st;
-    job->failed[i] = stat(job->paths->v[i], &st) != 0;
-    if (!job->failed[i])
-        job->out[i] = identity_hash(&st);
-}
-
-/* The key of everything a build reads: the program, its options and clock, and every file of
- * content/, assets/ and the themes. Two builds with one key write the same output, so when the
- * output is still as the last build with this key left it there is nothing to do. Returns 0,
- * or -1 when a file cannot be read (the build then goes the long way and reports it). */
-static int build_key(struct pool *pool, const struct build_options *opt, const char *source,
-                     const char *output, const struct site_config *cfg, int64_t now_utc,
-                     struct hash *out)
-{
-    const char *source_dir = *source ? source : ".";
-    char *content = fs_join(source, "content");
-    char *themes = fs_join(source, "themes");
-    char *assets = fs_join(source, "assets");
-    char *installed = fs_join(opt->themes_dir ? opt->themes_dir : KAIRAN_THEMES_DIR, "themes");
-    const char *dirs[] = {content, assets, themes, installed};
-    struct strv paths = STRV_INIT;
-    struct diag quiet;
-    diag_init(&quiet);
-    int rc = fs_is_dir(content) ? 0 : -1; /* without content/, the output is among the sources */
-    for (size_t i = 0; rc == 0 && i < sizeof dirs / sizeof *dirs; i++) {
-        struct strv found = STRV_INIT;
-        if (fs_is_dir(dirs[i]) &&
-            fs_list(&quiet, i < 3 ? source_dir : installed, dirs[i], NULL, &found) != 0)
-            rc = -1;
-        for (size_t k = 0; k < found.len; k++)
-            strv_push_owned(&paths, fs_join(dirs[i], found.v[k]));
-        strv_release(&found);
-    }
-    diag_release(&quiet);
-    struct key_job job = {&paths, xcalloc(paths.len + 1, sizeof *job.out),
-                          xcalloc(paths.len + 1, sizeof *job.failed)};
-    if (rc == 0)
-        pool_for(pool, paths.len, key_one, &job);
-
-    struct hasher h;
-    hash_init(&h, 0x6b616972616e626bULL);
-    struct stat st;
-    char *real = realpath(source_dir, NULL);
-    const char *texts[] = {KAIRAN_VERSION, real ? real : source_dir, output,
-                           opt->themes_dir ? opt->themes_dir : "", cfg->timezone ? cfg->timezone
-                                                                                : ""};
-    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
-        hash_update(&h, texts[i], strlen(texts[i]) + 1);
-    free(real);
-    int64_t flags[3] = {opt->drafts, opt->portable, now_utc};
-    hash_update(&h, flags, sizeof flags);
-    /* The program itself, and the time zone's rules. */
-    struct hash exe = {0, 0}, zone = {0, 0};
-    if (stat("/proc/self/exe", &st) == 0)
-        exe = identity_hash(&st);
-    char *zone_file = cfg->timezone ? xasprintf("/usr/share/zoneinfo/%s", cfg->timezone) : NULL;
-    if (zone_file && stat(zone_file, &st) == 0)
-        zone = identity_hash(&st);
-    free(zone_file);
-    hash_update(&h, &exe, sizeof exe);
-    hash_update(&h, &zone, sizeof zone);
-    for (size_t i = 0; rc == 0 && i < paths.len; i++) {
-        rc = job.failed[i] ? -1 : 0;
-        hash_update(&h, paths.v[i], strlen(paths.v[i]) + 1);
-        hash_update(&h, &job.out[i], sizeof job.out[i]);
-    }
-    *out = hash_final(&h);
-    free(job.out);
-    free(job.failed);
-    strv_release(&paths);
-    free(content);
-    free(themes);
-    free(assets);
-    free(installed);
-    return rc;
-}
-
-/* True when the output is as the last build with this key left it; says so unless quiet. */
-/* The warnings of the build recorded in a manifest, kept beside it: a build with nothing to do
- * repeats them. */
-static char *warnings_path(const char *manifest)
-{
-    size_t n = strlen(manifest);
-    if (n > 4 && strcmp(manifest + n - 4, ".txt") == 0)
-        n -= 4;
-    return xasprintf("%.*s-warnings.txt", (int)n, manifest);
-}
-
-/* Keeps the warnings of this build (from message first on) for the build key. Returns 0, or
- * -1 when they cannot be kept (then the build must not be recorded as one to skip). */
-static int warnings_save(const char *manifest, struct hash key, struct diag *d, size_t first)
-{
-    char hex[33];
-    char *list = diag_save_warnings(d, first);
-    char *text = xasprintf("kairan warnings 1 %s\n%s", hash_hex(key, hex), list);
-    char *path = warnings_path(manifest);
-    struct diag quiet;
-    diag_init(&quiet);
-    int rc = fs_write_file(&quiet, path, text, strlen(text));
-    diag_release(&quiet);
-    free(path);
-    free(text);
-    free(list);
-    return rc;
-}
-
-/* Adds the kept warnings of the build with this key to d. Returns 0, or -1 (adding nothing)
- * when there are none kept for it. */
-static int warnings_replay(const char *manifest, struct hash key, struct diag *d)
-{
-    char hex[33];
-    char *head = xasprintf("kairan warnings 1 %s\n", hash_hex(key, hex));
-    char *path = warnings_path(manifest);
-    struct buf text;
-    buf_init(&text);
-    struct diag quiet;
-    diag_init(&quiet);
-    size_t n = strlen(head);
-    int rc = fs_read_file(&quiet, path, &text) == 0 && text.len >= n &&
-                     memcmp(text.data, head, n) == 0
-                 ? diag_load_warnings(d, text.data + n, text.len - n)
-                 : -1;
-    diag_release(&quiet);
-    buf_release(&text);
-    free(path);
-    free(head);
-    return rc;
-}
-
-static int up_to_date(struct diag *d, const char *output, const struct publish_options *po,
-                      struct hash key, int quiet)
-{
-    struct diag probe;
-    diag_init(&probe);
-    struct publish *pub = publish_begin(&probe, output, po);
-    unsigned long entries = 0, pictures = 0;
-    int same = pub && publish_up_to_date(pub, key, &entries, &pictures) &&
-               warnings_replay(po->manifest, key, d) == 0;
-    publish_abort(pub);
-    diag_release(&probe);
-    if (same && !quiet)
-        printf("kairan: %s/ is up to date: %lu entries (pictures: 0 made, %lu from the cache)\n",
-               output, entries, pictures);
-    return same;
-}
-
 int build_run(struct diag *d, const struct build_options *opt)
 {
     /* "." reads better as nothing: messages then say content/x.md, not ./content/x.md. */
     const char *source = strcmp(opt->source, ".") == 0 ? "" : opt->source;
     const char *source_dir = *source ? source : ".";
+    const char *installed_themes = opt->themes_dir ? opt->themes_dir : KAIRAN_THEMES_DIR;
     char *output = opt->output ? xstrdup(opt->output) : fs_join(source, "public");
     char *cache = NULL, *manifest = NULL;
     struct bodycache *body_cache = NULL;
@@ -328,14 +143,18 @@ int build_run(struct diag *d, const struct build_options *opt)
     images_dir = fs_join(cache, "img");
     bodies_dir = fs_join(cache, "bodies");
     const char *sources[] = {content_dir, themes_dir, assets_dir, images_dir, bodies_dir, NULL};
-    manifest = manifest_path(cache, output);
+    manifest = incremental_manifest_path(cache, output);
     struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .no_wait = opt->no_wait,
                                  .no_signals = opt->no_signals, .keep = keep, .sources = sources,
                                  .manifest = manifest};
     /* Nothing changed since the last build (--strict always builds: it reports warnings). */
-    have_key = opt->write && !opt->strict &&
-               build_key(pool, opt, source, output, &cfg, now_utc, &key) == 0;
-    if (have_key && up_to_date(d, output, &po, key, opt->quiet)) {
+    struct incremental_inputs in = {.source = source, .output = output,
+                                    .themes_option = opt->themes_dir,
+                                    .installed_themes = installed_themes,
+                                    .timezone = cfg.timezone, .drafts = opt->drafts,
+                                    .portable = opt->portable, .now_utc = now_utc};
+    have_key = opt->write && !opt->strict && incremental_key(pool, &in, &key) == 0;
+    if (have_key && incremental_up_to_date(d, output, &po, key, opt->quiet)) {
         rc = 0;
         goto done;
     }
@@ -374,9 +193,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     if (site.n_kind[KIND_ISSUE])
         required[n_required++] = "print/issue";
     required[n_required] = NULL;
-    if (theme_load(d, &theme, source_dir,
-                   opt->themes_dir ? opt->themes_dir : KAIRAN_THEMES_DIR, cfg.theme,
-                   required) != 0)
+    if (theme_load(d, &theme, source_dir, installed_themes, cfg.theme, required) != 0)
         goto done;
 
     /* 5. Bodies and images. */
@@ -424,7 +241,7 @@ int build_run(struct diag *d, const struct build_options *opt)
         unsigned long decoded, cached;
         media_counts(media, &decoded, &cached);
         /* Recorded as one to skip, with its warnings: the next build repeats them. */
-        if (have_key && warnings_save(manifest, key, d, msgs_before) == 0)
+        if (have_key && incremental_save_warnings(manifest, key, d, msgs_before) == 0)
             publish_set_build(pub, key, n_pub, decoded + cached);
         if (publish_commit(pub) != 0) {
             pub = NULL;
