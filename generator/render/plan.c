@@ -273,6 +273,53 @@ static void free_groups(struct list_group *groups, size_t n)
         free(groups[i].items);
 }
 
+/* How the activities of a district or a category are listed. */
+struct taxonomy {
+    const char *folder;         /* districts/SLUG/ */
+    const char *kind;           /* the list's kind for templates */
+    const char *before, *after; /* around the taxon's name in the list's title */
+    const char *overview;       /* the title of the page listing the taxa, at folder/ */
+    int (*in_taxon)(const struct entry *, const char *slug);
+};
+
+static const struct taxonomy districts = {"districts",  "district",     "",
+                                          "地区の活動", "地区から探す", entry_in_district};
+static const struct taxonomy categories = {"categories", "category",     "分類「",
+                                           "」の活動",   "分類から探す", entry_in_category};
+
+/* Notes the list of activities of each taxon, and sets up the overview of the taxa (which is
+ * the site object's list of them). */
+static void taxon_lists(struct pages *ps, const struct taxonomy *tx, const struct taxon *taxa,
+                        size_t n_taxa)
+{
+    const struct site *s = view_site(ps->view);
+    struct entry **acts = s->kind[KIND_ACTIVITY];
+    size_t n_acts = s->n_kind[KIND_ACTIVITY];
+    struct entry **sel = xcalloc(n_acts ? n_acts : 1, sizeof *sel);
+    struct list_group groups[11];
+    size_t n_groups;
+    for (size_t t = 0; t < n_taxa; t++) {
+        size_t n = 0;
+        for (size_t i = 0; i < n_acts; i++)
+            if (tx->in_taxon(acts[i], taxa[t].slug))
+                sel[n++] = acts[i];
+        kana_groups(sel, n, groups, &n_groups);
+        char *url = xasprintf("%s/%s/", tx->folder, taxa[t].slug);
+        char *title = xasprintf("%s%s%s", tx->before, taxa[t].name, tx->after);
+        list_pages(ps, url, tx->kind, title, NULL, groups, n_groups, NULL);
+        free(url);
+        free(title);
+        free_groups(groups, n_groups);
+    }
+    free(sel);
+    char *url = xasprintf("%s/", tx->folder);
+    json_t *ctx = page_add(ps, "taxonomy", url, "list", tx->overview, NULL, NULL);
+    free(url);
+    json_t *site = view_root_site(ps->v[ps->len - 1].root);
+    json_object_set(ctx, "terms", json_object_get(site, tx->folder));
+    json_object_set_new(ctx, "breadcrumbs", page_crumbs(NULL, NULL));
+}
+
 static void activity_lists(struct pages *ps)
 {
     const struct site *s = view_site(ps->view);
@@ -287,44 +334,8 @@ static void activity_lists(struct pages *ps)
                "地域の支え合い活動を50音順に並べています。", groups, n_groups, NULL);
     free_groups(groups, n_groups);
 
-    struct entry **sel = xcalloc(n_acts ? n_acts : 1, sizeof *sel);
-    for (size_t d = 0; d < cfg->n_districts; d++) {
-        size_t n = 0;
-        for (size_t i = 0; i < n_acts; i++)
-            if (entry_in_district(acts[i], cfg->districts[d].slug))
-                sel[n++] = acts[i];
-        kana_groups(sel, n, groups, &n_groups);
-        char *url = xasprintf("districts/%s/", cfg->districts[d].slug);
-        char *title = xasprintf("%s地区の活動", cfg->districts[d].name);
-        list_pages(ps, url, "district", title, NULL, groups, n_groups, NULL);
-        free(url);
-        free(title);
-        free_groups(groups, n_groups);
-    }
-    for (size_t c = 0; c < cfg->n_categories; c++) {
-        size_t n = 0;
-        for (size_t i = 0; i < n_acts; i++)
-            if (entry_in_category(acts[i], cfg->categories[c].slug))
-                sel[n++] = acts[i];
-        kana_groups(sel, n, groups, &n_groups);
-        char *url = xasprintf("categories/%s/", cfg->categories[c].slug);
-        char *title = xasprintf("分類「%s」の活動", cfg->categories[c].name);
-        list_pages(ps, url, "category", title, NULL, groups, n_groups, NULL);
-        free(url);
-        free(title);
-        free_groups(groups, n_groups);
-    }
-    free(sel);
-
-    /* The districts and categories overviews are the lists of taxa themselves. */
-    json_t *ctx = page_add(ps, "taxonomy", "districts/", "list", "地区から探す", NULL, NULL);
-    json_object_set(ctx, "terms",
-                    json_object_get(view_root_site(ps->v[ps->len - 1].root), "districts"));
-    json_object_set_new(ctx, "breadcrumbs", page_crumbs(NULL, NULL));
-    ctx = page_add(ps, "taxonomy", "categories/", "list", "分類から探す", NULL, NULL);
-    json_object_set(ctx, "terms",
-                    json_object_get(view_root_site(ps->v[ps->len - 1].root), "categories"));
-    json_object_set_new(ctx, "breadcrumbs", page_crumbs(NULL, NULL));
+    taxon_lists(ps, &districts, cfg->districts, cfg->n_districts);
+    taxon_lists(ps, &categories, cfg->categories, cfg->n_categories);
 }
 
 static void event_list(struct pages *ps)

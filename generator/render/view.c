@@ -367,6 +367,23 @@ static json_t *entry_json(const struct view *v, const struct view_root *root, si
     return o;
 }
 
+/* The taxa (districts or categories) for the site object, each with its count of
+ * activities. */
+static json_t *taxa_json(const struct site *s, const struct taxon *taxa, size_t n,
+                         const char *folder, int (*in_taxon)(const struct entry *, const char *))
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *t = taxon_json(&taxa[i], folder);
+        size_t count = 0;
+        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++)
+            count += in_taxon(s->kind[KIND_ACTIVITY][j], taxa[i].slug);
+        json_object_set_new(t, "count", json_integer((json_int_t)count));
+        json_array_append_new(list, t);
+    }
+    return list;
+}
+
 static json_t *site_json(struct view *v, struct view_root *root)
 {
     const struct site *s = v->opt.site;
@@ -380,25 +397,12 @@ static json_t *site_json(struct view *v, struct view_root *root)
     data_set_str(o, "publisher", cfg->publisher);
     json_object_set(o, "params", cfg->raw);
 
-    json_t *districts = json_array(), *categories = json_array();
-    for (size_t i = 0; i < cfg->n_districts; i++) {
-        json_t *t = taxon_json(&cfg->districts[i], "districts");
-        size_t n = 0;
-        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++)
-            n += entry_in_district(s->kind[KIND_ACTIVITY][j], cfg->districts[i].slug);
-        json_object_set_new(t, "count", json_integer((json_int_t)n));
-        json_array_append_new(districts, t);
-    }
-    for (size_t i = 0; i < cfg->n_categories; i++) {
-        json_t *t = taxon_json(&cfg->categories[i], "categories");
-        size_t n = 0;
-        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++)
-            n += entry_in_category(s->kind[KIND_ACTIVITY][j], cfg->categories[i].slug);
-        json_object_set_new(t, "count", json_integer((json_int_t)n));
-        json_array_append_new(categories, t);
-    }
-    json_object_set_new(o, "districts", districts);
-    json_object_set_new(o, "categories", categories);
+    json_object_set_new(
+        o, "districts",
+        taxa_json(s, cfg->districts, cfg->n_districts, "districts", entry_in_district));
+    json_object_set_new(
+        o, "categories",
+        taxa_json(s, cfg->categories, cfg->n_categories, "categories", entry_in_category));
 
     json_t *menu = json_array();
     for (size_t i = 0; i < s->n_kind[KIND_PAGE]; i++) {
