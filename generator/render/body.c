@@ -201,6 +201,22 @@ static void body_borrow(struct body *b, const struct entry *e)
     }
 }
 
+/* Exchanges the converted texts (and reading time) of a body and a body cache record. */
+static void body_swap(struct body *b, struct bodycache_record *rec)
+{
+    char *t;
+#define SWAP(x, y) (t = (x), (x) = (y), (y) = t)
+    SWAP(b->html, rec->html);
+    SWAP(b->summary_made, rec->summary);
+    SWAP(b->title_html, rec->title_html);
+    SWAP(b->title_text, rec->title_text);
+    SWAP(b->toc, rec->toc);
+#undef SWAP
+    unsigned minutes = b->minutes;
+    b->minutes = rec->minutes;
+    rec->minutes = minutes;
+}
+
 /* Fills the body from its record when every link still leads where it led and every picture
  * is the same file and comes out the same. Returns 0 when it did, -1 when the body must be
  * parsed (the record is then of no use) or failed (reported, job->out->failed set). */
@@ -253,15 +269,8 @@ static int body_from_cache(struct body_job *job, struct bodycache_record *rec)
         return -1;
     }
     json_decref(toc);
-    struct body *b = job->out;
-    b->html = rec->html;
-    b->summary_made = rec->summary;
-    b->title_html = rec->title_html;
-    b->title_text = rec->title_text;
-    b->toc = rec->toc;
-    rec->html = rec->summary = rec->title_html = rec->title_text = rec->toc = NULL;
-    body_borrow(b, job->e);
-    b->minutes = rec->minutes;
+    body_swap(job->out, rec);
+    body_borrow(job->out, job->e);
     return 0;
 }
 
@@ -314,16 +323,11 @@ static void body_one(size_t i, void *userdata)
         dom_free(dom);
         forward_messages(o->d, &own);
         if (o->cache && own.len == 0 && !job->out->failed && !job->unchecked) {
-            struct body *b = job->out;
-            rec->html = b->html;
-            rec->summary = b->summary_made;
-            rec->title_html = b->title_html;
-            rec->title_text = b->title_text;
-            rec->toc = b->toc;
-            rec->minutes = b->minutes;
+            /* The record holds the body's texts while it is written, then gives them back. */
+            body_swap(job->out, rec);
             if (rec->toc)
                 job->out->in_cache = bodycache_write(o->cache, key, rec) == 0;
-            rec->html = rec->summary = rec->title_html = rec->title_text = rec->toc = NULL;
+            body_swap(job->out, rec);
         }
         body_borrow(job->out, e);
         bodycache_record_release(rec);
