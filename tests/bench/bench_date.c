@@ -4,11 +4,11 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "buf.h"
-#include "date.h"
-#include "diag.h"
-#include "ical.h"
-#include "tz.h"
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/diag.h"
+#include "core/ical.h"
+#include "core/tz.h"
 
 static double now(void)
 {

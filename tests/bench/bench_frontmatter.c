@@ -6,11 +6,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "frontmatter.h"
-#include "text.h"
-#include "yamldoc.h"
+#include "content/frontmatter.h"
+#include "content/yamldoc.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/text.h"
 
 static double now(void)
 {

@@ -5,10 +5,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "dom.h"
-#include "markdown.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "markup/dom.h"
+#include "markup/markdown.h"
 
 /* A typical entry, built from distinct sentences so that it repeats nothing: headings,
  * paragraphs wrapped the way editors wrap Japanese, a little ruby, emphasis, links, a list, a

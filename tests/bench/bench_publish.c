@@ -6,10 +6,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "pool.h"
-#include "publish.h"
-#include "xalloc.h"
+#include "core/diag.h"
+#include "core/pool.h"
+#include "core/xalloc.h"
+#include "publish/publish.h"
 
 enum { PAGES = 5000, SIZE = 8192 };
 

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "template.h"
-#include "xalloc.h"
+#include "core/xalloc.h"
+#include "markup/template.h"
 
 static const char *const theme[] = {
     "page",

@@ -19,12 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "diag.h"
-#include "fs.h"
-#include "image.h"
-#include "jpeg.h"
-#include "raster.h"
-#include "xalloc.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/xalloc.h"
+#include "media/image.h"
+#include "media/jpeg.h"
+#include "media/raster.h"
 
 #define PHOTO_W 4000
 #define PHOTO_H 3000

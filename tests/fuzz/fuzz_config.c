@@ -9,12 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "diag.h"
-#include "entry.h"
-#include "fs.h"
-#include "tz.h"
-#include "xalloc.h"
+#include "content/config.h"
+#include "content/entry.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/tz.h"
+#include "core/xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "date.h"
-#include "diag.h"
-#include "ical.h"
-#include "tz.h"
-#include "xalloc.h"
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/diag.h"
+#include "core/ical.h"
+#include "core/tz.h"
+#include "core/xalloc.h"
 
 static void check_why(const struct date_why *why, size_t len)
 {

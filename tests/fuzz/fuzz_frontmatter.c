@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "frontmatter.h"
-#include "text.h"
-#include "yamldoc.h"
+#include "content/frontmatter.h"
+#include "content/yamldoc.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,9 +4,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "diag.h"
-#include "image.h"
-#include "raster.h"
+#include "core/diag.h"
+#include "media/image.h"
+#include "media/raster.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "dom.h"
-#include "markdown.h"
-#include "xalloc.h"
+#include "core/diag.h"
+#include "core/xalloc.h"
+#include "markup/dom.h"
+#include "markup/markdown.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "date.h"
-#include "diag.h"
-#include "ical.h"
-#include "tz.h"
-#include "xalloc.h"
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/diag.h"
+#include "core/ical.h"
+#include "core/tz.h"
+#include "core/xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,13 +1,13 @@
 /* Unit tests of the small layer under everything: buf, diag, xalloc, fs_join. */
 #include <stdlib.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "fs.h"
-#include "hash.h"
-#include "strv.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/hash.h"
+#include "core/strv.h"
+#include "core/xalloc.h"
 #include "harness.h"
-#include "xalloc.h"
 
 static void buf_grows_and_stays_terminated(void)
 {

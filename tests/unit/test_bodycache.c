@@ -5,12 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bodycache.h"
-#include "buf.h"
-#include "diag.h"
-#include "fs.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/strv.h"
 #include "harness.h"
-#include "strv.h"
+#include "render/bodycache.h"
 
 static char dir[64];
 

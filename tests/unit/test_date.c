@@ -1,8 +1,8 @@
 /* Unit tests of date: parsing with exact reasons, the calendar, 和暦, formatting, month grids. */
 #include <stdlib.h>
 
-#include "buf.h"
-#include "date.h"
+#include "core/buf.h"
+#include "core/date.h"
 #include "harness.h"
 
 static struct date D(int y, int m, int d) {

@@ -7,13 +7,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "config.h"
-#include "diag.h"
-#include "entry.h"
-#include "fs.h"
+#include "content/config.h"
+#include "content/entry.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/xalloc.h"
 #include "harness.h"
-#include "xalloc.h"
 
 struct sandbox {
     char dir[64];

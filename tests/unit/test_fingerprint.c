@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "fingerprint.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/fingerprint.h"
 #include "harness.h"
-#include "template.h"
+#include "markup/template.h"
 
 static json_t *parse(const char *text)
 {

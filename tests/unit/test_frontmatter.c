@@ -3,14 +3,14 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "frontmatter.h"
-#include "fs.h"
+#include "content/frontmatter.h"
+#include "content/yamldoc.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/text.h"
+#include "core/xalloc.h"
 #include "harness.h"
-#include "text.h"
-#include "xalloc.h"
-#include "yamldoc.h"
 
 /* All messages, sorted and formatted, one per line. Returns a new string; the caller frees it. */
 static char *messages(struct diag *d)

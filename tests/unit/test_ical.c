@@ -6,14 +6,14 @@
  *                               with Python's icalendar. */
 #include <stdlib.h>
 
-#include "buf.h"
-#include "date.h"
-#include "diag.h"
-#include "fs.h"
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/ical.h"
+#include "core/tz.h"
+#include "core/xalloc.h"
 #include "harness.h"
-#include "ical.h"
-#include "tz.h"
-#include "xalloc.h"
 
 /* ---- the reader ---- */
 

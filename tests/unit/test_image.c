@@ -16,13 +16,13 @@
 
 #include <stb_image.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "fs.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/xalloc.h"
 #include "harness.h"
-#include "image.h"
-#include "meta.h"
-#include "xalloc.h"
+#include "media/image.h"
+#include "media/meta.h"
 
 static char tmpdir[64];
 

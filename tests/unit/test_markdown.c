@@ -12,16 +12,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cjk.h"
-#include "diag.h"
-#include "dom.h"
-#include "dom_tree.h"
-#include "fs.h"
+#include "core/buf.h"
+#include "core/cjk.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/strv.h"
+#include "core/xalloc.h"
 #include "harness.h"
-#include "markdown.h"
-#include "strv.h"
-#include "xalloc.h"
+#include "markup/dom.h"
+#include "markup/dom_tree.h"
+#include "markup/markdown.h"
 
 #define SPEC_DIR "tests/markdown"
 

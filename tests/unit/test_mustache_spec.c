@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "harness.h"
-#include "template.h"
-#include "xalloc.h"
+#include "markup/template.h"
 
 #define SPEC_DIR "../shared/spec/mustache"
 #define MAIN_NAME "(spec template)"

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "core/pool.h"
+#include "core/xalloc.h"
 #include "harness.h"
-#include "pool.h"
-#include "xalloc.h"
 
 struct counts {
     atomic_uint *hits;

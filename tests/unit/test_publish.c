@@ -14,15 +14,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "fs.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/hash.h"
+#include "core/pool.h"
+#include "core/strv.h"
+#include "core/xalloc.h"
 #include "harness.h"
-#include "hash.h"
-#include "pool.h"
-#include "publish.h"
-#include "strv.h"
-#include "xalloc.h"
+#include "publish/publish.h"
 
 /* ---- helpers ---- */
 

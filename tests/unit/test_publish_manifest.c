@@ -7,13 +7,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "fs.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/strv.h"
+#include "core/xalloc.h"
 #include "harness.h"
-#include "publish.h"
-#include "strv.h"
-#include "xalloc.h"
+#include "publish/publish.h"
 
 static char home[4096], dir[64];
 

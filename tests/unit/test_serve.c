@@ -6,13 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "fs.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/xalloc.h"
 #include "harness.h"
-#include "serve.h"
-#include "watch.h"
-#include "xalloc.h"
+#include "serve/serve.h"
+#include "serve/watch.h"
 
 static void routes(void)
 {

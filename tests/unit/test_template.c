@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "harness.h"
-#include "template.h"
-#include "xalloc.h"
+#include "markup/template.h"
 
 /* A theme in memory: pairs of name and source, ending with NULL. */
 struct files {

@@ -6,13 +6,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "date.h"
-#include "diag.h"
-#include "fs.h"
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/tz.h"
+#include "core/xalloc.h"
 #include "harness.h"
-#include "tz.h"
-#include "xalloc.h"
 
 static struct datetime DT(int y, int m, int d, int hh, int mm) {
     return (struct datetime){{y, m, d}, hh, mm, 0};

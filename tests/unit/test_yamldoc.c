@@ -2,12 +2,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "diag.h"
-#include "fs.h"
+#include "content/yamldoc.h"
+#include "core/buf.h"
+#include "core/diag.h"
+#include "core/fs.h"
+#include "core/xalloc.h"
 #include "harness.h"
-#include "xalloc.h"
-#include "yamldoc.h"
 
 static int parse(struct diag *d, const char *text, unsigned first_line, struct yamldoc *doc)
 {
