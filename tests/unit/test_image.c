@@ -4,7 +4,6 @@
  * Outputs are decoded again and their pixels compared with colours worked out independently. */
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <lcms2.h>
 #include <math.h>
 #include <pthread.h>
@@ -388,17 +387,6 @@ static void session_close(struct session *s)
     image_ctx_free(s->ctx);
     diag_release(&s->d);
     free(s->cache);
-}
-
-/* The messages collected so far, one per line. */
-static char *messages(struct diag *d)
-{
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    diag_print(d, f);
-    fclose(f);
-    return out;
 }
 
 struct pixels {
@@ -1068,7 +1056,7 @@ static void megapixel_limit_is_configurable(void)
     s.cfg.max_megapixels = 1;
     struct image_result r;
     CHECK_INT(image_process(session_ctx(&s), path, NULL, 0, 0, &r), -1);
-    char *got = messages(&s.d);
+    char *got = harness_diag_text(&s.d);
     char *want = xasprintf("%s: error: the picture %s is 1200 × 1000 pixels (1 megapixels); "
                            "kairan takes pictures of at most 1 megapixels, so make it smaller\n",
                            path, path);
@@ -1192,7 +1180,7 @@ static void print_warns_when_the_photo_is_too_small(void)
     }
     image_variant_release(&v);
     CHECK_INT(image_print(session_ctx(&s), path, "content/b.md", 11, 3, 0.0, &v), -1);
-    char *got = messages(&s.d);
+    char *got = harness_diag_text(&s.d);
     char *want = xasprintf(
         "content/b.md:7:3: warning: the picture %s is only 254 dpi at 100 mm wide (print needs "
         "300 dpi, so a picture at least 1181 pixels wide); it may look blurred in print\n"
@@ -1304,16 +1292,9 @@ static void parse_colour(void)
     CHECK_INT(image_parse_color("#ggg", c), -1);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st, (void)type, (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/kairan-image-XXXXXX");
-    if (!mkdtemp(tmpdir))
+    if (harness_tmpdir(tmpdir, "image") != 0)
         return 1;
     RUN(every_exif_orientation_is_applied);
     RUN(location_and_camera_data_never_reach_the_site);
@@ -1332,6 +1313,6 @@ int main(void)
     RUN(many_threads_at_once);
     RUN(meta_reads_orientation_in_both_byte_orders);
     RUN(parse_colour);
-    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    harness_remove_tree(tmpdir);
     return HARNESS_DONE();
 }
