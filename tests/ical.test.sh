@@ -2,24 +2,13 @@
 # Reads the sample calendar written by test_ical with Python's icalendar (Debian package
 # python3-icalendar), an independent reader, and checks its events against Python's zoneinfo.
 # Without the package the suite says so and counts nothing.
-py=""
-for p in /usr/bin/python3 python3; do
-    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import icalendar, zoneinfo' 2>/dev/null; then
-        py=$p
-        break
-    fi
-done
-if [ -z "$py" ]; then
-    echo "ical: skipped, Python's icalendar is not installed (apt-get install python3-icalendar)"
-    echo "0 passed, 0 failed"
-    exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
+py=$(python_with icalendar zoneinfo)
+[ -n "$py" ] ||
+    skip_suite ical "Python's icalendar is not installed: apt-get install python3-icalendar"
 if ! "$BUILD/tests/test_ical" --sample "$tmp/sample.ics"; then
-    echo "test_ical --sample failed"
-    echo "0 passed, 1 failed"
-    exit 1
+    fail "test_ical --sample"
+    finish
 fi
 "$py" - "$tmp/sample.ics" <<'EOF'
 import sys

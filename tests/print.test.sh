@@ -3,15 +3,7 @@
 # settings from site.yaml, errors for a broken print template and a too-small picture, and
 # (when Vivliostyle or WeasyPrint is installed) the PDF checked with poppler's tools.
 # Run by tests/run.sh with KAIRAN and BUILD set; cwd is the repository root.
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-NOW="2026-11-23 09:00"
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { name=$1; shift; if "$@"; then ok; else fail "$name"; fi; }
+. tests/lib.sh
 # A copy of the example site to change.
 site() { mkdir -p "$tmp/$1" && cp -R content assets themes "$tmp/$1/"; }
 
@@ -157,7 +149,7 @@ if [ -x "$vivliostyle" ] && [ -x /usr/bin/chromium ] && command -v pdfinfo >/dev
     grep FAIL "$tmp/pdf.log"
     check "the Vivliostyle PDF passes its checks" sh -c "tail -n 1 '$tmp/pdf.log' | grep -q ' 0 failed'"
 else
-    echo "print: Vivliostyle or Chromium not installed (make print-pdf installs them): PDF not checked"
+    skip "print: the PDF by Vivliostyle" "Vivliostyle or Chromium is not installed; make print-pdf installs them"
 fi
 if command -v weasyprint >/dev/null && command -v pdfinfo >/dev/null; then
     (cd "$tmp/out/print/5" && weasyprint 5.xhtml "$tmp/5w.pdf" 2>/dev/null)
@@ -167,7 +159,7 @@ if command -v weasyprint >/dev/null && command -v pdfinfo >/dev/null; then
     grep FAIL "$tmp/pdfw.log"
     check "the WeasyPrint PDF passes its checks" sh -c "tail -n 1 '$tmp/pdfw.log' | grep -q ' 0 failed'"
 else
-    echo "print: WeasyPrint not installed: PDF not checked with it"
+    skip "print: the PDF by WeasyPrint" "WeasyPrint is not installed"
 fi
 
-echo "$passed passed, $failed failed"
+finish

@@ -3,13 +3,8 @@
 # pages and files (content types, the 404 page, folders, no listings, traversal and symlinks),
 # edits an entry and a stylesheet while listening to the event stream, breaks and fixes the
 # front matter, then stops the server with SIGINT. HTTP through Python's http.client.
-if ! command -v python3 >/dev/null 2>&1; then
-    echo "serve: skipped, python3 is not installed"
-    echo "0 passed, 0 failed"
-    exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
+command -v python3 >/dev/null 2>&1 || skip_suite serve "python3 is not installed"
 cp -R content themes assets "$tmp/"
 python3 - "$KAIRAN" "$tmp" <<'EOF'
 import glob

@@ -1,15 +1,7 @@
 #!/bin/sh
 # Whole-program tests of the build: the example site, determinism, errors, nothing lost.
 # Run by tests/run.sh with KAIRAN set; cwd is the repository root.
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-NOW="2026-11-23 09:00"
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { name=$1; shift; if "$@"; then ok; else fail "$name"; fi; }
+. tests/lib.sh
 
 # The example magazine builds, with the same bytes whatever the number of threads.
 "$KAIRAN" build -s . -o "$tmp/j1" -j 1 --now "$NOW" --quiet --cache-dir "$tmp/cache" 2>"$tmp/err1"
@@ -222,4 +214,4 @@ check "build --help" [ $? -eq 0 ]
 "$KAIRAN" check -s "$tmp/nonexistent" 2>/dev/null
 check "a missing site folder is an error" [ $? -ne 0 ]
 
-echo "$passed passed, $failed failed"
+finish
