@@ -61,8 +61,8 @@ UNIT_SRCS = $(sort $(wildcard tests/unit/*.c))
 UNITS     = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REPLAYS   = $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/replay/%)
-BENCH_SRCS = $(sort $(wildcard tests/bench/*.c))
-BENCHES    = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+BENCH_SRCS = $(sort $(wildcard bench/*.c))
+BENCHES    = $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps kairan site test check valgrind lint install clean fuzz fuzz-run bench \
@@ -113,9 +113,9 @@ $(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libkairan.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS)) -o $@ $< tests/fuzz/replay.c \
 	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS)) -lm
 
-$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libkairan.a
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libkairan.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(call pkg_cflags,$(PKGS)) -o $@ $< \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS)) -o $@ $< \
 	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS)) -lm
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d)
@@ -198,11 +198,11 @@ print-pdf: all
 
 bench: all $(BENCHES)
 	@for b in $(BENCHES); do $$b >$$b.out 2>&1; s=$$?; cat $$b.out; [ $$s = 0 ] || exit 1; done
-	@for s in tests/bench/*.sh; do [ -f $$s ] && KAIRAN=$(CURDIR)/$(BUILD)/kairan sh $$s; done; true
+	@for s in bench/*.sh; do [ -f $$s ] && KAIRAN=$(CURDIR)/$(BUILD)/kairan sh $$s; done; true
 
 # 100,000 entries: longer than the rest of make bench together (bench/results-100k.md).
 bench-100k: all $(BENCHES)
-	@KAIRAN=$(CURDIR)/$(BUILD)/kairan sh tests/bench/site.sh --big 100000
+	@KAIRAN=$(CURDIR)/$(BUILD)/kairan sh bench/site.sh --big 100000
 
 install: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan

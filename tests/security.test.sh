@@ -145,7 +145,7 @@ check "with a message" grep -q "work: error: cannot be the output folder: it hol
 
 # --- The lock: two builds of the same output at once. The second waits for the first (saying
 # so), or with --no-wait stops at once with a clear message; either way the site is whole.
-$py tests/bench/corpus.py 400 "$tmp/lock" >/dev/null
+$py bench/corpus.py 400 "$tmp/lock" >/dev/null
 mkdir -p "$tmp/small"
 new_site "$tmp/small"
 mkdir -p "$tmp/small/content/pages"

@@ -161,7 +161,7 @@ check "the installed program finds the installed themes" [ -s "$tmp/bare/public/
 
 # Killing a build at a random moment leaves the old site or the new one, never a mix, and no
 # staging folder (for SIGTERM and SIGINT; SIGKILL leaves one that the next build removes).
-/usr/bin/python3 tests/bench/corpus.py 600 "$tmp/kill" >/dev/null
+/usr/bin/python3 bench/corpus.py 600 "$tmp/kill" >/dev/null
 "$KAIRAN" build -s "$tmp/kill" --now "$NOW" --quiet
 listing() { ( cd "$tmp/kill/public" && find . -type f | sort | xargs md5sum ) ; }
 listing >"$tmp/kill-old"

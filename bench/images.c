@@ -86,7 +86,7 @@ static struct raster *paint(unsigned seed)
 }
 
 /* images --paint DIR N [WIDTH HEIGHT]: writes DIR/photo000.jpg... for the site benchmark's
- * corpus (tests/bench/corpus.py), 1600x1200 unless told. */
+ * corpus (bench/corpus.py), 1600x1200 unless told. */
 static int paint_only(int argc, char **argv)
 {
     if (argc < 4)
