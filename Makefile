@@ -194,7 +194,7 @@ fuzz-run:
 #   make print-pdf PDF_FLAGS="--cmyk --preflight press-ready-local"
 PDF_FLAGS ?=
 print-pdf: all
-	@sh tests/tools/print-pdf.sh $(BUILD)/print $(BUILD)/print-tools $(PDF_FLAGS)
+	@sh generator/print/print-pdf.sh $(BUILD)/print $(BUILD)/print-tools $(PDF_FLAGS)
 
 bench: all $(BENCHES)
 	@for b in $(BENCHES); do $$b >$$b.out 2>&1; s=$$?; cat $$b.out; [ $$s = 0 ] || exit 1; done

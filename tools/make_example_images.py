@@ -7,7 +7,7 @@ image pipeline should have real detail to resize and compress. One photo is stor
 side with EXIF orientation 6, so the pipeline's rotation handling has something to do.
 
 Usage (from the repository root; needs Debian's python3-pil):
-    /usr/bin/python3 tests/tools/make_example_images.py [OUTPUT_ASSETS_DIR]
+    /usr/bin/python3 tools/make_example_images.py [OUTPUT_ASSETS_DIR]
 """
 
 import math

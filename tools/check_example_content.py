@@ -8,7 +8,7 @@ that do not exist or are drafts, issue numbers without an issue, unknown slugs i
 contents, sessions naming an undeclared venue, and images over the size budget.
 
 Usage (from the repository root; needs Debian's python3-yaml):
-    /usr/bin/python3 tests/tools/check_example_content.py [SITE_DIR]
+    /usr/bin/python3 tools/check_example_content.py [SITE_DIR]
 Prints one line per problem and exits 1 if there were any.
 """
 
