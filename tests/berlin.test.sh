@@ -31,19 +31,12 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+import checks
+from checks import check
+
 out = sys.argv[1]
 berlin = ZoneInfo("Europe/Berlin")
 UTC = timezone.utc
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", name, detail)
 
 
 def utc(*a):
@@ -254,7 +247,7 @@ for uid, ws, *_ in sessions:
     want = (ws[:10], "/berlin/events/%s/" % slug, "%d:%s" % (int(h), m))
     check("month page: %s on %s" % (uid, ws[:10]), placed.count(want) == 1, str(placed))
 check("month pages: nothing else", len(placed) == len(sessions), str(placed))
-print("%d passed, %d failed" % (passed, failed))
+checks.done()
 EOF
     add_results "$tmp/py"
 fi

@@ -17,25 +17,14 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", name, detail)
-
+from checks import check, done
 
 raw = open(sys.argv[1], "rb").read()
 try:
     cal = icalendar.Calendar.from_ical(raw)
 except Exception as e:  # the whole file is unreadable
-    print("FAIL parse:", e)
-    print("0 passed, 1 failed")
-    sys.exit(1)
+    check("the calendar parses", False, e)
+    done()
 
 berlin = ZoneInfo("Europe/Berlin")
 check("VERSION", str(cal["VERSION"]) == "2.0")
@@ -99,6 +88,5 @@ check("DESCRIPTION", str(first.get("DESCRIPTION")) == "説明, 二行目\n三行
 check("LOCATION", str(first.get("LOCATION")) == "会場 A")
 check("URL", str(first.get("URL")) == "https://example.jp/watowa/events/kenshu/")
 check("DTSTAMP", first.decoded("DTSTAMP") == datetime(2021, 2, 19, 4, 30, tzinfo=timezone.utc))
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+done()
 EOF

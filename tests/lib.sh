@@ -23,7 +23,8 @@ failed=0
 NOW="2026-11-23 09:00"
 repo=$(pwd)
 PYTHONPATH=$repo/tests${PYTHONPATH:+:$PYTHONPATH}
-export PYTHONPATH
+PYTHONDONTWRITEBYTECODE=1 # no __pycache__ in the source tree
+export PYTHONPATH PYTHONDONTWRITEBYTECODE
 tmp=$(mktemp -d)
 trap 'chmod -R u+rwX "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
 

@@ -24,23 +24,10 @@ import sys
 import time
 import urllib.request
 
+import checks
+from checks import check, done
+
 kairan, site, browser = sys.argv[1:4]
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", name, detail)
-
-
-def done():
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
-
 
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -179,7 +166,7 @@ except (OSError, subprocess.TimeoutExpired):
     chrome.kill()
 server.send_signal(signal.SIGINT)
 check("server stops", server.wait(timeout=20) == 0)
-if failed:
+if checks.failed:
     log.seek(0)
     print(log.read())
 done()

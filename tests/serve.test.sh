@@ -18,22 +18,13 @@ import sys
 import threading
 import time
 
+from checks import check, done
+
 kairan, site = sys.argv[1], sys.argv[2]
-passed = failed = 0
 # An editor sees a saved change within a second. Under AddressSanitizer (make check) every build
 # is several times slower, so there the bound is looser; it still catches a lost change.
 sanitized = b"__asan_init" in open(kairan, "rb").read()
 limit = 5.0 if sanitized else 1.0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", name, detail)
-    return ok
 
 
 def free_port():
@@ -69,9 +60,8 @@ def start(port, *extra):
         time.sleep(0.05)
     log.seek(0)
     print(log.read())
-    print("FAIL server did not start")
-    print("%d passed, %d failed" % (passed, failed + 1))
-    sys.exit(1)
+    check("the server starts", False)
+    done()
 
 
 def stop(p, log, port, name):
@@ -372,6 +362,5 @@ time.sleep(0.15)
 out = stop(server, log, port, "serve --no-drafts (stopped while building)")
 check("--no-drafts says so", "drafts left out" in out)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+done()
 EOF
