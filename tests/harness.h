@@ -106,6 +106,31 @@ static inline char *harness_diag_text_trimmed(struct diag *d)
     return out;
 }
 
+/* Whether expected output is being accepted (ACCEPT=1 make test): a fixture whose output changed
+ * on purpose then gets what the test produced as its new expected file. */
+static inline int harness_accepting(void)
+{
+    const char *a = getenv("ACCEPT");
+    return a && *a;
+}
+
+/* When accepting, writes text as the expected file path, with a final newline (which
+ * editors add; readers of expected files leave one out). */
+static inline void harness_accept(const char *path, const char *text)
+{
+    if (!harness_accepting())
+        return;
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (f) {
+        size_t n = strlen(text);
+        fputs(text, f);
+        if (n == 0 || text[n - 1] != '\n')
+            fputc('\n', f);
+        CHECK(fclose(f) == 0);
+    }
+}
+
 /* Makes a new empty folder /tmp/kairan-NAME-XXXXXX and writes its path into dir. Returns 0, or
  * -1 with a message when it cannot (a test program then stops: it has nowhere to work). */
 static inline int harness_tmpdir(char dir[64], const char *name)
