@@ -539,6 +539,20 @@ static unsigned char *flat(unsigned w, unsigned h, unsigned channels, const unsi
     return px;
 }
 
+/* Writes a w×h JPEG of one colour as tmpdir/name. Returns its path; the caller frees it. */
+static char *flat_jpeg(const char *name, unsigned w, unsigned h, const unsigned char rgb[3])
+{
+    unsigned char *px = flat(w, h, 3, rgb);
+    struct buf b;
+    buf_init(&b);
+    struct jpeg_opts o = {TJPF_RGB, 0, 0, 0, NULL, 0};
+    make_jpeg(&b, px, w, h, &o);
+    char *path = write_tmp(name, b.data, b.len);
+    buf_release(&b);
+    free(px);
+    return path;
+}
+
 /* Processes one picture with widths {32} and returns the largest variant's pixels. */
 static int run_one(struct session *s, const char *name, const void *data, size_t len,
                    struct image_result *r, struct pixels *p)
@@ -1044,13 +1058,8 @@ static void broken_files_give_clear_errors(void)
 
 static void megapixel_limit_is_configurable(void)
 {
-    unsigned char c[3] = {9, 9, 9};
-    unsigned char *px = flat(1200, 1000, 3, c);
-    struct buf b;
-    buf_init(&b);
-    struct jpeg_opts o = {TJPF_RGB, 0, 0, 0, NULL, 0};
-    make_jpeg(&b, px, 1200, 1000, &o);
-    char *path = write_tmp("big.jpg", b.data, b.len);
+    static const unsigned char c[3] = {9, 9, 9};
+    char *path = flat_jpeg("big.jpg", 1200, 1000, c);
     struct session s;
     session_open(&s, "cache-limit");
     s.cfg.max_megapixels = 1;
@@ -1065,8 +1074,6 @@ static void megapixel_limit_is_configurable(void)
     free(want);
     session_close(&s);
     free(path);
-    buf_release(&b);
-    free(px);
 }
 
 static void utime_later(const char *path)
@@ -1154,13 +1161,8 @@ static void second_build_decodes_nothing(void)
 
 static void print_warns_when_the_photo_is_too_small(void)
 {
-    unsigned char c[3] = {100, 150, 200};
-    unsigned char *px = flat(1000, 500, 3, c);
-    struct buf b;
-    buf_init(&b);
-    struct jpeg_opts o = {TJPF_RGB, 0, 0, 0, NULL, 0};
-    make_jpeg(&b, px, 1000, 500, &o);
-    char *path = write_tmp("small.jpg", b.data, b.len);
+    static const unsigned char c[3] = {100, 150, 200};
+    char *path = flat_jpeg("small.jpg", 1000, 500, c);
     struct session s;
     session_open(&s, "cache-print");
     struct image_variant v;
@@ -1192,8 +1194,6 @@ static void print_warns_when_the_photo_is_too_small(void)
     free(want);
     session_close(&s);
     free(path);
-    buf_release(&b);
-    free(px);
 }
 
 struct thread_job {
