@@ -1,7 +1,8 @@
 # kairan: a static site generator for community mutual-aid magazines.
 #
 #   make            install missing Debian packages, build build/kairan, build the example site
-#   make test       every test; the last line is "N passed, N failed"
+#   make test       every test; the last line is "N passed, N failed" (ACCEPT=1 make test writes
+#                   what a fixture test got as its new expected output: review the diff)
 #   make check      the same tests under ASan + UBSan
 #   make valgrind   one build of the example site under valgrind: no memory error, no leak
 #   make lint       cppcheck + clang-tidy
