@@ -1,7 +1,8 @@
 # kairan: a static site generator for community mutual-aid magazines.
 #
 #   make            install missing Debian packages, build build/kairan, build the example site
-#   make test       every test; the last line is "N passed, N failed"
+#   make test       every test; the last line is "N passed, N failed" (ACCEPT=1 make test writes
+#                   what a fixture test got as its new expected output: review the diff)
 #   make check      the same tests under ASan + UBSan
 #   make valgrind   one build of the example site under valgrind: no memory error, no leak
 #   make lint       cppcheck + clang-tidy
@@ -61,8 +62,8 @@ UNIT_SRCS = $(sort $(wildcard tests/unit/*.c))
 UNITS     = $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 REPLAYS   = $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/replay/%)
-BENCH_SRCS = $(sort $(wildcard tests/bench/*.c))
-BENCHES    = $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+BENCH_SRCS = $(sort $(wildcard bench/*.c))
+BENCHES    = $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps kairan site test check valgrind lint install clean fuzz fuzz-run bench \
@@ -113,9 +114,9 @@ $(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libkairan.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS)) -o $@ $< tests/fuzz/replay.c \
 	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS)) -lm
 
-$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libkairan.a
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libkairan.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(call pkg_cflags,$(PKGS)) -o $@ $< \
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS)) -o $@ $< \
 	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS)) -lm
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d)
@@ -194,15 +195,15 @@ fuzz-run:
 #   make print-pdf PDF_FLAGS="--cmyk --preflight press-ready-local"
 PDF_FLAGS ?=
 print-pdf: all
-	@sh tests/tools/print-pdf.sh $(BUILD)/print $(BUILD)/print-tools $(PDF_FLAGS)
+	@sh generator/print/print-pdf.sh $(BUILD)/print $(BUILD)/print-tools $(PDF_FLAGS)
 
 bench: all $(BENCHES)
 	@for b in $(BENCHES); do $$b >$$b.out 2>&1; s=$$?; cat $$b.out; [ $$s = 0 ] || exit 1; done
-	@for s in tests/bench/*.sh; do [ -f $$s ] && KAIRAN=$(CURDIR)/$(BUILD)/kairan sh $$s; done; true
+	@for s in bench/*.sh; do [ -f $$s ] && KAIRAN=$(CURDIR)/$(BUILD)/kairan sh $$s; done; true
 
 # 100,000 entries: longer than the rest of make bench together (bench/results-100k.md).
 bench-100k: all $(BENCHES)
-	@KAIRAN=$(CURDIR)/$(BUILD)/kairan sh tests/bench/site.sh --big 100000
+	@KAIRAN=$(CURDIR)/$(BUILD)/kairan sh bench/site.sh --big 100000
 
 install: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan

@@ -20,19 +20,11 @@
 # the build must succeed and publish a whole site instead.
 #
 #   BAD_CASES="name1 name2" sh tests/bad.test.sh   runs only these cases
-#   BAD_ACCEPT=1 ...                                 writes the messages printed into the cases'
+#   ACCEPT=1 ...                                     writes the messages printed into the cases'
 #                                                    expect files (review the diff!)
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'chmod -R u+rwX "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-NOW="2026-11-23 09:00"
+. tests/lib.sh
 cases=tests/bad/cases
 only=${BAD_CASES:-}
-repo=$(pwd)
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
 # As root, permissions do not stop the build: the cases that need them run as nobody (65534),
 # which must be able to reach the program and the site.
@@ -55,8 +47,7 @@ if [ $? -eq 0 ] && [ ! -s "$tmp/base.out" ] && [ -s "$base/public/index.html" ];
 else
     cat "$tmp/base.out"
     fail "the base site builds cleanly"
-    echo "$passed passed, $failed failed"
-    exit 1
+    finish
 fi
 
 # Every file and folder of public/ with its inode, mtime, mode and size, then every file's hash.
@@ -128,7 +119,7 @@ run_case() {
     if [ -s "$work/out" ]; then
         bad="$bad; printed to stdout"
     fi
-    if [ -n "${BAD_ACCEPT:-}" ]; then
+    if [ -n "${ACCEPT:-}" ]; then
         sed -n '1,/^--$/p' "$dir/expect" >"$work/expect"
         cat "$work/expect" "$work/err" >"$dir/expect"
     fi
@@ -163,4 +154,4 @@ if [ -z "$only" ] && [ "$n" -lt 60 ]; then
     fail "only $n cases (at least 60 expected)"
 fi
 
-echo "$passed passed, $failed failed"
+finish

@@ -4,16 +4,9 @@
 # checks the calendars with Python's icalendar (Debian package python3-icalendar) and zoneinfo,
 # the JSON-LD offsets, the month pages and the durations. Then a time that never happens (the
 # clocks skip it) must fail the build with a clear message.
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
 NOW="2026-01-15 09:00"
 site=tests/sites/berlin
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { name=$1; shift; if "$@"; then ok; else fail "$name"; fi; }
 
 KAIRAN_THEMES_DIR=$(pwd) "$KAIRAN" build -s "$site" -o "$tmp/out" --now "$NOW" --quiet \
     --cache-dir "$tmp/cache" 2>"$tmp/err"
@@ -21,16 +14,10 @@ check "the Berlin site builds" [ $? -eq 0 ]
 check "without warnings" [ ! -s "$tmp/err" ]
 cat "$tmp/err"
 
-py=""
-for p in /usr/bin/python3 python3; do
-    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import icalendar, zoneinfo' 2>/dev/null; then
-        py=$p
-        break
-    fi
-done
+py=$(python_with icalendar zoneinfo)
 if [ -z "$py" ]; then
-    echo "berlin: calendar checks skipped, Python's icalendar is not installed" \
-        "(apt-get install python3-icalendar)"
+    skip "berlin calendar checks" \
+        "Python's icalendar is not installed: apt-get install python3-icalendar"
 elif [ -d "$tmp/out" ]; then
     "$py" - "$tmp/out" >"$tmp/py" 2>&1 <<'EOF'
 import glob
@@ -44,19 +31,12 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+import checks
+from checks import check
+
 out = sys.argv[1]
 berlin = ZoneInfo("Europe/Berlin")
 UTC = timezone.utc
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", name, detail)
 
 
 def utc(*a):
@@ -267,17 +247,9 @@ for uid, ws, *_ in sessions:
     want = (ws[:10], "/berlin/events/%s/" % slug, "%d:%s" % (int(h), m))
     check("month page: %s on %s" % (uid, ws[:10]), placed.count(want) == 1, str(placed))
 check("month pages: nothing else", len(placed) == len(sessions), str(placed))
-print("%d passed, %d failed" % (passed, failed))
+checks.done()
 EOF
-    cat "$tmp/py" | grep -v '^[0-9]* passed, [0-9]* failed$'
-    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$tmp/py" | tail -n 1)
-    if [ -n "$last" ]; then
-        passed=$((passed + ${last%% passed*}))
-        f=${last#*, }
-        failed=$((failed + ${f%% failed*}))
-    else
-        fail "the calendar checks did not finish"
-    fi
+    add_results "$tmp/py"
 fi
 
 # A time the clocks skip is an error at its line and column, and nothing is published.
@@ -324,5 +296,4 @@ KAIRAN_THEMES_DIR=$(pwd) "$KAIRAN" check -s "$tmp/gap" --now "$NOW" 2>"$tmp/gap.
 check "01:59 to 03:00 is accepted" [ $? -eq 0 ]
 cat "$tmp/gap.err"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

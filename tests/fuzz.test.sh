@@ -1,7 +1,6 @@
 #!/bin/sh
 # Replays every fuzz target's seeds and kept crash inputs (built without libFuzzer).
-passed=0
-failed=0
+. tests/lib.sh
 for bin in "$BUILD"/replay/fuzz_*; do
     [ -x "$bin" ] || continue
     t=$(basename "$bin")
@@ -12,8 +11,7 @@ for bin in "$BUILD"/replay/fuzz_*; do
         passed=$((passed + n))
     else
         echo "$out" | tail -n 20
-        echo "FAIL $t"
-        failed=$((failed + 1))
+        fail "$t"
     fi
 done
-echo "$passed passed, $failed failed"
+finish

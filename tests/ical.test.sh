@@ -2,24 +2,13 @@
 # Reads the sample calendar written by test_ical with Python's icalendar (Debian package
 # python3-icalendar), an independent reader, and checks its events against Python's zoneinfo.
 # Without the package the suite says so and counts nothing.
-py=""
-for p in /usr/bin/python3 python3; do
-    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import icalendar, zoneinfo' 2>/dev/null; then
-        py=$p
-        break
-    fi
-done
-if [ -z "$py" ]; then
-    echo "ical: skipped, Python's icalendar is not installed (apt-get install python3-icalendar)"
-    echo "0 passed, 0 failed"
-    exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
+py=$(python_with icalendar zoneinfo)
+[ -n "$py" ] ||
+    skip_suite ical "Python's icalendar is not installed: apt-get install python3-icalendar"
 if ! "$BUILD/tests/test_ical" --sample "$tmp/sample.ics"; then
-    echo "test_ical --sample failed"
-    echo "0 passed, 1 failed"
-    exit 1
+    fail "test_ical --sample"
+    finish
 fi
 "$py" - "$tmp/sample.ics" <<'EOF'
 import sys
@@ -28,25 +17,14 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", name, detail)
-
+from checks import check, done
 
 raw = open(sys.argv[1], "rb").read()
 try:
     cal = icalendar.Calendar.from_ical(raw)
 except Exception as e:  # the whole file is unreadable
-    print("FAIL parse:", e)
-    print("0 passed, 1 failed")
-    sys.exit(1)
+    check("the calendar parses", False, e)
+    done()
 
 berlin = ZoneInfo("Europe/Berlin")
 check("VERSION", str(cal["VERSION"]) == "2.0")
@@ -110,6 +88,5 @@ check("DESCRIPTION", str(first.get("DESCRIPTION")) == "説明, 二行目\n三行
 check("LOCATION", str(first.get("LOCATION")) == "会場 A")
 check("URL", str(first.get("URL")) == "https://example.jp/watowa/events/kenshu/")
 check("DTSTAMP", first.decoded("DTSTAMP") == datetime(2021, 2, 19, 4, 30, tzinfo=timezone.utc))
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+done()
 EOF

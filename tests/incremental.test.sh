@@ -3,25 +3,11 @@
 # a rebuild (keeping what did not change) gives byte for byte the site a clean build of the same
 # sources gives; and pages the change does not touch keep their inode and mtime.
 # Env: KAIRAN (the binary). Last line: "N passed, N failed".
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-check() {
-    name=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $name"
-    fi
-}
+. tests/lib.sh
 
 site=$tmp/site
 mkdir -p "$site"
 cp -R content themes assets "$site/"
-NOW="2026-11-23 09:00"
 
 # The incremental build: the same output folder and cache every time.
 build() {
@@ -270,5 +256,4 @@ check "a changed build keeps the previous version again" [ -d "$site/.public.spa
 "$KAIRAN" clean -s "$site"
 check "clean removes both" [ ! -e "$site/public" ] && [ ! -e "$site/.public.spare" ]
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

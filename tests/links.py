@@ -8,8 +8,9 @@ it. Relative links are resolved against the page's folder. Prints one line per b
 a last line "N passed, N failed" (one check per page)."""
 import html.parser
 import os
-import sys
 import urllib.parse
+
+from checks import arguments, check, done, read_text, site_files
 
 
 class Refs(html.parser.HTMLParser):
@@ -47,26 +48,14 @@ def target(public, page, base, ref):
 
 
 def main():
-    public, base = sys.argv[1], sys.argv[2]
-    passed = failed = 0
-    for folder, _, files in os.walk(public):
-        for name in sorted(files):
-            if not name.endswith(".html"):
-                continue
-            page = os.path.join(folder, name)
-            parser = Refs()
-            with open(page, encoding="utf-8") as f:
-                parser.feed(f.read())
-            broken = [(r, why) for r in parser.refs
-                      for why in [target(public, page, base, r)] if why]
-            for ref, why in broken:
-                print(f"{os.path.relpath(page, public)}: {ref}: {why}")
-            if broken:
-                failed += 1
-            else:
-                passed += 1
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    public, base = arguments(__doc__, 2, 2)
+    for page in site_files(public, (".html",)):
+        parser = Refs()
+        parser.feed(read_text(page))
+        broken = [f"{ref}: {why}" for ref in parser.refs
+                  for why in [target(public, page, base, ref)] if why]
+        check(os.path.relpath(page, public), not broken, "; ".join(broken))
+    done()
 
 
-sys.exit(main())
+main()

@@ -3,15 +3,7 @@
 # settings from site.yaml, errors for a broken print template and a too-small picture, and
 # (when Vivliostyle or WeasyPrint is installed) the PDF checked with poppler's tools.
 # Run by tests/run.sh with KAIRAN and BUILD set; cwd is the repository root.
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-NOW="2026-11-23 09:00"
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { name=$1; shift; if "$@"; then ok; else fail "$name"; fi; }
+. tests/lib.sh
 # A copy of the example site to change.
 site() { mkdir -p "$tmp/$1" && cp -R content assets themes "$tmp/$1/"; }
 
@@ -146,28 +138,28 @@ check "with a warning naming the picture and its dpi at the placed width" grep -
     "content/activities/kushibiki-oyajijuku.md:$line:9: warning: the picture $tmp/small/assets/photos/tiny.png is only 102 dpi at 100 mm wide (print needs 300 dpi, so a picture at least 1181 pixels wide); it may look blurred in print" "$tmp/err"
 
 # The PDF, when the typesetters are installed (make print-pdf installs Vivliostyle).
+# pdf_checks ENGINE PDF: ENGINE made PDF of issue 5, and it passes tests/print/check_pdf.py.
+pdf_checks() {
+    check "$1 renders issue 5" [ -s "$2" ]
+    /usr/bin/python3 tests/print/check_pdf.py "$2" "$tmp/out/print/5/5.xhtml" 和と輪つるおか "$1" \
+        >"$tmp/$1.log"
+    grep FAIL "$tmp/$1.log"
+    check "the $1 PDF passes its checks" sh -c "tail -n 1 '$tmp/$1.log' | grep -q ' 0 failed'"
+}
 vivliostyle="$BUILD/print-tools/node_modules/.bin/vivliostyle"
 if [ -x "$vivliostyle" ] && [ -x /usr/bin/chromium ] && command -v pdfinfo >/dev/null; then
     (cd "$tmp/out/print/5" && "$(cd "$OLDPWD" && cd "$(dirname "$vivliostyle")" && pwd)/vivliostyle" \
         build 5.xhtml --single-doc -o "$tmp/5v.pdf" --executable-browser /usr/bin/chromium \
         --log-level silent)
-    check "Vivliostyle renders issue 5" [ -s "$tmp/5v.pdf" ]
-    /usr/bin/python3 tests/print/check_pdf.py "$tmp/5v.pdf" "$tmp/out/print/5/5.xhtml" 和と輪つるおか \
-        vivliostyle >"$tmp/pdf.log"
-    grep FAIL "$tmp/pdf.log"
-    check "the Vivliostyle PDF passes its checks" sh -c "tail -n 1 '$tmp/pdf.log' | grep -q ' 0 failed'"
+    pdf_checks vivliostyle "$tmp/5v.pdf"
 else
-    echo "print: Vivliostyle or Chromium not installed (make print-pdf installs them): PDF not checked"
+    skip "print: the PDF by Vivliostyle" "Vivliostyle or Chromium is not installed; make print-pdf installs them"
 fi
 if command -v weasyprint >/dev/null && command -v pdfinfo >/dev/null; then
     (cd "$tmp/out/print/5" && weasyprint 5.xhtml "$tmp/5w.pdf" 2>/dev/null)
-    check "WeasyPrint renders issue 5" [ -s "$tmp/5w.pdf" ]
-    /usr/bin/python3 tests/print/check_pdf.py "$tmp/5w.pdf" "$tmp/out/print/5/5.xhtml" 和と輪つるおか \
-        weasyprint >"$tmp/pdfw.log"
-    grep FAIL "$tmp/pdfw.log"
-    check "the WeasyPrint PDF passes its checks" sh -c "tail -n 1 '$tmp/pdfw.log' | grep -q ' 0 failed'"
+    pdf_checks weasyprint "$tmp/5w.pdf"
 else
-    echo "print: WeasyPrint not installed: PDF not checked with it"
+    skip "print: the PDF by WeasyPrint" "WeasyPrint is not installed"
 fi
 
-echo "$passed passed, $failed failed"
+finish

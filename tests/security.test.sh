@@ -2,16 +2,8 @@
 # Security of the whole program: no content can put a script into the site, no path in content
 # or settings reaches outside the site folder and the output, and two builds never write the same
 # output at once. Run by tests/run.sh with KAIRAN set; cwd is the repository root.
-passed=0
-failed=0
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-NOW="2026-11-23 09:00"
+. tests/lib.sh
 py=/usr/bin/python3
-
-ok() { passed=$((passed + 1)); }
-fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
-check() { name=$1; shift; if "$@"; then ok; else fail "$name"; fi; }
 
 # A site with the default theme and one small picture; $1 is its folder.
 new_site() {
@@ -153,7 +145,7 @@ check "with a message" grep -q "work: error: cannot be the output folder: it hol
 
 # --- The lock: two builds of the same output at once. The second waits for the first (saying
 # so), or with --no-wait stops at once with a clear message; either way the site is whole.
-$py tests/bench/corpus.py 400 "$tmp/lock" >/dev/null
+$py bench/corpus.py 400 "$tmp/lock" >/dev/null
 mkdir -p "$tmp/small"
 new_site "$tmp/small"
 mkdir -p "$tmp/small/content/pages"
@@ -217,4 +209,4 @@ else
 fi
 check "no staging folder is left" sh -c "! ls -a '$tmp/lock' | grep -q staging"
 
-echo "$passed passed, $failed failed"
+finish

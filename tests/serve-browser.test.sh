@@ -3,6 +3,7 @@
 # A page must reload after an edit, take a new stylesheet without reloading, show and update
 # the error overlay without reloading, and reload once the mistake is fixed. Without Chromium
 # (or python3) the suite says so and counts nothing.
+. tests/lib.sh
 browser=""
 for b in chromium chromium-browser google-chrome; do
     if command -v "$b" >/dev/null 2>&1; then
@@ -10,13 +11,8 @@ for b in chromium chromium-browser google-chrome; do
         break
     fi
 done
-if [ -z "$browser" ] || ! command -v python3 >/dev/null 2>&1; then
-    echo "serve-browser: skipped, Chromium or python3 is not installed"
-    echo "0 passed, 0 failed"
-    exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+[ -n "$browser" ] && command -v python3 >/dev/null 2>&1 ||
+    skip_suite serve-browser "Chromium or python3 is not installed"
 cp -R content themes assets "$tmp/"
 python3 - "$KAIRAN" "$tmp" "$browser" <<'PY'
 import json
@@ -28,23 +24,10 @@ import sys
 import time
 import urllib.request
 
+import checks
+from checks import check, done
+
 kairan, site, browser = sys.argv[1:4]
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", name, detail)
-
-
-def done():
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
-
 
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -100,7 +83,7 @@ try:
     target = send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
 except (OSError, KeyError) as e:
-    print("serve-browser: skipped, the browser did not start:", e)
+    print("serve-browser: skipped (the browser did not start: %s)" % e)
     chrome.kill()
     server.send_signal(signal.SIGINT)
     server.wait()
@@ -183,7 +166,7 @@ except (OSError, subprocess.TimeoutExpired):
     chrome.kill()
 server.send_signal(signal.SIGINT)
 check("server stops", server.wait(timeout=20) == 0)
-if failed:
+if checks.failed:
     log.seek(0)
     print(log.read())
 done()

@@ -3,13 +3,8 @@
 # pages and files (content types, the 404 page, folders, no listings, traversal and symlinks),
 # edits an entry and a stylesheet while listening to the event stream, breaks and fixes the
 # front matter, then stops the server with SIGINT. HTTP through Python's http.client.
-if ! command -v python3 >/dev/null 2>&1; then
-    echo "serve: skipped, python3 is not installed"
-    echo "0 passed, 0 failed"
-    exit 0
-fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. tests/lib.sh
+command -v python3 >/dev/null 2>&1 || skip_suite serve "python3 is not installed"
 cp -R content themes assets "$tmp/"
 python3 - "$KAIRAN" "$tmp" <<'EOF'
 import glob
@@ -23,22 +18,13 @@ import sys
 import threading
 import time
 
+from checks import check, done
+
 kairan, site = sys.argv[1], sys.argv[2]
-passed = failed = 0
 # An editor sees a saved change within a second. Under AddressSanitizer (make check) every build
 # is several times slower, so there the bound is looser; it still catches a lost change.
 sanitized = b"__asan_init" in open(kairan, "rb").read()
 limit = 5.0 if sanitized else 1.0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL", name, detail)
-    return ok
 
 
 def free_port():
@@ -74,9 +60,8 @@ def start(port, *extra):
         time.sleep(0.05)
     log.seek(0)
     print(log.read())
-    print("FAIL server did not start")
-    print("%d passed, %d failed" % (passed, failed + 1))
-    sys.exit(1)
+    check("the server starts", False)
+    done()
 
 
 def stop(p, log, port, name):
@@ -377,6 +362,5 @@ time.sleep(0.15)
 out = stop(server, log, port, "serve --no-drafts (stopped while building)")
 check("--no-drafts says so", "drafts left out" in out)
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+done()
 EOF

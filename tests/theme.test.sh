@@ -3,15 +3,7 @@
 # layout, Mustache tags are balanced, nothing is fetched from another host, the reading sizes
 # promised to residents hold, and the large theme only overrides what default has.
 # Rendering itself is covered by the golden-site tests once templates meet the engine.
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { echo "FAIL $*"; failed=$((failed + 1)); }
-check() { # check DESCRIPTION COMMAND...
-    what=$1
-    shift
-    if "$@"; then ok; else bad "$what"; fi
-}
+. tests/lib.sh
 
 d=themes/default
 l=themes/large
@@ -122,4 +114,4 @@ check "$l lacks static/large.css" test -s $l/static/large.css
 check "$l must not copy default's style.css" test ! -e $l/static/style.css
 check "$l does not load large.css" grep -q 'static.large_css' $l/templates/partials/styles.mustache
 
-echo "$passed passed, $failed failed"
+finish

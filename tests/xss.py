@@ -20,6 +20,8 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
+from checks import arguments, site_files, usage
+
 # Text payloads: each goes into titles, summaries, names, addresses, alt text and bodies.
 TEXT = [
     "<script>alert('T01')</script>",
@@ -312,27 +314,26 @@ def check(out):
     known = [r"^(\.\./)*(/xss/)?static/site\.[0-9a-f]+\.js$"]
     problems = []
     counts = {}
-    for dirpath, _, files in os.walk(out):
-        for name in sorted(files):
-            path = os.path.join(dirpath, name)
-            where = os.path.relpath(path, out)
-            ext = name.rsplit(".", 1)[-1].lower()
-            counts[ext] = counts.get(ext, 0) + 1
-            raw = open(path, "rb").read()
-            if ext in ("html", "htm"):
-                problems += check_html(where, raw.decode("utf-8"), known)
-            elif ext in ("xml", "xhtml", "rss", "atom"):
-                problems += check_xml(where, raw.decode("utf-8"), known)
-            elif ext == "json":
-                try:
-                    json.loads(raw)
-                except ValueError as e:
-                    problems.append(f"{where}: not JSON: {e}")
-            elif ext == "ics":
-                problems += check_ics(where, raw)
-            elif ext == "svg" and re.search(rb"<script|\son\w+\s*=", raw, re.I) and \
-                    not where.startswith("static/"):
-                problems.append(f"{where}: an SVG with a script was published")
+    for path in site_files(out):
+        where = os.path.relpath(path, out)
+        ext = path.rsplit(".", 1)[-1].lower()
+        counts[ext] = counts.get(ext, 0) + 1
+        with open(path, "rb") as f:
+            raw = f.read()
+        if ext in ("html", "htm"):
+            problems += check_html(where, raw.decode("utf-8"), known)
+        elif ext in ("xml", "xhtml", "rss", "atom"):
+            problems += check_xml(where, raw.decode("utf-8"), known)
+        elif ext == "json":
+            try:
+                json.loads(raw)
+            except ValueError as e:
+                problems.append(f"{where}: not JSON: {e}")
+        elif ext == "ics":
+            problems += check_ics(where, raw)
+        elif ext == "svg" and re.search(rb"<script|\son\w+\s*=", raw, re.I) and \
+                not where.startswith("static/"):
+            problems.append(f"{where}: an SVG with a script was published")
     for p in problems[:50]:
         print(p)
     if len(problems) > 50:
@@ -343,9 +344,10 @@ def check(out):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "make":
-        make(sys.argv[2])
-    elif len(sys.argv) == 3 and sys.argv[1] == "check":
-        sys.exit(check(sys.argv[2]))
+    command, folder = arguments(__doc__, 2, 2)
+    if command == "make":
+        make(folder)
+    elif command == "check":
+        sys.exit(check(folder))
     else:
-        sys.exit(__doc__)
+        usage(__doc__)

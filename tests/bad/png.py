@@ -2,9 +2,13 @@
 """Writes a grey PNG for the bad-input suite: png.py WIDTH HEIGHT BITS OUT.
 Large pictures are generated rather than committed: a 1-bit 20000x20000 picture is about 60 KB
 of file and 400 MB once decoded (a decompression bomb); a 1x100000 one is a strip."""
+import os
 import struct
 import sys
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import arguments  # noqa: E402 (tests/checks.py, one folder up)
 
 
 def chunk(kind, data):
@@ -13,11 +17,12 @@ def chunk(kind, data):
 
 
 def main():
-    width, height, bits = (int(a) for a in sys.argv[1:4])
+    args = arguments(__doc__, 4, 4)
+    width, height, bits = (int(a) for a in args[:3])
     row = b"\0" + b"\0" * ((width * bits + 7) // 8)  # filter type 0, then black pixels
     packer = zlib.compressobj(9)
     data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
-    with open(sys.argv[4], "wb") as out:
+    with open(args[3], "wb") as out:
         out.write(b"\x89PNG\r\n\x1a\n")
         out.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, bits, 0, 0, 0, 0)))
         out.write(chunk(b"IDAT", data))

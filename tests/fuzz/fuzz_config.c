@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include "content/config.h"
-#include "core/diag.h"
 #include "content/entry.h"
+#include "core/diag.h"
 #include "core/fs.h"
 #include "core/tz.h"
 #include "core/xalloc.h"

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content/frontmatter.h"
+#include "content/yamldoc.h"
 #include "core/buf.h"
 #include "core/diag.h"
-#include "content/frontmatter.h"
 #include "core/text.h"
-#include "content/yamldoc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

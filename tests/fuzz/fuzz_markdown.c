@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "core/diag.h"
+#include "core/xalloc.h"
 #include "markup/dom.h"
 #include "markup/markdown.h"
-#include "core/xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "markup/template.h"
 #include "core/xalloc.h"
+#include "markup/template.h"
 
 struct input {
     const uint8_t *data;

@@ -6,24 +6,21 @@ WeasyPrint draws its crop marks inside the bleed, so for it that one check is le
 Prints one line per check ("ok ..." or "FAIL ...") and a last line "N passed, N failed".
 """
 
+import os
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import checks  # noqa: E402 (tests/checks.py, one folder up)
+
 XHTML = "{http://www.w3.org/1999/xhtml}"
 MM = 72 / 25.4
 
-passed = failed = 0
-
 
 def check(ok, what):
-    global passed, failed
-    print(("ok   " if ok else "FAIL ") + what)
-    if ok:
-        passed += 1
-    else:
-        failed += 1
+    checks.check(what, ok)
 
 
 def run(*args):
@@ -35,8 +32,10 @@ def squash(s):
 
 
 def main():
-    pdf, xhtml, site_title = sys.argv[1:4]
-    engine = sys.argv[4] if len(sys.argv) > 4 else "vivliostyle"
+    checks.show_passes = True
+    args = checks.arguments(__doc__, 3, 4)
+    pdf, xhtml, site_title = args[:3]
+    engine = args[3] if len(args) > 3 else "vivliostyle"
     doc = ET.parse(xhtml).getroot()
 
     # The contents as the document lists them: (title, target id).
@@ -123,7 +122,7 @@ def main():
     check(rts and all(squash(r) in squash("".join(text[1:])) for r in rts[:5]),
           "ruby readings appear in the PDF (%s)" % "、".join(rts[:5]))
 
-    print("%d passed, %d failed" % (passed, failed))
+    checks.done()
 
 
 if __name__ == "__main__":

@@ -12,6 +12,9 @@ import os
 import re
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import arguments, check, done  # noqa: E402 (tests/checks.py, one folder up)
+
 # Bottom to top. Folders on one line share a layer and may not include each other.
 LAYERS = [
     ["core"],
@@ -38,20 +41,14 @@ LIBRARIES = {
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+([<"])([^">]+)[">]', re.M)
 
-passed = failed = 0
 
 
 def result(ok, text):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: " + text)
+    check(text, ok)
 
 
 def main():
-    root = sys.argv[1] if len(sys.argv) > 1 else "generator"
+    root = (arguments(__doc__, 0, 1) + ["generator"])[0]
     files = []
     for folder, _, names in os.walk(root):
         for n in names:
@@ -117,8 +114,7 @@ def main():
     for c in cycles:
         result(False, "modules that depend on each other: " + " ↔ ".join(c))
     result(not cycles, "the module graph has a cycle")
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    done()
 
 
-sys.exit(main())
+main()

@@ -5,12 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "render/bodycache.h"
 #include "core/buf.h"
 #include "core/diag.h"
 #include "core/fs.h"
-#include "harness.h"
 #include "core/strv.h"
+#include "harness.h"
+#include "render/bodycache.h"
 
 static char dir[64];
 
@@ -217,18 +217,14 @@ static void unwritable_folder(void)
 
 int main(void)
 {
-    strcpy(dir, "/tmp/kairan-bodycache-XXXXXX");
-    if (!mkdtemp(dir))
+    if (harness_tmpdir(dir, "bodycache") != 0)
         return 1;
     strcat(dir, "/bodies"); /* created by the first write */
     RUN(round_trip);
     RUN(damage_is_a_miss);
     RUN(unused_records_go);
     RUN(unwritable_folder);
-    struct diag d;
-    diag_init(&d);
     *strrchr(dir, '/') = '\0';
-    fs_remove_tree(&d, dir);
-    diag_release(&d);
+    harness_remove_tree(dir);
     return HARNESS_DONE();
 }

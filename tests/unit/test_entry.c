@@ -7,40 +7,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/buf.h"
 #include "content/config.h"
-#include "core/diag.h"
 #include "content/entry.h"
+#include "core/buf.h"
+#include "core/diag.h"
 #include "core/fs.h"
-#include "harness.h"
 #include "core/xalloc.h"
+#include "harness.h"
 
 struct sandbox {
     char dir[64];
     struct site_config cfg;
 };
 
-static void put_file(const char *dir, const char *rel, const char *text)
-{
-    struct diag d;
-    diag_init(&d);
-    char *path = fs_join(dir, rel);
-    CHECK_INT(fs_write_file(&d, path, text, strlen(text)), 0);
-    free(path);
-    diag_release(&d);
-}
-
 static void site_open(struct sandbox *s)
 {
-    strcpy(s->dir, "/tmp/kairan-entry-XXXXXX");
-    CHECK(mkdtemp(s->dir) != NULL);
-    char *content = fs_join(s->dir, "content");
-    char *pages = fs_join(content, "pages");
-    CHECK_INT(mkdir(content, 0755), 0);
-    CHECK_INT(mkdir(pages, 0755), 0);
-    free(pages);
-    free(content);
-    put_file(s->dir, "content/site.yaml",
+    CHECK_INT(harness_tmpdir(s->dir, "entry"), 0);
+    harness_put(s->dir, "content/site.yaml",
           "title: 和と輪つるおか\nbase_url: https://example.jp/\n"
           "districts:\n  - {slug: haguro, name: 羽黒, reading: はぐろ}\n");
     struct diag d;
@@ -52,9 +35,7 @@ static void site_open(struct sandbox *s)
 static void site_close(struct sandbox *s)
 {
     config_release(&s->cfg);
-    char *cmd = xasprintf("rm -rf '%s'", s->dir);
-    CHECK_INT(system(cmd), 0);
-    free(cmd);
+    harness_remove_tree(s->dir);
 }
 
 static const char page[] = "---\n"
@@ -68,7 +49,7 @@ static const char page[] = "---\n"
 static void load_page(struct sandbox *s, struct diag *d, struct entry *e)
 {
     site_open(s);
-    put_file(s->dir, "content/pages/contacts.md", page);
+    harness_put(s->dir, "content/pages/contacts.md", page);
     diag_init(d);
     CHECK_INT(entry_load(d, &s->cfg, s->dir, "pages/contacts.md", e), 0);
 }
@@ -128,7 +109,7 @@ static void a_file_changed_during_the_build_is_refused(void)
     char *edited = xstrdup(page);
     char *at = strstr(edited, "相談");
     memcpy(at, "連絡", strlen("連絡"));
-    put_file(s.dir, "content/pages/contacts.md", edited);
+    harness_put(s.dir, "content/pages/contacts.md", edited);
     struct buf text;
     buf_init(&text);
     const char *body = NULL;

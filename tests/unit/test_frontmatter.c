@@ -1,29 +1,16 @@
-/* Unit tests of frontmatter and text: splitting, normalising, UTF-8 and NUL checks. */
+/* Unit tests of frontmatter: splitting a file into the YAML and the body, UTF-8 and NUL checks,
+ * and the whole reading path of a file. */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "content/frontmatter.h"
+#include "content/yamldoc.h"
 #include "core/buf.h"
 #include "core/diag.h"
-#include "content/frontmatter.h"
 #include "core/fs.h"
-#include "harness.h"
-#include "core/text.h"
 #include "core/xalloc.h"
-#include "content/yamldoc.h"
-
-/* All messages, sorted and formatted, one per line. Returns a new string; the caller frees it. */
-static char *messages(struct diag *d)
-{
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    diag_print(d, f);
-    fclose(f);
-    if (len && out[len - 1] == '\n')
-        out[len - 1] = '\0';
-    return out;
-}
+#include "harness.h"
 
 static int split(struct diag *d, const char *text, struct frontmatter *fm)
 {
@@ -115,7 +102,7 @@ static void front_matter_errors(void)
         diag_init(&d);
         struct frontmatter fm;
         int rc = split(&d, cases[i].in, &fm);
-        char *got = messages(&d);
+        char *got = harness_diag_text_trimmed(&d);
         if (rc != -1 || strcmp(got, cases[i].want) != 0) {
             harness_fails_now++;
             fprintf(stderr, "input: %s\ngot (rc %d): %s\nwant: %s\n", cases[i].in, rc, got,
@@ -182,7 +169,7 @@ static void bad_bytes_have_exact_positions(void)
         struct frontmatter fm;
         size_t len = cases[i].len ? cases[i].len : strlen(cases[i].in);
         int rc = frontmatter_split(&d, "content/a.md", cases[i].in, len, &fm);
-        char *got = messages(&d);
+        char *got = harness_diag_text_trimmed(&d);
         if (rc != -1 || strcmp(got, cases[i].want) != 0) {
             harness_fails_now++;
             fprintf(stderr, "case %zu: got (rc %d): %s\nwant: %s\n", i, rc, got, cases[i].want);
@@ -190,48 +177,6 @@ static void bad_bytes_have_exact_positions(void)
         free(got);
         diag_release(&d);
     }
-}
-
-static void utf8_lengths(void)
-{
-    CHECK_INT(text_utf8_len("a", 1), 1);
-    CHECK_INT(text_utf8_len("\xC2\xA0", 2), 2);
-    CHECK_INT(text_utf8_len("あ", 3), 3);
-    CHECK_INT(text_utf8_len("\xF0\x9F\x98\x80", 4), 4);
-    CHECK_INT(text_utf8_len("\xF4\x8F\xBF\xBF", 4), 4); /* U+10FFFF */
-    CHECK_INT(text_utf8_len("\xED\x9F\xBF", 3), 3);     /* U+D7FF */
-    CHECK_INT(text_utf8_len("\xEE\x80\x80", 3), 3);     /* U+E000 */
-    CHECK_INT(text_utf8_len("\xC1\xBF", 2), 0);
-    CHECK_INT(text_utf8_len("\xED\xBF\xBF", 3), 0);
-    CHECK_INT(text_utf8_len("あ", 2), 0);
-    CHECK_INT(text_utf8_len("", 0), 0);
-    unsigned line, col;
-    const char *t = "ab\n日本語x\n";
-    text_position(t, strlen("ab\n日本語"), 7, &line, &col);
-    CHECK_INT(line, 8);
-    CHECK_INT(col, 4);
-    text_position(t, 0, 7, &line, &col);
-    CHECK_INT(line, 7);
-    CHECK_INT(col, 1);
-}
-
-static void normalise_bom_and_line_ends(void)
-{
-    struct buf b;
-    buf_init(&b);
-    buf_puts(&b, "\xEF\xBB\xBF---\r\ntitle: x\r\r\nold mac\rend\r\n");
-    text_normalise(&b);
-    CHECK_STR(b.data, "---\ntitle: x\n\nold mac\nend\n");
-    CHECK_INT(b.len, strlen(b.data));
-    /* a byte order mark elsewhere is text, and so kept */
-    buf_reset(&b);
-    buf_puts(&b, "a\xEF\xBB\xBF");
-    text_normalise(&b);
-    CHECK_STR(b.data, "a\xEF\xBB\xBF");
-    buf_reset(&b);
-    text_normalise(&b);
-    CHECK_STR(b.data, "");
-    buf_release(&b);
 }
 
 /* A Windows editor's file, through the whole reading path: the positions are the editor's. */
@@ -267,7 +212,7 @@ static void windows_file_keeps_line_numbers(void)
     buf_init(&text);
     CHECK_INT(frontmatter_read(&d, path, &text, &fm), 0);
     CHECK_INT(yamldoc_parse(&d, path, fm.yaml, fm.yaml_len, fm.yaml_line, &doc), -1);
-    char *got = messages(&d);
+    char *got = harness_diag_text_trimmed(&d);
     char *want =
         xasprintf("%s:3:1: error: 'title' appears twice in this block (first on line 2)", path);
     CHECK_STR(got, want);
@@ -282,7 +227,7 @@ static void windows_file_keeps_line_numbers(void)
     buf_init(&text);
     CHECK_INT(frontmatter_read(&d, path, &text, &fm), -1);
     CHECK_INT(d.io_errors, 1);
-    got = messages(&d);
+    got = harness_diag_text_trimmed(&d);
     want = xasprintf("%s: error: cannot open: No such file or directory", path);
     CHECK_STR(got, want);
     free(got);
@@ -300,7 +245,7 @@ static void windows_file_keeps_line_numbers(void)
     CHECK_INT(frontmatter_read(&d, path, &text, &fm), -1);
     CHECK_INT(d.io_errors, 0);
     CHECK_INT(text.len, 0);
-    got = messages(&d);
+    got = harness_diag_text_trimmed(&d);
     want = xasprintf("%s: error: this file is 17 MB, too large for an entry (at most 16 MB of "
                      "text): was something pasted into it by mistake? Pictures go in assets/ and "
                      "are named in the text",
@@ -321,8 +266,6 @@ int main(void)
     RUN(delimiter_forms);
     RUN(front_matter_errors);
     RUN(bad_bytes_have_exact_positions);
-    RUN(utf8_lengths);
-    RUN(normalise_bom_and_line_ends);
     RUN(windows_file_keeps_line_numbers);
     return HARNESS_DONE();
 }

@@ -10,10 +10,10 @@
 #include "core/date.h"
 #include "core/diag.h"
 #include "core/fs.h"
-#include "harness.h"
 #include "core/ical.h"
 #include "core/tz.h"
 #include "core/xalloc.h"
+#include "harness.h"
 
 /* ---- the reader ---- */
 

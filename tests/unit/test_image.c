@@ -4,7 +4,6 @@
  * Outputs are decoded again and their pixels compared with colours worked out independently. */
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <lcms2.h>
 #include <math.h>
 #include <pthread.h>
@@ -19,10 +18,10 @@
 #include "core/buf.h"
 #include "core/diag.h"
 #include "core/fs.h"
+#include "core/xalloc.h"
 #include "harness.h"
 #include "media/image.h"
 #include "media/meta.h"
-#include "core/xalloc.h"
 
 static char tmpdir[64];
 
@@ -390,17 +389,6 @@ static void session_close(struct session *s)
     free(s->cache);
 }
 
-/* The messages collected so far, one per line. */
-static char *messages(struct diag *d)
-{
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    diag_print(d, f);
-    fclose(f);
-    return out;
-}
-
 struct pixels {
     unsigned char *px;
     int w, h, n;
@@ -549,6 +537,20 @@ static unsigned char *flat(unsigned w, unsigned h, unsigned channels, const unsi
     for (size_t i = 0; i < (size_t)w * h; i++)
         memcpy(px + i * channels, c, channels);
     return px;
+}
+
+/* Writes a w×h JPEG of one colour as tmpdir/name. Returns its path; the caller frees it. */
+static char *flat_jpeg(const char *name, unsigned w, unsigned h, const unsigned char rgb[3])
+{
+    unsigned char *px = flat(w, h, 3, rgb);
+    struct buf b;
+    buf_init(&b);
+    struct jpeg_opts o = {TJPF_RGB, 0, 0, 0, NULL, 0};
+    make_jpeg(&b, px, w, h, &o);
+    char *path = write_tmp(name, b.data, b.len);
+    buf_release(&b);
+    free(px);
+    return path;
 }
 
 /* Processes one picture with widths {32} and returns the largest variant's pixels. */
@@ -1056,19 +1058,14 @@ static void broken_files_give_clear_errors(void)
 
 static void megapixel_limit_is_configurable(void)
 {
-    unsigned char c[3] = {9, 9, 9};
-    unsigned char *px = flat(1200, 1000, 3, c);
-    struct buf b;
-    buf_init(&b);
-    struct jpeg_opts o = {TJPF_RGB, 0, 0, 0, NULL, 0};
-    make_jpeg(&b, px, 1200, 1000, &o);
-    char *path = write_tmp("big.jpg", b.data, b.len);
+    static const unsigned char c[3] = {9, 9, 9};
+    char *path = flat_jpeg("big.jpg", 1200, 1000, c);
     struct session s;
     session_open(&s, "cache-limit");
     s.cfg.max_megapixels = 1;
     struct image_result r;
     CHECK_INT(image_process(session_ctx(&s), path, NULL, 0, 0, &r), -1);
-    char *got = messages(&s.d);
+    char *got = harness_diag_text(&s.d);
     char *want = xasprintf("%s: error: the picture %s is 1200 × 1000 pixels (1 megapixels); "
                            "kairan takes pictures of at most 1 megapixels, so make it smaller\n",
                            path, path);
@@ -1077,8 +1074,6 @@ static void megapixel_limit_is_configurable(void)
     free(want);
     session_close(&s);
     free(path);
-    buf_release(&b);
-    free(px);
 }
 
 static void utime_later(const char *path)
@@ -1166,13 +1161,8 @@ static void second_build_decodes_nothing(void)
 
 static void print_warns_when_the_photo_is_too_small(void)
 {
-    unsigned char c[3] = {100, 150, 200};
-    unsigned char *px = flat(1000, 500, 3, c);
-    struct buf b;
-    buf_init(&b);
-    struct jpeg_opts o = {TJPF_RGB, 0, 0, 0, NULL, 0};
-    make_jpeg(&b, px, 1000, 500, &o);
-    char *path = write_tmp("small.jpg", b.data, b.len);
+    static const unsigned char c[3] = {100, 150, 200};
+    char *path = flat_jpeg("small.jpg", 1000, 500, c);
     struct session s;
     session_open(&s, "cache-print");
     struct image_variant v;
@@ -1192,7 +1182,7 @@ static void print_warns_when_the_photo_is_too_small(void)
     }
     image_variant_release(&v);
     CHECK_INT(image_print(session_ctx(&s), path, "content/b.md", 11, 3, 0.0, &v), -1);
-    char *got = messages(&s.d);
+    char *got = harness_diag_text(&s.d);
     char *want = xasprintf(
         "content/b.md:7:3: warning: the picture %s is only 254 dpi at 100 mm wide (print needs "
         "300 dpi, so a picture at least 1181 pixels wide); it may look blurred in print\n"
@@ -1204,8 +1194,6 @@ static void print_warns_when_the_photo_is_too_small(void)
     free(want);
     session_close(&s);
     free(path);
-    buf_release(&b);
-    free(px);
 }
 
 struct thread_job {
@@ -1304,16 +1292,9 @@ static void parse_colour(void)
     CHECK_INT(image_parse_color("#ggg", c), -1);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st, (void)type, (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/kairan-image-XXXXXX");
-    if (!mkdtemp(tmpdir))
+    if (harness_tmpdir(tmpdir, "image") != 0)
         return 1;
     RUN(every_exif_orientation_is_applied);
     RUN(location_and_camera_data_never_reach_the_site);
@@ -1332,6 +1313,6 @@ int main(void)
     RUN(many_threads_at_once);
     RUN(meta_reads_orientation_in_both_byte_orders);
     RUN(parse_colour);
-    nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    harness_remove_tree(tmpdir);
     return HARNESS_DONE();
 }

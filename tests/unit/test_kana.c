@@ -1,8 +1,8 @@
 /* Unit tests of 50音 rows and sort keys. */
 #include <stdlib.h>
 
-#include "harness.h"
 #include "core/kana.h"
+#include "harness.h"
 
 static int before(const char *a, const char *b)
 {

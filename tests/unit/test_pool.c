@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "harness.h"
 #include "core/pool.h"
 #include "core/xalloc.h"
+#include "harness.h"
 
 struct counts {
     atomic_uint *hits;

@@ -17,12 +17,12 @@
 #include "core/buf.h"
 #include "core/diag.h"
 #include "core/fs.h"
-#include "harness.h"
 #include "core/hash.h"
 #include "core/pool.h"
-#include "publish/publish.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
+#include "harness.h"
+#include "publish/publish.h"
 
 /* ---- helpers ---- */
 
@@ -34,47 +34,14 @@ struct sandbox {
 static void sandbox_enter(struct sandbox *s)
 {
     CHECK(getcwd(s->home, sizeof s->home) != NULL);
-    strcpy(s->dir, "/tmp/kairan-publish-XXXXXX");
-    CHECK(mkdtemp(s->dir) != NULL);
+    CHECK_INT(harness_tmpdir(s->dir, "publish"), 0);
     CHECK(chdir(s->dir) == 0);
-}
-
-static void remove_all(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        chmod(path, 0700);
-        DIR *dir = opendir(path);
-        struct dirent *e;
-        while (dir && (e = readdir(dir)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char *child = fs_join(path, e->d_name);
-            remove_all(child);
-            free(child);
-        }
-        if (dir)
-            closedir(dir);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
 }
 
 static void sandbox_leave(struct sandbox *s)
 {
     CHECK(chdir(s->home) == 0);
-    remove_all(s->dir);
-}
-
-static void put(const char *path, const char *text)
-{
-    struct diag d;
-    diag_init(&d);
-    CHECK_INT(fs_write_file(&d, path, text, strlen(text)), 0);
-    diag_release(&d);
+    harness_remove_tree(s->dir);
 }
 
 static void walk(struct buf *out, struct strv *lines, const char *root, const char *rel)
@@ -132,17 +99,6 @@ static char *listing(const char *root)
     return buf_detach(&out, NULL);
 }
 
-/* Returns the diag's messages, one a line, as a new string; the caller frees it. */
-static char *messages(struct diag *d)
-{
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    diag_print(d, f);
-    fclose(f);
-    return text;
-}
-
 /* Counts the entries of the current folder whose name starts with prefix. */
 static int count_prefixed(const char *prefix)
 {
@@ -187,7 +143,7 @@ static void first_publish(void)
     struct sandbox sb;
     sandbox_enter(&sb);
     mode_t mask = umask(077); /* the published files are readable by the web server anyway */
-    put("src/photo.jpg", "JPEGDATA");
+    harness_put(NULL, "src/photo.jpg", "JPEGDATA");
     struct diag d;
     diag_init(&d);
     struct publish *p = publish_begin(&d, "public/", NULL);
@@ -228,7 +184,7 @@ static void republish_keeps_unchanged_files(void)
 {
     struct sandbox sb;
     sandbox_enter(&sb);
-    put("src/a.css", "body{}");
+    harness_put(NULL, "src/a.css", "body{}");
     publish_first_version();
     struct diag d;
     diag_init(&d);
@@ -306,8 +262,8 @@ static void links_in_the_output_are_not_followed(void)
     struct sandbox sb;
     sandbox_enter(&sb);
     publish_first_version();
-    put("secret.txt", "secret");
-    put("outside/x.html", "outside");
+    harness_put(NULL, "secret.txt", "secret");
+    harness_put(NULL, "outside/x.html", "outside");
     CHECK_INT(symlink("../secret.txt", "public/leak.html"), 0);
     CHECK_INT(symlink("../outside", "public/dir"), 0);
     char *outside = listing("outside");
@@ -391,7 +347,7 @@ static void unsafe_paths_refused(void)
         struct publish *p = publish_begin(&d, "public", &quiet);
         CHECK_STR(publish_path_problem(cases[i].rel), cases[i].problem);
         CHECK_INT(write_str(p, cases[i].rel, "x"), -1);
-        char *got = messages(&d);
+        char *got = harness_diag_text(&d);
         char *shown = xstrdup(cases[i].rel);
         for (char *s = shown; *s; s++)
             if (*s == '\n' || *s == 0x7f)
@@ -432,7 +388,7 @@ static void same_path_twice_is_an_error(void)
     /* A file where a folder is, and a folder where a file is. */
     CHECK_INT(write_str(p, "x", "file"), -1);
     CHECK_INT(write_str(p, "index.html/inner.html", "y"), -1);
-    char *got = messages(&d);
+    char *got = harness_diag_text(&d);
     CHECK_STR(got, "public/index.html: error: two pages of the site would both be written to "
                    "this file; give one of them another name (slug)\n"
                    "public/index.html/inner.html: error: would be inside a folder that is also "
@@ -453,7 +409,7 @@ static void bad_output_folders_refused(void)
 {
     struct sandbox sb;
     sandbox_enter(&sb);
-    put("afile", "x");
+    harness_put(NULL, "afile", "x");
     CHECK_INT(mkdir("real", 0755), 0);
     CHECK_INT(symlink("real", "linked"), 0);
     CHECK_INT(mkdir("site", 0755), 0);
@@ -495,7 +451,7 @@ static void bad_output_folders_refused(void)
         struct diag d;
         diag_init(&d);
         CHECK(publish_begin(&d, cases[i].out, &opt) == NULL);
-        char *got = messages(&d);
+        char *got = harness_diag_text(&d);
         CHECK_STR(got, cases[i].want);
         free(got);
         diag_release(&d);
@@ -509,7 +465,7 @@ static void bad_output_folders_refused(void)
     diag_init(&d);
     CHECK_INT(mkdir("locked", 0555), 0);
     CHECK(publish_begin(&d, "locked", &opt) == NULL);
-    char *got = messages(&d);
+    char *got = harness_diag_text(&d);
     CHECK_STR(got, "locked: error: is read-only (its permissions let no one write to it); make it "
                    "writable, or remove it, and build again\n");
     free(got);
@@ -546,7 +502,7 @@ static void deterministic_whatever_the_threads(void)
     unsigned threads[3] = {1, 8, 3};
     for (int t = 0; t < 3; t++) {
         if (t < 2)
-            remove_all("public"); /* from scratch, then once over an existing output */
+            harness_remove_tree("public"); /* from scratch, then once over an existing output */
         struct diag d;
         diag_init(&d);
         struct publish *p = publish_begin(&d, "public", &quiet);
@@ -576,7 +532,7 @@ static void missing_source_file(void)
     struct publish *p = publish_begin(&d, "public", &quiet);
     CHECK_INT(publish_file(p, "a.png", "src/missing.png"), -1);
     CHECK_INT(publish_file(p, "b.png", "src"), -1);
-    char *got = messages(&d);
+    char *got = harness_diag_text(&d);
     CHECK_STR(got, "src: error: is a folder, not a file\n"
                    "src/missing.png: error: cannot open: No such file or directory\n");
     free(got);
@@ -596,8 +552,8 @@ static void leftovers_of_a_killed_build_are_cleaned(void)
     diag_init(&d);
 
     /* A staging folder of a build killed with SIGKILL, and a link named like one. */
-    put(".public.staging-99999/deep/er/page.html", "half");
-    put("elsewhere/keep.txt", "must survive");
+    harness_put(NULL, ".public.staging-99999/deep/er/page.html", "half");
+    harness_put(NULL, "elsewhere/keep.txt", "must survive");
     CHECK_INT(symlink("elsewhere", ".public.staging-12"), 0);
     struct publish *p = publish_begin(&d, "public", &quiet);
     CHECK(p != NULL);
@@ -617,7 +573,7 @@ static void leftovers_of_a_killed_build_are_cleaned(void)
     CHECK_INT(count_prefixed(".public.old-"), 0);
 
     /* Killed after both renames: the old tree is just removed. */
-    put(".public.old-7/x.html", "old");
+    harness_put(NULL, ".public.old-7/x.html", "old");
     p = publish_begin(&d, "public", &quiet);
     publish_abort(p);
     after = listing("public");
@@ -670,7 +626,7 @@ static void second_build_waits_for_the_lock(void)
     diag_init(&d);
     struct publish_options no_wait = {.no_wait = 1, .no_signals = 1};
     CHECK(publish_begin(&d, "public", &no_wait) == NULL);
-    char *got = messages(&d);
+    char *got = harness_diag_text(&d);
     CHECK_STR(got, "public: error: another build is writing to this folder right now; try again "
                    "when it has finished\n");
     free(got);
@@ -727,7 +683,7 @@ static char *begin_without_write_permission(void)
         struct publish *p = publish_begin(&d, "public", &quiet);
         if (p)
             publish_abort(p);
-        char *text = messages(&d);
+        char *text = harness_diag_text(&d);
         ssize_t n = write(out[1], text, strlen(text));
         _exit(n == (ssize_t)strlen(text) ? 0 : 3);
     }
@@ -800,7 +756,7 @@ static void disk_full(void)
 
     /* After an I/O error the rest of the build fails quietly instead of repeating it. */
     CHECK_INT(write_str(p, "later.html", "x"), -1);
-    char *got = messages(&d);
+    char *got = harness_diag_text(&d);
     CHECK_STR(got, "public/img/big.bin: error: cannot write: File too large (the file is larger "
                    "than this system allows here)\n");
     free(got);
@@ -859,7 +815,7 @@ static void publish_version_slowly(int version, int progress)
 
 static char *publish_version(int version)
 {
-    remove_all("public");
+    harness_remove_tree("public");
     pid_t pid = fork();
     if (pid == 0)
         publish_version_slowly(version, -1);

@@ -10,10 +10,10 @@
 #include "core/buf.h"
 #include "core/diag.h"
 #include "core/fs.h"
-#include "harness.h"
-#include "publish/publish.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
+#include "harness.h"
+#include "publish/publish.h"
 
 static char home[4096], dir[64];
 

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "harness.h"
 #include "markup/template.h"
-#include "core/xalloc.h"
 
 /* A theme in memory: pairs of name and source, ending with NULL. */
 struct files {
@@ -32,20 +32,6 @@ static int load(const char *name, struct buf *src, char **path, void *userdata)
     return 1;
 }
 
-/* Every message in d, one per line, as the user sees them. */
-static char *messages(struct diag *d)
-{
-    /* diag_print qsorts a NULL array when there is nothing (undefined behaviour): skip it. */
-    if (d->len == 0)
-        return xstrdup("");
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    diag_print(d, f);
-    fclose(f);
-    return out;
-}
-
 /* Compiles `main` from the pairs and returns the messages it produced (caller frees). */
 static char *load_errors(const char *const *pairs)
 {
@@ -54,7 +40,7 @@ static char *load_errors(const char *const *pairs)
     struct files f = {pairs, 0, NULL};
     struct template_set *s = template_set_new(&d, load, &f);
     const struct template *t = template_set_get(s, "main");
-    char *msg = messages(&d);
+    char *msg = harness_diag_text(&d);
     if (t && diag_error_count(&d) > 0)
         harness_fails_now++; /* errors must come with NULL */
     template_set_free(s);
@@ -81,7 +67,7 @@ static char *render(const char *const *pairs, const char *data)
         result = buf_detach(&out, NULL);
     }
     if (diag_error_count(&d)) {
-        char *m = messages(&d);
+        char *m = harness_diag_text(&d);
         fprintf(stderr, "%s", m);
         free(m);
     }
@@ -309,7 +295,7 @@ static void error_nesting_too_deep_at_render(void)
         buf_release(&out);
         json_decref(root);
     }
-    char *got = messages(&d);
+    char *got = harness_diag_text(&d);
     CHECK_STR(got, P "node.mustache:2:3: error: templates are nested more than 100 levels deep "
                      "here, so the page stops (does a template include itself with no end?)\n");
     free(got);
@@ -338,7 +324,7 @@ static void error_too_many_steps(void)
     struct buf out;
     buf_init(&out);
     CHECK_INT(template_render(t, data, &out), -1);
-    char *got = messages(&d);
+    char *got = harness_diag_text(&d);
     CHECK(strstr(got, "main.mustache:1:") != NULL);
     CHECK(strstr(got, ": error: the page stopped here after 10 million steps (do lists repeat "
                       "inside each other too often?)\n") != NULL);
@@ -516,7 +502,7 @@ static void render_from_four_threads(void)
     }
     /* The flags the threads set feed the strict report. */
     template_set_report_unresolved(s, &d);
-    char *got = messages(&d);
+    char *got = harness_diag_text(&d);
     CHECK_STR(got, P "item.mustache:1:14: warning: '{{missing}}' never has a value on any page "
                      "(is the name spelled right?)\n");
     free(got);
@@ -553,7 +539,7 @@ static void strict_report(void)
     }
     CHECK_INT(d.warnings, 0);
     template_set_report_unresolved(s, &d);
-    char *got = messages(&d);
+    char *got = harness_diag_text(&d);
     CHECK_STR(got,
               P "main.mustache:1:11: warning: '{{summry}}' never has a value on any page (is the "
                 "name spelled right?)\n" P

@@ -10,9 +10,9 @@
 #include "core/date.h"
 #include "core/diag.h"
 #include "core/fs.h"
-#include "harness.h"
 #include "core/tz.h"
 #include "core/xalloc.h"
+#include "harness.h"
 
 static struct datetime DT(int y, int m, int d, int hh, int mm) {
     return (struct datetime){{y, m, d}, hh, mm, 0};

@@ -2,29 +2,16 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "content/yamldoc.h"
 #include "core/buf.h"
 #include "core/diag.h"
 #include "core/fs.h"
-#include "harness.h"
 #include "core/xalloc.h"
-#include "content/yamldoc.h"
+#include "harness.h"
 
 static int parse(struct diag *d, const char *text, unsigned first_line, struct yamldoc *doc)
 {
     return yamldoc_parse(d, "f.md", text, strlen(text), first_line, doc);
-}
-
-/* All messages, sorted and formatted, one per line. Returns a new string; the caller frees it. */
-static char *messages(struct diag *d)
-{
-    char *out = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&out, &len);
-    diag_print(d, f);
-    fclose(f);
-    if (len && out[len - 1] == '\n')
-        out[len - 1] = '\0';
-    return out;
 }
 
 /* Parses `v: <value>` and returns the value of v dumped as JSON (or the messages). */
@@ -38,7 +25,7 @@ static char *typed(const char *value)
     if (parse(&d, text, 1, &doc) == 0)
         out = json_dumps(json_object_get(doc.root, "v"), JSON_ENCODE_ANY);
     else
-        out = messages(&d);
+        out = harness_diag_text_trimmed(&d);
     free(text);
     yamldoc_release(&doc);
     diag_release(&d);
@@ -304,7 +291,7 @@ static void every_error_message(void)
         diag_init(&d);
         struct yamldoc doc;
         int rc = parse(&d, cases[i].in, 2, &doc);
-        char *got = messages(&d);
+        char *got = harness_diag_text_trimmed(&d);
         int ok = rc == -1 && doc.root == NULL && strcmp(got, cases[i].want) == 0;
         if (!ok)
             fprintf(stderr, "input:\n%s\ngot (rc %d):\n%s\nwant:\n%s\n", cases[i].in, rc, got,
@@ -472,7 +459,7 @@ static void alias_bomb_is_refused(void)
     diag_init(&d);
     struct yamldoc doc;
     CHECK_INT(parse(&d, b.data, 2, &doc), -1);
-    char *got = messages(&d);
+    char *got = harness_diag_text_trimmed(&d);
     /* a3 holds 9 copies of a2 (91 values each): the budget of 10000 runs out in line 6 */
     CHECK_STR(got, "f.md:6:10: error: the aliases (*name) in this file repeat too much (more "
                    "than 10000 values or 16 MB of text); write the values out instead");
@@ -490,7 +477,7 @@ static void alias_bomb_is_refused(void)
         buf_printf(&b, "c%d: *b\n", i);
     diag_init(&d);
     CHECK_INT(parse(&d, b.data, 1, &doc), -1);
-    got = messages(&d);
+    got = harness_diag_text_trimmed(&d);
     CHECK_STR(got, "f.md:18:6: error: the aliases (*name) in this file repeat too much (more "
                    "than 10000 values or 16 MB of text); write the values out instead");
     free(got);
@@ -548,7 +535,7 @@ static void deep_nesting_is_refused(void)
     diag_init(&d);
     struct yamldoc doc;
     CHECK_INT(parse(&d, text, 1, &doc), -1);
-    char *got = messages(&d);
+    char *got = harness_diag_text_trimmed(&d);
     CHECK_STR(got, "f.md:1:103: error: lists and fields are nested more than 100 levels deep "
                    "here");
     free(got);
@@ -564,7 +551,7 @@ static void deep_nesting_is_refused(void)
     buf_puts(&b, "x\n");
     diag_init(&d);
     CHECK_INT(parse(&d, b.data, 1, &doc), -1);
-    got = messages(&d);
+    got = harness_diag_text_trimmed(&d);
     CHECK_STR(got, "f.md:2:199: error: lists and fields are nested more than 100 levels deep "
                    "here");
     free(got);
@@ -575,7 +562,7 @@ static void deep_nesting_is_refused(void)
     text = alias_nesting(90);
     diag_init(&d);
     CHECK_INT(parse(&d, text, 1, &doc), -1);
-    got = messages(&d);
+    got = harness_diag_text_trimmed(&d);
     CHECK_STR(got, "f.md:2:94: error: lists and fields are nested more than 100 levels deep "
                    "here");
     free(got);
@@ -620,7 +607,7 @@ static void large_value(void)
         buf_puts(&b, "日");
     diag_init(&d);
     CHECK_INT(parse(&d, b.data, 1, &doc), -1);
-    char *got = messages(&d);
+    char *got = harness_diag_text_trimmed(&d);
     CHECK_STR(got, "f.md:1:4: error: '日日日日日日日日日日日日日...' is not a whole number, but it "
                    "is marked !!int");
     free(got);
@@ -639,7 +626,7 @@ static void long_field_name(void)
     diag_init(&d);
     struct yamldoc doc;
     CHECK_INT(parse(&d, b.data, 1, &doc), -1);
-    char *got = messages(&d);
+    char *got = harness_diag_text_trimmed(&d);
     CHECK_STR(got, "f.md:1:1101: error: this field name is too long (YAML allows at most 1024 "
                    "characters before the ':')");
     free(got);
@@ -688,7 +675,7 @@ static void load_file_normalises(void)
     /* an unreadable file is an I/O error */
     CHECK_INT(yamldoc_load_file(&d, path, &doc), -1);
     CHECK_INT(d.io_errors, 1);
-    char *got = messages(&d);
+    char *got = harness_diag_text_trimmed(&d);
     char *want = xasprintf("%s: error: cannot open: No such file or directory", path);
     CHECK_STR(got, want);
     free(got);

@@ -8,8 +8,8 @@
 
 #include "core/diag.h"
 #include "core/pool.h"
-#include "publish/publish.h"
 #include "core/xalloc.h"
+#include "publish/publish.h"
 
 enum { PAGES = 5000, SIZE = 8192 };
 

@@ -21,10 +21,10 @@
 
 #include "core/diag.h"
 #include "core/fs.h"
+#include "core/xalloc.h"
 #include "media/image.h"
 #include "media/jpeg.h"
 #include "media/raster.h"
-#include "core/xalloc.h"
 
 #define PHOTO_W 4000
 #define PHOTO_H 3000
@@ -86,7 +86,7 @@ static struct raster *paint(unsigned seed)
 }
 
 /* images --paint DIR N [WIDTH HEIGHT]: writes DIR/photo000.jpg... for the site benchmark's
- * corpus (tests/bench/corpus.py), 1600x1200 unless told. */
+ * corpus (bench/corpus.py), 1600x1200 unless told. */
 static int paint_only(int argc, char **argv)
 {
     if (argc < 4)

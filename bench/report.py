@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The site benchmark behind `make bench`: builds the synthetic corpora (tests/bench/corpus.py)
+"""The site benchmark behind `make bench`: builds the synthetic corpora (bench/corpus.py)
 with kairan and with Hugo, and writes the table of results to bench/results.md.
 
     report.py KAIRAN BUILD_DIR [--sizes 1000,10000] [--photos 200] [--out bench/results.md]
@@ -11,7 +11,7 @@ threads, peak RSS from wait4):
   - a rebuild with nothing changed, and a rebuild after one entry's body changed;
   - the copy floor: `cp -r` of the built output;
   - Hugo (Debian's hugo, installed when missing and run as root) building the same corpus with
-    the minimal theme in tests/bench/hugo;
+    the minimal theme in bench/hugo;
   - thumbnails against vipsthumbnail, read from the image benchmark's output (BUILD/bench/
     images.out, which make bench writes just before) or run here when it is missing.
 """
@@ -27,7 +27,7 @@ import time
 
 NOW = "2026-11-23 09:00"
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+ROOT = os.path.normpath(os.path.join(HERE, ".."))
 
 
 def run(argv, cwd=None, quiet=True):

@@ -1,13 +1,15 @@
-/* The Mustache spec: every case in the JSON files of ../shared/spec/mustache except the
- * lambdas (which kairan does not support), each compiled through the loader callback with its
- * partials and rendered against its data. */
+/* The spec suite of template (markup/template.c; its own unit tests are test_template.c): every
+ * case in the Mustache spec's JSON files in ../shared/spec/mustache except the lambdas (which
+ * kairan does not support), each compiled through the loader callback with its partials and
+ * rendered against its data. The spec sits beside the repository, not in it: where that folder
+ * is not there the suite says it skipped and counts nothing. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "harness.h"
 #include "markup/template.h"
-#include "core/xalloc.h"
 
 #define SPEC_DIR "../shared/spec/mustache"
 #define MAIN_NAME "(spec template)"
@@ -76,8 +78,7 @@ int main(void)
 {
     DIR *dir = opendir(SPEC_DIR);
     if (!dir) {
-        fprintf(stderr, "cannot open %s (run from the repository root)\n", SPEC_DIR);
-        harness_case("spec folder", 0);
+        harness_skip("mustache spec", SPEC_DIR " not found");
         return HARNESS_DONE();
     }
     char *files[64];

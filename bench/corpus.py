@@ -138,7 +138,7 @@ def main():
         del args[at:at + 3]
     n, out = int(args[0]), args[1]
     here = os.path.dirname(os.path.abspath(__file__))
-    root = os.path.normpath(os.path.join(here, "..", ".."))
+    root = os.path.normpath(os.path.join(here, ".."))
     rng = random.Random(20211219)
     shutil.rmtree(out, ignore_errors=True)
     for folder in ("activities", "events", "issues", "pages"):

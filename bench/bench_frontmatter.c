@@ -6,11 +6,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "content/frontmatter.h"
+#include "content/yamldoc.h"
 #include "core/buf.h"
 #include "core/diag.h"
-#include "content/frontmatter.h"
 #include "core/text.h"
-#include "content/yamldoc.h"
 
 static double now(void)
 {

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "markup/template.h"
 #include "core/xalloc.h"
+#include "markup/template.h"
 
 static const char *const theme[] = {
     "page",

@@ -3,7 +3,7 @@
 # in Debian's Chromium with the BIZ UD fonts. Installs what is missing first (as root; otherwise
 # it prints the command to run). Used by `make print-pdf`.
 #
-#   tests/tools/print-pdf.sh OUT_DIR TOOLS_DIR [VIVLIOSTYLE FLAGS...]
+#   generator/print/print-pdf.sh OUT_DIR TOOLS_DIR [VIVLIOSTYLE FLAGS...]
 #
 # OUT_DIR receives SLUG.pdf for each issue; TOOLS_DIR holds the Vivliostyle CLI from npm.
 set -eu

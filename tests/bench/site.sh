@@ -1,8 +1,0 @@
-#!/bin/sh
-# The site benchmark (make bench runs it after the C benchmarks): kairan and Hugo on the
-# synthetic corpora, written to bench/results.md; tests/bench/report.py says what is measured.
-#   KAIRAN=build/kairan sh tests/bench/site.sh            1,000 (+ photos) and 10,000 entries
-#   KAIRAN=build/kairan sh tests/bench/site.sh --big 100000   (make bench-100k)
-set -e
-build=$(dirname "$KAIRAN")
-exec /usr/bin/python3 tests/bench/report.py "$KAIRAN" "$build" ${KAIRAN_BENCH_SIZES:+--sizes "$KAIRAN_BENCH_SIZES"} "$@"
