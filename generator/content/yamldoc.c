@@ -89,10 +89,7 @@ static struct entry *index_add(struct yamldoc_index *ix, const char *path, size_
     size_t slot;
     if (index_probe(ix, path, n, h, &slot) != NONE)
         return NULL;
-    if (ix->len == ix->cap) {
-        ix->cap = ix->cap ? ix->cap * 2 : 64;
-        ix->entries = xrealloc(ix->entries, ix->cap * sizeof *ix->entries);
-    }
+    XALLOC_GROW(ix->entries, ix->len + 1, ix->cap);
     struct entry *en = &ix->entries[ix->len];
     en->path = ix->strings.len;
     en->path_len = n;
@@ -236,10 +233,7 @@ static void define_anchor(struct parser *p, const char *name, json_t *value, siz
         a = &p->anchors[json_integer_value(slot)];
         json_decref(a->value);
     } else {
-        if (p->nanchors == p->anchors_cap) {
-            p->anchors_cap = p->anchors_cap ? p->anchors_cap * 2 : 16;
-            p->anchors = xrealloc(p->anchors, p->anchors_cap * sizeof *p->anchors);
-        }
+        XALLOC_GROW(p->anchors, p->nanchors + 1, p->anchors_cap);
         json_object_set_new(p->anchor_names, name, json_integer((json_int_t)p->nanchors));
         a = &p->anchors[p->nanchors++];
     }
@@ -740,10 +734,7 @@ static void on_start(struct parser *p, const yaml_event_t *e, int is_map)
     }
     enter(p, pos);
     assert(p->stack && p->cap > 0);
-    if (p->depth == p->cap) {
-        p->cap *= 2;
-        p->stack = xrealloc(p->stack, p->cap * sizeof *p->stack);
-    }
+    XALLOC_GROW(p->stack, p->depth + 1, p->cap);
     struct frame *f = &p->stack[p->depth++];
     memset(f, 0, sizeof *f);
     f->value = is_map ? json_object() : json_array();

@@ -33,10 +33,7 @@ static void add(struct diag *d, enum diag_level level, enum diag_kind kind, cons
     pthread_mutex_lock(&d->lock);
     if (level == DIAG_WARNING && d->werror)
         level = DIAG_ERROR;
-    if (d->len == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 16;
-        d->msgs = xrealloc(d->msgs, d->cap * sizeof *d->msgs);
-    }
+    XALLOC_GROW(d->msgs, d->len + 1, d->cap);
     struct diag_msg *m = &d->msgs[d->len];
     m->path = path ? xstrdup(path) : NULL;
     m->line = line;

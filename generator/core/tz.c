@@ -280,10 +280,7 @@ struct instants {
 
 static void instants_push(struct instants *in, int64_t t)
 {
-    if (in->len == in->cap) {
-        in->cap = in->cap ? in->cap * 2 : 16;
-        in->v = xrealloc(in->v, in->cap * sizeof *in->v);
-    }
+    XALLOC_GROW(in->v, in->len + 1, in->cap);
     in->v[in->len++] = t;
 }
 

@@ -949,8 +949,7 @@ void dom_import_html(const struct dom_source *src, xmlDocPtr doc, xmlNodePtr par
                 report_element(src, line, col, name, drop);
             }
             if (drop != DOM_DROP_CONTENT && n->children) {
-                if (depth == cap)
-                    stack = xrealloc(stack, (cap *= 2) * sizeof *stack);
+                XALLOC_GROW(stack, depth + 1, cap);
                 stack[depth++] = out;
                 kept_depth += next_out != out;
                 out = next_out;

@@ -115,8 +115,7 @@ static void position(struct builder *b, size_t off, unsigned *line, unsigned *co
         b->lines[b->lines_len++] = 0;
         for (const char *p = b->src; (p = memchr(p, '\n', (size_t)(b->src + b->len - p)));) {
             p++;
-            if (b->lines_len == cap)
-                b->lines = xrealloc(b->lines, (cap *= 2) * sizeof *b->lines);
+            XALLOC_GROW(b->lines, b->lines_len + 1, cap);
             b->lines[b->lines_len++] = (size_t)(p - b->src);
         }
     }
@@ -222,20 +221,14 @@ static char *attribute_text(const MD_ATTRIBUTE *a, size_t limit)
 static void run_mark_literal(struct builder *b, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++) {
-        if (b->esc_len == b->esc_cap) {
-            b->esc_cap = b->esc_cap ? 2 * b->esc_cap : 16;
-            b->esc = xrealloc(b->esc, b->esc_cap * sizeof *b->esc);
-        }
+        XALLOC_GROW(b->esc, b->esc_len + 1, b->esc_cap);
         b->esc[b->esc_len++] = i;
     }
 }
 
 static void run_origin(struct builder *b, size_t src)
 {
-    if (b->origins_len == b->origins_cap) {
-        b->origins_cap = b->origins_cap ? 2 * b->origins_cap : 16;
-        b->origins = xrealloc(b->origins, b->origins_cap * sizeof *b->origins);
-    }
+    XALLOC_GROW(b->origins, b->origins_len + 1, b->origins_cap);
     b->origins[b->origins_len++] = (struct origin){b->run.len, src};
 }
 
@@ -473,10 +466,7 @@ static void flush(struct builder *b)
 
 static struct frame *push(struct builder *b, enum frame_kind kind, int md, xmlNodePtr node)
 {
-    if (b->depth == b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 32;
-        b->frames = xrealloc(b->frames, b->cap * sizeof *b->frames);
-    }
+    XALLOC_GROW(b->frames, b->depth + 1, b->cap);
     struct frame *f = &b->frames[b->depth++];
     memset(f, 0, sizeof *f);
     f->kind = kind;
@@ -714,10 +704,7 @@ static void image_finish(struct builder *b)
             softbreak_resolve(b, 0);
             b->last_cp = saved;
             img->_private = cap;
-            if (b->captioned_len == b->captioned_cap) {
-                b->captioned_cap = b->captioned_cap ? 2 * b->captioned_cap : 8;
-                b->captioned = xrealloc(b->captioned, b->captioned_cap * sizeof *b->captioned);
-            }
+            XALLOC_GROW(b->captioned, b->captioned_len + 1, b->captioned_cap);
             b->captioned[b->captioned_len++] = img;
         }
     }
@@ -1038,10 +1025,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         char name[3] = {'h', (char)('0' + h->level), '\0'};
         e = open_element(b, name, (int)type);
         if (e) {
-            if (b->headings_len == b->headings_cap) {
-                b->headings_cap = b->headings_cap ? 2 * b->headings_cap : 16;
-                b->headings = xrealloc(b->headings, b->headings_cap * sizeof *b->headings);
-            }
+            XALLOC_GROW(b->headings, b->headings_len + 1, b->headings_cap);
             b->headings[b->headings_len++] = (struct heading){e, NULL, SIZE_MAX};
         }
         break;

@@ -160,15 +160,9 @@ static struct template *set_named(struct template_set *s, const char *name, size
     t->set = s;
     t->state = ST_PENDING;
     table_put(s->table, s->table_cap, t);
-    if (s->len == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 16;
-        s->all = xrealloc(s->all, s->cap * sizeof *s->all);
-    }
+    XALLOC_GROW(s->all, s->len + 1, s->cap);
     s->all[s->len++] = t;
-    if (s->npending == s->pending_cap) {
-        s->pending_cap = s->pending_cap ? s->pending_cap * 2 : 16;
-        s->pending = xrealloc(s->pending, s->pending_cap * sizeof *s->pending);
-    }
+    XALLOC_GROW(s->pending, s->npending + 1, s->pending_cap);
     s->pending[s->npending++] = t;
     return t;
 }
@@ -258,10 +252,7 @@ static int64_t find_close(const char *src, uint32_t n, uint32_t from, char c, co
 
 static void add_tag(struct compiler *c, const struct tag *g)
 {
-    if (c->ntags == c->tags_cap) {
-        c->tags_cap = c->tags_cap ? c->tags_cap * 2 : 64;
-        c->tags = xrealloc(c->tags, c->tags_cap * sizeof *c->tags);
-    }
+    XALLOC_GROW(c->tags, c->ntags + 1, c->tags_cap);
     c->tags[c->ntags++] = *g;
 }
 
@@ -562,10 +553,7 @@ static void mark_standalone(struct compiler *c)
 
 static uint32_t add_op(struct compiler *c, enum op_kind kind, const struct tag *g)
 {
-    if (c->nops == c->ops_cap) {
-        c->ops_cap = c->ops_cap ? c->ops_cap * 2 : 64;
-        c->ops = xrealloc(c->ops, c->ops_cap * sizeof *c->ops);
-    }
+    XALLOC_GROW(c->ops, c->nops + 1, c->ops_cap);
     struct op *op = &c->ops[c->nops];
     memset(op, 0, sizeof *op);
     op->kind = (unsigned char)kind;
@@ -645,10 +633,7 @@ static int add_keys(struct compiler *c, const struct tag *g, struct op *op)
 
 static void add_ref(struct compiler *c, const struct tag *g, uint32_t op, int unconditional)
 {
-    if (c->nrefs == c->refs_cap) {
-        c->refs_cap = c->refs_cap ? c->refs_cap * 2 : 8;
-        c->refs = xrealloc(c->refs, c->refs_cap * sizeof *c->refs);
-    }
+    XALLOC_GROW(c->refs, c->nrefs + 1, c->refs_cap);
     struct ref *r = &c->refs[c->nrefs];
     r->to = set_named(c->s, c->src + g->name, g->name_len);
     r->op = op;

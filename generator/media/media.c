@@ -167,10 +167,7 @@ static struct item *claim(struct media *m, char *path, double print_mm, int *fre
             return it;
         }
     }
-    if (m->n == m->cap) {
-        m->cap = m->cap ? m->cap * 2 : 32;
-        m->items = xrealloc(m->items, m->cap * sizeof *m->items);
-    }
+    XALLOC_GROW(m->items, m->n + 1, m->cap);
     struct item *it = xcalloc(1, sizeof *it);
     it->path = path;
     it->print_mm = print_mm;

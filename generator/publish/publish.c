@@ -215,10 +215,7 @@ static void table_index(struct table *t, size_t at)
 /* Adds rel (a copy) and returns its index; the caller made sure it is not there yet. */
 static size_t table_add(struct table *t, const char *rel)
 {
-    if (t->len == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 256;
-        t->v = xrealloc(t->v, t->cap * sizeof *t->v);
-    }
+    XALLOC_GROW(t->v, t->len + 1, t->cap);
     if ((t->len + 1) * 2 > t->nslots) {
         free(t->slots);
         t->nslots = t->nslots ? t->nslots * 2 : 512;
