@@ -173,14 +173,10 @@ static void report(struct parser *p, struct yamldoc_pos pos, const char *fmt, ..
         p->stop = 1;
         return;
     }
-    struct buf b;
-    buf_init(&b);
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    diag_vreport(p->d, DIAG_ERROR, DIAG_INPUT, p->file, pos.line, pos.col, fmt, ap);
     va_end(ap);
-    diag_error(p->d, p->file, pos.line, pos.col, "%s", b.data);
-    buf_release(&b);
 }
 
 /* A short, quoted rendering of a value for a message: long values are cut at a character

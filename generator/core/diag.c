@@ -23,8 +23,8 @@ void diag_release(struct diag *d)
     pthread_mutex_destroy(&d->lock);
 }
 
-static void add(struct diag *d, enum diag_level level, enum diag_kind kind, const char *path,
-                unsigned line, unsigned col, const char *fmt, va_list ap)
+void diag_vreport(struct diag *d, enum diag_level level, enum diag_kind kind, const char *path,
+                  unsigned line, unsigned col, const char *fmt, va_list ap)
 {
     struct buf text;
     buf_init(&text);
@@ -57,7 +57,7 @@ void diag_error(struct diag *d, const char *path, unsigned line, unsigned col, c
 {
     va_list ap;
     va_start(ap, fmt);
-    add(d, DIAG_ERROR, DIAG_INPUT, path, line, col, fmt, ap);
+    diag_vreport(d, DIAG_ERROR, DIAG_INPUT, path, line, col, fmt, ap);
     va_end(ap);
 }
 
@@ -66,7 +66,7 @@ void diag_warning(struct diag *d, const char *path, unsigned line, unsigned col,
 {
     va_list ap;
     va_start(ap, fmt);
-    add(d, DIAG_WARNING, DIAG_INPUT, path, line, col, fmt, ap);
+    diag_vreport(d, DIAG_WARNING, DIAG_INPUT, path, line, col, fmt, ap);
     va_end(ap);
 }
 
@@ -74,7 +74,7 @@ void diag_io_error(struct diag *d, const char *path, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    add(d, DIAG_ERROR, DIAG_IO, path, 0, 0, fmt, ap);
+    diag_vreport(d, DIAG_ERROR, DIAG_IO, path, 0, 0, fmt, ap);
     va_end(ap);
 }
 

@@ -843,14 +843,10 @@ static void report(const struct dom_source *src, unsigned line, unsigned col, co
                 return;
         strv_push(src->reported, key);
     }
-    struct buf msg;
-    buf_init(&msg);
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&msg, fmt, ap);
+    diag_vreport(src->d, DIAG_WARNING, DIAG_INPUT, src->path, line, col, fmt, ap);
     va_end(ap);
-    diag_warning(src->d, src->path, line, col, "%s", msg.data);
-    buf_release(&msg);
 }
 
 static void report_element(const struct dom_source *src, unsigned line, unsigned col,

@@ -223,14 +223,10 @@ static void error_at(struct compiler *c, uint32_t line, uint32_t col, const char
 
 static void error_at(struct compiler *c, uint32_t line, uint32_t col, const char *fmt, ...)
 {
-    struct buf msg;
-    buf_init(&msg);
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&msg, fmt, ap);
+    diag_vreport(c->s->d, DIAG_ERROR, DIAG_INPUT, c->t->path, line, col, fmt, ap);
     va_end(ap);
-    diag_error(c->s->d, c->t->path, line, col, "%s", msg.data);
-    buf_release(&msg);
 }
 
 /* Position of the first `c` (0: none) immediately followed by delim at or after from, or -1. */
