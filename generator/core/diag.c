@@ -1,5 +1,6 @@
 #include "core/diag.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +24,10 @@ void diag_release(struct diag *d)
     pthread_mutex_destroy(&d->lock);
 }
 
-void diag_vreport(struct diag *d, enum diag_level level, enum diag_kind kind, const char *path,
-                  unsigned line, unsigned col, const char *fmt, va_list ap)
+/* Adds a message with text (taken over: add frees it with the diag). */
+static void add(struct diag *d, enum diag_level level, enum diag_kind kind, const char *path,
+                unsigned line, unsigned col, struct buf *text)
 {
-    struct buf text;
-    buf_init(&text);
-    buf_vprintf(&text, fmt, ap);
-
     pthread_mutex_lock(&d->lock);
     if (level == DIAG_WARNING && d->werror)
         level = DIAG_ERROR;
@@ -41,7 +39,7 @@ void diag_vreport(struct diag *d, enum diag_level level, enum diag_kind kind, co
     m->level = level;
     m->kind = kind;
     m->seq = d->len++;
-    m->text = buf_detach(&text, NULL);
+    m->text = buf_detach(text, NULL);
     if (level == DIAG_ERROR) {
         d->errors++;
         if (kind == DIAG_IO)
@@ -50,6 +48,48 @@ void diag_vreport(struct diag *d, enum diag_level level, enum diag_kind kind, co
         d->warnings++;
     }
     pthread_mutex_unlock(&d->lock);
+}
+
+void diag_vreport(struct diag *d, enum diag_level level, enum diag_kind kind, const char *path,
+                  unsigned line, unsigned col, const char *fmt, va_list ap)
+{
+    struct buf text;
+    buf_init(&text);
+    buf_vprintf(&text, fmt, ap);
+    add(d, level, kind, path, line, col, &text);
+}
+
+/* What an editor can do about a failed read or write, as a phrase in parentheses after
+ * strerror(); "" when there is nothing to add. */
+static const char *errno_hint(int err)
+{
+    switch (err) {
+    case EACCES:
+    case EPERM:
+        return " (kairan is not allowed to: check the permissions, or ask whoever set up this "
+               "folder)";
+    case ENOSPC:
+    case EDQUOT:
+        return " (the disk is full: free some space and build again)";
+    case EFBIG:
+        return " (the file is larger than this system allows here)";
+    case EROFS:
+        return " (the disk is read-only)";
+    default:
+        return "";
+    }
+}
+
+void diag_errno(struct diag *d, const char *path, int err, const char *fmt, ...)
+{
+    struct buf text;
+    buf_init(&text);
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&text, fmt, ap);
+    va_end(ap);
+    buf_printf(&text, ": %s%s", strerror(err), errno_hint(err));
+    add(d, DIAG_ERROR, DIAG_IO, path, 0, 0, &text);
 }
 
 void diag_error(struct diag *d, const char *path, unsigned line, unsigned col, const char *fmt,

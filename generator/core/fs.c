@@ -13,35 +13,11 @@
 
 #include "core/xalloc.h"
 
-const char *fs_hint(int err)
-{
-    switch (err) {
-    case EACCES:
-    case EPERM:
-        return " (kairan is not allowed to: check the permissions, or ask whoever set up this "
-               "folder)";
-    case ENOSPC:
-    case EDQUOT:
-        return " (the disk is full: free some space and build again)";
-    case EFBIG:
-        return " (the file is larger than this system allows here)";
-    case EROFS:
-        return " (the disk is read-only)";
-    default:
-        return "";
-    }
-}
-
-static void io_failure(struct diag *d, const char *path, const char *what, int err)
-{
-    diag_io_error(d, path, "%s: %s%s", what, strerror(err), fs_hint(err));
-}
-
 int fs_read_file(struct diag *d, const char *path, struct buf *out)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        io_failure(d, path, "cannot open", errno);
+        diag_errno(d, path, errno, "cannot open");
         return -1;
     }
     struct stat st;
@@ -61,7 +37,7 @@ int fs_read_file(struct diag *d, const char *path, struct buf *out)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            io_failure(d, path, "cannot read", errno);
+            diag_errno(d, path, errno, "cannot read");
             close(fd);
             return -1;
         }
@@ -84,7 +60,7 @@ int fs_mkdirs(struct diag *d, const char *path)
         char c = *s;
         *s = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            io_failure(d, p, "cannot create folder", errno);
+            diag_errno(d, p, errno, "cannot create folder");
             rc = -1;
             break;
         }
@@ -108,7 +84,7 @@ int fs_write_file(struct diag *d, const char *path, const void *data, size_t len
     }
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        io_failure(d, path, "cannot create", errno);
+        diag_errno(d, path, errno, "cannot create");
         return -1;
     }
     const char *p = data;
@@ -117,7 +93,7 @@ int fs_write_file(struct diag *d, const char *path, const void *data, size_t len
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            io_failure(d, path, "cannot write", errno);
+            diag_errno(d, path, errno, "cannot write");
             close(fd);
             return -1;
         }
@@ -125,7 +101,7 @@ int fs_write_file(struct diag *d, const char *path, const void *data, size_t len
         len -= (size_t)n;
     }
     if (close(fd) != 0) {
-        io_failure(d, path, "cannot write", errno);
+        diag_errno(d, path, errno, "cannot write");
         return -1;
     }
     return 0;
@@ -169,7 +145,7 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
     char *dirpath = *rel ? fs_join(base, rel) : xstrdup(base);
     DIR *dir = opendir(dirpath);
     if (!dir) {
-        io_failure(d, dirpath, "cannot open folder", errno);
+        diag_errno(d, dirpath, errno, "cannot open folder");
         free(dirpath);
         return -1;
     }
@@ -187,7 +163,7 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
                                        "the link, or copy the file in instead");
             rc = -1;
         } else if (lstat(child, &lst) != 0 || stat(child, &st) != 0) {
-            io_failure(d, child, "cannot read", errno);
+            diag_errno(d, child, errno, "cannot read");
             rc = -1;
         } else if (S_ISLNK(lst.st_mode) && !inside(root_real, child)) {
             diag_error(d, child, 0, 0, "this link points outside the site folder; "
@@ -216,7 +192,7 @@ int fs_list(struct diag *d, const char *root, const char *dir, const char *suffi
 {
     char *root_real = realpath(root, NULL);
     if (!root_real) {
-        io_failure(d, root, "cannot open folder", errno);
+        diag_errno(d, root, errno, "cannot open folder");
         return -1;
     }
     size_t before = out->len;
@@ -238,9 +214,9 @@ int fs_remove_tree(struct diag *d, const char *path)
 {
     struct stat st;
     if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : (io_failure(d, path, "cannot remove", errno), -1);
+        return errno == ENOENT ? 0 : (diag_errno(d, path, errno, "cannot remove"), -1);
     if (nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) != 0) {
-        io_failure(d, path, "cannot remove", errno);
+        diag_errno(d, path, errno, "cannot remove");
         return -1;
     }
     return 0;

@@ -30,9 +30,4 @@ int fs_remove_tree(struct diag *d, const char *path);
  * it. */
 char *fs_join(const char *a, const char *b);
 
-/* What an editor can do about a failed read or write with errno err, as a phrase in
- * parentheses after strerror(err) (" (the disk is full: ...)"); "" when there is nothing to add.
- * Returns a static string. */
-const char *fs_hint(int err);
-
 #endif

@@ -243,13 +243,6 @@ static void known_load(struct image_ctx *ctx)
     ctx->known_dirty = 0;
 }
 
-/* Reports the failed file operation that just set errno, with a hint for the editor. */
-static void io_fail(struct diag *d, const char *path, const char *what)
-{
-    int err = errno;
-    diag_io_error(d, path, "%s: %s%s", what, strerror(err), fs_hint(err));
-}
-
 /* Writes to a temporary file beside path and renames it over path, so that a build stopped
  * half-way never leaves half a file in the cache. */
 static int write_atomic(struct diag *d, const char *path, const void *data, size_t len)
@@ -265,7 +258,7 @@ static int write_atomic(struct diag *d, const char *path, const void *data, size
     char *tmp = xasprintf("%s.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        io_fail(d, path, "cannot create");
+        diag_errno(d, path, errno, "cannot create");
         free(tmp);
         return -1;
     }
@@ -289,7 +282,7 @@ static int write_atomic(struct diag *d, const char *path, const void *data, size
     if (rc == 0 && rename(tmp, path) != 0)
         rc = -1;
     if (rc != 0) {
-        io_fail(d, path, "cannot write");
+        diag_errno(d, path, errno, "cannot write");
         unlink(tmp);
     }
     free(tmp);
@@ -647,7 +640,7 @@ static int read_source(struct image_ctx *ctx, struct job *j, struct stat *st)
         if (errno == ENOENT)
             fail(&j->w, "is not there; check the file name and folder");
         else
-            io_fail(ctx->d, j->w.src, "cannot open");
+            diag_errno(ctx->d, j->w.src, errno, "cannot open");
         return -1;
     }
     if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
@@ -682,7 +675,7 @@ static int identify(struct image_ctx *ctx, struct job *j)
         if (errno == ENOENT)
             fail(&j->w, "is not there; check the file name and folder");
         else
-            io_fail(ctx->d, j->w.src, "cannot open");
+            diag_errno(ctx->d, j->w.src, errno, "cannot open");
         return -1;
     }
     pthread_mutex_lock(&ctx->lock);
@@ -1066,7 +1059,7 @@ int image_cache_clean(struct diag *d, const char *cache_dir)
     char *dir = fs_join(cache_dir, "img");
     int rc = 0;
     if (fs_is_dir(dir) && nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
-        io_fail(d, dir, "cannot delete");
+        diag_errno(d, dir, errno, "cannot delete");
         rc = -1;
     }
     free(dir);

@@ -98,28 +98,9 @@ static char *shown_sibling(const struct publish *p, const char *name)
     return strcmp(p->parent, ".") == 0 ? xstrdup(name) : fs_join(p->parent, name);
 }
 
-/* A hint after strerror() for the failures an editor can do something about. */
-static const char *hint(int err)
-{
-    switch (err) {
-    case ENOSPC:
-    case EDQUOT:
-        return " (the disk is full: free some space and build again)";
-    case EFBIG:
-        return " (the file is larger than this system allows here)";
-    case EROFS:
-        return " (the disk is read-only)";
-    case EACCES:
-    case EPERM:
-        return " (kairan may not write here: check the folder's permissions)";
-    default:
-        return "";
-    }
-}
-
 static void io_error(struct publish *p, const char *path, const char *what, int err)
 {
-    diag_io_error(p->d, path, "%s: %s%s", what, strerror(err), hint(err));
+    diag_errno(p->d, path, err, "%s", what);
     atomic_store(&p->broken, 1);
 }
 
@@ -1292,7 +1273,7 @@ int publish_file_keyed(struct publish *p, const char *rel, struct hash key, cons
         if (err == EISDIR)
             diag_io_error(p->d, src_path, "is a folder, not a file");
         else
-            diag_io_error(p->d, src_path, "cannot open: %s", strerror(err));
+            diag_errno(p->d, src_path, err, "cannot open");
         atomic_store(&p->failed, 1);
         return -1;
     }
