@@ -15,6 +15,7 @@
 #include "core/buf.h"
 #include "core/cjk.h"
 #include "markup/dom_tree.h"
+#include "core/url.h"
 #include "core/xalloc.h"
 
 #define NAME(n) ((const char *)(n)->name)
@@ -783,52 +784,6 @@ static int attr_allowed(const char *el, const char *attr)
     return 0;
 }
 
-int dom_url_has_scheme(const char *url)
-{
-    const char *p = url;
-    while (*p && (unsigned char)*p <= ' ')
-        p++;
-    for (; *p; p++) {
-        if (*p == ':')
-            return p > url;
-        if (*p == '/' || *p == '?' || *p == '#')
-            return 0;
-    }
-    return 0;
-}
-
-int dom_url_allowed(const char *url, int image)
-{
-    const char *p = url;
-    while (*p && (unsigned char)*p <= ' ')
-        p++;
-    char scheme[16];
-    size_t n = 0;
-    for (; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '\t' || c == '\n' || c == '\r')
-            continue; /* browsers ignore these, so "java\tscript:" is javascript: */
-        if (c == '/' || c == '?' || c == '#')
-            return 1; /* a path, query or fragment before any colon: relative */
-        if (c == ':')
-            break;
-        if (n < sizeof scheme - 1)
-            scheme[n++] = (char)tolower(c);
-        else
-            n = sizeof scheme; /* longer than any scheme we allow; relative if no colon */
-    }
-    if (!*p)
-        return 1;
-    if (n >= sizeof scheme)
-        return 0;
-    scheme[n] = '\0';
-    if (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0)
-        return 1;
-    if (!image && (strcmp(scheme, "mailto") == 0 || strcmp(scheme, "tel") == 0))
-        return 1;
-    return 0;
-}
-
 static void report(const struct dom_source *src, unsigned line, unsigned col, const char *key,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -881,7 +836,7 @@ static xmlNodePtr clean_element(const struct dom_source *src, xmlDocPtr doc, xml
         const char *v = value ? (const char *)value : "";
         int url =
             strcmp(attr, "href") == 0 || strcmp(attr, "src") == 0 || strcmp(attr, "cite") == 0;
-        if (url && !dom_url_allowed(v, strcmp(attr, "src") == 0)) {
+        if (url && !(strcmp(attr, "src") == 0 ? url_image_allowed(v) : url_link_allowed(v))) {
             report(src, line, col, NULL,
                    "the address '%s' in <%s> is not allowed and was removed (use http, https, "
                    "mailto or tel addresses, or paths within the site)",

@@ -44,12 +44,6 @@ xmlNodePtr dom_sanitize_tag(const struct dom_source *src, xmlDocPtr doc, const c
                             size_t len, char name[16], enum dom_drop *drop);
 /* What the allow-list does with an element of this (lowercase) name. */
 enum dom_drop dom_element_policy(const char *name);
-/* Whether url may be used as a link (image = 0) or image source (image = 1): http and https,
- * mailto and tel for links, or a relative address; never javascript:, data: and the like.
- * Tabs and newlines inside the scheme (which browsers ignore) do not help. */
-int dom_url_allowed(const char *url, int image);
-/* Whether url has a scheme ("https:", "mailto:"), as opposed to a path within the site. */
-int dom_url_has_scheme(const char *url);
 /* Appends the text below top to out: ruby readings left out, blocks on lines of their own,
  * table cells separated by a space. */
 void dom_text_of(xmlNodePtr top, struct buf *out);

@@ -14,6 +14,7 @@
 #include "markup/dom_tree.h"
 #include "core/hash.h"
 #include "core/strv.h"
+#include "core/url.h"
 #include "core/xalloc.h"
 
 /* Span types are told from block types in frame.md by this offset. */
@@ -549,10 +550,10 @@ static void set_prop(xmlNodePtr n, const char *name, const char *value)
         xmlSetProp(n, BAD_CAST name, BAD_CAST value);
 }
 
+/* An address on the web rather than in the site: it gets rel="noopener". */
 static int is_web_url(const char *url)
 {
-    return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0 ||
-           strncmp(url, "//", 2) == 0;
+    return url_web_rest(url) || url_is_network_path(url);
 }
 
 /* Moves n's children to its place and frees n. */
@@ -571,7 +572,7 @@ static void unwrap(xmlNodePtr n)
  * and a was unwrapped (freed). */
 static int link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t off)
 {
-    if (!dom_url_allowed(href, 0)) {
+    if (!url_link_allowed(href)) {
         unsigned line, col;
         position(b, off, &line, &col);
         diag_warning(b->d, b->path, line, col,
@@ -581,7 +582,7 @@ static int link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t 
         unwrap(a);
         return -1;
     }
-    if (dom_url_has_scheme(href) || is_web_url(href)) {
+    if (url_has_scheme(href) || is_web_url(href)) {
         set_prop(a, "href", href);
         if (is_web_url(href))
             set_prop(a, "rel", "noopener");
@@ -604,7 +605,7 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
                        size_t off)
 {
     unsigned line, col;
-    if (!dom_url_allowed(src, 1)) {
+    if (!url_image_allowed(src)) {
         position(b, off, &line, &col);
         diag_warning(b->d, b->path, line, col,
                      "the image address '%s' is not allowed and was removed (use a picture "
@@ -614,7 +615,7 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
     }
     struct markdown_image im = {0};
     int resolved = 0;
-    if (!dom_url_has_scheme(src) && !is_web_url(src) && b->hooks && b->hooks->image) {
+    if (!url_has_scheme(src) && !is_web_url(src) && b->hooks && b->hooks->image) {
         position(b, off, &line, &col);
         if (b->hooks->image(src, line, col, &im, b->hooks->userdata) != 0) {
             free(im.src), free(im.srcset), free(im.sizes), free(im.full);
@@ -822,7 +823,7 @@ static void raw_fixup(struct builder *b, xmlNodePtr top, size_t off)
             xmlChar *href = xmlGetProp(n, BAD_CAST "href");
             if (href) {
                 xmlUnsetProp(n, BAD_CAST "href");
-                if (dom_url_allowed((const char *)href, 0))
+                if (url_link_allowed((const char *)href))
                     link_apply(b, n, (const char *)href, off);
                 xmlFree(href);
             }
