@@ -1,15 +1,23 @@
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* syscall(): openat2 has no wrapper in older C libraries */
+#endif
+
 #include "core/fs.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#endif
 
 #include "core/xalloc.h"
 
@@ -105,6 +113,50 @@ int fs_write_file(struct diag *d, const char *path, const void *data, size_t len
         return -1;
     }
     return 0;
+}
+
+int fs_write_atomic(struct diag *d, const char *path, const void *data, size_t len)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash && slash != path) {
+        char *dir = xstrndup(path, (size_t)(slash - path));
+        int rc = fs_is_dir(dir) ? 0 : fs_mkdirs(d, dir);
+        free(dir);
+        if (rc)
+            return -1;
+    }
+    char *tmp = xasprintf("%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        diag_errno(d, path, errno, "cannot create");
+        free(tmp);
+        return -1;
+    }
+    /* mkstemp makes private files; what kairan writes must be readable by the web server. */
+    fchmod(fd, 0644);
+    const char *p = data;
+    int err = 0;
+    while (len > 0 && !err) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            err = errno;
+            break;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    if (close(fd) != 0 && !err)
+        err = errno;
+    if (!err && rename(tmp, path) != 0)
+        err = errno;
+    if (err) {
+        diag_errno(d, path, err, "cannot write");
+        unlink(tmp);
+    }
+    free(tmp);
+    return err ? -1 : 0;
 }
 
 int fs_is_dir(const char *path)
@@ -203,21 +255,96 @@ int fs_list(struct diag *d, const char *root, const char *dir, const char *suffi
     return rc;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+int fs_remove_tree_at(int dirfd, const char *name)
 {
-    (void)st;
-    (void)ftw;
-    return type == FTW_DP ? rmdir(path) : unlink(path);
+    if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+        return 0;
+    if (errno != EISDIR && errno != EPERM)
+        return -1;
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    DIR *dir = fdopendir(fd);
+    if (!dir) {
+        close(fd);
+        return -1;
+    }
+    int saved = 0;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (fs_remove_tree_at(fd, e->d_name) != 0 && !saved)
+            saved = errno;
+    }
+    closedir(dir);
+    if (unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT && !saved)
+        saved = errno;
+    errno = saved;
+    return saved ? -1 : 0;
 }
 
 int fs_remove_tree(struct diag *d, const char *path)
 {
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : (diag_errno(d, path, errno, "cannot remove"), -1);
-    if (nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) != 0) {
+    if (fs_remove_tree_at(AT_FDCWD, path) != 0) {
         diag_errno(d, path, errno, "cannot remove");
         return -1;
     }
     return 0;
+}
+
+/* Whether rel may be opened below a folder at all: relative, with no ".." part. */
+static int beneath_ok(const char *rel)
+{
+    if (rel[0] == '/' || rel[0] == '\0')
+        return 0;
+    for (const char *s = rel;;) {
+        const char *end = strchr(s, '/');
+        size_t n = end ? (size_t)(end - s) : strlen(s);
+        if (n == 2 && s[0] == '.' && s[1] == '.')
+            return 0;
+        if (!end)
+            return 1;
+        s = end + 1;
+    }
+}
+
+int fs_open_beneath(int dirfd, const char *rel, int flags)
+{
+    if (!beneath_ok(rel)) {
+        errno = *rel ? EXDEV : ENOENT;
+        return -1;
+    }
+    flags |= O_NOFOLLOW | O_CLOEXEC;
+#if defined(__linux__) && defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (uint64_t)flags;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    int got = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
+    /* Anything but "the kernel cannot do this" is the answer; else part by part below. */
+    if (got >= 0 || (errno != ENOSYS && errno != EPERM && errno != E2BIG && errno != EINVAL))
+        return got;
+#endif
+    char *copy = xstrdup(rel);
+    int at = dirfd;
+    int fd = -1;
+    for (char *part = copy;;) {
+        char *slash = strchr(part, '/');
+        if (slash)
+            *slash = '\0';
+        int f = slash ? O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | (flags & O_NONBLOCK)
+                      : flags;
+        fd = openat(at, *part ? part : ".", f);
+        int saved = errno;
+        if (at != dirfd)
+            close(at);
+        errno = saved;
+        if (fd < 0 || !slash)
+            break;
+        at = fd;
+        part = slash + 1;
+    }
+    free(copy);
+    return fd;
 }

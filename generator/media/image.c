@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -243,52 +242,6 @@ static void known_load(struct image_ctx *ctx)
     ctx->known_dirty = 0;
 }
 
-/* Writes to a temporary file beside path and renames it over path, so that a build stopped
- * half-way never leaves half a file in the cache. */
-static int write_atomic(struct diag *d, const char *path, const void *data, size_t len)
-{
-    const char *slash = strrchr(path, '/');
-    if (slash && slash != path) {
-        char *dir = xstrndup(path, (size_t)(slash - path));
-        int rc = fs_is_dir(dir) ? 0 : fs_mkdirs(d, dir);
-        free(dir);
-        if (rc)
-            return -1;
-    }
-    char *tmp = xasprintf("%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        diag_errno(d, path, errno, "cannot create");
-        free(tmp);
-        return -1;
-    }
-    /* mkstemp makes private files; published pictures must be readable by the web server. */
-    fchmod(fd, 0644);
-    const char *p = data;
-    int rc = 0;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = -1;
-            break;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    if (close(fd) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc != 0) {
-        diag_errno(d, path, errno, "cannot write");
-        unlink(tmp);
-    }
-    free(tmp);
-    return rc;
-}
-
 int image_ctx_save(struct image_ctx *ctx)
 {
     pthread_mutex_lock(&ctx->lock);
@@ -304,7 +257,7 @@ int image_ctx_save(struct image_ctx *ctx)
             }
         }
         char *path = fs_join(ctx->img_dir, "index.tsv");
-        rc = write_atomic(ctx->d, path, b.data, b.len);
+        rc = fs_write_atomic(ctx->d, path, b.data, b.len);
         free(path);
         buf_release(&b);
         if (rc == 0)
@@ -734,7 +687,7 @@ static int record_save(struct image_ctx *ctx, const char *path, const struct rec
     buf_printf(&b, "kairan-image %u %u %s\n", rec->width, rec->height, rec->png ? "png" : "jpeg");
     for (size_t i = 0; i < rec->count; i++)
         buf_printf(&b, "%u %u\n", rec->vw[i], rec->vh[i]);
-    int rc = write_atomic(ctx->d, path, b.data, b.len);
+    int rc = fs_write_atomic(ctx->d, path, b.data, b.len);
     buf_release(&b);
     return rc;
 }
@@ -819,7 +772,7 @@ static int make_web(struct image_ctx *ctx, struct job *j, struct record *rec)
         rc = encode(&j->w, cur, png, ctx->cfg.quality, 0, &out);
         if (rc == 0) {
             char *path = web_file(ctx, j->key, rec->vw[i], png);
-            rc = write_atomic(ctx->d, path, out.data, out.len);
+            rc = fs_write_atomic(ctx->d, path, out.data, out.len);
             free(path);
         }
     }
@@ -975,7 +928,7 @@ static int make_print(struct image_ctx *ctx, struct job *j, unsigned want, const
     raster_free(r);
     if (rc == 0) {
         add_profile(ctx, &jpg, &out);
-        rc = write_atomic(ctx->d, path, out.data, out.len);
+        rc = fs_write_atomic(ctx->d, path, out.data, out.len);
     }
     buf_release(&jpg);
     buf_release(&out);
@@ -1048,20 +1001,10 @@ int image_print(struct image_ctx *ctx, const char *src, const char *used_by, uns
 
 /* ---- cleaning ---- */
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st, (void)type, (void)ftw;
-    return remove(path) != 0 && errno != ENOENT ? -1 : 0;
-}
-
 int image_cache_clean(struct diag *d, const char *cache_dir)
 {
     char *dir = fs_join(cache_dir, "img");
-    int rc = 0;
-    if (fs_is_dir(dir) && nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
-        diag_errno(d, dir, errno, "cannot delete");
-        rc = -1;
-    }
+    int rc = fs_remove_tree(d, dir);
     free(dir);
     return rc;
 }

@@ -18,10 +18,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__linux__)
-#include <linux/openat2.h>
-#include <sys/syscall.h>
-#endif
 
 #include "core/buf.h"
 #include "core/fs.h"
@@ -129,41 +125,6 @@ const char *publish_path_problem(const char *rel)
             return NULL;
         s = end + 1;
     }
-}
-
-/* Removes name below dirfd and everything in it, never following a symbolic link. A missing
- * name is not an error. Returns 0 or -1 with errno set. */
-static int remove_tree(int dirfd, const char *name)
-{
-    if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
-        return 0;
-    if (errno != EISDIR && errno != EPERM)
-        return -1;
-    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? 0 : -1;
-    DIR *dir = fdopendir(fd);
-    if (!dir) {
-        close(fd);
-        return -1;
-    }
-    int rc = 0, saved = 0;
-    struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if (remove_tree(fd, e->d_name) != 0 && !saved) {
-            saved = errno;
-            rc = -1;
-        }
-    }
-    closedir(dir);
-    if (unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT && !saved) {
-        saved = errno;
-        rc = -1;
-    }
-    errno = saved;
-    return rc;
 }
 
 /* ---- the manifest's tables ---- */
@@ -317,7 +278,7 @@ static void manifest_load(struct publish *p)
     if (!p->spare_known)
         strv_release(&p->spare_files);
     /* A spare the manifest does not describe cannot be trusted to stage in. */
-    if (spare_exists && !p->spare_known && remove_tree(p->parent_fd, p->spare_name) != 0) {
+    if (spare_exists && !p->spare_known && fs_remove_tree_at(p->parent_fd, p->spare_name) != 0) {
         char *shown = shown_sibling(p, p->spare_name);
         io_error(p, shown, "cannot remove the previous version of the site", errno);
         free(shown);
@@ -368,21 +329,10 @@ static void manifest_save(struct publish *p, struct table *dirs, const struct st
     /* The index is stale after the sort; nothing looks it up any more. */
     struct diag quiet;
     diag_init(&quiet);
-    char *tmp = xasprintf("%s.tmp-%ld", p->manifest, (long)getpid());
-    const char *slash = strrchr(p->manifest, '/');
-    char *dir = slash ? xstrndup(p->manifest, (size_t)(slash - p->manifest)) : NULL;
-    int rc = (dir && !fs_is_dir(dir) ? fs_mkdirs(&quiet, dir) : 0) == 0 &&
-                     fs_write_file(&quiet, tmp, b.data, b.len) == 0 && rename(tmp, p->manifest) == 0
-                 ? 0
-                 : -1;
-    if (rc != 0) {
-        unlink(tmp);
+    if (fs_write_atomic(&quiet, p->manifest, b.data, b.len) != 0)
         diag_warning(p->d, p->manifest, 0, 0,
                      "cannot save the list of what was built; the next build will take longer");
-    }
     diag_release(&quiet);
-    free(dir);
-    free(tmp);
     buf_release(&b);
 }
 
@@ -403,7 +353,7 @@ static void *watch(void *arg)
     pthread_rwlock_wrlock(&p->ops);
     /* Before the swap this is the unfinished new tree, after it the previous one that
      * publish_commit may be removing at the same moment: either way it goes. */
-    remove_tree(p->parent_fd, p->staging_name);
+    fs_remove_tree_at(p->parent_fd, p->staging_name);
     close(p->lock_fd);
 
     struct sigaction dfl;
@@ -602,7 +552,7 @@ static int recover(struct publish *p)
         strv_push(&stale, old.v[i]);
     }
     for (size_t i = 0; i < stale.len && rc == 0; i++) {
-        if (remove_tree(p->parent_fd, stale.v[i]) != 0) {
+        if (fs_remove_tree_at(p->parent_fd, stale.v[i]) != 0) {
             char *shown = shown_sibling(p, stale.v[i]);
             io_error(p, shown, "cannot remove what an interrupted build left behind", errno);
             free(shown);
@@ -752,7 +702,7 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
     int rc = p->old_known ? 0 : make_staging(p);
     pthread_rwlock_unlock(&p->ops);
     if (rc != 0) {
-        remove_tree(p->parent_fd, p->staging_name);
+        fs_remove_tree_at(p->parent_fd, p->staging_name);
         disarm_signals(p);
         goto fail;
     }
@@ -771,23 +721,6 @@ struct spot {
     const char *leaf;
 };
 
-/* Opens the folder path below base in one step where the kernel can refuse symbolic links on
- * the way (openat2); returns the descriptor, or -1 (then the caller goes part by part). */
-static int open_beneath(int base, const char *path)
-{
-#if defined(__linux__) && defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
-    struct open_how how;
-    memset(&how, 0, sizeof how);
-    how.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    return (int)syscall(SYS_openat2, base, path, &how, sizeof how);
-#else
-    (void)base;
-    (void)path;
-    return -1;
-#endif
-}
-
 /* Opens the folder of rel below base, creating the missing ones in staging (create 1; 2 also
  * replaces files that are in the way). Never follows a symbolic link. Returns 0; -1 with errno
  * set (ENOTDIR: a part is a file). */
@@ -797,7 +730,7 @@ static int open_spot(int base, const char *rel, int create, struct spot *out)
     const char *last = strrchr(rel, '/');
     if (last) {
         char *parent = xstrndup(rel, (size_t)(last - rel));
-        out->dir_fd = open_beneath(base, parent);
+        out->dir_fd = fs_open_beneath(base, parent, O_RDONLY | O_DIRECTORY);
         free(parent);
         if (out->dir_fd >= 0) {
             out->leaf = last + 1;
@@ -995,7 +928,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
                 goto done;
             }
             /* Never write into the spare's file: it may be a link to a published one. */
-            int gone = S_ISDIR(cur.st_mode) ? remove_tree(dst.dir_fd, dst.leaf)
+            int gone = S_ISDIR(cur.st_mode) ? fs_remove_tree_at(dst.dir_fd, dst.leaf)
                                             : unlinkat(dst.dir_fd, dst.leaf, 0);
             if (gone != 0 && errno != ENOENT) {
                 char *shown = shown_path(p, rel);
@@ -1299,7 +1232,7 @@ void publish_abort(struct publish *p)
         return;
     pthread_rwlock_rdlock(&p->ops);
     if (!atomic_load(&p->interrupted))
-        remove_tree(p->parent_fd, p->staging_name);
+        fs_remove_tree_at(p->parent_fd, p->staging_name);
     pthread_rwlock_unlock(&p->ops);
     finish(p);
 }
@@ -1326,7 +1259,7 @@ static int swap(struct publish *p)
         if (rc != 0)
             renameat(p->parent_fd, old_name, p->parent_fd, p->name);
         else if (renameat(p->parent_fd, old_name, p->parent_fd, p->staging_name) != 0)
-            remove_tree(p->parent_fd, old_name);
+            fs_remove_tree_at(p->parent_fd, old_name);
         errno = err;
     }
     free(old_name);
@@ -1441,7 +1374,7 @@ int publish_commit(struct publish *p)
         prune_spare(p);
     if (atomic_load(&p->failed) || atomic_load(&p->broken)) {
         /* Each failed write has been reported; the output stays as it was. */
-        remove_tree(p->parent_fd, p->staging_name);
+        fs_remove_tree_at(p->parent_fd, p->staging_name);
         pthread_rwlock_unlock(&p->ops);
         finish(p);
         return -1;
@@ -1454,7 +1387,7 @@ int publish_commit(struct publish *p)
     }
     if (swap(p) != 0) {
         int err = errno;
-        remove_tree(p->parent_fd, p->staging_name);
+        fs_remove_tree_at(p->parent_fd, p->staging_name);
         pthread_rwlock_unlock(&p->ops);
         io_error(p, p->shown, "cannot put the new version of the site in place", err);
         finish(p);
@@ -1466,7 +1399,7 @@ int publish_commit(struct publish *p)
                  renameat(p->parent_fd, p->staging_name, p->parent_fd, p->spare_name) == 0;
     pthread_rwlock_unlock(&p->ops);
 
-    if (p->had_old && !spared && remove_tree(p->parent_fd, p->staging_name) != 0) {
+    if (p->had_old && !spared && fs_remove_tree_at(p->parent_fd, p->staging_name) != 0) {
         char *shown = shown_sibling(p, p->staging_name);
         diag_warning(p->d, shown, 0, 0,
                      "the site was published, but its previous version could not be removed "

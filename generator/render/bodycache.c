@@ -579,9 +579,7 @@ void bodycache_close(struct bodycache *c)
         struct diag quiet;
         diag_init(&quiet);
         char *index = fs_join(c->dir, "index");
-        char *tmp = xasprintf("%s.tmp-%ld", index, (long)getpid());
-        if ((fs_is_dir(c->dir) || fs_mkdirs(&quiet, c->dir) == 0) &&
-            fs_write_file(&quiet, tmp, b.data, b.len) == 0 && rename(tmp, index) == 0) {
+        if (fs_write_atomic(&quiet, index, b.data, b.len) == 0) {
             /* Packs nothing points to any more; a pack another build is writing right now is
              * younger than it and stays (its index comes after this one). */
             for (size_t i = 0; i < c->n_packs; i++) {
@@ -592,11 +590,8 @@ void bodycache_close(struct bodycache *c)
                 free(path);
             }
             remove_orphans(c, keep);
-        } else {
-            unlink(tmp);
         }
         diag_release(&quiet);
-        free(tmp);
         free(index);
         buf_release(&b);
         free(number);

@@ -343,22 +343,8 @@ static int open_below(const char *dir, const char *rel, struct stat *st)
     int at = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (at < 0)
         return -1;
-    char *copy = xstrdup(rel);
-    char *part = copy;
-    int fd = -1;
-    for (;;) {
-        char *slash = strchr(part, '/');
-        if (slash)
-            *slash = '\0';
-        int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | (slash ? O_DIRECTORY : 0);
-        fd = openat(at, part, flags);
-        close(at);
-        if (fd < 0 || !slash)
-            break;
-        at = fd;
-        part = slash + 1;
-    }
-    free(copy);
+    int fd = fs_open_beneath(at, rel, O_RDONLY | O_NONBLOCK);
+    close(at);
     if (fd >= 0 && (fstat(fd, st) != 0 || !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode)))) {
         close(fd);
         fd = -1;
