@@ -12,7 +12,7 @@
 #include "core/buf.h"
 #include "core/cjk.h"
 #include "markup/dom_tree.h"
-#include "core/hash.h"
+#include "core/strmap.h"
 #include "core/strv.h"
 #include "core/url.h"
 #include "core/xalloc.h"
@@ -1324,52 +1324,28 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
 
 /* Heading ids: explicit ones first, then slugs, each unique in the page. */
 
-struct idset {
-    char **slots;
-    size_t cap, len;
-};
-
-static int idset_add(struct idset *s, const char *id)
+/* Returns id, or id-2, id-3, ... whichever is not in ids yet, added to it; the string is the
+ * map's. */
+static const char *id_claim(struct strmap *ids, const char *id)
 {
-    if (2 * (s->len + 1) > s->cap) {
-        struct idset bigger = {xcalloc(s->cap ? 2 * s->cap : 64, sizeof(char *)),
-                               s->cap ? 2 * s->cap : 64, 0};
-        for (size_t i = 0; i < s->cap; i++)
-            if (s->slots[i])
-                idset_add(&bigger, s->slots[i]);
-        free(s->slots);
-        *s = bigger;
-    }
-    size_t i = (size_t)hash_bytes(id, strlen(id)).lo & (s->cap - 1);
-    for (; s->slots[i]; i = (i + 1) & (s->cap - 1))
-        if (strcmp(s->slots[i], id) == 0)
-            return 0;
-    s->slots[i] = (char *)id;
-    s->len++;
-    return 1;
-}
-
-/* Returns id, or id-2, id-3, ... whichever is free, added to the set; a new string. */
-static char *idset_claim(struct idset *s, struct strv *owned, const char *id)
-{
-    char *claim = xstrdup(id);
-    for (unsigned n = 2; !idset_add(s, claim); n++) {
+    int added;
+    size_t i = strmap_add(ids, id, strlen(id), NULL, &added);
+    for (unsigned n = 2; !added; n++) {
+        char *claim = xasprintf("%s-%u", id, n);
+        i = strmap_add(ids, claim, strlen(claim), NULL, &added);
         free(claim);
-        claim = xasprintf("%s-%u", id, n);
     }
-    strv_push_owned(owned, claim);
-    return claim;
+    return strmap_key(ids, i);
 }
 
 static void heading_ids(struct builder *b)
 {
-    struct idset set = {NULL, 0, 0};
-    struct strv owned = STRV_INIT;
+    struct strmap ids = STRMAP_INIT;
     for (size_t i = 0; i < b->headings_len; i++) {
         struct heading *h = &b->headings[i];
         if (!h->id)
             continue;
-        const char *id = idset_claim(&set, &owned, h->id);
+        const char *id = id_claim(&ids, h->id);
         if (strcmp(id, h->id) != 0) {
             unsigned line, col;
             position(b, h->off, &line, &col);
@@ -1387,12 +1363,11 @@ static void heading_ids(struct builder *b)
         buf_init(&text);
         dom_text_of(h->node, &text);
         char *slug = cjk_slug(text.data, text.len);
-        set_prop(h->node, "id", idset_claim(&set, &owned, slug));
+        set_prop(h->node, "id", id_claim(&ids, slug));
         free(slug);
         buf_release(&text);
     }
-    free(set.slots);
-    strv_release(&owned);
+    strmap_release(&ids);
 }
 
 struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line, const char *text,

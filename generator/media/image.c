@@ -19,6 +19,7 @@
 #include "core/hash.h"
 #include "media/jpeg.h"
 #include "media/meta.h"
+#include "core/strmap.h"
 #include "core/xalloc.h"
 
 /* Part of every cache key: raise it whenever the bytes this module writes change. */
@@ -35,11 +36,9 @@
 /* What the cache knows about a source file: if its size, time and inode are unchanged, its
  * content hash is too, and the file need not be read. */
 struct known {
-    char *path;
     long long size, mtime_s, mtime_ns;
     unsigned long long ino;
     struct hash hash;
-    struct known *next;
 };
 
 struct image_ctx {
@@ -51,9 +50,8 @@ struct image_ctx {
     size_t srgb_icc_len;
     int show_progress;
 
-    pthread_mutex_t lock; /* guards known, nknown, nbuckets, known_dirty and the progress line */
-    struct known **known;
-    size_t nknown, nbuckets;
+    pthread_mutex_t lock; /* guards known, known_dirty and the progress line */
+    struct strmap known;  /* source path -> struct known (owned) */
     int known_dirty;
     long long progress_start_ms, progress_last_ms;
     int progress_shown;
@@ -137,17 +135,9 @@ int image_parse_color(const char *s, unsigned char rgb[3])
 
 /* ---- the index of known source files ---- */
 
-static size_t path_slot(const struct image_ctx *ctx, const char *path)
-{
-    return (size_t)hash_bytes(path, strlen(path)).lo & (ctx->nbuckets - 1);
-}
-
 static struct known *known_find(struct image_ctx *ctx, const char *path)
 {
-    for (struct known *k = ctx->known[path_slot(ctx, path)]; k; k = k->next)
-        if (strcmp(k->path, path) == 0)
-            return k;
-    return NULL;
+    return strmap_get(&ctx->known, path, strlen(path));
 }
 
 /* Records path's identity and hash; the caller holds ctx->lock. */
@@ -155,28 +145,8 @@ static void known_put(struct image_ctx *ctx, const char *path, const struct stat
 {
     struct known *k = known_find(ctx, path);
     if (!k) {
-        if (ctx->nknown >= ctx->nbuckets) {
-            size_t old_n = ctx->nbuckets;
-            struct known **old = ctx->known;
-            ctx->nbuckets *= 2;
-            ctx->known = xcalloc(ctx->nbuckets, sizeof *ctx->known);
-            for (size_t i = 0; i < old_n; i++) {
-                while (old[i]) {
-                    struct known *e = old[i];
-                    old[i] = e->next;
-                    size_t s = path_slot(ctx, e->path);
-                    e->next = ctx->known[s];
-                    ctx->known[s] = e;
-                }
-            }
-            free(old);
-        }
         k = xcalloc(1, sizeof *k);
-        k->path = xstrdup(path);
-        size_t s = path_slot(ctx, path);
-        k->next = ctx->known[s];
-        ctx->known[s] = k;
-        ctx->nknown++;
+        strmap_add(&ctx->known, path, strlen(path), k, NULL);
     }
     k->size = (long long)st->st_size;
     k->mtime_s = (long long)st->st_mtim.tv_sec;
@@ -249,12 +219,11 @@ int image_ctx_save(struct image_ctx *ctx)
     if (ctx->known_dirty) {
         struct buf b;
         buf_init(&b);
-        for (size_t i = 0; i < ctx->nbuckets; i++) {
-            for (struct known *k = ctx->known[i]; k; k = k->next) {
-                char hex[33];
-                buf_printf(&b, "%s %lld %lld %lld %llu %s\n", hash_hex(k->hash, hex), k->size,
-                           k->mtime_s, k->mtime_ns, k->ino, k->path);
-            }
+        for (size_t i = 0; i < strmap_len(&ctx->known); i++) {
+            const struct known *k = strmap_value(&ctx->known, i);
+            char hex[33];
+            buf_printf(&b, "%s %lld %lld %lld %llu %s\n", hash_hex(k->hash, hex), k->size,
+                       k->mtime_s, k->mtime_ns, k->ino, strmap_key(&ctx->known, i));
         }
         char *path = fs_join(ctx->img_dir, "index.tsv");
         rc = fs_write_atomic(ctx->d, path, b.data, b.len);
@@ -285,8 +254,6 @@ struct image_ctx *image_ctx_new(const struct image_config *c, struct diag *d)
     ctx->srgb_icc = color_srgb_profile(&ctx->srgb_icc_len);
     ctx->show_progress = c->progress && isatty(STDERR_FILENO);
     pthread_mutex_init(&ctx->lock, NULL);
-    ctx->nbuckets = 64;
-    ctx->known = xcalloc(ctx->nbuckets, sizeof *ctx->known);
     ctx->progress_start_ms = now_ms();
     known_load(ctx);
     return ctx;
@@ -296,15 +263,9 @@ void image_ctx_free(struct image_ctx *ctx)
 {
     if (!ctx)
         return;
-    for (size_t i = 0; i < ctx->nbuckets; i++) {
-        while (ctx->known[i]) {
-            struct known *k = ctx->known[i];
-            ctx->known[i] = k->next;
-            free(k->path);
-            free(k);
-        }
-    }
-    free(ctx->known);
+    for (size_t i = 0; i < strmap_len(&ctx->known); i++)
+        free(strmap_value(&ctx->known, i));
+    strmap_release(&ctx->known);
     pthread_mutex_destroy(&ctx->lock);
     free(ctx->srgb_icc);
     free(ctx->img_dir);

@@ -21,6 +21,7 @@
 
 #include "core/buf.h"
 #include "core/fs.h"
+#include "core/strmap.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
 
@@ -28,19 +29,18 @@ enum { CHUNK = 65536 };
 
 /* One file of an output, as the manifest records it. */
 struct record {
-    char *rel;
+    const char *rel; /* the table's copy */
     struct hash key; /* the caller's key; all zero when there is none */
     uint64_t ino, size;
     int64_t mtime; /* nanoseconds since the epoch */
     int lazy;      /* placed while nothing was staged: to be linked when staging begins */
 };
 
-/* Records by path: a vector and an open-addressing index into it. */
+/* Records by path: record i belongs to the path numbered i in rels. */
 struct table {
+    struct strmap rels;
     struct record *v;
     size_t len, cap;
-    size_t *slots; /* index + 1; 0 is empty */
-    size_t nslots;
 };
 
 struct publish {
@@ -129,54 +129,27 @@ const char *publish_path_problem(const char *rel)
 
 /* ---- the manifest's tables ---- */
 
-static size_t rel_slot(const char *rel, size_t nslots)
-{
-    return (size_t)hash_bytes(rel, strlen(rel)).lo & (nslots - 1);
-}
-
 static struct record *table_find(const struct table *t, const char *rel)
 {
-    if (!t->nslots)
-        return NULL;
-    for (size_t i = rel_slot(rel, t->nslots);; i = (i + 1) & (t->nslots - 1)) {
-        if (!t->slots[i])
-            return NULL;
-        if (strcmp(t->v[t->slots[i] - 1].rel, rel) == 0)
-            return &t->v[t->slots[i] - 1];
-    }
-}
-
-static void table_index(struct table *t, size_t at)
-{
-    size_t i = rel_slot(t->v[at].rel, t->nslots);
-    while (t->slots[i])
-        i = (i + 1) & (t->nslots - 1);
-    t->slots[i] = at + 1;
+    size_t i = strmap_find(&t->rels, rel, strlen(rel));
+    return i == STRMAP_NONE ? NULL : &t->v[i];
 }
 
 /* Adds rel (a copy) and returns its index; the caller made sure it is not there yet. */
 static size_t table_add(struct table *t, const char *rel)
 {
-    XALLOC_GROW(t->v, t->len + 1, t->cap);
-    if ((t->len + 1) * 2 > t->nslots) {
-        free(t->slots);
-        t->nslots = t->nslots ? t->nslots * 2 : 512;
-        t->slots = xcalloc(t->nslots, sizeof *t->slots);
-        for (size_t i = 0; i < t->len; i++)
-            table_index(t, i);
-    }
-    memset(&t->v[t->len], 0, sizeof t->v[t->len]);
-    t->v[t->len].rel = xstrdup(rel);
-    table_index(t, t->len);
-    return t->len++;
+    size_t i = strmap_add(&t->rels, rel, strlen(rel), NULL, NULL);
+    XALLOC_GROW(t->v, i + 1, t->cap);
+    memset(&t->v[i], 0, sizeof t->v[i]);
+    t->v[i].rel = strmap_key(&t->rels, i);
+    t->len = i + 1;
+    return i;
 }
 
 static void table_release(struct table *t)
 {
-    for (size_t i = 0; i < t->len; i++)
-        free(t->v[i].rel);
+    strmap_release(&t->rels);
     free(t->v);
-    free(t->slots);
     memset(t, 0, sizeof *t);
 }
 
