@@ -12,6 +12,7 @@
 #include "core/buf.h"
 #include "core/cjk.h"
 #include "markup/dom_tree.h"
+#include "markup/sanitiser.h"
 #include "core/strmap.h"
 #include "core/strv.h"
 #include "core/url.h"
@@ -150,9 +151,9 @@ static size_t run_to_src(struct builder *b, size_t run_off)
     return src;
 }
 
-static struct dom_source dom_source_at(struct builder *b, size_t off)
+static struct sanitiser_source sanitiser_source_at(struct builder *b, size_t off)
 {
-    struct dom_source s = {b->d, b->path, 0, 0, &b->reported};
+    struct sanitiser_source s = {b->d, b->path, 0, 0, &b->reported};
     position(b, off, &s.line, &s.col);
     return s;
 }
@@ -852,13 +853,13 @@ static void raw_fixup(struct builder *b, xmlNodePtr top, size_t off)
 static void raw_open(struct builder *b, const char *tag, size_t len, size_t off, int block)
 {
     flush(b);
-    struct dom_source s = dom_source_at(b, off);
+    struct sanitiser_source s = sanitiser_source_at(b, off);
     char name[16];
-    enum dom_drop drop;
-    xmlNodePtr el = dom_sanitize_tag(&s, b->dom->doc, tag, len, name, &drop);
+    enum sanitiser_drop drop;
+    xmlNodePtr el = sanitiser_clean_tag(&s, b->dom->doc, tag, len, name, &drop);
     int closed = len >= 2 && tag[len - 2] == '/';
     if (!el) {
-        if (drop == DOM_DROP_CONTENT && !closed && !dom_is_void(name) && !block) {
+        if (drop == SANITISER_DROP_CONTENT && !closed && !dom_is_void(name) && !block) {
             struct frame *f = push(b, FRAME_SUPPRESS, -1, current(b));
             snprintf(f->name, sizeof f->name, "%s", name);
         }
@@ -965,8 +966,8 @@ static void raw_block(struct builder *b)
         return;
     xmlNodePtr parent = current(b);
     xmlNodePtr last = parent->last;
-    struct dom_source src = dom_source_at(b, off);
-    dom_import_html(&src, b->dom->doc, parent, s, n, (int)(MAX_DEPTH - b->elements));
+    struct sanitiser_source src = sanitiser_source_at(b, off);
+    sanitiser_import_html(&src, b->dom->doc, parent, s, n, (int)(MAX_DEPTH - b->elements));
     for (xmlNodePtr k = last ? last->next : parent->children; k;) {
         xmlNodePtr next = k->next;
         raw_fixup(b, k, off);
