@@ -80,63 +80,24 @@ int fs_mkdirs(struct diag *d, const char *path)
     return rc;
 }
 
-int fs_write_file(struct diag *d, const char *path, const void *data, size_t len)
+/* Creates the folder path goes in, unless it is there. */
+static int make_parent(struct diag *d, const char *path)
 {
     const char *slash = strrchr(path, '/');
-    if (slash && slash != path) {
-        char *dir = xstrndup(path, (size_t)(slash - path));
-        int rc = fs_is_dir(dir) ? 0 : fs_mkdirs(d, dir);
-        free(dir);
-        if (rc)
-            return -1;
-    }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        diag_errno(d, path, errno, "cannot create");
-        return -1;
-    }
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            diag_errno(d, path, errno, "cannot write");
-            close(fd);
-            return -1;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    if (close(fd) != 0) {
-        diag_errno(d, path, errno, "cannot write");
-        return -1;
-    }
-    return 0;
+    if (!slash || slash == path)
+        return 0;
+    char *dir = xstrndup(path, (size_t)(slash - path));
+    int rc = fs_is_dir(dir) ? 0 : fs_mkdirs(d, dir);
+    free(dir);
+    return rc;
 }
 
-int fs_write_atomic(struct diag *d, const char *path, const void *data, size_t len)
+/* Writes len bytes to fd and closes it; returns 0, or the errno of the first failure. */
+static int write_and_close(int fd, const void *data, size_t len)
 {
-    const char *slash = strrchr(path, '/');
-    if (slash && slash != path) {
-        char *dir = xstrndup(path, (size_t)(slash - path));
-        int rc = fs_is_dir(dir) ? 0 : fs_mkdirs(d, dir);
-        free(dir);
-        if (rc)
-            return -1;
-    }
-    char *tmp = xasprintf("%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        diag_errno(d, path, errno, "cannot create");
-        free(tmp);
-        return -1;
-    }
-    /* mkstemp makes private files; what kairan writes must be readable by the web server. */
-    fchmod(fd, 0644);
     const char *p = data;
     int err = 0;
-    while (len > 0 && !err) {
+    while (len > 0) {
         ssize_t n = write(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
@@ -149,6 +110,40 @@ int fs_write_atomic(struct diag *d, const char *path, const void *data, size_t l
     }
     if (close(fd) != 0 && !err)
         err = errno;
+    return err;
+}
+
+int fs_write_file(struct diag *d, const char *path, const void *data, size_t len)
+{
+    if (make_parent(d, path) != 0)
+        return -1;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        diag_errno(d, path, errno, "cannot create");
+        return -1;
+    }
+    int err = write_and_close(fd, data, len);
+    if (err) {
+        diag_errno(d, path, err, "cannot write");
+        return -1;
+    }
+    return 0;
+}
+
+int fs_write_atomic(struct diag *d, const char *path, const void *data, size_t len)
+{
+    if (make_parent(d, path) != 0)
+        return -1;
+    char *tmp = xasprintf("%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        diag_errno(d, path, errno, "cannot create");
+        free(tmp);
+        return -1;
+    }
+    /* mkstemp makes private files; what kairan writes must be readable by the web server. */
+    fchmod(fd, 0644);
+    int err = write_and_close(fd, data, len);
     if (!err && rename(tmp, path) != 0)
         err = errno;
     if (err) {

@@ -68,30 +68,35 @@ struct where {
     unsigned line, col;
 };
 
-static void fail(const struct where *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(const struct where *w, const char *fmt, ...)
+/* Reports a problem with the picture w names: "the picture SRC " and the formatted rest. */
+static void say(const struct where *w, enum diag_level level, const char *fmt, va_list ap)
 {
     struct buf b;
     buf_init(&b);
+    buf_vprintf(&b, fmt, ap);
+    if (level == DIAG_ERROR)
+        diag_error(w->d, w->path, w->line, w->col, "the picture %s %s", w->src, b.data);
+    else
+        diag_warning(w->d, w->path, w->line, w->col, "the picture %s %s", w->src, b.data);
+    buf_release(&b);
+}
+
+static void fail(const struct where *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(const struct where *w, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    say(w, DIAG_ERROR, fmt, ap);
     va_end(ap);
-    diag_error(w->d, w->path, w->line, w->col, "the picture %s %s", w->src, b.data);
-    buf_release(&b);
 }
 
 static void warn(const struct where *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(const struct where *w, const char *fmt, ...)
 {
-    struct buf b;
-    buf_init(&b);
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    say(w, DIAG_WARNING, fmt, ap);
     va_end(ap);
-    diag_warning(w->d, w->path, w->line, w->col, "the picture %s %s", w->src, b.data);
-    buf_release(&b);
 }
 
 void image_config_init(struct image_config *c)
