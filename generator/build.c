@@ -197,11 +197,7 @@ int build_run(struct diag *d, const struct build_options *opt)
         goto done;
 
     /* 5. Bodies and images. */
-    struct media_opts mo = {source_dir,           cache,
-                            theme.image_widths,   theme.n_image_widths,
-                            theme.image_sizes,    theme.image_quality,
-                            theme.image_max_megapixels, theme.image_background,
-                            theme.image_print_dpi};
+    struct media_opts mo = {.source = source_dir, .cache_dir = cache, .images = &theme.images};
     media = media_new(d, &mo);
     if (opt->write)
         body_cache = bodycache_open(bodies_dir);

@@ -10,9 +10,11 @@
 
 #include "build.h"
 #include "core/diag.h"
+#include "core/fs.h"
 #include "scaffold.h"
 #include "serve/serve.h"
 #include "core/version.h"
+#include "core/xalloc.h"
 
 enum { EXIT_OK = 0, EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
@@ -195,6 +197,42 @@ static int parse_args(const char *cmd, int argc, char **argv, struct cli *cli)
     return EXIT_OK;
 }
 
+/* serve's build: one build_run with the options serve_preview filled. */
+static int serve_build(struct diag *d, void *userdata)
+{
+    return build_run(d, userdata);
+}
+
+/* `kairan serve`: each build writes the preview folder (--output, else the cache folder's
+ * preview/), quietly, leaving the signals to serve. */
+static void serve_preview(struct diag *d, const struct build_options *cli_build,
+                          struct serve_options *so)
+{
+    struct build_options bo = *cli_build;
+    if (!bo.source || !*bo.source)
+        bo.source = ".";
+    bo.no_signals = 1;
+    bo.quiet = 1;
+    bo.write = 1;
+    char *output;
+    if (bo.output) {
+        output = xstrdup(bo.output);
+    } else {
+        char *cache = build_cache_dir(&bo);
+        output = fs_join(cache, "preview");
+        free(cache);
+    }
+    bo.output = output;
+    so->source = bo.source;
+    so->output = output;
+    so->strict = bo.strict;
+    so->drafts = bo.drafts;
+    so->build = serve_build;
+    so->userdata = &bo;
+    serve_run(d, so);
+    free(output);
+}
+
 static int exit_code(struct diag *d)
 {
     if (d->io_errors)
@@ -280,13 +318,14 @@ int main(int argc, char **argv)
         }
         scaffold_new(&d, &cli.build, cli.positional[0], cli.positional[1]);
     } else if (strcmp(name, "serve") == 0) {
-        struct serve_options so = {.build = cli.build, .bind = cli.bind, .port = 8088};
-        so.build.drafts = !cli.no_drafts;
+        struct serve_options so = {.bind = cli.bind, .port = 8088};
+        struct build_options bo = cli.build;
+        bo.drafts = !cli.no_drafts;
         if (cli.port && (parse_unsigned(cli.port, 65535, &so.port) || so.port == 0)) {
             diag_release(&d);
             return usage_error("serve", "'%s' is not a port number from 1 to 65535", cli.port);
         }
-        serve_run(&d, &so);
+        serve_preview(&d, &bo, &so);
     } else if (strcmp(name, "clean") == 0) {
         build_clean(&d, &cli.build, cli.cache);
     }

@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "core/fs.h"
 #include "content/schema.h"
+#include "core/url.h"
 #include "core/xalloc.h"
 #include "content/yamldoc.h"
 
@@ -154,14 +155,13 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
 
     /* base_url: absolute http(s), ending in a slash; its path is where the site lives. */
     const char *u = out->base_url;
-    const char *scheme_end = strstr(u, "://");
-    if ((strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0) || !scheme_end ||
-        !scheme_end[3]) {
+    const char *host = url_web_rest(u);
+    if (!host || !*host) {
         schema_error(&c, "base_url", 0, "'base_url' should be the site's full address, like "
                                         "https://example.jp/watowa/");
         out->base_path = xstrdup("/");
     } else {
-        const char *p = strchr(scheme_end + 3, '/');
+        const char *p = strchr(host, '/');
         if (!p)
             out->base_path = xstrdup("/");
         else if (p[strlen(p) - 1] == '/')

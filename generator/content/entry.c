@@ -10,6 +10,7 @@
 #include "core/kana.h"
 #include "content/schema.h"
 #include "core/tz.h"
+#include "core/url.h"
 #include "core/xalloc.h"
 
 static const struct schema_field contact_fields[] = {
@@ -207,7 +208,7 @@ static void check_taxon(struct schema_ctx *c, const struct taxon *v, size_t n, c
 static void check_url(struct schema_ctx *c, const json_t *obj, const char *path)
 {
     const char *url = get_str(obj, "url");
-    if (!url || strncasecmp(url, "https://", 8) == 0 || strncasecmp(url, "http://", 7) == 0)
+    if (!url || url_web_rest(url))
         return;
     schema_error(c, path, 0, "'url' should be a web address starting with https:// or http:// "
                              "(like https://example.jp/salon/)");

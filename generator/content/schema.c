@@ -17,16 +17,10 @@ static void report(struct schema_ctx *c, int error, const char *path, int key, c
         if (found != 0 && yamldoc_key_pos(c->doc, path, &pos) != 0)
             pos = (struct yamldoc_pos){c->fallback_line, 0};
     }
-    struct buf text;
-    buf_init(&text);
-    buf_vprintf(&text, fmt, ap);
-    if (error) {
-        diag_error(c->d, c->path, pos.line, pos.col, "%s", text.data);
+    diag_vreport(c->d, error ? DIAG_ERROR : DIAG_WARNING, DIAG_INPUT, c->path, pos.line, pos.col,
+                 fmt, ap);
+    if (error)
         c->failed = 1;
-    } else {
-        diag_warning(c->d, c->path, pos.line, pos.col, "%s", text.data);
-    }
-    buf_release(&text);
 }
 
 void schema_verror(struct schema_ctx *c, const char *path, int key, const char *fmt, va_list ap)

@@ -11,7 +11,7 @@
 
 #include "core/buf.h"
 #include "core/fs.h"
-#include "core/hash.h"
+#include "core/strmap.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 
@@ -20,87 +20,36 @@
 /* After this many problems in one file the rest are mostly echoes of the first ones. */
 #define MAX_ERRORS 50
 
-/* The index: one entry per path, found through an open-addressing table of entry numbers. */
+/* The index: one entry per path, numbered as the map of paths numbers them. */
 
 struct entry {
-    size_t path, path_len; /* offset and length in strings */
-    size_t raw;            /* offset in strings of the text as written, or NONE */
-    uint64_t hash;         /* of the path: probes compare it before the bytes */
+    size_t raw; /* offset in strings of the text as written, or NONE */
     struct yamldoc_pos key, value;
 };
 
 struct yamldoc_index {
-    struct buf strings; /* every path and raw text, each NUL-terminated */
+    struct strmap paths; /* every path; entry i belongs to the path numbered i */
+    struct buf strings;  /* every raw text, each NUL-terminated */
     struct entry *entries;
-    size_t len, cap;
-    size_t *slots; /* entry number + 1; 0 is empty; the count is a power of two */
-    size_t nslots;
+    size_t cap;
 };
-
-/* Returns the entry number of path, or NONE; *slot is where it is or would go. */
-static size_t index_probe(const struct yamldoc_index *ix, const char *path, size_t n, uint64_t h,
-                          size_t *slot)
-{
-    size_t s = (size_t)h & (ix->nslots - 1);
-    for (;; s = (s + 1) & (ix->nslots - 1)) {
-        size_t e = ix->slots[s];
-        if (e == 0)
-            break;
-        const struct entry *en = &ix->entries[e - 1];
-        if (en->hash == h && en->path_len == n &&
-            memcmp(ix->strings.data + en->path, path, n) == 0) {
-            *slot = s;
-            return e - 1;
-        }
-    }
-    *slot = s;
-    return NONE;
-}
 
 static size_t index_find(const struct yamldoc_index *ix, const char *path, size_t n)
 {
-    size_t slot;
-    if (!ix || !ix->nslots)
-        return NONE;
-    return index_probe(ix, path, n, hash_bytes(path, n).lo, &slot);
-}
-
-static void index_rehash(struct yamldoc_index *ix)
-{
-    size_t nslots = ix->nslots ? ix->nslots * 2 : 64;
-    free(ix->slots);
-    ix->slots = xcalloc(nslots, sizeof *ix->slots);
-    ix->nslots = nslots;
-    for (size_t i = 0; i < ix->len; i++) {
-        size_t s = (size_t)ix->entries[i].hash & (nslots - 1);
-        while (ix->slots[s])
-            s = (s + 1) & (nslots - 1);
-        ix->slots[s] = i + 1;
-    }
+    return ix ? strmap_find(&ix->paths, path, n) : NONE;
 }
 
 /* Adds an entry for path and returns it, or returns NULL if path already has one (the first
  * wins: a duplicate key is reported against the first). */
 static struct entry *index_add(struct yamldoc_index *ix, const char *path, size_t n)
 {
-    if ((ix->len + 1) * 2 > ix->nslots)
-        index_rehash(ix);
-    uint64_t h = hash_bytes(path, n).lo;
-    size_t slot;
-    if (index_probe(ix, path, n, h, &slot) != NONE)
+    int added;
+    size_t i = strmap_add(&ix->paths, path, n, NULL, &added);
+    if (!added)
         return NULL;
-    if (ix->len == ix->cap) {
-        ix->cap = ix->cap ? ix->cap * 2 : 64;
-        ix->entries = xrealloc(ix->entries, ix->cap * sizeof *ix->entries);
-    }
-    struct entry *en = &ix->entries[ix->len];
-    en->path = ix->strings.len;
-    en->path_len = n;
+    XALLOC_GROW(ix->entries, i + 1, ix->cap);
+    struct entry *en = &ix->entries[i];
     en->raw = NONE;
-    en->hash = h;
-    buf_add(&ix->strings, path, n);
-    buf_putc(&ix->strings, '\0');
-    ix->slots[slot] = ++ix->len;
     return en;
 }
 
@@ -108,9 +57,9 @@ static void index_free(struct yamldoc_index *ix)
 {
     if (!ix)
         return;
+    strmap_release(&ix->paths);
     buf_release(&ix->strings);
     free(ix->entries);
-    free(ix->slots);
     free(ix);
 }
 
@@ -176,14 +125,10 @@ static void report(struct parser *p, struct yamldoc_pos pos, const char *fmt, ..
         p->stop = 1;
         return;
     }
-    struct buf b;
-    buf_init(&b);
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    diag_vreport(p->d, DIAG_ERROR, DIAG_INPUT, p->file, pos.line, pos.col, fmt, ap);
     va_end(ap);
-    diag_error(p->d, p->file, pos.line, pos.col, "%s", b.data);
-    buf_release(&b);
 }
 
 /* A short, quoted rendering of a value for a message: long values are cut at a character
@@ -236,10 +181,7 @@ static void define_anchor(struct parser *p, const char *name, json_t *value, siz
         a = &p->anchors[json_integer_value(slot)];
         json_decref(a->value);
     } else {
-        if (p->nanchors == p->anchors_cap) {
-            p->anchors_cap = p->anchors_cap ? p->anchors_cap * 2 : 16;
-            p->anchors = xrealloc(p->anchors, p->anchors_cap * sizeof *p->anchors);
-        }
+        XALLOC_GROW(p->anchors, p->nanchors + 1, p->anchors_cap);
         json_object_set_new(p->anchor_names, name, json_integer((json_int_t)p->nanchors));
         a = &p->anchors[p->nanchors++];
     }
@@ -740,10 +682,7 @@ static void on_start(struct parser *p, const yaml_event_t *e, int is_map)
     }
     enter(p, pos);
     assert(p->stack && p->cap > 0);
-    if (p->depth == p->cap) {
-        p->cap *= 2;
-        p->stack = xrealloc(p->stack, p->cap * sizeof *p->stack);
-    }
+    XALLOC_GROW(p->stack, p->depth + 1, p->cap);
     struct frame *f = &p->stack[p->depth++];
     memset(f, 0, sizeof *f);
     f->value = is_map ? json_object() : json_array();

@@ -1,5 +1,6 @@
 #include "core/diag.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,20 +24,14 @@ void diag_release(struct diag *d)
     pthread_mutex_destroy(&d->lock);
 }
 
+/* Adds a message with text (taken over: add frees it with the diag). */
 static void add(struct diag *d, enum diag_level level, enum diag_kind kind, const char *path,
-                unsigned line, unsigned col, const char *fmt, va_list ap)
+                unsigned line, unsigned col, struct buf *text)
 {
-    struct buf text;
-    buf_init(&text);
-    buf_vprintf(&text, fmt, ap);
-
     pthread_mutex_lock(&d->lock);
     if (level == DIAG_WARNING && d->werror)
         level = DIAG_ERROR;
-    if (d->len == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 16;
-        d->msgs = xrealloc(d->msgs, d->cap * sizeof *d->msgs);
-    }
+    XALLOC_GROW(d->msgs, d->len + 1, d->cap);
     struct diag_msg *m = &d->msgs[d->len];
     m->path = path ? xstrdup(path) : NULL;
     m->line = line;
@@ -44,7 +39,7 @@ static void add(struct diag *d, enum diag_level level, enum diag_kind kind, cons
     m->level = level;
     m->kind = kind;
     m->seq = d->len++;
-    m->text = buf_detach(&text, NULL);
+    m->text = buf_detach(text, NULL);
     if (level == DIAG_ERROR) {
         d->errors++;
         if (kind == DIAG_IO)
@@ -55,12 +50,54 @@ static void add(struct diag *d, enum diag_level level, enum diag_kind kind, cons
     pthread_mutex_unlock(&d->lock);
 }
 
+void diag_vreport(struct diag *d, enum diag_level level, enum diag_kind kind, const char *path,
+                  unsigned line, unsigned col, const char *fmt, va_list ap)
+{
+    struct buf text;
+    buf_init(&text);
+    buf_vprintf(&text, fmt, ap);
+    add(d, level, kind, path, line, col, &text);
+}
+
+/* What an editor can do about a failed read or write, as a phrase in parentheses after
+ * strerror(); "" when there is nothing to add. */
+static const char *errno_hint(int err)
+{
+    switch (err) {
+    case EACCES:
+    case EPERM:
+        return " (kairan is not allowed to: check the permissions, or ask whoever set up this "
+               "folder)";
+    case ENOSPC:
+    case EDQUOT:
+        return " (the disk is full: free some space and build again)";
+    case EFBIG:
+        return " (the file is larger than this system allows here)";
+    case EROFS:
+        return " (the disk is read-only)";
+    default:
+        return "";
+    }
+}
+
+void diag_errno(struct diag *d, const char *path, int err, const char *fmt, ...)
+{
+    struct buf text;
+    buf_init(&text);
+    va_list ap;
+    va_start(ap, fmt);
+    buf_vprintf(&text, fmt, ap);
+    va_end(ap);
+    buf_printf(&text, ": %s%s", strerror(err), errno_hint(err));
+    add(d, DIAG_ERROR, DIAG_IO, path, 0, 0, &text);
+}
+
 void diag_error(struct diag *d, const char *path, unsigned line, unsigned col, const char *fmt,
                 ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    add(d, DIAG_ERROR, DIAG_INPUT, path, line, col, fmt, ap);
+    diag_vreport(d, DIAG_ERROR, DIAG_INPUT, path, line, col, fmt, ap);
     va_end(ap);
 }
 
@@ -69,7 +106,7 @@ void diag_warning(struct diag *d, const char *path, unsigned line, unsigned col,
 {
     va_list ap;
     va_start(ap, fmt);
-    add(d, DIAG_WARNING, DIAG_INPUT, path, line, col, fmt, ap);
+    diag_vreport(d, DIAG_WARNING, DIAG_INPUT, path, line, col, fmt, ap);
     va_end(ap);
 }
 
@@ -77,7 +114,7 @@ void diag_io_error(struct diag *d, const char *path, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    add(d, DIAG_ERROR, DIAG_IO, path, 0, 0, fmt, ap);
+    diag_vreport(d, DIAG_ERROR, DIAG_IO, path, 0, 0, fmt, ap);
     va_end(ap);
 }
 

@@ -7,6 +7,7 @@
 #define KAIRAN_DIAG_H
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -42,6 +43,17 @@ void diag_warning(struct diag *d, const char *path, unsigned line, unsigned col,
 /* An error of the file system rather than of the content (exit code 3). */
 void diag_io_error(struct diag *d, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* An I/O error (exit code 3) about a failed system call that set errno err: the message is fmt's
+ * text, ": ", strerror(err) and, for the failures an editor can do something about (permissions,
+ * a full or read-only disk), what to do, in parentheses:
+ *     public/index.html: error: cannot write: No space left on device (the disk is full: ...) */
+void diag_errno(struct diag *d, const char *path, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* The va_list form of the three above, for modules that report through a function of their own
+ * and pass the format and its arguments on: level and kind say which of them it is. */
+void diag_vreport(struct diag *d, enum diag_level level, enum diag_kind kind, const char *path,
+                  unsigned line, unsigned col, const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
 
 size_t diag_error_count(struct diag *d);
 /* Sorts the messages and writes them to out, one line each; keeps them collected. */

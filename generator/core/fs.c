@@ -1,47 +1,31 @@
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE /* syscall(): openat2 has no wrapper in older C libraries */
+#endif
+
 #include "core/fs.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#endif
 
 #include "core/xalloc.h"
-
-const char *fs_hint(int err)
-{
-    switch (err) {
-    case EACCES:
-    case EPERM:
-        return " (kairan is not allowed to: check the permissions, or ask whoever set up this "
-               "folder)";
-    case ENOSPC:
-    case EDQUOT:
-        return " (the disk is full: free some space and build again)";
-    case EFBIG:
-        return " (the file is larger than this system allows here)";
-    case EROFS:
-        return " (the disk is read-only)";
-    default:
-        return "";
-    }
-}
-
-static void io_failure(struct diag *d, const char *path, const char *what, int err)
-{
-    diag_io_error(d, path, "%s: %s%s", what, strerror(err), fs_hint(err));
-}
 
 int fs_read_file(struct diag *d, const char *path, struct buf *out)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        io_failure(d, path, "cannot open", errno);
+        diag_errno(d, path, errno, "cannot open");
         return -1;
     }
     struct stat st;
@@ -61,7 +45,7 @@ int fs_read_file(struct diag *d, const char *path, struct buf *out)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            io_failure(d, path, "cannot read", errno);
+            diag_errno(d, path, errno, "cannot read");
             close(fd);
             return -1;
         }
@@ -84,7 +68,7 @@ int fs_mkdirs(struct diag *d, const char *path)
         char c = *s;
         *s = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            io_failure(d, p, "cannot create folder", errno);
+            diag_errno(d, p, errno, "cannot create folder");
             rc = -1;
             break;
         }
@@ -96,39 +80,78 @@ int fs_mkdirs(struct diag *d, const char *path)
     return rc;
 }
 
-int fs_write_file(struct diag *d, const char *path, const void *data, size_t len)
+/* Creates the folder path goes in, unless it is there. */
+static int make_parent(struct diag *d, const char *path)
 {
     const char *slash = strrchr(path, '/');
-    if (slash && slash != path) {
-        char *dir = xstrndup(path, (size_t)(slash - path));
-        int rc = fs_is_dir(dir) ? 0 : fs_mkdirs(d, dir);
-        free(dir);
-        if (rc)
-            return -1;
-    }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        io_failure(d, path, "cannot create", errno);
-        return -1;
-    }
+    if (!slash || slash == path)
+        return 0;
+    char *dir = xstrndup(path, (size_t)(slash - path));
+    int rc = fs_is_dir(dir) ? 0 : fs_mkdirs(d, dir);
+    free(dir);
+    return rc;
+}
+
+/* Writes len bytes to fd and closes it; returns 0, or the errno of the first failure. */
+static int write_and_close(int fd, const void *data, size_t len)
+{
     const char *p = data;
+    int err = 0;
     while (len > 0) {
         ssize_t n = write(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            io_failure(d, path, "cannot write", errno);
-            close(fd);
-            return -1;
+            err = errno;
+            break;
         }
         p += n;
         len -= (size_t)n;
     }
-    if (close(fd) != 0) {
-        io_failure(d, path, "cannot write", errno);
+    if (close(fd) != 0 && !err)
+        err = errno;
+    return err;
+}
+
+int fs_write_file(struct diag *d, const char *path, const void *data, size_t len)
+{
+    if (make_parent(d, path) != 0)
+        return -1;
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        diag_errno(d, path, errno, "cannot create");
+        return -1;
+    }
+    int err = write_and_close(fd, data, len);
+    if (err) {
+        diag_errno(d, path, err, "cannot write");
         return -1;
     }
     return 0;
+}
+
+int fs_write_atomic(struct diag *d, const char *path, const void *data, size_t len)
+{
+    if (make_parent(d, path) != 0)
+        return -1;
+    char *tmp = xasprintf("%s.XXXXXX", path);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        diag_errno(d, path, errno, "cannot create");
+        free(tmp);
+        return -1;
+    }
+    /* mkstemp makes private files; what kairan writes must be readable by the web server. */
+    fchmod(fd, 0644);
+    int err = write_and_close(fd, data, len);
+    if (!err && rename(tmp, path) != 0)
+        err = errno;
+    if (err) {
+        diag_errno(d, path, err, "cannot write");
+        unlink(tmp);
+    }
+    free(tmp);
+    return err ? -1 : 0;
 }
 
 int fs_is_dir(const char *path)
@@ -169,7 +192,7 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
     char *dirpath = *rel ? fs_join(base, rel) : xstrdup(base);
     DIR *dir = opendir(dirpath);
     if (!dir) {
-        io_failure(d, dirpath, "cannot open folder", errno);
+        diag_errno(d, dirpath, errno, "cannot open folder");
         free(dirpath);
         return -1;
     }
@@ -187,7 +210,7 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
                                        "the link, or copy the file in instead");
             rc = -1;
         } else if (lstat(child, &lst) != 0 || stat(child, &st) != 0) {
-            io_failure(d, child, "cannot read", errno);
+            diag_errno(d, child, errno, "cannot read");
             rc = -1;
         } else if (S_ISLNK(lst.st_mode) && !inside(root_real, child)) {
             diag_error(d, child, 0, 0, "this link points outside the site folder; "
@@ -216,7 +239,7 @@ int fs_list(struct diag *d, const char *root, const char *dir, const char *suffi
 {
     char *root_real = realpath(root, NULL);
     if (!root_real) {
-        io_failure(d, root, "cannot open folder", errno);
+        diag_errno(d, root, errno, "cannot open folder");
         return -1;
     }
     size_t before = out->len;
@@ -227,21 +250,96 @@ int fs_list(struct diag *d, const char *root, const char *dir, const char *suffi
     return rc;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+int fs_remove_tree_at(int dirfd, const char *name)
 {
-    (void)st;
-    (void)ftw;
-    return type == FTW_DP ? rmdir(path) : unlink(path);
+    if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+        return 0;
+    if (errno != EISDIR && errno != EPERM)
+        return -1;
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : -1;
+    DIR *dir = fdopendir(fd);
+    if (!dir) {
+        close(fd);
+        return -1;
+    }
+    int saved = 0;
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (fs_remove_tree_at(fd, e->d_name) != 0 && !saved)
+            saved = errno;
+    }
+    closedir(dir);
+    if (unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT && !saved)
+        saved = errno;
+    errno = saved;
+    return saved ? -1 : 0;
 }
 
 int fs_remove_tree(struct diag *d, const char *path)
 {
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : (io_failure(d, path, "cannot remove", errno), -1);
-    if (nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) != 0) {
-        io_failure(d, path, "cannot remove", errno);
+    if (fs_remove_tree_at(AT_FDCWD, path) != 0) {
+        diag_errno(d, path, errno, "cannot remove");
         return -1;
     }
     return 0;
+}
+
+/* Whether rel may be opened below a folder at all: relative, with no ".." part. */
+static int beneath_ok(const char *rel)
+{
+    if (rel[0] == '/' || rel[0] == '\0')
+        return 0;
+    for (const char *s = rel;;) {
+        const char *end = strchr(s, '/');
+        size_t n = end ? (size_t)(end - s) : strlen(s);
+        if (n == 2 && s[0] == '.' && s[1] == '.')
+            return 0;
+        if (!end)
+            return 1;
+        s = end + 1;
+    }
+}
+
+int fs_open_beneath(int dirfd, const char *rel, int flags)
+{
+    if (!beneath_ok(rel)) {
+        errno = *rel ? EXDEV : ENOENT;
+        return -1;
+    }
+    flags |= O_NOFOLLOW | O_CLOEXEC;
+#if defined(__linux__) && defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = (uint64_t)flags;
+    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    int got = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
+    /* Anything but "the kernel cannot do this" is the answer; else part by part below. */
+    if (got >= 0 || (errno != ENOSYS && errno != EPERM && errno != E2BIG && errno != EINVAL))
+        return got;
+#endif
+    char *copy = xstrdup(rel);
+    int at = dirfd;
+    int fd = -1;
+    for (char *part = copy;;) {
+        char *slash = strchr(part, '/');
+        if (slash)
+            *slash = '\0';
+        int f = slash ? O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC | (flags & O_NONBLOCK)
+                      : flags;
+        fd = openat(at, *part ? part : ".", f);
+        int saved = errno;
+        if (at != dirfd)
+            close(at);
+        errno = saved;
+        if (fd < 0 || !slash)
+            break;
+        at = fd;
+        part = slash + 1;
+    }
+    free(copy);
+    return fd;
 }

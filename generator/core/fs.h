@@ -14,6 +14,10 @@
 int fs_read_file(struct diag *d, const char *path, struct buf *out);
 /* Creates or replaces path with the given bytes (creating parent directories). */
 int fs_write_file(struct diag *d, const char *path, const void *data, size_t len);
+/* Like fs_write_file, but readers see either the old file or the whole new one, never a part:
+ * the bytes go to a temporary file in the same folder, which is then renamed over path (the
+ * file is 0644 whatever the umask). A build stopped half-way leaves no half-written file. */
+int fs_write_atomic(struct diag *d, const char *path, const void *data, size_t len);
 /* Like mkdir -p. */
 int fs_mkdirs(struct diag *d, const char *path);
 /* Appends to out every regular file below dir whose name ends in suffix (NULL: all), as paths
@@ -26,13 +30,18 @@ int fs_is_file(const char *path);
 /* Removes path and everything below it, like rm -rf; a missing path is not an error. Never
  * follows symbolic links. */
 int fs_remove_tree(struct diag *d, const char *path);
+/* The same for name below the folder dirfd (or AT_FDCWD), reporting nothing: returns 0, or -1
+ * with errno set by the first failure, for callers whose messages say more. */
+int fs_remove_tree_at(int dirfd, const char *name);
+/* Opens rel, a relative path, below the folder dirfd so that nothing outside it can be reached:
+ * a symbolic link anywhere on the way, an absolute path or a ".." part is refused (ELOOP,
+ * EXDEV). flags are open(2)'s for the last part (O_NOFOLLOW and O_CLOEXEC are added; parts
+ * before it must be folders). Uses openat2 with RESOLVE_BENEATH where the kernel has it, else
+ * goes one part at a time. Returns a new descriptor, which the caller closes, or -1 with errno
+ * set; reports nothing. */
+int fs_open_beneath(int dirfd, const char *rel, int flags);
 /* Returns a new string "a/b" (no doubled slash; "." and "" as a give b alone); the caller frees
  * it. */
 char *fs_join(const char *a, const char *b);
-
-/* What an editor can do about a failed read or write with errno err, as a phrase in
- * parentheses after strerror(err) (" (the disk is full: ...)"); "" when there is nothing to add.
- * Returns a static string. */
-const char *fs_hint(int err);
 
 #endif

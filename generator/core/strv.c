@@ -7,10 +7,7 @@
 
 void strv_push_owned(struct strv *sv, char *s)
 {
-    if (sv->len == sv->cap) {
-        sv->cap = sv->cap ? sv->cap * 2 : 8;
-        sv->v = xrealloc(sv->v, sv->cap * sizeof *sv->v);
-    }
+    XALLOC_GROW(sv->v, sv->len + 1, sv->cap);
     sv->v[sv->len++] = s;
 }
 

@@ -280,10 +280,7 @@ struct instants {
 
 static void instants_push(struct instants *in, int64_t t)
 {
-    if (in->len == in->cap) {
-        in->cap = in->cap ? in->cap * 2 : 16;
-        in->v = xrealloc(in->v, in->cap * sizeof *in->v);
-    }
+    XALLOC_GROW(in->v, in->len + 1, in->cap);
     in->v[in->len++] = t;
 }
 
@@ -727,7 +724,7 @@ struct tz *tz_load_dir(struct diag *d, const char *dir, const char *name, const 
         if (fd >= 0)
             close(fd);
         if (fd < 0 && err != ENOENT && err != ENOTDIR)
-            diag_io_error(d, path, "cannot be read: %s", strerror(err));
+            diag_errno(d, path, err, "cannot be read");
         else if (fd >= 0 && S_ISDIR(st.st_mode))
             diag_error(d, file, line, col,
                        "'%s' is a region, not a time zone (write Region/City, like Asia/Tokyo)",

@@ -31,6 +31,19 @@ void *xrealloc(void *p, size_t n)
     return check(realloc(p, n ? n : 1), n);
 }
 
+size_t xalloc_grow_count(size_t alloc, size_t n, size_t size)
+{
+    size_t cap = alloc < 8 ? 8 : alloc;
+    while (cap < n) {
+        if (cap > (size_t)-1 / 2)
+            check(NULL, (size_t)-1);
+        cap *= 2;
+    }
+    if (size != 0 && cap > (size_t)-1 / size)
+        check(NULL, (size_t)-1);
+    return cap;
+}
+
 char *xstrdup(const char *s)
 {
     return xstrndup(s, strlen(s));

@@ -2,15 +2,11 @@
 #include "markup/dom.h"
 
 #include <ctype.h>
-#include <limits.h>
 #include <libxml/catalog.h>
-#include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/xmlIO.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/buf.h"
 #include "core/cjk.h"
@@ -53,13 +49,12 @@ void dom_free(struct dom *doc)
     free(doc);
 }
 
-static int is_element(xmlNodePtr n, const char *name)
+int dom_is_element(xmlNodePtr n, const char *name)
 {
     return n && n->type == XML_ELEMENT_NODE && strcmp(NAME(n), name) == 0;
 }
 
-/* The next node in document order below top, not descending into n when skip is set. */
-static xmlNodePtr walk_next(xmlNodePtr n, xmlNodePtr top, int skip)
+xmlNodePtr dom_walk_next(xmlNodePtr n, xmlNodePtr top, int skip)
 {
     if (!skip && n->type == XML_ELEMENT_NODE && n->children)
         return n->children;
@@ -125,8 +120,8 @@ static void write_attrs(struct writer *w, xmlNodePtr n)
  * out, which keeps a third of the nodes of a ruby-heavy page away. */
 static int rt_needs_rp(xmlNodePtr n, xmlNodePtr neighbour)
 {
-    return strcmp(NAME(n), "rt") == 0 && n->parent && is_element(n->parent, "ruby") &&
-           !is_element(neighbour, "rp");
+    return strcmp(NAME(n), "rt") == 0 && n->parent && dom_is_element(n->parent, "ruby") &&
+           !dom_is_element(neighbour, "rp");
 }
 
 static void write_end(struct writer *w, xmlNodePtr n)
@@ -227,15 +222,15 @@ static void xhtml_ruby(xmlNodePtr ruby)
         xmlNodePtr group = xmlNewDocNode(ruby->doc, NULL, BAD_CAST "ruby", NULL);
         xmlNodePtr rb = xmlNewChild(group, NULL, BAD_CAST "rb", NULL);
         int annotated = 0;
-        while (c && !is_element(c, "rt") && !is_element(c, "rp")) {
+        while (c && !dom_is_element(c, "rt") && !dom_is_element(c, "rp")) {
             xmlNodePtr next = c->next;
             xmlUnlinkNode(c);
             xmlAddChild(rb, c);
             c = next;
         }
-        while (c && (is_element(c, "rt") || is_element(c, "rp"))) {
+        while (c && (dom_is_element(c, "rt") || dom_is_element(c, "rp"))) {
             xmlNodePtr next = c->next;
-            annotated |= is_element(c, "rt");
+            annotated |= dom_is_element(c, "rt");
             xmlUnlinkNode(c);
             xmlAddChild(group, c);
             c = next;
@@ -313,7 +308,7 @@ static void xhtml_transform(xmlNodePtr root, const char *prefix)
     xmlNodePtr n = root->children;
     while (n) {
         if (n->type != XML_ELEMENT_NODE) {
-            n = walk_next(n, root, 1);
+            n = dom_walk_next(n, root, 1);
             continue;
         }
         if (strcmp(NAME(n), "input") == 0) {
@@ -324,27 +319,27 @@ static void xhtml_transform(xmlNodePtr root, const char *prefix)
             xmlNodeAddContent(box, BAD_CAST(checked ? "\xE2\x98\x91" : "\xE2\x98\x90"));
             xmlReplaceNode(n, box);
             xmlFreeNode(n);
-            n = walk_next(box, root, 1);
+            n = dom_walk_next(box, root, 1);
             continue;
         }
         if (strcmp(NAME(n), "ruby") == 0) {
             xmlNodePtr first = n->prev, parent = n->parent;
             xhtml_ruby(n);
-            xmlNodePtr after = walk_next(n, root, 1);
+            xmlNodePtr after = dom_walk_next(n, root, 1);
             xmlUnlinkNode(n);
             xmlFreeNode(n);
             /* The new ruby elements need the same treatment (lang, nested markup). */
             xmlNodePtr k = first ? first->next : parent->children;
             for (; k && k != after; k = k->next)
                 if (k->type == XML_ELEMENT_NODE)
-                    for (xmlNodePtr m = k; m; m = walk_next(m, k, 0))
+                    for (xmlNodePtr m = k; m; m = dom_walk_next(m, k, 0))
                         if (m->type == XML_ELEMENT_NODE && strcmp(NAME(m), "ruby") != 0)
                             xhtml_element(m, prefix);
             n = after;
             continue;
         }
         xhtml_element(n, prefix);
-        n = walk_next(n, root, 0);
+        n = dom_walk_next(n, root, 0);
     }
 }
 
@@ -421,7 +416,7 @@ static void upright_digits(xmlNodePtr root)
             n = upright_digits_in(n);
             made = n->type == XML_ELEMENT_NODE; /* a new span: its digits are done */
         }
-        n = walk_next(n, root, made);
+        n = dom_walk_next(n, root, made);
     }
 }
 
@@ -590,8 +585,8 @@ char *dom_summary(const struct dom *doc, size_t max_chars)
 {
     struct buf text;
     buf_init(&text);
-    for (xmlNodePtr n = doc->root->children; n; n = walk_next(n, doc->root, 0)) {
-        if (!is_element(n, "p"))
+    for (xmlNodePtr n = doc->root->children; n; n = dom_walk_next(n, doc->root, 0)) {
+        if (!dom_is_element(n, "p"))
             continue;
         dom_text_of(n, &text);
         collapse_spaces(&text);
@@ -661,7 +656,7 @@ json_t *dom_toc(const struct dom *doc)
     json_t *stack[7];
     int levels[7];
     int depth = 0;
-    for (xmlNodePtr n = doc->root->children; n; n = walk_next(n, doc->root, 0)) {
+    for (xmlNodePtr n = doc->root->children; n; n = dom_walk_next(n, doc->root, 0)) {
         if (n->type != XML_ELEMENT_NODE || NAME(n)[0] != 'h' || NAME(n)[1] < '1' ||
             NAME(n)[1] > '6' || NAME(n)[2] != '\0')
             continue;
@@ -689,46 +684,6 @@ json_t *dom_toc(const struct dom *doc)
         depth++;
     }
     return toc;
-}
-
-/* The raw HTML sanitiser */
-
-static int in_list(const char *name, const char *const *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(name, list[i]) == 0)
-            return 1;
-    return 0;
-}
-#define IN_LIST(name, list) in_list((name), (list), sizeof(list) / sizeof *(list))
-
-/* Elements an editor may paste: text markup, lists, tables, ruby, figures. Nothing that runs
- * code, loads other documents, takes input or restyles the page. */
-static const char *const allowed_elements[] = {
-    "a",      "abbr",   "b",    "blockquote", "br",    "caption", "cite", "code",
-    "dd",     "del",    "dfn",  "div",        "dl",    "dt",      "em",   "figcaption",
-    "figure", "h1",     "h2",   "h3",         "h4",    "h5",      "h6",   "hr",
-    "i",      "img",    "ins",  "kbd",        "li",    "mark",    "ol",   "p",
-    "pre",    "q",      "rp",   "rt",         "ruby",  "s",       "samp", "small",
-    "span",   "strong", "sub",  "sup",        "table", "tbody",   "td",   "tfoot",
-    "th",     "thead",  "time", "tr",         "u",     "ul",      "var",
-};
-
-/* Elements whose content is code, another document or form data, not text for the reader. */
-static const char *const dropped_with_content[] = {
-    "applet",   "audio",    "base",      "canvas", "embed",   "frame",    "frameset", "head",
-    "iframe",   "link",     "math",      "meta",   "noembed", "noframes", "noscript", "object",
-    "option",   "param",    "plaintext", "script", "select",  "source",   "style",    "svg",
-    "template", "textarea", "title",     "track",  "video",   "xmp",
-};
-
-enum dom_drop dom_element_policy(const char *name)
-{
-    if (IN_LIST(name, allowed_elements))
-        return DOM_KEPT;
-    if (IN_LIST(name, dropped_with_content))
-        return DOM_DROP_CONTENT;
-    return DOM_DROP_TAG;
 }
 
 int dom_is_void(const char *name)
@@ -761,296 +716,4 @@ int dom_is_void(const char *name)
         return strcmp(name, "wbr") == 0;
     }
     return 0;
-}
-
-static int attr_allowed(const char *el, const char *attr)
-{
-    static const char *const global[] = {"class", "dir", "id", "lang", "title"};
-    if (IN_LIST(attr, global))
-        return 1;
-    static const struct {
-        const char *el, *attr;
-    } specific[] = {
-        {"a", "href"},          {"img", "src"},       {"img", "alt"},    {"img", "width"},
-        {"img", "height"},      {"td", "colspan"},    {"td", "rowspan"}, {"th", "colspan"},
-        {"th", "rowspan"},      {"ol", "start"},      {"li", "value"},   {"q", "cite"},
-        {"blockquote", "cite"}, {"del", "cite"},      {"ins", "cite"},   {"del", "datetime"},
-        {"ins", "datetime"},    {"time", "datetime"},
-    };
-    for (size_t i = 0; i < sizeof specific / sizeof *specific; i++)
-        if (strcmp(el, specific[i].el) == 0 && strcmp(attr, specific[i].attr) == 0)
-            return 1;
-    return 0;
-}
-
-int dom_url_has_scheme(const char *url)
-{
-    const char *p = url;
-    while (*p && (unsigned char)*p <= ' ')
-        p++;
-    for (; *p; p++) {
-        if (*p == ':')
-            return p > url;
-        if (*p == '/' || *p == '?' || *p == '#')
-            return 0;
-    }
-    return 0;
-}
-
-int dom_url_allowed(const char *url, int image)
-{
-    const char *p = url;
-    while (*p && (unsigned char)*p <= ' ')
-        p++;
-    char scheme[16];
-    size_t n = 0;
-    for (; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (c == '\t' || c == '\n' || c == '\r')
-            continue; /* browsers ignore these, so "java\tscript:" is javascript: */
-        if (c == '/' || c == '?' || c == '#')
-            return 1; /* a path, query or fragment before any colon: relative */
-        if (c == ':')
-            break;
-        if (n < sizeof scheme - 1)
-            scheme[n++] = (char)tolower(c);
-        else
-            n = sizeof scheme; /* longer than any scheme we allow; relative if no colon */
-    }
-    if (!*p)
-        return 1;
-    if (n >= sizeof scheme)
-        return 0;
-    scheme[n] = '\0';
-    if (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0)
-        return 1;
-    if (!image && (strcmp(scheme, "mailto") == 0 || strcmp(scheme, "tel") == 0))
-        return 1;
-    return 0;
-}
-
-static void report(const struct dom_source *src, unsigned line, unsigned col, const char *key,
-                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-/* Warns once per document and key (an element or attribute name), or always when key is
- * NULL: a pasted page would otherwise give the same warning many times. */
-static void report(const struct dom_source *src, unsigned line, unsigned col, const char *key,
-                   const char *fmt, ...)
-{
-    if (key && src->reported) {
-        for (size_t i = 0; i < src->reported->len; i++)
-            if (strcmp(src->reported->v[i], key) == 0)
-                return;
-        strv_push(src->reported, key);
-    }
-    struct buf msg;
-    buf_init(&msg);
-    va_list ap;
-    va_start(ap, fmt);
-    buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
-    diag_warning(src->d, src->path, line, col, "%s", msg.data);
-    buf_release(&msg);
-}
-
-static void report_element(const struct dom_source *src, unsigned line, unsigned col,
-                           const char *name, enum dom_drop drop)
-{
-    char key[48];
-    snprintf(key, sizeof key, "<%s>", name);
-    report(src, line, col, key, "HTML element <%s> is not allowed and was removed%s", name,
-           drop == DOM_DROP_CONTENT ? " together with its content" : " (its text is kept)");
-}
-
-/* Returns a new element of doc with in's allowed attributes. */
-static xmlNodePtr clean_element(const struct dom_source *src, xmlDocPtr doc, xmlNodePtr in,
-                                const char *name, unsigned line, unsigned col)
-{
-    xmlNodePtr out = xmlNewDocNode(doc, NULL, BAD_CAST name, NULL);
-    for (xmlAttrPtr a = in->properties; a; a = a->next) {
-        char attr[40];
-        snprintf(attr, sizeof attr, "%s%s%s",
-                 a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
-                 a->ns && a->ns->prefix ? ":" : "", (const char *)a->name);
-        for (char *c = attr; *c; c++)
-            *c = (char)tolower((unsigned char)*c);
-        if (!attr_allowed(name, attr)) {
-            char key[48];
-            snprintf(key, sizeof key, "@%s", attr);
-            report(src, line, col, key,
-                   "HTML attribute '%s' on <%s> is not allowed and was removed", attr, name);
-            continue;
-        }
-        xmlChar *value = xmlNodeGetContent((xmlNodePtr)a);
-        const char *v = value ? (const char *)value : "";
-        int url =
-            strcmp(attr, "href") == 0 || strcmp(attr, "src") == 0 || strcmp(attr, "cite") == 0;
-        if (url && !dom_url_allowed(v, strcmp(attr, "src") == 0)) {
-            report(src, line, col, NULL,
-                   "the address '%s' in <%s> is not allowed and was removed (use http, https, "
-                   "mailto or tel addresses, or paths within the site)",
-                   v, name);
-        } else {
-            xmlSetProp(out, BAD_CAST attr, BAD_CAST v);
-        }
-        xmlFree(value);
-    }
-    return out;
-}
-
-static unsigned node_line(const struct dom_source *src, xmlNodePtr n, unsigned *col)
-{
-    long l = xmlGetLineNo(n);
-    if (l < 1)
-        l = 1;
-    *col = l == 1 ? src->col : 0;
-    return src->line + (unsigned)l - 1;
-}
-
-void dom_import_html(const struct dom_source *src, xmlDocPtr doc, xmlNodePtr parent,
-                     const char *html, size_t len, int max_depth)
-{
-    if (len > INT_MAX)
-        return;
-    /* XML_PARSE_HUGE lifts libxml2's nesting limit (256), past which it would stop reading
-     * and lose the rest of the text; the import below flattens deep nesting instead. */
-    htmlDocPtr in = htmlReadMemory(html, (int)len, NULL, "UTF-8",
-                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                       XML_PARSE_HUGE);
-    /* The whole document, not just <body>: the parser moves <style> and the like to <head>,
-     * and those must be reported too. */
-    xmlNodePtr body = in ? xmlDocGetRootElement(in) : NULL;
-    if (!body) {
-        xmlFreeDoc(in);
-        return;
-    }
-    /* Iterative, since pasted HTML may nest deeper than the C stack allows. The stack holds
-     * the output parent for each open input element (the same one when it was unwrapped). */
-    size_t cap = 16, depth = 0;
-    xmlNodePtr *stack = xmalloc(cap * sizeof *stack);
-    int kept_depth = 0;
-    xmlNodePtr out = parent;
-    xmlNodePtr n = body->children;
-    while (n) {
-        int descend = 0;
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-            xmlAddChild(out, xmlNewDocText(doc, n->content));
-        } else if (n->type == XML_ELEMENT_NODE) {
-            const char *name = NAME(n);
-            int frame =
-                strcmp(name, "html") == 0 || strcmp(name, "head") == 0 || strcmp(name, "body") == 0;
-            enum dom_drop drop = frame ? DOM_DROP_TAG : dom_element_policy(name);
-            unsigned col, line = node_line(src, n, &col);
-            xmlNodePtr next_out = out;
-            if (drop == DOM_KEPT && kept_depth < max_depth) {
-                next_out = clean_element(src, doc, n, name, line, col);
-                xmlAddChild(out, next_out);
-            } else if (drop != DOM_KEPT && !frame) {
-                report_element(src, line, col, name, drop);
-            }
-            if (drop != DOM_DROP_CONTENT && n->children) {
-                if (depth == cap)
-                    stack = xrealloc(stack, (cap *= 2) * sizeof *stack);
-                stack[depth++] = out;
-                kept_depth += next_out != out;
-                out = next_out;
-                descend = 1;
-            }
-        }
-        if (descend) {
-            n = n->children;
-            continue;
-        }
-        while (n && n != body) {
-            if (n->next) {
-                n = n->next;
-                break;
-            }
-            n = n->parent;
-            if (n != body) {
-                xmlNodePtr up = stack[--depth];
-                kept_depth -= up != out;
-                out = up;
-            }
-        }
-        if (n == body)
-            break;
-    }
-    free(stack);
-    xmlFreeDoc(in);
-}
-
-xmlNodePtr dom_sanitize_tag(const struct dom_source *src, xmlDocPtr doc, const char *tag,
-                            size_t len, char name[16], enum dom_drop *drop)
-{
-    size_t i = 1, n = 0;
-    while (i < len && n < 15 && (isalnum((unsigned char)tag[i]) || tag[i] == '-'))
-        name[n++] = (char)tolower((unsigned char)tag[i++]);
-    name[n] = '\0';
-    *drop = dom_element_policy(name);
-    if (*drop != DOM_KEPT) {
-        report_element(src, src->line, src->col, name, *drop);
-        return NULL;
-    }
-    htmlDocPtr in = htmlReadMemory(tag, (int)len, NULL, "UTF-8",
-                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-    xmlNodePtr found = NULL;
-    for (xmlNodePtr k = in ? xmlDocGetRootElement(in) : NULL; k && !found;
-         k = walk_next(k, NULL, 0))
-        if (is_element(k, name))
-            found = k;
-    xmlNodePtr out;
-    if (found)
-        out = clean_element(src, doc, found, name, src->line, src->col);
-    else
-        out = xmlNewDocNode(doc, NULL, BAD_CAST name, NULL);
-    xmlFreeDoc(in);
-    return out;
-}
-
-/* Validation of the print edition */
-
-struct validation {
-    struct diag *d;
-    const char *path;
-    int errors;
-};
-
-static void validation_error(void *userdata, xmlErrorPtr e)
-{
-    xmlParserCtxtPtr ctxt = userdata;
-    struct validation *v = ctxt->_private;
-    if (e->level < XML_ERR_ERROR)
-        return;
-    char *msg = xstrdup(e->message ? e->message : "invalid XHTML");
-    size_t n = strlen(msg);
-    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-        msg[--n] = '\0';
-    diag_error(v->d, v->path, e->line > 0 ? (unsigned)e->line : 0,
-               e->int2 > 0 ? (unsigned)e->int2 : 0, "the print edition is not valid XHTML 1.1: %s",
-               msg);
-    free(msg);
-    v->errors++;
-}
-
-int dom_validate_xhtml11(struct diag *d, const char *path, const char *xhtml, size_t len)
-{
-    struct validation v = {d, path, 0};
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    ctxt->_private = &v;
-    ctxt->sax->serror = validation_error;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xhtml, len > INT_MAX ? INT_MAX : (int)len, path, NULL,
-                                      XML_PARSE_DTDLOAD | XML_PARSE_DTDVALID | XML_PARSE_NONET |
-                                          XML_PARSE_NOENT);
-    if (!doc && v.errors == 0) {
-        diag_error(d, path, 0, 0, "the print edition could not be read as XHTML");
-        v.errors++;
-    }
-    if (doc && !ctxt->valid && v.errors == 0) {
-        diag_error(d, path, 0, 0, "the print edition is not valid XHTML 1.1");
-        v.errors++;
-    }
-    xmlFreeDoc(doc);
-    xmlFreeParserCtxt(ctxt);
-    return v.errors ? -1 : 0;
 }

@@ -2,7 +2,7 @@
  * markdown_parse() builds a struct dom; this module serialises it to HTML5 (the site) and
  * XHTML 1.1 (the print edition) from the same nodes, and derives the table of contents, plain
  * text, summary and reading time. A struct dom is owned by one thread at a time; different
- * documents may be used in parallel after dom_global_init(). Only validation can fail. */
+ * documents may be used in parallel after dom_global_init(). Nothing here fails. */
 #ifndef KAIRAN_DOM_H
 #define KAIRAN_DOM_H
 
@@ -46,10 +46,5 @@ unsigned dom_reading_minutes(const struct dom *doc);
 
 /* Frees doc and everything in it; NULL is allowed. */
 void dom_free(struct dom *doc);
-
-/* Validates a complete XHTML 1.1 document (with its DOCTYPE) against the DTD from the system
- * XML catalog, never the network. Returns 0 if valid; else reports every problem as an error
- * on path with its line and returns -1. */
-int dom_validate_xhtml11(struct diag *d, const char *path, const char *xhtml, size_t len);
 
 #endif

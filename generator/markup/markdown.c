@@ -12,8 +12,10 @@
 #include "core/buf.h"
 #include "core/cjk.h"
 #include "markup/dom_tree.h"
-#include "core/hash.h"
+#include "markup/sanitiser.h"
+#include "core/strmap.h"
 #include "core/strv.h"
+#include "core/url.h"
 #include "core/xalloc.h"
 
 /* Span types are told from block types in frame.md by this offset. */
@@ -115,8 +117,7 @@ static void position(struct builder *b, size_t off, unsigned *line, unsigned *co
         b->lines[b->lines_len++] = 0;
         for (const char *p = b->src; (p = memchr(p, '\n', (size_t)(b->src + b->len - p)));) {
             p++;
-            if (b->lines_len == cap)
-                b->lines = xrealloc(b->lines, (cap *= 2) * sizeof *b->lines);
+            XALLOC_GROW(b->lines, b->lines_len + 1, cap);
             b->lines[b->lines_len++] = (size_t)(p - b->src);
         }
     }
@@ -150,9 +151,9 @@ static size_t run_to_src(struct builder *b, size_t run_off)
     return src;
 }
 
-static struct dom_source dom_source_at(struct builder *b, size_t off)
+static struct sanitiser_source sanitiser_source_at(struct builder *b, size_t off)
 {
-    struct dom_source s = {b->d, b->path, 0, 0, &b->reported};
+    struct sanitiser_source s = {b->d, b->path, 0, 0, &b->reported};
     position(b, off, &s.line, &s.col);
     return s;
 }
@@ -222,20 +223,14 @@ static char *attribute_text(const MD_ATTRIBUTE *a, size_t limit)
 static void run_mark_literal(struct builder *b, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++) {
-        if (b->esc_len == b->esc_cap) {
-            b->esc_cap = b->esc_cap ? 2 * b->esc_cap : 16;
-            b->esc = xrealloc(b->esc, b->esc_cap * sizeof *b->esc);
-        }
+        XALLOC_GROW(b->esc, b->esc_len + 1, b->esc_cap);
         b->esc[b->esc_len++] = i;
     }
 }
 
 static void run_origin(struct builder *b, size_t src)
 {
-    if (b->origins_len == b->origins_cap) {
-        b->origins_cap = b->origins_cap ? 2 * b->origins_cap : 16;
-        b->origins = xrealloc(b->origins, b->origins_cap * sizeof *b->origins);
-    }
+    XALLOC_GROW(b->origins, b->origins_len + 1, b->origins_cap);
     b->origins[b->origins_len++] = (struct origin){b->run.len, src};
 }
 
@@ -473,10 +468,7 @@ static void flush(struct builder *b)
 
 static struct frame *push(struct builder *b, enum frame_kind kind, int md, xmlNodePtr node)
 {
-    if (b->depth == b->cap) {
-        b->cap = b->cap ? 2 * b->cap : 32;
-        b->frames = xrealloc(b->frames, b->cap * sizeof *b->frames);
-    }
+    XALLOC_GROW(b->frames, b->depth + 1, b->cap);
     struct frame *f = &b->frames[b->depth++];
     memset(f, 0, sizeof *f);
     f->kind = kind;
@@ -559,10 +551,10 @@ static void set_prop(xmlNodePtr n, const char *name, const char *value)
         xmlSetProp(n, BAD_CAST name, BAD_CAST value);
 }
 
+/* An address on the web rather than in the site: it gets rel="noopener". */
 static int is_web_url(const char *url)
 {
-    return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0 ||
-           strncmp(url, "//", 2) == 0;
+    return url_web_rest(url) || url_is_network_path(url);
 }
 
 /* Moves n's children to its place and frees n. */
@@ -581,7 +573,7 @@ static void unwrap(xmlNodePtr n)
  * and a was unwrapped (freed). */
 static int link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t off)
 {
-    if (!dom_url_allowed(href, 0)) {
+    if (!url_link_allowed(href)) {
         unsigned line, col;
         position(b, off, &line, &col);
         diag_warning(b->d, b->path, line, col,
@@ -591,7 +583,7 @@ static int link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t 
         unwrap(a);
         return -1;
     }
-    if (dom_url_has_scheme(href) || is_web_url(href)) {
+    if (url_has_scheme(href) || is_web_url(href)) {
         set_prop(a, "href", href);
         if (is_web_url(href))
             set_prop(a, "rel", "noopener");
@@ -614,7 +606,7 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
                        size_t off)
 {
     unsigned line, col;
-    if (!dom_url_allowed(src, 1)) {
+    if (!url_image_allowed(src)) {
         position(b, off, &line, &col);
         diag_warning(b->d, b->path, line, col,
                      "the image address '%s' is not allowed and was removed (use a picture "
@@ -624,7 +616,7 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
     }
     struct markdown_image im = {0};
     int resolved = 0;
-    if (!dom_url_has_scheme(src) && !is_web_url(src) && b->hooks && b->hooks->image) {
+    if (!url_has_scheme(src) && !is_web_url(src) && b->hooks && b->hooks->image) {
         position(b, off, &line, &col);
         if (b->hooks->image(src, line, col, &im, b->hooks->userdata) != 0) {
             free(im.src), free(im.srcset), free(im.sizes), free(im.full);
@@ -714,10 +706,7 @@ static void image_finish(struct builder *b)
             softbreak_resolve(b, 0);
             b->last_cp = saved;
             img->_private = cap;
-            if (b->captioned_len == b->captioned_cap) {
-                b->captioned_cap = b->captioned_cap ? 2 * b->captioned_cap : 8;
-                b->captioned = xrealloc(b->captioned, b->captioned_cap * sizeof *b->captioned);
-            }
+            XALLOC_GROW(b->captioned, b->captioned_len + 1, b->captioned_cap);
             b->captioned[b->captioned_len++] = img;
         }
     }
@@ -835,7 +824,7 @@ static void raw_fixup(struct builder *b, xmlNodePtr top, size_t off)
             xmlChar *href = xmlGetProp(n, BAD_CAST "href");
             if (href) {
                 xmlUnsetProp(n, BAD_CAST "href");
-                if (dom_url_allowed((const char *)href, 0))
+                if (url_link_allowed((const char *)href))
                     link_apply(b, n, (const char *)href, off);
                 xmlFree(href);
             }
@@ -864,13 +853,13 @@ static void raw_fixup(struct builder *b, xmlNodePtr top, size_t off)
 static void raw_open(struct builder *b, const char *tag, size_t len, size_t off, int block)
 {
     flush(b);
-    struct dom_source s = dom_source_at(b, off);
+    struct sanitiser_source s = sanitiser_source_at(b, off);
     char name[16];
-    enum dom_drop drop;
-    xmlNodePtr el = dom_sanitize_tag(&s, b->dom->doc, tag, len, name, &drop);
+    enum sanitiser_drop drop;
+    xmlNodePtr el = sanitiser_clean_tag(&s, b->dom->doc, tag, len, name, &drop);
     int closed = len >= 2 && tag[len - 2] == '/';
     if (!el) {
-        if (drop == DOM_DROP_CONTENT && !closed && !dom_is_void(name) && !block) {
+        if (drop == SANITISER_DROP_CONTENT && !closed && !dom_is_void(name) && !block) {
             struct frame *f = push(b, FRAME_SUPPRESS, -1, current(b));
             snprintf(f->name, sizeof f->name, "%s", name);
         }
@@ -977,8 +966,8 @@ static void raw_block(struct builder *b)
         return;
     xmlNodePtr parent = current(b);
     xmlNodePtr last = parent->last;
-    struct dom_source src = dom_source_at(b, off);
-    dom_import_html(&src, b->dom->doc, parent, s, n, (int)(MAX_DEPTH - b->elements));
+    struct sanitiser_source src = sanitiser_source_at(b, off);
+    sanitiser_import_html(&src, b->dom->doc, parent, s, n, (int)(MAX_DEPTH - b->elements));
     for (xmlNodePtr k = last ? last->next : parent->children; k;) {
         xmlNodePtr next = k->next;
         raw_fixup(b, k, off);
@@ -1038,10 +1027,7 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         char name[3] = {'h', (char)('0' + h->level), '\0'};
         e = open_element(b, name, (int)type);
         if (e) {
-            if (b->headings_len == b->headings_cap) {
-                b->headings_cap = b->headings_cap ? 2 * b->headings_cap : 16;
-                b->headings = xrealloc(b->headings, b->headings_cap * sizeof *b->headings);
-            }
+            XALLOC_GROW(b->headings, b->headings_len + 1, b->headings_cap);
             b->headings[b->headings_len++] = (struct heading){e, NULL, SIZE_MAX};
         }
         break;
@@ -1339,52 +1325,28 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
 
 /* Heading ids: explicit ones first, then slugs, each unique in the page. */
 
-struct idset {
-    char **slots;
-    size_t cap, len;
-};
-
-static int idset_add(struct idset *s, const char *id)
+/* Returns id, or id-2, id-3, ... whichever is not in ids yet, added to it; the string is the
+ * map's. */
+static const char *id_claim(struct strmap *ids, const char *id)
 {
-    if (2 * (s->len + 1) > s->cap) {
-        struct idset bigger = {xcalloc(s->cap ? 2 * s->cap : 64, sizeof(char *)),
-                               s->cap ? 2 * s->cap : 64, 0};
-        for (size_t i = 0; i < s->cap; i++)
-            if (s->slots[i])
-                idset_add(&bigger, s->slots[i]);
-        free(s->slots);
-        *s = bigger;
-    }
-    size_t i = (size_t)hash_bytes(id, strlen(id)).lo & (s->cap - 1);
-    for (; s->slots[i]; i = (i + 1) & (s->cap - 1))
-        if (strcmp(s->slots[i], id) == 0)
-            return 0;
-    s->slots[i] = (char *)id;
-    s->len++;
-    return 1;
-}
-
-/* Returns id, or id-2, id-3, ... whichever is free, added to the set; a new string. */
-static char *idset_claim(struct idset *s, struct strv *owned, const char *id)
-{
-    char *claim = xstrdup(id);
-    for (unsigned n = 2; !idset_add(s, claim); n++) {
+    int added;
+    size_t i = strmap_add(ids, id, strlen(id), NULL, &added);
+    for (unsigned n = 2; !added; n++) {
+        char *claim = xasprintf("%s-%u", id, n);
+        i = strmap_add(ids, claim, strlen(claim), NULL, &added);
         free(claim);
-        claim = xasprintf("%s-%u", id, n);
     }
-    strv_push_owned(owned, claim);
-    return claim;
+    return strmap_key(ids, i);
 }
 
 static void heading_ids(struct builder *b)
 {
-    struct idset set = {NULL, 0, 0};
-    struct strv owned = STRV_INIT;
+    struct strmap ids = STRMAP_INIT;
     for (size_t i = 0; i < b->headings_len; i++) {
         struct heading *h = &b->headings[i];
         if (!h->id)
             continue;
-        const char *id = idset_claim(&set, &owned, h->id);
+        const char *id = id_claim(&ids, h->id);
         if (strcmp(id, h->id) != 0) {
             unsigned line, col;
             position(b, h->off, &line, &col);
@@ -1402,12 +1364,11 @@ static void heading_ids(struct builder *b)
         buf_init(&text);
         dom_text_of(h->node, &text);
         char *slug = cjk_slug(text.data, text.len);
-        set_prop(h->node, "id", idset_claim(&set, &owned, slug));
+        set_prop(h->node, "id", id_claim(&ids, slug));
         free(slug);
         buf_release(&text);
     }
-    free(set.slots);
-    strv_release(&owned);
+    strmap_release(&ids);
 }
 
 struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line, const char *text,

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/hash.h"
+#include "core/strmap.h"
 #include "core/xalloc.h"
 
 /*
@@ -82,7 +82,8 @@ struct ref {
 };
 
 struct template {
-    char *name, *path;
+    const char *name; /* the set's copy */
+    char *path;
     size_t name_len;
     struct template_set *set;
     char *src;
@@ -103,40 +104,23 @@ struct template_set {
     template_load_fn load;
     void *userdata;
     int allow_missing;
-    struct template **all; /* in the order they were first named */
-    size_t len, cap;
-    struct template **table; /* open addressing by name; read-only while rendering */
-    size_t table_cap;
+    struct strmap names; /* name -> template, in the order first named; read-only while
+                          * rendering */
     struct template **pending; /* named but not compiled yet */
     size_t npending, pending_cap;
 };
 
-/* ---- the set's table of names ---- */
+/* ---- the set's names ---- */
 
-static size_t name_slot(const char *name, size_t n, size_t cap)
+/* The template first named i-th. */
+static struct template *set_at(const struct template_set *s, size_t i)
 {
-    return (size_t)hash_bytes(name, n).lo & (cap - 1);
+    return strmap_value(&s->names, i);
 }
 
 static struct template *set_find(const struct template_set *s, const char *name, size_t n)
 {
-    if (!s->table_cap)
-        return NULL;
-    for (size_t i = name_slot(name, n, s->table_cap);; i = (i + 1) & (s->table_cap - 1)) {
-        struct template *t = s->table[i];
-        if (!t)
-            return NULL;
-        if (t->name_len == n && memcmp(t->name, name, n) == 0)
-            return t;
-    }
-}
-
-static void table_put(struct template **table, size_t cap, struct template *t)
-{
-    size_t i = name_slot(t->name, t->name_len, cap);
-    while (table[i])
-        i = (i + 1) & (cap - 1);
-    table[i] = t;
+    return strmap_get(&s->names, name, n);
 }
 
 /* Returns the set's template of that name, creating it (pending) if new. */
@@ -145,30 +129,13 @@ static struct template *set_named(struct template_set *s, const char *name, size
     struct template *t = set_find(s, name, n);
     if (t)
         return t;
-    if ((s->len + 1) * 2 > s->table_cap) {
-        size_t cap = s->table_cap ? s->table_cap * 2 : 32;
-        struct template **table = xcalloc(cap, sizeof *table);
-        for (size_t i = 0; i < s->len; i++)
-            table_put(table, cap, s->all[i]);
-        free(s->table);
-        s->table = table;
-        s->table_cap = cap;
-    }
     t = xcalloc(1, sizeof *t);
-    t->name = xstrndup(name, n);
+    size_t i = strmap_add(&s->names, name, n, t, NULL);
+    t->name = strmap_key(&s->names, i);
     t->name_len = n;
     t->set = s;
     t->state = ST_PENDING;
-    table_put(s->table, s->table_cap, t);
-    if (s->len == s->cap) {
-        s->cap = s->cap ? s->cap * 2 : 16;
-        s->all = xrealloc(s->all, s->cap * sizeof *s->all);
-    }
-    s->all[s->len++] = t;
-    if (s->npending == s->pending_cap) {
-        s->pending_cap = s->pending_cap ? s->pending_cap * 2 : 16;
-        s->pending = xrealloc(s->pending, s->pending_cap * sizeof *s->pending);
-    }
+    XALLOC_GROW(s->pending, s->npending + 1, s->pending_cap);
     s->pending[s->npending++] = t;
     return t;
 }
@@ -229,14 +196,10 @@ static void error_at(struct compiler *c, uint32_t line, uint32_t col, const char
 
 static void error_at(struct compiler *c, uint32_t line, uint32_t col, const char *fmt, ...)
 {
-    struct buf msg;
-    buf_init(&msg);
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&msg, fmt, ap);
+    diag_vreport(c->s->d, DIAG_ERROR, DIAG_INPUT, c->t->path, line, col, fmt, ap);
     va_end(ap);
-    diag_error(c->s->d, c->t->path, line, col, "%s", msg.data);
-    buf_release(&msg);
 }
 
 /* Position of the first `c` (0: none) immediately followed by delim at or after from, or -1. */
@@ -258,10 +221,7 @@ static int64_t find_close(const char *src, uint32_t n, uint32_t from, char c, co
 
 static void add_tag(struct compiler *c, const struct tag *g)
 {
-    if (c->ntags == c->tags_cap) {
-        c->tags_cap = c->tags_cap ? c->tags_cap * 2 : 64;
-        c->tags = xrealloc(c->tags, c->tags_cap * sizeof *c->tags);
-    }
+    XALLOC_GROW(c->tags, c->ntags + 1, c->tags_cap);
     c->tags[c->ntags++] = *g;
 }
 
@@ -562,10 +522,7 @@ static void mark_standalone(struct compiler *c)
 
 static uint32_t add_op(struct compiler *c, enum op_kind kind, const struct tag *g)
 {
-    if (c->nops == c->ops_cap) {
-        c->ops_cap = c->ops_cap ? c->ops_cap * 2 : 64;
-        c->ops = xrealloc(c->ops, c->ops_cap * sizeof *c->ops);
-    }
+    XALLOC_GROW(c->ops, c->nops + 1, c->ops_cap);
     struct op *op = &c->ops[c->nops];
     memset(op, 0, sizeof *op);
     op->kind = (unsigned char)kind;
@@ -645,10 +602,7 @@ static int add_keys(struct compiler *c, const struct tag *g, struct op *op)
 
 static void add_ref(struct compiler *c, const struct tag *g, uint32_t op, int unconditional)
 {
-    if (c->nrefs == c->refs_cap) {
-        c->refs_cap = c->refs_cap ? c->refs_cap * 2 : 8;
-        c->refs = xrealloc(c->refs, c->refs_cap * sizeof *c->refs);
-    }
+    XALLOC_GROW(c->refs, c->nrefs + 1, c->refs_cap);
     struct ref *r = &c->refs[c->nrefs];
     r->to = set_named(c->s, c->src + g->name, g->name_len);
     r->op = op;
@@ -917,9 +871,8 @@ void template_set_free(struct template_set *s)
 {
     if (!s)
         return;
-    for (size_t i = 0; i < s->len; i++) {
-        struct template *t = s->all[i];
-        free(t->name);
+    for (size_t i = 0; i < strmap_len(&s->names); i++) {
+        struct template *t = set_at(s, i);
         free(t->path);
         free(t->src);
         free(t->ops);
@@ -928,8 +881,7 @@ void template_set_free(struct template_set *s)
         free(t->seen);
         free(t);
     }
-    free(s->all);
-    free(s->table);
+    strmap_release(&s->names);
     free(s->pending);
     free(s);
 }
@@ -958,11 +910,11 @@ struct dfs {
  * could never finish rendering; reports each such loop once and fails the template closing it. */
 static void check_cycles(struct template_set *s, size_t first)
 {
-    for (size_t i = 0; i < s->len; i++)
-        s->all[i]->mark = i < first ? 2 : 0;
-    struct dfs *stack = xmalloc((s->len - first + 1) * sizeof *stack);
-    for (size_t i = first; i < s->len; i++) {
-        struct template *root = s->all[i];
+    for (size_t i = 0; i < strmap_len(&s->names); i++)
+        set_at(s, i)->mark = i < first ? 2 : 0;
+    struct dfs *stack = xmalloc((strmap_len(&s->names) - first + 1) * sizeof *stack);
+    for (size_t i = first; i < strmap_len(&s->names); i++) {
+        struct template *root = set_at(s, i);
         if (root->mark || root->state != ST_OK)
             continue;
         size_t sp = 0;
@@ -1009,7 +961,7 @@ const struct template *template_set_get(struct template_set *s, const char *name
     struct template *want = set_find(s, name, strlen(name));
     if (want)
         return want->state == ST_OK ? want : NULL;
-    size_t first = s->len;
+    size_t first = strmap_len(&s->names);
     want = set_named(s, name, strlen(name));
     while (s->npending) {
         struct template *t = s->pending[--s->npending];
@@ -1021,8 +973,8 @@ const struct template *template_set_get(struct template_set *s, const char *name
                    name, name);
 
     /* Partials and parents that do not exist: the spec renders nothing, kairan reports. */
-    for (size_t i = first; i < s->len; i++) {
-        struct template *t = s->all[i];
+    for (size_t i = first; i < strmap_len(&s->names); i++) {
+        struct template *t = set_at(s, i);
         for (size_t j = 0; t->state != ST_MISSING && j < t->nrefs; j++) {
             const struct ref *r = &t->refs[j];
             if (r->to->state != ST_MISSING || s->allow_missing)
@@ -1038,8 +990,8 @@ const struct template *template_set_get(struct template_set *s, const char *name
     /* A template that uses a broken one fails too. */
     for (int changed = 1; changed;) {
         changed = 0;
-        for (size_t i = first; i < s->len; i++) {
-            struct template *t = s->all[i];
+        for (size_t i = first; i < strmap_len(&s->names); i++) {
+            struct template *t = set_at(s, i);
             for (size_t j = 0; t->state == ST_OK && j < t->nrefs; j++) {
                 enum template_state st = t->refs[j].to->state;
                 if (st == ST_FAILED || (st == ST_MISSING && !s->allow_missing)) {
@@ -1392,8 +1344,8 @@ int template_render(const struct template *t, const json_t *data, struct buf *ou
 
 void template_set_report_unresolved(struct template_set *s, struct diag *d)
 {
-    for (size_t i = 0; i < s->len; i++) {
-        const struct template *t = s->all[i];
+    for (size_t i = 0; i < strmap_len(&s->names); i++) {
+        const struct template *t = set_at(s, i);
         if (t->state != ST_OK)
             continue;
         for (uint32_t j = 0; j < t->nops; j++) {
@@ -1435,30 +1387,30 @@ struct hash template_identity(const struct template *t)
 {
     const struct template_set *s = t->set;
     /* The templates t can reach, found by a walk over the references. */
-    const struct template **reach = xmalloc((s->len + 1) * sizeof *reach);
-    unsigned char *seen = xcalloc(s->len + 1, 1);
+    const struct template **reach = xmalloc((strmap_len(&s->names) + 1) * sizeof *reach);
+    unsigned char *seen = xcalloc(strmap_len(&s->names) + 1, 1);
     size_t n = 0, at = 0;
     int dynamic = 0;
     reach[n++] = t;
-    for (size_t i = 0; i < s->len; i++)
-        if (s->all[i] == t)
+    for (size_t i = 0; i < strmap_len(&s->names); i++)
+        if (set_at(s, i) == t)
             seen[i] = 1;
     while (at < n) {
         const struct template *u = reach[at++];
         dynamic |= has_dynamic(u);
         for (size_t j = 0; u->state == ST_OK && j < u->nrefs; j++) {
-            for (size_t i = 0; i < s->len; i++) {
-                if (s->all[i] == u->refs[j].to && !seen[i]) {
+            for (size_t i = 0; i < strmap_len(&s->names); i++) {
+                if (set_at(s, i) == u->refs[j].to && !seen[i]) {
                     seen[i] = 1;
-                    reach[n++] = s->all[i];
+                    reach[n++] = set_at(s, i);
                 }
             }
         }
     }
     if (dynamic) {
         n = 0;
-        for (size_t i = 0; i < s->len; i++)
-            reach[n++] = s->all[i];
+        for (size_t i = 0; i < strmap_len(&s->names); i++)
+            reach[n++] = set_at(s, i);
     }
     qsort(reach, n, sizeof *reach, by_template_name);
     struct hasher h;
@@ -1483,8 +1435,8 @@ struct hash template_identity(const struct template *t)
 int template_set_mentions(const struct template_set *s, const char *name)
 {
     size_t n = strlen(name);
-    for (size_t i = 0; i < s->len; i++) {
-        const struct template *t = s->all[i];
+    for (size_t i = 0; i < strmap_len(&s->names); i++) {
+        const struct template *t = set_at(s, i);
         for (uint32_t k = 0; t->state == ST_OK && k < t->nops; k++) {
             const char *key = t->keys + t->ops[k].key;
             for (uint32_t part = 0; part < t->ops[k].nkeys; part++) {

@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -20,6 +19,7 @@
 #include "core/hash.h"
 #include "media/jpeg.h"
 #include "media/meta.h"
+#include "core/strmap.h"
 #include "core/xalloc.h"
 
 /* Part of every cache key: raise it whenever the bytes this module writes change. */
@@ -36,11 +36,9 @@
 /* What the cache knows about a source file: if its size, time and inode are unchanged, its
  * content hash is too, and the file need not be read. */
 struct known {
-    char *path;
     long long size, mtime_s, mtime_ns;
     unsigned long long ino;
     struct hash hash;
-    struct known *next;
 };
 
 struct image_ctx {
@@ -52,9 +50,8 @@ struct image_ctx {
     size_t srgb_icc_len;
     int show_progress;
 
-    pthread_mutex_t lock; /* guards known, nknown, nbuckets, known_dirty and the progress line */
-    struct known **known;
-    size_t nknown, nbuckets;
+    pthread_mutex_t lock; /* guards known, known_dirty and the progress line */
+    struct strmap known;  /* source path -> struct known (owned) */
     int known_dirty;
     long long progress_start_ms, progress_last_ms;
     int progress_shown;
@@ -71,30 +68,35 @@ struct where {
     unsigned line, col;
 };
 
-static void fail(const struct where *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail(const struct where *w, const char *fmt, ...)
+/* Reports a problem with the picture w names: "the picture SRC " and the formatted rest. */
+static void say(const struct where *w, enum diag_level level, const char *fmt, va_list ap)
 {
     struct buf b;
     buf_init(&b);
+    buf_vprintf(&b, fmt, ap);
+    if (level == DIAG_ERROR)
+        diag_error(w->d, w->path, w->line, w->col, "the picture %s %s", w->src, b.data);
+    else
+        diag_warning(w->d, w->path, w->line, w->col, "the picture %s %s", w->src, b.data);
+    buf_release(&b);
+}
+
+static void fail(const struct where *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(const struct where *w, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    say(w, DIAG_ERROR, fmt, ap);
     va_end(ap);
-    diag_error(w->d, w->path, w->line, w->col, "the picture %s %s", w->src, b.data);
-    buf_release(&b);
 }
 
 static void warn(const struct where *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void warn(const struct where *w, const char *fmt, ...)
 {
-    struct buf b;
-    buf_init(&b);
     va_list ap;
     va_start(ap, fmt);
-    buf_vprintf(&b, fmt, ap);
+    say(w, DIAG_WARNING, fmt, ap);
     va_end(ap);
-    diag_warning(w->d, w->path, w->line, w->col, "the picture %s %s", w->src, b.data);
-    buf_release(&b);
 }
 
 void image_config_init(struct image_config *c)
@@ -138,17 +140,9 @@ int image_parse_color(const char *s, unsigned char rgb[3])
 
 /* ---- the index of known source files ---- */
 
-static size_t path_slot(const struct image_ctx *ctx, const char *path)
-{
-    return (size_t)hash_bytes(path, strlen(path)).lo & (ctx->nbuckets - 1);
-}
-
 static struct known *known_find(struct image_ctx *ctx, const char *path)
 {
-    for (struct known *k = ctx->known[path_slot(ctx, path)]; k; k = k->next)
-        if (strcmp(k->path, path) == 0)
-            return k;
-    return NULL;
+    return strmap_get(&ctx->known, path, strlen(path));
 }
 
 /* Records path's identity and hash; the caller holds ctx->lock. */
@@ -156,28 +150,8 @@ static void known_put(struct image_ctx *ctx, const char *path, const struct stat
 {
     struct known *k = known_find(ctx, path);
     if (!k) {
-        if (ctx->nknown >= ctx->nbuckets) {
-            size_t old_n = ctx->nbuckets;
-            struct known **old = ctx->known;
-            ctx->nbuckets *= 2;
-            ctx->known = xcalloc(ctx->nbuckets, sizeof *ctx->known);
-            for (size_t i = 0; i < old_n; i++) {
-                while (old[i]) {
-                    struct known *e = old[i];
-                    old[i] = e->next;
-                    size_t s = path_slot(ctx, e->path);
-                    e->next = ctx->known[s];
-                    ctx->known[s] = e;
-                }
-            }
-            free(old);
-        }
         k = xcalloc(1, sizeof *k);
-        k->path = xstrdup(path);
-        size_t s = path_slot(ctx, path);
-        k->next = ctx->known[s];
-        ctx->known[s] = k;
-        ctx->nknown++;
+        strmap_add(&ctx->known, path, strlen(path), k, NULL);
     }
     k->size = (long long)st->st_size;
     k->mtime_s = (long long)st->st_mtim.tv_sec;
@@ -243,59 +217,6 @@ static void known_load(struct image_ctx *ctx)
     ctx->known_dirty = 0;
 }
 
-/* Reports the failed file operation that just set errno, with a hint for the editor. */
-static void io_fail(struct diag *d, const char *path, const char *what)
-{
-    int err = errno;
-    diag_io_error(d, path, "%s: %s%s", what, strerror(err), fs_hint(err));
-}
-
-/* Writes to a temporary file beside path and renames it over path, so that a build stopped
- * half-way never leaves half a file in the cache. */
-static int write_atomic(struct diag *d, const char *path, const void *data, size_t len)
-{
-    const char *slash = strrchr(path, '/');
-    if (slash && slash != path) {
-        char *dir = xstrndup(path, (size_t)(slash - path));
-        int rc = fs_is_dir(dir) ? 0 : fs_mkdirs(d, dir);
-        free(dir);
-        if (rc)
-            return -1;
-    }
-    char *tmp = xasprintf("%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        io_fail(d, path, "cannot create");
-        free(tmp);
-        return -1;
-    }
-    /* mkstemp makes private files; published pictures must be readable by the web server. */
-    fchmod(fd, 0644);
-    const char *p = data;
-    int rc = 0;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            rc = -1;
-            break;
-        }
-        p += n;
-        len -= (size_t)n;
-    }
-    if (close(fd) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc != 0) {
-        io_fail(d, path, "cannot write");
-        unlink(tmp);
-    }
-    free(tmp);
-    return rc;
-}
-
 int image_ctx_save(struct image_ctx *ctx)
 {
     pthread_mutex_lock(&ctx->lock);
@@ -303,15 +224,14 @@ int image_ctx_save(struct image_ctx *ctx)
     if (ctx->known_dirty) {
         struct buf b;
         buf_init(&b);
-        for (size_t i = 0; i < ctx->nbuckets; i++) {
-            for (struct known *k = ctx->known[i]; k; k = k->next) {
-                char hex[33];
-                buf_printf(&b, "%s %lld %lld %lld %llu %s\n", hash_hex(k->hash, hex), k->size,
-                           k->mtime_s, k->mtime_ns, k->ino, k->path);
-            }
+        for (size_t i = 0; i < strmap_len(&ctx->known); i++) {
+            const struct known *k = strmap_value(&ctx->known, i);
+            char hex[33];
+            buf_printf(&b, "%s %lld %lld %lld %llu %s\n", hash_hex(k->hash, hex), k->size,
+                       k->mtime_s, k->mtime_ns, k->ino, strmap_key(&ctx->known, i));
         }
         char *path = fs_join(ctx->img_dir, "index.tsv");
-        rc = write_atomic(ctx->d, path, b.data, b.len);
+        rc = fs_write_atomic(ctx->d, path, b.data, b.len);
         free(path);
         buf_release(&b);
         if (rc == 0)
@@ -339,8 +259,6 @@ struct image_ctx *image_ctx_new(const struct image_config *c, struct diag *d)
     ctx->srgb_icc = color_srgb_profile(&ctx->srgb_icc_len);
     ctx->show_progress = c->progress && isatty(STDERR_FILENO);
     pthread_mutex_init(&ctx->lock, NULL);
-    ctx->nbuckets = 64;
-    ctx->known = xcalloc(ctx->nbuckets, sizeof *ctx->known);
     ctx->progress_start_ms = now_ms();
     known_load(ctx);
     return ctx;
@@ -350,15 +268,9 @@ void image_ctx_free(struct image_ctx *ctx)
 {
     if (!ctx)
         return;
-    for (size_t i = 0; i < ctx->nbuckets; i++) {
-        while (ctx->known[i]) {
-            struct known *k = ctx->known[i];
-            ctx->known[i] = k->next;
-            free(k->path);
-            free(k);
-        }
-    }
-    free(ctx->known);
+    for (size_t i = 0; i < strmap_len(&ctx->known); i++)
+        free(strmap_value(&ctx->known, i));
+    strmap_release(&ctx->known);
     pthread_mutex_destroy(&ctx->lock);
     free(ctx->srgb_icc);
     free(ctx->img_dir);
@@ -647,7 +559,7 @@ static int read_source(struct image_ctx *ctx, struct job *j, struct stat *st)
         if (errno == ENOENT)
             fail(&j->w, "is not there; check the file name and folder");
         else
-            io_fail(ctx->d, j->w.src, "cannot open");
+            diag_errno(ctx->d, j->w.src, errno, "cannot open");
         return -1;
     }
     if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
@@ -682,7 +594,7 @@ static int identify(struct image_ctx *ctx, struct job *j)
         if (errno == ENOENT)
             fail(&j->w, "is not there; check the file name and folder");
         else
-            io_fail(ctx->d, j->w.src, "cannot open");
+            diag_errno(ctx->d, j->w.src, errno, "cannot open");
         return -1;
     }
     pthread_mutex_lock(&ctx->lock);
@@ -741,7 +653,7 @@ static int record_save(struct image_ctx *ctx, const char *path, const struct rec
     buf_printf(&b, "kairan-image %u %u %s\n", rec->width, rec->height, rec->png ? "png" : "jpeg");
     for (size_t i = 0; i < rec->count; i++)
         buf_printf(&b, "%u %u\n", rec->vw[i], rec->vh[i]);
-    int rc = write_atomic(ctx->d, path, b.data, b.len);
+    int rc = fs_write_atomic(ctx->d, path, b.data, b.len);
     buf_release(&b);
     return rc;
 }
@@ -826,7 +738,7 @@ static int make_web(struct image_ctx *ctx, struct job *j, struct record *rec)
         rc = encode(&j->w, cur, png, ctx->cfg.quality, 0, &out);
         if (rc == 0) {
             char *path = web_file(ctx, j->key, rec->vw[i], png);
-            rc = write_atomic(ctx->d, path, out.data, out.len);
+            rc = fs_write_atomic(ctx->d, path, out.data, out.len);
             free(path);
         }
     }
@@ -982,7 +894,7 @@ static int make_print(struct image_ctx *ctx, struct job *j, unsigned want, const
     raster_free(r);
     if (rc == 0) {
         add_profile(ctx, &jpg, &out);
-        rc = write_atomic(ctx->d, path, out.data, out.len);
+        rc = fs_write_atomic(ctx->d, path, out.data, out.len);
     }
     buf_release(&jpg);
     buf_release(&out);
@@ -1055,20 +967,10 @@ int image_print(struct image_ctx *ctx, const char *src, const char *used_by, uns
 
 /* ---- cleaning ---- */
 
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st, (void)type, (void)ftw;
-    return remove(path) != 0 && errno != ENOENT ? -1 : 0;
-}
-
 int image_cache_clean(struct diag *d, const char *cache_dir)
 {
     char *dir = fs_join(cache_dir, "img");
-    int rc = 0;
-    if (fs_is_dir(dir) && nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0) {
-        io_fail(d, dir, "cannot delete");
-        rc = -1;
-    }
+    int rc = fs_remove_tree(d, dir);
     free(dir);
     return rc;
 }

@@ -37,14 +37,7 @@ struct media *media_new(struct diag *d, const struct media_opts *o)
 {
     struct media *m = xcalloc(1, sizeof *m);
     m->d = d;
-    struct image_config c;
-    image_config_init(&c);
-    c.nwidths = o->n_widths < IMAGE_MAX_WIDTHS ? o->n_widths : IMAGE_MAX_WIDTHS;
-    memcpy(c.widths, o->widths, c.nwidths * sizeof *c.widths);
-    c.quality = o->quality;
-    c.max_megapixels = o->max_megapixels;
-    c.print_dpi = o->print_dpi;
-    memcpy(c.background, o->background, sizeof c.background);
+    struct image_config c = *o->images;
     c.cache_dir = o->cache_dir;
     c.progress = 1;
     m->images = image_ctx_new(&c, d);
@@ -167,10 +160,7 @@ static struct item *claim(struct media *m, char *path, double print_mm, int *fre
             return it;
         }
     }
-    if (m->n == m->cap) {
-        m->cap = m->cap ? m->cap * 2 : 32;
-        m->items = xrealloc(m->items, m->cap * sizeof *m->items);
-    }
+    XALLOC_GROW(m->items, m->n + 1, m->cap);
     struct item *it = xcalloc(1, sizeof *it);
     it->path = path;
     it->print_mm = print_mm;

@@ -10,20 +10,16 @@
 #include <jansson.h>
 
 #include "core/diag.h"
+#include "media/image.h"
 #include "publish/publish.h"
 
 struct media;
 
 struct media_opts {
-    const char *source;      /* site root: assets/ is here */
+    const char *source;                 /* site root: assets/ is here */
     const char *cache_dir;
-    const unsigned *widths;  /* from the theme */
-    size_t n_widths;
-    const char *sizes;       /* the sizes attribute from the theme */
-    int quality;
-    unsigned max_megapixels;
-    const unsigned char *background; /* 3 bytes, RGB */
-    unsigned print_dpi;
+    const struct image_config *images;  /* the theme's picture settings; cache_dir and progress
+                                         * are set here */
 };
 
 struct media *media_new(struct diag *d, const struct media_opts *o);

@@ -9,6 +9,7 @@
 #include "core/strv.h"
 #include "core/xalloc.h"
 #include "render/data.h"
+#include "print/xhtml.h"
 
 /* Margins leave room for the running head above and the page number below; pictures in the
  * text are placed narrower than the text, so that a photo 1200 pixels wide still prints at
@@ -415,7 +416,7 @@ static int issue_finish(const struct printer *pr, const struct template *t, stru
         struct diag found;
         diag_init(&found);
         char *path = site_print_path(doc->issue);
-        if (dom_validate_xhtml11(&found, path, out.data, out.len) != 0) {
+        if (xhtml_validate(&found, path, out.data, out.len) != 0) {
             /* The messages name the kept copy, or the document's place in the output. */
             char *kept = keep_invalid(pr, doc->issue, &out);
             for (size_t i = 0; i < found.len; i++) {

@@ -18,13 +18,10 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#if defined(__linux__)
-#include <linux/openat2.h>
-#include <sys/syscall.h>
-#endif
 
 #include "core/buf.h"
 #include "core/fs.h"
+#include "core/strmap.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
 
@@ -32,19 +29,18 @@ enum { CHUNK = 65536 };
 
 /* One file of an output, as the manifest records it. */
 struct record {
-    char *rel;
+    const char *rel; /* the table's copy */
     struct hash key; /* the caller's key; all zero when there is none */
     uint64_t ino, size;
     int64_t mtime; /* nanoseconds since the epoch */
     int lazy;      /* placed while nothing was staged: to be linked when staging begins */
 };
 
-/* Records by path: a vector and an open-addressing index into it. */
+/* Records by path: record i belongs to the path numbered i in rels. */
 struct table {
+    struct strmap rels;
     struct record *v;
     size_t len, cap;
-    size_t *slots; /* index + 1; 0 is empty */
-    size_t nslots;
 };
 
 struct publish {
@@ -98,28 +94,9 @@ static char *shown_sibling(const struct publish *p, const char *name)
     return strcmp(p->parent, ".") == 0 ? xstrdup(name) : fs_join(p->parent, name);
 }
 
-/* A hint after strerror() for the failures an editor can do something about. */
-static const char *hint(int err)
-{
-    switch (err) {
-    case ENOSPC:
-    case EDQUOT:
-        return " (the disk is full: free some space and build again)";
-    case EFBIG:
-        return " (the file is larger than this system allows here)";
-    case EROFS:
-        return " (the disk is read-only)";
-    case EACCES:
-    case EPERM:
-        return " (kairan may not write here: check the folder's permissions)";
-    default:
-        return "";
-    }
-}
-
 static void io_error(struct publish *p, const char *path, const char *what, int err)
 {
-    diag_io_error(p->d, path, "%s: %s%s", what, strerror(err), hint(err));
+    diag_errno(p->d, path, err, "%s", what);
     atomic_store(&p->broken, 1);
 }
 
@@ -150,94 +127,29 @@ const char *publish_path_problem(const char *rel)
     }
 }
 
-/* Removes name below dirfd and everything in it, never following a symbolic link. A missing
- * name is not an error. Returns 0 or -1 with errno set. */
-static int remove_tree(int dirfd, const char *name)
-{
-    if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
-        return 0;
-    if (errno != EISDIR && errno != EPERM)
-        return -1;
-    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return errno == ENOENT ? 0 : -1;
-    DIR *dir = fdopendir(fd);
-    if (!dir) {
-        close(fd);
-        return -1;
-    }
-    int rc = 0, saved = 0;
-    struct dirent *e;
-    while ((e = readdir(dir)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        if (remove_tree(fd, e->d_name) != 0 && !saved) {
-            saved = errno;
-            rc = -1;
-        }
-    }
-    closedir(dir);
-    if (unlinkat(dirfd, name, AT_REMOVEDIR) != 0 && errno != ENOENT && !saved) {
-        saved = errno;
-        rc = -1;
-    }
-    errno = saved;
-    return rc;
-}
-
 /* ---- the manifest's tables ---- */
-
-static size_t rel_slot(const char *rel, size_t nslots)
-{
-    return (size_t)hash_bytes(rel, strlen(rel)).lo & (nslots - 1);
-}
 
 static struct record *table_find(const struct table *t, const char *rel)
 {
-    if (!t->nslots)
-        return NULL;
-    for (size_t i = rel_slot(rel, t->nslots);; i = (i + 1) & (t->nslots - 1)) {
-        if (!t->slots[i])
-            return NULL;
-        if (strcmp(t->v[t->slots[i] - 1].rel, rel) == 0)
-            return &t->v[t->slots[i] - 1];
-    }
-}
-
-static void table_index(struct table *t, size_t at)
-{
-    size_t i = rel_slot(t->v[at].rel, t->nslots);
-    while (t->slots[i])
-        i = (i + 1) & (t->nslots - 1);
-    t->slots[i] = at + 1;
+    size_t i = strmap_find(&t->rels, rel, strlen(rel));
+    return i == STRMAP_NONE ? NULL : &t->v[i];
 }
 
 /* Adds rel (a copy) and returns its index; the caller made sure it is not there yet. */
 static size_t table_add(struct table *t, const char *rel)
 {
-    if (t->len == t->cap) {
-        t->cap = t->cap ? t->cap * 2 : 256;
-        t->v = xrealloc(t->v, t->cap * sizeof *t->v);
-    }
-    if ((t->len + 1) * 2 > t->nslots) {
-        free(t->slots);
-        t->nslots = t->nslots ? t->nslots * 2 : 512;
-        t->slots = xcalloc(t->nslots, sizeof *t->slots);
-        for (size_t i = 0; i < t->len; i++)
-            table_index(t, i);
-    }
-    memset(&t->v[t->len], 0, sizeof t->v[t->len]);
-    t->v[t->len].rel = xstrdup(rel);
-    table_index(t, t->len);
-    return t->len++;
+    size_t i = strmap_add(&t->rels, rel, strlen(rel), NULL, NULL);
+    XALLOC_GROW(t->v, i + 1, t->cap);
+    memset(&t->v[i], 0, sizeof t->v[i]);
+    t->v[i].rel = strmap_key(&t->rels, i);
+    t->len = i + 1;
+    return i;
 }
 
 static void table_release(struct table *t)
 {
-    for (size_t i = 0; i < t->len; i++)
-        free(t->v[i].rel);
+    strmap_release(&t->rels);
     free(t->v);
-    free(t->slots);
     memset(t, 0, sizeof *t);
 }
 
@@ -339,7 +251,7 @@ static void manifest_load(struct publish *p)
     if (!p->spare_known)
         strv_release(&p->spare_files);
     /* A spare the manifest does not describe cannot be trusted to stage in. */
-    if (spare_exists && !p->spare_known && remove_tree(p->parent_fd, p->spare_name) != 0) {
+    if (spare_exists && !p->spare_known && fs_remove_tree_at(p->parent_fd, p->spare_name) != 0) {
         char *shown = shown_sibling(p, p->spare_name);
         io_error(p, shown, "cannot remove the previous version of the site", errno);
         free(shown);
@@ -390,21 +302,10 @@ static void manifest_save(struct publish *p, struct table *dirs, const struct st
     /* The index is stale after the sort; nothing looks it up any more. */
     struct diag quiet;
     diag_init(&quiet);
-    char *tmp = xasprintf("%s.tmp-%ld", p->manifest, (long)getpid());
-    const char *slash = strrchr(p->manifest, '/');
-    char *dir = slash ? xstrndup(p->manifest, (size_t)(slash - p->manifest)) : NULL;
-    int rc = (dir && !fs_is_dir(dir) ? fs_mkdirs(&quiet, dir) : 0) == 0 &&
-                     fs_write_file(&quiet, tmp, b.data, b.len) == 0 && rename(tmp, p->manifest) == 0
-                 ? 0
-                 : -1;
-    if (rc != 0) {
-        unlink(tmp);
+    if (fs_write_atomic(&quiet, p->manifest, b.data, b.len) != 0)
         diag_warning(p->d, p->manifest, 0, 0,
                      "cannot save the list of what was built; the next build will take longer");
-    }
     diag_release(&quiet);
-    free(dir);
-    free(tmp);
     buf_release(&b);
 }
 
@@ -425,7 +326,7 @@ static void *watch(void *arg)
     pthread_rwlock_wrlock(&p->ops);
     /* Before the swap this is the unfinished new tree, after it the previous one that
      * publish_commit may be removing at the same moment: either way it goes. */
-    remove_tree(p->parent_fd, p->staging_name);
+    fs_remove_tree_at(p->parent_fd, p->staging_name);
     close(p->lock_fd);
 
     struct sigaction dfl;
@@ -624,7 +525,7 @@ static int recover(struct publish *p)
         strv_push(&stale, old.v[i]);
     }
     for (size_t i = 0; i < stale.len && rc == 0; i++) {
-        if (remove_tree(p->parent_fd, stale.v[i]) != 0) {
+        if (fs_remove_tree_at(p->parent_fd, stale.v[i]) != 0) {
             char *shown = shown_sibling(p, stale.v[i]);
             io_error(p, shown, "cannot remove what an interrupted build left behind", errno);
             free(shown);
@@ -774,7 +675,7 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
     int rc = p->old_known ? 0 : make_staging(p);
     pthread_rwlock_unlock(&p->ops);
     if (rc != 0) {
-        remove_tree(p->parent_fd, p->staging_name);
+        fs_remove_tree_at(p->parent_fd, p->staging_name);
         disarm_signals(p);
         goto fail;
     }
@@ -793,23 +694,6 @@ struct spot {
     const char *leaf;
 };
 
-/* Opens the folder path below base in one step where the kernel can refuse symbolic links on
- * the way (openat2); returns the descriptor, or -1 (then the caller goes part by part). */
-static int open_beneath(int base, const char *path)
-{
-#if defined(__linux__) && defined(SYS_openat2) && defined(RESOLVE_NO_SYMLINKS)
-    struct open_how how;
-    memset(&how, 0, sizeof how);
-    how.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-    how.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-    return (int)syscall(SYS_openat2, base, path, &how, sizeof how);
-#else
-    (void)base;
-    (void)path;
-    return -1;
-#endif
-}
-
 /* Opens the folder of rel below base, creating the missing ones in staging (create 1; 2 also
  * replaces files that are in the way). Never follows a symbolic link. Returns 0; -1 with errno
  * set (ENOTDIR: a part is a file). */
@@ -819,7 +703,7 @@ static int open_spot(int base, const char *rel, int create, struct spot *out)
     const char *last = strrchr(rel, '/');
     if (last) {
         char *parent = xstrndup(rel, (size_t)(last - rel));
-        out->dir_fd = open_beneath(base, parent);
+        out->dir_fd = fs_open_beneath(base, parent, O_RDONLY | O_DIRECTORY);
         free(parent);
         if (out->dir_fd >= 0) {
             out->leaf = last + 1;
@@ -1017,7 +901,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
                 goto done;
             }
             /* Never write into the spare's file: it may be a link to a published one. */
-            int gone = S_ISDIR(cur.st_mode) ? remove_tree(dst.dir_fd, dst.leaf)
+            int gone = S_ISDIR(cur.st_mode) ? fs_remove_tree_at(dst.dir_fd, dst.leaf)
                                             : unlinkat(dst.dir_fd, dst.leaf, 0);
             if (gone != 0 && errno != ENOENT) {
                 char *shown = shown_path(p, rel);
@@ -1295,7 +1179,7 @@ int publish_file_keyed(struct publish *p, const char *rel, struct hash key, cons
         if (err == EISDIR)
             diag_io_error(p->d, src_path, "is a folder, not a file");
         else
-            diag_io_error(p->d, src_path, "cannot open: %s", strerror(err));
+            diag_errno(p->d, src_path, err, "cannot open");
         atomic_store(&p->failed, 1);
         return -1;
     }
@@ -1321,7 +1205,7 @@ void publish_abort(struct publish *p)
         return;
     pthread_rwlock_rdlock(&p->ops);
     if (!atomic_load(&p->interrupted))
-        remove_tree(p->parent_fd, p->staging_name);
+        fs_remove_tree_at(p->parent_fd, p->staging_name);
     pthread_rwlock_unlock(&p->ops);
     finish(p);
 }
@@ -1348,7 +1232,7 @@ static int swap(struct publish *p)
         if (rc != 0)
             renameat(p->parent_fd, old_name, p->parent_fd, p->name);
         else if (renameat(p->parent_fd, old_name, p->parent_fd, p->staging_name) != 0)
-            remove_tree(p->parent_fd, old_name);
+            fs_remove_tree_at(p->parent_fd, old_name);
         errno = err;
     }
     free(old_name);
@@ -1463,7 +1347,7 @@ int publish_commit(struct publish *p)
         prune_spare(p);
     if (atomic_load(&p->failed) || atomic_load(&p->broken)) {
         /* Each failed write has been reported; the output stays as it was. */
-        remove_tree(p->parent_fd, p->staging_name);
+        fs_remove_tree_at(p->parent_fd, p->staging_name);
         pthread_rwlock_unlock(&p->ops);
         finish(p);
         return -1;
@@ -1476,7 +1360,7 @@ int publish_commit(struct publish *p)
     }
     if (swap(p) != 0) {
         int err = errno;
-        remove_tree(p->parent_fd, p->staging_name);
+        fs_remove_tree_at(p->parent_fd, p->staging_name);
         pthread_rwlock_unlock(&p->ops);
         io_error(p, p->shown, "cannot put the new version of the site in place", err);
         finish(p);
@@ -1488,7 +1372,7 @@ int publish_commit(struct publish *p)
                  renameat(p->parent_fd, p->staging_name, p->parent_fd, p->spare_name) == 0;
     pthread_rwlock_unlock(&p->ops);
 
-    if (p->had_old && !spared && remove_tree(p->parent_fd, p->staging_name) != 0) {
+    if (p->had_old && !spared && fs_remove_tree_at(p->parent_fd, p->staging_name) != 0) {
         char *shown = shown_sibling(p, p->staging_name);
         diag_warning(p->d, shown, 0, 0,
                      "the site was published, but its previous version could not be removed "

@@ -81,7 +81,7 @@ static long long get_num(struct cursor *c)
 
 void bodycache_add_link(struct bodycache_record *rec, const char *target, const char *url)
 {
-    rec->links = xrealloc(rec->links, (rec->n_links + 1) * sizeof *rec->links);
+    XALLOC_GROW(rec->links, rec->n_links + 1, rec->links_cap);
     rec->links[rec->n_links].target = xstrdup(target);
     rec->links[rec->n_links].url = url ? xstrdup(url) : NULL;
     rec->n_links++;
@@ -94,7 +94,7 @@ static char *dup_or_null(const char *s)
 
 void bodycache_add_image(struct bodycache_record *rec, const struct bodycache_image *img)
 {
-    rec->images = xrealloc(rec->images, (rec->n_images + 1) * sizeof *rec->images);
+    XALLOC_GROW(rec->images, rec->n_images + 1, rec->images_cap);
     struct bodycache_image *to = &rec->images[rec->n_images++];
     *to = *img;
     to->src = xstrdup(img->src);
@@ -255,7 +255,7 @@ struct bodycache {
     struct slot *slots;   /* open addressing by key.lo; capacity a power of two */
     size_t n, cap;
     struct pack *packs;
-    size_t n_packs;
+    size_t n_packs, packs_cap;
     int own;              /* index of this build's pack, -1 before the first write */
     uint64_t end;         /* where the next record goes in it */
     int changed;          /* the index must be saved */
@@ -313,7 +313,7 @@ static uint32_t pack_add(struct bodycache *c, const char *name)
     for (size_t i = 0; i < c->n_packs; i++)
         if (strcmp(c->packs[i].name, name) == 0)
             return (uint32_t)i;
-    c->packs = xrealloc(c->packs, (c->n_packs + 1) * sizeof *c->packs);
+    XALLOC_GROW(c->packs, c->n_packs + 1, c->packs_cap);
     c->packs[c->n_packs] = (struct pack){xstrdup(name), -1, 0};
     char *path = fs_join(c->dir, name);
     struct stat st;
@@ -444,7 +444,7 @@ static int own_pack(struct bodycache *c)
                            (long)ts.tv_nsec);
     char *path = fs_join(c->dir, name);
     int fd = made ? open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : -1;
-    c->packs = xrealloc(c->packs, (c->n_packs + 1) * sizeof *c->packs);
+    XALLOC_GROW(c->packs, c->n_packs + 1, c->packs_cap);
     c->packs[c->n_packs] = (struct pack){name, fd, 0};
     c->own = (int)c->n_packs++;
     c->end = 0;
@@ -579,9 +579,7 @@ void bodycache_close(struct bodycache *c)
         struct diag quiet;
         diag_init(&quiet);
         char *index = fs_join(c->dir, "index");
-        char *tmp = xasprintf("%s.tmp-%ld", index, (long)getpid());
-        if ((fs_is_dir(c->dir) || fs_mkdirs(&quiet, c->dir) == 0) &&
-            fs_write_file(&quiet, tmp, b.data, b.len) == 0 && rename(tmp, index) == 0) {
+        if (fs_write_atomic(&quiet, index, b.data, b.len) == 0) {
             /* Packs nothing points to any more; a pack another build is writing right now is
              * younger than it and stays (its index comes after this one). */
             for (size_t i = 0; i < c->n_packs; i++) {
@@ -592,11 +590,8 @@ void bodycache_close(struct bodycache *c)
                 free(path);
             }
             remove_orphans(c, keep);
-        } else {
-            unlink(tmp);
         }
         diag_release(&quiet);
-        free(tmp);
         free(index);
         buf_release(&b);
         free(number);

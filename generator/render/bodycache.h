@@ -35,9 +35,9 @@ struct bodycache_record {
     char *toc; /* the table of contents as JSON text */
     unsigned minutes;
     struct bodycache_link *links;
-    size_t n_links;
+    size_t n_links, links_cap;
     struct bodycache_image *images;
-    size_t n_images;
+    size_t n_images, images_cap;
 };
 
 struct bodycache;

@@ -283,39 +283,32 @@ static int load_statics(struct diag *d, struct theme *t)
 
 static void image_settings(struct theme *t)
 {
+    /* Defaults are the image module's; a value given has been checked by check_images. */
+    struct image_config *c = &t->images;
+    image_config_init(c);
     json_t *images = json_object_get(t->config, "images");
     json_t *widths = json_object_get(images, "widths");
-    for (size_t i = 0; i < json_array_size(widths) && t->n_image_widths < 8; i++) {
+    size_t n = 0;
+    for (size_t i = 0; i < json_array_size(widths) && n < IMAGE_MAX_WIDTHS; i++) {
         json_int_t w = json_integer_value(json_array_get(widths, i));
         if (w >= 16 && w <= 8192)
-            t->image_widths[t->n_image_widths++] = (unsigned)w;
+            c->widths[n++] = (unsigned)w;
     }
-    if (!t->n_image_widths) {
-        static const unsigned defaults[] = {320, 640, 1280};
-        memcpy(t->image_widths, defaults, sizeof defaults);
-        t->n_image_widths = 3;
-    }
+    if (n) /* else the defaults, untouched: the loop wrote only valid widths */
+        c->nwidths = n;
     t->image_sizes = json_string_value(json_object_get(images, "sizes"));
     if (!t->image_sizes)
         t->image_sizes = "(min-width: 48em) 40em, 100vw";
-    /* Defaults are the image module's; a value given has been checked by check_images. */
-    struct image_config defaults;
-    image_config_init(&defaults);
     json_t *v;
-    t->image_quality = (v = json_object_get(images, "quality")) && json_is_integer(v)
-                           ? (int)json_integer_value(v)
-                           : defaults.quality;
-    t->image_max_megapixels = (v = json_object_get(images, "max_megapixels")) &&
-                                      json_is_integer(v)
-                                  ? (unsigned)json_integer_value(v)
-                                  : defaults.max_megapixels;
-    t->image_print_dpi = (v = json_object_get(images, "print_dpi")) && json_is_integer(v)
-                             ? (unsigned)json_integer_value(v)
-                             : defaults.print_dpi;
-    memcpy(t->image_background, defaults.background, 3);
+    if ((v = json_object_get(images, "quality")) && json_is_integer(v))
+        c->quality = (int)json_integer_value(v);
+    if ((v = json_object_get(images, "max_megapixels")) && json_is_integer(v))
+        c->max_megapixels = (unsigned)json_integer_value(v);
+    if ((v = json_object_get(images, "print_dpi")) && json_is_integer(v))
+        c->print_dpi = (unsigned)json_integer_value(v);
     const char *bg = json_string_value(json_object_get(images, "background"));
     if (bg)
-        image_parse_color(bg, t->image_background);
+        image_parse_color(bg, c->background);
 }
 
 int theme_load(struct diag *d, struct theme *t, const char *source, const char *system_dir,

@@ -14,6 +14,7 @@
 #include "core/diag.h"
 #include "core/strv.h"
 #include "markup/template.h"
+#include "media/image.h"
 
 struct theme_static {
     char *name;   /* as the theme names it: style.css, icons/app.png */
@@ -28,13 +29,8 @@ struct theme {
     size_t n_statics;
     json_t *static_map;          /* {"style_css": "static/style.3f2a9c1b.css", ...} */
     json_t *config;              /* the merged theme.yaml settings (child wins) */
-    unsigned image_widths[8];
-    size_t n_image_widths;
-    const char *image_sizes;     /* points into config */
-    int image_quality;           /* web JPEG quality, 1-100 */
-    unsigned char image_background[3]; /* what transparency becomes in a JPEG */
-    unsigned image_max_megapixels;
-    unsigned image_print_dpi;
+    struct image_config images;  /* theme.yaml's images: over the image module's defaults */
+    const char *image_sizes;     /* the sizes attribute of pictures; points into config */
     struct diag *d;
 };
 

@@ -343,22 +343,8 @@ static int open_below(const char *dir, const char *rel, struct stat *st)
     int at = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (at < 0)
         return -1;
-    char *copy = xstrdup(rel);
-    char *part = copy;
-    int fd = -1;
-    for (;;) {
-        char *slash = strchr(part, '/');
-        if (slash)
-            *slash = '\0';
-        int flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | (slash ? O_DIRECTORY : 0);
-        fd = openat(at, part, flags);
-        close(at);
-        if (fd < 0 || !slash)
-            break;
-        at = fd;
-        part = slash + 1;
-    }
-    free(copy);
+    int fd = fs_open_beneath(at, rel, O_RDONLY | O_NONBLOCK);
+    close(at);
     if (fd >= 0 && (fstat(fd, st) != 0 || !(S_ISREG(st->st_mode) || S_ISDIR(st->st_mode)))) {
         close(fd);
         fd = -1;
@@ -628,7 +614,7 @@ static char *read_base(const char *source)
 
 /* Runs one build and publishes its outcome to the pages. change is what set it off, or NULL
  * for the first build. */
-static void rebuild(struct serve *s, const struct build_options *bo,
+static void rebuild(struct serve *s, const struct serve_options *opt, const char *root,
                     const struct watch_change *change)
 {
     struct timespec start;
@@ -644,8 +630,8 @@ static void rebuild(struct serve *s, const struct build_options *bo,
     }
     struct diag bd;
     diag_init(&bd);
-    bd.werror = bo->strict;
-    int rc = build_run(&bd, bo);
+    bd.werror = opt->strict;
+    int rc = opt->build(&bd, opt->userdata);
     long ms = elapsed_ms(&start);
     diag_print(&bd, stderr); /* sorts them, for the overlay too */
     struct strv msgs = STRV_INIT;
@@ -655,7 +641,7 @@ static void rebuild(struct serve *s, const struct build_options *bo,
         strv_push(&msgs, "kairan: error: the build failed");
     size_t problems = bd.errors;
     diag_release(&bd);
-    char *base = read_base(strcmp(bo->source, ".") == 0 ? "" : bo->source);
+    char *base = read_base(strcmp(root, ".") == 0 ? "" : root);
     int only_css = change && change->count && change->css == change->count;
 
     pthread_mutex_lock(&s->lock);
@@ -690,23 +676,8 @@ static void rebuild(struct serve *s, const struct build_options *bo,
 
 int serve_run(struct diag *d, const struct serve_options *opt)
 {
-    struct build_options bo = opt->build;
-    if (!bo.source || !*bo.source)
-        bo.source = ".";
-    bo.no_signals = 1;
-    bo.quiet = 1;
-    bo.write = 1;
-    char *output = NULL;
-    if (bo.output) {
-        output = xstrdup(bo.output);
-    } else {
-        char *cache = build_cache_dir(&bo);
-        output = fs_join(cache, "preview");
-        free(cache);
-    }
-    bo.output = output;
     const char *host = opt->bind ? opt->bind : "127.0.0.1";
-    const char *root = bo.source;
+    const char *root = opt->source && *opt->source ? opt->source : ".";
 
     /* SIGINT and SIGTERM are taken here, in the poll loop, by every thread started from now
      * on leaving them blocked: a signal then ends the loop between two builds, never in the
@@ -720,7 +691,7 @@ int serve_run(struct diag *d, const struct serve_options *opt)
     int sig_fd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
 
     struct serve s;
-    state_init(&s, output);
+    state_init(&s, opt->output);
     int rc = -1;
     struct watch *w = NULL;
     struct MHD_Daemon *daemon = NULL;
@@ -739,9 +710,9 @@ int serve_run(struct diag *d, const struct serve_options *opt)
 
     printf("kairan: building a preview of %s (%s)\n",
            strcmp(root, ".") == 0 ? "this folder" : root,
-           bo.drafts ? "drafts included" : "drafts left out");
+           opt->drafts ? "drafts included" : "drafts left out");
     fflush(stdout);
-    rebuild(&s, &bo, NULL);
+    rebuild(&s, opt, root, NULL);
 
     daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
                               0, NULL, NULL, answer, &s, MHD_OPTION_LISTEN_SOCKET, sock,
@@ -767,7 +738,7 @@ int serve_run(struct diag *d, const struct serve_options *opt)
         if (pending.count) {
             wait = DEBOUNCE_MS - elapsed_ms(&last);
             if (wait <= 0) {
-                rebuild(&s, &bo, &pending);
+                rebuild(&s, opt, root, &pending);
                 memset(&pending, 0, sizeof pending);
                 continue;
             }
@@ -814,6 +785,5 @@ done:
     }
     pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
     state_release(&s);
-    free(output);
     return rc;
 }

@@ -11,15 +11,21 @@
 #include <stddef.h>
 
 #include "core/buf.h"
-#include "build.h"
 #include "core/diag.h"
 
+/* Builds the site once into the preview folder, reporting through d; returns 0, or -1 when the
+ * build failed. It must leave SIGINT, SIGTERM and SIGHUP alone: serve takes them. */
+typedef int (*serve_build_fn)(struct diag *d, void *userdata);
+
 struct serve_options {
-    /* How each build runs. output NULL: the cache folder's preview/. Drafts are the caller's
-     * choice; no_signals is set by serve itself. */
-    struct build_options build;
-    const char *bind; /* address to listen on; NULL: 127.0.0.1 */
-    unsigned port;    /* 1-65535 */
+    const char *source;    /* the site's folder, watched for changes; NULL or "": "." */
+    const char *output;    /* the preview folder the builds write and the server serves */
+    int strict;            /* warnings count as errors (--strict) */
+    int drafts;            /* the builds include drafts (said when the preview starts) */
+    serve_build_fn build;  /* runs each build */
+    void *userdata;        /* passed to build */
+    const char *bind;      /* address to listen on; NULL: 127.0.0.1 */
+    unsigned port;         /* 1-65535 */
 };
 
 /* Builds, serves and rebuilds until SIGINT or SIGTERM, then stops the server, waits for any

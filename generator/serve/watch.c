@@ -67,10 +67,7 @@ static int add_one(struct watch *w, struct diag *d, const char *path, int top)
         old->path = xstrdup(path);
         return 0;
     }
-    if (w->len == w->cap) {
-        w->cap = w->cap ? 2 * w->cap : 32;
-        w->v = xrealloc(w->v, w->cap * sizeof *w->v);
-    }
+    XALLOC_GROW(w->v, w->len + 1, w->cap);
     w->v[w->len++] = (struct watched){wd, xstrdup(path), top};
     return 0;
 }

@@ -710,16 +710,16 @@ static void unwritable_folder(void)
     CHECK_INT(chmod(".", 0555), 0);
     char *got = begin_without_write_permission();
     CHECK_STR(got, ".public.lock: error: cannot open the lock file that keeps two builds apart: "
-                   "Permission denied (kairan may not write here: check the folder's "
-                   "permissions)\n");
+                   "Permission denied (kairan is not allowed to: check the permissions, or ask "
+                   "whoever set up this folder)\n");
     free(got);
 
     /* The lock can be taken, but the folder for the new version cannot be made. */
     CHECK_INT(chmod(".public.lock", 0666), 0);
     got = begin_without_write_permission();
     CHECK_STR(got, "public: error: cannot create the new version of the site next to this "
-                   "folder: Permission denied (kairan may not write here: check the folder's "
-                   "permissions)\n");
+                   "folder: Permission denied (kairan is not allowed to: check the permissions, "
+                   "or ask whoever set up this folder)\n");
     free(got);
     char *after = listing("public");
     CHECK_STR(after, before);

@@ -1,0 +1,34 @@
+/* url: what kind of address a link, picture or setting holds, decided in one place.
+ * Every module that asks "does this address have a scheme, which one, may a page use it"
+ * gets the same answer here: schemes are compared ASCII-case-insensitively, leading spaces and
+ * control characters are skipped and tabs and newlines inside are ignored, as browsers do.
+ * Nothing here allocates or fails; every function reads a NUL-terminated string. */
+#ifndef KAIRAN_URL_H
+#define KAIRAN_URL_H
+
+enum url_scheme {
+    URL_NONE,   /* no scheme: a path, query or fragment of the site, or "//host/..." */
+    URL_HTTP,
+    URL_HTTPS,
+    URL_MAILTO,
+    URL_TEL,
+    URL_OTHER,  /* any other scheme (javascript:, data:, ftp:), or a colon that makes one */
+};
+
+/* The scheme of s. A colon before any '/', '?' or '#' makes what precedes it a scheme, even
+ * one that is not well formed (":x", "java script:x"): such addresses count as URL_OTHER rather
+ * than as relative, since some readers would take them for a scheme. */
+enum url_scheme url_scheme(const char *s);
+/* Whether s has a scheme (url_scheme(s) != URL_NONE), as opposed to a path within the site. */
+int url_has_scheme(const char *s);
+/* Whether a page may link to s: http, https, mailto, tel or no scheme. */
+int url_link_allowed(const char *s);
+/* Whether a page may show a picture from s: http, https or no scheme. */
+int url_image_allowed(const char *s);
+/* Whether s starts with "//" (a host with the page's own scheme). */
+int url_is_network_path(const char *s);
+/* When s is written as a full web address, "http://" or "https://" (any case) then the rest,
+ * with nothing before it: returns the rest (where the host begins). Otherwise NULL. */
+const char *url_web_rest(const char *s);
+
+#endif
