@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 #include "core/strv.h"
+#include "core/url.h"
 #include "core/xalloc.h"
 
 static int by_source(const void *pa, const void *pb)
@@ -283,21 +284,12 @@ static char *normalise_path(const char *dir, const char *rel)
     return out;
 }
 
-static int has_scheme(const char *s)
-{
-    const char *p = s;
-    while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-           *p == '+' || *p == '-' || *p == '.')
-        p++;
-    return p != s && *p == ':';
-}
-
 int site_link_entry(const struct site *s, const struct entry *from, const char *target,
                     const struct entry **to, char **rel)
 {
     *to = NULL;
     *rel = NULL;
-    if (has_scheme(target) || target[0] == '/' || target[0] == '#' || target[0] == '?' ||
+    if (url_has_scheme(target) || target[0] == '/' || target[0] == '#' || target[0] == '?' ||
         target[0] == '\0')
         return 0;
     const char *hash = strchr(target, '#');

@@ -281,3 +281,16 @@ int diag_load_warnings(struct diag *d, const char *text, size_t len)
     diag_release(&read);
     return rc;
 }
+
+void diag_forward(struct diag *to, const struct diag *from)
+{
+    for (size_t i = 0; i < from->len; i++) {
+        const struct diag_msg *m = &from->msgs[i];
+        if (m->kind == DIAG_IO)
+            diag_io_error(to, m->path, "%s", m->text);
+        else if (m->level == DIAG_ERROR)
+            diag_error(to, m->path, m->line, m->col, "%s", m->text);
+        else
+            diag_warning(to, m->path, m->line, m->col, "%s", m->text);
+    }
+}

@@ -55,6 +55,9 @@ void diag_vreport(struct diag *d, enum diag_level level, enum diag_kind kind, co
                   unsigned line, unsigned col, const char *fmt, va_list ap)
     __attribute__((format(printf, 7, 0)));
 
+/* Adds every message of from to to, unchanged (from is read, not emptied). */
+void diag_forward(struct diag *to, const struct diag *from);
+
 size_t diag_error_count(struct diag *d);
 /* Sorts the messages and writes them to out, one line each; keeps them collected. */
 void diag_print(struct diag *d, FILE *out);

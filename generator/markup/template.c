@@ -1006,7 +1006,8 @@ const struct template *template_set_get(struct template_set *s, const char *name
 
 /* ---- rendering ---- */
 
-struct render {
+/* One render of a template: where the text goes and the state of the walk. */
+struct run {
     struct buf *out;
     struct buf indent;                         /* of the line being written, as partials nest */
     const json_t *ctx[TEMPLATE_MAX_DEPTH + 2]; /* the context stack; the top is last */
@@ -1022,7 +1023,7 @@ struct frame {
     uint32_t first, end; /* the parent tag's body: only OP_BLOCK ops */
 };
 
-static int run(struct render *r, const struct template *t, uint32_t i, uint32_t end,
+static int run(struct run *r, const struct template *t, uint32_t i, uint32_t end,
                const struct frame *ov);
 
 static void note(const struct template *t, uint32_t i, unsigned char bits)
@@ -1033,7 +1034,7 @@ static void note(const struct template *t, uint32_t i, unsigned char bits)
         atomic_fetch_or_explicit(&t->seen[i], bits, memory_order_relaxed);
 }
 
-static const json_t *lookup(const struct render *r, const struct template *t, uint32_t i)
+static const json_t *lookup(const struct run *r, const struct template *t, uint32_t i)
 {
     const struct op *op = &t->ops[i];
     if (op->nkeys == 0)
@@ -1170,7 +1171,7 @@ static int too_deep(const struct template *t, const struct op *op)
 }
 
 /* Renders ops [first, end) of t with indentation ind added to every line. */
-static int expand(struct render *r, const struct template *t, uint32_t first, uint32_t end,
+static int expand(struct run *r, const struct template *t, uint32_t first, uint32_t end,
                   const struct frame *ov, const char *ind, size_t ind_len)
 {
     size_t saved = r->indent.len;
@@ -1182,7 +1183,7 @@ static int expand(struct render *r, const struct template *t, uint32_t first, ui
     return rc;
 }
 
-static int section(struct render *r, const struct template *t, uint32_t i, const json_t *v,
+static int section(struct run *r, const struct template *t, uint32_t i, const json_t *v,
                    const struct frame *ov)
 {
     const struct op *op = &t->ops[i];
@@ -1222,7 +1223,7 @@ static const struct op *find_override(const struct frame *ov, const struct templ
     return found;
 }
 
-static int run(struct render *r, const struct template *t, uint32_t i, uint32_t end,
+static int run(struct run *r, const struct template *t, uint32_t i, uint32_t end,
                const struct frame *ov)
 {
     struct buf *out = r->out;
@@ -1328,7 +1329,7 @@ static int run(struct render *r, const struct template *t, uint32_t i, uint32_t 
 
 int template_render(const struct template *t, const json_t *data, struct buf *out)
 {
-    struct render r;
+    struct run r;
     r.out = out;
     buf_init(&r.indent);
     r.ctx[0] = data;

@@ -274,20 +274,6 @@ static int body_from_cache(struct body_job *job, struct bodycache_record *rec)
     return 0;
 }
 
-/* Passes on what one body's conversion reported, unchanged. */
-static void forward_messages(struct diag *to, const struct diag *from)
-{
-    for (size_t i = 0; i < from->len; i++) {
-        const struct diag_msg *m = &from->msgs[i];
-        if (m->kind == DIAG_IO)
-            diag_io_error(to, m->path, "%s", m->text);
-        else if (m->level == DIAG_ERROR)
-            diag_error(to, m->path, m->line, m->col, "%s", m->text);
-        else
-            diag_warning(to, m->path, m->line, m->col, "%s", m->text);
-    }
-}
-
 static void body_one(size_t i, void *userdata)
 {
     struct body_job *job = &((struct body_job *)userdata)[i];
@@ -321,7 +307,7 @@ static void body_one(size_t i, void *userdata)
         const char *summary = json_string_value(json_object_get(e->fm, "summary"));
         job->out->summary_made = summary ? xstrdup(summary) : dom_summary(dom, 120);
         dom_free(dom);
-        forward_messages(o->d, &own);
+        diag_forward(o->d, &own);
         if (o->cache && own.len == 0 && !job->out->failed && !job->unchecked) {
             /* The record holds the body's texts while it is written, then gives them back. */
             body_swap(job->out, rec);

@@ -34,18 +34,15 @@ static size_t month_sessions(const struct view *v, struct date first, struct dat
                              struct month_session **out)
 {
     const struct site *s = view_site(v);
-    size_t n = 0, cap = 16;
-    *out = xcalloc(cap, sizeof **out);
+    size_t n = 0, cap = 0;
+    *out = NULL;
     for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++) {
         const struct entry *e = s->kind[KIND_EVENT][i];
         for (size_t k = 0; k < e->n_sessions; k++) {
             const struct session *ss = &e->sessions[k];
             if (date_compare(ss->start.date, last) > 0 || date_compare(ss->end.date, first) < 0)
                 continue;
-            if (n == cap) {
-                cap *= 2;
-                *out = xrealloc(*out, cap * sizeof **out);
-            }
+            XALLOC_GROW(*out, n + 1, cap);
             (*out)[n++] = (struct month_session){e, view_body(v, e), ss};
         }
     }

@@ -8,10 +8,7 @@
 
 struct page *page_new(struct pages *ps, const char *template)
 {
-    if (ps->len == ps->cap) {
-        ps->cap = ps->cap ? ps->cap * 2 : 64;
-        ps->v = xrealloc(ps->v, ps->cap * sizeof *ps->v);
-    }
+    XALLOC_GROW(ps->v, ps->len + 1, ps->cap);
     struct page *p = &ps->v[ps->len++];
     memset(p, 0, sizeof *p);
     p->template = template;

@@ -43,7 +43,7 @@ struct pages {
     const struct entry *upcoming[5];
     size_t n_upcoming;
     struct list_spec **lists; /* owned; see plan.h */
-    size_t n_lists;
+    size_t n_lists, lists_cap;
     int first_month, last_month; /* the calendar's span, as year * 12 + month - 1 */
 };
 

@@ -76,7 +76,7 @@ static void render_one(size_t i, void *userdata)
     own.v = NULL;
     own.len = own.cap = 0;
     own.lists = NULL;
-    own.n_lists = 0;
+    own.n_lists = own.lists_cap = 0;
     const struct body *b = NULL;
     if (p->list) {
         plan_list_page(&own, p->list, p->list_page);

@@ -231,7 +231,7 @@ static void list_pages(struct pages *ps, const char *url, const char *kind, cons
     }
     size_t per = view_site(ps->view)->cfg->per_page;
     l->n_pages = l->total ? (l->total + per - 1) / per : 1;
-    ps->lists = xrealloc(ps->lists, (ps->n_lists + 1) * sizeof *ps->lists);
+    XALLOC_GROW(ps->lists, ps->n_lists + 1, ps->lists_cap);
     ps->lists[ps->n_lists++] = l;
     for (size_t pg = 0; pg < l->n_pages; pg++) {
         struct page *p = page_new(ps, "list");

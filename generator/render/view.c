@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/strmap.h"
 #include "core/xalloc.h"
 #include "render/data.h"
 
@@ -20,7 +21,7 @@ struct view {
     struct view_dates *dates;
     /* The data for pages at each root, made on the main thread before rendering. */
     struct view_root **roots;
-    size_t n_roots;
+    size_t n_roots, roots_cap;
 };
 
 /* The data templates get at one root. An entry's data is made when a page first asks for it
@@ -85,20 +86,17 @@ static json_t *date_json(const struct view *v, struct datetime dt, int has_time)
 /* Date objects by value, so that entries of the same day share one (each holds a dozen
  * strings). */
 struct view_dates {
-    pthread_mutex_t lock; /* guards the rest: workers add dates as they make entries' data */
-    struct date_slot {
-        int key[7]; /* year, month, day, hour, minute, second, has_time; key[0] 0: empty */
-        json_t *v;
-    } * slots; /* open addressing; cap is a power of two */
-    size_t len, cap;
+    pthread_mutex_t lock; /* guards map: workers add dates as they make entries' data */
+    /* Keyed by the date's fields (int[7]: year, month, day, hour, minute, second, has_time);
+     * each value a reference to its object. */
+    struct strmap map;
 };
 
 static struct view_dates *dates_new(void)
 {
     struct view_dates *m = xcalloc(1, sizeof *m);
     pthread_mutex_init(&m->lock, NULL);
-    m->cap = 256;
-    m->slots = xcalloc(m->cap, sizeof *m->slots);
+    strmap_init(&m->map);
     return m;
 }
 
@@ -106,30 +104,17 @@ static void dates_free(struct view_dates *m)
 {
     if (!m)
         return;
-    for (size_t i = 0; i < m->cap; i++)
-        json_decref(m->slots[i].v);
+    for (size_t i = 0; i < strmap_len(&m->map); i++)
+        json_decref(strmap_value(&m->map, i));
+    strmap_release(&m->map);
     pthread_mutex_destroy(&m->lock);
-    free(m->slots);
     free(m);
-}
-
-/* The slot of key, or the empty one where it would go. Called with the lock held. */
-static struct date_slot *dates_slot(struct date_slot *slots, size_t cap, const int key[7])
-{
-    uint64_t x = 0;
-    for (int k = 0; k < 7; k++)
-        x = (x ^ (uint64_t)(unsigned)key[k]) * 0x100000001B3ULL;
-    x ^= x >> 29;
-    for (size_t i = (size_t)x & (cap - 1);; i = (i + 1) & (cap - 1))
-        if (slots[i].key[0] == 0 || memcmp(slots[i].key, key, sizeof slots[i].key) == 0)
-            return &slots[i];
 }
 
 json_t *view_date(const struct view *v, struct datetime dt, int has_time)
 {
     struct view_dates *m = v->dates;
-    /* Years before 1 are refused when dates are read, so key[0] is never 0 here. */
-    if (!m || dt.date.year <= 0)
+    if (!m)
         return date_json(v, dt, has_time);
     int key[7] = {dt.date.year, dt.date.month, dt.date.day, 0, 0, 0, !!has_time};
     if (has_time) {
@@ -138,32 +123,19 @@ json_t *view_date(const struct view *v, struct datetime dt, int has_time)
         key[5] = dt.second;
     }
     pthread_mutex_lock(&m->lock);
-    struct date_slot *slot = dates_slot(m->slots, m->cap, key);
-    json_t *made = slot->v ? json_incref(slot->v) : NULL;
+    json_t *made = strmap_get(&m->map, (const char *)key, sizeof key);
+    json_incref(made);
     pthread_mutex_unlock(&m->lock);
     if (made)
         return made;
     /* Made outside the lock; when another thread made the same date meanwhile, its wins. */
     made = date_json(v, dt, has_time);
     pthread_mutex_lock(&m->lock);
-    if ((m->len + 1) * 2 > m->cap) {
-        struct date_slot *bigger = xcalloc(m->cap * 2, sizeof *bigger);
-        for (size_t i = 0; i < m->cap; i++)
-            if (m->slots[i].key[0])
-                *dates_slot(bigger, m->cap * 2, m->slots[i].key) = m->slots[i];
-        free(m->slots);
-        m->slots = bigger;
-        m->cap *= 2;
-    }
-    slot = dates_slot(m->slots, m->cap, key);
-    if (slot->v) {
+    int added;
+    size_t at = strmap_add(&m->map, (const char *)key, sizeof key, made, &added);
+    if (!added)
         json_decref(made);
-    } else {
-        memcpy(slot->key, key, sizeof key);
-        slot->v = made;
-        m->len++;
-    }
-    made = json_incref(slot->v);
+    made = json_incref(strmap_value(&m->map, at));
     pthread_mutex_unlock(&m->lock);
     return made;
 }
@@ -564,7 +536,7 @@ struct view_root *view_root(struct view *v, const char *prefix)
     make_shared(v);
     size_t hold = v->opt.hold_entries ? v->opt.hold_entries : VIEW_HOLD_ENTRIES;
     struct view_root *rr = root_new(prefix, v->opt.site->n_all, hold);
-    v->roots = xrealloc(v->roots, (v->n_roots + 1) * sizeof *v->roots);
+    XALLOC_GROW(v->roots, v->n_roots + 1, v->roots_cap);
     v->roots[v->n_roots++] = rr;
     rr->site_json = site_json(v, rr);
     fingerprint_memo_put(rr->memo, rr->site_json, site_fingerprint(v, rr->site_json));
@@ -601,7 +573,7 @@ void view_drop_roots(struct view *v)
         root_free(v->roots[k]);
     free(v->roots);
     v->roots = NULL;
-    v->n_roots = 0;
+    v->n_roots = v->roots_cap = 0;
 }
 
 struct view *view_new(const struct view_options *opt)

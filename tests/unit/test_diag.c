@@ -84,10 +84,34 @@ static void diag_warnings_saved_and_loaded(void)
     free(text);
 }
 
+/* Messages collected apart (one body's conversion) reach the build's diag as they were. */
+static void diag_forward_keeps_every_message(void)
+{
+    struct diag own, build;
+    diag_init(&own);
+    diag_init(&build);
+    diag_error(&own, "content/a.md", 3, 7, "一つめ");
+    diag_warning(&own, "content/a.md", 9, 0, "二つめ");
+    diag_io_error(&own, "content/b.md", "cannot read it");
+    diag_forward(&build, &own);
+    CHECK_INT(own.len, 3);
+    CHECK_INT(build.len, 3);
+    CHECK_INT(diag_error_count(&build), 2);
+    char *got = harness_diag_text(&build);
+    CHECK_STR(got, "content/a.md:3:7: error: 一つめ\n"
+                   "content/a.md:9: warning: 二つめ\n"
+                   "content/b.md: error: cannot read it\n");
+    free(got);
+    CHECK_INT(build.msgs[2].kind, DIAG_IO);
+    diag_release(&own);
+    diag_release(&build);
+}
+
 int main(void)
 {
     RUN(diag_sorts_by_file_line_col);
     RUN(diag_strict_turns_warnings_into_errors);
     RUN(diag_warnings_saved_and_loaded);
+    RUN(diag_forward_keeps_every_message);
     return HARNESS_DONE();
 }
