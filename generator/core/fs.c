@@ -343,3 +343,30 @@ int fs_open_beneath(int dirfd, const char *rel, int flags)
     free(copy);
     return fd;
 }
+
+const char *fs_rel_problem(const char *rel)
+{
+    if (!rel || !*rel)
+        return "an empty path";
+    for (const unsigned char *s = (const unsigned char *)rel; *s; s++) {
+        if (*s == '\\')
+            return "a backslash";
+        if (*s < 0x20 || *s == 0x7f)
+            return "a control character";
+    }
+    if (rel[0] == '/')
+        return "an absolute path";
+    for (const char *s = rel;;) {
+        const char *end = strchr(s, '/');
+        size_t n = end ? (size_t)(end - s) : strlen(s);
+        if (n == 0)
+            return "an empty part";
+        if (n == 1 && s[0] == '.')
+            return "a '.' part";
+        if (n == 2 && s[0] == '.' && s[1] == '.')
+            return "a '..' part";
+        if (!end)
+            return NULL;
+        s = end + 1;
+    }
+}

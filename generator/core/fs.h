@@ -40,6 +40,11 @@ int fs_remove_tree_at(int dirfd, const char *name);
  * goes one part at a time. Returns a new descriptor, which the caller closes, or -1 with errno
  * set; reports nothing. */
 int fs_open_beneath(int dirfd, const char *rel, int flags);
+/* Checks that rel is a path that stays inside the folder it is relative to, written plainly:
+ * not empty, not absolute, parts separated by one '/', none of them "." or "..", and no
+ * backslash or control character. Returns NULL when it is, else a static description of the
+ * problem ("a '..' part") for a message. */
+const char *fs_rel_problem(const char *rel);
 /* Returns a new string "a/b" (no doubled slash; "." and "" as a give b alone); the caller frees
  * it. */
 char *fs_join(const char *a, const char *b);

@@ -24,24 +24,9 @@
 #include "core/strmap.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
+#include "publish/manifest.h"
 
 enum { CHUNK = 65536 };
-
-/* One file of an output, as the manifest records it. */
-struct record {
-    const char *rel; /* the table's copy */
-    struct hash key; /* the caller's key; all zero when there is none */
-    uint64_t ino, size;
-    int64_t mtime; /* nanoseconds since the epoch */
-    int lazy;      /* placed while nothing was staged: to be linked when staging begins */
-};
-
-/* Records by path: record i belongs to the path numbered i in rels. */
-struct table {
-    struct strmap rels;
-    struct record *v;
-    size_t len, cap;
-};
 
 struct publish {
     struct diag *d;
@@ -65,13 +50,13 @@ struct publish {
     /* With a manifest (publish_options.manifest): */
     char *manifest;        /* its path, or NULL */
     char *spare_name;      /* ".public.spare": the version before the current one */
-    struct table old;      /* the current output's files, as the manifest recorded them */
-    struct table old_dirs; /* its folders and their mtimes ("" is the output itself) */
+    struct manifest_table old;      /* the current output's files, as the manifest recorded them */
+    struct manifest_table old_dirs; /* its folders and their mtimes ("" is the output itself) */
     int old_known;         /* the manifest describes the current output: old is complete */
     struct strv spare_files; /* the spare's files, when spare_known */
     int spare_known;
     pthread_mutex_t lock; /* guards placed, staged and from_spare; shared by all threads */
-    struct table placed;  /* what this build placed, with keys and identities */
+    struct manifest_table placed;  /* what this build placed, with keys and identities */
     int staged;           /* the staging folder exists (from the start without a manifest) */
     int from_spare;       /* staging began as the spare: any file in it may be out of date */
     struct hash old_build, new_build; /* publish_set_build's key: the manifest's, this build's */
@@ -100,58 +85,7 @@ static void io_error(struct publish *p, const char *path, const char *what, int 
     atomic_store(&p->broken, 1);
 }
 
-const char *publish_path_problem(const char *rel)
-{
-    if (!rel || !*rel)
-        return "an empty path";
-    for (const unsigned char *s = (const unsigned char *)rel; *s; s++) {
-        if (*s == '\\')
-            return "a backslash";
-        if (*s < 0x20 || *s == 0x7f)
-            return "a control character";
-    }
-    if (rel[0] == '/')
-        return "an absolute path";
-    for (const char *s = rel;;) {
-        const char *end = strchr(s, '/');
-        size_t n = end ? (size_t)(end - s) : strlen(s);
-        if (n == 0)
-            return "an empty part";
-        if (n == 1 && s[0] == '.')
-            return "a '.' part";
-        if (n == 2 && s[0] == '.' && s[1] == '.')
-            return "a '..' part";
-        if (!end)
-            return NULL;
-        s = end + 1;
-    }
-}
-
-/* ---- the manifest's tables ---- */
-
-static struct record *table_find(const struct table *t, const char *rel)
-{
-    size_t i = strmap_find(&t->rels, rel, strlen(rel));
-    return i == STRMAP_NONE ? NULL : &t->v[i];
-}
-
-/* Adds rel (a copy) and returns its index; the caller made sure it is not there yet. */
-static size_t table_add(struct table *t, const char *rel)
-{
-    size_t i = strmap_add(&t->rels, rel, strlen(rel), NULL, NULL);
-    XALLOC_GROW(t->v, i + 1, t->cap);
-    memset(&t->v[i], 0, sizeof t->v[i]);
-    t->v[i].rel = strmap_key(&t->rels, i);
-    t->len = i + 1;
-    return i;
-}
-
-static void table_release(struct table *t)
-{
-    strmap_release(&t->rels);
-    free(t->v);
-    memset(t, 0, sizeof *t);
-}
+/* ---- the manifest ---- */
 
 static int64_t mtime_ns(const struct stat *st)
 {
@@ -163,27 +97,14 @@ static int is_zero(struct hash h)
     return h.lo == 0 && h.hi == 0;
 }
 
-/* The manifest, one line each:
- *     kairan-manifest 1
- *     output DEV INO          the output folder it describes
- *     spare DEV INO           the spare folder, when there is one
- *     f KEY INO SIZE MTIME REL   each file of the output
- *     d MTIME REL             each folder of the output ("." for the output itself)
- *     s REL                   each file of the spare */
-static int parse_key(const char *hex, struct hash *out)
+/* The identity of the folder name in parent_fd (a folder, not a link), for the manifest. */
+static struct manifest_folder folder_at(int parent_fd, const char *name)
 {
-    uint64_t part[2] = {0, 0};
-    for (int i = 0; i < 32; i++) {
-        char c = hex[i];
-        int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-        if (v < 0)
-            return -1;
-        part[i / 16] = part[i / 16] << 4 | (uint64_t)v;
-    }
-    /* hash_hex writes hi first. */
-    out->hi = part[0];
-    out->lo = part[1];
-    return hex[32] == ' ' ? 0 : -1;
+    struct manifest_folder f = {0, 0, 0};
+    struct stat st;
+    if (fstatat(parent_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode))
+        f = (struct manifest_folder){1, (uint64_t)st.st_dev, (uint64_t)st.st_ino};
+    return f;
 }
 
 /* Reads the manifest; what does not match the folders as they are now is ignored, so a
@@ -194,112 +115,49 @@ static void manifest_load(struct publish *p)
     diag_init(&quiet);
     struct buf text;
     buf_init(&text);
-    int have = fs_is_file(p->manifest) && fs_read_file(&quiet, p->manifest, &text) == 0;
+    if (fs_is_file(p->manifest))
+        fs_read_file(&quiet, p->manifest, &text);
     diag_release(&quiet);
-    struct stat out_st, spare_st;
-    int out_ok = p->old_fd >= 0 && fstat(p->old_fd, &out_st) == 0;
-    int spare_ok = fstatat(p->parent_fd, p->spare_name, &spare_st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                   S_ISDIR(spare_st.st_mode);
-    int spare_exists = spare_ok;
-    spare_ok = 0;
-    char *line = text.data, *end = text.data + text.len;
-    int header = have && strncmp(line, "kairan-manifest 1\n", 18) == 0;
-    while (header && line < end) {
-        char *nl = memchr(line, '\n', (size_t)(end - line));
-        if (!nl)
-            break;
-        *nl = '\0';
-        unsigned long long a, b;
-        long long m;
-        int n = 0;
-        struct hash key;
-        if (strncmp(line, "build ", 6) == 0 && strlen(line) > 39 &&
-            parse_key(line + 6, &key) == 0 && sscanf(line + 39, "%llu %llu", &a, &b) == 2) {
-            p->old_build = key;
-            p->old_counts[0] = (unsigned long)a;
-            p->old_counts[1] = (unsigned long)b;
-        } else if (sscanf(line, "output %llu %llu", &a, &b) == 2) {
-            p->old_known = out_ok && out_st.st_dev == a && out_st.st_ino == b;
-        } else if (sscanf(line, "spare %llu %llu", &a, &b) == 2) {
-            spare_ok = spare_exists && spare_st.st_dev == a && spare_st.st_ino == b;
-        } else if (line[0] == 'f' && p->old_known && strlen(line) > 35 &&
-                   parse_key(line + 2, &key) == 0 &&
-                   sscanf(line + 35, "%llu %llu %lld %n", &a, &b, &m, &n) == 3 && n > 0 &&
-                   !publish_path_problem(line + 35 + n) && !table_find(&p->old, line + 35 + n)) {
-            size_t at = table_add(&p->old, line + 35 + n);
-            struct record *r = &p->old.v[at];
-            r->key = key;
-            r->ino = a;
-            r->size = b;
-            r->mtime = m;
-        } else if (line[0] == 'd' && p->old_known && sscanf(line, "d %lld %n", &m, &n) == 1 &&
-                   n > 0 && !table_find(&p->old_dirs, line + n)) {
-            size_t at = table_add(&p->old_dirs, line + n);
-            p->old_dirs.v[at].mtime = m;
-        } else if (line[0] == 's' && spare_ok && line[1] == ' ' && !publish_path_problem(line + 2)) {
-            strv_push(&p->spare_files, line + 2);
-        }
-        line = nl + 1;
-    }
+    struct manifest_folder output = {0, 0, 0};
+    struct stat st;
+    if (p->old_fd >= 0 && fstat(p->old_fd, &st) == 0)
+        output = (struct manifest_folder){1, (uint64_t)st.st_dev, (uint64_t)st.st_ino};
+    struct manifest_folder spare = folder_at(p->parent_fd, p->spare_name);
+    struct manifest m;
+    manifest_parse(&m, text.data, text.len, output, spare);
     buf_release(&text);
-    if (!p->old_known || !table_find(&p->old_dirs, ".")) {
-        p->old_known = 0;
-        table_release(&p->old);
-        table_release(&p->old_dirs);
-    }
-    p->spare_known = spare_ok && p->old_known;
-    if (!p->spare_known)
-        strv_release(&p->spare_files);
+    p->old_build = m.build;
+    p->old_counts[0] = m.counts[0];
+    p->old_counts[1] = m.counts[1];
+    p->old_known = m.output_known;
+    p->old = m.files;
+    p->old_dirs = m.dirs;
+    p->spare_known = m.spare_known;
+    p->spare_files = m.spare;
     /* A spare the manifest does not describe cannot be trusted to stage in. */
-    if (spare_exists && !p->spare_known && fs_remove_tree_at(p->parent_fd, p->spare_name) != 0) {
+    if (spare.exists && !p->spare_known && fs_remove_tree_at(p->parent_fd, p->spare_name) != 0) {
         char *shown = shown_sibling(p, p->spare_name);
         io_error(p, shown, "cannot remove the previous version of the site", errno);
         free(shown);
     }
 }
 
-static int by_rel(const void *a, const void *b)
-{
-    return strcmp(((const struct record *)a)->rel, ((const struct record *)b)->rel);
-}
-
 /* Writes the manifest of the output as this build left it (files in placed, folders in dirs)
  * and of the spare (files in spare, or none). Failing to write it only slows the next build
  * down, so it is a warning. */
-static void manifest_save(struct publish *p, struct table *dirs, const struct strv *spare)
+static void manifest_save(struct publish *p, struct manifest_table *dirs, const struct strv *spare)
 {
-    struct stat out_st, spare_st;
-    int out_fd = openat(p->parent_fd, p->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (out_fd < 0 || fstat(out_fd, &out_st) != 0) {
-        if (out_fd >= 0)
-            close(out_fd);
+    struct manifest_folder output = folder_at(p->parent_fd, p->name);
+    if (!output.exists)
         return;
-    }
-    close(out_fd);
+    struct manifest_folder spare_folder = {0, 0, 0};
+    if (spare)
+        spare_folder = folder_at(p->parent_fd, p->spare_name);
     struct buf b;
     buf_init(&b);
-    char hex[33];
-    buf_printf(&b, "kairan-manifest 1\n");
-    if (!is_zero(p->new_build))
-        buf_printf(&b, "build %s %lu %lu\n", hash_hex(p->new_build, hex), p->new_counts[0],
-                   p->new_counts[1]);
-    buf_printf(&b, "output %llu %llu\n", (unsigned long long)out_st.st_dev,
-               (unsigned long long)out_st.st_ino);
-    if (spare && fstatat(p->parent_fd, p->spare_name, &spare_st, AT_SYMLINK_NOFOLLOW) == 0)
-        buf_printf(&b, "spare %llu %llu\n", (unsigned long long)spare_st.st_dev,
-                   (unsigned long long)spare_st.st_ino);
-    qsort(p->placed.v, p->placed.len, sizeof *p->placed.v, by_rel);
-    for (size_t i = 0; i < p->placed.len; i++) {
-        const struct record *r = &p->placed.v[i];
-        buf_printf(&b, "f %s %llu %llu %lld %s\n", hash_hex(r->key, hex),
-                   (unsigned long long)r->ino, (unsigned long long)r->size, (long long)r->mtime,
-                   r->rel);
-    }
-    for (size_t i = 0; i < dirs->len; i++)
-        buf_printf(&b, "d %lld %s\n", (long long)dirs->v[i].mtime, dirs->v[i].rel);
-    for (size_t i = 0; spare && i < spare->len; i++)
-        buf_printf(&b, "s %s\n", spare->v[i]);
-    /* The index is stale after the sort; nothing looks it up any more. */
+    manifest_format(&b, p->new_build, p->new_counts, output, spare_folder, &p->placed, dirs,
+                    spare);
+    /* The index of placed is stale after the sort; nothing looks it up any more. */
     struct diag quiet;
     diag_init(&quiet);
     if (fs_write_atomic(&quiet, p->manifest, b.data, b.len) != 0)
@@ -387,9 +245,9 @@ static void publish_free(struct publish *p)
         close(p->parent_fd);
     pthread_rwlock_destroy(&p->ops);
     pthread_mutex_destroy(&p->lock);
-    table_release(&p->old);
-    table_release(&p->old_dirs);
-    table_release(&p->placed);
+    manifest_table_release(&p->old);
+    manifest_table_release(&p->old_dirs);
+    manifest_table_release(&p->placed);
     strv_release(&p->spare_files);
     free(p->manifest);
     free(p->spare_name);
@@ -980,7 +838,7 @@ static int place(struct publish *p, const char *rel, const struct source *src, c
     return rc;
 }
 
-static void set_identity(struct record *r, const struct stat *st)
+static void set_identity(struct manifest_record *r, const struct stat *st)
 {
     r->ino = (uint64_t)st->st_ino;
     r->size = (uint64_t)st->st_size;
@@ -1011,7 +869,7 @@ static int materialize(struct publish *p)
             rc = make_staging(p);
         }
         for (size_t i = 0; rc == 0 && i < p->placed.len; i++) {
-            struct record *r = &p->placed.v[i];
+            struct manifest_record *r = &p->placed.v[i];
             if (!r->lazy)
                 continue;
             struct spot old;
@@ -1044,7 +902,7 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
                          const struct stat *kept_st)
 {
     pthread_mutex_lock(&p->lock);
-    if (table_find(&p->placed, rel)) {
+    if (manifest_table_find(&p->placed, rel)) {
         pthread_mutex_unlock(&p->lock);
         char *shown = shown_path(p, rel);
         diag_error(p->d, shown, 0, 0,
@@ -1053,7 +911,7 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
         free(shown);
         return -1;
     }
-    size_t at = table_add(&p->placed, rel);
+    size_t at = manifest_table_add(&p->placed, rel);
     p->placed.v[at].key = key;
     pthread_mutex_unlock(&p->lock);
 
@@ -1067,7 +925,7 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
     } else {
         unchanged = find_unchanged(p, rel, src, &old, &old_st) == 0;
     }
-    int listed = p->old_known && table_find(&p->old, rel) != NULL;
+    int listed = p->old_known && manifest_table_find(&p->old, rel) != NULL;
 
     pthread_mutex_lock(&p->lock);
     if (unchanged && listed && !p->staged) {
@@ -1097,7 +955,7 @@ static int guarded_place(struct publish *p, const char *rel, const struct source
                          const char *from, struct hash key, struct spot *kept,
                          const struct stat *kept_st)
 {
-    const char *problem = publish_path_problem(rel);
+    const char *problem = fs_rel_problem(rel);
     if (problem) {
         char *shown = xstrdup(rel ? rel : "");
         for (char *s = shown; *s; s++)
@@ -1142,9 +1000,9 @@ int publish_write_keyed(struct publish *p, const char *rel, struct hash key, con
 
 int publish_keep(struct publish *p, const char *rel, struct hash key)
 {
-    if (!p->manifest || !p->old_known || is_zero(key) || publish_path_problem(rel))
+    if (!p->manifest || !p->old_known || is_zero(key) || fs_rel_problem(rel))
         return 1;
-    const struct record *r = table_find(&p->old, rel);
+    const struct manifest_record *r = manifest_table_find(&p->old, rel);
     if (!r || r->key.lo != key.lo || r->key.hi != key.hi)
         return 1;
     struct spot old;
@@ -1259,7 +1117,7 @@ static int records_changed(const struct publish *p)
         p->old_counts[0] != p->new_counts[0] || p->old_counts[1] != p->new_counts[1])
         return 1;
     for (size_t i = 0; i < p->placed.len; i++) {
-        const struct record *a = &p->placed.v[i], *b = table_find(&p->old, a->rel);
+        const struct manifest_record *a = &p->placed.v[i], *b = manifest_table_find(&p->old, a->rel);
         if (!b || a->key.lo != b->key.lo || a->key.hi != b->key.hi || a->ino != b->ino ||
             a->size != b->size || a->mtime != b->mtime)
             return 1;
@@ -1274,7 +1132,7 @@ static void prune_spare(struct publish *p)
     struct strv dirs = STRV_INIT;
     for (size_t i = 0; i < p->spare_files.len; i++) {
         const char *rel = p->spare_files.v[i];
-        if (table_find(&p->placed, rel))
+        if (manifest_table_find(&p->placed, rel))
             continue;
         /* A folder there now holds files of this build. */
         if (unlinkat(p->staging_fd, rel, 0) != 0 && errno != ENOENT && errno != EISDIR &&
@@ -1300,16 +1158,16 @@ static void prune_spare(struct publish *p)
 
 /* The folders the placed files are in ("." for the output itself), with their mtimes as the
  * output has them now. */
-static void collect_dirs(struct publish *p, struct table *dirs)
+static void collect_dirs(struct publish *p, struct manifest_table *dirs)
 {
     int out_fd = openat(p->parent_fd, p->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    table_add(dirs, ".");
+    manifest_table_add(dirs, ".");
     for (size_t i = 0; i < p->placed.len; i++) {
         const char *rel = p->placed.v[i].rel;
         for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
             char *dir = xstrndup(rel, (size_t)(s - rel));
-            if (!table_find(dirs, dir))
-                table_add(dirs, dir);
+            if (!manifest_table_find(dirs, dir))
+                manifest_table_add(dirs, dir);
             free(dir);
         }
     }
@@ -1381,14 +1239,14 @@ int publish_commit(struct publish *p)
         free(shown);
     }
     if (p->manifest) {
-        struct table dirs = {0};
+        struct manifest_table dirs = {0};
         collect_dirs(p, &dirs);
         struct strv spare = STRV_INIT;
         for (size_t i = 0; spared && i < p->old.len; i++)
             strv_push(&spare, p->old.v[i].rel);
         manifest_save(p, &dirs, spared ? &spare : NULL);
         strv_release(&spare);
-        table_release(&dirs);
+        manifest_table_release(&dirs);
     }
     finish(p);
     return 0;
@@ -1409,7 +1267,7 @@ int publish_up_to_date(struct publish *p, struct hash key, unsigned long *entrie
         !dirs_unchanged(p))
         return 0;
     for (size_t i = 0; i < p->old.len; i++) {
-        const struct record *r = &p->old.v[i];
+        const struct manifest_record *r = &p->old.v[i];
         struct stat st;
         /* A folder on the way replaced by a link would have changed its parent's mtime. */
         if (fstatat(p->old_fd, r->rel, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||

@@ -108,8 +108,4 @@ int publish_interrupted(const struct publish *p);
  * folder is not an error. Returns 0, or -1 after reporting. */
 int publish_remove(struct diag *d, const char *out_dir);
 
-/* Checks that rel is a safe output path; returns NULL if it is, else a static description of
- * the problem ("a '..' part") for the error message. */
-const char *publish_path_problem(const char *rel);
-
 #endif

@@ -127,22 +127,6 @@ static int decode_path(const char *url, struct buf *out)
     return 0;
 }
 
-/* True if every '/'-separated part of rel is a plain name: not empty, not "." or "..". The
- * last part may be empty (a folder's address ends in '/'). */
-static int plain_parts(const char *rel)
-{
-    for (const char *p = rel;;) {
-        const char *slash = strchr(p, '/');
-        size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        int dots = (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.');
-        if (dots || (n == 0 && slash))
-            return 0;
-        if (!slash)
-            return 1;
-        p = slash + 1;
-    }
-}
-
 enum serve_route serve_route_path(const char *url, const char *base, struct buf *out)
 {
     buf_reset(out);
@@ -167,11 +151,13 @@ enum serve_route serve_route_path(const char *url, const char *base, struct buf 
     if (path.len < nb || memcmp(path.data, base, nb) != 0)
         goto done;
     const char *rel = path.data + nb;
-    if (*rel && !plain_parts(rel))
-        goto done;
     buf_puts(out, rel);
     if (!*rel || rel[strlen(rel) - 1] == '/')
         buf_puts(out, "index.html");
+    if (fs_rel_problem(out->data)) {
+        buf_reset(out);
+        goto done;
+    }
     route = SERVE_FILE;
 done:
     buf_release(&path);

@@ -250,9 +250,36 @@ static void fs_join_paths(void)
     }
 }
 
+static void rel_problems(void)
+{
+    const char *cases[][2] = {
+        {"", "an empty path"},
+        {"/etc/passwd", "an absolute path"},
+        {"../up.html", "a '..' part"},
+        {"a/../../up.html", "a '..' part"},
+        {"a/..", "a '..' part"},
+        {"a//b.html", "an empty part"},
+        {"a/", "an empty part"},
+        {"./a.html", "a '.' part"},
+        {"a\\b.html", "a backslash"},
+        {"a\nb.html", "a control character"},
+        {"a\x7f.html", "a control character"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *got = fs_rel_problem(cases[i][0]);
+        CHECK_STR(got ? got : "(none)", cases[i][1]);
+    }
+    CHECK(fs_rel_problem(NULL) != NULL);
+    CHECK(fs_rel_problem("index.html") == NULL);
+    CHECK(fs_rel_problem("a..b/c..html") == NULL);
+    CHECK(fs_rel_problem(".well-known/security.txt") == NULL);
+    CHECK(fs_rel_problem("イベント/研修会.html") == NULL);
+}
+
 int main(void)
 {
     RUN(fs_join_paths);
+    RUN(rel_problems);
     RUN(write_atomic_creates_and_replaces);
     RUN(write_atomic_failures_keep_the_old_file);
     RUN(remove_tree_never_follows_links);

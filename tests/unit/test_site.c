@@ -27,11 +27,8 @@ static void root_prefix(void)
 {
     const char *cases[][3] = {
         /* url, portable ("1") or not, prefix */
-        {"", "", "/watowa/"},
-        {"events/2021-kenshukai/", "", "/watowa/"},
-        {"", "1", ""},
-        {"activities/", "1", "../"},
-        {"activities/page/2/", "1", "../../../"},
+        {"", "", "/watowa/"},        {"events/2021-kenshukai/", "", "/watowa/"}, {"", "1", ""},
+        {"activities/", "1", "../"}, {"activities/page/2/", "1", "../../../"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *got = site_root_for(&site, cases[i][0], cases[i][1][0] == '1');
@@ -42,7 +39,7 @@ static void root_prefix(void)
 
 /* One link as written in from's body: what site_link_entry says of it. */
 static void check_link(const struct entry *from, const char *target, int want_rc,
-                 const struct entry *want_to, const char *want_rel)
+                       const struct entry *want_to, const char *want_rel)
 {
     const struct entry *to = &entries[0];
     char *rel = (char *)"unset";
