@@ -222,46 +222,36 @@ static void make_png(struct buf *out, unsigned w, unsigned h, int depth, int ct,
     buf_release(&z);
 }
 
-static cmsToneCurve *gamma_curve(double g)
+/* An RGB profile with D65 white, these primaries and one tone curve for the three channels
+ * (taken over and freed), as the bytes of an ICC file: a new buffer of *len bytes. */
+static unsigned char *rgb_profile(const cmsCIExyYTRIPLE *prim, cmsToneCurve *c, size_t *len)
 {
-    return cmsBuildGamma(NULL, g);
+    cmsCIExyY white = {0.3127, 0.3290, 1.0};
+    cmsToneCurve *curves[3] = {c, c, c};
+    cmsHPROFILE p = cmsCreateRGBProfile(&white, prim, curves);
+    cmsUInt32Number n = 0;
+    cmsSaveProfileToMem(p, NULL, &n);
+    unsigned char *bytes = xmalloc(n);
+    cmsSaveProfileToMem(p, bytes, &n);
+    cmsCloseProfile(p);
+    cmsFreeToneCurve(c);
+    *len = n;
+    return bytes;
 }
 
 /* Adobe RGB (1998): D65 white, its primaries, gamma 563/256. */
 static unsigned char *adobe_rgb_profile(size_t *len)
 {
-    cmsCIExyY white = {0.3127, 0.3290, 1.0};
     cmsCIExyYTRIPLE prim = {{0.64, 0.33, 1.0}, {0.21, 0.71, 1.0}, {0.15, 0.06, 1.0}};
-    cmsToneCurve *c = gamma_curve(563.0 / 256.0);
-    cmsToneCurve *curves[3] = {c, c, c};
-    cmsHPROFILE p = cmsCreateRGBProfile(&white, &prim, curves);
-    cmsUInt32Number n = 0;
-    cmsSaveProfileToMem(p, NULL, &n);
-    unsigned char *bytes = xmalloc(n);
-    cmsSaveProfileToMem(p, bytes, &n);
-    cmsCloseProfile(p);
-    cmsFreeToneCurve(c);
-    *len = n;
-    return bytes;
+    return rgb_profile(&prim, cmsBuildGamma(NULL, 563.0 / 256.0), len);
 }
 
 /* Display P3: D65 white, DCI-P3 primaries, the sRGB tone curve. */
 static unsigned char *display_p3_profile(size_t *len)
 {
-    cmsCIExyY white = {0.3127, 0.3290, 1.0};
     cmsCIExyYTRIPLE prim = {{0.680, 0.320, 1.0}, {0.265, 0.690, 1.0}, {0.150, 0.060, 1.0}};
     double params[5] = {2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045};
-    cmsToneCurve *c = cmsBuildParametricToneCurve(NULL, 4, params);
-    cmsToneCurve *curves[3] = {c, c, c};
-    cmsHPROFILE p = cmsCreateRGBProfile(&white, &prim, curves);
-    cmsUInt32Number n = 0;
-    cmsSaveProfileToMem(p, NULL, &n);
-    unsigned char *bytes = xmalloc(n);
-    cmsSaveProfileToMem(p, bytes, &n);
-    cmsCloseProfile(p);
-    cmsFreeToneCurve(c);
-    *len = n;
-    return bytes;
+    return rgb_profile(&prim, cmsBuildParametricToneCurve(NULL, 4, params), len);
 }
 
 /* A CMYK printer profile that is deliberately odd: it prints what the ink formula gives but
