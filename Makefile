@@ -65,6 +65,10 @@ REPLAYS   = $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/replay/%)
 BENCH_SRCS = $(sort $(wildcard bench/*.c))
 BENCHES    = $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SECONDS ?= 60
+# FUZZ_RUNS=N: N inputs per target from a fixed seed instead of a time limit, so that a clean
+# checkout fuzzes the same inputs every time (what CI does).
+FUZZ_RUNS ?=
+FUZZ_LIMIT = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS) -seed=1,-max_total_time=$(FUZZ_SECONDS))
 
 .PHONY: all deps kairan site test check valgrind lint install clean fuzz fuzz-run bench \
         bench-100k print-pdf FORCE
@@ -149,7 +153,8 @@ lint: deps
 	    --std=c11 --suppress=missingIncludeSystem -Igenerator generator
 	clang-tidy --quiet $(SRCS) -- $(CPPFLAGS) -std=c11 $(call pkg_cflags,$(PKGS))
 
-# libFuzzer targets, built with clang; each runs FUZZ_SECONDS (FUZZ_TARGETS=fuzz_x picks some).
+# libFuzzer targets, built with clang; each runs FUZZ_SECONDS or FUZZ_RUNS (FUZZ_TARGETS=fuzz_x
+# picks some).
 # Corpora grow under build/fuzz/corpus/TARGET; an input that crashes, hangs, leaks or runs out
 # of memory is copied to tests/fuzz/regressions/TARGET/ (make test replays it from then on) and
 # the run fails once every target has had its turn. Logs: build/fuzz/TARGET.log.
@@ -169,8 +174,8 @@ fuzz-run:
 	        $(call pkg_libs,$(PKGS)) -lm -pthread || exit 1; \
 	    mkdir -p build/fuzz/corpus/$$t build/fuzz/artifacts/$$t; \
 	    rm -f build/fuzz/artifacts/$$t/*; \
-	    echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
-	    build/fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    echo "fuzz: $$t for $(if $(FUZZ_RUNS),$(FUZZ_RUNS) inputs (seed 1),$(FUZZ_SECONDS) s)"; \
+	    build/fuzz/$$t $(FUZZ_LIMIT) -timeout=10 -rss_limit_mb=2048 \
 	        -print_final_stats=1 -artifact_prefix=build/fuzz/artifacts/$$t/ \
 	        build/fuzz/corpus/$$t \
 	        $$(ls -d tests/fuzz/seeds/$$t tests/fuzz/regressions/$$t 2>/dev/null) \
