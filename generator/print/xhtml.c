@@ -1,7 +1,9 @@
 #include "print/xhtml.h"
 
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,8 +32,33 @@ static void validation_error(void *userdata, xmlErrorPtr e)
     v->errors++;
 }
 
+/* libxml2 finds the DTD and its modules through the XML catalog, whose lookups keep a depth
+ * count in the shared catalog without a lock: issues validated on several workers at once can
+ * make it drift until every lookup fails ("Detected recursion in catalog") and the DTD cannot be
+ * loaded. So external entities are opened one at a time; the rest of the parse and the
+ * validation still run in parallel. */
+static pthread_mutex_t loader_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t loader_once = PTHREAD_ONCE_INIT;
+static xmlExternalEntityLoader catalog_loader;
+
+static xmlParserInputPtr load_one_at_a_time(const char *url, const char *id,
+                                            xmlParserCtxtPtr ctxt)
+{
+    pthread_mutex_lock(&loader_lock);
+    xmlParserInputPtr in = catalog_loader(url, id, ctxt);
+    pthread_mutex_unlock(&loader_lock);
+    return in;
+}
+
+static void install_loader(void)
+{
+    catalog_loader = xmlGetExternalEntityLoader();
+    xmlSetExternalEntityLoader(load_one_at_a_time);
+}
+
 int xhtml_validate(struct diag *d, const char *path, const char *xhtml, size_t len)
 {
+    pthread_once(&loader_once, install_loader);
     struct validation v = {d, path, 0};
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     ctxt->_private = &v;

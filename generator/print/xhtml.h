@@ -10,7 +10,8 @@
 #include "core/diag.h"
 
 /* Validates a complete XHTML 1.1 document (with its DOCTYPE) of len bytes. Returns 0 if valid;
- * else reports every problem as an error on path and returns -1. */
+ * else reports every problem as an error on path and returns -1. Safe on several threads at
+ * once. */
 int xhtml_validate(struct diag *d, const char *path, const char *xhtml, size_t len);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "core/diag.h"
+#include "core/pool.h"
 #include "harness.h"
 #include "markup/dom.h"
 #include "print/xhtml.h"
@@ -52,9 +53,56 @@ static void invalid_documents_are_reported(void)
     diag_release(&d);
 }
 
+struct many {
+    const char *doc;
+    struct diag d; /* shared: diag is thread-safe */
+    int *rc;
+};
+
+static void validate_one(size_t i, void *userdata)
+{
+    struct many *m = userdata;
+    m->rc[i] = xhtml_validate(&m->d, "print/n.xhtml", m->doc, strlen(m->doc));
+}
+
+/* The print edition validates its issues on every worker at once: libxml2 resolves the DTD's
+ * modules through the catalog, whose lookups may not run on two threads at the same time (they
+ * then fail with "Detected recursion in catalog" and the DTD cannot be loaded). */
+static void many_documents_on_many_threads(void)
+{
+    const char *good = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                       "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.1//EN\" "
+                       "\"http://www.w3.org/TR/xhtml11/DTD/xhtml11.dtd\">\n"
+                       "<html xmlns=\"http://www.w3.org/1999/xhtml\">"
+                       "<head><title>t</title></head>\n<body><table><tbody><tr><td>1</td></tr>"
+                       "</tbody></table></body></html>\n";
+    enum { N = 64 };
+    int rc[N];
+    struct many m;
+    m.doc = good;
+    m.rc = rc;
+    diag_init(&m.d);
+    struct pool *pool = pool_new(8);
+    pool_for(pool, N, validate_one, &m);
+    pool_free(pool);
+    int failed = 0;
+    for (size_t i = 0; i < N; i++)
+        failed += rc[i] != 0;
+    CHECK_INT(failed, 0);
+    CHECK_INT(diag_error_count(&m.d), 0);
+    if (m.d.len) {
+        char *text = harness_diag_text(&m.d);
+        fprintf(stderr, "%.600s", text);
+        free(text);
+    }
+    diag_release(&m.d);
+}
+
 int main(void)
 {
     dom_global_init();
+    /* First: the catalog must not have been used yet. */
+    RUN(many_documents_on_many_threads);
     RUN(a_valid_document);
     RUN(invalid_documents_are_reported);
     return HARNESS_DONE();
