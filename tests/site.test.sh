@@ -20,6 +20,24 @@ for f in index.html 404.html feed.xml sitemap.xml robots.txt events.ics \
     check "example has $f" [ -s "$tmp/j1/$f" ]
 done
 check "50音 headings on the activity list" grep -q '>か<' "$tmp/j1/activities/index.html"
+# Events carry districts and categories too: their taxonomy pages list them after the
+# activities, and count them.
+training="$tmp/j1/categories/training/index.html"
+n_training=$(grep -l '^categories: \[training\]' content/events/*.md | wc -l)
+check "the training category lists its $n_training events" \
+    [ "$(grep -c 'class="card-title"><a href="/watowa/events/' "$training")" -eq "$n_training" ]
+check "the training category counts them" grep -q "全${n_training}件" "$training"
+check "the training category's events come under 催し headings" \
+    grep -q 'id="upcoming-heading">これからの催し<' "$training"
+check "the categories overview counts the training events" \
+    grep -q "研修[^<]*<span class=\"chip-reading\">[^<]*</span><span class=\"chip-count\">${n_training}件" \
+    "$tmp/j1/categories/index.html"
+check "the 櫛引 district lists its council meeting" \
+    grep -q 'href="/watowa/events/2026-kushibiki-kaigi/"' "$tmp/j1/districts/kushibiki/index.html"
+cards=$(grep -o 'class="card-title"><a href="/watowa/[a-z]*/' "$tmp/j1/districts/kushibiki/index.html" |
+    sed 's#.*/watowa/##' | uniq | tr '\n' ' ')
+check "the 櫛引 district lists its activities, then its events ($cards)" \
+    [ "$cards" = "activities/ events/ " ]
 check "event date in 和暦 with weekday" \
     grep -q '令和3年2月19日（金）13:30〜16:00' "$tmp/j1/events/2021-kenshukai/index.html"
 check "drafts are left out" [ ! -e "$tmp/j1/activities/asahi-koekake" ]

@@ -273,7 +273,25 @@ static void free_groups(struct list_group *groups, size_t n)
         free(groups[i].items);
 }
 
-/* How the activities of a district or a category are listed. */
+/* Fills groups[0] with the upcoming events of events[0..n) (in date order, as the site keeps
+ * them) and groups[1] with the past ones, newest first. */
+static void event_groups(const struct site *s, struct entry *const *events, size_t n,
+                         struct list_group groups[2])
+{
+    groups[0] = (struct list_group){"これからの催し", "upcoming",
+                                    xcalloc(n ? n : 1, sizeof(struct entry *)), 0};
+    groups[1] =
+        (struct list_group){"終了した催し", "past", xcalloc(n ? n : 1, sizeof(struct entry *)), 0};
+    for (size_t i = 0; i < n; i++)
+        if (!site_event_is_past(s, events[i]))
+            groups[0].items[groups[0].n++] = events[i];
+    for (size_t i = n; i-- > 0;)
+        if (site_event_is_past(s, events[i]))
+            groups[1].items[groups[1].n++] = events[i];
+}
+
+/* How the entries of a district or a category are listed: its activities in 50音 order, then
+ * its events, upcoming and past. */
 struct taxonomy {
     const char *folder;         /* districts/SLUG/ */
     const char *kind;           /* the list's kind for templates */
@@ -287,16 +305,17 @@ static const struct taxonomy districts = {"districts",  "district",     "",
 static const struct taxonomy categories = {"categories", "category",     "分類「",
                                            "」の活動",   "分類から探す", entry_in_category};
 
-/* Notes the list of activities of each taxon, and sets up the overview of the taxa (which is
- * the site object's list of them). */
+/* Notes the list of each taxon's activities and events, and sets up the overview of the taxa
+ * (which is the site object's list of them). */
 static void taxon_lists(struct pages *ps, const struct taxonomy *tx, const struct taxon *taxa,
                         size_t n_taxa)
 {
     const struct site *s = view_site(ps->view);
-    struct entry **acts = s->kind[KIND_ACTIVITY];
-    size_t n_acts = s->n_kind[KIND_ACTIVITY];
-    struct entry **sel = xcalloc(n_acts ? n_acts : 1, sizeof *sel);
-    struct list_group groups[11];
+    struct entry **acts = s->kind[KIND_ACTIVITY], **events = s->kind[KIND_EVENT];
+    size_t n_acts = s->n_kind[KIND_ACTIVITY], n_events = s->n_kind[KIND_EVENT];
+    size_t most = n_acts > n_events ? n_acts : n_events;
+    struct entry **sel = xcalloc(most ? most : 1, sizeof *sel);
+    struct list_group groups[13]; /* 11 rows of the 50音 table, then the events */
     size_t n_groups;
     for (size_t t = 0; t < n_taxa; t++) {
         size_t n = 0;
@@ -304,6 +323,13 @@ static void taxon_lists(struct pages *ps, const struct taxonomy *tx, const struc
             if (tx->in_taxon(acts[i], taxa[t].slug))
                 sel[n++] = acts[i];
         kana_groups(sel, n, groups, &n_groups);
+        /* Events carry districts and categories too (a 研修会 is in "training"). */
+        n = 0;
+        for (size_t i = 0; i < n_events; i++)
+            if (tx->in_taxon(events[i], taxa[t].slug))
+                sel[n++] = events[i];
+        event_groups(s, sel, n, &groups[n_groups]);
+        n_groups += 2;
         char *url = xasprintf("%s/%s/", tx->folder, taxa[t].slug);
         char *title = xasprintf("%s%s%s", tx->before, taxa[t].name, tx->after);
         list_pages(ps, url, tx->kind, title, NULL, groups, n_groups, NULL);
@@ -341,22 +367,8 @@ static void activity_lists(struct pages *ps)
 static void event_list(struct pages *ps)
 {
     const struct site *s = view_site(ps->view);
-    size_t n = s->n_kind[KIND_EVENT];
-    struct list_group groups[2] = {
-        {"これからの催し", "upcoming", xcalloc(n ? n : 1, sizeof(struct entry *)), 0},
-        {"終了した催し", "past", xcalloc(n ? n : 1, sizeof(struct entry *)), 0},
-    };
-    for (size_t i = 0; i < n; i++) {
-        struct entry *e = s->kind[KIND_EVENT][i];
-        if (!site_event_is_past(s, e))
-            groups[0].items[groups[0].n++] = e;
-    }
-    /* Past events newest first. */
-    for (size_t i = n; i-- > 0;) {
-        struct entry *e = s->kind[KIND_EVENT][i];
-        if (site_event_is_past(s, e))
-            groups[1].items[groups[1].n++] = e;
-    }
+    struct list_group groups[2];
+    event_groups(s, s->kind[KIND_EVENT], s->n_kind[KIND_EVENT], groups);
     char *cal = xasprintf("events/%04d/%02d/", s->now.date.year, s->now.date.month);
     list_pages(ps, "events/", "events", "研修会・会議などの催し", NULL, groups, 2, cal);
     free(cal);

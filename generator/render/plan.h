@@ -1,6 +1,7 @@
 /* plan: which pages the site has and what each one's template receives, apart from the
  * calendar: the home page, a page per entry, and the paginated lists (activities in 50音
- * groups, by district and by category, events upcoming and past, issues). A plan_ function
+ * groups; by district and by category, their activities and then their events; events upcoming
+ * and past; issues). A plan_ function
  * either sets a page up now or notes it for a worker to set up (plan_entry_later, and every
  * page of a list); the lists noted are owned by the page list until plan_free_lists(). */
 #ifndef KAIRAN_PLAN_H

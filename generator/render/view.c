@@ -339,8 +339,8 @@ static json_t *entry_json(const struct view *v, const struct view_root *root, si
     return o;
 }
 
-/* The taxa (districts or categories) for the site object, each with its count of
- * activities. */
+/* The taxa (districts or categories) for the site object, each with its count of the
+ * activities and events in it. */
 static json_t *taxa_json(const struct site *s, const struct taxon *taxa, size_t n,
                          const char *folder, int (*in_taxon)(const struct entry *, const char *))
 {
@@ -350,6 +350,8 @@ static json_t *taxa_json(const struct site *s, const struct taxon *taxa, size_t 
         size_t count = 0;
         for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++)
             count += in_taxon(s->kind[KIND_ACTIVITY][j], taxa[i].slug);
+        for (size_t j = 0; j < s->n_kind[KIND_EVENT]; j++)
+            count += in_taxon(s->kind[KIND_EVENT][j], taxa[i].slug);
         json_object_set_new(t, "count", json_integer((json_int_t)count));
         json_array_append_new(list, t);
     }
