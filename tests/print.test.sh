@@ -60,6 +60,19 @@ doc6="$tmp/out/print/6/6.xhtml"
 sessions=$(grep -c '^start:\|^  - start:' content/events/2021-supporter-yosei.md)
 rows=$(grep -o '<td>[^<]*</td><td>令和3年度 生活支援サポーター養成研修' "$doc6" | wc -l)
 check "a course lists each of its $sessions sessions in the schedule" [ "$rows" -eq "$sessions" ]
+# An entry's facts are its own: a section's session table never leaks into them.
+for d in "$tmp"/out/print/*/*.xhtml; do
+    empty=$(grep -oE '<([a-z0-9]+)( [^>]*)?></\1>' "$d" | head -n 3 | tr '\n' ' ')
+    check "no empty element in ${d#$tmp/out/}${empty:+: $empty}" [ -z "$empty" ]
+done
+check "a course's facts have no 日程 row per session" \
+    [ "$(sed -n '/id="event-2021-supporter-yosei"/,/<\/dl>/p' "$doc6" | grep -c '<dt>日程</dt>')" -eq 0 ]
+talks=$(grep -c '^  - title:' content/events/2021-kenshukai.md)
+check "the seminar's programme is printed, $talks talks with their speakers" \
+    [ "$(grep -o '<li>[^<]*（講師：[^<]*）</li>' "$doc" | wc -l)" -eq "$talks" ]
+check "remote venues are 中継会場 in print, as on the web" \
+    grep -q '<dt>中継会場</dt><dd>藤島庁舎' "$doc"
+check "and the main venue 主会場" grep -q '<dt>主会場</dt><dd>鶴岡市総合保健福祉センター' "$doc"
 check "issue 6 lists its contents in the order given" \
     sh -c "grep -o 'toc-item\"><a href=\"#[a-z0-9-]*' '$doc6' | sed -n '2,3p' | tr '\n' ' ' | grep -q 'activity-haguro-kaimono.*activity-kushibiki-idohanbai'"
 check "print.css is not published among the web site's static files" \

@@ -296,13 +296,13 @@ static json_t *document_json(const struct printer *pr, const struct issue_doc *d
             data_set_str(current, "id", id);
             free(id);
             json_object_set_new(current, "entries", json_array());
-            json_object_set_new(current, "schedule", json_array());
+            json_object_set_new(current, "timetable", json_array());
             json_array_append_new(sections, current);
             current_name = name;
         }
         json_t *entry = piece_json(pr, p);
         json_t *sessions = json_object_get(entry, "sessions");
-        json_t *schedule = json_object_get(current, "schedule");
+        json_t *schedule = json_object_get(current, "timetable");
         for (size_t k = 0; k < json_array_size(sessions); k++)
             json_array_append_new(schedule, schedule_row(entry, json_array_get(sessions, k)));
         json_object_set_new(current, "has_schedule", json_boolean(json_array_size(schedule)));

@@ -244,6 +244,8 @@ static void event_fields(const struct view *v, const struct entry *e, json_t *o)
     for (const char *const *k = copied; *k; k++)
         if (json_object_get(e->fm, *k))
             json_object_set(o, *k, json_object_get(e->fm, *k));
+    json_object_set_new(o, "has_program",
+                        json_boolean(json_array_size(json_object_get(e->fm, "program")) > 0));
     json_t *apply = json_object_get(e->fm, "apply");
     if (apply) {
         json_t *a = json_object();
