@@ -206,8 +206,9 @@ static int serve_build(struct diag *d, void *userdata)
 /* `kairan serve`: each build writes the preview folder (--output, else the cache folder's
  * preview/), quietly, leaving the signals to serve. */
 static void serve_preview(struct diag *d, const struct build_options *cli_build,
-                          struct serve_options *so)
+                          const struct serve_options *cli_serve)
 {
+    struct serve_options serve = *cli_serve, *so = &serve;
     struct build_options bo = *cli_build;
     if (!bo.source || !*bo.source)
         bo.source = ".";
