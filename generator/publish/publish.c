@@ -886,8 +886,10 @@ static int materialize(struct publish *p)
             }
             rc = stage(p, r->rel, NULL, NULL, &old, &old_st, &st);
             close(old.dir_fd);
-            r->lazy = 0;
-            set_identity(r, &st);
+            if (rc == 0) { /* st is only filled when the file was staged */
+                r->lazy = 0;
+                set_identity(r, &st);
+            }
         }
     }
     pthread_mutex_unlock(&p->lock);
