@@ -20,6 +20,11 @@ for f in index.html 404.html feed.xml sitemap.xml robots.txt events.ics \
     check "example has $f" [ -s "$tmp/j1/$f" ]
 done
 check "50音 headings on the activity list" grep -q '>か<' "$tmp/j1/activities/index.html"
+# Every phone number in an entry's text can be tapped to call; phones do not guess numbers.
+phones=$(grep -cE '\| 0[0-9]+-[0-9]+-[0-9]+ \|' content/pages/contacts.md)
+check "the contacts page links its $phones phone numbers" \
+    [ "$(grep -o 'href="tel:0235[0-9]*" class="tel"' "$tmp/j1/contacts/index.html" | wc -l)" -eq "$phones" ]
+check "no page turns telephone detection off" sh -c "! grep -rq 'format-detection' '$tmp/j1'"
 # Events carry districts and categories too: their taxonomy pages list them after the
 # activities, and count them.
 training="$tmp/j1/categories/training/index.html"

@@ -370,15 +370,59 @@ static int keeps_text(xmlNodePtr n)
     return 0;
 }
 
-/* Splits text node t around its numbers of one or two digits standing alone (not part of
- * 2021, 1,000, 9:30 or A4), putting each in <span class="tcy">. Returns the last node made
- * from t. Text pieces only ever follow spans: libxml2 merges adjacent text nodes. */
-static xmlNodePtr upright_digits_in(xmlNodePtr t)
+/* Finds the first match in s[from..n): returns where it starts and sets *end past it, or
+ * returns n when there is none. */
+typedef size_t (*text_match_fn)(const char *s, size_t n, size_t from, size_t *end);
+/* Makes the element that holds a match (the text s[0..len)). */
+typedef xmlNodePtr (*text_wrap_fn)(xmlDocPtr doc, const char *s, size_t len);
+
+/* Splits text node t around the matches of find, putting each in the element wrap makes.
+ * Returns the last node made from t. Text pieces only ever follow elements: libxml2 merges
+ * adjacent text nodes. */
+static xmlNodePtr split_text(xmlNodePtr t, text_match_fn find, text_wrap_fn wrap)
 {
     char *s = xstrdup((const char *)t->content);
-    size_t n = strlen(s), start = 0;
+    size_t n = strlen(s), start = 0, end;
     xmlNodePtr last = t;
-    for (size_t i = 0; i < n;) {
+    for (size_t i = find(s, n, 0, &end); i < n; i = find(s, n, end, &end)) {
+        if (last == t)
+            xmlNodeSetContentLen(t, BAD_CAST s, (int)i);
+        else if (i > start)
+            last = xmlAddNextSibling(
+                last, xmlNewDocTextLen(t->doc, BAD_CAST(s + start), (int)(i - start)));
+        last = xmlAddNextSibling(last, wrap(t->doc, s + i, end - i));
+        start = end;
+    }
+    if (last != t && start < n)
+        last = xmlAddNextSibling(last, xmlNewDocText(t->doc, BAD_CAST(s + start)));
+    free(s);
+    return last;
+}
+
+/* Applies split_text to every text node below root that is not inside skip_inside (or an
+ * element whose text stays as written). */
+static void split_texts(xmlNodePtr root, text_match_fn find, text_wrap_fn wrap,
+                        const char *skip_inside)
+{
+    for (xmlNodePtr n = root->children; n;) {
+        int made = 0;
+        if (n->type == XML_TEXT_NODE && !keeps_text(n)) {
+            int skip = 0;
+            for (xmlNodePtr p = n->parent; skip_inside && p && p != root; p = p->parent)
+                skip |= dom_is_element(p, skip_inside);
+            if (!skip) {
+                n = split_text(n, find, wrap);
+                made = n->type == XML_ELEMENT_NODE; /* a new element: its text is done */
+            }
+        }
+        n = dom_walk_next(n, root, made);
+    }
+}
+
+/* The next number of one or two digits standing alone (not part of 2021, 1,000, 9:30 or A4). */
+static size_t next_lone_number(const char *s, size_t n, size_t i, size_t *end)
+{
+    while (i < n) {
         if (!is_digit(s[i])) {
             i++;
             continue;
@@ -387,37 +431,26 @@ static xmlNodePtr upright_digits_in(xmlNodePtr t)
         while (j < n && (is_digit(s[j]) || ((s[j] == '.' || s[j] == ',' || s[j] == ':') &&
                                             j + 1 < n && is_digit(s[j + 1]))))
             j++;
-        int alone = j - i <= 2 && (i == 0 || !is_alnum(s[i - 1])) && (j == n || !is_alnum(s[j]));
-        if (alone) {
-            if (last == t)
-                xmlNodeSetContentLen(t, BAD_CAST s, (int)i);
-            else if (i > start)
-                last = xmlAddNextSibling(
-                    last, xmlNewDocTextLen(t->doc, BAD_CAST(s + start), (int)(i - start)));
-            xmlNodePtr span = xmlNewDocNode(t->doc, NULL, BAD_CAST "span", NULL);
-            xmlSetProp(span, BAD_CAST "class", BAD_CAST "tcy");
-            xmlAddChild(span, xmlNewDocTextLen(t->doc, BAD_CAST(s + i), (int)(j - i)));
-            last = xmlAddNextSibling(last, span);
-            start = j;
+        if (j - i <= 2 && (i == 0 || !is_alnum(s[i - 1])) && (j == n || !is_alnum(s[j]))) {
+            *end = j;
+            return i;
         }
         i = j;
     }
-    if (last != t && start < n)
-        last = xmlAddNextSibling(last, xmlNewDocText(t->doc, BAD_CAST(s + start)));
-    free(s);
-    return last;
+    return n;
+}
+
+static xmlNodePtr upright_span(xmlDocPtr doc, const char *s, size_t len)
+{
+    xmlNodePtr span = xmlNewDocNode(doc, NULL, BAD_CAST "span", NULL);
+    xmlSetProp(span, BAD_CAST "class", BAD_CAST "tcy");
+    xmlAddChild(span, xmlNewDocTextLen(doc, BAD_CAST s, (int)len));
+    return span;
 }
 
 static void upright_digits(xmlNodePtr root)
 {
-    for (xmlNodePtr n = root->children; n;) {
-        int made = 0;
-        if (n->type == XML_TEXT_NODE && !keeps_text(n)) {
-            n = upright_digits_in(n);
-            made = n->type == XML_ELEMENT_NODE; /* a new span: its digits are done */
-        }
-        n = dom_walk_next(n, root, made);
-    }
+    split_texts(root, next_lone_number, upright_span, NULL);
 }
 
 char *dom_xhtml_prefixed(const struct dom *doc, const char *id_prefix)
@@ -716,4 +749,58 @@ int dom_is_void(const char *name)
         return strcmp(name, "wbr") == 0;
     }
     return 0;
+}
+
+/* A run of digits at s[i]; returns how many (0 when none). */
+static size_t digits_at(const char *s, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n && is_digit(s[j]))
+        j++;
+    return j - i;
+}
+
+/* The next Japanese phone number as people write it: three groups of digits joined by '-', the
+ * first starting with 0, 10 or 11 digits in all (0235-00-1400, 090-1234-5678, 0120-123-456),
+ * with no digit, letter or '-' right before or after it (so 2021-02-19 and part numbers stay). */
+static size_t next_phone(const char *s, size_t n, size_t i, size_t *end)
+{
+    for (; i < n; i++) {
+        if (s[i] != '0' || (i > 0 && (is_alnum(s[i - 1]) || s[i - 1] == '-')))
+            continue;
+        size_t a = digits_at(s, n, i), j = i + a;
+        if (a < 2 || a > 5 || j >= n || s[j] != '-')
+            continue;
+        size_t b = digits_at(s, n, j + 1), k = j + 1 + b;
+        if (b < 1 || b > 4 || k >= n || s[k] != '-')
+            continue;
+        size_t c = digits_at(s, n, k + 1), m = k + 1 + c;
+        size_t total = a + b + c;
+        if (c < 3 || c > 4 || (total != 10 && total != 11) ||
+            (m < n && (is_alnum(s[m]) || s[m] == '-')))
+            continue;
+        *end = m;
+        return i;
+    }
+    return n;
+}
+
+static xmlNodePtr tel_link(xmlDocPtr doc, const char *s, size_t len)
+{
+    char href[32] = "tel:";
+    size_t at = 4;
+    for (size_t i = 0; i < len && at + 1 < sizeof href; i++)
+        if (is_digit(s[i]))
+            href[at++] = s[i];
+    href[at] = '\0';
+    xmlNodePtr a = xmlNewDocNode(doc, NULL, BAD_CAST "a", NULL);
+    xmlSetProp(a, BAD_CAST "href", BAD_CAST href);
+    xmlSetProp(a, BAD_CAST "class", BAD_CAST "tel");
+    xmlAddChild(a, xmlNewDocTextLen(doc, BAD_CAST s, (int)len));
+    return a;
+}
+
+void dom_link_phones(struct dom *doc)
+{
+    split_texts(doc->root, next_phone, tel_link, "a");
 }

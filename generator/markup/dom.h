@@ -45,6 +45,10 @@ char *dom_summary(const struct dom *doc, size_t max_chars);
 unsigned dom_reading_minutes(const struct dom *doc);
 
 /* Frees doc and everything in it; NULL is allowed. */
+/* Makes every phone number written in the text (0235-00-1400, 090-1234-5678) a link that calls
+ * it (<a class="tel" href="tel:0235001400">), outside links, code and ruby readings. For web
+ * pages: on paper a number is read, not tapped. */
+void dom_link_phones(struct dom *doc);
 void dom_free(struct dom *doc);
 
 #endif

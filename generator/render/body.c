@@ -11,6 +11,10 @@
 #include "core/xalloc.h"
 #include "markup/markdown.h"
 
+/* Changes whenever the same text would convert to other HTML, so that the body cache does not
+ * hand back a body converted the old way (2: phone numbers are links). */
+#define BODY_CONVERSION "2"
+
 struct bodies {
     struct bodies_options opt;
     struct body *v; /* parallel to site->all */
@@ -160,6 +164,7 @@ static struct hash body_key(const struct bodies_options *o, const struct entry *
     const char *summary = json_string_value(json_object_get(e->fm, "summary"));
     char *root = site_root_for(o->site, e->url, o->portable);
     const char *parts[] = {KAIRAN_VERSION,
+                           BODY_CONVERSION,
                            e->source,
                            e->rel,
                            e->url,
@@ -299,6 +304,7 @@ static void body_one(size_t i, void *userdata)
         convert_title(job, &own);
         struct dom *dom =
             markdown_parse(&own, e->source, e->body_line, markdown, e->body_len, &hooks);
+        dom_link_phones(dom);
         job->out->html = dom_html(dom);
         json_t *toc = dom_toc(dom);
         job->out->toc = json_dumps(toc, JSON_COMPACT);

@@ -852,6 +852,39 @@ static void text_ending_in_a_link_is_read_within_bounds(void)
     munmap(m, (size_t)page * 2);
 }
 
+/* Phone numbers in the text become links that call them; numbers that only look alike do not,
+ * nor numbers already in a link, in code or in a ruby reading. */
+static void phone_numbers_become_links(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, "電話 0235-00-1400（平日）、携帯090-1234-5678、0120-123-456。"
+                                "2021-02-19、0235-00-14000、A0235-00-1400、0235-0-1400、"
+                                "鶴岡市山王町0-1、`0235-00-1400`、[0235-00-1400](https://example.jp/)、"
+                                "{本|0235-00-1400}\n\n| 電話 |\n|---|\n| 0235-00-1200 |");
+    dom_link_phones(doc);
+    char *h = dom_html(doc);
+    CHECK(strstr(h, "電話 <a href=\"tel:0235001400\" class=\"tel\">0235-00-1400</a>（平日）") !=
+          NULL);
+    CHECK(strstr(h, "携帯<a href=\"tel:09012345678\" class=\"tel\">090-1234-5678</a>") != NULL);
+    CHECK(strstr(h, "<a href=\"tel:0120123456\" class=\"tel\">0120-123-456</a>。") != NULL);
+    CHECK(strstr(h, "<td><a href=\"tel:0235001200\" class=\"tel\">0235-00-1200</a></td>") !=
+          NULL);
+    /* Exactly those four: the rest only look like numbers to call. */
+    size_t links = 0;
+    for (const char *p = h; (p = strstr(p, "href=\"tel:")) != NULL; p++)
+        links++;
+    CHECK_INT(links, 4);
+    CHECK(strstr(h, "2021-02-19、0235-00-14000、A0235-00-1400、0235-0-1400、鶴岡市山王町0-1、") !=
+          NULL);
+    CHECK(strstr(h, "<code>0235-00-1400</code>") != NULL);
+    CHECK(strstr(h, "<a href=\"https://example.jp/\" rel=\"noopener\">0235-00-1400</a>") != NULL);
+    CHECK(strstr(h, "<rt>0235-00-1400</rt>") != NULL);
+    free(h);
+    dom_free(doc);
+    diag_release(&d);
+}
+
 int main(void)
 {
     dom_global_init();
@@ -874,5 +907,6 @@ int main(void)
     RUN(threads);
     RUN(xhtml_id_prefix);
     RUN(xhtml_upright_digits);
+    RUN(phone_numbers_become_links);
     return HARNESS_DONE();
 }
