@@ -5,26 +5,25 @@
 #include <string.h>
 #include <time.h>
 
-#include "render/bodycache.h"
 #include "content/config.h"
 #include "content/entry.h"
+#include "content/site.h"
 #include "core/fs.h"
 #include "core/hash.h"
-#include "incremental.h"
-#include "markup/markdown.h"
-#include "media/media.h"
 #include "core/pool.h"
+#include "core/tz.h"
+#include "core/xalloc.h"
+#include "incremental.h"
+#include "markup/dom.h"
+#include "media/media.h"
 #include "print/print.h"
 #include "publish/publish.h"
 #include "render/body.h"
+#include "render/bodycache.h"
 #include "render/feed.h"
 #include "render/pages.h"
-#include "render/view.h"
-#include "content/site.h"
 #include "render/theme.h"
-#include "core/tz.h"
-#include "core/version.h"
-#include "core/xalloc.h"
+#include "render/view.h"
 
 /* Templates every theme must have; the rest (partials, parents) come along with them. */
 static const char *const page_templates[] = {"home", "activity", "event", "issue", "page",

@@ -1,7 +1,6 @@
 #include "render/view.h"
 
 #include <pthread.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,7 +274,7 @@ static json_t *entry_json(const struct view *v, const struct view_root *root, si
     json_object_set(o, "kind", v->kind_json[e->kind]);
     data_set_str_from(o, "slug", e->slug, e->fm, "slug");
     data_set_str(o, "url", e->url);
-    data_set_str_from(o, "title", b->title_text ? b->title_text : e->title, e->fm, "title");
+    data_set_str_from(o, "title", body_title(b, e), e->fm, "title");
     data_set_str(o, "title_html", b->title_html);
     data_set_str_from(o, "reading", e->reading, e->fm, "reading");
     data_set_str_from(o, "summary", b->summary, e->fm, "summary");

@@ -74,7 +74,7 @@ static void links_between_entries(void)
     check_link(salon, "notes.mdx", 0, NULL, NULL);
 }
 
-static void print_document_path(void)
+static void print_path_of_an_issue(void)
 {
     char *got = site_print_path(&entries[2]);
     CHECK_STR(got, "print/5/5.xhtml");
@@ -86,6 +86,6 @@ int main(void)
     RUN(index_of_every_entry);
     RUN(root_prefix);
     RUN(links_between_entries);
-    RUN(print_document_path);
+    RUN(print_path_of_an_issue);
     return HARNESS_DONE();
 }
