@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/buf.h"
+
 static int is_ignored(unsigned char c)
 {
     return c == '\t' || c == '\n' || c == '\r';
@@ -69,4 +71,15 @@ const char *url_web_rest(const char *s)
     if (strncasecmp(s, "https://", 8) == 0)
         return s + 8;
     return NULL;
+}
+
+char *url_tel_href(const char *phone, size_t len)
+{
+    struct buf b;
+    buf_init(&b);
+    buf_puts(&b, "tel:");
+    for (size_t i = 0; i < len; i++)
+        if ((phone[i] >= '0' && phone[i] <= '9') || (phone[i] == '+' && b.len == 4))
+            buf_putc(&b, phone[i]);
+    return buf_detach(&b, NULL);
 }

@@ -2,9 +2,12 @@
  * Every module that asks "does this address have a scheme, which one, may a page use it"
  * gets the same answer here: schemes are compared ASCII-case-insensitively, leading spaces and
  * control characters are skipped and tabs and newlines inside are ignored, as browsers do.
- * Nothing here allocates or fails; every function reads a NUL-terminated string. */
+ * Nothing here fails; url_tel_href allocates its result, the rest allocate nothing and read
+ * NUL-terminated strings. */
 #ifndef KAIRAN_URL_H
 #define KAIRAN_URL_H
+
+#include <stddef.h>
 
 enum url_scheme {
     URL_NONE,   /* no scheme: a path, query or fragment of the site, or "//host/..." */
@@ -30,5 +33,8 @@ int url_is_network_path(const char *s);
 /* When s is written as a full web address, "http://" or "https://" (any case) then the rest,
  * with nothing before it: returns the rest (where the host begins). Otherwise NULL. */
 const char *url_web_rest(const char *s);
+/* The tel: address of a phone number as people write it ("0235-00-1400", "+81 235 00 1400"),
+ * len bytes: "tel:" and its digits, a leading '+' kept. A new string; the caller frees it. */
+char *url_tel_href(const char *phone, size_t len);
 
 #endif

@@ -10,8 +10,9 @@
 
 #include "core/buf.h"
 #include "core/cjk.h"
-#include "markup/dom_tree.h"
+#include "core/url.h"
 #include "core/xalloc.h"
+#include "markup/dom_tree.h"
 
 #define NAME(n) ((const char *)(n)->name)
 
@@ -787,16 +788,12 @@ static size_t next_phone(const char *s, size_t n, size_t i, size_t *end)
 
 static xmlNodePtr tel_link(xmlDocPtr doc, const char *s, size_t len)
 {
-    char href[32] = "tel:";
-    size_t at = 4;
-    for (size_t i = 0; i < len && at + 1 < sizeof href; i++)
-        if (is_digit(s[i]))
-            href[at++] = s[i];
-    href[at] = '\0';
+    char *href = url_tel_href(s, len);
     xmlNodePtr a = xmlNewDocNode(doc, NULL, BAD_CAST "a", NULL);
     xmlSetProp(a, BAD_CAST "href", BAD_CAST href);
     xmlSetProp(a, BAD_CAST "class", BAD_CAST "tel");
     xmlAddChild(a, xmlNewDocTextLen(doc, BAD_CAST s, (int)len));
+    free(href);
     return a;
 }
 

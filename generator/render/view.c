@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "core/strmap.h"
+#include "core/url.h"
 #include "core/xalloc.h"
 #include "render/data.h"
 
@@ -170,18 +171,6 @@ static json_t *image_json(const char *root, const struct media_image *img, const
     return o;
 }
 
-/* "tel:0235000000" from a phone number as people write it. */
-static char *tel_href(const char *phone)
-{
-    struct buf b;
-    buf_init(&b);
-    buf_puts(&b, "tel:");
-    for (const char *p = phone; *p; p++)
-        if ((*p >= '0' && *p <= '9') || (*p == '+' && b.len == 4))
-            buf_putc(&b, *p);
-    return buf_detach(&b, NULL);
-}
-
 static json_t *session_json(const struct view *v, const struct entry *e, const struct session *s,
                             size_t index)
 {
@@ -315,7 +304,7 @@ static json_t *entry_json(const struct view *v, const struct view_root *root, si
         json_t *c = json_copy(contact);
         const char *phone = json_string_value(json_object_get(c, "phone"));
         if (phone) {
-            char *href = tel_href(phone);
+            char *href = url_tel_href(phone, strlen(phone));
             data_set_str(c, "phone_href", href);
             free(href);
         }

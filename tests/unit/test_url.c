@@ -1,4 +1,7 @@
 /* Unit tests of url: one answer for every module on schemes, allowed links and web addresses. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "core/url.h"
 #include "harness.h"
 
@@ -111,8 +114,30 @@ static void web_addresses(void)
     CHECK(!url_is_network_path(""));
 }
 
+static void phone_numbers_as_tel(void)
+{
+    const char *cases[][2] = {
+        {"0235-00-1400", "tel:0235001400"},
+        {"090-1234-5678", "tel:09012345678"},
+        {"+81 235 00 1400", "tel:+81235001400"},
+        {"(0235) 00-1400 内線 12", "tel:023500140012"},
+        {"0235+00", "tel:023500"},
+        {"", "tel:"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = url_tel_href(cases[i][0], strlen(cases[i][0]));
+        CHECK_STR(got, cases[i][1]);
+        free(got);
+    }
+    /* Only len bytes are read. */
+    char *got = url_tel_href("0235-00-1400 と 0120-000-000", 12);
+    CHECK_STR(got, "tel:0235001400");
+    free(got);
+}
+
 int main(void)
 {
+    RUN(phone_numbers_as_tel);
     RUN(schemes_are_named_in_any_case);
     RUN(relative_addresses_have_no_scheme);
     RUN(disguised_schemes_are_seen);
