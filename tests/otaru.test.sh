@@ -237,6 +237,16 @@ done
 check "the print edition marks the meeting in writing" grep -qF '【書面開催】' "$print"
 check "the print edition's back page is the contacts page" grep -qF 'お問い合わせ' "$print"
 
+# ---- the content against the schema, read independently of the generator ----
+ypy=$(python_with yaml)
+if [ -z "$ypy" ]; then
+    skip "the content check" "Python's yaml is not installed: apt-get install python3-yaml"
+else
+    "$ypy" tests/tools/check_example_content.py "$site" >"$tmp/content" 2>&1
+    check "tests/tools/check_example_content.py finds no problem in $site" [ $? -eq 0 ]
+    grep -v '0 problem' "$tmp/content"
+fi
+
 # ---- links ----
 /usr/bin/python3 tests/links.py "$out" /otaru/ >"$tmp/links"
 check "every link of the Otaru site resolves" [ $? -eq 0 ]
