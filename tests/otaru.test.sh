@@ -102,7 +102,10 @@ check "the survey: residents aged 50 and over" has "$a/media-chosa/index.html" '
 check "the survey: its results are in the report's 別紙" has "$a/media-chosa/index.html" '別紙'
 check "the leaflet and where it was handed out" sh -c "for w in チラシ 介護予防教室 クリニック 薬局 地域包括支援センター; do
     grep -qF \"\$w\" '$a/coordinator-chirashi/index.html' || exit 1; done"
-check "訪問介護連絡協議会's request" has "$out/jiko-hyoka/index.html" '訪問介護連絡協議会'
+for w in 道（北海道）のアドバイザー 人と交流することができない 地域懇談会 近くの町村 \
+         訪問介護連絡協議会 移動支援 自立支援 第2層協議会はコロナ禍のため開かれなかった; do
+    check "the year's work per item: $w" has "$out/jiko-hyoka/index.html" "$w"
+done
 check "contacts: example numbers, said so" has "$out/contacts/index.html" '架空'
 check "every phone number is an example one (0134-00-…)" \
     sh -c "! grep -rhoE 'tel:[0-9]+' '$out' | grep -v '^tel:013400'"
