@@ -62,7 +62,8 @@ int main(void)
                                     "https://example.jp/",
                                     {{2020 + i % 5, i % 12 + 1, i % 28 + 1}, 13, 30, 0},
                                     {{2020 + i % 5, i % 12 + 1, i % 28 + 1}, 16, 0, 0},
-                                    0};
+                                    0,
+                                    NULL};
     buf_reset(&b);
     ical_write(&b, "-//kairan//bench//JA", "bench", z, ev, EVENTS, 1613709000);
     double t4 = now();

@@ -314,7 +314,7 @@ lines = edited.split("\n")
 row = next(i for i, l in enumerate(lines) if l.startswith("start:")) + 1
 lines[row - 1] = "start: 2021-02-31 13:30"
 open(entry, "w", encoding="utf-8").write("\n".join(lines))
-message = ("%s:%d:8: error: 'start' is not a date and time (YYYY-MM-DD HH:MM, like "
+message = ("%s:%d:8: error: 'start' is not a date, or a date and time (like 2021-02-19 or "
            "2021-02-19 13:30): February 2021 has only 28 days" % (entry, row))
 escaped = message.replace("&", "&amp;").replace("'", "&apos;").encode()
 took = wait_for(page, lambda b: b"kairan-errors" in b)

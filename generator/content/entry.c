@@ -23,14 +23,18 @@ static const struct schema_field contact_fields[] = {
 };
 
 static const struct schema_field session_fields[] = {
-    {"start", SCHEMA_DATETIME, SCHEMA_REQUIRED, NULL, NULL},
-    {"end", SCHEMA_DATETIME, 0, NULL, NULL},
+    {"start", SCHEMA_WHEN, SCHEMA_REQUIRED, NULL, NULL},
+    {"end", SCHEMA_WHEN, 0, NULL, NULL},
     {"label", SCHEMA_STRING, 0, NULL, NULL},
     {"venue", SCHEMA_STRING, 0, NULL, NULL},
     {NULL, 0, 0, NULL, NULL},
 };
 
 static const char *const roles[] = {"main", "remote", NULL};
+
+/* In the order of enum event_status. */
+static const char *const status_names[] = {"scheduled", "cancelled", "postponed", "written",
+                                           "online", NULL};
 
 static const struct schema_field venue_fields[] = {
     {"id", SCHEMA_STRING, 0, NULL, NULL},
@@ -86,9 +90,11 @@ static const struct schema_field activity_schema[] = {
 static const struct schema_field event_schema[] = {
     COMMON_FIELDS,
     ACTIVITY_FIELDS(0),
-    {"start", SCHEMA_DATETIME, 0, NULL, NULL},
-    {"end", SCHEMA_DATETIME, 0, NULL, NULL},
+    {"start", SCHEMA_WHEN, 0, NULL, NULL},
+    {"end", SCHEMA_WHEN, 0, NULL, NULL},
     {"sessions", SCHEMA_LIST, 0, session_fields, NULL},
+    {"status", SCHEMA_STRING, 0, NULL, status_names},
+    {"postponed_to", SCHEMA_WHEN, 0, NULL, NULL},
     {"venues", SCHEMA_LIST, 0, venue_fields, NULL},
     {"program", SCHEMA_LIST, 0, program_fields, NULL},
     {"capacity", SCHEMA_INT, 0, NULL, NULL},
@@ -145,6 +151,26 @@ int entry_in_category(const struct entry *e, const char *slug)
 const char *entry_kind_name(enum entry_kind k)
 {
     return kind_names[k];
+}
+
+const char *entry_status_name(enum event_status s)
+{
+    return status_names[s];
+}
+
+static struct datetime session_over(const struct session *s)
+{
+    if (!s->all_day)
+        return s->end;
+    return (struct datetime){.date = date_add_days(s->end.date, 1)};
+}
+
+struct datetime entry_event_over(const struct entry *e)
+{
+    struct datetime over = session_over(&e->sessions[e->n_sessions - 1]);
+    if (e->has_postponed && date_compare_datetime(session_over(&e->postponed), over) > 0)
+        over = session_over(&e->postponed);
+    return over;
 }
 
 void entry_error(struct diag *d, const struct entry *e, const char *field, const char *fmt, ...)
@@ -222,11 +248,51 @@ static int parse_dt(const json_t *obj, const char *key, struct datetime *out)
     return s && date_parse_either(out, &has_time, s, strlen(s), &why) == 0;
 }
 
+/* parse_dt that also tells whether a time was given: 1 with a time, 0 a date only, -1 when
+ * key is missing or not a date (the schema reported that). */
+static int parse_when(const json_t *obj, const char *key, struct datetime *out)
+{
+    const char *s = get_str(obj, key);
+    struct date_why why;
+    int has_time;
+    if (!s || date_parse_either(out, &has_time, s, strlen(s), &why) != 0)
+        return -1;
+    return has_time;
+}
+
 static int session_cmp(const void *pa, const void *pb)
 {
     const struct session *a = pa, *b = pb;
     int c = date_compare_datetime(a->start, b->start);
     return c ? c : date_compare_datetime(a->end, b->end);
+}
+
+/* status: and postponed_to:, checked: a new date only for a postponed event, and after the
+ * event's first session. */
+static void load_status(struct schema_ctx *c, struct entry *e)
+{
+    const char *name = get_str(e->fm, "status");
+    for (int i = 0; name && status_names[i]; i++)
+        if (strcmp(status_names[i], name) == 0)
+            e->status = (enum event_status)i;
+    if (!json_object_get(e->fm, "postponed_to"))
+        return;
+    if (e->status != EVENT_POSTPONED) {
+        schema_error(c, "postponed_to", 1, "'postponed_to' is the new date of a postponed "
+                                           "event: add 'status: postponed' or remove it");
+        return;
+    }
+    int has_time = parse_when(e->fm, "postponed_to", &e->postponed.start);
+    if (has_time < 0)
+        return;
+    e->postponed.all_day = !has_time;
+    e->postponed.end = e->postponed.start;
+    if (e->n_sessions && date_compare(e->postponed.start.date, e->sessions[0].start.date) <= 0)
+        schema_error(c, "postponed_to", 0, "the new date (%s) should come after the date the "
+                                           "event was planned for",
+                     get_str(e->fm, "postponed_to"));
+    else
+        e->has_postponed = 1;
 }
 
 /* Sessions from start/end or from sessions:, checked: end after start, venues declared, no
@@ -252,12 +318,21 @@ static void load_sessions(struct schema_ctx *c, struct entry *e)
         json_t *obj = has_start ? fm : json_array_get(list, i);
         char *prefix = has_start ? xstrdup("") : xasprintf("sessions.%zu.", i);
         struct session *s = &e->sessions[e->n_sessions];
-        if (!parse_dt(obj, "start", &s->start)) {
+        int start_time = parse_when(obj, "start", &s->start);
+        if (start_time < 0) {
             free(prefix);
             continue; /* already reported by the schema */
         }
-        if (!parse_dt(obj, "end", &s->end)) {
+        s->all_day = !start_time;
+        int end_time = parse_when(obj, "end", &s->end);
+        if (end_time < 0) {
             s->end = s->start;
+        } else if (end_time != start_time) {
+            char *path = xasprintf("%send", prefix);
+            schema_error(c, path, 0, "'end' (%s) should be written like 'start' (%s): both "
+                                     "with a time, or both dates only for whole days",
+                         get_str(obj, "end"), get_str(obj, "start"));
+            free(path);
         } else if (date_compare_datetime(s->end, s->start) < 0) {
             char *path = xasprintf("%send", prefix);
             schema_error(c, path, 0, "this session ends (%s) before it starts (%s)",
@@ -293,6 +368,7 @@ static void load_sessions(struct schema_ctx *c, struct entry *e)
     }
     if (e->n_sessions > 1)
         qsort(e->sessions, e->n_sessions, sizeof *e->sessions, session_cmp);
+    load_status(c, e);
 
     /* Venue ids are unique. */
     for (size_t i = 0; i < json_array_size(venues); i++) {

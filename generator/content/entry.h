@@ -19,8 +19,19 @@ struct tz;
 
 enum entry_kind { KIND_ACTIVITY, KIND_EVENT, KIND_ISSUE, KIND_PAGE, KIND_COUNT };
 
+/* What became of an event (status: in its front matter). */
+enum event_status {
+    EVENT_SCHEDULED, /* held as planned (the default) */
+    EVENT_CANCELLED, /* 中止 */
+    EVENT_POSTPONED, /* 延期: a new date in postponed_to when known */
+    EVENT_WRITTEN,   /* 書面開催: decided in writing, nobody gathers */
+    EVENT_ONLINE,    /* オンライン開催: moved online */
+    EVENT_STATUS_COUNT
+};
+
 struct session {
-    struct datetime start, end;
+    struct datetime start, end; /* all_day: only the dates count (times are 0) */
+    int all_day;                /* given as dates without a time */
     const char *label; /* 補講, 通いの場見学; NULL when none */
     const char *venue; /* a venue id of the event, or NULL for the main venue */
 };
@@ -58,6 +69,9 @@ struct entry {
     int menu;               /* page: shown in the navigation */
     struct session *sessions; /* event: sorted by start */
     size_t n_sessions;
+    enum event_status status;  /* event: EVENT_SCHEDULED unless status: says otherwise */
+    struct session postponed;  /* event, EVENT_POSTPONED: the new date, when has_postponed */
+    int has_postponed;
     char *sort_key;         /* 50音 key of reading (or title) */
     char *rel_slug;         /* slug derived from the file name, when no slug: field */
 };
@@ -67,6 +81,14 @@ struct entry {
 int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
                const char *rel, struct entry *out);
 void entry_release(struct entry *e);
+
+/* The status' name as written in front matter: "scheduled", "cancelled", "postponed",
+ * "written", "online". */
+const char *entry_status_name(enum event_status s);
+
+/* The end of e's last session, or of its new date when postponed to one: the moment after
+ * which the event is over (the next midnight for an all-day session). e has sessions. */
+struct datetime entry_event_over(const struct entry *e);
 /* Reads e's file again into text and points *body into it: body_len bytes of Markdown from
  * line body_line, as entry_load read them. A file that is not what entry_load read is an I/O
  * error (it changed during the build). Returns 0, or -1 after reporting (text is then still

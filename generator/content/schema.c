@@ -85,6 +85,8 @@ static const char *type_words(enum schema_type t)
         return "a date (YYYY-MM-DD, like 2021-02-19)";
     case SCHEMA_DATETIME:
         return "a date and time (YYYY-MM-DD HH:MM, like 2021-02-19 13:30)";
+    case SCHEMA_WHEN:
+        return "a date, or a date and time (like 2021-02-19 or 2021-02-19 13:30)";
     case SCHEMA_STRINGS:
         return "a list of texts";
     case SCHEMA_OBJECT:
@@ -124,17 +126,20 @@ static char *join_path(const char *prefix, const char *name)
     return *prefix ? xasprintf("%s.%s", prefix, name) : xstrdup(name);
 }
 
+/* t is SCHEMA_DATE, SCHEMA_DATETIME or SCHEMA_WHEN (either form). */
 static void check_date(struct schema_ctx *c, const char *path, const char *name, const char *s,
-                       int with_time)
+                       enum schema_type t)
 {
     struct datetime dt;
     struct date_why why;
     int has_time;
     if (date_parse_either(&dt, &has_time, s, strlen(s), &why) != 0) {
-        schema_error(c, path, 0, "'%s' is not %s: %s", name,
-                     type_words(with_time ? SCHEMA_DATETIME : SCHEMA_DATE), why.text);
+        schema_error(c, path, 0, "'%s' is not %s: %s", name, type_words(t), why.text);
         return;
     }
+    if (t == SCHEMA_WHEN)
+        return;
+    int with_time = t == SCHEMA_DATETIME;
     if (with_time && !has_time)
         schema_error(c, path, 0, "'%s' needs a time as well as a date (YYYY-MM-DD HH:MM, like "
                                  "%s 13:30)",
@@ -195,12 +200,13 @@ static void check_value(struct schema_ctx *c, json_t *parent, const char *key, j
         return;
     case SCHEMA_DATE:
     case SCHEMA_DATETIME:
+    case SCHEMA_WHEN:
         if (!json_is_string(v)) {
             schema_error(c, path, 0, "'%s' should be %s, not %s", f->name, type_words(f->type),
                          json_words(v));
             return;
         }
-        check_date(c, path, f->name, json_string_value(v), f->type == SCHEMA_DATETIME);
+        check_date(c, path, f->name, json_string_value(v), f->type);
         return;
     case SCHEMA_STRINGS:
         if (json_is_string(v)) {

@@ -18,6 +18,7 @@ enum schema_type {
     SCHEMA_BOOL,     /* true or false */
     SCHEMA_DATE,     /* YYYY-MM-DD */
     SCHEMA_DATETIME, /* YYYY-MM-DD HH:MM */
+    SCHEMA_WHEN,     /* either: a whole day (YYYY-MM-DD) or a moment (YYYY-MM-DD HH:MM) */
     SCHEMA_STRINGS,  /* a list of texts; a single text is accepted as a list of one */
     SCHEMA_OBJECT,   /* nested fields */
     SCHEMA_LIST,     /* a list of objects with the nested fields */

@@ -173,7 +173,7 @@ int site_event_is_past(const struct site *s, const struct entry *e)
 {
     if (!e->n_sessions)
         return 0;
-    return date_compare_datetime(e->sessions[e->n_sessions - 1].end, s->now) < 0;
+    return date_compare_datetime(entry_event_over(e), s->now) < 0;
 }
 
 size_t site_issue_entries(const struct site *s, const struct entry *issue, struct entry ***out)

@@ -238,6 +238,7 @@ static void write_event(struct buf *out, const struct tz *zone, const struct ica
         }
     }
     text_line(out, "SUMMARY", e->summary);
+    plain_line(out, "STATUS", e->status);
     text_line(out, "LOCATION", e->location);
     text_line(out, "DESCRIPTION", e->description);
     plain_line(out, "URL", e->url);

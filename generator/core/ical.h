@@ -22,6 +22,7 @@ struct ical_event {
     struct datetime start; /* wall times in the calendar's zone */
     struct datetime end;   /* a year of 0 (as in a zeroed struct) means no end given */
     int all_day;           /* 1: whole days; only the dates of start and end count */
+    const char *status;    /* STATUS: "CONFIRMED", "CANCELLED" or "TENTATIVE"; NULL: none */
 };
 
 /* Appends a whole calendar. prodid names the product ("-//kairan//kairan 1.0//JA"); calname

@@ -227,9 +227,15 @@ static json_t *schedule_row(const json_t *event, const json_t *session)
     data_set_str(row, "datetime", json_string_value(json_object_get(start, "datetime")));
     const char *day0 = json_string_value(json_object_get(start, "iso"));
     const char *day1 = json_string_value(json_object_get(end, "iso"));
-    if (day0 && day1 && strcmp(day0, day1) == 0) {
-        char *time = xasprintf("%s〜%s", json_string_value(json_object_get(start, "time")),
-                               json_string_value(json_object_get(end, "time")));
+    if (json_is_true(json_object_get(session, "all_day"))) {
+        /* Whole days: the date column says it all for one day; a span needs its dates. */
+        data_set_str(row, "time", day0 && day1 && strcmp(day0, day1) == 0
+                                      ? "—"
+                                      : json_string_value(json_object_get(session, "range")));
+    } else if (day0 && day1 && strcmp(day0, day1) == 0) {
+        const char *t0 = json_string_value(json_object_get(start, "time"));
+        const char *t1 = json_string_value(json_object_get(end, "time"));
+        char *time = xasprintf("%s〜%s", t0, t1 && strcmp(t0, t1) != 0 ? t1 : "");
         data_set_str(row, "time", time);
         free(time);
     } else {
@@ -244,6 +250,9 @@ static json_t *schedule_row(const json_t *event, const json_t *session)
     data_set_str(row, "what", json_string_value(json_object_get(event, "title")));
     data_set_str(row, "label", json_string_value(json_object_get(session, "label")));
     data_set_str(row, "print_id", json_string_value(json_object_get(event, "print_id")));
+    json_t *status = json_object_get(event, "status");
+    if (status)
+        json_object_set(row, "status", status);
     return row;
 }
 

@@ -26,6 +26,7 @@ struct month_session {
     const struct entry *e;
     const struct body *b;
     const struct session *ss;
+    int moved; /* ss is the new date of a postponed event */
 };
 
 /* The sessions of events (in the site's order) that touch the month from first to last;
@@ -38,12 +39,14 @@ static size_t month_sessions(const struct view *v, struct date first, struct dat
     *out = NULL;
     for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++) {
         const struct entry *e = s->kind[KIND_EVENT][i];
-        for (size_t k = 0; k < e->n_sessions; k++) {
-            const struct session *ss = &e->sessions[k];
+        for (size_t k = 0; k <= e->n_sessions; k++) {
+            const struct session *ss = k < e->n_sessions ? &e->sessions[k] : &e->postponed;
+            if (k == e->n_sessions && !e->has_postponed)
+                break;
             if (date_compare(ss->start.date, last) > 0 || date_compare(ss->end.date, first) < 0)
                 continue;
             XALLOC_GROW(*out, n + 1, cap);
-            (*out)[n++] = (struct month_session){e, view_body(v, e), ss};
+            (*out)[n++] = (struct month_session){e, view_body(v, e), ss, k == e->n_sessions};
         }
     }
     return n;
@@ -63,10 +66,15 @@ static json_t *day_events(const struct view *v, struct date day, const struct mo
         json_t *o = json_object();
         data_set_str(o, "title", body_title(b, e));
         data_set_str(o, "url", e->url);
-        data_set_str(o, "label", ss->label);
+        data_set_str(o, "label", m[i].moved ? "延期後の日程" : ss->label);
+        if (m[i].moved) {
+            json_object_set_new(o, "moved", json_true());
+        } else if (e->status != EVENT_SCHEDULED) {
+            json_object_set_new(o, "status", view_status(v, e));
+        }
         struct buf t;
         buf_init(&t);
-        if (date_compare(ss->start.date, day) == 0)
+        if (date_compare(ss->start.date, day) == 0 && !ss->all_day)
             date_format_time(&t, ss->start);
         data_set_buf(o, "time", &t);
         buf_release(&t);
@@ -85,9 +93,10 @@ void calendar_plan(struct pages *ps)
     int first = month_index(s->now.date.year, s->now.date.month), last = first;
     for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++) {
         const struct entry *e = s->kind[KIND_EVENT][i];
-        for (size_t k = 0; k < e->n_sessions; k++) {
-            int a = month_index(e->sessions[k].start.date.year, e->sessions[k].start.date.month);
-            int z = month_index(e->sessions[k].end.date.year, e->sessions[k].end.date.month);
+        for (size_t k = 0; k < e->n_sessions + (size_t)e->has_postponed; k++) {
+            const struct session *ss = k < e->n_sessions ? &e->sessions[k] : &e->postponed;
+            int a = month_index(ss->start.date.year, ss->start.date.month);
+            int z = month_index(ss->end.date.year, ss->end.date.month);
             first = a < first ? a : first;
             last = z > last ? z : last;
         }

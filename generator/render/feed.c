@@ -143,8 +143,16 @@ static size_t ical_events(const struct view *v, const struct entry *e, struct ic
             break;
         }
     }
-    for (size_t i = 0; i < e->n_sessions; i++, at++) {
-        const struct session *s = &e->sessions[i];
+    /* Calendar apps that ignore STATUS still show the title: it says what became of the
+     * event. A postponed event's new date is one more event after its sessions. */
+    static const char *const marks[EVENT_STATUS_COUNT] = {
+        [EVENT_CANCELLED] = "【中止】", [EVENT_POSTPONED] = "【延期】",
+        [EVENT_WRITTEN] = "【書面開催】", [EVENT_ONLINE] = "【オンライン開催】"};
+    const char *mark = marks[e->status] ? marks[e->status] : "";
+    int called_off = e->status == EVENT_CANCELLED || e->status == EVENT_POSTPONED;
+    for (size_t i = 0; i < e->n_sessions + (size_t)e->has_postponed; i++, at++) {
+        int moved = i == e->n_sessions;
+        const struct session *s = moved ? &e->postponed : &e->sessions[i];
         const char *location = main_venue;
         for (size_t k = 0; s->venue && k < json_array_size(venues); k++) {
             json_t *venue = json_array_get(venues, k);
@@ -153,8 +161,9 @@ static size_t ical_events(const struct view *v, const struct entry *e, struct ic
                 location = json_string_value(json_object_get(venue, "name"));
         }
         st->uid[at] = ical_uid(view_site(v)->cfg->base_url, e->slug, i + 1);
-        st->summary[at] =
-            s->label ? xasprintf("%s（%s）", title_of(v, e), s->label) : xstrdup(title_of(v, e));
+        const char *label = moved ? "延期後の日程" : s->label;
+        st->summary[at] = label ? xasprintf("%s%s（%s）", moved ? "" : mark, title_of(v, e), label)
+                                : xasprintf("%s%s", mark, title_of(v, e));
         st->description[at] = xstrdup(b->summary ? b->summary : "");
         st->url[at] = view_permalink(v, e->url);
         out[at] = (struct ical_event){
@@ -165,6 +174,8 @@ static size_t ical_events(const struct view *v, const struct entry *e, struct ic
             .url = st->url[at],
             .start = s->start,
             .end = s->end,
+            .all_day = s->all_day,
+            .status = moved ? "CONFIRMED" : called_off ? "CANCELLED" : NULL,
         };
     }
     return at;
@@ -176,7 +187,7 @@ static int write_ics(const struct view *v, struct publish *pub, int64_t now_utc,
 {
     size_t n = 0;
     for (size_t i = 0; i < n_events; i++)
-        n += events[i]->n_sessions;
+        n += events[i]->n_sessions + (size_t)events[i]->has_postponed;
     size_t cap = n ? n : 1;
     struct ical_event *ev = xcalloc(cap, sizeof *ev);
     struct ical_strings st = {xcalloc(cap, sizeof(char *)), xcalloc(cap, sizeof(char *)),

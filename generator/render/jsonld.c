@@ -62,6 +62,23 @@ static json_t *place(const json_t *venue)
     return p;
 }
 
+/* A session's start (or end) as JSON-LD writes it: the date alone for a whole day. */
+static char *session_time(const struct view *v, const struct session *s, int end)
+{
+    struct datetime dt = end ? s->end : s->start;
+    if (!s->all_day)
+        return view_rfc3339(v, dt);
+    struct buf b;
+    buf_init(&b);
+    date_format_iso(&b, dt.date);
+    return buf_detach(&b, NULL);
+}
+
+static const char *const status_types[EVENT_STATUS_COUNT] = {
+    [EVENT_SCHEDULED] = "EventScheduled", [EVENT_CANCELLED] = "EventCancelled",
+    [EVENT_POSTPONED] = "EventPostponed", [EVENT_WRITTEN] = "EventScheduled",
+    [EVENT_ONLINE] = "EventMovedOnline"};
+
 char *jsonld_entry(const struct view *v, const struct entry *e)
 {
     const struct body *b = view_body(v, e);
@@ -71,9 +88,17 @@ char *jsonld_entry(const struct view *v, const struct entry *e)
     if (e->kind == KIND_EVENT && e->n_sessions) {
         json_object_set_new(o, "@type", json_string("Event"));
         json_object_set_new(o, "name", json_string(title));
-        set_new_str(o, "startDate", view_rfc3339(v, e->sessions[0].start));
-        set_new_str(o, "endDate", view_rfc3339(v, e->sessions[e->n_sessions - 1].end));
-        json_object_set_new(o, "eventStatus", json_string("https://schema.org/EventScheduled"));
+        /* A postponed event with a new date is rescheduled: its dates are the new ones. */
+        const struct session *first = &e->sessions[0], *last = &e->sessions[e->n_sessions - 1];
+        const char *status = status_types[e->status];
+        if (e->has_postponed) {
+            set_new_str(o, "previousStartDate", session_time(v, first, 0));
+            first = last = &e->postponed;
+            status = "EventRescheduled";
+        }
+        set_new_str(o, "startDate", session_time(v, first, 0));
+        set_new_str(o, "endDate", session_time(v, last, 1));
+        set_new_str(o, "eventStatus", xasprintf("https://schema.org/%s", status));
         json_t *venues = json_object_get(e->fm, "venues");
         json_t *locations = json_array();
         int physical = 0, remote = 0;
@@ -94,9 +119,14 @@ char *jsonld_entry(const struct view *v, const struct entry *e)
             json_array_append_new(locations, p);
             physical = 1;
         }
+        /* Held in writing, nobody attends: no mode. Moved online: online whatever the venues
+         * were. */
         const char *mode = physical && remote ? "Mixed" : remote ? "Online" : "Offline";
-        char *mode_url = xasprintf("https://schema.org/%sEventAttendanceMode", mode);
-        set_new_str(o, "eventAttendanceMode", mode_url);
+        if (e->status == EVENT_ONLINE)
+            mode = "Online";
+        if (e->status != EVENT_WRITTEN)
+            set_new_str(o, "eventAttendanceMode",
+                        xasprintf("https://schema.org/%sEventAttendanceMode", mode));
         if (json_array_size(locations) == 1)
             json_object_set(o, "location", json_array_get(locations, 0));
         else if (json_array_size(locations) > 1)

@@ -295,15 +295,15 @@ static void event_groups(const struct site *s, struct entry *const *events, size
 struct taxonomy {
     const char *folder;         /* districts/SLUG/ */
     const char *kind;           /* the list's kind for templates */
-    const char *before, *after; /* around the taxon's name in the list's title */
+    const char *open, *close;   /* around the taxon's name in the list's title */
     const char *overview;       /* the title of the page listing the taxa, at folder/ */
     int (*in_taxon)(const struct entry *, const char *slug);
 };
 
-static const struct taxonomy districts = {"districts",  "district",     "",
-                                          "地区の活動", "地区から探す", entry_in_district};
-static const struct taxonomy categories = {"categories", "category",     "分類「",
-                                           "」の活動",   "分類から探す", entry_in_category};
+static const struct taxonomy districts = {"districts", "district", "", "", "地区から探す",
+                                          entry_in_district};
+static const struct taxonomy categories = {"categories", "category", "分類「", "」",
+                                           "分類から探す", entry_in_category};
 
 /* Notes the list of each taxon's activities and events, and sets up the overview of the taxa
  * (which is the site object's list of them). */
@@ -323,6 +323,7 @@ static void taxon_lists(struct pages *ps, const struct taxonomy *tx, const struc
             if (tx->in_taxon(acts[i], taxa[t].slug))
                 sel[n++] = acts[i];
         kana_groups(sel, n, groups, &n_groups);
+        size_t n_activities = n;
         /* Events carry districts and categories too (a 研修会 is in "training"). */
         n = 0;
         for (size_t i = 0; i < n_events; i++)
@@ -331,7 +332,9 @@ static void taxon_lists(struct pages *ps, const struct taxonomy *tx, const struc
         event_groups(s, sel, n, &groups[n_groups]);
         n_groups += 2;
         char *url = xasprintf("%s/%s/", tx->folder, taxa[t].slug);
-        char *title = xasprintf("%s%s%s", tx->before, taxa[t].name, tx->after);
+        /* The title names what the list holds: 櫛引の活動, 分類「研修・養成」の催し. */
+        const char *what = !n ? "の活動" : !n_activities ? "の催し" : "の活動と催し";
+        char *title = xasprintf("%s%s%s%s", tx->open, taxa[t].name, tx->close, what);
         list_pages(ps, url, tx->kind, title, NULL, groups, n_groups, NULL);
         free(url);
         free(title);

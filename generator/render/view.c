@@ -171,16 +171,53 @@ static json_t *image_json(const char *root, const struct media_image *img, const
     return o;
 }
 
+/* 令和3年2月19日（金）13:30〜16:00, or only the days of an all-day session. */
+static void session_when(struct buf *b, const struct session *s)
+{
+    if (s->all_day)
+        date_format_ja_day_range(b, s->start.date, s->end.date, DATE_WEEKDAY);
+    else /* no end given (end == start): 13:30〜, "from 13:30" */
+        date_format_ja_range(b, s->start,
+                             date_compare_datetime(s->end, s->start) ? &s->end : NULL,
+                             DATE_WEEKDAY);
+}
+
+/* What residents read for each status: a badge's word, and the key the theme styles it by. */
+static const char *const status_labels[EVENT_STATUS_COUNT] = {
+    [EVENT_SCHEDULED] = "", [EVENT_CANCELLED] = "中止", [EVENT_POSTPONED] = "延期",
+    [EVENT_WRITTEN] = "書面開催", [EVENT_ONLINE] = "オンライン開催"};
+
+json_t *view_status(const struct view *v, const struct entry *e)
+{
+    if (e->status == EVENT_SCHEDULED)
+        return NULL;
+    json_t *o = json_object();
+    data_set_str(o, "key", entry_status_name(e->status));
+    data_set_str(o, "label", status_labels[e->status]);
+    json_object_set_new(o, entry_status_name(e->status), json_true());
+    if (e->has_postponed) {
+        struct buf b;
+        buf_init(&b);
+        session_when(&b, &e->postponed);
+        data_set_buf(o, "new_when", &b);
+        buf_release(&b);
+        json_object_set_new(o, "new_start",
+                            view_date(v, e->postponed.start, !e->postponed.all_day));
+    }
+    return o;
+}
+
 static json_t *session_json(const struct view *v, const struct entry *e, const struct session *s,
                             size_t index)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "start", view_date(v, s->start, 1));
-    json_object_set_new(o, "end", view_date(v, s->end, 1));
+    json_object_set_new(o, "start", view_date(v, s->start, !s->all_day));
+    json_object_set_new(o, "end", view_date(v, s->end, !s->all_day));
+    json_object_set_new(o, "all_day", json_boolean(s->all_day));
     data_set_str(o, "label", s->label);
     struct buf b;
     buf_init(&b);
-    date_format_ja_range(&b, s->start, &s->end, DATE_WEEKDAY);
+    session_when(&b, s);
     data_set_buf(o, "range", &b);
     buf_release(&b);
     json_object_set_new(o, "index", json_integer((json_int_t)index + 1));
@@ -206,14 +243,17 @@ static void event_fields(const struct view *v, const struct entry *e, json_t *o)
         buf_init(&b);
         const struct session *first = &e->sessions[0], *last = &e->sessions[e->n_sessions - 1];
         if (e->n_sessions == 1)
-            date_format_ja_range(&b, first->start, &first->end, DATE_WEEKDAY);
+            session_when(&b, first);
         else
             date_format_ja_day_range(&b, first->start.date, last->end.date, DATE_WEEKDAY);
         data_set_buf(o, "when", &b);
         buf_release(&b);
-        json_object_set_new(o, "start", view_date(v, first->start, 1));
-        json_object_set_new(o, "end", view_date(v, last->end, 1));
+        json_object_set_new(o, "start", view_date(v, first->start, !first->all_day));
+        json_object_set_new(o, "end", view_date(v, last->end, !last->all_day));
     }
+    json_t *status = view_status(v, e);
+    if (status)
+        json_object_set_new(o, "status", status);
     json_t *venues = json_object_get(e->fm, "venues");
     json_t *vs = json_array();
     int remote = 0;
@@ -249,6 +289,10 @@ static void event_fields(const struct view *v, const struct entry *e, json_t *o)
     int past = site_event_is_past(v->opt.site, e);
     json_object_set_new(o, "past", json_boolean(past));
     json_object_set_new(o, "upcoming", json_boolean(!past));
+    /* Over and held: not when it was called off, nor postponed to a date not yet known. */
+    int held = e->status != EVENT_CANCELLED && (e->status != EVENT_POSTPONED || e->has_postponed);
+    json_object_set_new(o, "ended", json_boolean(past && held));
+    json_object_set_new(o, "offer_ics", json_boolean(!past && e->status != EVENT_CANCELLED));
     char *ics = xasprintf("%sevent.ics", e->url);
     data_set_str(o, "ics", ics);
     free(ics);

@@ -69,6 +69,10 @@ void view_drop_roots(struct view *v);
  * new reference to an object that other values may share: read it, never change it. Safe on
  * any thread. */
 json_t *view_date(const struct view *v, struct datetime dt, int has_time);
+/* An event's status for templates: {key ("cancelled"…), label (中止…), a true flag named by
+ * the key, and for a postponed event with a new date new_when (the date in words) and
+ * new_start (a date object)}; NULL for an event held as planned. A new reference. */
+json_t *view_status(const struct view *v, const struct entry *e);
 /* The full address of url (relative to the site root): base_url before it. A new string;
  * the caller frees it. */
 char *view_permalink(const struct view *v, const char *url);

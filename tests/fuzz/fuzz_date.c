@@ -123,7 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         buf_init(&b);
         tz_format_rfc3339(&b, zone, t);
         struct ical_event ev = {
-            "uid", z, z, z, z, tz_to_local(zone, t), tz_to_local(zone, t + 3600), 0};
+            "uid", z, z, z, z, tz_to_local(zone, t), tz_to_local(zone, t + 3600), 0, z};
         ical_write(&b, "-//fuzz//fuzz//EN", z, zone, &ev, 1, t);
         buf_release(&b);
         tz_free(zone);

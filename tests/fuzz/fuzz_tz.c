@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct buf b;
     buf_init(&b);
     struct ical_event ev = {
-        "uid", "s", NULL, NULL, NULL, {{2021, 2, 19}, 13, 30, 0}, {{2022, 3, 1}, 9, 0, 0}, 0};
+        "uid", "s", NULL, NULL, NULL, {{2021, 2, 19}, 13, 30, 0}, {{2022, 3, 1}, 9, 0, 0}, 0, NULL};
     ical_write(&b, "-//fuzz//fuzz//EN", NULL, z, &ev, 1, 1613709000);
     buf_release(&b);
     tz_free(z);

@@ -555,9 +555,9 @@ static void tokyo_calendar(void)
          "皆さんと一緒に考える研修会です。\n"
          "持ち物: 筆記用具, 上履き; 飲み物",
          "鶴岡市総合保健福祉センター にこ・ふる", "https://example.jp/watowa/events/kenshu/",
-         DT(2021, 2, 19, 13, 30), DT(2021, 2, 19, 16, 0), 0},
+         DT(2021, 2, 19, 13, 30), DT(2021, 2, 19, 16, 0), 0, NULL},
         {"kenshu-2.watowa@example.jp", "2日目", NULL, "", NULL, DT(2021, 2, 20, 9, 0),
-         DT(2021, 2, 20, 12, 0), 0},
+         DT(2021, 2, 20, 12, 0), 0, NULL},
     };
     struct buf b;
     buf_init(&b);
@@ -618,11 +618,13 @@ static void berlin_calendar(void)
         return;
     }
     struct ical_event ev[4] = {
-        {"a", "winter", NULL, NULL, NULL, DT(2021, 2, 19, 13, 30), DT(2021, 2, 19, 16, 0), 0},
+        {"a", "winter", NULL, NULL, NULL, DT(2021, 2, 19, 13, 30), DT(2021, 2, 19, 16, 0), 0, NULL},
         {"b", "after the change", NULL, NULL, NULL, DT(2021, 3, 28, 10, 0), DT(2021, 3, 28, 12, 0),
-         0},
-        {"c", "twice", NULL, NULL, NULL, DT(2021, 10, 31, 2, 30), DT(2021, 10, 31, 4, 0), 0},
-        {"d", "next summer", NULL, NULL, NULL, DT(2022, 7, 1, 18, 0), DT(2022, 7, 2, 1, 0), 0},
+         0, NULL},
+        {"c", "twice", NULL, NULL, NULL, DT(2021, 10, 31, 2, 30), DT(2021, 10, 31, 4, 0), 0,
+         NULL},
+        {"d", "next summer", NULL, NULL, NULL, DT(2022, 7, 1, 18, 0), DT(2022, 7, 2, 1, 0), 0,
+         NULL},
     };
     struct buf b;
     buf_init(&b);
@@ -682,12 +684,15 @@ static void odd_events(void)
         return;
     }
     struct ical_event ev[3] = {
-        /* Whole days: DTEND is the day after the last. */
-        {"all-day", "festival", NULL, NULL, NULL, DT(2021, 2, 19, 0, 0), DT(2021, 2, 21, 0, 0), 1},
+        /* Whole days: DTEND is the day after the last. A status. */
+        {"all-day", "festival", NULL, NULL, NULL, DT(2021, 2, 19, 0, 0), DT(2021, 2, 21, 0, 0), 1,
+         "CANCELLED"},
         /* An end before the start is left out rather than written wrong. */
-        {"backwards", "oops", NULL, NULL, NULL, DT(2021, 2, 19, 16, 0), DT(2021, 2, 19, 13, 0), 0},
+        {"backwards", "oops", NULL, NULL, NULL, DT(2021, 2, 19, 16, 0), DT(2021, 2, 19, 13, 0), 0,
+         NULL},
         /* No end. */
-        {"open", "open end", NULL, NULL, NULL, DT(2021, 2, 19, 16, 0), {{0, 0, 0}, 0, 0, 0}, 0},
+        {"open", "open end", NULL, NULL, NULL, DT(2021, 2, 19, 16, 0), {{0, 0, 0}, 0, 0, 0}, 0,
+         NULL},
     };
     struct buf b;
     buf_init(&b);
@@ -700,6 +705,9 @@ static void odd_events(void)
         CHECK_STR(prop(e, "DTSTART")->value, "20210219");
         CHECK_STR(prop(e, "DTEND")->value, "20210222");
         CHECK(prop(find(cal, "VEVENT", 1), "DTEND") == NULL);
+        /* STATUS when given, and only then. */
+        CHECK_STR(prop(e, "STATUS")->value, "CANCELLED");
+        CHECK(prop(find(cal, "VEVENT", 1), "STATUS") == NULL);
         CHECK(prop(find(cal, "VEVENT", 2), "DTEND") == NULL);
         CHECK_STR(prop(e, "DTSTAMP")->value, "19700101T000000Z");
     }
@@ -715,7 +723,7 @@ static void odd_events(void)
 
     /* A zone whose name holds commas: the TZID parameter is quoted, the property escaped. */
     struct ical_event one = {
-        "r", "rule", NULL, NULL, NULL, DT(2021, 7, 1, 10, 0), DT(2021, 7, 1, 11, 0), 0};
+        "r", "rule", NULL, NULL, NULL, DT(2021, 7, 1, 10, 0), DT(2021, 7, 1, 11, 0), 0, NULL};
     ical_write(&b, "-//kairan//kairan//JA", NULL, rule, &one, 1, 1613709000);
     if (read_checked(&b, &root)) {
         const struct comp *e = find(&root.kids[0], "VEVENT", 0);
@@ -782,13 +790,13 @@ static int write_sample(const char *path)
     struct ical_event ev[4] = {
         {"kenshu-1.watowa@example.jp", nasty, "説明, 二行目\n三行目; 終わり", "会場 A",
          "https://example.jp/watowa/events/kenshu/", DT(2021, 2, 19, 13, 30),
-         DT(2021, 2, 19, 16, 0), 0},
+         DT(2021, 2, 19, 16, 0), 0, NULL},
         {"kenshu-2.watowa@example.jp", "after the spring change", NULL, NULL, NULL,
-         DT(2021, 3, 28, 10, 0), DT(2021, 3, 28, 12, 0), 0},
+         DT(2021, 3, 28, 10, 0), DT(2021, 3, 28, 12, 0), 0, NULL},
         {"kenshu-3.watowa@example.jp", "twice at 02:30", NULL, NULL, NULL, DT(2021, 10, 31, 2, 30),
-         DT(2021, 10, 31, 4, 0), 0},
+         DT(2021, 10, 31, 4, 0), 0, NULL},
         {"kenshu-4.watowa@example.jp", "overnight", NULL, NULL, NULL, DT(2022, 7, 1, 18, 0),
-         DT(2022, 7, 2, 1, 0), 0},
+         DT(2022, 7, 2, 1, 0), 0, NULL},
     };
     struct buf b;
     buf_init(&b);
