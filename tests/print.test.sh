@@ -47,7 +47,7 @@ check "the contents link to each entry" grep -q '<a href="#activity-kushibiki-ot
 check "ids inside entries are prefixed by the entry" \
     grep -q 'id="activity-kushibiki-otokojuku.活動を知りたいときは"' "$doc"
 check "links to entries become the site's addresses" \
-    grep -q 'href="https://example.jp/watowa/events/2021-kenshukai/"' "$doc"
+    grep -q 'href="https://example.jp/watowa/events/2020-ninaite-yosei/"' "$doc"
 check "@page takes A4, the bleed and crop marks from site.yaml" \
     grep -q 'size: 210mm 297mm;' "$doc"
 check "bleed 3mm" grep -q 'bleed: 3mm;' "$doc"
@@ -91,7 +91,7 @@ check "B5 is JIS B5, 182 x 257 mm" grep -q 'size: 182mm 257mm;' "$d"
 check "bleed 5mm" grep -q 'bleed: 5mm;' "$d"
 check "marks: none" grep -q 'marks: none;' "$d"
 check "vertical writing is set on the body" grep -q '<body class="writing-vertical break-page">' "$d"
-check "two-digit numbers stand upright (縦中横)" grep -q '<span class="tcy">23</span>人' "$d"
+check "two-digit numbers stand upright (縦中横)" grep -q '<span class="tcy">18</span>人' "$d"
 check "numbers of three or more digits do not" sh -c "! grep -q '<span class=\"tcy\">152' '$d'"
 check "the vertical document is valid too" xmllint --noout --nonet --valid "$d"
 
