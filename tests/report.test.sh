@@ -113,42 +113,15 @@ page="$tmp/out/figures/index.html"
 has "figures" "$page" \
     " 地域の支え合い活動の把握件数 352件 " " 新たな生活支援の取り組み創出件数 7件 " \
     " 新たな移送支援の取り組み創出件数 0件 " \
-    " 平成28年度 44人 平成29年度 40人 平成30年度 49人 令和元年度 30人 令和2年度 18人 計 181人 " \
-    " 区分：内容 令和元年度 令和2年度 "
+    " 平成28年度 44人 平成29年度 40人 平成30年度 49人 令和元年度 30人 令和2年度 18人 計 181人 "
+# The monthly record as the report prints it: one column per item (25), one row per year.
 flat "$page" >"$tmp/flat"
-rows=0
-while read -r item r1 r2; do
-    grep -qF " $item $r1 $r2 " "$tmp/flat" && rows=$((rows + 1)) || fail "figures: the row $item $r1 $r2"
-done <<'EOF'
-個別支援：関係形成 58 45
-個別支援：直接支援 69 50
-個別支援：連絡調整 52 17
-地域支援：関係形成 536 608
-地域支援：協議 190 213
-地域支援：調査・情報収集 582 685
-地域支援：立ち上げ支援 456 104
-地域支援：支援 477 599
-地域支援：地域への働きかけ 535 244
-地域支援：サービス創出 67 8
-地域支援：担い手養成 289 22
-地域支援：マッチング 109 47
-地域支援：ネットワーク化 3 7
-地域支援：情報発信 338 389
-連絡調整 310 466
-事業実施 132 176
-地域ケア会議：個別ケア 137 28
-地域ケア会議：自立支援型 88 11
-地域ケア会議：ネットワーク 125 105
-地域ケア会議：推進会議 56 70
-包括・法人内部会議 144 225
-SC定例会 119 154
-その他会議 326 357
-研修参加 269 166
-資料作成等事務 659 1528
-EOF
-check "figures: all 25 rows of the monthly record ($rows)" [ "$rows" -eq 25 ]
-grep -o '<th>区分：内容</th>.*' "$page" | sed 's#</table>.*##' >"$tmp/record"
-check "figures: and no other row" [ "$(grep -o "<tr>" "$tmp/record" | wc -l)" -eq 25 ]
+check "figures: the record's 25 column heads, in the report's order" grep -qF \
+    " 年度 個別支援：関係形成 個別支援：直接支援 個別支援：連絡調整 地域支援：関係形成 地域支援：協議 地域支援：調査・情報収集 地域支援：立ち上げ支援 地域支援：支援 地域支援：地域への働きかけ 地域支援：サービス創出 地域支援：担い手養成 地域支援：マッチング 地域支援：ネットワーク化 地域支援：情報発信 連絡調整 事業実施 地域ケア会議：個別ケア 地域ケア会議：自立支援型 地域ケア会議：ネットワーク 地域ケア会議：推進会議 包括・法人内部会議 SC定例会 その他会議 研修参加 資料作成等事務 " "$tmp/flat"
+check "figures: 令和元年度's 25 counts" grep -qF " 令和元年度 58 69 52 536 190 582 456 477 535 67 289 109 3 338 310 132 137 88 125 56 144 119 326 269 659 " "$tmp/flat"
+check "figures: 令和2年度's 25 counts" grep -qF " 令和2年度 45 50 17 608 213 685 104 599 244 8 22 47 7 389 466 176 28 11 105 70 225 154 357 166 1528 " "$tmp/flat"
+grep -o '<th>年度</th><th[^>]*>個別支援：関係形成.*' "$page" | sed 's#</table>.*##' >"$tmp/record"
+check "figures: the record has two rows under its head, one per year" [ "$(grep -o "<tr>" "$tmp/record" | wc -l)" -eq 2 ]
 
 # The coordinators as the report places them; the magazine's print run.
 has "about" "$tmp/out/about/index.html" " 第1層 鶴岡市 地域包括ケア推進室 " \
