@@ -28,20 +28,19 @@ REQUIRED = {
 }
 KNOWN = {
     "activity": {"title", "reading", "district", "categories", "summary", "schedule", "place",
-                 "organizer", "contact", "fee", "audience", "image", "issue", "date", "updated",
-                 "draft", "kind", "slug"},
-    "issue": {"number", "title", "date", "cover", "copies", "editor", "summary", "contents",
-              "kind", "slug"},
+                 "organizer", "contact", "fee", "audience", "image", "image_alt", "issue", "date",
+                 "updated", "draft", "kind", "slug"},
+    "issue": {"number", "title", "date", "cover", "cover_alt", "copies", "editor", "summary",
+              "contents", "kind", "slug"},
     "page": {"title", "summary", "date", "updated", "weight", "menu", "draft", "kind", "slug"},
 }
 KNOWN["event"] = KNOWN["activity"] | {"start", "end", "sessions", "venues", "program", "capacity",
                                       "apply", "participants", "note", "status", "postponed_to"}
-STATUSES = {"scheduled", "cancelled", "postponed", "written", "online"}
+STATUSES = ("scheduled", "cancelled", "postponed", "written", "online")
 READING = re.compile(r"^[\u3041-\u309f\u30fc・ 　]+$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
-WHEN = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$")  # an event's times: whole days allowed
+WHEN = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$")  # a date (a whole day), or a date and time
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 PHOTO_MAX = 400 * 1024
@@ -82,6 +81,16 @@ def as_text(v):
 def check_date(c, path, field, v, pattern):
     if not pattern.match(as_text(v)):
         c.fail(path, "'%s' is not in the expected form: %r" % (field, v))
+
+
+def check_span(c, path, what, start, end):
+    """An end is written like its start (both whole days or both with a time) and is not before
+    it; a whole day may end on the day it starts, a time must end after it."""
+    s, e = as_text(start), as_text(end)
+    if len(s) != len(e):
+        c.fail(path, "%s: 'end' is not written like 'start' (%r, %r)" % (what, s, e))
+    elif e < s or (e == s and len(s) > 10):
+        c.fail(path, "%s: 'end' is not after 'start' (%r, %r)" % (what, s, e))
 
 
 def main():
@@ -141,7 +150,7 @@ def main():
             if field in fm:
                 check_date(c, path, field, fm[field], WHEN)
         if fm.get("status", "scheduled") not in STATUSES:
-            c.fail(path, "status %r is not one of %s" % (fm["status"], sorted(STATUSES)))
+            c.fail(path, "status %r is none of %s" % (fm["status"], ", ".join(STATUSES)))
         if "postponed_to" in fm and fm.get("status") != "postponed":
             c.fail(path, "'postponed_to' without 'status: postponed'")
         if "apply" in fm:
@@ -154,12 +163,11 @@ def main():
             check_date(c, path, "sessions.start", s["start"], WHEN)
             if "end" in s:
                 check_date(c, path, "sessions.end", s["end"], WHEN)
-            if "end" in s and as_text(s["end"]) < as_text(s["start"]):
-                c.fail(path, "session ends before it starts: %r" % s)
+                check_span(c, path, "session %s" % as_text(s["start"]), s["start"], s["end"])
             if s.get("venue") and s["venue"] not in venue_ids:
                 c.fail(path, "session venue '%s' is not in venues" % s["venue"])
-        if "start" in fm and "end" in fm and as_text(fm["end"]) < as_text(fm["start"]):
-            c.fail(path, "'end' is before 'start'")
+        if "start" in fm and "end" in fm:
+            check_span(c, path, "the event", fm["start"], fm["end"])
         if "issue" in fm and fm["issue"] not in issues:
             c.fail(path, "issue %r has no file in content/issues/" % fm["issue"])
         for ref in [fm.get("image"), fm.get("cover")] + IMAGE.findall(body):
