@@ -238,6 +238,11 @@ for d in '令和2年8月24日（月）' '令和2年8月25日（火）' '令和2�
     check "the print timetable has $d" grep -qF "<td class=\"schedule-date\">$d</td>" "$print"
 done
 check "the print edition marks the meeting in writing" grep -qF '【書面開催】' "$print"
+# An event's note is not printed: the example dates must be marked in what is.
+for f in 2020-kyogikai-1 2020-kyogikai-2 2020-kyogikai-shomen; do
+    check "$f: its date is marked as an example in print too" \
+        sh -c "sed -n '/id=\"event-$f\"/,/<div class=\"facts\">/p' '$print' | grep -qF '（例）'"
+done
 check "the print edition's back page is the contacts page" grep -qF 'お問い合わせ' "$print"
 
 # ---- the content against the schema, read independently of the generator ----
