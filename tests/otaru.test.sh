@@ -30,6 +30,17 @@ check "and the message names the missing theme" grep -q "default" "$tmp/alone.er
 
 # ---- the theme (its files are checked with the bundled themes' in tests/theme.test.sh) ----
 theme=$site/themes/otaru
+check "the browser's bar takes Otaru's navy (theme.yaml color)" \
+    grep -q '<meta name="theme-color" content="#15314f">' "$out/index.html"
+check "Tsuruoka's stays green" grep -q 'color: "#14452f"' themes/default/theme.yaml
+cp -R "$site" "$tmp/badcolor"
+sed -i 's/^color: .*/color: navy/' "$tmp/badcolor/themes/otaru/theme.yaml"
+KAIRAN_THEMES_DIR=$repo "$KAIRAN" build -s "$tmp/badcolor" -o "$tmp/badcolor-out" --now "$NOW" \
+    --quiet --cache-dir "$tmp/cache" 2>"$tmp/badcolor.err"
+check "a colour that is not #rrggbb is refused" [ $? -ne 0 ]
+check "with its line and what to write" grep -q \
+    "themes/otaru/theme.yaml:[0-9]*:[0-9]*: error: 'color' should be a colour written like #14452f" \
+    "$tmp/badcolor.err"
 check "its masthead is its own" sh -c "! cmp -s '$theme/templates/partials/header.mustache' \
     themes/default/templates/partials/header.mustache"
 check "default's masthead has no Otaru kicker" \
