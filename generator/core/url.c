@@ -83,3 +83,21 @@ char *url_tel_href(const char *phone, size_t len)
             buf_putc(&b, phone[i]);
     return buf_detach(&b, NULL);
 }
+
+char *url_percent_encode(const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    struct buf b;
+    buf_init(&b);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            buf_putc(&b, (char)*p);
+        } else {
+            buf_putc(&b, '%');
+            buf_putc(&b, hex[*p >> 4]);
+            buf_putc(&b, hex[*p & 15]);
+        }
+    }
+    return buf_detach(&b, NULL);
+}
