@@ -43,6 +43,7 @@ static const struct schema_field site_fields[] = {
     {"theme", SCHEMA_STRING, 0, NULL, NULL},
     {"publisher", SCHEMA_STRING, 0, NULL, NULL},
     {"cache_dir", SCHEMA_STRING, 0, NULL, NULL},
+    {"map_search", SCHEMA_STRING, 0, NULL, NULL},
     {"week_start", SCHEMA_STRING, 0, NULL, week_starts},
     {"per_page", SCHEMA_INT, 0, NULL, NULL},
     {"districts", SCHEMA_LIST, 0, taxon_fields, NULL},
@@ -146,6 +147,17 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     if (cd && (!*cd || cd[0] == '/' || climbs))
         schema_error(&c, "cache_dir", 0, "'cache_dir' should be a folder inside the site "
                                          "folder, like .cache/kairan");
+    /* Map links are ordinary links to a map site: only a web address can start one. */
+    out->map_search = str(root, "map_search", CONFIG_MAP_SEARCH);
+    if (strcmp(out->map_search, "none") == 0) {
+        out->map_search = NULL;
+    } else {
+        const char *rest = url_web_rest(out->map_search);
+        if (!rest || !*rest || *rest == '/')
+            schema_error(&c, "map_search", 0, "'map_search' should be the web address of a map "
+                                              "search, to which kairan adds a place's address "
+                                              "(like " CONFIG_MAP_SEARCH "), or none");
+    }
     out->week_starts_monday = strcmp(str(root, "week_start", "monday"), "monday") == 0;
     json_t *pp = json_object_get(root, "per_page");
     out->per_page = json_is_integer(pp) && json_integer_value(pp) > 0 &&

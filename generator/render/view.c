@@ -171,6 +171,21 @@ static json_t *image_json(const char *root, const struct media_image *img, const
     return o;
 }
 
+/* Adds map_url to a venue or a contact with an address: the site's map search for that
+ * address, an ordinary link that loads nothing until it is followed. */
+static void add_map_url(const struct view *v, json_t *o)
+{
+    const char *search = v->opt.site->cfg->map_search;
+    const char *address = json_string_value(json_object_get(o, "address"));
+    if (!search || !address)
+        return;
+    char *query = url_percent_encode(address);
+    char *url = xasprintf("%s%s", search, query);
+    data_set_str(o, "map_url", url);
+    free(url);
+    free(query);
+}
+
 static json_t *session_json(const struct view *v, const struct entry *e, const struct session *s,
                             size_t index)
 {
@@ -224,6 +239,7 @@ static void event_fields(const struct view *v, const struct entry *e, json_t *o)
         remote |= is_remote;
         json_object_set_new(venue, "is_main", json_boolean(!is_remote));
         json_object_set_new(venue, "is_remote", json_boolean(is_remote));
+        add_map_url(v, venue);
         json_array_append_new(vs, venue);
     }
     json_object_set_new(o, "venues", vs);
