@@ -16,6 +16,9 @@ struct taxon {
     const char *slug;    /* ASCII, used in URLs */
     const char *name;    /* 櫛引 */
     const char *reading; /* くしびき, for 50音 order; may be NULL */
+    /* A district's contact (its 地域包括支援センター): {name, phone, fax, email, address,
+     * hours, url} as checked, borrowed from the config's raw JSON; NULL when none. */
+    json_t *contact;
 };
 
 /* The map search used when site.yaml names none. */

@@ -104,6 +104,8 @@ struct list_group {
  * workers that render them. */
 struct list_spec {
     char *url, *kind, *title, *description, *calendar_url;
+    const char *terms; /* a district's or a category's list: "districts" or "categories" */
+    size_t term;       /* then its place in that list of the site object */
     struct list_group *groups; /* each with its own copy of items */
     size_t n_groups, total, n_pages;
 };
@@ -163,6 +165,10 @@ void plan_list_page(struct pages *ps, const struct list_spec *l, size_t pg)
         json_array_append_new(gs, go);
     }
     json_object_set_new(list, "groups", gs);
+    if (l->terms) {
+        json_t *site = view_root_site(ps->v[ps->len - 1].root);
+        json_object_set(list, "term", json_array_get(json_object_get(site, l->terms), l->term));
+    }
     json_object_set_new(ctx, "list", list);
 
     json_t *pag = json_object();
@@ -333,6 +339,8 @@ static void taxon_lists(struct pages *ps, const struct taxonomy *tx, const struc
         char *url = xasprintf("%s/%s/", tx->folder, taxa[t].slug);
         char *title = xasprintf("%s%s%s", tx->before, taxa[t].name, tx->after);
         list_pages(ps, url, tx->kind, title, NULL, groups, n_groups, NULL);
+        ps->lists[ps->n_lists - 1]->terms = tx->folder;
+        ps->lists[ps->n_lists - 1]->term = t;
         free(url);
         free(title);
         free_groups(groups, n_groups);
