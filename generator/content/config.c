@@ -174,12 +174,10 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     out->map_search = str(root, "map_search", CONFIG_MAP_SEARCH);
     if (strcmp(out->map_search, "none") == 0) {
         out->map_search = NULL;
-    } else {
-        const char *rest = url_web_rest(out->map_search);
-        if (!rest || !*rest || *rest == '/')
-            schema_error(&c, "map_search", 0, "'map_search' should be the web address of a map "
-                                              "search, to which kairan adds a place's address "
-                                              "(like " CONFIG_MAP_SEARCH "), or none");
+    } else if (!url_is_web(out->map_search)) {
+        schema_error(&c, "map_search", 0, "'map_search' should be the web address of a map "
+                                          "search, to which kairan adds a place's address "
+                                          "(like " CONFIG_MAP_SEARCH "), or none");
     }
     out->week_starts_monday = strcmp(str(root, "week_start", "monday"), "monday") == 0;
     json_t *pp = json_object_get(root, "per_page");

@@ -134,12 +134,6 @@ static int is_email(const char *s)
     return 1;
 }
 
-static int is_web(const char *s)
-{
-    const char *rest = url_web_rest(s);
-    return rest && *rest && *rest != '/';
-}
-
 static const char *json_words(const json_t *v)
 {
     switch (json_typeof(v)) {
@@ -245,7 +239,7 @@ static void check_value(struct schema_ctx *c, json_t *parent, const char *key, j
         }
         if (!(f->type == SCHEMA_PHONE  ? is_phone(json_string_value(v))
               : f->type == SCHEMA_EMAIL ? is_email(json_string_value(v))
-                                        : is_web(json_string_value(v))))
+                                        : url_is_web(json_string_value(v))))
             schema_error(c, path, 0, "'%s' should be %s", f->name, type_words(f->type));
         return;
     case SCHEMA_INT:

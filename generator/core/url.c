@@ -73,6 +73,12 @@ const char *url_web_rest(const char *s)
     return NULL;
 }
 
+int url_is_web(const char *s)
+{
+    const char *rest = url_web_rest(s);
+    return rest && *rest && *rest != '/';
+}
+
 char *url_tel_href(const char *phone, size_t len)
 {
     struct buf b;

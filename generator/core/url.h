@@ -33,6 +33,9 @@ int url_is_network_path(const char *s);
 /* When s is written as a full web address, "http://" or "https://" (any case) then the rest,
  * with nothing before it: returns the rest (where the host begins). Otherwise NULL. */
 const char *url_web_rest(const char *s);
+/* Whether s is a full web address with a host: "https://example.jp/..." (any case), not
+ * "https://" or "https:///path". */
+int url_is_web(const char *s);
 /* The tel: address of a phone number as people write it ("0235-00-1400", "+81 235 00 1400"),
  * len bytes: "tel:" and its digits, a leading '+' kept. A new string; the caller frees it. */
 char *url_tel_href(const char *phone, size_t len);

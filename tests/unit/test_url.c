@@ -109,6 +109,13 @@ static void web_addresses(void)
     CHECK(url_web_rest(" https://example.jp") == NULL);
     CHECK(url_web_rest("example.jp") == NULL);
     CHECK(url_web_rest("") == NULL);
+    CHECK(url_is_web("https://example.jp/"));
+    CHECK(url_is_web("HTTP://example.jp"));
+    CHECK(url_is_web("https://www.google.com/maps/search/?api=1&query="));
+    CHECK(!url_is_web("https://"));
+    CHECK(!url_is_web("https:///maps"));
+    CHECK(!url_is_web("javascript:alert(1)"));
+    CHECK(!url_is_web("www.example.jp"));
     CHECK(url_is_network_path("//example.jp/a.jpg"));
     CHECK(!url_is_network_path("/a.jpg"));
     CHECK(!url_is_network_path(""));
