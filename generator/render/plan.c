@@ -216,8 +216,8 @@ static char *dup_or_null(const char *s)
 }
 
 /* Notes the pages of one paginated list: groups of entries (heading + items), split over pages
- * of per_page. The groups are copied. */
-static void list_pages(struct pages *ps, const char *url, const char *kind, const char *title,
+ * of per_page. The groups are copied. Returns the list noted (the page list owns it). */
+static struct list_spec *list_pages(struct pages *ps, const char *url, const char *kind, const char *title,
                        const char *description, struct list_group *groups, size_t n_groups,
                        const char *calendar_url)
 {
@@ -247,6 +247,7 @@ static void list_pages(struct pages *ps, const char *url, const char *kind, cons
         view_root_of(ps->view, page_url); /* made before the workers start */
         free(page_url);
     }
+    return l;
 }
 
 /* Activities in 50音 order under あ/か/さ… headings. */
@@ -338,9 +339,9 @@ static void taxon_lists(struct pages *ps, const struct taxonomy *tx, const struc
         n_groups += 2;
         char *url = xasprintf("%s/%s/", tx->folder, taxa[t].slug);
         char *title = xasprintf("%s%s%s", tx->before, taxa[t].name, tx->after);
-        list_pages(ps, url, tx->kind, title, NULL, groups, n_groups, NULL);
-        ps->lists[ps->n_lists - 1]->terms = tx->folder;
-        ps->lists[ps->n_lists - 1]->term = t;
+        struct list_spec *l = list_pages(ps, url, tx->kind, title, NULL, groups, n_groups, NULL);
+        l->terms = tx->folder;
+        l->term = t;
         free(url);
         free(title);
         free_groups(groups, n_groups);
