@@ -887,6 +887,83 @@ static const char *cell_class(xmlNodePtr cell)
     return chars > 0 && chars <= 6 ? "short" : NULL;
 }
 
+/* A table of a few columns whose cells hold sentences (a self-evaluation: 項目, 評価, 根拠,
+ * 課題) reads badly as columns a few characters wide on a phone. Such a table gets class
+ * "stack" and each body cell a data-label with its column's heading, so that a theme can set
+ * each row as a block of labelled paragraphs on a narrow screen. Only a plain grid qualifies:
+ * one heading row in thead, at most STACK_COLUMNS columns, no spans, some cell longer than
+ * STACK_TEXT characters. */
+#define STACK_COLUMNS 6
+#define STACK_TEXT 40
+
+static xmlNodePtr child_element(xmlNodePtr n, const char *name)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (dom_is_element(c, name))
+            return c;
+    return NULL;
+}
+
+static size_t text_chars(xmlNodePtr n)
+{
+    struct buf text;
+    buf_init(&text);
+    plain_text(n, &text);
+    size_t chars = 0;
+    for (size_t i = 0; i < text.len; i++)
+        chars += ((unsigned char)text.data[i] & 0xC0) != 0x80;
+    buf_release(&text);
+    return chars;
+}
+
+static int is_cell(xmlNodePtr c)
+{
+    return dom_is_element(c, "td") || dom_is_element(c, "th");
+}
+
+static void stack_table(xmlNodePtr table)
+{
+    xmlNodePtr head = child_element(child_element(table, "thead"), "tr");
+    xmlNodePtr body = child_element(table, "tbody");
+    if (!head || !body || head->next || table_columns(table) > STACK_COLUMNS)
+        return;
+    xmlNodePtr heads[STACK_COLUMNS];
+    size_t n_heads = 0;
+    for (xmlNodePtr c = head->children; c; c = c->next)
+        if (is_cell(c))
+            heads[n_heads++] = c;
+    int long_text = 0;
+    for (xmlNodePtr row = body->children; row; row = row->next) {
+        if (!dom_is_element(row, "tr"))
+            continue;
+        size_t col = 0;
+        for (xmlNodePtr c = row->children; c; c = c->next) {
+            if (!is_cell(c))
+                continue;
+            if (col++ >= n_heads || xmlHasProp(c, BAD_CAST "colspan") ||
+                xmlHasProp(c, BAD_CAST "rowspan"))
+                return;
+            long_text |= text_chars(c) > STACK_TEXT;
+        }
+    }
+    if (!long_text)
+        return;
+    add_class(table, "stack");
+    for (xmlNodePtr row = body->children; row; row = row->next) {
+        size_t col = 0;
+        for (xmlNodePtr c = dom_is_element(row, "tr") ? row->children : NULL; c; c = c->next) {
+            if (!is_cell(c))
+                continue;
+            struct buf label;
+            buf_init(&label);
+            plain_text(heads[col++], &label);
+            if (label.len)
+                xmlSetProp(c, BAD_CAST "data-label", BAD_CAST label.data);
+            buf_release(&label);
+        }
+    }
+}
+
 void dom_fit_tables(struct dom *doc)
 {
     xmlNodePtr root = doc->root, heading = NULL;
@@ -922,6 +999,7 @@ void dom_fit_tables(struct dom *doc)
                 add_class(c, keep);
         }
         table_width_class(n);
+        stack_table(n);
         xmlNodePtr box = xmlNewDocNode(doc->doc, NULL, BAD_CAST "div", NULL);
         xmlSetProp(box, BAD_CAST "class", BAD_CAST "table-scroll");
         xmlSetProp(box, BAD_CAST "role", BAD_CAST "region");

@@ -14,7 +14,7 @@
 /* Changes whenever the same text would convert to other HTML, so that the body cache does not
  * hand back a body converted the old way (2: phone numbers are links; 3: tables in scroll
  * boxes). */
-#define BODY_CONVERSION "3"
+#define BODY_CONVERSION "4"
 
 struct bodies {
     struct bodies_options opt;

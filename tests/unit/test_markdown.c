@@ -936,6 +936,47 @@ static void tables_fit_a_phone(void)
     diag_release(&d);
 }
 
+/* A table of a few columns whose cells hold sentences is stacked on a phone: class stack and
+ * each body cell labelled with its column's heading. Short cells, many columns, spans or a
+ * second heading row leave a table as it is; print never has the labels. */
+static void sentence_tables_stack(void)
+{
+    static const char *const long_text =
+        "感染対策で活動が限られ、はじめに考えた方法では地域のニーズや資源の様子をつかめなかったので、"
+        "アンケート調査の準備までとしました。";
+    struct buf md;
+    buf_init(&md);
+    buf_printf(&md, "| 項目 | 評価 | <b>根拠</b> |\n|---|---|---|\n| ア | 記載なし | %s |\n"
+                    "| イ | B | 短い |\n\n",
+               long_text);
+    buf_puts(&md, "| 年度 | 数 |\n|---|---|\n| 平成28年度 | 44人 |\n\n");
+    buf_printf(&md, "<table><tr><td colspan=\"2\">%s</td></tr></table>\n\n", long_text);
+    buf_printf(&md, "| a | b | c | d | e | f | g |\n|---|---|---|---|---|---|---|\n"
+                    "| %s | 2 | 3 | 4 | 5 | 6 | 7 |\n",
+               long_text);
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, md.data);
+    char *x = dom_xhtml_print(doc, NULL, 0);
+    CHECK(strstr(x, "data-label") == NULL);
+    CHECK(strstr(x, "stack") == NULL);
+    free(x);
+    dom_fit_tables(doc);
+    char *h = dom_html(doc);
+    CHECK(strstr(h, "<table class=\"stack\"><thead>") != NULL);
+    CHECK(strstr(h, "<td class=\"short\" data-label=\"項目\">ア</td>") != NULL);
+    CHECK(strstr(h, "<td class=\"short\" data-label=\"評価\">B</td>") != NULL);
+    CHECK(strstr(h, "<td data-label=\"根拠\">感染対策") != NULL); /* the heading's text alone */
+    size_t stacked = 0;
+    for (const char *p = h; (p = strstr(p, "class=\"stack\"")) != NULL; p++)
+        stacked++;
+    CHECK_INT(stacked, 1);
+    free(h);
+    dom_free(doc);
+    diag_release(&d);
+    buf_release(&md);
+}
+
 /* In print a wide table cannot scroll: it gets a class by its number of columns, for a smaller
  * type, and no box; the web's boxed tables get the same classes. */
 static void wide_tables_in_print(void)
@@ -979,6 +1020,7 @@ int main(void)
 {
     dom_global_init();
     RUN(spec_cases);
+    RUN(sentence_tables_stack);
     RUN(text_ending_in_a_link_is_read_within_bounds);
     RUN(summaries);
     RUN(text_and_reading_time);
