@@ -18,7 +18,7 @@ check "the example site builds with --strict" [ $? -eq 0 ]
 check "  with nothing to say" [ ! -s "$tmp/example.err" ]
 cat "$tmp/example.err"
 if [ -d examples/otaru ]; then
-    strict otaru examples/otaru
+    KAIRAN_THEMES_DIR=$repo strict otaru examples/otaru
     check "examples/otaru builds with --strict" [ $? -eq 0 ]
     check "  with nothing to say" [ ! -s "$tmp/otaru.err" ]
     cat "$tmp/otaru.err"

@@ -25,9 +25,9 @@ void data_set_buf(json_t *obj, const char *key, struct buf *b)
 }
 
 const char *const data_optional[] = {
-    /* The site object, and the page's. */
+    /* The site object, the page's, and the theme's settings. */
     "site.subtitle", "site.description", "site.publisher", "current_issue", "page.description",
-    "page.og_image",
+    "page.og_image", "theme.color",
     /* Date objects: a date without a time, or before 明治. */
     "time", "era_year",
     /* Entries: an event's status (with the flag of its kind), a contact's phone link, the days
