@@ -72,8 +72,8 @@ struct op {
 };
 
 /* Bits of template.seen, one byte per op: looked up, found, and how far a dotted name got in
- * its best lookup (bit SEEN_PARTS << k - 1 for k parts found, k from 1 to SEEN_MAX_PARTS; the
- * highest bit set is the most). */
+ * its best lookup (bit SEEN_PARTS << (k - 1) once some lookup found its first k parts, k from 1
+ * to SEEN_MAX_PARTS). */
 enum { SEEN_LOOKED_UP = 1, SEEN_FOUND = 2, SEEN_PARTS = 4, SEEN_MAX_PARTS = 6 };
 
 enum template_state { ST_PENDING, ST_OK, ST_FAILED, ST_MISSING };
@@ -1067,8 +1067,8 @@ static const json_t *lookup(const struct run *r, const struct template *t, uint3
         parts += v != NULL;
     }
     unsigned char bits = v ? SEEN_LOOKED_UP | SEEN_FOUND : SEEN_LOOKED_UP;
-    if (parts)
-        bits |= (unsigned char)(SEEN_PARTS << ((parts < SEEN_MAX_PARTS ? parts : SEEN_MAX_PARTS) - 1));
+    for (uint32_t k = 1; k <= parts && k <= SEEN_MAX_PARTS; k++)
+        bits |= (unsigned char)(SEEN_PARTS << (k - 1));
     note(t, i, bits);
     return v;
 }
