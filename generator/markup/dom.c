@@ -89,6 +89,12 @@ static void writer_flush(struct writer *w)
     buf_reset(&w->tags);
 }
 
+/* The boolean attributes the tree can hold. */
+static int is_boolean(const xmlChar *name)
+{
+    return xmlStrEqual(name, BAD_CAST "checked") || xmlStrEqual(name, BAD_CAST "disabled");
+}
+
 static void write_attrs(struct writer *w, xmlNodePtr n)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
@@ -98,9 +104,10 @@ static void write_attrs(struct writer *w, xmlNodePtr n)
             buf_putc(&w->tags, ':');
         }
         buf_puts(&w->tags, (const char *)a->name);
-        /* HTML writes boolean attributes (checked="checked") by name alone. */
-        if (!w->xhtml && a->children && a->children->type == XML_TEXT_NODE &&
-            xmlStrEqual(a->children->content, a->name))
+        /* HTML writes boolean attributes (checked="checked") by name alone; any other
+         * attribute keeps its value, even one that reads like its name (title="title"). */
+        if (!w->xhtml && is_boolean(a->name) && a->children &&
+            a->children->type == XML_TEXT_NODE && xmlStrEqual(a->children->content, a->name))
             continue;
         buf_add(&w->tags, "=\"", 2);
         xmlBufferEmpty(w->scratch);

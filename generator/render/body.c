@@ -12,8 +12,9 @@
 #include "markup/markdown.h"
 
 /* Changes whenever the same text would convert to other HTML, so that the body cache does not
- * hand back a body converted the old way (2: phone numbers are links). */
-#define BODY_CONVERSION "2"
+ * hand back a body converted the old way (2: phone numbers are links; 3: Markdown as the spec
+ * has it: titles, every named character, addresses percent-encoded, ids checked). */
+#define BODY_CONVERSION "3"
 
 struct bodies {
     struct bodies_options opt;

@@ -737,6 +737,17 @@ static void md4c_equivalence(void)
     }
 }
 
+/* A title is written with its value, whatever the value: only boolean attributes (a task list's
+ * checkbox) are written by name alone. */
+static void link_titles_keep_their_value(void)
+{
+    char *h = html_of("[a](/uri \"title\") [b][r] - [ ] x\n\n[r]: /r \"title\"\n\n- [x] done");
+    CHECK_STR(h, "<p><a href=\"/uri\" title=\"title\">a</a> <a href=\"/r\" title=\"title\">b</a>"
+                 " - [ ] x</p><ul><li class=\"task\"><input type=\"checkbox\" disabled checked> "
+                 "done</li></ul>");
+    free(h);
+}
+
 /* Many documents at once on many threads give what one thread gives. */
 
 static const char *const thread_input =
@@ -904,6 +915,7 @@ int main(void)
     RUN(short_autolink);
     RUN(odd_bytes);
     RUN(md4c_equivalence);
+    RUN(link_titles_keep_their_value);
     RUN(threads);
     RUN(xhtml_id_prefix);
     RUN(xhtml_upright_digits);
