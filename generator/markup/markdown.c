@@ -1,7 +1,6 @@
 /* markdown: md4c callbacks that build the libxml2 tree directly, with kairan's extensions. */
 #include "markup/markdown.h"
 
-#include <libxml/HTMLparser.h>
 #include <limits.h>
 #include <md4c.h>
 #include <stdint.h>
@@ -11,6 +10,7 @@
 
 #include "core/buf.h"
 #include "core/cjk.h"
+#include "core/entity.h"
 #include "markup/dom_tree.h"
 #include "markup/sanitiser.h"
 #include "core/strmap.h"
@@ -183,17 +183,12 @@ static void append_entity(struct buf *out, const char *e, size_t n)
         append_cp(out, cp == 0 || cp > 0x10FFFF ? 0xFFFD : cp);
         return;
     }
-    char name[64];
-    if (n >= 3 && n - 2 < sizeof name) {
-        memcpy(name, e + 1, n - 2);
-        name[n - 2] = '\0';
-        const htmlEntityDesc *ent = htmlEntityLookup(BAD_CAST name);
-        if (ent) {
-            append_cp(out, ent->value);
-            return;
-        }
-    }
-    buf_add(out, e, n); /* not an entity we know: the text as written */
+    uint32_t cp[2];
+    int count = n >= 3 ? entity_named(e + 1, n - 2, cp) : 0;
+    for (int i = 0; i < count; i++)
+        append_cp(out, cp[i]);
+    if (count == 0)
+        buf_add(out, e, n); /* not a name HTML has: the text as written */
 }
 
 /* Returns the attribute's text with entities decoded; a new string, the caller frees it.

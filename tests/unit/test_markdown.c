@@ -748,6 +748,18 @@ static void link_titles_keep_their_value(void)
     free(h);
 }
 
+/* Every name HTML has is a character, in text and in addresses and titles; a name it does not
+ * have stays as written. */
+static void every_named_character(void)
+{
+    char *h = html_of("&Dcaron; &HilbertSpace; &DifferentialD; &ClockwiseContourIntegral; &ngE; "
+                      "&nosuch; &copy; &#x1F600; [a](/&auml; \"&Dcaron;\")");
+    CHECK_STR(h, "<p>\xC4\x8E \xE2\x84\x8B \xE2\x85\x86 \xE2\x88\xB2 \xE2\x89\xA7\xCC\xB8 "
+                 "&amp;nosuch; \xC2\xA9 \xF0\x9F\x98\x80 <a href=\"/\xC3\xA4\" "
+                 "title=\"\xC4\x8E\">a</a></p>");
+    free(h);
+}
+
 /* Many documents at once on many threads give what one thread gives. */
 
 static const char *const thread_input =
@@ -916,6 +928,7 @@ int main(void)
     RUN(odd_bytes);
     RUN(md4c_equivalence);
     RUN(link_titles_keep_their_value);
+    RUN(every_named_character);
     RUN(threads);
     RUN(xhtml_id_prefix);
     RUN(xhtml_upright_digits);
