@@ -546,6 +546,14 @@ static void set_prop(xmlNodePtr n, const char *name, const char *value)
         xmlSetProp(n, BAD_CAST name, BAD_CAST value);
 }
 
+/* Sets an address attribute, written as a valid URL string. */
+static void set_url(xmlNodePtr n, const char *name, const char *url)
+{
+    char *valid = url_normalise(url);
+    set_prop(n, name, valid);
+    free(valid);
+}
+
 /* An address on the web rather than in the site: it gets rel="noopener". */
 static int is_web_url(const char *url)
 {
@@ -579,7 +587,7 @@ static int link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t 
         return -1;
     }
     if (url_has_scheme(href) || is_web_url(href)) {
-        set_prop(a, "href", href);
+        set_url(a, "href", href);
         if (is_web_url(href))
             set_prop(a, "rel", "noopener");
         return 0;
@@ -590,7 +598,7 @@ static int link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t 
         position(b, off, &line, &col);
         url = b->hooks->link(href, line, col, b->hooks->userdata);
     }
-    set_prop(a, "href", url ? url : href);
+    set_url(a, "href", url ? url : href);
     free(url);
     return 0;
 }
@@ -626,7 +634,7 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
                      "it, like ![a short description](%s)",
                      src, src);
     }
-    xmlSetProp(img, BAD_CAST "src", BAD_CAST(resolved && im.src ? im.src : src));
+    set_url(img, "src", resolved && im.src ? im.src : src);
     if (alt)
         set_prop(img, "alt", alt);
     if (im.width > 0 && im.height > 0) {
@@ -645,7 +653,7 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
     }
     if (im.full && b->link_depth == 0) {
         xmlNodePtr a = xmlNewDocNode(b->dom->doc, NULL, BAD_CAST "a", NULL);
-        set_prop(a, "href", im.full);
+        set_url(a, "href", im.full);
         xmlReplaceNode(img, a);
         xmlAddChild(a, img);
     }

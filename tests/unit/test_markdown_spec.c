@@ -10,9 +10,11 @@
  *     attributes sorted by name, text escaped the same way, `disabled` and `checked` by name;
  *   - outside <pre>, whitespace collapses as CSS collapses it: a run of spaces, tabs and
  *     newlines is one space, and none is kept at the start or end of a block or next to <br>;
- *   - an address (href, src) is compared as a browser's URL parser writes it: spaces and
- *     control characters at either end and tabs and newlines inside taken out, spaces and
- *     characters outside ASCII percent-encoded (kairan keeps 日本語 readable, md4c encodes it);
+ *   - an address (href, src) is compared in its valid form (the URL standard's): spaces and
+ *     control characters at either end and tabs and newlines inside taken out, as browsers
+ *     do, and what a valid URL string does not allow percent-encoded, and every character
+ *     outside ASCII too (kairan keeps 日本語 readable, md4c encodes it; md4c passes raw HTML's
+ *     addresses through as written);
  *   - kairan's own additions are taken off its side: the id of a heading (kairan gives every
  *     heading one), rel="noopener" on a link, the space after a task list's checkbox; and the
  *     two ways of writing the same thing are made one: md4c's obsolete align="…" on table
@@ -66,29 +68,28 @@ static const char *const spec_files[] = {
 /* What the README lists as kept in raw HTML: elements, attributes on any of them, and
  * attributes on one element. */
 static const char *const kept_elements[] = {
-    "a",       "abbr",   "b",      "blockquote", "br",   "caption", "cite",  "code",
-    "dd",      "del",    "details", "dfn",       "div",  "dl",      "dt",    "em",
-    "figcaption", "figure", "h1",  "h2",         "h3",   "h4",      "h5",    "h6",
-    "hr",      "i",      "img",    "ins",        "kbd",  "li",      "mark",  "ol",
-    "p",       "pre",    "q",      "rp",         "rt",   "ruby",    "s",     "samp",
-    "small",   "span",   "strong", "sub",        "summary", "sup",  "table", "tbody",
-    "td",      "tfoot",  "th",     "thead",      "time", "tr",      "u",     "ul",
-    "var",
+    "a",   "abbr",    "b",     "blockquote", "br",    "caption", "cite",   "code",       "dd",
+    "del", "details", "dfn",   "div",        "dl",    "dt",      "em",     "figcaption", "figure",
+    "h1",  "h2",      "h3",    "h4",         "h5",    "h6",      "hr",     "i",          "img",
+    "ins", "kbd",     "li",    "mark",       "ol",    "p",       "pre",    "q",          "rp",
+    "rt",  "ruby",    "s",     "samp",       "small", "span",    "strong", "sub",        "summary",
+    "sup", "table",   "tbody", "td",         "tfoot", "th",      "thead",  "time",       "tr",
+    "u",   "ul",      "var",
 };
 static const char *const kept_everywhere[] = {"class", "id", "lang", "title", "dir"};
 static const char *const kept_on[][2] = {
-    {"a", "href"},          {"img", "src"},       {"img", "alt"},       {"img", "width"},
-    {"img", "height"},      {"td", "colspan"},    {"td", "rowspan"},    {"th", "colspan"},
-    {"th", "rowspan"},      {"ol", "start"},      {"li", "value"},      {"q", "cite"},
-    {"blockquote", "cite"}, {"del", "cite"},      {"ins", "cite"},      {"del", "datetime"},
+    {"a", "href"},          {"img", "src"},       {"img", "alt"},      {"img", "width"},
+    {"img", "height"},      {"td", "colspan"},    {"td", "rowspan"},   {"th", "colspan"},
+    {"th", "rowspan"},      {"ol", "start"},      {"li", "value"},     {"q", "cite"},
+    {"blockquote", "cite"}, {"del", "cite"},      {"ins", "cite"},     {"del", "datetime"},
     {"ins", "datetime"},    {"time", "datetime"}, {"details", "open"},
 };
 /* What kairan's Markdown itself writes besides: the task list checkbox, and its attributes. */
 static const char *const markdown_elements[] = {"input"};
 static const char *const markdown_attributes[][2] = {
-    {"input", "type"}, {"input", "disabled"}, {"input", "checked"}, {"a", "rel"},
-    {"th", "style"},   {"td", "style"},       {"img", "loading"},   {"img", "decoding"},
-    {"img", "title"},
+    {"input", "type"},  {"input", "disabled"}, {"input", "checked"},
+    {"a", "rel"},       {"th", "style"},       {"td", "style"},
+    {"img", "loading"}, {"img", "decoding"},   {"img", "title"},
 };
 
 static int in_list(const char *s, const char *const *list, size_t n)
@@ -352,8 +353,8 @@ static int raw_changed(const char *html, size_t n)
                 changed = !attribute_kept((const char *)k->name, (const char *)a->name);
                 xmlChar *v = xmlNodeGetContent((xmlNodePtr)a);
                 if (!changed && v && scheme_refused((const char *)v) &&
-                    (xmlStrEqual(a->name, BAD_CAST "href") || xmlStrEqual(a->name, BAD_CAST "src") ||
-                     xmlStrEqual(a->name, BAD_CAST "cite")))
+                    (xmlStrEqual(a->name, BAD_CAST "href") ||
+                     xmlStrEqual(a->name, BAD_CAST "src") || xmlStrEqual(a->name, BAD_CAST "cite")))
                     changed = 1;
                 xmlFree(v);
             }
@@ -372,8 +373,8 @@ static int raw_changed(const char *html, size_t n)
 }
 
 static const char *const void_elements[] = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-    "source", "track", "wbr",
+    "area",  "base", "br",   "col",   "embed",  "hr",    "img",
+    "input", "link", "meta", "param", "source", "track", "wbr",
 };
 
 /* A stack of open element names (and the depth of blocks each was opened at). */
@@ -525,30 +526,6 @@ static const char *why_left_out(xmlNodePtr ref, const struct raw *raw)
 
 /* Addresses */
 
-/* An address as a browser's URL parser writes it, as far as the comparison needs: spaces and
- * control characters at either end and tabs and newlines inside left out, spaces and bytes
- * outside ASCII percent-encoded. Returns a new string; the caller frees it. */
-static char *browser_url(const char *v)
-{
-    size_t n = strlen(v);
-    while (n > 0 && (unsigned char)v[n - 1] <= ' ')
-        n--;
-    while (n > 0 && (unsigned char)*v <= ' ')
-        v++, n--;
-    struct buf out;
-    buf_init(&out);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)v[i];
-        if (c == '\t' || c == '\n' || c == '\r')
-            continue;
-        if (c == ' ' || c >= 0x80)
-            buf_printf(&out, "%%%02X", c);
-        else
-            buf_putc(&out, (char)c);
-    }
-    return buf_detach(&out, NULL);
-}
-
 static int is_hex(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -593,6 +570,52 @@ static int valid_url_string(const char *s)
     return 1;
 }
 
+/* An address in one form for the comparison, its valid form with every byte outside ASCII
+ * encoded: spaces and control characters at either end and tabs and newlines inside left out
+ * (as browsers do), and percent-encoded what a valid URL string does not allow as it is (a
+ * space, " < > \\ ^ ` { | }, a second '#', '%' that starts no encoded byte, '[' ']' outside
+ * the host) and every byte outside ASCII (md4c encodes them, kairan keeps Japanese readable).
+ * Returns a new string; the caller frees it. */
+static char *comparable_url(const char *v)
+{
+    size_t n = strlen(v);
+    while (n > 0 && (unsigned char)v[n - 1] <= ' ')
+        n--;
+    while (n > 0 && (unsigned char)*v <= ' ')
+        v++, n--;
+    char *s = xstrndup(v, n);
+    const char *host = strstr(s, "//"), *host_end = NULL;
+    if (host) {
+        host += 2;
+        host_end = host + strcspn(host, "/?#");
+    }
+    struct buf out;
+    buf_init(&out);
+    int hashes = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned c = *p;
+        int keep;
+        if (c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (c == '%')
+            keep = is_hex((char)p[1]) && is_hex((char)p[2]);
+        else if (c == '#')
+            keep = hashes++ == 0;
+        else if (c == '[' || c == ']')
+            keep = host && (const char *)p >= host && (const char *)p < host_end;
+        else
+            keep = c < 0x80 &&
+                   ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c > ' ' && strchr("!$&'()*+,-./:;=?@_~", (int)c)));
+        if (keep)
+            buf_putc(&out, (char)c);
+        else
+            buf_printf(&out, "%%%02X", c);
+    }
+    free(s);
+    return buf_detach(&out, NULL);
+}
+
 /* Whether every element of the HTML text html is closed: void elements aside, each start tag
  * has its end tag, in order. */
 static int all_closed(const char *html)
@@ -605,12 +628,12 @@ static int all_closed(const char *html)
 /* The canonical form of a parsed fragment */
 
 static const char *const blocks[] = {
-    "address", "article", "aside",  "blockquote", "body",    "br",      "caption", "dd",
-    "details", "div",     "dl",     "dt",         "fieldset", "figcaption", "figure", "footer",
-    "form",    "h1",      "h2",     "h3",         "h4",      "h5",      "h6",      "header",
-    "hr",      "html",    "li",     "main",       "nav",     "ol",      "p",       "pre",
-    "section", "summary", "table",  "tbody",      "td",      "tfoot",   "th",      "thead",
-    "tr",      "ul",
+    "address", "article", "aside",  "blockquote", "body",    "br",       "caption",
+    "dd",      "details", "div",    "dl",         "dt",      "fieldset", "figcaption",
+    "figure",  "footer",  "form",   "h1",         "h2",      "h3",       "h4",
+    "h5",      "h6",      "header", "hr",         "html",    "li",       "main",
+    "nav",     "ol",      "p",      "pre",        "section", "summary",  "table",
+    "tbody",   "td",      "tfoot",  "th",         "thead",   "tr",       "ul",
 };
 
 struct canon {
@@ -733,7 +756,7 @@ static void canon_start(struct canon *c, xmlNodePtr n)
             continue;
         }
         if (value && (strcmp(an, "href") == 0 || strcmp(an, "src") == 0)) {
-            char *url = browser_url(value);
+            char *url = comparable_url(value);
             free(value);
             value = url;
         }
