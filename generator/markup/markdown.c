@@ -97,6 +97,8 @@ struct builder {
     int in_html_block;
     struct buf html;
     size_t html_off;
+    struct buf tag; /* an inline tag md4c hands over in parts (one per line), and where */
+    size_t tag_off;
 
     struct heading *headings;
     size_t headings_len, headings_cap;
@@ -917,6 +919,37 @@ static void raw_inline(struct builder *b, const char *html, size_t len, size_t o
         raw_open(b, html, len, off, 0);
 }
 
+/* Whether s[0..n) is a whole tag, comment or declaration: it ends in its closing '>', for a tag
+ * one outside quotes. */
+static int raw_whole(const char *s, size_t n)
+{
+    if (n >= 4 && memcmp(s, "<!--", 4) == 0)
+        return n >= 7 && memcmp(s + n - 3, "-->", 3) == 0;
+    if (n >= 9 && memcmp(s, "<![CDATA[", 9) == 0)
+        return n >= 12 && memcmp(s + n - 3, "]]>", 3) == 0;
+    if (n >= 2 && s[1] == '?')
+        return n >= 4 && memcmp(s + n - 2, "?>", 2) == 0;
+    char quote = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (quote)
+            quote = s[i] == quote ? 0 : quote;
+        else if (s[i] == '"' || s[i] == '\'')
+            quote = s[i];
+        else if (s[i] == '>')
+            return i == n - 1;
+    }
+    return 0;
+}
+
+/* Handles the inline tag read so far, whole or not (md4c went on to something else). */
+static void raw_tag_flush(struct builder *b)
+{
+    if (b->tag.len == 0)
+        return;
+    raw_inline(b, b->tag.data, b->tag.len, b->tag_off);
+    buf_reset(&b->tag);
+}
+
 static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -983,6 +1016,7 @@ static void raw_block(struct builder *b)
 static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
     struct builder *b = userdata;
+    raw_tag_flush(b);
     flush(b);
     b->sb_node = NULL;
     b->last_cp = 0;
@@ -1127,6 +1161,7 @@ static int close_md(struct builder *b, int md)
 static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
     struct builder *b = userdata;
+    raw_tag_flush(b);
     if (b->img_depth)
         return 0;
     if (type == MD_BLOCK_H && b->headings_len > 0 && b->depth > 0 &&
@@ -1171,6 +1206,7 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
     struct builder *b = userdata;
+    raw_tag_flush(b);
     if (b->img_depth) {
         b->img_depth += type == MD_SPAN_IMG;
         return 0;
@@ -1225,6 +1261,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
     struct builder *b = userdata;
+    raw_tag_flush(b);
     if (b->img_depth) {
         if (type == MD_SPAN_IMG && --b->img_depth == 0)
             image_finish(b);
@@ -1283,9 +1320,14 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
         return 0;
     }
     if (type == MD_TEXT_HTML) {
-        raw_inline(b, text, size, off);
+        if (b->tag.len == 0)
+            b->tag_off = off;
+        buf_add(&b->tag, text, size);
+        if (raw_whole(b->tag.data, b->tag.len))
+            raw_tag_flush(b);
         return 0;
     }
+    raw_tag_flush(b);
     if (b->suppress)
         return 0;
     size_t start = b->run.len;
@@ -1391,6 +1433,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     buf_init(&b.seg);
     buf_init(&b.alt);
     buf_init(&b.html);
+    buf_init(&b.tag);
     if (len > INT_MAX) {
         /* libxml2 counts text in int. */
         diag_error(d, path, b.first_line, 0, "the text is too long (more than 2 GB)");
@@ -1433,6 +1476,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     buf_release(&b.seg);
     buf_release(&b.alt);
     buf_release(&b.html);
+    buf_release(&b.tag);
     strv_release(&b.reported);
     free(copy);
     return b.dom;

@@ -149,13 +149,20 @@ static unsigned node_line(const struct sanitiser_source *src, xmlNodePtr n, unsi
 void sanitiser_import_html(const struct sanitiser_source *src, xmlDocPtr doc, xmlNodePtr parent,
                      const char *html, size_t len, int max_depth)
 {
-    if (len > INT_MAX)
+    if (len > INT_MAX - 7)
         return;
     /* XML_PARSE_HUGE lifts libxml2's nesting limit (256), past which it would stop reading
      * and lose the rest of the text; the import below flattens deep nesting instead. */
-    htmlDocPtr in = htmlReadMemory(html, (int)len, NULL, "UTF-8",
+    /* Read as the inside of a <body>: text at the start is then text, not the implied
+     * paragraph libxml2 makes for text with no element open. */
+    char *page = xmalloc(len + 7);
+    memcpy(page, "<body>", 6);
+    memcpy(page + 6, html, len);
+    page[len + 6] = '\0';
+    htmlDocPtr in = htmlReadMemory(page, (int)(len + 6), NULL, "UTF-8",
                                    HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
                                        XML_PARSE_HUGE);
+    free(page);
     /* The whole document, not just <body>: the parser moves <style> and the like to <head>,
      * and those must be reported too. */
     xmlNodePtr body = in ? xmlDocGetRootElement(in) : NULL;

@@ -760,6 +760,19 @@ static void every_named_character(void)
     free(h);
 }
 
+/* Raw HTML is read as it stands: text in an HTML block gets no paragraph around it, and a tag
+ * written over several lines is one tag. */
+static void raw_html_as_written(void)
+{
+    char *h = html_of("</div>\n*foo*");
+    CHECK_STR(h, "\n*foo*");
+    free(h);
+    h = html_of("<a href=\"foo  \nbar\" title=\"a\nb\">x</a> and <span\nclass=\"c\">y</span>");
+    CHECK_STR(h, "<p><a title=\"a&#10;b\" href=\"foo%20%20bar\">x</a> and <span class=\"c\">y</span>"
+                 "</p>");
+    free(h);
+}
+
 /* Many documents at once on many threads give what one thread gives. */
 
 static const char *const thread_input =
@@ -929,6 +942,7 @@ int main(void)
     RUN(md4c_equivalence);
     RUN(link_titles_keep_their_value);
     RUN(every_named_character);
+    RUN(raw_html_as_written);
     RUN(threads);
     RUN(xhtml_id_prefix);
     RUN(xhtml_upright_digits);
