@@ -773,6 +773,39 @@ static void raw_html_as_written(void)
     free(h);
 }
 
+/* Every element is written closed, empty list items too: read as XML, "- foo\n-\n- bar" is
+ * one list of three items, not items nested in the empty one. */
+static void empty_items_are_closed(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, "- foo\n-\n- bar\n\n1. a\n2.\n\n- [ ] \n- x\n\n  -\n");
+    char *html = dom_html(doc), *xhtml = dom_xhtml(doc);
+    size_t starts = 0, ends = 0;
+    for (const char *p = html; (p = strstr(p, "<li")) != NULL; p++)
+        starts++;
+    for (const char *p = html; (p = strstr(p, "</li>")) != NULL; p++)
+        ends++;
+    CHECK_INT(starts, 8);
+    CHECK_INT(ends, 8);
+    char *xml = xasprintf("<div>%s</div>", xhtml);
+    xmlDocPtr x = xmlReadMemory(xml, (int)strlen(xml), NULL, "UTF-8", XML_PARSE_NOERROR);
+    xmlNodePtr root = x ? xmlDocGetRootElement(x) : NULL;
+    CHECK(root != NULL);
+    int lists = 0, items = 0;
+    for (xmlNodePtr l = root ? root->children : NULL; l; l = l->next, lists++)
+        for (xmlNodePtr li = l->children; li; li = li->next)
+            items += dom_is_element(li, "li");
+    CHECK_INT(lists, 3);
+    CHECK_INT(items, 7);
+    xmlFreeDoc(x);
+    free(xml);
+    free(html);
+    free(xhtml);
+    dom_free(doc);
+    diag_release(&d);
+}
+
 /* Many documents at once on many threads give what one thread gives. */
 
 static const char *const thread_input =
@@ -943,6 +976,7 @@ int main(void)
     RUN(link_titles_keep_their_value);
     RUN(every_named_character);
     RUN(raw_html_as_written);
+    RUN(empty_items_are_closed);
     RUN(threads);
     RUN(xhtml_id_prefix);
     RUN(xhtml_upright_digits);
