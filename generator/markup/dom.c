@@ -92,7 +92,8 @@ static void writer_flush(struct writer *w)
 /* The boolean attributes the tree can hold. */
 static int is_boolean(const xmlChar *name)
 {
-    return xmlStrEqual(name, BAD_CAST "checked") || xmlStrEqual(name, BAD_CAST "disabled");
+    return xmlStrEqual(name, BAD_CAST "checked") || xmlStrEqual(name, BAD_CAST "disabled") ||
+           xmlStrEqual(name, BAD_CAST "open");
 }
 
 static void write_attrs(struct writer *w, xmlNodePtr n)
@@ -257,6 +258,54 @@ static void xhtml_ruby(xmlNodePtr ruby)
     }
 }
 
+/* Whether n holds only text and inline elements (what a <p> may hold). */
+static int only_inline(xmlNodePtr n)
+{
+    static const char *const blocks[] = {"address", "blockquote", "details", "div", "dl",
+                                         "figure",  "h1",         "h2",      "h3",  "h4",
+                                         "h5",      "h6",         "hr",      "ol",  "p",
+                                         "pre",     "summary",    "table",   "ul"};
+    for (xmlNodePtr c = n->children; c; c = dom_walk_next(c, n, 0))
+        if (c->type == XML_ELEMENT_NODE)
+            for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++)
+                if (strcmp(NAME(c), blocks[i]) == 0)
+                    return 0;
+    return 1;
+}
+
+/* Whether n is an element whose content is text and inline elements only (a paragraph, a
+ * heading, emphasis, a link): a block inside it is not valid XHTML. */
+static int is_phrasing(xmlNodePtr n)
+{
+    static const char *const phrasing[] = {
+        "a",      "abbr",   "b",   "cite", "code", "del",  "dfn", "em", "h1", "h2",  "h3",
+        "h4",     "h5",     "h6",  "i",    "ins",  "kbd",  "mark", "p", "q",  "rb",  "rt",
+        "ruby",   "s",      "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"};
+    for (size_t i = 0; n && n->type == XML_ELEMENT_NODE && i < sizeof phrasing / sizeof *phrasing;
+         i++)
+        if (strcmp(NAME(n), phrasing[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A summary becomes <p class="summary"><strong>…</strong></p> (a span inside a paragraph),
+ * or a <div class="summary"> when it holds blocks (a heading), which a paragraph cannot. */
+static void xhtml_summary(xmlNodePtr n)
+{
+    if (!only_inline(n)) {
+        rename_with_class(n, "div", "summary");
+        return;
+    }
+    rename_with_class(n, is_phrasing(n->parent) ? "span" : "p", "summary");
+    xmlNodePtr strong = xmlNewDocNode(n->doc, NULL, BAD_CAST "strong", NULL);
+    while (n->children) {
+        xmlNodePtr c = n->children;
+        xmlUnlinkNode(c);
+        xmlAddChild(strong, c);
+    }
+    xmlAddChild(n, strong);
+}
+
 /* Prefixes n's id, or its in-page link target, with prefix. */
 static void prefix_ids(xmlNodePtr n, const char *prefix)
 {
@@ -300,6 +349,13 @@ static void xhtml_element(xmlNodePtr n, const char *prefix)
             xmlUnsetProp(n, BAD_CAST html5_only[i]);
         if (!xmlHasProp(n, BAD_CAST "alt"))
             xmlSetProp(n, BAD_CAST "alt", BAD_CAST "");
+    } else if (strcmp(name, "details") == 0) {
+        /* XHTML 1.1 has no details: paper shows it open, its summary a bold paragraph (in a
+         * paragraph, both are spans). */
+        xmlUnsetProp(n, BAD_CAST "open");
+        rename_with_class(n, is_phrasing(n->parent) ? "span" : "div", "details");
+    } else if (strcmp(name, "summary") == 0) {
+        xhtml_summary(n);
     } else if (strcmp(name, "ol") == 0) {
         xmlUnsetProp(n, BAD_CAST "start");
     } else if (strcmp(name, "li") == 0) {

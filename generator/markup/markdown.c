@@ -998,6 +998,19 @@ static void raw_block(struct builder *b)
         }
         return;
     }
+    /* A block that starts with tags it leaves open ("<details>\n<summary>Q</summary>") opens
+     * them around the blocks that follow, as a lone start tag does. */
+    size_t ends[8];
+    size_t open = sanitiser_leading_open(s, n, ends, sizeof ends / sizeof *ends);
+    for (size_t i = 0, from = 0; i < open; from = ends[i++]) {
+        while (is_space(s[from]))
+            from++;
+        raw_open(b, s + from, ends[i] - from, off, 1);
+    }
+    if (open > 0) {
+        s += ends[open - 1];
+        n -= ends[open - 1];
+    }
     if (b->suppress)
         return;
     xmlNodePtr parent = current(b);

@@ -23,16 +23,18 @@ static int in_list(const char *name, const char *const *list, size_t n)
 }
 #define IN_LIST(name, list) in_list((name), (list), sizeof(list) / sizeof *(list))
 
-/* Elements an editor may paste: text markup, lists, tables, ruby, figures. Nothing that runs
- * code, loads other documents, takes input or restyles the page. */
+/* Elements an editor may paste: text markup, lists, tables, ruby, figures, details that open
+ * and close (FAQs). Nothing that runs code, loads other documents, takes input or restyles the
+ * page. */
 static const char *const allowed_elements[] = {
-    "a",      "abbr",   "b",    "blockquote", "br",    "caption", "cite", "code",
-    "dd",     "del",    "dfn",  "div",        "dl",    "dt",      "em",   "figcaption",
-    "figure", "h1",     "h2",   "h3",         "h4",    "h5",      "h6",   "hr",
-    "i",      "img",    "ins",  "kbd",        "li",    "mark",    "ol",   "p",
-    "pre",    "q",      "rp",   "rt",         "ruby",  "s",       "samp", "small",
-    "span",   "strong", "sub",  "sup",        "table", "tbody",   "td",   "tfoot",
-    "th",     "thead",  "time", "tr",         "u",     "ul",      "var",
+    "a",      "abbr",       "b",      "blockquote", "br",    "caption", "cite",    "code",
+    "dd",     "del",        "details", "dfn",       "div",   "dl",      "dt",      "em",
+    "figcaption", "figure", "h1",     "h2",         "h3",    "h4",      "h5",      "h6",
+    "hr",     "i",          "img",    "ins",        "kbd",   "li",      "mark",    "ol",
+    "p",      "pre",        "q",      "rp",         "rt",    "ruby",    "s",       "samp",
+    "small",  "span",       "strong", "sub",        "summary", "sup",   "table",   "tbody",
+    "td",     "tfoot",      "th",     "thead",      "time",  "tr",      "u",       "ul",
+    "var",
 };
 
 /* Elements whose content is code, another document or form data, not text for the reader. */
@@ -64,7 +66,7 @@ static int attr_allowed(const char *el, const char *attr)
         {"img", "height"},      {"td", "colspan"},    {"td", "rowspan"}, {"th", "colspan"},
         {"th", "rowspan"},      {"ol", "start"},      {"li", "value"},   {"q", "cite"},
         {"blockquote", "cite"}, {"del", "cite"},      {"ins", "cite"},   {"del", "datetime"},
-        {"ins", "datetime"},    {"time", "datetime"},
+        {"ins", "datetime"},    {"time", "datetime"},  {"details", "open"},
     };
     for (size_t i = 0; i < sizeof specific / sizeof *specific; i++)
         if (strcmp(el, specific[i].el) == 0 && strcmp(attr, specific[i].attr) == 0)
@@ -130,7 +132,8 @@ static xmlNodePtr clean_element(const struct sanitiser_source *src, xmlDocPtr do
                    "mailto or tel addresses, or paths within the site)",
                    v, name);
         } else {
-            xmlSetProp(out, BAD_CAST attr, BAD_CAST v);
+            /* A boolean attribute (open) is on by being there: its value is its name. */
+            xmlSetProp(out, BAD_CAST attr, BAD_CAST(strcmp(attr, "open") == 0 ? attr : v));
         }
         xmlFree(value);
     }
@@ -251,4 +254,79 @@ xmlNodePtr sanitiser_clean_tag(const struct sanitiser_source *src, xmlDocPtr doc
         out = xmlNewDocNode(doc, NULL, BAD_CAST name, NULL);
     xmlFreeDoc(in);
     return out;
+}
+
+/* The end of the tag, comment or declaration at html[i] ('<'), past its '>'; len when it has
+ * none. A tag's '>' is the first outside quotes. */
+static size_t markup_end(const char *html, size_t len, size_t i)
+{
+    const char *close = i + 4 <= len && memcmp(html + i, "<!--", 4) == 0 ? "-->" : ">";
+    if (close[0] == '-' || html[i + 1] == '!' || html[i + 1] == '?') {
+        for (size_t j = i + 2; j < len; j++)
+            if (strncmp(html + j, close, strlen(close)) == 0 && j + strlen(close) <= len)
+                return j + strlen(close);
+        return len;
+    }
+    char quote = 0;
+    for (size_t j = i + 1; j < len; j++) {
+        if (quote)
+            quote = html[j] == quote ? 0 : quote;
+        else if (html[j] == '"' || html[j] == '\'')
+            quote = html[j];
+        else if (html[j] == '>')
+            return j + 1;
+    }
+    return len;
+}
+
+size_t sanitiser_leading_open(const char *html, size_t len, size_t *ends, size_t max)
+{
+    enum { DEPTH = 64 };
+    struct {
+        char name[16];
+        size_t end; /* past its start tag */
+    } open[DEPTH];
+    size_t depth = 0, lead_end = 0;
+    int at_start = 1; /* only start tags and spaces so far */
+    for (size_t i = 0; i < len;) {
+        if (html[i] != '<' || i + 1 >= len) {
+            at_start &= html[i] == ' ' || html[i] == '\t' || html[i] == '\n';
+            i++;
+            continue;
+        }
+        size_t end = markup_end(html, len, i);
+        int is_end = html[i + 1] == '/';
+        char name[16];
+        size_t n = 0;
+        for (size_t j = i + 1 + (size_t)is_end;
+             j < end && n < sizeof name - 1 && (isalnum((unsigned char)html[j]) || html[j] == '-');
+             j++)
+            name[n++] = (char)tolower((unsigned char)html[j]);
+        name[n] = '\0';
+        int self_closed = end >= 2 && html[end - 2] == '/';
+        if (n == 0 || is_end || self_closed || dom_is_void(name))
+            at_start = 0;
+        if (n > 0 && is_end) {
+            size_t k = depth;
+            while (k > 0 && strcmp(open[k - 1].name, name) != 0)
+                k--;
+            if (k > 0)
+                depth = k - 1;
+        } else if (n > 0 && !self_closed && !dom_is_void(name)) {
+            if (depth == DEPTH || sanitiser_element_policy(name) != SANITISER_KEPT)
+                return 0;
+            snprintf(open[depth].name, sizeof open[depth].name, "%s", name);
+            open[depth++].end = end;
+            if (at_start)
+                lead_end = end;
+        }
+        i = end;
+    }
+    /* What is left open must be tags the block starts with (those nest in order, so the
+     * innermost being one of them makes all of them). */
+    if (depth == 0 || depth > max || open[depth - 1].end > lead_end)
+        return 0;
+    for (size_t k = 0; k < depth; k++)
+        ends[k] = open[k].end;
+    return depth;
 }

@@ -369,7 +369,8 @@ static int html_is_safe(const char *html, char *why, size_t why_len)
 {
     static const char *const allowed[] = {
         "html",   "body",  "a",     "abbr",  "b",   "blockquote", "br",    "caption", "cite",
-        "code",   "dd",    "del",   "dfn",   "div", "dl",         "dt",    "em",      "figcaption",
+        "code",   "dd",    "del",   "details", "dfn", "div", "dl", "dt",   "em",      "figcaption",
+        "summary",
         "figure", "h1",    "h2",    "h3",    "h4",  "h5",         "h6",    "hr",      "i",
         "img",    "input", "ins",   "kbd",   "li",  "mark",       "ol",    "p",       "pre",
         "q",      "rp",    "rt",    "ruby",  "s",   "samp",       "small", "span",    "strong",
