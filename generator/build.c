@@ -202,6 +202,7 @@ int build_run(struct diag *d, const struct build_options *opt)
         body_cache = bodycache_open(bodies_dir);
     struct bodies_options bo = {.d = d, .site = &site, .media = media, .pool = pool,
                                 .cache = body_cache, .image_sizes = theme.image_sizes,
+                                .reserved_ids = &theme.ids,
                                 .portable = opt->portable};
     if (bodies_convert(&bodies, &bo) != 0)
         goto done;

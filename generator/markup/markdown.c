@@ -102,6 +102,8 @@ struct builder {
 
     struct heading *headings;
     size_t headings_len, headings_cap;
+    struct heading *raw_ids; /* raw HTML elements with an id (id unused), and where */
+    size_t raw_ids_len, raw_ids_cap;
 
     size_t *lines; /* offsets of line starts, built on the first diagnostic */
     size_t lines_len;
@@ -825,6 +827,10 @@ static void raw_fixup(struct builder *b, xmlNodePtr top, size_t off)
                     break;
                 }
         }
+        if (n->type == XML_ELEMENT_NODE && xmlHasProp(n, BAD_CAST "id")) {
+            XALLOC_GROW(b->raw_ids, b->raw_ids_len + 1, b->raw_ids_cap);
+            b->raw_ids[b->raw_ids_len++] = (struct heading){n, NULL, off};
+        }
         if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "a") == 0) {
             xmlChar *href = xmlGetProp(n, BAD_CAST "href");
             if (href) {
@@ -1151,6 +1157,7 @@ static void heading_id(struct builder *b)
     struct heading *h = &b->headings[b->headings_len - 1];
     h->id = xstrndup(v.s + open + 1, n - 2 - open);
     h->off = run_to_src(b, open - 1);
+    set_prop(h->node, "id", h->id);
     size_t cut = open - 1;
     while (cut > 0 && v.s[cut - 1] == ' ')
         cut--;
@@ -1381,7 +1388,9 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
     return 0;
 }
 
-/* Heading ids: explicit ones first, then slugs, each unique in the page. */
+/* Ids: each one word, unique in the page and apart from the theme's own. Ids written in the
+ * text (raw HTML's id="…", a heading's {#…}) are claimed first, in the order they come, then
+ * the headings' slugs. The theme's ids are in the map with a value, the page's without. */
 
 /* Returns id, or id-2, id-3, ... whichever is not in ids yet, added to it; the string is the
  * map's. */
@@ -1397,23 +1406,70 @@ static const char *id_claim(struct strmap *ids, const char *id)
     return strmap_key(ids, i);
 }
 
-static void heading_ids(struct builder *b)
+/* Where the id of element n was written: its heading's {#…}, or its raw HTML. */
+static size_t id_offset(const struct builder *b, xmlNodePtr n, int *heading)
+{
+    for (size_t i = 0; i < b->headings_len; i++)
+        if (b->headings[i].node == n && b->headings[i].id) {
+            *heading = 1;
+            return b->headings[i].off;
+        }
+    *heading = 0;
+    for (size_t i = b->raw_ids_len; i > 0; i--)
+        if (b->raw_ids[i - 1].node == n)
+            return b->raw_ids[i - 1].off;
+    return SIZE_MAX;
+}
+
+/* Makes the id written on n one word and its own, or removes it, saying so. */
+static void explicit_id(struct builder *b, struct strmap *ids, xmlNodePtr n)
+{
+    xmlChar *written = xmlGetProp(n, BAD_CAST "id");
+    const char *w = (const char *)written;
+    int heading;
+    size_t off = id_offset(b, n, &heading);
+    unsigned line, col;
+    char *word = cjk_id(w, strlen(w));
+    if (!*word) {
+        position(b, off, &line, &col);
+        diag_warning(b->d, b->path, line, col,
+                     "the id '%s' has no letters or digits and was removed", w);
+        xmlUnsetProp(n, BAD_CAST "id");
+    } else {
+        if (strcmp(word, w) != 0) {
+            position(b, off, &line, &col);
+            diag_warning(b->d, b->path, line, col,
+                         "the %s '%s' is not one word; it became '%s' (an id has no spaces or "
+                         "punctuation)",
+                         heading ? "heading id" : "id", w, word);
+        }
+        size_t taken = strmap_find(ids, word, strlen(word));
+        const char *id = id_claim(ids, word);
+        if (strcmp(id, word) != 0) {
+            position(b, off, &line, &col);
+            diag_warning(b->d, b->path, line, col,
+                         strmap_value(ids, taken)
+                             ? "the %s '%s' is the theme's own (its pages use it); this one became "
+                               "'%s'"
+                             : "the %s '%s' is used twice in this page; this one became '%s'",
+                         heading ? "heading id" : "id", word, id);
+        }
+        set_prop(n, "id", id);
+    }
+    free(word);
+    xmlFree(written);
+}
+
+static void assign_ids(struct builder *b)
 {
     struct strmap ids = STRMAP_INIT;
-    for (size_t i = 0; i < b->headings_len; i++) {
-        struct heading *h = &b->headings[i];
-        if (!h->id)
-            continue;
-        const char *id = id_claim(&ids, h->id);
-        if (strcmp(id, h->id) != 0) {
-            unsigned line, col;
-            position(b, h->off, &line, &col);
-            diag_warning(b->d, b->path, line, col,
-                         "the heading id '%s' is used twice in this page; this one became '%s'",
-                         h->id, id);
-        }
-        set_prop(h->node, "id", id);
-    }
+    const struct strv *theme = b->hooks ? b->hooks->reserved_ids : NULL;
+    for (size_t i = 0; theme && i < theme->len; i++)
+        strmap_add(&ids, theme->v[i], strlen(theme->v[i]), (void *)theme, NULL);
+    xmlNodePtr root = b->dom->root;
+    for (xmlNodePtr n = root->children; n; n = dom_walk_next(n, root, 0))
+        if (n->type == XML_ELEMENT_NODE && xmlHasProp(n, BAD_CAST "id"))
+            explicit_id(b, &ids, n);
     for (size_t i = 0; i < b->headings_len; i++) {
         struct heading *h = &b->headings[i];
         if (h->id)
@@ -1474,10 +1530,11 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
         pop(&b);
     for (size_t i = 0; i < b.captioned_len; i++)
         caption_to_title(b.captioned[i]);
-    heading_ids(&b);
+    assign_ids(&b);
     for (size_t i = 0; i < b.headings_len; i++)
         free(b.headings[i].id);
     free(b.headings);
+    free(b.raw_ids);
     free(b.captioned);
     free(b.frames);
     free(b.esc);

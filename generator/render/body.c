@@ -175,6 +175,8 @@ static struct hash body_key(const struct bodies_options *o, const struct entry *
                            o->image_sizes ? o->image_sizes : ""};
     for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
         hash_update(&h, parts[i], strlen(parts[i]) + 1);
+    for (size_t i = 0; o->reserved_ids && i < o->reserved_ids->len; i++)
+        hash_update(&h, o->reserved_ids->v[i], strlen(o->reserved_ids->v[i]) + 1);
     free(root);
     unsigned char flags[2] = {(unsigned char)o->portable, (unsigned char)(e->body_line & 0xff)};
     hash_update(&h, flags, sizeof flags);
@@ -301,7 +303,7 @@ static void body_one(size_t i, void *userdata)
          * is kept for the next build, which would not repeat them. */
         struct diag own;
         diag_init(&own);
-        struct markdown_hooks hooks = {link_hook, image_hook, job};
+        struct markdown_hooks hooks = {link_hook, image_hook, job, o->reserved_ids};
         convert_title(job, &own);
         struct dom *dom =
             markdown_parse(&own, e->source, e->body_line, markdown, e->body_len, &hooks);

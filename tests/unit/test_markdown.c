@@ -311,7 +311,7 @@ static void hooks_links_and_images(void)
     struct diag d;
     diag_init(&d);
     struct fake_site site = {&d, 0, 0};
-    struct markdown_hooks hooks = {fake_link, fake_image, &site};
+    struct markdown_hooks hooks = {fake_link, fake_image, &site, NULL};
     const char *text = "[研修会](../events/kenshu.md) [申込](../events/kenshu.md#apply)\n"
                        "[ない](../events/nai.md) [外](https://example.jp/) [節](#x)\n\n"
                        "![写真](a.jpg \"説明\")\n\n"
@@ -807,6 +807,46 @@ static void empty_items_are_closed(void)
     diag_release(&d);
 }
 
+/* Every id in a body is one word and unique in the page, apart from the theme's own: ids
+ * written in the text (raw HTML, {#id}) first, in the order they come, then headings' slugs. */
+static void ids_unique_and_valid(void)
+{
+    struct strv theme = STRV_INIT;
+    strv_push(&theme, "main");
+    strv_push(&theme, "toc");
+    struct markdown_hooks hooks = {NULL, NULL, NULL, &theme};
+    const char *text = "## Main\n\n"
+                       "<a id=\"usage\"></a>\n\n"
+                       "## Usage\n\n"
+                       "<p id=\"Usage and Policy Errors\">x</p>\n\n"
+                       "## 目次 {#toc}\n\n"
+                       "<span id=\"usage\">again</span> <b id=\"a.b\">ok</b>\n\n"
+                       "## Main\n\n"
+                       "<p id=\" ! \">e</p>\n";
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = markdown_parse(&d, "ids.md", 1, text, strlen(text), &hooks);
+    char *h = dom_html(doc);
+    CHECK_STR(h, "<h2 id=\"main-2\">Main</h2><p><a id=\"usage\"></a></p>"
+                 "<h2 id=\"usage-3\">Usage</h2><p id=\"Usage-and-Policy-Errors\">x</p><h2 id=\"toc-2\">目次</h2>"
+                 "<p><span id=\"usage-2\">again</span> <b id=\"a.b\">ok</b></p>"
+                 "<h2 id=\"main-3\">Main</h2><p>e</p>");
+    char *msgs = harness_diag_text(&d);
+    CHECK_STR(msgs,
+              "ids.md:7:1: warning: the id 'Usage and Policy Errors' is not one word; it became "
+              "'Usage-and-Policy-Errors' (an id has no spaces or punctuation)\n"
+              "ids.md:9:7: warning: the heading id 'toc' is the theme's own (its pages use it); "
+              "this one became 'toc-2'\n"
+              "ids.md:11:1: warning: the id 'usage' is used twice in this page; this one became "
+              "'usage-2'\n"
+              "ids.md:15:1: warning: the id ' ! ' has no letters or digits and was removed\n");
+    free(msgs);
+    free(h);
+    dom_free(doc);
+    diag_release(&d);
+    strv_release(&theme);
+}
+
 /* Many documents at once on many threads give what one thread gives. */
 
 static const char *const thread_input =
@@ -978,6 +1018,7 @@ int main(void)
     RUN(every_named_character);
     RUN(raw_html_as_written);
     RUN(empty_items_are_closed);
+    RUN(ids_unique_and_valid);
     RUN(threads);
     RUN(xhtml_id_prefix);
     RUN(xhtml_upright_digits);

@@ -844,7 +844,7 @@ static char *kairan_html(const char *markdown)
 {
     struct diag d;
     diag_init(&d);
-    struct markdown_hooks hooks = {NULL, no_picture, NULL};
+    struct markdown_hooks hooks = {NULL, no_picture, NULL, NULL};
     struct dom *doc = markdown_parse(&d, "spec.md", 1, markdown, strlen(markdown), &hooks);
     dom_link_phones(doc);
     char *html = dom_html(doc);
