@@ -684,8 +684,29 @@ static void alt_plain(struct buf *alt)
     buf_truncate(alt, w);
 }
 
+/* Where the address of the link or picture ending now is written, when md4c handed it over
+ * from a buffer of its own (it had an entity or an escape): after the "](" that follows the
+ * text read last (the label), within the paragraph. SIZE_MAX when there is none (a reference,
+ * [x][ref]: position() then gives the label's place). */
+static size_t destination_offset(const struct builder *b)
+{
+    size_t i = b->last_end ? (size_t)(b->last_end - b->src) : b->last_off;
+    for (; i + 1 < b->len; i++) {
+        if (b->src[i] == '\n' && b->src[i + 1] == '\n')
+            break;
+        if (b->src[i] != ']' || b->src[i + 1] != '(')
+            continue;
+        for (i += 2; i < b->len && (b->src[i] == ' ' || b->src[i] == '\t' || b->src[i] == '\n');)
+            i++;
+        return i < b->len && b->src[i] == '<' ? i + 1 : i;
+    }
+    return SIZE_MAX;
+}
+
 static void image_finish(struct builder *b)
 {
+    if (b->img_off == SIZE_MAX)
+        b->img_off = destination_offset(b);
     alt_plain(&b->alt);
     char *alt = buf_detach(&b->alt, NULL);
     /* Trim: md4c keeps the spaces inside the brackets. */
@@ -1252,9 +1273,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
         if (e) {
             f->href = attribute_text(&a->href, b->len + 16);
             f->title = a->title.size ? attribute_text(&a->title, b->len + 16) : NULL;
-            f->off = src_offset(b, a->href.text);
-            if (f->off == SIZE_MAX)
-                f->off = b->last_off;
+            f->off = src_offset(b, a->href.text); /* SIZE_MAX: found when the link ends */
         }
         b->link_depth++;
         break;
@@ -1266,9 +1285,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
         buf_reset(&b->alt);
         b->img_src = attribute_text(&img->src, b->len + 16);
         b->img_title = img->title.size ? attribute_text(&img->title, b->len + 16) : NULL;
-        b->img_off = src_offset(b, img->src.text);
-        if (b->img_off == SIZE_MAX)
-            b->img_off = b->last_off;
+        b->img_off = src_offset(b, img->src.text); /* SIZE_MAX: found when it ends */
         break;
     }
     default: /* extensions we do not enable */
@@ -1299,6 +1316,8 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
     pop_raw(b);
     struct frame *f = &b->frames[b->depth - 1];
     xmlNodePtr a = f->kind == FRAME_MD ? f->node : NULL;
+    if (f->off == SIZE_MAX)
+        f->off = destination_offset(b);
     if (a && f->href) {
         if (link_apply(b, a, f->href, f->off) == 0)
             set_prop(a, "title", f->title);

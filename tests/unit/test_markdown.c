@@ -847,6 +847,28 @@ static void ids_unique_and_valid(void)
     strv_release(&theme);
 }
 
+/* A link or picture whose address has an entity or an escape is reported where it is written,
+ * not where the text before it is. */
+static void addresses_with_entities_placed(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct fake_site site = {&d, 0, 0};
+    struct markdown_hooks hooks = {fake_link, fake_image, &site, NULL};
+    const char *text = "段落の文。\n\n"
+                       "本文 ![写真](missing&#46;jpg)\n\n"
+                       "- [ない](nai&period;md)\n"
+                       "- ![x](missing\\.jpg \"&amp;\")\n";
+    struct dom *doc = markdown_parse(&d, "entry.md", 10, text, strlen(text), &hooks);
+    char *msgs = harness_diag_text(&d);
+    CHECK_STR(msgs, "entry.md:12:10: error: the picture 'missing.jpg' does not exist\n"
+                    "entry.md:14:8: error: the link 'nai.md' names no entry\n"
+                    "entry.md:15:8: error: the picture 'missing.jpg' does not exist\n");
+    free(msgs);
+    dom_free(doc);
+    diag_release(&d);
+}
+
 /* Many documents at once on many threads give what one thread gives. */
 
 static const char *const thread_input =
@@ -1019,6 +1041,7 @@ int main(void)
     RUN(raw_html_as_written);
     RUN(empty_items_are_closed);
     RUN(ids_unique_and_valid);
+    RUN(addresses_with_entities_placed);
     RUN(threads);
     RUN(xhtml_id_prefix);
     RUN(xhtml_upright_digits);
