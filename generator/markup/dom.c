@@ -572,6 +572,15 @@ static void text_newline(struct buf *out)
         buf_putc(out, '\n');
 }
 
+/* A picture's text is its alt text: what a reader who cannot see it is told. */
+static void append_alt(xmlNodePtr img, struct buf *out)
+{
+    xmlChar *alt = xmlGetProp(img, BAD_CAST "alt");
+    if (alt)
+        buf_puts(out, (const char *)alt);
+    xmlFree(alt);
+}
+
 void dom_text_of(xmlNodePtr top, struct buf *out)
 {
     xmlNodePtr n = top->children;
@@ -585,6 +594,8 @@ void dom_text_of(xmlNodePtr top, struct buf *out)
                 skip = 1;
             else if (strcmp(name, "br") == 0)
                 buf_putc(out, '\n');
+            else if (strcmp(name, "img") == 0)
+                append_alt(n, out);
             else if (is_block(name))
                 text_newline(out);
             else if ((strcmp(name, "td") == 0 || strcmp(name, "th") == 0) && n->prev)

@@ -154,6 +154,10 @@ static void convert_title(struct body_job *job, struct diag *d)
     job->out->title_html = paragraph_inside(dom_html(dom), title);
     job->out->title_text = dom_text(dom);
     dom_free(dom);
+    /* The feed, the browser's tab and search results show the text alone. */
+    if (!*job->out->title_text && title[strspn(title, " \t\n")] != '\0')
+        diag_warning(d, e->source, e->title_pos.line, e->title_pos.col,
+                     "the title '%s' shows no text, only HTML: write it in words", title);
 }
 
 /* The key of a body's record in the body cache: everything the conversion reads, except the
