@@ -63,7 +63,9 @@ static char *link_hook(const char *target, unsigned line, unsigned col, void *us
     const struct bodies_options *o = &job->bs->opt;
     char *url, *rel = NULL;
     int rc = resolve_link(o, job->e, target, &url, &rel);
-    if (rc < 0) {
+    if (rc < 0 && rel && o->unread && strv_contains(o->unread, rel)) {
+        job->out->failed = 1; /* an entry with mistakes of its own, reported with them */
+    } else if (rc < 0) {
         diag_error(o->d, job->e->source, line, col,
                    "this link points to '%s', which is not an entry in content/%s", target,
                    rel && strstr(rel, "/") ? "" : " (links name the file, like ../events/x.md)");
