@@ -1,6 +1,7 @@
 # kairan: a static site generator for community mutual-aid magazines.
 #
-#   make            install missing Debian packages, build build/kairan, build the example site
+#   make            install missing Debian packages, build build/kairan, build the two example
+#                   sites (Tsuruoka into public/, Otaru into public-otaru/)
 #   make test       every test; the last line is "N passed, N failed" (ACCEPT=1 make test writes
 #                   what a fixture test got as its new expected output: review the diff)
 #   make check      the same tests under ASan + UBSan
@@ -125,8 +126,14 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libkairan.a
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d)
 
+# The two example magazines. Tsuruoka's is the repository itself (content/, themes/, assets/).
+# Otaru's (examples/otaru) has its own theme, which extends default: KAIRAN_THEMES_DIR points at
+# this repository so that default is found there, as it would be among the installed themes.
+# Its output is a sibling of public/, not inside it: a build of Tsuruoka's site swaps in a new
+# public/ and would take a folder nested in it away.
 site: $(BUILD)/kairan
 	@$(BUILD)/kairan build -s . -o public
+	@KAIRAN_THEMES_DIR="$(CURDIR)" $(BUILD)/kairan build -s examples/otaru -o public-otaru
 
 test: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan $(UNITS) $(REPLAYS)
@@ -219,4 +226,4 @@ install: deps
 	cp -R themes/. $(DESTDIR)$(PREFIX)/share/kairan/themes/
 
 clean:
-	rm -rf $(BUILD) build/san public
+	rm -rf $(BUILD) build/san public public-otaru

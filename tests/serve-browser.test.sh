@@ -123,10 +123,10 @@ js("window.kairanMark = 1")
 
 entry = os.path.join(site, "content/events/2021-kenshukai.md")
 original = open(entry, encoding="utf-8").read()
-open(entry, "w", encoding="utf-8").write(original.replace("見つける", "見つけるBROWSER", 1))
+open(entry, "w", encoding="utf-8").write(original.replace("住み続けたい", "住み続けたいBROWSER", 1))
 check("an edit reloads the page", until(
     "!window.kairanMark && document.readyState === 'complete' && "
-    "document.body.innerText.includes('見つけるBROWSER')"))
+    "document.body.innerText.includes('住み続けたいBROWSER')"))
 time.sleep(0.3)
 js("window.kairanMark = 2")
 
@@ -144,7 +144,7 @@ check("a mistake shows the overlay", until(
     "!!document.getElementById('kairan-errors') && document.getElementById("
     "'kairan-errors').innerText.includes('2021-kenshukai.md:6:8: error: ')"))
 check("... without a reload", js("window.kairanMark") == 2)
-check("... over the last good page", js("document.body.innerText.includes('見つけるBROWSER')"))
+check("... over the last good page", js("document.body.innerText.includes('住み続けたいBROWSER')"))
 open(entry, "w", encoding="utf-8").write(broken.replace("2021-02-31", "2021-13-01"))
 check("another mistake updates it", until(
     "!document.getElementById('kairan-errors').innerText.includes('only 28 days')"))
@@ -157,7 +157,7 @@ open(entry, "w", encoding="utf-8").write(original)
 check("the fix reloads without the overlay", until(
     "!window.kairanMark && document.readyState === 'complete' && "
     "!document.getElementById('kairan-errors') && "
-    "!document.body.innerText.includes('見つけるBROWSER')"))
+    "!document.body.innerText.includes('住み続けたいBROWSER')"))
 
 try:
     send("Browser.close")

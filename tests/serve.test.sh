@@ -288,8 +288,8 @@ def wait_for(path, pred, within=10):
 entry = os.path.join(site, "content/events/2021-kenshukai.md")
 original = open(entry, encoding="utf-8").read()
 page = base + "events/2021-kenshukai/"
-marker = "見つけるZZ%d" % os.getpid()
-edited = original.replace("見つける", marker, 1)
+marker = "住み続けたいZZ%d" % os.getpid()
+edited = original.replace("住み続けたい", marker, 1)
 check("edit applies", edited != original)
 t0 = time.time()
 open(entry, "w", encoding="utf-8").write(edited)
@@ -357,7 +357,7 @@ for md in drafts[:1]:
     status = get(port, base + rel)[0]
     check("--no-drafts leaves out " + slug, status == 404, status)
 # Ctrl-C while a build runs: the build ends, then the server, leaving nothing behind.
-open(entry, "w", encoding="utf-8").write(original.replace("見つける", "見つけるYY", 1))
+open(entry, "w", encoding="utf-8").write(original.replace("住み続けたい", "住み続けたいYY", 1))
 time.sleep(0.15)
 out = stop(server, log, port, "serve --no-drafts (stopped while building)")
 check("--no-drafts says so", "drafts left out" in out)

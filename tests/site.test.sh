@@ -13,7 +13,7 @@ check "the example builds without warnings" [ ! -s "$tmp/err1" ]
 "$KAIRAN" build -s . -o "$tmp/again" -j 2 --now "$NOW" --quiet --cache-dir "$tmp/cache"
 check "two runs give identical trees" diff -r "$tmp/j1" "$tmp/again"
 for f in index.html 404.html feed.xml sitemap.xml robots.txt events.ics \
-         activities/index.html activities/kushibiki-oyajijuku/index.html \
+         activities/index.html activities/kushibiki-otokojuku/index.html \
          events/2021-kenshukai/index.html events/2021-kenshukai/event.ics \
          districts/index.html districts/kushibiki/index.html categories/salon/index.html \
          issues/5/index.html about/index.html contacts/index.html; do
@@ -60,8 +60,8 @@ check "a month page for February 2021" [ -s "$cal" ]
 check "its heading in 和暦" grep -q '<h1>令和3年2月（2021年2月）の催し</h1>' "$cal"
 check "its week starts on Monday" grep -q '<tr><th scope="col" class="wd-mon">月</th>' "$cal"
 check "the seminar is on the 19th" grep -q '19</span><a class="cal-event" href="/watowa/events/2021-kenshukai/"' "$cal"
-sessions=$(grep -c '^start:\|^  - start:' content/events/2021-supporter-yosei.md)
-found=$(cat "$tmp"/j1/events/20*/*/index.html | grep -o 'class="cal-event" href="/watowa/events/2021-supporter-yosei/"' | wc -l)
+sessions=$(grep -c '^start:\|^  - start:' content/events/2020-ninaite-yosei.md)
+found=$(cat "$tmp"/j1/events/20*/*/index.html | grep -o 'class="cal-event" href="/watowa/events/2020-ninaite-yosei/"' | wc -l)
 check "each of the course's $sessions sessions is on its day" [ "$found" -eq "$sessions" ]
 check "the events list links to this month" grep -q 'href="/watowa/events/2026/11/"' "$tmp/j1/events/index.html"
 mkdir -p "$tmp/sunday"

@@ -59,6 +59,7 @@ void plan_entry_page(struct pages *ps, size_t i)
                 json_array_append_new(related, page_entry(ps, site_index_of(s, o)));
         }
     }
+    json_object_set_new(ctx, "has_related", json_boolean(json_array_size(related) > 0));
     json_object_set_new(ctx, "related", related);
 
     if (e->kind == KIND_ISSUE) {

@@ -28,18 +28,19 @@ REQUIRED = {
 }
 KNOWN = {
     "activity": {"title", "reading", "district", "categories", "summary", "schedule", "place",
-                 "organizer", "contact", "fee", "audience", "image", "issue", "date", "updated",
-                 "draft", "kind", "slug"},
-    "issue": {"number", "title", "date", "cover", "copies", "editor", "summary", "contents",
-              "kind", "slug"},
+                 "organizer", "contact", "fee", "audience", "image", "image_alt", "issue", "date",
+                 "updated", "draft", "kind", "slug"},
+    "issue": {"number", "title", "date", "cover", "cover_alt", "copies", "editor", "summary",
+              "contents", "kind", "slug"},
     "page": {"title", "summary", "date", "updated", "weight", "menu", "draft", "kind", "slug"},
 }
 KNOWN["event"] = KNOWN["activity"] | {"start", "end", "sessions", "venues", "program", "capacity",
-                                      "apply", "participants", "note"}
+                                      "apply", "participants", "note", "status", "postponed_to"}
+STATUSES = ("scheduled", "cancelled", "postponed", "written", "online")
 READING = re.compile(r"^[\u3041-\u309f\u30fc・ 　]+$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")
+WHEN = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?$")  # a date (a whole day), or a date and time
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 LINK = re.compile(r"(?<!!)\[[^\]]*\]\(([^)\s]+)\)")
 PHOTO_MAX = 400 * 1024
@@ -82,6 +83,16 @@ def check_date(c, path, field, v, pattern):
         c.fail(path, "'%s' is not in the expected form: %r" % (field, v))
 
 
+def check_span(c, path, what, start, end):
+    """An end is written like its start (both whole days or both with a time) and is not before
+    it; a whole day may end on the day it starts, a time must end after it."""
+    s, e = as_text(start), as_text(end)
+    if len(s) != len(e):
+        c.fail(path, "%s: 'end' is not written like 'start' (%r, %r)" % (what, s, e))
+    elif e < s or (e == s and len(s) > 10):
+        c.fail(path, "%s: 'end' is not after 'start' (%r, %r)" % (what, s, e))
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "."
     c = Checker(root)
@@ -115,7 +126,7 @@ def main():
             entries[os.path.normpath(path)] = (kind, str(slug), fm, body)
 
     issues = {fm["number"] for kind, _, fm, _ in entries.values() if kind == "issue"}
-    slugs = {slug: fm for kind, slug, fm, _ in entries.values() if kind in ("activity", "event")}
+    slugs = {slug: (kind, fm) for kind, slug, fm, _ in entries.values() if kind != "issue"}
     for path, (kind, slug, fm, body) in sorted(entries.items()):
         for key in REQUIRED[kind]:
             if key not in fm:
@@ -135,9 +146,13 @@ def main():
         for field in ("date", "updated"):
             if field in fm:
                 check_date(c, path, field, fm[field], DATE)
-        for field in ("start", "end"):
+        for field in ("start", "end", "postponed_to"):
             if field in fm:
-                check_date(c, path, field, fm[field], DATETIME)
+                check_date(c, path, field, fm[field], WHEN)
+        if fm.get("status", "scheduled") not in STATUSES:
+            c.fail(path, "status %r is none of %s" % (fm["status"], ", ".join(STATUSES)))
+        if "postponed_to" in fm and fm.get("status") != "postponed":
+            c.fail(path, "'postponed_to' without 'status: postponed'")
         if "apply" in fm:
             check_date(c, path, "apply.deadline", fm["apply"]["deadline"], DATE)
         venue_ids = {v["id"] for v in fm.get("venues", [])}
@@ -145,14 +160,14 @@ def main():
             if v.get("role", "main") not in ("main", "remote"):
                 c.fail(path, "venue role %r" % v.get("role"))
         for s in fm.get("sessions", []):
-            check_date(c, path, "sessions.start", s["start"], DATETIME)
-            check_date(c, path, "sessions.end", s["end"], DATETIME)
-            if as_text(s["end"]) <= as_text(s["start"]):
-                c.fail(path, "session ends before it starts: %r" % s)
+            check_date(c, path, "sessions.start", s["start"], WHEN)
+            if "end" in s:
+                check_date(c, path, "sessions.end", s["end"], WHEN)
+                check_span(c, path, "session %s" % as_text(s["start"]), s["start"], s["end"])
             if s.get("venue") and s["venue"] not in venue_ids:
                 c.fail(path, "session venue '%s' is not in venues" % s["venue"])
-        if "start" in fm and "end" in fm and as_text(fm["end"]) <= as_text(fm["start"]):
-            c.fail(path, "'end' is not after 'start'")
+        if "start" in fm and "end" in fm:
+            check_span(c, path, "the event", fm["start"], fm["end"])
         if "issue" in fm and fm["issue"] not in issues:
             c.fail(path, "issue %r has no file in content/issues/" % fm["issue"])
         for ref in [fm.get("image"), fm.get("cover")] + IMAGE.findall(body):
@@ -160,8 +175,8 @@ def main():
                 c.fail(path, "image '%s' not found" % ref)
         for ref in fm.get("contents", []):
             if ref not in slugs:
-                c.fail(path, "contents names '%s', which is no activity or event" % ref)
-            elif slugs[ref].get("issue") != fm["number"]:
+                c.fail(path, "contents names '%s', which is no activity, event or page" % ref)
+            elif slugs[ref][0] != "page" and slugs[ref][1].get("issue") != fm["number"]:
                 c.fail(path, "contents names '%s', which is not in this issue" % ref)
         for ref in LINK.findall(body):
             if "://" in ref or ref.startswith("#") or ref.startswith("mailto:"):
@@ -177,6 +192,8 @@ def main():
 
     total = 0
     for folder in ("photos", "illustrations"):
+        if not os.path.isdir(os.path.join(root, "assets", folder)):
+            continue  # a site without pictures
         for name in os.listdir(os.path.join(root, "assets", folder)):
             path = os.path.join(root, "assets", folder, name)
             total += os.path.getsize(path)
