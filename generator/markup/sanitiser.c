@@ -4,10 +4,13 @@
 #include <limits.h>
 #include <libxml/HTMLparser.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "core/entity.h"
 #include "core/url.h"
 #include "core/xalloc.h"
 #include "markup/dom_tree.h"
@@ -131,6 +134,10 @@ static xmlNodePtr clean_element(const struct sanitiser_source *src, xmlDocPtr do
                    "the address '%s' in <%s> is not allowed and was removed (use http, https, "
                    "mailto or tel addresses, or paths within the site)",
                    v, name);
+        } else if (url) {
+            char *valid = url_normalise(v);
+            xmlSetProp(out, BAD_CAST attr, BAD_CAST valid);
+            free(valid);
         } else {
             /* A boolean attribute (open) is on by being there: its value is its name. */
             xmlSetProp(out, BAD_CAST attr, BAD_CAST(strcmp(attr, "open") == 0 ? attr : v));
@@ -138,6 +145,36 @@ static xmlNodePtr clean_element(const struct sanitiser_source *src, xmlDocPtr do
         xmlFree(value);
     }
     return out;
+}
+
+/* Appends html[0..len) to out with each named reference that HTML has and libxml2's older list
+ * does not (&Dcaron;, &ngE;) written as numeric references, which libxml2 reads; markup
+ * characters stay references either way, so nothing here can make a tag. */
+static void html5_references(struct buf *out, const char *html, size_t len)
+{
+    size_t done = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (html[i] != '&')
+            continue;
+        size_t n = 0;
+        while (i + 1 + n < len && n < 40 && isalnum((unsigned char)html[i + 1 + n]))
+            n++;
+        if (n == 0 || i + 1 + n >= len || html[i + 1 + n] != ';')
+            continue;
+        char name[41];
+        memcpy(name, html + i + 1, n);
+        name[n] = '\0';
+        uint32_t cp[2];
+        int count = entity_named(name, n, cp);
+        if (count == 0 || htmlEntityLookup(BAD_CAST name))
+            continue;
+        buf_add(out, html + done, i - done);
+        for (int k = 0; k < count; k++)
+            buf_printf(out, "&#x%X;", (unsigned)cp[k]);
+        done = i + n + 2;
+        i = done - 1;
+    }
+    buf_add(out, html + done, len - done);
 }
 
 static unsigned node_line(const struct sanitiser_source *src, xmlNodePtr n, unsigned *col)
@@ -158,14 +195,16 @@ void sanitiser_import_html(const struct sanitiser_source *src, xmlDocPtr doc, xm
      * and lose the rest of the text; the import below flattens deep nesting instead. */
     /* Read as the inside of a <body>: text at the start is then text, not the implied
      * paragraph libxml2 makes for text with no element open. */
-    char *page = xmalloc(len + 7);
-    memcpy(page, "<body>", 6);
-    memcpy(page + 6, html, len);
-    page[len + 6] = '\0';
-    htmlDocPtr in = htmlReadMemory(page, (int)(len + 6), NULL, "UTF-8",
-                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
-                                       XML_PARSE_HUGE);
-    free(page);
+    struct buf page;
+    buf_init(&page);
+    buf_puts(&page, "<body>");
+    html5_references(&page, html, len);
+    htmlDocPtr in = page.len > INT_MAX
+                        ? NULL
+                        : htmlReadMemory(page.data, (int)page.len, NULL, "UTF-8",
+                                         HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                             HTML_PARSE_NONET | XML_PARSE_HUGE);
+    buf_release(&page);
     /* The whole document, not just <body>: the parser moves <style> and the like to <head>,
      * and those must be reported too. */
     xmlNodePtr body = in ? xmlDocGetRootElement(in) : NULL;
@@ -240,8 +279,14 @@ xmlNodePtr sanitiser_clean_tag(const struct sanitiser_source *src, xmlDocPtr doc
         report_element(src, src->line, src->col, name, *drop);
         return NULL;
     }
-    htmlDocPtr in = htmlReadMemory(tag, (int)len, NULL, "UTF-8",
-                                   HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+    struct buf text;
+    buf_init(&text);
+    html5_references(&text, tag, len);
+    htmlDocPtr in = text.len > INT_MAX ? NULL
+                                       : htmlReadMemory(text.data, (int)text.len, NULL, "UTF-8",
+                                                        HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                                            HTML_PARSE_NONET);
+    buf_release(&text);
     xmlNodePtr found = NULL;
     for (xmlNodePtr k = in ? xmlDocGetRootElement(in) : NULL; k && !found;
          k = dom_walk_next(k, NULL, 0))

@@ -778,12 +778,19 @@ static void every_named_character(void)
     free(h);
 }
 
-/* Raw HTML is read as it stands: text in an HTML block gets no paragraph around it, and a tag
- * written over several lines is one tag. */
+/* Raw HTML is read as it stands: text in an HTML block gets no paragraph around it, every
+ * named character HTML has is read, an address is made valid, and a tag written over several
+ * lines is one tag. */
 static void raw_html_as_written(void)
 {
     char *h = html_of("</div>\n*foo*");
     CHECK_STR(h, "\n*foo*");
+    free(h);
+    h = html_of("<span title=\"&Dcaron; &amp;\">&ngE; &lt;b&gt; &copy; &nosuch;</span>\n\n"
+                "<q cite=\"a b\">q</q>\n\n<div title=\"&ngE;\">&Dcaron;&lt;&LT;i&GT;</div>");
+    CHECK_STR(h, "<p><span title=\"\xC4\x8E &amp;\">\xE2\x89\xA7\xCC\xB8 &lt;b&gt; \xC2\xA9 "
+                 "&amp;nosuch;</span></p><p><q cite=\"a%20b\">q</q></p>"
+                 "<div title=\"\xE2\x89\xA7\xCC\xB8\">\xC4\x8E&lt;&lt;i&gt;</div>");
     free(h);
     h = html_of("<a href=\"foo  \nbar\" title=\"a\nb\">x</a> and <span\nclass=\"c\">y</span>");
     CHECK_STR(h, "<p><a title=\"a&#10;b\" href=\"foo%20%20bar\">x</a> and <span class=\"c\">y</span>"
