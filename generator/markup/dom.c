@@ -107,8 +107,8 @@ static void write_attrs(struct writer *w, xmlNodePtr n)
         buf_puts(&w->tags, (const char *)a->name);
         /* HTML writes boolean attributes (checked="checked") by name alone; any other
          * attribute keeps its value, even one that reads like its name (title="title"). */
-        if (!w->xhtml && is_boolean(a->name) && a->children &&
-            a->children->type == XML_TEXT_NODE && xmlStrEqual(a->children->content, a->name))
+        if (!w->xhtml && is_boolean(a->name) && a->children && a->children->type == XML_TEXT_NODE &&
+            xmlStrEqual(a->children->content, a->name))
             continue;
         buf_add(&w->tags, "=\"", 2);
         xmlBufferEmpty(w->scratch);
@@ -261,10 +261,9 @@ static void xhtml_ruby(xmlNodePtr ruby)
 /* Whether n holds only text and inline elements (what a <p> may hold). */
 static int only_inline(xmlNodePtr n)
 {
-    static const char *const blocks[] = {"address", "blockquote", "details", "div", "dl",
-                                         "figure",  "h1",         "h2",      "h3",  "h4",
-                                         "h5",      "h6",         "hr",      "ol",  "p",
-                                         "pre",     "summary",    "table",   "ul"};
+    static const char *const blocks[] = {
+        "address", "blockquote", "details", "div", "dl", "figure", "h1",      "h2",    "h3", "h4",
+        "h5",      "h6",         "hr",      "ol",  "p",  "pre",    "summary", "table", "ul"};
     for (xmlNodePtr c = n->children; c; c = dom_walk_next(c, n, 0))
         if (c->type == XML_ELEMENT_NODE)
             for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++)
@@ -278,9 +277,9 @@ static int only_inline(xmlNodePtr n)
 static int is_phrasing(xmlNodePtr n)
 {
     static const char *const phrasing[] = {
-        "a",      "abbr",   "b",   "cite", "code", "del",  "dfn", "em", "h1", "h2",  "h3",
-        "h4",     "h5",     "h6",  "i",    "ins",  "kbd",  "mark", "p", "q",  "rb",  "rt",
-        "ruby",   "s",      "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"};
+        "a",    "abbr", "b",    "cite",  "code", "del",    "dfn",  "em",  "h1",   "h2", "h3",
+        "h4",   "h5",   "h6",   "i",     "ins",  "kbd",    "mark", "p",   "q",    "rb", "rt",
+        "ruby", "s",    "samp", "small", "span", "strong", "sub",  "sup", "time", "u",  "var"};
     for (size_t i = 0; n && n->type == XML_ELEMENT_NODE && i < sizeof phrasing / sizeof *phrasing;
          i++)
         if (strcmp(NAME(n), phrasing[i]) == 0)

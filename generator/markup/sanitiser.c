@@ -30,14 +30,13 @@ static int in_list(const char *name, const char *const *list, size_t n)
  * and close (FAQs). Nothing that runs code, loads other documents, takes input or restyles the
  * page. */
 static const char *const allowed_elements[] = {
-    "a",      "abbr",       "b",      "blockquote", "br",    "caption", "cite",    "code",
-    "dd",     "del",        "details", "dfn",       "div",   "dl",      "dt",      "em",
-    "figcaption", "figure", "h1",     "h2",         "h3",    "h4",      "h5",      "h6",
-    "hr",     "i",          "img",    "ins",        "kbd",   "li",      "mark",    "ol",
-    "p",      "pre",        "q",      "rp",         "rt",    "ruby",    "s",       "samp",
-    "small",  "span",       "strong", "sub",        "summary", "sup",   "table",   "tbody",
-    "td",     "tfoot",      "th",     "thead",      "time",  "tr",      "u",       "ul",
-    "var",
+    "a",   "abbr",    "b",     "blockquote", "br",    "caption", "cite",   "code",       "dd",
+    "del", "details", "dfn",   "div",        "dl",    "dt",      "em",     "figcaption", "figure",
+    "h1",  "h2",      "h3",    "h4",         "h5",    "h6",      "hr",     "i",          "img",
+    "ins", "kbd",     "li",    "mark",       "ol",    "p",       "pre",    "q",          "rp",
+    "rt",  "ruby",    "s",     "samp",       "small", "span",    "strong", "sub",        "summary",
+    "sup", "table",   "tbody", "td",         "tfoot", "th",      "thead",  "time",       "tr",
+    "u",   "ul",      "var",
 };
 
 /* Elements whose content is code, another document or form data, not text for the reader. */
@@ -65,11 +64,11 @@ static int attr_allowed(const char *el, const char *attr)
     static const struct {
         const char *el, *attr;
     } specific[] = {
-        {"a", "href"},          {"img", "src"},       {"img", "alt"},    {"img", "width"},
-        {"img", "height"},      {"td", "colspan"},    {"td", "rowspan"}, {"th", "colspan"},
-        {"th", "rowspan"},      {"ol", "start"},      {"li", "value"},   {"q", "cite"},
-        {"blockquote", "cite"}, {"del", "cite"},      {"ins", "cite"},   {"del", "datetime"},
-        {"ins", "datetime"},    {"time", "datetime"},  {"details", "open"},
+        {"a", "href"},          {"img", "src"},       {"img", "alt"},      {"img", "width"},
+        {"img", "height"},      {"td", "colspan"},    {"td", "rowspan"},   {"th", "colspan"},
+        {"th", "rowspan"},      {"ol", "start"},      {"li", "value"},     {"q", "cite"},
+        {"blockquote", "cite"}, {"del", "cite"},      {"ins", "cite"},     {"del", "datetime"},
+        {"ins", "datetime"},    {"time", "datetime"}, {"details", "open"},
     };
     for (size_t i = 0; i < sizeof specific / sizeof *specific; i++)
         if (strcmp(el, specific[i].el) == 0 && strcmp(attr, specific[i].attr) == 0)
@@ -187,7 +186,7 @@ static unsigned node_line(const struct sanitiser_source *src, xmlNodePtr n, unsi
 }
 
 void sanitiser_import_html(const struct sanitiser_source *src, xmlDocPtr doc, xmlNodePtr parent,
-                     const char *html, size_t len, int max_depth)
+                           const char *html, size_t len, int max_depth)
 {
     if (len > INT_MAX - 7)
         return;
@@ -199,11 +198,10 @@ void sanitiser_import_html(const struct sanitiser_source *src, xmlDocPtr doc, xm
     buf_init(&page);
     buf_puts(&page, "<body>");
     html5_references(&page, html, len);
-    htmlDocPtr in = page.len > INT_MAX
-                        ? NULL
-                        : htmlReadMemory(page.data, (int)page.len, NULL, "UTF-8",
-                                         HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                             HTML_PARSE_NONET | XML_PARSE_HUGE);
+    htmlDocPtr in = page.len > INT_MAX ? NULL
+                                       : htmlReadMemory(page.data, (int)page.len, NULL, "UTF-8",
+                                                        HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                                                            HTML_PARSE_NONET | XML_PARSE_HUGE);
     buf_release(&page);
     /* The whole document, not just <body>: the parser moves <style> and the like to <head>,
      * and those must be reported too. */
@@ -268,7 +266,7 @@ void sanitiser_import_html(const struct sanitiser_source *src, xmlDocPtr doc, xm
 }
 
 xmlNodePtr sanitiser_clean_tag(const struct sanitiser_source *src, xmlDocPtr doc, const char *tag,
-                            size_t len, char name[16], enum sanitiser_drop *drop)
+                               size_t len, char name[16], enum sanitiser_drop *drop)
 {
     size_t i = 1, n = 0;
     while (i < len && n < 15 && (isalnum((unsigned char)tag[i]) || tag[i] == '-'))
@@ -282,10 +280,11 @@ xmlNodePtr sanitiser_clean_tag(const struct sanitiser_source *src, xmlDocPtr doc
     struct buf text;
     buf_init(&text);
     html5_references(&text, tag, len);
-    htmlDocPtr in = text.len > INT_MAX ? NULL
-                                       : htmlReadMemory(text.data, (int)text.len, NULL, "UTF-8",
-                                                        HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                                            HTML_PARSE_NONET);
+    htmlDocPtr in =
+        text.len > INT_MAX
+            ? NULL
+            : htmlReadMemory(text.data, (int)text.len, NULL, "UTF-8",
+                             HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
     buf_release(&text);
     xmlNodePtr found = NULL;
     for (xmlNodePtr k = in ? xmlDocGetRootElement(in) : NULL; k && !found;
