@@ -946,28 +946,6 @@ static void raw_inline(struct builder *b, const char *html, size_t len, size_t o
         raw_open(b, html, len, off, 0);
 }
 
-/* Whether s[0..n) is a whole tag, comment or declaration: it ends in its closing '>', for a tag
- * one outside quotes. */
-static int raw_whole(const char *s, size_t n)
-{
-    if (n >= 4 && memcmp(s, "<!--", 4) == 0)
-        return n >= 7 && memcmp(s + n - 3, "-->", 3) == 0;
-    if (n >= 9 && memcmp(s, "<![CDATA[", 9) == 0)
-        return n >= 12 && memcmp(s + n - 3, "]]>", 3) == 0;
-    if (n >= 2 && s[1] == '?')
-        return n >= 4 && memcmp(s + n - 2, "?>", 2) == 0;
-    char quote = 0;
-    for (size_t i = 1; i < n; i++) {
-        if (quote)
-            quote = s[i] == quote ? 0 : quote;
-        else if (s[i] == '"' || s[i] == '\'')
-            quote = s[i];
-        else if (s[i] == '>')
-            return i == n - 1;
-    }
-    return 0;
-}
-
 /* Handles the inline tag read so far, whole or not (md4c went on to something else). */
 static void raw_tag_flush(struct builder *b)
 {
@@ -1362,7 +1340,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
         if (b->tag.len == 0)
             b->tag_off = off;
         buf_add(&b->tag, text, size);
-        if (raw_whole(b->tag.data, b->tag.len))
+        if (sanitiser_is_whole(b->tag.data, b->tag.len))
             raw_tag_flush(b);
         return 0;
     }

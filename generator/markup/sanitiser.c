@@ -323,6 +323,28 @@ static size_t markup_end(const char *html, size_t len, size_t i)
     return len;
 }
 
+int sanitiser_is_whole(const char *html, size_t len)
+{
+    if (len < 2 || html[0] != '<')
+        return 0;
+    if (len >= 4 && memcmp(html, "<!--", 4) == 0)
+        return len >= 7 && memcmp(html + len - 3, "-->", 3) == 0;
+    if (len >= 9 && memcmp(html, "<![CDATA[", 9) == 0)
+        return len >= 12 && memcmp(html + len - 3, "]]>", 3) == 0;
+    if (html[1] == '?')
+        return len >= 4 && memcmp(html + len - 2, "?>", 2) == 0;
+    char quote = 0;
+    for (size_t i = 1; i < len; i++) {
+        if (quote)
+            quote = html[i] == quote ? 0 : quote;
+        else if (html[i] == '"' || html[i] == '\'')
+            quote = html[i];
+        else if (html[i] == '>')
+            return i == len - 1;
+    }
+    return 0;
+}
+
 size_t sanitiser_leading_open(const char *html, size_t len, size_t *ends, size_t max)
 {
     enum { DEPTH = 64 };

@@ -38,6 +38,10 @@ xmlNodePtr sanitiser_clean_tag(const struct sanitiser_source *src, xmlDocPtr doc
  * follow. Returns how many (at most max; 0 when the block leaves open anything but those, or
  * an element the allow-list does not keep) and sets ends[i] to the offset just past tag i. */
 size_t sanitiser_leading_open(const char *html, size_t len, size_t *ends, size_t max);
+/* Whether html[0..len) is one whole tag, comment, declaration or processing instruction: it
+ * ends in its closing '>' (for a tag, the first one outside quotes). md4c hands over inline
+ * HTML written over several lines a line at a time. */
+int sanitiser_is_whole(const char *html, size_t len);
 /* What the allow-list does with an element of this (lowercase) name. */
 enum sanitiser_drop sanitiser_element_policy(const char *name);
 

@@ -792,6 +792,9 @@ static void raw_html_as_written(void)
                  "&amp;nosuch;</span></p><p><q cite=\"a%20b\">q</q></p>"
                  "<div title=\"\xE2\x89\xA7\xCC\xB8\">\xC4\x8E&lt;&lt;i&gt;</div>");
     free(h);
+    h = html_of("<abbr title=\"a>\nb\">x</abbr><span\ntitle='<c>'>y</span>");
+    CHECK_STR(h, "<p><abbr title=\"a&gt;&#10;b\">x</abbr><span title=\"&lt;c&gt;\">y</span></p>");
+    free(h);
     h = html_of("<a href=\"foo  \nbar\" title=\"a\nb\">x</a> and <span\nclass=\"c\">y</span>");
     CHECK_STR(h, "<p><a title=\"a&#10;b\" href=\"foo%20%20bar\">x</a> and <span class=\"c\">y</span>"
                  "</p>");
