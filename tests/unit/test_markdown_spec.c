@@ -31,9 +31,12 @@
  *     https, mailto or tel. Checked: no such address comes out;
  *   - raw HTML that the sanitiser changes: a comment, declaration, processing instruction or
  *     CDATA section; an element or attribute the README does not list as kept; or an element
- *     left open (its end tag missing, or in another block than md4c closes it in): kairan closes
- *     it where its block ends, so that pasted HTML cannot swallow the page around it. Checked:
- *     nothing outside that list comes out.
+ *     left open at the end of the HTML block or paragraph it starts in, or of the list item or
+ *     quotation around it, when more follows (which a browser would put inside it): kairan
+ *     closes it there, so that pasted HTML cannot swallow the page around it. (The rule counts
+ *     only a block of one start tag alone as wrapping the blocks after it, which is narrower
+ *     than kairan: it leaves out some examples kairan gets right, never one it gets wrong.)
+ *     Checked: nothing outside that list comes out.
  * On every example, compared or not, kairan's HTML must also keep its own rules: every element
  * closed (void elements aside), every address a valid URL string, every id unique and one
  * token. */
