@@ -34,8 +34,8 @@
  *     left open at the end of the HTML block or paragraph it starts in, or of the list item or
  *     quotation around it, when more follows (which a browser would put inside it): kairan
  *     closes it there, so that pasted HTML cannot swallow the page around it. (The rule counts
- *     only a block of one start tag alone as wrapping the blocks after it, which is narrower
- *     than kairan: it leaves out some examples kairan gets right, never one it gets wrong.)
+ *     only a block of one start tag alone as wrapping the blocks after it; kairan also takes
+ *     start tags a block begins with and leaves open so, and may get more examples right.)
  *     Checked: nothing outside that list comes out.
  * On every example, compared or not, kairan's HTML must also keep its own rules: every element
  * closed (void elements aside), every address a valid URL string, every id unique and one
