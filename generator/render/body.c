@@ -13,7 +13,8 @@
 
 /* Changes whenever the same text would convert to other HTML, so that the body cache does not
  * hand back a body converted the old way (2: phone numbers are links; 3: Markdown as the spec
- * has it: titles, every named character, addresses percent-encoded, ids checked). */
+ * has it: titles, every named character, addresses written as valid URLs, one-word ids unique
+ * around the theme's, details kept, a picture's alt text as its plain text). */
 #define BODY_CONVERSION "3"
 
 struct bodies {
