@@ -34,7 +34,8 @@ char *dom_xhtml_print(const struct dom *doc, const char *id_prefix, int upright)
  * "text" is plain (ruby readings left out), "html" keeps the markup. The caller decrefs it. */
 json_t *dom_toc(const struct dom *doc);
 /* Returns the plain text of the whole document (blocks separated by newlines, ruby readings
- * left out), for search and feeds; a new string, the caller frees it. */
+ * left out, pictures by their alt text), for titles, search and feeds; a new string, the
+ * caller frees it. */
 char *dom_text(const struct dom *doc);
 /* Returns a summary made from the first paragraph: whole if it has at most max_chars
  * characters, else cut after a sentence end (。！？) near max_chars, or at the last word

@@ -379,6 +379,55 @@ static void image_settings(struct theme *t)
         image_parse_color(bg, c->background);
 }
 
+/* Adds to ids the ids the template text gives elements as written: an attribute id="…" or
+ * id='…' whose value has no tag in it. */
+static void template_ids(const char *text, struct strv *ids)
+{
+    for (const char *p = text; (p = strstr(p, "id=")) != NULL; p += 3) {
+        if (p == text || !strchr(" \t\n", p[-1]) || (p[3] != '"' && p[3] != '\''))
+            continue;
+        const char *end = strchr(p + 4, p[3]);
+        if (!end)
+            break;
+        size_t n = (size_t)(end - (p + 4));
+        char *id = xstrndup(p + 4, n);
+        if (n > 0 && !strstr(id, "{{") && !strv_contains(ids, id))
+            strv_push_owned(ids, id);
+        else
+            free(id);
+    }
+}
+
+/* Fills t->ids from the templates of every theme folder, the print edition's aside: their ids
+ * never share a page with a body's. A template that cannot be read is left out quietly here:
+ * loading it reports that. */
+static void collect_ids(struct theme *t)
+{
+    struct diag quiet;
+    diag_init(&quiet);
+    for (size_t i = 0; i < t->dirs.len; i++) {
+        char *dir = fs_join(t->dirs.v[i], "templates");
+        struct strv files = STRV_INIT;
+        if (fs_is_dir(dir))
+            fs_list(&quiet, dir, dir, ".mustache", &files);
+        for (size_t j = 0; j < files.len; j++) {
+            if (strncmp(files.v[j], "print/", 6) == 0)
+                continue;
+            char *path = fs_join(dir, files.v[j]);
+            struct buf text;
+            buf_init(&text);
+            if (fs_read_file(&quiet, path, &text) == 0)
+                template_ids(text.data, &t->ids);
+            buf_release(&text);
+            free(path);
+        }
+        strv_release(&files);
+        free(dir);
+    }
+    strv_sort(&t->ids);
+    diag_release(&quiet);
+}
+
 int theme_load(struct diag *d, struct theme *t, const char *source, const char *system_dir,
                const char *name, const char *const *required)
 {
@@ -389,6 +438,7 @@ int theme_load(struct diag *d, struct theme *t, const char *source, const char *
         return -1;
     image_settings(t);
     int rc = load_statics(d, t);
+    collect_ids(t);
     t->templates = template_set_new(d, load_template, t);
     /* For --strict: what kairan's data, the entries' front matter and the theme itself may
      * leave out on every page of a site is not taken for a misspelt name. */
@@ -422,5 +472,6 @@ void theme_release(struct theme *t)
     json_decref(t->config);
     strv_release(&t->dirs);
     strv_release(&t->optional);
+    strv_release(&t->ids);
     memset(t, 0, sizeof *t);
 }

@@ -32,6 +32,9 @@ struct theme {
     struct image_config images;  /* theme.yaml's images: over the image module's defaults */
     const char *image_sizes;     /* the sizes attribute of pictures; points into config */
     struct strv optional;        /* theme.yaml's optional: of every theme in the chain */
+    /* Every id the web templates give an element as written (id="main"), sorted, once each:
+     * the ids no entry body may take. Ids made by a tag (id="{{id}}") are not known here. */
+    struct strv ids;
     struct diag *d;
 };
 
