@@ -20,7 +20,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 DEBS = build-essential pkg-config libxml2-dev libxml2-utils libyaml-dev libjansson-dev \
        libmd4c-dev libmd4c-html0-dev libstb-dev libturbojpeg0-dev libjpeg62-turbo-dev \
        liblcms2-dev libmicrohttpd-dev w3c-sgml-lib tzdata python3-icalendar valgrind \
-       chromium fonts-noto-cjk
+       chromium fonts-noto-cjk libunistring-dev
 # Only `make fuzz` needs these: clang and its libFuzzer runtime (libclang-rt-14-dev on bookworm).
 FUZZ_DEBS = clang libclang-rt-dev
 
@@ -42,6 +42,8 @@ apt_install = missing=""; for p in $(1); do \
 	    fi; \
 	fi
 PKGS = libxml-2.0 yaml-0.1 jansson md4c libturbojpeg lcms2 libmicrohttpd stb
+# Libraries without a pkg-config module (Debian's libunistring-dev has none).
+NOPC_LIBS = -lunistring
 TEST_PKGS = md4c-html
 
 CC       ?= cc
@@ -89,7 +91,7 @@ $(BUILD)/.deps: Makefile
 kairan: $(BUILD)/kairan
 
 $(BUILD)/kairan: $(BUILD)/obj/main.o $(BUILD)/libkairan.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(PKGS)) -lm
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(PKGS)) $(NOPC_LIBS) -lm
 
 $(BUILD)/libkairan.a: $(LIB_OBJS)
 	@rm -f $@
@@ -111,19 +113,19 @@ $(BUILD)/obj/%.o: generator/%.c
 $(BUILD)/tests/%: tests/unit/%.c tests/harness.h $(BUILD)/libkairan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(call pkg_cflags,$(PKGS) $(TEST_PKGS)) -o $@ $< \
-	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS) $(TEST_PKGS)) -lm
+	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS) $(TEST_PKGS)) $(NOPC_LIBS) -lm
 
 # A fuzz target built with a plain main() that feeds it files: make test replays the seeds and
 # every input a fuzzer ever crashed on (tests/fuzz/regressions/TARGET/).
 $(BUILD)/replay/%: tests/fuzz/%.c tests/fuzz/replay.c $(BUILD)/libkairan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS)) -o $@ $< tests/fuzz/replay.c \
-	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS)) -lm
+	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS)) $(NOPC_LIBS) -lm
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libkairan.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(call pkg_cflags,$(PKGS)) -o $@ $< \
-	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS)) -lm
+	    $(BUILD)/libkairan.a $(LDFLAGS) $(call pkg_libs,$(PKGS)) $(NOPC_LIBS) -lm
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d)
 
@@ -179,7 +181,7 @@ fuzz-run:
 	@crashed=""; for t in $(FUZZ_TARGETS); do \
 	    clang $(CPPFLAGS) -std=c11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	        $(call pkg_cflags,$(PKGS)) -o build/fuzz/$$t tests/fuzz/$$t.c build/fuzz/libkairan.a \
-	        $(call pkg_libs,$(PKGS)) -lm -pthread || exit 1; \
+	        $(call pkg_libs,$(PKGS)) $(NOPC_LIBS) -lm -pthread || exit 1; \
 	    mkdir -p build/fuzz/corpus/$$t build/fuzz/artifacts/$$t; \
 	    rm -f build/fuzz/artifacts/$$t/*; \
 	    echo "fuzz: $$t for $(if $(FUZZ_RUNS),$(FUZZ_RUNS) inputs (seed 1),$(FUZZ_SECONDS) s)"; \

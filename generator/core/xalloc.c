@@ -14,6 +14,12 @@ static void *check(void *p, size_t n)
     return p;
 }
 
+void xalloc_fail(size_t n)
+{
+    check(NULL, n ? n : 1);
+    abort();
+}
+
 void *xmalloc(size_t n)
 {
     return check(malloc(n ? n : 1), n);

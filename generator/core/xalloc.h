@@ -31,6 +31,10 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2))) XALL
         }                                                                                         \
     } while (0)
 
+/* Says that n bytes could not be had and aborts: for a library that allocates on its own and
+ * returned NULL. */
+void xalloc_fail(size_t n) __attribute__((noreturn));
+
 /* The capacity XALLOC_GROW moves to: alloc doubled (at least 8) until it holds n elements of
  * size bytes; aborts when that many bytes cannot be counted in a size_t. */
 size_t xalloc_grow_count(size_t alloc, size_t n, size_t size);
