@@ -22,12 +22,14 @@
 #include "render/bodycache.h"
 #include "render/feed.h"
 #include "render/pages.h"
+#include "render/search.h"
 #include "render/theme.h"
 #include "render/view.h"
 
 /* Templates every theme must have; the rest (partials, parents) come along with them. */
-static const char *const page_templates[] = {"home", "activity", "event", "issue", "page",
-                                             "list", "taxonomy", "calendar", "404", NULL};
+static const char *const page_templates[] = {"home",     "activity", "event", "issue",
+                                             "page",     "list",     "taxonomy", "calendar",
+                                             "404",      "search",   NULL};
 
 /* Where kairan's own themes are installed (make install sets it from PREFIX), searched after
  * the site's own themes/ folder. */
@@ -121,6 +123,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct publish *pub = NULL;
     struct bodies *bodies = NULL;
     struct view *view = NULL;
+    char *search_meta = NULL;
     struct pool *pool = pool_new(opt->jobs ? opt->jobs : pool_default_threads());
     dom_global_init();
 
@@ -221,7 +224,13 @@ int build_run(struct diag *d, const struct build_options *opt)
         if (!pub)
             goto done;
     }
-    struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict};
+    /* The search index before the pages: the search page names its files. */
+    struct search_options so = {.pool = pool, .pub = pub};
+    if (cfg.search != CONFIG_SEARCH_NONE && search_write(view, bodies, &so, &search_meta) != 0)
+        goto done;
+    bodies_drop_search(bodies);
+    struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict,
+                                .search = search_meta};
     if (pages_render(view, &pgo) != 0)
         goto done;
     if (pub && feed_write_all(view, pub, now_utc) != 0)
@@ -265,6 +274,7 @@ done:
     if (pub)
         publish_abort(pub);
     view_free(view);
+    free(search_meta);
     bodies_free(bodies);
     if (media)
         media_free(media);

@@ -42,6 +42,7 @@ static const char *const marks[] = {"crop cross", "crop", "cross", "none", NULL}
 static const char *const writings[] = {"horizontal", "vertical", NULL};
 static const char *const breaks[] = {"page", "right", "none", NULL};
 static const char *const week_starts[] = {"monday", "sunday", NULL};
+static const char *const searches[] = {"auto", "index", "none", NULL};
 
 static const struct schema_field print_fields[] = {
     {"size", SCHEMA_STRING, 0, NULL, sizes},
@@ -65,6 +66,7 @@ static const struct schema_field site_fields[] = {
     {"cache_dir", SCHEMA_STRING, 0, NULL, NULL},
     {"map_search", SCHEMA_STRING, 0, NULL, NULL},
     {"week_start", SCHEMA_STRING, 0, NULL, week_starts},
+    {"search", SCHEMA_STRING, 0, NULL, searches},
     {"per_page", SCHEMA_INT, 0, NULL, NULL},
     {"districts", SCHEMA_LIST, 0, district_fields, NULL},
     {"categories", SCHEMA_LIST, 0, taxon_fields, NULL},
@@ -180,6 +182,10 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
                                           "(like " CONFIG_MAP_SEARCH "), or none");
     }
     out->week_starts_monday = strcmp(str(root, "week_start", "monday"), "monday") == 0;
+    const char *search = str(root, "search", "auto");
+    out->search = strcmp(search, "none") == 0    ? CONFIG_SEARCH_NONE
+                  : strcmp(search, "index") == 0 ? CONFIG_SEARCH_INDEX
+                                                 : CONFIG_SEARCH_AUTO;
     json_t *pp = json_object_get(root, "per_page");
     out->per_page = json_is_integer(pp) && json_integer_value(pp) > 0 &&
                             json_integer_value(pp) < 10000

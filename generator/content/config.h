@@ -34,6 +34,13 @@ struct print_config {
     const char *entry_break; /* page | right | none: where each entry starts */
 };
 
+/* search: in site.yaml. */
+enum config_search {
+    CONFIG_SEARCH_AUTO,  /* a small site's search page reads every text; a bigger one an index */
+    CONFIG_SEARCH_INDEX, /* an index, however small the site */
+    CONFIG_SEARCH_NONE   /* no search page and no search box */
+};
+
 struct site_config {
     const char *title, *subtitle, *description;
     const char *base_url;  /* absolute, ends with '/' */
@@ -46,6 +53,7 @@ struct site_config {
      * NULL when site.yaml says map_search: none. */
     const char *map_search;
     int week_starts_monday;
+    enum config_search search;
     unsigned per_page;
     struct taxon *districts;
     size_t n_districts;

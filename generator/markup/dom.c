@@ -624,16 +624,27 @@ static void append_alt(xmlNodePtr img, struct buf *out)
     xmlFree(alt);
 }
 
-void dom_text_of(xmlNodePtr top, struct buf *out)
+/* Whether n is the base of a ruby (what the reading is over): a node inside <ruby> that is not
+ * one of its <rt> or <rp>. */
+static int is_ruby_base(xmlNodePtr n)
+{
+    return n->parent && dom_is_element(n->parent, "ruby") && !dom_is_element(n, "rt") &&
+           !dom_is_element(n, "rp");
+}
+
+/* The text below top; with readings, each ruby's reading stands where its base was. */
+static void text_of(xmlNodePtr top, struct buf *out, int readings)
 {
     xmlNodePtr n = top->children;
     while (n) {
         int skip = 0;
-        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+        if (readings && is_ruby_base(n)) {
+            skip = 1;
+        } else if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             buf_puts(out, (const char *)n->content);
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *name = NAME(n);
-            if (strcmp(name, "rt") == 0 || strcmp(name, "rp") == 0)
+            if ((!readings && strcmp(name, "rt") == 0) || strcmp(name, "rp") == 0)
                 skip = 1;
             else if (strcmp(name, "br") == 0)
                 buf_putc(out, '\n');
@@ -663,32 +674,80 @@ void dom_text_of(xmlNodePtr top, struct buf *out)
     }
 }
 
-char *dom_text(const struct dom *doc)
+void dom_text_of(xmlNodePtr top, struct buf *out)
 {
-    struct buf out;
-    buf_init(&out);
-    dom_text_of(doc->root, &out);
-    /* Lines trimmed, blank lines dropped: raw HTML brings its own newlines and indentation. */
+    text_of(top, out, 0);
+}
+
+/* Trims each line of out and drops blank ones: raw HTML brings its own newlines and
+ * indentation. */
+static void trim_lines(struct buf *out)
+{
     size_t w = 0;
-    for (size_t r = 0; r < out.len;) {
+    for (size_t r = 0; r < out->len;) {
         size_t end = r;
-        while (end < out.len && out.data[end] != '\n')
+        while (end < out->len && out->data[end] != '\n')
             end++;
         size_t s = r, e = end;
-        while (s < e && (out.data[s] == ' ' || out.data[s] == '\t'))
+        while (s < e && (out->data[s] == ' ' || out->data[s] == '\t'))
             s++;
-        while (e > s && (out.data[e - 1] == ' ' || out.data[e - 1] == '\t'))
+        while (e > s && (out->data[e - 1] == ' ' || out->data[e - 1] == '\t'))
             e--;
         if (e > s) {
             if (w > 0)
-                out.data[w++] = '\n';
-            memmove(out.data + w, out.data + s, e - s);
+                out->data[w++] = '\n';
+            memmove(out->data + w, out->data + s, e - s);
             w += e - s;
         }
         r = end + 1;
     }
-    buf_truncate(&out, w);
+    buf_truncate(out, w);
+}
+
+char *dom_text(const struct dom *doc)
+{
+    struct buf out;
+    buf_init(&out);
+    text_of(doc->root, &out, 0);
+    trim_lines(&out);
     return buf_detach(&out, NULL);
+}
+
+/* The line of text that starts at *at (advanced past it and its newline); its length. */
+static size_t next_line(const char **at, const char *end)
+{
+    const char *s = *at, *nl = memchr(s, '\n', (size_t)(end - s));
+    size_t len = (size_t)((nl ? nl : end) - s);
+    *at = nl ? nl + 1 : end;
+    return len;
+}
+
+char *dom_search_text(const struct dom *doc)
+{
+    struct buf base, read, extra;
+    buf_init(&base);
+    buf_init(&read);
+    buf_init(&extra);
+    text_of(doc->root, &base, 0);
+    trim_lines(&base);
+    text_of(doc->root, &read, 1);
+    trim_lines(&read);
+    /* Ruby changes no line's place: the lines of the two texts correspond one to one. */
+    const char *b = base.data, *b_end = base.data + base.len;
+    const char *r = read.data, *r_end = read.data + read.len;
+    while (r < r_end) {
+        const char *line = r, *bline = b;
+        size_t len = next_line(&r, r_end);
+        size_t blen = b < b_end ? next_line(&b, b_end) : 0;
+        if (len != blen || memcmp(line, bline, len) != 0) {
+            buf_putc(&extra, '\n');
+            buf_add(&extra, line, len);
+        }
+    }
+    buf_add(&base, extra.data, extra.len);
+    buf_release(&read);
+    buf_release(&extra);
+    return buf_detach(&base, NULL);
 }
 
 unsigned dom_reading_minutes(const struct dom *doc)

@@ -37,6 +37,10 @@ json_t *dom_toc(const struct dom *doc);
  * left out, pictures by their alt text), for titles, search and feeds; a new string, the
  * caller frees it. */
 char *dom_text(const struct dom *doc);
+/* Returns the text search reads: dom_text's, then each of its lines that has ruby again, with
+ * every ruby's reading where its base was (櫛引の会 is then also くしびきの会), each on a line of
+ * its own; a new string, the caller frees it. */
+char *dom_search_text(const struct dom *doc);
 /* Returns a summary made from the first paragraph: whole if it has at most max_chars
  * characters, else cut after a sentence end (。！？) near max_chars, or at the last word
  * boundary before it followed by "…". Empty when the document has no paragraph. A new

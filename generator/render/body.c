@@ -157,6 +157,11 @@ static void convert_title(struct body_job *job, struct diag *d)
     struct dom *dom = markdown_parse(d, e->source, e->title_pos.line, title, strlen(title), NULL);
     job->out->title_html = paragraph_inside(dom_html(dom), title);
     job->out->title_text = dom_text(dom);
+    char *search = dom_search_text(dom);
+    if (strcmp(search, job->out->title_text) != 0)
+        job->out->title_search = search;
+    else
+        free(search);
     dom_free(dom);
     /* The feed, the browser's tab and search results show the text alone. */
     if (!*job->out->title_text && title[strspn(title, " \t\n")] != '\0')
@@ -227,6 +232,8 @@ static void body_swap(struct body *b, struct bodycache_record *rec)
     SWAP(b->title_html, rec->title_html);
     SWAP(b->title_text, rec->title_text);
     SWAP(b->toc, rec->toc);
+    SWAP(b->search, rec->search);
+    SWAP(b->title_search, rec->title_search);
 #undef SWAP
     unsigned minutes = b->minutes;
     b->minutes = rec->minutes;
@@ -322,6 +329,7 @@ static void body_one(size_t i, void *userdata)
         job->out->toc = json_dumps(toc, JSON_COMPACT);
         json_decref(toc);
         job->out->minutes = dom_reading_minutes(dom);
+        job->out->search = dom_search_text(dom);
         const char *summary = json_string_value(json_object_get(e->fm, "summary"));
         job->out->summary_made = summary ? xstrdup(summary) : dom_summary(dom, 120);
         dom_free(dom);
@@ -385,6 +393,15 @@ const struct body *bodies_get(const struct bodies *bs, size_t i)
     return &bs->v[i];
 }
 
+void bodies_drop_search(struct bodies *bs)
+{
+    for (size_t i = 0; bs && i < bs->opt.site->n_all; i++) {
+        free(bs->v[i].search);
+        free(bs->v[i].title_search);
+        bs->v[i].search = bs->v[i].title_search = NULL;
+    }
+}
+
 const char *body_title(const struct body *b, const struct entry *e)
 {
     return b->title_text ? b->title_text : e->title;
@@ -422,6 +439,8 @@ void bodies_free(struct bodies *bs)
         free(b->title_html);
         free(b->title_text);
         free(b->toc);
+        free(b->search);
+        free(b->title_search);
     }
     free(bs->v);
     free(bs);

@@ -29,6 +29,10 @@ struct body {
     char *title_html; /* the title with ruby */
     char *title_text; /* the title without ruby readings; NULL when that is the entry's title */
     char *toc;        /* the table of contents as compact JSON (an array), read on its page */
+    /* What search reads (dom_search_text): the body's text and its lines with ruby again with
+     * the readings; and the title's, NULL when the title has no ruby. Held until the search
+     * index is made (bodies_drop_search). */
+    char *search, *title_search;
     struct hash html_hash; /* of html: stands for it in page keys */
     unsigned minutes;
     int has_image;
@@ -64,6 +68,8 @@ const struct body *bodies_get(const struct bodies *b, size_t i);
  * the body does not hold it. NULL after reporting when it cannot be read back. Safe on any
  * thread. */
 char *bodies_html(const struct bodies *b, size_t i);
+/* Frees every body's search texts: the index has been made. */
+void bodies_drop_search(struct bodies *b);
 /* Returns the title of e in XHTML 1.1, for the print edition (ruby with <rb>); a new string,
  * the caller frees it. Its messages were given when the bodies were converted. */
 char *body_title_xhtml(const struct entry *e);

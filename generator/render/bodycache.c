@@ -20,7 +20,7 @@
 /* A record is text: a header line and its key, then each field as LENGTH ':' BYTES (or '-' for none) and
  * numbers in decimal, each followed by a newline. Raise the version when the format or the
  * Markdown conversion changes. */
-#define HEADER "kairan-body 2\n"
+#define HEADER "kairan-body 3\n"
 
 static void put_str(struct buf *b, const char *s)
 {
@@ -112,6 +112,8 @@ void bodycache_record_release(struct bodycache_record *rec)
     free(rec->title_html);
     free(rec->title_text);
     free(rec->toc);
+    free(rec->search);
+    free(rec->title_search);
     for (size_t i = 0; i < rec->n_links; i++) {
         free(rec->links[i].target);
         free(rec->links[i].url);
@@ -147,6 +149,8 @@ static int parse_record(const char *text, size_t len, struct hash key,
     out->title_html = get_str(&c);
     out->title_text = get_str(&c);
     out->toc = get_str(&c);
+    out->search = get_str(&c);
+    out->title_search = get_str(&c);
     out->minutes = (unsigned)get_num(&c);
     long long n = get_num(&c);
     for (long long i = 0; !c.bad && i < n; i++) {
@@ -187,7 +191,7 @@ static int parse_record(const char *text, size_t len, struct hash key,
         free(m.out.full);
     }
     if (!c.bad && (c.p != c.end || !out->html || !out->summary ||
-                   !out->title_html || !out->title_text || !out->toc))
+                   !out->title_html || !out->title_text || !out->toc || !out->search))
         c.bad = 1;
     if (c.bad) {
         bodycache_record_release(out);
@@ -208,6 +212,8 @@ static void format_record(struct buf *b, struct hash key, const struct bodycache
     put_str(b, rec->title_html);
     put_str(b, rec->title_text);
     put_str(b, rec->toc);
+    put_str(b, rec->search);
+    put_str(b, rec->title_search);
     put_num(b, rec->minutes);
     put_num(b, (long long)rec->n_links);
     for (size_t i = 0; i < rec->n_links; i++) {

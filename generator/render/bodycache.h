@@ -33,6 +33,7 @@ struct bodycache_image {
 struct bodycache_record {
     char *html, *summary, *title_html, *title_text;
     char *toc; /* the table of contents as JSON text */
+    char *search, *title_search; /* what search reads; title_search may be NULL */
     unsigned minutes;
     struct bodycache_link *links;
     size_t n_links, links_cap;

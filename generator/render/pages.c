@@ -109,6 +109,13 @@ int pages_render(struct view *v, const struct pages_options *opt)
     plan_lists(&ps);
     calendar_plan(&ps);
     page_add(&ps, "404", "", "404", "ページが見つかりません", NULL, NULL);
+    if (opt->search) {
+        json_t *ctx = page_add(&ps, "search", "search/", "search", "サイト内検索", NULL, NULL);
+        json_t *search = json_object();
+        data_set_str(search, "meta", opt->search);
+        json_object_set_new(ctx, "search", search);
+        json_object_set_new(ctx, "breadcrumbs", page_crumbs(NULL, NULL));
+    }
 
     /* Templates compile on first use, which is not thread-safe: look them all up first. */
     const struct template *seen[16];

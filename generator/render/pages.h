@@ -16,6 +16,9 @@ struct pages_options {
     struct publish *pub; /* NULL for `kairan check`: pages are made and checked, not written */
     /* Keep pages the manifest already has. Off for --strict, which must see every render. */
     int incremental;
+    /* The search files' meta script, from the root (render/search.h): the search page loads
+     * it. NULL: the site has no search page. */
+    const char *search;
 };
 
 /* Renders every page. Frees the view's roots when done (the pages were their main users).

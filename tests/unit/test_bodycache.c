@@ -27,6 +27,8 @@ static void fill(struct bodycache_record *rec)
     rec->title_html = strdup("<ruby>羽黒<rt>はぐろ</rt></ruby>");
     rec->title_text = strdup("羽黒");
     rec->toc = strdup("[{\"id\":\"a\",\"title\":\"A\"}]");
+    rec->search = strdup("本文 with\nnewlines\nand 12: colons");
+    rec->title_search = strdup("羽黒\nはぐろ");
     rec->minutes = 3;
     bodycache_add_link(rec, "../events/x.md#top", "/watowa/events/x/#top");
     bodycache_add_link(rec, "notes.pdf", NULL);
@@ -44,6 +46,8 @@ static void check_same(const struct bodycache_record *got, const struct bodycach
     CHECK_STR(got->title_html, rec->title_html);
     CHECK_STR(got->title_text, rec->title_text);
     CHECK_STR(got->toc, rec->toc);
+    CHECK_STR(got->search, rec->search);
+    CHECK_STR(got->title_search, rec->title_search);
     CHECK_INT(got->minutes, 3);
     CHECK_INT(got->n_links, 2);
     if (got->n_links == 2) {

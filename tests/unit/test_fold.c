@@ -128,8 +128,52 @@ static void fast_is_slow_in_texts(void)
     CHECK_INT(bad, 0);
 }
 
-int main(void)
+/* For tests/search.test.sh, which holds the search page's script to this module: with
+ * --chars, the fold of every code point ("HEX: HEX HEX ..." a line); with --lines, the fold of
+ * each line of standard input. */
+static int dump(const char *mode)
 {
+    if (strcmp(mode, "--chars") == 0) {
+        for (uint32_t cp = 1; cp < 0x110000; cp++) {
+            if (cp >= 0xD800 && cp <= 0xDFFF)
+                continue;
+            char s[4];
+            struct fold_cps out = {0};
+            fold_append(&out, s, cjk_encode(cp, s));
+            printf("%X:", (unsigned)cp);
+            for (size_t i = 0; i < out.len; i++)
+                printf(" %X", (unsigned)out.v[i]);
+            putchar('\n');
+            free(out.v);
+        }
+        return 0;
+    }
+    if (strcmp(mode, "--lines") == 0) {
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t n;
+        while ((n = getline(&line, &cap, stdin)) > 0) {
+            if (line[n - 1] == '\n')
+                n--;
+            char *f = NULL;
+            struct buf b;
+            buf_init(&b);
+            fold_utf8(&b, line, (size_t)n);
+            f = buf_detach(&b, NULL);
+            printf("%s\n", f);
+            free(f);
+        }
+        free(line);
+        return 0;
+    }
+    fprintf(stderr, "test_fold: unknown option %s\n", mode);
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        return dump(argv[1]);
     RUN(meets);
     RUN(fast_is_slow_per_character);
     RUN(fast_is_slow_in_texts);

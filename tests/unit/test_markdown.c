@@ -245,6 +245,32 @@ static void text_and_reading_time(void)
     diag_release(&d);
 }
 
+/* Search reads the text, then each line with ruby again with the readings in place. */
+static void search_text_with_readings(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, "# {櫛引|くしびき}の会\n\n本文です。\n\n{大網|おおあみ}の{雪下|ゆきお}ろし。"
+                                "\n\n- <ruby><b>月</b><rt>つき</rt></ruby>に一度\n");
+    char *t = dom_search_text(doc);
+    CHECK_STR(t, "櫛引の会\n本文です。\n大網の雪下ろし。\n月に一度\n"
+                 "くしびきの会\nおおあみのゆきおろし。\nつきに一度");
+    free(t);
+    dom_free(doc);
+    doc = parse(&d, "ルビのない本文。\n");
+    t = dom_search_text(doc);
+    CHECK_STR(t, "ルビのない本文。");
+    free(t);
+    dom_free(doc);
+    doc = parse(&d, "");
+    t = dom_search_text(doc);
+    CHECK_STR(t, "");
+    free(t);
+    dom_free(doc);
+    CHECK_INT(d.len, 0);
+    diag_release(&d);
+}
+
 static void table_of_contents(void)
 {
     struct diag d;
@@ -1183,6 +1209,7 @@ int main(void)
     RUN(text_ending_in_a_link_is_read_within_bounds);
     RUN(summaries);
     RUN(text_and_reading_time);
+    RUN(search_text_with_readings);
     RUN(table_of_contents);
     RUN(hooks_links_and_images);
     RUN(sanitiser_payloads);

@@ -1,0 +1,440 @@
+#include "render/search.h"
+
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/date.h"
+#include "core/fold.h"
+#include "core/hash.h"
+#include "core/xalloc.h"
+#include "render/body.h"
+#include "render/ngram.h"
+
+/* About how long a part of the index, or of the texts, is: a query loads a few of them. */
+#define PART_BYTES 16384
+/* Documents made ready at a time: their folded text is what the build holds for search. */
+#define BATCH 1024
+/* Texts up to this long are searched by reading them all (site.yaml's search: auto): an
+ * index of a small site would be larger than its text, and loading them all is quick. */
+#define SCAN_BYTES 200000
+
+/* The front matter's fields that are text a reader sees, by path (a list's items by []). */
+static const char *const text_fields[] = {
+    "schedule",       "place",         "organizer",      "fee",
+    "audience",       "image_alt",     "cover_alt",      "editor",
+    "note",           "contact.name",  "contact.phone",  "contact.fax",
+    "contact.email",  "venues[].name", "venues[].address", "program[].title",
+    "program[].speaker", "program[].affiliation", "program[].time", "sessions[].label",
+    "apply.how",      NULL};
+
+/* What a result shows of each kind, as the site names them elsewhere. */
+static const char *const kind_labels[] = {"活動", "催し", "号", "ページ"};
+
+/* What an event's status badge says (as on the event page). */
+static const char *const status_words[] = {"", "中止", "延期", "書面開催", "オンライン開催"};
+
+struct doc {
+    size_t entry; /* in site->all */
+    int64_t when; /* the date it is ordered by, in seconds; INT64_MIN when it has none */
+};
+
+/* One document made ready: its lines (title lines first) and their folded forms. */
+struct ready {
+    struct strv lines;
+    size_t n_title;        /* the first lines that are the title's */
+    size_t n_title_index;  /* ...and those the title index reads (the title's and reading) */
+    struct fold_cps cps;   /* every line, folded, separated by NGRAM_BREAK */
+    struct fold_cps tcps;  /* the title index's lines */
+    char *json;            /* what its text part holds of it */
+};
+
+struct run {
+    struct view *view;
+    const struct site *site;
+    const struct search_options *opt;
+    struct doc *docs;
+    size_t n_docs;
+    struct ready *ready; /* BATCH of them */
+    size_t batch_start, batch_len;
+    struct ngram *index, *titles;
+    unsigned partitions;
+    size_t per_text; /* documents in a text part */
+    char (*text_hash)[9];
+    size_t n_text_parts;
+    atomic_int failed;
+    atomic_size_t text_bytes; /* of the text parts */
+};
+
+static int doc_cmp(const void *x, const void *y)
+{
+    const struct doc *a = x, *b = y;
+    if (a->when != b->when)
+        return a->when < b->when ? -1 : 1;
+    return a->entry < b->entry ? -1 : a->entry > b->entry;
+}
+
+static int64_t doc_when(const struct entry *e)
+{
+    if (e->kind == KIND_EVENT && e->n_sessions)
+        return date_to_seconds(e->sessions[0].start);
+    if (e->has_date)
+        return date_to_seconds(e->date);
+    return INT64_MIN;
+}
+
+/* Adds text's lines (split at newlines; blank ones left out) to lines. */
+static void add_lines(struct strv *lines, const char *text)
+{
+    while (text && *text) {
+        const char *nl = strchr(text, '\n');
+        size_t n = nl ? (size_t)(nl - text) : strlen(text);
+        size_t s = strspn(text, " \t\r");
+        if (s < n)
+            strv_push_owned(lines, xstrndup(text, n));
+        text = nl ? nl + 1 : NULL;
+    }
+}
+
+/* Adds the text values at path ("venues[].name") of v. */
+static void add_path(struct strv *lines, json_t *v, const char *path)
+{
+    if (!v)
+        return;
+    if (!*path) {
+        if (json_is_string(v))
+            add_lines(lines, json_string_value(v));
+        return;
+    }
+    const char *dot = strchr(path, '.');
+    size_t n = dot ? (size_t)(dot - path) : strlen(path);
+    const char *rest = dot ? dot + 1 : "";
+    int list = n > 2 && path[n - 2] == '[' && path[n - 1] == ']';
+    char *name = xstrndup(path, list ? n - 2 : n);
+    json_t *child = json_object_get(v, name);
+    free(name);
+    if (list) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(child, i, item) add_path(lines, item, rest);
+    } else {
+        add_path(lines, child, rest);
+    }
+}
+
+static void fold_lines(struct fold_cps *out, const struct strv *lines, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        if (i > from) {
+            XALLOC_GROW(out->v, out->len + 1, out->cap);
+            out->v[out->len++] = NGRAM_BREAK;
+        }
+        fold_append(out, lines->v[i], strlen(lines->v[i]));
+    }
+}
+
+/* The district's number among the site's (1, 2, ...), 0 for none. */
+static int district_number(const struct site *s, const struct entry *e)
+{
+    const struct taxon *t = e->district ? config_district(s->cfg, e->district) : NULL;
+    return t ? (int)(t - s->cfg->districts) + 1 : 0;
+}
+
+static void prepare(size_t i, void *userdata)
+{
+    struct run *run = userdata;
+    size_t d = run->batch_start + i;
+    const struct site *s = run->site;
+    const struct entry *e = s->all[run->docs[d].entry];
+    const struct body *b = view_body(run->view, e);
+    struct ready *r = &run->ready[i];
+    memset(r, 0, sizeof *r);
+    const char *title = body_title(b, e);
+    add_lines(&r->lines, b->title_search ? b->title_search : title);
+    r->n_title = r->lines.len;
+    add_lines(&r->lines, e->reading);
+    r->n_title_index = r->lines.len;
+    add_lines(&r->lines, json_string_value(json_object_get(e->fm, "summary")));
+    for (const char *const *f = text_fields; *f; f++)
+        add_path(&r->lines, e->fm, *f);
+    if (e->kind == KIND_EVENT)
+        add_lines(&r->lines, status_words[e->status]);
+    const struct taxon *district = e->district ? config_district(s->cfg, e->district) : NULL;
+    if (district) {
+        add_lines(&r->lines, district->name);
+        add_lines(&r->lines, district->reading);
+    }
+    json_t *cats = json_object_get(e->fm, "categories");
+    size_t k;
+    json_t *c;
+    json_array_foreach(cats, k, c)
+    {
+        const struct taxon *t = config_category(s->cfg, json_string_value(c));
+        if (t)
+            add_lines(&r->lines, t->name);
+    }
+    add_lines(&r->lines, b->search);
+    fold_lines(&r->cps, &r->lines, 0, r->lines.len);
+    fold_lines(&r->tcps, &r->lines, 0, r->n_title_index);
+
+    /* What its text part holds: [url, title, kind, district, date, title lines, title and
+     * reading lines, lines]. */
+    json_t *o = json_array();
+    json_array_append_new(o, json_string(e->url));
+    json_array_append_new(o, json_string(title));
+    json_array_append_new(o, json_integer(e->kind));
+    json_array_append_new(o, json_integer(district_number(s, e)));
+    struct buf when;
+    buf_init(&when);
+    if (e->kind == KIND_EVENT && e->n_sessions)
+        date_format_ja(&when, e->sessions[0].start.date, DATE_WEEKDAY);
+    else if (e->has_date)
+        date_format_ja(&when, e->date.date, DATE_WEEKDAY);
+    json_array_append_new(o, json_string(when.data));
+    buf_release(&when);
+    json_array_append_new(o, json_integer((json_int_t)r->n_title));
+    json_array_append_new(o, json_integer((json_int_t)r->n_title_index));
+    json_t *lines = json_array();
+    for (size_t l = 0; l < r->lines.len; l++)
+        json_array_append_new(lines, json_string(r->lines.v[l]));
+    json_array_append_new(o, lines);
+    r->json = json_dumps(o, JSON_COMPACT);
+    json_decref(o);
+}
+
+static void index_partition(size_t p, void *userdata)
+{
+    struct run *run = userdata;
+    for (size_t i = 0; i < run->batch_len; i++) {
+        const struct ready *r = &run->ready[i];
+        uint32_t doc = (uint32_t)(run->batch_start + i);
+        ngram_add(run->index, (unsigned)p, doc, r->cps.v, r->cps.len);
+        ngram_add(run->titles, (unsigned)p, doc, r->tcps.v, r->tcps.len);
+    }
+}
+
+/* Appends JSON text to a script: as it is, but for U+2028 and U+2029, which JSON allows in
+ * strings and older browsers' scripts read as the end of a line. */
+static void put_script_json(struct buf *out, const char *json)
+{
+    for (const char *p = json; *p;) {
+        const char *q = strstr(p, "\xe2\x80");
+        while (q && q[2] != '\xa8' && q[2] != '\xa9')
+            q = strstr(q + 2, "\xe2\x80");
+        if (!q) {
+            buf_puts(out, p);
+            return;
+        }
+        buf_add(out, p, (size_t)(q - p));
+        buf_puts(out, q[2] == '\xa8' ? "\\u2028" : "\\u2029");
+        p = q + 3;
+    }
+}
+
+/* Hands a file of the search folder to the publisher under its name with the hash of its
+ * bytes: search/PREFIX.HASH.js. Copies the hash's 8 hex digits to hex. Returns 0 or -1. */
+static int put_file(struct run *run, const char *prefix, const struct buf *text, char hex[9])
+{
+    char full[33];
+    hash_hex(hash_bytes(text->data, text->len), full);
+    memcpy(hex, full, 8);
+    hex[8] = '\0';
+    if (!run->opt->pub)
+        return 0;
+    char *rel = xasprintf("search/%s.%s.js", prefix, hex);
+    int rc = publish_write(run->opt->pub, rel, text->data, text->len);
+    free(rel);
+    return rc;
+}
+
+static void write_text_part(size_t i, void *userdata)
+{
+    struct run *run = userdata;
+    size_t part = run->batch_start / run->per_text + i;
+    size_t from = part * run->per_text, to = from + run->per_text;
+    if (to > run->batch_start + run->batch_len)
+        to = run->batch_start + run->batch_len;
+    struct buf text;
+    buf_init(&text);
+    buf_printf(&text, "kairanSearch.texts(%zu,[", part);
+    for (size_t d = from; d < to; d++) {
+        if (d > from)
+            buf_putc(&text, ',');
+        put_script_json(&text, run->ready[d - run->batch_start].json);
+    }
+    buf_puts(&text, "]);\n");
+    char *prefix = xasprintf("x%zu", part);
+    if (put_file(run, prefix, &text, run->text_hash[part]) != 0)
+        run->failed = 1;
+    atomic_fetch_add(&run->text_bytes, text.len);
+    free(prefix);
+    buf_release(&text);
+}
+
+struct index_job {
+    struct run *run;
+    struct ngram *g;
+    char name; /* k or t */
+    char (*hash)[9];
+};
+
+static void write_index_part(size_t b, void *userdata)
+{
+    struct index_job *job = userdata;
+    struct buf text;
+    buf_init(&text);
+    buf_printf(&text, "kairanSearch.part(\"%c\",%zu,", job->name, b);
+    ngram_part(job->g, (unsigned)b, &text);
+    buf_puts(&text, ");\n");
+    char prefix[24];
+    snprintf(prefix, sizeof prefix, "%c%zu", job->name, b);
+    if (put_file(job->run, prefix, &text, job->hash[b]) != 0)
+        job->run->failed = 1;
+    buf_release(&text);
+}
+
+static json_t *hashes_json(char (*hash)[9], size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(hash[i]));
+    return a;
+}
+
+/* Splits g into parts, writes them and returns {"n": parts, "h": [hash of each]}. */
+static json_t *write_index(struct run *run, struct ngram *g, char name)
+{
+    unsigned parts = ngram_split(g, PART_BYTES, (unsigned)run->n_docs);
+    struct index_job job = {run, g, name, xcalloc(parts, sizeof *job.hash)};
+    pool_for(run->opt->pool, parts, write_index_part, &job);
+    json_t *o = json_object();
+    json_object_set_new(o, "n", json_integer(parts));
+    json_object_set_new(o, "h", hashes_json(job.hash, parts));
+    free(job.hash);
+    return o;
+}
+
+/* Each document's kind and district, a base64url character each (two when the site has
+ * more than 15 districts): kind * 16 + district, or kind * 1024 + district. */
+static json_t *docs_json(const struct run *run, int *width)
+{
+    size_t n_districts = run->site->cfg->n_districts;
+    *width = n_districts < 16 ? 1 : 2;
+    static const char b64[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    struct buf b;
+    buf_init(&b);
+    for (size_t d = 0; d < run->n_docs; d++) {
+        const struct entry *e = run->site->all[run->docs[d].entry];
+        unsigned district = (unsigned)district_number(run->site, e);
+        if (*width == 1) {
+            buf_putc(&b, b64[(unsigned)e->kind * 16 + district]);
+        } else {
+            unsigned v = (unsigned)e->kind * 1024 + (district & 1023);
+            buf_putc(&b, b64[v >> 6]);
+            buf_putc(&b, b64[v & 63]);
+        }
+    }
+    json_t *s = json_string(b.data);
+    buf_release(&b);
+    return s;
+}
+
+int search_write(struct view *v, struct bodies *bodies, const struct search_options *opt,
+                 char **meta)
+{
+    const struct site *s = view_site(v);
+    struct run run = {.view = v, .site = s, .opt = opt};
+    *meta = NULL;
+    run.n_docs = s->n_all;
+    run.docs = xcalloc(s->n_all ? s->n_all : 1, sizeof *run.docs);
+    size_t text_bytes = 0;
+    for (size_t i = 0; i < s->n_all; i++) {
+        run.docs[i].entry = i;
+        run.docs[i].when = doc_when(s->all[i]);
+        const struct body *b = view_body(v, s->all[i]);
+        text_bytes += (b->search ? strlen(b->search) : 0) + 512;
+    }
+    qsort(run.docs, run.n_docs, sizeof *run.docs, doc_cmp);
+    /* Text parts of about PART_BYTES, a whole number of them to a batch. */
+    size_t per = run.n_docs ? PART_BYTES / (text_bytes / run.n_docs + 1) : 1;
+    run.per_text = per < 1 ? 1 : per > 64 ? 64 : per;
+    while (BATCH % run.per_text)
+        run.per_text--;
+    run.n_text_parts = (run.n_docs + run.per_text - 1) / run.per_text;
+    run.text_hash = xcalloc(run.n_text_parts ? run.n_text_parts : 1, sizeof *run.text_hash);
+    run.partitions = pool_threads(opt->pool);
+    run.index = ngram_new(run.partitions);
+    run.titles = ngram_new(run.partitions);
+    run.ready = xcalloc(BATCH, sizeof *run.ready);
+
+    for (run.batch_start = 0; run.batch_start < run.n_docs; run.batch_start += BATCH) {
+        run.batch_len = run.n_docs - run.batch_start < BATCH ? run.n_docs - run.batch_start
+                                                             : BATCH;
+        pool_for(opt->pool, run.batch_len, prepare, &run);
+        pool_for(opt->pool, run.partitions, index_partition, &run);
+        pool_for(opt->pool, (run.batch_len + run.per_text - 1) / run.per_text, write_text_part,
+                 &run);
+        for (size_t i = 0; i < run.batch_len; i++) {
+            struct ready *r = &run.ready[i];
+            strv_release(&r->lines);
+            free(r->cps.v);
+            free(r->tcps.v);
+            free(r->json);
+        }
+    }
+    free(run.ready);
+    bodies_drop_search(bodies);
+
+    json_t *m = json_object();
+    json_object_set_new(m, "v", json_integer(1));
+    json_object_set_new(m, "n", json_integer((json_int_t)run.n_docs));
+    json_object_set_new(m, "portable", json_boolean(view_portable(v)));
+    json_t *kinds = json_array();
+    for (size_t k = 0; k < sizeof kind_labels / sizeof *kind_labels; k++)
+        json_array_append_new(kinds, json_string(kind_labels[k]));
+    json_object_set_new(m, "kinds", kinds);
+    json_t *districts = json_array();
+    for (size_t d = 0; d < s->cfg->n_districts; d++) {
+        json_t *pair = json_array();
+        json_array_append_new(pair, json_string(s->cfg->districts[d].slug));
+        json_array_append_new(pair, json_string(s->cfg->districts[d].name));
+        json_array_append_new(districts, pair);
+    }
+    json_object_set_new(m, "districts", districts);
+    int width;
+    json_object_set_new(m, "docs", docs_json(&run, &width));
+    json_object_set_new(m, "dw", json_integer(width));
+    if (s->cfg->search == CONFIG_SEARCH_AUTO && run.text_bytes <= SCAN_BYTES) {
+        json_object_set_new(m, "scan", json_true());
+    } else {
+        json_object_set_new(m, "k", write_index(&run, run.index, 'k'));
+        json_object_set_new(m, "t", write_index(&run, run.titles, 't'));
+    }
+    json_t *x = json_object();
+    json_object_set_new(x, "g", json_integer((json_int_t)run.per_text));
+    json_object_set_new(x, "h", hashes_json(run.text_hash, run.n_text_parts));
+    json_object_set_new(m, "x", x);
+    char *json = json_dumps(m, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(m);
+    struct buf text;
+    buf_init(&text);
+    buf_puts(&text, "kairanSearch.meta(");
+    put_script_json(&text, json);
+    buf_puts(&text, ");\n");
+    free(json);
+    char hex[9];
+    if (put_file(&run, "meta", &text, hex) != 0)
+        run.failed = 1;
+    buf_release(&text);
+    *meta = xasprintf("search/meta.%s.js", hex);
+
+    ngram_free(run.index);
+    ngram_free(run.titles);
+    free(run.text_hash);
+    free(run.docs);
+    return run.failed ? -1 : 0;
+}

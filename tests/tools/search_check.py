@@ -1,0 +1,247 @@
+#!/usr/bin/python3
+"""The site search in headless Chromium (tests/search.test.sh runs each part; make bench runs
+`loads`). Each part prints its checks and "N passed, N failed"; `loads` prints JSON.
+
+    search_check.py fold CHROMIUM TEST_FOLD SEARCH_JS WORK
+        the page's fold is kairan's (core/fold, through build/tests/test_fold): every assigned
+        character, and a table of inputs residents type
+    search_check.py exact CHROMIUM PUBLIC COUNT SEED
+        COUNT queries made from the site's own texts (and changed the ways residents type
+        them) find exactly the entries a scan of every line finds, title matches first and the
+        newest first within each; PUBLIC is a --portable build, opened from files
+    search_check.py loads CHROMIUM PUBLIC COUNT SEED
+        for COUNT queries (from the texts, as above), each on a fresh page: the files the search
+        page loaded and their sizes, as JSON (bench/report.py reads it)
+"""
+import json
+import os
+import random
+import subprocess
+import sys
+import unicodedata
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from browser import Browser  # noqa: E402 (tests/browser.py)
+from checks import arguments, check, done  # noqa: E402
+
+
+def start(chromium):
+    b = Browser.start(chromium)
+    if b is None:
+        print("search: skipped (Chromium did not start)")
+        done()
+    return b
+
+
+# Inputs whose fold is easy to get wrong: widths, kana, case, compatibility characters,
+# combining marks, spaces of every kind.
+TRICKY = [
+    "ｶﾞｲﾄﾞﾌﾞｯｸ", "ガイドブック", "ｳﾞｧｲｵﾘﾝ", "ヴァイオリン", "ゔぁいおりん", "ﾜﾞ", "ヷ", "わ゛",
+    "か゛", "か\u3099", "ｷｬﾝﾌﾟ", "Ｓａｌｏｎ　ＡＢＣ", "STRASSE", "Straße", "STRAẞE", "ΣΑΣ σας",
+    "İstanbul", "ǰ", "ﬃ", "①②③", "⑴", "㍻", "㋿", "㈱", "㌔㍍", "㋐", "ヽヾゝゞ", "〜～",
+    "大網 雪下ろし", "大網\u3000雪下ろし", "大網\t雪\r下ろし", "\u200b", "Ⅻ", "ℌ", "ｱｲｳｴｵ",
+    "ﾊﾟﾋﾟﾌﾟﾍﾟﾎﾟ", "ﾟ", "ﾞ", "゜", "゛", "ー", "ｰ", "Ꭰꭰ", "ı", "ß", "ᾼ", "ﬀ", "ŉ", "K", "Å",
+    "\u00a0", "e\u0301", "é", "Ａ\u0308", "Ä", "한국", "\u1100\u1161", "𠮷野家", "😀", "〻",
+    "ヿ", "ゟ", "ヸヹヺ", "ㇰ", "ﹰ", "ﷺ", "½", "x²", "№", "℡", "㎏", "ｍ", "ﾅｶﾞｰﾚ", "（例）",
+]
+
+
+def fold(chromium, test_fold, search_js, work):
+    out = subprocess.run([test_fold, "--chars"], capture_output=True, text=True, check=True)
+    chars = []
+    for line in out.stdout.splitlines():
+        cp, _, rest = line.partition(":")
+        c = chr(int(cp, 16))
+        # Characters Python's Unicode (the same version as libunistring's) has assigned; the
+        # browser's newer Unicode may give ones assigned later a fold of their own.
+        if unicodedata.category(c) in ("Cn", "Cs", "Co"):
+            continue
+        chars.append([int(cp, 16), "".join(chr(int(h, 16)) for h in rest.split())])
+    lines = subprocess.run([test_fold, "--lines"], input="\n".join(TRICKY) + "\n",
+                           capture_output=True, text=True, check=True).stdout.split("\n")
+    table = [[t, lines[i]] for i, t in enumerate(TRICKY)]
+    os.makedirs(work, exist_ok=True)
+    with open(os.path.join(work, "fold-data.js"), "w", encoding="utf-8") as f:
+        f.write("var CHARS = " + json.dumps(chars) + ";\nvar TABLE = " + json.dumps(table) +
+                ";\n")
+    with open(os.path.join(work, "fold.html"), "w", encoding="utf-8") as f:
+        f.write('<!DOCTYPE html><meta charset="utf-8"><script src="%s"></script>'
+                '<script src="fold-data.js"></script>' % ("file://" + search_js))
+    b = start(chromium)
+    b.open("file://" + os.path.join(work, "fold.html"))
+    got = b.js("""(function () {
+        var bad = [];
+        CHARS.forEach(function (c) {
+          var f = kairanSearch.fold(String.fromCodePoint(c[0]));
+          if (f !== c[1]) bad.push(c[0].toString(16) + ": " + escape(f) + " not " + escape(c[1]));
+        });
+        var table = [];
+        TABLE.forEach(function (t) {
+          var f = kairanSearch.fold(t[0]);
+          if (f !== t[1]) table.push(t[0] + " -> " + f + " not " + t[1]);
+        });
+        return {n: CHARS.length, bad: bad.slice(0, 20), nbad: bad.length, table: table};
+    })()""")
+    b.close()
+    check("every assigned character folds in the page as in kairan (%d characters)" % got["n"],
+          got["nbad"] == 0 and got["n"] > 100000, got["bad"])
+    check("%d typed inputs fold in the page as in kairan" % len(TRICKY), not got["table"],
+          got["table"])
+    folded = dict(zip(TRICKY, lines))
+    meet = [("ｶﾞｲﾄﾞﾌﾞｯｸ", "ガイドブック"), ("ｳﾞｧｲｵﾘﾝ", "ヴァイオリン"), ("ヴァイオリン", "ゔぁいおりん"),
+            ("ﾜﾞ", "ヷ"), ("ヷ", "わ゛"), ("か゛", "か\u3099"), ("STRASSE", "Straße"),
+            ("Straße", "STRAẞE"), ("大網 雪下ろし", "大網\u3000雪下ろし"), ("e\u0301", "é"),
+            ("Ａ\u0308", "Ä")]
+    apart = [m for m in meet if folded[m[0]] != folded[m[1]]]
+    check("what residents type in other forms meets what editors wrote", not apart, apart)
+    check("spaces of every kind are gone", folded["大網\t雪\r下ろし"] == "大網雪下ろし",
+          folded["大網\t雪\r下ろし"])
+    done()
+
+
+def site_texts(public):
+    """Every document's texts as the search folder holds them: [url, title, kind, district,
+    date, title lines, title and reading lines, lines], by number."""
+    folder = os.path.join(public, "search")
+    names = os.listdir(folder)
+    meta = [n for n in names if n.startswith("meta.")][0]
+    text = open(os.path.join(folder, meta), encoding="utf-8").read()
+    per = json.loads(text[len("kairanSearch.meta("):text.rindex(")")])["x"]["g"]
+    docs = {}
+    for name in names:
+        if name.startswith("x") and name.endswith(".js"):
+            text = open(os.path.join(folder, name), encoding="utf-8").read()
+            head, _, rest = text.partition(",")
+            part = int(head[len("kairanSearch.texts("):])
+            for i, d in enumerate(json.loads(rest[:rest.rindex(")")])):
+                docs[part * per + i] = d
+    return [docs[i] for i in range(len(docs))]
+
+
+def to_katakana(s):
+    return "".join(chr(ord(c) + 0x60) if "\u3041" <= c <= "\u3096" else c for c in s)
+
+
+def to_hiragana(s):
+    return "".join(chr(ord(c) - 0x60) if "\u30a1" <= c <= "\u30f6" else c for c in s)
+
+
+def to_wide(s):
+    return "".join(chr(ord(c) + 0xfee0) if "!" <= c <= "~" else c for c in s)
+
+
+def queries(docs, count, seed):
+    """Queries as residents might type them: pieces of the texts (1 to 12 characters, at
+    random places), the same in the other kana, in full-width letters and digits, with a
+    space in them, two pieces from different places run together (mostly found nowhere,
+    though each piece's characters are there), and pieces backwards."""
+    rng = random.Random(seed)
+    lines = [l for d in docs for l in d[7] if l.strip()]
+    out = []
+
+    def piece(n=None):
+        line = rng.choice(lines)
+        n = n or rng.randint(1, 12)
+        n = min(n, len(line))
+        at = rng.randint(0, len(line) - n)
+        return line[at:at + n]
+
+    while len(out) < count:
+        p = piece()
+        way = rng.randrange(8)
+        if way == 0:
+            p = to_katakana(p)
+        elif way == 1:
+            p = to_hiragana(p)
+        elif way == 2:
+            p = to_wide(p)
+        elif way == 3 and len(p) > 1:
+            at = rng.randint(1, len(p) - 1)
+            p = p[:at] + rng.choice([" ", "\u3000"]) + p[at:]
+        elif way == 4:
+            p = piece(rng.randint(2, 5)) + piece(rng.randint(2, 5))
+        elif way == 5:
+            p = p[::-1]
+        if p.strip():
+            out.append(p)
+    return out
+
+
+OPEN_PAGE = "document.readyState === 'complete' && !!window.kairanSearch && !!kairanSearch.info"
+
+
+def exact(chromium, public, count, seed):
+    docs = site_texts(public)
+    qs = queries(docs, count, seed)
+    b = start(chromium)
+    b.open("file://" + os.path.join(public, "search", "index.html"))
+    check("the search page registers its index", b.until(OPEN_PAGE))
+    got = b.js("""(async function (queries) {
+        var K = kairanSearch, all = [];
+        for (var d = 0; d < K.info.n; d++) all.push(d);
+        var docs = await K.documents(all);
+        var lines = docs.map(function (doc) { return doc[7].map(K.fold); });
+        var bad = [], found = 0, many = 0, none = 0;
+        for (var q of queries) {
+          var r = await K.query(q), f = K.fold(q), title = [], rest = [];
+          for (var d = lines.length - 1; d >= 0 && f; d--) {
+            var at = lines[d].findIndex(function (l) { return l.indexOf(f) >= 0; });
+            if (at < 0) continue;
+            (at < docs[d][6] ? title : rest).push(d);
+          }
+          var want = title.concat(rest);
+          if (r.ids.join() !== want.join() || r.total !== want.length)
+            bad.push([q, r.ids.slice(0, 10), want.slice(0, 10), r.total, want.length]);
+          if (want.length) found++;
+          if (want.length > 20) many++;
+          if (!want.length) none++;
+        }
+        return {bad: bad.slice(0, 10), nbad: bad.length, found: found, many: many,
+                none: none, scan: !!K.info.scan, docs: docs.length};
+    })(%s)""" % json.dumps(qs))
+    b.close()
+    what = "%d queries on %d entries (%s)" % (len(qs), got["docs"],
+                                               "every text read" if got["scan"] else "the index")
+    check(what + ": exactly the entries whose lines hold them, best first", got["nbad"] == 0,
+          "%d wrong, e.g. %s" % (got["nbad"], got["bad"]))
+    check(what + ": some find many, some one, some none (%d/%d/%d)" % (
+        got["many"], got["found"], got["none"]),
+        got["many"] > 0 and got["none"] > 0 and got["found"] > got["many"])
+    done()
+
+
+def loads(chromium, public, count, seed):
+    docs = site_texts(public)
+    qs = queries(docs, count, seed)
+    b = start(chromium)
+    page = "file://" + os.path.join(public, "search", "index.html")
+    results = []
+    for q in qs:
+        from urllib.parse import quote
+        urls = b.requests(page + "?q=" + quote(q),
+                          "document.querySelector('[data-search-status]').textContent"
+                          ".match(/件|見つかりません/)")
+        files = [u[len("file://"):].split("?")[0] for u in urls if u.startswith("file://")]
+        search = [f for f in files if "/search/" in f and not f.endswith(".html")]
+        size = {f: os.path.getsize(f) for f in search if os.path.exists(f)}
+        index = sum(v for f, v in size.items() if os.path.basename(f)[0] in "kt")
+        texts = sum(v for f, v in size.items() if os.path.basename(f)[0] == "x")
+        meta = sum(v for f, v in size.items() if os.path.basename(f).startswith("meta."))
+        results.append({"q": q, "index": index, "texts": texts, "meta": meta})
+    b.close()
+    print(json.dumps(results, ensure_ascii=False))
+
+
+def main():
+    args = arguments(__doc__, 1)
+    if args[0] == "fold" and len(args) == 5:
+        fold(*args[1:])
+    elif args[0] == "exact" and len(args) == 5:
+        exact(args[1], args[2], int(args[3]), int(args[4]))
+    elif args[0] == "loads" and len(args) == 5:
+        loads(args[1], args[2], int(args[3]), int(args[4]))
+    else:
+        arguments(__doc__, 99)
+
+
+main()
