@@ -27,9 +27,8 @@
 #include "render/view.h"
 
 /* Templates every theme must have; the rest (partials, parents) come along with them. */
-static const char *const page_templates[] = {"home",     "activity", "event", "issue",
-                                             "page",     "list",     "taxonomy", "calendar",
-                                             "404",      "search",   NULL};
+static const char *const page_templates[] = {"home", "activity", "event", "issue", "page",
+                                             "list", "taxonomy", "calendar", "404", NULL};
 
 /* Where kairan's own themes are installed (make install sets it from PREFIX), searched after
  * the site's own themes/ folder. */
@@ -193,12 +192,14 @@ int build_run(struct diag *d, const struct build_options *opt)
         goto done;
 
     /* 4. The theme, compiled once. */
-    const char *required[sizeof page_templates / sizeof *page_templates + 1];
+    const char *required[sizeof page_templates / sizeof *page_templates + 2];
     size_t n_required = 0;
     for (const char *const *t = page_templates; *t; t++)
         required[n_required++] = *t;
     if (site.n_kind[KIND_ISSUE])
         required[n_required++] = "print/issue";
+    if (cfg.search != CONFIG_SEARCH_NONE)
+        required[n_required++] = "search";
     required[n_required] = NULL;
     if (theme_load(d, &theme, source_dir, installed_themes, cfg.theme, required) != 0)
         goto done;

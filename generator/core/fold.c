@@ -101,51 +101,70 @@ static void fold_slow(struct fold_cps *out, const uint32_t *s, size_t n)
     free(again);
 }
 
-/* Decodes s[0..n) without white space into cps (reset first). */
-static void decode(struct fold_cps *cps, const char *s, size_t n)
+/* Decodes s[0..n) without white space into v, which has room for n code points; returns how
+ * many there are. */
+static size_t decode(uint32_t *v, const char *s, size_t n)
 {
-    cps->len = 0;
+    size_t len = 0;
+    const unsigned char *u = (const unsigned char *)s;
     for (size_t i = 0; i < n;) {
-        size_t step;
-        uint32_t cp = cjk_decode(s + i, n - i, &step);
-        i += step;
+        uint32_t cp;
+        if (u[i] < 0x80) {
+            cp = u[i++];
+        } else if ((u[i] & 0xF0) == 0xE0 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
+                   (u[i + 2] & 0xC0) == 0x80 && (u[i] != 0xE0 || u[i + 1] >= 0xA0) &&
+                   (u[i] != 0xED || u[i + 1] < 0xA0)) {
+            /* Three bytes, as nearly every Japanese character: well formed, not a surrogate. */
+            cp = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 |
+                 (u[i + 2] & 0x3F);
+            i += 3;
+        } else {
+            size_t step;
+            cp = cjk_decode(s + i, n - i, &step);
+            i += step;
+        }
         if (!is_space(cp))
-            push(cps, cp);
+            v[len++] = cp;
     }
+    return len;
 }
 
 void fold_append_slow(struct fold_cps *out, const char *s, size_t n)
 {
-    struct fold_cps cps = {0};
-    decode(&cps, s, n);
-    if (cps.len)
-        fold_slow(out, cps.v, cps.len);
-    free(cps.v);
+    uint32_t *v = xmalloc((n ? n : 1) * sizeof *v);
+    size_t len = decode(v, s, n);
+    if (len)
+        fold_slow(out, v, len);
+    free(v);
 }
 
 void fold_append(struct fold_cps *out, const char *s, size_t n)
 {
-    struct fold_cps cps = {0};
-    decode(&cps, s, n);
+    /* Most lines fit on the stack. */
+    uint32_t stack[512];
+    uint32_t *v = n <= 512 ? stack : xmalloc(n * sizeof *v);
+    size_t len = decode(v, s, n);
+    XALLOC_GROW(out->v, out->len + len, out->cap);
     /* The text splits before every plain character without changing what it folds to: such a
      * character is a starter nothing before it composes with. So each plain character followed
      * by another plain one (or the end) folds alone; every other run (a plain character and the
      * combining marks or other characters after it) goes through the library. */
     size_t i = 0;
-    while (i < cps.len) {
-        uint32_t p = plain(cps.v[i]);
-        if (p && (i + 1 == cps.len || plain(cps.v[i + 1]))) {
+    while (i < len) {
+        uint32_t p = plain(v[i]);
+        if (p && (i + 1 == len || plain(v[i + 1]))) {
             push(out, p);
             i++;
             continue;
         }
         size_t j = i + 1;
-        while (j < cps.len && !plain(cps.v[j]))
+        while (j < len && !plain(v[j]))
             j++;
-        fold_slow(out, cps.v + i, j - i);
+        fold_slow(out, v + i, j - i);
         i = j;
     }
-    free(cps.v);
+    if (v != stack)
+        free(v);
 }
 
 void fold_utf8(struct buf *out, const char *s, size_t n)

@@ -1,5 +1,6 @@
 #include "render/data.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void data_set_str(json_t *obj, const char *key, const char *s)
@@ -22,6 +23,33 @@ void data_set_buf(json_t *obj, const char *key, struct buf *b)
 {
     json_object_set_new(obj, key, json_stringn(b->data, b->len));
     buf_reset(b);
+}
+
+void data_json_string(struct buf *out, const char *s)
+{
+    buf_putc(out, '"');
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    for (; *p; p++) {
+        const char *esc = NULL;
+        char hex[8];
+        if (*p == '"')
+            esc = "\\\"";
+        else if (*p == '\\')
+            esc = "\\\\";
+        else if (*p < 0x20)
+            esc = (snprintf(hex, sizeof hex, "\\u%04x", *p), hex);
+        else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
+            esc = p[2] == 0xA8 ? "\\u2028" : "\\u2029";
+        if (!esc)
+            continue;
+        buf_add(out, run, (size_t)(p - run));
+        buf_puts(out, esc);
+        if (*p == 0xE2)
+            p += 2;
+        run = p + 1;
+    }
+    buf_add(out, run, (size_t)(p - run));
+    buf_putc(out, '"');
 }
 
 const char *const data_optional[] = {

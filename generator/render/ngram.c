@@ -6,44 +6,76 @@
 #include "core/cjk.h"
 #include "core/xalloc.h"
 
-/* Postings wait in chunks of bytes (varints) chained per key, in one growing array per
- * partition: millions of small lists without millions of allocations. */
-#define CHUNK 32
-#define CHUNK_DATA (CHUNK - 4)
+/* What is collected: at every position of a line, the three characters that start there (fewer
+ * at the end of the line, the missing ones 0), with the place for a whole three and only the
+ * document for a shorter end. One key per position keeps the collecting cheap; the documents of
+ * one and two characters are the unions of those of the keys they start (ngram_split). */
 
-/* Keys packed into 64 bits: one character as itself, two with the top bit set, three as
- * three 21-bit fields (the first never 0, so always at or above 2^42). */
-#define KEY_PAIR (1ULL << 63)
+/* Postings wait in chunks of bytes (varints) chained per key, in one growing array per
+ * partition: millions of small lists without millions of allocations. A chunk starts with the
+ * number of the next (in units of 8 bytes; 0: none) and its size; each of a list's chunks is
+ * twice as big as the one before, up to CHUNK_MAX, so that a long list is read in few jumps. */
+#define CHUNK_HEAD 8
+#define CHUNK_MIN 24
+#define CHUNK_MAX 4096
+
+/* Three characters packed into 64 bits, 21 bits each; the first is never 0. */
+#define KEY(a, b, c) ((uint64_t)(a) << 42 | (uint64_t)(b) << 21 | (uint64_t)(c))
+#define KEY_A(k) ((uint32_t)((k) >> 42))
+#define KEY_B(k) ((uint32_t)((k) >> 21) & 0x1FFFFF)
+#define KEY_C(k) ((uint32_t)(k) & 0x1FFFFF)
+
+/* Varints in chained chunks. */
+struct chain {
+    uint32_t head, tail; /* where the chunks start, in units of 8 bytes; 0: none yet */
+    uint32_t used, size; /* bytes used in the tail chunk, and its size */
+};
 
 struct rec {
     uint64_t key;
     uint64_t sum_doc, sum_pos; /* of the gaps, for each list's Rice parameter */
-    uint32_t head, tail;       /* chunk numbers; 0: none yet */
+    struct chain docs_chain;   /* the documents' gaps */
+    struct chain places_chain; /* three whole characters: each document's gap (tagged), then
+                                  its first place and the gaps to the others (shifted left) */
     uint32_t last_doc;         /* the last document listed, plus one; 0: none */
     uint32_t last_pos;
-    uint32_t count;            /* places (three characters) */
+    uint32_t count;            /* places */
     uint32_t docs;             /* documents */
-    uint32_t used;             /* bytes used in the tail chunk */
-    unsigned bucket;           /* set by ngram_split */
+    uint32_t part;             /* the partition that holds it */
+};
+
+/* A slot of a partition's table: the key, so that a probe reads no record, and the record. */
+struct slot {
+    uint64_t key;
+    uint32_t rec; /* record number plus one; 0: empty */
 };
 
 struct partition {
-    uint32_t *slots; /* record number plus one; 0: empty */
+    struct slot *slots;
     size_t n_slots;  /* a power of two */
     struct rec *recs;
     size_t n_recs, recs_cap;
-    unsigned char *chunks; /* chunk 0 is never used */
-    size_t n_chunks, chunks_cap;
+    unsigned char *chunks; /* the first 8 bytes are never used */
+    size_t n_chunks, chunks_cap; /* bytes used and allocated */
+};
+
+/* A key as the index lists it: three characters with their places (rec), or one or two
+ * with the documents that have them (docs). */
+struct item {
+    uint64_t key; /* unused characters 0 */
+    const struct rec *rec;
+    uint32_t *docs;
+    size_t n_docs;
+    unsigned bucket;
 };
 
 struct ngram {
     struct partition *parts;
     unsigned n_parts;
-    struct rec **sorted; /* every record, by part and key (ngram_split) */
-    size_t n_sorted;
-    size_t *first; /* the first sorted record of each part, and the end */
-    unsigned n_buckets;
-    unsigned docs; /* documents: the last one's number plus one */
+    struct item *items; /* by part and key (ngram_split) */
+    size_t n_items, items_cap;
+    size_t *first; /* the first item of each part, and the end */
+    unsigned docs; /* documents */
 };
 
 static uint64_t mix(uint64_t x)
@@ -73,8 +105,10 @@ void ngram_free(struct ngram *g)
         free(g->parts[i].recs);
         free(g->parts[i].chunks);
     }
+    for (size_t i = 0; i < g->n_items; i++)
+        free(g->items[i].docs);
     free(g->parts);
-    free(g->sorted);
+    free(g->items);
     free(g->first);
     free(g);
 }
@@ -82,91 +116,114 @@ void ngram_free(struct ngram *g)
 static void grow_slots(struct partition *p)
 {
     size_t n = p->n_slots ? p->n_slots * 2 : 1024;
-    uint32_t *slots = xcalloc(n, sizeof *slots);
+    struct slot *slots = xcalloc(n, sizeof *slots);
     for (size_t r = 0; r < p->n_recs; r++) {
         size_t i = mix(p->recs[r].key) & (n - 1);
-        while (slots[i])
+        while (slots[i].rec)
             i = (i + 1) & (n - 1);
-        slots[i] = (uint32_t)r + 1;
+        slots[i].key = p->recs[r].key;
+        slots[i].rec = (uint32_t)r + 1;
     }
     free(p->slots);
     p->slots = slots;
     p->n_slots = n;
 }
 
-static struct rec *find(struct partition *p, uint64_t key, uint64_t h)
+static struct rec *find(struct partition *p, unsigned part, uint64_t key, uint64_t h)
 {
-    if ((p->n_recs + 1) * 4 > p->n_slots * 3)
-        grow_slots(p);
     size_t i = h & (p->n_slots - 1);
-    while (p->slots[i]) {
-        struct rec *r = &p->recs[p->slots[i] - 1];
-        if (r->key == key)
-            return r;
+    while (p->slots[i].rec) {
+        if (p->slots[i].key == key)
+            return &p->recs[p->slots[i].rec - 1];
         i = (i + 1) & (p->n_slots - 1);
+    }
+    if ((p->n_recs + 1) * 4 > p->n_slots * 3) {
+        grow_slots(p);
+        return find(p, part, key, h);
     }
     XALLOC_GROW(p->recs, p->n_recs + 1, p->recs_cap);
     struct rec *r = &p->recs[p->n_recs++];
     memset(r, 0, sizeof *r);
     r->key = key;
-    p->slots[i] = (uint32_t)p->n_recs;
+    r->part = part;
+    p->slots[i].key = key;
+    p->slots[i].rec = (uint32_t)p->n_recs;
     return r;
 }
 
-static unsigned char *chunk(struct partition *p, uint32_t n)
+static void put_byte(struct partition *p, struct chain *c, unsigned char byte)
 {
-    return p->chunks + (size_t)n * CHUNK;
-}
-
-static void put_byte(struct partition *p, struct rec *r, unsigned char byte)
-{
-    if (!r->tail || r->used == CHUNK_DATA) {
-        XALLOC_GROW(p->chunks, (p->n_chunks + 2) * CHUNK, p->chunks_cap);
+    if (!c->tail || c->used == c->size) {
+        uint32_t size = !c->tail ? CHUNK_MIN : c->size * 2 + CHUNK_HEAD;
+        if (size > CHUNK_MAX)
+            size = CHUNK_MAX;
+        size = (size + CHUNK_HEAD + 7) / 8 * 8 - CHUNK_HEAD;
         if (!p->n_chunks)
-            p->n_chunks = 1; /* 0 means none */
-        uint32_t n = (uint32_t)p->n_chunks++;
-        memset(chunk(p, n), 0, CHUNK);
-        if (r->tail)
-            memcpy(chunk(p, r->tail), &n, 4);
+            p->n_chunks = 8; /* 0 means none */
+        XALLOC_GROW(p->chunks, p->n_chunks + CHUNK_HEAD + size, p->chunks_cap);
+        uint32_t at = (uint32_t)(p->n_chunks / 8);
+        unsigned char *head = p->chunks + p->n_chunks;
+        uint32_t none = 0;
+        memcpy(head, &none, 4);
+        memcpy(head + 4, &size, 4);
+        p->n_chunks += CHUNK_HEAD + size;
+        if (c->tail)
+            memcpy(p->chunks + (size_t)c->tail * 8, &at, 4);
         else
-            r->head = n;
-        r->tail = n;
-        r->used = 0;
+            c->head = at;
+        c->tail = at;
+        c->used = 0;
+        c->size = size;
     }
-    chunk(p, r->tail)[4 + r->used++] = byte;
+    p->chunks[(size_t)c->tail * 8 + CHUNK_HEAD + c->used++] = byte;
 }
 
-static void put_varint(struct partition *p, struct rec *r, uint64_t v)
+static void put_varint(struct partition *p, struct chain *c, uint64_t v)
 {
+    if (c->tail && c->size - c->used >= 10) { /* room for any varint: no checks */
+        unsigned char *d = p->chunks + (size_t)c->tail * 8 + CHUNK_HEAD + c->used, *d0 = d;
+        while (v >= 0x80) {
+            *d++ = (unsigned char)(v | 0x80);
+            v >>= 7;
+        }
+        *d++ = (unsigned char)v;
+        c->used += (uint32_t)(d - d0);
+        return;
+    }
     while (v >= 0x80) {
-        put_byte(p, r, (unsigned char)(v | 0x80));
+        put_byte(p, c, (unsigned char)(v | 0x80));
         v >>= 7;
     }
-    put_byte(p, r, (unsigned char)v);
+    put_byte(p, c, (unsigned char)v);
 }
 
-/* Notes doc in r's list of documents, once. Returns 1 when it was new. */
-static int note_doc(struct partition *p, struct rec *r, uint32_t doc, int tagged)
+/* Notes doc in r's list of documents, once; with places, its gap also starts the document's
+ * places (tagged: shifted left, the low bit set). Returns 1 when it was new. */
+static int note_doc(struct partition *p, struct rec *r, uint32_t doc, int places)
 {
     if (r->last_doc == doc + 1)
         return 0;
     uint32_t gap = r->last_doc ? doc - r->last_doc : doc;
-    put_varint(p, r, tagged ? (uint64_t)gap << 1 | 1 : gap);
+    put_varint(p, &r->docs_chain, gap);
+    if (places)
+        put_varint(p, &r->places_chain, (uint64_t)gap << 1 | 1);
     r->sum_doc += gap;
     r->docs++;
     r->last_doc = doc + 1;
     return 1;
 }
 
+/* Notes a place: a new document's first place as it stands, or the gap to the last place
+ * (shifted left). */
 static void note_place(struct partition *p, struct rec *r, uint32_t doc, uint32_t pos)
 {
     uint32_t gap;
     if (note_doc(p, r, doc, 1)) {
         gap = pos;
-        put_varint(p, r, gap);
+        put_varint(p, &r->places_chain, gap);
     } else {
         gap = pos - r->last_pos - 1;
-        put_varint(p, r, (uint64_t)gap << 1);
+        put_varint(p, &r->places_chain, (uint64_t)gap << 1);
     }
     r->sum_pos += gap;
     r->last_pos = pos;
@@ -176,45 +233,35 @@ static void note_place(struct partition *p, struct rec *r, uint32_t doc, uint32_
 void ngram_add(struct ngram *g, unsigned part, uint32_t doc, const uint32_t *cps, size_t n)
 {
     struct partition *p = &g->parts[part];
+    if (!p->n_slots)
+        grow_slots(p);
     unsigned np = g->n_parts;
     for (size_t i = 0; i < n; i++) {
-        uint32_t c = cps[i];
-        if (c == NGRAM_BREAK)
+        uint32_t a = cps[i], b = 0, c = 0;
+        if (a == NGRAM_BREAK)
             continue;
-        uint64_t key = c, h = mix(key);
-        if ((h >> 40) % np == part)
-            note_doc(p, find(p, key, h), doc, 0);
-        if (i + 1 == n || cps[i + 1] == NGRAM_BREAK)
+        if (i + 1 < n && cps[i + 1] != NGRAM_BREAK) {
+            b = cps[i + 1];
+            if (i + 2 < n && cps[i + 2] != NGRAM_BREAK)
+                c = cps[i + 2];
+        }
+        uint64_t key = KEY(a, b, c), h = mix(key);
+        if (np > 1 && (h >> 40) % np != part)
             continue;
-        key = KEY_PAIR | (uint64_t)c << 21 | cps[i + 1];
-        h = mix(key);
-        if ((h >> 40) % np == part)
-            note_doc(p, find(p, key, h), doc, 0);
-        if (i + 2 == n || cps[i + 2] == NGRAM_BREAK)
-            continue;
-        key = (uint64_t)c << 42 | (uint64_t)cps[i + 1] << 21 | cps[i + 2];
-        h = mix(key);
-        if ((h >> 40) % np == part)
-            note_place(p, find(p, key, h), doc, (uint32_t)i);
+        struct rec *r = find(p, part, key, h);
+        if (c)
+            note_place(p, r, doc, (uint32_t)i);
+        else
+            note_doc(p, r, doc, 0);
     }
 }
 
-/* The characters of a key; returns how many. */
 static int key_chars(uint64_t key, uint32_t out[3])
 {
-    if (key & KEY_PAIR) {
-        out[0] = (uint32_t)(key >> 21) & 0x1FFFFF;
-        out[1] = (uint32_t)key & 0x1FFFFF;
-        return 2;
-    }
-    if (key < (1ULL << 21)) {
-        out[0] = (uint32_t)key;
-        return 1;
-    }
-    out[0] = (uint32_t)(key >> 42);
-    out[1] = (uint32_t)(key >> 21) & 0x1FFFFF;
-    out[2] = (uint32_t)key & 0x1FFFFF;
-    return 3;
+    out[0] = KEY_A(key);
+    out[1] = KEY_B(key);
+    out[2] = KEY_C(key);
+    return out[2] ? 3 : out[1] ? 2 : 1;
 }
 
 static size_t key_utf8(uint64_t key, char out[12])
@@ -235,6 +282,114 @@ unsigned ngram_bucket(const char *key, size_t len, unsigned parts)
         h *= 16777619u;
     }
     return h & (parts - 1);
+}
+
+/* ---- Reading the collected postings back -------------------------------------------------- */
+
+struct reader {
+    const unsigned char *chunks;
+    const struct chain *c;
+    uint32_t chunk;
+    uint32_t at, end; /* in the current chunk's data */
+};
+
+static void reader_init(struct reader *rd, const struct ngram *g, const struct rec *r,
+                        const struct chain *c)
+{
+    rd->chunks = g->parts[r->part].chunks;
+    rd->c = c;
+    rd->chunk = c->head;
+    rd->at = 0;
+    memcpy(&rd->end, rd->chunks + (size_t)c->head * 8 + 4, 4);
+    if (c->head == c->tail)
+        rd->end = c->used;
+}
+
+static inline uint64_t read_varint(struct reader *rd)
+{
+    uint64_t v = 0;
+    unsigned shift = 0;
+    for (;;) {
+        if (rd->at == rd->end) {
+            uint32_t next;
+            memcpy(&next, rd->chunks + (size_t)rd->chunk * 8, 4);
+            rd->chunk = next;
+            rd->at = 0;
+            memcpy(&rd->end, rd->chunks + (size_t)next * 8 + 4, 4);
+            if (next == rd->c->tail)
+                rd->end = rd->c->used;
+        }
+        unsigned char b = rd->chunks[(size_t)rd->chunk * 8 + CHUNK_HEAD + rd->at++];
+        v |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80))
+            return v;
+        shift += 7;
+    }
+}
+
+/* Sets the bit of every document of r in the bitmap set. */
+static void mark_docs(const struct ngram *g, const struct rec *r, uint64_t *set)
+{
+    struct reader rd;
+    reader_init(&rd, g, r, &r->docs_chain);
+    uint32_t doc = 0;
+    for (uint32_t i = 0; i < r->docs; i++) {
+        uint32_t x = (uint32_t)read_varint(&rd);
+        doc = i ? doc + 1 + x : x;
+        set[doc >> 6] |= 1ULL << (doc & 63);
+    }
+}
+
+/* The documents whose bits are set, in order, as a new array (*n of them); with clear, the
+ * bits are cleared on the way. */
+static uint32_t *set_docs(uint64_t *set, size_t words, size_t *n, int clear)
+{
+    size_t count = 0;
+    for (size_t w = 0; w < words; w++)
+        count += (size_t)__builtin_popcountll(set[w]);
+    uint32_t *v = xmalloc((count ? count : 1) * sizeof *v);
+    *n = 0;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t bits = set[w];
+        while (bits) {
+            v[(*n)++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+            bits &= bits - 1;
+        }
+        if (clear)
+            set[w] = 0;
+    }
+    return v;
+}
+
+/* ---- Splitting into parts ----------------------------------------------------------------- */
+
+static int key_cmp(uint64_t a, uint64_t b)
+{
+    /* Each character in turn, an absent one (0) first: code point order. */
+    return a < b ? -1 : a > b;
+}
+
+static int rec_cmp(const void *x, const void *y)
+{
+    const struct rec *a = *(struct rec *const *)x, *b = *(struct rec *const *)y;
+    return key_cmp(a->key, b->key);
+}
+
+static int item_cmp(const void *x, const void *y)
+{
+    const struct item *a = x, *b = y;
+    if (a->bucket != b->bucket)
+        return a->bucket < b->bucket ? -1 : 1;
+    return key_cmp(a->key, b->key);
+}
+
+static struct item *add_item(struct ngram *g, uint64_t key)
+{
+    XALLOC_GROW(g->items, g->n_items + 1, g->items_cap);
+    struct item *it = &g->items[g->n_items++];
+    memset(it, 0, sizeof *it);
+    it->key = key;
+    return it;
 }
 
 /* The Rice parameter for values summing to sum over count: about log2 of 0.69 times the
@@ -276,89 +431,107 @@ static unsigned place_k(const struct rec *r)
     return k > 15 ? 15 : k;
 }
 
-/* The length of a record's list in bits (the places' count of each document estimated). */
-static uint64_t list_bits(const struct rec *r, unsigned docs)
+static uint64_t docs_sum(const uint32_t *v, size_t n)
 {
-    uint32_t c[3];
-    uint64_t gaps = rice_bits(r->sum_doc, r->docs, doc_k(docs, r->docs));
-    if (key_chars(r->key, c) < 3) {
-        uint64_t bits = 1 + gamma_bits(r->docs) + gaps;
+    return n ? v[n - 1] + 1 - n : 0; /* the gaps add up to the last less the count */
+}
+
+/* The length of an item's list in bits (the places' count of each document estimated). */
+static uint64_t item_bits(const struct item *it, unsigned docs)
+{
+    if (!it->rec) {
+        uint64_t bits = 1 + gamma_bits(it->n_docs) +
+                        rice_bits(docs_sum(it->docs, it->n_docs), it->n_docs,
+                                  doc_k(docs, it->n_docs));
         return bits < 1 + (uint64_t)docs ? bits : 1 + (uint64_t)docs;
     }
-    return gamma_bits(r->docs) + 4 + gaps + gamma_bits(r->count / r->docs) * r->docs +
+    const struct rec *r = it->rec;
+    return gamma_bits(r->docs) + 4 + rice_bits(r->sum_doc, r->docs, doc_k(docs, r->docs)) +
+           gamma_bits(r->count / r->docs) * r->docs +
            rice_bits(r->sum_pos, r->count, place_k(r));
-}
-
-static int key_cmp(uint64_t a, uint64_t b)
-{
-    uint32_t ca[3], cb[3];
-    int na = key_chars(a, ca), nb = key_chars(b, cb);
-    for (int i = 0; i < na && i < nb; i++)
-        if (ca[i] != cb[i])
-            return ca[i] < cb[i] ? -1 : 1;
-    return na < nb ? -1 : na > nb;
-}
-
-static int sorted_cmp(const void *x, const void *y)
-{
-    const struct rec *a = *(struct rec *const *)x, *b = *(struct rec *const *)y;
-    if (a->bucket != b->bucket)
-        return a->bucket < b->bucket ? -1 : 1;
-    return key_cmp(a->key, b->key);
 }
 
 unsigned ngram_split(struct ngram *g, size_t target_bytes, unsigned docs)
 {
+    g->docs = docs;
     size_t n = 0;
     for (unsigned i = 0; i < g->n_parts; i++)
         n += g->parts[i].n_recs;
-    g->sorted = xcalloc(n ? n : 1, sizeof *g->sorted);
-    uint64_t bits = 0;
-    g->docs = docs;
+    struct rec **all = xcalloc(n ? n : 1, sizeof *all);
+    n = 0;
     for (unsigned i = 0; i < g->n_parts; i++)
         for (size_t r = 0; r < g->parts[i].n_recs; r++)
-            g->sorted[g->n_sorted++] = &g->parts[i].recs[r];
-    for (size_t i = 0; i < n; i++) {
+            all[n++] = &g->parts[i].recs[r];
+    qsort(all, n, sizeof *all, rec_cmp);
+
+    /* The keys as the index lists them: every whole three with its places; every one and two
+     * with the union of the documents of the keys they start. */
+    size_t words = (docs + 63) / 64 + 1;
+    uint64_t *ones = xcalloc(words, sizeof *ones), *twos = xcalloc(words, sizeof *twos);
+    for (size_t i = 0; i < n;) {
+        uint32_t a = KEY_A(all[i]->key);
+        size_t one_at = g->n_items;
+        add_item(g, KEY(a, 0, 0));
+        for (; i < n && KEY_A(all[i]->key) == a;) {
+            uint32_t b = KEY_B(all[i]->key);
+            if (!b) { /* a line's last character */
+                mark_docs(g, all[i++], ones);
+                continue;
+            }
+            size_t two_at = g->n_items;
+            add_item(g, KEY(a, b, 0));
+            for (; i < n && KEY_A(all[i]->key) == a && KEY_B(all[i]->key) == b; i++) {
+                mark_docs(g, all[i], twos);
+                if (KEY_C(all[i]->key))
+                    add_item(g, all[i]->key)->rec = all[i];
+            }
+            struct item *two = &g->items[two_at];
+            for (size_t w = 0; w < words; w++)
+                ones[w] |= twos[w];
+            two->docs = set_docs(twos, words, &two->n_docs, 1);
+        }
+        struct item *one = &g->items[one_at];
+        one->docs = set_docs(ones, words, &one->n_docs, 1);
+    }
+    free(ones);
+    free(twos);
+    free(all);
+
+    uint64_t bits = 0;
+    for (size_t i = 0; i < g->n_items; i++) {
         char k[12];
-        bits += list_bits(g->sorted[i], docs) + 6 * (key_utf8(g->sorted[i]->key, k) + 1);
+        bits += item_bits(&g->items[i], docs) + 6 * (key_utf8(g->items[i].key, k) + 1);
     }
     size_t bytes = (size_t)(bits / 6);
     unsigned parts = 1;
     while (parts < 65536 && (size_t)parts * target_bytes < bytes)
         parts *= 2;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < g->n_items; i++) {
         char k[12];
-        size_t len = key_utf8(g->sorted[i]->key, k);
-        g->sorted[i]->bucket = ngram_bucket(k, len, parts);
+        size_t len = key_utf8(g->items[i].key, k);
+        g->items[i].bucket = ngram_bucket(k, len, parts);
     }
-    qsort(g->sorted, n, sizeof *g->sorted, sorted_cmp);
+    qsort(g->items, g->n_items, sizeof *g->items, item_cmp);
     g->first = xcalloc(parts + 1, sizeof *g->first);
     size_t at = 0;
     for (unsigned b = 0; b <= parts; b++) {
-        while (at < n && g->sorted[at]->bucket < b)
+        while (at < g->n_items && g->items[at].bucket < b)
             at++;
         g->first[b] = at;
     }
-    g->n_buckets = parts;
     return parts;
 }
 
 size_t ngram_keys(const struct ngram *g)
 {
-    size_t n = 0;
-    for (unsigned i = 0; i < g->n_parts; i++)
-        n += g->parts[i].n_recs;
-    return n;
+    return g->n_items;
 }
 
 size_t ngram_postings(const struct ngram *g)
 {
     size_t n = 0;
-    for (unsigned i = 0; i < g->n_parts; i++)
-        for (size_t r = 0; r < g->parts[i].n_recs; r++) {
-            const struct rec *rec = &g->parts[i].recs[r];
-            n += rec->docs + rec->count;
-        }
+    for (size_t i = 0; i < g->n_items; i++)
+        n += g->items[i].rec ? g->items[i].rec->count : g->items[i].n_docs;
     return n;
 }
 
@@ -366,39 +539,47 @@ size_t ngram_postings(const struct ngram *g)
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+/* Bits into base64url characters, six to a character, the first bit the most significant. */
 struct bits {
     struct buf *out;
-    unsigned acc, n; /* n < 6 bits waiting in acc */
+    uint64_t acc;
+    unsigned n; /* bits waiting in acc, fewer than 6 between calls */
 };
 
-static void put_bits(struct bits *w, uint64_t v, unsigned n)
+/* Appends the k low bits of v (k at most 32). */
+static inline void put_bits(struct bits *w, uint64_t v, unsigned k)
 {
-    while (n) {
-        unsigned take = 6 - w->n < n ? 6 - w->n : n;
-        n -= take;
-        w->acc = w->acc << take | (unsigned)((v >> n) & ((1u << take) - 1));
-        w->n += take;
-        if (w->n == 6) {
-            buf_putc(w->out, b64[w->acc]);
-            w->acc = w->n = 0;
-        }
+    w->acc = w->acc << k | (v & ((1ULL << k) - 1));
+    w->n += k;
+    if (w->n < 6)
+        return;
+    struct buf *out = w->out;
+    if (out->len + 8 >= out->cap)
+        buf_grow(out, 8);
+    char *d = out->data + out->len;
+    while (w->n >= 6) {
+        w->n -= 6;
+        *d++ = b64[(w->acc >> w->n) & 63];
     }
-}
-
-static void put_ones(struct bits *w, uint64_t n)
-{
-    while (n >= 32) {
-        put_bits(w, 0xFFFFFFFFu, 32);
-        n -= 32;
-    }
-    put_bits(w, (1ULL << n) - 1, (unsigned)n);
+    out->len = (size_t)(d - out->data);
+    w->acc &= (1ULL << w->n) - 1;
 }
 
 static void put_rice(struct bits *w, unsigned k, uint64_t v)
 {
-    put_ones(w, v >> k);
-    put_bits(w, 0, 1);
-    put_bits(w, v & ((1ULL << k) - 1), k);
+    uint64_t q = v >> k;
+    while (q >= 26) {
+        put_bits(w, 0x3FFFFFF, 26);
+        q -= 26;
+    }
+    /* q ones, a zero and the k low bits, at once when they fit. */
+    if (q + 1 + k <= 32) {
+        put_bits(w, ((((1ULL << q) - 1) << 1) << k) | (v & ((1ULL << k) - 1)),
+                 (unsigned)q + 1 + k);
+    } else {
+        put_bits(w, ((1ULL << q) - 1) << 1, (unsigned)q + 1);
+        put_bits(w, v, k);
+    }
 }
 
 static void put_gamma(struct bits *w, uint64_t v)
@@ -414,95 +595,45 @@ static void flush_bits(struct bits *w)
 {
     if (w->n)
         put_bits(w, 0, 6 - w->n);
-}
-
-/* Reads a record's varints back, chunk by chunk. */
-struct reader {
-    const struct partition *p;
-    uint32_t chunk;
-    uint32_t at, end; /* in the current chunk's data */
-    const struct rec *r;
-};
-
-static void reader_init(struct reader *rd, const struct partition *p, const struct rec *r)
-{
-    rd->p = p;
-    rd->r = r;
-    rd->chunk = r->head;
-    rd->at = 0;
-    rd->end = r->head == r->tail ? r->used : CHUNK_DATA;
-}
-
-static uint64_t read_varint(struct reader *rd)
-{
-    uint64_t v = 0;
-    unsigned shift = 0;
-    for (;;) {
-        if (rd->at == rd->end) {
-            uint32_t next;
-            memcpy(&next, rd->p->chunks + (size_t)rd->chunk * CHUNK, 4);
-            rd->chunk = next;
-            rd->at = 0;
-            rd->end = next == rd->r->tail ? rd->r->used : CHUNK_DATA;
-        }
-        unsigned char b = rd->p->chunks[(size_t)rd->chunk * CHUNK + 4 + rd->at++];
-        v |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80))
-            return v;
-        shift += 7;
-    }
-}
-
-static const struct partition *owner(const struct ngram *g, const struct rec *r)
-{
-    for (unsigned i = 0; i < g->n_parts; i++) {
-        const struct partition *p = &g->parts[i];
-        if (p->n_recs && r >= p->recs && r < p->recs + p->n_recs)
-            return p;
-    }
-    return NULL;
+    w->out->data[w->out->len] = '\0';
 }
 
 /* The documents of a key of one or two characters. */
-static void write_docs(struct bits *w, const struct partition *p, const struct rec *r,
-                       unsigned docs)
+static void write_docs(struct bits *w, const uint32_t *v, size_t n, unsigned docs)
 {
-    struct reader rd;
-    reader_init(&rd, p, r);
-    unsigned k = doc_k(docs, r->docs);
-    if (1 + gamma_bits(r->docs) + rice_bits(r->sum_doc, r->docs, k) > 1 + (uint64_t)docs) {
+    unsigned k = doc_k(docs, n);
+    if (1 + gamma_bits(n) + rice_bits(docs_sum(v, n), n, k) > 1 + (uint64_t)docs) {
         /* In so many documents that a bit for each is shorter. */
         put_bits(w, 1, 1);
         uint32_t next = 0; /* the first document not written yet */
-        uint32_t doc = 0;
-        for (uint32_t i = 0; i < r->docs; i++) {
-            doc = i ? doc + 1 + (uint32_t)read_varint(&rd) : (uint32_t)read_varint(&rd);
-            for (; next < doc; next++)
-                put_bits(w, 0, 1);
-            put_bits(w, 1, 1);
-            next = doc + 1;
+        for (size_t i = 0; i < n; i++) {
+            for (; next + 32 <= v[i]; next += 32)
+                put_bits(w, 0, 32);
+            put_bits(w, 1, v[i] - next + 1);
+            next = v[i] + 1;
         }
-        for (; next < docs; next++)
-            put_bits(w, 0, 1);
+        for (; next + 32 <= docs; next += 32)
+            put_bits(w, 0, 32);
+        put_bits(w, 0, docs - next);
         return;
     }
     put_bits(w, 0, 1);
-    put_gamma(w, r->docs);
-    for (uint32_t i = 0; i < r->docs; i++)
-        put_rice(w, k, read_varint(&rd));
+    put_gamma(w, n);
+    for (size_t i = 0; i < n; i++)
+        put_rice(w, k, i ? v[i] - v[i - 1] - 1 : v[i]);
 }
 
 /* The places of a key of three characters. */
-static void write_places(struct bits *w, const struct partition *p, const struct rec *r,
-                         unsigned docs)
+static void write_places(struct bits *w, const struct ngram *g, const struct rec *r)
 {
-    unsigned kd = doc_k(docs, r->docs), kp = place_k(r);
+    unsigned kd = doc_k(g->docs, r->docs), kp = place_k(r);
     put_gamma(w, r->docs);
     put_bits(w, kp, 4);
-    /* The stream holds each document's gap (tagged) before its places; the list wants the
-     * count of places first, so each document's places are gathered before they are written. */
+    /* The collected stream holds each document's gap (tagged) before its places; the list
+     * wants the count of places first, so each document's are gathered before they are
+     * written. */
     struct reader rd;
-    reader_init(&rd, p, r);
+    reader_init(&rd, g, r, &r->places_chain);
     uint64_t *gaps = NULL;
     size_t n = 0, cap = 0;
     uint64_t doc_gap = 0;
@@ -551,7 +682,7 @@ void ngram_part(const struct ngram *g, unsigned b, struct buf *out)
     int n_prev = 0;
     for (size_t i = from; i < to; i++) {
         uint32_t c[3];
-        int n = key_chars(g->sorted[i]->key, c), shared = 0;
+        int n = key_chars(g->items[i].key, c), shared = 0;
         while (shared < n - 1 && shared < n_prev && c[shared] == prev[shared])
             shared++;
         buf_putc(out, (char)('0' + shared * 3 + n - 1));
@@ -564,13 +695,11 @@ void ngram_part(const struct ngram *g, unsigned b, struct buf *out)
     buf_puts(out, "\",\"");
     struct bits w = {out, 0, 0};
     for (size_t i = from; i < to; i++) {
-        const struct rec *r = g->sorted[i];
-        const struct partition *p = owner(g, r);
-        uint32_t c[3];
-        if (key_chars(r->key, c) < 3)
-            write_docs(&w, p, r, g->docs);
+        const struct item *it = &g->items[i];
+        if (it->rec)
+            write_places(&w, g, it->rec);
         else
-            write_places(&w, p, r, g->docs);
+            write_docs(&w, it->docs, it->n_docs, g->docs);
     }
     flush_bits(&w);
     buf_putc(out, '"');

@@ -12,6 +12,7 @@
 #include "core/hash.h"
 #include "core/xalloc.h"
 #include "render/body.h"
+#include "render/data.h"
 #include "render/ngram.h"
 
 /* About how long a part of the index, or of the texts, is: a query loads a few of them. */
@@ -181,28 +182,26 @@ static void prepare(size_t i, void *userdata)
     fold_lines(&r->tcps, &r->lines, 0, r->n_title_index);
 
     /* What its text part holds: [url, title, kind, district, date, title lines, title and
-     * reading lines, lines]. */
-    json_t *o = json_array();
-    json_array_append_new(o, json_string(e->url));
-    json_array_append_new(o, json_string(title));
-    json_array_append_new(o, json_integer(e->kind));
-    json_array_append_new(o, json_integer(district_number(s, e)));
-    struct buf when;
-    buf_init(&when);
+     * reading lines, [lines]]. */
+    struct buf j;
+    buf_init(&j);
+    buf_putc(&j, '[');
+    data_json_string(&j, e->url);
+    buf_putc(&j, ',');
+    data_json_string(&j, title);
+    buf_printf(&j, ",%d,%d,\"", (int)e->kind, district_number(s, e));
     if (e->kind == KIND_EVENT && e->n_sessions)
-        date_format_ja(&when, e->sessions[0].start.date, DATE_WEEKDAY);
+        date_format_ja(&j, e->sessions[0].start.date, DATE_WEEKDAY);
     else if (e->has_date)
-        date_format_ja(&when, e->date.date, DATE_WEEKDAY);
-    json_array_append_new(o, json_string(when.data));
-    buf_release(&when);
-    json_array_append_new(o, json_integer((json_int_t)r->n_title));
-    json_array_append_new(o, json_integer((json_int_t)r->n_title_index));
-    json_t *lines = json_array();
-    for (size_t l = 0; l < r->lines.len; l++)
-        json_array_append_new(lines, json_string(r->lines.v[l]));
-    json_array_append_new(o, lines);
-    r->json = json_dumps(o, JSON_COMPACT);
-    json_decref(o);
+        date_format_ja(&j, e->date.date, DATE_WEEKDAY);
+    buf_printf(&j, "\",%zu,%zu,[", r->n_title, r->n_title_index);
+    for (size_t l = 0; l < r->lines.len; l++) {
+        if (l)
+            buf_putc(&j, ',');
+        data_json_string(&j, r->lines.v[l]);
+    }
+    buf_puts(&j, "]]");
+    r->json = buf_detach(&j, NULL);
 }
 
 static void index_partition(size_t p, void *userdata)
@@ -263,7 +262,7 @@ static void write_text_part(size_t i, void *userdata)
     for (size_t d = from; d < to; d++) {
         if (d > from)
             buf_putc(&text, ',');
-        put_script_json(&text, run->ready[d - run->batch_start].json);
+        buf_puts(&text, run->ready[d - run->batch_start].json);
     }
     buf_puts(&text, "]);\n");
     char *prefix = xasprintf("x%zu", part);
