@@ -9,6 +9,12 @@
         COUNT queries made from the site's own texts (and changed the ways residents type
         them) find exactly the entries a scan of every line finds, title matches first and the
         newest first within each; PUBLIC is a --portable build, opened from files
+    search_check.py page CHROMIUM PORTABLE HTTP_ROOT BASE CORPUS
+        the search page as residents use it: PORTABLE is the example built --portable and opened
+        from files, HTTP_ROOT a folder served over http that holds the example's normal build
+        at BASE (/watowa/), CORPUS a generated site built --portable (for results over 20):
+        what is found (readings, ruby, kana, widths, spaces), the count in a live region,
+        marks, filters, 20 at a time, the keyboard, the header's box, and no JavaScript
     search_check.py loads CHROMIUM PUBLIC COUNT SEED
         for COUNT queries (from the texts, as above), each on a fresh page: the files the search
         page loaded and their sizes, as JSON (bench/report.py reads it)
@@ -232,12 +238,176 @@ def loads(chromium, public, count, seed):
     print(json.dumps(results, ensure_ascii=False))
 
 
+STATUS = "document.querySelector('[data-search-status]')"
+SETTLED = STATUS + ".textContent.match(/件|見つかりません/)"
+
+
+def wareki_key(text):
+    """(year, month, day) of the 令和 date in a result's facts."""
+    import re
+    m = re.search(r"令和(\d+|元)年(\d+)月(\d+)日", text)
+    return (0 if m.group(1) == "元" else int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def result_urls(b):
+    return b.js("Array.from(document.querySelectorAll('.search-result-title a'))"
+                ".map(function (a) { return a.getAttribute('href'); })")
+
+
+def search(b, base, q, extra=""):
+    from urllib.parse import quote
+    b.open(base + "search/" + ("index.html" if base.startswith("file:") else "") + "?q=" +
+           quote(q) + extra)
+    b.until(SETTLED)
+    return result_urls(b)
+
+
+def page(chromium, portable, http_root, base, corpus):
+    import http.server
+    import threading
+    b = start(chromium)
+    files = "file://" + portable + "/"
+    # What is found, from files (a USB stick).
+    urls = search(b, files, "くしびき")
+    kushibiki = ["../activities/kushibiki-idohanbai/index.html",
+                 "../activities/kushibiki-otokojuku/index.html",
+                 "../events/2026-kushibiki-kaigi/index.html"]
+    check("くしびき finds every entry of 櫛引 (by the district's reading)",
+          all(u in urls for u in kushibiki), urls)
+    check("... and the entry whose text has {櫛引|くしびき}",
+          "../events/2021-kenshukai/index.html" in urls, urls)
+    check("... titles and readings that hold it first",
+          urls[:2] == ["../events/2026-kushibiki-kaigi/index.html",
+                       "../activities/kushibiki-otokojuku/index.html"], urls)
+    status = b.js(STATUS + ".textContent")
+    check("the count is said in the live region", status == "「くしびき」の検索結果：%d件" % len(urls),
+          status)
+    check("... which is a polite status", b.js(
+        STATUS + ".getAttribute('role') === 'status' && " + STATUS +
+        ".getAttribute('aria-live') === 'polite'"))
+    check("every result links to a page that is there", all(
+        os.path.exists(os.path.normpath(os.path.join(portable, "search", u))) for u in urls),
+        urls)
+    check("the match is marked in the snippet", b.js(
+        "Array.from(document.querySelectorAll('.search-result mark')).every(function (m) {"
+        " return kairanSearch.fold(m.textContent) === 'くしびき'; }) && "
+        "document.querySelectorAll('.search-result-snippet mark').length >= 3"))
+    check("a result shows kind, district and date (和暦)", b.js(
+        "document.querySelector('.search-result-facts').textContent") ==
+        "催し・櫛引・令和8年12月9日（水）")
+    for q, want in (("がっさん", "../issues/5/index.html"), ("月山", "../issues/5/index.html"),
+                    ("ﾕｷｵﾛｼ", "../activities/asahi-yukioroshi/index.html"),
+                    ("大網雪", "../activities/asahi-yukioroshi/index.html"),
+                    ("大網　雪下ろし", "../events/2027-kenshukai/index.html"),
+                    ("ＹＵＫＩＯＲＯＳＨＩ", None)):
+        urls = search(b, files, q)
+        if want:
+            check("%s finds %s" % (q, want), want in urls, urls)
+        else:
+            check("%s finds nothing, and says so" % q, urls == [] and b.js(
+                STATUS + ".textContent") == "「%s」は見つかりませんでした。" % q)
+    urls = search(b, files, "大網雪", "&kind=event")
+    check("the kind filter keeps events", urls == ["../events/2027-kenshukai/index.html"], urls)
+    urls = search(b, files, "会議", "&district=kushibiki")
+    check("the district filter keeps 櫛引's", urls == [
+        "../events/2026-kushibiki-kaigi/index.html"], urls)
+    check("... and the form shows the filter", b.js(
+        "document.getElementById('search-district').value") == "kushibiki")
+
+    # The form and the keyboard.
+    b.open(files + "search/index.html")
+    b.js("document.getElementById('search-q').focus()")
+    b.type("雪下ろし")
+    b.key("Enter", "Enter", "\r")
+    check("typing and Enter searches", b.until(SETTLED) and "?q=" in b.js("location.href"))
+    check("... and keeps the focus in the box", b.js(
+        "document.activeElement.id") == "search-q")
+    b.key("Tab", "Tab")
+    b.key("Tab", "Tab")
+    check("Tab reaches the filters", b.js("document.activeElement.id") == "search-kind")
+    b.js("document.getElementById('search-kind').value = 'activity';"
+         "document.getElementById('search-kind').dispatchEvent(new Event('change', "
+         "{bubbles: true}))")
+    check("a filter changed searches again", b.until(
+        "location.search.indexOf('kind=activity') >= 0 && " + SETTLED) and all(
+        "activities/" in u for u in result_urls(b)))
+
+    # The header's box on another page.
+    b.open(files + "activities/index.html")
+    check("the header's search box shows with JavaScript", b.js(
+        "!document.querySelector('[data-search-box]').hidden"))
+    b.js("var f = document.querySelector('[data-search-box]'); f.q.value = 'ﾕｷｵﾛｼ';"
+         "f.requestSubmit()")
+    check("... and leads to the results", b.until(
+        "location.pathname.endsWith('/search/index.html') && " + SETTLED) and
+        "../activities/asahi-yukioroshi/index.html" in result_urls(b))
+
+    # 20 at a time, on a site with many entries.
+    cfiles = "file://" + corpus + "/"
+    urls = search(b, cfiles, "見守り")
+    total = int(b.js(STATUS + ".textContent.match(/：(\\d+)件/)[1]"))
+    check("many results come 20 at a time", len(urls) == 20 and total > 40, (len(urls), total))
+    check("... the status says which", b.js(STATUS + ".textContent").endswith("（1〜20件目）"))
+    dates = [wareki_key(t) for t in b.js(
+        "Array.from(document.querySelectorAll('.search-result-facts'))"
+        ".map(function (p) { return p.textContent; })")]
+    ups = sum(1 for x, y in zip(dates, dates[1:]) if y > x)
+    check("... newest first (titles that hold it, then the rest)", ups <= 1, dates)
+    first = urls
+    b.js("document.querySelector('.search-pager a[rel=next]').click()")
+    check("the next 20", b.until(STATUS + ".textContent.indexOf('（21〜40件目）') >= 0"))
+    second = result_urls(b)
+    check("... are others", len(second) == 20 and not set(first) & set(second))
+    check("... with the focus on the list", b.js(
+        "document.activeElement.classList.contains('search-results')"))
+    check("... and the address says the page", "p=2" in b.js("location.search"))
+    b.js("history.back()")
+    check("back shows the first 20 again", b.until(
+        STATUS + ".textContent.indexOf('（1〜20件目）') >= 0") and result_urls(b) == first)
+
+    # Over http, below the site's path.
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    def handler(*args, **kw):
+        return Quiet(*args, directory=http_root, **kw)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    web = "http://127.0.0.1:%d%s" % (server.server_address[1], base)
+    urls = search(b, web, "くしびき")
+    check("over http the same entries are found", sorted(urls) == sorted(
+        base + u[3:].replace("index.html", "") for u in search(b, files, "くしびき")), urls)
+    server.shutdown()
+    b.close()
+
+    # Without JavaScript: no box, and the lists are the way in.
+    b = Browser.start(chromium, javascript=False)
+    if b is None:
+        print("search without JavaScript: skipped (Chromium did not start)")
+        done()
+    b.open(files + "index.html")
+    check("without JavaScript the header's box is not shown", b.js(
+        "getComputedStyle(document.querySelector('[data-search-box]')).display") == "none")
+    b.open(files + "search/index.html?q=x")
+    check("... and the search page points to the lists", b.js(
+        "getComputedStyle(document.querySelector('[data-search-form]')).display === 'none' && "
+        "getComputedStyle(document.querySelector('[data-search-nojs]')).display !== 'none' && "
+        "!!document.querySelector('[data-search-nojs] a[href=\"../activities/index.html\"]') && "
+        "!!document.querySelector('[data-search-nojs] a[href=\"../districts/index.html\"]')"))
+    b.close()
+    done()
+
+
 def main():
     args = arguments(__doc__, 1)
     if args[0] == "fold" and len(args) == 5:
         fold(*args[1:])
     elif args[0] == "exact" and len(args) == 5:
         exact(args[1], args[2], int(args[3]), int(args[4]))
+    elif args[0] == "page" and len(args) == 6:
+        page(*args[1:])
     elif args[0] == "loads" and len(args) == 5:
         loads(args[1], args[2], int(args[3]), int(args[4]))
     else:
