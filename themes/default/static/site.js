@@ -19,9 +19,8 @@
   apply("size", load("size"));
   apply("ruby", load("ruby"));
   document.addEventListener("DOMContentLoaded", function () {
-    /* The header's search box needs JavaScript (search.js on the search page): shown here. */
-    var search = document.querySelectorAll("[data-search-box]");
-    for (var i = 0; i < search.length; i++) search[i].hidden = false;
+    /* The header's search box needs JavaScript (the search page runs search.js): shown here. */
+    document.querySelectorAll("[data-search-box]").forEach(function (f) { f.hidden = false; });
     var box = document.querySelector("[data-switches]");
     if (!box) return;
     apply("size", load("size") || "normal");
