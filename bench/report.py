@@ -13,9 +13,14 @@ threads, peak RSS from wait4):
   - Hugo (Debian's hugo, installed when missing and run as root) building the same corpus with
     the minimal theme in bench/hugo;
   - thumbnails against vipsthumbnail, read from the image benchmark's output (BUILD/bench/
-    images.out, which make bench writes just before) or run here when it is missing.
+    images.out, which make bench writes just before) or run here when it is missing;
+  - search: full builds with site.yaml's search: none against the builds above (what making
+    the index costs), the sizes of the index, of the texts it indexes and of the texts' files,
+    and, in headless Chromium on a --portable build, the bytes the search page loads for each
+    of 300 queries made from the corpus's text (tests/tools/search_check.py loads).
 """
 import datetime
+import json
 import os
 import platform
 import re
@@ -186,6 +191,67 @@ def kairan_site(kairan, site, times, change_times):
     return out
 
 
+def search_sizes(public):
+    """Bytes of the search folder's files by kind, and of the text they index (the lines the
+    texts' files hold, as UTF-8)."""
+    folder = os.path.join(public, "search")
+    out = {"index": 0, "meta": 0, "texts": 0, "files": 0, "text": 0, "scan": False}
+    for name in os.listdir(folder):
+        size = os.path.getsize(os.path.join(folder, name))
+        out["files"] += 1
+        if name.startswith("meta."):
+            out["meta"] += size
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                out["scan"] = '"scan":true' in f.read()
+        elif name[0] in "kt":
+            out["index"] += size
+        elif name[0] == "x":
+            out["texts"] += size
+            with open(os.path.join(folder, name), encoding="utf-8") as f:
+                text = f.read()
+            for doc in json.loads(text[text.index(",") + 1:text.rindex(")")]):
+                out["text"] += sum(len(line.encode()) for line in doc[7])
+    return out
+
+
+def search_bench(kairan, site, times, with_search):
+    """Full builds without search (site.yaml's search: none), the sizes of the search files of
+    a build with it, and the bytes each of 300 queries makes the search page load."""
+    config = os.path.join(site, "content", "site.yaml")
+    with open(config, encoding="utf-8") as f:
+        original = f.read()
+    with open(config, "a", encoding="utf-8") as f:
+        f.write("search: none\n")
+    runs = []
+    for i in range(times):
+        public, cache = os.path.join(site, f"nosearch{i}"), os.path.join(site, f"nscache{i}")
+        runs.append(run([kairan, "build", "-s", site, "-o", public, "--cache-dir", cache,
+                         "--now", NOW, "--quiet"]))
+        if runs[-1][3] != 0:
+            raise SystemExit(1)
+    with open(config, "w", encoding="utf-8") as f:
+        f.write(original)
+    out = {"without": Measure(runs), "sizes": search_sizes(with_search)}
+    chromium = next((b for b in ("chromium", "chromium-browser", "google-chrome")
+                     if shutil.which(b)), None)
+    if not chromium:
+        print("bench: Chromium is not installed; no measure of the bytes a query loads")
+        return out
+    portable = os.path.join(site, "portable")
+    if run([kairan, "build", "-s", site, "-o", portable, "--cache-dir",
+            os.path.join(site, "pcache"), "--now", NOW, "--quiet", "--portable"])[3] != 0:
+        raise SystemExit(1)
+    tool = os.path.join(ROOT, "tests", "tools", "search_check.py")
+    res = subprocess.run([sys.executable, tool, "loads", chromium, portable, "300", "20"],
+                         capture_output=True, text=True, env=dict(
+                             os.environ, PYTHONPATH=os.path.join(ROOT, "tests")))
+    try:
+        out["loads"] = json.loads(res.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        print("bench: the search page's loads could not be measured:\n" + res.stderr[-2000:])
+    return out
+
+
 def copy_floor(src, times):
     runs = []
     for i in range(times):
@@ -302,6 +368,8 @@ def main():
             corpus(n, site, build)
             r = kairan_site(kairan, site, 3, 5)
             r["copy"] = copy_floor(r["public"], 3)
+            print(f"bench: {n:,} entries without search, and the search page's loads")
+            r["search"] = search_bench(kairan, site, 3, r["public"])
             if have_hugo:
                 print(f"bench: {n:,} entries with Hugo")
                 r["hugo"], r["hugo_pages"] = hugo_site(site, work, 3)
@@ -358,6 +426,31 @@ def main():
             say(f"| {name} | rebuild, one entry changed | {ms(change.wall)} "
                 f"({100 * change.wall / full.wall:.1f}% of the full build; "
                 f"{change.cpu:.2f} s CPU) | | | |")
+            srch = r.get("search")
+            if srch:
+                without, z = srch["without"], srch["sizes"]
+                added = full.wall - without.wall
+                added_cpu = full.cpu - without.cpu
+                say(f"| {name} | search: build time | {ms(added)} wall, {added_cpu:.2f} s CPU "
+                    f"({100 * added / without.wall:.1f}% and {100 * added_cpu / without.cpu:.1f}%"
+                    f" of a build without search: {ms(without.wall)}, {without.cpu:.1f} s CPU) "
+                    f"| | | ≤ 10%: {verdict(added <= 0.1 * without.wall)} |")
+                say(f"| {name} | search: index size | {z['index'] / 2**20:,.1f} MiB "
+                    f"({100 * z['index'] / max(1, z['text']):.0f}% of the {z['text'] / 2**20:,.1f}"
+                    f" MiB of text it indexes); texts for snippets {z['texts'] / 2**20:,.1f} MiB, "
+                    f"meta {z['meta'] / 1024:,.0f} KiB; {z['files']:,} files | | | "
+                    f"≤ 100%: {verdict(z['index'] <= z['text'])} |")
+                loads = srch.get("loads")
+                if loads:
+                    idx = sorted(q["index"] + q["meta"] for q in loads)
+                    tot = sorted(q["index"] + q["meta"] + q["texts"] for q in loads)
+                    worst = max(loads, key=lambda q: q["index"] + q["meta"])
+                    say(f"| {name} | search: bytes one query loads ({len(loads)} queries) | "
+                        f"index and meta: median {idx[len(idx) // 2] / 1024:,.0f} KiB, 90% "
+                        f"{idx[len(idx) * 9 // 10] / 1024:,.0f} KiB, most "
+                        f"**{idx[-1] / 1024:,.0f} KiB** («{worst['q']}»); with the texts of "
+                        f"the first 20 results at most {tot[-1] / 1024:,.0f} KiB | | | "
+                        f"≤ 300 KB: {verdict(idx[-1] <= 300000)} |")
         if "k1" in thumbs:
             count, size = thumbs.get("photos", ("?", "?"))
             vips = thumbs.get("vips")
@@ -391,6 +484,17 @@ def main():
         say("- *peak RSS*: the largest resident set of the process over the runs (wait4).")
         say("- *thumbnails*: build/bench/images (make bench runs it first): the same photos made "
             "into the same three widths by kairan's image module and by vipsthumbnail, one core.")
+        say("- *search*: *build time* is a full build less one with `search: none` in site.yaml "
+            "(medians of 3). *index size* counts the index's files (search/k*.js, t*.js) "
+            "against the UTF-8 bytes of the lines they index (titles, readings, summaries, the "
+            "front matter's text, district and category names, bodies with ruby readings); the "
+            "texts' files (x*.js), which the page reads only for the results it shows, are "
+            "those lines again with what a result shows. *bytes one query loads*: the search "
+            "page opened from files in headless Chromium with each of 300 queries cut from the "
+            "corpus's own lines (1 to 12 characters, in other kana, full-width, with a space, "
+            "two pieces run together, backwards), each on a fresh page: the meta file and the "
+            "index's parts it loaded, and besides them the texts' files of the 20 results it "
+            "shows.")
     text = "\n".join(lines) + "\n"
     os.makedirs(os.path.dirname(out_path), exist_ok=True)
     with open(out_path, "w") as f:

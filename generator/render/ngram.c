@@ -504,7 +504,7 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes, unsigned docs)
     }
     size_t bytes = (size_t)(bits / 6);
     unsigned parts = 1;
-    while (parts < 65536 && (size_t)parts * target_bytes < bytes)
+    while (parts < 65536 && (size_t)parts * target_bytes * 3 / 2 < bytes)
         parts *= 2;
     for (size_t i = 0; i < g->n_items; i++) {
         char k[12];
