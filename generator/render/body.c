@@ -350,8 +350,12 @@ static void body_one(size_t i, void *userdata)
         job->out->html_hash = hash_bytes(job->out->html, strlen(job->out->html));
     job->out->cache_key = key;
     if (job->out->in_cache) {
+        /* Each is read back when it is needed: held for every entry they would fill the
+         * memory. */
         free(job->out->html);
         job->out->html = NULL;
+        free(job->out->search);
+        job->out->search = NULL;
     }
 
     if (e->image) {
@@ -391,6 +395,21 @@ int bodies_convert(struct bodies **out, const struct bodies_options *opt)
 const struct body *bodies_get(const struct bodies *bs, size_t i)
 {
     return &bs->v[i];
+}
+
+char *bodies_search(const struct bodies *bs, size_t i)
+{
+    const struct bodies_options *o = &bs->opt;
+    const struct body *b = &bs->v[i];
+    if (b->search)
+        return xstrdup(b->search);
+    char *text = b->in_cache ? bodycache_read_search(o->cache, b->cache_key) : NULL;
+    if (!text)
+        diag_io_error(o->d, o->cache ? bodycache_dir(o->cache) : NULL,
+                      "the converted text of %s went missing from the cache during the build; "
+                      "build again",
+                      o->site->all[i]->source);
+    return text;
 }
 
 void bodies_drop_search(struct bodies *bs)

@@ -30,8 +30,9 @@ struct body {
     char *title_text; /* the title without ruby readings; NULL when that is the entry's title */
     char *toc;        /* the table of contents as compact JSON (an array), read on its page */
     /* What search reads (dom_search_text): the body's text and its lines with ruby again with
-     * the readings; and the title's, NULL when the title has no ruby. Held until the search
-     * index is made (bodies_drop_search). */
+     * the readings, NULL when it waits in the body cache (bodies_search reads it back); and the
+     * title's, NULL when the title has no ruby. Freed once the search index is made
+     * (bodies_drop_search). */
     char *search, *title_search;
     struct hash html_hash; /* of html: stands for it in page keys */
     unsigned minutes;
@@ -68,6 +69,10 @@ const struct body *bodies_get(const struct bodies *b, size_t i);
  * the body does not hold it. NULL after reporting when it cannot be read back. Safe on any
  * thread. */
 char *bodies_html(const struct bodies *b, size_t i);
+/* Entry i's search text (see struct body): a new string the caller frees, read back from the
+ * body cache when the body does not hold it; NULL after reporting when it cannot be. Safe on
+ * any thread. */
+char *bodies_search(const struct bodies *b, size_t i);
 /* Frees every body's search texts: the index has been made. */
 void bodies_drop_search(struct bodies *b);
 /* Returns the title of e in XHTML 1.1, for the print edition (ruby with <rb>); a new string,

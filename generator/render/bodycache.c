@@ -18,8 +18,8 @@
 #include "core/xalloc.h"
 
 /* A record is text: a header line and its key, then each field as LENGTH ':' BYTES (or '-' for none) and
- * numbers in decimal, each followed by a newline. Raise the version when the format or the
- * Markdown conversion changes. */
+ * numbers in decimal, each followed by a newline; the search text first, so that it can be read
+ * alone. Raise the version when the format or the Markdown conversion changes. */
 #define HEADER "kairan-body 3\n"
 
 static void put_str(struct buf *b, const char *s)
@@ -144,13 +144,13 @@ static int parse_record(const char *text, size_t len, struct hash key,
         text[head + 32] != '\n')
         return -1;
     struct cursor c = {text + head + 33, text + len, 0};
+    out->search = get_str(&c);
+    out->title_search = get_str(&c);
     out->html = get_str(&c);
     out->summary = get_str(&c);
     out->title_html = get_str(&c);
     out->title_text = get_str(&c);
     out->toc = get_str(&c);
-    out->search = get_str(&c);
-    out->title_search = get_str(&c);
     out->minutes = (unsigned)get_num(&c);
     long long n = get_num(&c);
     for (long long i = 0; !c.bad && i < n; i++) {
@@ -207,13 +207,13 @@ static void format_record(struct buf *b, struct hash key, const struct bodycache
     buf_puts(b, HEADER);
     buf_puts(b, hash_hex(key, hex));
     buf_putc(b, '\n');
+    put_str(b, rec->search);
+    put_str(b, rec->title_search);
     put_str(b, rec->html);
     put_str(b, rec->summary);
     put_str(b, rec->title_html);
     put_str(b, rec->title_text);
     put_str(b, rec->toc);
-    put_str(b, rec->search);
-    put_str(b, rec->title_search);
     put_num(b, rec->minutes);
     put_num(b, (long long)rec->n_links);
     for (size_t i = 0; i < rec->n_links; i++) {
@@ -433,6 +433,60 @@ int bodycache_read(struct bodycache *c, struct hash key, struct bodycache_record
         pthread_mutex_unlock(&c->lock);
     }
     return rc;
+}
+
+/* Reads n bytes at off of fd into text; returns whether all came. */
+static int read_at(int fd, char *text, size_t n, uint64_t off)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, text + got, n - got, (off_t)(off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    return got == n;
+}
+
+char *bodycache_read_search(struct bodycache *c, struct hash key)
+{
+    pthread_mutex_lock(&c->lock);
+    struct slot *s = slot_find(c, key);
+    struct slot found = {0};
+    int fd = -1;
+    if (s) {
+        found.off = s->off;
+        found.len = s->len;
+        fd = c->packs[s->pack].fd;
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (!s || fd < 0 || found.len > ((uint64_t)1 << 31))
+        return NULL;
+    /* The header, the key and the search text's length, then the text. */
+    size_t head = sizeof HEADER - 1 + 33, first = head + 24;
+    if (first > found.len)
+        first = (size_t)found.len;
+    char prefix[sizeof HEADER - 1 + 33 + 24];
+    char hex[33];
+    hash_hex(key, hex);
+    if (first < head + 3 || !read_at(fd, prefix, first, found.off) ||
+        memcmp(prefix, HEADER, sizeof HEADER - 1) != 0 ||
+        memcmp(prefix + sizeof HEADER - 1, hex, 32) != 0)
+        return NULL;
+    size_t n = 0, at = head;
+    while (at < first && prefix[at] >= '0' && prefix[at] <= '9' && n < ((size_t)1 << 31))
+        n = n * 10 + (size_t)(prefix[at++] - '0');
+    if (at >= first || prefix[at] != ':' || at + 1 + n + 1 > found.len)
+        return NULL;
+    char *text = xmalloc(n + 2);
+    if (!read_at(fd, text, n + 1, found.off + at + 1) || text[n] != '\n') {
+        free(text);
+        return NULL;
+    }
+    text[n] = '\0';
+    return text;
 }
 
 /* Creates this build's pack; the caller holds the lock. */

@@ -49,6 +49,9 @@ struct bodycache *bodycache_open(const char *dir);
 /* Reads the record for key into out (zeroed first). Returns 0 when there is a complete record,
  * -1 otherwise (out is then empty). Thread-safe. */
 int bodycache_read(struct bodycache *c, struct hash key, struct bodycache_record *out);
+/* Reads only the search text of the record for key: a new string the caller frees, or NULL
+ * when there is no such record. Thread-safe. */
+char *bodycache_read_search(struct bodycache *c, struct hash key);
 /* Adds rec as the record for key. Returns 0 or -1. Thread-safe. */
 int bodycache_write(struct bodycache *c, struct hash key, const struct bodycache_record *rec);
 /* Saves the index: the records this build read or wrote, and older ones while the packs stay

@@ -64,14 +64,16 @@ struct partition {
 struct item {
     uint64_t key; /* unused characters 0 */
     const struct rec *rec;
-    uint32_t *docs;
-    size_t n_docs;
+    size_t from, to; /* one or two: the collected keys it starts (in ngram's all) */
+    size_t n_docs;   /* one or two: about how many documents (for the parts' sizes) */
     unsigned bucket;
 };
 
 struct ngram {
     struct partition *parts;
     unsigned n_parts;
+    struct rec **all;   /* every collected key, in order (ngram_split) */
+    size_t n_all;
     struct item *items; /* by part and key (ngram_split) */
     size_t n_items, items_cap;
     size_t *first; /* the first item of each part, and the end */
@@ -105,8 +107,7 @@ void ngram_free(struct ngram *g)
         free(g->parts[i].recs);
         free(g->parts[i].chunks);
     }
-    for (size_t i = 0; i < g->n_items; i++)
-        free(g->items[i].docs);
+    free(g->all);
     free(g->parts);
     free(g->items);
     free(g->first);
@@ -340,27 +341,6 @@ static void mark_docs(const struct ngram *g, const struct rec *r, uint64_t *set)
     }
 }
 
-/* The documents whose bits are set, in order, as a new array (*n of them); with clear, the
- * bits are cleared on the way. */
-static uint32_t *set_docs(uint64_t *set, size_t words, size_t *n, int clear)
-{
-    size_t count = 0;
-    for (size_t w = 0; w < words; w++)
-        count += (size_t)__builtin_popcountll(set[w]);
-    uint32_t *v = xmalloc((count ? count : 1) * sizeof *v);
-    *n = 0;
-    for (size_t w = 0; w < words; w++) {
-        uint64_t bits = set[w];
-        while (bits) {
-            v[(*n)++] = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
-            bits &= bits - 1;
-        }
-        if (clear)
-            set[w] = 0;
-    }
-    return v;
-}
-
 /* ---- Splitting into parts ----------------------------------------------------------------- */
 
 static int key_cmp(uint64_t a, uint64_t b)
@@ -431,18 +411,12 @@ static unsigned place_k(const struct rec *r)
     return k > 15 ? 15 : k;
 }
 
-static uint64_t docs_sum(const uint32_t *v, size_t n)
-{
-    return n ? v[n - 1] + 1 - n : 0; /* the gaps add up to the last less the count */
-}
-
 /* The length of an item's list in bits (the places' count of each document estimated). */
 static uint64_t item_bits(const struct item *it, unsigned docs)
 {
     if (!it->rec) {
         uint64_t bits = 1 + gamma_bits(it->n_docs) +
-                        rice_bits(docs_sum(it->docs, it->n_docs), it->n_docs,
-                                  doc_k(docs, it->n_docs));
+                        rice_bits(docs, it->n_docs, doc_k(docs, it->n_docs));
         return bits < 1 + (uint64_t)docs ? bits : 1 + (uint64_t)docs;
     }
     const struct rec *r = it->rec;
@@ -465,37 +439,37 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes, unsigned docs)
     qsort(all, n, sizeof *all, rec_cmp);
 
     /* The keys as the index lists them: every whole three with its places; every one and two
-     * with the union of the documents of the keys they start. */
-    size_t words = (docs + 63) / 64 + 1;
-    uint64_t *ones = xcalloc(words, sizeof *ones), *twos = xcalloc(words, sizeof *twos);
+     * with the union of the documents of the keys they start, made when its part is written. */
     for (size_t i = 0; i < n;) {
         uint32_t a = KEY_A(all[i]->key);
-        size_t one_at = g->n_items;
-        add_item(g, KEY(a, 0, 0));
+        struct item *one = add_item(g, KEY(a, 0, 0));
+        size_t one_at = g->n_items - 1, ones = 0;
+        one->from = i;
         for (; i < n && KEY_A(all[i]->key) == a;) {
             uint32_t b = KEY_B(all[i]->key);
             if (!b) { /* a line's last character */
-                mark_docs(g, all[i++], ones);
+                ones += all[i++]->docs;
                 continue;
             }
-            size_t two_at = g->n_items;
-            add_item(g, KEY(a, b, 0));
+            struct item *two = add_item(g, KEY(a, b, 0));
+            size_t two_at = g->n_items - 1, twos = 0;
+            two->from = i;
             for (; i < n && KEY_A(all[i]->key) == a && KEY_B(all[i]->key) == b; i++) {
-                mark_docs(g, all[i], twos);
+                twos += all[i]->docs;
                 if (KEY_C(all[i]->key))
                     add_item(g, all[i]->key)->rec = all[i];
             }
-            struct item *two = &g->items[two_at];
-            for (size_t w = 0; w < words; w++)
-                ones[w] |= twos[w];
-            two->docs = set_docs(twos, words, &two->n_docs, 1);
+            two = &g->items[two_at];
+            two->to = i;
+            two->n_docs = twos < docs ? twos : docs;
+            ones += two->n_docs;
         }
-        struct item *one = &g->items[one_at];
-        one->docs = set_docs(ones, words, &one->n_docs, 1);
+        one = &g->items[one_at];
+        one->to = i;
+        one->n_docs = ones < docs ? ones : docs;
     }
-    free(ones);
-    free(twos);
-    free(all);
+    g->all = all;
+    g->n_all = n;
 
     uint64_t bits = 0;
     for (size_t i = 0; i < g->n_items; i++) {
@@ -531,7 +505,7 @@ size_t ngram_postings(const struct ngram *g)
 {
     size_t n = 0;
     for (size_t i = 0; i < g->n_items; i++)
-        n += g->items[i].rec ? g->items[i].rec->count : g->items[i].n_docs;
+        n += g->items[i].rec ? g->items[i].rec->count : g->items[i].n_docs; /* about */
     return n;
 }
 
@@ -598,29 +572,57 @@ static void flush_bits(struct bits *w)
     w->out->data[w->out->len] = '\0';
 }
 
-/* The documents of a key of one or two characters. */
-static void write_docs(struct bits *w, const uint32_t *v, size_t n, unsigned docs)
+/* The documents of a key of one or two characters: the union of those of the collected keys
+ * it starts, marked in set (cleared on the way; words of it). */
+static void write_docs(struct bits *w, const struct ngram *g, const struct item *it,
+                       uint64_t *set, size_t words)
 {
-    unsigned k = doc_k(docs, n);
-    if (1 + gamma_bits(n) + rice_bits(docs_sum(v, n), n, k) > 1 + (uint64_t)docs) {
+    unsigned docs = g->docs;
+    for (size_t i = it->from; i < it->to; i++)
+        mark_docs(g, g->all[i], set);
+    uint64_t n = 0;
+    for (size_t k = 0; k < words; k++)
+        n += (uint64_t)__builtin_popcountll(set[k]);
+    unsigned rk = doc_k(docs, n);
+    /* The gaps add up to the last document less the count. */
+    uint64_t last = 0;
+    for (size_t k = words; k-- > 0;)
+        if (set[k]) {
+            last = k * 64 + 63 - (uint64_t)__builtin_clzll(set[k]);
+            break;
+        }
+    if (1 + gamma_bits(n) + rice_bits(n ? last + 1 - n : 0, n, rk) > 1 + (uint64_t)docs) {
         /* In so many documents that a bit for each is shorter. */
         put_bits(w, 1, 1);
-        uint32_t next = 0; /* the first document not written yet */
-        for (size_t i = 0; i < n; i++) {
-            for (; next + 32 <= v[i]; next += 32)
-                put_bits(w, 0, 32);
-            put_bits(w, 1, v[i] - next + 1);
-            next = v[i] + 1;
+        for (size_t k = 0; k * 64 < docs; k++) {
+            unsigned bits = docs - k * 64 < 64 ? (unsigned)(docs - k * 64) : 64;
+            uint64_t v = 0;
+            for (unsigned j = 0; j < bits; j++)
+                v = v << 1 | ((set[k] >> j) & 1);
+            if (bits > 32) {
+                put_bits(w, v >> 32, bits - 32);
+                put_bits(w, v, 32);
+            } else {
+                put_bits(w, v, bits);
+            }
+            set[k] = 0;
         }
-        for (; next + 32 <= docs; next += 32)
-            put_bits(w, 0, 32);
-        put_bits(w, 0, docs - next);
         return;
     }
     put_bits(w, 0, 1);
     put_gamma(w, n);
-    for (size_t i = 0; i < n; i++)
-        put_rice(w, k, i ? v[i] - v[i - 1] - 1 : v[i]);
+    uint64_t prev = 0, seen = 0;
+    for (size_t k = 0; k < words; k++) {
+        uint64_t bits = set[k];
+        set[k] = 0;
+        while (bits) {
+            uint64_t d = k * 64 + (uint64_t)__builtin_ctzll(bits);
+            bits &= bits - 1;
+            put_rice(w, rk, seen ? d - prev - 1 : d);
+            prev = d;
+            seen++;
+        }
+    }
 }
 
 /* The places of a key of three characters. */
@@ -694,13 +696,16 @@ void ngram_part(const struct ngram *g, unsigned b, struct buf *out)
     /* Their lists, one after the other in one string of bits. */
     buf_puts(out, "\",\"");
     struct bits w = {out, 0, 0};
+    size_t words = g->docs / 64 + 1;
+    uint64_t *set = xcalloc(words, sizeof *set);
     for (size_t i = from; i < to; i++) {
         const struct item *it = &g->items[i];
         if (it->rec)
             write_places(&w, g, it->rec);
         else
-            write_docs(&w, it->docs, it->n_docs, g->docs);
+            write_docs(&w, g, it, set, words);
     }
+    free(set);
     flush_bits(&w);
     buf_putc(out, '"');
 }

@@ -55,6 +55,7 @@ struct ready {
 
 struct run {
     struct view *view;
+    const struct bodies *bodies;
     const struct site *site;
     const struct search_options *opt;
     struct doc *docs;
@@ -151,6 +152,11 @@ static void prepare(size_t i, void *userdata)
     const struct site *s = run->site;
     const struct entry *e = s->all[run->docs[d].entry];
     const struct body *b = view_body(run->view, e);
+    char *text = bodies_search(run->bodies, run->docs[d].entry);
+    if (!text) {
+        run->failed = 1;
+        text = xstrdup("");
+    }
     struct ready *r = &run->ready[i];
     memset(r, 0, sizeof *r);
     const char *title = body_title(b, e);
@@ -177,7 +183,8 @@ static void prepare(size_t i, void *userdata)
         if (t)
             add_lines(&r->lines, t->name);
     }
-    add_lines(&r->lines, b->search);
+    add_lines(&r->lines, text);
+    free(text);
     fold_lines(&r->cps, &r->lines, 0, r->lines.len);
     fold_lines(&r->tcps, &r->lines, 0, r->n_title_index);
 
@@ -346,7 +353,7 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
                  char **meta)
 {
     const struct site *s = view_site(v);
-    struct run run = {.view = v, .site = s, .opt = opt};
+    struct run run = {.view = v, .bodies = bodies, .site = s, .opt = opt};
     *meta = NULL;
     run.n_docs = s->n_all;
     run.docs = xcalloc(s->n_all ? s->n_all : 1, sizeof *run.docs);
@@ -354,8 +361,7 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
     for (size_t i = 0; i < s->n_all; i++) {
         run.docs[i].entry = i;
         run.docs[i].when = doc_when(s->all[i]);
-        const struct body *b = view_body(v, s->all[i]);
-        text_bytes += (b->search ? strlen(b->search) : 0) + 512;
+        text_bytes += s->all[i]->body_len + 512;
     }
     qsort(run.docs, run.n_docs, sizeof *run.docs, doc_cmp);
     /* Text parts of about PART_BYTES, a whole number of them to a batch. */

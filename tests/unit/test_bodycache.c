@@ -93,6 +93,11 @@ static void round_trip(void)
     CHECK_INT(bodycache_read(c, key_of("two"), &got), 0);
     check_same(&got, &rec);
     bodycache_record_release(&got);
+    /* The search text alone, as search reads it back. */
+    char *search = bodycache_read_search(c, key_of("two"));
+    CHECK_STR(search, rec.search);
+    free(search);
+    CHECK(bodycache_read_search(c, key_of("three")) == NULL);
     CHECK_INT(bodycache_read(c, key_of("three"), &got), -1);
     CHECK(got.html == NULL);
     bodycache_close(c);
@@ -158,6 +163,23 @@ static void damage_is_a_miss(void)
     buf_release(&text);
     free(path);
     diag_release(&d);
+}
+
+/* A search text longer than what is read first comes whole. */
+static void long_search_text(void)
+{
+    struct bodycache_record rec;
+    fill(&rec);
+    free(rec.search);
+    rec.search = calloc(1, 5001);
+    memset(rec.search, 'y', 5000);
+    struct bodycache *c = bodycache_open(dir);
+    CHECK_INT(bodycache_write(c, key_of("long"), &rec), 0);
+    char *search = bodycache_read_search(c, key_of("long"));
+    CHECK(search && strlen(search) == 5000 && search[4999] == 'y');
+    free(search);
+    bodycache_close(c);
+    bodycache_record_release(&rec);
 }
 
 /* Records no build uses any more go once they outweigh the ones in use. */
@@ -226,6 +248,7 @@ int main(void)
     strcat(dir, "/bodies"); /* created by the first write */
     RUN(round_trip);
     RUN(damage_is_a_miss);
+    RUN(long_search_text);
     RUN(unused_records_go);
     RUN(unwritable_folder);
     *strrchr(dir, '/') = '\0';
