@@ -335,7 +335,7 @@ def page(chromium, portable, http_root, base, corpus):
     # The header's box on another page.
     b.open(files + "activities/index.html")
     check("the header's search box shows with JavaScript", b.js(
-        "!document.querySelector('[data-search-box]').hidden"))
+        "getComputedStyle(document.querySelector('[data-search-box]')).display") == "flex")
     b.js("var f = document.querySelector('[data-search-box]'); f.q.value = 'ﾕｷｵﾛｼ';"
          "f.requestSubmit()")
     check("... and leads to the results", b.until(

@@ -4,6 +4,7 @@
 (function () {
   "use strict";
   var root = document.documentElement;
+  root.setAttribute("data-js", ""); /* shows what needs JavaScript (the search box) at once */
   var prefs = { size: ["normal", "large", "xlarge"], ruby: ["on", "off"] };
   function load(key) {
     try { return localStorage.getItem("kairan-" + key); } catch (e) { return null; }
@@ -19,8 +20,6 @@
   apply("size", load("size"));
   apply("ruby", load("ruby"));
   document.addEventListener("DOMContentLoaded", function () {
-    /* The header's search box needs JavaScript (the search page runs search.js): shown here. */
-    document.querySelectorAll("[data-search-box]").forEach(function (f) { f.hidden = false; });
     var box = document.querySelector("[data-switches]");
     if (!box) return;
     apply("size", load("size") || "normal");
