@@ -285,6 +285,10 @@ static void xhtml_element(xmlNodePtr n, const char *prefix)
     } else if (strcmp(name, "time") == 0) {
         xmlUnsetProp(n, BAD_CAST "datetime");
         rename_with_class(n, "span", "time");
+    } else if (strcmp(name, "details") == 0) {
+        rename_with_class(n, "div", "details");
+    } else if (strcmp(name, "summary") == 0) {
+        rename_with_class(n, "div", "summary");
     } else if (strcmp(name, "s") == 0) {
         xmlNodeSetName(n, BAD_CAST "del");
     } else if (strcmp(name, "img") == 0) {
@@ -310,6 +314,15 @@ static void xhtml_transform(xmlNodePtr root, const char *prefix)
     while (n) {
         if (n->type != XML_ELEMENT_NODE) {
             n = dom_walk_next(n, root, 1);
+            continue;
+        }
+        if (strcmp(NAME(n), "svg") == 0) {
+            /* XHTML 1.1 has no SVG: a chart the print edition did not place as an image file is
+             * left out, and its table stays. */
+            xmlNodePtr after = dom_walk_next(n, root, 1);
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+            n = after;
             continue;
         }
         if (strcmp(NAME(n), "input") == 0) {
@@ -365,7 +378,7 @@ static int keeps_text(xmlNodePtr n)
     for (xmlNodePtr p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent) {
         const char *name = NAME(p);
         if (strcmp(name, "rt") == 0 || strcmp(name, "rp") == 0 || strcmp(name, "code") == 0 ||
-            strcmp(name, "pre") == 0)
+            strcmp(name, "pre") == 0 || strcmp(name, "svg") == 0)
             return 1;
     }
     return 0;
@@ -518,7 +531,8 @@ void dom_text_of(xmlNodePtr top, struct buf *out)
             buf_puts(out, (const char *)n->content);
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *name = NAME(n);
-            if (strcmp(name, "rt") == 0 || strcmp(name, "rp") == 0)
+            /* A chart's labels repeat its table, which stays beside it. */
+            if (strcmp(name, "rt") == 0 || strcmp(name, "rp") == 0 || strcmp(name, "svg") == 0)
                 skip = 1;
             else if (strcmp(name, "br") == 0)
                 buf_putc(out, '\n');

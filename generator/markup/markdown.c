@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/cjk.h"
+#include "markup/chart.h"
 #include "markup/dom_tree.h"
 #include "markup/sanitiser.h"
 #include "core/strmap.h"
@@ -100,6 +101,14 @@ struct builder {
 
     struct heading *headings;
     size_t headings_len, headings_cap;
+
+    /* Charts: the latest table and its cells, and where the paragraph being read starts. */
+    xmlNodePtr table;
+    struct chart_source_cell *cells;
+    size_t cells_len, cells_cap;
+    unsigned table_rows, table_cols;
+    size_t para_off;
+    unsigned charts;
 
     size_t *lines; /* offsets of line starts, built on the first diagnostic */
     size_t lines_len;
@@ -802,6 +811,83 @@ static void paragraph_figures(xmlNodePtr p)
     xmlFreeNode(p);
 }
 
+/* Charts */
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void chart_position(void *userdata, size_t off, unsigned *line, unsigned *col)
+{
+    position(userdata, off, line, col);
+}
+
+/* Draws the latest table as the chart the line at off asks for (chart.h). */
+static void chart_make(struct builder *b, size_t off)
+{
+    struct chart_source src = {b->d, b->path, b->src, b->len, chart_position, b, NULL, NULL};
+    if (b->hooks && b->hooks->chart) {
+        src.place = b->hooks->chart;
+        src.place_userdata = b->hooks->userdata;
+    }
+    chart_from_markdown(&src, b->table, b->cells, b->table_rows, b->table_cols, b->cells_len, off,
+                        ++b->charts);
+    b->table = NULL;
+}
+
+/* A chart line written right under a table, which md4c reads as the table's last row. */
+static void chart_row(struct builder *b)
+{
+    if (!b->table || b->table_rows < 2 || b->cells_len == 0)
+        return;
+    size_t first = b->cells_len;
+    while (first > 0 && b->cells[first - 1].row == b->table_rows - 1)
+        first--;
+    size_t off = b->cells[first].off;
+    xmlNodePtr tr = b->cells[first].node ? b->cells[first].node->parent : NULL;
+    if (!tr || !chart_line_at(b->src, b->len, off))
+        return;
+    xmlNodePtr body = tr->parent;
+    xmlUnlinkNode(tr);
+    xmlFreeNode(tr);
+    if (body && !body->children) {
+        xmlUnlinkNode(body);
+        xmlFreeNode(body);
+    }
+    b->cells_len = first;
+    b->table_rows--;
+    chart_make(b, off);
+}
+
+/* A paragraph that is a chart line draws the table right before it. Returns 1 when p was one
+ * (p is then gone), 0 when it is an ordinary paragraph. */
+static int chart_paragraph(struct builder *b, xmlNodePtr p)
+{
+    size_t off = b->para_off;
+    if (!chart_line_at(b->src, b->len, off))
+        return 0;
+    const char *nl = memchr(b->src + off, '\n', b->len - off);
+    xmlNodePtr prev = p->prev;
+    while (prev && is_blank_text(prev))
+        prev = prev->prev;
+    unsigned line, col;
+    position(b, off, &line, &col);
+    if (nl && b->last_off != SIZE_MAX && b->last_off > (size_t)(nl - b->src))
+        diag_error(b->d, b->path, line, col,
+                   "a chart line is a line of its own: leave an empty line between it and the "
+                   "text after it");
+    else if (!b->table || prev != b->table)
+        diag_error(b->d, b->path, line, col,
+                   "a chart line draws the table right above it, and there is none: write it on "
+                   "the line after the table");
+    else
+        chart_make(b, off);
+    xmlUnlinkNode(p);
+    xmlFreeNode(p);
+    return 1;
+}
+
 /* Raw HTML */
 
 /* Links and pictures that came in raw HTML go through the same checks as Markdown ones. */
@@ -912,11 +998,6 @@ static void raw_inline(struct builder *b, const char *html, size_t len, size_t o
         raw_close(b, html, len);
     else
         raw_open(b, html, len, off, 0);
-}
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 /* An HTML block that is a lone start tag, or only end tags, opens or closes an element
@@ -1053,10 +1134,16 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         break;
     case MD_BLOCK_P:
         open_element(b, "p", (int)type);
+        b->para_off = SIZE_MAX;
         break;
-    case MD_BLOCK_TABLE:
-        open_element(b, "table", (int)type);
+    case MD_BLOCK_TABLE: {
+        const MD_BLOCK_TABLE_DETAIL *t = detail;
+        b->table = open_element(b, "table", (int)type);
+        b->cells_len = 0;
+        b->table_rows = 0;
+        b->table_cols = t->col_count;
         break;
+    }
     case MD_BLOCK_THEAD:
         open_element(b, "thead", (int)type);
         break;
@@ -1065,12 +1152,17 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         break;
     case MD_BLOCK_TR:
         open_element(b, "tr", (int)type);
+        b->table_rows++;
         break;
     case MD_BLOCK_TH:
     case MD_BLOCK_TD: {
         const MD_BLOCK_TD_DETAIL *td = detail;
         e = open_element(b, type == MD_BLOCK_TH ? "th" : "td", (int)type);
         b->in_cell = 1;
+        if (b->table && b->table_rows > 0) {
+            XALLOC_GROW(b->cells, b->cells_len + 1, b->cells_cap);
+            b->cells[b->cells_len++] = (struct chart_source_cell){e, SIZE_MAX, b->table_rows - 1};
+        }
         static const char *const align[] = {NULL, "text-align: left", "text-align: center",
                                             "text-align: right"};
         if (e && td->align > MD_ALIGN_DEFAULT && td->align <= MD_ALIGN_RIGHT)
@@ -1151,10 +1243,14 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         close_md(b, (int)type);
         b->in_cell = 0;
         break;
+    case MD_BLOCK_TABLE:
+        close_md(b, (int)type);
+        chart_row(b);
+        break;
     case MD_BLOCK_P: {
         struct frame *f = md_frame(b, (int)type);
         xmlNodePtr p = f && f->kind == FRAME_MD ? f->node : NULL;
-        if (close_md(b, (int)type) == 0 && p)
+        if (close_md(b, (int)type) == 0 && p && !chart_paragraph(b, p))
             paragraph_figures(p);
         break;
     }
@@ -1257,8 +1353,13 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
         size = (MD_SIZE)(b->len - off);
     else if (off == SIZE_MAX && size > b->len + 16)
         return 0;
-    if (off != SIZE_MAX)
+    if (off != SIZE_MAX) {
         b->last_off = off;
+        if (b->para_off == SIZE_MAX)
+            b->para_off = off;
+        if (b->in_cell && b->cells_len > 0 && b->cells[b->cells_len - 1].off == SIZE_MAX)
+            b->cells[b->cells_len - 1].off = off;
+    }
     const char *prev_end = b->last_end;
     if (off != SIZE_MAX)
         b->last_end = text + size;
@@ -1383,6 +1484,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     b.len = text ? len : 0;
     char *copy = NULL;
     b.hooks = hooks;
+    b.para_off = SIZE_MAX;
     b.dom = dom_new();
     buf_init(&b.run);
     buf_init(&b.seg);
@@ -1419,6 +1521,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     for (size_t i = 0; i < b.headings_len; i++)
         free(b.headings[i].id);
     free(b.headings);
+    free(b.cells);
     free(b.captioned);
     free(b.frames);
     free(b.esc);

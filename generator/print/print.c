@@ -5,6 +5,7 @@
 
 #include "core/buf.h"
 #include "core/fs.h"
+#include "core/hash.h"
 #include "markup/markdown.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
@@ -45,6 +46,7 @@ struct piece {
     char *id;             /* "activity-salon": the piece's id in the document */
     char *xhtml;          /* the body */
     struct strv pictures; /* pairs: file name under img/, then its cached file */
+    struct strv charts;   /* pairs: file name under img/, then the SVG document */
     int has_photo;        /* the entry's image:, placed at the figure width */
     struct media_print photo;
     int failed;
@@ -101,6 +103,23 @@ static int print_image(const char *src, unsigned line, unsigned col, struct mark
     return 0;
 }
 
+/* A chart goes beside the document as an SVG file, named for its content: XHTML 1.1 has no
+ * SVG of its own, and an image keeps it vector graphics on paper. */
+static char *print_chart(const char *svg, size_t len, void *userdata)
+{
+    struct piece *p = userdata;
+    char hex[33];
+    hash_hex(hash_bytes(svg, len), hex);
+    char *name = xasprintf("chart-%.16s.svg", hex);
+    if (!strv_contains(&p->charts, name)) {
+        strv_push(&p->charts, name);
+        strv_push_owned(&p->charts, xstrndup(svg, len));
+    }
+    char *src = xasprintf("img/%s", name);
+    free(name);
+    return src;
+}
+
 static void piece_convert(size_t i, void *userdata)
 {
     struct piece *p = ((struct piece **)userdata)[i];
@@ -117,7 +136,8 @@ static void piece_convert(size_t i, void *userdata)
     }
     struct diag quiet;
     diag_init(&quiet);
-    struct markdown_hooks hooks = {print_link, print_image, p};
+    struct markdown_hooks hooks = {
+        .link = print_link, .image = print_image, .chart = print_chart, .userdata = p};
     struct dom *dom =
         markdown_parse(&quiet, e->source, e->body_line, markdown, e->body_len, &hooks);
     buf_release(&text);
@@ -146,6 +166,7 @@ static void piece_release(struct piece *p)
     free(p->id);
     free(p->xhtml);
     strv_release(&p->pictures);
+    strv_release(&p->charts);
 }
 
 /* ---- The document's data ------------------------------------------------------------------ */
@@ -356,6 +377,14 @@ static int publish_pictures(struct publish *pub, const char *folder, const struc
         strv_push(done, p->pictures.v[i]);
         char *rel = xasprintf("%s/img/%s", folder, p->pictures.v[i]);
         rc |= publish_file(pub, rel, p->pictures.v[i + 1]);
+        free(rel);
+    }
+    for (size_t i = 0; i < p->charts.len; i += 2) {
+        if (strv_contains(done, p->charts.v[i]))
+            continue;
+        strv_push(done, p->charts.v[i]);
+        char *rel = xasprintf("%s/img/%s", folder, p->charts.v[i]);
+        rc |= publish_write(pub, rel, p->charts.v[i + 1], strlen(p->charts.v[i + 1]));
         free(rel);
     }
     return rc;

@@ -12,8 +12,8 @@
 #include "markup/markdown.h"
 
 /* Changes whenever the same text would convert to other HTML, so that the body cache does not
- * hand back a body converted the old way (2: phone numbers are links). */
-#define BODY_CONVERSION "2"
+ * hand back a body converted the old way (2: phone numbers are links; 3: charts). */
+#define BODY_CONVERSION "3"
 
 struct bodies {
     struct bodies_options opt;
@@ -300,7 +300,7 @@ static void body_one(size_t i, void *userdata)
          * is kept for the next build, which would not repeat them. */
         struct diag own;
         diag_init(&own);
-        struct markdown_hooks hooks = {link_hook, image_hook, job};
+        struct markdown_hooks hooks = {.link = link_hook, .image = image_hook, .userdata = job};
         convert_title(job, &own);
         struct dom *dom =
             markdown_parse(&own, e->source, e->body_line, markdown, e->body_len, &hooks);

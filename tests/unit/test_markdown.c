@@ -311,7 +311,7 @@ static void hooks_links_and_images(void)
     struct diag d;
     diag_init(&d);
     struct fake_site site = {&d, 0, 0};
-    struct markdown_hooks hooks = {fake_link, fake_image, &site};
+    struct markdown_hooks hooks = {.link = fake_link, .image = fake_image, .userdata = &site};
     const char *text = "[研修会](../events/kenshu.md) [申込](../events/kenshu.md#apply)\n"
                        "[ない](../events/nai.md) [外](https://example.jp/) [節](#x)\n\n"
                        "![写真](a.jpg \"説明\")\n\n"
