@@ -24,11 +24,12 @@ static const struct {
     {"line", "折れ線グラフ"},
 };
 
-/* Dark and light in turn, CHART_LIGHTNESS_STEP or more apart in L* (33, 60, 27, 59, 25, 56),
- * each at least 3:1 against white so that a line in it can be seen; blue and orange first, the
- * pair every kind of colour vision tells apart. text[] is the colour of a number written on
- * the fill (4.5:1 or more). tests/unit/test_chart.c checks these claims. */
-static const char *const fills[CHART_MAX_SERIES] = {"#234e8c", "#e07020", "#6b2c14",
+/* Dark and light in turn, CHART_LIGHTNESS_STEP or more apart in L* (29, 60, 27, 59, 25, 56),
+ * and still so as people with protanopia, deuteranopia or tritanopia see them; each at least
+ * 3:1 against white, so that a line in it can be seen; blue and orange first. on_fill[] is the
+ * colour of a number written on the fill (4.5:1 or more). tests/unit/test_chart.c checks all
+ * of this. */
+static const char *const fills[CHART_MAX_SERIES] = {"#1c4382", "#e07020", "#6b2c14",
                                                     "#1f9e89", "#3f2d76", "#d6589a"};
 static const char *const on_fill[CHART_MAX_SERIES] = {"#ffffff", "#000000", "#ffffff",
                                                       "#000000", "#ffffff", "#000000"};
@@ -64,6 +65,11 @@ struct chart {
 const char *chart_series_colour(size_t i)
 {
     return fills[i % CHART_MAX_SERIES];
+}
+
+const char *chart_series_text_colour(size_t i)
+{
+    return on_fill[i % CHART_MAX_SERIES];
 }
 
 /* ---- Numbers -------------------------------------------------------------------------------- */
@@ -185,25 +191,20 @@ int chart_number(const char *text, double *value, size_t *unit_at)
 
 /* ---- Ticks ---------------------------------------------------------------------------------- */
 
-/* The round number (1, 2 or 5 times a power of ten) nearest x, or the one at or above it. */
-static double round_number(double x, int up)
+/* The smallest round number (1, 2 or 5 times a power of ten) at or above x. */
+static double round_number(double x)
 {
     double power = pow(10, floor(log10(x)));
     double f = x / power;
-    double nice;
-    if (up)
-        nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
-    else
-        nice = f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10;
-    return nice * power;
+    return (f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 5 + 1e-9 ? 5 : 10) * power;
 }
 
 void chart_ticks(double lo, double hi, double *first, double *last, double *step)
 {
-    if (!(hi > lo)) {
+    if (!(hi > lo))
         hi = lo + 1;
-    }
-    double s = round_number(round_number(hi - lo, 0) / 4, 1);
+    /* At most five steps over the numbers: three to six ticks from 0, seven across it. */
+    double s = round_number((hi - lo) / 5);
     /* A small margin against rounding: 49.999999 still ends at 50. */
     *first = floor(lo / s + 1e-9) * s;
     *last = ceil(hi / s - 1e-9) * s;
@@ -593,11 +594,12 @@ void chart_free(struct chart *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->n_cat; i++)
+    /* A chart found wrong before its numbers were read has counts but no arrays. */
+    for (size_t i = 0; c->cat && i < c->n_cat; i++)
         free(c->cat[i]);
-    for (size_t i = 0; i < c->n_ser; i++)
+    for (size_t i = 0; c->ser && i < c->n_ser; i++)
         free(c->ser[i]);
-    for (size_t i = 0; i < c->n_cat * c->n_ser; i++)
+    for (size_t i = 0; c->label && i < c->n_cat * c->n_ser; i++)
         free(c->label[i]);
     free(c->cat);
     free(c->ser);
@@ -937,7 +939,7 @@ static void value_range(struct draw *g)
 /* Fewer ticks, when their labels would touch along a short axis: the next round step. */
 static void coarser_ticks(struct draw *g)
 {
-    double s = round_number(g->step * 1.5, 1);
+    double s = round_number(g->step * 1.5);
     g->step = s;
     g->lo = floor(g->min / s + 1e-9) * s;
     g->hi = ceil(g->max / s - 1e-9) * s;
@@ -1399,8 +1401,16 @@ static size_t skip_blanks(const struct chart_source *src, size_t i)
     return i;
 }
 
-/* Where the cell d cells after (d > 0) or before (d < 0) the one whose text starts at off is
- * written, in the same line: after the bar that opens it (an empty cell has no text). */
+/* Where an empty cell opened by the bar at i is: the space after the bar, as an editor would
+ * put the cursor to type in it. */
+static size_t inside_bar(const struct chart_source *src, size_t i)
+{
+    size_t j = skip_blanks(src, i + 1);
+    return j < i + 2 ? j : i + 2;
+}
+
+/* Where the empty cell d cells after (d > 0) or before (d < 0) the one whose text starts at off
+ * is written, in the same line. */
 static size_t cell_beside(const struct chart_source *src, size_t off, long d)
 {
     long bars = 0;
@@ -1408,13 +1418,13 @@ static size_t cell_beside(const struct chart_source *src, size_t off, long d)
     if (d > 0) {
         for (; i < src->len && src->text[i] != '\n'; i++)
             if (is_cell_bar(src, i) && ++bars == d)
-                return skip_blanks(src, i + 1);
+                return inside_bar(src, i);
         return i;
     }
     while (i > 0 && src->text[i - 1] != '\n') {
         i--;
         if (is_cell_bar(src, i) && ++bars == 1 - d)
-            return skip_blanks(src, i + 1);
+            return inside_bar(src, i);
     }
     return skip_blanks(src, i);
 }

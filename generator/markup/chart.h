@@ -18,7 +18,8 @@
 #define CHART_MAX_SERIES 6
 #define CHART_MAX_CATEGORIES 60
 /* Neighbouring series differ in CIE lightness (L*, 0 to 100) by at least this much, so that
- * they stay apart in greyscale and for colour-blind readers. */
+ * they stay apart in greyscale and for colour-blind readers (also as protanopia, deuteranopia
+ * and tritanopia make them look). */
 #define CHART_LIGHTNESS_STEP 20
 
 /* One cell of the table, as the chart reads it. */
@@ -86,9 +87,12 @@ void chart_place(const struct chart *c, xmlNodePtr table, const char *id, const 
  * print edition's fonts; a new string of *len bytes, the caller frees it. */
 char *chart_svg_document(const struct chart *c, size_t *len);
 
-/* For tests and the README's promises: the fill of series i (#rrggbb), and the round ticks
- * chosen for values from lo to hi (first tick, last tick, step; about five ticks). */
+/* For tests and the README's promises: the fill of series i and the colour of a number
+ * written on it (#rrggbb), and the round ticks chosen for values from lo to hi (first tick,
+ * last tick, step: 1, 2 or 5 times a power of ten; three to six ticks from 0, up to seven
+ * across it). */
 const char *chart_series_colour(size_t i);
+const char *chart_series_text_colour(size_t i);
 void chart_ticks(double lo, double hi, double *first, double *last, double *step);
 /* Reads a cell as a number: 44, 1,528, -3, 12.5, full-width ４４, optionally followed by a
  * unit (44人, 12.5%). Returns 0 and sets *value and *unit_at (the byte offset in text where the

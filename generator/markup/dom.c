@@ -303,8 +303,11 @@ static void xhtml_element(xmlNodePtr n, const char *prefix)
         xmlUnsetProp(n, BAD_CAST "value");
     }
     /* XHTML 1.1 knows only xml:lang, and libxml2's XHTML output would write lang next to it
-     * (the XHTML 1.0 compatibility rule), so the language of a passage is left out. */
-    xmlUnsetProp(n, BAD_CAST "lang");
+     * (the XHTML 1.0 compatibility rule), so the language of a passage is left out; so is what
+     * only a screen or a screen reader uses (a chart table's scrolling box). */
+    static const char *const screen_only[] = {"lang", "role", "tabindex", "aria-label"};
+    for (size_t i = 0; i < sizeof screen_only / sizeof *screen_only; i++)
+        xmlUnsetProp(n, BAD_CAST screen_only[i]);
 }
 
 /* Turns a copy of the HTML5-form tree into XHTML 1.1. */
