@@ -818,6 +818,23 @@ static int is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Gives the pictures below top their captions as tooltips now, as the end of the parse
+ * would: a chart may free top (a table's pictures never become figures). */
+static void captions_settle(struct builder *b, xmlNodePtr top)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < b->captioned_len; i++) {
+        xmlNodePtr n = b->captioned[i];
+        while (n && n != top)
+            n = n->parent;
+        if (n)
+            caption_to_title(b->captioned[i]);
+        else
+            b->captioned[kept++] = b->captioned[i];
+    }
+    b->captioned_len = kept;
+}
+
 static void chart_position(void *userdata, size_t off, unsigned *line, unsigned *col)
 {
     position(userdata, off, line, col);
@@ -831,6 +848,8 @@ static void chart_make(struct builder *b, size_t off)
         src.place = b->hooks->chart;
         src.place_userdata = b->hooks->userdata;
     }
+    if (b->table)
+        captions_settle(b, b->table);
     chart_from_markdown(&src, b->table, b->cells, b->table_rows, b->table_cols, b->cells_len, off,
                         ++b->charts);
     b->table = NULL;
@@ -849,6 +868,7 @@ static void chart_row(struct builder *b)
     if (!tr || !chart_line_at(b->src, b->len, off))
         return;
     xmlNodePtr body = tr->parent;
+    captions_settle(b, tr);
     xmlUnlinkNode(tr);
     xmlFreeNode(tr);
     if (body && !body->children) {
@@ -883,6 +903,7 @@ static int chart_paragraph(struct builder *b, xmlNodePtr p)
                    "the line after the table");
     else
         chart_make(b, off);
+    captions_settle(b, p);
     xmlUnlinkNode(p);
     xmlFreeNode(p);
     return 1;

@@ -590,6 +590,31 @@ static void a_broken_chart_leaves_the_table(void)
     free(msgs);
 }
 
+/* A captioned picture in a chart's table, in the line under it and in the chart line (found
+ * by fuzzing: the chart freed pictures whose captions were still to be placed). */
+static void pictures_inside_a_chart(void)
+{
+    const char *md = "| a | b |\n|---|---|\n| x ![x](p.jpg \"写真\") | 1 |\n"
+                     "| y ![z](q.jpg \"図\") | 2 |\n"
+                     "{chart=bar title=\"t\" unit=\"![w](r.jpg '絵')\"}\n";
+    char *msgs;
+    char *out = html(md, &msgs);
+    CHECK_STR(msgs, "");
+    CHECK(strstr(out, "title=\"写真\"") != NULL && strstr(out, "<svg") != NULL);
+    free(out);
+    free(msgs);
+    struct placed p;
+    out = print_xhtml(md, &p); /* every number is in the chart: the table goes on paper */
+    CHECK(strstr(out, "<table") == NULL && strstr(out, "<img src=\"img/chart-1.svg\"") != NULL);
+    placed_release(&p);
+    free(out);
+    out = html("| a | b |\n|---|---|\n| x | 1 |\n\n{chart=bar title=\"t\"} ![w](r.jpg \"絵\")\n",
+               &msgs);
+    CHECK(strstr(msgs, "the chart line must end with '}'") != NULL);
+    free(out);
+    free(msgs);
+}
+
 /* Two charts on one page have ids of their own. */
 static void ids_are_unique(void)
 {
@@ -619,6 +644,7 @@ int main(void)
     RUN(mistakes_in_the_line);
     RUN(mistakes_in_the_table);
     RUN(a_broken_chart_leaves_the_table);
+    RUN(pictures_inside_a_chart);
     RUN(ids_are_unique);
     return HARNESS_DONE();
 }
