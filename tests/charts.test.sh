@@ -40,9 +40,10 @@ missing = [c for c in counts if counts.count(c) > texts.count(c)]
 print(" ".join(missing) or "none")' "$page")
 check "the record's chart writes all fifty counts at their bars (missing: $written)" \
     [ "$written" = none ]
-check "each chart's table is behind 「数値を表で見る」" \
-    [ "$(grep -o '<details class="chart-data"><summary>数値を表で見る</summary><div class="chart-table" role="region" tabindex="0"' "$page" | wc -l)" -eq 2 ]
-check "the tables keep every row (計 too)" grep -qF '<td>計</td><td style="text-align: right">181人</td>' "$page"
+check "each chart's table is behind 「数値を表で見る」, in a box of its own named after its heading" \
+    [ "$(grep -oE '<details class="chart-data"><summary>数値を表で見る</summary><div class="table-scroll" role="region" aria-label="(担い手養成研修の修了者数|第2層生活支援コーディネーターの活動の記録)" tabindex="0"><table' "$page" | wc -l)" -eq 2 ]
+check "the tables keep every row (計 too)" \
+    grep -qF '<td class="short">計</td><td style="text-align: right" class="num">181人</td>' "$page"
 
 # The print edition of issue 6.
 check "issue 6 prints the figures page" grep -q 'toc-item"><a href="#page-figures"' "$doc"
@@ -176,18 +177,19 @@ check("the charts' labels are in the page's font", js(
     "getComputedStyle(document.querySelector('.chart-svg text')).fontFamily === "
     "getComputedStyle(document.body).fontFamily"))
 check("the tables start closed", js(
-    "[...document.querySelectorAll('.chart-table')].every(t => !t.checkVisibility())"))
+    "[...document.querySelectorAll('.chart-data .table-scroll')].every(t => !t.checkVisibility())"))
 click("details.chart-data summary")
 check("a click on 「数値を表で見る」 opens the first table, and only it", js(
-    "[...document.querySelectorAll('.chart-table')].map(t => t.checkVisibility()).join()")
+    "[...document.querySelectorAll('.chart-data .table-scroll')].map(t => t.checkVisibility())"
+    ".join()")
       == "true,false")
 js("document.querySelectorAll('details.chart-data')[1].open = true")
 check("the record's table scrolls sideways in its own box", js(
-    "(() => { const t = document.querySelectorAll('.chart-table')[1]; "
+    "(() => { const t = document.querySelectorAll('.chart-data .table-scroll')[1]; "
     "return t.scrollWidth > t.clientWidth + 100 && getComputedStyle(t).overflowX === 'auto'; })()"))
 check("... and the page still does not", js("document.documentElement.scrollWidth") <= 390)
 check("the box can be reached with the keyboard", js(
-    "document.querySelectorAll('.chart-table')[1].tabIndex === 0"))
+    "document.querySelectorAll('.chart-data .table-scroll')[1].tabIndex === 0"))
 shot = send("Page.captureScreenshot", {"format": "png"}, session)
 check("the page can be captured", len(shot.get("data", "")) > 1000)
 

@@ -34,7 +34,8 @@ char *dom_xhtml_print(const struct dom *doc, const char *id_prefix, int upright)
  * "text" is plain (ruby readings left out), "html" keeps the markup. The caller decrefs it. */
 json_t *dom_toc(const struct dom *doc);
 /* Returns the plain text of the whole document (blocks separated by newlines, ruby readings
- * left out), for search and feeds; a new string, the caller frees it. */
+ * left out, pictures by their alt text), for titles, search and feeds; a new string, the
+ * caller frees it. */
 char *dom_text(const struct dom *doc);
 /* Returns a summary made from the first paragraph: whole if it has at most max_chars
  * characters, else cut after a sentence end (。！？) near max_chars, or at the last word
@@ -44,11 +45,22 @@ char *dom_summary(const struct dom *doc, size_t max_chars);
 /* Reading time in whole minutes (0 for an empty document). */
 unsigned dom_reading_minutes(const struct dom *doc);
 
-/* Frees doc and everything in it; NULL is allowed. */
 /* Makes every phone number written in the text (0235-00-1400, 090-1234-5678) a link that calls
  * it (<a class="tel" href="tel:0235001400">), outside links, code and ruby readings. For web
  * pages: on paper a number is read, not tapped. */
 void dom_link_phones(struct dom *doc);
+/* Puts every table in a box that scrolls sideways on a narrow screen, for web pages:
+ * <div class="table-scroll" role="region" aria-label="…" tabindex="0">, named after the table's
+ * caption, else the heading before it (年度ごとの推移, then 年度ごとの推移（2）), else 表. Cells
+ * that a theme should keep on one line get a class: "num" for a short number (up to 12
+ * characters, half of them or more digits and the signs between them: 1,234, 22人, 4月),
+ * "short" for other text of up to 6 characters. A table of 8 columns or more gets class="wide",
+ * of 14 or more class="very-wide", as in print, whose XHTML has those classes and no boxes.
+ * A plain table of up to 6 columns with a cell of more than 40 characters gets class="stack"
+ * and each body cell a data-label (its column's heading), for themes that set its rows as
+ * labelled blocks on a phone. */
+void dom_fit_tables(struct dom *doc);
+/* Frees doc and everything in it; NULL is allowed. */
 void dom_free(struct dom *doc);
 
 #endif

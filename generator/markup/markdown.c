@@ -1,7 +1,6 @@
 /* markdown: md4c callbacks that build the libxml2 tree directly, with kairan's extensions. */
 #include "markup/markdown.h"
 
-#include <libxml/HTMLparser.h>
 #include <limits.h>
 #include <md4c.h>
 #include <stdint.h>
@@ -11,6 +10,7 @@
 
 #include "core/buf.h"
 #include "core/cjk.h"
+#include "core/entity.h"
 #include "markup/chart.h"
 #include "markup/dom_tree.h"
 #include "markup/sanitiser.h"
@@ -98,20 +98,17 @@ struct builder {
     int in_html_block;
     struct buf html;
     size_t html_off;
+    struct buf tag; /* an inline tag md4c hands over in parts (one per line), and where */
+    size_t tag_off;
 
     struct heading *headings;
     size_t headings_len, headings_cap;
-
-    /* Charts: the latest table and its cells, and where the paragraph being read starts. */
-    xmlNodePtr table;
-    struct chart_source_cell *cells;
-    size_t cells_len, cells_cap;
-    unsigned table_rows, table_cols;
-    size_t para_off;
-    unsigned charts;
+    struct heading *raw_ids; /* raw HTML elements with an id (id unused), and where */
+    size_t raw_ids_len, raw_ids_cap;
 
     size_t *lines; /* offsets of line starts, built on the first diagnostic */
     size_t lines_len;
+    struct chart_reader *charts; /* tables and the chart lines that mark them */
 };
 
 /* Positions */
@@ -140,6 +137,11 @@ static void position(struct builder *b, size_t off, unsigned *line, unsigned *co
     }
     *line = b->first_line + (unsigned)lo;
     *col = (unsigned)cjk_count(b->src + b->lines[lo], off - b->lines[lo]) + 1;
+}
+
+static void chart_position(void *userdata, size_t off, unsigned *line, unsigned *col)
+{
+    position(userdata, off, line, col);
 }
 
 /* md4c hands over pointers into the source, or into buffers of its own. */
@@ -192,17 +194,12 @@ static void append_entity(struct buf *out, const char *e, size_t n)
         append_cp(out, cp == 0 || cp > 0x10FFFF ? 0xFFFD : cp);
         return;
     }
-    char name[64];
-    if (n >= 3 && n - 2 < sizeof name) {
-        memcpy(name, e + 1, n - 2);
-        name[n - 2] = '\0';
-        const htmlEntityDesc *ent = htmlEntityLookup(BAD_CAST name);
-        if (ent) {
-            append_cp(out, ent->value);
-            return;
-        }
-    }
-    buf_add(out, e, n); /* not an entity we know: the text as written */
+    uint32_t cp[2];
+    int count = n >= 3 ? entity_named(e + 1, n - 2, cp) : 0;
+    for (int i = 0; i < count; i++)
+        append_cp(out, cp[i]);
+    if (count == 0)
+        buf_add(out, e, n); /* not a name HTML has: the text as written */
 }
 
 /* Returns the attribute's text with entities decoded; a new string, the caller frees it.
@@ -560,6 +557,14 @@ static void set_prop(xmlNodePtr n, const char *name, const char *value)
         xmlSetProp(n, BAD_CAST name, BAD_CAST value);
 }
 
+/* Sets an address attribute, written as a valid URL string. */
+static void set_url(xmlNodePtr n, const char *name, const char *url)
+{
+    char *valid = url_normalise(url);
+    set_prop(n, name, valid);
+    free(valid);
+}
+
 /* An address on the web rather than in the site: it gets rel="noopener". */
 static int is_web_url(const char *url)
 {
@@ -593,7 +598,7 @@ static int link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t 
         return -1;
     }
     if (url_has_scheme(href) || is_web_url(href)) {
-        set_prop(a, "href", href);
+        set_url(a, "href", href);
         if (is_web_url(href))
             set_prop(a, "rel", "noopener");
         return 0;
@@ -604,7 +609,7 @@ static int link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t 
         position(b, off, &line, &col);
         url = b->hooks->link(href, line, col, b->hooks->userdata);
     }
-    set_prop(a, "href", url ? url : href);
+    set_url(a, "href", url ? url : href);
     free(url);
     return 0;
 }
@@ -640,7 +645,7 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
                      "it, like ![a short description](%s)",
                      src, src);
     }
-    xmlSetProp(img, BAD_CAST "src", BAD_CAST(resolved && im.src ? im.src : src));
+    set_url(img, "src", resolved && im.src ? im.src : src);
     if (alt)
         set_prop(img, "alt", alt);
     if (im.width > 0 && im.height > 0) {
@@ -659,7 +664,7 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
     }
     if (im.full && b->link_depth == 0) {
         xmlNodePtr a = xmlNewDocNode(b->dom->doc, NULL, BAD_CAST "a", NULL);
-        set_prop(a, "href", im.full);
+        set_url(a, "href", im.full);
         xmlReplaceNode(img, a);
         xmlAddChild(a, img);
     }
@@ -686,8 +691,29 @@ static void alt_plain(struct buf *alt)
     buf_truncate(alt, w);
 }
 
+/* Where the address of the link or picture ending now is written, when md4c handed it over
+ * from a buffer of its own (it had an entity or an escape): after the "](" that follows the
+ * text read last (the label), within the paragraph. SIZE_MAX when there is none (a reference,
+ * [x][ref]: position() then gives the label's place). */
+static size_t destination_offset(const struct builder *b)
+{
+    size_t i = b->last_end ? (size_t)(b->last_end - b->src) : b->last_off;
+    for (; i + 1 < b->len; i++) {
+        if (b->src[i] == '\n' && b->src[i + 1] == '\n')
+            break;
+        if (b->src[i] != ']' || b->src[i + 1] != '(')
+            continue;
+        for (i += 2; i < b->len && (b->src[i] == ' ' || b->src[i] == '\t' || b->src[i] == '\n');)
+            i++;
+        return i < b->len && b->src[i] == '<' ? i + 1 : i;
+    }
+    return SIZE_MAX;
+}
+
 static void image_finish(struct builder *b)
 {
+    if (b->img_off == SIZE_MAX)
+        b->img_off = destination_offset(b);
     alt_plain(&b->alt);
     char *alt = buf_detach(&b->alt, NULL);
     /* Trim: md4c keeps the spaces inside the brackets. */
@@ -811,104 +837,6 @@ static void paragraph_figures(xmlNodePtr p)
     xmlFreeNode(p);
 }
 
-/* Charts */
-
-static int is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Gives the pictures below top their captions as tooltips now, as the end of the parse
- * would: a chart may free top (a table's pictures never become figures). */
-static void captions_settle(struct builder *b, xmlNodePtr top)
-{
-    size_t kept = 0;
-    for (size_t i = 0; i < b->captioned_len; i++) {
-        xmlNodePtr n = b->captioned[i];
-        while (n && n != top)
-            n = n->parent;
-        if (n)
-            caption_to_title(b->captioned[i]);
-        else
-            b->captioned[kept++] = b->captioned[i];
-    }
-    b->captioned_len = kept;
-}
-
-static void chart_position(void *userdata, size_t off, unsigned *line, unsigned *col)
-{
-    position(userdata, off, line, col);
-}
-
-/* Draws the latest table as the chart the line at off asks for (chart.h). */
-static void chart_make(struct builder *b, size_t off)
-{
-    struct chart_source src = {b->d, b->path, b->src, b->len, chart_position, b, NULL, NULL};
-    if (b->hooks && b->hooks->chart) {
-        src.place = b->hooks->chart;
-        src.place_userdata = b->hooks->userdata;
-    }
-    if (b->table)
-        captions_settle(b, b->table);
-    chart_from_markdown(&src, b->table, b->cells, b->table_rows, b->table_cols, b->cells_len, off,
-                        ++b->charts);
-    b->table = NULL;
-}
-
-/* A chart line written right under a table, which md4c reads as the table's last row. */
-static void chart_row(struct builder *b)
-{
-    if (!b->table || b->table_rows < 2 || b->cells_len == 0)
-        return;
-    size_t first = b->cells_len;
-    while (first > 0 && b->cells[first - 1].row == b->table_rows - 1)
-        first--;
-    size_t off = b->cells[first].off;
-    xmlNodePtr tr = b->cells[first].node ? b->cells[first].node->parent : NULL;
-    if (!tr || !chart_line_at(b->src, b->len, off))
-        return;
-    xmlNodePtr body = tr->parent;
-    captions_settle(b, tr);
-    xmlUnlinkNode(tr);
-    xmlFreeNode(tr);
-    if (body && !body->children) {
-        xmlUnlinkNode(body);
-        xmlFreeNode(body);
-    }
-    b->cells_len = first;
-    b->table_rows--;
-    chart_make(b, off);
-}
-
-/* A paragraph that is a chart line draws the table right before it. Returns 1 when p was one
- * (p is then gone), 0 when it is an ordinary paragraph. */
-static int chart_paragraph(struct builder *b, xmlNodePtr p)
-{
-    size_t off = b->para_off;
-    if (!chart_line_at(b->src, b->len, off))
-        return 0;
-    const char *nl = memchr(b->src + off, '\n', b->len - off);
-    xmlNodePtr prev = p->prev;
-    while (prev && is_blank_text(prev))
-        prev = prev->prev;
-    unsigned line, col;
-    position(b, off, &line, &col);
-    if (nl && b->last_off != SIZE_MAX && b->last_off > (size_t)(nl - b->src))
-        diag_error(b->d, b->path, line, col,
-                   "a chart line is a line of its own: leave an empty line between it and the "
-                   "text after it");
-    else if (!b->table || prev != b->table)
-        diag_error(b->d, b->path, line, col,
-                   "a chart line draws the table right above it, and there is none: write it on "
-                   "the line after the table");
-    else
-        chart_make(b, off);
-    captions_settle(b, p);
-    xmlUnlinkNode(p);
-    xmlFreeNode(p);
-    return 1;
-}
-
 /* Raw HTML */
 
 /* Links and pictures that came in raw HTML go through the same checks as Markdown ones. */
@@ -926,6 +854,10 @@ static void raw_fixup(struct builder *b, xmlNodePtr top, size_t off)
                     next = k->next;
                     break;
                 }
+        }
+        if (n->type == XML_ELEMENT_NODE && xmlHasProp(n, BAD_CAST "id")) {
+            XALLOC_GROW(b->raw_ids, b->raw_ids_len + 1, b->raw_ids_cap);
+            b->raw_ids[b->raw_ids_len++] = (struct heading){n, NULL, off};
         }
         if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "a") == 0) {
             xmlChar *href = xmlGetProp(n, BAD_CAST "href");
@@ -1021,6 +953,20 @@ static void raw_inline(struct builder *b, const char *html, size_t len, size_t o
         raw_open(b, html, len, off, 0);
 }
 
+/* Handles the inline tag read so far, whole or not (md4c went on to something else). */
+static void raw_tag_flush(struct builder *b)
+{
+    if (b->tag.len == 0)
+        return;
+    raw_inline(b, b->tag.data, b->tag.len, b->tag_off);
+    buf_reset(&b->tag);
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /* An HTML block that is a lone start tag, or only end tags, opens or closes an element
  * around the Markdown blocks that follow, like <div class="note"> ... </div>. */
 static void raw_block(struct builder *b)
@@ -1064,6 +1010,19 @@ static void raw_block(struct builder *b)
         }
         return;
     }
+    /* A block that starts with tags it leaves open ("<details>\n<summary>Q</summary>") opens
+     * them around the blocks that follow, as a lone start tag does. */
+    size_t ends[8];
+    size_t open = sanitiser_leading_open(s, n, ends, sizeof ends / sizeof *ends);
+    for (size_t i = 0, from = 0; i < open; from = ends[i++]) {
+        while (is_space(s[from]))
+            from++;
+        raw_open(b, s + from, ends[i] - from, off, 1);
+    }
+    if (open > 0) {
+        s += ends[open - 1];
+        n -= ends[open - 1];
+    }
     if (b->suppress)
         return;
     xmlNodePtr parent = current(b);
@@ -1082,6 +1041,7 @@ static void raw_block(struct builder *b)
 static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
     struct builder *b = userdata;
+    raw_tag_flush(b);
     flush(b);
     b->sb_node = NULL;
     b->last_cp = 0;
@@ -1155,16 +1115,12 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         break;
     case MD_BLOCK_P:
         open_element(b, "p", (int)type);
-        b->para_off = SIZE_MAX;
+        chart_reader_paragraph(b->charts);
         break;
-    case MD_BLOCK_TABLE: {
-        const MD_BLOCK_TABLE_DETAIL *t = detail;
-        b->table = open_element(b, "table", (int)type);
-        b->cells_len = 0;
-        b->table_rows = 0;
-        b->table_cols = t->col_count;
+    case MD_BLOCK_TABLE:
+        e = open_element(b, "table", (int)type);
+        chart_reader_table(b->charts, e, ((const MD_BLOCK_TABLE_DETAIL *)detail)->col_count);
         break;
-    }
     case MD_BLOCK_THEAD:
         open_element(b, "thead", (int)type);
         break;
@@ -1173,17 +1129,14 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         break;
     case MD_BLOCK_TR:
         open_element(b, "tr", (int)type);
-        b->table_rows++;
+        chart_reader_row(b->charts);
         break;
     case MD_BLOCK_TH:
     case MD_BLOCK_TD: {
         const MD_BLOCK_TD_DETAIL *td = detail;
         e = open_element(b, type == MD_BLOCK_TH ? "th" : "td", (int)type);
         b->in_cell = 1;
-        if (b->table && b->table_rows > 0) {
-            XALLOC_GROW(b->cells, b->cells_len + 1, b->cells_cap);
-            b->cells[b->cells_len++] = (struct chart_source_cell){e, SIZE_MAX, b->table_rows - 1};
-        }
+        chart_reader_cell(b->charts, e);
         static const char *const align[] = {NULL, "text-align: left", "text-align: center",
                                             "text-align: right"};
         if (e && td->align > MD_ALIGN_DEFAULT && td->align <= MD_ALIGN_RIGHT)
@@ -1214,6 +1167,7 @@ static void heading_id(struct builder *b)
     struct heading *h = &b->headings[b->headings_len - 1];
     h->id = xstrndup(v.s + open + 1, n - 2 - open);
     h->off = run_to_src(b, open - 1);
+    set_prop(h->node, "id", h->id);
     size_t cut = open - 1;
     while (cut > 0 && v.s[cut - 1] == ' ')
         cut--;
@@ -1237,6 +1191,7 @@ static int close_md(struct builder *b, int md)
 static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
     struct builder *b = userdata;
+    raw_tag_flush(b);
     if (b->img_depth)
         return 0;
     if (type == MD_BLOCK_H && b->headings_len > 0 && b->depth > 0 &&
@@ -1266,12 +1221,13 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         break;
     case MD_BLOCK_TABLE:
         close_md(b, (int)type);
-        chart_row(b);
+        chart_reader_table_end(b->charts);
         break;
     case MD_BLOCK_P: {
         struct frame *f = md_frame(b, (int)type);
         xmlNodePtr p = f && f->kind == FRAME_MD ? f->node : NULL;
-        if (close_md(b, (int)type) == 0 && p && !chart_paragraph(b, p))
+        if (close_md(b, (int)type) == 0 && p &&
+            !chart_reader_paragraph_end(b->charts, p, b->last_off))
             paragraph_figures(p);
         break;
     }
@@ -1285,6 +1241,7 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
     struct builder *b = userdata;
+    raw_tag_flush(b);
     if (b->img_depth) {
         b->img_depth += type == MD_SPAN_IMG;
         return 0;
@@ -1310,9 +1267,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
         if (e) {
             f->href = attribute_text(&a->href, b->len + 16);
             f->title = a->title.size ? attribute_text(&a->title, b->len + 16) : NULL;
-            f->off = src_offset(b, a->href.text);
-            if (f->off == SIZE_MAX)
-                f->off = b->last_off;
+            f->off = src_offset(b, a->href.text); /* SIZE_MAX: found when the link ends */
         }
         b->link_depth++;
         break;
@@ -1324,9 +1279,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
         buf_reset(&b->alt);
         b->img_src = attribute_text(&img->src, b->len + 16);
         b->img_title = img->title.size ? attribute_text(&img->title, b->len + 16) : NULL;
-        b->img_off = src_offset(b, img->src.text);
-        if (b->img_off == SIZE_MAX)
-            b->img_off = b->last_off;
+        b->img_off = src_offset(b, img->src.text); /* SIZE_MAX: found when it ends */
         break;
     }
     default: /* extensions we do not enable */
@@ -1339,6 +1292,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
     struct builder *b = userdata;
+    raw_tag_flush(b);
     if (b->img_depth) {
         if (type == MD_SPAN_IMG && --b->img_depth == 0)
             image_finish(b);
@@ -1356,6 +1310,8 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
     pop_raw(b);
     struct frame *f = &b->frames[b->depth - 1];
     xmlNodePtr a = f->kind == FRAME_MD ? f->node : NULL;
+    if (f->off == SIZE_MAX)
+        f->off = destination_offset(b);
     if (a && f->href) {
         if (link_apply(b, a, f->href, f->off) == 0)
             set_prop(a, "title", f->title);
@@ -1376,10 +1332,7 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
         return 0;
     if (off != SIZE_MAX) {
         b->last_off = off;
-        if (b->para_off == SIZE_MAX)
-            b->para_off = off;
-        if (b->in_cell && b->cells_len > 0 && b->cells[b->cells_len - 1].off == SIZE_MAX)
-            b->cells[b->cells_len - 1].off = off;
+        chart_reader_text(b->charts, off, b->in_cell);
     }
     const char *prev_end = b->last_end;
     if (off != SIZE_MAX)
@@ -1402,9 +1355,14 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
         return 0;
     }
     if (type == MD_TEXT_HTML) {
-        raw_inline(b, text, size, off);
+        if (b->tag.len == 0)
+            b->tag_off = off;
+        buf_add(&b->tag, text, size);
+        if (sanitiser_is_whole(b->tag.data, b->tag.len))
+            raw_tag_flush(b);
         return 0;
     }
+    raw_tag_flush(b);
     if (b->suppress)
         return 0;
     size_t start = b->run.len;
@@ -1445,7 +1403,9 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
     return 0;
 }
 
-/* Heading ids: explicit ones first, then slugs, each unique in the page. */
+/* Ids: each one word, unique in the page and apart from the theme's own. Ids written in the
+ * text (raw HTML's id="…", a heading's {#…}) are claimed first, in the order they come, then
+ * the headings' slugs. The theme's ids are in the map with a value, the page's without. */
 
 /* Returns id, or id-2, id-3, ... whichever is not in ids yet, added to it; the string is the
  * map's. */
@@ -1461,23 +1421,70 @@ static const char *id_claim(struct strmap *ids, const char *id)
     return strmap_key(ids, i);
 }
 
-static void heading_ids(struct builder *b)
+/* Where the id of element n was written: its heading's {#…}, or its raw HTML. */
+static size_t id_offset(const struct builder *b, xmlNodePtr n, int *heading)
+{
+    for (size_t i = 0; i < b->headings_len; i++)
+        if (b->headings[i].node == n && b->headings[i].id) {
+            *heading = 1;
+            return b->headings[i].off;
+        }
+    *heading = 0;
+    for (size_t i = b->raw_ids_len; i > 0; i--)
+        if (b->raw_ids[i - 1].node == n)
+            return b->raw_ids[i - 1].off;
+    return SIZE_MAX;
+}
+
+/* Makes the id written on n one word and its own, or removes it, saying so. */
+static void explicit_id(struct builder *b, struct strmap *ids, xmlNodePtr n)
+{
+    xmlChar *written = xmlGetProp(n, BAD_CAST "id");
+    const char *w = (const char *)written;
+    int heading;
+    size_t off = id_offset(b, n, &heading);
+    unsigned line, col;
+    char *word = cjk_id(w, strlen(w));
+    if (!*word) {
+        position(b, off, &line, &col);
+        diag_warning(b->d, b->path, line, col,
+                     "the id '%s' has no letters or digits and was removed", w);
+        xmlUnsetProp(n, BAD_CAST "id");
+    } else {
+        if (strcmp(word, w) != 0) {
+            position(b, off, &line, &col);
+            diag_warning(b->d, b->path, line, col,
+                         "the %s '%s' is not one word; it became '%s' (an id has no spaces or "
+                         "punctuation)",
+                         heading ? "heading id" : "id", w, word);
+        }
+        size_t taken = strmap_find(ids, word, strlen(word));
+        const char *id = id_claim(ids, word);
+        if (strcmp(id, word) != 0) {
+            position(b, off, &line, &col);
+            diag_warning(b->d, b->path, line, col,
+                         strmap_value(ids, taken)
+                             ? "the %s '%s' is the theme's own (its pages use it); this one became "
+                               "'%s'"
+                             : "the %s '%s' is used twice in this page; this one became '%s'",
+                         heading ? "heading id" : "id", word, id);
+        }
+        set_prop(n, "id", id);
+    }
+    free(word);
+    xmlFree(written);
+}
+
+static void assign_ids(struct builder *b)
 {
     struct strmap ids = STRMAP_INIT;
-    for (size_t i = 0; i < b->headings_len; i++) {
-        struct heading *h = &b->headings[i];
-        if (!h->id)
-            continue;
-        const char *id = id_claim(&ids, h->id);
-        if (strcmp(id, h->id) != 0) {
-            unsigned line, col;
-            position(b, h->off, &line, &col);
-            diag_warning(b->d, b->path, line, col,
-                         "the heading id '%s' is used twice in this page; this one became '%s'",
-                         h->id, id);
-        }
-        set_prop(h->node, "id", id);
-    }
+    const struct strv *theme = b->hooks ? b->hooks->reserved_ids : NULL;
+    for (size_t i = 0; theme && i < theme->len; i++)
+        strmap_add(&ids, theme->v[i], strlen(theme->v[i]), (void *)theme, NULL);
+    xmlNodePtr root = b->dom->root;
+    for (xmlNodePtr n = root->children; n; n = dom_walk_next(n, root, 0))
+        if (n->type == XML_ELEMENT_NODE && xmlHasProp(n, BAD_CAST "id"))
+            explicit_id(b, &ids, n);
     for (size_t i = 0; i < b->headings_len; i++) {
         struct heading *h = &b->headings[i];
         if (h->id)
@@ -1505,12 +1512,21 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     b.len = text ? len : 0;
     char *copy = NULL;
     b.hooks = hooks;
-    b.para_off = SIZE_MAX;
+    struct chart_source charts = {.d = d,
+                                  .path = path,
+                                  .text = b.src,
+                                  .len = b.len,
+                                  .position = chart_position,
+                                  .userdata = &b,
+                                  .place = hooks ? hooks->chart : NULL,
+                                  .place_userdata = hooks ? hooks->userdata : NULL};
+    b.charts = chart_reader_new(&charts);
     b.dom = dom_new();
     buf_init(&b.run);
     buf_init(&b.seg);
     buf_init(&b.alt);
     buf_init(&b.html);
+    buf_init(&b.tag);
     if (len > INT_MAX) {
         /* libxml2 counts text in int. */
         diag_error(d, path, b.first_line, 0, "the text is too long (more than 2 GB)");
@@ -1538,11 +1554,12 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
         pop(&b);
     for (size_t i = 0; i < b.captioned_len; i++)
         caption_to_title(b.captioned[i]);
-    heading_ids(&b);
+    chart_reader_free(b.charts); /* what charts took out of the tree, captions placed */
+    assign_ids(&b);
     for (size_t i = 0; i < b.headings_len; i++)
         free(b.headings[i].id);
     free(b.headings);
-    free(b.cells);
+    free(b.raw_ids);
     free(b.captioned);
     free(b.frames);
     free(b.esc);
@@ -1554,6 +1571,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     buf_release(&b.seg);
     buf_release(&b.alt);
     buf_release(&b.html);
+    buf_release(&b.tag);
     strv_release(&b.reported);
     free(copy);
     return b.dom;

@@ -2,7 +2,8 @@
  * The only module that knows md4c. Adds kairan's extensions while building the tree: ruby
  * {漢字|かんじ}, no space at line breaks inside Japanese text, heading ids, figures with
  * captions, links to entries by source path, sanitised raw HTML, and charts drawn from tables
- * marked with a chart line (chart.h). Problems in the text are
+ * marked with a chart line (chart.h); every id one word and unique in the page. Problems in
+ * the text are
  * reported through diag with file:line:col; the tree is built anyway (an error fails the build
  * later). markdown_parse() may run on many threads at once for different documents. */
 #ifndef KAIRAN_MARKDOWN_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 
 #include "core/diag.h"
+#include "core/strv.h"
 #include "markup/dom.h"
 
 /* What the image hook knows about one picture. The hook allocates the strings with xmalloc
@@ -38,6 +40,9 @@ struct markdown_hooks {
      * NULL or returns NULL, the chart is drawn in the page as <svg>. */
     char *(*chart)(const char *svg, size_t len, void *userdata);
     void *userdata;
+    /* Ids the page around the body uses (the theme's), which no id in the body takes; NULL for
+     * none. */
+    const struct strv *reserved_ids;
 };
 
 /* Parses text[0..len) (UTF-8; NULL reads as empty). path and first_line (the body's first line in its file) place

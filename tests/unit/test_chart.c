@@ -1,9 +1,8 @@
-/* Unit tests of chart (markup/chart.c): numbers read from cells, round ticks, the palette's
- * promises (lightness steps in greyscale and for colour-blind readers, contrast), the chart
- * line and the table checked with every mistake at its line and column, and what is drawn,
- * on the web page (inline SVG, the table behind 「数値を表で見る」) and for print (an SVG
- * document and an <img>). Charts are made the way the build makes them: through
- * markdown_parse. */
+/* Unit tests of chart (markup/chart.c): numbers read from cells, the chart line and the table
+ * checked with every mistake at its line and column, and the figure made of them, on the web
+ * page (inline SVG, the table behind 「数値を表で見る」) and for print (an SVG document and an
+ * <img>). Charts are made the way the build makes them: through markdown_parse. What plot.c
+ * draws in detail (ticks, palette) is tested in test_plot.c. */
 #include <libxml/parser.h>
 #include <math.h>
 #include <stdlib.h>
@@ -99,7 +98,7 @@ static const char *completers = "| 年度 | 修了者数 |\n"
                                 "| 令和2年度 | 18人 |\n"
                                 "| 計 | 181人 |\n";
 
-/* ---- Numbers and ticks ---------------------------------------------------------------------- */
+/* ---- Numbers ---------------------------------------------------------------------------- */
 
 static void numbers(void)
 {
@@ -113,7 +112,9 @@ static void numbers(void)
         {"1,528", 1528, ""},
         {"1,000,000件", 1000000, "件"},
         {"-3", -3, ""},
-        {"\xE2\x88\x92" "3", -3, ""}, /* U+2212 MINUS SIGN */
+        {"\xE2\x88\x92"
+         "3",
+         -3, ""}, /* U+2212 MINUS SIGN */
         {"+7", 7, ""},
         {"12.5%", 12.5, "%"},
         {"0.25", 0.25, ""},
@@ -132,9 +133,9 @@ static void numbers(void)
             CHECK_STR(good[i].text + unit_at, good[i].unit);
         }
     }
-    static const char *const bad[] = {"",        "約40",   "1,5",   "12,34", "1,5280", "1.",
-                                      ".5",      "12-3",   "1 2",   "—",     "abc",    "-",
-                                      "44人（2回）", "1,,000", ",100", "4,4人"};
+    static const char *const bad[] = {
+        "",    "約40", "1,5", "12,34", "1,5280",      "1.",     ".5",   "12-3",
+        "1 2", "—",    "abc", "-",     "44人（2回）", "1,,000", ",100", "4,4人"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         double v;
         size_t unit_at;
@@ -144,127 +145,12 @@ static void numbers(void)
     }
 }
 
-static int is_round(double step)
-{
-    double power = pow(10, floor(log10(step)));
-    double f = step / power;
-    return fabs(f - 1) < 1e-9 || fabs(f - 2) < 1e-9 || fabs(f - 5) < 1e-9 || fabs(f - 10) < 1e-9;
-}
-
-static void ticks(void)
-{
-    double first, last, step;
-    chart_ticks(0, 49, &first, &last, &step);
-    CHECK(first == 0 && last == 50 && step == 10);
-    chart_ticks(0, 1528, &first, &last, &step);
-    CHECK(first == 0 && last == 2000 && step == 500);
-    chart_ticks(0, 0, &first, &last, &step); /* nothing but zeros: still an axis */
-    CHECK(first == 0 && last > 0 && step > 0);
-    chart_ticks(-3, 7, &first, &last, &step);
-    CHECK(first <= -3 && first > -3 - step && last >= 7 && last < 7 + step);
-    chart_ticks(0, 0.37, &first, &last, &step);
-    CHECK(fabs(step - 0.1) < 1e-12 || fabs(step - 0.2) < 1e-12);
-    /* Any range: round steps, three to six ticks from 0 (seven across it), every number
-     * inside. */
-    unsigned seed = 7;
-    for (int i = 0; i < 2000; i++) {
-        seed = seed * 1103515245u + 12345u;
-        double hi = (double)(seed % 100000) / pow(10, seed % 7);
-        seed = seed * 1103515245u + 12345u;
-        double lo = seed % 3 == 0 ? -hi * (double)(seed % 97) / 100 : 0;
-        chart_ticks(lo, hi, &first, &last, &step);
-        double n = (last - first) / step + 1;
-        int ok = is_round(step) && first <= lo + 1e-9 && last >= hi - 1e-9 &&
-                 n >= 2.999 && n <= (lo < 0 ? 7.001 : 6.001);
-        if (!ok)
-            fprintf(stderr, "  %g..%g: ticks %g..%g by %g\n", lo, hi, first, last, step);
-        CHECK(ok);
-    }
-}
-
-/* ---- The palette ---------------------------------------------------------------------------- */
-
-static double channel(const char *hex, int i)
-{
-    char two[3] = {hex[1 + 2 * i], hex[2 + 2 * i], '\0'};
-    double c = (double)strtol(two, NULL, 16) / 255;
-    return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4);
-}
-
-static double luminance(const double rgb[3])
-{
-    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
-}
-
-static double lightness(double y)
-{
-    return y > 216.0 / 24389 ? 116 * cbrt(y) - 16 : 24389.0 / 27 * y;
-}
-
-static double contrast(double a, double b)
-{
-    return (fmax(a, b) + 0.05) / (fmin(a, b) + 0.05);
-}
-
-/* Colours as people with each kind of dichromacy see them (Machado, Oliveira and Fernandes
- * 2009, severity 1), applied to linear RGB; the first is ordinary vision (and greyscale). */
-static const double vision[4][3][3] = {
-    {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}},
-    {{0.152286, 1.052583, -0.204868}, {0.114503, 0.786281, 0.099216},
-     {-0.003882, -0.048116, 1.051998}},
-    {{0.367322, 0.860646, -0.227968}, {0.280085, 0.672501, 0.047413},
-     {-0.011820, 0.042940, 0.968881}},
-    {{1.255528, -0.076749, -0.178779}, {-0.078411, 0.930809, 0.147602},
-     {0.004733, 0.691367, 0.303900}},
-};
-
-static double seen_lightness(const char *hex, int v)
-{
-    double rgb[3], seen[3];
-    for (int i = 0; i < 3; i++)
-        rgb[i] = channel(hex, i);
-    for (int r = 0; r < 3; r++) {
-        seen[r] = 0;
-        for (int c = 0; c < 3; c++)
-            seen[r] += vision[v][r][c] * rgb[c];
-        seen[r] = fmin(1, fmax(0, seen[r]));
-    }
-    return lightness(luminance(seen));
-}
-
-static void palette(void)
-{
-    static const char *const names[] = {"ordinary vision and greyscale", "protanopia",
-                                        "deuteranopia", "tritanopia"};
-    for (size_t s = 0; s < CHART_MAX_SERIES; s++) {
-        const char *fill = chart_series_colour(s), *ink = chart_series_text_colour(s);
-        double rgb[3], text[3];
-        for (int i = 0; i < 3; i++) {
-            rgb[i] = channel(fill, i);
-            text[i] = channel(ink, i);
-        }
-        /* A line in the colour stands out from the page; a number written on it reads. */
-        CHECK(contrast(luminance(rgb), 1.0) >= 3.0);
-        CHECK(contrast(luminance(rgb), luminance(text)) >= 4.5);
-        for (int v = 0; v < 4 && s + 1 < CHART_MAX_SERIES; v++) {
-            double step = fabs(seen_lightness(fill, v) -
-                               seen_lightness(chart_series_colour(s + 1), v));
-            if (step < CHART_LIGHTNESS_STEP)
-                fprintf(stderr, "  series %zu and %zu differ by %.1f in L* with %s\n", s + 1,
-                        s + 2, step, names[v]);
-            CHECK(step >= CHART_LIGHTNESS_STEP);
-        }
-    }
-    CHECK_INT(CHART_LIGHTNESS_STEP, 20);
-    CHECK_STR(chart_series_colour(CHART_MAX_SERIES), chart_series_colour(0));
-}
-
 /* ---- Drawn on the web page ------------------------------------------------------------------ */
 
 static void bar_chart_on_the_web(void)
 {
-    char *md = xasprintf("%s\n{chart=bar title=\"担い手養成研修の修了者数\" skip=\"計\"}\n",
-                         completers);
+    char *md =
+        xasprintf("%s\n{chart=bar title=\"担い手養成研修の修了者数\" skip=\"計\"}\n", completers);
     char *msgs;
     char *out = html(md, &msgs);
     CHECK_STR(msgs, "");
@@ -276,10 +162,9 @@ static void bar_chart_on_the_web(void)
     CHECK(strstr(out, "<desc id=\"chart-1-desc\">棒グラフ。平成28年度から令和2年度までの5項目の"
                       "修了者数。最も大きいのは平成30年度の49人、最も小さいのは令和2年度の18人。"
                       "数値はグラフのあとの表にあります。</desc>") != NULL);
-    CHECK(strstr(out, "<details class=\"chart-data\"><summary>数値を表で見る</summary>"
-                      "<div class=\"chart-table\" role=\"region\" tabindex=\"0\" "
-                      "aria-label=\"担い手養成研修の修了者数の数値\"><table>") != NULL);
-    CHECK(strstr(out, "</table></div></details></figure>") != NULL);
+    CHECK(strstr(out, "<details class=\"chart-data\"><summary>数値を表で見る</summary><table>") !=
+          NULL);
+    CHECK(strstr(out, "</table></details></figure>") != NULL);
     /* Five bars (計 is skipped), each with its number as written; the unit from the cells. */
     CHECK_INT(count(out, "<rect "), 5);
     CHECK_INT(count(out, "fill=\"#1c4382\""), 5);
@@ -326,12 +211,13 @@ static void chart_line_as_a_row(void)
 
 static void grouped_bars_by_rows(void)
 {
-    const char *md = "| 年度 | 連絡調整 | 事業実施 | 研修参加 |\n"
-                     "|---|---:|---:|---:|\n"
-                     "| 令和元年度 | 310 | 132 | 269 |\n"
-                     "| 令和2年度 | 466 | 176 | 166 |\n"
-                     "\n"
-                     "{chart=grouped-bar title=\"活動の記録\" series=rows horizontal unit=\"件\"}\n";
+    const char *md =
+        "| 年度 | 連絡調整 | 事業実施 | 研修参加 |\n"
+        "|---|---:|---:|---:|\n"
+        "| 令和元年度 | 310 | 132 | 269 |\n"
+        "| 令和2年度 | 466 | 176 | 166 |\n"
+        "\n"
+        "{chart=grouped-bar title=\"活動の記録\" series=rows horizontal unit=\"件\"}\n";
     char *msgs;
     char *out = html(md, &msgs);
     CHECK_STR(msgs, "");
@@ -343,8 +229,9 @@ static void grouped_bars_by_rows(void)
     CHECK(strstr(out, ">連絡調整</text>") && strstr(out, ">研修参加</text>"));
     CHECK(strstr(out, ">1528</text>") == NULL && strstr(out, ">466</text>") != NULL);
     CHECK(strstr(out, ">単位：件</text>") != NULL);
-    CHECK(strstr(out, "集合棒グラフ。連絡調整から研修参加までの3項目について、令和元年度と令和2年度を"
-                      "比べています。最も大きいのは連絡調整（令和2年度）の466。") != NULL);
+    CHECK(strstr(out,
+                 "集合棒グラフ。連絡調整から研修参加までの3項目について、令和元年度と令和2年度を"
+                 "比べています。最も大きいのは連絡調整（令和2年度）の466。") != NULL);
     free(out);
     free(msgs);
 }
@@ -373,9 +260,10 @@ static void stacked_bars_and_lines(void)
     /* One line per series, dashed apart, and a marker of its own shape at each point. */
     CHECK_INT(count(out, "<polyline "), 2);
     CHECK_INT(count(out, "stroke-dasharray=\"8 3\""), 2); /* the second line and its legend */
-    CHECK_INT(count(out, "<circle "), 4);                  /* 3 points and the legend */
-    CHECK(strstr(out, "折れ線グラフ。櫛引から温海までの3項目について、男性と女性の移り変わりを示して"
-                      "います。") != NULL);
+    CHECK_INT(count(out, "<circle "), 4);                 /* 3 points and the legend */
+    CHECK(strstr(out,
+                 "折れ線グラフ。櫛引から温海までの3項目について、男性と女性の移り変わりを示して"
+                 "います。") != NULL);
     free(out);
     free(msgs);
     free(md);
@@ -411,8 +299,8 @@ static void print_as_an_svg_file(void)
     CHECK(strstr(out, "</div><div class=\"chart-data\"><table>") != NULL);
     /* The document: SVG in its namespace, in the print fonts, with a title and description. */
     if (p.n == 1) {
-        xmlDocPtr doc = xmlReadMemory(p.svg[0].data, (int)p.svg[0].len, "chart.svg", "UTF-8",
-                                      XML_PARSE_NONET);
+        xmlDocPtr doc =
+            xmlReadMemory(p.svg[0].data, (int)p.svg[0].len, "chart.svg", "UTF-8", XML_PARSE_NONET);
         CHECK(doc != NULL);
         xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
         CHECK(root && strcmp((const char *)root->name, "svg") == 0 && root->ns &&
@@ -427,7 +315,8 @@ static void print_as_an_svg_file(void)
     free(md);
 
     /* A chart that writes every number of its table leaves the table out on paper. */
-    out = print_xhtml("| a | b |\n|---|---|\n| x | 1 |\n| y | 2 |\n\n{chart=bar title=\"t\"}\n", &p);
+    out =
+        print_xhtml("| a | b |\n|---|---|\n| x | 1 |\n| y | 2 |\n\n{chart=bar title=\"t\"}\n", &p);
     CHECK(strstr(out, "chart-data") == NULL && strstr(out, "<table") == NULL);
     CHECK(strstr(out, "<img src=\"img/chart-1.svg\"") != NULL);
     placed_release(&p);
@@ -443,8 +332,11 @@ static void xhtml_without_a_file(void)
     struct dom *doc = markdown_parse(&d, "body.md", 1, md, strlen(md), NULL);
     char *x = dom_xhtml(doc);
     CHECK(strstr(x, "<svg") == NULL && strstr(x, "<table>") != NULL);
-    CHECK(strstr(x, "<div class=\"chart-data details\"><div class=\"summary\">数値を表で見る</div>") !=
-          NULL);
+    if (!strstr(x, "<div class=\"chart-data details\"><p class=\"summary\"><strong>数値を表で見る"
+                   "</strong></p><table>"))
+        fprintf(stderr, "  got %s\n", x);
+    CHECK(strstr(x, "<div class=\"chart-data details\"><p class=\"summary\"><strong>数値を表で見る"
+                    "</strong></p><table>") != NULL);
     /* The chart's labels are no part of the text (search, summaries, reading time). */
     char *text = dom_text(doc);
     CHECK(strstr(text, "単位") == NULL && strstr(text, "平成28年度 44人") != NULL);
@@ -468,9 +360,9 @@ static void mistakes_in_the_line(void)
 {
     const char *t = "| 年 | 数 |\n|---|---|\n| A | 1 |\n\n";
     char *md;
-#define LINE(line, want)                                                                          \
-    md = xasprintf("%s%s\n", t, line);                                                            \
-    check_messages(md, want);                                                                     \
+#define LINE(line, want)                                                                           \
+    md = xasprintf("%s%s\n", t, line);                                                             \
+    check_messages(md, want);                                                                      \
     free(md)
     LINE("{chart=pie title=\"t\"}",
          "body.md:5:8: error: 'pie' is not a kind of chart: write bar, grouped-bar, stacked-bar "
@@ -486,8 +378,7 @@ static void mistakes_in_the_line(void)
          "unit, skip, series and horizontal)");
     LINE("{chart=bar title=\"t\" title=\"u\"}",
          "body.md:5:22: error: 'title' is given twice in this chart line");
-    LINE("{chart=bar title=\"t}",
-         "body.md:5:18: error: the value of 'title' has no closing '\"'");
+    LINE("{chart=bar title=\"t}", "body.md:5:18: error: the value of 'title' has no closing '\"'");
     LINE("{chart=bar title=\"t\"",
          "body.md:5:21: error: the chart line must end with '}', like {chart=bar title=\"…\"}");
     LINE("{chart=bar title=\"t\" series=down}",
@@ -568,10 +459,10 @@ static void mistakes_in_the_table(void)
     for (int i = 0; i < CHART_MAX_CATEGORIES + 2; i++)
         buf_printf(&md, "| r%d | %d |\n", i, i);
     buf_puts(&md, "\n{chart=bar title=\"t\"}\n");
-    char *want = xasprintf("body.md:%d:3: error: a chart draws at most %d rows, and this table has "
-                           "%d: leave some out with skip=\"…\" or draw two charts",
-                           3 + CHART_MAX_CATEGORIES, CHART_MAX_CATEGORIES,
-                           CHART_MAX_CATEGORIES + 2);
+    char *want =
+        xasprintf("body.md:%d:3: error: a chart draws at most %d rows, and this table has "
+                  "%d: leave some out with skip=\"…\" or draw two charts",
+                  3 + CHART_MAX_CATEGORIES, CHART_MAX_CATEGORIES, CHART_MAX_CATEGORIES + 2);
     check_messages(md.data, want);
     free(want);
     buf_release(&md);
@@ -581,8 +472,8 @@ static void mistakes_in_the_table(void)
 static void a_broken_chart_leaves_the_table(void)
 {
     char *msgs;
-    char *out = html("| a | b |\n|---|---|\n| x | y |\n\n{chart=bar title=\"t\"}\n\n後の文。\n",
-                     &msgs);
+    char *out =
+        html("| a | b |\n|---|---|\n| x | y |\n\n{chart=bar title=\"t\"}\n\n後の文。\n", &msgs);
     CHECK(strstr(msgs, "'y' is not a number") != NULL);
     CHECK_STR(out, "<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>x</td>"
                    "<td>y</td></tr></tbody></table><p>後の文。</p>");
@@ -632,8 +523,6 @@ int main(void)
 {
     dom_global_init();
     RUN(numbers);
-    RUN(ticks);
-    RUN(palette);
     RUN(bar_chart_on_the_web);
     RUN(chart_line_as_a_row);
     RUN(grouped_bars_by_rows);
