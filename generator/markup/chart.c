@@ -63,7 +63,7 @@ static int is_digit(char c)
 /* chart_number, also giving the number as written in ASCII (commas kept) in ascii. */
 static int read_number(const char *text, double *value, size_t *unit_at, struct buf *ascii)
 {
-    size_t n = strlen(text), i = 0, len;
+    size_t n = strlen(text), i = 0, len = 0;
     while (i < n && is_blank_at(text + i, n - i, &len))
         i += len;
     char c = i < n ? number_char(text + i, n - i, &len) : 0;
