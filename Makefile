@@ -4,6 +4,7 @@
 #   make test       every test; the last line is "N passed, N failed" (ACCEPT=1 make test writes
 #                   what a fixture test got as its new expected output: review the diff)
 #   make check      the same tests under ASan + UBSan
+#   make check-slow the slow suites (tests/slow/): the print edition rendered to PDF and measured
 #   make valgrind   one build of the example site under valgrind: no memory error, no leak
 #   make lint       cppcheck + clang-tidy
 #   make print-pdf  the print edition as PDF files in build/print/ (installs its tools)
@@ -70,8 +71,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
 FUZZ_LIMIT = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS) -seed=1,-max_total_time=$(FUZZ_SECONDS))
 
-.PHONY: all deps kairan site test check valgrind lint install clean fuzz fuzz-run bench \
-        bench-100k print-pdf FORCE
+.PHONY: all deps kairan site test check check-slow valgrind lint install clean fuzz fuzz-run \
+        bench bench-100k print-pdf FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -135,6 +136,12 @@ test: deps
 check: deps
 	@$(MAKE) --no-print-directory test BUILD=build/san OPT=-O1 \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+
+# The suites that take minutes (tests/slow/*.test.sh): the print edition rendered by Vivliostyle
+# (installed into $(BUILD)/print-tools on first use, as make print-pdf does) and measured.
+check-slow: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan
+	@sh tests/run.sh $(BUILD) tests/slow
 
 # JSIMD_FORCENONE=1 has libjpeg-turbo decode with its plain C code: memcheck cannot follow
 # definedness through the library's hand-written SIMD and reports reads there that are not ours.

@@ -1,0 +1,47 @@
+#!/bin/sh
+# The print edition as PDF, rendered by Vivliostyle as `make print-pdf` renders it (slow: about
+# a minute per issue; run by `make check-slow`). For each issue of the example, set horizontally
+# and, in a copy of the example, vertically: the page count is a multiple of 4 (saddle
+# stitching), the inner pages are on average at least 85% filled with at most one under half
+# (tests/print/fill.py), and tests/print/check_pdf.py passes (page boxes, embedded fonts,
+# pictures at 300 dpi, the contents' page numbers, running heads, page numbers, the back cover).
+. tests/lib.sh
+tools=$BUILD/print-tools
+
+# check_issue NAME PDF XHTML: every check on one issue's PDF.
+check_issue() {
+    check "$1: Vivliostyle renders it" [ -s "$2" ]
+    [ -s "$2" ] || return
+    pages=$(pdfinfo "$2" | sed -n 's/^Pages: *//p')
+    multiple=$(sed -n 's/.*<meta name="print-page-multiple" content="\([0-9]*\)".*/\1/p' "$3")
+    check "$1: $pages pages, a multiple of $multiple" [ $((pages % multiple)) -eq 0 ]
+    /usr/bin/python3 tests/print/fill.py "$2" >"$tmp/fill"
+    summary=$(tail -n 1 "$tmp/fill")
+    echo "measured: $1: $summary"
+    mean=$(echo "$summary" | sed -n 's/.* mean \([0-9]*\)% .*/\1/p')
+    under=$(echo "$summary" | sed -n 's/.* under50 \([0-9]*\)$/\1/p')
+    check "$1: inner pages filled $mean% on average (at least 85%)" [ "${mean:-0}" -ge 85 ]
+    check "$1: $under inner pages under half filled (at most 1)" [ "${under:-9}" -le 1 ]
+    /usr/bin/python3 tests/print/check_pdf.py "$2" "$3" 和と輪つるおか >"$tmp/checks"
+    sed "s/^FAIL /FAIL $1: /" "$tmp/checks" | grep '^FAIL'
+    add_results "$tmp/checks" >/dev/null
+}
+
+# render SITE: builds the site and renders its issues into SITE/pdf as make print-pdf does.
+render() {
+    "$KAIRAN" build -s "$1" -o "$1/out" --now "$NOW" --quiet --cache-dir "$tmp/cache"
+    check "${1##*/}: the site builds" [ $? -eq 0 ]
+    PRINT_DIR="$1/out/print" sh generator/print/print-pdf.sh "$1/pdf" "$tools" >"$tmp/said" 2>&1
+    check "${1##*/}: make print-pdf's script renders every issue" [ $? -eq 0 ]
+    cat "$tmp/said" | grep -v '^kairan: installing'
+}
+
+mkdir -p "$tmp/horizontal"
+cp -R content assets themes "$tmp/horizontal/"
+render "$tmp/horizontal"
+for doc in "$tmp"/horizontal/out/print/*/*.xhtml; do
+    n=$(basename "$doc" .xhtml)
+    check_issue "issue $n" "$tmp/horizontal/pdf/$n.pdf" "$doc"
+done
+
+finish
