@@ -19,7 +19,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build needs; each maps to a pkg-config module below.
 DEBS = build-essential pkg-config libxml2-dev libxml2-utils libyaml-dev libjansson-dev \
        libmd4c-dev libmd4c-html0-dev libstb-dev libturbojpeg0-dev libjpeg62-turbo-dev \
-       liblcms2-dev libmicrohttpd-dev w3c-sgml-lib tzdata python3-icalendar valgrind
+       liblcms2-dev libmicrohttpd-dev libqrencode-dev w3c-sgml-lib tzdata python3-icalendar valgrind
 # Only `make fuzz` needs these: clang and its libFuzzer runtime (libclang-rt-14-dev on bookworm).
 FUZZ_DEBS = clang libclang-rt-dev
 
@@ -40,7 +40,7 @@ apt_install = missing=""; for p in $(1); do \
 	        echo "  sudo apt-get install$$missing"; exit 1; \
 	    fi; \
 	fi
-PKGS = libxml-2.0 yaml-0.1 jansson md4c libturbojpeg lcms2 libmicrohttpd stb
+PKGS = libxml-2.0 yaml-0.1 jansson md4c libturbojpeg lcms2 libmicrohttpd libqrencode stb
 TEST_PKGS = md4c-html
 
 CC       ?= cc

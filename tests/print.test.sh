@@ -99,6 +99,20 @@ for d in "$doc" "$doc6"; do
     check "$n has a title and lead across the columns for each article" \
         [ "$(grep -c '<div class="entry-head">' "$d")" -eq "$(grep -c '<div class="entry entry-[ae]' "$d")" ]
 done
+# A QR code beside each article, drawn as SVG beside the document, of the article's address.
+articles=$(grep -c '<div class="entry entry-[ae]' "$doc")
+check "a QR code for each of issue 5's $articles articles" \
+    [ "$(grep -c '<img class="qr" src="qr/[a-z0-9-]*\.svg" alt="ウェブ版のQRコード" />' "$doc")" -eq "$articles" ]
+qr_ok=1
+for src in $(grep -o '<img class="qr" src="[^"]*"' "$doc" | sed 's/.* src="//; s/"$//'); do
+    f="$tmp/out/print/5/$src"
+    head -n 2 "$f" | grep -q '^<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 [0-9]* [0-9]*"' &&
+        xmllint --noout "$f" || qr_ok=0
+done
+check "  each an SVG file beside the document" [ "$qr_ok" = 1 ]
+check "  named for its article, whose address is printed under it" sh -c \
+    "grep -A40 'id=\"activity-kushibiki-otokojuku\"' '$doc' | tr -d '\n' | grep -q '<img class=\"qr\" src=\"qr/activity-kushibiki-otokojuku.svg\".*<dd class=\"web url\">https://example.jp/watowa/activities/kushibiki-otokojuku/</dd>'"
+
 # An article's photo follows its first paragraph, so that its title is followed by text.
 photo_after_text=$(awk '/<div class="entry entry-activity/ { n++; seen = 0 }
     /<div class="entry-body">/ { body = 1 } body && /<\/p>/ { seen = 1 }

@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "core/fs.h"
 #include "markup/markdown.h"
+#include "media/qr.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
 #include "render/data.h"
@@ -66,6 +67,8 @@ struct piece {
     int has_photo;        /* the entry's image:, placed at a column's width or across all */
     struct media_print photo;
     double photo_mm; /* its placed width */
+    int wants_qr;    /* an article: a QR code of its web page beside it */
+    char *qr;        /* that code as SVG */
     int failed;
 };
 
@@ -181,6 +184,18 @@ static void piece_convert(size_t i, void *userdata)
     dom_free(dom);
     diag_release(&quiet);
 
+    if (p->wants_qr) {
+        char *permalink = view_permalink(pr->v, e->url);
+        p->qr = qr_svg(permalink);
+        if (!p->qr) {
+            diag_error(pr->opt->d, e->source, 0, 0,
+                       "the address of this entry's page, %s, is too long for a QR code in "
+                       "print; give the entry a shorter slug",
+                       permalink);
+            p->failed = 1;
+        }
+        free(permalink);
+    }
     if (e->image && e->kind != KIND_ISSUE) {
         if (place_picture(pr, e, e->image, e->image_pos.line, e->image_pos.col, p->feature,
                           &p->photo, &p->photo_mm) == 0) {
@@ -194,6 +209,7 @@ static void piece_convert(size_t i, void *userdata)
 
 static void piece_release(struct piece *p)
 {
+    free(p->qr);
     free(p->id);
     free(p->xhtml);
     strv_release(&p->pictures);
@@ -336,6 +352,14 @@ static json_t *piece_json(const struct printer *pr, const struct piece *p)
     else
         json_object_set_new(o, "print_break", json_false());
     json_object_set_new(o, "is_feature", json_boolean(p->feature));
+    if (p->qr) {
+        json_t *qr = json_object();
+        char *src = xasprintf("qr/%s.svg", p->id);
+        data_set_str(qr, "src", src);
+        free(src);
+        data_set_str(qr, "alt", "ウェブ版のQRコード");
+        json_object_set_new(o, "qr", qr);
+    }
     return o;
 }
 
@@ -535,8 +559,15 @@ static int issue_publish(const struct printer *pr, const struct issue_doc *doc,
     free(css_rel);
     struct strv done = STRV_INIT;
     rc |= publish_pictures(pr->opt->pub, folder, doc->intro, &done);
-    for (size_t i = 0; i < doc->n_entries; i++)
-        rc |= publish_pictures(pr->opt->pub, folder, &doc->entries[i], &done);
+    for (size_t i = 0; i < doc->n_entries; i++) {
+        const struct piece *p = &doc->entries[i];
+        rc |= publish_pictures(pr->opt->pub, folder, p, &done);
+        if (p->qr) {
+            char *rel = xasprintf("%s/qr/%s.svg", folder, p->id);
+            rc |= publish_write(pr->opt->pub, rel, p->qr, strlen(p->qr));
+            free(rel);
+        }
+    }
     if (doc->back)
         rc |= publish_pictures(pr->opt->pub, folder, doc->back, &done);
     strv_release(&done);
@@ -643,6 +674,7 @@ int print_issues(struct view *v, const struct print_options *opt)
         doc->entries = xcalloc(doc->n_entries ? doc->n_entries : 1, sizeof *doc->entries);
         for (size_t i = 0; i < doc->n_entries; i++) {
             piece_init(&doc->entries[i], pr, list[i]);
+            doc->entries[i].wants_qr = 1;
             piece_break(&doc->entries[i], doc->issue, i);
         }
         free(list);

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -29,6 +30,25 @@ def run(*args):
 
 def squash(s):
     return re.sub(r"\s+", "", s)
+
+
+def engine_has_qr_reader():
+    return subprocess.run(["sh", "-c", "command -v zbarimg"], capture_output=True).returncode == 0
+
+
+def qr_codes(pdf, pages):
+    """Every QR code's text found on the pages rendered at 300 dpi, in page order."""
+    found = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for p in range(1, pages + 1):
+            base = os.path.join(tmp, "p%d" % p)
+            run("pdftoppm", "-r", "300", "-gray", "-f", str(p), "-l", str(p), "-singlefile",
+                pdf, base)
+            r = subprocess.run(["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable",
+                                base + ".pgm"], capture_output=True, text=True)
+            found += [line for line in r.stdout.splitlines() if line]
+            os.remove(base + ".pgm")
+    return found
 
 
 def contents_numbers(pdf, page, titles, section_titles):
@@ -158,6 +178,21 @@ def main():
     check("発行部数" in text[pages], "the colophon is on the last page (%d)" % pages)
     check(squash(back_title) in squash(text[pages]),
           "the back cover holds the page '%s'" % back_title)
+
+    # A QR code beside each article that a phone reads as the article's web address: every
+    # page at 300 dpi through zbarimg (zbar-tools).
+    wanted = [dd.text for dd in doc.iter(XHTML + "dd") if dd.get("class") == "web url"]
+    qr_images = [i for i in doc.iter(XHTML + "img") if i.get("class") == "qr"]
+    check(wanted and len(qr_images) == len(wanted),
+          "a QR code for each of the %d articles" % len(wanted), "(%d)" % len(qr_images))
+    if engine_has_qr_reader():
+        read = qr_codes(pdf, pages)
+        for url in wanted:
+            check(read.count(url) == 1, "the QR code of %s reads as its address" % url,
+                  "(read %d times)" % read.count(url))
+        check(len(read) == len(wanted), "no other QR code (%d read)" % len(read))
+    else:
+        check(False, "zbarimg (Debian's zbar-tools) reads the QR codes: it is not installed")
 
     # Ruby: the readings are set.
     rts = ["".join(rt.itertext()) for rt in doc.iter(XHTML + "rt")]

@@ -4,9 +4,22 @@
 # and, in a copy of the example, vertically: the page count is a multiple of 4 (saddle
 # stitching), the inner pages are on average at least 85% filled with at most one under half
 # (tests/print/fill.py), and tests/print/check_pdf.py passes (page boxes, embedded fonts,
-# pictures at 300 dpi, the contents' page numbers, running heads, page numbers, the back cover).
+# pictures at 300 dpi, the contents' page numbers, running heads, page numbers, the back cover,
+# a QR code per article that reads as its address).
 . tests/lib.sh
 tools=$BUILD/print-tools
+
+# The QR codes are read back with zbarimg (Debian's zbar-tools), installed here when missing.
+if ! command -v zbarimg >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+        echo "kairan: installing zbar-tools"
+        DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+                zbar-tools >/dev/null
+    else
+        echo "print-pdf: the QR codes need zbarimg; run: sudo apt-get install zbar-tools"
+    fi
+fi
 
 # check_issue NAME PDF XHTML: every check on one issue's PDF.
 check_issue() {
