@@ -84,7 +84,7 @@ check "the issue page links to its print edition" \
 
 # The magazine's grid, flow and binding, as the example sets them (A4, saddle-stitched).
 check "A4 text is set in two columns of 83 mm, 6 mm apart" \
-    grep -q '^\.articles, \.toc-list, \.back { column-count: 2; column-gap: 6mm; }' "$doc"
+    grep -q '^\.articles, \.toc-list, \.back-sheet { column-count: 2; column-gap: 6mm; }' "$doc"
 check "  and pictures in the text take a column's width" \
     grep -q '^\.entry-photo img, \.figure img { width: 83mm; }' "$doc"
 for d in "$doc" "$doc6"; do
@@ -165,7 +165,7 @@ site a5
 sed -i 's/^  size: A4$/  size: A5/' "$tmp/a5/content/site.yaml"
 "$KAIRAN" build -s "$tmp/a5" --now "$NOW" --quiet --cache-dir "$tmp/cache" 2>/dev/null
 check "A5 horizontal text is one column of 120 mm" \
-    grep -q '^\.articles, \.toc-list, \.back { column-count: 1; column-gap: 5mm; }' \
+    grep -q '^\.articles, \.toc-list, \.back-sheet { column-count: 1; column-gap: 5mm; }' \
     "$tmp/a5/public/print/5/5.xhtml"
 check "  with pictures two thirds as wide, 80 mm" \
     grep -q '^\.entry-photo img, \.figure img { width: 80mm; }' "$tmp/a5/public/print/5/5.xhtml"
@@ -181,8 +181,8 @@ check "B5 is JIS B5, 182 x 257 mm" grep -q 'size: 182mm 257mm;' "$d"
 check "bleed 5mm" grep -q 'bleed: 5mm;' "$d"
 check "marks: none" grep -q 'marks: none;' "$d"
 check "vertical writing is set on the body" grep -q '<body class="writing-vertical size-B5 ' "$d"
-check "B5 vertical text is set in three tiers (段) of 68.33 mm" \
-    grep -q '^\.articles, \.toc-list, \.back { column-count: 3; column-gap: 5mm; }' "$d"
+check "B5 vertical text is set in three tiers (段) of 68.33 mm, the pages' own columns" \
+    grep -q '^html { column-count: 3; column-gap: 5mm; }' "$d"
 check "  and its pictures stand one tier high" \
     grep -q '^\.entry-photo img, \.figure img { height: 68.3333mm; max-width: 148mm; }' "$d"
 check "two-digit numbers stand upright (縦中横)" grep -q '<span class="tcy">18</span>人' "$d"

@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+import html
 import tempfile
 import xml.etree.ElementTree as ET
 
@@ -30,6 +31,87 @@ def run(*args):
 
 def squash(s):
     return re.sub(r"\s+", "", s)
+
+
+def vertical_texts(pdf, pages, xhtml_text):
+    """Each page's text in reading order for vertical writing (pdftotext reads it across the
+    columns): the glyphs with their boxes (pdftotext -bbox) gathered into vertical lines, the
+    lines ordered by tier (段) from the top and within a tier from right to left; what lies
+    above the text block (the running head) comes first, what lies below it (the page number)
+    last. The tiers are found from the document's own grid (margins, column count and gap)."""
+    style = xhtml_text
+    mm = lambda name: float(re.search(name + r":\s*([\d.]+)mm", style).group(1)) * MM
+    top, bottom = mm("margin-top"), mm("margin-bottom")
+    tiers = int(re.search(r"html \{ column-count: (\d+); column-gap: ([\d.]+)mm", style).group(1))
+    gap = float(re.search(r"html \{ column-count: \d+; column-gap: ([\d.]+)mm", style).group(1)) * MM
+    out = [None]
+    for p in range(1, pages + 1):
+        xml = run("pdftotext", "-bbox", "-f", str(p), "-l", str(p), pdf, "-")
+        boxes = run("pdfinfo", "-box", "-f", str(p), "-l", str(p), pdf)
+        media = [float(v) for v in re.search(r"MediaBox:\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)"
+                                             r"\s+([-\d.]+)", boxes).groups()]
+        trim = [float(v) for v in re.search(r"TrimBox:\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)"
+                                            r"\s+([-\d.]+)", boxes).groups()]
+        y_top = media[3] - trim[3] + top           # the text block, in pdftotext's y (down)
+        height = trim[3] - trim[1] - top - bottom
+        pitch = (height + gap) / tiers
+        words = [(float(a), float(b), float(c), float(d), html.unescape(w)) for a, b, c, d, w in
+                 re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                            r'yMax="([\d.]+)">([^<]*)</word>', xml)]
+        # Vertical lines: glyphs of about one x (within 2 pt of the line's first, so that an
+        # upright number or a full stop stays in its line), one under the other without a wide
+        # gap.
+        # Words set horizontally (tables, the running head, the page number) are lines of their
+        # own, so that they do not fall between the vertical lines.
+        across = [w for w in words if len(w[4]) > 1 and (w[2] - w[0]) > 1.5 * (w[3] - w[1])]
+        words = [w for w in words if w not in across]
+        columns = []
+        for w in sorted(words, key=lambda w: (w[0] + w[2]) / 2):
+            x = (w[0] + w[2]) / 2
+            if columns and x - columns[-1][0] <= 2:
+                columns[-1][1].append(w)
+            else:
+                columns.append((x, [w]))
+        lines = []
+        for x, ws in columns:
+            ws.sort(key=lambda w: w[1])
+            run_ = [ws[0]]
+            for w in ws[1:]:
+                size = max(run_[-1][3] - run_[-1][1], 1)
+                if w[1] - run_[-1][3] > size * 1.2:
+                    lines.append(run_)
+                    run_ = []
+                run_.append(w)
+            lines.append(run_)
+        lines += [[w] for w in across]
+
+        def place(line):
+            y = line[0][1]
+            tier = -1 if y < y_top - 4 else tiers if y > y_top + height + 4 else \
+                int((y - y_top) // pitch)
+            flat = len(line) == 1 and line[0] in across
+            # Above the text block the running head, set horizontally, comes first.
+            return (tier, flat != (tier == -1), y if flat else 0, -line[0][0], y)
+        lines.sort(key=place)
+        out.append("\n".join("".join(w[4] for w in line) for line in lines) + "\n")
+    return out
+
+
+def in_order(part, text):
+    """True when part's characters appear in text in order, at most 40 apart: in vertical text
+    a title's lines may be read back with a table's cells between them."""
+    if part in text:
+        return True
+    for start in [i for i, c in enumerate(text) if part and c == part[0]]:
+        at = start
+        for c in part[1:]:
+            nxt = text.find(c, at + 1, at + 41)
+            if nxt < 0:
+                break
+            at = nxt
+        else:
+            return True
+    return False
 
 
 def engine_has_qr_reader():
@@ -64,21 +146,31 @@ def contents_numbers(pdf, page, titles, section_titles):
     for x, w in ((trim[0] - media[0], mid - (trim[0] - media[0])), (mid, trim[2] - media[0] - mid)):
         half = run("pdftotext", "-f", str(page), "-l", str(page), "-layout", "-x", str(int(x)),
                    "-y", str(int(top)), "-W", str(int(w)), "-H", str(int(height)), pdf, "-")
-        pending = ""
-        for line in half.splitlines():
-            bare = line.strip()
-            if not bare or bare in section_titles or bare == "もくじ":
-                pending = ""
-                continue
-            m = re.match(r"(.*?)\s*\.{3,}\s*(\d+)$", bare)
-            if not m:
-                pending += bare
-                continue
-            said = squash(pending + m.group(1))
+        for t, n in numbers_in_lines(half.splitlines(), titles, section_titles).items():
+            found.setdefault(t, n)
+    return found
+
+
+def numbers_in_lines(lines, titles, section_titles):
+    """{title: number} from contents lines: a title (perhaps over two lines), a dotted leader, a
+    number."""
+    found = {}
+    pending = ""
+    for line in lines:
+        bare = line.strip()
+        if not bare or bare in section_titles or bare == "もくじ":
             pending = ""
-            for t in titles:
-                if said and (said.endswith(squash(t)) or squash(t).endswith(said)):
-                    found.setdefault(t, int(m.group(2)))
+            continue
+        # (A title that fills its line leaves no room for the leader's dots.)
+        m = re.match(r"(.*?)\s*[.．・…]*\s*(\d+)$", bare)
+        if not m:
+            pending += bare
+            continue
+        said = squash(pending + m.group(1))
+        pending = ""
+        for t in titles:
+            if said and (said.endswith(squash(t)) or squash(t).endswith(said)):
+                found.setdefault(t, int(m.group(2)))
     return found
 
 
@@ -98,6 +190,8 @@ def main():
     sections = {}
     back_title = ""
     for div in doc.iter(XHTML + "div"):
+        if "entry-intro" in div.get("class", "").split():
+            sections[div.get("id")] = "".join(div.find(XHTML + "h2").itertext())
         if div.get("class") == "back-page":
             back_title = "".join(div.find(XHTML + "h2").itertext())
         if "section" in div.get("class", "").split():
@@ -107,7 +201,10 @@ def main():
                     sections[e.get("id")] = title
 
     pages = int(re.search(r"Pages:\s+(\d+)", run("pdfinfo", pdf)).group(1))
-    text = [None] + [run("pdftotext", "-f", str(p), "-l", str(p), "-layout", pdf, "-")
+    source = open(xhtml, encoding="utf-8").read()
+    vertical = 'class="writing-vertical' in source
+    text = vertical_texts(pdf, pages, source) if vertical else \
+        [None] + [run("pdftotext", "-f", str(p), "-l", str(p), "-layout", pdf, "-")
                      for p in range(1, pages + 1)]
 
     # No Type 3 fonts: print shops' preflight rejects them.
@@ -142,8 +239,12 @@ def main():
     # its own, and a line ending in a dotted leader and a number closes the title above it.
     toc_page = next((p for p in range(1, pages + 1) if "もくじ" in text[p]), 0)
     check(toc_page == 2, "the contents are on page 2 (found on page %d)" % toc_page)
-    listed = contents_numbers(pdf, max(toc_page, 1), [t for t, _ in toc],
-                              set(sections.values()))
+    titles = [t for t, _ in toc]
+    if vertical:
+        listed = numbers_in_lines(text[max(toc_page, 1)].splitlines(), titles,
+                                  set(sections.values()))
+    else:
+        listed = contents_numbers(pdf, max(toc_page, 1), titles, set(sections.values()))
     check(len(listed) == len(toc), "the contents show a page number for each of its %d lines"
           % len(toc), "(found %d)" % len(listed))
     last = 0
@@ -153,19 +254,20 @@ def main():
         if n is None:
             check(False, "page number for '%s'" % title)
             continue
-        on_page = 0 < n <= pages and squash(title)[:8] in squash(text[n])
+        on_page = 0 < n <= pages and in_order(squash(title)[:8], squash(text[n]))
         check(on_page and n >= last, "'%s' starts on page %d, as the contents say" % (title, n))
         last = n
         if target in sections:
             starts.setdefault(n, sections[target])
     # The running head of a right page names the first section that starts on it.
     for n, section in sorted(starts.items()):
-        if n % 2 == 1 and n < pages:
+        if n % 2 == (0 if vertical else 1) and n < pages:
             head = text[n].strip().splitlines()[0]
             check(section in head,
                   "the running head of page %d names the section '%s'" % (n, section), head)
-    evens = [p for p in range(4, pages) if p % 2 == 0 and text[p].strip()]
-    check(evens and all(text[p].strip().startswith(site_title) for p in evens),
+    # Left pages are the even ones in a book read left to right, the odd ones in vertical text.
+    lefts = [p for p in range(3, pages) if p % 2 == (1 if vertical else 0) and text[p].strip()]
+    check(lefts and all(text[p].strip().startswith(site_title) for p in lefts),
           "left pages carry the magazine's name as running head")
 
     # Page numbers at the foot of numbered pages (blank pages have none); none on the cover.

@@ -57,4 +57,16 @@ for doc in "$tmp"/horizontal/out/print/*/*.xhtml; do
     check_issue "issue $n" "$tmp/horizontal/pdf/$n.pdf" "$doc"
 done
 
+# The same magazine set vertically (縦書き, in four tiers on A4).
+mkdir -p "$tmp/vertical"
+cp -R content assets themes "$tmp/vertical/"
+sed -i 's/^  writing: horizontal$/  writing: vertical/' "$tmp/vertical/content/site.yaml"
+check "the vertical copy says writing: vertical" grep -q '^  writing: vertical$' \
+    "$tmp/vertical/content/site.yaml"
+render "$tmp/vertical"
+for doc in "$tmp"/vertical/out/print/*/*.xhtml; do
+    n=$(basename "$doc" .xhtml)
+    check_issue "issue $n, vertical" "$tmp/vertical/pdf/$n.pdf" "$doc"
+done
+
 finish
