@@ -1,6 +1,7 @@
 # kairan: a static site generator for community mutual-aid magazines.
 #
-#   make            install missing Debian packages, build build/kairan, build the example site
+#   make            install missing Debian packages, build build/kairan, build the two example
+#                   sites (Tsuruoka into public/, Otaru into public-otaru/)
 #   make test       every test; the last line is "N passed, N failed" (ACCEPT=1 make test writes
 #                   what a fixture test got as its new expected output: review the diff)
 #   make check      the same tests under ASan + UBSan
@@ -19,7 +20,8 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build needs; each maps to a pkg-config module below.
 DEBS = build-essential pkg-config libxml2-dev libxml2-utils libyaml-dev libjansson-dev \
        libmd4c-dev libmd4c-html0-dev libstb-dev libturbojpeg0-dev libjpeg62-turbo-dev \
-       liblcms2-dev libmicrohttpd-dev libqrencode-dev w3c-sgml-lib tzdata python3-icalendar valgrind
+       liblcms2-dev libmicrohttpd-dev libqrencode-dev w3c-sgml-lib tzdata python3-icalendar \
+       valgrind chromium fonts-noto-cjk
 # Only `make fuzz` needs these: clang and its libFuzzer runtime (libclang-rt-14-dev on bookworm).
 FUZZ_DEBS = clang libclang-rt-dev
 
@@ -126,8 +128,14 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libkairan.a
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d)
 
+# The two example magazines. Tsuruoka's is the repository itself (content/, themes/, assets/).
+# Otaru's (examples/otaru) has its own theme, which extends default: KAIRAN_THEMES_DIR points at
+# this repository so that default is found there, as it would be among the installed themes.
+# Its output is a sibling of public/, not inside it: a build of Tsuruoka's site swaps in a new
+# public/ and would take a folder nested in it away.
 site: $(BUILD)/kairan
 	@$(BUILD)/kairan build -s . -o public
+	@KAIRAN_THEMES_DIR="$(CURDIR)" $(BUILD)/kairan build -s examples/otaru -o public-otaru
 
 test: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan $(UNITS) $(REPLAYS)
@@ -226,4 +234,4 @@ install: deps
 	cp -R themes/. $(DESTDIR)$(PREFIX)/share/kairan/themes/
 
 clean:
-	rm -rf $(BUILD) build/san public
+	rm -rf $(BUILD) build/san public public-otaru

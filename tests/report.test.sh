@@ -121,7 +121,7 @@ check "figures: the record's 25 column heads, in the report's order" grep -qF \
     " 年度 個別支援：関係形成 個別支援：直接支援 個別支援：連絡調整 地域支援：関係形成 地域支援：協議 地域支援：調査・情報収集 地域支援：立ち上げ支援 地域支援：支援 地域支援：地域への働きかけ 地域支援：サービス創出 地域支援：担い手養成 地域支援：マッチング 地域支援：ネットワーク化 地域支援：情報発信 連絡調整 事業実施 地域ケア会議：個別ケア 地域ケア会議：自立支援型 地域ケア会議：ネットワーク 地域ケア会議：推進会議 包括・法人内部会議 SC定例会 その他会議 研修参加 資料作成等事務 " "$tmp/flat"
 check "figures: 令和元年度's 25 counts" grep -qF " 令和元年度 58 69 52 536 190 582 456 477 535 67 289 109 3 338 310 132 137 88 125 56 144 119 326 269 659 " "$tmp/flat"
 check "figures: 令和2年度's 25 counts" grep -qF " 令和2年度 45 50 17 608 213 685 104 599 244 8 22 47 7 389 466 176 28 11 105 70 225 154 357 166 1528 " "$tmp/flat"
-grep -o '<th>年度</th><th[^>]*>個別支援：関係形成.*' "$page" | sed 's#</table>.*##' >"$tmp/record"
+grep -o '<th[^>]*>年度</th><th[^>]*>個別支援：関係形成.*' "$page" | sed 's#</table>.*##' >"$tmp/record"
 check "figures: the record has two rows under its head, one per year" [ "$(grep -o "<tr>" "$tmp/record" | wc -l)" -eq 2 ]
 
 # The coordinators as the report places them; the magazine's print run.

@@ -30,7 +30,7 @@ event() { # FILE, then the front matter lines
     { echo ---; printf '%s\n' "$@"; echo ---; echo 本文です。; } >"$site/content/events/$f.md"
 }
 event chushi 'title: 中止の会議' 'start: 2026-12-10 10:00' 'end: 2026-12-10 12:00' \
-    'status: cancelled' 'categories: [council]' 'issue: 1' \
+    'status: cancelled' 'categories: [council]' 'issue: 1' 'note: 台風のため取りやめます。' \
     'venues: [{name: 中央会館, address: 鶴岡市1-1}]'
 event enki 'title: 延期の研修' 'start: 2026-12-15 13:30' 'status: postponed' \
     'postponed_to: 2027-01-20 13:30' 'issue: 1'
@@ -155,6 +155,7 @@ fi
 p=print/1/1.xhtml
 check "print: status" has $p '<p class="entry-status">【中止】</p>'
 check "print: new date" has $p '【延期】新しい日時：令和9年1月20日（水）13:30〜</p>'
+check "print: an event's note" has $p '<dt>備考</dt><dd>台風のため取りやめます。</dd>'
 check "print: timetable status" has $p '中止の会議【中止】</td>'
 check "print: whole day's time" has $p '<td class="schedule-time">—</td>'
 check "print: whole days' dates" has $p '<td class="schedule-time">令和2年12月7日（月）〜12月8日（火）</td>'

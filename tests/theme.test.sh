@@ -1,12 +1,15 @@
 #!/bin/sh
 # Checks the bundled themes as files: the templates every site needs exist and extend the
 # layout, Mustache tags are balanced, nothing is fetched from another host, the reading sizes
-# promised to residents hold, and the large theme only overrides what default has.
+# promised to residents hold, and the large theme only overrides what default has. The themes
+# of the example sites under examples/ (examples/otaru/themes/otaru) are held to the same rules.
 # Rendering itself is covered by the golden-site tests once templates meet the engine.
 . tests/lib.sh
 
 d=themes/default
 l=themes/large
+# every theme folder: the bundled ones and those of the example sites
+all_themes="themes $(ls -d examples/*/themes 2>/dev/null | tr '\n' ' ')"
 
 for t in layout home activity event issue page list 404 \
          partials/head partials/styles partials/header partials/switches partials/breadcrumbs \
@@ -48,34 +51,34 @@ if stack:
     sys.exit(1)
 EOF
 }
-for f in $(find themes -name '*.mustache' | sort); do
+for f in $(find $all_themes -name '*.mustache' | sort); do
     check "$f: unbalanced tags" balance "$f"
 done
 
 # only *_html fields, content and the JSON-LD may be written unescaped
-for f in $(find themes -name '*.mustache' | sort); do
+for f in $(find $all_themes -name '*.mustache' | sort); do
     raw=$(grep -o '{{{[^}]*}}}' "$f" | grep -v -E '^\{\{\{([a-z_.]*_html|content|page\.jsonld)\}\}\}$')
     check "$f writes untrusted text unescaped: $raw" test -z "$raw"
 done
 
 # no external requests: no absolute or protocol-relative URLs in markup, styles or script
 ext=$(grep -n -E '(src|href|action|content)="(https?:)?//|url\((["'\'']?)(https?:)?//|@import|fetch\(|XMLHttpRequest' \
-      -r themes | grep -v -E 'xmlns="http://www.w3.org/2000/svg"')
+      -r $all_themes | grep -v -E 'xmlns="http://www.w3.org/2000/svg"')
 check "external request in a theme: $ext" test -z "$ext"
 check "a template links a static file without {{root}}" \
-    test -z "$(grep -n -E '"\{\{static\.' -r themes)"
+    test -z "$(grep -n -E '"\{\{static\.' -r $all_themes)"
 
 # every {{static.x}} a template names exists in the theme (or the theme it extends)
-for theme in default large; do
-    for key in $(grep -h -o '{{static\.[a-z0-9_]*}}' -r themes/$theme/templates | sort -u |
+for theme in $d $l $(ls -d examples/*/themes/* 2>/dev/null); do
+    for key in $(grep -h -o '{{static\.[a-z0-9_]*}}' -r $theme/templates | sort -u |
                  sed 's/{{static\.\(.*\)}}/\1/'); do
         found=
-        for dir in themes/$theme/static $d/static; do
+        for dir in $theme/static $d/static; do
             for f in "$dir"/*; do
                 [ "$(basename "$f" | tr './' '__')" = "$key" ] && found=1
             done
         done
-        check "themes/$theme names static.$key but has no such file" test -n "$found"
+        check "$theme names static.$key but has no such file" test -n "$found"
     done
 done
 
@@ -113,5 +116,15 @@ done
 check "$l lacks static/large.css" test -s $l/static/large.css
 check "$l must not copy default's style.css" test ! -e $l/static/style.css
 check "$l does not load large.css" grep -q 'static.large_css' $l/templates/partials/styles.mustache
+
+# the Otaru example's theme, the same way: its own stylesheet and masthead, nothing else
+o=examples/otaru/themes/otaru
+check "$o/theme.yaml does not extend default" grep -q '^extends: default$' $o/theme.yaml
+for f in $(cd $o && find templates -type f | sort); do
+    check "$o/$f overrides nothing in default" test -e "$d/$f"
+done
+check "$o lacks static/otaru.css" test -s $o/static/otaru.css
+check "$o must not copy default's style.css" test ! -e $o/static/style.css
+check "$o does not load otaru.css" grep -q 'static.otaru_css' $o/templates/partials/styles.mustache
 
 finish

@@ -17,6 +17,26 @@ static const struct schema_field taxon_fields[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
+/* Where residents of a district turn: every field is shown, so a misspelt one is an error. */
+static const struct schema_field contact_fields[] = {
+    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"phone", SCHEMA_PHONE, 0, NULL, NULL},
+    {"fax", SCHEMA_PHONE, 0, NULL, NULL},
+    {"email", SCHEMA_EMAIL, 0, NULL, NULL},
+    {"address", SCHEMA_STRING, 0, NULL, NULL},
+    {"hours", SCHEMA_STRING, 0, NULL, NULL},
+    {"url", SCHEMA_WEB, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
+static const struct schema_field district_fields[] = {
+    {"slug", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"reading", SCHEMA_STRING, 0, NULL, NULL},
+    {"contact", SCHEMA_OBJECT, SCHEMA_CLOSED, contact_fields, NULL},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 static const char *const sizes[] = {"A4", "B5", "A5", NULL};
 static const char *const marks[] = {"crop cross", "crop", "cross", "none", NULL};
 static const char *const writings[] = {"horizontal", "vertical", NULL};
@@ -48,9 +68,10 @@ static const struct schema_field site_fields[] = {
     {"theme", SCHEMA_STRING, 0, NULL, NULL},
     {"publisher", SCHEMA_STRING, 0, NULL, NULL},
     {"cache_dir", SCHEMA_STRING, 0, NULL, NULL},
+    {"map_search", SCHEMA_STRING, 0, NULL, NULL},
     {"week_start", SCHEMA_STRING, 0, NULL, week_starts},
     {"per_page", SCHEMA_INT, 0, NULL, NULL},
-    {"districts", SCHEMA_LIST, 0, taxon_fields, NULL},
+    {"districts", SCHEMA_LIST, 0, district_fields, NULL},
     {"categories", SCHEMA_LIST, 0, taxon_fields, NULL},
     {"print", SCHEMA_OBJECT, 0, print_fields, NULL},
     {NULL, 0, 0, NULL, NULL},
@@ -95,6 +116,9 @@ static int load_taxa(struct schema_ctx *c, json_t *root, const char *key, struct
         t->slug = str(item, "slug", "");
         t->name = str(item, "name", t->slug);
         t->reading = str(item, "reading", NULL);
+        t->contact = json_object_get(item, "contact");
+        if (!json_is_object(t->contact))
+            t->contact = NULL;
         char *path = xasprintf("%s.%zu.slug", key, i);
         if (*t->slug && !config_is_slug(t->slug))
             schema_error(c, path, 0, "'%s' cannot be used in web addresses: a slug uses only "
@@ -151,6 +175,15 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     if (cd && (!*cd || cd[0] == '/' || climbs))
         schema_error(&c, "cache_dir", 0, "'cache_dir' should be a folder inside the site "
                                          "folder, like .cache/kairan");
+    /* Map links are ordinary links to a map site: only a web address can start one. */
+    out->map_search = str(root, "map_search", CONFIG_MAP_SEARCH);
+    if (strcmp(out->map_search, "none") == 0) {
+        out->map_search = NULL;
+    } else if (!url_is_web(out->map_search)) {
+        schema_error(&c, "map_search", 0, "'map_search' should be the web address of a map "
+                                          "search, to which kairan adds a place's address "
+                                          "(like " CONFIG_MAP_SEARCH "), or none");
+    }
     out->week_starts_monday = strcmp(str(root, "week_start", "monday"), "monday") == 0;
     json_t *pp = json_object_get(root, "per_page");
     out->per_page = json_is_integer(pp) && json_integer_value(pp) > 0 &&

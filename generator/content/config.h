@@ -16,7 +16,13 @@ struct taxon {
     const char *slug;    /* ASCII, used in URLs */
     const char *name;    /* 櫛引 */
     const char *reading; /* くしびき, for 50音 order; may be NULL */
+    /* A district's contact (its 地域包括支援センター): {name, phone, fax, email, address,
+     * hours, url} as checked, borrowed from the config's raw JSON; NULL when none. */
+    json_t *contact;
 };
+
+/* The map search used when site.yaml names none. */
+#define CONFIG_MAP_SEARCH "https://www.google.com/maps/search/?api=1&query="
 
 struct print_config {
     const char *size;    /* A4 | B5 | A5 */
@@ -39,6 +45,9 @@ struct site_config {
     char *timezone_file;               /* site.yaml's path, for messages about the zone */
     struct yamldoc_pos timezone_pos;   /* where timezone: was written (0 if not) */
     const char *cache_dir; /* relative to the site folder, or NULL for .cache/kairan */
+    /* The start of a map search address; a place's address, percent-encoded, completes it.
+     * NULL when site.yaml says map_search: none. */
+    const char *map_search;
     int week_starts_monday;
     unsigned per_page;
     struct taxon *districts;

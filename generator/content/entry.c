@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "content/frontmatter.h"
 #include "core/fs.h"
@@ -467,6 +468,9 @@ int entry_load(struct diag *d, const struct site_config *cfg, const char *source
         buf_release(&text);
         return -1;
     }
+    struct stat st;
+    if (stat(e->source, &st) == 0)
+        e->mtime = (int64_t)st.st_mtim.tv_sec;
     e->body_hash = hash_bytes(fm.body, fm.body_len);
     e->body_len = fm.body_len;
     e->body_line = fm.body_line;

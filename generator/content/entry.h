@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/buf.h"
 #include "content/config.h"
@@ -63,6 +64,8 @@ struct entry {
     const char *image;      /* as written, or NULL (issue: its cover) */
     struct datetime date;   /* publication date; has_date 0 when not given */
     int has_date;
+    int64_t mtime;          /* the file's last change, seconds since 1970 UTC (0 if unknown):
+                               what the feed dates an entry without date: by */
     int draft;
     long number;            /* issue: its number; others: the issue they appeared in, or 0 */
     long weight;            /* page: menu order */

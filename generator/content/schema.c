@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "core/date.h"
+#include "core/url.h"
 #include "core/xalloc.h"
 
 static void report(struct schema_ctx *c, int error, const char *path, int key, const char *fmt,
@@ -93,10 +94,46 @@ static const char *type_words(enum schema_type t)
         return "a group of fields";
     case SCHEMA_LIST:
         return "a list";
+    case SCHEMA_PHONE:
+        return "a phone number in half-width digits and hyphens, like 0235-00-1400";
+    case SCHEMA_EMAIL:
+        return "an e-mail address, like sasaeai@example.jp";
+    case SCHEMA_WEB:
+        return "a web address starting with https:// or http:// (like https://example.jp/salon/)";
     case SCHEMA_ANY:
         break;
     }
     return "a value";
+}
+
+/* Half-width digits with hyphens, spaces or brackets between them, and a '+' only in front:
+ * what a tel: link can be made from without guessing. */
+static int is_phone(const char *s)
+{
+    size_t digits = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p >= '0' && *p <= '9')
+            digits++;
+        else if (!(*p == '-' || *p == ' ' || *p == '(' || *p == ')' || (*p == '+' && p == s)))
+            return 0;
+    }
+    return digits >= 6 && digits <= 15;
+}
+
+/* One '@' with something before it and a domain with a dot inside after it; no spaces, no
+ * characters that would end a mailto: link or need quoting. */
+static int is_email(const char *s)
+{
+    const char *at = strchr(s, '@');
+    if (!at || at == s || strchr(at + 1, '@'))
+        return 0;
+    const char *dot = strchr(at + 1, '.');
+    if (!dot || dot == at + 1 || s[strlen(s) - 1] == '.')
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p <= ' ' || *p == 0x7f || strchr("<>()[]\\,;:\"", *p))
+            return 0;
+    return 1;
 }
 
 static const char *json_words(const json_t *v)
@@ -150,6 +187,8 @@ static void check_date(struct schema_ctx *c, const char *path, const char *name,
 
 static void check_value(struct schema_ctx *c, json_t *parent, const char *key, json_t *v,
                         const struct schema_field *f, const char *path);
+static int check_fields(struct schema_ctx *c, json_t *obj, const struct schema_field *fields,
+                        const char *prefix, const struct schema_field *closed);
 
 static void check_choices(struct schema_ctx *c, const char *path, const struct schema_field *f,
                           const char *s)
@@ -187,6 +226,26 @@ static void check_value(struct schema_ctx *c, json_t *parent, const char *key, j
             return;
         }
         check_choices(c, path, f, json_string_value(v));
+        return;
+    case SCHEMA_PHONE:
+    case SCHEMA_EMAIL:
+    case SCHEMA_WEB:
+        if (f->type == SCHEMA_PHONE && (json_is_integer(v) || json_is_real(v))) {
+            /* 0235001400 without quotes is read as a number, and its 0 is gone. */
+            schema_error(c, path, 0, "'%s' should be %s, not a number (write the hyphens, or "
+                                     "put it in quotes)",
+                         f->name, type_words(f->type));
+            return;
+        }
+        if (!json_is_string(v)) {
+            schema_error(c, path, 0, "'%s' should be %s, not %s", f->name, type_words(f->type),
+                         json_words(v));
+            return;
+        }
+        if (!(f->type == SCHEMA_PHONE  ? is_phone(json_string_value(v))
+              : f->type == SCHEMA_EMAIL ? is_email(json_string_value(v))
+                                        : url_is_web(json_string_value(v))))
+            schema_error(c, path, 0, "'%s' should be %s", f->name, type_words(f->type));
         return;
     case SCHEMA_INT:
         if (!json_is_integer(v) || json_integer_value(v) < 0)
@@ -240,7 +299,7 @@ static void check_value(struct schema_ctx *c, json_t *parent, const char *key, j
                          f->name, type_words(f->type), json_words(v));
             return;
         }
-        schema_check(c, v, f->fields, path);
+        check_fields(c, v, f->fields, path, f->flags & SCHEMA_CLOSED ? f : NULL);
         return;
     case SCHEMA_LIST:
         if (!json_is_array(v)) {
@@ -262,8 +321,56 @@ static void check_value(struct schema_ctx *c, json_t *parent, const char *key, j
     }
 }
 
-int schema_check(struct schema_ctx *c, json_t *obj, const struct schema_field *fields,
-                 const char *prefix)
+/* The fields of obj that fields does not list. They are the editor's own (passed to templates)
+ * and only warned about when they look like a typo; unless closed names the group they are in
+ * (SCHEMA_CLOSED), where each is an error. */
+static void unknown_fields(struct schema_ctx *c, json_t *obj, const struct schema_field *fields,
+                           const char *prefix, const struct schema_field *closed)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) {
+        const struct schema_field *f = fields;
+        while (f->name && strcmp(f->name, key) != 0)
+            f++;
+        if (f->name)
+            continue; /* a known field: the usual case, so it is looked for first */
+        const struct schema_field *best = NULL;
+        unsigned best_d = 3;
+        for (f = fields; f->name; f++) {
+            unsigned dist = schema_distance(key, f->name);
+            size_t len = strlen(key);
+            if (dist < best_d && (dist == 1 || len > 4)) {
+                best = f;
+                best_d = dist;
+            }
+        }
+        if (best && json_object_get(obj, best->name))
+            best = NULL; /* the field it resembles is there too: not a misspelling of it */
+        char *path = join_path(prefix, key);
+        if (closed) {
+            struct buf names;
+            buf_init(&names);
+            for (f = fields; f->name; f++)
+                buf_printf(&names, "%s%s", f == fields ? "" : ", ", f->name);
+            if (best)
+                schema_error(c, path, 1, "'%s' is not a field of a %s; did you mean '%s'? (a %s "
+                                         "has %s)",
+                             key, closed->name, best->name, closed->name, names.data);
+            else
+                schema_error(c, path, 1, "'%s' is not a field of a %s (a %s has %s)", key,
+                             closed->name, closed->name, names.data);
+            buf_release(&names);
+        } else if (best) {
+            schema_warning(c, path, 1, "unknown field '%s': did you mean '%s'?", key, best->name);
+        }
+        free(path);
+    }
+}
+
+/* schema_check, with closed naming the group obj is when its fields are all kairan's. */
+static int check_fields(struct schema_ctx *c, json_t *obj, const struct schema_field *fields,
+                        const char *prefix, const struct schema_field *closed)
 {
     int failed_before = c->failed;
     c->failed = 0;
@@ -286,32 +393,14 @@ int schema_check(struct schema_ctx *c, json_t *obj, const struct schema_field *f
         free(path);
     }
 
-    /* Unknown fields are the editor's own (passed to templates), unless they look like a typo. */
-    const char *key;
-    json_t *v;
-    json_object_foreach(obj, key, v) {
-        const struct schema_field *f = fields;
-        while (f->name && strcmp(f->name, key) != 0)
-            f++;
-        if (f->name)
-            continue; /* a known field: the usual case, so it is looked for first */
-        const struct schema_field *best = NULL;
-        unsigned best_d = 3;
-        for (f = fields; f->name; f++) {
-            unsigned dist = schema_distance(key, f->name);
-            size_t len = strlen(key);
-            if (dist < best_d && (dist == 1 || len > 4)) {
-                best = f;
-                best_d = dist;
-            }
-        }
-        if (best && !json_object_get(obj, best->name)) {
-            char *path = join_path(prefix, key);
-            schema_warning(c, path, 1, "unknown field '%s': did you mean '%s'?", key, best->name);
-            free(path);
-        }
-    }
+    unknown_fields(c, obj, fields, prefix, closed);
     int failed = c->failed;
     c->failed = failed_before || failed;
     return failed ? -1 : 0;
+}
+
+int schema_check(struct schema_ctx *c, json_t *obj, const struct schema_field *fields,
+                 const char *prefix)
+{
+    return check_fields(c, obj, fields, prefix, NULL);
 }

@@ -22,9 +22,15 @@ enum schema_type {
     SCHEMA_STRINGS,  /* a list of texts; a single text is accepted as a list of one */
     SCHEMA_OBJECT,   /* nested fields */
     SCHEMA_LIST,     /* a list of objects with the nested fields */
+    SCHEMA_PHONE,    /* text: a phone number in half-width digits (0235-00-1400) */
+    SCHEMA_EMAIL,    /* text: an e-mail address */
+    SCHEMA_WEB,      /* text: a web address, http:// or https:// */
 };
 
 #define SCHEMA_REQUIRED 1u
+/* For an OBJECT: a field it does not list is an error rather than the editor's own (for
+ * groups whose every field kairan shows, where a misspelt one would silently go missing). */
+#define SCHEMA_CLOSED 2u
 
 struct schema_field {
     const char *name;

@@ -73,6 +73,12 @@ const char *url_web_rest(const char *s)
     return NULL;
 }
 
+int url_is_web(const char *s)
+{
+    const char *rest = url_web_rest(s);
+    return rest && *rest && *rest != '/';
+}
+
 char *url_tel_href(const char *phone, size_t len)
 {
     struct buf b;
@@ -81,5 +87,23 @@ char *url_tel_href(const char *phone, size_t len)
     for (size_t i = 0; i < len; i++)
         if ((phone[i] >= '0' && phone[i] <= '9') || (phone[i] == '+' && b.len == 4))
             buf_putc(&b, phone[i]);
+    return buf_detach(&b, NULL);
+}
+
+char *url_percent_encode(const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    struct buf b;
+    buf_init(&b);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+            buf_putc(&b, (char)*p);
+        } else {
+            buf_putc(&b, '%');
+            buf_putc(&b, hex[*p >> 4]);
+            buf_putc(&b, hex[*p & 15]);
+        }
+    }
     return buf_detach(&b, NULL);
 }

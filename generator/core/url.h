@@ -2,8 +2,8 @@
  * Every module that asks "does this address have a scheme, which one, may a page use it"
  * gets the same answer here: schemes are compared ASCII-case-insensitively, leading spaces and
  * control characters are skipped and tabs and newlines inside are ignored, as browsers do.
- * Nothing here fails; url_tel_href allocates its result, the rest allocate nothing and read
- * NUL-terminated strings. */
+ * Nothing here fails; url_tel_href and url_percent_encode allocate their results, the rest
+ * allocate nothing and read NUL-terminated strings. */
 #ifndef KAIRAN_URL_H
 #define KAIRAN_URL_H
 
@@ -33,8 +33,15 @@ int url_is_network_path(const char *s);
 /* When s is written as a full web address, "http://" or "https://" (any case) then the rest,
  * with nothing before it: returns the rest (where the host begins). Otherwise NULL. */
 const char *url_web_rest(const char *s);
+/* Whether s is a full web address with a host: "https://example.jp/..." (any case), not
+ * "https://" or "https:///path". */
+int url_is_web(const char *s);
 /* The tel: address of a phone number as people write it ("0235-00-1400", "+81 235 00 1400"),
  * len bytes: "tel:" and its digits, a leading '+' kept. A new string; the caller frees it. */
 char *url_tel_href(const char *phone, size_t len);
+/* s made safe as one value of a query ("?query=..."): every byte but the ASCII letters, digits
+ * and "-._~" becomes %XX (upper-case hex), so a space is %20 and 鶴 is %E9%B6%B4. A new string;
+ * the caller frees it. */
+char *url_percent_encode(const char *s);
 
 #endif

@@ -269,6 +269,48 @@ static void prefix_ids(xmlNodePtr n, const char *prefix)
     xmlFree(href);
 }
 
+/* Tables of this many columns or more are wide: in print, which cannot scroll, they are set
+ * smaller; on a phone their columns of text keep a width of their own. */
+#define TABLE_WIDE 8
+#define TABLE_VERY_WIDE 14
+
+/* The number of columns of a table: the cells of its first row, with their colspans (0 when
+ * it has no row). Rows of a table inside it do not count. */
+static long table_columns(xmlNodePtr table)
+{
+    for (xmlNodePtr n = table->children; n;
+         n = dom_walk_next(n, table, dom_is_element(n, "table"))) {
+        if (!dom_is_element(n, "tr"))
+            continue;
+        long cols = 0;
+        for (xmlNodePtr c = n->children; c; c = c->next) {
+            if (!dom_is_element(c, "td") && !dom_is_element(c, "th"))
+                continue;
+            long span = 1;
+            xmlChar *colspan = xmlGetProp(c, BAD_CAST "colspan");
+            if (colspan) {
+                long v = strtol((const char *)colspan, NULL, 10);
+                span = v > 1 && v <= 1000 ? v : 1;
+                xmlFree(colspan);
+            }
+            cols += span;
+        }
+        return cols;
+    }
+    return 0;
+}
+
+/* Marks a table of many columns: class wide from TABLE_WIDE columns on, very-wide from
+ * TABLE_VERY_WIDE. */
+static void table_width_class(xmlNodePtr table)
+{
+    long cols = table_columns(table);
+    if (cols >= TABLE_VERY_WIDE)
+        add_class(table, "very-wide");
+    else if (cols >= TABLE_WIDE)
+        add_class(table, "wide");
+}
+
 static void xhtml_element(xmlNodePtr n, const char *prefix)
 {
     if (prefix)
@@ -293,6 +335,8 @@ static void xhtml_element(xmlNodePtr n, const char *prefix)
             xmlUnsetProp(n, BAD_CAST html5_only[i]);
         if (!xmlHasProp(n, BAD_CAST "alt"))
             xmlSetProp(n, BAD_CAST "alt", BAD_CAST "");
+    } else if (strcmp(name, "table") == 0) {
+        table_width_class(n);
     } else if (strcmp(name, "ol") == 0) {
         xmlUnsetProp(n, BAD_CAST "start");
     } else if (strcmp(name, "li") == 0) {
@@ -800,4 +844,93 @@ static xmlNodePtr tel_link(xmlDocPtr doc, const char *s, size_t len)
 void dom_link_phones(struct dom *doc)
 {
     split_texts(doc->root, next_phone, tel_link, "a");
+}
+
+/* Tables on a phone */
+
+static int is_heading(xmlNodePtr n)
+{
+    if (n->type != XML_ELEMENT_NODE)
+        return 0;
+    const char *name = NAME(n);
+    return name[0] == 'h' && name[1] >= '1' && name[1] <= '6' && name[2] == '\0';
+}
+
+/* The plain text of n (ruby readings left out), its spaces collapsed, appended to out. */
+static void plain_text(xmlNodePtr n, struct buf *out)
+{
+    dom_text_of(n, out);
+    collapse_spaces(out);
+}
+
+/* How a table cell is kept together: "num" for a number and little else (2021, 1,234, 22人,
+ * 4月, 13:30, 0235-00-1400: up to 12 characters, at least half of them digits or the signs
+ * written between digits), "short" for any other text of up to 6 characters (第一学区,
+ * 平成28年度), NULL for longer text, which may break. */
+static const char *cell_class(xmlNodePtr cell)
+{
+    struct buf text;
+    buf_init(&text);
+    plain_text(cell, &text);
+    size_t chars = 0, numeric = 0;
+    for (size_t i = 0; i < text.len; i++) {
+        unsigned char c = (unsigned char)text.data[i];
+        if ((c & 0xC0) == 0x80)
+            continue;
+        chars++;
+        numeric += (c >= '0' && c <= '9') || (c && strchr(",.:/-+%", c));
+    }
+    int digit = strpbrk(text.data, "0123456789") != NULL;
+    buf_release(&text);
+    if (digit && chars <= 12 && numeric * 2 >= chars)
+        return "num";
+    return chars > 0 && chars <= 6 ? "short" : NULL;
+}
+
+void dom_fit_tables(struct dom *doc)
+{
+    xmlNodePtr root = doc->root, heading = NULL;
+    int after_heading = 0; /* tables named after the heading so far */
+    for (xmlNodePtr n = root->children; n;) {
+        if (is_heading(n)) {
+            heading = n;
+            after_heading = 0;
+        }
+        if (!dom_is_element(n, "table")) {
+            n = dom_walk_next(n, root, is_heading(n));
+            continue;
+        }
+        struct buf label;
+        buf_init(&label);
+        for (xmlNodePtr c = n->children; c && !label.len; c = c->next)
+            if (dom_is_element(c, "caption"))
+                plain_text(c, &label);
+        if (!label.len) {
+            after_heading++;
+            if (heading)
+                plain_text(heading, &label);
+            if (!label.len)
+                buf_puts(&label, "表");
+            if (after_heading > 1)
+                buf_printf(&label, "（%d）", after_heading);
+        }
+        for (xmlNodePtr c = n->children; c; c = dom_walk_next(c, n, 0)) {
+            const char *keep = dom_is_element(c, "td") || dom_is_element(c, "th")
+                                   ? cell_class(c)
+                                   : NULL;
+            if (keep)
+                add_class(c, keep);
+        }
+        table_width_class(n);
+        xmlNodePtr box = xmlNewDocNode(doc->doc, NULL, BAD_CAST "div", NULL);
+        xmlSetProp(box, BAD_CAST "class", BAD_CAST "table-scroll");
+        xmlSetProp(box, BAD_CAST "role", BAD_CAST "region");
+        xmlSetProp(box, BAD_CAST "aria-label", BAD_CAST label.data);
+        xmlSetProp(box, BAD_CAST "tabindex", BAD_CAST "0");
+        buf_release(&label);
+        xmlAddPrevSibling(n, box);
+        xmlUnlinkNode(n);
+        xmlAddChild(box, n);
+        n = dom_walk_next(box, root, 1); /* a table inside this one scrolls with it */
+    }
 }

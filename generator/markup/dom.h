@@ -44,11 +44,19 @@ char *dom_summary(const struct dom *doc, size_t max_chars);
 /* Reading time in whole minutes (0 for an empty document). */
 unsigned dom_reading_minutes(const struct dom *doc);
 
-/* Frees doc and everything in it; NULL is allowed. */
 /* Makes every phone number written in the text (0235-00-1400, 090-1234-5678) a link that calls
  * it (<a class="tel" href="tel:0235001400">), outside links, code and ruby readings. For web
  * pages: on paper a number is read, not tapped. */
 void dom_link_phones(struct dom *doc);
+/* Puts every table in a box that scrolls sideways on a narrow screen, for web pages:
+ * <div class="table-scroll" role="region" aria-label="…" tabindex="0">, named after the table's
+ * caption, else the heading before it (年度ごとの推移, then 年度ごとの推移（2）), else 表. Cells
+ * that a theme should keep on one line get a class: "num" for a short number (up to 12
+ * characters, half of them or more digits and the signs between them: 1,234, 22人, 4月),
+ * "short" for other text of up to 6 characters. A table of 8 columns or more gets class="wide",
+ * of 14 or more class="very-wide", as in print, whose XHTML has those classes and no boxes. */
+void dom_fit_tables(struct dom *doc);
+/* Frees doc and everything in it; NULL is allowed. */
 void dom_free(struct dom *doc);
 
 #endif

@@ -12,8 +12,9 @@
 #include "markup/markdown.h"
 
 /* Changes whenever the same text would convert to other HTML, so that the body cache does not
- * hand back a body converted the old way (2: phone numbers are links). */
-#define BODY_CONVERSION "2"
+ * hand back a body converted the old way (2: phone numbers are links; 3: tables in scroll
+ * boxes). */
+#define BODY_CONVERSION "3"
 
 struct bodies {
     struct bodies_options opt;
@@ -305,6 +306,7 @@ static void body_one(size_t i, void *userdata)
         struct dom *dom =
             markdown_parse(&own, e->source, e->body_line, markdown, e->body_len, &hooks);
         dom_link_phones(dom);
+        dom_fit_tables(dom);
         job->out->html = dom_html(dom);
         json_t *toc = dom_toc(dom);
         job->out->toc = json_dumps(toc, JSON_COMPACT);

@@ -8,26 +8,63 @@
 #include "core/version.h"
 #include "core/xalloc.h"
 
-/* Entries newest first by date (then by path), for the feed. */
-static int by_date_desc(const void *pa, const void *pb)
+/* An entry as the feed dates it: when it was published and when it last changed, in seconds
+ * since 1970 UTC. */
+struct feed_item {
+    const struct entry *e;
+    int64_t published, updated;
+};
+
+/* An entry is published on its date: (00:00 that day in the site's zone). One without a date
+ * is dated by its file's last change, but never later than the build's now: a fresh copy of
+ * the sources has every file newer than the time a reproducible build is fixed to, so such a
+ * build still gives the same feed. updated: is the last change when it is not earlier. */
+static struct feed_item feed_item(const struct view *v, const struct entry *e, int64_t now_utc)
 {
-    const struct entry *a = *(struct entry *const *)pa, *b = *(struct entry *const *)pb;
-    if (a->has_date != b->has_date)
-        return a->has_date ? -1 : 1;
-    int c = a->has_date ? date_compare(b->date.date, a->date.date) : 0;
-    return c ? c : strcmp(a->rel, b->rel);
+    struct feed_item it = {e, 0, 0};
+    if (e->has_date)
+        it.published = tz_to_utc(view_zone(v), e->date, NULL);
+    else
+        it.published = e->mtime < now_utc ? e->mtime : now_utc;
+    it.updated = it.published;
+    const char *updated = json_string_value(json_object_get(e->fm, "updated"));
+    struct datetime dt;
+    struct date_why why;
+    int has_time;
+    if (updated && date_parse_either(&dt, &has_time, updated, strlen(updated), &why) == 0) {
+        int64_t t = tz_to_utc(view_zone(v), dt, NULL);
+        if (t > it.updated)
+            it.updated = t;
+    }
+    return it;
 }
 
-static void atom(const struct view *v, struct buf *out)
+/* Newest publication first (then by path). */
+static int newest_first(const void *pa, const void *pb)
+{
+    const struct feed_item *a = pa, *b = pb;
+    if (a->published != b->published)
+        return a->published > b->published ? -1 : 1;
+    return strcmp(a->e->rel, b->e->rel);
+}
+
+static void put_time(const struct view *v, struct buf *out, const char *element, int64_t t)
+{
+    buf_printf(out, "<%s>", element);
+    tz_format_rfc3339(out, view_zone(v), t);
+    buf_printf(out, "</%s>", element);
+}
+
+static void atom(const struct view *v, struct buf *out, int64_t now_utc)
 {
     const struct site *s = view_site(v);
     const struct site_config *cfg = s->cfg;
-    struct entry **list = xcalloc(s->n_all ? s->n_all : 1, sizeof *list);
+    struct feed_item *list = xcalloc(s->n_all ? s->n_all : 1, sizeof *list);
     size_t n = 0;
     for (size_t i = 0; i < s->n_all; i++)
         if (s->all[i]->kind != KIND_PAGE)
-            list[n++] = s->all[i];
-    qsort(list, n, sizeof *list, by_date_desc);
+            list[n++] = feed_item(v, s->all[i], now_utc);
+    qsort(list, n, sizeof *list, newest_first);
     if (n > 30)
         n = 30;
 
@@ -48,20 +85,20 @@ static void atom(const struct view *v, struct buf *out)
     buf_xml_escape(out, cfg->base_url);
     buf_puts(out, "\"/>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"");
     buf_xml_escape(out, cfg->base_url);
-    buf_puts(out, "feed.xml\"/>\n  <updated>");
-    /* The feed changes when its newest entry does, not with every build. */
-    struct datetime newest = {{2000, 1, 1}, 0, 0, 0};
-    if (n && list[0]->has_date)
-        newest = list[0]->date;
-    char *ts = view_rfc3339(v, newest);
-    buf_puts(out, ts);
-    free(ts);
-    buf_puts(out, "</updated>\n  <author><name>");
+    buf_puts(out, "feed.xml\"/>\n  ");
+    /* The feed changes when one of its entries does, not with every build. */
+    struct datetime empty = {{2000, 1, 1}, 0, 0, 0};
+    int64_t newest = n ? list[0].updated : tz_to_utc(view_zone(v), empty, NULL);
+    for (size_t i = 1; i < n; i++)
+        if (list[i].updated > newest)
+            newest = list[i].updated;
+    put_time(v, out, "updated", newest);
+    buf_puts(out, "\n  <author><name>");
     buf_xml_escape(out, cfg->publisher ? cfg->publisher : cfg->title);
     buf_puts(out, "</name></author>\n  <generator version=\"" KAIRAN_VERSION "\">kairan"
                   "</generator>\n");
     for (size_t i = 0; i < n; i++) {
-        const struct entry *e = list[i];
+        const struct entry *e = list[i].e;
         const struct body *b = view_body(v, e);
         char *url = view_permalink(v, e->url);
         buf_puts(out, "  <entry>\n    <title>");
@@ -70,11 +107,11 @@ static void atom(const struct view *v, struct buf *out)
         buf_xml_escape(out, url);
         buf_puts(out, "</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"");
         buf_xml_escape(out, url);
-        buf_puts(out, "\"/>\n    <updated>");
-        char *when = view_rfc3339(v, e->has_date ? e->date : newest);
-        buf_puts(out, when);
-        free(when);
-        buf_puts(out, "</updated>\n");
+        buf_puts(out, "\"/>\n    ");
+        put_time(v, out, "published", list[i].published);
+        buf_puts(out, "\n    ");
+        put_time(v, out, "updated", list[i].updated);
+        buf_puts(out, "\n");
         if (b->summary) {
             buf_puts(out, "    <summary>");
             buf_xml_escape(out, b->summary);
@@ -216,13 +253,23 @@ static int write_ics(const struct view *v, struct publish *pub, int64_t now_utc,
     return rc;
 }
 
+/* The same wall time twelve months before t (29 February becomes the 28th). */
+static struct datetime year_before(struct datetime t)
+{
+    t.date.year--;
+    int days = date_days_in_month(t.date.year, t.date.month);
+    if (t.date.day > days)
+        t.date.day = days;
+    return t;
+}
+
 int feed_write_all(const struct view *v, struct publish *pub, int64_t now_utc)
 {
     const struct site *s = view_site(v);
     struct buf out;
     buf_init(&out);
     int rc = 0;
-    atom(v, &out);
+    atom(v, &out, now_utc);
     rc |= publish_write(pub, "feed.xml", out.data, out.len);
     buf_reset(&out);
     sitemap(v, &out);
@@ -232,17 +279,19 @@ int feed_write_all(const struct view *v, struct publish *pub, int64_t now_utc)
     rc |= publish_write(pub, "robots.txt", out.data, out.len);
     buf_release(&out);
 
-    struct entry **upcoming = xcalloc(s->n_kind[KIND_EVENT] + 1, sizeof *upcoming);
-    size_t n_up = 0;
+    struct entry **listed = xcalloc(s->n_kind[KIND_EVENT] + 1, sizeof *listed);
+    size_t n_listed = 0;
+    struct datetime year_ago = year_before(s->now);
     for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++) {
         struct entry *e = s->kind[KIND_EVENT][i];
         char *path = xasprintf("%sevent.ics", e->url);
         rc |= write_ics(v, pub, now_utc, path, title_of(v, e), &e, 1);
         free(path);
-        if (!site_event_is_past(s, e))
-            upcoming[n_up++] = e;
+        if (e->n_sessions &&
+            date_compare_datetime(e->sessions[e->n_sessions - 1].end, year_ago) >= 0)
+            listed[n_listed++] = e;
     }
-    rc |= write_ics(v, pub, now_utc, "events.ics", s->cfg->title, upcoming, n_up);
-    free(upcoming);
+    rc |= write_ics(v, pub, now_utc, "events.ics", s->cfg->title, listed, n_listed);
+    free(listed);
     return rc ? -1 : 0;
 }

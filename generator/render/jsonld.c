@@ -41,12 +41,21 @@ static void set_new_str(json_t *o, const char *key, char *s)
     free(s);
 }
 
-static json_t *place(const json_t *venue)
+/* A remote venue without an address is an online meeting; every other venue is a room people
+ * go to, a relay room (中継会場) of a remote session too. */
+static int venue_online(const json_t *venue)
 {
     const char *role = json_string_value(json_object_get(venue, "role"));
+    return role && strcmp(role, "remote") == 0 && !json_object_get(venue, "address");
+}
+
+/* A venue for schema.org: a room is a Place with its address as a PostalAddress, an online
+ * meeting a VirtualLocation with its url when it has one. */
+static json_t *place(const json_t *venue)
+{
     json_t *p = json_object();
     const char *name = json_string_value(json_object_get(venue, "name"));
-    if (role && strcmp(role, "remote") == 0) {
+    if (venue_online(venue)) {
         json_object_set_new(p, "@type", json_string("VirtualLocation"));
         json_object_set_new(p, "name", json_string(name ? name : ""));
         const char *url = json_string_value(json_object_get(venue, "url"));
@@ -56,8 +65,12 @@ static json_t *place(const json_t *venue)
         json_object_set_new(p, "@type", json_string("Place"));
         json_object_set_new(p, "name", json_string(name ? name : ""));
         const char *address = json_string_value(json_object_get(venue, "address"));
-        if (address)
-            json_object_set_new(p, "address", json_string(address));
+        if (address) {
+            json_t *a = json_object();
+            json_object_set_new(a, "@type", json_string("PostalAddress"));
+            json_object_set_new(a, "streetAddress", json_string(address));
+            json_object_set_new(p, "address", a);
+        }
     }
     return p;
 }
@@ -101,12 +114,11 @@ char *jsonld_entry(const struct view *v, const struct entry *e)
         set_new_str(o, "eventStatus", xasprintf("https://schema.org/%s", status));
         json_t *venues = json_object_get(e->fm, "venues");
         json_t *locations = json_array();
-        int physical = 0, remote = 0;
+        int physical = 0, online = 0;
         for (size_t i = 0; i < json_array_size(venues); i++) {
             json_t *venue = json_array_get(venues, i);
-            const char *role = json_string_value(json_object_get(venue, "role"));
-            if (role && strcmp(role, "remote") == 0)
-                remote = 1;
+            if (venue_online(venue))
+                online = 1;
             else
                 physical = 1;
             json_array_append_new(locations, place(venue));
@@ -121,7 +133,7 @@ char *jsonld_entry(const struct view *v, const struct entry *e)
         }
         /* Held in writing, nobody attends: no mode. Moved online: online whatever the venues
          * were. */
-        const char *mode = physical && remote ? "Mixed" : remote ? "Online" : "Offline";
+        const char *mode = physical && online ? "Mixed" : online ? "Online" : "Offline";
         if (e->status == EVENT_ONLINE)
             mode = "Online";
         if (e->status != EVENT_WRITTEN)

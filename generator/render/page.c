@@ -29,6 +29,9 @@ json_t *page_add(struct pages *ps, const char *template, const char *url, const 
     data_set_str(ctx, "root", view_root_prefix(p->root));
     data_set_str(ctx, "index", view_portable(v) ? "index.html" : "");
     json_object_set(ctx, "static", view_theme(v)->static_map);
+    json_t *theme = json_object();
+    data_set_str(theme, "color", json_string_value(json_object_get(view_theme(v)->config, "color")));
+    json_object_set_new(ctx, "theme", theme);
     json_object_set(ctx, "site", view_root_site(p->root));
     json_t *page = json_object();
     data_set_str(page, "kind", kind);

@@ -59,6 +59,7 @@ void plan_entry_page(struct pages *ps, size_t i)
                 json_array_append_new(related, page_entry(ps, site_index_of(s, o)));
         }
     }
+    json_object_set_new(ctx, "has_related", json_boolean(json_array_size(related) > 0));
     json_object_set_new(ctx, "related", related);
 
     if (e->kind == KIND_ISSUE) {
@@ -104,6 +105,8 @@ struct list_group {
  * workers that render them. */
 struct list_spec {
     char *url, *kind, *title, *description, *calendar_url;
+    const char *terms; /* a district's or a category's list: "districts" or "categories" */
+    size_t term;       /* then its place in that list of the site object */
     struct list_group *groups; /* each with its own copy of items */
     size_t n_groups, total, n_pages;
 };
@@ -163,6 +166,10 @@ void plan_list_page(struct pages *ps, const struct list_spec *l, size_t pg)
         json_array_append_new(gs, go);
     }
     json_object_set_new(list, "groups", gs);
+    if (l->terms) {
+        json_t *site = view_root_site(ps->v[ps->len - 1].root);
+        json_object_set(list, "term", json_array_get(json_object_get(site, l->terms), l->term));
+    }
     json_object_set_new(ctx, "list", list);
 
     json_t *pag = json_object();
@@ -210,8 +217,8 @@ static char *dup_or_null(const char *s)
 }
 
 /* Notes the pages of one paginated list: groups of entries (heading + items), split over pages
- * of per_page. The groups are copied. */
-static void list_pages(struct pages *ps, const char *url, const char *kind, const char *title,
+ * of per_page. The groups are copied. Returns the list noted (the page list owns it). */
+static struct list_spec *list_pages(struct pages *ps, const char *url, const char *kind, const char *title,
                        const char *description, struct list_group *groups, size_t n_groups,
                        const char *calendar_url)
 {
@@ -241,6 +248,7 @@ static void list_pages(struct pages *ps, const char *url, const char *kind, cons
         view_root_of(ps->view, page_url); /* made before the workers start */
         free(page_url);
     }
+    return l;
 }
 
 /* Activities in 50音 order under あ/か/さ… headings. */
@@ -335,7 +343,9 @@ static void taxon_lists(struct pages *ps, const struct taxonomy *tx, const struc
         /* The title names what the list holds: 櫛引の活動, 分類「研修・養成」の催し. */
         const char *what = !n ? "の活動" : !n_activities ? "の催し" : "の活動と催し";
         char *title = xasprintf("%s%s%s%s", tx->open, taxa[t].name, tx->close, what);
-        list_pages(ps, url, tx->kind, title, NULL, groups, n_groups, NULL);
+        struct list_spec *l = list_pages(ps, url, tx->kind, title, NULL, groups, n_groups, NULL);
+        l->terms = tx->folder;
+        l->term = t;
         free(url);
         free(title);
         free_groups(groups, n_groups);

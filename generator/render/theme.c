@@ -27,9 +27,27 @@ static const struct schema_field theme_fields[] = {
     {"name", SCHEMA_STRING, 0, NULL, NULL},
     {"description", SCHEMA_STRING, 0, NULL, NULL},
     {"extends", SCHEMA_STRING, 0, NULL, NULL},
+    {"color", SCHEMA_STRING, 0, NULL, NULL},
     {"images", SCHEMA_OBJECT, 0, image_fields, NULL},
     {NULL, 0, 0, NULL, NULL},
 };
+
+/* color: the colour browsers may paint their own bar with (theme-color), #rgb or #rrggbb. */
+static int check_color(struct schema_ctx *c, const char *color)
+{
+    if (!color)
+        return 0;
+    size_t n = strlen(color);
+    int ok = color[0] == '#' && (n == 4 || n == 7);
+    for (size_t i = 1; ok && i < n; i++)
+        ok = strchr("0123456789abcdefABCDEF", color[i]) != NULL;
+    if (ok)
+        return 0;
+    schema_error(c, "color", 0, "'color' should be a colour written like #14452f (a '#' and six "
+                                "hexadecimal digits), not '%s'",
+                 color);
+    return -1;
+}
 
 char *theme_find(const struct theme *t, const char *rel)
 {
@@ -168,7 +186,8 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
         } else {
             struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
             if (schema_check(&c, doc.root, theme_fields, "") != 0 ||
-                check_images(&c, json_object_get(doc.root, "images")) != 0)
+                check_images(&c, json_object_get(doc.root, "images")) != 0 ||
+                check_color(&c, json_string_value(json_object_get(doc.root, "color"))) != 0)
                 rc = -1;
             /* The child's settings win: only add keys the config lacks so far. */
             const char *key;

@@ -142,7 +142,37 @@ json_t *view_date(const struct view *v, struct datetime dt, int has_time)
 
 /* ---- Shared JSON -------------------------------------------------------------------------- */
 
-static json_t *taxon_json(const struct taxon *t, const char *folder)
+/* Adds map_url to a venue or a contact with an address: the site's map search for that
+ * address, an ordinary link that loads nothing until it is followed. */
+static void add_map_url(const struct view *v, json_t *o)
+{
+    const char *search = v->opt.site->cfg->map_search;
+    const char *address = json_string_value(json_object_get(o, "address"));
+    if (!search || !address)
+        return;
+    char *query = url_percent_encode(address);
+    char *url = xasprintf("%s%s", search, query);
+    data_set_str(o, "map_url", url);
+    free(url);
+    free(query);
+}
+
+/* A contact (an entry's, or a district's from site.yaml) for templates: its fields with
+ * phone_href, the tel: address of its phone, and map_url. Returns a new object. */
+static json_t *contact_json(const struct view *v, const json_t *contact)
+{
+    json_t *c = json_deep_copy(contact);
+    const char *phone = json_string_value(json_object_get(c, "phone"));
+    if (phone) {
+        char *href = url_tel_href(phone, strlen(phone));
+        data_set_str(c, "phone_href", href);
+        free(href);
+    }
+    add_map_url(v, c);
+    return c;
+}
+
+static json_t *taxon_json(const struct view *v, const struct taxon *t, const char *folder)
 {
     json_t *o = json_object();
     data_set_str(o, "slug", t->slug);
@@ -151,6 +181,8 @@ static json_t *taxon_json(const struct taxon *t, const char *folder)
     char *url = xasprintf("%s/%s/", folder, t->slug);
     data_set_str(o, "url", url);
     free(url);
+    if (t->contact)
+        json_object_set_new(o, "contact", contact_json(v, t->contact));
     return o;
 }
 
@@ -264,6 +296,7 @@ static void event_fields(const struct view *v, const struct entry *e, json_t *o)
         remote |= is_remote;
         json_object_set_new(venue, "is_main", json_boolean(!is_remote));
         json_object_set_new(venue, "is_remote", json_boolean(is_remote));
+        add_map_url(v, venue);
         json_array_append_new(vs, venue);
     }
     json_object_set_new(o, "venues", vs);
@@ -344,16 +377,8 @@ static json_t *entry_json(const struct view *v, const struct view_root *root, si
         if (json_object_get(e->fm, *k))
             json_object_set(o, *k, json_object_get(e->fm, *k));
     json_t *contact = json_object_get(e->fm, "contact");
-    if (contact) {
-        json_t *c = json_copy(contact);
-        const char *phone = json_string_value(json_object_get(c, "phone"));
-        if (phone) {
-            char *href = url_tel_href(phone, strlen(phone));
-            data_set_str(c, "phone_href", href);
-            free(href);
-        }
-        json_object_set_new(o, "contact", c);
-    }
+    if (contact)
+        json_object_set_new(o, "contact", contact_json(v, contact));
     if (e->kind == KIND_EVENT)
         event_fields(v, e, o);
     if (e->kind == KIND_ISSUE) {
@@ -375,12 +400,13 @@ static json_t *entry_json(const struct view *v, const struct view_root *root, si
 
 /* The taxa (districts or categories) for the site object, each with its count of the
  * activities and events in it. */
-static json_t *taxa_json(const struct site *s, const struct taxon *taxa, size_t n,
+static json_t *taxa_json(const struct view *v, const struct taxon *taxa, size_t n,
                          const char *folder, int (*in_taxon)(const struct entry *, const char *))
 {
+    const struct site *s = v->opt.site;
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++) {
-        json_t *t = taxon_json(&taxa[i], folder);
+        json_t *t = taxon_json(v, &taxa[i], folder);
         size_t count = 0;
         for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++)
             count += in_taxon(s->kind[KIND_ACTIVITY][j], taxa[i].slug);
@@ -407,10 +433,10 @@ static json_t *site_json(struct view *v, struct view_root *root)
 
     json_object_set_new(
         o, "districts",
-        taxa_json(s, cfg->districts, cfg->n_districts, "districts", entry_in_district));
+        taxa_json(v, cfg->districts, cfg->n_districts, "districts", entry_in_district));
     json_object_set_new(
         o, "categories",
-        taxa_json(s, cfg->categories, cfg->n_categories, "categories", entry_in_category));
+        taxa_json(v, cfg->categories, cfg->n_categories, "categories", entry_in_category));
 
     json_t *menu = json_array();
     for (size_t i = 0; i < s->n_kind[KIND_PAGE]; i++) {
@@ -558,10 +584,10 @@ static void make_shared(struct view *v)
     }
     v->district_json = xcalloc(cfg->n_districts + 1, sizeof *v->district_json);
     for (size_t i = 0; i < cfg->n_districts; i++)
-        v->district_json[i] = taxon_json(&cfg->districts[i], "districts");
+        v->district_json[i] = taxon_json(v, &cfg->districts[i], "districts");
     v->category_json = xcalloc(cfg->n_categories + 1, sizeof *v->category_json);
     for (size_t i = 0; i < cfg->n_categories; i++)
-        v->category_json[i] = taxon_json(&cfg->categories[i], "categories");
+        v->category_json[i] = taxon_json(v, &cfg->categories[i], "categories");
 }
 
 struct view_root *view_root(struct view *v, const char *prefix)

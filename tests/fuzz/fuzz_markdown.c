@@ -55,6 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         markdown_parse(&d, "fuzz.md", 3, (const char *)data, size, size % 3 ? &hooks : NULL);
     free(dom_xhtml_print(doc, "p-", 1)); /* upright digits, before phones change the tree */
     dom_link_phones(doc);
+    dom_fit_tables(doc);
     free(dom_html(doc));
     free(size % 2 ? dom_xhtml(doc) : dom_xhtml_prefixed(doc, "p-"));
     free(dom_text(doc));

@@ -126,7 +126,7 @@ def main():
             entries[os.path.normpath(path)] = (kind, str(slug), fm, body)
 
     issues = {fm["number"] for kind, _, fm, _ in entries.values() if kind == "issue"}
-    slugs = {slug: fm for kind, slug, fm, _ in entries.values() if kind in ("activity", "event")}
+    slugs = {slug: (kind, fm) for kind, slug, fm, _ in entries.values() if kind != "issue"}
     for path, (kind, slug, fm, body) in sorted(entries.items()):
         for key in REQUIRED[kind]:
             if key not in fm:
@@ -175,8 +175,8 @@ def main():
                 c.fail(path, "image '%s' not found" % ref)
         for ref in fm.get("contents", []):
             if ref not in slugs:
-                c.fail(path, "contents names '%s', which is no activity or event" % ref)
-            elif slugs[ref].get("issue") != fm["number"]:
+                c.fail(path, "contents names '%s', which is no activity, event or page" % ref)
+            elif slugs[ref][0] != "page" and slugs[ref][1].get("issue") != fm["number"]:
                 c.fail(path, "contents names '%s', which is not in this issue" % ref)
         for ref in LINK.findall(body):
             if "://" in ref or ref.startswith("#") or ref.startswith("mailto:"):
@@ -192,6 +192,8 @@ def main():
 
     total = 0
     for folder in ("photos", "illustrations"):
+        if not os.path.isdir(os.path.join(root, "assets", folder)):
+            continue  # a site without pictures
         for name in os.listdir(os.path.join(root, "assets", folder)):
             path = os.path.join(root, "assets", folder, name)
             total += os.path.getsize(path)

@@ -885,6 +885,96 @@ static void phone_numbers_become_links(void)
     diag_release(&d);
 }
 
+/* Every table goes in a box of its own that scrolls sideways, which a keyboard can reach and a
+ * screen reader names: after the table's caption, else the heading before it, else 表. Cells
+ * with a short number or a short text are marked to stay on one line; a table of many columns
+ * is marked wide, as in print. */
+static void tables_fit_a_phone(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, "| 前 |\n|---|\n| 1 |\n\n"
+                                "## 年度ごとの{推移|すいい}\n\n"
+                                "| 年度 | 活動の数 | 説明 |\n|---|---:|---|\n"
+                                "| 平成28年度 | 1,234 | 集落ごとに集まりの場が生まれました |\n\n"
+                                "| 二つめ |\n|---|\n| 2人 |\n\n"
+                                "<table><caption>月ごとの<b>記録</b></caption>"
+                                "<tr><td>4月</td></tr></table>\n\n"
+                                "- | 入れ子 |\n  |---|\n  | 3 |\n");
+    dom_fit_tables(doc);
+    char *h = dom_html(doc);
+    static const char *const opens[] = {
+        "<div class=\"table-scroll\" role=\"region\" aria-label=\"表\" tabindex=\"0\"><table>",
+        "<div class=\"table-scroll\" role=\"region\" aria-label=\"年度ごとの推移\" tabindex=\"0\">"
+        "<table>",
+        "<div class=\"table-scroll\" role=\"region\" aria-label=\"年度ごとの推移（2）\" "
+        "tabindex=\"0\"><table>",
+        "<div class=\"table-scroll\" role=\"region\" aria-label=\"月ごとの記録\" tabindex=\"0\">"
+        "<table><caption>",
+        "<li><div class=\"table-scroll\" role=\"region\" aria-label=\"年度ごとの推移（3）\" "
+        "tabindex=\"0\"><table>",
+    };
+    for (size_t i = 0; i < sizeof opens / sizeof *opens; i++) {
+        if (strstr(h, opens[i]) == NULL)
+            fprintf(stderr, "  missing: %s\n  in: %s\n", opens[i], h);
+        CHECK(strstr(h, opens[i]) != NULL);
+    }
+    size_t boxes = 0;
+    for (const char *p = h; (p = strstr(p, "table-scroll")) != NULL; p++)
+        boxes++;
+    CHECK_INT(boxes, 5);
+    CHECK(strstr(h, "</table></div>") != NULL);
+    CHECK(strstr(h, "<td class=\"short\">平成28年度</td>") != NULL);
+    CHECK(strstr(h, "<td class=\"num\">2人</td>") != NULL);
+    CHECK(strstr(h, "<td style=\"text-align: right\" class=\"num\">1,234</td>") != NULL);
+    CHECK(strstr(h, "<td>集落ごとに集まりの場が生まれました</td>") != NULL);
+    CHECK(strstr(h, "<th class=\"short\">年度</th>") != NULL);
+    CHECK(strstr(h, "<th style=\"text-align: right\" class=\"short\">活動の数</th>") != NULL);
+    CHECK(strstr(h, "<td class=\"num\">4月</td>") != NULL);
+    free(h);
+    dom_free(doc);
+    diag_release(&d);
+}
+
+/* In print a wide table cannot scroll: it gets a class by its number of columns, for a smaller
+ * type, and no box; the web's boxed tables get the same classes. */
+static void wide_tables_in_print(void)
+{
+    struct buf md;
+    buf_init(&md);
+    for (int cols = 1; cols <= 26; cols++)
+        buf_printf(&md, "| %d月 ", cols);
+    buf_puts(&md, "|\n");
+    for (int cols = 1; cols <= 26; cols++)
+        buf_puts(&md, "|---");
+    buf_puts(&md, "|\n\n| a | b | c | d | e | f | g |\n|---|---|---|---|---|---|---|\n\n"
+                  "| a | b | c | d | e | f | g | h |\n|---|---|---|---|---|---|---|---|\n\n"
+                  "<table><tr><td colspan=\"13\">x</td><td>y</td></tr></table>\n");
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, md.data);
+    char *x = dom_xhtml_print(doc, NULL, 0);
+    const char *first = strstr(x, "<table");
+    CHECK(first && strncmp(first, "<table class=\"very-wide\">", 25) == 0);
+    const char *second = first ? strstr(first + 1, "<table") : NULL;
+    CHECK(second && strncmp(second, "<table>", 7) == 0);
+    const char *third = second ? strstr(second + 1, "<table") : NULL;
+    CHECK(third && strncmp(third, "<table class=\"wide\">", 20) == 0);
+    const char *fourth = third ? strstr(third + 1, "<table") : NULL;
+    CHECK(fourth && strncmp(fourth, "<table class=\"very-wide\">", 25) == 0);
+    CHECK(strstr(x, "table-scroll") == NULL);
+    free(x);
+    /* On the web, the same classes inside the boxes. */
+    dom_fit_tables(doc);
+    x = dom_html(doc);
+    CHECK(strstr(x, "tabindex=\"0\"><table class=\"very-wide\"><thead>") != NULL);
+    CHECK(strstr(x, "tabindex=\"0\"><table class=\"wide\"><thead>") != NULL);
+    free(x);
+    dom_free(doc);
+    diag_release(&d);
+    buf_release(&md);
+}
+
 int main(void)
 {
     dom_global_init();
@@ -908,5 +998,7 @@ int main(void)
     RUN(xhtml_id_prefix);
     RUN(xhtml_upright_digits);
     RUN(phone_numbers_become_links);
+    RUN(tables_fit_a_phone);
+    RUN(wide_tables_in_print);
     return HARNESS_DONE();
 }

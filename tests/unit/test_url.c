@@ -109,6 +109,13 @@ static void web_addresses(void)
     CHECK(url_web_rest(" https://example.jp") == NULL);
     CHECK(url_web_rest("example.jp") == NULL);
     CHECK(url_web_rest("") == NULL);
+    CHECK(url_is_web("https://example.jp/"));
+    CHECK(url_is_web("HTTP://example.jp"));
+    CHECK(url_is_web("https://www.google.com/maps/search/?api=1&query="));
+    CHECK(!url_is_web("https://"));
+    CHECK(!url_is_web("https:///maps"));
+    CHECK(!url_is_web("javascript:alert(1)"));
+    CHECK(!url_is_web("www.example.jp"));
     CHECK(url_is_network_path("//example.jp/a.jpg"));
     CHECK(!url_is_network_path("/a.jpg"));
     CHECK(!url_is_network_path(""));
@@ -135,9 +142,30 @@ static void phone_numbers_as_tel(void)
     free(got);
 }
 
+/* A text put into a query: everything but ASCII letters, digits and -._~ is percent-encoded, byte
+ * by byte in UTF-8 with upper-case hex, so that no character can end the value or the address. */
+static void text_percent_encoded_for_a_query(void)
+{
+    const char *cases[][2] = {
+        {"山形県鶴岡市泉町5-30", "%E5%B1%B1%E5%BD%A2%E7%9C%8C%E9%B6%B4%E5%B2%A1%E5%B8%82%E6%B3%89"
+                               "%E7%94%BA5-30"},
+        {"a b&c=d#e?f/g+h", "a%20b%26c%3Dd%23e%3Ff%2Fg%2Bh"},
+        {"AZaz09-._~", "AZaz09-._~"},
+        {"100%\"<>", "100%25%22%3C%3E"},
+        {"\x7f\x01\xff", "%7F%01%FF"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = url_percent_encode(cases[i][0]);
+        CHECK_STR(got, cases[i][1]);
+        free(got);
+    }
+}
+
 int main(void)
 {
     RUN(phone_numbers_as_tel);
+    RUN(text_percent_encoded_for_a_query);
     RUN(schemes_are_named_in_any_case);
     RUN(relative_addresses_have_no_scheme);
     RUN(disguised_schemes_are_seen);
