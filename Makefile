@@ -213,9 +213,13 @@ fuzz-run:
 # The print edition as PDF (not part of `make`): installs Chromium, the BIZ UD fonts and the
 # Vivliostyle CLI on first use. PDF_FLAGS adds Vivliostyle options, for example
 #   make print-pdf PDF_FLAGS="--cmyk --preflight press-ready-local"
+# Each PDF is also left in the site's cache with the document it was made from, and the site
+# built again: public/print/N/N.pdf appears beside the document, linked from the issue's page.
 PDF_FLAGS ?=
 print-pdf: all
-	@sh generator/print/print-pdf.sh $(BUILD)/print $(BUILD)/print-tools $(PDF_FLAGS)
+	@PDF_STORE=.cache/kairan/print-pdf \
+	    sh generator/print/print-pdf.sh $(BUILD)/print $(BUILD)/print-tools $(PDF_FLAGS)
+	@$(MAKE) --no-print-directory site
 
 bench: all $(BENCHES)
 	@for b in $(BENCHES); do $$b >$$b.out 2>&1; s=$$?; cat $$b.out; [ $$s = 0 ] || exit 1; done

@@ -189,6 +189,28 @@ check "two-digit numbers stand upright (縦中横)" grep -q '<span class="tcy">1
 check "numbers of three or more digits do not" sh -c "! grep -q '<span class=\"tcy\">152' '$d'"
 check "the vertical document is valid too" xmllint --noout --nonet --valid "$d"
 
+# A PDF that make print-pdf made (here: bytes standing for one) is published beside the document
+# it was made from and linked with its size from the issue's page; once the document changes,
+# it is left out rather than published with a text that is not the site's.
+site pdf
+"$KAIRAN" build -s "$tmp/pdf" --now "$NOW" --quiet --cache-dir "$tmp/pdfcache"
+mkdir -p "$tmp/pdfcache/print-pdf"
+head -c 2345678 /dev/zero | tr '\0' 'x' >"$tmp/pdfcache/print-pdf/5.pdf"
+cp "$tmp/pdf/public/print/5/5.xhtml" "$tmp/pdfcache/print-pdf/5.xhtml"
+"$KAIRAN" build -s "$tmp/pdf" --now "$NOW" --quiet --cache-dir "$tmp/pdfcache"
+check "a PDF made from the document is published beside it" \
+    cmp -s "$tmp/pdfcache/print-pdf/5.pdf" "$tmp/pdf/public/print/5/5.pdf"
+check "  and the issue's page links it with its size" grep -q \
+    '<a class="button" href="/watowa/print/5/5.pdf" type="application/pdf">PDFで読む（2.3 MB）</a>' \
+    "$tmp/pdf/public/issues/5/index.html"
+check "  but not another issue's page" sh -c "! grep -q 'PDFで読む' '$tmp/pdf/public/issues/6/index.html'"
+check "no PDF for issue 6, which has none" [ ! -e "$tmp/pdf/public/print/6/6.pdf" ]
+sed -i 's/^title: .*/title: 新しい題/' "$tmp/pdf/content/issues/5.md"
+"$KAIRAN" build -s "$tmp/pdf" --now "$NOW" --quiet --cache-dir "$tmp/pdfcache"
+check "once the document changes, its old PDF is not published" \
+    [ ! -e "$tmp/pdf/public/print/5/5.pdf" ]
+check "  nor linked" sh -c "! grep -q 'PDFで読む' '$tmp/pdf/public/issues/5/index.html'"
+
 site badbleed
 sed -i 's/^  bleed: 3mm$/  bleed: 3cm/' "$tmp/badbleed/content/site.yaml"
 line=$(grep -n '^  bleed:' "$tmp/badbleed/content/site.yaml" | cut -d: -f1)

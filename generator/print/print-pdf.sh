@@ -6,7 +6,10 @@
 #   generator/print/print-pdf.sh OUT_DIR TOOLS_DIR [VIVLIOSTYLE FLAGS...]
 #
 # OUT_DIR receives SLUG.pdf for each issue; TOOLS_DIR holds the Vivliostyle CLI from npm. The
-# documents are read from PRINT_DIR (default public/print), one folder per issue.
+# documents are read from PRINT_DIR (default public/print), one folder per issue. With
+# PDF_STORE set (make print-pdf sets the site's cache, .cache/kairan/print-pdf), each PDF is
+# also left there with the document it was made from: the next build publishes it beside the
+# document and links it from the issue's page, for as long as the document stays the same.
 #
 # Binding: only the typesetter knows how many pages a document makes, and a saddle-stitched
 # booklet needs a multiple of 4 (a perfect-bound book or a leaflet, of 2); the document says
@@ -88,6 +91,11 @@ for doc in "$print_dir"/*/*.xhtml; do
         fi
     fi
     echo "kairan: $doc -> $pdf ($n pages${multiple:+, $extra of them blank before the back cover})"
+    if [ -n "${PDF_STORE:-}" ]; then
+        mkdir -p "$PDF_STORE"
+        cp "$pdf" "$PDF_STORE/$slug.pdf.tmp" && mv "$PDF_STORE/$slug.pdf.tmp" "$PDF_STORE/$slug.pdf"
+        cp "$doc" "$PDF_STORE/$slug.xhtml"
+    fi
 done
 if [ "$found" = 0 ]; then
     echo "kairan: no print documents in $print_dir/: run make first" >&2

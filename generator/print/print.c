@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/buf.h"
 #include "core/fs.h"
@@ -411,6 +412,7 @@ struct issue_doc {
     struct piece *back; /* the back page, or NULL */
     int has_cover;
     struct media_print cover;
+    long long pdf_bytes; /* the size of its PDF, published beside it, or 0 */
 };
 
 static void piece_init(struct piece *p, const struct printer *pr, const struct entry *e)
@@ -576,6 +578,42 @@ static int issue_publish(const struct printer *pr, const struct issue_doc *doc,
     return rc ? -1 : 0;
 }
 
+/* Publishes the issue's PDF when make print-pdf made it from exactly this document (out): a
+ * PDF of an older text is left out rather than published with a text that is not the site's.
+ * Returns 0, or -1 after a failed write. */
+static int issue_pdf(const struct printer *pr, struct issue_doc *doc, const struct buf *out)
+{
+    if (!pr->opt->pub || !pr->opt->pdf_dir)
+        return 0;
+    const char *slug = doc->issue->slug;
+    char *name = xasprintf("%s.xhtml", slug);
+    char *made_from = fs_join(pr->opt->pdf_dir, name);
+    free(name);
+    name = xasprintf("%s.pdf", slug);
+    char *pdf = fs_join(pr->opt->pdf_dir, name);
+    free(name);
+    struct buf was;
+    buf_init(&was);
+    struct diag quiet;
+    diag_init(&quiet);
+    struct stat st;
+    int rc = 0;
+    if (fs_is_file(made_from) && fs_read_file(&quiet, made_from, &was) == 0 &&
+        was.len == out->len && memcmp(was.data, out->data, out->len) == 0 &&
+        stat(pdf, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        char *rel = xasprintf("print/%s/%s.pdf", slug, slug);
+        rc = publish_file(pr->opt->pub, rel, pdf);
+        free(rel);
+        if (rc == 0)
+            doc->pdf_bytes = (long long)st.st_size;
+    }
+    diag_release(&quiet);
+    buf_release(&was);
+    free(made_from);
+    free(pdf);
+    return rc;
+}
+
 /* Removes the control characters XML 1.0 cannot hold in any form (all below U+0020 except tab,
  * line feed and carriage return): an entry may contain them, and HTML lets them pass. */
 static void drop_xml_controls(struct buf *b)
@@ -629,6 +667,8 @@ static int issue_finish(const struct printer *pr, const struct template *t, stru
     }
     if (rc == 0 && pr->opt->pub)
         rc = issue_publish(pr, doc, &out, changed ? &key : NULL);
+    if (rc == 0)
+        rc = issue_pdf(pr, doc, &out);
     buf_release(&out);
     return rc;
 }
@@ -730,8 +770,15 @@ int print_issues(struct view *v, const struct print_options *opt)
     if (converted == 0) {
         struct finish_job job = {pr, t, docs, xcalloc(n_issues, sizeof *job.rc)};
         pool_for(opt->pool, n_issues, finish_one, &job);
-        for (size_t k = 0; k < n_issues; k++)
+        for (size_t k = 0; k < n_issues; k++) {
             rc |= job.rc[k];
+            if (docs[k].pdf_bytes) {
+                char *url = xasprintf("print/%s/%s.pdf", docs[k].issue->slug,
+                                      docs[k].issue->slug);
+                view_set_print_pdf(v, docs[k].issue, url, docs[k].pdf_bytes);
+                free(url);
+            }
+        }
         free(job.rc);
     }
 

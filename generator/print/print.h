@@ -51,12 +51,17 @@ struct print_options {
     struct publish *pub;   /* NULL for `kairan check`: documents are made and validated only */
     struct media *media;   /* makes the 300 dpi pictures */
     const char *cache_dir; /* where a document that fails validation is kept to read, or NULL */
+    const char *pdf_dir;   /* where make print-pdf leaves SLUG.pdf with the SLUG.xhtml it was
+                            * made from, or NULL */
     int incremental;       /* keep a document the last build published byte for byte */
 };
 
 /* Builds, validates and (when opt->pub is set) publishes the print edition of every issue
- * (site_print_path() says where). The entries' data come from the view at the root "".
- * Returns 0, or -1 after reporting. */
+ * (site_print_path() says where). The entries' data come from the view at the root "". An
+ * issue's PDF in opt->pdf_dir that was made from exactly this document is published beside it
+ * (print/SLUG/SLUG.pdf) and noted in the view (view_set_print_pdf), for the issue's web page to
+ * link; the caller makes the pages after this, once it has dropped the view's roots. Returns
+ * 0, or -1 after reporting. */
 int print_issues(struct view *v, const struct print_options *opt);
 
 #endif

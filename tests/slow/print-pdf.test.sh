@@ -40,13 +40,28 @@ check_issue() {
     add_results "$tmp/checks" >/dev/null
 }
 
-# render SITE: builds the site and renders its issues into SITE/pdf as make print-pdf does.
+# render SITE: builds the site and renders its issues into SITE/pdf as make print-pdf does,
+# leaving them in the site's cache; builds again, and checks that each PDF is published beside
+# its document and linked with its size from the issue's page.
 render() {
-    "$KAIRAN" build -s "$1" -o "$1/out" --now "$NOW" --quiet --cache-dir "$tmp/cache"
+    "$KAIRAN" build -s "$1" -o "$1/out" --now "$NOW" --quiet --cache-dir "$1/cache"
     check "${1##*/}: the site builds" [ $? -eq 0 ]
-    PRINT_DIR="$1/out/print" sh generator/print/print-pdf.sh "$1/pdf" "$tools" >"$tmp/said" 2>&1
+    PRINT_DIR="$1/out/print" PDF_STORE="$1/cache/print-pdf" \
+        sh generator/print/print-pdf.sh "$1/pdf" "$tools" >"$tmp/said" 2>&1
     check "${1##*/}: make print-pdf's script renders every issue" [ $? -eq 0 ]
-    cat "$tmp/said" | grep -v '^kairan: installing'
+    grep -v '^kairan: installing' "$tmp/said"
+    "$KAIRAN" build -s "$1" -o "$1/out" --now "$NOW" --quiet --cache-dir "$1/cache"
+    for pdf in "$1"/pdf/*.pdf; do
+        n=$(basename "$pdf" .pdf)
+        check "${1##*/}: issue $n's PDF is published beside its document" \
+            cmp -s "$pdf" "$1/out/print/$n/$n.pdf"
+        size=$(stat -c %s "$pdf")
+        shown=$(awk -v b="$size" 'BEGIN { if (b >= 1000000) printf "%.1f MB", b / 1e6;
+            else printf "%d KB", int((b + 999) / 1000) }')
+        check "${1##*/}: issue $n's page links it, 「PDFで読む（$shown）」" \
+            grep -qF "href=\"/watowa/print/$n/$n.pdf\" type=\"application/pdf\">PDFで読む（$shown）</a>" \
+            "$1/out/issues/$n/index.html"
+    done
 }
 
 mkdir -p "$tmp/horizontal"
