@@ -213,12 +213,15 @@ fuzz-run:
 # The print edition as PDF (not part of `make`): installs Chromium, the BIZ UD fonts and the
 # Vivliostyle CLI on first use. PDF_FLAGS adds Vivliostyle options, for example
 #   make print-pdf PDF_FLAGS="--cmyk --preflight press-ready-local"
-# Each PDF is also left in the site's cache with the document it was made from, and the site
+# Each PDF is also left in the site's cache with the document it was made from, and the sites
 # built again: public/print/N/N.pdf appears beside the document, linked from the issue's page.
+# Otaru's issues go to $(BUILD)/print/otaru/.
 PDF_FLAGS ?=
 print-pdf: all
 	@PDF_STORE=.cache/kairan/print-pdf \
 	    sh generator/print/print-pdf.sh $(BUILD)/print $(BUILD)/print-tools $(PDF_FLAGS)
+	@PRINT_DIR=public-otaru/print PDF_STORE=examples/otaru/.cache/kairan/print-pdf \
+	    sh generator/print/print-pdf.sh $(BUILD)/print/otaru $(BUILD)/print-tools $(PDF_FLAGS)
 	@$(MAKE) --no-print-directory site
 
 bench: all $(BENCHES)
