@@ -128,8 +128,8 @@ static int place_picture(const struct printer *pr, const struct entry *e, const 
 {
     char *dir = entry_dir(e);
     struct media_image im = {0};
-    /* The picture's size decides its place in vertical text and across the columns; the web
-     * pages already made it, so this is a look-up. */
+    /* The picture's size decides its place in vertical text and across the columns; the
+     * bodies' conversion already made its web sizes, so this is a look-up. */
     int rc = pr->grid.vertical || span
                  ? media_use(pr->opt->media, e->source, dir, src, line, col, &im)
                  : 0;
