@@ -112,6 +112,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct site_config cfg = {0};
     struct tz *zone = NULL;
     struct strv files = STRV_INIT;
+    struct strv unread = STRV_INIT; /* entries with a mistake, as paths in content/ */
     struct entry *entries = NULL;
     struct entry **published = NULL;
     struct site site = {0};
@@ -178,13 +179,17 @@ int build_run(struct diag *d, const struct build_options *opt)
         if (!failed[i])
             failed[i] = entry_check_times(d, &entries[i], zone) != 0;
         load_failed |= failed[i];
-        if (!failed[i] && (opt->drafts || !entries[i].draft))
+        if (failed[i])
+            strv_push(&unread, files.v[i]);
+        else if (opt->drafts || !entries[i].draft)
             published[n_pub++] = &entries[i];
     }
     free(failed);
 
-    /* 3. The site model: what only the whole set can tell. */
-    if (site_index(d, &site, &cfg, published, n_pub, now) != 0 || load_failed)
+    /* 3. The site model: what only the whole set can tell. An entry with a mistake is left
+     * out of it; the others' bodies are still converted below, so that mistakes in their links
+     * and pictures are reported in the same run. */
+    if (site_index(d, &site, &cfg, published, n_pub, now) != 0)
         goto done;
 
     /* 4. The theme, compiled once. */
@@ -205,8 +210,9 @@ int build_run(struct diag *d, const struct build_options *opt)
         body_cache = bodycache_open(bodies_dir);
     struct bodies_options bo = {.d = d, .site = &site, .media = media, .pool = pool,
                                 .cache = body_cache, .image_sizes = theme.image_sizes,
+                                .reserved_ids = &theme.ids, .unread = &unread,
                                 .portable = opt->portable};
-    if (bodies_convert(&bodies, &bo) != 0)
+    if (bodies_convert(&bodies, &bo) != 0 || load_failed)
         goto done;
     struct view_options vo = {.site = &site, .theme = &theme, .bodies = bodies, .zone = zone,
                               .portable = opt->portable, .hold_entries = opt->hold_entries};
@@ -275,6 +281,7 @@ done:
     free(entries);
     free(published);
     strv_release(&files);
+    strv_release(&unread);
     if (zone)
         tz_free(zone);
     config_release(&cfg);

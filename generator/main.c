@@ -1,7 +1,9 @@
 /* kairan's command line: parses arguments, runs one command, maps the outcome to an exit code.
  * Exit codes: 0 ok, 1 errors in content or theme, 2 usage errors, 3 file system errors. */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,40 +11,95 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "core/date.h"
 #include "core/diag.h"
 #include "core/fs.h"
-#include "scaffold.h"
-#include "serve/serve.h"
 #include "core/version.h"
 #include "core/xalloc.h"
+#include "scaffold.h"
+#include "serve/serve.h"
 
 enum { EXIT_OK = 0, EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 
+/* Every option of every command, as getopt_long reads them: -jN, -j N, --jobs=N, --jobs N. */
+enum option_id {
+    OPT_SOURCE, OPT_OUTPUT, OPT_JOBS, OPT_DRAFTS, OPT_PORTABLE, OPT_NOW, OPT_CACHE_DIR,
+    OPT_STRICT, OPT_QUIET, OPT_NO_WAIT, OPT_PORT, OPT_BIND, OPT_NO_DRAFTS, OPT_CACHE, OPT_HELP,
+    OPT_COUNT
+};
+
+/* getopt_long's value for an option without a letter: past every character. */
+#define LONG_ONLY 256
+
+static const struct {
+    const char *name;
+    int has_arg;
+    char letter; /* 0: long form only */
+} options[OPT_COUNT] = {
+    [OPT_SOURCE] = {"source", required_argument, 's'},
+    [OPT_OUTPUT] = {"output", required_argument, 'o'},
+    [OPT_JOBS] = {"jobs", required_argument, 'j'},
+    [OPT_DRAFTS] = {"drafts", no_argument, 0},
+    [OPT_PORTABLE] = {"portable", no_argument, 0},
+    [OPT_NOW] = {"now", required_argument, 0},
+    [OPT_CACHE_DIR] = {"cache-dir", required_argument, 0},
+    [OPT_STRICT] = {"strict", no_argument, 0},
+    [OPT_QUIET] = {"quiet", no_argument, 'q'},
+    [OPT_NO_WAIT] = {"no-wait", no_argument, 0},
+    [OPT_PORT] = {"port", required_argument, 'p'},
+    [OPT_BIND] = {"bind", required_argument, 0},
+    [OPT_NO_DRAFTS] = {"no-drafts", no_argument, 0},
+    [OPT_CACHE] = {"cache", no_argument, 0},
+    [OPT_HELP] = {"help", no_argument, 'h'},
+};
+
+#define O(name) (1u << OPT_##name)
+
 struct command {
     const char *name;
+    unsigned options;    /* the options it takes, O(SOURCE) | ... */
+    unsigned positional; /* how many words besides options */
     const char *synopsis;
     const char *help;
 };
 
+/* Each option's line in the help, in the order the help lists them. */
+#define H_SOURCE "  -s, --source DIR    the site folder (with content/, themes/, assets/)\n"
+#define H_JOBS "  -j, --jobs N        worker threads (default: one per core)\n"
+#define H_DRAFTS "      --drafts        include entries marked draft: true\n"
+#define H_NOW                                                                                   \
+    "      --now DATETIME  the build's clock, for upcoming and past events: 2026-11-22 09:00\n" \
+    "                      in the site's time zone, 2026-11-22T09:00:00+09:00 (as\n"          \
+    "                      date -Iseconds prints it) or @SECONDS; SOURCE_DATE_EPOCH too\n"
+#define H_CACHE_DIR "      --cache-dir DIR image cache (default: SOURCE/.cache/kairan)\n"
+#define H_STRICT                                                                                \
+    "      --strict        treat warnings as errors, and report template names that no page\n" \
+    "                      ever has a value for\n"
+#define H_QUIET "  -q, --quiet         print only errors and warnings\n"
+#define H_VALUES                                                                               \
+    "\nAn option's value may follow it or be joined to it: -j 2, -j2, --jobs 2, --jobs=2.\n"
+
 static const struct command commands[] = {
-    {"build", "kairan build [-s DIR] [-o DIR] [-j N] [--drafts] [--portable] [--now DATETIME]"
-              " [--strict] [--quiet] [--no-wait]",
+    {"build",
+     O(SOURCE) | O(OUTPUT) | O(JOBS) | O(DRAFTS) | O(PORTABLE) | O(NOW) | O(CACHE_DIR) |
+         O(STRICT) | O(QUIET) | O(NO_WAIT) | O(HELP),
+     0,
+     "kairan build [-s DIR] [-o DIR] [-j N] [--drafts] [--portable] [--now DATETIME]"
+     " [--cache-dir DIR] [--strict] [--quiet] [--no-wait]",
      "Builds the site from DIR (default: the current folder) into DIR/public.\n"
      "Nothing in the output changes unless the whole build succeeds.\n"
-     "\n"
-     "  -s, --source DIR    the site folder (with content/, themes/, assets/)\n"
-     "  -o, --output DIR    where to write the site (default: SOURCE/public)\n"
-     "  -j, --jobs N        worker threads (default: one per core)\n"
-     "      --drafts        include entries marked draft: true\n"
-     "      --portable      relative links, so the site also works opened from a disk\n"
-     "      --now DATETIME  the build date, for upcoming/past events (YYYY-MM-DD HH:MM);\n"
-     "                      SOURCE_DATE_EPOCH is honoured too\n"
-     "      --cache-dir DIR image cache (default: SOURCE/.cache/kairan)\n"
-     "      --strict        treat warnings as errors\n"
-     "      --quiet         print only errors and warnings\n"
+     "\n" H_SOURCE
+     "  -o, --output DIR    where to write the site (default: SOURCE/public)\n" H_JOBS H_DRAFTS
+     "      --portable      relative links, so the site also works opened from a disk\n" H_NOW
+         H_CACHE_DIR H_STRICT H_QUIET
      "      --no-wait       if another build is writing to the same output, stop at once\n"
-     "                      instead of waiting for it to finish\n"},
-    {"serve", "kairan serve [-s DIR] [-p PORT] [--bind ADDRESS] [--no-drafts] [-o DIR]",
+     "                      instead of waiting for it to finish\n" H_VALUES},
+    {"serve",
+     O(SOURCE) | O(PORT) | O(BIND) | O(NO_DRAFTS) | O(OUTPUT) | O(NOW) | O(CACHE_DIR) |
+         O(STRICT) | O(HELP),
+     0,
+     "kairan serve [-s DIR] [-p PORT] [--bind ADDRESS] [--no-drafts] [-o DIR] [--now DATETIME]"
+     " [--cache-dir DIR] [--strict]",
      "Builds the site and shows it in your web browser while you edit: open the address it\n"
      "prints (http://127.0.0.1:8088/ and the site's own path). Every time you save a file in\n"
      "content/, themes/ or assets/, the site is built again and open pages reload by\n"
@@ -50,27 +107,31 @@ static const struct command commands[] = {
      "line and column, until you fix it. Drafts (draft: true) are shown, marked 下書き.\n"
      "The preview is written to the cache folder (SOURCE/.cache/kairan/preview), never to\n"
      "public/. Press Ctrl-C to stop.\n"
-     "\n"
-     "  -s, --source DIR    the site folder (with content/, themes/, assets/)\n"
+     "\n" H_SOURCE
      "  -p, --port PORT     the port to listen on (default: 8088)\n"
      "      --bind ADDRESS  the address to listen on (default: 127.0.0.1, this computer only)\n"
      "      --no-drafts     leave out entries marked draft: true, as a build does\n"
      "  -o, --output DIR    where to write the preview (default: the cache folder's preview/)\n"
-     "      --now DATETIME  the build date, for upcoming/past events (YYYY-MM-DD HH:MM)\n"
-     "      --cache-dir DIR image cache (default: SOURCE/.cache/kairan)\n"
-     "      --strict        treat warnings as errors\n"},
-    {"check", "kairan check [-s DIR] [--drafts] [--now DATETIME] [--strict]",
+         H_NOW H_CACHE_DIR H_STRICT H_VALUES},
+    {"check",
+     O(SOURCE) | O(JOBS) | O(DRAFTS) | O(NOW) | O(CACHE_DIR) | O(STRICT) | O(QUIET) | O(HELP), 0,
+     "kairan check [-s DIR] [-j N] [--drafts] [--now DATETIME] [--cache-dir DIR] [--strict]"
+     " [--quiet]",
      "Reads and checks every file like a build would, and writes nothing.\n"
      "Prints every problem found as FILE:LINE:COLUMN: error: MESSAGE.\n"
-     "With --strict, warnings count as errors and template variables that no page ever\n"
-     "fills are reported.\n"},
-    {"new", "kairan new KIND SLUG [-s DIR]",
+     "\n" H_SOURCE H_JOBS H_DRAFTS H_NOW H_CACHE_DIR H_STRICT H_QUIET H_VALUES},
+    {"new", O(SOURCE) | O(HELP), 2, "kairan new KIND SLUG [-s DIR]",
      "Creates content/KIND-FOLDER/SLUG.md from the kind's template, dated today.\n"
-     "KIND is one of: activity, event, issue, page. SLUG uses a-z, 0-9 and '-'.\n"},
-    {"clean", "kairan clean [-s DIR] [--cache]",
-     "Removes the built site; with --cache also the image cache.\n"},
-    {"version", "kairan version", "Prints the version.\n"},
-    {"help", "kairan help [COMMAND]", "Explains a command.\n"},
+     "KIND is one of: activity, event, issue, page. SLUG uses a-z, 0-9 and '-'.\n"
+     "\n" H_SOURCE},
+    {"clean", O(SOURCE) | O(OUTPUT) | O(CACHE_DIR) | O(CACHE) | O(HELP), 0,
+     "kairan clean [-s DIR] [-o DIR] [--cache] [--cache-dir DIR]",
+     "Removes the built site; with --cache also the image cache.\n"
+     "\n" H_SOURCE
+     "  -o, --output DIR    the built site to remove (default: SOURCE/public)\n"
+     "      --cache         remove the image cache too\n" H_CACHE_DIR},
+    {"version", O(HELP), 0, "kairan version", "Prints the version.\n"},
+    {"help", O(HELP), 1, "kairan help [COMMAND]", "Explains a command.\n"},
 };
 
 static const struct command *find_command(const char *name)
@@ -96,15 +157,20 @@ static void command_help(const struct command *c)
     printf("Usage: %s\n\n%s", c->synopsis, c->help);
 }
 
-static int usage_error(const char *cmd, const char *fmt, const char *arg)
+static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int usage_error(const char *cmd, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     fprintf(stderr, "kairan %s: ", cmd);
-    fprintf(stderr, fmt, arg);
+    vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\nRun 'kairan help %s' for the options.\n", cmd);
+    va_end(ap);
     return EXIT_USAGE;
 }
 
-/* Options shared by the commands; each command accepts the subset it documents. */
+/* What the command line said. */
 struct cli {
     struct build_options build;
     int cache;
@@ -113,28 +179,8 @@ struct cli {
     const char *bind;
     const char *positional[2];
     int n_positional;
+    int help;
 };
-
-/* Matches "-x", "--long" and "--long=value"; *value gets the option's argument if it takes one.
- * Returns 1 matched, 0 not this option, -1 missing argument. */
-static int opt_match(char **argv, int *i, int argc, const char *shrt, const char *lng,
-                     const char **value)
-{
-    const char *a = argv[*i];
-    size_t n = strlen(lng);
-    if (value && strncmp(a, lng, n) == 0 && a[n] == '=') {
-        *value = a + n + 1;
-        return 1;
-    }
-    if (!((shrt && strcmp(a, shrt) == 0) || strcmp(a, lng) == 0))
-        return 0;
-    if (!value)
-        return 1;
-    if (*i + 1 >= argc)
-        return -1;
-    *value = argv[++*i];
-    return 1;
-}
 
 static int parse_unsigned(const char *s, unsigned max, unsigned *out)
 {
@@ -147,53 +193,133 @@ static int parse_unsigned(const char *s, unsigned max, unsigned *out)
     return 0;
 }
 
-static int parse_args(const char *cmd, int argc, char **argv, struct cli *cli)
+/* The option as the user wrote it, for messages: "--jobs" (from "--jobs=x"), or "-j". */
+static const char *written(const char *word, int letter, char *buf, size_t size)
 {
-    const char *jobs = NULL;
-    const struct {
-        const char *shrt, *lng;
-        const char **dest;
-    } values[] = {
-        {"-s", "--source", &cli->build.source},   {"-o", "--output", &cli->build.output},
-        {NULL, "--cache-dir", &cli->build.cache}, {"-j", "--jobs", &jobs},
-        {NULL, "--now", &cli->build.now_text},    {"-p", "--port", &cli->port},
-        {NULL, "--bind", &cli->bind},
-    };
-    const struct {
-        const char *shrt, *lng;
-        int *dest;
-    } flags[] = {
-        {NULL, "--drafts", &cli->build.drafts}, {NULL, "--portable", &cli->build.portable},
-        {NULL, "--strict", &cli->build.strict}, {"-q", "--quiet", &cli->build.quiet},
-        {NULL, "--cache", &cli->cache},         {NULL, "--no-drafts", &cli->no_drafts},
-        {NULL, "--no-wait", &cli->build.no_wait},
-    };
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (a[0] != '-' || strcmp(a, "-") == 0) {
-            if (cli->n_positional == 2)
-                return usage_error(cmd, "unexpected argument '%s'", a);
-            cli->positional[cli->n_positional++] = a;
+    if (strncmp(word, "--", 2) == 0)
+        snprintf(buf, size, "%.*s", (int)strcspn(word, "="), word);
+    else
+        snprintf(buf, size, "-%c", letter);
+    return buf;
+}
+
+/* The option that letter or --name names, in any command, or -1. */
+static int find_option(int letter, const char *name)
+{
+    for (int k = 0; k < OPT_COUNT; k++)
+        if ((letter && options[k].letter == letter) || (name && !strcmp(name, options[k].name)))
+            return k;
+    return -1;
+}
+
+/* Reads argv (the words after the command's name) with getopt_long, accepting the options
+ * cmd takes; a value given is checked here, so that a mistyped one is a usage error. */
+static int parse_args(const struct command *cmd, int argc, char **argv, struct cli *cli)
+{
+    struct option longs[OPT_COUNT + 1];
+    char shorts[2 * OPT_COUNT + 2] = ":";
+    size_t nl = 0, ns = 1;
+    for (int k = 0; k < OPT_COUNT; k++) {
+        if (!(cmd->options & 1u << k))
             continue;
+        int val = options[k].letter ? options[k].letter : LONG_ONLY + k;
+        longs[nl++] = (struct option){options[k].name, options[k].has_arg, NULL, val};
+        if (options[k].letter) {
+            shorts[ns++] = options[k].letter;
+            if (options[k].has_arg == required_argument)
+                shorts[ns++] = ':';
         }
-        int matched = 0;
-        for (size_t k = 0; !matched && k < sizeof values / sizeof *values; k++) {
-            int m = opt_match(argv, &i, argc, values[k].shrt, values[k].lng, values[k].dest);
-            if (m < 0)
-                return usage_error(cmd, "'%s' needs a value", a);
-            matched = m;
+    }
+    longs[nl] = (struct option){NULL, 0, NULL, 0};
+    shorts[ns] = '\0';
+
+    const char *jobs = NULL;
+    char as[64];
+    opterr = 0;
+    optind = 1;
+    for (int c; (c = getopt_long(argc, argv, shorts, longs, NULL)) != -1;) {
+        int id = -1;
+        for (int k = 0; k < OPT_COUNT && id < 0; k++)
+            if (c == (options[k].letter ? options[k].letter : LONG_ONLY + k))
+                id = k;
+        if (c == ':')
+            return usage_error(cmd->name, "'%s' needs a value",
+                               written(argv[optind - 1], optopt, as, sizeof as));
+        if (c == '?') {
+            const char *word = argv[optind - 1];
+            int known = 0; /* an option of this command, given a value it does not take */
+            for (size_t k = 0; optopt && k < nl; k++)
+                known |= longs[k].val == optopt;
+            if (known)
+                return usage_error(cmd->name, "'%s' takes no value",
+                                   written(word, optopt, as, sizeof as));
+            /* An unknown letter (optopt), maybe in a group like -qx, or an unknown --name. */
+            written(optopt ? "-" : word, optopt, as, sizeof as);
+            if (find_option(optopt, optopt ? NULL : as + 2) >= 0)
+                return usage_error(cmd->name, "'%s' is not an option of kairan %s", as,
+                                   cmd->name);
+            return usage_error(cmd->name, "unknown option '%s'", optopt ? as : word);
         }
-        for (size_t k = 0; !matched && k < sizeof flags / sizeof *flags; k++) {
-            if (opt_match(argv, &i, argc, flags[k].shrt, flags[k].lng, NULL)) {
-                *flags[k].dest = 1;
-                matched = 1;
-            }
+        switch (id) {
+        case OPT_SOURCE:
+            cli->build.source = optarg;
+            break;
+        case OPT_OUTPUT:
+            cli->build.output = optarg;
+            break;
+        case OPT_JOBS:
+            jobs = optarg;
+            break;
+        case OPT_DRAFTS:
+            cli->build.drafts = 1;
+            break;
+        case OPT_PORTABLE:
+            cli->build.portable = 1;
+            break;
+        case OPT_NOW:
+            cli->build.now_text = optarg;
+            break;
+        case OPT_CACHE_DIR:
+            cli->build.cache = optarg;
+            break;
+        case OPT_STRICT:
+            cli->build.strict = 1;
+            break;
+        case OPT_QUIET:
+            cli->build.quiet = 1;
+            break;
+        case OPT_NO_WAIT:
+            cli->build.no_wait = 1;
+            break;
+        case OPT_PORT:
+            cli->port = optarg;
+            break;
+        case OPT_BIND:
+            cli->bind = optarg;
+            break;
+        case OPT_NO_DRAFTS:
+            cli->no_drafts = 1;
+            break;
+        case OPT_CACHE:
+            cli->cache = 1;
+            break;
+        case OPT_HELP:
+            cli->help = 1;
+            break;
         }
-        if (!matched)
-            return usage_error(cmd, "unknown option '%s'", a);
+    }
+    for (int i = optind; i < argc; i++) {
+        if (cli->n_positional == (int)cmd->positional)
+            return usage_error(cmd->name, "unexpected argument '%s'", argv[i]);
+        cli->positional[cli->n_positional++] = argv[i];
     }
     if (jobs && (parse_unsigned(jobs, 256, &cli->build.jobs) || cli->build.jobs == 0))
-        return usage_error(cmd, "'%s' is not a number of jobs from 1 to 256", jobs);
+        return usage_error(cmd->name, "'%s' is not a number of jobs from 1 to 256", jobs);
+    struct date_moment moment;
+    struct date_why why;
+    const char *now = cli->build.now_text;
+    if (now && date_parse_moment(&moment, now, strlen(now), &why) != 0)
+        return usage_error(cmd->name, "--now '%s' is not a date and time: %s", now, why.text);
     return EXIT_OK;
 }
 
@@ -260,21 +386,28 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            command_help(cmd);
-            return EXIT_OK;
-        }
-    }
 
     struct cli cli = {0};
     cli.build.source = ".";
     cli.build.write = 1;
     cli.build.epoch_text = getenv("SOURCE_DATE_EPOCH");
     cli.build.themes_dir = getenv("KAIRAN_THEMES_DIR");
-    int rc = parse_args(name, argc - 2, argv + 2, &cli);
+    /* getopt_long reads from argv[1]: the command's name stands where the program's would. */
+    int rc = parse_args(cmd, argc - 1, argv + 1, &cli);
     if (rc != EXIT_OK)
         return rc;
+    if (cli.help) {
+        command_help(cmd);
+        return EXIT_OK;
+    }
+    const char *epoch = cli.build.epoch_text;
+    int64_t seconds;
+    struct date_why why;
+    /* Read only when --now is not given, like the build does. */
+    if (!cli.build.now_text && epoch && *epoch &&
+        date_parse_epoch(&seconds, epoch, strlen(epoch), &why) != 0)
+        return usage_error(name, "SOURCE_DATE_EPOCH='%s' is not a number of seconds: %s", epoch,
+                           why.text);
     const char *hold = getenv("KAIRAN_HOLD_ENTRIES");
     unsigned held = 0;
     if (hold && *hold && (parse_unsigned(hold, 100000000, &held) || held == 0))
@@ -297,8 +430,6 @@ int main(int argc, char **argv)
         printf("kairan %s\n", KAIRAN_VERSION);
         return EXIT_OK;
     }
-    if (strcmp(name, "new") != 0 && cli.n_positional > 0)
-        return usage_error(name, "unexpected argument '%s'", cli.positional[0]);
 
     /* Past a file size limit (ulimit -f) a write should fail and be reported like a full disk,
      * not end the process with SIGXFSZ and leave a staging folder behind. */

@@ -2,7 +2,8 @@
 # The shape of generator/ (README, "Architecture"): a file includes only from its own folder
 # and the layers below it, no two modules depend on each other, no source file has more than
 # 1,600 lines, and each parsing or I/O library is reached through its one module. The checks
-# are in tests/tools/architecture.py; this suite also makes sure they can fail.
+# are in tests/tools/architecture.py; this suite also makes sure they can fail, and that the
+# generated table of HTML's character names is the one its generator writes.
 . tests/lib.sh
 
 python=$(python_with)
@@ -27,6 +28,10 @@ check "a cycle between modules is found" \
     grep -q 'modules that depend on each other: .*content/site.*markup/dom' "$tmp/out"
 check "a library outside its module is found" \
     grep -q 'render/theme.c includes <yaml.h>, which only content/yamldoc may' "$tmp/out"
+# A generated table is what its generator writes from the standard's list.
+check "core/entity_table.inc is what tests/tools/make_entities.py writes" \
+    "$python" tests/tools/make_entities.py --check
+
 seq 1 1700 | sed 's/.*/\/* line *\//' >"$tmp/broken/core/long.c"
 "$python" tests/tools/architecture.py "$tmp/broken" >"$tmp/out" 2>&1
 check "a file over 1,600 lines is found" grep -q 'core/long.c has 1700 lines' "$tmp/out"

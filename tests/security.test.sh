@@ -82,16 +82,19 @@ check "unsafe web addresses fail the build" [ $? -eq 1 ]
 cat >"$tmp/urls.want" <<'EOF'
 content/events/e.md:6:10: error: 'url' should be a web address starting with https:// or http:// (like https://example.jp/salon/)
 content/events/e.md:9:8: error: 'url' should be a web address starting with https:// or http:// (like https://example.jp/salon/)
+content/pages/p.md:4:6: error: the picture assets/photos/evil.svg is an SVG drawing, which kairan cannot resize; save it as PNG
+content/pages/p.md:6:7: warning: the image address 'javascript:alert(1)' is not allowed and was removed (use a picture file of the site, or an http or https address)
 EOF
-check "each at its field, in plain words" diff "$tmp/urls.want" "$tmp/urls.err"
+check "each at its field, in plain words, with the bodies' in the same run" \
+    diff "$tmp/urls.want" "$tmp/urls.err"
 rm "$tmp/urls/content/events/e.md"
 build "$tmp/urls" 2>"$tmp/urls.err"
 check "an SVG with a script fails the build; a script address written with an entity is removed" [ $? -eq 1 ]
 cat >"$tmp/urls.want" <<'EOF'
-content/pages/p.md:4:3: warning: the image address 'javascript:alert(1)' is not allowed and was removed (use a picture file of the site, or an http or https address)
 content/pages/p.md:4:6: error: the picture assets/photos/evil.svg is an SVG drawing, which kairan cannot resize; save it as PNG
+content/pages/p.md:6:7: warning: the image address 'javascript:alert(1)' is not allowed and was removed (use a picture file of the site, or an http or https address)
 EOF
-check "each named" diff "$tmp/urls.want" "$tmp/urls.err"
+check "each named, the address where it is written" diff "$tmp/urls.want" "$tmp/urls.err"
 check "and nothing was published" [ ! -e "$tmp/urls/public" ]
 
 # --- Paths: nothing outside the site folder is read into the site or written to. A folder beside
@@ -190,7 +193,7 @@ start_large
 b=$?
 wait "$first"
 a=$?
-check "two builds at once both succeed" [ "$a" -eq 0 ] && [ "$b" -eq 0 ]
+check "two builds at once both succeed" [ "$a" -eq 0 -a "$b" -eq 0 ]
 sums "$out" >"$tmp/now.sums"
 check "and the output is the later one, whole" cmp -s "$tmp/small.sums" "$tmp/now.sums"
 # With --no-wait the second stops (exit 3) if the first still writes, and the first's site is

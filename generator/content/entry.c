@@ -161,6 +161,41 @@ const char *entry_kind_name(enum entry_kind k)
     return kind_names[k];
 }
 
+/* Whether field is required in every kind's schema that has it. */
+static int required_everywhere(const char *field)
+{
+    int seen = 0;
+    for (int k = 0; k < KIND_COUNT; k++) {
+        for (const struct schema_field *f = schemas[k]; f->name; f++) {
+            if (strcmp(f->name, field) != 0)
+                continue;
+            if (!(f->flags & SCHEMA_REQUIRED))
+                return 0;
+            seen = 1;
+        }
+    }
+    return seen;
+}
+
+void entry_optional_fields(struct strv *out)
+{
+    for (int k = 0; k < KIND_COUNT; k++) {
+        for (const struct schema_field *f = schemas[k]; f->name; f++) {
+            if (!required_everywhere(f->name) && !strv_contains(out, f->name))
+                strv_push(out, f->name);
+            for (const struct schema_field *g = f->fields; g && g->name; g++) {
+                if (g->flags & SCHEMA_REQUIRED)
+                    continue;
+                char *name = xasprintf("%s.%s", f->name, g->name);
+                if (strv_contains(out, name))
+                    free(name);
+                else
+                    strv_push_owned(out, name);
+            }
+        }
+    }
+}
+
 const char *entry_status_name(enum event_status s)
 {
     return status_names[s];

@@ -14,6 +14,7 @@
 #include "core/date.h"
 #include "core/hash.h"
 #include "core/diag.h"
+#include "core/strv.h"
 #include "content/yamldoc.h"
 
 struct tz;
@@ -102,6 +103,12 @@ int entry_in_district(const struct entry *e, const char *slug);
 int entry_in_category(const struct entry *e, const char *slug);
 /* "activity", "event", "issue", "page". */
 const char *entry_kind_name(enum entry_kind k);
+/* The front matter fields some entries may leave out (every field not required of every
+ * kind), by the names templates reach them with: "schedule", "contact.url" (a field inside
+ * one), "sessions.label" (a field of a list's items). Appends them to out; for --strict, whose
+ * report does not take a name that no page has for a misspelt one when kairan's data may leave
+ * it out. */
+void entry_optional_fields(struct strv *out);
 /* Checks an event's session times against the site's zone: a wall time that never happens,
  * because the clocks go forward over it (02:30 on Berlin's spring night), is an error at its
  * field. A time that happens twice, when the clocks go back, is the first of the two (summer

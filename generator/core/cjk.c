@@ -148,38 +148,49 @@ static int slug_starts_name(uint32_t cp)
            (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7);
 }
 
-char *cjk_slug(const char *s, size_t n)
+/* The characters of a slug (as_id: of an id, with case, fullwidth forms and '.' kept), runs of
+ * separators as one '-', none at either end; first is set to the first character. */
+static void slug_chars(const char *s, size_t n, int as_id, struct buf *b, uint32_t *first)
 {
-    struct buf b;
-    buf_init(&b);
     int dash = 0;
-    uint32_t first = 0;
+    *first = 0;
     for (size_t i = 0; i < n;) {
         size_t len;
         uint32_t cp = cjk_decode(s + i, n - i, &len);
         i += len;
+        uint32_t folded = cp;
         if (cp >= 'A' && cp <= 'Z')
-            cp += 'a' - 'A';
+            folded += 'a' - 'A';
         else if (cp >= 0xFF10 && cp <= 0xFF19) /* fullwidth digits and letters: as ASCII */
-            cp = cp - 0xFF10 + '0';
+            folded = cp - 0xFF10 + '0';
         else if (cp >= 0xFF21 && cp <= 0xFF3A)
-            cp = cp - 0xFF21 + 'a';
+            folded = cp - 0xFF21 + 'a';
         else if (cp >= 0xFF41 && cp <= 0xFF5A)
-            cp = cp - 0xFF41 + 'a';
-        if (slug_is_space(cp)) {
-            dash = b.len > 0;
+            folded = cp - 0xFF41 + 'a';
+        if (!as_id)
+            cp = folded;
+        if (slug_is_space(cp) && !(as_id && cp == '-')) {
+            dash = b->len > 0;
             continue;
         }
-        if (slug_is_dropped(cp))
+        if (slug_is_dropped(folded) && cp != '-' && !(as_id && cp == '.'))
             continue;
         if (dash)
-            buf_putc(&b, '-');
+            buf_putc(b, '-');
         dash = 0;
-        if (b.len == 0)
-            first = cp;
+        if (b->len == 0)
+            *first = cp;
         char enc[4];
-        buf_add(&b, enc, cjk_encode(cp, enc));
+        buf_add(b, enc, cjk_encode(cp, enc));
     }
+}
+
+char *cjk_slug(const char *s, size_t n)
+{
+    struct buf b;
+    buf_init(&b);
+    uint32_t first;
+    slug_chars(s, n, 0, &b, &first);
     if (b.len == 0) {
         buf_release(&b);
         return xstrdup("section");
@@ -192,6 +203,15 @@ char *cjk_slug(const char *s, size_t n)
         buf_release(&b);
         return buf_detach(&p, NULL);
     }
+    return buf_detach(&b, NULL);
+}
+
+char *cjk_id(const char *s, size_t n)
+{
+    struct buf b;
+    buf_init(&b);
+    uint32_t first;
+    slug_chars(s, n, 1, &b, &first);
     return buf_detach(&b, NULL);
 }
 

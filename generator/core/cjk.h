@@ -28,6 +28,10 @@ size_t cjk_count(const char *s, size_t n);
  * valid XML name (the print edition's ids) starts with "h-". Empty text gives "section".
  * Returns a new string; the caller frees it. */
 char *cjk_slug(const char *s, size_t n);
+/* An id as written (raw HTML's id="…", a heading's {#…}) made one word: runs of spaces become
+ * one '-', characters a slug drops are dropped, and '.' is kept besides; case is kept. A valid
+ * id comes back as it was; "" when nothing is left. Returns a new string; the caller frees it. */
+char *cjk_id(const char *s, size_t n);
 
 /* Reading time in whole minutes (at least 1 for non-empty text): wide characters at about 500
  * a minute, other words at about 200 a minute. */

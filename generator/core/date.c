@@ -1,5 +1,6 @@
 #include "core/date.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -238,9 +239,41 @@ static int non_ascii(const char *s, size_t len, size_t first, enum want w, struc
     return fail(why, first, "%s", expected(w));
 }
 
-static int parse(struct datetime *out, int *has_time, const char *s, size_t len, enum want w,
-                 struct date_why *why)
+/* An offset from UTC after a time: Z, +HH, +HHMM or +HH:MM (or with -), at s[i]. Sets *seconds
+ * (east of UTC) and returns 0, or fails with a reason. */
+static int parse_offset(int *seconds, const char *s, size_t len, size_t i, struct date_why *why)
 {
+    if (s[i] == 'Z' || s[i] == 'z') {
+        *seconds = 0;
+        return i + 1 == len ? 0 : fail(why, i + 1, "unexpected characters after the time zone");
+    }
+    size_t sign = i++;
+    size_t n = count_digits(s, len, i);
+    int hh = number(s + i, n < 2 ? n : 2), mm;
+    if (n == 2 && i + 2 == len)
+        mm = 0;
+    else if (n == 4 && i + 4 == len)
+        mm = number(s + i + 2, 2);
+    else if (n == 2 && s[i + 2] == ':' && count_digits(s, len, i + 3) == 2 && i + 5 == len)
+        mm = number(s + i + 3, 2);
+    else
+        return fail(why, sign, "write the offset from UTC with two-digit hours and minutes, like "
+                               "+09:00");
+    if (hh > 23 || mm > 59)
+        return fail(why, sign, "there is no offset %c%02d:%02d (offsets go up to 23:59)", s[sign],
+                    hh, mm);
+    *seconds = (hh * 3600 + mm * 60) * (s[sign] == '-' ? -1 : 1);
+    return 0;
+}
+
+/* offset is NULL unless a time may end in an offset from UTC (--now); *offset is then set to
+ * it in seconds, or to NO_OFFSET. */
+#define NO_OFFSET INT_MIN
+static int parse(struct datetime *out, int *has_time, int *offset, const char *s, size_t len,
+                 enum want w, struct date_why *why)
+{
+    if (offset)
+        *offset = NO_OFFSET;
     const char *ex = expected(w);
     if (len == 0)
         return fail(why, 0, "it is empty (%s)", ex);
@@ -329,10 +362,13 @@ static int parse(struct datetime *out, int *has_time, const char *s, size_t len,
         dt.second = number(s + i, 2);
         i += 2;
     }
-    if (i < len && (s[i] == 'Z' || s[i] == 'z' || s[i] == '+' || s[i] == '-'))
+    int zone = i < len && (s[i] == 'Z' || s[i] == 'z' || s[i] == '+' || s[i] == '-');
+    if (zone && !offset)
         return fail(why, i,
                     "leave out the time zone: times are in the site's time zone (site.yaml)");
-    if (i < len)
+    if (zone && parse_offset(offset, s, len, i, why) != 0)
+        return -1;
+    if (i < len && !zone)
         return fail(why, i, "unexpected characters after the time (%s)", ex);
     if (dt.hour == 24 && dt.minute == 0 && dt.second == 0)
         return fail(why, time_at, "24:00 is not a time of day; write 00:00 of the next day");
@@ -353,7 +389,7 @@ int date_parse(struct date *out, const char *s, size_t len, struct date_why *why
 {
     struct datetime dt;
     int has_time;
-    if (parse(&dt, &has_time, s, len, WANT_DATE, why) != 0)
+    if (parse(&dt, &has_time, NULL, s, len, WANT_DATE, why) != 0)
         return -1;
     *out = dt.date;
     return 0;
@@ -362,13 +398,13 @@ int date_parse(struct date *out, const char *s, size_t len, struct date_why *why
 int date_parse_datetime(struct datetime *out, const char *s, size_t len, struct date_why *why)
 {
     int has_time;
-    return parse(out, &has_time, s, len, WANT_DATETIME, why);
+    return parse(out, &has_time, NULL, s, len, WANT_DATETIME, why);
 }
 
 int date_parse_either(struct datetime *out, int *has_time, const char *s, size_t len,
                       struct date_why *why)
 {
-    return parse(out, has_time, s, len, WANT_EITHER, why);
+    return parse(out, has_time, NULL, s, len, WANT_EITHER, why);
 }
 
 static int parse_epoch(int64_t *out, const char *s, size_t len, size_t base, struct date_why *why)
@@ -402,8 +438,19 @@ int date_parse_moment(struct date_moment *out, const char *s, size_t len, struct
         out->is_epoch = 1;
         return parse_epoch(&out->epoch, s + 1, len - 1, 1, why);
     }
-    int has_time;
-    return parse(&out->local, &has_time, s, len, WANT_MOMENT, why);
+    int has_time, offset;
+    if (parse(&out->local, &has_time, &offset, s, len, WANT_MOMENT, why) != 0)
+        return -1;
+    if (offset == NO_OFFSET)
+        return 0;
+    int64_t t = date_to_seconds(out->local) - offset;
+    if (t > MAX_EPOCH)
+        return fail(why, 0, "it is after the year 9999 in UTC");
+    if (t < date_to_seconds((struct datetime){{1, 1, 1}, 0, 0, 0}))
+        return fail(why, 0, "it is before the year 1 in UTC");
+    out->is_epoch = 1;
+    out->epoch = t;
+    return 0;
 }
 
 /* ---- 和暦 ---- */

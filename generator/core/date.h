@@ -43,12 +43,14 @@ int date_parse_either(struct datetime *out, int *has_time, const char *s, size_t
  * holds it (no sign, no spaces; at most 9999-12-31 23:59:59 UTC). Returns 0 or -1 (why). */
 int date_parse_epoch(int64_t *out, const char *s, size_t len, struct date_why *why);
 
-/* What --now may say: an instant ("@1613709000") or a wall time in the site's zone
- * ("2021-02-19", "2021-02-19 13:30"); tz_parse_now() turns either into an instant. */
+/* What --now may say: an instant, as seconds ("@1613709000") or as a date and time with its
+ * offset from UTC, the way `date -Iseconds` prints it ("2021-02-19T13:30:00+09:00", also with
+ * Z, +0900 or +09); or a wall time in the site's zone ("2021-02-19", "2021-02-19 13:30").
+ * tz_parse_now() turns either into an instant. */
 struct date_moment {
     int is_epoch;
-    int64_t epoch;         /* when is_epoch */
-    struct datetime local; /* otherwise */
+    int64_t epoch;         /* when is_epoch: seconds since 1970 UTC, within years 1-9999 */
+    struct datetime local; /* otherwise (and as written, when an offset was given) */
 };
 int date_parse_moment(struct date_moment *out, const char *s, size_t len, struct date_why *why);
 

@@ -89,6 +89,13 @@ static void writer_flush(struct writer *w)
     buf_reset(&w->tags);
 }
 
+/* The boolean attributes the tree can hold. */
+static int is_boolean(const xmlChar *name)
+{
+    return xmlStrEqual(name, BAD_CAST "checked") || xmlStrEqual(name, BAD_CAST "disabled") ||
+           xmlStrEqual(name, BAD_CAST "open");
+}
+
 static void write_attrs(struct writer *w, xmlNodePtr n)
 {
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
@@ -98,8 +105,9 @@ static void write_attrs(struct writer *w, xmlNodePtr n)
             buf_putc(&w->tags, ':');
         }
         buf_puts(&w->tags, (const char *)a->name);
-        /* HTML writes boolean attributes (checked="checked") by name alone. */
-        if (!w->xhtml && a->children && a->children->type == XML_TEXT_NODE &&
+        /* HTML writes boolean attributes (checked="checked") by name alone; any other
+         * attribute keeps its value, even one that reads like its name (title="title"). */
+        if (!w->xhtml && is_boolean(a->name) && a->children && a->children->type == XML_TEXT_NODE &&
             xmlStrEqual(a->children->content, a->name))
             continue;
         buf_add(&w->tags, "=\"", 2);
@@ -250,6 +258,53 @@ static void xhtml_ruby(xmlNodePtr ruby)
     }
 }
 
+/* Whether n holds only text and inline elements (what a <p> may hold). */
+static int only_inline(xmlNodePtr n)
+{
+    static const char *const blocks[] = {
+        "address", "blockquote", "details", "div", "dl", "figure", "h1",      "h2",    "h3", "h4",
+        "h5",      "h6",         "hr",      "ol",  "p",  "pre",    "summary", "table", "ul"};
+    for (xmlNodePtr c = n->children; c; c = dom_walk_next(c, n, 0))
+        if (c->type == XML_ELEMENT_NODE)
+            for (size_t i = 0; i < sizeof blocks / sizeof *blocks; i++)
+                if (strcmp(NAME(c), blocks[i]) == 0)
+                    return 0;
+    return 1;
+}
+
+/* Whether n is an element whose content is text and inline elements only (a paragraph, a
+ * heading, emphasis, a link): a block inside it is not valid XHTML. */
+static int is_phrasing(xmlNodePtr n)
+{
+    static const char *const phrasing[] = {
+        "a",    "abbr", "b",    "cite",  "code", "del",    "dfn",  "em",  "h1",   "h2", "h3",
+        "h4",   "h5",   "h6",   "i",     "ins",  "kbd",    "mark", "p",   "q",    "rb", "rt",
+        "ruby", "s",    "samp", "small", "span", "strong", "sub",  "sup", "time", "u",  "var"};
+    for (size_t i = 0; n && n->type == XML_ELEMENT_NODE && i < sizeof phrasing / sizeof *phrasing;
+         i++)
+        if (strcmp(NAME(n), phrasing[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* A summary becomes <p class="summary"><strong>…</strong></p> (a span inside a paragraph),
+ * or a <div class="summary"> when it holds blocks (a heading), which a paragraph cannot. */
+static void xhtml_summary(xmlNodePtr n)
+{
+    if (!only_inline(n)) {
+        rename_with_class(n, "div", "summary");
+        return;
+    }
+    rename_with_class(n, is_phrasing(n->parent) ? "span" : "p", "summary");
+    xmlNodePtr strong = xmlNewDocNode(n->doc, NULL, BAD_CAST "strong", NULL);
+    while (n->children) {
+        xmlNodePtr c = n->children;
+        xmlUnlinkNode(c);
+        xmlAddChild(strong, c);
+    }
+    xmlAddChild(n, strong);
+}
+
 /* Prefixes n's id, or its in-page link target, with prefix. */
 static void prefix_ids(xmlNodePtr n, const char *prefix)
 {
@@ -337,6 +392,13 @@ static void xhtml_element(xmlNodePtr n, const char *prefix)
             xmlSetProp(n, BAD_CAST "alt", BAD_CAST "");
     } else if (strcmp(name, "table") == 0) {
         table_width_class(n);
+    } else if (strcmp(name, "details") == 0) {
+        /* XHTML 1.1 has no details: paper shows it open, its summary a bold paragraph (in a
+         * paragraph, both are spans). */
+        xmlUnsetProp(n, BAD_CAST "open");
+        rename_with_class(n, is_phrasing(n->parent) ? "span" : "div", "details");
+    } else if (strcmp(name, "summary") == 0) {
+        xhtml_summary(n);
     } else if (strcmp(name, "ol") == 0) {
         xmlUnsetProp(n, BAD_CAST "start");
     } else if (strcmp(name, "li") == 0) {
@@ -553,6 +615,15 @@ static void text_newline(struct buf *out)
         buf_putc(out, '\n');
 }
 
+/* A picture's text is its alt text: what a reader who cannot see it is told. */
+static void append_alt(xmlNodePtr img, struct buf *out)
+{
+    xmlChar *alt = xmlGetProp(img, BAD_CAST "alt");
+    if (alt)
+        buf_puts(out, (const char *)alt);
+    xmlFree(alt);
+}
+
 void dom_text_of(xmlNodePtr top, struct buf *out)
 {
     xmlNodePtr n = top->children;
@@ -566,6 +637,8 @@ void dom_text_of(xmlNodePtr top, struct buf *out)
                 skip = 1;
             else if (strcmp(name, "br") == 0)
                 buf_putc(out, '\n');
+            else if (strcmp(name, "img") == 0)
+                append_alt(n, out);
             else if (is_block(name))
                 text_newline(out);
             else if ((strcmp(name, "td") == 0 || strcmp(name, "th") == 0) && n->prev)
@@ -887,6 +960,83 @@ static const char *cell_class(xmlNodePtr cell)
     return chars > 0 && chars <= 6 ? "short" : NULL;
 }
 
+/* A table of a few columns whose cells hold sentences (a self-evaluation: 項目, 評価, 根拠,
+ * 課題) reads badly as columns a few characters wide on a phone. Such a table gets class
+ * "stack" and each body cell a data-label with its column's heading, so that a theme can set
+ * each row as a block of labelled paragraphs on a narrow screen. Only a plain grid qualifies:
+ * one heading row in thead, at most STACK_COLUMNS columns, no spans, some cell longer than
+ * STACK_TEXT characters. */
+#define STACK_COLUMNS 6
+#define STACK_TEXT 40
+
+static xmlNodePtr child_element(xmlNodePtr n, const char *name)
+{
+    for (xmlNodePtr c = n ? n->children : NULL; c; c = c->next)
+        if (dom_is_element(c, name))
+            return c;
+    return NULL;
+}
+
+static size_t text_chars(xmlNodePtr n)
+{
+    struct buf text;
+    buf_init(&text);
+    plain_text(n, &text);
+    size_t chars = 0;
+    for (size_t i = 0; i < text.len; i++)
+        chars += ((unsigned char)text.data[i] & 0xC0) != 0x80;
+    buf_release(&text);
+    return chars;
+}
+
+static int is_cell(xmlNodePtr c)
+{
+    return dom_is_element(c, "td") || dom_is_element(c, "th");
+}
+
+static void stack_table(xmlNodePtr table)
+{
+    xmlNodePtr head = child_element(child_element(table, "thead"), "tr");
+    xmlNodePtr body = child_element(table, "tbody");
+    if (!head || !body || head->next || table_columns(table) > STACK_COLUMNS)
+        return;
+    xmlNodePtr heads[STACK_COLUMNS];
+    size_t n_heads = 0;
+    for (xmlNodePtr c = head->children; c; c = c->next)
+        if (is_cell(c))
+            heads[n_heads++] = c;
+    int long_text = 0;
+    for (xmlNodePtr row = body->children; row; row = row->next) {
+        if (!dom_is_element(row, "tr"))
+            continue;
+        size_t col = 0;
+        for (xmlNodePtr c = row->children; c; c = c->next) {
+            if (!is_cell(c))
+                continue;
+            if (col++ >= n_heads || xmlHasProp(c, BAD_CAST "colspan") ||
+                xmlHasProp(c, BAD_CAST "rowspan"))
+                return;
+            long_text |= text_chars(c) > STACK_TEXT;
+        }
+    }
+    if (!long_text)
+        return;
+    add_class(table, "stack");
+    for (xmlNodePtr row = body->children; row; row = row->next) {
+        size_t col = 0;
+        for (xmlNodePtr c = dom_is_element(row, "tr") ? row->children : NULL; c; c = c->next) {
+            if (!is_cell(c))
+                continue;
+            struct buf label;
+            buf_init(&label);
+            plain_text(heads[col++], &label);
+            if (label.len)
+                xmlSetProp(c, BAD_CAST "data-label", BAD_CAST label.data);
+            buf_release(&label);
+        }
+    }
+}
+
 void dom_fit_tables(struct dom *doc)
 {
     xmlNodePtr root = doc->root, heading = NULL;
@@ -922,6 +1072,7 @@ void dom_fit_tables(struct dom *doc)
                 add_class(c, keep);
         }
         table_width_class(n);
+        stack_table(n);
         xmlNodePtr box = xmlNewDocNode(doc->doc, NULL, BAD_CAST "div", NULL);
         xmlSetProp(box, BAD_CAST "class", BAD_CAST "table-scroll");
         xmlSetProp(box, BAD_CAST "role", BAD_CAST "region");

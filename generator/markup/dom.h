@@ -34,7 +34,8 @@ char *dom_xhtml_print(const struct dom *doc, const char *id_prefix, int upright)
  * "text" is plain (ruby readings left out), "html" keeps the markup. The caller decrefs it. */
 json_t *dom_toc(const struct dom *doc);
 /* Returns the plain text of the whole document (blocks separated by newlines, ruby readings
- * left out), for search and feeds; a new string, the caller frees it. */
+ * left out, pictures by their alt text), for titles, search and feeds; a new string, the
+ * caller frees it. */
 char *dom_text(const struct dom *doc);
 /* Returns a summary made from the first paragraph: whole if it has at most max_chars
  * characters, else cut after a sentence end (。！？) near max_chars, or at the last word
@@ -54,7 +55,10 @@ void dom_link_phones(struct dom *doc);
  * that a theme should keep on one line get a class: "num" for a short number (up to 12
  * characters, half of them or more digits and the signs between them: 1,234, 22人, 4月),
  * "short" for other text of up to 6 characters. A table of 8 columns or more gets class="wide",
- * of 14 or more class="very-wide", as in print, whose XHTML has those classes and no boxes. */
+ * of 14 or more class="very-wide", as in print, whose XHTML has those classes and no boxes.
+ * A plain table of up to 6 columns with a cell of more than 40 characters gets class="stack"
+ * and each body cell a data-label (its column's heading), for themes that set its rows as
+ * labelled blocks on a phone. */
 void dom_fit_tables(struct dom *doc);
 /* Frees doc and everything in it; NULL is allowed. */
 void dom_free(struct dom *doc);

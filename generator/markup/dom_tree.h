@@ -23,8 +23,8 @@ int dom_is_element(xmlNodePtr n, const char *name);
 /* The next node in document order below top, not descending into n when skip is set; NULL
  * after the last. */
 xmlNodePtr dom_walk_next(xmlNodePtr n, xmlNodePtr top, int skip);
-/* Appends the text below top to out: ruby readings left out, blocks on lines of their own,
- * table cells separated by a space. */
+/* Appends the text below top to out: ruby readings left out, a picture's alt text in its
+ * place, blocks on lines of their own, table cells separated by a space. */
 void dom_text_of(xmlNodePtr top, struct buf *out);
 /* Whether an element of this name has no end tag in HTML (br, img, hr, input, ...). */
 int dom_is_void(const char *name);

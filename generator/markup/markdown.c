@@ -1,7 +1,6 @@
 /* markdown: md4c callbacks that build the libxml2 tree directly, with kairan's extensions. */
 #include "markup/markdown.h"
 
-#include <libxml/HTMLparser.h>
 #include <limits.h>
 #include <md4c.h>
 #include <stdint.h>
@@ -11,6 +10,7 @@
 
 #include "core/buf.h"
 #include "core/cjk.h"
+#include "core/entity.h"
 #include "markup/dom_tree.h"
 #include "markup/sanitiser.h"
 #include "core/strmap.h"
@@ -97,9 +97,13 @@ struct builder {
     int in_html_block;
     struct buf html;
     size_t html_off;
+    struct buf tag; /* an inline tag md4c hands over in parts (one per line), and where */
+    size_t tag_off;
 
     struct heading *headings;
     size_t headings_len, headings_cap;
+    struct heading *raw_ids; /* raw HTML elements with an id (id unused), and where */
+    size_t raw_ids_len, raw_ids_cap;
 
     size_t *lines; /* offsets of line starts, built on the first diagnostic */
     size_t lines_len;
@@ -183,17 +187,12 @@ static void append_entity(struct buf *out, const char *e, size_t n)
         append_cp(out, cp == 0 || cp > 0x10FFFF ? 0xFFFD : cp);
         return;
     }
-    char name[64];
-    if (n >= 3 && n - 2 < sizeof name) {
-        memcpy(name, e + 1, n - 2);
-        name[n - 2] = '\0';
-        const htmlEntityDesc *ent = htmlEntityLookup(BAD_CAST name);
-        if (ent) {
-            append_cp(out, ent->value);
-            return;
-        }
-    }
-    buf_add(out, e, n); /* not an entity we know: the text as written */
+    uint32_t cp[2];
+    int count = n >= 3 ? entity_named(e + 1, n - 2, cp) : 0;
+    for (int i = 0; i < count; i++)
+        append_cp(out, cp[i]);
+    if (count == 0)
+        buf_add(out, e, n); /* not a name HTML has: the text as written */
 }
 
 /* Returns the attribute's text with entities decoded; a new string, the caller frees it.
@@ -551,6 +550,14 @@ static void set_prop(xmlNodePtr n, const char *name, const char *value)
         xmlSetProp(n, BAD_CAST name, BAD_CAST value);
 }
 
+/* Sets an address attribute, written as a valid URL string. */
+static void set_url(xmlNodePtr n, const char *name, const char *url)
+{
+    char *valid = url_normalise(url);
+    set_prop(n, name, valid);
+    free(valid);
+}
+
 /* An address on the web rather than in the site: it gets rel="noopener". */
 static int is_web_url(const char *url)
 {
@@ -584,7 +591,7 @@ static int link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t 
         return -1;
     }
     if (url_has_scheme(href) || is_web_url(href)) {
-        set_prop(a, "href", href);
+        set_url(a, "href", href);
         if (is_web_url(href))
             set_prop(a, "rel", "noopener");
         return 0;
@@ -595,7 +602,7 @@ static int link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t 
         position(b, off, &line, &col);
         url = b->hooks->link(href, line, col, b->hooks->userdata);
     }
-    set_prop(a, "href", url ? url : href);
+    set_url(a, "href", url ? url : href);
     free(url);
     return 0;
 }
@@ -631,7 +638,7 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
                      "it, like ![a short description](%s)",
                      src, src);
     }
-    xmlSetProp(img, BAD_CAST "src", BAD_CAST(resolved && im.src ? im.src : src));
+    set_url(img, "src", resolved && im.src ? im.src : src);
     if (alt)
         set_prop(img, "alt", alt);
     if (im.width > 0 && im.height > 0) {
@@ -650,7 +657,7 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
     }
     if (im.full && b->link_depth == 0) {
         xmlNodePtr a = xmlNewDocNode(b->dom->doc, NULL, BAD_CAST "a", NULL);
-        set_prop(a, "href", im.full);
+        set_url(a, "href", im.full);
         xmlReplaceNode(img, a);
         xmlAddChild(a, img);
     }
@@ -677,8 +684,29 @@ static void alt_plain(struct buf *alt)
     buf_truncate(alt, w);
 }
 
+/* Where the address of the link or picture ending now is written, when md4c handed it over
+ * from a buffer of its own (it had an entity or an escape): after the "](" that follows the
+ * text read last (the label), within the paragraph. SIZE_MAX when there is none (a reference,
+ * [x][ref]: position() then gives the label's place). */
+static size_t destination_offset(const struct builder *b)
+{
+    size_t i = b->last_end ? (size_t)(b->last_end - b->src) : b->last_off;
+    for (; i + 1 < b->len; i++) {
+        if (b->src[i] == '\n' && b->src[i + 1] == '\n')
+            break;
+        if (b->src[i] != ']' || b->src[i + 1] != '(')
+            continue;
+        for (i += 2; i < b->len && (b->src[i] == ' ' || b->src[i] == '\t' || b->src[i] == '\n');)
+            i++;
+        return i < b->len && b->src[i] == '<' ? i + 1 : i;
+    }
+    return SIZE_MAX;
+}
+
 static void image_finish(struct builder *b)
 {
+    if (b->img_off == SIZE_MAX)
+        b->img_off = destination_offset(b);
     alt_plain(&b->alt);
     char *alt = buf_detach(&b->alt, NULL);
     /* Trim: md4c keeps the spaces inside the brackets. */
@@ -820,6 +848,10 @@ static void raw_fixup(struct builder *b, xmlNodePtr top, size_t off)
                     break;
                 }
         }
+        if (n->type == XML_ELEMENT_NODE && xmlHasProp(n, BAD_CAST "id")) {
+            XALLOC_GROW(b->raw_ids, b->raw_ids_len + 1, b->raw_ids_cap);
+            b->raw_ids[b->raw_ids_len++] = (struct heading){n, NULL, off};
+        }
         if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "a") == 0) {
             xmlChar *href = xmlGetProp(n, BAD_CAST "href");
             if (href) {
@@ -914,6 +946,15 @@ static void raw_inline(struct builder *b, const char *html, size_t len, size_t o
         raw_open(b, html, len, off, 0);
 }
 
+/* Handles the inline tag read so far, whole or not (md4c went on to something else). */
+static void raw_tag_flush(struct builder *b)
+{
+    if (b->tag.len == 0)
+        return;
+    raw_inline(b, b->tag.data, b->tag.len, b->tag_off);
+    buf_reset(&b->tag);
+}
+
 static int is_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -962,6 +1003,19 @@ static void raw_block(struct builder *b)
         }
         return;
     }
+    /* A block that starts with tags it leaves open ("<details>\n<summary>Q</summary>") opens
+     * them around the blocks that follow, as a lone start tag does. */
+    size_t ends[8];
+    size_t open = sanitiser_leading_open(s, n, ends, sizeof ends / sizeof *ends);
+    for (size_t i = 0, from = 0; i < open; from = ends[i++]) {
+        while (is_space(s[from]))
+            from++;
+        raw_open(b, s + from, ends[i] - from, off, 1);
+    }
+    if (open > 0) {
+        s += ends[open - 1];
+        n -= ends[open - 1];
+    }
     if (b->suppress)
         return;
     xmlNodePtr parent = current(b);
@@ -980,6 +1034,7 @@ static void raw_block(struct builder *b)
 static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
     struct builder *b = userdata;
+    raw_tag_flush(b);
     flush(b);
     b->sb_node = NULL;
     b->last_cp = 0;
@@ -1101,6 +1156,7 @@ static void heading_id(struct builder *b)
     struct heading *h = &b->headings[b->headings_len - 1];
     h->id = xstrndup(v.s + open + 1, n - 2 - open);
     h->off = run_to_src(b, open - 1);
+    set_prop(h->node, "id", h->id);
     size_t cut = open - 1;
     while (cut > 0 && v.s[cut - 1] == ' ')
         cut--;
@@ -1124,6 +1180,7 @@ static int close_md(struct builder *b, int md)
 static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
     struct builder *b = userdata;
+    raw_tag_flush(b);
     if (b->img_depth)
         return 0;
     if (type == MD_BLOCK_H && b->headings_len > 0 && b->depth > 0 &&
@@ -1168,6 +1225,7 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
     struct builder *b = userdata;
+    raw_tag_flush(b);
     if (b->img_depth) {
         b->img_depth += type == MD_SPAN_IMG;
         return 0;
@@ -1193,9 +1251,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
         if (e) {
             f->href = attribute_text(&a->href, b->len + 16);
             f->title = a->title.size ? attribute_text(&a->title, b->len + 16) : NULL;
-            f->off = src_offset(b, a->href.text);
-            if (f->off == SIZE_MAX)
-                f->off = b->last_off;
+            f->off = src_offset(b, a->href.text); /* SIZE_MAX: found when the link ends */
         }
         b->link_depth++;
         break;
@@ -1207,9 +1263,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
         buf_reset(&b->alt);
         b->img_src = attribute_text(&img->src, b->len + 16);
         b->img_title = img->title.size ? attribute_text(&img->title, b->len + 16) : NULL;
-        b->img_off = src_offset(b, img->src.text);
-        if (b->img_off == SIZE_MAX)
-            b->img_off = b->last_off;
+        b->img_off = src_offset(b, img->src.text); /* SIZE_MAX: found when it ends */
         break;
     }
     default: /* extensions we do not enable */
@@ -1222,6 +1276,7 @@ static int on_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
 static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
 {
     struct builder *b = userdata;
+    raw_tag_flush(b);
     if (b->img_depth) {
         if (type == MD_SPAN_IMG && --b->img_depth == 0)
             image_finish(b);
@@ -1239,6 +1294,8 @@ static int on_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
     pop_raw(b);
     struct frame *f = &b->frames[b->depth - 1];
     xmlNodePtr a = f->kind == FRAME_MD ? f->node : NULL;
+    if (f->off == SIZE_MAX)
+        f->off = destination_offset(b);
     if (a && f->href) {
         if (link_apply(b, a, f->href, f->off) == 0)
             set_prop(a, "title", f->title);
@@ -1280,9 +1337,14 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
         return 0;
     }
     if (type == MD_TEXT_HTML) {
-        raw_inline(b, text, size, off);
+        if (b->tag.len == 0)
+            b->tag_off = off;
+        buf_add(&b->tag, text, size);
+        if (sanitiser_is_whole(b->tag.data, b->tag.len))
+            raw_tag_flush(b);
         return 0;
     }
+    raw_tag_flush(b);
     if (b->suppress)
         return 0;
     size_t start = b->run.len;
@@ -1323,7 +1385,9 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
     return 0;
 }
 
-/* Heading ids: explicit ones first, then slugs, each unique in the page. */
+/* Ids: each one word, unique in the page and apart from the theme's own. Ids written in the
+ * text (raw HTML's id="…", a heading's {#…}) are claimed first, in the order they come, then
+ * the headings' slugs. The theme's ids are in the map with a value, the page's without. */
 
 /* Returns id, or id-2, id-3, ... whichever is not in ids yet, added to it; the string is the
  * map's. */
@@ -1339,23 +1403,70 @@ static const char *id_claim(struct strmap *ids, const char *id)
     return strmap_key(ids, i);
 }
 
-static void heading_ids(struct builder *b)
+/* Where the id of element n was written: its heading's {#…}, or its raw HTML. */
+static size_t id_offset(const struct builder *b, xmlNodePtr n, int *heading)
+{
+    for (size_t i = 0; i < b->headings_len; i++)
+        if (b->headings[i].node == n && b->headings[i].id) {
+            *heading = 1;
+            return b->headings[i].off;
+        }
+    *heading = 0;
+    for (size_t i = b->raw_ids_len; i > 0; i--)
+        if (b->raw_ids[i - 1].node == n)
+            return b->raw_ids[i - 1].off;
+    return SIZE_MAX;
+}
+
+/* Makes the id written on n one word and its own, or removes it, saying so. */
+static void explicit_id(struct builder *b, struct strmap *ids, xmlNodePtr n)
+{
+    xmlChar *written = xmlGetProp(n, BAD_CAST "id");
+    const char *w = (const char *)written;
+    int heading;
+    size_t off = id_offset(b, n, &heading);
+    unsigned line, col;
+    char *word = cjk_id(w, strlen(w));
+    if (!*word) {
+        position(b, off, &line, &col);
+        diag_warning(b->d, b->path, line, col,
+                     "the id '%s' has no letters or digits and was removed", w);
+        xmlUnsetProp(n, BAD_CAST "id");
+    } else {
+        if (strcmp(word, w) != 0) {
+            position(b, off, &line, &col);
+            diag_warning(b->d, b->path, line, col,
+                         "the %s '%s' is not one word; it became '%s' (an id has no spaces or "
+                         "punctuation)",
+                         heading ? "heading id" : "id", w, word);
+        }
+        size_t taken = strmap_find(ids, word, strlen(word));
+        const char *id = id_claim(ids, word);
+        if (strcmp(id, word) != 0) {
+            position(b, off, &line, &col);
+            diag_warning(b->d, b->path, line, col,
+                         strmap_value(ids, taken)
+                             ? "the %s '%s' is the theme's own (its pages use it); this one became "
+                               "'%s'"
+                             : "the %s '%s' is used twice in this page; this one became '%s'",
+                         heading ? "heading id" : "id", word, id);
+        }
+        set_prop(n, "id", id);
+    }
+    free(word);
+    xmlFree(written);
+}
+
+static void assign_ids(struct builder *b)
 {
     struct strmap ids = STRMAP_INIT;
-    for (size_t i = 0; i < b->headings_len; i++) {
-        struct heading *h = &b->headings[i];
-        if (!h->id)
-            continue;
-        const char *id = id_claim(&ids, h->id);
-        if (strcmp(id, h->id) != 0) {
-            unsigned line, col;
-            position(b, h->off, &line, &col);
-            diag_warning(b->d, b->path, line, col,
-                         "the heading id '%s' is used twice in this page; this one became '%s'",
-                         h->id, id);
-        }
-        set_prop(h->node, "id", id);
-    }
+    const struct strv *theme = b->hooks ? b->hooks->reserved_ids : NULL;
+    for (size_t i = 0; theme && i < theme->len; i++)
+        strmap_add(&ids, theme->v[i], strlen(theme->v[i]), (void *)theme, NULL);
+    xmlNodePtr root = b->dom->root;
+    for (xmlNodePtr n = root->children; n; n = dom_walk_next(n, root, 0))
+        if (n->type == XML_ELEMENT_NODE && xmlHasProp(n, BAD_CAST "id"))
+            explicit_id(b, &ids, n);
     for (size_t i = 0; i < b->headings_len; i++) {
         struct heading *h = &b->headings[i];
         if (h->id)
@@ -1388,6 +1499,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     buf_init(&b.seg);
     buf_init(&b.alt);
     buf_init(&b.html);
+    buf_init(&b.tag);
     if (len > INT_MAX) {
         /* libxml2 counts text in int. */
         diag_error(d, path, b.first_line, 0, "the text is too long (more than 2 GB)");
@@ -1415,10 +1527,11 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
         pop(&b);
     for (size_t i = 0; i < b.captioned_len; i++)
         caption_to_title(b.captioned[i]);
-    heading_ids(&b);
+    assign_ids(&b);
     for (size_t i = 0; i < b.headings_len; i++)
         free(b.headings[i].id);
     free(b.headings);
+    free(b.raw_ids);
     free(b.captioned);
     free(b.frames);
     free(b.esc);
@@ -1430,6 +1543,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     buf_release(&b.seg);
     buf_release(&b.alt);
     buf_release(&b.html);
+    buf_release(&b.tag);
     strv_release(&b.reported);
     free(copy);
     return b.dom;

@@ -1,7 +1,8 @@
 /* markdown: entry bodies from Markdown (GitHub dialect) to a struct dom.
  * The only module that knows md4c. Adds kairan's extensions while building the tree: ruby
  * {漢字|かんじ}, no space at line breaks inside Japanese text, heading ids, figures with
- * captions, links to entries by source path, and sanitised raw HTML. Problems in the text are
+ * captions, links to entries by source path, and sanitised raw HTML; every id one word and
+ * unique in the page. Problems in the text are
  * reported through diag with file:line:col; the tree is built anyway (an error fails the build
  * later). markdown_parse() may run on many threads at once for different documents. */
 #ifndef KAIRAN_MARKDOWN_H
@@ -10,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/diag.h"
+#include "core/strv.h"
 #include "markup/dom.h"
 
 /* What the image hook knows about one picture. The hook allocates the strings with xmalloc
@@ -32,6 +34,9 @@ struct markdown_hooks {
     int (*image)(const char *src, unsigned line, unsigned col, struct markdown_image *out,
                  void *userdata);
     void *userdata;
+    /* Ids the page around the body uses (the theme's), which no id in the body takes; NULL for
+     * none. */
+    const struct strv *reserved_ids;
 };
 
 /* Parses text[0..len) (UTF-8; NULL reads as empty). path and first_line (the body's first line in its file) place

@@ -33,6 +33,15 @@ void sanitiser_import_html(const struct sanitiser_source *src, xmlDocPtr doc, xm
  * content up to the matching end tag. The element's name is stored in name (lowercase). */
 xmlNodePtr sanitiser_clean_tag(const struct sanitiser_source *src, xmlDocPtr doc, const char *tag,
                                size_t len, char name[16], enum sanitiser_drop *drop);
+/* The start tags an HTML block begins with and leaves open, like <details> in
+ * "<details>\n<summary>Q</summary>", which a Markdown writer closes after the blocks that
+ * follow. Returns how many (at most max; 0 when the block leaves open anything but those, or
+ * an element the allow-list does not keep) and sets ends[i] to the offset just past tag i. */
+size_t sanitiser_leading_open(const char *html, size_t len, size_t *ends, size_t max);
+/* Whether html[0..len) is one whole tag, comment, declaration or processing instruction: it
+ * ends in its closing '>' (for a tag, the first one outside quotes). md4c hands over inline
+ * HTML written over several lines a line at a time. */
+int sanitiser_is_whole(const char *html, size_t len);
 /* What the allow-list does with an element of this (lowercase) name. */
 enum sanitiser_drop sanitiser_element_policy(const char *name);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/strmap.h"
+#include "core/strv.h"
 #include "core/xalloc.h"
 
 /*
@@ -70,8 +71,10 @@ struct op {
     uint32_t line, col;
 };
 
-/* Bits of template.seen, one byte per op. */
-enum { SEEN_LOOKED_UP = 1, SEEN_FOUND = 2 };
+/* Bits of template.seen, one byte per op: looked up, found, and how far a dotted name got in
+ * its best lookup (bit SEEN_PARTS << (k - 1) once some lookup found its first k parts, k from 1
+ * to SEEN_MAX_PARTS). */
+enum { SEEN_LOOKED_UP = 1, SEEN_FOUND = 2, SEEN_PARTS = 4, SEEN_MAX_PARTS = 6 };
 
 enum template_state { ST_PENDING, ST_OK, ST_FAILED, ST_MISSING };
 
@@ -104,6 +107,7 @@ struct template_set {
     template_load_fn load;
     void *userdata;
     int allow_missing;
+    struct strv optional; /* names the data may leave out on every page (for --strict) */
     struct strmap names; /* name -> template, in the order first named; read-only while
                           * rendering */
     struct template **pending; /* named but not compiled yet */
@@ -867,6 +871,12 @@ void template_set_allow_missing(struct template_set *s)
     s->allow_missing = 1;
 }
 
+void template_set_optional(struct template_set *s, const char *name)
+{
+    if (*name && !strv_contains(&s->optional, name))
+        strv_push(&s->optional, name);
+}
+
 void template_set_free(struct template_set *s)
 {
     if (!s)
@@ -882,6 +892,7 @@ void template_set_free(struct template_set *s)
         free(t);
     }
     strmap_release(&s->names);
+    strv_release(&s->optional);
     free(s->pending);
     free(s);
 }
@@ -1048,12 +1059,17 @@ static const json_t *lookup(const struct run *r, const struct template *t, uint3
             (v = json_object_getn(r->ctx[j], key + sizeof len, len)) != NULL)
             break;
     }
+    uint32_t parts = v ? 1 : 0;
     for (uint32_t part = 1; v && part < op->nkeys; part++) {
         key += sizeof len + len + 1;
         memcpy(&len, key, sizeof len);
         v = json_is_object(v) ? json_object_getn(v, key + sizeof len, len) : NULL;
+        parts += v != NULL;
     }
-    note(t, i, v ? SEEN_LOOKED_UP | SEEN_FOUND : SEEN_LOOKED_UP);
+    unsigned char bits = v ? SEEN_LOOKED_UP | SEEN_FOUND : SEEN_LOOKED_UP;
+    for (uint32_t k = 1; k <= parts && k <= SEEN_MAX_PARTS; k++)
+        bits |= (unsigned char)(SEEN_PARTS << (k - 1));
+    note(t, i, bits);
     return v;
 }
 
@@ -1343,6 +1359,91 @@ int template_render(const struct template *t, const json_t *data, struct buf *ou
 
 /* ---- the strict report ---- */
 
+/* How many leading parts of the op's name some lookup found, from the seen bits. */
+static uint32_t parts_found(unsigned char seen)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 1; k <= SEEN_MAX_PARTS; k++)
+        if (seen & (SEEN_PARTS << (k - 1)))
+            n = k;
+    return n;
+}
+
+/* A name as the report reads it: the names of the sections around an op in its template,
+ * outermost first, then the op's own name; {{#contact}}{{email}} reads contact.email. */
+#define REPORT_MAX_PARTS 32
+struct report_name {
+    const char *part[REPORT_MAX_PARTS];
+    uint32_t len[REPORT_MAX_PARTS];
+    uint32_t n;
+};
+
+/* Appends op's parts to name; returns -1 when they do not fit. */
+static int report_name_add(struct report_name *name, const struct template *t, const struct op *op)
+{
+    const char *key = t->keys + op->key;
+    for (uint32_t k = 0; k < op->nkeys; k++) {
+        if (name->n == REPORT_MAX_PARTS)
+            return -1;
+        memcpy(&name->len[name->n], key, sizeof name->len[name->n]);
+        name->part[name->n] = key + sizeof name->len[name->n];
+        key += sizeof name->len[name->n] + name->len[name->n] + 1;
+        name->n++;
+    }
+    return 0;
+}
+
+/* Whether a declared optional name (dotted, like "contact.url") covers a name of which the
+ * first found parts were found on some page: it is a run of the name's parts, everything
+ * before that run was found, and the run itself never was. So {{entry.contact.url}} is spared
+ * while no entry has a contact url, and {{entry.status.canceled}} is not once some page has a
+ * status. */
+static int optional_covers(const struct report_name *name, uint32_t found, const char *declared)
+{
+    for (uint32_t start = 0; start < name->n && start <= found; start++) {
+        const char *d = declared;
+        uint32_t k = start;
+        while (k < name->n) {
+            size_t dl = strcspn(d, ".");
+            if (dl != name->len[k] || memcmp(d, name->part[k], dl) != 0)
+                break;
+            k++;
+            d += dl;
+            if (*d == '\0')
+                break;
+            d++;
+        }
+        if (*d == '\0' && k > start && found < k)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether a declared optional name spares op j of t, whose lookups found the first `found`
+ * parts of its name at best. The sections around it were entered when it was looked up, so
+ * their parts count as found. */
+static int spared(const struct template_set *s, const struct template *t, uint32_t j,
+                  uint32_t found)
+{
+    /* The seen bits count found parts only so far: a deeper name is always reported. */
+    if (t->ops[j].nkeys > SEEN_MAX_PARTS || s->optional.len == 0)
+        return 0;
+    struct report_name name;
+    name.n = 0;
+    for (uint32_t k = 0; k < j; k++) {
+        if (t->ops[k].kind == OP_SECTION && t->ops[k].end > j &&
+            report_name_add(&name, t, &t->ops[k]) != 0)
+            return 0;
+    }
+    found += name.n;
+    if (report_name_add(&name, t, &t->ops[j]) != 0)
+        return 0;
+    for (size_t k = 0; k < s->optional.len; k++)
+        if (optional_covers(&name, found, s->optional.v[k]))
+            return 1;
+    return 0;
+}
+
 void template_set_report_unresolved(struct template_set *s, struct diag *d)
 {
     for (size_t i = 0; i < strmap_len(&s->names); i++) {
@@ -1354,6 +1455,8 @@ void template_set_report_unresolved(struct template_set *s, struct diag *d)
             if (!(seen & SEEN_LOOKED_UP) || (seen & SEEN_FOUND))
                 continue;
             const struct op *op = &t->ops[j];
+            if (spared(s, t, j, parts_found(seen)))
+                continue;
             const char *open = op->kind == OP_SECTION    ? "{{#"
                                : op->kind == OP_INVERTED ? "{{^"
                                : op->kind == OP_DYNAMIC  ? "{{>*"

@@ -51,8 +51,18 @@ int template_render(const struct template *t, const json_t *data, struct buf *ou
 const char *template_name(const struct template *t);
 const char *template_path(const struct template *t);
 
+/* For --strict: declares that the data may leave name out on every page ("status", a field
+ * only some entries have; "contact.url", a part of one). The report then spares a name that
+ * is name itself, ends with it or goes on beneath it ({{status}}, {{entry.status}},
+ * {{#status.cancelled}}, {{entry.contact.url}}) as long as no page had a value for name and
+ * some page had one for what stands before it. A misspelt name is still reported, and so is a
+ * misspelt part beneath name once some page has name ({{status.canceled}}). A name of more
+ * than 6 parts is always reported. The set keeps a copy; call before rendering. */
+void template_set_optional(struct template_set *s, const char *name);
+
 /* For --strict: after all renders, warns once about each variable, section or dynamic partial
- * name that was looked up in some render but never found in any. */
+ * name that was looked up in some render but never found in any, unless template_set_optional
+ * declared it. */
 void template_set_report_unresolved(struct template_set *s, struct diag *d);
 
 /* A hash of everything that decides what t renders from given data: its source and that of

@@ -45,6 +45,103 @@ int raster_info(const void *data, size_t len, unsigned *width, unsigned *height)
     return 0;
 }
 
+/* ---- PNG: the work bounded before stb sees the file ---- */
+
+static uint32_t png_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The bytes of rows a PNG with this header holds once inflated: a filter byte and the packed
+ * samples of each row, for each of the seven Adam7 passes when it is interlaced. 0 for a
+ * colour type that does not exist. */
+static uint64_t png_rows_size(uint32_t w, uint32_t h, unsigned depth, unsigned colour,
+                              int interlaced)
+{
+    static const unsigned samples[7] = {1, 0, 3, 1, 2, 0, 4}; /* by colour type */
+    static const unsigned x0[7] = {0, 4, 0, 2, 0, 1, 0}, y0[7] = {0, 0, 4, 0, 2, 0, 1};
+    static const unsigned dx[7] = {8, 8, 4, 4, 2, 2, 1}, dy[7] = {8, 8, 8, 4, 4, 2, 2};
+    if (colour > 6 || samples[colour] == 0)
+        return 0;
+    uint64_t bits = (uint64_t)samples[colour] * depth;
+    if (!interlaced)
+        return (uint64_t)h * (((uint64_t)w * bits + 7) / 8 + 1);
+    uint64_t total = 0;
+    for (int p = 0; p < 7; p++) {
+        uint64_t pw = w > x0[p] ? ((uint64_t)w - x0[p] + dx[p] - 1) / dx[p] : 0;
+        uint64_t ph = h > y0[p] ? ((uint64_t)h - y0[p] + dy[p] - 1) / dy[p] : 0;
+        if (pw && ph)
+            total += ph * ((pw * bits + 7) / 8 + 1);
+    }
+    return total;
+}
+
+/* stb reserves memory for a PNG's data as its chunks claim it and inflates the image data for
+ * as long as the stream goes on, so a file of a few hundred bytes can make it ask for gigabytes.
+ * This reads the chunks first, each of which must lie within the file, and inflates the image
+ * data into a buffer of the size the header implies (with room for the spare row or so that
+ * some encoders write, which stb accepts); a stream that needs more is refused. Returns 0, or
+ * -1 with *why. */
+static int png_check(const unsigned char *p, size_t len, const char **why)
+{
+    const char *damaged = "is damaged or cut off";
+    size_t at = 8;
+    uint64_t rows = 0;
+    int apple = 0, ended = 0;
+    struct buf idat;
+    buf_init(&idat);
+    while (!ended) {
+        if (len - at < 12) {
+            *why = damaged;
+            goto fail;
+        }
+        uint32_t n = png_u32(p + at);
+        const unsigned char *type = p + at + 4, *d = p + at + 8;
+        if (n > 0x7FFFFFFFu || n > len - at - 12) {
+            *why = damaged;
+            goto fail;
+        }
+        if (memcmp(type, "CgBI", 4) == 0) {
+            apple = 1; /* Apple's variant: raw deflate data without the zlib header */
+        } else if (memcmp(type, "IHDR", 4) == 0 && n == 13 && rows == 0) {
+            rows = png_rows_size(png_u32(d), png_u32(d + 4), d[8], d[9], d[12] == 1);
+        } else if (memcmp(type, "IDAT", 4) == 0) {
+            buf_add(&idat, d, n);
+        } else if (memcmp(type, "IEND", 4) == 0) {
+            ended = 1;
+        }
+        at += 12 + (size_t)n;
+    }
+    /* No IHDR, no image data or a header stb refuses: stb reports those itself. */
+    if (rows == 0 || idat.len == 0 || idat.len > INT_MAX) {
+        buf_release(&idat);
+        return 0;
+    }
+    uint64_t room = rows + rows / 16 + 65536;
+    if (room > INT_MAX) {
+        *why = "has too many pixels";
+        goto fail;
+    }
+    char *out = xmalloc((size_t)room);
+    int got = apple ? stbi_zlib_decode_noheader_buffer(out, (int)room, idat.data, (int)idat.len)
+                    : stbi_zlib_decode_buffer(out, (int)room, idat.data, (int)idat.len);
+    free(out);
+    if (got < 0) {
+        /* stb's reason is the thread's own; any other fault of the data is damage. */
+        const char *reason = stbi_failure_reason();
+        *why = reason && strcmp(reason, "output buffer limit") == 0
+                   ? "is damaged or too large: its picture data unpacks to far more than its "
+                     "width and height need; open it in a picture editor and save it again"
+                   : damaged;
+        goto fail;
+    }
+    buf_release(&idat);
+    return 0;
+fail:
+    buf_release(&idat);
+    return -1;
+}
+
 int raster_decode(const void *data, size_t len, unsigned long long max_pixels, struct raster **out,
                   const char **why)
 {
@@ -60,6 +157,8 @@ int raster_decode(const void *data, size_t len, unsigned long long max_pixels, s
         *why = "has too many pixels";
         return -1;
     }
+    if (len >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0 && png_check(data, len, why) != 0)
+        return -1;
     int want = n == 1 ? 1 : n == 3 ? 3 : 4;
     unsigned char *px = stbi_load_from_memory(data, (int)len, &iw, &ih, &n, want);
     if (!px || iw <= 0 || ih <= 0 || (unsigned)iw != w || (unsigned)ih != h) {

@@ -24,7 +24,10 @@ struct raster *raster_new(unsigned width, unsigned height, enum raster_kind kind
 void raster_free(struct raster *r);
 
 /* Decodes a non-JPEG picture into *out (GRAY, RGB or RGBA; 16-bit samples are rounded to 8),
- * after checking from the header that it has at most max_pixels pixels. The caller frees *out. */
+ * after checking from the header that it has at most max_pixels pixels. A PNG is checked before
+ * stb sees it: every chunk must lie within the file, and its image data must inflate to no more
+ * than its header implies (plus 1/16 and 64 KiB), so that memory stays bounded by the pixels.
+ * The caller frees *out. */
 int raster_decode(const void *data, size_t len, unsigned long long max_pixels, struct raster **out,
                   const char **why);
 /* Reads width and height from the header only. */

@@ -175,7 +175,7 @@ static void piece_convert(size_t i, void *userdata)
     }
     struct diag quiet;
     diag_init(&quiet);
-    struct markdown_hooks hooks = {print_link, print_image, p};
+    struct markdown_hooks hooks = {print_link, print_image, p, NULL};
     struct dom *dom =
         markdown_parse(&quiet, e->source, e->body_line, markdown, e->body_len, &hooks);
     buf_release(&text);

@@ -1,6 +1,7 @@
 #include "print/xhtml.h"
 
 #include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 #include <libxml/parserInternals.h>
 #include <limits.h>
 #include <pthread.h>
@@ -13,7 +14,17 @@ struct validation {
     struct diag *d;
     const char *path;
     int errors;
+    int no_dtd; /* the DTD could not be loaded (not in the catalog, and no network) */
 };
+
+/* Errors libxml2 raises without a parser context (an external entity that cannot be loaded)
+ * would go to its own handler, which prints them; here they are noted instead. */
+static void contextless_error(void *userdata, xmlErrorPtr e)
+{
+    struct validation *v = userdata;
+    if (e->domain == XML_FROM_IO)
+        v->no_dtd = 1;
+}
 
 static void validation_error(void *userdata, xmlErrorPtr e)
 {
@@ -21,6 +32,13 @@ static void validation_error(void *userdata, xmlErrorPtr e)
     struct validation *v = ctxt->_private;
     if (e->level < XML_ERR_ERROR)
         return;
+    if (e->code == XML_DTD_NO_DTD && v->no_dtd) {
+        diag_error(v->d, v->path, 0, 0,
+                   "the print edition cannot be checked: the XHTML 1.1 DTD is not in the XML "
+                   "catalog (on Debian, install the package w3c-sgml-lib)");
+        v->errors++;
+        return;
+    }
     char *msg = xstrdup(e->message ? e->message : "invalid XHTML");
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
@@ -59,7 +77,9 @@ static void install_loader(void)
 int xhtml_validate(struct diag *d, const char *path, const char *xhtml, size_t len)
 {
     pthread_once(&loader_once, install_loader);
-    struct validation v = {d, path, 0};
+    struct validation v = {d, path, 0, 0};
+    /* libxml2's handlers are the thread's own: this reaches only this validation. */
+    xmlSetStructuredErrorFunc(&v, contextless_error);
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     ctxt->_private = &v;
     ctxt->sax->serror = validation_error;
@@ -76,5 +96,6 @@ int xhtml_validate(struct diag *d, const char *path, const char *xhtml, size_t l
     }
     xmlFreeDoc(doc);
     xmlFreeParserCtxt(ctxt);
+    xmlSetStructuredErrorFunc(NULL, NULL);
     return v.errors ? -1 : 0;
 }

@@ -13,6 +13,7 @@
 #include "core/diag.h"
 #include "core/hash.h"
 #include "core/pool.h"
+#include "core/strv.h"
 #include "media/media.h"
 #include "render/bodycache.h"
 
@@ -46,6 +47,10 @@ struct bodies_options {
     struct pool *pool;
     struct bodycache *cache; /* converted bodies kept between builds, or NULL for none */
     const char *image_sizes; /* the theme's sizes attribute for pictures in the text */
+    const struct strv *reserved_ids; /* the theme's own ids, which no id in a body takes */
+    /* Entries that could not be read (their mistakes are reported), as paths in content/: a
+     * link to one is not reported again as a link to no entry. NULL for none. */
+    const struct strv *unread;
     int portable;            /* links relative and ending in index.html */
 };
 

@@ -23,3 +23,27 @@ void data_set_buf(json_t *obj, const char *key, struct buf *b)
     json_object_set_new(obj, key, json_stringn(b->data, b->len));
     buf_reset(b);
 }
+
+const char *const data_optional[] = {
+    /* The site object, the page's, and the theme's settings. */
+    "site.subtitle", "site.description", "site.publisher", "current_issue", "page.description",
+    "page.og_image", "theme.color",
+    /* Date objects: a date without a time, or before 明治. */
+    "time", "era_year",
+    /* Entries: an event's status (with the flag of its kind), a contact's phone link, the days
+     * of an event without sessions, a session's venue. */
+    "status.cancelled", "status.postponed", "status.written", "status.online", "status.new_when",
+    "status.new_start", "contact.phone_href", "when", "venue.id", "venue.address", "venue.role",
+    "venue.url",
+    /* Lists and pages of lists. */
+    "list.description", "groups.heading", "groups.id", "pagination.prev", "pagination.next",
+    "pages.gap",
+    /* The month calendar. */
+    "calendar.prev", "calendar.next", "calendar_url", "events.label", "events.status",
+    "events.moved",
+    /* The print edition. */
+    "issue.cover", "timetable.venue", "timetable.label", "timetable.status", "back",
+    /* An issue's PDF, once make print-pdf has made one from its current print document. */
+    "entry.print_pdf",
+    NULL,
+};

@@ -17,4 +17,12 @@ void data_set_str_from(json_t *obj, const char *key, const char *s, const json_t
 /* Sets key to b's text and empties b for reuse. */
 void data_set_buf(json_t *obj, const char *key, struct buf *b);
 
+/* The names kairan's data gives only to some pages, besides the front matter fields some
+ * entries leave out (entry_optional_fields): "site.subtitle", "status.cancelled" (the flag of
+ * one status), "pages.gap" (a field of a list's items), "time" (wherever a date object is).
+ * NULL-terminated. The theme declares them to its templates, so that --strict does not take
+ * a name that no page of a site happens to have for a misspelt one. A field that the view,
+ * the pages, the calendar or the print edition set only sometimes belongs here. */
+extern const char *const data_optional[];
+
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content/entry.h"
 #include "core/buf.h"
 #include "core/fs.h"
 #include "core/hash.h"
@@ -10,6 +11,7 @@
 #include "content/schema.h"
 #include "core/xalloc.h"
 #include "content/yamldoc.h"
+#include "render/data.h"
 
 #define MAX_DEPTH 8
 
@@ -29,6 +31,7 @@ static const struct schema_field theme_fields[] = {
     {"extends", SCHEMA_STRING, 0, NULL, NULL},
     {"color", SCHEMA_STRING, 0, NULL, NULL},
     {"images", SCHEMA_OBJECT, 0, image_fields, NULL},
+    {"optional", SCHEMA_STRINGS, 0, NULL, NULL},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -127,6 +130,51 @@ static int check_images(struct schema_ctx *c, json_t *images)
     return rc;
 }
 
+/* Whether s is a name as templates write it: parts of letters, digits, '_' and '-' (or any
+ * non-ASCII text) joined by dots. */
+static int is_template_name(const char *s)
+{
+    size_t part = 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '.') {
+            if (part == 0)
+                return 0;
+            part = 0;
+        } else if (c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                   (c >= '0' && c <= '9') || c == '_' || c == '-') {
+            part++;
+        } else {
+            return 0;
+        }
+    }
+    return part > 0;
+}
+
+/* theme.yaml's optional: names the theme's templates use that the data may leave out on every
+ * page. Added to t->optional (every theme of the chain adds its own); -1 after reporting a name
+ * that cannot be one. */
+static int add_optional(struct schema_ctx *c, struct theme *t, const json_t *names)
+{
+    int rc = 0;
+    for (size_t i = 0; i < json_array_size(names); i++) {
+        const char *name = json_string_value(json_array_get(names, i));
+        if (!name)
+            continue; /* the schema check reported it */
+        if (!is_template_name(name)) {
+            char *path = xasprintf("optional.%zu", i);
+            schema_error(c, path, 0, "'%s' is not a name as templates write it (like status or "
+                                     "contact.url)",
+                         name);
+            free(path);
+            rc = -1;
+        } else if (!strv_contains(&t->optional, name)) {
+            strv_push(&t->optional, name);
+        }
+    }
+    return rc;
+}
+
 /* Adds the folders of theme name (site's, then system's) and of its parents to t->dirs,
  * merging theme.yaml settings so that the child's win. */
 static int add_theme(struct diag *d, struct theme *t, const char *source, const char *system_dir,
@@ -187,7 +235,8 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
             struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
             if (schema_check(&c, doc.root, theme_fields, "") != 0 ||
                 check_images(&c, json_object_get(doc.root, "images")) != 0 ||
-                check_color(&c, json_string_value(json_object_get(doc.root, "color"))) != 0)
+                check_color(&c, json_string_value(json_object_get(doc.root, "color"))) != 0 ||
+                add_optional(&c, t, json_object_get(doc.root, "optional")) != 0)
                 rc = -1;
             /* The child's settings win: only add keys the config lacks so far. */
             const char *key;
@@ -330,6 +379,55 @@ static void image_settings(struct theme *t)
         image_parse_color(bg, c->background);
 }
 
+/* Adds to ids the ids the template text gives elements as written: an attribute id="…" or
+ * id='…' whose value has no tag in it. */
+static void template_ids(const char *text, struct strv *ids)
+{
+    for (const char *p = text; (p = strstr(p, "id=")) != NULL; p += 3) {
+        if (p == text || !strchr(" \t\n", p[-1]) || (p[3] != '"' && p[3] != '\''))
+            continue;
+        const char *end = strchr(p + 4, p[3]);
+        if (!end)
+            break;
+        size_t n = (size_t)(end - (p + 4));
+        char *id = xstrndup(p + 4, n);
+        if (n > 0 && !strstr(id, "{{") && !strv_contains(ids, id))
+            strv_push_owned(ids, id);
+        else
+            free(id);
+    }
+}
+
+/* Fills t->ids from the templates of every theme folder, the print edition's aside: their ids
+ * never share a page with a body's. A template that cannot be read is left out quietly here:
+ * loading it reports that. */
+static void collect_ids(struct theme *t)
+{
+    struct diag quiet;
+    diag_init(&quiet);
+    for (size_t i = 0; i < t->dirs.len; i++) {
+        char *dir = fs_join(t->dirs.v[i], "templates");
+        struct strv files = STRV_INIT;
+        if (fs_is_dir(dir))
+            fs_list(&quiet, dir, dir, ".mustache", &files);
+        for (size_t j = 0; j < files.len; j++) {
+            if (strncmp(files.v[j], "print/", 6) == 0)
+                continue;
+            char *path = fs_join(dir, files.v[j]);
+            struct buf text;
+            buf_init(&text);
+            if (fs_read_file(&quiet, path, &text) == 0)
+                template_ids(text.data, &t->ids);
+            buf_release(&text);
+            free(path);
+        }
+        strv_release(&files);
+        free(dir);
+    }
+    strv_sort(&t->ids);
+    diag_release(&quiet);
+}
+
 int theme_load(struct diag *d, struct theme *t, const char *source, const char *system_dir,
                const char *name, const char *const *required)
 {
@@ -340,7 +438,19 @@ int theme_load(struct diag *d, struct theme *t, const char *source, const char *
         return -1;
     image_settings(t);
     int rc = load_statics(d, t);
+    collect_ids(t);
     t->templates = template_set_new(d, load_template, t);
+    /* For --strict: what kairan's data, the entries' front matter and the theme itself may
+     * leave out on every page of a site is not taken for a misspelt name. */
+    struct strv optional = STRV_INIT;
+    entry_optional_fields(&optional);
+    for (const char *const *n = data_optional; *n; n++)
+        strv_push(&optional, *n);
+    for (size_t i = 0; i < t->optional.len; i++)
+        strv_push(&optional, t->optional.v[i]);
+    for (size_t i = 0; i < optional.len; i++)
+        template_set_optional(t->templates, optional.v[i]);
+    strv_release(&optional);
     for (const char *const *r = required; *r; r++) {
         if (!template_set_get(t->templates, *r))
             rc = -1;
@@ -361,5 +471,7 @@ void theme_release(struct theme *t)
     json_decref(t->static_map);
     json_decref(t->config);
     strv_release(&t->dirs);
+    strv_release(&t->optional);
+    strv_release(&t->ids);
     memset(t, 0, sizeof *t);
 }

@@ -1,10 +1,10 @@
 /* theme: finds a theme's files and compiles its templates.
- * A theme is themes/NAME/ with theme.yaml (name, description, extends, images), templates/
- * and static/ (published with content-hashed names, except print.css, which the print edition
- * places beside its documents). A file is looked up first under the site's own themes/NAME/,
- * then the kairan installation's themes/NAME/, then the same for each parent named by
- * `extends:`. The theme
- * owns its template set and its list of static files with their content-hashed names. */
+ * A theme is themes/NAME/ with theme.yaml (name, description, extends, images, optional),
+ * templates/ and static/ (published with content-hashed names, except print.css, which the
+ * print edition places beside its documents). A file is looked up first under the site's own
+ * themes/NAME/, then the kairan installation's themes/NAME/, then the same for each parent
+ * named by `extends:`. The theme owns its template set, told which names the data may leave
+ * out (for --strict), and its list of static files with their content-hashed names. */
 #ifndef KAIRAN_THEME_H
 #define KAIRAN_THEME_H
 
@@ -31,6 +31,10 @@ struct theme {
     json_t *config;              /* the merged theme.yaml settings (child wins) */
     struct image_config images;  /* theme.yaml's images: over the image module's defaults */
     const char *image_sizes;     /* the sizes attribute of pictures; points into config */
+    struct strv optional;        /* theme.yaml's optional: of every theme in the chain */
+    /* Every id the web templates give an element as written (id="main"), sorted, once each:
+     * the ids no entry body may take. Ids made by a tag (id="{{id}}") are not known here. */
+    struct strv ids;
     struct diag *d;
 };
 

@@ -71,6 +71,32 @@ static void cjk_slugs(void)
     check_slug("ーのばし", "h-ーのばし");
 }
 
+static void check_id(const char *in, const char *want)
+{
+    char *s = cjk_id(in, strlen(in));
+    CHECK_STR(s, want);
+    free(s);
+}
+
+/* An id as written, made one word that HTML and the print edition's XML both accept: valid ids
+ * come back as they are, case and all. */
+static void cjk_ids(void)
+{
+    check_id("apply", "apply");
+    check_id("Apply-Now_2.0", "Apply-Now_2.0");
+    check_id("はじめに", "はじめに");
+    check_id("ＡＢＣ", "ＡＢＣ");
+    check_id("2024年", "2024年");
+    check_id("-a--b-", "-a--b-");
+    check_id("Usage and Policy Errors", "Usage-and-Policy-Errors");
+    check_id("  a \t b  ", "a-b");
+    check_id("a<b>\"c'&d", "abcd");
+    check_id("「サロン」・活動", "サロン-活動");
+    check_id("q?x=1#y", "qx1y");
+    check_id("", "");
+    check_id("!!!", "");
+}
+
 static void cjk_reading_time(void)
 {
     struct buf b;
@@ -94,6 +120,7 @@ int main(void)
     RUN(cjk_wide_characters);
     RUN(cjk_decoding);
     RUN(cjk_slugs);
+    RUN(cjk_ids);
     RUN(cjk_reading_time);
     return HARNESS_DONE();
 }

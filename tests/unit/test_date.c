@@ -1,5 +1,6 @@
 /* Unit tests of date: parsing with exact reasons, the calendar, 和暦, formatting, month grids. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/buf.h"
 #include "core/date.h"
@@ -148,6 +149,26 @@ static const struct bad {
      "expected a number of seconds since 1970-01-01 00:00 UTC, like 1613709000", 6},
     {F_MOMENT, "@-5", "expected a number of seconds since 1970-01-01 00:00 UTC, like 1613709000",
      1},
+    {F_MOMENT, "2021-02-19T13:30:00+9",
+     "write the offset from UTC with two-digit hours and minutes, like +09:00", 19},
+    {F_MOMENT, "2021-02-19T13:30:00+09:0",
+     "write the offset from UTC with two-digit hours and minutes, like +09:00", 19},
+    {F_MOMENT, "2021-02-19T13:30:00+09:00:00",
+     "write the offset from UTC with two-digit hours and minutes, like +09:00", 19},
+    {F_MOMENT, "2021-02-19T13:30+24:00", "there is no offset +24:00 (offsets go up to 23:59)", 16},
+    {F_MOMENT, "2021-02-19T13:30-09:60", "there is no offset -09:60 (offsets go up to 23:59)", 16},
+    {F_MOMENT, "2021-02-19T13:30 +09:00",
+     "unexpected characters after the time (expected YYYY-MM-DD, YYYY-MM-DD HH:MM or @SECONDS, "
+     "like 2021-02-19 13:30)",
+     16},
+    {F_MOMENT, "2021-02-19+09:00",
+     "unexpected characters after the date (expected YYYY-MM-DD, YYYY-MM-DD HH:MM or @SECONDS, "
+     "like 2021-02-19 13:30)",
+     10},
+    {F_MOMENT, "9999-12-31T23:00:00-05:00", "it is after the year 9999 in UTC", 0},
+    {F_MOMENT, "0001-01-01T08:00:00+09:00", "it is before the year 1 in UTC", 0},
+    {F_EITHER, "2021-02-19 13:30+09:00",
+     "leave out the time zone: times are in the site's time zone (site.yaml)", 16},
     {F_EPOCH, "",
      "it is empty (expected a number of seconds since 1970-01-01 00:00 UTC, like "
      "1613709000)",
@@ -223,6 +244,23 @@ static void parses_epochs_and_moments(void)
     CHECK_INT(m.is_epoch, 0);
     CHECK_INT(m.local.date.day, 19);
     CHECK_INT(m.local.hour, 0);
+
+    /* A date and time with its offset from UTC is an instant, whatever the site's zone. */
+    static const char *const same[] = {
+        "2021-02-19T13:30:00+09:00", "2021-02-19T13:30+09:00", "2021-02-19 13:30+0900",
+        "2021-02-19T13:30:00+09",    "2021-02-19T04:30:00Z",   "2021-02-19T04:30z",
+        "2021-02-18T23:30:00-05:00", "2021-02-19T04:30:00-00:00",
+    };
+    for (size_t i = 0; i < sizeof same / sizeof *same; i++) {
+        memset(&m, 0, sizeof m);
+        int ok = date_parse_moment(&m, same[i], strlen(same[i]), NULL) == 0 && m.is_epoch &&
+                 m.epoch == 1613709000;
+        harness_case(same[i], ok);
+    }
+    CHECK_INT(date_parse_moment(&m, "1969-12-31T23:59:59Z", 20, NULL), 0);
+    CHECK_INT(m.epoch, -1);
+    CHECK_INT(date_parse_moment(&m, "9999-12-31T23:59:59Z", 20, NULL), 0);
+    CHECK_INT(m.epoch, INT64_C(253402300799));
 }
 
 /* ---- the calendar ---- */

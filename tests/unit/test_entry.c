@@ -54,6 +54,28 @@ static void load_page(struct sandbox *s, struct diag *d, struct entry *e)
     CHECK_INT(entry_load(d, &s->cfg, s->dir, "pages/contacts.md", e), 0);
 }
 
+/* What --strict may find on no page: the fields some entry can leave out, by the names
+ * templates use; never one that every kind having it requires. */
+static void optional_fields_follow_the_schemas(void)
+{
+    struct strv names = STRV_INIT;
+    entry_optional_fields(&names);
+    static const char *const optional[] = {"schedule",    "contact",   "contact.url",
+                                           "contact.fax", "reading",   "status",
+                                           "sessions",    "sessions.label", "sessions.end",
+                                           "program.time", "apply.deadline", "editor", NULL};
+    for (const char *const *n = optional; *n; n++)
+        harness_case(*n, strv_contains(&names, *n));
+    static const char *const required[] = {"title", "number", "sessions.start", "program.title",
+                                           "venues.name", NULL};
+    for (const char *const *n = required; *n; n++)
+        harness_case(*n, !strv_contains(&names, *n));
+    size_t len = names.len;
+    entry_optional_fields(&names);
+    CHECK_INT(names.len, len); /* each name once */
+    strv_release(&names);
+}
+
 static void keeps_what_later_stages_need(void)
 {
     struct sandbox s;
@@ -143,6 +165,7 @@ static void a_file_changed_during_the_build_is_refused(void)
 
 int main(void)
 {
+    RUN(optional_fields_follow_the_schemas);
     RUN(keeps_what_later_stages_need);
     RUN(a_file_changed_during_the_build_is_refused);
     return HARNESS_DONE();

@@ -22,6 +22,7 @@
 #include "harness.h"
 #include "media/image.h"
 #include "media/meta.h"
+#include "media/raster.h"
 
 static char tmpdir[64];
 
@@ -220,6 +221,29 @@ static void make_png(struct buf *out, unsigned w, unsigned h, int depth, int ct,
     png_chunk(out, "IEND", "", 0);
     buf_release(&raw);
     buf_release(&z);
+}
+
+/* A PNG of w x h pixels in colour type ct (without PLTE), interlaced or not, whose IDAT
+ * holds raw_len bytes of zeros (filter 0, black) however many its rows need. */
+static void make_png_raw(struct buf *out, unsigned w, unsigned h, int ct, int interlaced,
+                         size_t raw_len)
+{
+    buf_add(out, "\x89PNG\r\n\x1a\n", 8);
+    unsigned char ihdr[13] = {0};
+    for (int i = 0; i < 4; i++) {
+        ihdr[i] = (unsigned char)(w >> (24 - 8 * i));
+        ihdr[4 + i] = (unsigned char)(h >> (24 - 8 * i));
+    }
+    ihdr[8] = 8, ihdr[9] = (unsigned char)ct, ihdr[12] = (unsigned char)interlaced;
+    png_chunk(out, "IHDR", ihdr, 13);
+    unsigned char *raw = xcalloc(raw_len ? raw_len : 1, 1);
+    struct buf z;
+    buf_init(&z);
+    zlib_stored(&z, raw, raw_len);
+    png_chunk(out, "IDAT", z.data, z.len);
+    png_chunk(out, "IEND", "", 0);
+    buf_release(&z);
+    free(raw);
 }
 
 /* An RGB profile with D65 white, these primaries and one tone curve for the three channels
@@ -956,6 +980,16 @@ static void broken_files_give_clear_errors(void)
          "is 1 × 100000 pixels, a strip too thin to show on a page (one side may be at most "
          "25 times the other); crop it"},
         {"header.jpg", 9, "is damaged: its JPEG header cannot be read"},
+        /* An IDAT whose length says 2 GiB in a file of 572 bytes (stb would reserve it). */
+        {"claims.png", 11, "is damaged or cut off"},
+        /* 24 × 16 pixels need 1168 bytes of rows; this one's unpack to 300,000. */
+        {"unpacks.png", 12,
+         "is damaged or too large: its picture data unpacks to far more than its width and "
+         "height need; open it in a picture editor and save it again"},
+        /* The same, interlaced. */
+        {"interlaced.png", 13,
+         "is damaged or too large: its picture data unpacks to far more than its width and "
+         "height need; open it in a picture editor and save it again"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         buf_reset(&b);
@@ -1016,6 +1050,18 @@ static void broken_files_give_clear_errors(void)
         case 9:
             buf_add(&b, "\xFF\xD8\xFF\xE0\0\x10JFIF\0", 11);
             break;
+        case 11: {
+            make_png(&b, 24, 16, 8, 2, NULL, NULL, 0);
+            buf_truncate(&b, 33); /* the signature and IHDR */
+            buf_add(&b, "\x7F\xFF\xFF\xF0IDAT", 8);
+            while (b.len < 572)
+                buf_putc(&b, 0);
+            break;
+        }
+        case 12:
+        case 13:
+            make_png_raw(&b, 24, 16, 2, cases[i].kind == 13, 300000);
+            break;
         default:
             break;
         }
@@ -1044,6 +1090,38 @@ static void broken_files_give_clear_errors(void)
     session_close(&s);
     buf_release(&good);
     buf_release(&b);
+}
+
+/* The check of a PNG's data against its size lets through what stb reads: the exact rows, a
+ * little more (some encoders write a spare row), interlaced passes, palettes. */
+static void png_data_within_its_size_decodes(void)
+{
+    static const struct {
+        unsigned w, h;
+        int ct, interlaced;
+        size_t raw;
+    } cases[] = {
+        {24, 16, 2, 0, 16 * (24 * 3 + 1)},     /* exactly the rows */
+        {24, 16, 2, 0, 17 * (24 * 3 + 1)},     /* and one more row */
+        {24, 16, 6, 0, 16 * (24 * 4 + 1)},     /* RGBA */
+        {24, 16, 0, 0, 16 * (24 + 1)},         /* grey */
+        /* Adam7: passes of 3×2, 3×2, 6×2, 6×4, 12×4, 12×8 and 24×8 pixels. */
+        {24, 16, 2, 1, 2 * 10 + 2 * 10 + 2 * 19 + 4 * 19 + 4 * 37 + 8 * 37 + 8 * 73},
+        {1, 1, 2, 1, 4}, /* only the first pass has a pixel */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        struct buf b;
+        buf_init(&b);
+        make_png_raw(&b, cases[i].w, cases[i].h, cases[i].ct, cases[i].interlaced, cases[i].raw);
+        struct raster *r = NULL;
+        const char *why = "(none)";
+        int rc = raster_decode(b.data, b.len, 1000000, &r, &why);
+        char name[64];
+        snprintf(name, sizeof name, "png %zu (%s)", i, rc ? why : "ok");
+        harness_case(name, rc == 0 && r && r->width == cases[i].w && r->height == cases[i].h);
+        raster_free(r);
+        buf_release(&b);
+    }
 }
 
 static void megapixel_limit_is_configurable(void)
@@ -1297,6 +1375,7 @@ int main(void)
     RUN(widths_are_never_enlarged);
     RUN(wrong_extension_and_extreme_shapes);
     RUN(broken_files_give_clear_errors);
+    RUN(png_data_within_its_size_decodes);
     RUN(megapixel_limit_is_configurable);
     RUN(second_build_decodes_nothing);
     RUN(print_warns_when_the_photo_is_too_small);

@@ -236,6 +236,12 @@ static void text_and_reading_time(void)
     CHECK_STR(t, "");
     free(t);
     dom_free(doc);
+    /* A picture reads as its alt text: a title made of one is not empty. */
+    doc = parse(&d, "<img src=\"x.png\" alt=\"茶の間\"> と <b>喫茶</b>![写真](a.jpg)");
+    t = dom_text(doc);
+    CHECK_STR(t, "茶の間 と 喫茶写真");
+    free(t);
+    dom_free(doc);
     diag_release(&d);
 }
 
@@ -311,7 +317,7 @@ static void hooks_links_and_images(void)
     struct diag d;
     diag_init(&d);
     struct fake_site site = {&d, 0, 0};
-    struct markdown_hooks hooks = {fake_link, fake_image, &site};
+    struct markdown_hooks hooks = {fake_link, fake_image, &site, NULL};
     const char *text = "[研修会](../events/kenshu.md) [申込](../events/kenshu.md#apply)\n"
                        "[ない](../events/nai.md) [外](https://example.jp/) [節](#x)\n\n"
                        "![写真](a.jpg \"説明\")\n\n"
@@ -369,7 +375,8 @@ static int html_is_safe(const char *html, char *why, size_t why_len)
 {
     static const char *const allowed[] = {
         "html",   "body",  "a",     "abbr",  "b",   "blockquote", "br",    "caption", "cite",
-        "code",   "dd",    "del",   "dfn",   "div", "dl",         "dt",    "em",      "figcaption",
+        "code",   "dd",    "del",   "details", "dfn", "div", "dl", "dt",   "em",      "figcaption",
+        "summary",
         "figure", "h1",    "h2",    "h3",    "h4",  "h5",         "h6",    "hr",      "i",
         "img",    "input", "ins",   "kbd",   "li",  "mark",       "ol",    "p",       "pre",
         "q",      "rp",    "rt",    "ruby",  "s",   "samp",       "small", "span",    "strong",
@@ -620,7 +627,7 @@ static void unbalanced_md4c_events(void)
 {
     /* md4c 0.4.8 reports the end of links it never started here: nothing may close early. */
     char *html = html_of("**a ![]([)]() b** c");
-    CHECK_STR(html, "<p><strong>a <img src=\"[\" alt=\"\"> b</strong> c</p>");
+    CHECK_STR(html, "<p><strong>a <img src=\"%5B\" alt=\"\"> b</strong> c</p>");
     free(html);
 }
 
@@ -715,8 +722,19 @@ static void md4c_equivalence(void)
         char *page = xasprintf("<html><body>%s</body></html>", ref.data);
         htmlDocPtr doc = htmlReadMemory(page, (int)strlen(page), NULL, "UTF-8",
                                         HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING);
-        xmlChar *content = xmlNodeGetContent(xmlDocGetRootElement(doc));
-        char *want = squeeze((const char *)content);
+        /* The text a reader gets: a picture by its alt text, as dom_text gives it. */
+        struct buf content;
+        buf_init(&content);
+        xmlNodePtr root = xmlDocGetRootElement(doc);
+        for (xmlNodePtr n = root; n; n = dom_walk_next(n, root, 0)) {
+            if (n->type == XML_TEXT_NODE)
+                buf_puts(&content, (const char *)n->content);
+            xmlChar *alt = dom_is_element(n, "img") ? xmlGetProp(n, BAD_CAST "alt") : NULL;
+            if (alt)
+                buf_puts(&content, (const char *)alt);
+            xmlFree(alt);
+        }
+        char *want = squeeze(content.data);
         struct diag d;
         diag_init(&d);
         struct dom *ours = parse(&d, inputs[i]);
@@ -730,11 +748,152 @@ static void md4c_equivalence(void)
         dom_free(ours);
         diag_release(&d);
         free(want);
-        xmlFree(content);
+        buf_release(&content);
         xmlFreeDoc(doc);
         free(page);
         buf_release(&ref);
     }
+}
+
+/* A title is written with its value, whatever the value: only boolean attributes (a task list's
+ * checkbox) are written by name alone. */
+static void link_titles_keep_their_value(void)
+{
+    char *h = html_of("[a](/uri \"title\") [b][r] - [ ] x\n\n[r]: /r \"title\"\n\n- [x] done");
+    CHECK_STR(h, "<p><a href=\"/uri\" title=\"title\">a</a> <a href=\"/r\" title=\"title\">b</a>"
+                 " - [ ] x</p><ul><li class=\"task\"><input type=\"checkbox\" disabled checked> "
+                 "done</li></ul>");
+    free(h);
+}
+
+/* Every name HTML has is a character, in text and in addresses and titles; a name it does not
+ * have stays as written. */
+static void every_named_character(void)
+{
+    char *h = html_of("&Dcaron; &HilbertSpace; &DifferentialD; &ClockwiseContourIntegral; &ngE; "
+                      "&nosuch; &copy; &#x1F600; [a](/&auml; \"&Dcaron;\")");
+    CHECK_STR(h, "<p>\xC4\x8E \xE2\x84\x8B \xE2\x85\x86 \xE2\x88\xB2 \xE2\x89\xA7\xCC\xB8 "
+                 "&amp;nosuch; \xC2\xA9 \xF0\x9F\x98\x80 <a href=\"/\xC3\xA4\" "
+                 "title=\"\xC4\x8E\">a</a></p>");
+    free(h);
+}
+
+/* Raw HTML is read as it stands: text in an HTML block gets no paragraph around it, every
+ * named character HTML has is read, an address is made valid, and a tag written over several
+ * lines is one tag. */
+static void raw_html_as_written(void)
+{
+    char *h = html_of("</div>\n*foo*");
+    CHECK_STR(h, "\n*foo*");
+    free(h);
+    h = html_of("<span title=\"&Dcaron; &amp;\">&ngE; &lt;b&gt; &copy; &nosuch;</span>\n\n"
+                "<q cite=\"a b\">q</q>\n\n<div title=\"&ngE;\">&Dcaron;&lt;&LT;i&GT;</div>");
+    CHECK_STR(h, "<p><span title=\"\xC4\x8E &amp;\">\xE2\x89\xA7\xCC\xB8 &lt;b&gt; \xC2\xA9 "
+                 "&amp;nosuch;</span></p><p><q cite=\"a%20b\">q</q></p>"
+                 "<div title=\"\xE2\x89\xA7\xCC\xB8\">\xC4\x8E&lt;&lt;i&gt;</div>");
+    free(h);
+    h = html_of("<abbr title=\"a>\nb\">x</abbr><span\ntitle='<c>'>y</span>");
+    CHECK_STR(h, "<p><abbr title=\"a&gt;&#10;b\">x</abbr><span title=\"&lt;c&gt;\">y</span></p>");
+    free(h);
+    h = html_of("<a href=\"foo  \nbar\" title=\"a\nb\">x</a> and <span\nclass=\"c\">y</span>");
+    CHECK_STR(h, "<p><a title=\"a&#10;b\" href=\"foo%20%20bar\">x</a> and <span class=\"c\">y</span>"
+                 "</p>");
+    free(h);
+}
+
+/* Every element is written closed, empty list items too: read as XML, "- foo\n-\n- bar" is
+ * one list of three items, not items nested in the empty one. */
+static void empty_items_are_closed(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, "- foo\n-\n- bar\n\n1. a\n2.\n\n- [ ] \n- x\n\n  -\n");
+    char *html = dom_html(doc), *xhtml = dom_xhtml(doc);
+    size_t starts = 0, ends = 0;
+    for (const char *p = html; (p = strstr(p, "<li")) != NULL; p++)
+        starts++;
+    for (const char *p = html; (p = strstr(p, "</li>")) != NULL; p++)
+        ends++;
+    CHECK_INT(starts, 8);
+    CHECK_INT(ends, 8);
+    char *xml = xasprintf("<div>%s</div>", xhtml);
+    xmlDocPtr x = xmlReadMemory(xml, (int)strlen(xml), NULL, "UTF-8", XML_PARSE_NOERROR);
+    xmlNodePtr root = x ? xmlDocGetRootElement(x) : NULL;
+    CHECK(root != NULL);
+    int lists = 0, items = 0;
+    for (xmlNodePtr l = root ? root->children : NULL; l; l = l->next, lists++)
+        for (xmlNodePtr li = l->children; li; li = li->next)
+            items += dom_is_element(li, "li");
+    CHECK_INT(lists, 3);
+    CHECK_INT(items, 7);
+    xmlFreeDoc(x);
+    free(xml);
+    free(html);
+    free(xhtml);
+    dom_free(doc);
+    diag_release(&d);
+}
+
+/* Every id in a body is one word and unique in the page, apart from the theme's own: ids
+ * written in the text (raw HTML, {#id}) first, in the order they come, then headings' slugs. */
+static void ids_unique_and_valid(void)
+{
+    struct strv theme = STRV_INIT;
+    strv_push(&theme, "main");
+    strv_push(&theme, "toc");
+    struct markdown_hooks hooks = {NULL, NULL, NULL, &theme};
+    const char *text = "## Main\n\n"
+                       "<a id=\"usage\"></a>\n\n"
+                       "## Usage\n\n"
+                       "<p id=\"Usage and Policy Errors\">x</p>\n\n"
+                       "## 目次 {#toc}\n\n"
+                       "<span id=\"usage\">again</span> <b id=\"a.b\">ok</b>\n\n"
+                       "## Main\n\n"
+                       "<p id=\" ! \">e</p>\n";
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = markdown_parse(&d, "ids.md", 1, text, strlen(text), &hooks);
+    char *h = dom_html(doc);
+    CHECK_STR(h, "<h2 id=\"main-2\">Main</h2><p><a id=\"usage\"></a></p>"
+                 "<h2 id=\"usage-3\">Usage</h2><p id=\"Usage-and-Policy-Errors\">x</p><h2 id=\"toc-2\">目次</h2>"
+                 "<p><span id=\"usage-2\">again</span> <b id=\"a.b\">ok</b></p>"
+                 "<h2 id=\"main-3\">Main</h2><p>e</p>");
+    char *msgs = harness_diag_text(&d);
+    CHECK_STR(msgs,
+              "ids.md:7:1: warning: the id 'Usage and Policy Errors' is not one word; it became "
+              "'Usage-and-Policy-Errors' (an id has no spaces or punctuation)\n"
+              "ids.md:9:7: warning: the heading id 'toc' is the theme's own (its pages use it); "
+              "this one became 'toc-2'\n"
+              "ids.md:11:1: warning: the id 'usage' is used twice in this page; this one became "
+              "'usage-2'\n"
+              "ids.md:15:1: warning: the id ' ! ' has no letters or digits and was removed\n");
+    free(msgs);
+    free(h);
+    dom_free(doc);
+    diag_release(&d);
+    strv_release(&theme);
+}
+
+/* A link or picture whose address has an entity or an escape is reported where it is written,
+ * not where the text before it is. */
+static void addresses_with_entities_placed(void)
+{
+    struct diag d;
+    diag_init(&d);
+    struct fake_site site = {&d, 0, 0};
+    struct markdown_hooks hooks = {fake_link, fake_image, &site, NULL};
+    const char *text = "段落の文。\n\n"
+                       "本文 ![写真](missing&#46;jpg)\n\n"
+                       "- [ない](nai&period;md)\n"
+                       "- ![x](missing\\.jpg \"&amp;\")\n";
+    struct dom *doc = markdown_parse(&d, "entry.md", 10, text, strlen(text), &hooks);
+    char *msgs = harness_diag_text(&d);
+    CHECK_STR(msgs, "entry.md:12:10: error: the picture 'missing.jpg' does not exist\n"
+                    "entry.md:14:8: error: the link 'nai.md' names no entry\n"
+                    "entry.md:15:8: error: the picture 'missing.jpg' does not exist\n");
+    free(msgs);
+    dom_free(doc);
+    diag_release(&d);
 }
 
 /* Many documents at once on many threads give what one thread gives. */
@@ -936,6 +1095,47 @@ static void tables_fit_a_phone(void)
     diag_release(&d);
 }
 
+/* A table of a few columns whose cells hold sentences is stacked on a phone: class stack and
+ * each body cell labelled with its column's heading. Short cells, many columns, spans or a
+ * second heading row leave a table as it is; print never has the labels. */
+static void sentence_tables_stack(void)
+{
+    static const char *const long_text =
+        "感染対策で活動が限られ、はじめに考えた方法では地域のニーズや資源の様子をつかめなかったので、"
+        "アンケート調査の準備までとしました。";
+    struct buf md;
+    buf_init(&md);
+    buf_printf(&md, "| 項目 | 評価 | <b>根拠</b> |\n|---|---|---|\n| ア | 記載なし | %s |\n"
+                    "| イ | B | 短い |\n\n",
+               long_text);
+    buf_puts(&md, "| 年度 | 数 |\n|---|---|\n| 平成28年度 | 44人 |\n\n");
+    buf_printf(&md, "<table><tr><td colspan=\"2\">%s</td></tr></table>\n\n", long_text);
+    buf_printf(&md, "| a | b | c | d | e | f | g |\n|---|---|---|---|---|---|---|\n"
+                    "| %s | 2 | 3 | 4 | 5 | 6 | 7 |\n",
+               long_text);
+    struct diag d;
+    diag_init(&d);
+    struct dom *doc = parse(&d, md.data);
+    char *x = dom_xhtml_print(doc, NULL, 0);
+    CHECK(strstr(x, "data-label") == NULL);
+    CHECK(strstr(x, "stack") == NULL);
+    free(x);
+    dom_fit_tables(doc);
+    char *h = dom_html(doc);
+    CHECK(strstr(h, "<table class=\"stack\"><thead>") != NULL);
+    CHECK(strstr(h, "<td class=\"short\" data-label=\"項目\">ア</td>") != NULL);
+    CHECK(strstr(h, "<td class=\"short\" data-label=\"評価\">B</td>") != NULL);
+    CHECK(strstr(h, "<td data-label=\"根拠\">感染対策") != NULL); /* the heading's text alone */
+    size_t stacked = 0;
+    for (const char *p = h; (p = strstr(p, "class=\"stack\"")) != NULL; p++)
+        stacked++;
+    CHECK_INT(stacked, 1);
+    free(h);
+    dom_free(doc);
+    diag_release(&d);
+    buf_release(&md);
+}
+
 /* In print a wide table cannot scroll: it gets a class by its number of columns, for a smaller
  * type, and no box; the web's boxed tables get the same classes. */
 static void wide_tables_in_print(void)
@@ -979,6 +1179,7 @@ int main(void)
 {
     dom_global_init();
     RUN(spec_cases);
+    RUN(sentence_tables_stack);
     RUN(text_ending_in_a_link_is_read_within_bounds);
     RUN(summaries);
     RUN(text_and_reading_time);
@@ -994,6 +1195,12 @@ int main(void)
     RUN(short_autolink);
     RUN(odd_bytes);
     RUN(md4c_equivalence);
+    RUN(link_titles_keep_their_value);
+    RUN(every_named_character);
+    RUN(raw_html_as_written);
+    RUN(empty_items_are_closed);
+    RUN(ids_unique_and_valid);
+    RUN(addresses_with_entities_placed);
     RUN(threads);
     RUN(xhtml_id_prefix);
     RUN(xhtml_upright_digits);

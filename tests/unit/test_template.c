@@ -554,6 +554,65 @@ static void strict_report(void)
     diag_release(&d);
 }
 
+/* Names declared optional are spared only while they never had a value and what stands
+ * before them did; misspellings around them are still reported. A name inside sections is
+ * read with theirs in front ({{#contact}}{{email}} as contact.email), but not inside an
+ * inverted section, which shows when its name has no value. */
+static void strict_report_spares_optional_names(void)
+{
+    static const char *const pairs[] = {
+        "main",
+        "{{#status}}{{status.label}}{{/status}}|{{entry.titel}}|{{entry.status.canceled}}|"
+        "{{entry.status.cancelled}}|{{entry.status.written}}|{{#entry.contact.url}}{{/entry.contact.url}}|"
+        "{{contct.url}}|{{site.url}}|{{#pages}}{{#gap}}…{{/gap}}{{^gap}}{{n}}{{/gap}}{{/pages}}|"
+        "{{nosuch.gap}}|{{a.b.c.d.e.f.g.h}}\n"
+        "{{#entry.contact}}{{#url}}{{/url}}{{emial}}{{/entry.contact}}"
+        "{{#entry}}{{#contact}}{{#email}}{{/email}}{{/contact}}{{/entry}}{{^entry.contact}}{{email}}{{/entry.contact}}",
+        NULL};
+    struct diag d;
+    diag_init(&d);
+    struct files f = {pairs, 0, NULL};
+    struct template_set *s = template_set_new(&d, load, &f);
+    static const char *const optional[] = {"status", "status.written", "contact.url", "gap",
+                                           "g.h", "url.x", "contact.email"};
+    for (size_t i = 0; i < sizeof optional / sizeof *optional; i++)
+        template_set_optional(s, optional[i]);
+    template_set_optional(s, "gap"); /* twice is once */
+    const struct template *t = template_set_get(s, "main");
+    CHECK(t != NULL);
+    const char *pages[] = {
+        "{\"entry\": {\"title\": \"a\"}, \"site\": {\"title\": \"s\"}, \"pages\": [{\"n\": 1}],"
+        " \"a\": {\"b\": {\"c\": {\"d\": {\"e\": {\"f\": {\"g\": {}}}}}}}}",
+        "{\"entry\": {\"title\": \"b\", \"status\": {\"cancelled\": true}, "
+        "\"contact\": {\"phone\": \"1\"}}}"};
+    for (int i = 0; i < 2; i++) {
+        json_t *data = json_loads(pages[i], 0, NULL);
+        CHECK(data != NULL);
+        struct buf out;
+        buf_init(&out);
+        CHECK_INT(template_render(t, data, &out), 0);
+        buf_release(&out);
+        json_decref(data);
+    }
+    template_set_report_unresolved(s, &d);
+    char *got = harness_diag_text(&d);
+#define NEVER(col, name)                                                                          \
+    P "main.mustache:1:" #col ": warning: '" name "' never has a value on any page (is the name "  \
+      "spelled right?)\n"
+    /* The last is past the depth the report can tell (6 parts), so it is always reported. */
+    CHECK_STR(got, NEVER(40, "{{entry.titel}}") NEVER(56, "{{entry.status.canceled}}")
+                       NEVER(179, "{{contct.url}}") NEVER(194, "{{site.url}}")
+                           NEVER(266, "{{nosuch.gap}}") NEVER(281, "{{a.b.c.d.e.f.g.h}}")
+                               P "main.mustache:2:35: warning: '{{emial}}' never has a value "
+                                 "on any page (is the name spelled right?)\n"
+                               P "main.mustache:2:144: warning: '{{email}}' never has a value "
+                                 "on any page (is the name spelled right?)\n");
+#undef NEVER
+    free(got);
+    template_set_free(s);
+    diag_release(&d);
+}
+
 static void dynamic_partials_find_compiled_templates(void)
 {
     static const char *const pairs[] = {"main",  "{{#blocks}}{{>*type}}{{/blocks}}",
@@ -608,6 +667,7 @@ int main(void)
     RUN(inheritance_multi_level);
     RUN(render_from_four_threads);
     RUN(strict_report);
+    RUN(strict_report_spares_optional_names);
     RUN(dynamic_partials_find_compiled_templates);
     return HARNESS_DONE();
 }

@@ -784,6 +784,10 @@ static void now_argument(void)
     CHECK_INT(t, utc(2021, 2, 18, 15, 0));
     CHECK_INT(tz_parse_now(&t, berlin, "2021-02-19T13:30:00", 19, &why), 0);
     CHECK_INT(t, utc(2021, 2, 19, 12, 30));
+    CHECK_INT(tz_parse_now(&t, berlin, "2021-02-19T13:30:00+09:00", 25, &why), 0);
+    CHECK_INT(t, 1613709000);
+    CHECK_INT(tz_parse_now(&t, tokyo, "2021-02-19T12:30:00+08:00", 25, &why), 0);
+    CHECK_INT(t, 1613709000);
     CHECK_INT(tz_parse_now(&t, tokyo, "next week", 9, &why), -1);
     CHECK_STR(why.text, "expected YYYY-MM-DD, YYYY-MM-DD HH:MM or @SECONDS, like 2021-02-19 13:30");
 

@@ -53,14 +53,25 @@ static void disguised_schemes_are_seen(void)
     CHECK_INT(url_scheme("java\nscr\ript:x"), URL_OTHER);
     CHECK_INT(url_scheme("ht\ttp://example.jp/"), URL_HTTP);
     CHECK_INT(url_scheme(" https://example.jp/"), URL_HTTPS);
-    /* A colon before any '/' makes a scheme, even a malformed one: not to be let through as a
-     * path. */
-    CHECK_INT(url_scheme(":x"), URL_OTHER);
-    CHECK_INT(url_scheme("java script:x"), URL_OTHER);
-    CHECK_INT(url_scheme("1abc:x"), URL_OTHER);
-    CHECK_INT(url_scheme("日本:x"), URL_OTHER);
-    CHECK(!url_link_allowed("java script:x"));
-    CHECK(!url_link_allowed(":x"));
+    /* A scheme is a letter, then letters, digits, '+', '-' or '.', then ':', as the URL
+     * standard reads it: every such name is one, allowed or not. */
+    CHECK_INT(url_scheme("a+b-c.d:x"), URL_OTHER);
+    CHECK_INT(url_scheme("x:"), URL_OTHER);
+    CHECK(!url_link_allowed("vbs.cript:x"));
+}
+
+/* What precedes a colon is no scheme unless it is written like one: a browser resolves such an
+ * address as a path of the site, like CommonMark's [link](foo\)\:) giving href="foo):". */
+static void colons_in_paths(void)
+{
+    CHECK_INT(url_scheme("foo):"), URL_NONE);
+    CHECK_INT(url_scheme(":x"), URL_NONE);
+    CHECK_INT(url_scheme("java script:x"), URL_NONE);
+    CHECK_INT(url_scheme("1abc:x"), URL_NONE);
+    CHECK_INT(url_scheme("日本:x"), URL_NONE);
+    CHECK_INT(url_scheme("a_b:x"), URL_NONE);
+    CHECK(url_link_allowed("foo):"));
+    CHECK(url_image_allowed("photo(1):2.jpg"));
 }
 
 static void links_and_pictures_allowed(void)
@@ -121,6 +132,56 @@ static void web_addresses(void)
     CHECK(!url_is_network_path(""));
 }
 
+/* Addresses written as valid URL strings: what the URL standard does not allow is
+ * percent-encoded, what it allows (Japanese too) is kept as written. */
+static void addresses_made_valid(void)
+{
+    const char *cases[][2] = {
+        {"https://example.jp/a b", "https://example.jp/a%20b"},
+        {"/my uri", "/my%20uri"},
+        {"foo\\bar", "foo%5Cbar"},
+        {"\"title\"", "%22title%22"},
+        {"http://foo.bar.`baz", "http://foo.bar.%60baz"},
+        {"http://example.com/?search=](uri)", "http://example.com/?search=%5D(uri)"},
+        {"a<b>c^d{e}f|g", "a%3Cb%3Ec%5Ed%7Be%7Df%7Cg"},
+        /* A second '#' is part of the fragment. */
+        {"https://matrix.to/#/#room:example.org", "https://matrix.to/#/%23room:example.org"},
+        {"#a#b#c", "#a%23b%23c"},
+        /* '%' starts an encoded byte, or is one. */
+        {"foo%20bar", "foo%20bar"},
+        {"100%", "100%25"},
+        {"%zz%4", "%25zz%254"},
+        /* Brackets are only for a host (IPv6). */
+        {"http://[::1]:8080/a[1]", "http://[::1]:8080/a%5B1%5D"},
+        {"//[::1]/", "//[::1]/"},
+        {"a[1]", "a%5B1%5D"},
+        /* Spaces and control characters at either end, and tabs and newlines, go, as a browser
+         * leaves them out. */
+        {"  /a\tb\nc \n", "/abc"},
+        {"a\001b\177", "a%01b%7F"},
+        /* Characters outside ASCII are allowed, except controls and noncharacters. */
+        {"/活動/はじめに#概要", "/活動/はじめに#概要"},
+        {"/f\xC3\xB6\xC3\xB6", "/f\xC3\xB6\xC3\xB6"},
+        {"/a\302\240b", "/a\302\240b"}, /* U+00A0 */
+        {"/a\302\205b", "/a%C2%85b"},      /* U+0085, a control */
+        {"/\xEF\xBF\xBE", "/%EF%BF%BE"},
+        {"/\xEF\xB7\x90", "/%EF%B7%90"},
+        {"/\xFF\xC3", "/%FF%C3"}, /* not UTF-8 */
+        {"mailto:a@example.jp?subject=お知らせ", "mailto:a@example.jp?subject=お知らせ"},
+        {"!$&'()*+,-./:;=?@_~", "!$&'()*+,-./:;=?@_~"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = url_normalise(cases[i][0]);
+        CHECK_STR(got, cases[i][1]);
+        /* Once is enough: a valid address stays as it is. */
+        char *again = url_normalise(got);
+        CHECK_STR(again, got);
+        free(again);
+        free(got);
+    }
+}
+
 static void phone_numbers_as_tel(void)
 {
     const char *cases[][2] = {
@@ -169,6 +230,8 @@ int main(void)
     RUN(schemes_are_named_in_any_case);
     RUN(relative_addresses_have_no_scheme);
     RUN(disguised_schemes_are_seen);
+    RUN(colons_in_paths);
+    RUN(addresses_made_valid);
     RUN(links_and_pictures_allowed);
     RUN(long_paths_and_long_schemes);
     RUN(web_addresses);
