@@ -34,7 +34,7 @@ LIBRARIES = {
     "turbojpeg.h": "media/jpeg",
     "lcms2.h": "media/color",
     "microhttpd.h": "serve/serve",
-    "qrencode.h": None,
+    "qrencode.h": "media/qr",
     "stb_image.h": "media/raster",
     "stb_image_resize.h": "media/raster",
     "stb_image_write.h": "media/raster",
