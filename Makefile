@@ -5,6 +5,7 @@
 #   make test       every test; the last line is "N passed, N failed" (ACCEPT=1 make test writes
 #                   what a fixture test got as its new expected output: review the diff)
 #   make check      the same tests under ASan + UBSan
+#   make check-slow the slow suites (tests/slow/): the print edition rendered to PDF and measured
 #   make valgrind   one build of the example site under valgrind: no memory error, no leak
 #   make lint       cppcheck + clang-tidy
 #   make print-pdf  the print edition as PDF files in build/print/ (installs its tools)
@@ -19,8 +20,8 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages the build needs; each maps to a pkg-config module below.
 DEBS = build-essential pkg-config libxml2-dev libxml2-utils libyaml-dev libjansson-dev \
        libmd4c-dev libmd4c-html0-dev libstb-dev libturbojpeg0-dev libjpeg62-turbo-dev \
-       liblcms2-dev libmicrohttpd-dev w3c-sgml-lib tzdata python3-icalendar valgrind \
-       chromium fonts-noto-cjk libunistring-dev
+       liblcms2-dev libmicrohttpd-dev libqrencode-dev w3c-sgml-lib tzdata python3-icalendar \
+       valgrind chromium fonts-noto-cjk libunistring-dev
 # Only `make fuzz` needs these: clang and its libFuzzer runtime (libclang-rt-14-dev on bookworm).
 FUZZ_DEBS = clang libclang-rt-dev
 
@@ -41,7 +42,7 @@ apt_install = missing=""; for p in $(1); do \
 	        echo "  sudo apt-get install$$missing"; exit 1; \
 	    fi; \
 	fi
-PKGS = libxml-2.0 yaml-0.1 jansson md4c libturbojpeg lcms2 libmicrohttpd stb
+PKGS = libxml-2.0 yaml-0.1 jansson md4c libturbojpeg lcms2 libmicrohttpd libqrencode stb
 # Libraries without a pkg-config module (Debian's libunistring-dev has none).
 NOPC_LIBS = -lunistring
 TEST_PKGS = md4c-html
@@ -74,8 +75,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
 FUZZ_LIMIT = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS) -seed=1,-max_total_time=$(FUZZ_SECONDS))
 
-.PHONY: all deps kairan site test check valgrind lint install clean fuzz fuzz-run bench \
-        bench-100k print-pdf FORCE
+.PHONY: all deps kairan site test check check-slow valgrind lint install clean fuzz fuzz-run \
+        bench bench-100k print-pdf FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -146,6 +147,12 @@ check: deps
 	@$(MAKE) --no-print-directory test BUILD=build/san OPT=-O1 \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 
+# The suites that take minutes (tests/slow/*.test.sh): the print edition rendered by Vivliostyle
+# (installed into $(BUILD)/print-tools on first use, as make print-pdf does) and measured.
+check-slow: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan
+	@sh tests/run.sh $(BUILD) tests/slow
+
 # JSIMD_FORCENONE=1 has libjpeg-turbo decode with its plain C code: memcheck cannot follow
 # definedness through the library's hand-written SIMD and reports reads there that are not ours.
 VALGRIND = valgrind --quiet --error-exitcode=1 --leak-check=full \
@@ -208,9 +215,16 @@ fuzz-run:
 # The print edition as PDF (not part of `make`): installs Chromium, the BIZ UD fonts and the
 # Vivliostyle CLI on first use. PDF_FLAGS adds Vivliostyle options, for example
 #   make print-pdf PDF_FLAGS="--cmyk --preflight press-ready-local"
+# Each PDF is also left in the site's cache with the document it was made from, and the sites
+# built again: public/print/N/N.pdf appears beside the document, linked from the issue's page.
+# Otaru's issues go to $(BUILD)/print/otaru/.
 PDF_FLAGS ?=
 print-pdf: all
-	@sh generator/print/print-pdf.sh $(BUILD)/print $(BUILD)/print-tools $(PDF_FLAGS)
+	@PDF_STORE=.cache/kairan/print-pdf \
+	    sh generator/print/print-pdf.sh $(BUILD)/print $(BUILD)/print-tools $(PDF_FLAGS)
+	@PRINT_DIR=public-otaru/print PDF_STORE=examples/otaru/.cache/kairan/print-pdf \
+	    sh generator/print/print-pdf.sh $(BUILD)/print/otaru $(BUILD)/print-tools $(PDF_FLAGS)
+	@$(MAKE) --no-print-directory site
 
 bench: all $(BENCHES)
 	@for b in $(BENCHES); do $$b >$$b.out 2>&1; s=$$?; cat $$b.out; [ $$s = 0 ] || exit 1; done

@@ -105,7 +105,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     char *cache = NULL, *manifest = NULL;
     struct bodycache *body_cache = NULL;
     char *content_dir = NULL, *themes_dir = NULL, *assets_dir = NULL;
-    char *images_dir = NULL, *bodies_dir = NULL;
+    char *images_dir = NULL, *bodies_dir = NULL, *pdf_dir = NULL;
     struct hash key = {0, 0};
     int have_key = 0;
     size_t msgs_before = d->len;
@@ -144,7 +144,9 @@ int build_run(struct diag *d, const struct build_options *opt)
     /* The cache's own folders, not the cache: kairan serve's preview lives in it. */
     images_dir = fs_join(cache, "img");
     bodies_dir = fs_join(cache, "bodies");
-    const char *sources[] = {content_dir, themes_dir, assets_dir, images_dir, bodies_dir, NULL};
+    pdf_dir = fs_join(cache, "print-pdf");
+    const char *sources[] = {content_dir, themes_dir, assets_dir, images_dir, bodies_dir,
+                             pdf_dir, NULL};
     manifest = incremental_manifest_path(cache, output);
     struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .no_wait = opt->no_wait,
                                  .no_signals = opt->no_signals, .keep = keep, .sources = sources,
@@ -153,8 +155,9 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct incremental_inputs in = {.source = source, .output = output,
                                     .themes_option = opt->themes_dir,
                                     .installed_themes = installed_themes,
-                                    .timezone = cfg.timezone, .drafts = opt->drafts,
-                                    .portable = opt->portable, .now_utc = now_utc};
+                                    .timezone = cfg.timezone, .pdf_dir = pdf_dir,
+                                    .drafts = opt->drafts, .portable = opt->portable,
+                                    .now_utc = now_utc};
     have_key = opt->write && !opt->strict && incremental_key(pool, &in, &key) == 0;
     if (have_key && incremental_up_to_date(d, output, &po, key, opt->quiet)) {
         rc = 0;
@@ -225,6 +228,13 @@ int build_run(struct diag *d, const struct build_options *opt)
         if (!pub)
             goto done;
     }
+    /* The print edition first: the issue pages link its PDF when there is one. */
+    struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
+                                .cache_dir = cache, .pdf_dir = pdf_dir,
+                                .incremental = !opt->strict};
+    if (print_issues(view, &pro) != 0)
+        goto done;
+    view_drop_roots(view);
     /* The search index before the pages: the search page names its files. */
     struct search_options so = {.pool = pool, .pub = pub};
     if (cfg.search != CONFIG_SEARCH_NONE && search_write(view, bodies, &so, &search_meta) != 0)
@@ -235,10 +245,6 @@ int build_run(struct diag *d, const struct build_options *opt)
     if (pages_render(view, &pgo) != 0)
         goto done;
     if (pub && feed_write_all(view, pub, now_utc) != 0)
-        goto done;
-    struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
-                                .cache_dir = cache, .incremental = !opt->strict};
-    if (print_issues(view, &pro) != 0)
         goto done;
     if (opt->strict)
         template_set_report_unresolved(theme.templates, d);
@@ -300,6 +306,7 @@ done:
     free(assets_dir);
     free(images_dir);
     free(bodies_dir);
+    free(pdf_dir);
     return rc;
 }
 

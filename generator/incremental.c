@@ -64,15 +64,17 @@ int incremental_key(struct pool *pool, const struct incremental_inputs *in, stru
     char *themes = fs_join(source, "themes");
     char *assets = fs_join(source, "assets");
     char *installed = fs_join(in->installed_themes, "themes");
-    const char *dirs[] = {content, assets, themes, installed};
+    /* The PDFs make print-pdf left, which the build publishes (none: an empty name). */
+    const char *pdfs = in->pdf_dir ? in->pdf_dir : "";
+    const char *dirs[] = {content, assets, themes, installed, pdfs};
+    const char *roots[] = {source_dir, source_dir, source_dir, installed, pdfs};
     struct strv paths = STRV_INIT;
     struct diag quiet;
     diag_init(&quiet);
     int rc = fs_is_dir(content) ? 0 : -1; /* without content/, the output is among the sources */
     for (size_t i = 0; rc == 0 && i < sizeof dirs / sizeof *dirs; i++) {
         struct strv found = STRV_INIT;
-        if (fs_is_dir(dirs[i]) &&
-            fs_list(&quiet, i < 3 ? source_dir : installed, dirs[i], NULL, &found) != 0)
+        if (*dirs[i] && fs_is_dir(dirs[i]) && fs_list(&quiet, roots[i], dirs[i], NULL, &found) != 0)
             rc = -1;
         for (size_t k = 0; k < found.len; k++)
             strv_push_owned(&paths, fs_join(dirs[i], found.v[k]));

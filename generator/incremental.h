@@ -1,6 +1,6 @@
 /* incremental: when a build has nothing to do.
  * A build's key stands for everything it reads: the program, its options and clock, and the
- * identity on disk of every file of content/, assets/ and the themes. When the publisher's
+ * identity on disk of every file of content/, assets/, the themes and the print PDFs. When the publisher's
  * manifest says the last build had the same key and the output is as that build left it, the
  * build only repeats the last one's warnings, which are kept beside the manifest. Everything
  * here fails quietly: a key or a list that cannot be made means the build is done again. */
@@ -22,6 +22,7 @@ struct incremental_inputs {
     const char *themes_option;    /* the installed themes' folder as given, or NULL */
     const char *installed_themes; /* the installed themes' folder in use */
     const char *timezone;         /* site.yaml's zone name, or NULL */
+    const char *pdf_dir;          /* the print edition's PDFs from make print-pdf, or NULL */
     int drafts, portable;
     int64_t now_utc; /* the build clock */
 };

@@ -39,7 +39,7 @@ for s in golden small; do
         SOURCE_DATE_EPOCH=$EPOCH KAIRAN_THEMES_DIR=/nonexistent \
         "$KAIRAN" build --quiet -j 4 -s "$b" -o "$b/public") 2>"$tmp/$s.b.err"
     check "$s: builds on machine B" [ $? -eq 0 ]
-    check "$s: no messages" [ ! -s "$tmp/$s.a.err" ] && [ ! -s "$tmp/$s.b.err" ]
+    check "$s: no messages" [ ! -s "$tmp/$s.a.err" -a ! -s "$tmp/$s.b.err" ]
     listing "$a/public" >"$tmp/$s.a.list"
     listing "$b/public" >"$tmp/$s.b.list"
     check "$s: same bytes and permissions" cmp -s "$tmp/$s.a.list" "$tmp/$s.b.list"
@@ -56,7 +56,7 @@ for s in golden small; do
     (cd "$tmp/a/$s" && KAIRAN_HOLD_ENTRIES=1 KAIRAN_THEMES_DIR=/nonexistent \
         "$KAIRAN" build --quiet -j 2 --now "$NOW" -o "$tmp/held1-$s" --cache-dir "$tmp/held1-cache") \
         2>"$tmp/$s.held.err"
-    check "$s: builds holding one entry's data" [ $? -eq 0 ] && [ ! -s "$tmp/$s.held.err" ]
+    check "$s: builds holding one entry's data" [ $? -eq 0 -a ! -s "$tmp/$s.held.err" ]
     listing "$tmp/held1-$s" >"$tmp/$s.held.list"
     check "$s: holding one entry's data gives the same bytes" \
         cmp -s "$tmp/$s.a.list" "$tmp/$s.held.list"

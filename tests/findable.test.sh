@@ -52,7 +52,7 @@ activity fresh
 touch -d "2026-11-01 12:00 UTC" "$site/content/events/coming.md"
 touch -d "2026-11-30 12:00 UTC" "$site/content/activities/fresh.md" # after the build's now
 "$KAIRAN" build -s "$site" --now "$NOW" --quiet --cache-dir "$tmp/cache-site" 2>"$tmp/site.err"
-check "the small site builds without messages" [ $? -eq 0 ] && [ ! -s "$tmp/site.err" ]
+check "the small site builds without messages" [ $? -eq 0 -a ! -s "$tmp/site.err" ]
 
 /usr/bin/python3 - "$tmp/example" "$tmp/portable" "$site/public" >"$tmp/py.out" 2>&1 <<'EOF'
 import json, os, re, sys

@@ -254,6 +254,6 @@ printf '\n追記。\n' >>"$site/content/activities/haguro-sogei2.md"
 build "2026-12-09 16:00"
 check "a changed build keeps the previous version again" [ -d "$site/.public.spare" ]
 "$KAIRAN" clean -s "$site"
-check "clean removes both" [ ! -e "$site/public" ] && [ ! -e "$site/.public.spare" ]
+check "clean removes both" [ ! -e "$site/public" -a ! -e "$site/.public.spare" ]
 
 finish

@@ -97,13 +97,13 @@ build() { # NAME: builds $site into $tmp/NAME
 build default
 "$KAIRAN" build -s . -o "$tmp/example" --now "$NOW" --quiet --cache-dir "$tmp/cache-example"
 check "the example builds" [ $? -eq 0 ]
-check "the site builds without messages" [ $? -eq 0 ] && [ ! -s "$tmp/default.err" ]
+check "the site builds without messages" [ $? -eq 0 -a ! -s "$tmp/default.err" ]
 printf 'map_search: https://www.openstreetmap.org/search?query=\n' >>"$site/content/site.yaml"
 build osm
-check "the site builds with another map search" [ $? -eq 0 ] && [ ! -s "$tmp/osm.err" ]
+check "the site builds with another map search" [ $? -eq 0 -a ! -s "$tmp/osm.err" ]
 sed -i 's|^map_search: .*|map_search: none|' "$site/content/site.yaml"
 build none
-check "the site builds without map links" [ $? -eq 0 ] && [ ! -s "$tmp/none.err" ]
+check "the site builds without map links" [ $? -eq 0 -a ! -s "$tmp/none.err" ]
 
 repo=$repo /usr/bin/python3 - "$tmp" >"$tmp/py.out" 2>&1 <<'EOF'
 import html, json, os, re, sys

@@ -103,9 +103,10 @@ EOF
     check "$name (web): its page is titled so" grep -qF "<h1>$name</h1>" "$page"
     check "$name (web): in $district" \
         grep -qF "<span class=\"vh\">地区：</span>$district</a>" "$page"
-    grep -A1 -F "<h2 class=\"entry-title\">$name</h2>" "$doc" >"$tmp/heading"
-    check "$name (print): in issue 5, in $district" \
-        grep -qF "<p class=\"entry-district\">$district</p>" "$tmp/heading"
+    # In print an article stands in its district's section, under the section's band.
+    section=$(sed -n "/<h2 class=\"entry-title\">$name<\/h2>/q; s/^<h1 class=\"section-title\">\(.*\)<\/h1>$/\1/p" "$doc" |
+        tail -n 1)
+    check "$name (print): in issue 5, in $district ($section)" [ "$section" = "$district" ]
 done
 
 # The figures page: ① the year's results, the completers, the coordinators' monthly record.

@@ -193,7 +193,7 @@ start_large
 b=$?
 wait "$first"
 a=$?
-check "two builds at once both succeed" [ "$a" -eq 0 ] && [ "$b" -eq 0 ]
+check "two builds at once both succeed" [ "$a" -eq 0 -a "$b" -eq 0 ]
 sums "$out" >"$tmp/now.sums"
 check "and the output is the later one, whole" cmp -s "$tmp/small.sums" "$tmp/now.sums"
 # With --no-wait the second stops (exit 3) if the first still writes, and the first's site is

@@ -73,9 +73,9 @@ check "week_start: sunday puts Sunday first" \
     grep -q '<tr><th scope="col" class="wd-sun">日</th>' "$tmp/sunday/public/events/2021/02/index.html"
 
 # Every page parses with libxml2's HTML parser. It predates HTML5, so the only complaint allowed is
-# an unknown tag that is an HTML5 element; anything else (bad nesting, a stray end tag, broken
-# entities) fails the page.
-html5='section|nav|article|header|footer|main|aside|time|figure|figcaption|ruby|rt|rp|mark|picture|source|details|summary|template|svg|path|circle|rect|g|use|symbol'
+# an unknown tag that is an HTML5 or SVG element (charts are inline SVG); anything else (bad
+# nesting, a stray end tag, broken entities) fails the page.
+html5='section|nav|article|header|footer|main|aside|time|figure|figcaption|ruby|rt|rp|mark|picture|source|details|summary|template|svg|path|circle|rect|g|use|symbol|desc|text|line|polyline'
 bad=0
 pages=0
 for f in $(find "$tmp/j1" -name '*.html' | sort); do

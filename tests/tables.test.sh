@@ -37,7 +37,7 @@ EOF
 printf '%s\n' --- "number: 1" "title: 創刊号" "date: 2026-11-15" --- 本文。 \
     >"$site/content/issues/1.md"
 "$KAIRAN" build -s "$site" --now "$NOW" --quiet --cache-dir "$tmp/cache" 2>"$tmp/err"
-check "the site builds without messages" [ $? -eq 0 ] && [ ! -s "$tmp/err" ]
+check "the site builds without messages" [ $? -eq 0 -a ! -s "$tmp/err" ]
 "$KAIRAN" build -s "$site" -o "$tmp/portable" --portable --now "$NOW" --quiet \
     --cache-dir "$tmp/cache"
 check "… and with --portable" [ $? -eq 0 ]
@@ -139,7 +139,7 @@ if [ $# -ne 6 ]; then
 fi
 check "390 px: the page does not scroll sideways ($1 px for $2)" [ "$1" -le "$2" ]
 check "390 px: the record's box scrolls ($3 px in $4)" [ "$3" -gt "$4" ]
-check "390 px: all $5 number cells are one line each ($6 are not)" [ "$5" -gt 0 ] && [ "$6" -eq 0 ]
+check "390 px: all $5 number cells are one line each ($6 are not)" [ "$5" -gt 0 -a "$6" -eq 0 ]
 "$KAIRAN" build -s . -o "$tmp/example-portable" --portable --now "$NOW" --quiet \
     --cache-dir "$tmp/cache-example"
 for p in index.html figures/index.html contacts/index.html districts/kushibiki/index.html \
@@ -149,4 +149,26 @@ for p in index.html figures/index.html contacts/index.html districts/kushibiki/i
     check "390 px: example $p keeps its numbers on one line (${6:-?} of ${5:-?} broken)" \
         [ "${6:-1}" -eq 0 ]
 done
+
+# On a wide screen the facts box is two columns, labels and values: every value (a second and
+# third venue too) sits in the value column, right of its label.
+facts='<script>(function () {
+  var values = 0, misplaced = 0;
+  document.querySelectorAll(".fact").forEach(function (f) {
+    var dt = f.querySelector("dt");
+    f.querySelectorAll("dd").forEach(function (dd) {
+      values++;
+      if (dd.getBoundingClientRect().left < dt.getBoundingClientRect().right) misplaced++;
+    });
+  });
+  document.documentElement.setAttribute("data-facts", values + " " + misplaced);
+})();</script>'
+page=$tmp/example-portable/events/2021-kenshukai/index.html
+sed "s#</body>#$(printf '%s' "$facts" | tr '\n' ' ' | sed 's/[#&]/\\&/g')</body>#" "$page" \
+    >"${page%/*}/facts.html"
+set -- $(timeout 60 "$browser" --headless --no-sandbox --disable-gpu --window-size=1280,2400 \
+    --virtual-time-budget=3000 --dump-dom "file://${page%/*}/facts.html" 2>/dev/null |
+    sed -n 's/.*data-facts="\([0-9 ]*\)".*/\1/p' | head -n 1)
+check "1280 px: the event's facts are values right of their labels (${2:-?} of ${1:-?} not)" \
+    [ "${1:-0}" -gt 3 -a "${2:-1}" -eq 0 ]
 finish

@@ -40,7 +40,9 @@ static const struct schema_field district_fields[] = {
 static const char *const sizes[] = {"A4", "B5", "A5", NULL};
 static const char *const marks[] = {"crop cross", "crop", "cross", "none", NULL};
 static const char *const writings[] = {"horizontal", "vertical", NULL};
-static const char *const breaks[] = {"page", "right", "none", NULL};
+static const char *const breaks[] = {"none", "page", "right", NULL};
+static const char *const feature_breaks[] = {"page", "spread", "none", NULL};
+static const char *const bindings[] = {"saddle", "perfect", "leaflet", NULL};
 static const char *const week_starts[] = {"monday", "sunday", NULL};
 static const char *const searches[] = {"auto", "index", "none", NULL};
 
@@ -51,6 +53,9 @@ static const struct schema_field print_fields[] = {
     {"writing", SCHEMA_STRING, 0, NULL, writings},
     {"back_page", SCHEMA_STRING, 0, NULL, NULL},
     {"entry_break", SCHEMA_STRING, 0, NULL, breaks},
+    {"section_break", SCHEMA_STRING, 0, NULL, breaks},
+    {"feature", SCHEMA_STRING, 0, NULL, feature_breaks},
+    {"binding", SCHEMA_STRING, 0, NULL, bindings},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -232,7 +237,13 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     out->print.marks = str(print, "marks", "crop cross");
     out->print.writing = str(print, "writing", "horizontal");
     out->print.back_page = str(print, "back_page", NULL);
-    out->print.entry_break = str(print, "entry_break", "page");
+    out->print.entry_break = str(print, "entry_break", "none");
+    out->print.section_break = str(print, "section_break", "none");
+    out->print.feature = str(print, "feature", "none");
+    /* A magazine in Japanese is stapled at the fold; an edition in another language is a
+     * leaflet of folded sheets. */
+    out->print.binding =
+        str(print, "binding", strcmp(out->language, "ja") == 0 ? "saddle" : "leaflet");
     if (parse_bleed(out->print.bleed, &out->print.bleed_mm) != 0)
         schema_error(&c, "print.bleed", 0,
                      "'%s' is not a bleed width: write it in millimetres from 0mm to 10mm, "

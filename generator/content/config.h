@@ -25,13 +25,16 @@ struct taxon {
 #define CONFIG_MAP_SEARCH "https://www.google.com/maps/search/?api=1&query="
 
 struct print_config {
-    const char *size;    /* A4 | B5 */
+    const char *size;    /* A4 | B5 | A5 */
     const char *bleed;   /* a CSS length in millimetres, 3mm */
     double bleed_mm;     /* the same as a number */
     const char *marks;   /* "crop cross" | "none" */
     const char *writing; /* horizontal | vertical */
     const char *back_page; /* slug of the page on the back cover, or NULL */
-    const char *entry_break; /* page | right | none: where each entry starts */
+    const char *entry_break;   /* none | page | right: where each entry starts */
+    const char *section_break; /* none | page | right: where each section starts */
+    const char *feature;       /* page | spread | none: where an issue's first article opens */
+    const char *binding;       /* saddle (pages by 4) | perfect | leaflet (pages by 2) */
 };
 
 /* search: in site.yaml. */

@@ -60,6 +60,10 @@ static const struct schema_field apply_fields[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
+/* Where an entry starts in the print edition: on a new page, or on a left-hand page so that it
+ * opens across a spread. */
+static const char *const print_breaks[] = {"page", "spread", NULL};
+
 /* Fields every kind may have. */
 #define COMMON_FIELDS                                                                             \
     {"kind", SCHEMA_STRING, 0, NULL, kind_names}, {"slug", SCHEMA_STRING, 0, NULL, NULL},         \
@@ -77,7 +81,8 @@ static const struct schema_field apply_fields[] = {
         {"contact", SCHEMA_OBJECT, 0, contact_fields, NULL},                                      \
         {"fee", SCHEMA_STRING, 0, NULL, NULL}, {"audience", SCHEMA_STRING, 0, NULL, NULL},        \
         {"image", SCHEMA_STRING, 0, NULL, NULL}, {"image_alt", SCHEMA_STRING, 0, NULL, NULL},     \
-        {"issue", SCHEMA_INT, 0, NULL, NULL}
+        {"issue", SCHEMA_INT, 0, NULL, NULL},                                                     \
+        {"print_break", SCHEMA_STRING, 0, NULL, print_breaks}
 
 static const char *const kind_names[] = {"activity", "event", "issue", "page", NULL};
 static const char *const kind_folders[] = {"activities", "events", "issues", "pages"};
@@ -114,6 +119,7 @@ static const struct schema_field issue_schema[] = {
     {"copies", SCHEMA_INT, 0, NULL, NULL},
     {"editor", SCHEMA_STRING, 0, NULL, NULL},
     {"contents", SCHEMA_STRINGS, 0, NULL, NULL},
+    {"print_break", SCHEMA_STRINGS, 0, NULL, NULL},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -122,6 +128,7 @@ static const struct schema_field page_schema[] = {
     {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
     {"weight", SCHEMA_INT, 0, NULL, NULL},
     {"menu", SCHEMA_BOOL, 0, NULL, NULL},
+    {"print_break", SCHEMA_STRING, 0, NULL, print_breaks},
     {NULL, 0, 0, NULL, NULL},
 };
 

@@ -128,6 +128,29 @@ int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
             rc = -1;
         }
     }
+    /* An issue's print_break names articles that start a new page in its print edition. */
+    for (size_t i = 0; i < s->n_kind[KIND_ISSUE]; i++) {
+        struct entry *is = s->kind[KIND_ISSUE][i];
+        json_t *breaks = json_object_get(is->fm, "print_break");
+        if (!json_array_size(breaks))
+            continue;
+        struct entry **list;
+        size_t n_list = site_issue_entries(s, is, &list);
+        for (size_t j = 0; j < json_array_size(breaks); j++) {
+            const char *slug = json_string_value(json_array_get(breaks, j));
+            int found = 0;
+            for (size_t k = 0; slug && k < n_list && !found; k++)
+                found = strcmp(list[k]->slug, slug) == 0;
+            if (slug && !found) {
+                char *path = xasprintf("print_break.%zu", j);
+                entry_error(d, is, path, "'%s' is not the slug of an article in this issue",
+                            slug);
+                free(path);
+                rc = -1;
+            }
+        }
+        free(list);
+    }
     if (cfg->print.back_page && !site_find_slug(s, KIND_PAGE, cfg->print.back_page)) {
         diag_error(d, "content/site.yaml", 0, 0,
                    "print.back_page names '%s', but there is no page with that slug",

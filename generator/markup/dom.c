@@ -405,8 +405,11 @@ static void xhtml_element(xmlNodePtr n, const char *prefix)
         xmlUnsetProp(n, BAD_CAST "value");
     }
     /* XHTML 1.1 knows only xml:lang, and libxml2's XHTML output would write lang next to it
-     * (the XHTML 1.0 compatibility rule), so the language of a passage is left out. */
-    xmlUnsetProp(n, BAD_CAST "lang");
+     * (the XHTML 1.0 compatibility rule), so the language of a passage is left out; so is what
+     * only a screen or a screen reader uses (a chart table's scrolling box). */
+    static const char *const screen_only[] = {"lang", "role", "tabindex", "aria-label"};
+    for (size_t i = 0; i < sizeof screen_only / sizeof *screen_only; i++)
+        xmlUnsetProp(n, BAD_CAST screen_only[i]);
 }
 
 /* Turns a copy of the HTML5-form tree into XHTML 1.1. */
@@ -416,6 +419,15 @@ static void xhtml_transform(xmlNodePtr root, const char *prefix)
     while (n) {
         if (n->type != XML_ELEMENT_NODE) {
             n = dom_walk_next(n, root, 1);
+            continue;
+        }
+        if (strcmp(NAME(n), "svg") == 0) {
+            /* XHTML 1.1 has no SVG: a chart the print edition did not place as an image file is
+             * left out, and its table stays. */
+            xmlNodePtr after = dom_walk_next(n, root, 1);
+            xmlUnlinkNode(n);
+            xmlFreeNode(n);
+            n = after;
             continue;
         }
         if (strcmp(NAME(n), "input") == 0) {
@@ -471,7 +483,7 @@ static int keeps_text(xmlNodePtr n)
     for (xmlNodePtr p = n->parent; p && p->type == XML_ELEMENT_NODE; p = p->parent) {
         const char *name = NAME(p);
         if (strcmp(name, "rt") == 0 || strcmp(name, "rp") == 0 || strcmp(name, "code") == 0 ||
-            strcmp(name, "pre") == 0)
+            strcmp(name, "pre") == 0 || strcmp(name, "svg") == 0)
             return 1;
     }
     return 0;
@@ -644,7 +656,9 @@ static void text_of(xmlNodePtr top, struct buf *out, int readings)
             buf_puts(out, (const char *)n->content);
         } else if (n->type == XML_ELEMENT_NODE) {
             const char *name = NAME(n);
-            if ((!readings && strcmp(name, "rt") == 0) || strcmp(name, "rp") == 0)
+            /* A chart's labels repeat its table, which stays beside it. */
+            if ((!readings && strcmp(name, "rt") == 0) || strcmp(name, "rp") == 0 ||
+                strcmp(name, "svg") == 0)
                 skip = 1;
             else if (strcmp(name, "br") == 0)
                 buf_putc(out, '\n');

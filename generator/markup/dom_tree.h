@@ -1,5 +1,5 @@
-/* dom_tree: the libxml2 side of struct dom, shared by markdown.c, dom.c and sanitiser.c only.
- * The tree is an XML document whose root <div> holds the body's blocks, in the HTML5 form
+/* dom_tree: the libxml2 side of struct dom, shared by markdown.c, dom.c, sanitiser.c and chart.c
+ * only. The tree is an XML document whose root <div> holds the body's blocks, in the HTML5 form
  * (ruby without <rb> or <rp>, figure/figcaption); dom.c derives the XHTML 1.1 form when asked
  * and writes the <rp> parentheses. The raw HTML sanitiser (sanitiser.h) imports pasted HTML
  * into it. */

@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/cjk.h"
 #include "core/entity.h"
+#include "markup/chart.h"
 #include "markup/dom_tree.h"
 #include "markup/sanitiser.h"
 #include "core/strmap.h"
@@ -107,6 +108,7 @@ struct builder {
 
     size_t *lines; /* offsets of line starts, built on the first diagnostic */
     size_t lines_len;
+    struct chart_reader *charts; /* tables and the chart lines that mark them */
 };
 
 /* Positions */
@@ -135,6 +137,11 @@ static void position(struct builder *b, size_t off, unsigned *line, unsigned *co
     }
     *line = b->first_line + (unsigned)lo;
     *col = (unsigned)cjk_count(b->src + b->lines[lo], off - b->lines[lo]) + 1;
+}
+
+static void chart_position(void *userdata, size_t off, unsigned *line, unsigned *col)
+{
+    position(userdata, off, line, col);
 }
 
 /* md4c hands over pointers into the source, or into buffers of its own. */
@@ -1108,9 +1115,11 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         break;
     case MD_BLOCK_P:
         open_element(b, "p", (int)type);
+        chart_reader_paragraph(b->charts);
         break;
     case MD_BLOCK_TABLE:
-        open_element(b, "table", (int)type);
+        e = open_element(b, "table", (int)type);
+        chart_reader_table(b->charts, e, ((const MD_BLOCK_TABLE_DETAIL *)detail)->col_count);
         break;
     case MD_BLOCK_THEAD:
         open_element(b, "thead", (int)type);
@@ -1120,12 +1129,14 @@ static int on_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         break;
     case MD_BLOCK_TR:
         open_element(b, "tr", (int)type);
+        chart_reader_row(b->charts);
         break;
     case MD_BLOCK_TH:
     case MD_BLOCK_TD: {
         const MD_BLOCK_TD_DETAIL *td = detail;
         e = open_element(b, type == MD_BLOCK_TH ? "th" : "td", (int)type);
         b->in_cell = 1;
+        chart_reader_cell(b->charts, e);
         static const char *const align[] = {NULL, "text-align: left", "text-align: center",
                                             "text-align: right"};
         if (e && td->align > MD_ALIGN_DEFAULT && td->align <= MD_ALIGN_RIGHT)
@@ -1208,10 +1219,15 @@ static int on_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         close_md(b, (int)type);
         b->in_cell = 0;
         break;
+    case MD_BLOCK_TABLE:
+        close_md(b, (int)type);
+        chart_reader_table_end(b->charts);
+        break;
     case MD_BLOCK_P: {
         struct frame *f = md_frame(b, (int)type);
         xmlNodePtr p = f && f->kind == FRAME_MD ? f->node : NULL;
-        if (close_md(b, (int)type) == 0 && p)
+        if (close_md(b, (int)type) == 0 && p &&
+            !chart_reader_paragraph_end(b->charts, p, b->last_off))
             paragraph_figures(p);
         break;
     }
@@ -1314,8 +1330,10 @@ static int on_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
         size = (MD_SIZE)(b->len - off);
     else if (off == SIZE_MAX && size > b->len + 16)
         return 0;
-    if (off != SIZE_MAX)
+    if (off != SIZE_MAX) {
         b->last_off = off;
+        chart_reader_text(b->charts, off, b->in_cell);
+    }
     const char *prev_end = b->last_end;
     if (off != SIZE_MAX)
         b->last_end = text + size;
@@ -1494,6 +1512,15 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     b.len = text ? len : 0;
     char *copy = NULL;
     b.hooks = hooks;
+    struct chart_source charts = {.d = d,
+                                  .path = path,
+                                  .text = b.src,
+                                  .len = b.len,
+                                  .position = chart_position,
+                                  .userdata = &b,
+                                  .place = hooks ? hooks->chart : NULL,
+                                  .place_userdata = hooks ? hooks->userdata : NULL};
+    b.charts = chart_reader_new(&charts);
     b.dom = dom_new();
     buf_init(&b.run);
     buf_init(&b.seg);
@@ -1527,6 +1554,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
         pop(&b);
     for (size_t i = 0; i < b.captioned_len; i++)
         caption_to_title(b.captioned[i]);
+    chart_reader_free(b.charts); /* what charts took out of the tree, captions placed */
     assign_ids(&b);
     for (size_t i = 0; i < b.headings_len; i++)
         free(b.headings[i].id);

@@ -1,8 +1,9 @@
 /* markdown: entry bodies from Markdown (GitHub dialect) to a struct dom.
  * The only module that knows md4c. Adds kairan's extensions while building the tree: ruby
  * {漢字|かんじ}, no space at line breaks inside Japanese text, heading ids, figures with
- * captions, links to entries by source path, and sanitised raw HTML; every id one word and
- * unique in the page. Problems in the text are
+ * captions, links to entries by source path, sanitised raw HTML, and charts drawn from tables
+ * marked with a chart line (chart.h); every id one word and unique in the page. Problems in
+ * the text are
  * reported through diag with file:line:col; the tree is built anyway (an error fails the build
  * later). markdown_parse() may run on many threads at once for different documents. */
 #ifndef KAIRAN_MARKDOWN_H
@@ -33,6 +34,11 @@ struct markdown_hooks {
      * returns -1 (the image is then left out). Not called for http(s) URLs. */
     int (*image)(const char *src, unsigned line, unsigned col, struct markdown_image *out,
                  void *userdata);
+    /* Places a chart (a table marked with a chart line), given as a standalone SVG document
+     * svg[0..len): returns the address an <img> shows it from (a new string; markdown_parse
+     * frees it), for documents that cannot hold SVG (the print edition). When the member is
+     * NULL or returns NULL, the chart is drawn in the page as <svg>. */
+    char *(*chart)(const char *svg, size_t len, void *userdata);
     void *userdata;
     /* Ids the page around the body uses (the theme's), which no id in the body takes; NULL for
      * none. */

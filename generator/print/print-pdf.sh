@@ -1,16 +1,29 @@
 #!/bin/sh
-# Renders every issue's print document in public/print/ to a PDF with Vivliostyle, offline,
-# in Debian's Chromium with the BIZ UD fonts. Installs what is missing first (as root; otherwise
-# it prints the command to run). Used by `make print-pdf`.
+# Renders every issue's print document to a PDF with Vivliostyle, offline, in Debian's Chromium
+# with the BIZ UD fonts, with as many pages as its binding needs. Installs what is missing first
+# (as root; otherwise it prints the command to run). Used by `make print-pdf`.
 #
 #   generator/print/print-pdf.sh OUT_DIR TOOLS_DIR [VIVLIOSTYLE FLAGS...]
 #
-# OUT_DIR receives SLUG.pdf for each issue; TOOLS_DIR holds the Vivliostyle CLI from npm.
+# OUT_DIR receives SLUG.pdf for each issue; TOOLS_DIR holds the Vivliostyle CLI from npm. The
+# documents are read from PRINT_DIR (default public/print), one folder per issue. With
+# PDF_STORE set (make print-pdf sets the site's cache, .cache/kairan/print-pdf), each PDF is
+# also left there with the document it was made from: the next build publishes it beside the
+# document and links it from the issue's page, for as long as the document stays the same.
+#
+# Binding: only the typesetter knows how many pages a document makes, and a saddle-stitched
+# booklet needs a multiple of 4 (a perfect-bound book or a leaflet, of 2); the document says
+# which in <meta name="print-page-multiple">. So each document is rendered, its pages counted,
+# and, when pages are missing, rendered again with that many blank pages before the back cover.
+# The document holds those pages hidden (#extra-page-1, #extra-page-2, ...); the parameter that
+# shows the first N is the CSS "#extra-page-1, ..., #extra-page-N { display: block; }", which
+# this script passes with Vivliostyle's --css.
 set -eu
 mkdir -p "$1" "$2"
 out=$(cd "$1" && pwd)
 tools=$(cd "$2" && pwd)
 shift 2
+print_dir=${PRINT_DIR:-public/print}
 debs="chromium fonts-morisawa-bizud-gothic fonts-morisawa-bizud-mincho poppler-utils"
 vivliostyle_version=11.0.0
 
@@ -35,19 +48,56 @@ if [ ! -x "$tools/node_modules/.bin/vivliostyle" ]; then
         "@vivliostyle/cli@$vivliostyle_version" >/dev/null
 fi
 
+# extra_pages_css N: the CSS that shows the document's first N blank pages.
+extra_pages_css() {
+    i=1
+    sel=""
+    while [ "$i" -le "$1" ]; do
+        sel="$sel${sel:+, }#extra-page-$i"
+        i=$((i + 1))
+    done
+    echo "$sel { display: block; }"
+}
+
+# render DOC PDF [FLAGS...]: the document (read from its folder, never the network) as PDF.
+render() {
+    doc=$1
+    pdf=$2
+    shift 2
+    (cd "$(dirname "$doc")" &&
+        "$tools/node_modules/.bin/vivliostyle" build "$(basename "$doc")" --single-doc \
+            -o "$pdf" --executable-browser /usr/bin/chromium --log-level silent "$@")
+}
+
+pages() { pdfinfo "$1" | sed -n 's/^Pages: *//p'; }
+
 found=0
-for doc in public/print/*/*.xhtml; do
+for doc in "$print_dir"/*/*.xhtml; do
     [ -f "$doc" ] || continue
     found=1
     slug=$(basename "$doc" .xhtml)
     pdf=$out/$slug.pdf
-    # Vivliostyle reads the document and its pictures from the folder, never the network.
-    (cd "$(dirname "$doc")" &&
-        "$tools/node_modules/.bin/vivliostyle" build "$slug.xhtml" --single-doc -o "$pdf" \
-            --executable-browser /usr/bin/chromium --log-level silent "$@")
-    echo "kairan: $doc -> $pdf ($(pdfinfo "$pdf" | sed -n 's/^Pages: *//p') pages)"
+    multiple=$(sed -n 's/.*<meta name="print-page-multiple" content="\([0-9]*\)".*/\1/p' "$doc")
+    render "$doc" "$pdf" "$@"
+    n=$(pages "$pdf")
+    extra=0
+    if [ -n "$multiple" ] && [ $((n % multiple)) != 0 ]; then
+        extra=$((multiple - n % multiple))
+        render "$doc" "$pdf" "$@" --css "$(extra_pages_css "$extra")"
+        n=$(pages "$pdf")
+        if [ $((n % multiple)) != 0 ]; then
+            echo "kairan: $doc: $n pages with $extra blank pages added, not a multiple of $multiple" >&2
+            exit 1
+        fi
+    fi
+    echo "kairan: $doc -> $pdf ($n pages${multiple:+, $extra of them blank before the back cover})"
+    if [ -n "${PDF_STORE:-}" ]; then
+        mkdir -p "$PDF_STORE"
+        cp "$pdf" "$PDF_STORE/$slug.pdf.tmp" && mv "$PDF_STORE/$slug.pdf.tmp" "$PDF_STORE/$slug.pdf"
+        cp "$doc" "$PDF_STORE/$slug.xhtml"
+    fi
 done
 if [ "$found" = 0 ]; then
-    echo "kairan: no print documents in public/print/: run make first" >&2
+    echo "kairan: no print documents in $print_dir/: run make first" >&2
     exit 1
 fi

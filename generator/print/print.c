@@ -2,22 +2,26 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/buf.h"
 #include "core/fs.h"
+#include "core/hash.h"
 #include "markup/markdown.h"
+#include "media/qr.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
 #include "render/data.h"
 #include "print/xhtml.h"
 
-/* Margins leave room for the running head above and the page number below; pictures in the
- * text are placed narrower than the text, so that a photo 1200 pixels wide still prints at
- * 300 dpi. */
+/* Margins leave room for the running head above and the page number below. Horizontal text
+ * sets two columns on A4 and B5 (about 26 and 22 characters of 9 pt to a line) and one on A5;
+ * vertical text, as Japanese magazines set it, four tiers (段) on A4, three on B5 and two on A5,
+ * each about 18 to 26 characters high. */
 static const struct print_format formats[] = {
-    {"A4", 210, 297, 22, 24, 20, 18, 100},
-    {"B5", 182, 257, 20, 22, 18, 16, 90},
-    {"A5", 148, 210, 16, 19, 15, 13, 80},
+    {"A4", 210, 297, 22, 24, 20, 18, 2, 4, 6},
+    {"B5", 182, 257, 20, 22, 18, 16, 2, 3, 5},
+    {"A5", 148, 210, 16, 19, 15, 13, 1, 2, 5},
 };
 
 const struct print_format *print_format(const char *name)
@@ -28,12 +32,26 @@ const struct print_format *print_format(const char *name)
     return &formats[0];
 }
 
+void print_grid(struct print_grid *out, const struct print_format *f, const char *writing)
+{
+    memset(out, 0, sizeof *out);
+    out->vertical = writing && strcmp(writing, "vertical") == 0;
+    out->columns = out->vertical ? f->tiers : f->columns;
+    out->text_width = f->width - f->inner - f->outer;
+    out->text_height = f->height - f->top - f->bottom;
+    out->gap = f->gap;
+    double across = out->vertical ? out->text_height : out->text_width;
+    out->measure = (across - out->gap * (out->columns - 1)) / out->columns;
+    out->picture = out->columns > 1 ? out->measure : out->measure * 2 / 3;
+}
+
 /* One build's print edition: the view it reads and where it writes. */
 struct printer {
     struct view *v;
     const struct site *site;
     const struct print_options *opt;
     struct view_root *root; /* the data at the root "" */
+    struct print_grid grid;
 };
 
 /* One Markdown document converted for one issue's print file: the issue's own text, an entry
@@ -45,8 +63,15 @@ struct piece {
     char *id;             /* "activity-salon": the piece's id in the document */
     char *xhtml;          /* the body */
     struct strv pictures; /* pairs: file name under img/, then its cached file */
-    int has_photo;        /* the entry's image:, placed at the figure width */
+    struct strv charts;   /* pairs: file name under img/, then the SVG document */
+    int feature;          /* the issue's first article (特集): its photo spans the columns */
+    const char *brk;      /* where it starts: "page", "spread", "right", or NULL to run on */
+    int brk_general;      /* brk is print.entry_break's, not asked for by the entry or issue */
+    int has_photo;        /* the entry's image:, placed at a column's width or across all */
     struct media_print photo;
+    double photo_mm; /* its placed width */
+    int wants_qr;    /* an article: a QR code of its web page beside it */
+    char *qr;        /* that code as SVG */
     int failed;
 };
 
@@ -81,15 +106,50 @@ static char *print_link(const char *target, unsigned line, unsigned col, void *u
     return xasprintf("%s%s%s", p->pr->site->cfg->base_url, to->url, hash ? hash : "");
 }
 
+/* The width a picture is printed at. Horizontal text: a column's width; a picture that spans
+ * the columns as wide as its pixels allow at the print dpi, from a column's width up to the text
+ * block's. Vertical text: a picture stands in one tier, as tall as the tier, so its width
+ * follows its shape (never wider than the text block). */
+static double placed_width(const struct printer *pr, const struct media_image *im, int span)
+{
+    const struct print_grid *g = &pr->grid;
+    if (g->vertical) {
+        double w = im->src_height > 0 ? g->measure * im->src_width / im->src_height : g->measure;
+        return w < g->text_width ? w : g->text_width;
+    }
+    if (!span)
+        return g->picture;
+    double w = im->src_width * 25.4 / view_theme(pr->v)->images.print_dpi;
+    return w < g->picture ? g->picture : w > g->text_width ? g->text_width : w;
+}
+
+/* Makes the print file of picture src, named in entry e, for its place. */
+static int place_picture(const struct printer *pr, const struct entry *e, const char *src,
+                         unsigned line, unsigned col, int span, struct media_print *out,
+                         double *placed_mm)
+{
+    char *dir = entry_dir(e);
+    struct media_image im = {0};
+    /* The picture's size decides its place in vertical text and across the columns; the
+     * bodies' conversion already made its web sizes, so this is a look-up. */
+    int rc = pr->grid.vertical || span
+                 ? media_use(pr->opt->media, e->source, dir, src, line, col, &im)
+                 : 0;
+    double mm = placed_width(pr, &im, span);
+    if (placed_mm)
+        *placed_mm = mm;
+    if (rc == 0)
+        rc = media_print(pr->opt->media, e->source, dir, src, line, col, mm, out);
+    free(dir);
+    return rc;
+}
+
 static int print_image(const char *src, unsigned line, unsigned col, struct markdown_image *out,
                        void *userdata)
 {
     struct piece *p = userdata;
-    const struct print_format *f = print_format(p->pr->site->cfg->print.size);
     struct media_print mp;
-    char *dir = entry_dir(p->e);
-    int rc = media_print(p->pr->opt->media, p->e->source, dir, src, line, col, f->figure, &mp);
-    free(dir);
+    int rc = place_picture(p->pr, p->e, src, line, col, 0, &mp, NULL);
     if (rc != 0) {
         p->failed = 1;
         return -1;
@@ -99,6 +159,23 @@ static int print_image(const char *src, unsigned line, unsigned col, struct mark
     out->width = mp.width;
     out->height = mp.height;
     return 0;
+}
+
+/* A chart goes beside the document as an SVG file, named for its content: XHTML 1.1 has no
+ * SVG of its own, and an image keeps it vector graphics on paper. */
+static char *print_chart(const char *svg, size_t len, void *userdata)
+{
+    struct piece *p = userdata;
+    char hex[33];
+    hash_hex(hash_bytes(svg, len), hex);
+    char *name = xasprintf("chart-%.16s.svg", hex);
+    if (!strv_contains(&p->charts, name)) {
+        strv_push(&p->charts, name);
+        strv_push_owned(&p->charts, xstrndup(svg, len));
+    }
+    char *src = xasprintf("img/%s", name);
+    free(name);
+    return src;
 }
 
 static void piece_convert(size_t i, void *userdata)
@@ -117,7 +194,8 @@ static void piece_convert(size_t i, void *userdata)
     }
     struct diag quiet;
     diag_init(&quiet);
-    struct markdown_hooks hooks = {print_link, print_image, p, NULL};
+    struct markdown_hooks hooks = {
+        .link = print_link, .image = print_image, .chart = print_chart, .userdata = p};
     struct dom *dom =
         markdown_parse(&quiet, e->source, e->body_line, markdown, e->body_len, &hooks);
     buf_release(&text);
@@ -127,25 +205,36 @@ static void piece_convert(size_t i, void *userdata)
     dom_free(dom);
     diag_release(&quiet);
 
+    if (p->wants_qr) {
+        char *permalink = view_permalink(pr->v, e->url);
+        p->qr = qr_svg(permalink);
+        if (!p->qr) {
+            diag_error(pr->opt->d, e->source, 0, 0,
+                       "the address of this entry's page, %s, is too long for a QR code in "
+                       "print; give the entry a shorter slug",
+                       permalink);
+            p->failed = 1;
+        }
+        free(permalink);
+    }
     if (e->image && e->kind != KIND_ISSUE) {
-        const struct print_format *f = print_format(pr->site->cfg->print.size);
-        char *dir = entry_dir(e);
-        if (media_print(pr->opt->media, e->source, dir, e->image, e->image_pos.line,
-                        e->image_pos.col, f->figure, &p->photo) == 0) {
+        if (place_picture(pr, e, e->image, e->image_pos.line, e->image_pos.col, p->feature,
+                          &p->photo, &p->photo_mm) == 0) {
             p->has_photo = 1;
             add_picture(p, &p->photo);
         } else {
             p->failed = 1;
         }
-        free(dir);
     }
 }
 
 static void piece_release(struct piece *p)
 {
+    free(p->qr);
     free(p->id);
     free(p->xhtml);
     strv_release(&p->pictures);
+    strv_release(&p->charts);
 }
 
 /* ---- The document's data ------------------------------------------------------------------ */
@@ -157,10 +246,18 @@ static void set_mm(json_t *o, const char *key, double mm)
     json_object_set_new(o, key, json_string(text));
 }
 
-static json_t *print_settings(const struct site_config *cfg)
+/* Pages a binding needs the page count to be a multiple of: a saddle-stitched booklet is
+ * folded sheets of four pages; a perfect-bound book and a leaflet need whole leaves. */
+static int page_multiple(const char *binding)
 {
-    const struct print_config *pc = &cfg->print;
+    return strcmp(binding, "saddle") == 0 ? 4 : 2;
+}
+
+static json_t *print_settings(const struct printer *pr)
+{
+    const struct print_config *pc = &pr->site->cfg->print;
     const struct print_format *f = print_format(pc->size);
+    const struct print_grid *g = &pr->grid;
     json_t *o = json_object();
     data_set_str(o, "size", f->name);
     set_mm(o, "width", f->width);
@@ -169,12 +266,32 @@ static json_t *print_settings(const struct site_config *cfg)
     set_mm(o, "margin_bottom", f->bottom);
     set_mm(o, "margin_inner", f->inner);
     set_mm(o, "margin_outer", f->outer);
-    set_mm(o, "figure_width", f->figure);
+    json_object_set_new(o, "columns", json_integer(g->columns));
+    set_mm(o, "column_gap", g->gap);
+    set_mm(o, "column_measure", g->measure);
+    set_mm(o, "picture_width", g->picture);
+    set_mm(o, "text_width", g->text_width);
+    set_mm(o, "text_height", g->text_height);
     data_set_str(o, "bleed", pc->bleed);
     data_set_str(o, "marks", pc->marks);
     data_set_str(o, "writing", pc->writing);
-    json_object_set_new(o, "vertical", json_boolean(strcmp(pc->writing, "vertical") == 0));
+    json_object_set_new(o, "vertical", json_boolean(g->vertical));
     data_set_str(o, "entry_break", pc->entry_break);
+    data_set_str(o, "section_break", pc->section_break);
+    data_set_str(o, "feature", pc->feature);
+    data_set_str(o, "binding", pc->binding);
+    int multiple = page_multiple(pc->binding);
+    json_object_set_new(o, "page_multiple", json_integer(multiple));
+    /* The blank pages a renderer may need before the back cover to reach the multiple; each
+     * stays hidden until the renderer, having counted the pages, shows as many as are missing
+     * (generator/print/print-pdf.sh). */
+    json_t *extra = json_array();
+    for (int i = 1; i < multiple; i++) {
+        json_t *page = json_object();
+        json_object_set_new(page, "n", json_integer(i));
+        json_array_append_new(extra, page);
+    }
+    json_object_set_new(o, "extra_pages", extra);
     return o;
 }
 
@@ -190,6 +307,31 @@ static json_t *picture_json(const struct media_print *mp, const char *alt)
     return o;
 }
 
+/* Where the body's first paragraph at the top level ends in xhtml (as dom_xhtml_print writes
+ * it: elements, text and entities, no comments), or 0 when there is none. The print templates
+ * place an article's photo there, so that its heading is followed by text, which may start at
+ * the foot of a column, rather than by a picture that may not fit. */
+static size_t first_paragraph_end(const char *xhtml)
+{
+    int depth = 0, in_p = 0;
+    for (const char *s = xhtml; (s = strchr(s, '<')) != NULL;) {
+        const char *end = strchr(s, '>');
+        if (!end)
+            return 0;
+        if (s[1] == '/') {
+            depth--;
+            if (depth == 0 && in_p)
+                return (size_t)(end + 1 - xhtml);
+        } else if (end[-1] != '/') {
+            if (depth == 0)
+                in_p = s[1] == 'p' && (s[2] == '>' || s[2] == ' ');
+            depth++;
+        }
+        s = end + 1;
+    }
+    return 0;
+}
+
 /* An entry as the print templates see it: the site's data for it, with the XHTML title and
  * body, its id in the document and its print picture. Returns a new object. */
 static json_t *piece_json(const struct printer *pr, const struct piece *p)
@@ -202,6 +344,11 @@ static json_t *piece_json(const struct printer *pr, const struct piece *p)
     data_set_str(o, "title_html", title);
     free(title);
     data_set_str(o, "body_html", p->xhtml);
+    size_t cut = first_paragraph_end(p->xhtml);
+    char *opening = xstrndup(p->xhtml, cut);
+    data_set_str(o, "body_opening_html", opening);
+    free(opening);
+    data_set_str(o, "body_rest_html", p->xhtml + cut);
     data_set_str(o, "print_id", p->id);
     char *permalink = view_permalink(pr->v, e->url);
     data_set_str(o, "permalink", permalink);
@@ -213,7 +360,27 @@ static json_t *piece_json(const struct printer *pr, const struct piece *p)
     json_object_del(o, "cover");
     if (p->has_photo) {
         const char *alt = json_string_value(json_object_get(e->fm, "image_alt"));
-        json_object_set_new(o, "image", picture_json(&p->photo, alt ? alt : e->title));
+        json_t *photo = picture_json(&p->photo, alt ? alt : e->title);
+        /* span is false rather than absent, which Mustache would look up further out. */
+        int span = p->feature && !pr->grid.vertical;
+        json_object_set_new(photo, "span", json_boolean(span));
+        if (span)
+            set_mm(photo, "placed_width", p->photo_mm);
+        json_object_set_new(o, "image", photo);
+    }
+    /* false rather than absent: Mustache would find a section's print_break instead. */
+    if (p->brk)
+        data_set_str(o, "print_break", p->brk);
+    else
+        json_object_set_new(o, "print_break", json_false());
+    json_object_set_new(o, "is_feature", json_boolean(p->feature));
+    if (p->qr) {
+        json_t *qr = json_object();
+        char *src = xasprintf("qr/%s.svg", p->id);
+        data_set_str(qr, "src", src);
+        free(src);
+        data_set_str(qr, "alt", "ウェブ版のQRコード");
+        json_object_set_new(o, "qr", qr);
     }
     return o;
 }
@@ -266,6 +433,7 @@ struct issue_doc {
     struct piece *back; /* the back page, or NULL */
     int has_cover;
     struct media_print cover;
+    long long pdf_bytes; /* the size of its PDF, published beside it, or 0 */
 };
 
 static void piece_init(struct piece *p, const struct printer *pr, const struct entry *e)
@@ -277,12 +445,39 @@ static void piece_init(struct piece *p, const struct printer *pr, const struct e
     p->id = xasprintf("%s-%s", entry_kind_name(e->kind), e->slug);
 }
 
+/* Where the article at position i of an issue starts, from the most particular wish to the
+ * most general: the entry's own print_break, the issue's print_break list, the feature's
+ * opening (site.yaml print.feature), then print.entry_break. Sections that start a new page
+ * (print.section_break) are the template's to break. */
+static void piece_break(struct piece *p, const struct entry *issue, size_t i)
+{
+    const struct print_config *pc = &p->pr->site->cfg->print;
+    const char *own = json_string_value(json_object_get(p->e->fm, "print_break"));
+    json_t *listed = json_object_get(issue->fm, "print_break");
+    int in_list = 0;
+    for (size_t k = 0; k < json_array_size(listed) && !in_list; k++) {
+        const char *slug = json_string_value(json_array_get(listed, k));
+        in_list = slug && strcmp(slug, p->e->slug) == 0;
+    }
+    p->feature = i == 0 && strcmp(pc->feature, "none") != 0;
+    if (own)
+        p->brk = own;
+    else if (in_list)
+        p->brk = "page";
+    else if (p->feature)
+        p->brk = pc->feature;
+    else if (strcmp(pc->entry_break, "none") != 0) {
+        p->brk = pc->entry_break;
+        p->brk_general = 1;
+    }
+}
+
 static json_t *document_json(const struct printer *pr, const struct issue_doc *doc)
 {
     const struct site *s = pr->site;
     json_t *ctx = json_object();
     json_object_set(ctx, "site", view_root_site(pr->root));
-    json_object_set_new(ctx, "print", print_settings(s->cfg));
+    json_object_set_new(ctx, "print", print_settings(pr));
     data_set_str(ctx, "lang", s->cfg->language);
 
     json_t *issue = piece_json(pr, doc->intro);
@@ -310,6 +505,16 @@ static json_t *document_json(const struct printer *pr, const struct issue_doc *d
             current_name = name;
         }
         json_t *entry = piece_json(pr, p);
+        if (json_array_size(json_object_get(current, "entries")) == 0) {
+            /* A section starts where its first article asks to, or as print.section_break
+             * says: the break moves to the section, so that its heading goes with it. */
+            const char *brk = json_string_value(json_object_get(entry, "print_break"));
+            if ((!brk || p->brk_general) && strcmp(s->cfg->print.section_break, "none") != 0)
+                brk = s->cfg->print.section_break;
+            if (brk)
+                data_set_str(current, "print_break", brk);
+            json_object_set_new(entry, "print_break", json_false());
+        }
         json_t *sessions = json_object_get(entry, "sessions");
         json_t *schedule = json_object_get(current, "timetable");
         for (size_t k = 0; k < json_array_size(sessions); k++)
@@ -358,6 +563,14 @@ static int publish_pictures(struct publish *pub, const char *folder, const struc
         rc |= publish_file(pub, rel, p->pictures.v[i + 1]);
         free(rel);
     }
+    for (size_t i = 0; i < p->charts.len; i += 2) {
+        if (strv_contains(done, p->charts.v[i]))
+            continue;
+        strv_push(done, p->charts.v[i]);
+        char *rel = xasprintf("%s/img/%s", folder, p->charts.v[i]);
+        rc |= publish_write(pub, rel, p->charts.v[i + 1], strlen(p->charts.v[i + 1]));
+        free(rel);
+    }
     return rc;
 }
 
@@ -377,14 +590,57 @@ static int issue_publish(const struct printer *pr, const struct issue_doc *doc,
     free(css_rel);
     struct strv done = STRV_INIT;
     rc |= publish_pictures(pr->opt->pub, folder, doc->intro, &done);
-    for (size_t i = 0; i < doc->n_entries; i++)
-        rc |= publish_pictures(pr->opt->pub, folder, &doc->entries[i], &done);
+    for (size_t i = 0; i < doc->n_entries; i++) {
+        const struct piece *p = &doc->entries[i];
+        rc |= publish_pictures(pr->opt->pub, folder, p, &done);
+        if (p->qr) {
+            char *rel = xasprintf("%s/qr/%s.svg", folder, p->id);
+            rc |= publish_write(pr->opt->pub, rel, p->qr, strlen(p->qr));
+            free(rel);
+        }
+    }
     if (doc->back)
         rc |= publish_pictures(pr->opt->pub, folder, doc->back, &done);
     strv_release(&done);
     free(folder);
     free(path);
     return rc ? -1 : 0;
+}
+
+/* Publishes the issue's PDF when make print-pdf made it from exactly this document (out): a
+ * PDF of an older text is left out rather than published with a text that is not the site's.
+ * Returns 0, or -1 after a failed write. */
+static int issue_pdf(const struct printer *pr, struct issue_doc *doc, const struct buf *out)
+{
+    if (!pr->opt->pub || !pr->opt->pdf_dir)
+        return 0;
+    const char *slug = doc->issue->slug;
+    char *name = xasprintf("%s.xhtml", slug);
+    char *made_from = fs_join(pr->opt->pdf_dir, name);
+    free(name);
+    name = xasprintf("%s.pdf", slug);
+    char *pdf = fs_join(pr->opt->pdf_dir, name);
+    free(name);
+    struct buf was;
+    buf_init(&was);
+    struct diag quiet;
+    diag_init(&quiet);
+    struct stat st;
+    int rc = 0;
+    if (fs_is_file(made_from) && fs_read_file(&quiet, made_from, &was) == 0 &&
+        was.len == out->len && memcmp(was.data, out->data, out->len) == 0 &&
+        stat(pdf, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        char *rel = xasprintf("print/%s/%s.pdf", slug, slug);
+        rc = publish_file(pr->opt->pub, rel, pdf);
+        free(rel);
+        if (rc == 0)
+            doc->pdf_bytes = (long long)st.st_size;
+    }
+    diag_release(&quiet);
+    buf_release(&was);
+    free(made_from);
+    free(pdf);
+    return rc;
 }
 
 /* Removes the control characters XML 1.0 cannot hold in any form (all below U+0020 except tab,
@@ -440,6 +696,8 @@ static int issue_finish(const struct printer *pr, const struct template *t, stru
     }
     if (rc == 0 && pr->opt->pub)
         rc = issue_publish(pr, doc, &out, changed ? &key : NULL);
+    if (rc == 0)
+        rc = issue_pdf(pr, doc, &out);
     buf_release(&out);
     return rc;
 }
@@ -466,9 +724,10 @@ int print_issues(struct view *v, const struct print_options *opt)
     const struct template *t = template_set_get(view_theme(v)->templates, "print/issue");
     if (!t)
         return -1;
-    struct printer printer = {v, s, opt, view_root(v, "")};
-    const struct printer *pr = &printer;
     const struct site_config *cfg = s->cfg;
+    struct printer printer = {v, s, opt, view_root(v, ""), {0}};
+    print_grid(&printer.grid, print_format(cfg->print.size), cfg->print.writing);
+    const struct printer *pr = &printer;
     const struct entry *back =
         cfg->print.back_page ? site_find_slug(s, KIND_PAGE, cfg->print.back_page) : NULL;
 
@@ -482,8 +741,11 @@ int print_issues(struct view *v, const struct print_options *opt)
         doc->intro = xcalloc(1, sizeof *doc->intro);
         piece_init(doc->intro, pr, doc->issue);
         doc->entries = xcalloc(doc->n_entries ? doc->n_entries : 1, sizeof *doc->entries);
-        for (size_t i = 0; i < doc->n_entries; i++)
+        for (size_t i = 0; i < doc->n_entries; i++) {
             piece_init(&doc->entries[i], pr, list[i]);
+            doc->entries[i].wants_qr = 1;
+            piece_break(&doc->entries[i], doc->issue, i);
+        }
         free(list);
         if (back) {
             doc->back = xcalloc(1, sizeof *doc->back);
@@ -537,8 +799,15 @@ int print_issues(struct view *v, const struct print_options *opt)
     if (converted == 0) {
         struct finish_job job = {pr, t, docs, xcalloc(n_issues, sizeof *job.rc)};
         pool_for(opt->pool, n_issues, finish_one, &job);
-        for (size_t k = 0; k < n_issues; k++)
+        for (size_t k = 0; k < n_issues; k++) {
             rc |= job.rc[k];
+            if (docs[k].pdf_bytes) {
+                char *url = xasprintf("print/%s/%s.pdf", docs[k].issue->slug,
+                                      docs[k].issue->slug);
+                view_set_print_pdf(v, docs[k].issue, url, docs[k].pdf_bytes);
+                free(url);
+            }
+        }
         free(job.rc);
     }
 

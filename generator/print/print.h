@@ -19,12 +19,31 @@ struct print_format {
     const char *name; /* A4, B5 (JIS), A5 */
     double width, height;
     double top, bottom, inner, outer; /* margins */
-    double figure;                    /* the width pictures are placed at in the text */
+    int columns;                      /* of horizontal text */
+    int tiers;                        /* 段 of vertical text */
+    double gap;                       /* between two columns or tiers */
 };
 
 /* The format named by site.yaml's print.size (config only accepts known names); A4 when the
  * name is unknown. */
 const struct print_format *print_format(const char *name);
+
+/* The grid of one print edition: the text block and how it divides. For horizontal text the
+ * columns stand side by side across the text block's width; for vertical text the tiers (段)
+ * are stacked down its height, and a column's measure is a tier's height. */
+struct print_grid {
+    int vertical;
+    int columns;          /* columns, or tiers */
+    double text_width;    /* the text block */
+    double text_height;
+    double measure;       /* one column's line length: its width, or a tier's height */
+    double picture;       /* the width of a picture in horizontal text: a column's, or two
+                           * thirds of a single column's */
+    double gap;
+};
+
+/* The grid of a size and a writing direction ("horizontal" or "vertical"). */
+void print_grid(struct print_grid *out, const struct print_format *f, const char *writing);
 
 struct print_options {
     struct diag *d;
@@ -32,12 +51,17 @@ struct print_options {
     struct publish *pub;   /* NULL for `kairan check`: documents are made and validated only */
     struct media *media;   /* makes the 300 dpi pictures */
     const char *cache_dir; /* where a document that fails validation is kept to read, or NULL */
+    const char *pdf_dir;   /* where make print-pdf leaves SLUG.pdf with the SLUG.xhtml it was
+                            * made from, or NULL */
     int incremental;       /* keep a document the last build published byte for byte */
 };
 
 /* Builds, validates and (when opt->pub is set) publishes the print edition of every issue
- * (site_print_path() says where). The entries' data come from the view at the root "".
- * Returns 0, or -1 after reporting. */
+ * (site_print_path() says where). The entries' data come from the view at the root "". An
+ * issue's PDF in opt->pdf_dir that was made from exactly this document is published beside it
+ * (print/SLUG/SLUG.pdf) and noted in the view (view_set_print_pdf), for the issue's web page to
+ * link; the caller makes the pages after this, once it has dropped the view's roots. Returns
+ * 0, or -1 after reporting. */
 int print_issues(struct view *v, const struct print_options *opt);
 
 #endif

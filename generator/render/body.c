@@ -15,8 +15,8 @@
  * hand back a body converted the old way (2: phone numbers are links; 3: Markdown as the spec
  * has it: titles, every named character, addresses written as valid URLs, one-word ids unique
  * around the theme's, details kept, a picture's alt text as its plain text; 4: tables in
- * scroll boxes; 5: both, and tables of sentences stacked). */
-#define BODY_CONVERSION "5"
+ * scroll boxes; 5: both, and tables of sentences stacked; 6: charts drawn from tables). */
+#define BODY_CONVERSION "6"
 
 struct bodies {
     struct bodies_options opt;
@@ -318,7 +318,10 @@ static void body_one(size_t i, void *userdata)
          * is kept for the next build, which would not repeat them. */
         struct diag own;
         diag_init(&own);
-        struct markdown_hooks hooks = {link_hook, image_hook, job, o->reserved_ids};
+        struct markdown_hooks hooks = {.link = link_hook,
+                                       .image = image_hook,
+                                       .userdata = job,
+                                       .reserved_ids = o->reserved_ids};
         convert_title(job, &own);
         struct dom *dom =
             markdown_parse(&own, e->source, e->body_line, markdown, e->body_len, &hooks);

@@ -71,5 +71,7 @@ const char *const data_optional[] = {
     "events.moved",
     /* The print edition. */
     "issue.cover", "timetable.venue", "timetable.label", "timetable.status", "back",
+    /* An issue's PDF, once make print-pdf has made one from its current print document. */
+    "entry.print_pdf",
     NULL,
 };

@@ -18,6 +18,7 @@ struct view {
     json_t **district_json, **category_json;
     json_t *kind_json[KIND_COUNT]; /* "activity", "event", ... */
     json_t **issue_json;           /* parallel to site->kind[KIND_ISSUE]: number, title, url */
+    json_t **issue_pdf;            /* parallel too: the print edition's PDF, or NULL */
     struct view_dates *dates;
     /* The data for pages at each root, made on the main thread before rendering. */
     struct view_root **roots;
@@ -386,6 +387,9 @@ static json_t *entry_json(const struct view *v, const struct view_root *root, si
         char *print_url = site_print_path(e);
         data_set_str(o, "print_url", print_url);
         free(print_url);
+        for (size_t k = 0; v->issue_pdf && k < v->opt.site->n_kind[KIND_ISSUE]; k++)
+            if (v->opt.site->kind[KIND_ISSUE][k] == e && v->issue_pdf[k])
+                json_object_set(o, "print_pdf", v->issue_pdf[k]);
         if (b->has_image)
             json_object_set(o, "cover", json_object_get(o, "image"));
     } else if (e->number) {
@@ -630,6 +634,34 @@ struct fingerprint_memo *view_root_memo(const struct view_root *root)
     return root->memo;
 }
 
+/* "2.3 MB", "850 KB": a file's size as a reader is told it (1 MB = 1,000,000 bytes). */
+static char *size_text(long long bytes)
+{
+    if (bytes >= 1000000)
+        return xasprintf("%.1f MB", (double)bytes / 1e6);
+    return xasprintf("%lld KB", (bytes + 999) / 1000);
+}
+
+void view_set_print_pdf(struct view *v, const struct entry *issue, const char *url,
+                        long long bytes)
+{
+    const struct site *s = v->opt.site;
+    if (!v->issue_pdf)
+        v->issue_pdf = xcalloc(s->n_kind[KIND_ISSUE] + 1, sizeof *v->issue_pdf);
+    for (size_t k = 0; k < s->n_kind[KIND_ISSUE]; k++) {
+        if (s->kind[KIND_ISSUE][k] != issue)
+            continue;
+        json_t *o = json_object();
+        data_set_str(o, "url", url);
+        char *size = size_text(bytes);
+        data_set_str(o, "size", size);
+        free(size);
+        json_object_set_new(o, "bytes", json_integer(bytes));
+        json_decref(v->issue_pdf[k]);
+        v->issue_pdf[k] = o;
+    }
+}
+
 void view_drop_roots(struct view *v)
 {
     for (size_t k = 0; k < v->n_roots; k++)
@@ -664,6 +696,9 @@ void view_free(struct view *v)
     for (size_t k = 0; v->issue_json && k < s->n_kind[KIND_ISSUE]; k++)
         json_decref(v->issue_json[k]);
     free(v->issue_json);
+    for (size_t k = 0; v->issue_pdf && k < s->n_kind[KIND_ISSUE]; k++)
+        json_decref(v->issue_pdf[k]);
+    free(v->issue_pdf);
     dates_free(v->dates);
     free(v);
 }

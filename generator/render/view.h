@@ -61,6 +61,12 @@ struct fingerprint_memo *view_root_memo(const struct view_root *root);
  * unless memo is NULL. Safe on any thread. */
 json_t *view_entry(const struct view *v, struct view_root *root, size_t i,
                    struct fingerprint_memo *memo);
+/* Notes that the print edition of issue (an entry of the site) is published as a PDF at url
+ * (relative to the site root) of bytes bytes: the issue's data then has print_pdf: { url,
+ * size: "2.3 MB" }. For the main thread, before the roots whose data should show it are made
+ * (view_drop_roots forgets data made before). */
+void view_set_print_pdf(struct view *v, const struct entry *issue, const char *url,
+                        long long bytes);
 /* Frees every root and the data it holds: with the entries' data held, the largest thing a
  * build holds. */
 void view_drop_roots(struct view *v);

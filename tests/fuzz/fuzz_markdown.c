@@ -1,5 +1,6 @@
 /* Fuzz target: the whole Markdown pipeline on arbitrary bytes, with hooks that resolve some
- * links and pictures and refuse others, then every output made from the tree. */
+ * links and pictures and refuse others and place charts as files (or inline), then every
+ * output made from the tree. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,14 @@
 #include "core/xalloc.h"
 #include "markup/dom.h"
 #include "markup/markdown.h"
+
+/* The print edition's way with charts: an SVG document (which must be whole) for a file. */
+static char *stub_chart(const char *svg, size_t len, void *userdata)
+{
+    if (len < 5 || memcmp(svg, "<?xml", 5) != 0 || !strstr(svg, "</svg>"))
+        abort();
+    return xasprintf("img/chart-%zu.svg", len);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -55,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     strv_push(&reserved, "main");
     strv_push(&reserved, "toc");
     strv_push(&reserved, "h-1");
-    struct markdown_hooks hooks = {stub_link, stub_image, &d, &reserved};
+    struct markdown_hooks hooks = {stub_link, stub_image, size % 4 ? stub_chart : NULL, &d,
+                                   &reserved};
     struct dom *doc =
         markdown_parse(&d, "fuzz.md", 3, (const char *)data, size, size % 3 ? &hooks : NULL);
     free(dom_xhtml_print(doc, "p-", 1)); /* upright digits, before phones change the tree */

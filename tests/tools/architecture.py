@@ -34,7 +34,7 @@ LIBRARIES = {
     "turbojpeg.h": "media/jpeg",
     "lcms2.h": "media/color",
     "microhttpd.h": "serve/serve",
-    "qrencode.h": None,
+    "qrencode.h": "media/qr",
     "unicase.h": "core/fold",
     "uninorm.h": "core/fold",
     "unictype.h": "core/fold",

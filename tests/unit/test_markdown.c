@@ -343,7 +343,7 @@ static void hooks_links_and_images(void)
     struct diag d;
     diag_init(&d);
     struct fake_site site = {&d, 0, 0};
-    struct markdown_hooks hooks = {fake_link, fake_image, &site, NULL};
+    struct markdown_hooks hooks = {.link = fake_link, .image = fake_image, .userdata = &site};
     const char *text = "[研修会](../events/kenshu.md) [申込](../events/kenshu.md#apply)\n"
                        "[ない](../events/nai.md) [外](https://example.jp/) [節](#x)\n\n"
                        "![写真](a.jpg \"説明\")\n\n"
@@ -867,7 +867,7 @@ static void ids_unique_and_valid(void)
     struct strv theme = STRV_INIT;
     strv_push(&theme, "main");
     strv_push(&theme, "toc");
-    struct markdown_hooks hooks = {NULL, NULL, NULL, &theme};
+    struct markdown_hooks hooks = {.reserved_ids = &theme};
     const char *text = "## Main\n\n"
                        "<a id=\"usage\"></a>\n\n"
                        "## Usage\n\n"
@@ -907,7 +907,7 @@ static void addresses_with_entities_placed(void)
     struct diag d;
     diag_init(&d);
     struct fake_site site = {&d, 0, 0};
-    struct markdown_hooks hooks = {fake_link, fake_image, &site, NULL};
+    struct markdown_hooks hooks = {.link = fake_link, .image = fake_image, .userdata = &site};
     const char *text = "段落の文。\n\n"
                        "本文 ![写真](missing&#46;jpg)\n\n"
                        "- [ない](nai&period;md)\n"

@@ -847,7 +847,7 @@ static char *kairan_html(const char *markdown)
 {
     struct diag d;
     diag_init(&d);
-    struct markdown_hooks hooks = {NULL, no_picture, NULL, NULL};
+    struct markdown_hooks hooks = {.image = no_picture};
     struct dom *doc = markdown_parse(&d, "spec.md", 1, markdown, strlen(markdown), &hooks);
     dom_link_phones(doc);
     char *html = dom_html(doc);
