@@ -100,14 +100,17 @@ for doc in "$print_dir"/*/*.xhtml; do
         fi
         rm -f "$tight_pdf"
     fi
-    if [ -n "$multiple" ] && [ $((n % multiple)) != 0 ]; then
-        extra=$((multiple - n % multiple))
+    # Pages are added until the count is right: a typesetter may lay a blank page where the
+    # articles ended (seen in vertical text), so the count is checked after each render.
+    while [ -n "$multiple" ] && [ $((n % multiple)) != 0 ] && [ "$extra" -lt $((multiple - 1)) ]; do
+        extra=$((extra + multiple - n % multiple))
+        [ "$extra" -le $((multiple - 1)) ] || extra=$((multiple - 1))
         render "$doc" "$pdf" "$@" --css "$css $(extra_pages_css "$extra")"
         n=$(pages "$pdf")
-        if [ $((n % multiple)) != 0 ]; then
-            echo "kairan: $doc: $n pages with $extra blank pages added, not a multiple of $multiple" >&2
-            exit 1
-        fi
+    done
+    if [ -n "$multiple" ] && [ $((n % multiple)) != 0 ]; then
+        echo "kairan: $doc: $n pages with $extra blank pages added, not a multiple of $multiple" >&2
+        exit 1
     fi
     echo "kairan: $doc -> $pdf ($n pages${multiple:+, $extra of them blank before the back cover}${css:+, lines closer})"
     if [ -n "${PDF_STORE:-}" ]; then
