@@ -85,8 +85,12 @@ check "the issue page links to its print edition" \
 # The magazine's grid, flow and binding, as the example sets them (A4, saddle-stitched).
 check "A4 text is set in two columns of 83 mm, 6 mm apart" \
     grep -q '^\.articles, \.toc-list { column-count: 2; column-gap: 6mm; }' "$doc"
-check "  and pictures in the text take a column's width" \
-    grep -q '^\.entry-photo img, \.figure img { width: 83mm; }' "$doc"
+check "  and pictures in the text a column's width at most, and at most 0.6 of it high" \
+    grep -q '^\.entry-photo img, \.figure img { width: auto; max-width: 83mm; max-height: 49.8mm; }' "$doc"
+# A photo of 4:3 is printed 66.4 mm wide (49.8 mm high), its print file made for that width.
+w=$(grep -o '<div class="entry-photo"><img src="img/otokojuku-[^"]*" alt="[^"]*" width="[0-9]*"' "$doc" |
+    sed 's/.*width="//; s/"$//')
+check "  a 4:3 photo's print file is 784 pixels wide: 300 dpi at 66.4 mm ($w)" [ "$w" = 784 ]
 for d in "$doc" "$doc6"; do
     n=${d##*/}
     check "$n says it is saddle-stitched, in pages by 4" sh -c \
@@ -167,8 +171,9 @@ sed -i 's/^  size: A4$/  size: A5/' "$tmp/a5/content/site.yaml"
 check "A5 horizontal text is one column of 120 mm" \
     grep -q '^\.articles, \.toc-list { column-count: 1; column-gap: 5mm; }' \
     "$tmp/a5/public/print/5/5.xhtml"
-check "  with pictures two thirds as wide, 80 mm" \
-    grep -q '^\.entry-photo img, \.figure img { width: 80mm; }' "$tmp/a5/public/print/5/5.xhtml"
+check "  with pictures two thirds as wide, 80 mm, and at most 48 mm high" \
+    grep -q '^\.entry-photo img, \.figure img { width: auto; max-width: 80mm; max-height: 48mm; }' \
+    "$tmp/a5/public/print/5/5.xhtml"
 
 # Settings: B5, no marks, another bleed, vertical writing with upright two-digit numbers.
 site b5
@@ -268,6 +273,6 @@ line=$(wc -l <"$tmp/small/content/activities/kushibiki-otokojuku.md")
 "$KAIRAN" build -s "$tmp/small" --now "$NOW" --quiet --cache-dir "$tmp/cache" 2>"$tmp/err"
 check "a small picture still builds" [ $? -eq 0 ]
 check "with a warning naming the picture and its dpi at the placed width" grep -q \
-    "content/activities/kushibiki-otokojuku.md:$line:9: warning: the picture $tmp/small/assets/photos/tiny.png is only 122 dpi at 83 mm wide (print needs 300 dpi, so a picture at least 980 pixels wide); it may look blurred in print" "$tmp/err"
+    "content/activities/kushibiki-otokojuku.md:$line:9: warning: the picture $tmp/small/assets/photos/tiny.png is only 153 dpi at 66.4 mm wide (print needs 300 dpi, so a picture at least 784 pixels wide); it may look blurred in print" "$tmp/err"
 
 finish

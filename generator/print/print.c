@@ -43,6 +43,7 @@ void print_grid(struct print_grid *out, const struct print_format *f, const char
     double across = out->vertical ? out->text_height : out->text_width;
     out->measure = (across - out->gap * (out->columns - 1)) / out->columns;
     out->picture = out->columns > 1 ? out->measure : out->measure * 2 / 3;
+    out->picture_height = out->picture * 0.6;
 }
 
 /* One build's print edition: the view it reads and where it writes. */
@@ -106,10 +107,11 @@ static char *print_link(const char *target, unsigned line, unsigned col, void *u
     return xasprintf("%s%s%s", p->pr->site->cfg->base_url, to->url, hash ? hash : "");
 }
 
-/* The width a picture is printed at. Horizontal text: a column's width; a picture that spans
- * the columns as wide as its pixels allow at the print dpi, from a column's width up to the text
- * block's. Vertical text: a picture stands in one tier, as tall as the tier, so its width
- * follows its shape (never wider than the text block). */
+/* The width a picture is printed at. Horizontal text: a column's width, or less for a picture
+ * that would be higher than grid.picture_height (a photo of 4:3 is 0.8 of the width); a picture
+ * that spans the columns as wide as its pixels allow at the print dpi, from a column's width up
+ * to the text block's. Vertical text: a picture stands in one tier, as tall as the tier, so its
+ * width follows its shape (never wider than the text block). */
 static double placed_width(const struct printer *pr, const struct media_image *im, int span)
 {
     const struct print_grid *g = &pr->grid;
@@ -117,8 +119,11 @@ static double placed_width(const struct printer *pr, const struct media_image *i
         double w = im->src_height > 0 ? g->measure * im->src_width / im->src_height : g->measure;
         return w < g->text_width ? w : g->text_width;
     }
-    if (!span)
-        return g->picture;
+    if (!span) {
+        double w = im->src_height > 0 ? g->picture_height * im->src_width / im->src_height
+                                      : g->picture;
+        return w < g->picture ? w : g->picture;
+    }
     double w = im->src_width * 25.4 / view_theme(pr->v)->images.print_dpi;
     return w < g->picture ? g->picture : w > g->text_width ? g->text_width : w;
 }
@@ -130,11 +135,9 @@ static int place_picture(const struct printer *pr, const struct entry *e, const 
 {
     char *dir = entry_dir(e);
     struct media_image im = {0};
-    /* The picture's size decides its place in vertical text and across the columns; the
-     * bodies' conversion already made its web sizes, so this is a look-up. */
-    int rc = pr->grid.vertical || span
-                 ? media_use(pr->opt->media, e->source, dir, src, line, col, &im)
-                 : 0;
+    /* The picture's shape decides its width; the bodies' conversion already made its web
+     * sizes, so this is a look-up. */
+    int rc = media_use(pr->opt->media, e->source, dir, src, line, col, &im);
     double mm = placed_width(pr, &im, span);
     if (placed_mm)
         *placed_mm = mm;
@@ -270,6 +273,7 @@ static json_t *print_settings(const struct printer *pr)
     set_mm(o, "column_gap", g->gap);
     set_mm(o, "column_measure", g->measure);
     set_mm(o, "picture_width", g->picture);
+    set_mm(o, "picture_height", g->picture_height);
     set_mm(o, "text_width", g->text_width);
     set_mm(o, "text_height", g->text_height);
     data_set_str(o, "bleed", pc->bleed);

@@ -39,6 +39,9 @@ struct print_grid {
     double measure;       /* one column's line length: its width, or a tier's height */
     double picture;       /* the width of a picture in horizontal text: a column's, or two
                            * thirds of a single column's */
+    double picture_height; /* the most a picture in a column is high: 0.6 of that width, so
+                            * that a picture that does not fit at a column's foot leaves
+                            * little empty */
     double gap;
 };
 
