@@ -6,7 +6,7 @@
   "use strict";
 
   var API = "/__kairan/api/";
-  var PREVIEW_PAUSE_MS = 300;
+  var PREVIEW_PAUSE_MS = 200;
   var $ = function (id) { return document.getElementById(id); };
 
   /* The token arrives once in the address (?token=...); it is kept for this tab only and taken
