@@ -102,9 +102,9 @@ static int check_consent(const struct bodies_options *o, const struct entry *e, 
     if (i < 0)
         return 0;
     diag_error(o->d, e->source, line, col,
-               "'%s' cannot be published: pictures.%d says the people it shows did not agree "
-               "(consent: no, 肖像の同意なし); use another picture, or change it to consent: yes "
-               "once they have agreed",
+               "'%s' cannot be published: item %d of pictures: says the people it shows did "
+               "not agree (consent: no, 肖像の同意なし); use another picture, or change it to "
+               "consent: yes once they have agreed",
                src, i + 1);
     return -1;
 }
