@@ -184,10 +184,10 @@ valgrind: deps
 	    --cache-dir $(BUILD)/valgrind/cache --now "2026-11-23 09:00" --quiet
 	@echo "valgrind: the example build has no memory errors and no leaks"
 
-lint: deps
+lint: deps $(BUILD)/gen/serve/editor_files.inc
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	    --std=c11 --suppress=missingIncludeSystem -Igenerator generator
-	clang-tidy --quiet $(SRCS) -- $(CPPFLAGS) -std=c11 $(call pkg_cflags,$(PKGS))
+	    --std=c11 --suppress=missingIncludeSystem -Igenerator -I$(BUILD)/gen generator
+	clang-tidy --quiet $(SRCS) -- $(CPPFLAGS) -I$(BUILD)/gen -std=c11 $(call pkg_cflags,$(PKGS))
 
 # libFuzzer targets, built with clang; each runs FUZZ_SECONDS or FUZZ_RUNS (FUZZ_TARGETS=fuzz_x
 # picks some).
