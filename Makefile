@@ -130,6 +130,25 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libkairan.a
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/*/*.d)
 
+# The editor's page, script and stylesheet (generator/serve/editor/) become arrays in the
+# program: kairan serve needs no installed files for them. od and sed write one array per file.
+EDITOR_FILES = $(sort $(wildcard generator/serve/editor/*))
+$(BUILD)/gen/serve/editor_files.inc: $(EDITOR_FILES) Makefile
+	@mkdir -p $(dir $@)
+	@{ for f in $(EDITOR_FILES); do \
+	     n=$$(basename $$f | tr -c 'a-z0-9\n' '_'); \
+	     echo "static const unsigned char file_$$n[] = {"; \
+	     od -An -v -tx1 $$f | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	     echo "};"; \
+	   done; \
+	   echo "static const struct editor_file files[] = {"; \
+	   for f in $(EDITOR_FILES); do b=$$(basename $$f); n=$$(echo $$b | tr -c 'a-z0-9\n' '_'); \
+	     echo "    {\"$$b\", file_$$n, sizeof file_$$n},"; \
+	   done; \
+	   echo "};"; } >$@.tmp && mv $@.tmp $@
+$(BUILD)/obj/serve/editor_page.o: $(BUILD)/gen/serve/editor_files.inc
+$(BUILD)/obj/serve/editor_page.o: CPPFLAGS += -I$(BUILD)/gen
+
 # The two example magazines. Tsuruoka's is the repository itself (content/, themes/, assets/).
 # Otaru's (examples/otaru) has its own theme, which extends default: KAIRAN_THEMES_DIR points at
 # this repository so that default is found there, as it would be among the installed themes.
@@ -165,10 +184,10 @@ valgrind: deps
 	    --cache-dir $(BUILD)/valgrind/cache --now "2026-11-23 09:00" --quiet
 	@echo "valgrind: the example build has no memory errors and no leaks"
 
-lint: deps
+lint: deps $(BUILD)/gen/serve/editor_files.inc
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-	    --std=c11 --suppress=missingIncludeSystem -Igenerator generator
-	clang-tidy --quiet $(SRCS) -- $(CPPFLAGS) -std=c11 $(call pkg_cflags,$(PKGS))
+	    --std=c11 --suppress=missingIncludeSystem -Igenerator -I$(BUILD)/gen generator
+	clang-tidy --quiet $(SRCS) -- $(CPPFLAGS) -I$(BUILD)/gen -std=c11 $(call pkg_cflags,$(PKGS))
 
 # libFuzzer targets, built with clang; each runs FUZZ_SECONDS or FUZZ_RUNS (FUZZ_TARGETS=fuzz_x
 # picks some).

@@ -14,6 +14,8 @@ threads, peak RSS from wait4):
     the minimal theme in bench/hugo;
   - thumbnails against vipsthumbnail, read from the image benchmark's output (BUILD/bench/
     images.out, which make bench writes just before) or run here when it is missing;
+  - the editor of kairan serve: on a copy of the example site, in headless Chromium, the time
+    from typing in an entry's body to the preview showing it (tests/tools/editor_walk.py);
   - search: full builds with site.yaml's search: none against the builds above (what making
     the index costs), the sizes of the index, of the texts it indexes and of the texts' files,
     and, in headless Chromium on a --portable build, the bytes the search page loads for each
@@ -308,6 +310,43 @@ def thumbnails(build):
     return got
 
 
+def editor_bench(kairan, work, edits=10):
+    """Typing to preview in kairan serve's editor, on a copy of the example site: the times in
+    milliseconds of edits edits (each typed at the end of an event's body, then waited for in
+    the preview), or None when Chromium or the walk is missing."""
+    site = os.path.join(work, "editor")
+    rm(site)
+    os.makedirs(site)
+    for part in ("content", "themes", "assets"):
+        shutil.copytree(os.path.join(ROOT, part), os.path.join(site, part), symlinks=True)
+    walk = os.path.join(ROOT, "tests", "tools", "editor_walk.py")
+    try:
+        r = subprocess.run([sys.executable, walk, kairan, site, "--bench", str(edits)],
+                           capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    m = re.search(r"^typing to preview: ([-\d ]+)$", r.stdout, re.M)
+    rm(site)
+    if not m:
+        sys.stderr.write("bench: the editor's walk did not finish:\n" + r.stdout[-1000:] +
+                         r.stderr[-1000:])
+        return None
+    return [int(t) for t in m.group(1).split()]
+
+
+def editor_row(times):
+    """The table's row for editor_bench's times (None: not measured)."""
+    if not times:
+        return "| example site | editor: typing to preview | not measured (no Chromium) | | | ≤ 1 s |"
+    done_ = sorted(t for t in times if t >= 0)
+    lost = len(times) - len(done_)
+    worst = done_[-1] if done_ else 0
+    ok = not lost and worst <= 1000
+    return (f"| example site | editor: typing to preview ({len(times)} edits) | median "
+            f"{done_[len(done_) // 2] if done_ else 0} ms, most **{worst} ms**"
+            f"{f', {lost} never shown' if lost else ''} | | | ≤ 1 s: {verdict(ok)} |")
+
+
 def ms(s):
     return f"{s * 1000:.0f} ms" if s < 10 else f"{s:.1f} s"
 
@@ -375,6 +414,8 @@ def main():
                 r["hugo"], r["hugo_pages"] = hugo_site(site, work, 3)
             results[n] = r
         thumbs = thumbnails(build)
+        print("bench: the editor, typing to preview")
+        editor_times = editor_bench(kairan, work)
 
         say("# kairan benchmark results\n")
         say(f"Measured by `make bench` on {started:%Y-%m-%d %H:%M} UTC: {cpu}, {cores} cores, "
@@ -464,6 +505,7 @@ def main():
             else:
                 line += " | vipsthumbnail not installed | | |"
             say(line)
+        say(editor_row(editor_times))
         big_path = os.path.join(ROOT, "bench", "results-100k.md")
         say("\n100,000 entries take longer than the rest together, so they have their own target: "
             "`make bench-100k` writes `bench/results-100k.md`" +
@@ -481,6 +523,11 @@ def main():
             "the pages whose data changed and stages the new version in the one before.")
         say("- *copy floor*: `cp -r` of kairan's output folder, the least any generator writing "
             "those files could take.")
+        say("- *editor: typing to preview*: `kairan serve` on a copy of the example site, its "
+            "editor in headless Chromium with an event open; a sentence typed at the end of the "
+            "body (Input.insertText), then the time until the preview beside the form shows it: "
+            "the editor waits 200 ms for the typing to pause, builds the site with the unsaved "
+            "entry from an overlay folder and reloads the preview.")
         say("- *peak RSS*: the largest resident set of the process over the runs (wait4).")
         say("- *thumbnails*: build/bench/images (make bench runs it first): the same photos made "
             "into the same three widths by kairan's image module and by vipsthumbnail, one core.")

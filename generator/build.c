@@ -41,6 +41,7 @@ struct load_job {
     const struct site_config *cfg;
     const char *source;
     struct strv *files;
+    char **overlaid; /* per file: the overlay's copy to read instead, or NULL */
     struct entry *entries;
     int *failed;
 };
@@ -48,8 +49,8 @@ struct load_job {
 static void load_one(size_t i, void *userdata)
 {
     struct load_job *job = userdata;
-    job->failed[i] = entry_load(job->d, job->cfg, job->source, job->files->v[i],
-                                &job->entries[i]) != 0;
+    job->failed[i] = entry_load_from(job->d, job->cfg, job->source, job->files->v[i],
+                                     job->overlaid[i], &job->entries[i]) != 0;
 }
 
 /* The build clock: --now (local time in the site's zone, or @EPOCH), else SOURCE_DATE_EPOCH,
@@ -93,6 +94,32 @@ static char *cache_path(const struct build_options *opt, const char *source,
     if (opt->cache)
         return xstrdup(opt->cache);
     return fs_join(source, cfg && cfg->cache_dir ? cfg->cache_dir : ".cache/kairan");
+}
+
+/* The entries of the overlay folder (the .md files below its content/) join files, taking the place of those
+ * with the same path. Returns a new array with one slot per file of the new list: the
+ * overlay's copy to read, or NULL; the caller frees it and its strings. */
+static char **overlay_files(struct diag *d, const char *overlay, struct strv *files)
+{
+    struct strv extra = STRV_INIT;
+    char *dir = overlay ? fs_join(overlay, "content") : NULL;
+    if (dir && fs_is_dir(dir)) {
+        struct diag quiet;
+        diag_init(&quiet);
+        fs_list(&quiet, dir, dir, ".md", &extra);
+        diag_release(&quiet);
+    }
+    for (size_t i = 0; i < extra.len; i++)
+        if (!strv_contains(files, extra.v[i]))
+            strv_push(files, extra.v[i]);
+    strv_sort(files);
+    char **out = xcalloc(files->len ? files->len : 1, sizeof *out);
+    for (size_t i = 0; i < files->len; i++)
+        if (strv_contains(&extra, files->v[i]))
+            out[i] = fs_join(dir, files->v[i]);
+    free(dir);
+    strv_release(&extra);
+    return out;
 }
 
 int build_run(struct diag *d, const struct build_options *opt)
@@ -158,7 +185,8 @@ int build_run(struct diag *d, const struct build_options *opt)
                                     .timezone = cfg.timezone, .pdf_dir = pdf_dir,
                                     .drafts = opt->drafts, .portable = opt->portable,
                                     .now_utc = now_utc};
-    have_key = opt->write && !opt->strict && incremental_key(pool, &in, &key) == 0;
+    have_key = opt->write && !opt->strict && !opt->overlay &&
+               incremental_key(pool, &in, &key) == 0;
     if (have_key && incremental_up_to_date(d, output, &po, key, opt->quiet)) {
         rc = 0;
         goto done;
@@ -170,10 +198,14 @@ int build_run(struct diag *d, const struct build_options *opt)
     free(content);
     if (listed != 0)
         goto done;
+    char **overlaid = overlay_files(d, opt->overlay, &files);
     entries = xcalloc(files.len ? files.len : 1, sizeof *entries);
     int *failed = xcalloc(files.len ? files.len : 1, sizeof *failed);
-    struct load_job lj = {d, &cfg, source, &files, entries, failed};
+    struct load_job lj = {d, &cfg, source, &files, overlaid, entries, failed};
     pool_for(pool, files.len, load_one, &lj);
+    for (size_t i = 0; i < files.len; i++)
+        free(overlaid[i]);
+    free(overlaid);
     size_t n_pub = 0;
     published = xcalloc(files.len ? files.len : 1, sizeof *published);
     int load_failed = 0;

@@ -25,6 +25,10 @@ struct build_options {
     const char *epoch_text; /* SOURCE_DATE_EPOCH, or NULL; --now wins */
     const char *themes_dir; /* installed themes (holding themes/NAME), or NULL for the default */
     int no_signals; /* leave SIGINT/SIGTERM/SIGHUP to the caller (kairan serve handles them) */
+    /* kairan serve's editor: a folder holding content/... files that take the place of (or
+     * join) those of the site with the same path, for previewing and checking what is not
+     * saved yet; NULL for none. A build with an overlay never counts as up to date. */
+    const char *overlay;
     /* KAIRAN_HOLD_ENTRIES: how many entries' template data to hold at once; 0: the default */
     unsigned hold_entries;
 };

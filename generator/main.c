@@ -24,8 +24,8 @@ enum { EXIT_OK = 0, EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 /* Every option of every command, as getopt_long reads them: -jN, -j N, --jobs=N, --jobs N. */
 enum option_id {
     OPT_SOURCE, OPT_OUTPUT, OPT_JOBS, OPT_DRAFTS, OPT_PORTABLE, OPT_NOW, OPT_CACHE_DIR,
-    OPT_STRICT, OPT_QUIET, OPT_NO_WAIT, OPT_PORT, OPT_BIND, OPT_NO_DRAFTS, OPT_CACHE, OPT_HELP,
-    OPT_COUNT
+    OPT_STRICT, OPT_QUIET, OPT_NO_WAIT, OPT_PORT, OPT_BIND, OPT_NO_DRAFTS, OPT_CACHE, OPT_EDIT,
+    OPT_HELP, OPT_COUNT
 };
 
 /* getopt_long's value for an option without a letter: past every character. */
@@ -50,6 +50,7 @@ static const struct {
     [OPT_BIND] = {"bind", required_argument, 0},
     [OPT_NO_DRAFTS] = {"no-drafts", no_argument, 0},
     [OPT_CACHE] = {"cache", no_argument, 0},
+    [OPT_EDIT] = {"edit", no_argument, 0},
     [OPT_HELP] = {"help", no_argument, 'h'},
 };
 
@@ -95,11 +96,11 @@ static const struct command commands[] = {
      "      --no-wait       if another build is writing to the same output, stop at once\n"
      "                      instead of waiting for it to finish\n" H_VALUES},
     {"serve",
-     O(SOURCE) | O(PORT) | O(BIND) | O(NO_DRAFTS) | O(OUTPUT) | O(NOW) | O(CACHE_DIR) |
-         O(STRICT) | O(HELP),
+     O(SOURCE) | O(PORT) | O(BIND) | O(EDIT) | O(NO_DRAFTS) | O(OUTPUT) | O(NOW) |
+         O(CACHE_DIR) | O(STRICT) | O(HELP),
      0,
-     "kairan serve [-s DIR] [-p PORT] [--bind ADDRESS] [--no-drafts] [-o DIR] [--now DATETIME]"
-     " [--cache-dir DIR] [--strict]",
+     "kairan serve [-s DIR] [-p PORT] [--bind ADDRESS] [--edit] [--no-drafts] [-o DIR]"
+     " [--now DATETIME] [--cache-dir DIR] [--strict]",
      "Builds the site and shows it in your web browser while you edit: open the address it\n"
      "prints (http://127.0.0.1:8088/ and the site's own path). Every time you save a file in\n"
      "content/, themes/ or assets/, the site is built again and open pages reload by\n"
@@ -107,9 +108,13 @@ static const struct command commands[] = {
      "line and column, until you fix it. Drafts (draft: true) are shown, marked 下書き.\n"
      "The preview is written to the cache folder (SOURCE/.cache/kairan/preview), never to\n"
      "public/. Press Ctrl-C to stop.\n"
+     "It also prints the address of the editor (/__kairan/edit/?token=...), where entries\n"
+     "can be written in forms in the browser (ブラウザで書く).\n"
      "\n" H_SOURCE
      "  -p, --port PORT     the port to listen on (default: 8088)\n"
      "      --bind ADDRESS  the address to listen on (default: 127.0.0.1, this computer only)\n"
+     "      --edit          keep the editor on with a --bind address other computers reach\n"
+     "                      (it is on by itself only for this computer's own addresses)\n"
      "      --no-drafts     leave out entries marked draft: true, as a build does\n"
      "  -o, --output DIR    where to write the preview (default: the cache folder's preview/)\n"
          H_NOW H_CACHE_DIR H_STRICT H_VALUES},
@@ -175,6 +180,7 @@ struct cli {
     struct build_options build;
     int cache;
     int no_drafts;
+    int edit;
     const char *port;
     const char *bind;
     const char *positional[2];
@@ -300,6 +306,9 @@ static int parse_args(const struct command *cmd, int argc, char **argv, struct c
         case OPT_NO_DRAFTS:
             cli->no_drafts = 1;
             break;
+        case OPT_EDIT:
+            cli->edit = 1;
+            break;
         case OPT_CACHE:
             cli->cache = 1;
             break;
@@ -329,6 +338,20 @@ static int serve_build(struct diag *d, void *userdata)
     return build_run(d, userdata);
 }
 
+/* The editor's builds: the site with the overlay's entries, drafts included; into output
+ * with relative links (the preview of unsaved text), or only checked when output is NULL. */
+static int serve_overlay_build(struct diag *d, const char *overlay, const char *output,
+                               void *userdata)
+{
+    struct build_options bo = *(const struct build_options *)userdata;
+    bo.overlay = overlay;
+    bo.drafts = 1;
+    bo.output = output;
+    bo.write = output != NULL;
+    bo.portable = 1;
+    return build_run(d, &bo);
+}
+
 /* `kairan serve`: each build writes the preview folder (--output, else the cache folder's
  * preview/), quietly, leaving the signals to serve. */
 static void serve_preview(struct diag *d, const struct build_options *cli_build,
@@ -342,22 +365,25 @@ static void serve_preview(struct diag *d, const struct build_options *cli_build,
     bo.quiet = 1;
     bo.write = 1;
     char *output;
-    if (bo.output) {
+    char *cache = build_cache_dir(&bo);
+    if (bo.output)
         output = xstrdup(bo.output);
-    } else {
-        char *cache = build_cache_dir(&bo);
+    else
         output = fs_join(cache, "preview");
-        free(cache);
-    }
+    char *work = fs_join(cache, "editor");
+    free(cache);
     bo.output = output;
     so->source = bo.source;
     so->output = output;
     so->strict = bo.strict;
     so->drafts = bo.drafts;
     so->build = serve_build;
+    so->overlay_build = serve_overlay_build;
+    so->work = work;
     so->userdata = &bo;
     serve_run(d, so);
     free(output);
+    free(work);
 }
 
 static int exit_code(struct diag *d)
@@ -450,7 +476,7 @@ int main(int argc, char **argv)
         }
         scaffold_new(&d, &cli.build, cli.positional[0], cli.positional[1]);
     } else if (strcmp(name, "serve") == 0) {
-        struct serve_options so = {.bind = cli.bind, .port = 8088};
+        struct serve_options so = {.bind = cli.bind, .port = 8088, .edit = cli.edit};
         struct build_options bo = cli.build;
         bo.drafts = !cli.no_drafts;
         if (cli.port && (parse_unsigned(cli.port, 65535, &so.port) || so.port == 0)) {

@@ -60,6 +60,17 @@ static const struct schema_field apply_fields[] = {
     {NULL, 0, 0, NULL, NULL},
 };
 
+/* 肖像の同意: whether the people a picture shows agreed to its publication. "nobody": it shows
+ * no one who could be recognised. A picture recorded with "no" is never published. */
+static const char *const consents[] = {"yes", "no", "nobody", NULL};
+
+static const struct schema_field picture_fields[] = {
+    {"file", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
+    {"alt", SCHEMA_STRING, 0, NULL, NULL},
+    {"consent", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, consents},
+    {NULL, 0, 0, NULL, NULL},
+};
+
 /* Where an entry starts in the print edition: on a new page, or on a left-hand page so that it
  * opens across a spread. */
 static const char *const print_breaks[] = {"page", "spread", NULL};
@@ -68,7 +79,8 @@ static const char *const print_breaks[] = {"page", "spread", NULL};
 #define COMMON_FIELDS                                                                             \
     {"kind", SCHEMA_STRING, 0, NULL, kind_names}, {"slug", SCHEMA_STRING, 0, NULL, NULL},         \
         {"summary", SCHEMA_STRING, 0, NULL, NULL}, {"date", SCHEMA_DATE, 0, NULL, NULL},          \
-        {"updated", SCHEMA_DATE, 0, NULL, NULL}, {"draft", SCHEMA_BOOL, 0, NULL, NULL}
+        {"updated", SCHEMA_DATE, 0, NULL, NULL}, {"draft", SCHEMA_BOOL, 0, NULL, NULL},       \
+        {"pictures", SCHEMA_LIST, 0, picture_fields, NULL}
 
 /* Fields an activity has, and an event may have. */
 #define ACTIVITY_FIELDS(req)                                                                      \
@@ -134,6 +146,63 @@ static const struct schema_field page_schema[] = {
 
 static const struct schema_field *const schemas[KIND_COUNT] = {activity_schema, event_schema,
                                                                issue_schema, page_schema};
+
+/* The order of the fields in a file that kairan writes: the order of `kairan new`'s templates,
+ * with the fields they leave out placed among those they resemble. Every field of the kind's
+ * schema appears once (tests/unit/test_entry.c checks it). */
+static const char *const activity_order[] = {
+    "kind", "slug", "title", "reading", "district", "categories", "summary", "schedule",
+    "place", "organizer", "contact", "fee", "audience", "image", "image_alt", "pictures",
+    "issue", "date", "updated", "draft", "print_break", NULL};
+static const char *const event_order[] = {
+    "kind", "slug", "title", "reading", "summary", "district", "categories", "status",
+    "postponed_to", "start", "end", "sessions", "venues", "program", "capacity", "apply",
+    "participants", "organizer", "contact", "schedule", "place", "fee", "audience", "note",
+    "image", "image_alt", "pictures", "issue", "date", "updated", "draft", "print_break", NULL};
+static const char *const issue_order[] = {
+    "kind", "slug", "number", "title", "date", "cover", "cover_alt", "copies", "editor",
+    "summary", "contents", "pictures", "updated", "draft", "print_break", NULL};
+static const char *const page_order[] = {
+    "kind", "slug", "title", "summary", "date", "updated", "weight", "menu", "pictures",
+    "draft", "print_break", NULL};
+static const char *const *const orders[KIND_COUNT] = {activity_order, event_order, issue_order,
+                                                      page_order};
+
+const struct schema_field *entry_schema(enum entry_kind k)
+{
+    return schemas[k];
+}
+
+const char *const *entry_field_order(enum entry_kind k)
+{
+    return orders[k];
+}
+
+const char *entry_kind_folder(enum entry_kind k)
+{
+    return kind_folders[k];
+}
+
+enum entry_kind entry_kind_from_name(const char *name)
+{
+    for (int k = 0; k < KIND_COUNT; k++)
+        if (strcmp(kind_names[k], name) == 0)
+            return (enum entry_kind)k;
+    return KIND_COUNT;
+}
+
+int entry_picture_refused(const struct entry *e, const char *src)
+{
+    json_t *list = json_object_get(e->fm, "pictures");
+    for (size_t i = 0; i < json_array_size(list); i++) {
+        json_t *p = json_array_get(list, i);
+        const char *file = json_string_value(json_object_get(p, "file"));
+        const char *consent = json_string_value(json_object_get(p, "consent"));
+        if (file && consent && strcmp(file, src) == 0 && strcmp(consent, "no") == 0)
+            return (int)i;
+    }
+    return -1;
+}
 
 /* Top-level folders of the output that a page's slug must not take. */
 static const char *const reserved[] = {"activities", "events", "issues", "districts",
@@ -427,14 +496,6 @@ static void load_sessions(struct schema_ctx *c, struct entry *e)
     }
 }
 
-static enum entry_kind kind_from(const char *name)
-{
-    for (int k = 0; k < KIND_COUNT; k++)
-        if (strcmp(kind_names[k], name) == 0)
-            return (enum entry_kind)k;
-    return KIND_COUNT;
-}
-
 /* The kind from the first folder of rel (activities/x.md), or KIND_COUNT. */
 static enum entry_kind kind_from_folder(const char *rel)
 {
@@ -490,6 +551,12 @@ static int entry_check(struct diag *d, const struct site_config *cfg, const char
 int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
                const char *rel, struct entry *e)
 {
+    return entry_load_from(d, cfg, source, rel, NULL, e);
+}
+
+int entry_load_from(struct diag *d, const struct site_config *cfg, const char *source,
+                    const char *rel, const char *file, struct entry *e)
+{
     memset(e, 0, sizeof *e);
     struct buf text;
     buf_init(&text);
@@ -497,14 +564,16 @@ int entry_load(struct diag *d, const struct site_config *cfg, const char *source
     e->source = fs_join(content, rel);
     free(content);
     e->rel = xstrdup(rel);
+    if (file)
+        e->file = xstrdup(file);
 
     struct frontmatter fm;
-    if (frontmatter_read(d, e->source, &text, &fm) != 0) {
+    if (frontmatter_read_as(d, entry_file(e), e->source, &text, &fm) != 0) {
         buf_release(&text);
         return -1;
     }
     struct stat st;
-    if (stat(e->source, &st) == 0)
+    if (stat(entry_file(e), &st) == 0)
         e->mtime = (int64_t)st.st_mtim.tv_sec;
     e->body_hash = hash_bytes(fm.body, fm.body_len);
     e->body_len = fm.body_len;
@@ -534,7 +603,7 @@ int entry_read_body(struct diag *d, const struct entry *e, struct buf *text, con
     struct frontmatter fm;
     struct diag own;
     diag_init(&own);
-    int rc = frontmatter_read(&own, e->source, text, &fm);
+    int rc = frontmatter_read_as(&own, entry_file(e), e->source, text, &fm);
     diag_release(&own);
     if (rc != 0 || fm.body_len != e->body_len || fm.body_line != e->body_line ||
         !hash_equal(hash_bytes(fm.body, fm.body_len), e->body_hash)) {
@@ -552,7 +621,7 @@ static int entry_check(struct diag *d, const struct site_config *cfg, const char
 {
     struct schema_ctx c = {d, e->source, doc, 1, 0};
     const char *kind = get_str(e->fm, "kind");
-    e->kind = kind ? kind_from(kind) : kind_from_folder(rel);
+    e->kind = kind ? entry_kind_from_name(kind) : kind_from_folder(rel);
     if (e->kind == KIND_COUNT) {
         if (kind)
             schema_error(&c, "kind", 0, "'%s' is not a kind of entry (use activity, event, "
@@ -666,9 +735,15 @@ int entry_check_times(struct diag *d, const struct entry *e, const struct tz *zo
     return bad ? -1 : 0;
 }
 
+const char *entry_file(const struct entry *e)
+{
+    return e->file ? e->file : e->source;
+}
+
 void entry_release(struct entry *e)
 {
     free(e->source);
+    free(e->file);
     free(e->rel);
     free(e->url);
     free(e->out);

@@ -15,6 +15,7 @@
 #include "core/hash.h"
 #include "core/diag.h"
 #include "core/strv.h"
+#include "content/schema.h"
 #include "content/yamldoc.h"
 
 struct tz;
@@ -41,6 +42,8 @@ struct session {
 struct entry {
     char *source;           /* path for messages: SOURCE/content/events/x.md */
     char *rel;              /* relative to content/: events/x.md (how links name it) */
+    char *file;             /* the file read, when not source (kairan serve's editor reads an
+                               unsaved entry from a copy outside content/); else NULL */
     enum entry_kind kind;
     const char *slug;       /* ASCII; points into fm or rel_slug */
     char *url;              /* relative to the site root: events/x/ */
@@ -84,7 +87,25 @@ struct entry {
  * safe to release). */
 int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
                const char *rel, struct entry *out);
+/* entry_load reading the file at file (when not NULL) in place of content/REL: the entry is
+ * named, placed and reported as content/REL, and its pictures are found beside that. */
+int entry_load_from(struct diag *d, const struct site_config *cfg, const char *source,
+                    const char *rel, const char *file, struct entry *e);
 void entry_release(struct entry *e);
+/* The path e's text is read from: its file, else its source. */
+const char *entry_file(const struct entry *e);
+/* The front matter fields of a kind, as the build checks them (a table ending with a NULL
+ * name), and the order kairan writes them in (NULL-terminated, every field of the schema
+ * once). Static data. */
+const struct schema_field *entry_schema(enum entry_kind k);
+const char *const *entry_field_order(enum entry_kind k);
+/* "activities", "events", "issues", "pages": the folder of a kind under content/. */
+const char *entry_kind_folder(enum entry_kind k);
+/* The kind called name ("event"), or KIND_COUNT. */
+enum entry_kind entry_kind_from_name(const char *name);
+/* Whether the picture src (as the entry names it) is recorded in its pictures: with
+ * consent: no (肖像の同意 not given): returns that record's index, else -1. */
+int entry_picture_refused(const struct entry *e, const char *src);
 
 /* The status' name as written in front matter: "scheduled", "cancelled", "postponed",
  * "written", "online". */

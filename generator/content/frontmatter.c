@@ -75,9 +75,15 @@ int frontmatter_split(struct diag *d, const char *path, const char *text, size_t
 
 int frontmatter_read(struct diag *d, const char *path, struct buf *text, struct frontmatter *out)
 {
+    return frontmatter_read_as(d, path, path, text, out);
+}
+
+int frontmatter_read_as(struct diag *d, const char *file, const char *path, struct buf *text,
+                        struct frontmatter *out)
+{
     memset(out, 0, sizeof *out);
     struct stat st;
-    if (stat(path, &st) == 0 && st.st_size > FRONTMATTER_MAX_BYTES) {
+    if (stat(file, &st) == 0 && st.st_size > FRONTMATTER_MAX_BYTES) {
         diag_error(d, path, 0, 0,
                    "this file is %lld MB, too large for an entry (at most %d MB of text): was "
                    "something pasted into it by mistake? Pictures go in assets/ and are named "
@@ -85,7 +91,7 @@ int frontmatter_read(struct diag *d, const char *path, struct buf *text, struct 
                    (long long)((st.st_size + (1 << 20) - 1) >> 20), FRONTMATTER_MAX_BYTES >> 20);
         return -1;
     }
-    if (fs_read_file(d, path, text) != 0)
+    if (fs_read_file(d, file, text) != 0)
         return -1;
     text_normalise(text);
     return frontmatter_split(d, path, text->data, text->len, out);

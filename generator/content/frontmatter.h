@@ -39,5 +39,9 @@ enum { FRONTMATTER_MAX_BYTES = 16 << 20 };
  * normalises it and splits it into out, which points into text. An unreadable file is an I/O
  * error; a file over FRONTMATTER_MAX_BYTES is an error of the content. */
 int frontmatter_read(struct diag *d, const char *path, struct buf *text, struct frontmatter *out);
+/* frontmatter_read of the file at file, with messages naming path: kairan serve's editor
+ * checks an unsaved entry from a copy outside content/ under the name it will have there. */
+int frontmatter_read_as(struct diag *d, const char *file, const char *path, struct buf *text,
+                        struct frontmatter *out);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #if defined(__linux__)
 #include <linux/openat2.h>
@@ -369,4 +370,145 @@ const char *fs_rel_problem(const char *rel)
             return NULL;
         s = end + 1;
     }
+}
+
+int fs_mkdirs_beneath(const char *root, const char *rel)
+{
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || !*rel)
+        return fd;
+    if (fs_rel_problem(rel)) {
+        close(fd);
+        errno = EXDEV;
+        return -1;
+    }
+    char *copy = xstrdup(rel);
+    for (char *part = copy;;) {
+        char *slash = strchr(part, '/');
+        if (slash)
+            *slash = '\0';
+        if (mkdirat(fd, part, 0755) != 0 && errno != EEXIST) {
+            int saved = errno;
+            close(fd);
+            free(copy);
+            errno = saved;
+            return -1;
+        }
+        int next = fs_open_beneath(fd, part, O_RDONLY | O_DIRECTORY);
+        int saved = errno;
+        close(fd);
+        fd = next;
+        errno = saved;
+        if (fd < 0 || !slash)
+            break;
+        part = slash + 1;
+    }
+    free(copy);
+    return fd;
+}
+
+/* Splits rel into its folder (a new string, "" for none) and its last part (pointing into
+ * rel). */
+static char *split_last(const char *rel, const char **name)
+{
+    const char *slash = strrchr(rel, '/');
+    *name = slash ? slash + 1 : rel;
+    return slash ? xstrndup(rel, (size_t)(slash - rel)) : xstrdup("");
+}
+
+int fs_write_atomic_beneath(struct diag *d, const char *root, const char *rel, const void *data,
+                            size_t len)
+{
+    char *shown = fs_join(root, rel);
+    const char *problem = fs_rel_problem(rel);
+    if (problem) {
+        diag_io_error(d, shown, "cannot be written: the path has %s", problem);
+        free(shown);
+        return -1;
+    }
+    const char *name;
+    char *dir = split_last(rel, &name);
+    int dirfd = fs_mkdirs_beneath(root, dir);
+    free(dir);
+    if (dirfd < 0) {
+        diag_errno(d, shown, errno, "cannot create the folder of");
+        free(shown);
+        return -1;
+    }
+    int err = 0, fd = -1;
+    char tmp[80];
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    for (unsigned i = 0; fd < 0 && i < 100; i++) {
+        /* Hidden, so that a build listing the folder meanwhile never reads it. */
+        snprintf(tmp, sizeof tmp, ".kairan-%ld-%ld-%u.tmp", (long)getpid(), (long)now.tv_nsec,
+                 i);
+        fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0)
+        err = errno;
+    else
+        err = write_and_close(fd, data, len);
+    if (!err && renameat(dirfd, tmp, dirfd, name) != 0)
+        err = errno;
+    if (err) {
+        diag_errno(d, shown, err, "cannot write");
+        if (fd >= 0)
+            unlinkat(dirfd, tmp, 0);
+    }
+    close(dirfd);
+    free(shown);
+    return err ? -1 : 0;
+}
+
+int fs_move_beneath(const char *root, const char *from, const char *to)
+{
+    if (fs_rel_problem(from) || fs_rel_problem(to)) {
+        errno = EXDEV;
+        return -1;
+    }
+    const char *from_name, *to_name;
+    char *from_dir = split_last(from, &from_name);
+    char *to_dir = split_last(to, &to_name);
+    int rc = -1, saved = 0;
+    int root_fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int a = -1, b = -1;
+    if (root_fd < 0)
+        goto done;
+    a = *from_dir ? fs_open_beneath(root_fd, from_dir, O_RDONLY | O_DIRECTORY)
+                  : fcntl(root_fd, F_DUPFD_CLOEXEC, 0);
+    b = a < 0 ? -1 : fs_mkdirs_beneath(root, to_dir);
+    if (b < 0)
+        goto done;
+    /* A hard link and an unlink: the file is never replaced at to, and never lost. */
+    struct stat st;
+    if (fstatat(a, from_name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        goto done;
+    if (!S_ISREG(st.st_mode)) {
+        errno = EINVAL;
+        goto done;
+    }
+    if (linkat(a, from_name, b, to_name, 0) != 0)
+        goto done;
+    if (unlinkat(a, from_name, 0) != 0) {
+        saved = errno;
+        unlinkat(b, to_name, 0);
+        errno = saved;
+        goto done;
+    }
+    rc = 0;
+done:
+    saved = errno;
+    if (a >= 0)
+        close(a);
+    if (b >= 0)
+        close(b);
+    if (root_fd >= 0)
+        close(root_fd);
+    free(from_dir);
+    free(to_dir);
+    errno = saved;
+    return rc;
 }

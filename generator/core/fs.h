@@ -40,6 +40,19 @@ int fs_remove_tree_at(int dirfd, const char *name);
  * goes one part at a time. Returns a new descriptor, which the caller closes, or -1 with errno
  * set; reports nothing. */
 int fs_open_beneath(int dirfd, const char *rel, int flags);
+/* Opens the folder rel below root (a folder path) with fs_open_beneath, creating each missing
+ * part (0755) on the way and following no symbolic link; rel "" is root itself. Returns a new
+ * descriptor (O_DIRECTORY), which the caller closes, or -1 with errno set; reports nothing. */
+int fs_mkdirs_beneath(const char *root, const char *rel);
+/* Like fs_write_atomic for rel below the folder root, reached as fs_mkdirs_beneath reaches it:
+ * no part of the way is a symbolic link, and none of it leaves root. A link at rel itself is
+ * replaced, not followed. Returns 0, or -1 after reporting. */
+int fs_write_atomic_beneath(struct diag *d, const char *root, const char *rel, const void *data,
+                            size_t len);
+/* Moves the file from (below root) to to (below root, its folders made as needed), neither
+ * reached through a symbolic link; an existing file at to is not replaced (EEXIST). Returns 0,
+ * or -1 with errno set; reports nothing. */
+int fs_move_beneath(const char *root, const char *from, const char *to);
 /* Checks that rel is a path that stays inside the folder it is relative to, written plainly:
  * not empty, not absolute, parts separated by one '/', none of them "." or "..", and no
  * backslash or control character. Returns NULL when it is, else a static description of the

@@ -510,6 +510,24 @@ static int encode(const struct where *w, const struct raster *r, int png, int qu
     return 0;
 }
 
+int image_upright(struct diag *d, const char *name, const void *data, size_t len,
+                  unsigned max_megapixels, struct buf *out, const char **ext)
+{
+    struct raster *r = image_decode(d, name, data, len, 0, max_megapixels);
+    if (!r)
+        return -1;
+    int png = r->kind == RASTER_RGBA && raster_has_transparency(r);
+    if (r->kind == RASTER_RGBA && !png) {
+        static const unsigned char white[3] = {255, 255, 255};
+        raster_flatten(r, white);
+    }
+    struct where w = {d, name, name, 0, 0};
+    int rc = encode(&w, r, png, 92, 1, out);
+    raster_free(r);
+    *ext = png ? "png" : "jpg";
+    return rc;
+}
+
 /* A name for URLs from the source's file name: lowercase ASCII letters, digits and hyphens. */
 static char *slug_of(const char *src)
 {

@@ -89,4 +89,12 @@ int image_cache_clean(struct diag *d, const char *cache_dir);
 struct raster *image_decode(struct diag *d, const char *name, const void *data, size_t len,
                             unsigned width, unsigned max_megapixels);
 
+/* Makes a picture sent to kairan serve's editor ready to keep in the site: decoded and checked
+ * as image_decode does (not a picture, HEIC, too many pixels: reported at name), turned as its
+ * EXIF orientation says and written again without its metadata (so also without the place it
+ * was taken): a PNG when it has transparency, else a JPEG of quality 92. Appends the file to
+ * out and sets *ext to "png" or "jpg". Returns 0, or -1 after reporting. */
+int image_upright(struct diag *d, const char *name, const void *data, size_t len,
+                  unsigned max_megapixels, struct buf *out, const char **ext);
+
 #endif

@@ -93,13 +93,29 @@ static void image_out(const struct bodies_options *o, const struct entry *e,
     free(root);
 }
 
+/* A picture the entry's pictures: record with consent: no (肖像の同意 not given) is never
+ * published: reports it at src's place and returns -1. */
+static int check_consent(const struct bodies_options *o, const struct entry *e, const char *src,
+                         unsigned line, unsigned col)
+{
+    int i = entry_picture_refused(e, src);
+    if (i < 0)
+        return 0;
+    diag_error(o->d, e->source, line, col,
+               "'%s' cannot be published: item %d of pictures: says the people it shows did "
+               "not agree (consent: no, 肖像の同意なし); use another picture, or change it to "
+               "consent: yes once they have agreed",
+               src, i + 1);
+    return -1;
+}
+
 static int image_hook(const char *src, unsigned line, unsigned col, struct markdown_image *out,
                       void *userdata)
 {
     struct body_job *job = userdata;
     const struct bodies_options *o = &job->bs->opt;
     struct media_image img;
-    if (media_use(o->media, job->e->source, job->dir, src, line, col, &img) != 0) {
+    if (check_consent(o, job->e, src, line, col) != 0 || media_use(o->media, job->e->source, job->dir, src, line, col, &img) != 0) {
         job->out->failed = 1;
         return -1;
     }
@@ -269,7 +285,8 @@ static int body_from_cache(struct body_job *job, struct bodycache_record *rec)
     for (size_t i = 0; i < rec->n_images; i++) {
         const struct bodycache_image *m = &rec->images[i];
         struct media_image img;
-        if (media_use(o->media, job->e->source, job->dir, m->src, m->line, m->col, &img) != 0) {
+        if (check_consent(o, job->e, m->src, m->line, m->col) != 0 ||
+            media_use(o->media, job->e->source, job->dir, m->src, m->line, m->col, &img) != 0) {
             job->out->failed = 1;
             return -1;
         }
@@ -362,7 +379,8 @@ static void body_one(size_t i, void *userdata)
     }
 
     if (e->image) {
-        if (media_use(o->media, e->source, job->dir, e->image, e->image_pos.line, e->image_pos.col,
+        if (check_consent(o, e, e->image, e->image_pos.line, e->image_pos.col) == 0 &&
+            media_use(o->media, e->source, job->dir, e->image, e->image_pos.line, e->image_pos.col,
                       &job->out->image) == 0)
             job->out->has_image = 1;
         else

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
@@ -21,6 +22,8 @@
 #include "content/config.h"
 #include "core/fs.h"
 #include "core/strv.h"
+#include "serve/editor.h"
+#include "serve/editor_page.h"
 #include "serve/watch.h"
 #include "core/xalloc.h"
 
@@ -80,6 +83,9 @@ static const char not_found_page[] =
 struct serve {
     /* Set before the HTTP threads start; read-only afterwards. */
     const char *output; /* the preview folder being served */
+    struct editor *editor; /* NULL when the editor is off */
+    /* Held by each build, serve's and the editor's: they share the caches. */
+    pthread_mutex_t build_lock;
 
     /* Shared: the build thread writes these, the HTTP threads read them. */
     pthread_mutex_t lock;           /* guards every field below */
@@ -259,6 +265,7 @@ static void state_init(struct serve *s, const char *output)
     memset(s, 0, sizeof *s);
     s->output = output;
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->build_lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -273,6 +280,7 @@ static void state_release(struct serve *s)
     free(s->base);
     pthread_cond_destroy(&s->changed);
     pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->build_lock);
 }
 
 /* What a page gets before its </body>: the overlay while the last build failed, and the
@@ -338,12 +346,13 @@ static int open_below(const char *dir, const char *rel, struct stat *st)
     return fd;
 }
 
-/* Sends the open file fd; HTML pages get the snippet. Takes fd. */
-static enum MHD_Result send_file(struct serve *s, struct MHD_Connection *conn, unsigned status,
-                                 const char *name, int fd, const struct stat *st)
+/* Sends the open file fd; HTML pages get the snippet unless plain is set. Takes fd. */
+static enum MHD_Result send_file_as(struct serve *s, struct MHD_Connection *conn,
+                                    unsigned status, const char *name, int fd,
+                                    const struct stat *st, int plain)
 {
     const char *type = serve_content_type(name);
-    if (strncmp(type, "text/html", 9) != 0) {
+    if (plain || strncmp(type, "text/html", 9) != 0) {
         struct MHD_Response *r = MHD_create_response_from_fd((size_t)st->st_size, fd);
         if (!r) {
             close(fd);
@@ -371,6 +380,12 @@ static enum MHD_Result send_file(struct serve *s, struct MHD_Connection *conn, u
         return MHD_NO;
     }
     return queue(conn, status, r, type);
+}
+
+static enum MHD_Result send_file(struct serve *s, struct MHD_Connection *conn, unsigned status,
+                                 const char *name, int fd, const struct stat *st)
+{
+    return send_file_as(s, conn, status, name, fd, st, 0);
 }
 
 static enum MHD_Result send_not_found(struct serve *s, struct MHD_Connection *conn)
@@ -503,11 +518,192 @@ static enum MHD_Result send_stream(struct serve *s, struct MHD_Connection *conn)
     return queue(conn, MHD_HTTP_OK, r, "text/event-stream; charset=utf-8");
 }
 
+/* One request to the editor's API, while its body arrives. */
+struct api_call {
+    struct buf body;
+    size_t limit;
+    int too_large;
+    struct strv args; /* query arguments decoded: name, value, name, value... */
+};
+
+static void api_call_free(struct api_call *c)
+{
+    buf_release(&c->body);
+    strv_release(&c->args);
+    free(c);
+}
+
+static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
+                         enum MHD_RequestTerminationCode why)
+{
+    if (*con_cls)
+        api_call_free(*con_cls);
+    *con_cls = NULL;
+}
+
+/* Decodes a query argument as it arrived (the unescape callback leaves them escaped): %XX and
+ * '+' for a space. Returns a new string, or NULL for a bad escape or a NUL. */
+static char *decode_arg(const char *v)
+{
+    struct buf b;
+    buf_init(&b);
+    for (const char *p = v; *p; p++) {
+        int c = (unsigned char)*p;
+        if (c == '+') {
+            c = ' ';
+        } else if (c == '%') {
+            int hi = hex_digit(p[1]);
+            int lo = hi < 0 ? -1 : hex_digit(p[2]);
+            if (lo < 0 || (hi == 0 && lo == 0)) {
+                buf_release(&b);
+                return NULL;
+            }
+            c = hi * 16 + lo;
+            p += 2;
+        }
+        buf_putc(&b, (char)c);
+    }
+    return buf_detach(&b, NULL);
+}
+
+static enum MHD_Result keep_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
+{
+    struct api_call *c = cls;
+    char *v = decode_arg(value ? value : "");
+    if (v) {
+        strv_push(&c->args, key);
+        strv_push_owned(&c->args, v);
+    }
+    return MHD_YES;
+}
+
+static const char *call_arg(const char *name, void *userdata)
+{
+    const struct api_call *c = userdata;
+    for (size_t i = 0; i + 1 < c->args.len; i += 2)
+        if (strcmp(c->args.v[i], name) == 0)
+            return c->args.v[i + 1];
+    return NULL;
+}
+
+static enum MHD_Result send_api(struct serve *s, struct MHD_Connection *conn, const char *method,
+                                const char *path, struct api_call *c)
+{
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, keep_arg, c);
+    const char *token = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Kairan-Token");
+    struct editor_request req = {
+        .method = method,
+        .path = path,
+        .host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST),
+        .origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin"),
+        .token = token ? token : call_arg("token", c),
+        .if_match = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "If-Match"),
+        .arg = call_arg,
+        .arg_userdata = c,
+        .body = c->body.data,
+        .body_len = c->body.len,
+        .body_too_large = c->too_large,
+    };
+    struct editor_response res;
+    editor_response_init(&res);
+    editor_handle(s->editor, &req, &res);
+    struct MHD_Response *r = MHD_create_response_from_buffer(res.body.len, res.body.data,
+                                                             MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result ok = MHD_NO;
+    if (r) {
+        if (res.location)
+            MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, res.location);
+        if (c->too_large)
+            MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+        ok = queue(conn, res.status, r, res.type);
+    }
+    editor_response_release(&res);
+    return ok;
+}
+
+/* The editor's page and its files; refused (404) for a Host or Origin not the server's. */
+static enum MHD_Result send_editor_page(struct serve *s, struct MHD_Connection *conn,
+                                        const char *name)
+{
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+    if (!editor_host_ok(s->editor, host, origin)) {
+        static const char msg[] = "This address (Host) is not the preview's own.\n";
+        return send_bytes(conn, MHD_HTTP_FORBIDDEN, "text/plain; charset=utf-8", msg,
+                          sizeof msg - 1);
+    }
+    const struct editor_file *f = editor_page_file(*name ? name : "index.html");
+    if (!f)
+        return send_not_found(s, conn);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(f->len, (void *)f->data, MHD_RESPMEM_PERSISTENT);
+    if (!r)
+        return MHD_NO;
+    /* The page never shows inside another site's frame. */
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    return queue(conn, MHD_HTTP_OK, r, serve_content_type(f->name));
+}
+
+/* A file of the editor's preview of unsaved text (built with relative links). */
+static enum MHD_Result send_editor_preview(struct serve *s, struct MHD_Connection *conn,
+                                           const char *url)
+{
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    if (!editor_host_ok(s->editor, host, NULL))
+        return send_not_found(s, conn);
+    struct buf rel;
+    buf_init(&rel);
+    enum serve_route route = serve_route_path(url, "/__kairan/preview/", &rel);
+    enum MHD_Result ok;
+    struct stat st;
+    int fd = route == SERVE_FILE ? open_below(editor_preview_dir(s->editor), rel.data, &st) : -1;
+    if (fd >= 0 && S_ISREG(st.st_mode)) {
+        ok = send_file_as(s, conn, MHD_HTTP_OK, rel.data, fd, &st, 1);
+    } else {
+        if (fd >= 0)
+            close(fd);
+        ok = send_not_found(s, conn);
+    }
+    buf_release(&rel);
+    return ok;
+}
+
 static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **con_cls)
 {
     struct serve *s = cls;
+    static const char api[] = "/__kairan/api/";
+    if (s->editor && strncmp(url, api, sizeof api - 1) == 0) {
+        struct api_call *c = *con_cls;
+        if (!c) {
+            /* Headers only: the body, if any, comes in the next calls. */
+            c = xcalloc(1, sizeof *c);
+            buf_init(&c->body);
+            c->limit = editor_body_limit(method, url + sizeof api - 1);
+            const char *length = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
+            if (length && strtoull(length, NULL, 10) > c->limit)
+                c->too_large = 1;
+            *con_cls = c;
+            return MHD_YES;
+        }
+        if (*upload_size) {
+            /* Past the limit the rest is read and dropped: the answer says why. */
+            if (!c->too_large && c->body.len + *upload_size > c->limit) {
+                c->too_large = 1;
+                buf_release(&c->body);
+                buf_init(&c->body);
+            }
+            if (!c->too_large)
+                buf_add(&c->body, upload, *upload_size);
+            *upload_size = 0;
+            return MHD_YES;
+        }
+        return send_api(s, conn, method, url + sizeof api - 1, c);
+    }
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
         static const char msg[] = "Only GET and HEAD are answered here.\n";
         struct MHD_Response *r =
@@ -522,6 +718,14 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *conn, const char
                           sizeof live_js - 1);
     if (strcmp(url, "/__kairan/events") == 0)
         return send_stream(s, conn);
+    if (s->editor && strcmp(url, "/__kairan/edit") == 0)
+        return send_redirect(conn, "/__kairan/edit/");
+    static const char edit[] = "/__kairan/edit/", prev[] = "/__kairan/preview/";
+    if (s->editor && strncmp(url, edit, sizeof edit - 1) == 0 &&
+        !strchr(url + sizeof edit - 1, '/'))
+        return send_editor_page(s, conn, url + sizeof edit - 1);
+    if (s->editor && strncmp(url, prev, sizeof prev - 1) == 0)
+        return send_editor_preview(s, conn, url);
     return send_path(s, conn, url);
 }
 
@@ -617,7 +821,9 @@ static void rebuild(struct serve *s, const struct serve_options *opt, const char
     struct diag bd;
     diag_init(&bd);
     bd.werror = opt->strict;
+    pthread_mutex_lock(&s->build_lock);
     int rc = opt->build(&bd, opt->userdata);
+    pthread_mutex_unlock(&s->build_lock);
     long ms = elapsed_ms(&start);
     diag_print(&bd, stderr); /* sorts them, for the overlay too */
     struct strv msgs = STRV_INIT;
@@ -660,6 +866,37 @@ static void rebuild(struct serve *s, const struct serve_options *opt, const char
 
 /* ---- The run. ---- */
 
+int serve_is_loopback(const char *host)
+{
+    if (strcmp(host, "localhost") == 0 || strcmp(host, "::1") == 0)
+        return 1;
+    unsigned char a[4];
+    return inet_pton(AF_INET, host, a) == 1 && a[0] == 127;
+}
+
+/* Starts the editor when it is to be on; warns when it is on another address than loopback.
+ * Returns 0, or -1 after reporting. */
+static int start_editor(struct diag *d, struct serve *s, const struct serve_options *opt,
+                        const char *host, const char *root)
+{
+    int loopback = serve_is_loopback(host);
+    if (!opt->overlay_build || !opt->work || (!loopback && !opt->edit))
+        return 0;
+    struct editor_options eo = {.source = root, .work = opt->work, .port = opt->port,
+                                .build = opt->overlay_build, .userdata = opt->userdata,
+                                .build_lock = &s->build_lock};
+    s->editor = editor_new(d, &eo);
+    if (!s->editor)
+        return -1;
+    if (!loopback)
+        fprintf(stderr,
+                "kairan: warning: the editor is on at %s, an address other computers can "
+                "reach: anyone who learns its address with the token can change the site's "
+                "files. Use it only on a network you trust, and stop it when you are done.\n",
+                host);
+    return 0;
+}
+
 int serve_run(struct diag *d, const struct serve_options *opt)
 {
     const char *host = opt->bind ? opt->bind : "127.0.0.1";
@@ -689,6 +926,8 @@ int serve_run(struct diag *d, const struct serve_options *opt)
     sock = listen_on(d, host, opt->port);
     if (sock < 0)
         goto done;
+    if (start_editor(d, &s, opt, host, root) != 0)
+        goto done;
     static const char *const watched[] = {"content", "themes", "assets", NULL};
     w = watch_new(d, root, watched);
     if (!w)
@@ -703,7 +942,8 @@ int serve_run(struct diag *d, const struct serve_options *opt)
     daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
                               0, NULL, NULL, answer, &s, MHD_OPTION_LISTEN_SOCKET, sock,
                               MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
-                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+                              MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+                              MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL, MHD_OPTION_END);
     if (!daemon) {
         diag_io_error(d, NULL, "cannot start the web server on %s port %u", host, opt->port);
         goto done;
@@ -715,6 +955,15 @@ int serve_run(struct diag *d, const struct serve_options *opt)
            "Press Ctrl-C to stop.\n",
            v6 ? "[" : "", host, v6 ? "]" : "", opt->port, s.base);
     pthread_mutex_unlock(&s.lock);
+    if (s.editor) {
+        const char *shown = strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0
+                                ? "127.0.0.1" : host;
+        int shown_v6 = strchr(shown, ':') != NULL;
+        printf("kairan: write in the browser (ブラウザで書く): "
+               "http://%s%s%s:%u/__kairan/edit/?token=%s\n",
+               shown_v6 ? "[" : "", shown, shown_v6 ? "]" : "", opt->port,
+               editor_token(s.editor));
+    }
     fflush(stdout);
 
     struct watch_change pending = {0};
@@ -762,6 +1011,7 @@ done:
     if (sock >= 0)
         close(sock);
     watch_free(w);
+    editor_free(s.editor);
     if (sig_fd >= 0) {
         /* Taken here, the signals are not delivered again when the old mask comes back. */
         struct signalfd_siginfo si;

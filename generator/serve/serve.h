@@ -17,6 +17,10 @@
  * build failed. It must leave SIGINT, SIGTERM and SIGHUP alone: serve takes them. */
 typedef int (*serve_build_fn)(struct diag *d, void *userdata);
 
+/* The editor's builds: see editor_build_fn (serve/editor.h). */
+typedef int (*serve_overlay_fn)(struct diag *d, const char *overlay, const char *output,
+                                void *userdata);
+
 struct serve_options {
     const char *source;    /* the site's folder, watched for changes; NULL or "": "." */
     const char *output;    /* the preview folder the builds write and the server serves */
@@ -26,6 +30,11 @@ struct serve_options {
     void *userdata;        /* passed to build */
     const char *bind;      /* address to listen on; NULL: 127.0.0.1 */
     unsigned port;         /* 1-65535 */
+    /* The editor (/__kairan/edit/): on when the address is a loopback one, else only with
+     * edit set (--edit), which also prints a warning. */
+    int edit;
+    serve_overlay_fn overlay_build; /* its check and preview builds (userdata as for build) */
+    const char *work;      /* a folder for the editor's own files, outside content/ */
 };
 
 /* Builds, serves and rebuilds until SIGINT or SIGTERM, then stops the server, waits for any
@@ -54,6 +63,10 @@ const char *serve_content_type(const char *name);
 /* Appends html with snippet inserted before its last </body> (ASCII case ignored), or at the
  * end when it has none. */
 void serve_inject(struct buf *out, const char *html, size_t len, const char *snippet);
+
+/* Whether host (an address as --bind takes it) is a loopback one: 127.0.0.0/8, ::1 or
+ * localhost. */
+int serve_is_loopback(const char *host);
 
 /* Appends the error overlay for a failed build: a block of markup with inline styles, visible
  * without JavaScript, listing each message (n of them) HTML-escaped. */

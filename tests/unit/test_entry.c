@@ -163,8 +163,35 @@ static void a_file_changed_during_the_build_is_refused(void)
     site_close(&s);
 }
 
+/* Each kind's writing order names every field of its schema once, and nothing else. */
+static void the_field_order_covers_each_schema(void)
+{
+    for (int k = 0; k < KIND_COUNT; k++) {
+        const char *const *order = entry_field_order((enum entry_kind)k);
+        size_t n_order = 0, n_schema = 0;
+        while (order[n_order])
+            n_order++;
+        for (const struct schema_field *f = entry_schema((enum entry_kind)k); f->name; f++) {
+            n_schema++;
+            int seen = 0;
+            for (size_t i = 0; i < n_order; i++)
+                seen += strcmp(order[i], f->name) == 0;
+            if (seen != 1)
+                fprintf(stderr, "%s: %s is in the order %d times\n",
+                        entry_kind_name((enum entry_kind)k), f->name, seen);
+            CHECK_INT(seen, 1);
+        }
+        CHECK_INT(n_order, n_schema);
+        CHECK_STR(entry_kind_name(entry_kind_from_name(entry_kind_name((enum entry_kind)k))),
+                  entry_kind_name((enum entry_kind)k));
+    }
+    CHECK_INT(entry_kind_from_name("events"), KIND_COUNT);
+    CHECK_STR(entry_kind_folder(KIND_EVENT), "events");
+}
+
 int main(void)
 {
+    RUN(the_field_order_covers_each_schema);
     RUN(optional_fields_follow_the_schemas);
     RUN(keeps_what_later_stages_need);
     RUN(a_file_changed_during_the_build_is_refused);
