@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/fs.h"
+#include "core/intl.h"
 #include "core/strv.h"
 #include "core/version.h"
 #include "core/xalloc.h"
@@ -185,7 +186,7 @@ int incremental_up_to_date(struct diag *d, const char *output, const struct publ
     publish_abort(pub);
     diag_release(&probe);
     if (same && !quiet)
-        printf("kairan: %s/ is up to date: %lu entries (pictures: 0 made, %lu from the cache)\n",
+        printf(_("kairan: %s/ is up to date: %lu entries (pictures: 0 made, %lu from the cache)\n"),
                output, entries, pictures);
     return same;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/intl.h"
 #include "media/color.h"
 #include "core/fs.h"
 #include "core/hash.h"
@@ -75,9 +76,9 @@ static void say(const struct where *w, enum diag_level level, const char *fmt, v
     buf_init(&b);
     buf_vprintf(&b, fmt, ap);
     if (level == DIAG_ERROR)
-        diag_error(w->d, w->path, w->line, w->col, "the picture %s %s", w->src, b.data);
+        diag_error(w->d, w->path, w->line, w->col, _("the picture %s %s"), w->src, b.data);
     else
-        diag_warning(w->d, w->path, w->line, w->col, "the picture %s %s", w->src, b.data);
+        diag_warning(w->d, w->path, w->line, w->col, _("the picture %s %s"), w->src, b.data);
     buf_release(&b);
 }
 
@@ -353,8 +354,8 @@ static int check_size(const struct where *w, unsigned width, unsigned height,
     unsigned long long pixels = (unsigned long long)width * height;
     if (pixels > (unsigned long long)max_megapixels * 1000000) {
         fail(w,
-             "is %u × %u pixels (%llu megapixels); kairan takes pictures of at most %u "
-             "megapixels, so make it smaller",
+             _("is %u × %u pixels (%llu megapixels); kairan takes pictures of at most %u "
+               "megapixels, so make it smaller"),
              width, height, (pixels + 500000) / 1000000, max_megapixels);
         return -1;
     }
@@ -363,8 +364,8 @@ static int check_size(const struct where *w, unsigned width, unsigned height,
     unsigned long long lo = width < height ? width : height, hi = width < height ? height : width;
     if (hi > lo * IMAGE_MAX_ASPECT) {
         fail(w,
-             "is %u × %u pixels, a strip too thin to show on a page (one side may be at most "
-             "%d times the other); crop it",
+             _("is %u × %u pixels, a strip too thin to show on a page (one side may be at most "
+               "%d times the other); crop it"),
              width, height, IMAGE_MAX_ASPECT);
         return -1;
     }
@@ -378,7 +379,7 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
 {
     memset(out, 0, sizeof *out);
     if (len == 0) {
-        fail(w, "is empty (0 bytes); copy it again from the camera or computer");
+        fail(w, _("is empty (0 bytes); copy it again from the camera or computer"));
         return -1;
     }
     struct meta m;
@@ -391,11 +392,11 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
     struct jpeg_header h = {0, 0, 0};
     if (m.format == META_JPEG) {
         if (m.coding == META_CODING_ARITHMETIC) {
-            fail(w, "is an arithmetic-coded JPEG, which kairan cannot read; open it and save "
-                    "it again as an ordinary JPEG");
+            fail(w, _("is an arithmetic-coded JPEG, which kairan cannot read; open it and save "
+                      "it again as an ordinary JPEG"));
         } else if (m.coding == META_CODING_LOSSLESS || m.coding == META_CODING_HIERARCHICAL) {
-            fail(w, "is a lossless or hierarchical JPEG, which kairan cannot read; open it and "
-                    "save it again as an ordinary JPEG");
+            fail(w, _("is a lossless or hierarchical JPEG, which kairan cannot read; open it and "
+                      "save it again as an ordinary JPEG"));
         } else if (jpeg_read_header(data, len, &h, &why) != 0) {
             fail(w, "%s", why);
         } else if (check_size(w, h.width, h.height, max_megapixels) == 0) {
@@ -416,7 +417,7 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
         if (m.width && m.height && check_size(w, m.width, m.height, max_megapixels) != 0) {
             /* reported */
         } else if (raster_info(data, len, &iw, &ih) != 0) {
-            fail(w, "is damaged or is not a picture kairan can read");
+            fail(w, _("is damaged or is not a picture kairan can read"));
         } else if (check_size(w, iw, ih, max_megapixels) == 0) {
             if (raster_decode(data, len, max_pixels, &out->r, &why) != 0)
                 fail(w, "%s", why);
@@ -431,7 +432,7 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
         size_t icc_len = m.icc_len;
         if (m.icc && m.icc_deflated &&
             raster_inflate(m.icc, m.icc_len, MAX_PROFILE_BYTES, &icc, &icc_len) != 0) {
-            warn(w, "has a damaged colour profile, so its colours may look wrong");
+            warn(w, _("has a damaged colour profile, so its colours may look wrong"));
             icc = NULL;
             icc_len = 0;
         }
@@ -499,7 +500,7 @@ static int encode(const struct where *w, const struct raster *r, int png, int qu
 {
     const char *why;
     if (!png && (r->width > JPEG_MAX_SIDE || r->height > JPEG_MAX_SIDE)) {
-        fail(w, "is %u × %u pixels; a JPEG cannot have a side longer than 65,500 pixels", r->width,
+        fail(w, _("is %u × %u pixels; a JPEG cannot have a side longer than 65,500 pixels"), r->width,
              r->height);
         return -1;
     }
@@ -557,18 +558,18 @@ static int read_source(struct image_ctx *ctx, struct job *j, struct stat *st)
     int fd = open(j->w.src, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
-            fail(&j->w, "is not there; check the file name and folder");
+            fail(&j->w, _("is not there; check the file name and folder"));
         else
-            diag_errno(ctx->d, j->w.src, errno, "cannot open");
+            diag_errno(ctx->d, j->w.src, errno, _("cannot open"));
         return -1;
     }
     if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-        fail(&j->w, "is not a file");
+        fail(&j->w, _("is not a file"));
         close(fd);
         return -1;
     }
     if ((long long)st->st_size > MAX_FILE_BYTES) {
-        fail(&j->w, "is larger than 1 GB; make it smaller");
+        fail(&j->w, _("is larger than 1 GB; make it smaller"));
         close(fd);
         return -1;
     }
@@ -592,9 +593,9 @@ static int identify(struct image_ctx *ctx, struct job *j)
     struct stat st;
     if (stat(j->w.src, &st) != 0) {
         if (errno == ENOENT)
-            fail(&j->w, "is not there; check the file name and folder");
+            fail(&j->w, _("is not there; check the file name and folder"));
         else
-            diag_errno(ctx->d, j->w.src, errno, "cannot open");
+            diag_errno(ctx->d, j->w.src, errno, _("cannot open"));
         return -1;
     }
     pthread_mutex_lock(&ctx->lock);
@@ -911,7 +912,7 @@ int image_print(struct image_ctx *ctx, const char *src, const char *used_by, uns
         (struct where){ctx->d, src, used_by ? used_by : src, used_by ? line : 0, used_by ? col : 0};
     buf_init(&j.data);
     if (!(placed_mm > 0 && placed_mm < 10000)) {
-        fail(&j.w, "is placed %g mm wide, which cannot be printed", placed_mm);
+        fail(&j.w, _("is placed %g mm wide, which cannot be printed"), placed_mm);
         atomic_fetch_add(&ctx->failed, 1);
         return -1;
     }
@@ -946,8 +947,8 @@ int image_print(struct image_ctx *ctx, const char *src, const char *used_by, uns
             /* Told on every build, cached or not, until the editor finds a larger picture. */
             unsigned dpi = (unsigned)lround(rec.width / (placed_mm / 25.4));
             warn(&j.w,
-                 "is only %u dpi at %g mm wide (print needs %u dpi, so a picture at "
-                 "least %u pixels wide); it may look blurred in print",
+                 _("is only %u dpi at %g mm wide (print needs %u dpi, so a picture at "
+                   "least %u pixels wide); it may look blurred in print"),
                  dpi, placed_mm, ctx->cfg.print_dpi, want);
         }
         char *slug = slug_of(src);

@@ -21,6 +21,7 @@
 
 #include "core/buf.h"
 #include "core/fs.h"
+#include "core/intl.h"
 #include "core/strmap.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
@@ -162,7 +163,7 @@ static void manifest_save(struct publish *p, struct manifest_table *dirs, const 
     diag_init(&quiet);
     if (fs_write_atomic(&quiet, p->manifest, b.data, b.len) != 0)
         diag_warning(p->d, p->manifest, 0, 0,
-                     "cannot save the list of what was built; the next build will take longer");
+                     _("cannot save the list of what was built; the next build will take longer"));
     diag_release(&quiet);
     buf_release(&b);
 }
@@ -284,20 +285,20 @@ static int check_keep(struct publish *p, const char *const *keep, const char *co
             size_t kn = k ? strlen(k) : 0;
             if (k && list == 1 && strcmp(k, out_real) == 0) {
                 diag_error(p->d, p->shown, 0, 0,
-                           "cannot be the output folder: kairan reads the site from it, and "
-                           "replaces the output folder on every build; choose another one, "
-                           "like public");
+                           _("cannot be the output folder: kairan reads the site from it, and "
+                             "replaces the output folder on every build; choose another one, "
+                             "like public"));
                 rc = -1;
             } else if (k && strncmp(k, out_real, n) == 0 && (k[n] == '\0' || k[n] == '/')) {
                 diag_error(p->d, p->shown, 0, 0,
-                           "cannot be the output folder: it holds %s, and kairan replaces the "
-                           "output folder on every build; choose another one, like public",
+                           _("cannot be the output folder: it holds %s, and kairan replaces the "
+                             "output folder on every build; choose another one, like public"),
                            kept_name(paths[i]));
                 rc = -1;
             } else if (k && list == 1 && strncmp(out_real, k, kn) == 0 && out_real[kn] == '/') {
                 diag_error(p->d, p->shown, 0, 0,
-                           "cannot be the output folder: it is inside %s/, which kairan reads "
-                           "the site from; choose a folder outside it, like public",
+                           _("cannot be the output folder: it is inside %s/, which kairan reads "
+                             "the site from; choose a folder outside it, like public"),
                            paths[i]);
                 rc = -1;
             }
@@ -328,8 +329,8 @@ static int take_lock(struct publish *p, const struct publish_options *opt)
     }
     if (opt->no_wait) {
         diag_io_error(p->d, p->shown,
-                      "another build is writing to this folder right now; try again when it "
-                      "has finished");
+                      _("another build is writing to this folder right now; try again when it "
+                        "has finished"));
         return -1;
     }
     if (opt->notice) {
@@ -409,20 +410,20 @@ static int check_output(struct publish *p)
     }
     if (S_ISLNK(st.st_mode)) {
         diag_error(p->d, p->shown, 0, 0,
-                   "is a link to another folder; kairan replaces the output folder on every "
-                   "build, so it must be a real folder (remove the link, or give the real "
-                   "folder's path)");
+                   _("is a link to another folder; kairan replaces the output folder on every "
+                     "build, so it must be a real folder (remove the link, or give the real "
+                     "folder's path)"));
         return -1;
     }
     if (!S_ISDIR(st.st_mode)) {
         diag_error(p->d, p->shown, 0, 0,
-                   "is a file, not a folder; move it away or choose another output folder");
+                   _("is a file, not a folder; move it away or choose another output folder"));
         return -1;
     }
     if (fstat(p->parent_fd, &parent_st) == 0 && parent_st.st_dev != st.st_dev) {
         diag_error(p->d, p->shown, 0, 0,
-                   "is a separate disk (a mount point); kairan replaces the output folder on "
-                   "every build, so give a folder inside it");
+                   _("is a separate disk (a mount point); kairan replaces the output folder on "
+                     "every build, so give a folder inside it"));
         return -1;
     }
     p->had_old = 1;
@@ -438,8 +439,8 @@ static int make_staging(struct publish *p)
     if (!(mode & S_IWUSR)) {
         /* The new version gets the output's permissions: nothing could be written into it. */
         diag_io_error(p->d, p->shown,
-                      "is read-only (its permissions let no one write to it); make it "
-                      "writable, or remove it, and build again");
+                      _("is read-only (its permissions let no one write to it); make it "
+                        "writable, or remove it, and build again"));
         return -1;
     }
     if (mkdirat(p->parent_fd, p->staging_name, 0700) != 0) {
@@ -483,8 +484,8 @@ static int split_output(struct publish *p, const char *out_dir)
         p->parent = xstrndup(p->shown, (size_t)(slash - p->shown));
     if (!*p->name || strcmp(p->name, ".") == 0 || strcmp(p->name, "..") == 0) {
         diag_error(p->d, *p->shown ? p->shown : NULL, 0, 0,
-                   "cannot be the output folder: kairan replaces the output folder on every "
-                   "build, so give it a folder of its own, like public");
+                   _("cannot be the output folder: kairan replaces the output folder on every "
+                     "build, so give it a folder of its own, like public"));
         return -1;
     }
     return 0;
@@ -714,12 +715,12 @@ static void report_conflict(struct publish *p, const char *rel, int dir_fd, cons
     if (err == EEXIST && fstatat(dir_fd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
         !S_ISDIR(st.st_mode))
         diag_error(p->d, shown, 0, 0,
-                   "two pages of the site would both be written to this file; give one of "
-                   "them another name (slug)");
+                   _("two pages of the site would both be written to this file; give one of "
+                     "them another name (slug)"));
     else if (err == EEXIST || err == EISDIR)
         diag_error(p->d, shown, 0, 0,
-                   "would be both a file and a folder; give one of the pages another name "
-                   "(slug)");
+                   _("would be both a file and a folder; give one of the pages another name "
+                     "(slug)"));
     else
         io_error(p, shown, "cannot create", err);
     free(shown);
@@ -739,8 +740,8 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
         char *shown = shown_path(p, rel);
         if (err == ENOTDIR || err == EEXIST)
             diag_error(p->d, shown, 0, 0,
-                       "would be inside a folder that is also a file; give one of the pages "
-                       "another name (slug)");
+                       _("would be inside a folder that is also a file; give one of the pages "
+                         "another name (slug)"));
         else
             io_error(p, shown, "cannot create folder", err);
         free(shown);
@@ -908,8 +909,8 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
         pthread_mutex_unlock(&p->lock);
         char *shown = shown_path(p, rel);
         diag_error(p->d, shown, 0, 0,
-                   "two pages of the site would both be written to this file; give one of "
-                   "them another name (slug)");
+                   _("two pages of the site would both be written to this file; give one of "
+                     "them another name (slug)"));
         free(shown);
         return -1;
     }
@@ -964,8 +965,8 @@ static int guarded_place(struct publish *p, const char *rel, const struct source
             if ((unsigned char)*s < 0x20 || *s == 0x7f)
                 *s = '?';
         diag_error(p->d, NULL, 0, 0,
-                   "internal error: refusing to write '%s' (%s); this is a bug in kairan, "
-                   "please report it",
+                   _("internal error: refusing to write '%s' (%s); this is a bug in kairan, "
+                     "please report it"),
                    shown, problem);
         free(shown);
         atomic_store(&p->failed, 1);
@@ -1037,9 +1038,9 @@ int publish_file_keyed(struct publish *p, const char *rel, struct hash key, cons
         if (fd >= 0)
             close(fd);
         if (err == EISDIR)
-            diag_io_error(p->d, src_path, "is a folder, not a file");
+            diag_io_error(p->d, src_path, _("is a folder, not a file"));
         else
-            diag_errno(p->d, src_path, err, "cannot open");
+            diag_errno(p->d, src_path, err, _("cannot open"));
         atomic_store(&p->failed, 1);
         return -1;
     }
@@ -1235,8 +1236,8 @@ int publish_commit(struct publish *p)
     if (p->had_old && !spared && fs_remove_tree_at(p->parent_fd, p->staging_name) != 0) {
         char *shown = shown_sibling(p, p->staging_name);
         diag_warning(p->d, shown, 0, 0,
-                     "the site was published, but its previous version could not be removed "
-                     "(%s); the next build will try again",
+                     _("the site was published, but its previous version could not be removed "
+                       "(%s); the next build will try again"),
                      strerror(errno));
         free(shown);
     }

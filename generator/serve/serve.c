@@ -20,6 +20,7 @@
 
 #include "content/config.h"
 #include "core/fs.h"
+#include "core/intl.h"
 #include "core/strv.h"
 #include "serve/watch.h"
 #include "core/xalloc.h"
@@ -544,7 +545,7 @@ static int listen_on(struct diag *d, const char *host, unsigned port)
     snprintf(service, sizeof service, "%u", port);
     int rc = getaddrinfo(host, service, &hints, &res);
     if (rc != 0) {
-        diag_io_error(d, NULL, "--bind '%s' is not an address of this computer (like 127.0.0.1): %s",
+        diag_io_error(d, NULL, _("--bind '%s' is not an address of this computer (like 127.0.0.1): %s"),
                       host, gai_strerror(rc));
         return -1;
     }
@@ -563,14 +564,14 @@ static int listen_on(struct diag *d, const char *host, unsigned port)
         close(fd);
     if (err == EADDRINUSE)
         diag_io_error(d, NULL,
-                      "port %u is already in use (is kairan serve already running?); choose "
-                      "another one, like: kairan serve -p %u",
+                      _("port %u is already in use (is kairan serve already running?); choose "
+                        "another one, like: kairan serve -p %u"),
                       port, port < 65535 ? port + 1 : 8088);
     else if (err == EACCES)
-        diag_io_error(d, NULL, "port %u needs administrator rights; choose one from 1024 up, "
-                               "like: kairan serve -p 8088", port);
+        diag_io_error(d, NULL, _("port %u needs administrator rights; choose one from 1024 up, "
+                                 "like: kairan serve -p 8088"), port);
     else
-        diag_io_error(d, NULL, "cannot listen on %s port %u: %s", host, port, strerror(err));
+        diag_io_error(d, NULL, _("cannot listen on %s port %u: %s"), host, port, strerror(err));
     return -1;
 }
 
@@ -609,9 +610,9 @@ static void rebuild(struct serve *s, const struct serve_options *opt, const char
         const char *what = strncmp(change->first, "./", 2) == 0 ? change->first + 2
                                                                  : change->first;
         if (change->count > 1)
-            printf("kairan: %s and %u more changed; rebuilding\n", what, change->count - 1);
+            printf(_("kairan: %s and %u more changed; rebuilding\n"), what, change->count - 1);
         else
-            printf("kairan: %s changed; rebuilding\n", what);
+            printf(_("kairan: %s changed; rebuilding\n"), what);
         fflush(stdout);
     }
     struct diag bd;
@@ -648,11 +649,11 @@ static void rebuild(struct serve *s, const struct serve_options *opt, const char
     pthread_mutex_unlock(&s->lock);
 
     if (rc == 0)
-        printf("kairan: %s in %ld ms%s\n", change ? "rebuilt" : "built", ms,
+        printf(_("kairan: %s in %ld ms%s\n"), change ? "rebuilt" : "built", ms,
                only_css ? " (stylesheets only: pages swap them without reloading)" : "");
     else
-        printf("kairan: the build failed with %zu error%s (above); pages show %s with the "
-               "errors on top\n",
+        printf(_("kairan: the build failed with %zu error%s (above); pages show %s with the "
+                 "errors on top\n"),
                problems, problems == 1 ? "" : "s",
                change ? "the last version that worked" : "what was built before, if anything,");
     fflush(stdout);
@@ -683,7 +684,7 @@ int serve_run(struct diag *d, const struct serve_options *opt)
     struct MHD_Daemon *daemon = NULL;
     int sock = -1;
     if (sig_fd < 0) {
-        diag_io_error(d, NULL, "cannot take Ctrl-C: %s", strerror(errno));
+        diag_io_error(d, NULL, _("cannot take Ctrl-C: %s"), strerror(errno));
         goto done;
     }
     sock = listen_on(d, host, opt->port);
@@ -694,7 +695,7 @@ int serve_run(struct diag *d, const struct serve_options *opt)
     if (!w)
         goto done;
 
-    printf("kairan: building a preview of %s (%s)\n",
+    printf(_("kairan: building a preview of %s (%s)\n"),
            strcmp(root, ".") == 0 ? "this folder" : root,
            opt->drafts ? "drafts included" : "drafts left out");
     fflush(stdout);
@@ -705,14 +706,14 @@ int serve_run(struct diag *d, const struct serve_options *opt)
                               MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
     if (!daemon) {
-        diag_io_error(d, NULL, "cannot start the web server on %s port %u", host, opt->port);
+        diag_io_error(d, NULL, _("cannot start the web server on %s port %u"), host, opt->port);
         goto done;
     }
     sock = -1; /* the server's now: MHD_stop_daemon closes it */
     pthread_mutex_lock(&s.lock);
     int v6 = strchr(host, ':') != NULL;
-    printf("kairan: open http://%s%s%s:%u%s in your browser; pages change as you save files. "
-           "Press Ctrl-C to stop.\n",
+    printf(_("kairan: open http://%s%s%s:%u%s in your browser; pages change as you save files. "
+             "Press Ctrl-C to stop.\n"),
            v6 ? "[" : "", host, v6 ? "]" : "", opt->port, s.base);
     pthread_mutex_unlock(&s.lock);
     fflush(stdout);
@@ -732,7 +733,7 @@ int serve_run(struct diag *d, const struct serve_options *opt)
         struct pollfd fds[2] = {{watch_fd(w), POLLIN, 0}, {sig_fd, POLLIN, 0}};
         int n = poll(fds, 2, (int)wait);
         if (n < 0 && errno != EINTR) {
-            diag_io_error(d, NULL, "cannot wait for changes: %s", strerror(errno));
+            diag_io_error(d, NULL, _("cannot wait for changes: %s"), strerror(errno));
             break;
         }
         if (n > 0 && (fds[1].revents & POLLIN))
@@ -749,7 +750,7 @@ int serve_run(struct diag *d, const struct serve_options *opt)
         }
     }
     rc = diag_error_count(d) ? -1 : 0;
-    printf("\nkairan: stopped\n");
+    printf(_("\nkairan: stopped\n"));
     fflush(stdout);
 done:
     /* Open event streams end first: the server waits for every connection's thread. */
