@@ -78,7 +78,7 @@ CATALOGS  = $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kairan.mo)
 # How messages are marked in the source (core/intl.h): xgettext finds them by these.
 XGETTEXT_FLAGS = --language=C --from-code=UTF-8 --keyword= --keyword=_ --keyword=N_ \
                  --keyword=ngettext:1,2 --add-comments=TRANSLATORS: --package-name=kairan \
-                 --msgid-bugs-address= --sort-by-file
+                 --msgid-bugs-address="the kairan issue tracker" --sort-by-file
 
 CC       ?= cc
 OPT      ?= -O2

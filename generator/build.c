@@ -270,9 +270,12 @@ int build_run(struct diag *d, const struct build_options *opt)
             printf(_("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n"),
                    n_pub, output, decoded, cached);
             if (site.n_kind[KIND_ISSUE])
-                printf(_("kairan: print edition of %zu issue%s in %s/print/ "
-                         "(make print-pdf for PDF)\n"),
-                       site.n_kind[KIND_ISSUE], site.n_kind[KIND_ISSUE] == 1 ? "" : "s", output);
+                printf(ngettext("kairan: print edition of %zu issue in %s/print/ (make print-pdf "
+                                "for PDF)\n",
+                                "kairan: print edition of %zu issues in %s/print/ (make print-pdf "
+                                "for PDF)\n",
+                                site.n_kind[KIND_ISSUE]),
+                       site.n_kind[KIND_ISSUE], output);
         }
     } else if (!opt->quiet) {
         printf(_("kairan: checked %zu entries: no problems found\n"), files.len);

@@ -505,9 +505,10 @@ struct chart *chart_new(struct diag *d, const char *path, const struct chart_tab
                      _("skip names '%s', but no row or column of the table is labelled so"),
                      st.skip.v[k]);
     if (c->p.n_cat == 0 || c->p.n_ser == 0)
-        error_at(&r, line, t->col, _("the table above has no numbers to draw: every %s is skipped"),
-                 c->p.n_cat == 0 ? (st.by_rows ? "column" : "row")
-                                 : (st.by_rows ? "row" : "column"));
+        error_at(&r, line, t->col,
+                 (c->p.n_cat == 0) == st.by_rows
+                     ? _("the table above has no numbers to draw: every column is skipped")
+                     : _("the table above has no numbers to draw: every row is skipped"));
     if (c->p.n_ser > CHART_MAX_SERIES) {
         const struct chart_cell *at = label_cell(t, st.by_rows, sers[CHART_MAX_SERIES]);
         error_at(&r, at->line, at->col,
@@ -518,19 +519,28 @@ struct chart *chart_new(struct diag *d, const char *path, const struct chart_tab
     if (c->p.n_cat > CHART_MAX_CATEGORIES) {
         const struct chart_cell *at = label_cell(t, !st.by_rows, cats[CHART_MAX_CATEGORIES]);
         error_at(&r, at->line, at->col,
-                 _("a chart draws at most %d %s, and this table has %zu: leave some out with "
-                   "skip=\"…\" or draw two charts"),
-                 CHART_MAX_CATEGORIES, st.by_rows ? "columns" : "rows", c->p.n_cat);
+                 st.by_rows ? _("a chart draws at most %d columns, and this table has %zu: leave "
+                                "some out with skip=\"…\" or draw two charts")
+                            : _("a chart draws at most %d rows, and this table has %zu: leave some "
+                                "out with skip=\"…\" or draw two charts"),
+                 CHART_MAX_CATEGORIES, c->p.n_cat);
     }
     if (c->p.type == PLOT_BAR && c->p.n_ser > 1)
         error_at(&r, line, st.type_col,
-                 _("a bar chart draws one %s of numbers, and this table has %zu: use grouped-bar "
-                   "to set them side by side, or stacked-bar to pile them up"),
-                 st.by_rows ? "row" : "column", c->p.n_ser);
+                 st.by_rows ? _("a bar chart draws one row of numbers, and this table has %zu: "
+                                "use grouped-bar to set them side by side, or stacked-bar to pile "
+                                "them up")
+                            : _("a bar chart draws one column of numbers, and this table has %zu: "
+                                "use grouped-bar to set them side by side, or stacked-bar to pile "
+                                "them up"),
+                 c->p.n_ser);
     if (c->p.type == PLOT_LINE && c->p.n_cat == 1)
         error_at(&r, line, st.type_col,
-                 _("a line chart joins two points or more, and this table has one %s to draw"),
-                 st.by_rows ? "column" : "row");
+                 st.by_rows
+                     ? _("a line chart joins two points or more, and this table has one column "
+                         "to draw")
+                     : _("a line chart joins two points or more, and this table has one row to "
+                         "draw"));
     if (!r.failed) {
         chart_alloc(c);
         for (size_t i = 0; i < c->p.n_cat + c->p.n_ser; i++) {

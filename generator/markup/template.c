@@ -992,8 +992,10 @@ const struct template *template_set_get(struct template_set *s, const char *name
             if (r->to->state != ST_MISSING || s->allow_missing)
                 continue;
             const struct op *op = &t->ops[r->op];
-            diag_error(s->d, t->path, op->line, op->col, _("there is no template '%s' to %s"),
-                       r->to->name, op->kind == OP_PARENT ? "extend" : "include");
+            diag_error(s->d, t->path, op->line, op->col,
+                       op->kind == OP_PARENT ? _("there is no template '%s' to extend")
+                                             : _("there is no template '%s' to include"),
+                       r->to->name);
             t->state = ST_FAILED;
         }
     }

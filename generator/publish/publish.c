@@ -138,7 +138,7 @@ static void manifest_load(struct publish *p)
     /* A spare the manifest does not describe cannot be trusted to stage in. */
     if (spare.exists && !p->spare_known && fs_remove_tree_at(p->parent_fd, p->spare_name) != 0) {
         char *shown = shown_sibling(p, p->spare_name);
-        io_error(p, shown, "cannot remove the previous version of the site", errno);
+        io_error(p, shown, _("cannot remove the previous version of the site"), errno);
         free(shown);
     }
 }
@@ -262,7 +262,7 @@ static void publish_free(struct publish *p)
 /* How a path to keep is named in a message: "." is the site folder itself. */
 static const char *kept_name(const char *k)
 {
-    return strcmp(k, ".") == 0 || !*k ? "the site folder" : k;
+    return strcmp(k, ".") == 0 || !*k ? _("the site folder") : k;
 }
 
 /* Refuses an output folder that is, or holds, one of the paths to keep, or that lies inside one
@@ -315,7 +315,7 @@ static int take_lock(struct publish *p, const struct publish_options *opt)
     p->lock_fd = openat(p->parent_fd, lock_name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (p->lock_fd < 0) {
         char *shown = shown_sibling(p, lock_name);
-        io_error(p, shown, "cannot open the lock file that keeps two builds apart", errno);
+        io_error(p, shown, _("cannot open the lock file that keeps two builds apart"), errno);
         free(shown);
         free(lock_name);
         return -1;
@@ -324,7 +324,7 @@ static int take_lock(struct publish *p, const struct publish_options *opt)
     if (flock(p->lock_fd, LOCK_EX | LOCK_NB) == 0)
         return 0;
     if (errno != EWOULDBLOCK) {
-        io_error(p, p->shown, "cannot lock the output folder", errno);
+        io_error(p, p->shown, _("cannot lock the output folder"), errno);
         return -1;
     }
     if (opt->no_wait) {
@@ -334,13 +334,13 @@ static int take_lock(struct publish *p, const struct publish_options *opt)
         return -1;
     }
     if (opt->notice) {
-        fprintf(opt->notice, "kairan: waiting for another build writing to %s/ to finish\n",
+        fprintf(opt->notice, _("kairan: waiting for another build writing to %s/ to finish\n"),
                 p->shown);
         fflush(opt->notice);
     }
     while (flock(p->lock_fd, LOCK_EX) != 0) {
         if (errno != EINTR) {
-            io_error(p, p->shown, "cannot lock the output folder", errno);
+            io_error(p, p->shown, _("cannot lock the output folder"), errno);
             return -1;
         }
     }
@@ -358,7 +358,7 @@ static int recover(struct publish *p)
     int fd = openat(p->parent_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
     if (!dir) {
-        io_error(p, p->parent, "cannot open folder", errno);
+        io_error(p, p->parent, _("cannot open folder"), errno);
         if (fd >= 0)
             close(fd);
         free(staging_prefix);
@@ -386,7 +386,7 @@ static int recover(struct publish *p)
     for (size_t i = 0; i < stale.len && rc == 0; i++) {
         if (fs_remove_tree_at(p->parent_fd, stale.v[i]) != 0) {
             char *shown = shown_sibling(p, stale.v[i]);
-            io_error(p, shown, "cannot remove what an interrupted build left behind", errno);
+            io_error(p, shown, _("cannot remove what an interrupted build left behind"), errno);
             free(shown);
             rc = -1;
         }
@@ -405,7 +405,7 @@ static int check_output(struct publish *p)
     if (fstatat(p->parent_fd, p->name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno == ENOENT)
             return 0;
-        io_error(p, p->shown, "cannot open folder", errno);
+        io_error(p, p->shown, _("cannot open folder"), errno);
         return -1;
     }
     if (S_ISLNK(st.st_mode)) {
@@ -444,7 +444,7 @@ static int make_staging(struct publish *p)
         return -1;
     }
     if (mkdirat(p->parent_fd, p->staging_name, 0700) != 0) {
-        io_error(p, p->shown, "cannot create the new version of the site next to this folder",
+        io_error(p, p->shown, _("cannot create the new version of the site next to this folder"),
                  errno);
         return -1;
     }
@@ -452,7 +452,7 @@ static int make_staging(struct publish *p)
         openat(p->parent_fd, p->staging_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (p->staging_fd < 0 || fchmod(p->staging_fd, mode) != 0) {
         char *shown = shown_sibling(p, p->staging_name);
-        io_error(p, shown, "cannot open folder", errno);
+        io_error(p, shown, _("cannot open folder"), errno);
         free(shown);
         return -1;
     }
@@ -512,7 +512,7 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
         goto fail;
     p->parent_fd = open(p->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (p->parent_fd < 0) {
-        io_error(p, p->parent, "cannot open folder", errno);
+        io_error(p, p->parent, _("cannot open folder"), errno);
         goto fail;
     }
     if (take_lock(p, opt) != 0 || recover(p) != 0 || check_output(p) != 0)
@@ -722,7 +722,7 @@ static void report_conflict(struct publish *p, const char *rel, int dir_fd, cons
                    _("would be both a file and a folder; give one of the pages another name "
                      "(slug)"));
     else
-        io_error(p, shown, "cannot create", err);
+        io_error(p, shown, _("cannot create"), err);
     free(shown);
 }
 
@@ -743,7 +743,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
                        _("would be inside a folder that is also a file; give one of the pages "
                          "another name (slug)"));
         else
-            io_error(p, shown, "cannot create folder", err);
+            io_error(p, shown, _("cannot create folder"), err);
         free(shown);
         return -1;
     }
@@ -764,7 +764,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
                                             : unlinkat(dst.dir_fd, dst.leaf, 0);
             if (gone != 0 && errno != ENOENT) {
                 char *shown = shown_path(p, rel);
-                io_error(p, shown, "cannot replace the previous version of", errno);
+                io_error(p, shown, _("cannot replace the previous version of"), errno);
                 free(shown);
                 goto done;
             }
@@ -785,7 +785,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
         copy.len = (size_t)old_st->st_size;
         if (copy.fd < 0) {
             char *shown = shown_path(p, rel);
-            io_error(p, shown, "cannot read", errno);
+            io_error(p, shown, _("cannot read"), errno);
             free(shown);
             goto done;
         }
@@ -804,7 +804,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
         int err = errno;
         close(fd);
         char *shown = read_failed ? xstrdup(from) : shown_path(p, rel);
-        io_error(p, shown, read_failed ? "cannot read" : "cannot write", err);
+        io_error(p, shown, read_failed ? _("cannot read") : _("cannot write"), err);
         free(shown);
         goto done;
     }
@@ -814,7 +814,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
     }
     if (fstat(fd, st) != 0 || close(fd) != 0) {
         char *shown = shown_path(p, rel);
-        io_error(p, shown, "cannot write", errno);
+        io_error(p, shown, _("cannot write"), errno);
         free(shown);
         goto done;
     }
@@ -860,7 +860,7 @@ static int materialize(struct publish *p)
                                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (p->staging_fd < 0) {
                 char *shown = shown_sibling(p, p->staging_name);
-                io_error(p, shown, "cannot open folder", errno);
+                io_error(p, shown, _("cannot open folder"), errno);
                 free(shown);
                 rc = -1;
             } else {
@@ -878,7 +878,7 @@ static int materialize(struct publish *p)
             if (open_spot(p->old_fd, r->rel, 0, &old) != 0 ||
                 fstatat(old.dir_fd, old.leaf, &old_st, AT_SYMLINK_NOFOLLOW) != 0) {
                 char *shown = shown_path(p, r->rel);
-                io_error(p, shown, "cannot open", errno);
+                io_error(p, shown, _("cannot open"), errno);
                 free(shown);
                 rc = -1;
                 if (old.dir_fd >= 0)
@@ -1141,7 +1141,7 @@ static void prune_spare(struct publish *p)
         if (unlinkat(p->staging_fd, rel, 0) != 0 && errno != ENOENT && errno != EISDIR &&
             errno != ENOTDIR) {
             char *shown = shown_sibling(p, p->staging_name);
-            io_error(p, shown, "cannot remove an old file from", errno);
+            io_error(p, shown, _("cannot remove an old file from"), errno);
             free(shown);
             atomic_store(&p->failed, 1);
         }
@@ -1223,7 +1223,7 @@ int publish_commit(struct publish *p)
         int err = errno;
         fs_remove_tree_at(p->parent_fd, p->staging_name);
         pthread_rwlock_unlock(&p->ops);
-        io_error(p, p->shown, "cannot put the new version of the site in place", err);
+        io_error(p, p->shown, _("cannot put the new version of the site in place"), err);
         finish(p);
         return -1;
     }

@@ -69,9 +69,14 @@ static char *link_hook(const char *target, unsigned line, unsigned col, void *us
     if (rc < 0 && rel && o->unread && strv_contains(o->unread, rel)) {
         job->out->failed = 1; /* an entry with mistakes of its own, reported with them */
     } else if (rc < 0) {
-        diag_error(o->d, job->e->source, line, col,
-                   _("this link points to '%s', which is not an entry in content/%s"), target,
-                   rel && strstr(rel, "/") ? "" : " (links name the file, like ../events/x.md)");
+        if (rel && strstr(rel, "/"))
+            diag_error(o->d, job->e->source, line, col,
+                       _("this link points to '%s', which is not an entry in content/"), target);
+        else
+            diag_error(o->d, job->e->source, line, col,
+                       _("this link points to '%s', which is not an entry in content/ (links "
+                         "name the file, like ../events/x.md)"),
+                       target);
         job->out->failed = 1;
     } else {
         bodycache_add_link(&job->rec, target, url);

@@ -229,8 +229,12 @@ void serve_inject(struct buf *out, const char *html, size_t len, const char *sni
 
 void serve_overlay(struct buf *out, const char *const *messages, size_t n)
 {
+    /* The messages are in the user's language. */
+    buf_puts(out, "<div id=\"kairan-errors\" role=\"alert\" lang=\"");
+    /* TRANSLATORS: the language tag of this catalogue's messages (ja), for the browser. */
+    buf_puts(out, _("en"));
     buf_puts(out,
-             "<div id=\"kairan-errors\" role=\"alert\" lang=\"en\" style=\"position:fixed;"
+             "\" style=\"position:fixed;"
              "top:0;left:0;right:0;z-index:2147483647;max-height:70vh;overflow:auto;"
              "box-sizing:border-box;margin:0;padding:1rem 1.25rem;background:#fff;"
              "color:#1a1a1a;border-bottom:0.4rem solid #8f1f14;"
@@ -238,8 +242,11 @@ void serve_overlay(struct buf *out, const char *const *messages, size_t n)
              "text-align:left\">\n"
              "<p lang=\"ja\" style=\"margin:0;font-weight:bold;color:#8f1f14\">"
              "サイトを更新できませんでした</p>\n"
-             "<p style=\"margin:0 0 0.5rem;font-weight:bold;color:#8f1f14\">The site could not "
-             "be rebuilt. Below it you see the last version that worked.</p>\n"
+             "<p style=\"margin:0 0 0.5rem;font-weight:bold;color:#8f1f14\">");
+    buf_xml_escape(out, _("The site could not be rebuilt. Below it you see the last version that "
+                          "worked."));
+    buf_puts(out,
+             "</p>\n"
              "<ul style=\"margin:0;padding:0;list-style:none;"
              "font:0.95rem/1.5 ui-monospace,monospace;white-space:pre-wrap;"
              "overflow-wrap:anywhere\">\n");
@@ -248,9 +255,10 @@ void serve_overlay(struct buf *out, const char *const *messages, size_t n)
         buf_xml_escape(out, messages[i]);
         buf_puts(out, "</li>\n");
     }
-    buf_puts(out, "</ul>\n<p style=\"margin:0.5rem 0 0\">Each line names the file, the line and "
-                  "the column. Fix the file and save it: this box goes away by itself.</p>\n"
-                  "</div>\n");
+    buf_puts(out, "</ul>\n<p style=\"margin:0.5rem 0 0\">");
+    buf_xml_escape(out, _("Each line names the file, the line and the column. Fix the file and "
+                          "save it: this box goes away by itself."));
+    buf_puts(out, "</p>\n</div>\n");
 }
 
 /* ---- Shared state. ---- */
@@ -625,7 +633,7 @@ static void rebuild(struct serve *s, const struct serve_options *opt, const char
     for (size_t i = 0; rc != 0 && i < bd.len; i++)
         strv_push_owned(&msgs, diag_format(&bd.msgs[i]));
     if (rc != 0 && msgs.len == 0)
-        strv_push(&msgs, "kairan: error: the build failed");
+        strv_push_owned(&msgs, xasprintf("kairan: %s: %s", _("error"), _("the build failed")));
     size_t problems = bd.errors;
     diag_release(&bd);
     char *base = read_base(strcmp(root, ".") == 0 ? "" : root);
@@ -648,14 +656,28 @@ static void rebuild(struct serve *s, const struct serve_options *opt, const char
     pthread_cond_broadcast(&s->changed);
     pthread_mutex_unlock(&s->lock);
 
-    if (rc == 0)
-        printf(_("kairan: %s in %ld ms%s\n"), change ? "rebuilt" : "built", ms,
-               only_css ? " (stylesheets only: pages swap them without reloading)" : "");
+    if (rc == 0 && !change)
+        printf(_("kairan: built in %ld ms\n"), ms);
+    else if (rc == 0 && only_css)
+        printf(_("kairan: rebuilt in %ld ms (stylesheets only: pages swap them without "
+                 "reloading)\n"),
+               ms);
+    else if (rc == 0)
+        printf(_("kairan: rebuilt in %ld ms\n"), ms);
+    else if (change)
+        printf(ngettext("kairan: the build failed with %zu error (above); pages show the last "
+                        "version that worked with the errors on top\n",
+                        "kairan: the build failed with %zu errors (above); pages show the last "
+                        "version that worked with the errors on top\n",
+                        problems),
+               problems);
     else
-        printf(_("kairan: the build failed with %zu error%s (above); pages show %s with the "
-                 "errors on top\n"),
-               problems, problems == 1 ? "" : "s",
-               change ? "the last version that worked" : "what was built before, if anything,");
+        printf(ngettext("kairan: the build failed with %zu error (above); pages show what was "
+                        "built before, if anything, with the errors on top\n",
+                        "kairan: the build failed with %zu errors (above); pages show what was "
+                        "built before, if anything, with the errors on top\n",
+                        problems),
+               problems);
     fflush(stdout);
 }
 
@@ -695,9 +717,11 @@ int serve_run(struct diag *d, const struct serve_options *opt)
     if (!w)
         goto done;
 
-    printf(_("kairan: building a preview of %s (%s)\n"),
-           strcmp(root, ".") == 0 ? "this folder" : root,
-           opt->drafts ? "drafts included" : "drafts left out");
+    const char *shown = strcmp(root, ".") == 0 ? _("this folder") : root;
+    if (opt->drafts)
+        printf(_("kairan: building a preview of %s (drafts included)\n"), shown);
+    else
+        printf(_("kairan: building a preview of %s (drafts left out)\n"), shown);
     fflush(stdout);
     rebuild(&s, opt, root, NULL);
 

@@ -154,7 +154,7 @@ static int handle(struct watch *w, struct diag *d, const struct inotify_event *e
 {
     if (ev->mask & IN_Q_OVERFLOW) {
         /* Events were lost: anything may have changed. */
-        note(c, "(many files)", 0);
+        note(c, _("(many files)"), 0);
         return 0;
     }
     struct watched *at = find(w, ev->wd);
