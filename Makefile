@@ -133,8 +133,9 @@ $(BUILD)/locale/%/LC_MESSAGES/kairan.mo: po/%.po
 # po/LANG.po; new messages arrive untranslated and changed ones marked fuzzy.
 update-po:
 	@mkdir -p $(BUILD)/po
-	xgettext $(XGETTEXT_FLAGS) -o $(BUILD)/po/kairan.pot $(sort $(wildcard generator/*.c \
+	@xgettext $(XGETTEXT_FLAGS) -o $(BUILD)/po/kairan.pot $(sort $(wildcard generator/*.c \
 	    generator/*/*.c generator/*.h generator/*/*.h))
+	@echo "update-po: $(BUILD)/po/kairan.pot has $$(grep -c '^msgid ' $(BUILD)/po/kairan.pot) entries"
 	@for l in $(LINGUAS); do \
 	    msgmerge --quiet --update --backup=none --no-fuzzy-matching --sort-by-file \
 	        po/$$l.po $(BUILD)/po/kairan.pot || exit 1; \

@@ -385,7 +385,11 @@ static void unknown_fields(struct schema_ctx *c, json_t *obj, const struct schem
             buf_init(&names);
             for (f = fields; f->name; f++)
                 buf_printf(&names, "%s%s", f == fields ? "" : ", ", f->name);
-            char *group = schema_field_words(closed);
+            /* TRANSLATORS: a group of fields named as a noun in English ("a contact"): its key,
+             * then the label the editor form shows, which the English leaves out (%.0s prints
+             * nothing); a translation shows both, like '%s'（%s）. */
+            char *group = closed->label ? xasprintf(_("%s%.0s"), closed->name, closed->label)
+                                        : xstrdup(closed->name);
             char *near = best ? schema_field_words(best) : NULL;
             if (best)
                 /* TRANSLATORS: the unknown key, the group ('contact'), the field it resembles,
