@@ -119,4 +119,19 @@ check "the build with nothing to do repeats the warning" grep -q "warning: unkno
 check "in Japanese, the same warning in Japanese" grep -q "警告: 'sumary' という項目はありません" \
     "$tmp/ja-again"
 
+# The Japanese manual page names every option and environment variable the English one does,
+# and groff reads it.
+for word in $(grep -oE '\\-\\-[a-z]+(\\-[a-z]+)*|^\.B[R]? [A-Z_]+' generator/kairan.1 | sed 's/^\.BR* //' |
+    sort -u); do
+    grep -qF -- "$word" generator/kairan.ja.1 || missing="${missing:-} $word"
+done
+check "generator/kairan.ja.1 has what generator/kairan.1 has${missing:+; not:$missing}" \
+    [ -z "${missing:-}" ]
+if command -v groff >/dev/null 2>&1 && command -v preconv >/dev/null 2>&1; then
+    preconv generator/kairan.ja.1 | groff -man -Tutf8 >"$tmp/man.txt" 2>/dev/null
+    check "groff renders the Japanese manual page" grep -q "終了ステータス" "$tmp/man.txt"
+else
+    skip "the Japanese manual page through groff" "groff is not installed"
+fi
+
 finish
