@@ -267,8 +267,9 @@ int build_run(struct diag *d, const struct build_options *opt)
         }
         pub = NULL;
         if (!opt->quiet) {
-            printf(_("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n"),
-                   n_pub, output, decoded, cached);
+            printf(
+                _("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n"),
+                n_pub, output, decoded, cached);
             if (site.n_kind[KIND_ISSUE])
                 printf(ngettext("kairan: print edition of %zu issue in %s/print/ (make print-pdf "
                                 "for PDF)\n",

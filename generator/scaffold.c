@@ -110,8 +110,8 @@ int scaffold_new(struct diag *d, const struct build_options *opt, const char *ki
         return -1;
     }
     if (!config_is_slug(slug)) {
-        diag_error(d, NULL, 0, 0, _("'%s' cannot be used as a file name and web address: use "
-                                    "only a-z, 0-9 and '-' (like kushibiki-salon)"),
+        diag_error(d, NULL, 0, 0, _("'%s' cannot be used as a file name and web address: use only "
+                                    "a-z, 0-9 and '-' (like kushibiki-salon)"),
                    slug);
         return -1;
     }
@@ -121,7 +121,8 @@ int scaffold_new(struct diag *d, const struct build_options *opt, const char *ki
     struct site_config cfg;
     if (config_load(d, source, &cfg) != 0)
         return -1;
-    struct tz *zone = tz_load(d, cfg.timezone, cfg.timezone_file, cfg.timezone_pos.line, cfg.timezone_pos.col);
+    struct tz *zone =
+        tz_load(d, cfg.timezone, cfg.timezone_file, cfg.timezone_pos.line, cfg.timezone_pos.col);
     /* A new entry names the first district and category so that it builds as it is. */
     char *district = xstrdup(cfg.n_districts ? cfg.districts[0].slug : "");
     char *category = xstrdup(cfg.n_categories ? cfg.categories[0].slug : "");

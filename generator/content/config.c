@@ -248,8 +248,8 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
         str(print, "binding", strcmp(out->language, "ja") == 0 ? "saddle" : "leaflet");
     if (parse_bleed(out->print.bleed, &out->print.bleed_mm) != 0)
         schema_error(&c, "print.bleed", 0,
-                     _("'%s' is not a bleed width: write it in millimetres from 0mm to 10mm, "
-                       "like 3mm"),
+                     _("'%s' is not a bleed width: write it in millimetres from 0mm to 10mm, like "
+                       "3mm"),
                      out->print.bleed);
     rc = c.failed ? -1 : 0;
 done:

@@ -387,8 +387,8 @@ static void load_sessions(struct schema_ctx *c, struct entry *e)
             s->end = s->start;
         } else if (end_time != start_time) {
             char *path = xasprintf("%send", prefix);
-            schema_error(c, path, 0, _("'end' (%s) should be written like 'start' (%s): both "
-                                       "with a time, or both dates only for whole days"),
+            schema_error(c, path, 0, _("'end' (%s) should be written like 'start' (%s): both with "
+                                       "a time, or both dates only for whole days"),
                          get_str(obj, "end"), get_str(obj, "start"));
             free(path);
         } else if (date_compare_datetime(s->end, s->start) < 0) {
@@ -472,9 +472,9 @@ static void place(struct schema_ctx *c, struct entry *e)
         e->rel_slug = xstrndup(base, strlen(base) - 3); /* without .md */
         slug = e->rel_slug;
         if (!config_is_slug(slug)) {
-            schema_error(c, NULL, 0, _("the file name '%s' cannot be used as a web address; "
-                                       "rename the file using only a-z, 0-9 and '-', or add a "
-                                       "field like  slug: kushibiki-salon"),
+            schema_error(c, NULL, 0, _("the file name '%s' cannot be used as a web address; rename "
+                                       "the file using only a-z, 0-9 and '-', or add a field like  "
+                                       "slug: kushibiki-salon"),
                          base);
             return;
         }
@@ -553,8 +553,8 @@ int entry_read_body(struct diag *d, const struct entry *e, struct buf *text, con
     diag_release(&own);
     if (rc != 0 || fm.body_len != e->body_len || fm.body_line != e->body_line ||
         !hash_equal(hash_bytes(fm.body, fm.body_len), e->body_hash)) {
-        diag_io_error(d, e->source, _("the file changed while kairan was building the site; "
-                                      "build again"));
+        diag_io_error(d, e->source, _("the file changed while kairan was building the site; build "
+                                      "again"));
         return -1;
     }
     *body = fm.body;
@@ -652,9 +652,9 @@ static int check_gap(struct diag *d, const struct entry *e, const struct tz *zon
     free(tr);
     char *field = xasprintf("%s%s", prefix, key);
     entry_error(d, e, field,
-                _("'%s' is %s, a time that does not exist in %s: that night the clocks go "
-                  "forward from %02d:%02d to %02d:%02d (give a time before %02d:%02d, or from "
-                  "%02d:%02d on)"),
+                _("'%s' is %s, a time that does not exist in %s: that night the clocks go forward "
+                  "from %02d:%02d to %02d:%02d (give a time before %02d:%02d, or from %02d:%02d "
+                  "on)"),
                 key, s, tz_name(zone), from.hour, from.minute, to.hour, to.minute, from.hour,
                 from.minute, to.hour, to.minute);
     free(field);

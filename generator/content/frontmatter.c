@@ -81,8 +81,8 @@ int frontmatter_read(struct diag *d, const char *path, struct buf *text, struct 
     if (stat(path, &st) == 0 && st.st_size > FRONTMATTER_MAX_BYTES) {
         diag_error(d, path, 0, 0,
                    _("this file is %lld MB, too large for an entry (at most %d MB of text): was "
-                     "something pasted into it by mistake? Pictures go in assets/ and are named "
-                     "in the text"),
+                     "something pasted into it by mistake? Pictures go in assets/ and are named in "
+                     "the text"),
                    (long long)((st.st_size + (1 << 20) - 1) >> 20), FRONTMATTER_MAX_BYTES >> 20);
         return -1;
     }

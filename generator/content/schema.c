@@ -15,7 +15,8 @@ static void report(struct schema_ctx *c, int error, const char *path, int key, c
 {
     struct yamldoc_pos pos = {c->fallback_line, 0};
     if (path) {
-        int found = key ? yamldoc_key_pos(c->doc, path, &pos) : yamldoc_value_pos(c->doc, path, &pos);
+        int found =
+            key ? yamldoc_key_pos(c->doc, path, &pos) : yamldoc_value_pos(c->doc, path, &pos);
         if (found != 0 && yamldoc_key_pos(c->doc, path, &pos) != 0)
             pos = (struct yamldoc_pos){c->fallback_line, 0};
     }
@@ -187,7 +188,7 @@ static void check_date(struct schema_ctx *c, const char *path, const char *name,
     if (date_parse_either(&dt, &has_time, s, strlen(s), &why) != 0) {
         /* TRANSLATORS: the field, then why its value is not a date (from the date reader). */
         schema_error(c, path, 0,
-                     t == SCHEMA_DATE       ? _("%s is not a date (YYYY-MM-DD, like 2021-02-19): %s")
+                     t == SCHEMA_DATE ? _("%s is not a date (YYYY-MM-DD, like 2021-02-19): %s")
                      : t == SCHEMA_DATETIME ? _("%s is not a date and time (YYYY-MM-DD HH:MM, like "
                                                 "2021-02-19 13:30): %s")
                                             : _("%s is not a date, or a date and time (like "
@@ -199,8 +200,8 @@ static void check_date(struct schema_ctx *c, const char *path, const char *name,
         return;
     int with_time = t == SCHEMA_DATETIME;
     if (with_time && !has_time)
-        schema_error(c, path, 0, _("%s needs a time as well as a date (YYYY-MM-DD HH:MM, like "
-                                   "%s 13:30)"),
+        schema_error(c, path, 0, _("%s needs a time as well as a date (YYYY-MM-DD HH:MM, like %s "
+                                   "13:30)"),
                      name, s);
     else if (!with_time && has_time)
         schema_error(c, path, 0, _("%s is a date only; leave out the time (YYYY-MM-DD)"), name);
@@ -256,8 +257,8 @@ static void check_value_as(struct schema_ctx *c, json_t *parent, const char *key
     case SCHEMA_WEB:
         if (f->type == SCHEMA_PHONE && (json_is_integer(v) || json_is_real(v))) {
             /* 0235001400 without quotes is read as a number, and its 0 is gone. */
-            schema_error(c, path, 0, _("%s should be %s, not a number (write the hyphens, or "
-                                       "put it in quotes)"),
+            schema_error(c, path, 0, _("%s should be %s, not a number (write the hyphens, or put "
+                                       "it in quotes)"),
                          fw, type_words(f->type));
             return;
         }
@@ -428,8 +429,7 @@ static int check_fields(struct schema_ctx *c, json_t *obj, const struct schema_f
                 if (*prefix)
                     schema_error(c, where, 0, _("%s is missing here: it is required"), fw);
                 else
-                    schema_error(c, NULL, 0, _("%s is missing: every entry of this kind needs "
-                                               "one"),
+                    schema_error(c, NULL, 0, _("%s is missing: every entry of this kind needs one"),
                                  fw);
                 free(fw);
             }

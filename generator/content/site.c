@@ -125,7 +125,8 @@ int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
         for (size_t j = 0; j < s->n_kind[KIND_ISSUE]; j++)
             found |= s->kind[KIND_ISSUE][j]->number == e->number;
         if (!found) {
-            entry_error(d, e, "issue", _("there is no issue number %ld in content/issues"), e->number);
+            entry_error(d, e, "issue", _("there is no issue number %ld in content/issues"),
+                        e->number);
             rc = -1;
         }
     }

@@ -368,7 +368,8 @@ static json_t *typed_value(struct parser *p, enum kind k, const char *s, size_t 
         if (isfinite(v))
             return json_real(v);
         show = shown(s, n);
-        report(p, pos, _("%s is too large a number; if it is not a number, put it in quotes"), show);
+        report(p, pos, _("%s is too large a number; if it is not a number, put it in quotes"),
+               show);
         free(show);
         return NULL;
     }
@@ -382,8 +383,8 @@ static json_t *typed_value(struct parser *p, enum kind k, const char *s, size_t 
                    show);
         else
             report(p, pos,
-                   _("%s (not a number) cannot be used as a value; if you mean the text, put it "
-                     "in quotes"),
+                   _("%s (not a number) cannot be used as a value; if you mean the text, put it in "
+                     "quotes"),
                    show);
         free(show);
         return NULL;
@@ -535,7 +536,8 @@ static void on_key(struct parser *p, struct frame *f, const yaml_event_t *e)
         return;
     }
     if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(s, "<<") == 0) {
-        report(p, pos, _("merging fields with '<<' is not supported; write the fields out in full"));
+        report(p, pos,
+               _("merging fields with '<<' is not supported; write the fields out in full"));
         return;
     }
     if (e->data.scalar.anchor) {
@@ -823,7 +825,8 @@ static void report_reader_error(struct parser *p, const yaml_parser_t *yp)
                  "allow; delete it"),
                (unsigned)yp->problem_value);
     else
-        report(p, pos, _("the text here is not valid UTF-8: save the file as UTF-8, not Shift_JIS"));
+        report(p, pos,
+               _("the text here is not valid UTF-8: save the file as UTF-8, not Shift_JIS"));
 }
 
 static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
@@ -869,8 +872,8 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
     } else if (strstr(problem, "mapping values are not allowed")) {
         if (first_colon_of_line(p, pm) && pm.column >= 1024) {
             report(p, at,
-                   _("this field name is too long (YAML allows at most 1024 characters before "
-                     "the ':')"));
+                   _("this field name is too long (YAML allows at most 1024 characters before the "
+                     "':')"));
         } else if (first_colon_of_line(p, pm)) {
             yaml_mark_t s = pm;
             s.column = 0;
@@ -881,8 +884,8 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
             report(p, line_start, _("this line is indented differently from the lines around it"));
         } else {
             report(p, at,
-                   _("this value contains ': ', which YAML reads as the start of a field; put "
-                     "the whole value in quotes"));
+                   _("this value contains ': ', which YAML reads as the start of a field; put the "
+                     "whole value in quotes"));
         }
     } else if (strstr(problem, "could not find expected ':'")) {
         report(p, ctx,
@@ -893,7 +896,8 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
         if (c == ':')
             report(p, at, _("this field has no name before its ':'"));
         else if (c == ']' || c == '}')
-            report(p, at, _("there is a '%c' here without a '%c' before it"), c, c == ']' ? '[' : '{');
+            report(p, at, _("there is a '%c' here without a '%c' before it"), c,
+                   c == ']' ? '[' : '{');
         else if (starts_line(p, pm))
             report(p, at, _("this line is indented differently from the lines around it"));
         else
@@ -922,8 +926,8 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
         report(p, at, _("'%c' cannot start a value in YAML; put the whole value in quotes"), c);
     } else if (strstr(problem, "comment or line break") && strstr(context, "block scalar")) {
         report(p, at,
-               _("only a number, + or - may follow | or > on its line; start the text on the "
-                 "next line"));
+               _("only a number, + or - may follow | or > on its line; start the text on the next "
+                 "line"));
     } else if (strstr(problem, "comment or line break")) {
         report(p, at,
                _("unexpected text after the value; if it all belongs to the value, put the whole "
@@ -939,8 +943,7 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
         report(p, at, _("a value is missing here"));
     } else if (strstr(problem, "incompatible YAML document")) {
         report(p, at,
-               _("this file asks for a YAML version kairan cannot read; remove the %%YAML "
-                 "line"));
+               _("this file asks for a YAML version kairan cannot read; remove the %%YAML line"));
     } else {
         /* TRANSLATORS: libyaml's own English words about the problem. */
         report(p, at, _("this is not valid YAML here (%s%s%s)"), problem, *context ? " " : "",
@@ -1012,8 +1015,8 @@ int yamldoc_parse(struct diag *d, const char *path, const char *text, size_t len
         case YAML_DOCUMENT_START_EVENT:
             if (p.documents++ > 0) {
                 report(&p, pos_of(&p, e.start_mark),
-                       _("a second YAML document starts here, but a file can hold only one: "
-                         "remove this line or what follows it"));
+                       _("a second YAML document starts here, but a file can hold only one: remove "
+                         "this line or what follows it"));
                 p.stop = 1;
             }
             break;

@@ -262,8 +262,8 @@ static int parse_offset(int *seconds, const char *s, size_t len, size_t i, struc
         return fail(why, sign, _("write the offset from UTC with two-digit hours and minutes, like "
                                  "+09:00"));
     if (hh > 23 || mm > 59)
-        return fail(why, sign, _("there is no offset %c%02d:%02d (offsets go up to 23:59)"), s[sign],
-                    hh, mm);
+        return fail(why, sign, _("there is no offset %c%02d:%02d (offsets go up to 23:59)"),
+                    s[sign], hh, mm);
     *seconds = (hh * 3600 + mm * 60) * (s[sign] == '-' ? -1 : 1);
     return 0;
 }

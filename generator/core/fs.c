@@ -214,8 +214,8 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
             diag_errno(d, child, errno, _("cannot read"));
             rc = -1;
         } else if (S_ISLNK(lst.st_mode) && !inside(root_real, child)) {
-            diag_error(d, child, 0, 0, _("this link points outside the site folder; "
-                                         "copy the file in instead"));
+            diag_error(d, child, 0, 0, _("this link points outside the site folder; copy the file "
+                                         "in instead"));
             rc = -1;
         } else if (S_ISDIR(st.st_mode)) {
             if (walk(d, root_real, base, child_rel, suffix, out))

@@ -119,8 +119,8 @@ int text_check(struct diag *d, const char *path, const char *text, size_t len, u
         if (k == 0) {
             text_position(text, i, first_line, &line, &col);
             diag_error(d, path, line, col,
-                       _("the text here is not valid UTF-8 (%s): save the file as UTF-8, "
-                         "not Shift_JIS"),
+                       _("the text here is not valid UTF-8 (%s): save the file as UTF-8, not "
+                         "Shift_JIS"),
                        why_invalid(s + i, len - i));
             return -1;
         }

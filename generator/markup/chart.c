@@ -306,8 +306,8 @@ static int read_line(struct reader *r, struct settings *st)
         if (i == name_at) {
             cjk_decode(s + i, end - i, &len);
             error_at(r, line, line_col(r, i),
-                     _("unexpected '%.*s' in the chart line: settings are written name=value, "
-                       "with spaces between them"),
+                     _("unexpected '%.*s' in the chart line: settings are written name=value, with "
+                       "spaces between them"),
                      (int)len, s + i);
             return -1;
         }
@@ -336,8 +336,8 @@ static int read_line(struct reader *r, struct settings *st)
         if (i < end && !is_blank_at(s + i, end - i, &len)) {
             cjk_decode(s + i, end - i, &len);
             error_at(r, line, line_col(r, i),
-                     _("unexpected '%.*s' in the chart line: settings are written name=value, "
-                       "with spaces between them"),
+                     _("unexpected '%.*s' in the chart line: settings are written name=value, with "
+                       "spaces between them"),
                      (int)len, s + i);
             free(name);
             free(value);
@@ -443,7 +443,8 @@ static int read_values(struct reader *r, struct chart *c, const size_t *cats, co
             }
             if (c->p.type == PLOT_STACKED && x < 0) {
                 error_at(r, v->line, v->col,
-                         _("stacked bars pile up numbers of 0 or more, and this one is %s"), v->text);
+                         _("stacked bars pile up numbers of 0 or more, and this one is %s"),
+                         v->text);
                 continue;
             }
             const char *u = v->text + unit_at;
@@ -476,8 +477,8 @@ struct chart *chart_new(struct diag *d, const char *path, const struct chart_tab
     unsigned line = t->line_no;
     if (st.horizontal && st.type == PLOT_LINE)
         error_at(&r, line, st.horizontal_col,
-                 _("a line chart runs across the page and cannot be horizontal; leave "
-                   "'horizontal' out"));
+                 _("a line chart runs across the page and cannot be horizontal; leave 'horizontal' "
+                   "out"));
     if (t->rows < 2 || t->cols < 2) {
         error_at(&r, line, t->col,
                  _("the table above has no numbers to draw: a chart needs a row of headings, at "
@@ -527,9 +528,9 @@ struct chart *chart_new(struct diag *d, const char *path, const struct chart_tab
     }
     if (c->p.type == PLOT_BAR && c->p.n_ser > 1)
         error_at(&r, line, st.type_col,
-                 st.by_rows ? _("a bar chart draws one row of numbers, and this table has %zu: "
-                                "use grouped-bar to set them side by side, or stacked-bar to pile "
-                                "them up")
+                 st.by_rows ? _("a bar chart draws one row of numbers, and this table has %zu: use "
+                                "grouped-bar to set them side by side, or stacked-bar to pile them "
+                                "up")
                             : _("a bar chart draws one column of numbers, and this table has %zu: "
                                 "use grouped-bar to set them side by side, or stacked-bar to pile "
                                 "them up"),
@@ -537,8 +538,8 @@ struct chart *chart_new(struct diag *d, const char *path, const struct chart_tab
     if (c->p.type == PLOT_LINE && c->p.n_cat == 1)
         error_at(&r, line, st.type_col,
                  st.by_rows
-                     ? _("a line chart joins two points or more, and this table has one column "
-                         "to draw")
+                     ? _("a line chart joins two points or more, and this table has one column to "
+                         "draw")
                      : _("a line chart joins two points or more, and this table has one row to "
                          "draw"));
     if (!r.failed) {

@@ -624,8 +624,8 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
     if (!url_image_allowed(src)) {
         position(b, off, &line, &col);
         diag_warning(b->d, b->path, line, col,
-                     _("the image address '%s' is not allowed and was removed (use a picture "
-                       "file of the site, or an http or https address)"),
+                     _("the image address '%s' is not allowed and was removed (use a picture file "
+                       "of the site, or an http or https address)"),
                      src);
         return -1;
     }
@@ -642,8 +642,8 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
     if (alt && alt[0] == '\0') {
         position(b, off, &line, &col);
         diag_warning(b->d, b->path, line, col,
-                     _("the image '%s' has no alt text: describe it for readers who cannot see "
-                       "it, like ![a short description](%s)"),
+                     _("the image '%s' has no alt text: describe it for readers who cannot see it, "
+                       "like ![a short description](%s)"),
                      src, src);
     }
     set_url(img, "src", resolved && im.src ? im.src : src);
@@ -1467,13 +1467,13 @@ static void explicit_id(struct builder *b, struct strmap *ids, xmlNodePtr n)
             position(b, off, &line, &col);
             const char *fmt;
             if (strmap_value(ids, taken))
-                fmt = heading ? _("the heading id '%s' is the theme's own (its pages use it); "
-                                  "this one became '%s'")
+                fmt = heading ? _("the heading id '%s' is the theme's own (its pages use it); this "
+                                  "one became '%s'")
                               : _("the id '%s' is the theme's own (its pages use it); this one "
                                   "became '%s'");
             else
-                fmt = heading ? _("the heading id '%s' is used twice in this page; this one "
-                                  "became '%s'")
+                fmt = heading ? _("the heading id '%s' is used twice in this page; this one became "
+                                  "'%s'")
                               : _("the id '%s' is used twice in this page; this one became '%s'");
             diag_warning(b->d, b->path, line, col, fmt, word, id);
         }

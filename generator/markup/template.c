@@ -276,7 +276,8 @@ static int scan(struct compiler *c)
         }
         if (e < 0) {
             error_at(c, g.line, g.col,
-                     _("'%.*s' opens a tag that is never closed (expected '%s%.*s')"), (int)olen, open,
+                     _("'%.*s' opens a tag that is never closed (expected '%s%.*s')"), (int)olen,
+                     open,
                      sigil == '{'   ? "}"
                      : sigil == '=' ? "="
                                     : "",
@@ -378,8 +379,8 @@ static int scan(struct compiler *c)
                 const char *nl = memchr(src + g.start, '\n', g.end - g.start);
                 if (nl && nl < src + b)
                     error_at(c, g.line, g.col,
-                             _("'%.*s' opens a tag that is not closed on its line (expected "
-                               "'%.*s' after the name)"),
+                             _("'%.*s' opens a tag that is not closed on its line (expected '%.*s' "
+                               "after the name)"),
                              shown_len((uint32_t)(nl - (src + g.start))), src + g.start,
                              (int)clen, close);
                 else
@@ -959,8 +960,8 @@ static void check_cycles(struct template_set *s, size_t first)
             buf_puts(&chain, v->name);
             const struct op *op = &u->ops[r->op];
             diag_error(s->d, u->path, op->line, op->col,
-                       _("{{%s%s}} makes templates include each other forever (%s)"), ref_sigil(u, r),
-                       v->name, chain.data);
+                       _("{{%s%s}} makes templates include each other forever (%s)"),
+                       ref_sigil(u, r), v->name, chain.data);
             buf_release(&chain);
             u->state = ST_FAILED;
         }
@@ -1466,8 +1467,7 @@ void template_set_report_unresolved(struct template_set *s, struct diag *d)
                                : op->kind == OP_RAW      ? "{{{"
                                                          : "{{";
             diag_warning(d, t->path, op->line, op->col,
-                         _("'%s%.*s%s' never has a value on any page (is the name spelled "
-                           "right?)"),
+                         _("'%s%.*s%s' never has a value on any page (is the name spelled right?)"),
                          open, (int)op->name_len, t->src + op->name,
                          op->kind == OP_RAW ? "}}}" : "}}");
         }

@@ -337,8 +337,8 @@ static const char *unsupported(enum meta_format f)
     case META_SVG:
         return N_("the picture %s is an SVG drawing, which kairan cannot resize; save it as PNG");
     default:
-        return N_("the picture %s is not a picture kairan can read (it reads JPEG, PNG, GIF, "
-                  "BMP, PSD and TGA)");
+        return N_("the picture %s is not a picture kairan can read (it reads JPEG, PNG, GIF, BMP, "
+                  "PSD and TGA)");
     }
 }
 
@@ -356,9 +356,9 @@ static int check_size(const struct where *w, unsigned width, unsigned height,
     unsigned long long pixels = (unsigned long long)width * height;
     if (pixels > (unsigned long long)max_megapixels * 1000000) {
         fail(w,
-             _("the picture %s is %u × %u pixels (%llu megapixels); kairan takes pictures of at most %u "
-               "megapixels, so make it smaller"), w->src,
-             width, height, (pixels + 500000) / 1000000, max_megapixels);
+             _("the picture %s is %u × %u pixels (%llu megapixels); kairan takes pictures of at "
+               "most %u megapixels, so make it smaller"),
+             w->src, width, height, (pixels + 500000) / 1000000, max_megapixels);
         return -1;
     }
     /* A thin strip (1 × 100000) passes the pixel count but would be a line across a page, or
@@ -366,9 +366,9 @@ static int check_size(const struct where *w, unsigned width, unsigned height,
     unsigned long long lo = width < height ? width : height, hi = width < height ? height : width;
     if (hi > lo * IMAGE_MAX_ASPECT) {
         fail(w,
-             _("the picture %s is %u × %u pixels, a strip too thin to show on a page (one side may be at most "
-               "%d times the other); crop it"), w->src,
-             width, height, IMAGE_MAX_ASPECT);
+             _("the picture %s is %u × %u pixels, a strip too thin to show on a page (one side may "
+               "be at most %d times the other); crop it"),
+             w->src, width, height, IMAGE_MAX_ASPECT);
         return -1;
     }
     return 0;
@@ -381,7 +381,8 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
 {
     memset(out, 0, sizeof *out);
     if (len == 0) {
-        fail(w, _("the picture %s is empty (0 bytes); copy it again from the camera or computer"), w->src);
+        fail(w, _("the picture %s is empty (0 bytes); copy it again from the camera or computer"),
+             w->src);
         return -1;
     }
     struct meta m;
@@ -394,11 +395,15 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
     struct jpeg_header h = {0, 0, 0};
     if (m.format == META_JPEG) {
         if (m.coding == META_CODING_ARITHMETIC) {
-            fail(w, _("the picture %s is an arithmetic-coded JPEG, which kairan cannot read; open it and save "
-                      "it again as an ordinary JPEG"), w->src);
+            fail(w,
+                 _("the picture %s is an arithmetic-coded JPEG, which kairan cannot read; open it "
+                   "and save it again as an ordinary JPEG"),
+                 w->src);
         } else if (m.coding == META_CODING_LOSSLESS || m.coding == META_CODING_HIERARCHICAL) {
-            fail(w, _("the picture %s is a lossless or hierarchical JPEG, which kairan cannot read; open it and "
-                      "save it again as an ordinary JPEG"), w->src);
+            fail(w,
+                 _("the picture %s is a lossless or hierarchical JPEG, which kairan cannot read; "
+                   "open it and save it again as an ordinary JPEG"),
+                 w->src);
         } else if (jpeg_read_header(data, len, &h, &why) != 0) {
             fail(w, _(why), w->src);
         } else if (check_size(w, h.width, h.height, max_megapixels) == 0) {
@@ -434,7 +439,8 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
         size_t icc_len = m.icc_len;
         if (m.icc && m.icc_deflated &&
             raster_inflate(m.icc, m.icc_len, MAX_PROFILE_BYTES, &icc, &icc_len) != 0) {
-            warn(w, _("the picture %s has a damaged colour profile, so its colours may look wrong"), w->src);
+            warn(w, _("the picture %s has a damaged colour profile, so its colours may look wrong"),
+                 w->src);
             icc = NULL;
             icc_len = 0;
         }
@@ -502,8 +508,10 @@ static int encode(const struct where *w, const struct raster *r, int png, int qu
 {
     const char *why;
     if (!png && (r->width > JPEG_MAX_SIDE || r->height > JPEG_MAX_SIDE)) {
-        fail(w, _("the picture %s is %u × %u pixels; a JPEG cannot have a side longer than 65,500 pixels"), w->src, r->width,
-             r->height);
+        fail(w,
+             _("the picture %s is %u × %u pixels; a JPEG cannot have a side longer than 65,500 "
+               "pixels"),
+             w->src, r->width, r->height);
         return -1;
     }
     if ((png ? raster_encode_png(r, out, &why) : jpeg_encode(r, quality, full_chroma, out, &why))) {
@@ -914,7 +922,8 @@ int image_print(struct image_ctx *ctx, const char *src, const char *used_by, uns
         (struct where){ctx->d, src, used_by ? used_by : src, used_by ? line : 0, used_by ? col : 0};
     buf_init(&j.data);
     if (!(placed_mm > 0 && placed_mm < 10000)) {
-        fail(&j.w, _("the picture %s is placed %g mm wide, which cannot be printed"), j.w.src, placed_mm);
+        fail(&j.w, _("the picture %s is placed %g mm wide, which cannot be printed"), j.w.src,
+             placed_mm);
         atomic_fetch_add(&ctx->failed, 1);
         return -1;
     }
@@ -949,9 +958,9 @@ int image_print(struct image_ctx *ctx, const char *src, const char *used_by, uns
             /* Told on every build, cached or not, until the editor finds a larger picture. */
             unsigned dpi = (unsigned)lround(rec.width / (placed_mm / 25.4));
             warn(&j.w,
-                 _("the picture %s is only %u dpi at %g mm wide (print needs %u dpi, so a picture at "
-                   "least %u pixels wide); it may look blurred in print"), j.w.src,
-                 dpi, placed_mm, ctx->cfg.print_dpi, want);
+                 _("the picture %s is only %u dpi at %g mm wide (print needs %u dpi, so a picture "
+                   "at least %u pixels wide); it may look blurred in print"),
+                 j.w.src, dpi, placed_mm, ctx->cfg.print_dpi, want);
         }
         char *slug = slug_of(src);
         out->width = rec.vw[0];

@@ -76,8 +76,9 @@ int jpeg_decode(const void *data, size_t len, unsigned min_width, unsigned min_h
     if (rc != 0 && tjGetErrorCode(tj) == TJERR_WARNING && !cut_off(tj))
         rc = 0; /* the picture is whole; libjpeg only remarked on something harmless */
     if (rc != 0) {
-        *why = rc != 0 && cut_off(tj) ? N_("the picture %s is cut off: the file ends before the picture does")
-                                      : N_("the picture %s is damaged: its JPEG data cannot be decoded");
+        *why = rc != 0 && cut_off(tj)
+                   ? N_("the picture %s is cut off: the file ends before the picture does")
+                   : N_("the picture %s is damaged: its JPEG data cannot be decoded");
         tjDestroy(tj);
         raster_free(r);
         return -1;

@@ -131,8 +131,9 @@ static int png_check(const unsigned char *p, size_t len, const char **why)
         /* stb's reason is the thread's own; any other fault of the data is damage. */
         const char *reason = stbi_failure_reason();
         *why = reason && strcmp(reason, "output buffer limit") == 0
-                   ? N_("the picture %s is damaged or too large: its picture data unpacks to far more than its "
-                        "width and height need; open it in a picture editor and save it again")
+                   ? N_("the picture %s is damaged or too large: its picture data unpacks to far "
+                        "more than its width and height need; open it in a picture editor and save "
+                        "it again")
                    : damaged;
         goto fail;
     }

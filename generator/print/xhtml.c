@@ -45,8 +45,8 @@ static void validation_error(void *userdata, xmlErrorPtr e)
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
     diag_error(v->d, v->path, e->line > 0 ? (unsigned)e->line : 0,
-               e->int2 > 0 ? (unsigned)e->int2 : 0, _("the print edition is not valid XHTML 1.1: %s"),
-               msg);
+               e->int2 > 0 ? (unsigned)e->int2 : 0,
+               _("the print edition is not valid XHTML 1.1: %s"), msg);
     free(msg);
     v->errors++;
 }

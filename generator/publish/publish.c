@@ -286,8 +286,8 @@ static int check_keep(struct publish *p, const char *const *keep, const char *co
             if (k && list == 1 && strcmp(k, out_real) == 0) {
                 diag_error(p->d, p->shown, 0, 0,
                            _("cannot be the output folder: kairan reads the site from it, and "
-                             "replaces the output folder on every build; choose another one, "
-                             "like public"));
+                             "replaces the output folder on every build; choose another one, like "
+                             "public"));
                 rc = -1;
             } else if (k && strncmp(k, out_real, n) == 0 && (k[n] == '\0' || k[n] == '/')) {
                 diag_error(p->d, p->shown, 0, 0,
@@ -329,8 +329,8 @@ static int take_lock(struct publish *p, const struct publish_options *opt)
     }
     if (opt->no_wait) {
         diag_io_error(p->d, p->shown,
-                      _("another build is writing to this folder right now; try again when it "
-                        "has finished"));
+                      _("another build is writing to this folder right now; try again when it has "
+                        "finished"));
         return -1;
     }
     if (opt->notice) {
@@ -439,8 +439,8 @@ static int make_staging(struct publish *p)
     if (!(mode & S_IWUSR)) {
         /* The new version gets the output's permissions: nothing could be written into it. */
         diag_io_error(p->d, p->shown,
-                      _("is read-only (its permissions let no one write to it); make it "
-                        "writable, or remove it, and build again"));
+                      _("is read-only (its permissions let no one write to it); make it writable, "
+                        "or remove it, and build again"));
         return -1;
     }
     if (mkdirat(p->parent_fd, p->staging_name, 0700) != 0) {
@@ -715,8 +715,8 @@ static void report_conflict(struct publish *p, const char *rel, int dir_fd, cons
     if (err == EEXIST && fstatat(dir_fd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
         !S_ISDIR(st.st_mode))
         diag_error(p->d, shown, 0, 0,
-                   _("two pages of the site would both be written to this file; give one of "
-                     "them another name (slug)"));
+                   _("two pages of the site would both be written to this file; give one of them "
+                     "another name (slug)"));
     else if (err == EEXIST || err == EISDIR)
         diag_error(p->d, shown, 0, 0,
                    _("would be both a file and a folder; give one of the pages another name "
@@ -909,8 +909,8 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
         pthread_mutex_unlock(&p->lock);
         char *shown = shown_path(p, rel);
         diag_error(p->d, shown, 0, 0,
-                   _("two pages of the site would both be written to this file; give one of "
-                     "them another name (slug)"));
+                   _("two pages of the site would both be written to this file; give one of them "
+                     "another name (slug)"));
         free(shown);
         return -1;
     }
@@ -965,8 +965,8 @@ static int guarded_place(struct publish *p, const char *rel, const struct source
             if ((unsigned char)*s < 0x20 || *s == 0x7f)
                 *s = '?';
         diag_error(p->d, NULL, 0, 0,
-                   _("internal error: refusing to write '%s' (%s); this is a bug in kairan, "
-                     "please report it"),
+                   _("internal error: refusing to write '%s' (%s); this is a bug in kairan, please "
+                     "report it"),
                    shown, problem);
         free(shown);
         atomic_store(&p->failed, 1);
@@ -1120,7 +1120,8 @@ static int records_changed(const struct publish *p)
         p->old_counts[0] != p->new_counts[0] || p->old_counts[1] != p->new_counts[1])
         return 1;
     for (size_t i = 0; i < p->placed.len; i++) {
-        const struct manifest_record *a = &p->placed.v[i], *b = manifest_table_find(&p->old, a->rel);
+        const struct manifest_record *a = &p->placed.v[i],
+                                     *b = manifest_table_find(&p->old, a->rel);
         if (!b || a->key.lo != b->key.lo || a->key.hi != b->key.hi || a->ino != b->ino ||
             a->size != b->size || a->mtime != b->mtime)
             return 1;

@@ -74,8 +74,8 @@ static char *link_hook(const char *target, unsigned line, unsigned col, void *us
                        _("this link points to '%s', which is not an entry in content/"), target);
         else
             diag_error(o->d, job->e->source, line, col,
-                       _("this link points to '%s', which is not an entry in content/ (links "
-                         "name the file, like ../events/x.md)"),
+                       _("this link points to '%s', which is not an entry in content/ (links name "
+                         "the file, like ../events/x.md)"),
                        target);
         job->out->failed = 1;
     } else {

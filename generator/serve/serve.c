@@ -553,7 +553,8 @@ static int listen_on(struct diag *d, const char *host, unsigned port)
     snprintf(service, sizeof service, "%u", port);
     int rc = getaddrinfo(host, service, &hints, &res);
     if (rc != 0) {
-        diag_io_error(d, NULL, _("--bind '%s' is not an address of this computer (like 127.0.0.1): %s"),
+        diag_io_error(d, NULL,
+                      _("--bind '%s' is not an address of this computer (like 127.0.0.1): %s"),
                       host, gai_strerror(rc));
         return -1;
     }
