@@ -9,6 +9,8 @@
 #   make valgrind   one build of the example site under valgrind: no memory error, no leak
 #   make lint       cppcheck + clang-tidy
 #   make print-pdf  the print edition as PDF files in build/print/ (installs its tools)
+#   make update-po  the messages of the source into build/po/kairan.pot and merged into
+#                   po/ja.po, for the translator (who then fills in what is new or marked fuzzy)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -21,7 +23,29 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 DEBS = build-essential pkg-config libxml2-dev libxml2-utils libyaml-dev libjansson-dev \
        libmd4c-dev libmd4c-html0-dev libstb-dev libturbojpeg0-dev libjpeg62-turbo-dev \
        liblcms2-dev libmicrohttpd-dev libqrencode-dev w3c-sgml-lib tzdata python3-icalendar \
-       valgrind chromium fonts-noto-cjk libunistring-dev
+       valgrind chromium fonts-noto-cjk libunistring-dev gettext locales libc-l10n
+# The locales the tests run kairan in (LC_ALL=...): messages in Japanese need ja_JP.UTF-8.
+LOCALES = ja_JP.UTF-8
+# Generates each locale in $(1) that the system does not have (in /etc/locale.gen, so that it
+# stays when the system's locales are generated again): as root; otherwise we print the commands.
+locale_gen = missing=""; for l in $(1); do \
+	    have=$$(echo "$$l" | sed 's/UTF-8$$/utf8/'); \
+	    locale -a 2>/dev/null | grep -qx "$$have" || missing="$$missing $$l"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ]; then \
+	        echo "kairan: generating the locales$$missing"; \
+	        for l in $$missing; do \
+	            grep -qx "$$l UTF-8" /etc/locale.gen 2>/dev/null || \
+	                echo "$$l UTF-8" >>/etc/locale.gen; \
+	        done; \
+	        locale-gen >/dev/null || exit 1; \
+	    else \
+	        echo "kairan: missing locales; run:"; \
+	        for l in $$missing; do echo "  echo '$$l UTF-8' | sudo tee -a /etc/locale.gen"; done; \
+	        echo "  sudo locale-gen"; exit 1; \
+	    fi; \
+	fi
 # Only `make fuzz` needs these: clang and its libFuzzer runtime (libclang-rt-14-dev on bookworm).
 FUZZ_DEBS = clang libclang-rt-dev
 
@@ -46,6 +70,15 @@ PKGS = libxml-2.0 yaml-0.1 jansson md4c libturbojpeg lcms2 libmicrohttpd libqren
 # Libraries without a pkg-config module (Debian's libunistring-dev has none).
 NOPC_LIBS = -lunistring
 TEST_PKGS = md4c-html
+
+# The messages' translations (po/LANG.po), compiled into catalogues that kairan finds beside
+# itself in $(BUILD)/locale/ and, installed, in $(PREFIX)/share/locale/.
+LINGUAS   = $(patsubst po/%.po,%,$(sort $(wildcard po/*.po)))
+CATALOGS  = $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/kairan.mo)
+# How messages are marked in the source (core/intl.h): xgettext finds them by these.
+XGETTEXT_FLAGS = --language=C --from-code=UTF-8 --keyword= --keyword=_ --keyword=N_ \
+                 --keyword=ngettext:1,2 --add-comments=TRANSLATORS: --package-name=kairan \
+                 --msgid-bugs-address="the kairan issue tracker" --sort-by-file
 
 CC       ?= cc
 OPT      ?= -O2
@@ -76,7 +109,7 @@ FUZZ_RUNS ?=
 FUZZ_LIMIT = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS) -seed=1,-max_total_time=$(FUZZ_SECONDS))
 
 .PHONY: all deps kairan site test check check-slow valgrind lint install clean fuzz fuzz-run \
-        bench bench-100k print-pdf FORCE
+        bench bench-100k print-pdf update-po FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -87,9 +120,27 @@ all: deps
 deps: $(BUILD)/.deps
 $(BUILD)/.deps: Makefile
 	@$(call apt_install,$(DEBS))
+	@$(call locale_gen,$(LOCALES))
 	@mkdir -p $(BUILD) && touch $@
 
-kairan: $(BUILD)/kairan
+kairan: $(BUILD)/kairan $(CATALOGS)
+
+$(BUILD)/locale/%/LC_MESSAGES/kairan.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+# For the translator: every message of the source (build/po/kairan.pot), merged into each
+# po/LANG.po; new messages arrive untranslated and changed ones marked fuzzy.
+update-po:
+	@mkdir -p $(BUILD)/po
+	@xgettext $(XGETTEXT_FLAGS) -o $(BUILD)/po/kairan.pot $(sort $(wildcard generator/*.c \
+	    generator/*/*.c generator/*.h generator/*/*.h))
+	@echo "update-po: $(BUILD)/po/kairan.pot has $$(grep -c '^msgid ' $(BUILD)/po/kairan.pot) entries"
+	@for l in $(LINGUAS); do \
+	    msgmerge --quiet --update --backup=none --no-fuzzy-matching --sort-by-file \
+	        po/$$l.po $(BUILD)/po/kairan.pot || exit 1; \
+	    printf 'po/%s.po: ' $$l; msgfmt --statistics -o /dev/null po/$$l.po; \
+	done
 
 $(BUILD)/kairan: $(BUILD)/obj/main.o $(BUILD)/libkairan.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(PKGS)) $(NOPC_LIBS) -lm
@@ -98,10 +149,11 @@ $(BUILD)/libkairan.a: $(LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-# The installed themes' folder is compiled in; the stamp changes (and build.o is rebuilt) when
-# PREFIX does.
+# The installed themes' and catalogues' folders are compiled in; the stamp changes (and the
+# objects are rebuilt) when PREFIX does.
 $(BUILD)/obj/build.o: CPPFLAGS += -DKAIRAN_THEMES_DIR='"$(PREFIX)/share/kairan"'
-$(BUILD)/obj/build.o: $(BUILD)/.prefix
+$(BUILD)/obj/core/intl.o: CPPFLAGS += -DKAIRAN_LOCALEDIR='"$(PREFIX)/share/locale"'
+$(BUILD)/obj/build.o $(BUILD)/obj/core/intl.o: $(BUILD)/.prefix
 $(BUILD)/.prefix: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(PREFIX)' | cmp -s - $@ || echo '$(PREFIX)' > $@
@@ -159,7 +211,7 @@ site: $(BUILD)/kairan
 	@KAIRAN_THEMES_DIR="$(CURDIR)" $(BUILD)/kairan build -s examples/otaru -o public-otaru
 
 test: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan $(UNITS) $(REPLAYS)
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan $(CATALOGS) $(UNITS) $(REPLAYS)
 	@sh tests/run.sh $(BUILD)
 
 check: deps
@@ -169,7 +221,7 @@ check: deps
 # The suites that take minutes (tests/slow/*.test.sh): the print edition rendered by Vivliostyle
 # (installed into $(BUILD)/print-tools on first use, as make print-pdf does) and measured.
 check-slow: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan $(CATALOGS)
 	@sh tests/run.sh $(BUILD) tests/slow
 
 # JSIMD_FORCENONE=1 has libjpeg-turbo decode with its plain C code: memcheck cannot follow
@@ -254,11 +306,17 @@ bench-100k: all $(BENCHES)
 	@KAIRAN=$(CURDIR)/$(BUILD)/kairan sh bench/site.sh --big 100000
 
 install: deps
-	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan $(CATALOGS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	    $(DESTDIR)$(PREFIX)/share/kairan/themes
+	    $(DESTDIR)$(PREFIX)/share/man/ja/man1 $(DESTDIR)$(PREFIX)/share/kairan/themes
 	install -m 755 $(BUILD)/kairan $(DESTDIR)$(PREFIX)/bin/kairan
 	install -m 644 generator/kairan.1 $(DESTDIR)$(PREFIX)/share/man/man1/kairan.1
+	install -m 644 generator/kairan.ja.1 $(DESTDIR)$(PREFIX)/share/man/ja/man1/kairan.1
+	@for l in $(LINGUAS); do \
+	    install -d $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES && \
+	    install -m 644 $(BUILD)/locale/$$l/LC_MESSAGES/kairan.mo \
+	        $(DESTDIR)$(PREFIX)/share/locale/$$l/LC_MESSAGES/kairan.mo || exit 1; \
+	done
 	cp -R themes/. $(DESTDIR)$(PREFIX)/share/kairan/themes/
 
 clean:

@@ -10,6 +10,7 @@
 #include "content/site.h"
 #include "core/fs.h"
 #include "core/hash.h"
+#include "core/intl.h"
 #include "core/pool.h"
 #include "core/tz.h"
 #include "core/xalloc.h"
@@ -63,12 +64,12 @@ static int resolve_clock(struct diag *d, const struct build_options *opt, const 
     struct date_why why;
     if (text) {
         if (tz_parse_now(&t, zone, text, strlen(text), &why) != 0) {
-            diag_error(d, NULL, 0, 0, "--now '%s' is not a date and time: %s", text, why.text);
+            diag_error(d, NULL, 0, 0, _("--now '%s' is not a date and time: %s"), text, why.text);
             return -1;
         }
     } else if (opt->epoch_text && *opt->epoch_text) {
         if (date_parse_epoch(&t, opt->epoch_text, strlen(opt->epoch_text), &why) != 0) {
-            diag_error(d, NULL, 0, 0, "SOURCE_DATE_EPOCH '%s' is not a number of seconds: %s",
+            diag_error(d, NULL, 0, 0, _("SOURCE_DATE_EPOCH '%s' is not a number of seconds: %s"),
                        opt->epoch_text, why.text);
             return -1;
         }
@@ -298,15 +299,19 @@ int build_run(struct diag *d, const struct build_options *opt)
         }
         pub = NULL;
         if (!opt->quiet) {
-            printf("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n",
-                   n_pub, output, decoded, cached);
+            printf(
+                _("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n"),
+                n_pub, output, decoded, cached);
             if (site.n_kind[KIND_ISSUE])
-                printf("kairan: print edition of %zu issue%s in %s/print/ "
-                       "(make print-pdf for PDF)\n",
-                       site.n_kind[KIND_ISSUE], site.n_kind[KIND_ISSUE] == 1 ? "" : "s", output);
+                printf(ngettext("kairan: print edition of %zu issue in %s/print/ (make print-pdf "
+                                "for PDF)\n",
+                                "kairan: print edition of %zu issues in %s/print/ (make print-pdf "
+                                "for PDF)\n",
+                                site.n_kind[KIND_ISSUE]),
+                       site.n_kind[KIND_ISSUE], output);
         }
     } else if (!opt->quiet) {
-        printf("kairan: checked %zu entries: no problems found\n", files.len);
+        printf(_("kairan: checked %zu entries: no problems found\n"), files.len);
     }
     rc = 0;
 done:

@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/fs.h"
+#include "core/intl.h"
 #include "core/strv.h"
 #include "core/version.h"
 #include "core/xalloc.h"
@@ -134,11 +135,23 @@ static char *warnings_path(const char *manifest)
     return xasprintf("%.*s-warnings.txt", (int)n, manifest);
 }
 
+/* The first line of the kept warnings: the build they belong to, and the language they are in
+ * (a build in another language says them again rather than repeat these). Returns a new
+ * string; the caller frees it. */
+static char *warnings_head(struct hash key)
+{
+    char hex[33], lang_hex[33];
+    const char *catalogue = intl_catalogue();
+    struct hash lang = hash_bytes(catalogue, strlen(catalogue));
+    return xasprintf("kairan warnings 2 %s %s\n", hash_hex(key, hex), hash_hex(lang, lang_hex));
+}
+
 int incremental_save_warnings(const char *manifest, struct hash key, struct diag *d, size_t first)
 {
-    char hex[33];
     char *list = diag_save_warnings(d, first);
-    char *text = xasprintf("kairan warnings 1 %s\n%s", hash_hex(key, hex), list);
+    char *head = warnings_head(key);
+    char *text = xasprintf("%s%s", head, list);
+    free(head);
     char *path = warnings_path(manifest);
     struct diag quiet;
     diag_init(&quiet);
@@ -154,8 +167,7 @@ int incremental_save_warnings(const char *manifest, struct hash key, struct diag
  * when there are none kept for it. */
 static int warnings_replay(const char *manifest, struct hash key, struct diag *d)
 {
-    char hex[33];
-    char *head = xasprintf("kairan warnings 1 %s\n", hash_hex(key, hex));
+    char *head = warnings_head(key);
     char *path = warnings_path(manifest);
     struct buf text;
     buf_init(&text);
@@ -185,7 +197,7 @@ int incremental_up_to_date(struct diag *d, const char *output, const struct publ
     publish_abort(pub);
     diag_release(&probe);
     if (same && !quiet)
-        printf("kairan: %s/ is up to date: %lu entries (pictures: 0 made, %lu from the cache)\n",
+        printf(_("kairan: %s/ is up to date: %lu entries (pictures: 0 made, %lu from the cache)\n"),
                output, entries, pictures);
     return same;
 }

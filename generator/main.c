@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "core/buf.h"
 #include "core/date.h"
 #include "core/diag.h"
 #include "core/fs.h"
+#include "core/intl.h"
 #include "core/version.h"
 #include "core/xalloc.h"
 #include "scaffold.h"
@@ -64,22 +66,9 @@ struct command {
     const char *help;
 };
 
-/* Each option's line in the help, in the order the help lists them. */
-#define H_SOURCE "  -s, --source DIR    the site folder (with content/, themes/, assets/)\n"
-#define H_JOBS "  -j, --jobs N        worker threads (default: one per core)\n"
-#define H_DRAFTS "      --drafts        include entries marked draft: true\n"
-#define H_NOW                                                                                   \
-    "      --now DATETIME  the build's clock, for upcoming and past events: 2026-11-22 09:00\n" \
-    "                      in the site's time zone, 2026-11-22T09:00:00+09:00 (as\n"          \
-    "                      date -Iseconds prints it) or @SECONDS; SOURCE_DATE_EPOCH too\n"
-#define H_CACHE_DIR "      --cache-dir DIR image cache (default: SOURCE/.cache/kairan)\n"
-#define H_STRICT                                                                                \
-    "      --strict        treat warnings as errors, and report template names that no page\n" \
-    "                      ever has a value for\n"
-#define H_QUIET "  -q, --quiet         print only errors and warnings\n"
-#define H_VALUES                                                                               \
-    "\nAn option's value may follow it or be joined to it: -j 2, -j2, --jobs 2, --jobs=2.\n"
-
+/* Each command's help is one text, so that a translation can be whole: the option lines that
+ * several commands share are repeated in each. The synopses are commands, not prose, and stay
+ * as they are. */
 static const struct command commands[] = {
     {"build",
      O(SOURCE) | O(OUTPUT) | O(JOBS) | O(DRAFTS) | O(PORTABLE) | O(NOW) | O(CACHE_DIR) |
@@ -87,56 +76,90 @@ static const struct command commands[] = {
      0,
      "kairan build [-s DIR] [-o DIR] [-j N] [--drafts] [--portable] [--now DATETIME]"
      " [--cache-dir DIR] [--strict] [--quiet] [--no-wait]",
-     "Builds the site from DIR (default: the current folder) into DIR/public.\n"
-     "Nothing in the output changes unless the whole build succeeds.\n"
-     "\n" H_SOURCE
-     "  -o, --output DIR    where to write the site (default: SOURCE/public)\n" H_JOBS H_DRAFTS
-     "      --portable      relative links, so the site also works opened from a disk\n" H_NOW
-         H_CACHE_DIR H_STRICT H_QUIET
-     "      --no-wait       if another build is writing to the same output, stop at once\n"
-     "                      instead of waiting for it to finish\n" H_VALUES},
+     N_("Builds the site from DIR (default: the current folder) into DIR/public.\n"
+        "Nothing in the output changes unless the whole build succeeds.\n"
+        "\n"
+        "  -s, --source DIR    the site folder (with content/, themes/, assets/)\n"
+        "  -o, --output DIR    where to write the site (default: SOURCE/public)\n"
+        "  -j, --jobs N        worker threads (default: one per core)\n"
+        "      --drafts        include entries marked draft: true\n"
+        "      --portable      relative links, so the site also works opened from a disk\n"
+        "      --now DATETIME  the build's clock, for upcoming and past events: 2026-11-22 09:00\n"
+        "                      in the site's time zone, 2026-11-22T09:00:00+09:00 (as\n"
+        "                      date -Iseconds prints it) or @SECONDS; SOURCE_DATE_EPOCH too\n"
+        "      --cache-dir DIR image cache (default: SOURCE/.cache/kairan)\n"
+        "      --strict        treat warnings as errors, and report template names that no page\n"
+        "                      ever has a value for\n"
+        "  -q, --quiet         print only errors and warnings\n"
+        "      --no-wait       if another build is writing to the same output, stop at once\n"
+        "                      instead of waiting for it to finish\n"
+        "\n"
+        "An option's value may follow it or be joined to it: -j 2, -j2, --jobs 2, --jobs=2.\n")},
     {"serve",
      O(SOURCE) | O(PORT) | O(BIND) | O(EDIT) | O(NO_DRAFTS) | O(OUTPUT) | O(NOW) |
          O(CACHE_DIR) | O(STRICT) | O(HELP),
      0,
      "kairan serve [-s DIR] [-p PORT] [--bind ADDRESS] [--edit] [--no-drafts] [-o DIR]"
      " [--now DATETIME] [--cache-dir DIR] [--strict]",
-     "Builds the site and shows it in your web browser while you edit: open the address it\n"
-     "prints (http://127.0.0.1:8088/ and the site's own path). Every time you save a file in\n"
-     "content/, themes/ or assets/, the site is built again and open pages reload by\n"
-     "themselves. When a file has a mistake, every page shows it at the top, with the file,\n"
-     "line and column, until you fix it. Drafts (draft: true) are shown, marked 下書き.\n"
-     "The preview is written to the cache folder (SOURCE/.cache/kairan/preview), never to\n"
-     "public/. Press Ctrl-C to stop.\n"
-     "It also prints the address of the editor (/__kairan/edit/?token=...), where entries\n"
-     "can be written in forms in the browser (ブラウザで書く).\n"
-     "\n" H_SOURCE
-     "  -p, --port PORT     the port to listen on (default: 8088)\n"
-     "      --bind ADDRESS  the address to listen on (default: 127.0.0.1, this computer only)\n"
-     "      --edit          keep the editor on with a --bind address other computers reach\n"
-     "                      (it is on by itself only for this computer's own addresses)\n"
-     "      --no-drafts     leave out entries marked draft: true, as a build does\n"
-     "  -o, --output DIR    where to write the preview (default: the cache folder's preview/)\n"
-         H_NOW H_CACHE_DIR H_STRICT H_VALUES},
+     N_("Builds the site and shows it in your web browser while you edit: open the address it\n"
+        "prints (http://127.0.0.1:8088/ and the site's own path). Every time you save a file in\n"
+        "content/, themes/ or assets/, the site is built again and open pages reload by\n"
+        "themselves. When a file has a mistake, every page shows it at the top, with the file,\n"
+        "line and column, until you fix it. Drafts (draft: true) are shown, marked 下書き.\n"
+        "The preview is written to the cache folder (SOURCE/.cache/kairan/preview), never to\n"
+        "public/. Press Ctrl-C to stop.\n"
+        "It also prints the address of the editor (/__kairan/edit/?token=...), where entries\n"
+        "can be written in forms in the browser (ブラウザで書く).\n"
+        "\n"
+        "  -s, --source DIR    the site folder (with content/, themes/, assets/)\n"
+        "  -p, --port PORT     the port to listen on (default: 8088)\n"
+        "      --bind ADDRESS  the address to listen on (default: 127.0.0.1, this computer only)\n"
+        "      --edit          keep the editor on with a --bind address other computers reach\n"
+        "                      (it is on by itself only for this computer's own addresses)\n"
+        "      --no-drafts     leave out entries marked draft: true, as a build does\n"
+        "  -o, --output DIR    where to write the preview (default: the cache folder's preview/)\n"
+        "      --now DATETIME  the build's clock, for upcoming and past events: 2026-11-22 09:00\n"
+        "                      in the site's time zone, 2026-11-22T09:00:00+09:00 (as\n"
+        "                      date -Iseconds prints it) or @SECONDS; SOURCE_DATE_EPOCH too\n"
+        "      --cache-dir DIR image cache (default: SOURCE/.cache/kairan)\n"
+        "      --strict        treat warnings as errors, and report template names that no page\n"
+        "                      ever has a value for\n"
+        "\n"
+        "An option's value may follow it or be joined to it: -j 2, -j2, --jobs 2, --jobs=2.\n")},
     {"check",
      O(SOURCE) | O(JOBS) | O(DRAFTS) | O(NOW) | O(CACHE_DIR) | O(STRICT) | O(QUIET) | O(HELP), 0,
      "kairan check [-s DIR] [-j N] [--drafts] [--now DATETIME] [--cache-dir DIR] [--strict]"
      " [--quiet]",
-     "Reads and checks every file like a build would, and writes nothing.\n"
-     "Prints every problem found as FILE:LINE:COLUMN: error: MESSAGE.\n"
-     "\n" H_SOURCE H_JOBS H_DRAFTS H_NOW H_CACHE_DIR H_STRICT H_QUIET H_VALUES},
+     N_("Reads and checks every file like a build would, and writes nothing.\n"
+        "Prints every problem found as FILE:LINE:COLUMN: error: MESSAGE.\n"
+        "\n"
+        "  -s, --source DIR    the site folder (with content/, themes/, assets/)\n"
+        "  -j, --jobs N        worker threads (default: one per core)\n"
+        "      --drafts        include entries marked draft: true\n"
+        "      --now DATETIME  the build's clock, for upcoming and past events: 2026-11-22 09:00\n"
+        "                      in the site's time zone, 2026-11-22T09:00:00+09:00 (as\n"
+        "                      date -Iseconds prints it) or @SECONDS; SOURCE_DATE_EPOCH too\n"
+        "      --cache-dir DIR image cache (default: SOURCE/.cache/kairan)\n"
+        "      --strict        treat warnings as errors, and report template names that no page\n"
+        "                      ever has a value for\n"
+        "  -q, --quiet         print only errors and warnings\n"
+        "\n"
+        "An option's value may follow it or be joined to it: -j 2, -j2, --jobs 2, --jobs=2.\n")},
     {"new", O(SOURCE) | O(HELP), 2, "kairan new KIND SLUG [-s DIR]",
-     "Creates content/KIND-FOLDER/SLUG.md from the kind's template, dated today.\n"
-     "KIND is one of: activity, event, issue, page. SLUG uses a-z, 0-9 and '-'.\n"
-     "\n" H_SOURCE},
+     N_("Creates content/KIND-FOLDER/SLUG.md from the kind's template, dated today.\n"
+        "KIND is one of: activity, event, issue, page. SLUG uses a-z, 0-9 and '-'.\n"
+        "\n"
+        "  -s, --source DIR    the site folder (with content/, themes/, assets/)\n")},
     {"clean", O(SOURCE) | O(OUTPUT) | O(CACHE_DIR) | O(CACHE) | O(HELP), 0,
      "kairan clean [-s DIR] [-o DIR] [--cache] [--cache-dir DIR]",
-     "Removes the built site; with --cache also the image cache.\n"
-     "\n" H_SOURCE
-     "  -o, --output DIR    the built site to remove (default: SOURCE/public)\n"
-     "      --cache         remove the image cache too\n" H_CACHE_DIR},
-    {"version", O(HELP), 0, "kairan version", "Prints the version.\n"},
-    {"help", O(HELP), 1, "kairan help [COMMAND]", "Explains a command.\n"},
+     N_("Removes the built site; with --cache also the image cache.\n"
+        "\n"
+        "  -s, --source DIR    the site folder (with content/, themes/, assets/)\n"
+        "  -o, --output DIR    the built site to remove (default: SOURCE/public)\n"
+        "      --cache         remove the image cache too\n"
+        "      --cache-dir DIR image cache (default: SOURCE/.cache/kairan)\n")},
+    {"version", O(HELP), 0, "kairan version", N_("Prints the version.\n")},
+    {"help", O(HELP), 1, "kairan help [COMMAND]", N_("Explains a command.\n")},
 };
 
 static const struct command *find_command(const char *name)
@@ -149,17 +172,17 @@ static const struct command *find_command(const char *name)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "kairan %s: builds a community magazine's web site and print edition\n\n",
+    fprintf(out, _("kairan %s: builds a community magazine's web site and print edition\n"),
             KAIRAN_VERSION);
-    fprintf(out, "Usage:\n");
+    fprintf(out, "\n%s\n", _("Usage:"));
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         fprintf(out, "  %s\n", commands[i].synopsis);
-    fprintf(out, "\nRun 'kairan help COMMAND' for more about one command.\n");
+    fprintf(out, "\n%s\n", _("Run 'kairan help COMMAND' for more about one command."));
 }
 
 static void command_help(const struct command *c)
 {
-    printf("Usage: %s\n\n%s", c->synopsis, c->help);
+    printf("%s %s\n\n%s", _("Usage:"), c->synopsis, _(c->help));
 }
 
 static int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -168,10 +191,14 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "kairan %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nRun 'kairan help %s' for the options.\n", cmd);
+    struct buf text;
+    buf_init(&text);
+    buf_vprintf(&text, fmt, ap);
     va_end(ap);
+    /* TRANSLATORS: the command ("build") and what was wrong with its words. */
+    fprintf(stderr, _("kairan %s: %s\n"), cmd, text.data);
+    fprintf(stderr, _("Run 'kairan help %s' for the options.\n"), cmd);
+    buf_release(&text);
     return EXIT_USAGE;
 }
 
@@ -249,7 +276,7 @@ static int parse_args(const struct command *cmd, int argc, char **argv, struct c
             if (c == (options[k].letter ? options[k].letter : LONG_ONLY + k))
                 id = k;
         if (c == ':')
-            return usage_error(cmd->name, "'%s' needs a value",
+            return usage_error(cmd->name, _("'%s' needs a value"),
                                written(argv[optind - 1], optopt, as, sizeof as));
         if (c == '?') {
             const char *word = argv[optind - 1];
@@ -257,14 +284,14 @@ static int parse_args(const struct command *cmd, int argc, char **argv, struct c
             for (size_t k = 0; optopt && k < nl; k++)
                 known |= longs[k].val == optopt;
             if (known)
-                return usage_error(cmd->name, "'%s' takes no value",
+                return usage_error(cmd->name, _("'%s' takes no value"),
                                    written(word, optopt, as, sizeof as));
             /* An unknown letter (optopt), maybe in a group like -qx, or an unknown --name. */
             written(optopt ? "-" : word, optopt, as, sizeof as);
             if (find_option(optopt, optopt ? NULL : as + 2) >= 0)
-                return usage_error(cmd->name, "'%s' is not an option of kairan %s", as,
+                return usage_error(cmd->name, _("'%s' is not an option of kairan %s"), as,
                                    cmd->name);
-            return usage_error(cmd->name, "unknown option '%s'", optopt ? as : word);
+            return usage_error(cmd->name, _("unknown option '%s'"), optopt ? as : word);
         }
         switch (id) {
         case OPT_SOURCE:
@@ -319,16 +346,16 @@ static int parse_args(const struct command *cmd, int argc, char **argv, struct c
     }
     for (int i = optind; i < argc; i++) {
         if (cli->n_positional == (int)cmd->positional)
-            return usage_error(cmd->name, "unexpected argument '%s'", argv[i]);
+            return usage_error(cmd->name, _("unexpected argument '%s'"), argv[i]);
         cli->positional[cli->n_positional++] = argv[i];
     }
     if (jobs && (parse_unsigned(jobs, 256, &cli->build.jobs) || cli->build.jobs == 0))
-        return usage_error(cmd->name, "'%s' is not a number of jobs from 1 to 256", jobs);
+        return usage_error(cmd->name, _("'%s' is not a number of jobs from 1 to 256"), jobs);
     struct date_moment moment;
     struct date_why why;
     const char *now = cli->build.now_text;
     if (now && date_parse_moment(&moment, now, strlen(now), &why) != 0)
-        return usage_error(cmd->name, "--now '%s' is not a date and time: %s", now, why.text);
+        return usage_error(cmd->name, _("--now '%s' is not a date and time: %s"), now, why.text);
     return EXIT_OK;
 }
 
@@ -395,6 +422,7 @@ static int exit_code(struct diag *d)
 
 int main(int argc, char **argv)
 {
+    intl_init();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
@@ -408,7 +436,8 @@ int main(int argc, char **argv)
         name = "version";
     const struct command *cmd = find_command(name);
     if (!cmd) {
-        fprintf(stderr, "kairan: '%s' is not a command\n\n", name);
+        fprintf(stderr, _("kairan: '%s' is not a command\n"), name);
+        fputc('\n', stderr);
         usage(stderr);
         return EXIT_USAGE;
     }
@@ -432,12 +461,12 @@ int main(int argc, char **argv)
     /* Read only when --now is not given, like the build does. */
     if (!cli.build.now_text && epoch && *epoch &&
         date_parse_epoch(&seconds, epoch, strlen(epoch), &why) != 0)
-        return usage_error(name, "SOURCE_DATE_EPOCH='%s' is not a number of seconds: %s", epoch,
+        return usage_error(name, _("SOURCE_DATE_EPOCH='%s' is not a number of seconds: %s"), epoch,
                            why.text);
     const char *hold = getenv("KAIRAN_HOLD_ENTRIES");
     unsigned held = 0;
     if (hold && *hold && (parse_unsigned(hold, 100000000, &held) || held == 0))
-        return usage_error(name, "KAIRAN_HOLD_ENTRIES='%s' is not a number of entries from 1 on",
+        return usage_error(name, _("KAIRAN_HOLD_ENTRIES='%s' is not a number of entries from 1 on"),
                            hold);
     cli.build.hold_entries = held;
 
@@ -448,7 +477,7 @@ int main(int argc, char **argv)
         }
         const struct command *c = find_command(cli.positional[0]);
         if (!c)
-            return usage_error("help", "'%s' is not a command", cli.positional[0]);
+            return usage_error("help", _("'%s' is not a command"), cli.positional[0]);
         command_help(c);
         return EXIT_OK;
     }
@@ -471,8 +500,8 @@ int main(int argc, char **argv)
     } else if (strcmp(name, "new") == 0) {
         if (cli.n_positional != 2) {
             diag_release(&d);
-            return usage_error("new", "%s", "needs a KIND and a SLUG, like: kairan new event "
-                                            "2027-kenshukai");
+            return usage_error("new", "%s", _("needs a KIND and a SLUG, like: kairan new event "
+                                              "2027-kenshukai"));
         }
         scaffold_new(&d, &cli.build, cli.positional[0], cli.positional[1]);
     } else if (strcmp(name, "serve") == 0) {
@@ -481,7 +510,7 @@ int main(int argc, char **argv)
         bo.drafts = !cli.no_drafts;
         if (cli.port && (parse_unsigned(cli.port, 65535, &so.port) || so.port == 0)) {
             diag_release(&d);
-            return usage_error("serve", "'%s' is not a port number from 1 to 65535", cli.port);
+            return usage_error("serve", _("'%s' is not a port number from 1 to 65535"), cli.port);
         }
         serve_preview(&d, &bo, &so);
     } else if (strcmp(name, "clean") == 0) {

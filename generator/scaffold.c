@@ -9,6 +9,7 @@
 #include "content/config.h"
 #include "core/date.h"
 #include "core/fs.h"
+#include "core/intl.h"
 #include "core/tz.h"
 #include "core/xalloc.h"
 
@@ -103,14 +104,14 @@ int scaffold_new(struct diag *d, const struct build_options *opt, const char *ki
         if (strcmp(archetypes[i].kind, kind) == 0)
             a = &archetypes[i];
     if (!a) {
-        diag_error(d, NULL, 0, 0, "'%s' is not a kind of entry (use activity, event, issue or "
-                                  "page)",
+        diag_error(d, NULL, 0, 0, _("'%s' is not a kind of entry (use activity, event, issue or "
+                                    "page)"),
                    kind);
         return -1;
     }
     if (!config_is_slug(slug)) {
-        diag_error(d, NULL, 0, 0, "'%s' cannot be used as a file name and web address: use "
-                                  "only a-z, 0-9 and '-' (like kushibiki-salon)",
+        diag_error(d, NULL, 0, 0, _("'%s' cannot be used as a file name and web address: use only "
+                                    "a-z, 0-9 and '-' (like kushibiki-salon)"),
                    slug);
         return -1;
     }
@@ -120,7 +121,8 @@ int scaffold_new(struct diag *d, const struct build_options *opt, const char *ki
     struct site_config cfg;
     if (config_load(d, source, &cfg) != 0)
         return -1;
-    struct tz *zone = tz_load(d, cfg.timezone, cfg.timezone_file, cfg.timezone_pos.line, cfg.timezone_pos.col);
+    struct tz *zone =
+        tz_load(d, cfg.timezone, cfg.timezone_file, cfg.timezone_pos.line, cfg.timezone_pos.col);
     /* A new entry names the first district and category so that it builds as it is. */
     char *district = xstrdup(cfg.n_districts ? cfg.districts[0].slug : "");
     char *category = xstrdup(cfg.n_categories ? cfg.categories[0].slug : "");
@@ -146,7 +148,7 @@ int scaffold_new(struct diag *d, const struct build_options *opt, const char *ki
     buf_init(&tmpl);
     buf_init(&out);
     if (fs_is_file(path)) {
-        diag_error(d, path, 0, 0, "this file already exists; choose another slug or edit it");
+        diag_error(d, path, 0, 0, _("this file already exists; choose another slug or edit it"));
         goto done;
     }
     if (fs_is_file(custom)) {
@@ -160,7 +162,7 @@ int scaffold_new(struct diag *d, const struct build_options *opt, const char *ki
     fill(&out, tmpl.data, names, values);
     if (fs_write_file(d, path, out.data, out.len) != 0)
         goto done;
-    printf("kairan: created %s (a draft: set draft: false to publish it)\n", path);
+    printf(_("kairan: created %s (a draft: set draft: false to publish it)\n"), path);
     rc = 0;
 done:
     buf_release(&tmpl);

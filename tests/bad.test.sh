@@ -12,16 +12,19 @@
 #     user nobody             run the build as an unprivileged user (optional)
 #     filesize 2              ulimit -f for the build, in 512-byte blocks (optional)
 #     --
-#     content/x.md:2:8: error: ...   the exact lines the build prints (it runs with --quiet)
-# For each case the runner starts from the base site already built into public/, records every
+#     content/x.md:2:8: error: ...   the exact lines the build prints (it runs with --quiet),
+#     -- ja                          in English (LC_ALL=C), then in Japanese
+#     content/x.md:2:8: エラー: ...   (LC_ALL=ja_JP.UTF-8)
+# Each case runs once in each language. For each run the runner starts from the base site already built into public/, records every
 # published file (bytes, mtime, inode), applies the case, builds, and checks: the exit code, the
 # exact messages, no crash (no signal, no sanitizer report), public/ exactly as it was, and no
 # staging folder left behind. A case with `exit 0` is input kairan handles with a warning: then
 # the build must succeed and publish a whole site instead.
 #
 #   BAD_CASES="name1 name2" sh tests/bad.test.sh   runs only these cases
-#   ACCEPT=1 ...                                     writes the messages printed into the cases'
-#                                                    expect files (review the diff!)
+#   ACCEPT=1 ...                                     writes the messages printed (in both
+#                                                    languages) into the cases' expect files
+#                                                    (review the diff!)
 . tests/lib.sh
 cases=tests/bad/cases
 only=${BAD_CASES:-}
@@ -31,6 +34,12 @@ only=${BAD_CASES:-}
 chmod 755 "$tmp"
 cp "$KAIRAN" "$tmp/kairan"
 kairan=$tmp/kairan
+# The Japanese catalogue, where the copy (and nobody) finds it.
+cp -R "$BUILD/locale" "$tmp/locale"
+unset LANGUAGE
+if ! locale -a 2>/dev/null | grep -qx 'ja_JP.utf8'; then
+    fail "the locale ja_JP.UTF-8 is missing (make generates it): the Japanese runs cannot run"
+fi
 as_root=0
 [ "$(id -u)" = 0 ] && as_root=1
 
@@ -40,7 +49,7 @@ mkdir -p "$base/themes" "$base/assets/photos"
 cp -R tests/bad/base/content "$base/"
 cp -R themes/default "$base/themes/"
 cp assets/photos/salon.jpg "$base/assets/photos/"
-(cd "$base" && KAIRAN_THEMES_DIR=/nonexistent "$kairan" build --quiet --now "$NOW") \
+(cd "$base" && LC_ALL=C KAIRAN_THEMES_DIR=/nonexistent "$kairan" build --quiet --now "$NOW") \
     >"$tmp/base.out" 2>&1
 if [ $? -eq 0 ] && [ ! -s "$tmp/base.out" ] && [ -s "$base/public/index.html" ]; then
     ok
@@ -56,7 +65,8 @@ snapshot() {
         sort)
 }
 
-# Reads a case's expect file: the settings into want_*, the expected messages into $work/want.
+# Reads a case's expect file: the settings into want_*, the expected messages into $work/want.C
+# (English) and $work/want.ja (Japanese).
 read_expect() {
     want_exit="" want_args="" want_user="" want_fsize=""
     while IFS= read -r line; do
@@ -68,12 +78,19 @@ read_expect() {
         "filesize "*) want_fsize=${line#filesize } ;;
         esac
     done <"$1"
-    sed '1,/^--$/d' "$1" >"$work/want"
+    sed '1,/^--$/d' "$1" | sed '/^-- ja$/,$d' >"$work/want.C"
+    sed '1,/^-- ja$/d' "$1" >"$work/want.ja"
 }
 
+# run_case DIR LANG: one case in one language (C or ja).
 run_case() {
     dir=$1
-    name=${dir##*/}
+    lang=$2
+    name="${dir##*/} ($lang)"
+    case $lang in
+    ja) locale_env="LC_ALL=ja_JP.UTF-8 KAIRAN_LOCALEDIR=$tmp/locale" ;;
+    *) locale_env="LC_ALL=C" ;;
+    esac
     work=$tmp/case
     site=$work/site
     [ -d "$work" ] && chmod -R u+rwX "$work" && rm -rf "$work"
@@ -98,8 +115,9 @@ run_case() {
     (
         cd "$site" || exit 99
         [ -n "$want_fsize" ] && ulimit -f "$want_fsize"
-        # shellcheck disable=SC2086 # args and run are lists of words
-        KAIRAN_THEMES_DIR=/nonexistent exec $run "$kairan" build --quiet --now "$NOW" $want_args
+        # shellcheck disable=SC2086 # args, run and locale_env are lists of words
+        exec env $locale_env KAIRAN_THEMES_DIR=/nonexistent $run "$kairan" build --quiet \
+            --now "$NOW" $want_args
     ) >"$work/out" 2>"$work/err"
     status=$?
     [ -n "$want_user" ] && chmod -R u+rwX "$site"
@@ -113,15 +131,16 @@ run_case() {
     if grep -q 'Sanitizer\|runtime error:' "$work/err"; then
         bad="$bad; a sanitizer report"
     fi
-    if ! cmp -s "$work/want" "$work/err"; then
+    if ! cmp -s "$work/want.$lang" "$work/err"; then
         bad="$bad; other messages than expected"
     fi
     if [ -s "$work/out" ]; then
         bad="$bad; printed to stdout"
     fi
-    if [ -n "${ACCEPT:-}" ]; then
-        sed -n '1,/^--$/p' "$dir/expect" >"$work/expect"
-        cat "$work/expect" "$work/err" >"$dir/expect"
+    cp "$work/err" "$tmp/accept.$lang"
+    if [ -n "${ACCEPT:-}" ] && [ "$lang" = ja ]; then
+        sed -n '1,/^--$/p' "$dir/expect" >"$tmp/expect"
+        { cat "$tmp/expect" "$tmp/accept.C"; echo "-- ja"; cat "$tmp/accept.ja"; } >"$dir/expect"
     fi
     if [ "$want_exit" = 0 ]; then
         [ -s "$site/public/index.html" ] && [ -s "$site/public/sitemap.xml" ] ||
@@ -137,7 +156,7 @@ run_case() {
         ok
     else
         fail "$name${bad}"
-        diff "$work/want" "$work/err" | sed 's/^/    /' | head -n 20
+        diff "$work/want.$lang" "$work/err" | sed 's/^/    /' | head -n 20
         [ -f "$work/after" ] && diff "$work/before" "$work/after" | sed 's/^/    /' | head -n 10
     fi
 }
@@ -148,7 +167,8 @@ for dir in "$cases"/*/; do
     [ -f "$dir/expect" ] || { fail "$dir has no expect file"; continue; }
     case " $only " in "  ") ;; *" ${dir##*/} "*) ;; *) continue ;; esac
     n=$((n + 1))
-    run_case "$dir"
+    run_case "$dir" C
+    run_case "$dir" ja
 done
 if [ -z "$only" ] && [ "$n" -lt 60 ]; then
     fail "only $n cases (at least 60 expected)"

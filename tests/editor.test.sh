@@ -218,7 +218,7 @@ kinds = {k["kind"]: k for k in (js or {}).get("kinds", [])}
 event_fields = {f["name"]: f for f in kinds.get("event", {}).get("fields", [])}
 check("the schema has the event's fields with labels",
       event_fields.get("sessions", {}).get("type") == "groups" and
-      event_fields["title"]["label"] == "題名" and
+      event_fields["title"]["label"] == "タイトル" and
       [f["name"] for f in event_fields["sessions"]["fields"]] ==
       ["start", "end", "label", "venue"], list(event_fields)[:5])
 check("the schema lists site.yaml's districts", any(d["slug"] == "kushibiki"

@@ -13,6 +13,7 @@
 #   finish                  prints the last line and exits, 1 when anything failed
 #   $tmp                    a new folder, removed on exit (also what a test made read-only)
 #   $NOW                    the fixed "now" of every build (a suite may set another after this)
+#   LC_ALL=C                kairan speaks English in every suite unless told otherwise
 #   $repo                   the repository (the folder the suite runs in)
 #   $ACCEPT                 set (ACCEPT=1 make test): a suite with expected output (the golden
 #                           site, the bad-input cases) writes what it got as the new expectation;
@@ -20,6 +21,11 @@
 # Python helpers of the suites find tests/checks.py on PYTHONPATH.
 passed=0
 failed=0
+# kairan's messages follow the locale: the suites expect English, whatever the machine's LANG
+# (tests/messages.test.sh and tests/bad.test.sh run kairan in Japanese where they mean to).
+LC_ALL=C
+export LC_ALL
+unset LANGUAGE
 NOW="2026-11-23 09:00"
 repo=$(pwd)
 PYTHONPATH=$repo/tests${PYTHONPATH:+:$PYTHONPATH}

@@ -6,35 +6,36 @@
 #include "core/buf.h"
 #include "core/fs.h"
 #include "content/schema.h"
+#include "core/intl.h"
 #include "core/url.h"
 #include "core/xalloc.h"
 #include "content/yamldoc.h"
 
 static const struct schema_field taxon_fields[] = {
-    {"slug", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
-    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
-    {"reading", SCHEMA_STRING, 0, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"slug", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "アドレス名"},
+    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "名前"},
+    {"reading", SCHEMA_STRING, 0, NULL, NULL, "読みがな"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 /* Where residents of a district turn: every field is shown, so a misspelt one is an error. */
 static const struct schema_field contact_fields[] = {
-    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
-    {"phone", SCHEMA_PHONE, 0, NULL, NULL},
-    {"fax", SCHEMA_PHONE, 0, NULL, NULL},
-    {"email", SCHEMA_EMAIL, 0, NULL, NULL},
-    {"address", SCHEMA_STRING, 0, NULL, NULL},
-    {"hours", SCHEMA_STRING, 0, NULL, NULL},
-    {"url", SCHEMA_WEB, 0, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "窓口の名前"},
+    {"phone", SCHEMA_PHONE, 0, NULL, NULL, "電話番号"},
+    {"fax", SCHEMA_PHONE, 0, NULL, NULL, "FAX番号"},
+    {"email", SCHEMA_EMAIL, 0, NULL, NULL, "メールアドレス"},
+    {"address", SCHEMA_STRING, 0, NULL, NULL, "住所"},
+    {"hours", SCHEMA_STRING, 0, NULL, NULL, "受付時間"},
+    {"url", SCHEMA_WEB, 0, NULL, NULL, "ホームページ"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 static const struct schema_field district_fields[] = {
-    {"slug", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
-    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
-    {"reading", SCHEMA_STRING, 0, NULL, NULL},
-    {"contact", SCHEMA_OBJECT, SCHEMA_CLOSED, contact_fields, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"slug", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "アドレス名"},
+    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "地区名"},
+    {"reading", SCHEMA_STRING, 0, NULL, NULL, "読みがな"},
+    {"contact", SCHEMA_OBJECT, SCHEMA_CLOSED, contact_fields, NULL, "相談窓口"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 static const char *const sizes[] = {"A4", "B5", "A5", NULL};
@@ -47,36 +48,36 @@ static const char *const week_starts[] = {"monday", "sunday", NULL};
 static const char *const searches[] = {"auto", "index", "none", NULL};
 
 static const struct schema_field print_fields[] = {
-    {"size", SCHEMA_STRING, 0, NULL, sizes},
-    {"bleed", SCHEMA_STRING, 0, NULL, NULL},
-    {"marks", SCHEMA_STRING, 0, NULL, marks},
-    {"writing", SCHEMA_STRING, 0, NULL, writings},
-    {"back_page", SCHEMA_STRING, 0, NULL, NULL},
-    {"entry_break", SCHEMA_STRING, 0, NULL, breaks},
-    {"section_break", SCHEMA_STRING, 0, NULL, breaks},
-    {"feature", SCHEMA_STRING, 0, NULL, feature_breaks},
-    {"binding", SCHEMA_STRING, 0, NULL, bindings},
-    {NULL, 0, 0, NULL, NULL},
+    {"size", SCHEMA_STRING, 0, NULL, sizes, "用紙の大きさ"},
+    {"bleed", SCHEMA_STRING, 0, NULL, NULL, "塗り足し"},
+    {"marks", SCHEMA_STRING, 0, NULL, marks, "トンボ"},
+    {"writing", SCHEMA_STRING, 0, NULL, writings, "縦書き・横書き"},
+    {"back_page", SCHEMA_STRING, 0, NULL, NULL, "裏表紙"},
+    {"entry_break", SCHEMA_STRING, 0, NULL, breaks, "記事ごとの改ページ"},
+    {"section_break", SCHEMA_STRING, 0, NULL, breaks, "章ごとの改ページ"},
+    {"feature", SCHEMA_STRING, 0, NULL, feature_breaks, "特集の改ページ"},
+    {"binding", SCHEMA_STRING, 0, NULL, bindings, "製本のしかた"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 static const struct schema_field site_fields[] = {
-    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
-    {"subtitle", SCHEMA_STRING, 0, NULL, NULL},
-    {"description", SCHEMA_STRING, 0, NULL, NULL},
-    {"base_url", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
-    {"language", SCHEMA_STRING, 0, NULL, NULL},
-    {"timezone", SCHEMA_STRING, 0, NULL, NULL},
-    {"theme", SCHEMA_STRING, 0, NULL, NULL},
-    {"publisher", SCHEMA_STRING, 0, NULL, NULL},
-    {"cache_dir", SCHEMA_STRING, 0, NULL, NULL},
-    {"map_search", SCHEMA_STRING, 0, NULL, NULL},
-    {"week_start", SCHEMA_STRING, 0, NULL, week_starts},
-    {"search", SCHEMA_STRING, 0, NULL, searches},
-    {"per_page", SCHEMA_INT, 0, NULL, NULL},
-    {"districts", SCHEMA_LIST, 0, district_fields, NULL},
-    {"categories", SCHEMA_LIST, 0, taxon_fields, NULL},
-    {"print", SCHEMA_OBJECT, 0, print_fields, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "サイト名"},
+    {"subtitle", SCHEMA_STRING, 0, NULL, NULL, "サブタイトル"},
+    {"description", SCHEMA_STRING, 0, NULL, NULL, "サイトの説明"},
+    {"base_url", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "公開するアドレス"},
+    {"language", SCHEMA_STRING, 0, NULL, NULL, "言語"},
+    {"timezone", SCHEMA_STRING, 0, NULL, NULL, "時間帯"},
+    {"theme", SCHEMA_STRING, 0, NULL, NULL, "テーマ"},
+    {"publisher", SCHEMA_STRING, 0, NULL, NULL, "発行者"},
+    {"cache_dir", SCHEMA_STRING, 0, NULL, NULL, "キャッシュの置き場所"},
+    {"map_search", SCHEMA_STRING, 0, NULL, NULL, "地図検索のアドレス"},
+    {"week_start", SCHEMA_STRING, 0, NULL, week_starts, "週の始まり"},
+    {"search", SCHEMA_STRING, 0, NULL, searches, "サイト内検索"},
+    {"per_page", SCHEMA_INT, 0, NULL, NULL, "1ページの件数"},
+    {"districts", SCHEMA_LIST, 0, district_fields, NULL, "地区"},
+    {"categories", SCHEMA_LIST, 0, taxon_fields, NULL, "分野"},
+    {"print", SCHEMA_OBJECT, 0, print_fields, NULL, "印刷版"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 int config_is_slug(const char *s)
@@ -123,12 +124,12 @@ static int load_taxa(struct schema_ctx *c, json_t *root, const char *key, struct
             t->contact = NULL;
         char *path = xasprintf("%s.%zu.slug", key, i);
         if (*t->slug && !config_is_slug(t->slug))
-            schema_error(c, path, 0, "'%s' cannot be used in web addresses: a slug uses only "
-                                     "a-z, 0-9 and '-' (like kushibiki)",
+            schema_error(c, path, 0, _("'%s' cannot be used in web addresses: a slug uses only "
+                                       "a-z, 0-9 and '-' (like kushibiki)"),
                          t->slug);
         for (size_t j = 0; j < i; j++)
             if (strcmp((*out)[j].slug, t->slug) == 0)
-                schema_error(c, path, 0, "'%s' is declared twice in %s", t->slug, key);
+                schema_error(c, path, 0, _("'%s' is declared twice in %s"), t->slug, key);
         free(path);
     }
     return 0;
@@ -144,14 +145,14 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     struct yamldoc doc;
     yamldoc_init(&doc);
     if (!fs_is_file(path)) {
-        diag_error(d, path, 0, 0, "the site settings file is missing; every site needs "
-                                  "content/site.yaml with at least a title and a base_url");
+        diag_error(d, path, 0, 0, _("the site settings file is missing; every site needs "
+                                    "content/site.yaml with at least a title and a base_url"));
         goto done;
     }
     if (yamldoc_load_file(d, path, &doc) != 0)
         goto done;
     if (!json_is_object(doc.root)) {
-        diag_error(d, path, 1, 1, "site.yaml should be a list of settings like 'title: ...'");
+        diag_error(d, path, 1, 1, _("site.yaml should be a list of settings like 'title: ...'"));
         goto done;
     }
     struct schema_ctx c = {d, path, &doc, 1, 0};
@@ -175,16 +176,17 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     for (const char *p = cd; p && *p; p += strcspn(p, "/"), p += *p == '/')
         climbs |= strncmp(p, "..", 2) == 0 && (p[2] == '/' || p[2] == '\0');
     if (cd && (!*cd || cd[0] == '/' || climbs))
-        schema_error(&c, "cache_dir", 0, "'cache_dir' should be a folder inside the site "
-                                         "folder, like .cache/kairan");
+        schema_error(&c, "cache_dir", 0, _("'cache_dir' should be a folder inside the site "
+                                           "folder, like .cache/kairan"));
     /* Map links are ordinary links to a map site: only a web address can start one. */
     out->map_search = str(root, "map_search", CONFIG_MAP_SEARCH);
     if (strcmp(out->map_search, "none") == 0) {
         out->map_search = NULL;
     } else if (!url_is_web(out->map_search)) {
-        schema_error(&c, "map_search", 0, "'map_search' should be the web address of a map "
-                                          "search, to which kairan adds a place's address "
-                                          "(like " CONFIG_MAP_SEARCH "), or none");
+        schema_error(&c, "map_search", 0,
+                     _("'map_search' should be the web address of a map search, to which kairan "
+                       "adds a place's address (like %s), or none"),
+                     CONFIG_MAP_SEARCH);
     }
     out->week_starts_monday = strcmp(str(root, "week_start", "monday"), "monday") == 0;
     const char *search = str(root, "search", "auto");
@@ -201,8 +203,8 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     const char *u = out->base_url;
     const char *host = url_web_rest(u);
     if (!host || !*host) {
-        schema_error(&c, "base_url", 0, "'base_url' should be the site's full address, like "
-                                        "https://example.jp/watowa/");
+        schema_error(&c, "base_url", 0, _("'base_url' should be the site's full address, like "
+                                          "https://example.jp/watowa/"));
         out->base_path = xstrdup("/");
     } else {
         const char *p = strchr(host, '/');
@@ -225,8 +227,8 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     for (const char *p = theme; *p; p++)
         name_ok &= (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
     if (!name_ok)
-        schema_error(&c, "theme", 0, "'%s' is not a theme folder name: use a-z, 0-9, '-' and '_' "
-                                     "(like default)",
+        schema_error(&c, "theme", 0, _("'%s' is not a theme folder name: use a-z, 0-9, '-' and '_' "
+                                       "(like default)"),
                      theme);
 
     load_taxa(&c, root, "districts", &out->districts, &out->n_districts);
@@ -246,8 +248,8 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
         str(print, "binding", strcmp(out->language, "ja") == 0 ? "saddle" : "leaflet");
     if (parse_bleed(out->print.bleed, &out->print.bleed_mm) != 0)
         schema_error(&c, "print.bleed", 0,
-                     "'%s' is not a bleed width: write it in millimetres from 0mm to 10mm, "
-                     "like 3mm",
+                     _("'%s' is not a bleed width: write it in millimetres from 0mm to 10mm, like "
+                       "3mm"),
                      out->print.bleed);
     rc = c.failed ? -1 : 0;
 done:

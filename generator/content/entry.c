@@ -8,6 +8,7 @@
 
 #include "content/frontmatter.h"
 #include "core/fs.h"
+#include "core/intl.h"
 #include "core/kana.h"
 #include "content/schema.h"
 #include "core/tz.h"
@@ -15,20 +16,20 @@
 #include "core/xalloc.h"
 
 static const struct schema_field contact_fields[] = {
-    {"name", SCHEMA_STRING, 0, NULL, NULL},
-    {"phone", SCHEMA_STRING, 0, NULL, NULL},
-    {"email", SCHEMA_STRING, 0, NULL, NULL},
-    {"fax", SCHEMA_STRING, 0, NULL, NULL},
-    {"url", SCHEMA_STRING, 0, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"name", SCHEMA_STRING, 0, NULL, NULL, "名前"},
+    {"phone", SCHEMA_STRING, 0, NULL, NULL, "電話番号"},
+    {"email", SCHEMA_STRING, 0, NULL, NULL, "メールアドレス"},
+    {"fax", SCHEMA_STRING, 0, NULL, NULL, "FAX番号"},
+    {"url", SCHEMA_STRING, 0, NULL, NULL, "ホームページ"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 static const struct schema_field session_fields[] = {
-    {"start", SCHEMA_WHEN, SCHEMA_REQUIRED, NULL, NULL},
-    {"end", SCHEMA_WHEN, 0, NULL, NULL},
-    {"label", SCHEMA_STRING, 0, NULL, NULL},
-    {"venue", SCHEMA_STRING, 0, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"start", SCHEMA_WHEN, SCHEMA_REQUIRED, NULL, NULL, "開始日時"},
+    {"end", SCHEMA_WHEN, 0, NULL, NULL, "終了日時"},
+    {"label", SCHEMA_STRING, 0, NULL, NULL, "回の名前"},
+    {"venue", SCHEMA_STRING, 0, NULL, NULL, "会場"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 static const char *const roles[] = {"main", "remote", NULL};
@@ -38,26 +39,26 @@ static const char *const status_names[] = {"scheduled", "cancelled", "postponed"
                                            "online", NULL};
 
 static const struct schema_field venue_fields[] = {
-    {"id", SCHEMA_STRING, 0, NULL, NULL},
-    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
-    {"address", SCHEMA_STRING, 0, NULL, NULL},
-    {"role", SCHEMA_STRING, 0, NULL, roles},
-    {"url", SCHEMA_STRING, 0, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"id", SCHEMA_STRING, 0, NULL, NULL, "会場の記号"},
+    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "会場名"},
+    {"address", SCHEMA_STRING, 0, NULL, NULL, "住所"},
+    {"role", SCHEMA_STRING, 0, NULL, roles, "会場の役割"},
+    {"url", SCHEMA_STRING, 0, NULL, NULL, "ホームページ"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 static const struct schema_field program_fields[] = {
-    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
-    {"speaker", SCHEMA_STRING, 0, NULL, NULL},
-    {"affiliation", SCHEMA_STRING, 0, NULL, NULL},
-    {"time", SCHEMA_STRING, 0, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "演題"},
+    {"speaker", SCHEMA_STRING, 0, NULL, NULL, "講師"},
+    {"affiliation", SCHEMA_STRING, 0, NULL, NULL, "講師の所属"},
+    {"time", SCHEMA_STRING, 0, NULL, NULL, "時間"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 static const struct schema_field apply_fields[] = {
-    {"deadline", SCHEMA_DATE, 0, NULL, NULL},
-    {"how", SCHEMA_STRING, 0, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"deadline", SCHEMA_DATE, 0, NULL, NULL, "申込締切日"},
+    {"how", SCHEMA_STRING, 0, NULL, NULL, "申込方法"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 /* 肖像の同意: whether the people a picture shows agreed to its publication. "nobody": it shows
@@ -65,10 +66,10 @@ static const struct schema_field apply_fields[] = {
 static const char *const consents[] = {"yes", "no", "nobody", NULL};
 
 static const struct schema_field picture_fields[] = {
-    {"file", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
-    {"alt", SCHEMA_STRING, 0, NULL, NULL},
-    {"consent", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, consents},
-    {NULL, 0, 0, NULL, NULL},
+    {"file", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "ファイル"},
+    {"alt", SCHEMA_STRING, 0, NULL, NULL, "写真の説明"},
+    {"consent", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, consents, "肖像の同意"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 /* Where an entry starts in the print edition: on a new page, or on a left-hand page so that it
@@ -76,25 +77,31 @@ static const struct schema_field picture_fields[] = {
 static const char *const print_breaks[] = {"page", "spread", NULL};
 
 /* Fields every kind may have. */
-#define COMMON_FIELDS                                                                             \
-    {"kind", SCHEMA_STRING, 0, NULL, kind_names}, {"slug", SCHEMA_STRING, 0, NULL, NULL},         \
-        {"summary", SCHEMA_STRING, 0, NULL, NULL}, {"date", SCHEMA_DATE, 0, NULL, NULL},          \
-        {"updated", SCHEMA_DATE, 0, NULL, NULL}, {"draft", SCHEMA_BOOL, 0, NULL, NULL},       \
-        {"pictures", SCHEMA_LIST, 0, picture_fields, NULL}
+#define COMMON_FIELDS                                                                              \
+    {"kind", SCHEMA_STRING, 0, NULL, kind_names, "種類"},                                            \
+        {"slug", SCHEMA_STRING, 0, NULL, NULL, "URL用の名前"},                                          \
+        {"summary", SCHEMA_STRING, 0, NULL, NULL, "概要"},                                           \
+        {"date", SCHEMA_DATE, 0, NULL, NULL, "日付"},                                                \
+        {"updated", SCHEMA_DATE, 0, NULL, NULL, "更新日"},                                            \
+        {"draft", SCHEMA_BOOL, 0, NULL, NULL, "下書き"},                                             \
+        {"pictures", SCHEMA_LIST, 0, picture_fields, NULL, "写真の一覧"}
 
 /* Fields an activity has, and an event may have. */
-#define ACTIVITY_FIELDS(req)                                                                      \
-    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},                                        \
-        {"reading", SCHEMA_STRING, req, NULL, NULL},                                              \
-        {"district", SCHEMA_STRING, req, NULL, NULL},                                             \
-        {"categories", SCHEMA_STRINGS, req, NULL, NULL},                                          \
-        {"schedule", SCHEMA_STRING, 0, NULL, NULL}, {"place", SCHEMA_STRING, 0, NULL, NULL},      \
-        {"organizer", SCHEMA_STRING, 0, NULL, NULL},                                              \
-        {"contact", SCHEMA_OBJECT, 0, contact_fields, NULL},                                      \
-        {"fee", SCHEMA_STRING, 0, NULL, NULL}, {"audience", SCHEMA_STRING, 0, NULL, NULL},        \
-        {"image", SCHEMA_STRING, 0, NULL, NULL}, {"image_alt", SCHEMA_STRING, 0, NULL, NULL},     \
-        {"issue", SCHEMA_INT, 0, NULL, NULL},                                                     \
-        {"print_break", SCHEMA_STRING, 0, NULL, print_breaks}
+#define ACTIVITY_FIELDS(req)                                                                       \
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "タイトル"},                                 \
+        {"reading", SCHEMA_STRING, req, NULL, NULL, "読みがな"},                                       \
+        {"district", SCHEMA_STRING, req, NULL, NULL, "地区"},                                        \
+        {"categories", SCHEMA_STRINGS, req, NULL, NULL, "分野"},                                     \
+        {"schedule", SCHEMA_STRING, 0, NULL, NULL, "活動日時"},                                        \
+        {"place", SCHEMA_STRING, 0, NULL, NULL, "場所"},                                             \
+        {"organizer", SCHEMA_STRING, 0, NULL, NULL, "主催"},                                         \
+        {"contact", SCHEMA_OBJECT, 0, contact_fields, NULL, "連絡先"},                                \
+        {"fee", SCHEMA_STRING, 0, NULL, NULL, "参加費"},                                              \
+        {"audience", SCHEMA_STRING, 0, NULL, NULL, "対象"},                                          \
+        {"image", SCHEMA_STRING, 0, NULL, NULL, "写真"},                                             \
+        {"image_alt", SCHEMA_STRING, 0, NULL, NULL, "写真の説明"},                                      \
+        {"issue", SCHEMA_INT, 0, NULL, NULL, "掲載号"},                                               \
+        {"print_break", SCHEMA_STRING, 0, NULL, print_breaks, "印刷での改ページ"}
 
 static const char *const kind_names[] = {"activity", "event", "issue", "page", NULL};
 static const char *const kind_folders[] = {"activities", "events", "issues", "pages"};
@@ -102,46 +109,46 @@ static const char *const kind_folders[] = {"activities", "events", "issues", "pa
 static const struct schema_field activity_schema[] = {
     COMMON_FIELDS,
     ACTIVITY_FIELDS(SCHEMA_REQUIRED),
-    {NULL, 0, 0, NULL, NULL},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 static const struct schema_field event_schema[] = {
     COMMON_FIELDS,
     ACTIVITY_FIELDS(0),
-    {"start", SCHEMA_WHEN, 0, NULL, NULL},
-    {"end", SCHEMA_WHEN, 0, NULL, NULL},
-    {"sessions", SCHEMA_LIST, 0, session_fields, NULL},
-    {"status", SCHEMA_STRING, 0, NULL, status_names},
-    {"postponed_to", SCHEMA_WHEN, 0, NULL, NULL},
-    {"venues", SCHEMA_LIST, 0, venue_fields, NULL},
-    {"program", SCHEMA_LIST, 0, program_fields, NULL},
-    {"capacity", SCHEMA_INT, 0, NULL, NULL},
-    {"apply", SCHEMA_OBJECT, 0, apply_fields, NULL},
-    {"participants", SCHEMA_INT, 0, NULL, NULL},
-    {"note", SCHEMA_STRING, 0, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"start", SCHEMA_WHEN, 0, NULL, NULL, "開始日時"},
+    {"end", SCHEMA_WHEN, 0, NULL, NULL, "終了日時"},
+    {"sessions", SCHEMA_LIST, 0, session_fields, NULL, "開催回"},
+    {"status", SCHEMA_STRING, 0, NULL, status_names, "開催状況"},
+    {"postponed_to", SCHEMA_WHEN, 0, NULL, NULL, "延期後の日時"},
+    {"venues", SCHEMA_LIST, 0, venue_fields, NULL, "会場"},
+    {"program", SCHEMA_LIST, 0, program_fields, NULL, "プログラム"},
+    {"capacity", SCHEMA_INT, 0, NULL, NULL, "定員"},
+    {"apply", SCHEMA_OBJECT, 0, apply_fields, NULL, "申込"},
+    {"participants", SCHEMA_INT, 0, NULL, NULL, "参加者数"},
+    {"note", SCHEMA_STRING, 0, NULL, NULL, "備考"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 static const struct schema_field issue_schema[] = {
     COMMON_FIELDS,
-    {"number", SCHEMA_INT, SCHEMA_REQUIRED, NULL, NULL},
-    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
-    {"cover", SCHEMA_STRING, 0, NULL, NULL},
-    {"cover_alt", SCHEMA_STRING, 0, NULL, NULL},
-    {"copies", SCHEMA_INT, 0, NULL, NULL},
-    {"editor", SCHEMA_STRING, 0, NULL, NULL},
-    {"contents", SCHEMA_STRINGS, 0, NULL, NULL},
-    {"print_break", SCHEMA_STRINGS, 0, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"number", SCHEMA_INT, SCHEMA_REQUIRED, NULL, NULL, "号数"},
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "タイトル"},
+    {"cover", SCHEMA_STRING, 0, NULL, NULL, "表紙の写真"},
+    {"cover_alt", SCHEMA_STRING, 0, NULL, NULL, "表紙の写真の説明"},
+    {"copies", SCHEMA_INT, 0, NULL, NULL, "発行部数"},
+    {"editor", SCHEMA_STRING, 0, NULL, NULL, "編集"},
+    {"contents", SCHEMA_STRINGS, 0, NULL, NULL, "目次"},
+    {"print_break", SCHEMA_STRINGS, 0, NULL, NULL, "改ページする記事"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 static const struct schema_field page_schema[] = {
     COMMON_FIELDS,
-    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
-    {"weight", SCHEMA_INT, 0, NULL, NULL},
-    {"menu", SCHEMA_BOOL, 0, NULL, NULL},
-    {"print_break", SCHEMA_STRING, 0, NULL, print_breaks},
-    {NULL, 0, 0, NULL, NULL},
+    {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "タイトル"},
+    {"weight", SCHEMA_INT, 0, NULL, NULL, "並び順"},
+    {"menu", SCHEMA_BOOL, 0, NULL, NULL, "メニューに出す"},
+    {"print_break", SCHEMA_STRING, 0, NULL, print_breaks, "印刷での改ページ"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 static const struct schema_field *const schemas[KIND_COUNT] = {activity_schema, event_schema,
@@ -332,13 +339,21 @@ static void check_taxon(struct schema_ctx *c, const struct taxon *v, size_t n, c
         if (strcmp(v[i].slug, slug) == 0)
             return;
     const char *near = closest(v, n, slug);
+    int district = strcmp(what, "district") == 0;
     if (near)
-        schema_error(c, path, 0, "'%s' is not a %s declared in site.yaml; did you mean '%s'?",
-                     slug, what, near);
+        schema_error(c, path, 0,
+                     district ? _("'%s' is not a district declared in site.yaml; did you mean "
+                                  "'%s'?")
+                              : _("'%s' is not a category declared in site.yaml; did you mean "
+                                  "'%s'?"),
+                     slug, near);
     else
-        schema_error(c, path, 0, "'%s' is not a %s declared in site.yaml (add it under %s "
-                                 "there, or use a declared one)",
-                     slug, what, strcmp(what, "district") == 0 ? "districts:" : "categories:");
+        schema_error(c, path, 0,
+                     district ? _("'%s' is not a district declared in site.yaml (add it under "
+                                  "districts: there, or use a declared one)")
+                              : _("'%s' is not a category declared in site.yaml (add it under "
+                                  "categories: there, or use a declared one)"),
+                     slug);
 }
 
 /* A web address field (contact.url, a venue's url) becomes a link on the page: only http and
@@ -348,8 +363,8 @@ static void check_url(struct schema_ctx *c, const json_t *obj, const char *path)
     const char *url = get_str(obj, "url");
     if (!url || url_web_rest(url))
         return;
-    schema_error(c, path, 0, "'url' should be a web address starting with https:// or http:// "
-                             "(like https://example.jp/salon/)");
+    schema_error(c, path, 0, _("'url' should be a web address starting with https:// or http:// "
+                               "(like https://example.jp/salon/)"));
 }
 
 static int parse_dt(const json_t *obj, const char *key, struct datetime *out)
@@ -390,8 +405,8 @@ static void load_status(struct schema_ctx *c, struct entry *e)
     if (!json_object_get(e->fm, "postponed_to"))
         return;
     if (e->status != EVENT_POSTPONED) {
-        schema_error(c, "postponed_to", 1, "'postponed_to' is the new date of a postponed "
-                                           "event: add 'status: postponed' or remove it");
+        schema_error(c, "postponed_to", 1, _("'postponed_to' is the new date of a postponed "
+                                             "event: add 'status: postponed' or remove it"));
         return;
     }
     int has_time = parse_when(e->fm, "postponed_to", &e->postponed.start);
@@ -400,8 +415,8 @@ static void load_status(struct schema_ctx *c, struct entry *e)
     e->postponed.all_day = !has_time;
     e->postponed.end = e->postponed.start;
     if (e->n_sessions && date_compare(e->postponed.start.date, e->sessions[0].start.date) <= 0)
-        schema_error(c, "postponed_to", 0, "the new date (%s) should come after the date the "
-                                           "event was planned for",
+        schema_error(c, "postponed_to", 0, _("the new date (%s) should come after the date the "
+                                             "event was planned for"),
                      get_str(e->fm, "postponed_to"));
     else
         e->has_postponed = 1;
@@ -415,12 +430,12 @@ static void load_sessions(struct schema_ctx *c, struct entry *e)
     json_t *list = json_object_get(fm, "sessions");
     int has_start = json_object_get(fm, "start") != NULL;
     if (!has_start && !json_array_size(list)) {
-        schema_error(c, NULL, 0, "an event needs a 'start' date and time (or a list of "
-                                 "'sessions'); for example: start: 2021-02-19 13:30");
+        schema_error(c, NULL, 0, _("an event needs a 'start' date and time (or a list of "
+                                   "'sessions'); for example: start: 2021-02-19 13:30"));
         return;
     }
     if (has_start && list) {
-        schema_error(c, "sessions", 1, "give either 'start'/'end' or 'sessions', not both");
+        schema_error(c, "sessions", 1, _("give either 'start'/'end' or 'sessions', not both"));
         return;
     }
     size_t n = has_start ? 1 : json_array_size(list);
@@ -441,13 +456,13 @@ static void load_sessions(struct schema_ctx *c, struct entry *e)
             s->end = s->start;
         } else if (end_time != start_time) {
             char *path = xasprintf("%send", prefix);
-            schema_error(c, path, 0, "'end' (%s) should be written like 'start' (%s): both "
-                                     "with a time, or both dates only for whole days",
+            schema_error(c, path, 0, _("'end' (%s) should be written like 'start' (%s): both with "
+                                       "a time, or both dates only for whole days"),
                          get_str(obj, "end"), get_str(obj, "start"));
             free(path);
         } else if (date_compare_datetime(s->end, s->start) < 0) {
             char *path = xasprintf("%send", prefix);
-            schema_error(c, path, 0, "this session ends (%s) before it starts (%s)",
+            schema_error(c, path, 0, _("this session ends (%s) before it starts (%s)"),
                          get_str(obj, "end"), get_str(obj, "start"));
             free(path);
         }
@@ -461,7 +476,7 @@ static void load_sessions(struct schema_ctx *c, struct entry *e)
                     found = 1;
             if (!found) {
                 char *path = xasprintf("%svenue", prefix);
-                schema_error(c, path, 0, "'%s' is not the id of one of this event's venues",
+                schema_error(c, path, 0, _("'%s' is not the id of one of this event's venues"),
                              s->venue);
                 free(path);
             }
@@ -470,7 +485,7 @@ static void load_sessions(struct schema_ctx *c, struct entry *e)
             if (date_compare_datetime(e->sessions[j].start, s->start) == 0 &&
                 date_compare_datetime(e->sessions[j].end, s->end) == 0) {
                 char *path = xasprintf("%sstart", prefix);
-                schema_error(c, path, 0, "this session repeats session %zu (same start and end)",
+                schema_error(c, path, 0, _("this session repeats session %zu (same start and end)"),
                              j + 1);
                 free(path);
             }
@@ -489,7 +504,7 @@ static void load_sessions(struct schema_ctx *c, struct entry *e)
             const char *other = get_str(json_array_get(venues, j), "id");
             if (other && strcmp(id, other) == 0) {
                 char *path = xasprintf("venues.%zu.id", i);
-                schema_error(c, path, 0, "two venues have the id '%s'", id);
+                schema_error(c, path, 0, _("two venues have the id '%s'"), id);
                 free(path);
             }
         }
@@ -518,15 +533,15 @@ static void place(struct schema_ctx *c, struct entry *e)
         e->rel_slug = xstrndup(base, strlen(base) - 3); /* without .md */
         slug = e->rel_slug;
         if (!config_is_slug(slug)) {
-            schema_error(c, NULL, 0, "the file name '%s' cannot be used as a web address; "
-                                     "rename the file using only a-z, 0-9 and '-', or add a "
-                                     "field like  slug: kushibiki-salon",
+            schema_error(c, NULL, 0, _("the file name '%s' cannot be used as a web address; rename "
+                                       "the file using only a-z, 0-9 and '-', or add a field like  "
+                                       "slug: kushibiki-salon"),
                          base);
             return;
         }
     } else if (!config_is_slug(slug)) {
-        schema_error(c, "slug", 0, "'%s' cannot be used as a web address: a slug uses only "
-                                   "a-z, 0-9 and '-' (like kushibiki-salon)",
+        schema_error(c, "slug", 0, _("'%s' cannot be used as a web address: a slug uses only "
+                                     "a-z, 0-9 and '-' (like kushibiki-salon)"),
                      slug);
         return;
     }
@@ -535,8 +550,8 @@ static void place(struct schema_ctx *c, struct entry *e)
         for (const char *const *r = reserved; *r; r++)
             if (strcmp(*r, slug) == 0)
                 schema_error(c, get_str(e->fm, "slug") ? "slug" : NULL, 0,
-                             "a page cannot be called '%s': the site uses /%s/ itself; choose "
-                             "another slug",
+                             _("a page cannot be called '%s': the site uses /%s/ itself; choose "
+                               "another slug"),
                              slug, slug);
         e->url = xasprintf("%s/", slug);
     } else {
@@ -588,7 +603,7 @@ int entry_load_from(struct diag *d, const struct site_config *cfg, const char *s
         return -1;
     if (!json_is_object(doc.root)) {
         diag_error(d, e->source, fm.yaml_line, 1,
-                   "the front matter should be fields like 'title: ...', one per line");
+                   _("the front matter should be fields like 'title: ...', one per line"));
         yamldoc_release(&doc);
         return -1;
     }
@@ -607,8 +622,8 @@ int entry_read_body(struct diag *d, const struct entry *e, struct buf *text, con
     diag_release(&own);
     if (rc != 0 || fm.body_len != e->body_len || fm.body_line != e->body_line ||
         !hash_equal(hash_bytes(fm.body, fm.body_len), e->body_hash)) {
-        diag_io_error(d, e->source, "the file changed while kairan was building the site; "
-                                    "build again");
+        diag_io_error(d, e->source, _("the file changed while kairan was building the site; build "
+                                      "again"));
         return -1;
     }
     *body = fm.body;
@@ -624,13 +639,13 @@ static int entry_check(struct diag *d, const struct site_config *cfg, const char
     e->kind = kind ? entry_kind_from_name(kind) : kind_from_folder(rel);
     if (e->kind == KIND_COUNT) {
         if (kind)
-            schema_error(&c, "kind", 0, "'%s' is not a kind of entry (use activity, event, "
-                                        "issue or page)",
+            schema_error(&c, "kind", 0, _("'%s' is not a kind of entry (use activity, event, "
+                                          "issue or page)"),
                          kind);
         else
-            schema_error(&c, NULL, 0, "kairan cannot tell what this file is: put it in "
-                                      "content/activities, events, issues or pages, or add a "
-                                      "field like  kind: page");
+            schema_error(&c, NULL, 0, _("kairan cannot tell what this file is: put it in "
+                                        "content/activities, events, issues or pages, or add a "
+                                        "field like  kind: page"));
         return -1;
     }
     schema_check(&c, e->fm, schemas[e->kind], "");
@@ -670,10 +685,10 @@ static int entry_check(struct diag *d, const struct site_config *cfg, const char
     if (e->kind == KIND_EVENT)
         load_sessions(&c, e);
     if (e->kind == KIND_ISSUE && e->number <= 0 && json_is_integer(num))
-        schema_error(&c, "number", 0, "an issue number starts at 1");
+        schema_error(&c, "number", 0, _("an issue number starts at 1"));
     if (e->kind == KIND_ACTIVITY && e->reading && kana_row(e->reading) < 0)
-        schema_warning(&c, "reading", 0, "'reading' should be written in kana (like "
-                                         "くしびきおとこじゅく) so that lists sort in 50音 order");
+        schema_warning(&c, "reading", 0, _("'reading' should be written in kana (like "
+                                           "くしびきおとこじゅく) so that lists sort in 50音 order"));
 
     place(&c, e);
     e->sort_key = kana_sort_key(e->reading ? e->reading : e->title ? e->title : "");
@@ -706,9 +721,9 @@ static int check_gap(struct diag *d, const struct entry *e, const struct tz *zon
     free(tr);
     char *field = xasprintf("%s%s", prefix, key);
     entry_error(d, e, field,
-                "'%s' is %s, a time that does not exist in %s: that night the clocks go "
-                "forward from %02d:%02d to %02d:%02d (give a time before %02d:%02d, or from "
-                "%02d:%02d on)",
+                _("'%s' is %s, a time that does not exist in %s: that night the clocks go forward "
+                  "from %02d:%02d to %02d:%02d (give a time before %02d:%02d, or from %02d:%02d "
+                  "on)"),
                 key, s, tz_name(zone), from.hour, from.minute, to.hour, to.minute, from.hour,
                 from.minute, to.hour, to.minute);
     free(field);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "core/fs.h"
+#include "core/intl.h"
 #include "core/text.h"
 
 /* Whether the line at s (up to its LF or end) is a --- delimiter; trailing blanks are allowed
@@ -46,12 +47,12 @@ int frontmatter_split(struct diag *d, const char *path, const char *text, size_t
             s = next_line(s, end);
         if (s != text && s < end && is_delimiter(s, end))
             diag_error(d, path, 1, 1,
-                       "the front matter must start on the very first line: remove the empty "
-                       "lines above ---");
+                       _("the front matter must start on the very first line: remove the empty "
+                         "lines above ---"));
         else
             diag_error(d, path, 1, 1,
-                       "this file has no front matter: it must start with a line ---, then "
-                       "fields such as title: ..., then another line ---");
+                       _("this file has no front matter: it must start with a line ---, then "
+                         "fields such as title: ..., then another line ---"));
         return -1;
     }
     const char *yaml = next_line(text, end);
@@ -68,8 +69,8 @@ int frontmatter_split(struct diag *d, const char *path, const char *text, size_t
         }
     }
     diag_error(d, path, 1, 1,
-               "the front matter that starts on line 1 is never closed: add a line with --- "
-               "after the last field");
+               _("the front matter that starts on line 1 is never closed: add a line with --- "
+                 "after the last field"));
     return -1;
 }
 
@@ -85,9 +86,9 @@ int frontmatter_read_as(struct diag *d, const char *file, const char *path, stru
     struct stat st;
     if (stat(file, &st) == 0 && st.st_size > FRONTMATTER_MAX_BYTES) {
         diag_error(d, path, 0, 0,
-                   "this file is %lld MB, too large for an entry (at most %d MB of text): was "
-                   "something pasted into it by mistake? Pictures go in assets/ and are named "
-                   "in the text",
+                   _("this file is %lld MB, too large for an entry (at most %d MB of text): was "
+                     "something pasted into it by mistake? Pictures go in assets/ and are named in "
+                     "the text"),
                    (long long)((st.st_size + (1 << 20) - 1) >> 20), FRONTMATTER_MAX_BYTES >> 20);
         return -1;
     }

@@ -6,6 +6,7 @@
 
 #include "core/buf.h"
 #include "core/date.h"
+#include "core/intl.h"
 #include "core/url.h"
 #include "core/xalloc.h"
 
@@ -14,7 +15,8 @@ static void report(struct schema_ctx *c, int error, const char *path, int key, c
 {
     struct yamldoc_pos pos = {c->fallback_line, 0};
     if (path) {
-        int found = key ? yamldoc_key_pos(c->doc, path, &pos) : yamldoc_value_pos(c->doc, path, &pos);
+        int found =
+            key ? yamldoc_key_pos(c->doc, path, &pos) : yamldoc_value_pos(c->doc, path, &pos);
         if (found != 0 && yamldoc_key_pos(c->doc, path, &pos) != 0)
             pos = (struct yamldoc_pos){c->fallback_line, 0};
     }
@@ -73,37 +75,39 @@ unsigned schema_distance(const char *a, const char *b)
     return d[n][m] > 3 ? 3 : d[n][m];
 }
 
+/* What a field of type t should hold, as a noun phrase in the user's language. */
 static const char *type_words(enum schema_type t)
 {
     switch (t) {
     case SCHEMA_STRING:
-        return "text";
+        return _("text");
     case SCHEMA_INT:
-        return "a whole number";
+        return _("a whole number");
     case SCHEMA_BOOL:
-        return "true or false";
+        return _("true or false");
     case SCHEMA_DATE:
-        return "a date (YYYY-MM-DD, like 2021-02-19)";
+        return _("a date (YYYY-MM-DD, like 2021-02-19)");
     case SCHEMA_DATETIME:
-        return "a date and time (YYYY-MM-DD HH:MM, like 2021-02-19 13:30)";
+        return _("a date and time (YYYY-MM-DD HH:MM, like 2021-02-19 13:30)");
     case SCHEMA_WHEN:
-        return "a date, or a date and time (like 2021-02-19 or 2021-02-19 13:30)";
+        return _("a date, or a date and time (like 2021-02-19 or 2021-02-19 13:30)");
     case SCHEMA_STRINGS:
-        return "a list of texts";
+        return _("a list of texts");
     case SCHEMA_OBJECT:
-        return "a group of fields";
+        return _("a group of fields");
     case SCHEMA_LIST:
-        return "a list";
+        return _("a list");
     case SCHEMA_PHONE:
-        return "a phone number in half-width digits and hyphens, like 0235-00-1400";
+        return _("a phone number in half-width digits and hyphens, like 0235-00-1400");
     case SCHEMA_EMAIL:
-        return "an e-mail address, like sasaeai@example.jp";
+        return _("an e-mail address, like sasaeai@example.jp");
     case SCHEMA_WEB:
-        return "a web address starting with https:// or http:// (like https://example.jp/salon/)";
+        return _("a web address starting with https:// or http:// (like "
+                 "https://example.jp/salon/)");
     case SCHEMA_ANY:
         break;
     }
-    return "a value";
+    return _("a value");
 }
 
 /* Half-width digits with hyphens, spaces or brackets between them, and a '+' only in front:
@@ -136,26 +140,37 @@ static int is_email(const char *s)
     return 1;
 }
 
+/* What the editor wrote instead, as a noun phrase in the user's language. */
 static const char *json_words(const json_t *v)
 {
     switch (json_typeof(v)) {
     case JSON_OBJECT:
-        return "a group of fields";
+        return _("a group of fields");
     case JSON_ARRAY:
-        return "a list";
+        return _("a list");
     case JSON_STRING:
-        return "text";
+        return _("text");
     case JSON_INTEGER:
-        return "a number";
+        return _("a number");
     case JSON_REAL:
-        return "a number with a decimal point";
+        return _("a number with a decimal point");
     case JSON_TRUE:
     case JSON_FALSE:
-        return "true/false";
+        return _("true/false");
     case JSON_NULL:
-        return "empty";
+        return _("empty");
     }
-    return "a value";
+    return _("a value");
+}
+
+char *schema_field_words(const struct schema_field *f)
+{
+    if (!f->label)
+        return xasprintf("'%s'", f->name);
+    /* TRANSLATORS: a field as messages name it: its key as the editor wrote it, then the label
+     * the editor form shows. The English leaves the label out (%.0s prints nothing); a
+     * translation shows it, like '%s'（%s）. */
+    return xasprintf(_("'%s'%.0s"), f->name, f->label);
 }
 
 static char *join_path(const char *prefix, const char *name)
@@ -171,18 +186,25 @@ static void check_date(struct schema_ctx *c, const char *path, const char *name,
     struct date_why why;
     int has_time;
     if (date_parse_either(&dt, &has_time, s, strlen(s), &why) != 0) {
-        schema_error(c, path, 0, "'%s' is not %s: %s", name, type_words(t), why.text);
+        /* TRANSLATORS: the field, then why its value is not a date (from the date reader). */
+        schema_error(c, path, 0,
+                     t == SCHEMA_DATE ? _("%s is not a date (YYYY-MM-DD, like 2021-02-19): %s")
+                     : t == SCHEMA_DATETIME ? _("%s is not a date and time (YYYY-MM-DD HH:MM, like "
+                                                "2021-02-19 13:30): %s")
+                                            : _("%s is not a date, or a date and time (like "
+                                                "2021-02-19 or 2021-02-19 13:30): %s"),
+                     name, why.text);
         return;
     }
     if (t == SCHEMA_WHEN)
         return;
     int with_time = t == SCHEMA_DATETIME;
     if (with_time && !has_time)
-        schema_error(c, path, 0, "'%s' needs a time as well as a date (YYYY-MM-DD HH:MM, like "
-                                 "%s 13:30)",
+        schema_error(c, path, 0, _("%s needs a time as well as a date (YYYY-MM-DD HH:MM, like %s "
+                                   "13:30)"),
                      name, s);
     else if (!with_time && has_time)
-        schema_error(c, path, 0, "'%s' is a date only; leave out the time (YYYY-MM-DD)", name);
+        schema_error(c, path, 0, _("%s is a date only; leave out the time (YYYY-MM-DD)"), name);
 }
 
 static void check_value(struct schema_ctx *c, json_t *parent, const char *key, json_t *v,
@@ -202,12 +224,15 @@ static void check_choices(struct schema_ctx *c, const char *path, const struct s
     buf_init(&list);
     for (const char *const *ch = f->choices; *ch; ch++)
         buf_printf(&list, "%s%s", ch == f->choices ? "" : ", ", *ch);
-    schema_error(c, path, 0, "'%s' cannot be '%s' (use one of: %s)", f->name, s, list.data);
+    char *fw = schema_field_words(f);
+    schema_error(c, path, 0, _("%s cannot be '%s' (use one of: %s)"), fw, s, list.data);
+    free(fw);
     buf_release(&list);
 }
 
-static void check_value(struct schema_ctx *c, json_t *parent, const char *key, json_t *v,
-                        const struct schema_field *f, const char *path)
+/* check_value, with fw naming the field in messages. */
+static void check_value_as(struct schema_ctx *c, json_t *parent, const char *key, json_t *v,
+                           const struct schema_field *f, const char *path, const char *fw)
 {
     switch (f->type) {
     case SCHEMA_ANY:
@@ -221,7 +246,7 @@ static void check_value(struct schema_ctx *c, json_t *parent, const char *key, j
             return;
         }
         if (!json_is_string(v)) {
-            schema_error(c, path, 0, "'%s' should be %s, not %s", f->name, type_words(f->type),
+            schema_error(c, path, 0, _("%s should be %s, not %s"), fw, type_words(f->type),
                          json_words(v));
             return;
         }
@@ -232,40 +257,40 @@ static void check_value(struct schema_ctx *c, json_t *parent, const char *key, j
     case SCHEMA_WEB:
         if (f->type == SCHEMA_PHONE && (json_is_integer(v) || json_is_real(v))) {
             /* 0235001400 without quotes is read as a number, and its 0 is gone. */
-            schema_error(c, path, 0, "'%s' should be %s, not a number (write the hyphens, or "
-                                     "put it in quotes)",
-                         f->name, type_words(f->type));
+            schema_error(c, path, 0, _("%s should be %s, not a number (write the hyphens, or put "
+                                       "it in quotes)"),
+                         fw, type_words(f->type));
             return;
         }
         if (!json_is_string(v)) {
-            schema_error(c, path, 0, "'%s' should be %s, not %s", f->name, type_words(f->type),
+            schema_error(c, path, 0, _("%s should be %s, not %s"), fw, type_words(f->type),
                          json_words(v));
             return;
         }
         if (!(f->type == SCHEMA_PHONE  ? is_phone(json_string_value(v))
               : f->type == SCHEMA_EMAIL ? is_email(json_string_value(v))
                                         : url_is_web(json_string_value(v))))
-            schema_error(c, path, 0, "'%s' should be %s", f->name, type_words(f->type));
+            schema_error(c, path, 0, _("%s should be %s"), fw, type_words(f->type));
         return;
     case SCHEMA_INT:
         if (!json_is_integer(v) || json_integer_value(v) < 0)
-            schema_error(c, path, 0, "'%s' should be a whole number (like 152), not %s",
-                         f->name, json_is_integer(v) ? "a negative number" : json_words(v));
+            schema_error(c, path, 0, _("%s should be a whole number (like 152), not %s"),
+                         fw, json_is_integer(v) ? _("a negative number") : json_words(v));
         return;
     case SCHEMA_BOOL:
         if (!json_is_boolean(v))
-            schema_error(c, path, 0, "'%s' should be true or false, not %s", f->name,
+            schema_error(c, path, 0, _("%s should be true or false, not %s"), fw,
                          json_words(v));
         return;
     case SCHEMA_DATE:
     case SCHEMA_DATETIME:
     case SCHEMA_WHEN:
         if (!json_is_string(v)) {
-            schema_error(c, path, 0, "'%s' should be %s, not %s", f->name, type_words(f->type),
+            schema_error(c, path, 0, _("%s should be %s, not %s"), fw, type_words(f->type),
                          json_words(v));
             return;
         }
-        check_date(c, path, f->name, json_string_value(v), f->type);
+        check_date(c, path, fw, json_string_value(v), f->type);
         return;
     case SCHEMA_STRINGS:
         if (json_is_string(v)) {
@@ -275,7 +300,7 @@ static void check_value(struct schema_ctx *c, json_t *parent, const char *key, j
             return;
         }
         if (!json_is_array(v)) {
-            schema_error(c, path, 0, "'%s' should be %s, not %s", f->name, type_words(f->type),
+            schema_error(c, path, 0, _("%s should be %s, not %s"), fw, type_words(f->type),
                          json_words(v));
             return;
         }
@@ -287,7 +312,7 @@ static void check_value(struct schema_ctx *c, json_t *parent, const char *key, j
                 free(s);
             } else if (!json_is_string(item)) {
                 char *ip = xasprintf("%s.%zu", path, i);
-                schema_error(c, ip, 0, "each item of '%s' should be text, not %s", f->name,
+                schema_error(c, ip, 0, _("each item of %s should be text, not %s"), fw,
                              json_words(item));
                 free(ip);
             }
@@ -295,16 +320,16 @@ static void check_value(struct schema_ctx *c, json_t *parent, const char *key, j
         return;
     case SCHEMA_OBJECT:
         if (!json_is_object(v)) {
-            schema_error(c, path, 0, "'%s' should be %s (indented lines under it), not %s",
-                         f->name, type_words(f->type), json_words(v));
+            schema_error(c, path, 0, _("%s should be %s (indented lines under it), not %s"),
+                         fw, type_words(f->type), json_words(v));
             return;
         }
         check_fields(c, v, f->fields, path, f->flags & SCHEMA_CLOSED ? f : NULL);
         return;
     case SCHEMA_LIST:
         if (!json_is_array(v)) {
-            schema_error(c, path, 0, "'%s' should be a list (lines starting with '- '), not %s",
-                         f->name, json_words(v));
+            schema_error(c, path, 0, _("%s should be a list (lines starting with '- '), not %s"),
+                         fw, json_words(v));
             return;
         }
         for (size_t i = 0; i < json_array_size(v); i++) {
@@ -313,12 +338,20 @@ static void check_value(struct schema_ctx *c, json_t *parent, const char *key, j
             if (json_is_object(item))
                 schema_check(c, item, f->fields, ip);
             else
-                schema_error(c, ip, 0, "each item of '%s' should be a group of fields, not %s",
-                             f->name, json_words(item));
+                schema_error(c, ip, 0, _("each item of %s should be a group of fields, not %s"),
+                             fw, json_words(item));
             free(ip);
         }
         return;
     }
+}
+
+static void check_value(struct schema_ctx *c, json_t *parent, const char *key, json_t *v,
+                        const struct schema_field *f, const char *path)
+{
+    char *fw = schema_field_words(f);
+    check_value_as(c, parent, key, v, f, path, fw);
+    free(fw);
 }
 
 /* The fields of obj that fields does not list. They are the editor's own (passed to templates)
@@ -353,16 +386,28 @@ static void unknown_fields(struct schema_ctx *c, json_t *obj, const struct schem
             buf_init(&names);
             for (f = fields; f->name; f++)
                 buf_printf(&names, "%s%s", f == fields ? "" : ", ", f->name);
+            /* TRANSLATORS: a group of fields named as a noun in English ("a contact"): its key,
+             * then the label the editor form shows, which the English leaves out (%.0s prints
+             * nothing); a translation shows both, like '%s'（%s）. */
+            char *group = closed->label ? xasprintf(_("%s%.0s"), closed->name, closed->label)
+                                        : xstrdup(closed->name);
+            char *near = best ? schema_field_words(best) : NULL;
             if (best)
-                schema_error(c, path, 1, "'%s' is not a field of a %s; did you mean '%s'? (a %s "
-                                         "has %s)",
-                             key, closed->name, best->name, closed->name, names.data);
+                /* TRANSLATORS: the unknown key, the group ('contact'), the field it resembles,
+                 * the group again and the keys it has. */
+                schema_error(c, path, 1, _("'%s' is not a field of a %s; did you mean %s? (a %s "
+                                           "has %s)"),
+                             key, group, near, group, names.data);
             else
-                schema_error(c, path, 1, "'%s' is not a field of a %s (a %s has %s)", key,
-                             closed->name, closed->name, names.data);
+                schema_error(c, path, 1, _("'%s' is not a field of a %s (a %s has %s)"), key,
+                             group, group, names.data);
+            free(near);
+            free(group);
             buf_release(&names);
         } else if (best) {
-            schema_warning(c, path, 1, "unknown field '%s': did you mean '%s'?", key, best->name);
+            char *near = schema_field_words(best);
+            schema_warning(c, path, 1, _("unknown field '%s': did you mean %s?"), key, near);
+            free(near);
         }
         free(path);
     }
@@ -380,12 +425,13 @@ static int check_fields(struct schema_ctx *c, json_t *obj, const struct schema_f
         if (!v || json_is_null(v)) {
             if (f->flags & SCHEMA_REQUIRED) {
                 const char *where = *prefix ? prefix : NULL;
+                char *fw = schema_field_words(f);
                 if (*prefix)
-                    schema_error(c, where, 0, "'%s' is missing here: it is required", f->name);
+                    schema_error(c, where, 0, _("%s is missing here: it is required"), fw);
                 else
-                    schema_error(c, NULL, 0, "'%s' is missing: every entry of this kind needs "
-                                             "one",
-                                 f->name);
+                    schema_error(c, NULL, 0, _("%s is missing: every entry of this kind needs one"),
+                                 fw);
+                free(fw);
             }
         } else {
             check_value(c, obj, f->name, v, f, path);

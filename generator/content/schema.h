@@ -33,11 +33,14 @@ enum schema_type {
 #define SCHEMA_CLOSED 2u
 
 struct schema_field {
-    const char *name;
+    const char *name; /* the key, as editors write it */
     enum schema_type type;
     unsigned flags;
     const struct schema_field *fields; /* for OBJECT and LIST; ends with a NULL name */
     const char *const *choices;        /* for STRING: the allowed values, NULL-terminated */
+    /* What the editor form calls the field, in Japanese (開始日時 for start): messages in
+     * Japanese show it after the key. NULL: the key alone. */
+    const char *label;
 };
 
 struct schema_ctx {
@@ -61,6 +64,9 @@ void schema_warning(struct schema_ctx *c, const char *path, int key, const char 
     __attribute__((format(printf, 4, 5)));
 /* schema_error with the arguments as a va_list. */
 void schema_verror(struct schema_ctx *c, const char *path, int key, const char *fmt, va_list ap);
+/* The field as messages name it: 'start' in English, 'start'（開始日時） in Japanese. Returns a
+ * new string; the caller frees it. */
+char *schema_field_words(const struct schema_field *f);
 /* Edit distance between two short ASCII names, capped at 3. */
 unsigned schema_distance(const char *a, const char *b);
 

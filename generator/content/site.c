@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/intl.h"
 #include "core/strv.h"
 #include "core/url.h"
 #include "core/xalloc.h"
@@ -71,8 +72,8 @@ int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
     for (size_t i = 1; i < n; i++) {
         if (strcmp(tmp[i]->out, tmp[i - 1]->out) == 0) {
             entry_error(d, tmp[i], json_object_get(tmp[i]->fm, "slug") ? "slug" : NULL,
-                        "this entry and %s would both be published at /%s; give one of them "
-                        "another file name or slug",
+                        _("this entry and %s would both be published at /%s; give one of them "
+                          "another file name or slug"),
                         tmp[i - 1]->source, tmp[i]->url);
             rc = -1;
         }
@@ -96,7 +97,7 @@ int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
     for (size_t i = 0; i < s->n_kind[KIND_ISSUE]; i++) {
         struct entry *is = s->kind[KIND_ISSUE][i];
         if (i > 0 && s->kind[KIND_ISSUE][i - 1]->number == is->number) {
-            entry_error(d, is, "number", "issue number %ld is also used by %s", is->number,
+            entry_error(d, is, "number", _("issue number %ld is also used by %s"), is->number,
                         s->kind[KIND_ISSUE][i - 1]->source);
             rc = -1;
         }
@@ -108,7 +109,7 @@ int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
             if (!site_find_slug(s, KIND_ACTIVITY, slug) && !site_find_slug(s, KIND_EVENT, slug) &&
                 !site_find_slug(s, KIND_PAGE, slug)) {
                 char *path = xasprintf("contents.%zu", j);
-                entry_error(d, is, path, "'%s' is not the slug of any activity, event or page",
+                entry_error(d, is, path, _("'%s' is not the slug of any activity, event or page"),
                             slug);
                 free(path);
                 rc = -1;
@@ -124,7 +125,8 @@ int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
         for (size_t j = 0; j < s->n_kind[KIND_ISSUE]; j++)
             found |= s->kind[KIND_ISSUE][j]->number == e->number;
         if (!found) {
-            entry_error(d, e, "issue", "there is no issue number %ld in content/issues", e->number);
+            entry_error(d, e, "issue", _("there is no issue number %ld in content/issues"),
+                        e->number);
             rc = -1;
         }
     }
@@ -143,7 +145,7 @@ int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
                 found = strcmp(list[k]->slug, slug) == 0;
             if (slug && !found) {
                 char *path = xasprintf("print_break.%zu", j);
-                entry_error(d, is, path, "'%s' is not the slug of an article in this issue",
+                entry_error(d, is, path, _("'%s' is not the slug of an article in this issue"),
                             slug);
                 free(path);
                 rc = -1;
@@ -153,7 +155,7 @@ int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
     }
     if (cfg->print.back_page && !site_find_slug(s, KIND_PAGE, cfg->print.back_page)) {
         diag_error(d, "content/site.yaml", 0, 0,
-                   "print.back_page names '%s', but there is no page with that slug",
+                   _("print.back_page names '%s', but there is no page with that slug"),
                    cfg->print.back_page);
         rc = -1;
     }

@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/fs.h"
+#include "core/intl.h"
 #include "core/strmap.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -121,7 +122,7 @@ static void report(struct parser *p, struct yamldoc_pos pos, const char *fmt, ..
         return;
     if (++p->errors > MAX_ERRORS) {
         diag_error(p->d, p->file, pos.line, pos.col,
-                   "there are too many problems in this file: fix the ones above first");
+                   _("there are too many problems in this file: fix the ones above first"));
         p->stop = 1;
         return;
     }
@@ -355,8 +356,8 @@ static json_t *typed_value(struct parser *p, enum kind k, const char *s, size_t 
             return json_integer(iv);
         show = shown(s, n);
         report(p, pos,
-               "%s is too large a number (the largest is 9223372036854775807); if it is not a "
-               "number but a code or ID, put it in quotes",
+               _("%s is too large a number (the largest is 9223372036854775807); if it is not a "
+                 "number but a code or ID, put it in quotes"),
                show);
         free(show);
         return NULL;
@@ -367,15 +368,24 @@ static json_t *typed_value(struct parser *p, enum kind k, const char *s, size_t 
         if (isfinite(v))
             return json_real(v);
         show = shown(s, n);
-        report(p, pos, "%s is too large a number; if it is not a number, put it in quotes", show);
+        report(p, pos, _("%s is too large a number; if it is not a number, put it in quotes"),
+               show);
         free(show);
         return NULL;
     }
     case K_INF:
     case K_NAN:
         show = shown(s, n);
-        report(p, pos, "%s (%s) cannot be used as a value; if you mean the text, put it in quotes",
-               show, k == K_INF ? "infinity" : "not a number");
+        if (k == K_INF)
+            report(p, pos,
+                   _("%s (infinity) cannot be used as a value; if you mean the text, put it in "
+                     "quotes"),
+                   show);
+        else
+            report(p, pos,
+                   _("%s (not a number) cannot be used as a value; if you mean the text, put it in "
+                     "quotes"),
+                   show);
         free(show);
         return NULL;
     case K_STR:
@@ -397,13 +407,13 @@ static void report_tag(struct parser *p, const char *tag, struct yamldoc_pos pos
     char *name = tag_name(tag);
     if (name[0] == '!' && name[1] == '!')
         report(p, pos,
-               "the tag %s is not supported here; use !!str, !!int, !!float, !!bool or !!null, "
-               "or remove it",
+               _("the tag %s is not supported here; use !!str, !!int, !!float, !!bool or !!null, "
+                 "or remove it"),
                name);
     else
         report(p, pos,
-               "'%s' is read as a YAML tag; if the ! is part of the text, put the whole value in "
-               "quotes",
+               _("'%s' is read as a YAML tag; if the ! is part of the text, put the whole value in "
+                 "quotes"),
                name);
     free(name);
 }
@@ -417,7 +427,7 @@ static json_t *scalar_value(struct parser *p, const yaml_event_t *e, struct yaml
     int plain = e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
     *plain_typed = 0;
     if (memchr(s, '\0', n)) {
-        report(p, pos, "this text contains a NUL character (written \\0), which is not allowed");
+        report(p, pos, _("this text contains a NUL character (written \\0), which is not allowed"));
         return NULL;
     }
     if (!tag) {
@@ -431,10 +441,10 @@ static json_t *scalar_value(struct parser *p, const yaml_event_t *e, struct yaml
         return json_stringn(s, n);
     static const struct {
         const char *tag, *expected;
-    } tags[] = {{STD_TAG "int", "a whole number"},
-                {STD_TAG "float", "a number"},
-                {STD_TAG "bool", "true or false"},
-                {STD_TAG "null", "empty"}};
+    } tags[] = {{STD_TAG "int", N_("a whole number")},
+                {STD_TAG "float", N_("a number")},
+                {STD_TAG "bool", N_("true or false")},
+                {STD_TAG "null", N_("empty")}};
     for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
         if (strcmp(tag, tags[i].tag) != 0)
             continue;
@@ -444,7 +454,9 @@ static json_t *scalar_value(struct parser *p, const yaml_event_t *e, struct yaml
                  (i == 2 && k == K_BOOL) || (i == 3 && k == K_NULL);
         if (!ok) {
             char *show = shown(s, n), *name = tag_name(tag);
-            report(p, pos, "%s is not %s, but it is marked %s", show, tags[i].expected, name);
+            /* TRANSLATORS: the value, what its tag wants ("a whole number"), the tag. */
+            report(p, pos, _("%s is not %s, but it is marked %s"), show, _(tags[i].expected),
+                   name);
             free(show);
             free(name);
             return NULL;
@@ -472,8 +484,10 @@ static int check_collection_tag(struct parser *p, const yaml_char_t *tag, const 
         STD_TAG "null", STD_TAG "map", STD_TAG "seq",   NULL};
     if (one_of(t, strlen(t), known)) {
         char *name = tag_name(t);
-        report(p, pos, "the tag %s cannot be used on %s", name,
-               strcmp(std, STD_TAG "map") == 0 ? "a block of fields" : "a list");
+        if (strcmp(std, STD_TAG "map") == 0)
+            report(p, pos, _("the tag %s cannot be used on a block of fields"), name);
+        else
+            report(p, pos, _("the tag %s cannot be used on a list"), name);
         free(name);
     } else {
         report_tag(p, t, pos);
@@ -496,7 +510,7 @@ static int count_node(struct parser *p, size_t n, struct yamldoc_pos pos)
     p->nodes += n;
     if (p->nodes <= YAMLDOC_MAX_NODES)
         return 0;
-    report(p, pos, "this file holds too many values (more than %d)", YAMLDOC_MAX_NODES);
+    report(p, pos, _("this file holds too many values (more than %d)"), YAMLDOC_MAX_NODES);
     p->stop = 1;
     return -1;
 }
@@ -514,15 +528,16 @@ static void on_key(struct parser *p, struct frame *f, const yaml_event_t *e)
         return;
     }
     if (n == 0) {
-        report(p, pos, "this field has no name before its ':'");
+        report(p, pos, _("this field has no name before its ':'"));
         return;
     }
     if (memchr(s, '\0', n)) {
-        report(p, pos, "this field name contains a NUL character (written \\0)");
+        report(p, pos, _("this field name contains a NUL character (written \\0)"));
         return;
     }
     if (e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && strcmp(s, "<<") == 0) {
-        report(p, pos, "merging fields with '<<' is not supported; write the fields out in full");
+        report(p, pos,
+               _("merging fields with '<<' is not supported; write the fields out in full"));
         return;
     }
     if (e->data.scalar.anchor) {
@@ -539,10 +554,10 @@ static void on_key(struct parser *p, struct frame *f, const yaml_event_t *e)
         buf_truncate(&p->path, saved);
         char *show = shown(s, n);
         if (first != NONE)
-            report(p, pos, "%s appears twice in this block (first on line %u)", show,
+            report(p, pos, _("%s appears twice in this block (first on line %u)"), show,
                    p->ix->entries[first].key.line);
         else
-            report(p, pos, "%s appears twice in this block", show);
+            report(p, pos, _("%s appears twice in this block"), show);
         free(show);
         return; /* the value is read but dropped: the first one stays */
     }
@@ -609,7 +624,7 @@ static void on_alias(struct parser *p, const yaml_event_t *e)
     const char *name = (const char *)e->data.alias.anchor;
     struct frame *f = top(p);
     if (f && f->is_map && f->want_key) {
-        report(p, pos, "a field name cannot be an alias (*%s)", name);
+        report(p, pos, _("a field name cannot be an alias (*%s)"), name);
         f->want_key = 0;
         f->key_pos = pos;
         return;
@@ -617,24 +632,24 @@ static void on_alias(struct parser *p, const yaml_event_t *e)
     json_t *slot = json_object_get(p->anchor_names, name);
     struct anchor *a = slot ? &p->anchors[json_integer_value(slot)] : NULL;
     if (anchor_is_open(p, name)) {
-        report(p, pos, "'*%s' is used inside the block it repeats (&%s), which would never end",
+        report(p, pos, _("'*%s' is used inside the block it repeats (&%s), which would never end"),
                name, name);
         a = NULL;
     } else if (!a) {
         report(p, pos,
-               "'*%s' refers to an anchor &%s that is not defined above it; if the * is part of "
-               "the text, put the whole value in quotes",
+               _("'*%s' refers to an anchor &%s that is not defined above it; if the * is part of "
+                 "the text, put the whole value in quotes"),
                name, name);
     } else if (p->alias_nodes + a->nodes > YAMLDOC_MAX_ALIAS_NODES ||
                p->alias_bytes + a->bytes > YAMLDOC_MAX_ALIAS_BYTES) {
         report(p, pos,
-               "the aliases (*name) in this file repeat too much (more than %d values or %u MB "
-               "of text); write the values out instead",
+               _("the aliases (*name) in this file repeat too much (more than %d values or %u MB "
+                 "of text); write the values out instead"),
                YAMLDOC_MAX_ALIAS_NODES, YAMLDOC_MAX_ALIAS_BYTES >> 20);
         p->stop = 1;
         return;
     } else if (p->depth + a->height > YAMLDOC_MAX_DEPTH) {
-        report(p, pos, "lists and fields are nested more than %d levels deep here",
+        report(p, pos, _("lists and fields are nested more than %d levels deep here"),
                YAMLDOC_MAX_DEPTH);
         p->stop = 1;
         return;
@@ -661,7 +676,7 @@ static void on_start(struct parser *p, const yaml_event_t *e, int is_map)
 {
     struct yamldoc_pos pos = pos_of(p, e->start_mark);
     if (p->depth >= YAMLDOC_MAX_DEPTH) {
-        report(p, pos, "lists and fields are nested more than %d levels deep here",
+        report(p, pos, _("lists and fields are nested more than %d levels deep here"),
                YAMLDOC_MAX_DEPTH);
         p->stop = 1;
         return;
@@ -675,8 +690,10 @@ static void on_start(struct parser *p, const yaml_event_t *e, int is_map)
     struct frame *parent = top(p);
     int is_key = parent && parent->is_map && parent->want_key;
     if (is_key) {
-        report(p, pos, "a field name must be a single word or text, not %s",
-               is_map ? "a block of fields" : "a list");
+        if (is_map)
+            report(p, pos, _("a field name must be a single word or text, not a block of fields"));
+        else
+            report(p, pos, _("a field name must be a single word or text, not a list"));
         parent->want_key = 0;
         parent->key_pos = pos;
     }
@@ -801,14 +818,15 @@ static void report_reader_error(struct parser *p, const yaml_parser_t *yp)
     size_t off = yp->problem_offset < p->len ? yp->problem_offset : p->len;
     text_position(p->text, off, p->first_line, &pos.line, &pos.col);
     if (strstr(yp->problem, "control characters") && yp->problem_value == 0)
-        report(p, pos, "this text contains a NUL byte (an invisible zero character); delete it");
+        report(p, pos, _("this text contains a NUL byte (an invisible zero character); delete it"));
     else if (strstr(yp->problem, "control characters"))
         report(p, pos,
-               "this text contains an invisible control character (U+%04X) that YAML does not "
-               "allow; delete it",
+               _("this text contains an invisible control character (U+%04X) that YAML does not "
+                 "allow; delete it"),
                (unsigned)yp->problem_value);
     else
-        report(p, pos, "the text here is not valid UTF-8: save the file as UTF-8, not Shift_JIS");
+        report(p, pos,
+               _("the text here is not valid UTF-8: save the file as UTF-8, not Shift_JIS"));
 }
 
 static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
@@ -826,16 +844,16 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
     if (strstr(problem, "tab character") || find_indent_tab(p, pm, &tab)) {
         if (!find_indent_tab(p, pm, &tab))
             tab = at;
-        report(p, tab, "tabs cannot be used to indent YAML; use spaces");
+        report(p, tab, _("tabs cannot be used to indent YAML; use spaces"));
     } else if (strstr(context, "quoted scalar") &&
                (strstr(problem, "end of stream") || strstr(problem, "document indicator"))) {
-        report(p, ctx, "this quoted text is never closed (missing %c)", char_at(p, cm));
+        report(p, ctx, _("this quoted text is never closed (missing %c)"), char_at(p, cm));
     } else if (strstr(problem, "unknown escape character")) {
         size_t off = offset_of(p, pm);
         char e = off + 1 < p->len ? p->text[off + 1] : '?';
         report(p, at,
-               "'\\%c' is not allowed between double quotes; write \\\\ for a backslash, or use "
-               "single quotes",
+               _("'\\%c' is not allowed between double quotes; write \\\\ for a backslash, or use "
+                 "single quotes"),
                e);
     } else if (strstr(problem, "Unicode character escape") ||
                strstr(problem, "hexdecimal number")) {
@@ -848,14 +866,14 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
         if (p->text[off] == '\\' && back <= at.col - 1)
             at.col -= back;
         report(p, at,
-               "'\\%c' between double quotes must be followed by a character code; write \\\\ "
-               "for a backslash, or use single quotes",
+               _("'\\%c' between double quotes must be followed by a character code; write \\\\ "
+                 "for a backslash, or use single quotes"),
                e);
     } else if (strstr(problem, "mapping values are not allowed")) {
         if (first_colon_of_line(p, pm) && pm.column >= 1024) {
             report(p, at,
-                   "this field name is too long (YAML allows at most 1024 characters before "
-                   "the ':')");
+                   _("this field name is too long (YAML allows at most 1024 characters before the "
+                     "':')"));
         } else if (first_colon_of_line(p, pm)) {
             yaml_mark_t s = pm;
             s.column = 0;
@@ -863,71 +881,72 @@ static void report_syntax_error(struct parser *p, const yaml_parser_t *yp)
             while (off < p->len && p->text[off] == ' ')
                 off++, col++;
             struct yamldoc_pos line_start = {at.line, (unsigned)col};
-            report(p, line_start, "this line is indented differently from the lines around it");
+            report(p, line_start, _("this line is indented differently from the lines around it"));
         } else {
             report(p, at,
-                   "this value contains ': ', which YAML reads as the start of a field; put "
-                   "the whole value in quotes");
+                   _("this value contains ': ', which YAML reads as the start of a field; put the "
+                     "whole value in quotes"));
         }
     } else if (strstr(problem, "could not find expected ':'")) {
         report(p, ctx,
-               "this line is not a field: write it as name: value, with a space after the "
-               "colon");
+               _("this line is not a field: write it as name: value, with a space after the "
+                 "colon"));
     } else if (strstr(problem, "did not find expected key") ||
                strstr(problem, "did not find expected '-' indicator")) {
         if (c == ':')
-            report(p, at, "this field has no name before its ':'");
+            report(p, at, _("this field has no name before its ':'"));
         else if (c == ']' || c == '}')
-            report(p, at, "there is a '%c' here without a '%c' before it", c, c == ']' ? '[' : '{');
+            report(p, at, _("there is a '%c' here without a '%c' before it"), c,
+                   c == ']' ? '[' : '{');
         else if (starts_line(p, pm))
-            report(p, at, "this line is indented differently from the lines around it");
+            report(p, at, _("this line is indented differently from the lines around it"));
         else
             report(p, at,
-                   "unexpected text after the value; if it all belongs to the value, put the "
-                   "whole value in quotes");
+                   _("unexpected text after the value; if it all belongs to the value, put the "
+                     "whole value in quotes"));
     } else if (strstr(problem, "block sequence entries are not allowed")) {
         report(p, at,
-               "a list item (- ...) cannot start on the same line as its field name; put each "
-               "item on its own line below, indented");
+               _("a list item (- ...) cannot start on the same line as its field name; put each "
+                 "item on its own line below, indented"));
     } else if (strstr(problem, "expected ',' or ']'")) {
-        report(p, ctx, "this list is never closed: add ] after its last item");
+        report(p, ctx, _("this list is never closed: add ] after its last item"));
     } else if (strstr(problem, "expected ',' or '}'")) {
-        report(p, ctx, "these fields in { } are never closed: add } after the last one");
+        report(p, ctx, _("these fields in { } are never closed: add } after the last one"));
     } else if (strstr(context, "anchor") || strstr(context, "alias") ||
                strstr(context, "scanning a tag")) {
         report(p, ctx,
-               "'%c' at the start of a value has a special meaning in YAML; put the whole value "
-               "in quotes",
+               _("'%c' at the start of a value has a special meaning in YAML; put the whole value "
+                 "in quotes"),
                char_at(p, cm));
     } else if (strstr(problem, "undefined tag handle")) {
         report(p, at,
-               "'!' at the start of a value has a special meaning in YAML; put the whole value "
-               "in quotes");
+               _("'!' at the start of a value has a special meaning in YAML; put the whole value "
+                 "in quotes"));
     } else if (strstr(problem, "cannot start any token") && c) {
-        report(p, at, "'%c' cannot start a value in YAML; put the whole value in quotes", c);
+        report(p, at, _("'%c' cannot start a value in YAML; put the whole value in quotes"), c);
     } else if (strstr(problem, "comment or line break") && strstr(context, "block scalar")) {
         report(p, at,
-               "only a number, + or - may follow | or > on its line; start the text on the "
-               "next line");
+               _("only a number, + or - may follow | or > on its line; start the text on the next "
+                 "line"));
     } else if (strstr(problem, "comment or line break")) {
         report(p, at,
-               "unexpected text after the value; if it all belongs to the value, put the whole "
-               "value in quotes");
+               _("unexpected text after the value; if it all belongs to the value, put the whole "
+                 "value in quotes"));
     } else if (strstr(problem, "expected <document start>") && after_document_end(p, pm)) {
         report(p, at,
-               "the line ... above ends the YAML, so nothing may follow it; remove that line");
+               _("the line ... above ends the YAML, so nothing may follow it; remove that line"));
     } else if (strstr(problem, "expected <document start>")) {
         report(p, at,
-               "unexpected text after the value; if it all belongs to the value, put the whole "
-               "value in quotes");
+               _("unexpected text after the value; if it all belongs to the value, put the whole "
+                 "value in quotes"));
     } else if (strstr(problem, "expected node content")) {
-        report(p, at, "a value is missing here");
+        report(p, at, _("a value is missing here"));
     } else if (strstr(problem, "incompatible YAML document")) {
         report(p, at,
-               "this file asks for a YAML version kairan cannot read; remove the %%YAML "
-               "line");
+               _("this file asks for a YAML version kairan cannot read; remove the %%YAML line"));
     } else {
-        report(p, at, "this is not valid YAML here (%s%s%s)", problem, *context ? " " : "",
+        /* TRANSLATORS: libyaml's own English words about the problem. */
+        report(p, at, _("this is not valid YAML here (%s%s%s)"), problem, *context ? " " : "",
                context);
     }
 }
@@ -996,8 +1015,8 @@ int yamldoc_parse(struct diag *d, const char *path, const char *text, size_t len
         case YAML_DOCUMENT_START_EVENT:
             if (p.documents++ > 0) {
                 report(&p, pos_of(&p, e.start_mark),
-                       "a second YAML document starts here, but a file can hold only one: "
-                       "remove this line or what follows it");
+                       _("a second YAML document starts here, but a file can hold only one: remove "
+                         "this line or what follows it"));
                 p.stop = 1;
             }
             break;
@@ -1026,9 +1045,11 @@ int yamldoc_parse(struct diag *d, const char *path, const char *text, size_t len
 
     if (p.errors == 0 && p.root && !json_is_object(p.root) && !json_is_null(p.root))
         report(&p, p.root_pos,
-               "the top level must be fields written as name: value, one per line, but here it "
-               "is %s",
-               json_is_array(p.root) ? "a list" : "a single value");
+               json_is_array(p.root)
+                   ? _("the top level must be fields written as name: value, one per line, but "
+                       "here it is a list")
+                   : _("the top level must be fields written as name: value, one per line, but "
+                       "here it is a single value"));
     if (p.errors == 0 && (!p.root || json_is_null(p.root))) {
         json_decref(p.root);
         p.root = json_object();

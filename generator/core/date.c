@@ -1,5 +1,6 @@
 #include "core/date.h"
 
+#include "core/intl.h"
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,9 +9,10 @@
 /* The largest instant whose date still has a four-digit year: 9999-12-31 23:59:59 UTC. */
 #define MAX_EPOCH INT64_C(253402300799)
 
+/* For messages only (translated where they are used). */
 static const char *const month_names[12] = {
-    "January", "February", "March",     "April",   "May",      "June",
-    "July",    "August",   "September", "October", "November", "December",
+    N_("January"), N_("February"), N_("March"),     N_("April"),   N_("May"),      N_("June"),
+    N_("July"),    N_("August"),   N_("September"), N_("October"), N_("November"), N_("December"),
 };
 
 /* ---- the calendar ---- */
@@ -152,15 +154,15 @@ static const char *expected(enum want w)
 {
     switch (w) {
     case WANT_DATE:
-        return "expected YYYY-MM-DD, like 2021-02-19";
+        return _("expected YYYY-MM-DD, like 2021-02-19");
     case WANT_DATETIME:
-        return "expected YYYY-MM-DD HH:MM, like 2021-02-19 13:30";
+        return _("expected YYYY-MM-DD HH:MM, like 2021-02-19 13:30");
     case WANT_EITHER:
-        return "expected YYYY-MM-DD or YYYY-MM-DD HH:MM, like 2021-02-19 13:30";
+        return _("expected YYYY-MM-DD or YYYY-MM-DD HH:MM, like 2021-02-19 13:30");
     case WANT_MOMENT:
         break;
     }
-    return "expected YYYY-MM-DD, YYYY-MM-DD HH:MM or @SECONDS, like 2021-02-19 13:30";
+    return _("expected YYYY-MM-DD, YYYY-MM-DD HH:MM or @SECONDS, like 2021-02-19 13:30");
 }
 
 static const char *example(enum want w)
@@ -222,20 +224,20 @@ static int non_ascii(const char *s, size_t len, size_t first, enum want w, struc
         at = p < at ? p : at;
     }
     if (at < len)
-        return fail(why, at, "write it with half-width (ASCII) digits and signs, like %s",
+        return fail(why, at, _("write it with half-width (ASCII) digits and signs, like %s"),
                     example(w));
     for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
         size_t p = find(s, len, words[i]);
         at = p < at ? p : at;
     }
     if (at < len)
-        return fail(why, at, "write it with digits, hyphens and a colon, like %s", example(w));
+        return fail(why, at, _("write it with digits, hyphens and a colon, like %s"), example(w));
     for (size_t i = 0; i < sizeof tildes / sizeof *tildes; i++) {
         size_t p = find(s, len, tildes[i]);
         at = p < at ? p : at;
     }
     if (at < len)
-        return fail(why, at, "write a single date here, not a range");
+        return fail(why, at, _("write a single date here, not a range"));
     return fail(why, first, "%s", expected(w));
 }
 
@@ -245,7 +247,7 @@ static int parse_offset(int *seconds, const char *s, size_t len, size_t i, struc
 {
     if (s[i] == 'Z' || s[i] == 'z') {
         *seconds = 0;
-        return i + 1 == len ? 0 : fail(why, i + 1, "unexpected characters after the time zone");
+        return i + 1 == len ? 0 : fail(why, i + 1, _("unexpected characters after the time zone"));
     }
     size_t sign = i++;
     size_t n = count_digits(s, len, i);
@@ -257,11 +259,11 @@ static int parse_offset(int *seconds, const char *s, size_t len, size_t i, struc
     else if (n == 2 && s[i + 2] == ':' && count_digits(s, len, i + 3) == 2 && i + 5 == len)
         mm = number(s + i + 3, 2);
     else
-        return fail(why, sign, "write the offset from UTC with two-digit hours and minutes, like "
-                               "+09:00");
+        return fail(why, sign, _("write the offset from UTC with two-digit hours and minutes, like "
+                                 "+09:00"));
     if (hh > 23 || mm > 59)
-        return fail(why, sign, "there is no offset %c%02d:%02d (offsets go up to 23:59)", s[sign],
-                    hh, mm);
+        return fail(why, sign, _("there is no offset %c%02d:%02d (offsets go up to 23:59)"),
+                    s[sign], hh, mm);
     *seconds = (hh * 3600 + mm * 60) * (s[sign] == '-' ? -1 : 1);
     return 0;
 }
@@ -276,81 +278,83 @@ static int parse(struct datetime *out, int *has_time, int *offset, const char *s
         *offset = NO_OFFSET;
     const char *ex = expected(w);
     if (len == 0)
-        return fail(why, 0, "it is empty (%s)", ex);
+        return fail(why, 0, _("it is empty (%s)"), ex);
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)s[i] >= 0x80)
             return non_ascii(s, len, i, w, why);
     if (s[0] == ' ' || s[0] == '\t')
-        return fail(why, 0, "remove the space before the date");
+        return fail(why, 0, _("remove the space before the date"));
     if (s[len - 1] == ' ' || s[len - 1] == '\t')
-        return fail(why, len - 1, "remove the space at the end");
+        return fail(why, len - 1, _("remove the space at the end"));
     if (find(s, len, "~") < len)
-        return fail(why, find(s, len, "~"), "write a single date here, not a range");
+        return fail(why, find(s, len, "~"), _("write a single date here, not a range"));
 
     size_t n = count_digits(s, len, 0);
     if (n == 8 && (len == 8 || s[8] == ' ' || s[8] == 'T'))
-        return fail(why, 0, "write the date with hyphens, like 2021-02-19");
+        return fail(why, 0, _("write the date with hyphens, like 2021-02-19"));
     if (n == 0)
         return fail(why, 0, "%s", ex);
     if (n != 4)
-        return fail(why, 0, "write the year with four digits, like 2021-02-19");
+        return fail(why, 0, _("write the year with four digits, like 2021-02-19"));
     size_t i = 4;
     for (int part = 0; part < 2; part++) {
         if (i < len && (s[i] == '/' || s[i] == '.'))
-            return fail(why, i, "write the date with hyphens, like 2021-02-19");
+            return fail(why, i, _("write the date with hyphens, like 2021-02-19"));
         if (i == len || s[i] != '-')
             return fail(why, i, "%s", ex);
         i++;
         n = count_digits(s, len, i);
         if (n == 1)
-            return fail(why, i, "write the %s with two digits, like %s",
-                        part == 0 ? "month" : "day", part == 0 ? "2021-02-19" : "2021-02-09");
+            return fail(why, i,
+                        part == 0 ? _("write the month with two digits, like 2021-02-19")
+                                  : _("write the day with two digits, like 2021-02-09"));
         if (n != 2)
             return fail(why, i, "%s", ex);
         i += 2;
     }
     struct datetime dt = {{number(s, 4), number(s + 5, 2), number(s + 8, 2)}, 0, 0, 0};
     if (dt.date.year == 0)
-        return fail(why, 0, "there is no year 0000");
+        return fail(why, 0, _("there is no year 0000"));
     if (dt.date.month < 1 || dt.date.month > 12)
-        return fail(why, 5, "there is no month %02d (months go from 01 to 12)", dt.date.month);
+        return fail(why, 5, _("there is no month %02d (months go from 01 to 12)"), dt.date.month);
     if (dt.date.day == 0)
-        return fail(why, 8, "there is no day 00 (days start at 01)");
+        return fail(why, 8, _("there is no day 00 (days start at 01)"));
     int dim = date_days_in_month(dt.date.year, dt.date.month);
     if (dt.date.day > dim)
-        return fail(why, 8, "%s %d has only %d days", month_names[dt.date.month - 1], dt.date.year,
-                    dim);
+        /* TRANSLATORS: a month's name, its year and how many days it has. */
+        return fail(why, 8, _("%s %d has only %d days"), _(month_names[dt.date.month - 1]),
+                    dt.date.year, dim);
 
     if (i == len) {
         if (w == WANT_DATETIME)
-            return fail(why, i, "add the time after the date, like %.10s 13:30", s);
+            return fail(why, i, _("add the time after the date, like %.10s 13:30"), s);
         *out = dt;
         *has_time = 0;
         return 0;
     }
     if (s[i] != ' ' && s[i] != 'T')
-        return fail(why, i, "unexpected characters after the date (%s)", ex);
+        return fail(why, i, _("unexpected characters after the date (%s)"), ex);
     if (w == WANT_DATE)
-        return fail(why, i, "write only a date here, like 2021-02-19, without a time");
+        return fail(why, i, _("write only a date here, like 2021-02-19, without a time"));
     i++;
     size_t time_at = i;
     n = count_digits(s, len, i);
     if (n == 1)
-        return fail(why, i, "write the hour with two digits, like 09:30");
+        return fail(why, i, _("write the hour with two digits, like 09:30"));
     if (n != 2)
         return fail(why, i, "%s", ex);
     dt.hour = number(s + i, 2);
     i += 2;
     if (i == len)
-        return fail(why, i, "add the minutes after the hour, like %02d:00", dt.hour);
+        return fail(why, i, _("add the minutes after the hour, like %02d:00"), dt.hour);
     if (s[i] == '.' || s[i] == 'h')
-        return fail(why, i, "write the time with a colon, like 13:30");
+        return fail(why, i, _("write the time with a colon, like 13:30"));
     if (s[i] != ':')
         return fail(why, i, "%s", ex);
     i++;
     n = count_digits(s, len, i);
     if (n == 1)
-        return fail(why, i, "write the minutes with two digits, like 09:05");
+        return fail(why, i, _("write the minutes with two digits, like 09:05"));
     if (n != 2)
         return fail(why, i, "%s", ex);
     dt.minute = number(s + i, 2);
@@ -358,27 +362,27 @@ static int parse(struct datetime *out, int *has_time, int *offset, const char *s
     if (i < len && s[i] == ':') {
         i++;
         if (count_digits(s, len, i) != 2)
-            return fail(why, i, "write the seconds with two digits, like 13:30:00");
+            return fail(why, i, _("write the seconds with two digits, like 13:30:00"));
         dt.second = number(s + i, 2);
         i += 2;
     }
     int zone = i < len && (s[i] == 'Z' || s[i] == 'z' || s[i] == '+' || s[i] == '-');
     if (zone && !offset)
         return fail(why, i,
-                    "leave out the time zone: times are in the site's time zone (site.yaml)");
+                    _("leave out the time zone: times are in the site's time zone (site.yaml)"));
     if (zone && parse_offset(offset, s, len, i, why) != 0)
         return -1;
     if (i < len && !zone)
-        return fail(why, i, "unexpected characters after the time (%s)", ex);
+        return fail(why, i, _("unexpected characters after the time (%s)"), ex);
     if (dt.hour == 24 && dt.minute == 0 && dt.second == 0)
-        return fail(why, time_at, "24:00 is not a time of day; write 00:00 of the next day");
+        return fail(why, time_at, _("24:00 is not a time of day; write 00:00 of the next day"));
     if (dt.hour > 23)
-        return fail(why, time_at, "there is no hour %02d (hours go from 00 to 23)", dt.hour);
+        return fail(why, time_at, _("there is no hour %02d (hours go from 00 to 23)"), dt.hour);
     if (dt.minute > 59)
-        return fail(why, time_at + 3, "there is no minute %02d (minutes go from 00 to 59)",
+        return fail(why, time_at + 3, _("there is no minute %02d (minutes go from 00 to 59)"),
                     dt.minute);
     if (dt.second > 59)
-        return fail(why, time_at + 6, "there is no second %02d (seconds go from 00 to 59)",
+        return fail(why, time_at + 6, _("there is no second %02d (seconds go from 00 to 59)"),
                     dt.second);
     *out = dt;
     *has_time = 1;
@@ -409,9 +413,9 @@ int date_parse_either(struct datetime *out, int *has_time, const char *s, size_t
 
 static int parse_epoch(int64_t *out, const char *s, size_t len, size_t base, struct date_why *why)
 {
-    const char *ex = "expected a number of seconds since 1970-01-01 00:00 UTC, like 1613709000";
+    const char *ex = _("expected a number of seconds since 1970-01-01 00:00 UTC, like 1613709000");
     if (len == 0)
-        return fail(why, base, "it is empty (%s)", ex);
+        return fail(why, base, _("it is empty (%s)"), ex);
     size_t n = count_digits(s, len, 0);
     if (n != len)
         return fail(why, base + n, "%s", ex);
@@ -419,7 +423,7 @@ static int parse_epoch(int64_t *out, const char *s, size_t len, size_t base, str
     for (size_t i = 0; i < len; i++) {
         v = v * 10 + (s[i] - '0');
         if (v > MAX_EPOCH)
-            return fail(why, base, "%.*s seconds is after the year 9999",
+            return fail(why, base, _("%.*s seconds is after the year 9999"),
                         (int)(len > 30 ? 30 : len), s);
     }
     *out = v;
@@ -445,9 +449,9 @@ int date_parse_moment(struct date_moment *out, const char *s, size_t len, struct
         return 0;
     int64_t t = date_to_seconds(out->local) - offset;
     if (t > MAX_EPOCH)
-        return fail(why, 0, "it is after the year 9999 in UTC");
+        return fail(why, 0, _("it is after the year 9999 in UTC"));
     if (t < date_to_seconds((struct datetime){{1, 1, 1}, 0, 0, 0}))
-        return fail(why, 0, "it is before the year 1 in UTC");
+        return fail(why, 0, _("it is before the year 1 in UTC"));
     out->is_epoch = 1;
     out->epoch = t;
     return 0;

@@ -27,7 +27,7 @@ struct datetime {
  * text never ends in a full stop; at is the byte offset in the input where the problem is
  * (add it to the value's column to point at it). */
 struct date_why {
-    char text[128];
+    char text[384]; /* room for a translation: a Japanese character takes 3 bytes */
     size_t at;
 };
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/intl.h"
 #include "core/xalloc.h"
 
 void diag_init(struct diag *d)
@@ -59,24 +60,24 @@ void diag_vreport(struct diag *d, enum diag_level level, enum diag_kind kind, co
     add(d, level, kind, path, line, col, &text);
 }
 
-/* What an editor can do about a failed read or write, as a phrase in parentheses after
- * strerror(); "" when there is nothing to add. */
+/* What an editor can do about a failed read or write, said after strerror(); NULL when there
+ * is nothing to add. */
 static const char *errno_hint(int err)
 {
     switch (err) {
     case EACCES:
     case EPERM:
-        return " (kairan is not allowed to: check the permissions, or ask whoever set up this "
-               "folder)";
+        return _("kairan is not allowed to: check the permissions, or ask whoever set up this "
+                 "folder");
     case ENOSPC:
     case EDQUOT:
-        return " (the disk is full: free some space and build again)";
+        return _("the disk is full: free some space and build again");
     case EFBIG:
-        return " (the file is larger than this system allows here)";
+        return _("the file is larger than this system allows here");
     case EROFS:
-        return " (the disk is read-only)";
+        return _("the disk is read-only");
     default:
-        return "";
+        return NULL;
     }
 }
 
@@ -88,7 +89,16 @@ void diag_errno(struct diag *d, const char *path, int err, const char *fmt, ...)
     va_start(ap, fmt);
     buf_vprintf(&text, fmt, ap);
     va_end(ap);
-    buf_printf(&text, ": %s%s", strerror(err), errno_hint(err));
+    char *what = buf_detach(&text, NULL);
+    const char *hint = errno_hint(err);
+    buf_init(&text);
+    if (hint)
+        /* TRANSLATORS: what failed ("cannot write"), the system's reason, what to do. */
+        buf_printf(&text, _("%s: %s (%s)"), what, strerror(err), hint);
+    else
+        /* TRANSLATORS: what failed ("cannot write") and the system's reason. */
+        buf_printf(&text, _("%s: %s"), what, strerror(err));
+    free(what);
     add(d, DIAG_ERROR, DIAG_IO, path, 0, 0, &text);
 }
 
@@ -151,7 +161,9 @@ char *diag_format(const struct diag_msg *m)
         buf_printf(&b, ":%u", m->line);
     if (m->line && m->col)
         buf_printf(&b, ":%u", m->col);
-    buf_printf(&b, ": %s: %s", m->level == DIAG_ERROR ? "error" : "warning", m->text);
+    /* The place stays as it is, for the tools that read it (editors, tests); the level and
+     * the message are in the user's language. */
+    buf_printf(&b, ": %s: %s", m->level == DIAG_ERROR ? _("error") : _("warning"), m->text);
     return buf_detach(&b, NULL);
 }
 

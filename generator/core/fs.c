@@ -20,18 +20,19 @@
 #include <sys/syscall.h>
 #endif
 
+#include "core/intl.h"
 #include "core/xalloc.h"
 
 int fs_read_file(struct diag *d, const char *path, struct buf *out)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        diag_errno(d, path, errno, "cannot open");
+        diag_errno(d, path, errno, _("cannot open"));
         return -1;
     }
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        diag_io_error(d, path, "is a folder, not a file");
+        diag_io_error(d, path, _("is a folder, not a file"));
         close(fd);
         return -1;
     }
@@ -46,7 +47,7 @@ int fs_read_file(struct diag *d, const char *path, struct buf *out)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            diag_errno(d, path, errno, "cannot read");
+            diag_errno(d, path, errno, _("cannot read"));
             close(fd);
             return -1;
         }
@@ -69,7 +70,7 @@ int fs_mkdirs(struct diag *d, const char *path)
         char c = *s;
         *s = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            diag_errno(d, p, errno, "cannot create folder");
+            diag_errno(d, p, errno, _("cannot create folder"));
             rc = -1;
             break;
         }
@@ -120,12 +121,12 @@ int fs_write_file(struct diag *d, const char *path, const void *data, size_t len
         return -1;
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0) {
-        diag_errno(d, path, errno, "cannot create");
+        diag_errno(d, path, errno, _("cannot create"));
         return -1;
     }
     int err = write_and_close(fd, data, len);
     if (err) {
-        diag_errno(d, path, err, "cannot write");
+        diag_errno(d, path, err, _("cannot write"));
         return -1;
     }
     return 0;
@@ -138,7 +139,7 @@ int fs_write_atomic(struct diag *d, const char *path, const void *data, size_t l
     char *tmp = xasprintf("%s.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        diag_errno(d, path, errno, "cannot create");
+        diag_errno(d, path, errno, _("cannot create"));
         free(tmp);
         return -1;
     }
@@ -148,7 +149,7 @@ int fs_write_atomic(struct diag *d, const char *path, const void *data, size_t l
     if (!err && rename(tmp, path) != 0)
         err = errno;
     if (err) {
-        diag_errno(d, path, err, "cannot write");
+        diag_errno(d, path, err, _("cannot write"));
         unlink(tmp);
     }
     free(tmp);
@@ -193,7 +194,7 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
     char *dirpath = *rel ? fs_join(base, rel) : xstrdup(base);
     DIR *dir = opendir(dirpath);
     if (!dir) {
-        diag_errno(d, dirpath, errno, "cannot open folder");
+        diag_errno(d, dirpath, errno, _("cannot open folder"));
         free(dirpath);
         return -1;
     }
@@ -207,15 +208,15 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
         struct stat lst, st;
         if (lstat(child, &lst) == 0 && S_ISLNK(lst.st_mode) && stat(child, &st) != 0 &&
             errno == ENOENT) {
-            diag_error(d, child, 0, 0, "this link points to a file that does not exist; remove "
-                                       "the link, or copy the file in instead");
+            diag_error(d, child, 0, 0, _("this link points to a file that does not exist; remove "
+                                         "the link, or copy the file in instead"));
             rc = -1;
         } else if (lstat(child, &lst) != 0 || stat(child, &st) != 0) {
-            diag_errno(d, child, errno, "cannot read");
+            diag_errno(d, child, errno, _("cannot read"));
             rc = -1;
         } else if (S_ISLNK(lst.st_mode) && !inside(root_real, child)) {
-            diag_error(d, child, 0, 0, "this link points outside the site folder; "
-                                       "copy the file in instead");
+            diag_error(d, child, 0, 0, _("this link points outside the site folder; copy the file "
+                                         "in instead"));
             rc = -1;
         } else if (S_ISDIR(st.st_mode)) {
             if (walk(d, root_real, base, child_rel, suffix, out))
@@ -240,7 +241,7 @@ int fs_list(struct diag *d, const char *root, const char *dir, const char *suffi
 {
     char *root_real = realpath(root, NULL);
     if (!root_real) {
-        diag_errno(d, root, errno, "cannot open folder");
+        diag_errno(d, root, errno, _("cannot open folder"));
         return -1;
     }
     size_t before = out->len;
@@ -283,7 +284,7 @@ int fs_remove_tree_at(int dirfd, const char *name)
 int fs_remove_tree(struct diag *d, const char *path)
 {
     if (fs_remove_tree_at(AT_FDCWD, path) != 0) {
-        diag_errno(d, path, errno, "cannot remove");
+        diag_errno(d, path, errno, _("cannot remove"));
         return -1;
     }
     return 0;
@@ -348,24 +349,24 @@ int fs_open_beneath(int dirfd, const char *rel, int flags)
 const char *fs_rel_problem(const char *rel)
 {
     if (!rel || !*rel)
-        return "an empty path";
+        return _("an empty path");
     for (const unsigned char *s = (const unsigned char *)rel; *s; s++) {
         if (*s == '\\')
-            return "a backslash";
+            return _("a backslash");
         if (*s < 0x20 || *s == 0x7f)
-            return "a control character";
+            return _("a control character");
     }
     if (rel[0] == '/')
-        return "an absolute path";
+        return _("an absolute path");
     for (const char *s = rel;;) {
         const char *end = strchr(s, '/');
         size_t n = end ? (size_t)(end - s) : strlen(s);
         if (n == 0)
-            return "an empty part";
+            return _("an empty part");
         if (n == 1 && s[0] == '.')
-            return "a '.' part";
+            return _("a '.' part");
         if (n == 2 && s[0] == '.' && s[1] == '.')
-            return "a '..' part";
+            return _("a '..' part");
         if (!end)
             return NULL;
         s = end + 1;
@@ -422,7 +423,7 @@ int fs_write_atomic_beneath(struct diag *d, const char *root, const char *rel, c
     char *shown = fs_join(root, rel);
     const char *problem = fs_rel_problem(rel);
     if (problem) {
-        diag_io_error(d, shown, "cannot be written: the path has %s", problem);
+        diag_io_error(d, shown, _("cannot be written: the path has %s"), problem);
         free(shown);
         return -1;
     }
@@ -431,7 +432,7 @@ int fs_write_atomic_beneath(struct diag *d, const char *root, const char *rel, c
     int dirfd = fs_mkdirs_beneath(root, dir);
     free(dir);
     if (dirfd < 0) {
-        diag_errno(d, shown, errno, "cannot create the folder of");
+        diag_errno(d, shown, errno, _("cannot create the folder of"));
         free(shown);
         return -1;
     }
@@ -454,7 +455,7 @@ int fs_write_atomic_beneath(struct diag *d, const char *root, const char *rel, c
     if (!err && renameat(dirfd, tmp, dirfd, name) != 0)
         err = errno;
     if (err) {
-        diag_errno(d, shown, err, "cannot write");
+        diag_errno(d, shown, err, _("cannot write"));
         if (fd >= 0)
             unlinkat(dirfd, tmp, 0);
     }

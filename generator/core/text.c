@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include "core/intl.h"
 #include <string.h>
 
 void text_normalise(struct buf *b)
@@ -60,15 +61,15 @@ static const char *why_invalid(const unsigned char *s, size_t n)
 {
     unsigned c = s[0];
     if (c >= 0x80 && c <= 0xBF)
-        return "a byte that can only continue a character starts one";
+        return _("a byte that can only continue a character starts one");
     if (c == 0xC0 || c == 0xC1 || (c == 0xE0 && n > 1 && s[1] < 0xA0) ||
         (c == 0xF0 && n > 1 && s[1] < 0x90))
-        return "a character is written in more bytes than it needs";
+        return _("a character is written in more bytes than it needs");
     if (c == 0xED && n > 1 && s[1] >= 0xA0 && s[1] <= 0xBF)
-        return "a UTF-16 surrogate appears, which UTF-8 does not allow";
+        return _("a UTF-16 surrogate appears, which UTF-8 does not allow");
     if (c >= 0xF5 || (c == 0xF4 && n > 1 && s[1] >= 0x90))
-        return "a byte that UTF-8 never uses appears";
-    return "a character is cut short";
+        return _("a byte that UTF-8 never uses appears");
+    return _("a character is cut short");
 }
 
 void text_position(const char *text, size_t off, unsigned first_line, unsigned *line, unsigned *col)
@@ -97,7 +98,7 @@ int text_check(struct diag *d, const char *path, const char *text, size_t len, u
     unsigned line, col;
     if (len >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF))) {
         diag_error(d, path, first_line, 1,
-                   "this file is saved as UTF-16; save it again as UTF-8 in your editor");
+                   _("this file is saved as UTF-16; save it again as UTF-8 in your editor"));
         return -1;
     }
     size_t i = 0;
@@ -110,16 +111,16 @@ int text_check(struct diag *d, const char *path, const char *text, size_t len, u
         if (s[i] == 0) {
             text_position(text, i, first_line, &line, &col);
             diag_error(d, path, line, col,
-                       "this file contains a NUL byte (an invisible zero character): it may not "
-                       "be a text file; save it as UTF-8 text");
+                       _("this file contains a NUL byte (an invisible zero character): it may not "
+                         "be a text file; save it as UTF-8 text"));
             return -1;
         }
         size_t k = text_utf8_len(text + i, len - i);
         if (k == 0) {
             text_position(text, i, first_line, &line, &col);
             diag_error(d, path, line, col,
-                       "the text here is not valid UTF-8 (%s): save the file as UTF-8, "
-                       "not Shift_JIS",
+                       _("the text here is not valid UTF-8 (%s): save the file as UTF-8, not "
+                         "Shift_JIS"),
                        why_invalid(s + i, len - i));
             return -1;
         }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/intl.h"
 #include "core/xalloc.h"
 
 #define ZONEINFO "/usr/share/zoneinfo"
@@ -432,8 +433,8 @@ static uint64_t block_size(const struct header *h, unsigned timesize)
 static struct tz *bad_file(struct diag *d, const char *path, struct tz *z, const char *what)
 {
     diag_io_error(d, path,
-                  "not a valid time zone file (%s); reinstalling the Debian package tzdata "
-                  "should repair it",
+                  _("not a valid time zone file (%s); reinstalling the Debian package tzdata "
+                    "should repair it"),
                   what);
     tz_free(z);
     return NULL;
@@ -445,23 +446,23 @@ struct tz *tz_from_tzif(struct diag *d, const char *name, const void *data, size
     const unsigned char *p = data;
     struct header h;
     if (read_header(p, len, &h) != 0)
-        return bad_file(d, path, NULL, "it does not start like one");
+        return bad_file(d, path, NULL, _("it does not start like one"));
     unsigned timesize = 4;
     if (h.version >= 2) {
         uint64_t skip = 44 + block_size(&h, 4);
         if (skip > len || read_header(p + skip, len - skip, &h) != 0)
-            return bad_file(d, path, NULL, "its 64-bit part is missing");
+            return bad_file(d, path, NULL, _("its 64-bit part is missing"));
         p += skip;
         len -= skip;
         timesize = 8;
     }
     if (h.typecnt == 0 || h.typecnt > 256 || h.charcnt == 0 ||
         (h.isutcnt && h.isutcnt != h.typecnt) || (h.isstdcnt && h.isstdcnt != h.typecnt))
-        return bad_file(d, path, NULL, "its counts do not agree");
+        return bad_file(d, path, NULL, _("its counts do not agree"));
     if (h.leapcnt)
-        return bad_file(d, path, NULL, "it counts leap seconds");
+        return bad_file(d, path, NULL, _("it counts leap seconds"));
     if (44 + block_size(&h, timesize) > len)
-        return bad_file(d, path, NULL, "it is cut short");
+        return bad_file(d, path, NULL, _("it is cut short"));
 
     struct tz *z = xcalloc(1, sizeof *z);
     z->name = xstrdup(name);
@@ -478,9 +479,9 @@ struct tz *tz_from_tzif(struct diag *d, const char *name, const void *data, size
         z->times[i] = timesize == 8 ? be64(times + 8 * i) : (int32_t)be32(times + 4 * i);
         z->which[i] = idx[i];
         if (idx[i] >= h.typecnt)
-            return bad_file(d, path, z, "a change names a missing type");
+            return bad_file(d, path, z, _("a change names a missing type"));
         if (i > 0 && z->times[i] <= z->times[i - 1])
-            return bad_file(d, path, z, "its changes are out of order");
+            return bad_file(d, path, z, _("its changes are out of order"));
     }
     z->ntypes = h.typecnt;
     z->types = xcalloc(h.typecnt, sizeof *z->types);
@@ -488,7 +489,7 @@ struct tz *tz_from_tzif(struct diag *d, const char *name, const void *data, size
         const unsigned char *t = types + 6 * i;
         int32_t off = (int32_t)be32(t);
         if (off < -89999 || off > 93599 || t[4] > 1 || t[5] >= h.charcnt)
-            return bad_file(d, path, z, "a local time type is out of range");
+            return bad_file(d, path, z, _("a local time type is out of range"));
         z->types[i].offset = off;
         z->types[i].is_dst = t[4];
         /* Abbreviations go into calendars and pages: keep only the characters zones use. */
@@ -501,14 +502,14 @@ struct tz *tz_from_tzif(struct diag *d, const char *name, const void *data, size
     if (timesize == 8) {
         size_t rest = len - (size_t)(end - (const unsigned char *)p);
         if (rest == 0 || end[0] != '\n')
-            return bad_file(d, path, z, "its footer is missing");
+            return bad_file(d, path, z, _("its footer is missing"));
         const unsigned char *nl = memchr(end + 1, '\n', rest - 1);
         if (!nl)
-            return bad_file(d, path, z, "its footer is not finished");
+            return bad_file(d, path, z, _("its footer is not finished"));
         size_t flen = (size_t)(nl - end - 1);
         if (flen > 0) {
             if (rule_parse(&z->rule, (const char *)end + 1, flen) != 0)
-                return bad_file(d, path, z, "its rule for future times cannot be read");
+                return bad_file(d, path, z, _("its rule for future times cannot be read"));
             z->has_rule = 1;
         }
     }
@@ -521,8 +522,8 @@ struct tz *tz_from_posix(struct diag *d, const char *rule, const char *file, uns
     struct rule r;
     if (rule_parse(&r, rule, strlen(rule)) != 0) {
         diag_error(d, file, line, col,
-                   "'%s' is not a time zone rule (expected a rule like JST-9 or "
-                   "CET-1CEST,M3.5.0,M10.5.0/3)",
+                   _("'%s' is not a time zone rule (expected a rule like JST-9 or "
+                     "CET-1CEST,M3.5.0,M10.5.0/3)"),
                    rule);
         return NULL;
     }
@@ -677,16 +678,16 @@ static void report_unknown(struct diag *d, const char *dir, const char *name, co
         upper &= shown[i] >= 'A' && shown[i] <= 'Z';
     if (name[0] == '+' || name[0] == '-' || (name[0] >= '0' && name[0] <= '9')) {
         diag_error(d, file, line, col,
-                   "'%s' is not a known time zone (write a zone name like Asia/Tokyo, not an "
-                   "offset)",
+                   _("'%s' is not a known time zone (write a zone name like Asia/Tokyo, not an "
+                     "offset)"),
                    shown);
         return;
     }
     if (upper) {
         /* JST, CET...: abbreviations, not the zone names tzdata files are called by. */
         diag_error(d, file, line, col,
-                   "'%s' is not a known time zone (write a zone name like Asia/Tokyo, not an "
-                   "abbreviation)",
+                   _("'%s' is not a known time zone (write a zone name like Asia/Tokyo, not an "
+                     "abbreviation)"),
                    shown);
         return;
     }
@@ -694,10 +695,10 @@ static void report_unknown(struct diag *d, const char *dir, const char *name, co
     if (strlen(name) <= 64)
         walk(dir, "", 0, &s);
     if (s.best)
-        diag_error(d, file, line, col, "'%s' is not a known time zone (did you mean %s?)", shown,
+        diag_error(d, file, line, col, _("'%s' is not a known time zone (did you mean %s?)"), shown,
                    s.best);
     else
-        diag_error(d, file, line, col, "'%s' is not a known time zone (for example Asia/Tokyo)",
+        diag_error(d, file, line, col, _("'%s' is not a known time zone (for example Asia/Tokyo)"),
                    shown);
     free(s.best);
 }
@@ -708,8 +709,8 @@ struct tz *tz_load_dir(struct diag *d, const char *dir, const char *name, const 
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         diag_error(d, file, line, col,
-                   "time zones are not installed on this computer (%s is missing; install the "
-                   "Debian package tzdata), so '%s' cannot be used",
+                   _("time zones are not installed on this computer (%s is missing; install the "
+                     "Debian package tzdata), so '%s' cannot be used"),
                    dir, name);
         return NULL;
     }
@@ -724,10 +725,10 @@ struct tz *tz_load_dir(struct diag *d, const char *dir, const char *name, const 
         if (fd >= 0)
             close(fd);
         if (fd < 0 && err != ENOENT && err != ENOTDIR)
-            diag_errno(d, path, err, "cannot be read");
+            diag_errno(d, path, err, _("cannot be read"));
         else if (fd >= 0 && S_ISDIR(st.st_mode))
             diag_error(d, file, line, col,
-                       "'%s' is a region, not a time zone (write Region/City, like Asia/Tokyo)",
+                       _("'%s' is a region, not a time zone (write Region/City, like Asia/Tokyo)"),
                        name);
         else
             report_unknown(d, dir, name, file, line, col);
@@ -736,7 +737,7 @@ struct tz *tz_load_dir(struct diag *d, const char *dir, const char *name, const 
     }
     if (st.st_size > MAX_TZIF) {
         close(fd);
-        struct tz *none = bad_file(d, path, NULL, "it is far too large");
+        struct tz *none = bad_file(d, path, NULL, _("it is far too large"));
         free(path);
         return none;
     }
@@ -754,7 +755,7 @@ struct tz *tz_load_dir(struct diag *d, const char *dir, const char *name, const 
     close(fd);
     struct tz *z = NULL;
     if (got < size)
-        diag_io_error(d, path, "cannot be read: %s", got ? "it is cut short" : strerror(err));
+        diag_io_error(d, path, _("cannot be read: %s"), got ? "it is cut short" : strerror(err));
     else
         z = tz_from_tzif(d, name, data, size, path);
     free(data);

@@ -1,5 +1,6 @@
 #include "core/xalloc.h"
 
+#include "core/intl.h"
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,7 @@
 static void *check(void *p, size_t n)
 {
     if (p == NULL && n != 0) {
-        fprintf(stderr, "kairan: out of memory (%zu bytes)\n", n);
+        fprintf(stderr, _("kairan: out of memory (%zu bytes)\n"), n);
         abort();
     }
     return p;

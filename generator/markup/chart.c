@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/cjk.h"
+#include "core/intl.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
 #include "markup/dom_tree.h"
@@ -223,19 +224,19 @@ static void setting(struct reader *r, struct settings *st, const char *name, con
         found |= strcmp(name, known[i]) == 0;
     if (!found) {
         error_at(r, line, col,
-                 "unknown chart setting '%s' (a chart line takes chart, title, unit, skip, "
-                 "series and horizontal)",
+                 _("unknown chart setting '%s' (a chart line takes chart, title, unit, skip, "
+                   "series and horizontal)"),
                  name);
         return;
     }
     if (strv_contains(&st->given, name)) {
-        error_at(r, line, col, "'%s' is given twice in this chart line", name);
+        error_at(r, line, col, _("'%s' is given twice in this chart line"), name);
         return;
     }
     strv_push(&st->given, name);
     if (strcmp(name, "horizontal") == 0) {
         if (value)
-            error_at(r, line, col, "'horizontal' takes no value: write it alone");
+            error_at(r, line, col, _("'horizontal' takes no value: write it alone"));
         st->horizontal = 1;
         st->horizontal_col = col;
         return;
@@ -243,10 +244,10 @@ static void setting(struct reader *r, struct settings *st, const char *name, con
     if (!value || !value[0]) {
         if (strcmp(name, "chart") == 0)
             error_at(r, line, col,
-                     "say which chart to draw: chart=bar, chart=grouped-bar, chart=stacked-bar "
-                     "or chart=line");
+                     _("say which chart to draw: chart=bar, chart=grouped-bar, chart=stacked-bar "
+                       "or chart=line"));
         else
-            error_at(r, line, col, "'%s' needs a value, like %s=\"…\"", name, name);
+            error_at(r, line, col, _("'%s' needs a value, like %s=\"…\""), name, name);
         return;
     }
     if (strcmp(name, "chart") == 0) {
@@ -256,7 +257,7 @@ static void setting(struct reader *r, struct settings *st, const char *name, con
         st->type_col = value_col;
         if (st->type < 0)
             error_at(r, line, value_col,
-                     "'%s' is not a kind of chart: write bar, grouped-bar, stacked-bar or line",
+                     _("'%s' is not a kind of chart: write bar, grouped-bar, stacked-bar or line"),
                      value);
     } else if (strcmp(name, "title") == 0) {
         st->title = xstrdup(value);
@@ -269,8 +270,8 @@ static void setting(struct reader *r, struct settings *st, const char *name, con
         st->by_rows = strcmp(value, "rows") == 0;
     } else {
         error_at(r, line, value_col,
-                 "series is rows (each row is a series) or columns (each column is one, the "
-                 "default), not '%s'",
+                 _("series is rows (each row is a series) or columns (each column is one, the "
+                   "default), not '%s'"),
                  value);
     }
 }
@@ -290,7 +291,7 @@ static int read_line(struct reader *r, struct settings *st)
         n--;
     if (n < 2 || s[n - 1] != '}') {
         error_at(r, line, line_col(r, n),
-                 "the chart line must end with '}', like {chart=bar title=\"…\"}");
+                 _("the chart line must end with '}', like {chart=bar title=\"…\"}"));
         return -1;
     }
     size_t i = 1, end = n - 1;
@@ -305,8 +306,8 @@ static int read_line(struct reader *r, struct settings *st)
         if (i == name_at) {
             cjk_decode(s + i, end - i, &len);
             error_at(r, line, line_col(r, i),
-                     "unexpected '%.*s' in the chart line: settings are written name=value, "
-                     "with spaces between them",
+                     _("unexpected '%.*s' in the chart line: settings are written name=value, with "
+                       "spaces between them"),
                      (int)len, s + i);
             return -1;
         }
@@ -319,7 +320,7 @@ static int read_line(struct reader *r, struct settings *st)
             if (i < end && s[i] == '"') {
                 const char *q = memchr(s + i + 1, '"', end - i - 1);
                 if (!q) {
-                    error_at(r, line, line_col(r, i), "the value of '%s' has no closing '\"'",
+                    error_at(r, line, line_col(r, i), _("the value of '%s' has no closing '\"'"),
                              name);
                     free(name);
                     return -1;
@@ -335,8 +336,8 @@ static int read_line(struct reader *r, struct settings *st)
         if (i < end && !is_blank_at(s + i, end - i, &len)) {
             cjk_decode(s + i, end - i, &len);
             error_at(r, line, line_col(r, i),
-                     "unexpected '%.*s' in the chart line: settings are written name=value, "
-                     "with spaces between them",
+                     _("unexpected '%.*s' in the chart line: settings are written name=value, with "
+                       "spaces between them"),
                      (int)len, s + i);
             free(name);
             free(value);
@@ -348,8 +349,8 @@ static int read_line(struct reader *r, struct settings *st)
     }
     if (!r->failed && !st->title)
         error_at(r, line, r->t->col,
-                 "a chart needs a title, which is also its caption: add title=\"…\" to the chart "
-                 "line");
+                 _("a chart needs a title, which is also its caption: add title=\"…\" to the chart "
+                   "line"));
     return r->failed ? -1 : 0;
 }
 
@@ -429,20 +430,21 @@ static int read_values(struct reader *r, struct chart *c, const size_t *cats, co
             size_t unit_at;
             if (!v->text[0]) {
                 error_at(r, v->line, v->col,
-                         "this cell is empty, and a chart needs a number in every cell it draws "
-                         "(write 0 for none)");
+                         _("this cell is empty, and a chart needs a number in every cell it draws "
+                           "(write 0 for none)"));
                 continue;
             }
             if (read_number(v->text, &x, &unit_at, &ascii) != 0) {
                 error_at(r, v->line, v->col,
-                         "'%s' is not a number: a chart needs a number in every cell it draws, "
-                         "like 44, 1,528 or 12.5 (a unit may follow: 44人)",
+                         _("'%s' is not a number: a chart needs a number in every cell it draws, "
+                           "like 44, 1,528 or 12.5 (a unit may follow: 44人)"),
                          v->text);
                 continue;
             }
             if (c->p.type == PLOT_STACKED && x < 0) {
                 error_at(r, v->line, v->col,
-                         "stacked bars pile up numbers of 0 or more, and this one is %s", v->text);
+                         _("stacked bars pile up numbers of 0 or more, and this one is %s"),
+                         v->text);
                 continue;
             }
             const char *u = v->text + unit_at;
@@ -475,12 +477,12 @@ struct chart *chart_new(struct diag *d, const char *path, const struct chart_tab
     unsigned line = t->line_no;
     if (st.horizontal && st.type == PLOT_LINE)
         error_at(&r, line, st.horizontal_col,
-                 "a line chart runs across the page and cannot be horizontal; leave "
-                 "'horizontal' out");
+                 _("a line chart runs across the page and cannot be horizontal; leave 'horizontal' "
+                   "out"));
     if (t->rows < 2 || t->cols < 2) {
         error_at(&r, line, t->col,
-                 "the table above has no numbers to draw: a chart needs a row of headings, at "
-                 "least one row under it, and a column of numbers beside the labels");
+                 _("the table above has no numbers to draw: a chart needs a row of headings, at "
+                   "least one row under it, and a column of numbers beside the labels"));
         settings_release(&st);
         return NULL;
     }
@@ -501,35 +503,45 @@ struct chart *chart_new(struct diag *d, const char *path, const struct chart_tab
     for (size_t k = 0; k < st.skip.len; k++)
         if (!used[k])
             error_at(&r, line, st.skip_col,
-                     "skip names '%s', but no row or column of the table is labelled so",
+                     _("skip names '%s', but no row or column of the table is labelled so"),
                      st.skip.v[k]);
     if (c->p.n_cat == 0 || c->p.n_ser == 0)
-        error_at(&r, line, t->col, "the table above has no numbers to draw: every %s is skipped",
-                 c->p.n_cat == 0 ? (st.by_rows ? "column" : "row")
-                                 : (st.by_rows ? "row" : "column"));
+        error_at(&r, line, t->col,
+                 (c->p.n_cat == 0) == st.by_rows
+                     ? _("the table above has no numbers to draw: every column is skipped")
+                     : _("the table above has no numbers to draw: every row is skipped"));
     if (c->p.n_ser > CHART_MAX_SERIES) {
         const struct chart_cell *at = label_cell(t, st.by_rows, sers[CHART_MAX_SERIES]);
         error_at(&r, at->line, at->col,
-                 "a chart tells at most %d series apart, and this table has %zu: leave some out "
-                 "with skip=\"…\" or draw two charts",
+                 _("a chart tells at most %d series apart, and this table has %zu: leave some out "
+                   "with skip=\"…\" or draw two charts"),
                  CHART_MAX_SERIES, c->p.n_ser);
     }
     if (c->p.n_cat > CHART_MAX_CATEGORIES) {
         const struct chart_cell *at = label_cell(t, !st.by_rows, cats[CHART_MAX_CATEGORIES]);
         error_at(&r, at->line, at->col,
-                 "a chart draws at most %d %s, and this table has %zu: leave some out with "
-                 "skip=\"…\" or draw two charts",
-                 CHART_MAX_CATEGORIES, st.by_rows ? "columns" : "rows", c->p.n_cat);
+                 st.by_rows ? _("a chart draws at most %d columns, and this table has %zu: leave "
+                                "some out with skip=\"…\" or draw two charts")
+                            : _("a chart draws at most %d rows, and this table has %zu: leave some "
+                                "out with skip=\"…\" or draw two charts"),
+                 CHART_MAX_CATEGORIES, c->p.n_cat);
     }
     if (c->p.type == PLOT_BAR && c->p.n_ser > 1)
         error_at(&r, line, st.type_col,
-                 "a bar chart draws one %s of numbers, and this table has %zu: use grouped-bar "
-                 "to set them side by side, or stacked-bar to pile them up",
-                 st.by_rows ? "row" : "column", c->p.n_ser);
+                 st.by_rows ? _("a bar chart draws one row of numbers, and this table has %zu: use "
+                                "grouped-bar to set them side by side, or stacked-bar to pile them "
+                                "up")
+                            : _("a bar chart draws one column of numbers, and this table has %zu: "
+                                "use grouped-bar to set them side by side, or stacked-bar to pile "
+                                "them up"),
+                 c->p.n_ser);
     if (c->p.type == PLOT_LINE && c->p.n_cat == 1)
         error_at(&r, line, st.type_col,
-                 "a line chart joins two points or more, and this table has one %s to draw",
-                 st.by_rows ? "column" : "row");
+                 st.by_rows
+                     ? _("a line chart joins two points or more, and this table has one column to "
+                         "draw")
+                     : _("a line chart joins two points or more, and this table has one row to "
+                         "draw"));
     if (!r.failed) {
         chart_alloc(c);
         for (size_t i = 0; i < c->p.n_cat + c->p.n_ser; i++) {
@@ -538,7 +550,7 @@ struct chart *chart_new(struct diag *d, const char *path, const struct chart_tab
             const struct chart_cell *l = label_cell(t, is_cat ? !st.by_rows : st.by_rows, at);
             if (!l->text[0])
                 error_at(&r, l->line, l->col,
-                         "this label is empty: every row and column a chart draws needs a name");
+                         _("this label is empty: every row and column a chart draws needs a name"));
             if (is_cat)
                 c->p.cat[i] = xstrdup(l->text);
             else
@@ -794,7 +806,7 @@ static void chart_make(struct chart_reader *r, size_t line_off)
     for (size_t i = 0; i < r->n_cells; i++)
         nested |= !r->cells[i].node;
     if (nested || (size_t)r->rows * r->cols != r->n_cells) {
-        diag_error(src->d, src->path, line, col, "the table above is too deeply nested to draw");
+        diag_error(src->d, src->path, line, col, _("the table above is too deeply nested to draw"));
         return;
     }
     /* Written as a row of the table (no empty line before it), the line may end with a bar. */
@@ -878,12 +890,12 @@ int chart_reader_paragraph_end(struct chart_reader *r, xmlNodePtr p, size_t last
     src->position(src->userdata, off, &line, &col);
     if (nl && last_off != SIZE_MAX && last_off > (size_t)(nl - src->text))
         diag_error(src->d, src->path, line, col,
-                   "a chart line is a line of its own: leave an empty line between it and the "
-                   "text after it");
+                   _("a chart line is a line of its own: leave an empty line between it and the "
+                     "text after it"));
     else if (!r->table || prev != r->table)
         diag_error(src->d, src->path, line, col,
-                   "a chart line draws the table right above it, and there is none: write it on "
-                   "the line after the table");
+                   _("a chart line draws the table right above it, and there is none: write it on "
+                     "the line after the table"));
     else
         chart_make(r, off);
     discard(r, p);

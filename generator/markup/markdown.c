@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/cjk.h"
 #include "core/entity.h"
+#include "core/intl.h"
 #include "markup/chart.h"
 #include "markup/dom_tree.h"
 #include "markup/sanitiser.h"
@@ -417,8 +418,8 @@ static void emit_rich(struct builder *b, xmlNodePtr parent, const struct run_vie
                 unsigned line, col;
                 position(b, run_to_src(b, i), &line, &col);
                 diag_warning(b->d, b->path, line, col,
-                             "ruby '%.*s' has %zu readings for %zu characters; give one reading "
-                             "for the whole word, or one per character",
+                             _("ruby '%.*s' has %zu readings for %zu characters; give one reading "
+                               "for the whole word, or one per character"),
                              (int)(r.end - r.start), v->s + r.start, r.readings,
                              cjk_count(v->s + r.base, r.base_len));
             }
@@ -507,8 +508,8 @@ static int too_deep(struct builder *b)
         unsigned line, col;
         position(b, b->last_off, &line, &col);
         diag_warning(b->d, b->path, line, col,
-                     "the text is nested more than %d levels deep; the deeper levels were "
-                     "flattened",
+                     _("the text is nested more than %d levels deep; the deeper levels were "
+                       "flattened"),
                      MAX_DEPTH);
         b->warned_depth = 1;
     }
@@ -591,8 +592,8 @@ static int link_apply(struct builder *b, xmlNodePtr a, const char *href, size_t 
         unsigned line, col;
         position(b, off, &line, &col);
         diag_warning(b->d, b->path, line, col,
-                     "the link address '%s' is not allowed and was removed (use http, https, "
-                     "mailto or tel links, or paths within the site)",
+                     _("the link address '%s' is not allowed and was removed (use http, https, "
+                       "mailto or tel links, or paths within the site)"),
                      href);
         unwrap(a);
         return -1;
@@ -623,8 +624,8 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
     if (!url_image_allowed(src)) {
         position(b, off, &line, &col);
         diag_warning(b->d, b->path, line, col,
-                     "the image address '%s' is not allowed and was removed (use a picture "
-                     "file of the site, or an http or https address)",
+                     _("the image address '%s' is not allowed and was removed (use a picture file "
+                       "of the site, or an http or https address)"),
                      src);
         return -1;
     }
@@ -641,8 +642,8 @@ static int image_apply(struct builder *b, xmlNodePtr img, const char *src, const
     if (alt && alt[0] == '\0') {
         position(b, off, &line, &col);
         diag_warning(b->d, b->path, line, col,
-                     "the image '%s' has no alt text: describe it for readers who cannot see "
-                     "it, like ![a short description](%s)",
+                     _("the image '%s' has no alt text: describe it for readers who cannot see it, "
+                       "like ![a short description](%s)"),
                      src, src);
     }
     set_url(img, "src", resolved && im.src ? im.src : src);
@@ -1448,26 +1449,33 @@ static void explicit_id(struct builder *b, struct strmap *ids, xmlNodePtr n)
     if (!*word) {
         position(b, off, &line, &col);
         diag_warning(b->d, b->path, line, col,
-                     "the id '%s' has no letters or digits and was removed", w);
+                     _("the id '%s' has no letters or digits and was removed"), w);
         xmlUnsetProp(n, BAD_CAST "id");
     } else {
         if (strcmp(word, w) != 0) {
             position(b, off, &line, &col);
             diag_warning(b->d, b->path, line, col,
-                         "the %s '%s' is not one word; it became '%s' (an id has no spaces or "
-                         "punctuation)",
-                         heading ? "heading id" : "id", w, word);
+                         heading ? _("the heading id '%s' is not one word; it became '%s' (an id "
+                                     "has no spaces or punctuation)")
+                                 : _("the id '%s' is not one word; it became '%s' (an id has no "
+                                     "spaces or punctuation)"),
+                         w, word);
         }
         size_t taken = strmap_find(ids, word, strlen(word));
         const char *id = id_claim(ids, word);
         if (strcmp(id, word) != 0) {
             position(b, off, &line, &col);
-            diag_warning(b->d, b->path, line, col,
-                         strmap_value(ids, taken)
-                             ? "the %s '%s' is the theme's own (its pages use it); this one became "
-                               "'%s'"
-                             : "the %s '%s' is used twice in this page; this one became '%s'",
-                         heading ? "heading id" : "id", word, id);
+            const char *fmt;
+            if (strmap_value(ids, taken))
+                fmt = heading ? _("the heading id '%s' is the theme's own (its pages use it); this "
+                                  "one became '%s'")
+                              : _("the id '%s' is the theme's own (its pages use it); this one "
+                                  "became '%s'");
+            else
+                fmt = heading ? _("the heading id '%s' is used twice in this page; this one became "
+                                  "'%s'")
+                              : _("the id '%s' is used twice in this page; this one became '%s'");
+            diag_warning(b->d, b->path, line, col, fmt, word, id);
         }
         set_prop(n, "id", id);
     }
@@ -1529,7 +1537,7 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
     buf_init(&b.tag);
     if (len > INT_MAX) {
         /* libxml2 counts text in int. */
-        diag_error(d, path, b.first_line, 0, "the text is too long (more than 2 GB)");
+        diag_error(d, path, b.first_line, 0, _("the text is too long (more than 2 GB)"));
     } else {
         MD_PARSER parser = {
             0,

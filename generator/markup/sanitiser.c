@@ -11,6 +11,7 @@
 
 #include "core/buf.h"
 #include "core/entity.h"
+#include "core/intl.h"
 #include "core/url.h"
 #include "core/xalloc.h"
 #include "markup/dom_tree.h"
@@ -101,8 +102,13 @@ static void report_element(const struct sanitiser_source *src, unsigned line, un
 {
     char key[48];
     snprintf(key, sizeof key, "<%s>", name);
-    report(src, line, col, key, "HTML element <%s> is not allowed and was removed%s", name,
-           drop == SANITISER_DROP_CONTENT ? " together with its content" : " (its text is kept)");
+    if (drop == SANITISER_DROP_CONTENT)
+        report(src, line, col, key,
+               _("HTML element <%s> is not allowed and was removed together with its content"),
+               name);
+    else
+        report(src, line, col, key,
+               _("HTML element <%s> is not allowed and was removed (its text is kept)"), name);
 }
 
 /* Returns a new element of doc with in's allowed attributes. */
@@ -121,7 +127,7 @@ static xmlNodePtr clean_element(const struct sanitiser_source *src, xmlDocPtr do
             char key[48];
             snprintf(key, sizeof key, "@%s", attr);
             report(src, line, col, key,
-                   "HTML attribute '%s' on <%s> is not allowed and was removed", attr, name);
+                   _("HTML attribute '%s' on <%s> is not allowed and was removed"), attr, name);
             continue;
         }
         xmlChar *value = xmlNodeGetContent((xmlNodePtr)a);
@@ -130,8 +136,8 @@ static xmlNodePtr clean_element(const struct sanitiser_source *src, xmlDocPtr do
             strcmp(attr, "href") == 0 || strcmp(attr, "src") == 0 || strcmp(attr, "cite") == 0;
         if (url && !(strcmp(attr, "src") == 0 ? url_image_allowed(v) : url_link_allowed(v))) {
             report(src, line, col, NULL,
-                   "the address '%s' in <%s> is not allowed and was removed (use http, https, "
-                   "mailto or tel addresses, or paths within the site)",
+                   _("the address '%s' in <%s> is not allowed and was removed (use http, https, "
+                     "mailto or tel addresses, or paths within the site)"),
                    v, name);
         } else if (url) {
             char *valid = url_normalise(v);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/intl.h"
 #include "core/strmap.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
@@ -275,7 +276,8 @@ static int scan(struct compiler *c)
         }
         if (e < 0) {
             error_at(c, g.line, g.col,
-                     "'%.*s' opens a tag that is never closed (expected '%s%.*s')", (int)olen, open,
+                     _("'%.*s' opens a tag that is never closed (expected '%s%.*s')"), (int)olen,
+                     open,
                      sigil == '{'   ? "}"
                      : sigil == '=' ? "="
                                     : "",
@@ -353,8 +355,8 @@ static int scan(struct compiler *c)
                 bad = src[i] == '=';
             if (bad) {
                 error_at(c, g.line, g.col,
-                         "'%.*s' does not set new delimiters (expected two delimiters with a "
-                         "space between, like {{=<%% %%>=}})",
+                         _("'%.*s' does not set new delimiters (expected two delimiters with a "
+                           "space between, like {{=<%% %%>=}})"),
                          whole, src + g.start);
                 return -1;
             }
@@ -365,7 +367,7 @@ static int scan(struct compiler *c)
         } else if (g.kind != TAG_COMMENT) {
             if (g.name_len == 0) {
                 error_at(c, g.line, g.col,
-                         "'%.*s' has no name (expected something like {{%stitle}})", whole,
+                         _("'%.*s' has no name (expected something like {{%stitle}})"), whole,
                          src + g.start, tag_sigil(g.kind));
                 return -1;
             }
@@ -377,12 +379,12 @@ static int scan(struct compiler *c)
                 const char *nl = memchr(src + g.start, '\n', g.end - g.start);
                 if (nl && nl < src + b)
                     error_at(c, g.line, g.col,
-                             "'%.*s' opens a tag that is not closed on its line (expected "
-                             "'%.*s' after the name)",
+                             _("'%.*s' opens a tag that is not closed on its line (expected '%.*s' "
+                               "after the name)"),
                              shown_len((uint32_t)(nl - (src + g.start))), src + g.start,
                              (int)clen, close);
                 else
-                    error_at(c, g.line, g.col, "'%.*s': a name cannot contain spaces", whole,
+                    error_at(c, g.line, g.col, _("'%.*s': a name cannot contain spaces"), whole,
                              src + g.start);
                 return -1;
             }
@@ -406,7 +408,7 @@ static int match(struct compiler *c)
         struct tag *g = &c->tags[k];
         if (is_opener(g->kind)) {
             if (depth == TEMPLATE_MAX_DEPTH) {
-                error_at(c, g->line, g->col, "sections are nested more than %d deep here",
+                error_at(c, g->line, g->col, _("sections are nested more than %d deep here"),
                          TEMPLATE_MAX_DEPTH);
                 rc = -1;
                 break;
@@ -414,7 +416,7 @@ static int match(struct compiler *c)
             stack[depth++] = (uint32_t)k;
         } else if (g->kind == TAG_CLOSE) {
             if (depth == 0) {
-                error_at(c, g->line, g->col, "{{/%.*s}} closes a section that was never opened",
+                error_at(c, g->line, g->col, _("{{/%.*s}} closes a section that was never opened"),
                          shown_len(g->name_len), c->src + g->name);
                 rc = -1;
                 break;
@@ -423,7 +425,7 @@ static int match(struct compiler *c)
             if (o->name_len != g->name_len ||
                 memcmp(c->src + o->name, c->src + g->name, g->name_len) != 0) {
                 error_at(c, g->line, g->col,
-                         "{{/%.*s}} does not match {{%s%.*s}} from line %u (expected {{/%.*s}})",
+                         _("{{/%.*s}} does not match {{%s%.*s}} from line %u (expected {{/%.*s}})"),
                          shown_len(g->name_len), c->src + g->name, tag_sigil(o->kind),
                          shown_len(o->name_len), c->src + o->name, (unsigned)o->line,
                          shown_len(o->name_len), c->src + o->name);
@@ -436,7 +438,7 @@ static int match(struct compiler *c)
     }
     if (rc == 0 && depth > 0) {
         struct tag *o = &c->tags[stack[depth - 1]];
-        error_at(c, o->line, o->col, "{{%s%.*s}} is never closed (expected {{/%.*s}} after it)",
+        error_at(c, o->line, o->col, _("{{%s%.*s}} is never closed (expected {{/%.*s}} after it)"),
                  tag_sigil(o->kind), shown_len(o->name_len), c->src + o->name,
                  shown_len(o->name_len), c->src + o->name);
         rc = -1;
@@ -589,8 +591,8 @@ static int add_keys(struct compiler *c, const struct tag *g, struct op *op)
             continue;
         if (i == part || memchr(name + part, '\0', i - part)) {
             error_at(c, g->line, g->col,
-                     "'%.*s' is not a valid name (a dot goes between two names, like "
-                     "{{site.title}})",
+                     _("'%.*s' is not a valid name (a dot goes between two names, like "
+                       "{{site.title}})"),
                      shown_len(len), name);
             return -1;
         }
@@ -682,8 +684,8 @@ static void warn_ignored(struct compiler *c, uint32_t pos, uint32_t parent_op, i
     position(c, pos, &line, &col);
     const struct op *p = &c->ops[parent_op];
     diag_warning(c->s->d, c->t->path, line, col,
-                 "this is ignored: inside {{<%.*s}} only {{$block}} tags count (put it in a "
-                 "block the template '%.*s' has)",
+                 _("this is ignored: inside {{<%.*s}} only {{$block}} tags count (put it in a "
+                   "block the template '%.*s' has)"),
                  shown_len(p->name_len), c->src + p->name, shown_len(p->name_len),
                  c->src + p->name);
 }
@@ -755,8 +757,8 @@ static int build(struct compiler *c)
             } else if (g->kind == TAG_PARENT) {
                 if (g->name_len > 0 && c->src[g->name] == '*') {
                     error_at(c, g->line, g->col,
-                             "{{<%.*s}}: the template a page extends is named in the template, "
-                             "not taken from data",
+                             _("{{<%.*s}}: the template a page extends is named in the template, "
+                               "not taken from data"),
                              shown_len(g->name_len), c->src + g->name);
                     return -1;
                 }
@@ -824,7 +826,7 @@ static void compile(struct template_set *s, struct template *t)
     if (rc < 0)
         return;
     if (t->src_len >= UINT32_MAX / 2) {
-        diag_error(s->d, t->path, 0, 0, "this template is too large (over 2 GB)");
+        diag_error(s->d, t->path, 0, 0, _("this template is too large (over 2 GB)"));
         return;
     }
     struct compiler c = {0};
@@ -958,8 +960,8 @@ static void check_cycles(struct template_set *s, size_t first)
             buf_puts(&chain, v->name);
             const struct op *op = &u->ops[r->op];
             diag_error(s->d, u->path, op->line, op->col,
-                       "{{%s%s}} makes templates include each other forever (%s)", ref_sigil(u, r),
-                       v->name, chain.data);
+                       _("{{%s%s}} makes templates include each other forever (%s)"),
+                       ref_sigil(u, r), v->name, chain.data);
             buf_release(&chain);
             u->state = ST_FAILED;
         }
@@ -979,8 +981,8 @@ const struct template *template_set_get(struct template_set *s, const char *name
         compile(s, t);
     }
     if (want->state == ST_MISSING)
-        diag_error(s->d, NULL, 0, 0, "the theme has no template '%s' (a file "
-                                     "templates/%s.mustache), and every theme needs one",
+        diag_error(s->d, NULL, 0, 0, _("the theme has no template '%s' (a file "
+                                       "templates/%s.mustache), and every theme needs one"),
                    name, name);
 
     /* Partials and parents that do not exist: the spec renders nothing, kairan reports. */
@@ -991,8 +993,10 @@ const struct template *template_set_get(struct template_set *s, const char *name
             if (r->to->state != ST_MISSING || s->allow_missing)
                 continue;
             const struct op *op = &t->ops[r->op];
-            diag_error(s->d, t->path, op->line, op->col, "there is no template '%s' to %s",
-                       r->to->name, op->kind == OP_PARENT ? "extend" : "include");
+            diag_error(s->d, t->path, op->line, op->col,
+                       op->kind == OP_PARENT ? _("there is no template '%s' to extend")
+                                             : _("there is no template '%s' to include"),
+                       r->to->name);
             t->state = ST_FAILED;
         }
     }
@@ -1180,8 +1184,8 @@ static void put_value(struct buf *out, const json_t *v, int escape)
 static int too_deep(const struct template *t, const struct op *op)
 {
     diag_error(t->set->d, t->path, op->line, op->col,
-               "templates are nested more than %d levels deep here, so the page stops (does a "
-               "template include itself with no end?)",
+               _("templates are nested more than %d levels deep here, so the page stops (does a "
+                 "template include itself with no end?)"),
                TEMPLATE_MAX_DEPTH);
     return -1;
 }
@@ -1247,8 +1251,8 @@ static int run(struct run *r, const struct template *t, uint32_t i, uint32_t end
         const struct op *op = &t->ops[i];
         if (++r->steps > TEMPLATE_MAX_STEPS) {
             diag_error(t->set->d, t->path, op->line, op->col,
-                       "the page stopped here after %d million steps (do lists repeat inside "
-                       "each other too often?)",
+                       _("the page stopped here after %d million steps (do lists repeat inside "
+                         "each other too often?)"),
                        TEMPLATE_MAX_STEPS / 1000000);
             return -1;
         }
@@ -1463,8 +1467,7 @@ void template_set_report_unresolved(struct template_set *s, struct diag *d)
                                : op->kind == OP_RAW      ? "{{{"
                                                          : "{{";
             diag_warning(d, t->path, op->line, op->col,
-                         "'%s%.*s%s' never has a value on any page (is the name spelled "
-                         "right?)",
+                         _("'%s%.*s%s' never has a value on any page (is the name spelled right?)"),
                          open, (int)op->name_len, t->src + op->name,
                          op->kind == OP_RAW ? "}}}" : "}}");
         }

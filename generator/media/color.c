@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/intl.h"
 #include "core/xalloc.h"
 
 /* Little CMS reports problems through a callback; ours are reported as warnings instead. */
@@ -80,9 +81,10 @@ void color_to_srgb(struct raster **r, const void *icc, size_t icc_len, int cmyk_
     if (in_type && srgb)
         xf = cmsCreateTransformTHR(ctx, src, in_type, srgb, out_type, INTENT_PERCEPTUAL, flags);
     if (!xf) {
-        *warning = !src ? "has a damaged colour profile, so its colours may look wrong"
-                        : "has a colour profile that does not fit its pixels, so its colours "
-                          "may look wrong";
+        *warning =
+            !src ? N_("the picture %s has a damaged colour profile, so its colours may look wrong")
+                 : N_("the picture %s has a colour profile that does not fit its pixels, so its "
+                      "colours may look wrong");
         fallback(r, cmyk_inverted);
     } else {
         struct raster *out = in;

@@ -13,7 +13,8 @@
 /* Converts *r (GRAY, RGB, RGBA or CMYK) to sRGB through the ICC profile icc (NULL: none).
  * GRAY and CMYK become RGB (*r is then replaced by a new raster; the old one is freed); RGBA
  * keeps its alpha. cmyk_inverted says the CMYK samples are stored inverted (255 = no ink), as
- * Adobe writes them. On a profile that was not used, *warning says why; else it is NULL. */
+ * Adobe writes them. On a profile that was not used, *warning says why (a message format whose
+ * %s is the picture's name, as jpeg.h's); else it is NULL. */
 void color_to_srgb(struct raster **r, const void *icc, size_t icc_len, int cmyk_inverted,
                    const char **warning);
 /* Returns a new sRGB ICC profile (to embed in print files); the caller frees it. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/buf.h"
+#include "core/intl.h"
 #include "media/color.h"
 #include "core/fs.h"
 #include "core/hash.h"
@@ -68,17 +69,11 @@ struct where {
     unsigned line, col;
 };
 
-/* Reports a problem with the picture w names: "the picture SRC " and the formatted rest. */
+/* Reports a problem with the picture w names, at the place that uses it: fmt is a whole
+ * sentence, and its arguments name the picture (w->src) where the sentence does. */
 static void say(const struct where *w, enum diag_level level, const char *fmt, va_list ap)
 {
-    struct buf b;
-    buf_init(&b);
-    buf_vprintf(&b, fmt, ap);
-    if (level == DIAG_ERROR)
-        diag_error(w->d, w->path, w->line, w->col, "the picture %s %s", w->src, b.data);
-    else
-        diag_warning(w->d, w->path, w->line, w->col, "the picture %s %s", w->src, b.data);
-    buf_release(&b);
+    diag_vreport(w->d, level, DIAG_INPUT, w->path, w->line, w->col, fmt, ap);
 }
 
 static void fail(const struct where *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -304,7 +299,9 @@ static void progress_step(struct image_ctx *ctx)
             fputs("\r\033[K", stderr);
         ctx->progress_shown = 0;
     } else if (now - ctx->progress_start_ms >= 1000 && now - ctx->progress_last_ms >= 100) {
-        fprintf(stderr, "\r画像 %zu/%zu", done, total);
+        fputc('\r', stderr);
+        /* TRANSLATORS: progress while pictures are made: how many are done, of how many. */
+        fprintf(stderr, _("pictures %zu/%zu"), done, total);
         ctx->progress_last_ms = now;
         ctx->progress_shown = 1;
     }
@@ -320,22 +317,28 @@ struct decoded {
     int jpeg;
 };
 
+/* Why a picture of format f cannot be used: a message format naming the picture (%s). */
 static const char *unsupported(enum meta_format f)
 {
     switch (f) {
     case META_HEIC:
-        return "is a HEIC photo (the iPhone's own format), which kairan cannot read; save it "
-               "as JPEG instead (on the iPhone: Settings > Camera > Formats > Most Compatible)";
+        return N_("the picture %s is a HEIC photo (the iPhone's own format), which kairan cannot "
+                  "read; save it as JPEG instead (on the iPhone: Settings > Camera > Formats > "
+                  "Most Compatible)");
     case META_AVIF:
-        return "is an AVIF file, which kairan cannot read; save it as JPEG or PNG";
+        return N_("the picture %s is an AVIF file, which kairan cannot read; save it as JPEG or "
+                  "PNG");
     case META_WEBP:
-        return "is a WebP file, which kairan cannot read; save it as JPEG or PNG";
+        return N_("the picture %s is a WebP file, which kairan cannot read; save it as JPEG or "
+                  "PNG");
     case META_TIFF:
-        return "is a TIFF file, which kairan cannot read; save it as JPEG or PNG";
+        return N_("the picture %s is a TIFF file, which kairan cannot read; save it as JPEG or "
+                  "PNG");
     case META_SVG:
-        return "is an SVG drawing, which kairan cannot resize; save it as PNG";
+        return N_("the picture %s is an SVG drawing, which kairan cannot resize; save it as PNG");
     default:
-        return "is not a picture kairan can read (it reads JPEG, PNG, GIF, BMP, PSD and TGA)";
+        return N_("the picture %s is not a picture kairan can read (it reads JPEG, PNG, GIF, BMP, "
+                  "PSD and TGA)");
     }
 }
 
@@ -353,9 +356,9 @@ static int check_size(const struct where *w, unsigned width, unsigned height,
     unsigned long long pixels = (unsigned long long)width * height;
     if (pixels > (unsigned long long)max_megapixels * 1000000) {
         fail(w,
-             "is %u × %u pixels (%llu megapixels); kairan takes pictures of at most %u "
-             "megapixels, so make it smaller",
-             width, height, (pixels + 500000) / 1000000, max_megapixels);
+             _("the picture %s is %u × %u pixels (%llu megapixels); kairan takes pictures of at "
+               "most %u megapixels, so make it smaller"),
+             w->src, width, height, (pixels + 500000) / 1000000, max_megapixels);
         return -1;
     }
     /* A thin strip (1 × 100000) passes the pixel count but would be a line across a page, or
@@ -363,9 +366,9 @@ static int check_size(const struct where *w, unsigned width, unsigned height,
     unsigned long long lo = width < height ? width : height, hi = width < height ? height : width;
     if (hi > lo * IMAGE_MAX_ASPECT) {
         fail(w,
-             "is %u × %u pixels, a strip too thin to show on a page (one side may be at most "
-             "%d times the other); crop it",
-             width, height, IMAGE_MAX_ASPECT);
+             _("the picture %s is %u × %u pixels, a strip too thin to show on a page (one side may "
+               "be at most %d times the other); crop it"),
+             w->src, width, height, IMAGE_MAX_ASPECT);
         return -1;
     }
     return 0;
@@ -378,7 +381,8 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
 {
     memset(out, 0, sizeof *out);
     if (len == 0) {
-        fail(w, "is empty (0 bytes); copy it again from the camera or computer");
+        fail(w, _("the picture %s is empty (0 bytes); copy it again from the camera or computer"),
+             w->src);
         return -1;
     }
     struct meta m;
@@ -391,20 +395,24 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
     struct jpeg_header h = {0, 0, 0};
     if (m.format == META_JPEG) {
         if (m.coding == META_CODING_ARITHMETIC) {
-            fail(w, "is an arithmetic-coded JPEG, which kairan cannot read; open it and save "
-                    "it again as an ordinary JPEG");
+            fail(w,
+                 _("the picture %s is an arithmetic-coded JPEG, which kairan cannot read; open it "
+                   "and save it again as an ordinary JPEG"),
+                 w->src);
         } else if (m.coding == META_CODING_LOSSLESS || m.coding == META_CODING_HIERARCHICAL) {
-            fail(w, "is a lossless or hierarchical JPEG, which kairan cannot read; open it and "
-                    "save it again as an ordinary JPEG");
+            fail(w,
+                 _("the picture %s is a lossless or hierarchical JPEG, which kairan cannot read; "
+                   "open it and save it again as an ordinary JPEG"),
+                 w->src);
         } else if (jpeg_read_header(data, len, &h, &why) != 0) {
-            fail(w, "%s", why);
+            fail(w, _(why), w->src);
         } else if (check_size(w, h.width, h.height, max_megapixels) == 0) {
             unsigned seen_w = swap ? h.height : h.width, seen_h = swap ? h.width : h.height;
             unsigned tw = want_width && want_width < seen_w ? want_width : seen_w;
             unsigned th = (unsigned)(((unsigned long long)seen_h * tw + seen_w - 1) / seen_w);
             if (jpeg_decode(data, len, swap ? th : tw, swap ? tw : th, max_pixels, &out->r, &why) !=
                 0)
-                fail(w, "%s", why);
+                fail(w, _(why), w->src);
             else
                 rc = 0;
             out->jpeg = 1;
@@ -416,29 +424,30 @@ static int decode(const struct where *w, const void *data, size_t len, unsigned 
         if (m.width && m.height && check_size(w, m.width, m.height, max_megapixels) != 0) {
             /* reported */
         } else if (raster_info(data, len, &iw, &ih) != 0) {
-            fail(w, "is damaged or is not a picture kairan can read");
+            fail(w, _("the picture %s is damaged or is not a picture kairan can read"), w->src);
         } else if (check_size(w, iw, ih, max_megapixels) == 0) {
             if (raster_decode(data, len, max_pixels, &out->r, &why) != 0)
-                fail(w, "%s", why);
+                fail(w, _(why), w->src);
             else
                 rc = 0;
         }
     } else {
-        fail(w, "%s", unsupported(m.format));
+        fail(w, _(unsupported(m.format)), w->src);
     }
     if (rc == 0) {
         unsigned char *icc = m.icc;
         size_t icc_len = m.icc_len;
         if (m.icc && m.icc_deflated &&
             raster_inflate(m.icc, m.icc_len, MAX_PROFILE_BYTES, &icc, &icc_len) != 0) {
-            warn(w, "has a damaged colour profile, so its colours may look wrong");
+            warn(w, _("the picture %s has a damaged colour profile, so its colours may look wrong"),
+                 w->src);
             icc = NULL;
             icc_len = 0;
         }
         const char *warning;
         color_to_srgb(&out->r, icc, icc_len, m.adobe_transform >= 0, &warning);
         if (warning)
-            warn(w, "%s", warning);
+            warn(w, _(warning), w->src);
         if (icc != m.icc)
             free(icc);
         /* The full size as seen, even when the decoder scaled down. */
@@ -499,12 +508,14 @@ static int encode(const struct where *w, const struct raster *r, int png, int qu
 {
     const char *why;
     if (!png && (r->width > JPEG_MAX_SIDE || r->height > JPEG_MAX_SIDE)) {
-        fail(w, "is %u × %u pixels; a JPEG cannot have a side longer than 65,500 pixels", r->width,
-             r->height);
+        fail(w,
+             _("the picture %s is %u × %u pixels; a JPEG cannot have a side longer than 65,500 "
+               "pixels"),
+             w->src, r->width, r->height);
         return -1;
     }
     if ((png ? raster_encode_png(r, out, &why) : jpeg_encode(r, quality, full_chroma, out, &why))) {
-        fail(w, "%s", why);
+        fail(w, _(why), w->src);
         return -1;
     }
     return 0;
@@ -575,18 +586,18 @@ static int read_source(struct image_ctx *ctx, struct job *j, struct stat *st)
     int fd = open(j->w.src, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
-            fail(&j->w, "is not there; check the file name and folder");
+            fail(&j->w, _("the picture %s is not there; check the file name and folder"), j->w.src);
         else
-            diag_errno(ctx->d, j->w.src, errno, "cannot open");
+            diag_errno(ctx->d, j->w.src, errno, _("cannot open"));
         return -1;
     }
     if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-        fail(&j->w, "is not a file");
+        fail(&j->w, _("the picture %s is not a file"), j->w.src);
         close(fd);
         return -1;
     }
     if ((long long)st->st_size > MAX_FILE_BYTES) {
-        fail(&j->w, "is larger than 1 GB; make it smaller");
+        fail(&j->w, _("the picture %s is larger than 1 GB; make it smaller"), j->w.src);
         close(fd);
         return -1;
     }
@@ -610,9 +621,9 @@ static int identify(struct image_ctx *ctx, struct job *j)
     struct stat st;
     if (stat(j->w.src, &st) != 0) {
         if (errno == ENOENT)
-            fail(&j->w, "is not there; check the file name and folder");
+            fail(&j->w, _("the picture %s is not there; check the file name and folder"), j->w.src);
         else
-            diag_errno(ctx->d, j->w.src, errno, "cannot open");
+            diag_errno(ctx->d, j->w.src, errno, _("cannot open"));
         return -1;
     }
     pthread_mutex_lock(&ctx->lock);
@@ -929,7 +940,8 @@ int image_print(struct image_ctx *ctx, const char *src, const char *used_by, uns
         (struct where){ctx->d, src, used_by ? used_by : src, used_by ? line : 0, used_by ? col : 0};
     buf_init(&j.data);
     if (!(placed_mm > 0 && placed_mm < 10000)) {
-        fail(&j.w, "is placed %g mm wide, which cannot be printed", placed_mm);
+        fail(&j.w, _("the picture %s is placed %g mm wide, which cannot be printed"), j.w.src,
+             placed_mm);
         atomic_fetch_add(&ctx->failed, 1);
         return -1;
     }
@@ -964,9 +976,9 @@ int image_print(struct image_ctx *ctx, const char *src, const char *used_by, uns
             /* Told on every build, cached or not, until the editor finds a larger picture. */
             unsigned dpi = (unsigned)lround(rec.width / (placed_mm / 25.4));
             warn(&j.w,
-                 "is only %u dpi at %g mm wide (print needs %u dpi, so a picture at "
-                 "least %u pixels wide); it may look blurred in print",
-                 dpi, placed_mm, ctx->cfg.print_dpi, want);
+                 _("the picture %s is only %u dpi at %g mm wide (print needs %u dpi, so a picture "
+                   "at least %u pixels wide); it may look blurred in print"),
+                 j.w.src, dpi, placed_mm, ctx->cfg.print_dpi, want);
         }
         char *slug = slug_of(src);
         out->width = rec.vw[0];

@@ -4,20 +4,21 @@
 
 #include <turbojpeg.h>
 
+#include "core/intl.h"
 #include "core/xalloc.h"
 
 int jpeg_read_header(const void *data, size_t len, struct jpeg_header *out, const char **why)
 {
     tjhandle tj = tjInitDecompress();
     if (!tj) {
-        *why = "could not be read (the JPEG decoder did not start)";
+        *why = N_("the picture %s could not be read (the JPEG decoder did not start)");
         return -1;
     }
     int w = 0, h = 0, subsamp = -1, colorspace = -1;
     int rc = tjDecompressHeader3(tj, data, (unsigned long)len, &w, &h, &subsamp, &colorspace);
     tjDestroy(tj);
     if (rc != 0 || w <= 0 || h <= 0 || colorspace < 0) {
-        *why = "is damaged: its JPEG header cannot be read";
+        *why = N_("the picture %s is damaged: its JPEG header cannot be read");
         return -1;
     }
     out->width = (unsigned)w;
@@ -42,7 +43,7 @@ int jpeg_decode(const void *data, size_t len, unsigned min_width, unsigned min_h
     if (jpeg_read_header(data, len, &hdr, why) != 0)
         return -1;
     if ((unsigned long long)hdr.width * hdr.height > max_pixels) {
-        *why = "has too many pixels";
+        *why = N_("the picture %s has too many pixels");
         return -1;
     }
     int nsf;
@@ -61,7 +62,7 @@ int jpeg_decode(const void *data, size_t len, unsigned min_width, unsigned min_h
     }
     tjhandle tj = tjInitDecompress();
     if (!tj) {
-        *why = "could not be read (the JPEG decoder did not start)";
+        *why = N_("the picture %s could not be read (the JPEG decoder did not start)");
         return -1;
     }
     struct raster *r = raster_new((unsigned)w, (unsigned)h, hdr.cmyk ? RASTER_CMYK : RASTER_RGB);
@@ -75,8 +76,9 @@ int jpeg_decode(const void *data, size_t len, unsigned min_width, unsigned min_h
     if (rc != 0 && tjGetErrorCode(tj) == TJERR_WARNING && !cut_off(tj))
         rc = 0; /* the picture is whole; libjpeg only remarked on something harmless */
     if (rc != 0) {
-        *why = rc != 0 && cut_off(tj) ? "is cut off: the file ends before the picture does"
-                                      : "is damaged: its JPEG data cannot be decoded";
+        *why = rc != 0 && cut_off(tj)
+                   ? N_("the picture %s is cut off: the file ends before the picture does")
+                   : N_("the picture %s is damaged: its JPEG data cannot be decoded");
         tjDestroy(tj);
         raster_free(r);
         return -1;
@@ -90,12 +92,12 @@ int jpeg_encode(const struct raster *r, int quality, int full_chroma, struct buf
                 const char **why)
 {
     if (r->kind != RASTER_RGB && r->kind != RASTER_GRAY) {
-        *why = "could not be written as JPEG";
+        *why = N_("the picture %s could not be written as JPEG");
         return -1;
     }
     tjhandle tj = tjInitCompress();
     if (!tj) {
-        *why = "could not be written as JPEG (the encoder did not start)";
+        *why = N_("the picture %s could not be written as JPEG (the encoder did not start)");
         return -1;
     }
     unsigned char *jpg = NULL;
@@ -107,7 +109,7 @@ int jpeg_encode(const struct raster *r, int quality, int full_chroma, struct buf
     if (rc == 0)
         buf_add(out, jpg, size);
     else
-        *why = "could not be written as JPEG";
+        *why = N_("the picture %s could not be written as JPEG");
     tjFree(jpg);
     tjDestroy(tj);
     return rc == 0 ? 0 : -1;

@@ -1,8 +1,9 @@
 /* jpeg: JPEG decoding and encoding with libjpeg-turbo (the only module that uses it).
  * Decoding uses the library's DCT scaling: a 4000-pixel photo wanted at 1280 is decoded
  * straight to 1500 pixels, which is most of why kairan's image work is fast.
- * Fallible functions return 0 or -1 and set *why to a plain sentence for the editor; image.c
- * reports it with the file's and the entry's names. */
+ * Fallible functions return 0 or -1 and set *why to a plain sentence for the editor, a message
+ * format whose %s is the picture's name, marked for translation but not translated (image.c
+ * translates it and reports it with the file's and the entry's names). */
 #ifndef KAIRAN_JPEG_H
 #define KAIRAN_JPEG_H
 

@@ -7,6 +7,7 @@
 
 #include "core/fs.h"
 #include "core/hash.h"
+#include "core/intl.h"
 #include "media/image.h"
 #include "core/xalloc.h"
 
@@ -126,8 +127,8 @@ static char *locate(struct media *m, const char *entry_path, const char *entry_d
 {
     if (strstr(src, "://") || src[0] == '/') {
         diag_error(m->d, entry_path, line, col,
-                   "'%s' is not a picture in the site folder: put the file in assets/ (or "
-                   "beside this file) and name it by that path",
+                   _("'%s' is not a picture in the site folder: put the file in assets/ (or beside "
+                     "this file) and name it by that path"),
                    src);
         return NULL;
     }
@@ -135,12 +136,13 @@ static char *locate(struct media *m, const char *entry_path, const char *entry_d
     char *path = resolve(m, entry_dir, src, &outside);
     if (!path && outside)
         diag_error(m->d, entry_path, line, col,
-                   "the picture '%s' is outside the site folder (through '..' or a link): "
-                   "kairan only publishes files of the site; copy the picture into assets/",
+                   _("the picture '%s' is outside the site folder (through '..' or a link): kairan "
+                     "only publishes files of the site; copy the picture into assets/"),
                    src);
     else if (!path)
         diag_error(m->d, entry_path, line, col,
-                   "the picture '%s' does not exist (looked beside this file and in assets/)", src);
+                   _("the picture '%s' does not exist (looked beside this file and in assets/)"),
+                   src);
     return path;
 }
 
@@ -187,7 +189,7 @@ static int reuse(struct media *m, const struct item *it, const char *entry_path,
     if (it->state == DONE)
         return 0;
     diag_error(m->d, entry_path, line, col,
-               "the picture '%s' cannot be used (see the error about it)", src);
+               _("the picture '%s' cannot be used (see the error about it)"), src);
     return -1;
 }
 

@@ -9,6 +9,7 @@
 #include <stb_image_resize.h>
 #include <stb_image_write.h>
 
+#include "core/intl.h"
 #include "core/xalloc.h"
 
 static unsigned channels_of(enum raster_kind kind)
@@ -84,7 +85,7 @@ static uint64_t png_rows_size(uint32_t w, uint32_t h, unsigned depth, unsigned c
  * -1 with *why. */
 static int png_check(const unsigned char *p, size_t len, const char **why)
 {
-    const char *damaged = "is damaged or cut off";
+    const char *damaged = N_("the picture %s is damaged or cut off");
     size_t at = 8;
     uint64_t rows = 0;
     int apple = 0, ended = 0;
@@ -119,7 +120,7 @@ static int png_check(const unsigned char *p, size_t len, const char **why)
     }
     uint64_t room = rows + rows / 16 + 65536;
     if (room > INT_MAX) {
-        *why = "has too many pixels";
+        *why = N_("the picture %s has too many pixels");
         goto fail;
     }
     char *out = xmalloc((size_t)room);
@@ -130,8 +131,9 @@ static int png_check(const unsigned char *p, size_t len, const char **why)
         /* stb's reason is the thread's own; any other fault of the data is damage. */
         const char *reason = stbi_failure_reason();
         *why = reason && strcmp(reason, "output buffer limit") == 0
-                   ? "is damaged or too large: its picture data unpacks to far more than its "
-                     "width and height need; open it in a picture editor and save it again"
+                   ? N_("the picture %s is damaged or too large: its picture data unpacks to far "
+                        "more than its width and height need; open it in a picture editor and save "
+                        "it again")
                    : damaged;
         goto fail;
     }
@@ -149,12 +151,12 @@ int raster_decode(const void *data, size_t len, unsigned long long max_pixels, s
     int iw, ih, n;
     if (len > INT_MAX || !stbi_info_from_memory(data, (int)len, &iw, &ih, &n) || iw <= 0 ||
         ih <= 0) {
-        *why = "is damaged or is not a picture kairan can read";
+        *why = N_("the picture %s is damaged or is not a picture kairan can read");
         return -1;
     }
     unsigned w = (unsigned)iw, h = (unsigned)ih;
     if ((unsigned long long)w * h > max_pixels) {
-        *why = "has too many pixels";
+        *why = N_("the picture %s has too many pixels");
         return -1;
     }
     if (len >= 8 && memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0 && png_check(data, len, why) != 0)
@@ -163,7 +165,7 @@ int raster_decode(const void *data, size_t len, unsigned long long max_pixels, s
     unsigned char *px = stbi_load_from_memory(data, (int)len, &iw, &ih, &n, want);
     if (!px || iw <= 0 || ih <= 0 || (unsigned)iw != w || (unsigned)ih != h) {
         stbi_image_free(px);
-        *why = "is damaged or cut off";
+        *why = N_("the picture %s is damaged or cut off");
         return -1;
     }
     struct raster *r = xmalloc(sizeof *r);
@@ -306,7 +308,7 @@ int raster_encode_png(const struct raster *r, struct buf *out, const char **why)
     if (r->kind == RASTER_CMYK ||
         !stbi_write_png_to_func(append, out, (int)r->width, (int)r->height, (int)r->channels, r->px,
                                 (int)(r->width * r->channels))) {
-        *why = "could not be written as PNG";
+        *why = N_("the picture %s could not be written as PNG");
         return -1;
     }
     return 0;

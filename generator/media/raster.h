@@ -2,7 +2,9 @@
  * other than JPEG (PNG, GIF, BMP, PSD, TGA, PNM), resizing, writing PNG, and inflating PNG
  * colour profiles; plus orientation, flattening and the colour census, written here.
  * A struct raster owns its pixels. Fallible functions return 0 or -1 and set *why to a plain
- * sentence for the editor; image.c reports it with the file's and the entry's names. */
+ * sentence for the editor, a message format whose %s is the picture's name, marked for
+ * translation but not translated (image.c translates it and reports it with the file's and the
+ * entry's names). */
 #ifndef KAIRAN_RASTER_H
 #define KAIRAN_RASTER_H
 

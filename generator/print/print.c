@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/fs.h"
 #include "core/hash.h"
+#include "core/intl.h"
 #include "markup/markdown.h"
 #include "media/qr.h"
 #include "core/strv.h"
@@ -213,8 +214,8 @@ static void piece_convert(size_t i, void *userdata)
         p->qr = qr_svg(permalink);
         if (!p->qr) {
             diag_error(pr->opt->d, e->source, 0, 0,
-                       "the address of this entry's page, %s, is too long for a QR code in "
-                       "print; give the entry a shorter slug",
+                       _("the address of this entry's page, %s, is too long for a QR code in "
+                         "print; give the entry a shorter slug"),
                        permalink);
             p->failed = 1;
         }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/intl.h"
 #include "core/xalloc.h"
 
 struct validation {
@@ -34,8 +35,8 @@ static void validation_error(void *userdata, xmlErrorPtr e)
         return;
     if (e->code == XML_DTD_NO_DTD && v->no_dtd) {
         diag_error(v->d, v->path, 0, 0,
-                   "the print edition cannot be checked: the XHTML 1.1 DTD is not in the XML "
-                   "catalog (on Debian, install the package w3c-sgml-lib)");
+                   _("the print edition cannot be checked: the XHTML 1.1 DTD is not in the XML "
+                     "catalog (on Debian, install the package w3c-sgml-lib)"));
         v->errors++;
         return;
     }
@@ -44,8 +45,8 @@ static void validation_error(void *userdata, xmlErrorPtr e)
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         msg[--n] = '\0';
     diag_error(v->d, v->path, e->line > 0 ? (unsigned)e->line : 0,
-               e->int2 > 0 ? (unsigned)e->int2 : 0, "the print edition is not valid XHTML 1.1: %s",
-               msg);
+               e->int2 > 0 ? (unsigned)e->int2 : 0,
+               _("the print edition is not valid XHTML 1.1: %s"), msg);
     free(msg);
     v->errors++;
 }
@@ -87,11 +88,11 @@ int xhtml_validate(struct diag *d, const char *path, const char *xhtml, size_t l
                                       XML_PARSE_DTDLOAD | XML_PARSE_DTDVALID | XML_PARSE_NONET |
                                           XML_PARSE_NOENT);
     if (!doc && v.errors == 0) {
-        diag_error(d, path, 0, 0, "the print edition could not be read as XHTML");
+        diag_error(d, path, 0, 0, _("the print edition could not be read as XHTML"));
         v.errors++;
     }
     if (doc && !ctxt->valid && v.errors == 0) {
-        diag_error(d, path, 0, 0, "the print edition is not valid XHTML 1.1");
+        diag_error(d, path, 0, 0, _("the print edition is not valid XHTML 1.1"));
         v.errors++;
     }
     xmlFreeDoc(doc);

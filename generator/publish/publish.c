@@ -21,6 +21,7 @@
 
 #include "core/buf.h"
 #include "core/fs.h"
+#include "core/intl.h"
 #include "core/strmap.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
@@ -137,7 +138,7 @@ static void manifest_load(struct publish *p)
     /* A spare the manifest does not describe cannot be trusted to stage in. */
     if (spare.exists && !p->spare_known && fs_remove_tree_at(p->parent_fd, p->spare_name) != 0) {
         char *shown = shown_sibling(p, p->spare_name);
-        io_error(p, shown, "cannot remove the previous version of the site", errno);
+        io_error(p, shown, _("cannot remove the previous version of the site"), errno);
         free(shown);
     }
 }
@@ -162,7 +163,7 @@ static void manifest_save(struct publish *p, struct manifest_table *dirs, const 
     diag_init(&quiet);
     if (fs_write_atomic(&quiet, p->manifest, b.data, b.len) != 0)
         diag_warning(p->d, p->manifest, 0, 0,
-                     "cannot save the list of what was built; the next build will take longer");
+                     _("cannot save the list of what was built; the next build will take longer"));
     diag_release(&quiet);
     buf_release(&b);
 }
@@ -261,7 +262,7 @@ static void publish_free(struct publish *p)
 /* How a path to keep is named in a message: "." is the site folder itself. */
 static const char *kept_name(const char *k)
 {
-    return strcmp(k, ".") == 0 || !*k ? "the site folder" : k;
+    return strcmp(k, ".") == 0 || !*k ? _("the site folder") : k;
 }
 
 /* Refuses an output folder that is, or holds, one of the paths to keep, or that lies inside one
@@ -284,20 +285,20 @@ static int check_keep(struct publish *p, const char *const *keep, const char *co
             size_t kn = k ? strlen(k) : 0;
             if (k && list == 1 && strcmp(k, out_real) == 0) {
                 diag_error(p->d, p->shown, 0, 0,
-                           "cannot be the output folder: kairan reads the site from it, and "
-                           "replaces the output folder on every build; choose another one, "
-                           "like public");
+                           _("cannot be the output folder: kairan reads the site from it, and "
+                             "replaces the output folder on every build; choose another one, like "
+                             "public"));
                 rc = -1;
             } else if (k && strncmp(k, out_real, n) == 0 && (k[n] == '\0' || k[n] == '/')) {
                 diag_error(p->d, p->shown, 0, 0,
-                           "cannot be the output folder: it holds %s, and kairan replaces the "
-                           "output folder on every build; choose another one, like public",
+                           _("cannot be the output folder: it holds %s, and kairan replaces the "
+                             "output folder on every build; choose another one, like public"),
                            kept_name(paths[i]));
                 rc = -1;
             } else if (k && list == 1 && strncmp(out_real, k, kn) == 0 && out_real[kn] == '/') {
                 diag_error(p->d, p->shown, 0, 0,
-                           "cannot be the output folder: it is inside %s/, which kairan reads "
-                           "the site from; choose a folder outside it, like public",
+                           _("cannot be the output folder: it is inside %s/, which kairan reads "
+                             "the site from; choose a folder outside it, like public"),
                            paths[i]);
                 rc = -1;
             }
@@ -314,7 +315,7 @@ static int take_lock(struct publish *p, const struct publish_options *opt)
     p->lock_fd = openat(p->parent_fd, lock_name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (p->lock_fd < 0) {
         char *shown = shown_sibling(p, lock_name);
-        io_error(p, shown, "cannot open the lock file that keeps two builds apart", errno);
+        io_error(p, shown, _("cannot open the lock file that keeps two builds apart"), errno);
         free(shown);
         free(lock_name);
         return -1;
@@ -323,23 +324,23 @@ static int take_lock(struct publish *p, const struct publish_options *opt)
     if (flock(p->lock_fd, LOCK_EX | LOCK_NB) == 0)
         return 0;
     if (errno != EWOULDBLOCK) {
-        io_error(p, p->shown, "cannot lock the output folder", errno);
+        io_error(p, p->shown, _("cannot lock the output folder"), errno);
         return -1;
     }
     if (opt->no_wait) {
         diag_io_error(p->d, p->shown,
-                      "another build is writing to this folder right now; try again when it "
-                      "has finished");
+                      _("another build is writing to this folder right now; try again when it has "
+                        "finished"));
         return -1;
     }
     if (opt->notice) {
-        fprintf(opt->notice, "kairan: waiting for another build writing to %s/ to finish\n",
+        fprintf(opt->notice, _("kairan: waiting for another build writing to %s/ to finish\n"),
                 p->shown);
         fflush(opt->notice);
     }
     while (flock(p->lock_fd, LOCK_EX) != 0) {
         if (errno != EINTR) {
-            io_error(p, p->shown, "cannot lock the output folder", errno);
+            io_error(p, p->shown, _("cannot lock the output folder"), errno);
             return -1;
         }
     }
@@ -357,7 +358,7 @@ static int recover(struct publish *p)
     int fd = openat(p->parent_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
     if (!dir) {
-        io_error(p, p->parent, "cannot open folder", errno);
+        io_error(p, p->parent, _("cannot open folder"), errno);
         if (fd >= 0)
             close(fd);
         free(staging_prefix);
@@ -385,7 +386,7 @@ static int recover(struct publish *p)
     for (size_t i = 0; i < stale.len && rc == 0; i++) {
         if (fs_remove_tree_at(p->parent_fd, stale.v[i]) != 0) {
             char *shown = shown_sibling(p, stale.v[i]);
-            io_error(p, shown, "cannot remove what an interrupted build left behind", errno);
+            io_error(p, shown, _("cannot remove what an interrupted build left behind"), errno);
             free(shown);
             rc = -1;
         }
@@ -404,25 +405,25 @@ static int check_output(struct publish *p)
     if (fstatat(p->parent_fd, p->name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno == ENOENT)
             return 0;
-        io_error(p, p->shown, "cannot open folder", errno);
+        io_error(p, p->shown, _("cannot open folder"), errno);
         return -1;
     }
     if (S_ISLNK(st.st_mode)) {
         diag_error(p->d, p->shown, 0, 0,
-                   "is a link to another folder; kairan replaces the output folder on every "
-                   "build, so it must be a real folder (remove the link, or give the real "
-                   "folder's path)");
+                   _("is a link to another folder; kairan replaces the output folder on every "
+                     "build, so it must be a real folder (remove the link, or give the real "
+                     "folder's path)"));
         return -1;
     }
     if (!S_ISDIR(st.st_mode)) {
         diag_error(p->d, p->shown, 0, 0,
-                   "is a file, not a folder; move it away or choose another output folder");
+                   _("is a file, not a folder; move it away or choose another output folder"));
         return -1;
     }
     if (fstat(p->parent_fd, &parent_st) == 0 && parent_st.st_dev != st.st_dev) {
         diag_error(p->d, p->shown, 0, 0,
-                   "is a separate disk (a mount point); kairan replaces the output folder on "
-                   "every build, so give a folder inside it");
+                   _("is a separate disk (a mount point); kairan replaces the output folder on "
+                     "every build, so give a folder inside it"));
         return -1;
     }
     p->had_old = 1;
@@ -438,12 +439,12 @@ static int make_staging(struct publish *p)
     if (!(mode & S_IWUSR)) {
         /* The new version gets the output's permissions: nothing could be written into it. */
         diag_io_error(p->d, p->shown,
-                      "is read-only (its permissions let no one write to it); make it "
-                      "writable, or remove it, and build again");
+                      _("is read-only (its permissions let no one write to it); make it writable, "
+                        "or remove it, and build again"));
         return -1;
     }
     if (mkdirat(p->parent_fd, p->staging_name, 0700) != 0) {
-        io_error(p, p->shown, "cannot create the new version of the site next to this folder",
+        io_error(p, p->shown, _("cannot create the new version of the site next to this folder"),
                  errno);
         return -1;
     }
@@ -451,7 +452,7 @@ static int make_staging(struct publish *p)
         openat(p->parent_fd, p->staging_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (p->staging_fd < 0 || fchmod(p->staging_fd, mode) != 0) {
         char *shown = shown_sibling(p, p->staging_name);
-        io_error(p, shown, "cannot open folder", errno);
+        io_error(p, shown, _("cannot open folder"), errno);
         free(shown);
         return -1;
     }
@@ -483,8 +484,8 @@ static int split_output(struct publish *p, const char *out_dir)
         p->parent = xstrndup(p->shown, (size_t)(slash - p->shown));
     if (!*p->name || strcmp(p->name, ".") == 0 || strcmp(p->name, "..") == 0) {
         diag_error(p->d, *p->shown ? p->shown : NULL, 0, 0,
-                   "cannot be the output folder: kairan replaces the output folder on every "
-                   "build, so give it a folder of its own, like public");
+                   _("cannot be the output folder: kairan replaces the output folder on every "
+                     "build, so give it a folder of its own, like public"));
         return -1;
     }
     return 0;
@@ -511,7 +512,7 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
         goto fail;
     p->parent_fd = open(p->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (p->parent_fd < 0) {
-        io_error(p, p->parent, "cannot open folder", errno);
+        io_error(p, p->parent, _("cannot open folder"), errno);
         goto fail;
     }
     if (take_lock(p, opt) != 0 || recover(p) != 0 || check_output(p) != 0)
@@ -714,14 +715,14 @@ static void report_conflict(struct publish *p, const char *rel, int dir_fd, cons
     if (err == EEXIST && fstatat(dir_fd, leaf, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
         !S_ISDIR(st.st_mode))
         diag_error(p->d, shown, 0, 0,
-                   "two pages of the site would both be written to this file; give one of "
-                   "them another name (slug)");
+                   _("two pages of the site would both be written to this file; give one of them "
+                     "another name (slug)"));
     else if (err == EEXIST || err == EISDIR)
         diag_error(p->d, shown, 0, 0,
-                   "would be both a file and a folder; give one of the pages another name "
-                   "(slug)");
+                   _("would be both a file and a folder; give one of the pages another name "
+                     "(slug)"));
     else
-        io_error(p, shown, "cannot create", err);
+        io_error(p, shown, _("cannot create"), err);
     free(shown);
 }
 
@@ -739,10 +740,10 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
         char *shown = shown_path(p, rel);
         if (err == ENOTDIR || err == EEXIST)
             diag_error(p->d, shown, 0, 0,
-                       "would be inside a folder that is also a file; give one of the pages "
-                       "another name (slug)");
+                       _("would be inside a folder that is also a file; give one of the pages "
+                         "another name (slug)"));
         else
-            io_error(p, shown, "cannot create folder", err);
+            io_error(p, shown, _("cannot create folder"), err);
         free(shown);
         return -1;
     }
@@ -763,7 +764,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
                                             : unlinkat(dst.dir_fd, dst.leaf, 0);
             if (gone != 0 && errno != ENOENT) {
                 char *shown = shown_path(p, rel);
-                io_error(p, shown, "cannot replace the previous version of", errno);
+                io_error(p, shown, _("cannot replace the previous version of"), errno);
                 free(shown);
                 goto done;
             }
@@ -784,7 +785,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
         copy.len = (size_t)old_st->st_size;
         if (copy.fd < 0) {
             char *shown = shown_path(p, rel);
-            io_error(p, shown, "cannot read", errno);
+            io_error(p, shown, _("cannot read"), errno);
             free(shown);
             goto done;
         }
@@ -803,7 +804,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
         int err = errno;
         close(fd);
         char *shown = read_failed ? xstrdup(from) : shown_path(p, rel);
-        io_error(p, shown, read_failed ? "cannot read" : "cannot write", err);
+        io_error(p, shown, read_failed ? _("cannot read") : _("cannot write"), err);
         free(shown);
         goto done;
     }
@@ -813,7 +814,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
     }
     if (fstat(fd, st) != 0 || close(fd) != 0) {
         char *shown = shown_path(p, rel);
-        io_error(p, shown, "cannot write", errno);
+        io_error(p, shown, _("cannot write"), errno);
         free(shown);
         goto done;
     }
@@ -859,7 +860,7 @@ static int materialize(struct publish *p)
                                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (p->staging_fd < 0) {
                 char *shown = shown_sibling(p, p->staging_name);
-                io_error(p, shown, "cannot open folder", errno);
+                io_error(p, shown, _("cannot open folder"), errno);
                 free(shown);
                 rc = -1;
             } else {
@@ -877,7 +878,7 @@ static int materialize(struct publish *p)
             if (open_spot(p->old_fd, r->rel, 0, &old) != 0 ||
                 fstatat(old.dir_fd, old.leaf, &old_st, AT_SYMLINK_NOFOLLOW) != 0) {
                 char *shown = shown_path(p, r->rel);
-                io_error(p, shown, "cannot open", errno);
+                io_error(p, shown, _("cannot open"), errno);
                 free(shown);
                 rc = -1;
                 if (old.dir_fd >= 0)
@@ -908,8 +909,8 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
         pthread_mutex_unlock(&p->lock);
         char *shown = shown_path(p, rel);
         diag_error(p->d, shown, 0, 0,
-                   "two pages of the site would both be written to this file; give one of "
-                   "them another name (slug)");
+                   _("two pages of the site would both be written to this file; give one of them "
+                     "another name (slug)"));
         free(shown);
         return -1;
     }
@@ -964,8 +965,8 @@ static int guarded_place(struct publish *p, const char *rel, const struct source
             if ((unsigned char)*s < 0x20 || *s == 0x7f)
                 *s = '?';
         diag_error(p->d, NULL, 0, 0,
-                   "internal error: refusing to write '%s' (%s); this is a bug in kairan, "
-                   "please report it",
+                   _("internal error: refusing to write '%s' (%s); this is a bug in kairan, please "
+                     "report it"),
                    shown, problem);
         free(shown);
         atomic_store(&p->failed, 1);
@@ -1037,9 +1038,9 @@ int publish_file_keyed(struct publish *p, const char *rel, struct hash key, cons
         if (fd >= 0)
             close(fd);
         if (err == EISDIR)
-            diag_io_error(p->d, src_path, "is a folder, not a file");
+            diag_io_error(p->d, src_path, _("is a folder, not a file"));
         else
-            diag_errno(p->d, src_path, err, "cannot open");
+            diag_errno(p->d, src_path, err, _("cannot open"));
         atomic_store(&p->failed, 1);
         return -1;
     }
@@ -1119,7 +1120,8 @@ static int records_changed(const struct publish *p)
         p->old_counts[0] != p->new_counts[0] || p->old_counts[1] != p->new_counts[1])
         return 1;
     for (size_t i = 0; i < p->placed.len; i++) {
-        const struct manifest_record *a = &p->placed.v[i], *b = manifest_table_find(&p->old, a->rel);
+        const struct manifest_record *a = &p->placed.v[i],
+                                     *b = manifest_table_find(&p->old, a->rel);
         if (!b || a->key.lo != b->key.lo || a->key.hi != b->key.hi || a->ino != b->ino ||
             a->size != b->size || a->mtime != b->mtime)
             return 1;
@@ -1140,7 +1142,7 @@ static void prune_spare(struct publish *p)
         if (unlinkat(p->staging_fd, rel, 0) != 0 && errno != ENOENT && errno != EISDIR &&
             errno != ENOTDIR) {
             char *shown = shown_sibling(p, p->staging_name);
-            io_error(p, shown, "cannot remove an old file from", errno);
+            io_error(p, shown, _("cannot remove an old file from"), errno);
             free(shown);
             atomic_store(&p->failed, 1);
         }
@@ -1222,7 +1224,7 @@ int publish_commit(struct publish *p)
         int err = errno;
         fs_remove_tree_at(p->parent_fd, p->staging_name);
         pthread_rwlock_unlock(&p->ops);
-        io_error(p, p->shown, "cannot put the new version of the site in place", err);
+        io_error(p, p->shown, _("cannot put the new version of the site in place"), err);
         finish(p);
         return -1;
     }
@@ -1235,8 +1237,8 @@ int publish_commit(struct publish *p)
     if (p->had_old && !spared && fs_remove_tree_at(p->parent_fd, p->staging_name) != 0) {
         char *shown = shown_sibling(p, p->staging_name);
         diag_warning(p->d, shown, 0, 0,
-                     "the site was published, but its previous version could not be removed "
-                     "(%s); the next build will try again",
+                     _("the site was published, but its previous version could not be removed "
+                       "(%s); the next build will try again"),
                      strerror(errno));
         free(shown);
     }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "core/buf.h"
+#include "core/intl.h"
 #include "core/version.h"
 #include "core/xalloc.h"
 #include "markup/markdown.h"
@@ -68,9 +69,14 @@ static char *link_hook(const char *target, unsigned line, unsigned col, void *us
     if (rc < 0 && rel && o->unread && strv_contains(o->unread, rel)) {
         job->out->failed = 1; /* an entry with mistakes of its own, reported with them */
     } else if (rc < 0) {
-        diag_error(o->d, job->e->source, line, col,
-                   "this link points to '%s', which is not an entry in content/%s", target,
-                   rel && strstr(rel, "/") ? "" : " (links name the file, like ../events/x.md)");
+        if (rel && strstr(rel, "/"))
+            diag_error(o->d, job->e->source, line, col,
+                       _("this link points to '%s', which is not an entry in content/"), target);
+        else
+            diag_error(o->d, job->e->source, line, col,
+                       _("this link points to '%s', which is not an entry in content/ (links name "
+                         "the file, like ../events/x.md)"),
+                       target);
         job->out->failed = 1;
     } else {
         bodycache_add_link(&job->rec, target, url);
@@ -102,9 +108,9 @@ static int check_consent(const struct bodies_options *o, const struct entry *e, 
     if (i < 0)
         return 0;
     diag_error(o->d, e->source, line, col,
-               "'%s' cannot be published: item %d of pictures: says the people it shows did "
-               "not agree (consent: no, 肖像の同意なし); use another picture, or change it to "
-               "consent: yes once they have agreed",
+               _("'%s' cannot be published: item %d of pictures: says the people it shows did "
+                 "not agree (consent: no, 肖像の同意なし); use another picture, or change it to "
+                 "consent: yes once they have agreed"),
                src, i + 1);
     return -1;
 }
@@ -182,7 +188,7 @@ static void convert_title(struct body_job *job, struct diag *d)
     /* The feed, the browser's tab and search results show the text alone. */
     if (!*job->out->title_text && title[strspn(title, " \t\n")] != '\0')
         diag_warning(d, e->source, e->title_pos.line, e->title_pos.col,
-                     "the title '%s' shows no text, only HTML: write it in words", title);
+                     _("the title '%s' shows no text, only HTML: write it in words"), title);
 }
 
 /* The key of a body's record in the body cache: everything the conversion reads, except the
@@ -427,8 +433,8 @@ char *bodies_search(const struct bodies *bs, size_t i)
     char *text = b->in_cache ? bodycache_read_search(o->cache, b->cache_key) : NULL;
     if (!text)
         diag_io_error(o->d, o->cache ? bodycache_dir(o->cache) : NULL,
-                      "the converted text of %s went missing from the cache during the build; "
-                      "build again",
+                      _("the converted text of %s went missing from the cache during the build; "
+                        "build again"),
                       o->site->all[i]->source);
     return text;
 }
@@ -462,8 +468,8 @@ char *bodies_html(const struct bodies *bs, size_t i)
     }
     if (!text)
         diag_io_error(o->d, o->cache ? bodycache_dir(o->cache) : NULL,
-                      "the converted text of %s went missing from the cache during the build; "
-                      "build again",
+                      _("the converted text of %s went missing from the cache during the build; "
+                        "build again"),
                       o->site->all[i]->source);
     return text;
 }

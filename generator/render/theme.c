@@ -7,6 +7,7 @@
 #include "core/buf.h"
 #include "core/fs.h"
 #include "core/hash.h"
+#include "core/intl.h"
 #include "media/image.h"
 #include "content/schema.h"
 #include "core/xalloc.h"
@@ -16,23 +17,23 @@
 #define MAX_DEPTH 8
 
 static const struct schema_field image_fields[] = {
-    {"widths", SCHEMA_ANY, 0, NULL, NULL},
-    {"sizes", SCHEMA_STRING, 0, NULL, NULL},
-    {"quality", SCHEMA_INT, 0, NULL, NULL},
-    {"background", SCHEMA_STRING, 0, NULL, NULL},
-    {"max_megapixels", SCHEMA_INT, 0, NULL, NULL},
-    {"print_dpi", SCHEMA_INT, 0, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"widths", SCHEMA_ANY, 0, NULL, NULL, "画像の幅"},
+    {"sizes", SCHEMA_STRING, 0, NULL, NULL, "画像の表示幅"},
+    {"quality", SCHEMA_INT, 0, NULL, NULL, "画質"},
+    {"background", SCHEMA_STRING, 0, NULL, NULL, "背景色"},
+    {"max_megapixels", SCHEMA_INT, 0, NULL, NULL, "最大画素数"},
+    {"print_dpi", SCHEMA_INT, 0, NULL, NULL, "印刷の解像度"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 static const struct schema_field theme_fields[] = {
-    {"name", SCHEMA_STRING, 0, NULL, NULL},
-    {"description", SCHEMA_STRING, 0, NULL, NULL},
-    {"extends", SCHEMA_STRING, 0, NULL, NULL},
-    {"color", SCHEMA_STRING, 0, NULL, NULL},
-    {"images", SCHEMA_OBJECT, 0, image_fields, NULL},
-    {"optional", SCHEMA_STRINGS, 0, NULL, NULL},
-    {NULL, 0, 0, NULL, NULL},
+    {"name", SCHEMA_STRING, 0, NULL, NULL, "テーマ名"},
+    {"description", SCHEMA_STRING, 0, NULL, NULL, "テーマの説明"},
+    {"extends", SCHEMA_STRING, 0, NULL, NULL, "元にするテーマ"},
+    {"color", SCHEMA_STRING, 0, NULL, NULL, "テーマの色"},
+    {"images", SCHEMA_OBJECT, 0, image_fields, NULL, "画像の設定"},
+    {"optional", SCHEMA_STRINGS, 0, NULL, NULL, "任意の項目"},
+    {NULL, 0, 0, NULL, NULL, NULL},
 };
 
 /* color: the colour browsers may paint their own bar with (theme-color), #rgb or #rrggbb. */
@@ -46,8 +47,8 @@ static int check_color(struct schema_ctx *c, const char *color)
         ok = strchr("0123456789abcdefABCDEF", color[i]) != NULL;
     if (ok)
         return 0;
-    schema_error(c, "color", 0, "'color' should be a colour written like #14452f (a '#' and six "
-                                "hexadecimal digits), not '%s'",
+    schema_error(c, "color", 0, _("'color' should be a colour written like #14452f (a '#' and six "
+                                  "hexadecimal digits), not '%s'"),
                  color);
     return -1;
 }
@@ -97,7 +98,7 @@ static int check_images(struct schema_ctx *c, json_t *images)
         json_int_t n = json_integer_value(v);
         if (n < ranges[i].min || n > ranges[i].max) {
             char *path = xasprintf("images.%s", ranges[i].key);
-            schema_error(c, path, 0, "'%s' should be a number from %lld to %lld",
+            schema_error(c, path, 0, _("'%s' should be a number from %lld to %lld"),
                          ranges[i].key, (long long)ranges[i].min, (long long)ranges[i].max);
             free(path);
             rc = -1;
@@ -109,21 +110,21 @@ static int check_images(struct schema_ctx *c, json_t *images)
         if (!json_is_integer(w) || json_integer_value(w) < 16 || json_integer_value(w) > 8192 ||
             (i > 0 && json_integer_value(w) <= json_integer_value(json_array_get(widths, i - 1)))) {
             char *path = xasprintf("images.widths.%zu", i);
-            schema_error(c, path, 0, "image widths should be whole numbers from 16 to 8192, "
-                                     "smallest first");
+            schema_error(c, path, 0, _("image widths should be whole numbers from 16 to 8192, "
+                                       "smallest first"));
             free(path);
             rc = -1;
         }
     }
     if (json_array_size(widths) > 8) {
-        schema_error(c, "images.widths", 0, "at most 8 image widths can be given");
+        schema_error(c, "images.widths", 0, _("at most 8 image widths can be given"));
         rc = -1;
     }
     const char *bg = json_string_value(json_object_get(images, "background"));
     unsigned char rgb[3];
     if (bg && image_parse_color(bg, rgb) != 0) {
-        schema_error(c, "images.background", 0, "'%s' is not a colour (use #rgb or #rrggbb, "
-                                                 "like #ffffff)",
+        schema_error(c, "images.background", 0, _("'%s' is not a colour (use #rgb or #rrggbb, "
+                                                   "like #ffffff)"),
                      bg);
         rc = -1;
     }
@@ -163,8 +164,8 @@ static int add_optional(struct schema_ctx *c, struct theme *t, const json_t *nam
             continue; /* the schema check reported it */
         if (!is_template_name(name)) {
             char *path = xasprintf("optional.%zu", i);
-            schema_error(c, path, 0, "'%s' is not a name as templates write it (like status or "
-                                     "contact.url)",
+            schema_error(c, path, 0, _("'%s' is not a name as templates write it (like status or "
+                                       "contact.url)"),
                          name);
             free(path);
             rc = -1;
@@ -181,7 +182,7 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
                      const char *name, const char *wanted_by, int depth)
 {
     if (depth >= MAX_DEPTH) {
-        diag_error(d, wanted_by, 0, 0, "themes extend each other too deeply (a loop?)");
+        diag_error(d, wanted_by, 0, 0, _("themes extend each other too deeply (a loop?)"));
         return -1;
     }
     const char *bases[2] = {source, system_dir};
@@ -202,12 +203,12 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
     }
     if (t->dirs.len == before) {
         if (wanted_by)
-            diag_error(d, wanted_by, 0, 0, "the theme '%s' is not installed (no folder "
-                                           "themes/%s)",
+            diag_error(d, wanted_by, 0, 0, _("the theme '%s' is not installed (no folder "
+                                             "themes/%s)"),
                        name, name);
         else
-            diag_error(d, "content/site.yaml", 0, 0, "the theme '%s' is not installed (no "
-                                                     "folder themes/%s)",
+            diag_error(d, "content/site.yaml", 0, 0, _("the theme '%s' is not installed (no "
+                                                       "folder themes/%s)"),
                        name, name);
         return -1;
     }
@@ -229,7 +230,7 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
         if (yamldoc_load_file(d, yaml_path, &doc) != 0) {
             rc = -1;
         } else if (!json_is_object(doc.root)) {
-            diag_error(d, yaml_path, 1, 1, "theme.yaml should be settings like 'name: ...'");
+            diag_error(d, yaml_path, 1, 1, _("theme.yaml should be settings like 'name: ...'"));
             rc = -1;
         } else {
             struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
@@ -254,14 +255,14 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
         name_ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_';
     if (rc == 0 && parent && !name_ok) {
         struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
-        schema_error(&c, "extends", 0, "'%s' is not a theme folder name: use a-z, 0-9, '-' and "
-                                       "'_' (the name of a folder in themes/)",
+        schema_error(&c, "extends", 0, _("'%s' is not a theme folder name: use a-z, 0-9, '-' and "
+                                         "'_' (the name of a folder in themes/)"),
                      parent);
         rc = -1;
     } else if (rc == 0 && parent && strcmp(parent, name) == 0) {
         struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
-        schema_error(&c, "extends", 0, "the theme '%s' extends itself: remove the 'extends' "
-                                       "line, or name another theme",
+        schema_error(&c, "extends", 0, _("the theme '%s' extends itself: remove the 'extends' "
+                                         "line, or name another theme"),
                      name);
         rc = -1;
     }
@@ -269,8 +270,8 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
         for (size_t i = 0; i < before; i++) {
             const char *last = strrchr(t->dirs.v[i], '/');
             if (last && strcmp(last + 1, parent) == 0) {
-                diag_error(d, yaml_path, 0, 0, "the theme '%s' extends '%s', which extends it "
-                                               "back: remove one of the 'extends' lines",
+                diag_error(d, yaml_path, 0, 0, _("the theme '%s' extends '%s', which extends it "
+                                                 "back: remove one of the 'extends' lines"),
                            name, parent);
                 rc = -1;
             }

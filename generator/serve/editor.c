@@ -18,6 +18,7 @@
 #include "content/yamldoc.h"
 #include "core/fs.h"
 #include "core/hash.h"
+#include "core/intl.h"
 #include "core/strv.h"
 #include "core/text.h"
 #include "core/xalloc.h"
@@ -71,7 +72,7 @@ struct editor *editor_new(struct diag *d, const struct editor_options *opt)
     if (opt->token) {
         snprintf(ed->token, sizeof ed->token, "%s", opt->token);
     } else if (random_token(ed->token) != 0) {
-        diag_io_error(d, "/dev/urandom", "cannot be read for the editor's secret token");
+        diag_io_error(d, "/dev/urandom", _("cannot be read for the editor's secret token"));
         free(ed);
         return NULL;
     }

@@ -6,75 +6,42 @@
 #include "content/entry.h"
 #include "core/xalloc.h"
 
-struct label {
-    const char *path, *label, *help;
+struct help {
+    const char *path, *help;
 };
 
-/* By path; the help is one sentence for a coordinator, or NULL. */
-static const struct label labels[] = {
-    {"kind", "種類", NULL},
-    {"slug", "URL用の名前", "半角の小文字・数字・ハイフンだけで書きます（例: kushibiki-salon）。"},
-    {"title", "題名", "ふりがなは {漢字|かんじ} と書きます。"},
-    {"reading", "よみがな", "ひらがなで。50音順の並びに使います。"},
-    {"district", "地区", NULL},
-    {"categories", "分類", "一つ以上選びます。"},
-    {"summary", "ひとことで", "一覧やお知らせに出る一行の紹介文です。"},
-    {"schedule", "ふだんの日程", "例: 毎週火曜 10:00〜12:00"},
-    {"place", "場所", NULL},
-    {"organizer", "主催", NULL},
-    {"contact", "連絡先", "名前だけでも書けます。"},
-    {"contact.name", "名前", NULL},
-    {"contact.phone", "電話番号", "半角の数字とハイフンで（例: 0235-00-0000）。"},
-    {"contact.email", "メールアドレス", NULL},
-    {"contact.fax", "ファクス番号", "半角の数字とハイフンで。"},
-    {"contact.url", "ウェブページ", "https:// で始まるアドレス"},
-    {"fee", "参加費", "例: 100円（お茶代）"},
-    {"audience", "対象", "例: どなたでも"},
-    {"image", "表紙の写真", "写真のファイル名。写真を追加すると選べます。"},
-    {"image_alt", "表紙の写真の説明", "目の不自由な方の読み上げに使います。"},
-    {"issue", "掲載号", "この記事が載った号の番号"},
-    {"date", "公開日", NULL},
-    {"updated", "更新日", NULL},
-    {"draft", "下書き", "下書きのあいだはサイトに出ません（プレビューには出ます）。"},
-    {"print_break", "印刷での改ページ", NULL},
-    {"pictures", "写真の記録（肖像の同意）", "同意のない写真は公開されません。"},
-    {"pictures.file", "ファイル", NULL},
-    {"pictures.alt", "写真の説明", NULL},
-    {"pictures.consent", "写っている人の同意", NULL},
-    {"start", "開始", "1回だけの催しの日時。複数回なら下の「日程」を使います。"},
-    {"end", "終了", NULL},
-    {"sessions", "日程", "2日以上・2回以上の催しは、回ごとに追加します。"},
-    {"sessions.start", "開始", NULL},
-    {"sessions.end", "終了", NULL},
-    {"sessions.label", "回の名前", "例: 1日目"},
-    {"sessions.venue", "会場", "下の「会場」のIDを選びます。"},
-    {"status", "開催の状況", NULL},
-    {"postponed_to", "延期後の日付", "延期のときだけ。"},
-    {"venues", "会場", NULL},
-    {"venues.id", "会場ID", "日程から選ぶための短い名前（例: main）"},
-    {"venues.name", "会場名", NULL},
-    {"venues.address", "住所", "書くと「地図で見る」が出ます。"},
-    {"venues.role", "会場の役割", NULL},
-    {"venues.url", "ウェブページ", "オンライン会場の案内など"},
-    {"program", "プログラム", NULL},
-    {"program.title", "内容", NULL},
-    {"program.speaker", "話す人", NULL},
-    {"program.affiliation", "所属", NULL},
-    {"program.time", "時間", "例: 13:30〜14:30"},
-    {"capacity", "定員", NULL},
-    {"apply", "申し込み", NULL},
-    {"apply.deadline", "締め切り", NULL},
-    {"apply.how", "申し込み方法", NULL},
-    {"participants", "参加者数", "催しのあとで"},
-    {"note", "備考", NULL},
-    {"number", "号数", NULL},
-    {"cover", "表紙の写真", NULL},
-    {"cover_alt", "表紙の写真の説明", NULL},
-    {"copies", "発行部数", NULL},
-    {"editor", "編集", NULL},
-    {"contents", "掲載順", "記事のURL用の名前を、印刷の順に一行ずつ。"},
-    {"weight", "メニューの順番", "小さい数ほど先に出ます。"},
-    {"menu", "メニューに出す", NULL},
+/* By path: one sentence for a coordinator, shown under the field. The labels themselves are
+ * the schema's (content/entry.c), the same words kairan's messages use. */
+static const struct help helps[] = {
+    {"slug", "半角の小文字・数字・ハイフンだけで書きます（例: kushibiki-salon）。"},
+    {"title", "ふりがなは {漢字|かんじ} と書きます。"},
+    {"reading", "ひらがなで。50音順の並びに使います。"},
+    {"categories", "一つ以上選びます。"},
+    {"summary", "一覧やお知らせに出る一行の紹介文です。"},
+    {"schedule", "例: 毎週火曜 10:00〜12:00"},
+    {"contact", "名前だけでも書けます。"},
+    {"contact.phone", "半角の数字とハイフンで（例: 0235-00-0000）。"},
+    {"contact.fax", "半角の数字とハイフンで。"},
+    {"contact.url", "https:// で始まるアドレス"},
+    {"fee", "例: 100円（お茶代）"},
+    {"audience", "例: どなたでも"},
+    {"image", "写真のファイル名。写真を追加すると選べます。"},
+    {"image_alt", "目の不自由な方の読み上げに使います。"},
+    {"issue", "この記事が載った号の番号"},
+    {"draft", "下書きのあいだはサイトに出ません（プレビューには出ます）。"},
+    {"pictures", "同意のない写真は公開されません。"},
+    {"start", "1回だけの催しの日時。複数回なら下の「開催回」を使います。"},
+    {"sessions", "2日以上・2回以上の催しは、回ごとに追加します。"},
+    {"sessions.label", "例: 1日目"},
+    {"sessions.venue", "下の「会場」の記号を選びます。"},
+    {"postponed_to", "延期のときだけ。"},
+    {"venues.id", "日程から選ぶための短い名前（例: main）"},
+    {"venues.address", "書くと「地図で見る」が出ます。"},
+    {"venues.url", "オンライン会場の案内など"},
+    {"program.time", "例: 13:30〜14:30"},
+    {"participants", "催しのあとで"},
+    {"contents", "記事のURL用の名前を、印刷の順に一行ずつ。"},
+    {"weight", "小さい数ほど先に出ます。"},
 };
 
 struct choice {
@@ -100,19 +67,11 @@ static const struct choice choice_labels[] = {
     {"nobody", "人は写っていない"},
 };
 
-const char *form_label(const char *path)
-{
-    for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
-        if (strcmp(labels[i].path, path) == 0)
-            return labels[i].label;
-    return NULL;
-}
-
 static const char *help_of(const char *path)
 {
-    for (size_t i = 0; i < sizeof labels / sizeof *labels; i++)
-        if (strcmp(labels[i].path, path) == 0)
-            return labels[i].help;
+    for (size_t i = 0; i < sizeof helps / sizeof *helps; i++)
+        if (strcmp(helps[i].path, path) == 0)
+            return helps[i].help;
     return NULL;
 }
 
@@ -165,8 +124,7 @@ static json_t *describe_field(const struct schema_field *f, const char *prefix)
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(f->name));
     json_object_set_new(o, "type", json_string(type_name(f->type)));
-    const char *label = form_label(path);
-    json_object_set_new(o, "label", json_string(label ? label : f->name));
+    json_object_set_new(o, "label", json_string(f->label ? f->label : f->name));
     if (help_of(path))
         json_object_set_new(o, "help", json_string(help_of(path)));
     if (f->flags & SCHEMA_REQUIRED)

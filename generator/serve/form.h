@@ -1,7 +1,7 @@
 /* form: what the editor's forms are made from. Each kind's fields as the build checks them
  * (entry_schema, in entry_field_order), with their Japanese labels, help and choices, and the
  * districts and categories of site.yaml, as one JSON document for the page's script. The
- * labels live here, beside the schema they name; every field of every schema has one. */
+ * labels are the schema's own (the words kairan's messages use); the help sentences live here. */
 #ifndef KAIRAN_FORM_H
 #define KAIRAN_FORM_H
 
@@ -10,9 +10,6 @@
 #include "content/config.h"
 #include "content/schema.h"
 
-/* The label of a field by its path without indexes ("contact.phone", "sessions.start"), or
- * NULL when there is none. A static string. */
-const char *form_label(const char *path);
 /* The description of every kind's form, with cfg's districts and categories (cfg may be NULL
  * when site.yaml cannot be read: the lists are then empty). Returns a new reference. */
 json_t *form_describe(const struct site_config *cfg);

@@ -21,6 +21,7 @@
 
 #include "content/config.h"
 #include "core/fs.h"
+#include "core/intl.h"
 #include "core/strv.h"
 #include "serve/editor.h"
 #include "serve/editor_page.h"
@@ -234,8 +235,12 @@ void serve_inject(struct buf *out, const char *html, size_t len, const char *sni
 
 void serve_overlay(struct buf *out, const char *const *messages, size_t n)
 {
+    /* The messages are in the user's language. */
+    buf_puts(out, "<div id=\"kairan-errors\" role=\"alert\" lang=\"");
+    /* TRANSLATORS: the language tag of this catalogue's messages (ja), for the browser. */
+    buf_puts(out, _("en"));
     buf_puts(out,
-             "<div id=\"kairan-errors\" role=\"alert\" lang=\"en\" style=\"position:fixed;"
+             "\" style=\"position:fixed;"
              "top:0;left:0;right:0;z-index:2147483647;max-height:70vh;overflow:auto;"
              "box-sizing:border-box;margin:0;padding:1rem 1.25rem;background:#fff;"
              "color:#1a1a1a;border-bottom:0.4rem solid #8f1f14;"
@@ -243,8 +248,11 @@ void serve_overlay(struct buf *out, const char *const *messages, size_t n)
              "text-align:left\">\n"
              "<p lang=\"ja\" style=\"margin:0;font-weight:bold;color:#8f1f14\">"
              "サイトを更新できませんでした</p>\n"
-             "<p style=\"margin:0 0 0.5rem;font-weight:bold;color:#8f1f14\">The site could not "
-             "be rebuilt. Below it you see the last version that worked.</p>\n"
+             "<p style=\"margin:0 0 0.5rem;font-weight:bold;color:#8f1f14\">");
+    buf_xml_escape(out, _("The site could not be rebuilt. Below it you see the last version that "
+                          "worked."));
+    buf_puts(out,
+             "</p>\n"
              "<ul style=\"margin:0;padding:0;list-style:none;"
              "font:0.95rem/1.5 ui-monospace,monospace;white-space:pre-wrap;"
              "overflow-wrap:anywhere\">\n");
@@ -253,9 +261,10 @@ void serve_overlay(struct buf *out, const char *const *messages, size_t n)
         buf_xml_escape(out, messages[i]);
         buf_puts(out, "</li>\n");
     }
-    buf_puts(out, "</ul>\n<p style=\"margin:0.5rem 0 0\">Each line names the file, the line and "
-                  "the column. Fix the file and save it: this box goes away by itself.</p>\n"
-                  "</div>\n");
+    buf_puts(out, "</ul>\n<p style=\"margin:0.5rem 0 0\">");
+    buf_xml_escape(out, _("Each line names the file, the line and the column. Fix the file and "
+                          "save it: this box goes away by itself."));
+    buf_puts(out, "</p>\n</div>\n");
 }
 
 /* ---- Shared state. ---- */
@@ -748,7 +757,8 @@ static int listen_on(struct diag *d, const char *host, unsigned port)
     snprintf(service, sizeof service, "%u", port);
     int rc = getaddrinfo(host, service, &hints, &res);
     if (rc != 0) {
-        diag_io_error(d, NULL, "--bind '%s' is not an address of this computer (like 127.0.0.1): %s",
+        diag_io_error(d, NULL,
+                      _("--bind '%s' is not an address of this computer (like 127.0.0.1): %s"),
                       host, gai_strerror(rc));
         return -1;
     }
@@ -767,14 +777,14 @@ static int listen_on(struct diag *d, const char *host, unsigned port)
         close(fd);
     if (err == EADDRINUSE)
         diag_io_error(d, NULL,
-                      "port %u is already in use (is kairan serve already running?); choose "
-                      "another one, like: kairan serve -p %u",
+                      _("port %u is already in use (is kairan serve already running?); choose "
+                        "another one, like: kairan serve -p %u"),
                       port, port < 65535 ? port + 1 : 8088);
     else if (err == EACCES)
-        diag_io_error(d, NULL, "port %u needs administrator rights; choose one from 1024 up, "
-                               "like: kairan serve -p 8088", port);
+        diag_io_error(d, NULL, _("port %u needs administrator rights; choose one from 1024 up, "
+                                 "like: kairan serve -p 8088"), port);
     else
-        diag_io_error(d, NULL, "cannot listen on %s port %u: %s", host, port, strerror(err));
+        diag_io_error(d, NULL, _("cannot listen on %s port %u: %s"), host, port, strerror(err));
     return -1;
 }
 
@@ -813,9 +823,9 @@ static void rebuild(struct serve *s, const struct serve_options *opt, const char
         const char *what = strncmp(change->first, "./", 2) == 0 ? change->first + 2
                                                                  : change->first;
         if (change->count > 1)
-            printf("kairan: %s and %u more changed; rebuilding\n", what, change->count - 1);
+            printf(_("kairan: %s and %u more changed; rebuilding\n"), what, change->count - 1);
         else
-            printf("kairan: %s changed; rebuilding\n", what);
+            printf(_("kairan: %s changed; rebuilding\n"), what);
         fflush(stdout);
     }
     struct diag bd;
@@ -830,7 +840,7 @@ static void rebuild(struct serve *s, const struct serve_options *opt, const char
     for (size_t i = 0; rc != 0 && i < bd.len; i++)
         strv_push_owned(&msgs, diag_format(&bd.msgs[i]));
     if (rc != 0 && msgs.len == 0)
-        strv_push(&msgs, "kairan: error: the build failed");
+        strv_push_owned(&msgs, xasprintf("kairan: %s: %s", _("error"), _("the build failed")));
     size_t problems = bd.errors;
     diag_release(&bd);
     char *base = read_base(strcmp(root, ".") == 0 ? "" : root);
@@ -853,14 +863,28 @@ static void rebuild(struct serve *s, const struct serve_options *opt, const char
     pthread_cond_broadcast(&s->changed);
     pthread_mutex_unlock(&s->lock);
 
-    if (rc == 0)
-        printf("kairan: %s in %ld ms%s\n", change ? "rebuilt" : "built", ms,
-               only_css ? " (stylesheets only: pages swap them without reloading)" : "");
+    if (rc == 0 && !change)
+        printf(_("kairan: built in %ld ms\n"), ms);
+    else if (rc == 0 && only_css)
+        printf(_("kairan: rebuilt in %ld ms (stylesheets only: pages swap them without "
+                 "reloading)\n"),
+               ms);
+    else if (rc == 0)
+        printf(_("kairan: rebuilt in %ld ms\n"), ms);
+    else if (change)
+        printf(ngettext("kairan: the build failed with %zu error (above); pages show the last "
+                        "version that worked with the errors on top\n",
+                        "kairan: the build failed with %zu errors (above); pages show the last "
+                        "version that worked with the errors on top\n",
+                        problems),
+               problems);
     else
-        printf("kairan: the build failed with %zu error%s (above); pages show %s with the "
-               "errors on top\n",
-               problems, problems == 1 ? "" : "s",
-               change ? "the last version that worked" : "what was built before, if anything,");
+        printf(ngettext("kairan: the build failed with %zu error (above); pages show what was "
+                        "built before, if anything, with the errors on top\n",
+                        "kairan: the build failed with %zu errors (above); pages show what was "
+                        "built before, if anything, with the errors on top\n",
+                        problems),
+               problems);
     fflush(stdout);
 }
 
@@ -890,9 +914,9 @@ static int start_editor(struct diag *d, struct serve *s, const struct serve_opti
         return -1;
     if (!loopback)
         fprintf(stderr,
-                "kairan: warning: the editor is on at %s, an address other computers can "
-                "reach: anyone who learns its address with the token can change the site's "
-                "files. Use it only on a network you trust, and stop it when you are done.\n",
+                _("kairan: warning: the editor is on at %s, an address other computers can "
+                  "reach: anyone who learns its address with the token can change the site's "
+                  "files. Use it only on a network you trust, and stop it when you are done.\n"),
                 host);
     return 0;
 }
@@ -920,7 +944,7 @@ int serve_run(struct diag *d, const struct serve_options *opt)
     struct MHD_Daemon *daemon = NULL;
     int sock = -1;
     if (sig_fd < 0) {
-        diag_io_error(d, NULL, "cannot take Ctrl-C: %s", strerror(errno));
+        diag_io_error(d, NULL, _("cannot take Ctrl-C: %s"), strerror(errno));
         goto done;
     }
     sock = listen_on(d, host, opt->port);
@@ -933,9 +957,11 @@ int serve_run(struct diag *d, const struct serve_options *opt)
     if (!w)
         goto done;
 
-    printf("kairan: building a preview of %s (%s)\n",
-           strcmp(root, ".") == 0 ? "this folder" : root,
-           opt->drafts ? "drafts included" : "drafts left out");
+    const char *shown = strcmp(root, ".") == 0 ? _("this folder") : root;
+    if (opt->drafts)
+        printf(_("kairan: building a preview of %s (drafts included)\n"), shown);
+    else
+        printf(_("kairan: building a preview of %s (drafts left out)\n"), shown);
     fflush(stdout);
     rebuild(&s, opt, root, NULL);
 
@@ -945,24 +971,23 @@ int serve_run(struct diag *d, const struct serve_options *opt)
                               MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
                               MHD_OPTION_NOTIFY_COMPLETED, request_done, NULL, MHD_OPTION_END);
     if (!daemon) {
-        diag_io_error(d, NULL, "cannot start the web server on %s port %u", host, opt->port);
+        diag_io_error(d, NULL, _("cannot start the web server on %s port %u"), host, opt->port);
         goto done;
     }
     sock = -1; /* the server's now: MHD_stop_daemon closes it */
     pthread_mutex_lock(&s.lock);
     int v6 = strchr(host, ':') != NULL;
-    printf("kairan: open http://%s%s%s:%u%s in your browser; pages change as you save files. "
-           "Press Ctrl-C to stop.\n",
+    printf(_("kairan: open http://%s%s%s:%u%s in your browser; pages change as you save files. "
+             "Press Ctrl-C to stop.\n"),
            v6 ? "[" : "", host, v6 ? "]" : "", opt->port, s.base);
     pthread_mutex_unlock(&s.lock);
     if (s.editor) {
-        const char *shown = strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0
-                                ? "127.0.0.1" : host;
-        int shown_v6 = strchr(shown, ':') != NULL;
-        printf("kairan: write in the browser (ブラウザで書く): "
-               "http://%s%s%s:%u/__kairan/edit/?token=%s\n",
-               shown_v6 ? "[" : "", shown, shown_v6 ? "]" : "", opt->port,
-               editor_token(s.editor));
+        const char *at = strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0
+                             ? "127.0.0.1" : host;
+        int at_v6 = strchr(at, ':') != NULL;
+        printf(_("kairan: write in the browser (ブラウザで書く): "
+                 "http://%s%s%s:%u/__kairan/edit/?token=%s\n"),
+               at_v6 ? "[" : "", at, at_v6 ? "]" : "", opt->port, editor_token(s.editor));
     }
     fflush(stdout);
 
@@ -981,7 +1006,7 @@ int serve_run(struct diag *d, const struct serve_options *opt)
         struct pollfd fds[2] = {{watch_fd(w), POLLIN, 0}, {sig_fd, POLLIN, 0}};
         int n = poll(fds, 2, (int)wait);
         if (n < 0 && errno != EINTR) {
-            diag_io_error(d, NULL, "cannot wait for changes: %s", strerror(errno));
+            diag_io_error(d, NULL, _("cannot wait for changes: %s"), strerror(errno));
             break;
         }
         if (n > 0 && (fds[1].revents & POLLIN))
@@ -998,7 +1023,7 @@ int serve_run(struct diag *d, const struct serve_options *opt)
         }
     }
     rc = diag_error_count(d) ? -1 : 0;
-    printf("\nkairan: stopped\n");
+    printf(_("\nkairan: stopped\n"));
     fflush(stdout);
 done:
     /* Open event streams end first: the server waits for every connection's thread. */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/fs.h"
+#include "core/intl.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
 
@@ -54,11 +55,11 @@ static int add_one(struct watch *w, struct diag *d, const char *path, int top)
         if (errno == ENOENT && !top)
             return 0;
         if (errno == ENOSPC)
-            diag_io_error(d, path, "cannot watch this folder for changes: the system's limit of "
-                                   "watched folders is reached (raise "
-                                   "fs.inotify.max_user_watches)");
+            diag_io_error(d, path, _("cannot watch this folder for changes: the system's limit of "
+                                     "watched folders is reached (raise "
+                                     "fs.inotify.max_user_watches)"));
         else
-            diag_io_error(d, path, "cannot watch this folder for changes: %s", strerror(errno));
+            diag_io_error(d, path, _("cannot watch this folder for changes: %s"), strerror(errno));
         return -1;
     }
     struct watched *old = find(w, wd);
@@ -103,7 +104,7 @@ struct watch *watch_new(struct diag *d, const char *root, const char *const *nam
     struct watch *w = xcalloc(1, sizeof *w);
     w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (w->fd < 0) {
-        diag_io_error(d, root, "cannot watch the site for changes: %s", strerror(errno));
+        diag_io_error(d, root, _("cannot watch the site for changes: %s"), strerror(errno));
         free(w);
         return NULL;
     }
@@ -153,7 +154,7 @@ static int handle(struct watch *w, struct diag *d, const struct inotify_event *e
 {
     if (ev->mask & IN_Q_OVERFLOW) {
         /* Events were lost: anything may have changed. */
-        note(c, "(many files)", 0);
+        note(c, _("(many files)"), 0);
         return 0;
     }
     struct watched *at = find(w, ev->wd);

@@ -39,6 +39,8 @@ LIBRARIES = {
     "uninorm.h": "core/fold",
     "unictype.h": "core/fold",
     "unistr.h": "core/fold",
+    "libintl.h": "core/intl",
+    "locale.h": "core/intl",
     "stb_image.h": "media/raster",
     "stb_image_resize.h": "media/raster",
     "stb_image_write.h": "media/raster",
