@@ -15,10 +15,20 @@
 #include "render/data.h"
 #include "render/ngram.h"
 
-/* About how long a part of the index, or of the texts, is: a query loads a few of them. */
+/* About how long a part of the texts is: a result shown loads the one that holds it. */
 #define PART_BYTES 16384
+/* About how long a part of the index is: a query loads a few of them. */
+#define INDEX_PART_BYTES 8192
+/* A rare key's places take at most this many characters; a key whose places would take more
+ * is common (see render/ngram.h). */
+#define LIST_BYTES 8192
+/* The longest key. */
+#define KEY_MAX 16
 /* Documents made ready at a time: their folded text is what the build holds for search. */
 #define BATCH 1024
+/* Documents in one index: a bigger site has several, each made and written before the next is
+ * begun, so that the build holds one at a time. A multiple of BATCH. */
+#define SHARD 16384
 /* Texts up to this long are searched by reading them all (site.yaml's search: auto): an
  * index of a small site would be larger than its text, and loading them all is quick. */
 #define SCAN_BYTES 200000
@@ -47,9 +57,9 @@ struct doc {
 struct ready {
     struct strv lines;
     size_t n_title;        /* the first lines that are the title's */
-    size_t n_title_index;  /* ...and those the title index reads (the title's and reading) */
+    size_t n_title_index;  /* ...and those that rank first (the title's and reading) */
     struct fold_cps cps;   /* every line, folded, separated by NGRAM_BREAK */
-    struct fold_cps tcps;  /* the title index's lines */
+    size_t title;          /* of cps, the title's and reading's lines */
     char *json;            /* what its text part holds of it */
 };
 
@@ -62,8 +72,7 @@ struct run {
     size_t n_docs;
     struct ready *ready; /* BATCH of them */
     size_t batch_start, batch_len;
-    struct ngram *index, *titles;
-    unsigned partitions;
+    struct ngram *index; /* of the current shard */
     size_t per_text; /* documents in a text part */
     char (*text_hash)[9];
     size_t n_text_parts;
@@ -185,8 +194,13 @@ static void prepare(size_t i, void *userdata)
     }
     add_lines(&r->lines, text);
     free(text);
-    fold_lines(&r->cps, &r->lines, 0, r->lines.len);
-    fold_lines(&r->tcps, &r->lines, 0, r->n_title_index);
+    fold_lines(&r->cps, &r->lines, 0, r->n_title_index);
+    r->title = r->cps.len;
+    if (r->n_title_index && r->n_title_index < r->lines.len) {
+        XALLOC_GROW(r->cps.v, r->cps.len + 1, r->cps.cap);
+        r->cps.v[r->cps.len++] = NGRAM_BREAK;
+    }
+    fold_lines(&r->cps, &r->lines, r->n_title_index, r->lines.len);
 
     /* What its text part holds: [url, title, kind, district, date, title lines, title and
      * reading lines, [lines]]. */
@@ -209,17 +223,6 @@ static void prepare(size_t i, void *userdata)
     }
     buf_puts(&j, "]]");
     r->json = buf_detach(&j, NULL);
-}
-
-static void index_partition(size_t p, void *userdata)
-{
-    struct run *run = userdata;
-    for (size_t i = 0; i < run->batch_len; i++) {
-        const struct ready *r = &run->ready[i];
-        uint32_t doc = (uint32_t)(run->batch_start + i);
-        ngram_add(run->index, (unsigned)p, doc, r->cps.v, r->cps.len);
-        ngram_add(run->titles, (unsigned)p, doc, r->tcps.v, r->tcps.len);
-    }
 }
 
 /* Appends JSON text to a script: as it is, but for U+2028 and U+2029, which JSON allows in
@@ -282,8 +285,7 @@ static void write_text_part(size_t i, void *userdata)
 
 struct index_job {
     struct run *run;
-    struct ngram *g;
-    char name; /* k or t */
+    size_t shard;
     char (*hash)[9];
 };
 
@@ -292,34 +294,41 @@ static void write_index_part(size_t b, void *userdata)
     struct index_job *job = userdata;
     struct buf text;
     buf_init(&text);
-    buf_printf(&text, "kairanSearch.part(\"%c\",%zu,", job->name, b);
-    ngram_part(job->g, (unsigned)b, &text);
+    buf_printf(&text, "kairanSearch.part(%zu,%zu,", job->shard, b);
+    ngram_part(job->run->index, (unsigned)b, &text);
     buf_puts(&text, ");\n");
-    char prefix[24];
-    snprintf(prefix, sizeof prefix, "%c%zu", job->name, b);
+    char prefix[48];
+    snprintf(prefix, sizeof prefix, "k%zu-%zu", job->shard, b);
     if (put_file(job->run, prefix, &text, job->hash[b]) != 0)
         job->run->failed = 1;
     buf_release(&text);
 }
 
+/* The hashes of n files, 8 hex digits each, one after the other. */
 static json_t *hashes_json(char (*hash)[9], size_t n)
 {
-    json_t *a = json_array();
+    char *all = xmalloc(n * 8 + 1);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(hash[i]));
-    return a;
+        memcpy(all + i * 8, hash[i], 8);
+    all[n * 8] = '\0';
+    json_t *s = json_string(all);
+    free(all);
+    return s;
 }
 
-/* Splits g into parts, writes them and returns {"n": parts, "h": [hash of each]}. */
-static json_t *write_index(struct run *run, struct ngram *g, char name)
+/* Splits the current shard's index into parts, writes them, frees the index and returns
+ * {"n": parts, "h": hashes}. */
+static json_t *write_shard(struct run *run, size_t shard)
 {
-    unsigned parts = ngram_split(g, PART_BYTES, (unsigned)run->n_docs);
-    struct index_job job = {run, g, name, xcalloc(parts, sizeof *job.hash)};
+    unsigned parts = ngram_split(run->index, INDEX_PART_BYTES);
+    struct index_job job = {run, shard, xcalloc(parts, sizeof *job.hash)};
     pool_for(run->opt->pool, parts, write_index_part, &job);
     json_t *o = json_object();
     json_object_set_new(o, "n", json_integer(parts));
     json_object_set_new(o, "h", hashes_json(job.hash, parts));
     free(job.hash);
+    ngram_free(run->index);
+    run->index = NULL;
     return o;
 }
 
@@ -371,31 +380,46 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
         run.per_text--;
     run.n_text_parts = (run.n_docs + run.per_text - 1) / run.per_text;
     run.text_hash = xcalloc(run.n_text_parts ? run.n_text_parts : 1, sizeof *run.text_hash);
-    run.partitions = pool_threads(opt->pool);
-    run.index = ngram_new(run.partitions);
-    run.titles = ngram_new(run.partitions);
     run.ready = xcalloc(BATCH, sizeof *run.ready);
+    /* A small site's texts may be read whole (site.yaml's search: auto): its index is made all
+     * the same, as what decides is how long the texts' parts come out, and dropped. */
+    int may_scan = s->cfg->search == CONFIG_SEARCH_AUTO;
+    json_t *shards = json_array();
 
     for (run.batch_start = 0; run.batch_start < run.n_docs; run.batch_start += BATCH) {
         run.batch_len = run.n_docs - run.batch_start < BATCH ? run.n_docs - run.batch_start
                                                              : BATCH;
         pool_for(opt->pool, run.batch_len, prepare, &run);
-        pool_for(opt->pool, run.partitions, index_partition, &run);
+        if (run.batch_start % SHARD == 0)
+            run.index = ngram_new(LIST_BYTES, KEY_MAX);
+        for (size_t i = 0; i < run.batch_len; i++) {
+            const struct ready *r = &run.ready[i];
+            ngram_add(run.index, r->cps.v, r->cps.len, r->title);
+        }
         pool_for(opt->pool, (run.batch_len + run.per_text - 1) / run.per_text, write_text_part,
                  &run);
         for (size_t i = 0; i < run.batch_len; i++) {
             struct ready *r = &run.ready[i];
             strv_release(&r->lines);
             free(r->cps.v);
-            free(r->tcps.v);
             free(r->json);
+        }
+        size_t done = run.batch_start + run.batch_len;
+        if (done % SHARD == 0 || done == run.n_docs) {
+            if (may_scan && done == run.n_docs && done <= SHARD &&
+                run.text_bytes <= SCAN_BYTES) {
+                ngram_free(run.index);
+                run.index = NULL;
+            } else {
+                json_array_append_new(shards, write_shard(&run, done / SHARD - (done % SHARD == 0)));
+            }
         }
     }
     free(run.ready);
     bodies_drop_search(bodies);
 
     json_t *m = json_object();
-    json_object_set_new(m, "v", json_integer(1));
+    json_object_set_new(m, "v", json_integer(2));
     json_object_set_new(m, "n", json_integer((json_int_t)run.n_docs));
     json_object_set_new(m, "portable", json_boolean(view_portable(v)));
     json_t *kinds = json_array();
@@ -413,11 +437,12 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
     int width;
     json_object_set_new(m, "docs", docs_json(&run, &width));
     json_object_set_new(m, "dw", json_integer(width));
-    if (s->cfg->search == CONFIG_SEARCH_AUTO && run.text_bytes <= SCAN_BYTES) {
+    if (!json_array_size(shards)) {
         json_object_set_new(m, "scan", json_true());
+        json_decref(shards);
     } else {
-        json_object_set_new(m, "k", write_index(&run, run.index, 'k'));
-        json_object_set_new(m, "t", write_index(&run, run.titles, 't'));
+        json_object_set_new(m, "k", shards);
+        json_object_set_new(m, "s", json_integer(SHARD));
     }
     json_t *x = json_object();
     json_object_set_new(x, "g", json_integer((json_int_t)run.per_text));
@@ -438,7 +463,6 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
     *meta = xasprintf("search/meta.%s.js", hex);
 
     ngram_free(run.index);
-    ngram_free(run.titles);
     free(run.text_hash);
     free(run.docs);
     return run.failed ? -1 : 0;
