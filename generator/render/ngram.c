@@ -1,5 +1,6 @@
 #include "render/ngram.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,51 +10,15 @@
 #define NONE 0xFFFFFFFFu
 
 /* ---- What is collected ---------------------------------------------------------------------
- * The text itself, every character as a small number (its id; 0 is a break), two bytes each
- * until there are more than 65535 different ones: common keys are grown from their places by
- * reading what follows and precedes them. And one record per position: the three characters
- * that start there (fewer at the end of a line, the missing ones 0), with its places for a
- * whole three and only its documents for a shorter end; the documents of one and two
- * characters are the unions of those of the records they start. */
-
-/* Postings wait in chunks of bytes (varints) chained per record, in one growing array: many
- * small lists without many allocations. A chunk starts with the number of the next (in units of
- * 8 bytes; 0: none) and its size; each of a list's chunks is twice as big as the one before, up
- * to CHUNK_MAX. */
-#define CHUNK_HEAD 8
-#define CHUNK_MIN 24
-#define CHUNK_MAX 4096
+ * The text: every character as a small number, its id (0 is a break), two bytes each until
+ * there are more than 65535 different ones; a break before the first document and after each
+ * line. ngram_add does no more than that: ngram_split sorts the places by the characters that
+ * start there (a counting sort by the first, then a small table per first character), and
+ * grows common keys by reading what follows and precedes their places. Places are global (a
+ * document's start in the text plus the place in it) until they are written. */
 
 /* Three ids packed into 64 bits, 21 bits each; the first is never 0. */
 #define KEY(a, b, c) ((uint64_t)(a) << 42 | (uint64_t)(b) << 21 | (uint64_t)(c))
-#define KEY_A(k) ((uint32_t)((k) >> 42))
-#define KEY_B(k) ((uint32_t)((k) >> 21) & 0x1FFFFF)
-#define KEY_C(k) ((uint32_t)(k) & 0x1FFFFF)
-
-struct chain {
-    uint32_t head, tail; /* where the chunks start, in units of 8 bytes; 0: none yet */
-    uint32_t used, size; /* bytes used in the tail chunk, and its size */
-};
-
-struct rec {
-    uint64_t key;
-    struct chain docs_chain;   /* each document's gap, shifted left, the low bit set when its
-                                  first place is in a title line */
-    struct chain places_chain; /* a whole three: each new document's gap (shifted left, the
-                                  low bit set) and its first place, then the gaps to its others
-                                  (shifted left) */
-    uint32_t last_doc;         /* the last document listed, plus one; 0: none */
-    uint32_t last_pos;
-    uint32_t count;            /* places */
-    uint32_t docs;             /* documents */
-    uint64_t sum_pos;          /* of the places' gaps (see places()) */
-    uint32_t node;             /* a whole three: its node (ngram_split) */
-};
-
-struct slot {
-    uint64_t key;
-    uint32_t rec; /* record number plus one; 0: empty */
-};
 
 /* ---- What is made of it (ngram_split) -------------------------------------------------------
  * A trie of keys of three characters or more: a root for every three; a common key's children
@@ -63,11 +28,11 @@ enum { NODE_COMMON, NODE_RARE, NODE_CONT };
 
 struct node {
     uint32_t parent;     /* NONE for a root */
-    uint32_t ch;         /* the last character's id (a root: its record) */
+    uint32_t ch;         /* the last character's id (a root: its number in ngram's roots) */
     uint32_t child;      /* a common key's children: [child, child + n_child), by id */
     uint32_t n_child;
-    uint32_t occ;        /* places (global, see struct ngram) in the pool: a rare key's in order,
-                            a common key's grouped by its children; NONE: a root's, in its record */
+    uint32_t occ;        /* its places in the pool: a rare key's in order, a common key's grouped
+                            by its children */
     uint32_t n_occ;
     uint32_t base;       /* a rare key whose places are a subset: the key it is a subset of */
     uint32_t full;       /* the key whose places are written in full that base leads to */
@@ -87,6 +52,11 @@ struct entry {
     uint8_t len, type;
 };
 
+struct root_slot {
+    uint64_t key;
+    uint32_t node; /* NONE: empty */
+};
+
 struct ngram {
     size_t list_bits; /* a common key's places would take more than this */
     unsigned max_len;
@@ -98,26 +68,24 @@ struct ngram {
     uint32_t *cp_of;
     size_t n_ids, ids_cap;
 
-    /* The text: ids, a break after each line and each document. */
+    /* The text, and where each document starts and how long its title is. */
     uint16_t *t16;
     uint32_t *t32; /* once there are more than 65535 ids */
     size_t len, cap;
-    uint32_t *start, *title; /* each document's first place, and its title's length */
+    uint32_t *start, *title;
     size_t docs, docs_cap;
 
-    /* The records. */
-    struct slot *slots;
-    size_t n_slots;
-    struct rec *recs;
-    size_t n_recs, recs_cap;
-    unsigned char *chunks;
-    size_t n_chunks, chunks_cap;
-
-    /* The trie, places and entries. */
+    /* The trie, places and entries (ngram_split). */
+    uint32_t *pool;    /* places: every key of three's, by key; then continuations' */
+    uint16_t *pdoc;    /* beside each place: its document, shifted left, the low bit set
+                          unless it is in a title line (so that it grows with the place) */
+    size_t n_pool, pool_cap;
+    uint32_t *roots;   /* the three ids of each root */
+    size_t n_roots, roots_cap;
+    struct root_slot *root_slots; /* the roots by their ids */
+    size_t n_root_slots;
     struct node *nodes;
     size_t n_nodes, nodes_cap;
-    uint32_t *pool;
-    size_t n_pool, pool_cap;
     uint32_t *keys;
     size_t n_keys, keys_cap;
     uint64_t *bits; /* entries' bits, most significant first in each word */
@@ -128,6 +96,11 @@ struct ngram {
     size_t *first;     /* each part's first in order, and the end */
     unsigned parts;
     size_t n_common, n_full;
+
+    /* Scratch for places(). */
+    uint64_t *tset;
+    uint32_t *tcount;
+    size_t tset_cap, tcount_cap;
 };
 
 static inline uint32_t ch_at(const struct ngram *g, size_t p)
@@ -168,16 +141,18 @@ void ngram_free(struct ngram *g)
     free(g->t32);
     free(g->start);
     free(g->title);
-    free(g->slots);
-    free(g->recs);
-    free(g->chunks);
-    free(g->nodes);
     free(g->pool);
+    free(g->pdoc);
+    free(g->roots);
+    free(g->root_slots);
+    free(g->nodes);
     free(g->keys);
     free(g->bits);
     free(g->entries);
     free(g->order);
     free(g->first);
+    free(g->tset);
+    free(g->tcount);
     free(g);
 }
 
@@ -239,267 +214,42 @@ static inline uint32_t id_of(struct ngram *g, uint32_t cp)
     return astral_id(g, cp);
 }
 
-static void grow_slots(struct ngram *g)
+static void put_char(struct ngram *g, uint32_t id)
 {
-    size_t n = g->n_slots ? g->n_slots * 2 : 4096;
-    struct slot *slots = xcalloc(n, sizeof *slots);
-    for (size_t r = 0; r < g->n_recs; r++) {
-        size_t i = mix(g->recs[r].key) & (n - 1);
-        while (slots[i].rec)
-            i = (i + 1) & (n - 1);
-        slots[i].key = g->recs[r].key;
-        slots[i].rec = (uint32_t)r + 1;
-    }
-    free(g->slots);
-    g->slots = slots;
-    g->n_slots = n;
-}
-
-/* The record of key, NULL when there is none and add is 0. */
-static struct rec *find(struct ngram *g, uint64_t key, int add)
-{
-    size_t i = mix(key) & (g->n_slots - 1);
-    while (g->slots[i].rec) {
-        if (g->slots[i].key == key)
-            return &g->recs[g->slots[i].rec - 1];
-        i = (i + 1) & (g->n_slots - 1);
-    }
-    if (!add)
-        return NULL;
-    if ((g->n_recs + 1) * 4 > g->n_slots * 3) {
-        grow_slots(g);
-        return find(g, key, add);
-    }
-    XALLOC_GROW(g->recs, g->n_recs + 1, g->recs_cap);
-    struct rec *r = &g->recs[g->n_recs++];
-    memset(r, 0, sizeof *r);
-    r->key = key;
-    r->node = NONE;
-    g->slots[i].key = key;
-    g->slots[i].rec = (uint32_t)g->n_recs;
-    return r;
-}
-
-static void put_byte(struct ngram *g, struct chain *c, unsigned char byte)
-{
-    if (!c->tail || c->used == c->size) {
-        uint32_t size = !c->tail ? CHUNK_MIN : c->size * 2 + CHUNK_HEAD;
-        if (size > CHUNK_MAX)
-            size = CHUNK_MAX;
-        size = (size + CHUNK_HEAD + 7) / 8 * 8 - CHUNK_HEAD;
-        if (!g->n_chunks)
-            g->n_chunks = 8; /* 0 means none */
-        XALLOC_GROW(g->chunks, g->n_chunks + CHUNK_HEAD + size, g->chunks_cap);
-        uint32_t at = (uint32_t)(g->n_chunks / 8);
-        unsigned char *head = g->chunks + g->n_chunks;
-        uint32_t none = 0;
-        memcpy(head, &none, 4);
-        memcpy(head + 4, &size, 4);
-        g->n_chunks += CHUNK_HEAD + size;
-        if (c->tail)
-            memcpy(g->chunks + (size_t)c->tail * 8, &at, 4);
+    if (g->len == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 65536;
+        if (g->t32)
+            g->t32 = xrealloc(g->t32, g->cap * sizeof *g->t32);
         else
-            c->head = at;
-        c->tail = at;
-        c->used = 0;
-        c->size = size;
+            g->t16 = xrealloc(g->t16, g->cap * sizeof *g->t16);
     }
-    g->chunks[(size_t)c->tail * 8 + CHUNK_HEAD + c->used++] = byte;
-}
-
-static inline void put_varint(struct ngram *g, struct chain *c, uint64_t v)
-{
-    if (c->tail && c->size - c->used >= 10) { /* room for any varint: no checks */
-        unsigned char *d = g->chunks + (size_t)c->tail * 8 + CHUNK_HEAD + c->used, *d0 = d;
-        while (v >= 0x80) {
-            *d++ = (unsigned char)(v | 0x80);
-            v >>= 7;
-        }
-        *d++ = (unsigned char)v;
-        c->used += (uint32_t)(d - d0);
-        return;
-    }
-    while (v >= 0x80) {
-        put_byte(g, c, (unsigned char)(v | 0x80));
-        v >>= 7;
-    }
-    put_byte(g, c, (unsigned char)v);
-}
-
-/* Notes doc in r's documents, once. Returns 1 when it was new; with places, the document's gap
- * also starts its places. */
-static inline int note_doc(struct ngram *g, struct rec *r, uint32_t doc, int in_title, int places)
-{
-    if (r->last_doc == doc + 1)
-        return 0;
-    uint32_t gap = r->last_doc ? doc - r->last_doc : doc;
-    put_varint(g, &r->docs_chain, (uint64_t)gap << 1 | (unsigned)in_title);
-    if (places)
-        put_varint(g, &r->places_chain, (uint64_t)gap << 1 | 1);
-    r->docs++;
-    r->last_doc = doc + 1;
-    return 1;
-}
-
-static inline void note_place(struct ngram *g, struct rec *r, uint32_t doc, uint32_t pos,
-                              int in_title)
-{
-    if (note_doc(g, r, doc, in_title, 1)) {
-        put_varint(g, &r->places_chain, pos);
-        r->sum_pos += pos;
-    } else {
-        put_varint(g, &r->places_chain, (uint64_t)(pos - r->last_pos - 1) << 1);
-        r->sum_pos += pos - r->last_pos - 1;
-    }
-    r->last_pos = pos;
-    r->count++;
+    if (g->t32)
+        g->t32[g->len++] = id;
+    else
+        g->t16[g->len++] = (uint16_t)id;
 }
 
 void ngram_add(struct ngram *g, const uint32_t *cps, size_t n, size_t title)
 {
-    /* The ids first: a new one may widen the text. */
-    uint32_t *ids = xmalloc((n + 1) * sizeof *ids);
-    for (size_t i = 0; i < n; i++)
-        ids[i] = id_of(g, cps[i]);
-    size_t need = g->len + n + 2; /* a break before the first document, and after each */
-    if (need > g->cap) {
-        size_t cap = g->cap ? g->cap : 4096;
-        while (cap < need)
-            cap *= 2;
-        if (g->t32)
-            g->t32 = xrealloc(g->t32, cap * sizeof *g->t32);
-        else
-            g->t16 = xrealloc(g->t16, cap * sizeof *g->t16);
-        g->cap = cap;
-    }
-    if (!g->len) {
-        if (g->t32)
-            g->t32[0] = 0;
-        else
-            g->t16[0] = 0;
-        g->len = 1;
-    }
-    size_t at = g->len;
-    if (g->t32) {
-        memcpy(g->t32 + at, ids, n * sizeof *ids);
-        g->t32[at + n] = 0;
-    } else {
-        for (size_t i = 0; i < n; i++)
-            g->t16[at + i] = (uint16_t)ids[i];
-        g->t16[at + n] = 0;
-    }
-    g->len = at + n + 1;
-
-    uint32_t doc = (uint32_t)g->docs;
+    assert(g->docs < 32767); /* a place's document and title take 16 bits */
+    if (!g->len)
+        put_char(g, 0);
     size_t cap = g->docs_cap;
     XALLOC_GROW(g->start, g->docs + 2, g->docs_cap);
     if (g->docs_cap != cap)
         g->title = xrealloc(g->title, g->docs_cap * sizeof *g->title);
-    g->start[doc] = (uint32_t)at;
-    g->title[doc] = (uint32_t)title;
-    g->docs++;
     g->start[g->docs] = (uint32_t)g->len;
-
-    if (!g->n_slots)
-        grow_slots(g);
-    ids[n] = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t a = ids[i], b = 0, c = 0;
-        if (!a)
-            continue;
-        b = ids[i + 1];
-        if (b && i + 2 < n)
-            c = ids[i + 2];
-        struct rec *r = find(g, KEY(a, b, c), 1);
-        if (c)
-            note_place(g, r, doc, (uint32_t)i, i < title);
-        else
-            note_doc(g, r, doc, i < title, 0);
-    }
-    free(ids);
-}
-
-/* ---- Reading the records back -------------------------------------------------------------- */
-
-struct reader {
-    const unsigned char *chunks;
-    const struct chain *c;
-    uint32_t chunk;
-    uint32_t at, end;
-};
-
-static void reader_init(struct reader *rd, const struct ngram *g, const struct chain *c)
-{
-    rd->chunks = g->chunks;
-    rd->c = c;
-    rd->chunk = c->head;
-    rd->at = 0;
-    memcpy(&rd->end, rd->chunks + (size_t)c->head * 8 + 4, 4);
-    if (c->head == c->tail)
-        rd->end = c->used;
-}
-
-static inline uint64_t read_varint(struct reader *rd)
-{
-    uint64_t v = 0;
-    unsigned shift = 0;
-    for (;;) {
-        if (rd->at == rd->end) {
-            uint32_t next;
-            memcpy(&next, rd->chunks + (size_t)rd->chunk * 8, 4);
-            rd->chunk = next;
-            rd->at = 0;
-            memcpy(&rd->end, rd->chunks + (size_t)next * 8 + 4, 4);
-            if (next == rd->c->tail)
-                rd->end = rd->c->used;
-        }
-        unsigned char b = rd->chunks[(size_t)rd->chunk * 8 + CHUNK_HEAD + rd->at++];
-        v |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80))
-            return v;
-        shift += 7;
-    }
-}
-
-/* Writes r's places as global places (a document's start plus the place) to out. */
-static void rec_places(const struct ngram *g, const struct rec *r, uint32_t *out)
-{
-    struct reader rd;
-    reader_init(&rd, g, &r->places_chain);
-    uint32_t doc = 0, pos = 0;
-    int seen = 0;
-    for (uint32_t i = 0; i < r->count; i++) {
-        uint64_t v = read_varint(&rd);
-        if (v & 1) {
-            doc = seen ? doc + 1 + (uint32_t)(v >> 1) : (uint32_t)(v >> 1);
-            seen = 1;
-            pos = (uint32_t)read_varint(&rd);
-        } else {
-            pos += 1 + (uint32_t)(v >> 1);
-        }
-        out[i] = g->start[doc] + pos;
-    }
-}
-
-/* Sets the bits of r's documents in docs, and of those where it is in a title in titles. */
-static void rec_docs(const struct ngram *g, const struct rec *r, uint64_t *docs, uint64_t *titles)
-{
-    struct reader rd;
-    reader_init(&rd, g, &r->docs_chain);
-    uint32_t doc = 0;
-    for (uint32_t i = 0; i < r->docs; i++) {
-        uint64_t v = read_varint(&rd);
-        doc = i ? doc + 1 + (uint32_t)(v >> 1) : (uint32_t)(v >> 1);
-        docs[doc >> 6] |= 1ULL << (doc & 63);
-        if (v & 1)
-            titles[doc >> 6] |= 1ULL << (doc & 63);
-    }
+    g->title[g->docs] = (uint32_t)title;
+    g->docs++;
+    for (size_t i = 0; i < n; i++)
+        put_char(g, id_of(g, cps[i]));
+    put_char(g, 0);
+    g->start[g->docs] = (uint32_t)g->len;
 }
 
 /* ---- Bits ---------------------------------------------------------------------------------- */
 
-/* Appends the k low bits of v (k at most 57) to the entries' bits. Bits after the end are
- * never read: the end may move back (see subset_bits's callers) and be written again. */
+/* Appends the k low bits of v (k at most 57) to the entries' bits. */
 static inline void put_bits(struct ngram *g, uint64_t v, unsigned k)
 {
     if (!k)
@@ -507,12 +257,16 @@ static inline void put_bits(struct ngram *g, uint64_t v, unsigned k)
     v &= (1ULL << k) - 1;
     size_t word = g->n_bits >> 6;
     unsigned used = g->n_bits & 63, room = 64 - used;
-    XALLOC_GROW(g->bits, word + 2, g->bits_cap);
-    uint64_t keep = used ? g->bits[word] & (~0ULL << room) : 0;
+    if (word + 2 > g->bits_cap) {
+        g->bits_cap = g->bits_cap ? g->bits_cap * 2 : 4096;
+        g->bits = xrealloc(g->bits, g->bits_cap * sizeof *g->bits);
+    }
+    if (!used)
+        g->bits[word] = 0;
     if (k <= room) {
-        g->bits[word] = keep | v << (room - k);
+        g->bits[word] |= v << (room - k);
     } else {
-        g->bits[word] = keep | v >> (k - room);
+        g->bits[word] |= v >> (k - room);
         g->bits[word + 1] = v << (64 - (k - room));
     }
     g->n_bits += k;
@@ -521,6 +275,10 @@ static inline void put_bits(struct ngram *g, uint64_t v, unsigned k)
 static void put_rice(struct ngram *g, unsigned k, uint64_t v)
 {
     uint64_t q = v >> k;
+    if (q + 1 + k <= 57) { /* q ones, a zero and the k low bits, at once */
+        put_bits(g, (((1ULL << q) - 1) << (k + 1)) | (v & ((1ULL << k) - 1)), (unsigned)q + 1 + k);
+        return;
+    }
     while (q >= 32) {
         put_bits(g, 0xFFFFFFFF, 32);
         q -= 32;
@@ -709,46 +467,31 @@ static size_t relative(const uint64_t *super, const uint64_t *sub, size_t n, uin
     return r;
 }
 
-/* ---- Lists of places ------------------------------------------------------------------------
- * Places here are global: a document's start plus the place in it. */
+/* ---- Lists of places ------------------------------------------------------------------------ */
 
-/* The document of global place p, starting from document d (p is not before d's start). */
-static inline uint32_t doc_from(const struct ngram *g, uint32_t d, uint32_t p)
-{
-    if (p < g->start[d + 1])
-        return d;
-    uint32_t lo = d + 1, hi = (uint32_t)g->docs; /* start[hi] > p */
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (g->start[mid] <= p)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return lo;
-}
+#define PDOC_DOC(x) ((uint32_t)(x) >> 1)
+#define PDOC_TITLE(x) (!((x) & 1))
 
-/* Writes PLACES for the places v[0..n) in order, or with count set only counts its bits. */
-static uint64_t places(struct ngram *g, const uint32_t *v, size_t n, int count)
+/* Writes PLACES for the places v[0..n) in order (dv beside them); with count set, only counts
+ * its bits. */
+static uint64_t places(struct ngram *g, const uint32_t *v, const uint16_t *dv, size_t n,
+                       int count)
 {
-    /* First the parameters: documents, the sum of the places' gaps, one place each, titles. */
+    /* The parameters first: documents, the sum of the places' gaps, one place each, titles. */
     uint64_t nd = 0, sum = 0;
     int one = 1, titled = 0;
-    uint32_t d = 0, in_doc = 0;
+    uint32_t in_doc = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t dd = doc_from(g, d, v[i]);
-        if (!i || dd != d) {
+        if (!i || PDOC_DOC(dv[i]) != PDOC_DOC(dv[i - 1])) {
             if (in_doc > 1)
                 one = 0;
-            d = dd;
             nd++;
             in_doc = 0;
-            sum += v[i] - g->start[d];
+            sum += v[i] - g->start[PDOC_DOC(dv[i])];
         } else {
             sum += v[i] - v[i - 1] - 1;
         }
-        if (v[i] - g->start[d] < g->title[d])
-            titled = 1;
+        titled |= PDOC_TITLE(dv[i]);
         in_doc++;
     }
     if (in_doc > 1)
@@ -763,79 +506,115 @@ static uint64_t places(struct ngram *g, const uint32_t *v, size_t n, int count)
         put_bits(g, (unsigned)one, 1);
         put_bits(g, (unsigned)titled, 1);
     }
-    /* The documents with places in a title line, and how many each. */
-    uint64_t *tset = titled ? xcalloc(nd / 64 + 1, sizeof *tset) : NULL;
-    uint32_t *tcount = titled ? xcalloc(nd, sizeof *tcount) : NULL;
+    if (titled) {
+        XALLOC_GROW(g->tset, nd / 64 + 1, g->tset_cap);
+        XALLOC_GROW(g->tcount, nd, g->tcount_cap);
+        memset(g->tset, 0, (nd / 64 + 1) * sizeof *g->tset);
+        memset(g->tcount, 0, nd * sizeof *g->tcount);
+    }
     size_t i = 0;
     uint32_t last_doc = 0;
-    d = 0;
     for (uint64_t j = 0; j < nd; j++) {
-        d = doc_from(g, d, v[i]);
+        uint32_t d = PDOC_DOC(dv[i]), from = g->start[d];
         size_t e = i + 1;
-        while (e < n && v[e] < g->start[d + 1])
+        while (e < n && PDOC_DOC(dv[e]) == d)
             e++;
         uint32_t gap = j ? d - last_doc - 1 : d;
         last_doc = d;
-        bits += 1 + kd + (gap >> kd);
-        if (!one)
-            bits += gamma_bits(e - i);
-        if (!count) {
+        if (count) {
+            bits += 1 + kd + (gap >> kd);
+            if (!one)
+                bits += gamma_bits(e - i);
+            bits += (e - i) * (1 + kp) + ((v[i] - from) >> kp);
+            for (size_t x = i + 1; x < e; x++)
+                bits += (v[x] - v[x - 1] - 1) >> kp;
+        } else {
             put_rice(g, kd, gap);
             if (!one)
                 put_gamma(g, e - i);
+            put_rice(g, kp, v[i] - from);
+            for (size_t x = i + 1; x < e; x++)
+                put_rice(g, kp, v[x] - v[x - 1] - 1);
         }
-        for (size_t x = i; x < e; x++) {
-            uint32_t pos = v[x] - g->start[d];
-            uint32_t place_gap = x == i ? pos : v[x] - v[x - 1] - 1;
-            bits += 1 + kp + (place_gap >> kp);
-            if (!count)
-                put_rice(g, kp, place_gap);
-            if (titled && pos < g->title[d]) {
-                tset[j >> 6] |= 1ULL << (j & 63);
-                tcount[j]++;
-            }
+        if (titled) {
+            for (size_t x = i; x < e && PDOC_TITLE(dv[x]); x++)
+                g->tcount[j]++;
+            if (g->tcount[j])
+                g->tset[j >> 6] |= 1ULL << (j & 63);
         }
         i = e;
     }
     if (titled) {
-        bits += subset_bits(tset, nd);
-        if (!count)
-            put_subset(g, tset, nd);
+        if (count)
+            bits += subset_bits(g->tset, nd);
+        else
+            put_subset(g, g->tset, nd);
         for (uint64_t j = 0; j < nd; j++) {
-            if (!tcount[j])
+            if (!g->tcount[j])
                 continue;
-            bits += gamma_bits(tcount[j]);
-            if (!count)
-                put_gamma(g, tcount[j]);
+            if (count)
+                bits += gamma_bits(g->tcount[j]);
+            else
+                put_gamma(g, g->tcount[j]);
         }
-        free(tset);
-        free(tcount);
     }
     return bits;
 }
 
-/* Whether places v[0..n) are too many for a rare key. */
-static int too_long(struct ngram *g, const uint32_t *v, size_t n)
+/* Whether places v[0..n) (dv beside them) are too many for a rare key. Below 48 bits a place
+ * (which every place takes but one far from the one before in a very long document) they are
+ * not counted. */
+static int too_long(struct ngram *g, const uint32_t *v, const uint16_t *dv, size_t n)
 {
-    return places(g, v, n, 1) > g->list_bits;
+    if ((uint64_t)n * 48 <= g->list_bits)
+        return 0;
+    return places(g, v, dv, n, 1) > g->list_bits;
 }
 
-/* Whether a record's places are too many for a rare key: an upper bound of their bits from the
- * record's counts first (the gaps' shifted sums are at least the sums of their shifted parts),
- * then, when that is not enough, the bits themselves (decoded into *tmp). */
-static int rec_too_long(struct ngram *g, const struct rec *r, uint32_t **tmp, size_t *cap)
+/* Sorts places v[0..n) and dv beside them, with tmp (room for n) to spare. */
+static void sort_places(uint32_t *v, uint16_t *dv, size_t n, uint64_t *tmp)
 {
-    uint64_t nd = r->docs, n = r->count;
-    unsigned kd = rice_k(nd, g->docs), kp = rice_k_sum(r->sum_pos, n);
-    if (kp > 15)
-        kp = 15;
-    uint64_t most = 2 * gamma_bits(nd + 1) + 12 + nd * (2 + kd) + (g->docs >> kd) + 4 * n +
-                    n * (1 + kp) + (r->sum_pos >> kp);
-    if (most <= g->list_bits)
-        return 0;
-    XALLOC_GROW(*tmp, n, *cap);
-    rec_places(g, r, *tmp);
-    return too_long(g, *tmp, n);
+    if (n < 48) {
+        for (size_t i = 1; i < n; i++) {
+            uint32_t x = v[i];
+            uint16_t y = dv[i];
+            size_t j = i;
+            for (; j && v[j - 1] > x; j--) {
+                v[j] = v[j - 1];
+                dv[j] = dv[j - 1];
+            }
+            v[j] = x;
+            dv[j] = y;
+        }
+        return;
+    }
+    uint64_t *a = tmp, *b = tmp + n;
+    uint32_t hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        a[i] = (uint64_t)dv[i] << 32 | v[i];
+        hi |= v[i];
+    }
+    static const unsigned shifts[] = {0, 11, 22};
+    for (unsigned s = 0; s < 3 && (hi >> shifts[s]); s++) {
+        size_t count[2048] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[(a[i] >> shifts[s]) & 2047]++;
+        size_t at = 0;
+        for (size_t k = 0; k < 2048; k++) {
+            size_t c = count[k];
+            count[k] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[count[(a[i] >> shifts[s]) & 2047]++] = a[i];
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t i = 0; i < n; i++) {
+        v[i] = (uint32_t)a[i];
+        dv[i] = (uint16_t)(a[i] >> 32);
+    }
 }
 
 /* ---- The trie -------------------------------------------------------------------------------- */
@@ -862,10 +641,7 @@ static unsigned node_ids(const struct ngram *g, uint32_t n, uint32_t *out)
         out[--i] = g->nodes[n].ch;
         n = g->nodes[n].parent;
     }
-    uint64_t k = g->recs[g->nodes[n].ch].key;
-    out[0] = KEY_A(k);
-    out[1] = KEY_B(k);
-    out[2] = KEY_C(k);
+    memcpy(out, g->roots + 3 * g->nodes[n].ch, 3 * sizeof *out);
     return len;
 }
 
@@ -883,15 +659,27 @@ static uint32_t child_of(const struct ngram *g, uint32_t n, uint32_t id)
     return lo < g->nodes[n].child + g->nodes[n].n_child && g->nodes[lo].ch == id ? lo : NONE;
 }
 
-static const struct rec *lookup(const struct ngram *g, uint64_t key)
+/* The node of the three ids a, b, c, or NONE. */
+static uint32_t root_node(const struct ngram *g, uint32_t a, uint32_t b, uint32_t c)
 {
-    size_t i = mix(key) & (g->n_slots - 1);
-    while (g->slots[i].rec) {
-        if (g->slots[i].key == key)
-            return &g->recs[g->slots[i].rec - 1];
-        i = (i + 1) & (g->n_slots - 1);
+    uint64_t key = KEY(a, b, c);
+    size_t i = mix(key) & (g->n_root_slots - 1);
+    while (g->root_slots[i].node != NONE) {
+        if (g->root_slots[i].key == key)
+            return g->root_slots[i].node;
+        i = (i + 1) & (g->n_root_slots - 1);
     }
-    return NULL;
+    return NONE;
+}
+
+static void add_root(struct ngram *g, uint32_t a, uint32_t b, uint32_t c, uint32_t node)
+{
+    uint64_t key = KEY(a, b, c);
+    size_t i = mix(key) & (g->n_root_slots - 1);
+    while (g->root_slots[i].node != NONE)
+        i = (i + 1) & (g->n_root_slots - 1);
+    g->root_slots[i].key = key;
+    g->root_slots[i].node = node;
 }
 
 /* Follows ids[0..len) from its root while the key is common: returns the node reached and
@@ -899,10 +687,9 @@ static const struct rec *lookup(const struct ngram *g, uint64_t key)
  * NONE when the first three characters are not a key. */
 static uint32_t walk(const struct ngram *g, const uint32_t *ids, unsigned len, unsigned *depth)
 {
-    const struct rec *r = lookup(g, KEY(ids[0], ids[1], ids[2]));
-    if (!r || r->node == NONE)
+    uint32_t n = root_node(g, ids[0], ids[1], ids[2]);
+    if (n == NONE)
         return NONE;
-    uint32_t n = r->node;
     unsigned d = 3;
     while (d < len && g->nodes[n].kind == NODE_COMMON) {
         uint32_t c = child_of(g, n, ids[d]);
@@ -920,8 +707,10 @@ struct grow {
     uint32_t *count;            /* per id */
     uint32_t *touched;          /* the ids counted */
     size_t n_touched, touched_cap;
-    uint32_t *tmp;
-    size_t tmp_cap;
+    uint32_t *tmp, *tmp2;
+    uint16_t *tmpd;
+    uint64_t *wide;
+    size_t tmp_cap, tmp2_cap, tmpd_cap, wide_cap;
     uint64_t *docs, *titles;    /* bitmaps of documents */
     uint64_t *rel;              /* for SUBSETs relative to a list */
     size_t rel_cap;
@@ -934,7 +723,7 @@ static int id_cmp(const void *x, const void *y)
     return a < b ? -1 : a > b;
 }
 
-static void count_id(struct grow *s, uint32_t id)
+static inline void count_id(struct grow *s, uint32_t id)
 {
     if (!s->count[id]++) {
         XALLOC_GROW(s->touched, s->n_touched + 1, s->touched_cap);
@@ -958,30 +747,45 @@ static void end_entry(struct ngram *g, uint32_t e)
     g->entries[e].n_bits = (uint32_t)(g->n_bits - g->entries[e].bits);
 }
 
+/* Marks in s's bitmaps the documents of places whose pdoc are dv[0..n), and those where a place
+ * is in a title line. */
+static void mark_docs(struct grow *s, const uint16_t *dv, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t d = PDOC_DOC(dv[i]);
+        s->docs[d >> 6] |= 1ULL << (d & 63);
+        if (PDOC_TITLE(dv[i]))
+            s->titles[d >> 6] |= 1ULL << (d & 63);
+    }
+}
+
+/* Writes DOCS from s's bitmaps. */
+static void put_docs(struct ngram *g, struct grow *s)
+{
+    put_subset(g, s->docs, g->docs);
+    size_t m = relative(s->docs, s->titles, g->docs, s->rel);
+    put_subset(g, s->rel, m);
+}
+
+static void clear_docs(struct grow *s)
+{
+    memset(s->docs, 0, s->words * sizeof *s->docs);
+    memset(s->titles, 0, s->words * sizeof *s->titles);
+}
+
 /* Grows common node n: writes its entry and makes its children from its places, which it
  * leaves grouped by child (each group in order), the places at a line's end first. */
 static void grow_common(struct ngram *g, struct grow *s, uint32_t n)
 {
     unsigned len = g->nodes[n].len;
     uint32_t at = g->nodes[n].occ, cnt = g->nodes[n].n_occ;
-    uint64_t *docs = s->docs, *titles = s->titles;
-    memset(docs, 0, s->words * sizeof *docs);
-    memset(titles, 0, s->words * sizeof *titles);
-    uint32_t d = 0;
-    for (uint32_t i = 0; i < cnt; i++) {
-        uint32_t p = g->pool[at + i];
-        d = doc_from(g, d, p);
-        docs[d >> 6] |= 1ULL << (d & 63);
-        if (p - g->start[d] < g->title[d])
-            titles[d >> 6] |= 1ULL << (d & 63);
-    }
+    clear_docs(s);
+    mark_docs(s, g->pdoc + at, cnt);
     uint32_t e = new_entry(g, ENTRY_COMMON, len);
     g->nodes[n].entry = e;
     put_bits(g, 2, 2);
     put_bits(g, 1, 1);
-    put_subset(g, docs, g->docs);
-    size_t m = relative(docs, titles, g->docs, s->rel);
-    put_subset(g, s->rel, m);
+    put_docs(g, s);
     end_entry(g, e);
     g->n_common++;
 
@@ -992,6 +796,7 @@ static void grow_common(struct ngram *g, struct grow *s, uint32_t n)
     size_t n_child = s->n_touched - (s->touched[0] == 0);
     uint32_t first = new_nodes(g, n_child), c = first, off = 0;
     XALLOC_GROW(s->tmp, cnt, s->tmp_cap);
+    XALLOC_GROW(s->tmpd, cnt, s->tmpd_cap);
     for (size_t t = 0; t < s->n_touched; t++) {
         uint32_t id = s->touched[t], k = s->count[id];
         if (id) {
@@ -1006,23 +811,37 @@ static void grow_common(struct ngram *g, struct grow *s, uint32_t n)
         off += k;
     }
     for (uint32_t i = 0; i < cnt; i++) {
-        uint32_t p = g->pool[at + i];
-        s->tmp[s->count[ch_at(g, p + len)]++] = p;
+        uint32_t p = g->pool[at + i], k = s->count[ch_at(g, p + len)]++;
+        s->tmp[k] = p;
+        s->tmpd[k] = g->pdoc[at + i];
     }
     memcpy(g->pool + at, s->tmp, cnt * sizeof *s->tmp);
+    memcpy(g->pdoc + at, s->tmpd, cnt * sizeof *s->tmpd);
     for (size_t t = 0; t < s->n_touched; t++)
         s->count[s->touched[t]] = 0;
     s->n_touched = 0;
     g->nodes[n].child = first;
     g->nodes[n].n_child = (uint32_t)n_child;
     for (uint32_t i = first; i < first + n_child; i++) {
-        if (len + 1 < g->max_len && too_long(g, g->pool + g->nodes[i].occ, g->nodes[i].n_occ)) {
+        const struct node *x = &g->nodes[i];
+        if (len + 1 < g->max_len &&
+            too_long(g, g->pool + x->occ, g->pdoc + x->occ, x->n_occ)) {
             g->nodes[i].kind = NODE_COMMON;
             grow_common(g, s, i);
         } else {
             g->nodes[i].kind = NODE_RARE;
         }
     }
+}
+
+static void grow_pool(struct ngram *g, size_t n)
+{
+    if (n <= g->pool_cap)
+        return;
+    size_t cap = g->pool_cap * 2 > n ? g->pool_cap * 2 : n;
+    g->pool = xrealloc(g->pool, cap * sizeof *g->pool);
+    g->pdoc = xrealloc(g->pdoc, cap * sizeof *g->pdoc);
+    g->pool_cap = cap;
 }
 
 /* The continuation of node n (rare or a continuation) by id, made when missing. */
@@ -1042,12 +861,6 @@ static uint32_t continuation(struct ngram *g, uint32_t n, uint32_t id)
     return c;
 }
 
-static int place_cmp(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return a < b ? -1 : a > b;
-}
-
 /* The continuations made from common node n: for each character c before it, c and n's key
  * is a continuation when c and n's key less its last character is rare; its places are those
  * of n one earlier. */
@@ -1059,7 +872,8 @@ static void continue_common(struct ngram *g, struct grow *s, uint32_t n)
     for (uint32_t i = 0; i < cnt; i++)
         count_id(s, ch_at(g, g->pool[at + i] - 1)); /* a break is before every document */
     /* For each character before: its continuation node, or NONE. */
-    uint32_t *made = xmalloc(s->n_touched * sizeof *made);
+    XALLOC_GROW(s->tmp2, s->n_touched, s->tmp2_cap);
+    uint32_t *made = s->tmp2;
     size_t total = 0;
     for (size_t t = 0; t < s->n_touched; t++) {
         uint32_t c = s->touched[t];
@@ -1079,8 +893,8 @@ static void continue_common(struct ngram *g, struct grow *s, uint32_t n)
         made[t] = continuation(g, x, ids[len - 1]);
         total += s->count[c];
     }
-    /* Their places, in order, into the pool. */
-    XALLOC_GROW(s->tmp, total, s->tmp_cap);
+    /* Their places, in order, at the pool's end. */
+    grow_pool(g, g->n_pool + total);
     uint32_t off = 0;
     for (size_t t = 0; t < s->n_touched; t++) {
         uint32_t c = s->touched[t], k = s->count[c];
@@ -1090,43 +904,26 @@ static void continue_common(struct ngram *g, struct grow *s, uint32_t n)
         }
         g->nodes[made[t]].occ = (uint32_t)(g->n_pool + off);
         g->nodes[made[t]].n_occ = k;
-        s->count[c] = off;
+        s->count[c] = (uint32_t)g->n_pool + off;
         off += k;
     }
     for (uint32_t i = 0; i < cnt; i++) {
         uint32_t p = g->pool[at + i], c = ch_at(g, p - 1);
-        if (s->count[c] != NONE)
-            s->tmp[s->count[c]++] = p - 1;
+        if (s->count[c] != NONE) {
+            g->pdoc[s->count[c]] = g->pdoc[at + i]; /* the same line */
+            g->pool[s->count[c]++] = p - 1;
+        }
     }
-    XALLOC_GROW(g->pool, g->n_pool + total, g->pool_cap);
+    XALLOC_GROW(s->wide, 2 * total, s->wide_cap);
     for (size_t t = 0; t < s->n_touched; t++) {
         s->count[s->touched[t]] = 0;
-        if (made[t] == NONE)
-            continue;
-        struct node *x = &g->nodes[made[t]];
-        uint32_t *v = s->tmp + (x->occ - g->n_pool);
-        qsort(v, x->n_occ, sizeof *v, place_cmp);
+        if (made[t] != NONE) {
+            const struct node *x = &g->nodes[made[t]];
+            sort_places(g->pool + x->occ, g->pdoc + x->occ, x->n_occ, s->wide);
+        }
     }
-    memcpy(g->pool + g->n_pool, s->tmp, total * sizeof *s->tmp);
     g->n_pool += total;
     s->n_touched = 0;
-    free(made);
-}
-
-/* A rare key's places, in order: in the pool, or decoded from its record into *tmp. */
-static const uint32_t *node_places(const struct ngram *g, uint32_t n, uint32_t **tmp,
-                                   size_t *cap, size_t *count)
-{
-    const struct node *x = &g->nodes[n];
-    if (x->occ != NONE) {
-        *count = x->n_occ;
-        return g->pool + x->occ;
-    }
-    const struct rec *r = &g->recs[x->ch];
-    XALLOC_GROW(*tmp, r->count, *cap);
-    rec_places(g, r, *tmp);
-    *count = r->count;
-    return *tmp;
 }
 
 /* FNV-1a over the UTF-8 of the code points of ids[0..len). */
@@ -1154,7 +951,7 @@ unsigned ngram_bucket(const char *key, size_t len, unsigned parts)
     return h & (parts - 1);
 }
 
-/* Gives entry e the key ids[0..len) (as code points) and the hash of the part string. */
+/* Gives entry e the key ids[0..len) (as code points) and the hash of the part's string. */
 static void key_entry(struct ngram *g, uint32_t e, const uint32_t *ids, unsigned len,
                       uint32_t hash)
 {
@@ -1168,26 +965,25 @@ static void key_entry(struct ngram *g, uint32_t e, const uint32_t *ids, unsigned
 }
 
 /* Writes a rare key's entry: PLACES, or the SUBSET of its base's places. */
-static void rare_entry(struct ngram *g, struct grow *s, uint32_t n, uint32_t **tmp, size_t *cap,
-                       uint32_t **tmp2, size_t *cap2)
+static void rare_entry(struct ngram *g, struct grow *s, uint32_t n)
 {
-    struct node *x = &g->nodes[n];
+    const struct node *x = &g->nodes[n];
     uint32_t e = new_entry(g, x->base == NONE ? ENTRY_PLACES : ENTRY_SUBSET, x->len);
     g->nodes[n].entry = e;
-    size_t count;
-    const uint32_t *v = node_places(g, n, tmp, cap, &count);
-    if (g->nodes[n].base == NONE) {
+    const uint32_t *v = g->pool + x->occ;
+    size_t count = x->n_occ;
+    if (x->base == NONE) {
         put_bits(g, 0, 2);
-        places(g, v, count, 0);
+        places(g, v, g->pdoc + x->occ, count, 0);
         g->n_full++;
     } else {
         /* Tail (0): the base is the key less its first character, a place later; head (1):
          * less its last, at the same place. */
-        uint32_t b = g->nodes[n].base;
-        int head = g->nodes[n].kind == NODE_CONT;
+        const struct node *b = &g->nodes[x->base];
+        int head = x->kind == NODE_CONT;
         uint32_t shift = head ? 0 : 1;
-        size_t nb;
-        const uint32_t *bv = node_places(g, b, tmp2, cap2, &nb);
+        const uint32_t *bv = g->pool + b->occ;
+        size_t nb = b->n_occ;
         XALLOC_GROW(s->rel, nb / 64 + 1, s->rel_cap);
         memset(s->rel, 0, (nb / 64 + 1) * sizeof *s->rel);
         size_t j = 0;
@@ -1223,32 +1019,196 @@ static uint32_t full_of(struct ngram *g, uint32_t n)
     return f;
 }
 
-struct keyed {
-    uint64_t key;
-    uint32_t rec;
+/* A key of two or three characters found after the first one's places, and how many. */
+struct tail {
+    uint32_t b, c, count, at;
 };
 
-static int keyed_cmp(const void *x, const void *y)
+static int tail_cmp(const void *x, const void *y)
 {
-    uint64_t a = ((const struct keyed *)x)->key, b = ((const struct keyed *)y)->key;
-    return a < b ? -1 : a > b;
+    const struct tail *a = x, *b = y;
+    if (a->b != b->b)
+        return a->b < b->b ? -1 : 1;
+    return a->c < b->c ? -1 : a->c > b->c;
 }
 
-/* The DOCS entry of the one or two characters ids[0..len): the union of records [from, to). */
-static void docs_entry(struct ngram *g, struct grow *s, const uint32_t *order, size_t from,
-                       size_t to, const uint32_t *ids, unsigned len)
+/* Sorts the places into the pool by their first three characters, and writes the DOCS of
+ * every one and two characters and makes a node for every three. */
+static void sort_keys(struct ngram *g, struct grow *s)
 {
-    uint64_t *docs = s->docs, *titles = s->titles;
-    memset(docs, 0, s->words * sizeof *docs);
-    memset(titles, 0, s->words * sizeof *titles);
-    for (size_t i = from; i < to; i++)
-        rec_docs(g, &g->recs[order[i]], docs, titles);
-    uint32_t e = new_entry(g, ENTRY_DOCS, len);
-    put_subset(g, docs, g->docs);
-    size_t m = relative(docs, titles, g->docs, s->rel);
-    put_subset(g, s->rel, m);
-    end_entry(g, e);
-    key_entry(g, e, ids, len, fnv(g, ids, len));
+    /* By the first character, counting; the two after each place are read on the way (in
+     * order through the text) and kept beside it, two bytes each, unless ids are wider. */
+    uint32_t *start = xcalloc(g->n_ids + 1, sizeof *start);
+    size_t n = 0;
+    for (size_t p = 0; p < g->len; p++)
+        start[ch_at(g, p)]++;
+    start[0] = 0; /* breaks start nothing */
+    for (size_t id = 0; id < g->n_ids; id++) {
+        size_t c = start[id];
+        start[id] = (uint32_t)n;
+        n += c;
+    }
+    start[g->n_ids] = (uint32_t)n;
+    g->pool = xmalloc((n + 1) * sizeof *g->pool);
+    g->pdoc = xmalloc((n + 1) * sizeof *g->pdoc);
+    g->pool_cap = n + 1;
+    g->n_pool = n;
+    uint32_t *tails = g->t32 ? NULL : xmalloc((n + 1) * sizeof *tails);
+    uint32_t *at = xmalloc((g->n_ids + 1) * sizeof *at);
+    memcpy(at, start, (g->n_ids + 1) * sizeof *at);
+    for (uint32_t d = 0; d < g->docs; d++) {
+        uint32_t title_end = g->start[d] + g->title[d];
+        for (uint32_t p = g->start[d]; p < g->start[d + 1]; p++) {
+            uint32_t id = ch_at(g, p);
+            if (!id)
+                continue;
+            uint32_t k = at[id]++;
+            g->pool[k] = p;
+            g->pdoc[k] = (uint16_t)(d << 1 | (p >= title_end));
+            if (tails) {
+                uint32_t b = g->t16[p + 1];
+                tails[k] = b << 16 | (b ? g->t16[p + 2] : 0);
+            }
+        }
+    }
+    free(at);
+
+    /* Then each first character's places by the two after it, through a small table. */
+    size_t n_slots = 1024, n_tails = 0, tails_cap = 0;
+    struct {
+        uint64_t key;
+        uint32_t tail, gen;
+    } *slots = xcalloc(n_slots, sizeof *slots);
+    struct tail *list = NULL;
+    uint32_t gen = 0, ids[3];
+    for (uint32_t a = 1; a < g->n_ids; a++) {
+        uint32_t from = start[a], cnt = start[a + 1] - from;
+        if (!cnt)
+            continue;
+        const uint32_t *v = g->pool + from;
+        clear_docs(s);
+        mark_docs(s, g->pdoc + from, cnt);
+        ids[0] = a;
+        uint32_t e = new_entry(g, ENTRY_DOCS, 1);
+        put_docs(g, s);
+        end_entry(g, e);
+        key_entry(g, e, ids, 1, fnv(g, ids, 1));
+
+        gen++;
+        n_tails = 0;
+        XALLOC_GROW(s->tmp, cnt, s->tmp_cap);
+        for (uint32_t i = 0; i < cnt; i++) {
+            uint32_t b, c;
+            if (tails) {
+                b = tails[from + i] >> 16;
+                c = tails[from + i] & 0xFFFF;
+            } else {
+                b = ch_at(g, v[i] + 1);
+                c = b ? ch_at(g, v[i] + 2) : 0;
+            }
+            uint64_t key = (uint64_t)b << 32 | c;
+            size_t k = mix(key) & (n_slots - 1);
+            while (slots[k].gen == gen && slots[k].key != key)
+                k = (k + 1) & (n_slots - 1);
+            if (slots[k].gen != gen) {
+                if ((n_tails + 1) * 2 > n_slots) { /* a bigger table, the same tails */
+                    free(slots);
+                    n_slots *= 2;
+                    slots = xcalloc(n_slots, sizeof *slots);
+                    for (size_t t = 0; t < n_tails; t++) {
+                        uint64_t tk = (uint64_t)list[t].b << 32 | list[t].c;
+                        size_t j = mix(tk) & (n_slots - 1);
+                        while (slots[j].gen == gen)
+                            j = (j + 1) & (n_slots - 1);
+                        slots[j].gen = gen;
+                        slots[j].key = tk;
+                        slots[j].tail = (uint32_t)t;
+                    }
+                    k = mix(key) & (n_slots - 1);
+                    while (slots[k].gen == gen)
+                        k = (k + 1) & (n_slots - 1);
+                }
+                slots[k].gen = gen;
+                slots[k].key = key;
+                slots[k].tail = (uint32_t)n_tails;
+                XALLOC_GROW(list, n_tails + 1, tails_cap);
+                list[n_tails++] = (struct tail){b, c, 0, 0};
+            }
+            list[slots[k].tail].count++;
+            s->tmp[i] = slots[k].tail;
+        }
+        /* In key order: where each one's places go. */
+        XALLOC_GROW(s->tmp2, cnt + n_tails, s->tmp2_cap);
+        XALLOC_GROW(s->tmpd, cnt, s->tmpd_cap);
+        struct tail *sorted = xmalloc(n_tails * sizeof *sorted);
+        for (size_t t = 0; t < n_tails; t++) {
+            sorted[t] = list[t];
+            sorted[t].at = (uint32_t)t; /* its number, for now */
+        }
+        qsort(sorted, n_tails, sizeof *sorted, tail_cmp);
+        uint32_t off = 0;
+        uint32_t *where = s->tmp2 + cnt;
+        for (size_t t = 0; t < n_tails; t++) {
+            where[sorted[t].at] = off;
+            sorted[t].at = from + off;
+            off += sorted[t].count;
+        }
+        for (uint32_t i = 0; i < cnt; i++) {
+            uint32_t k = where[s->tmp[i]]++;
+            s->tmp2[k] = v[i];
+            s->tmpd[k] = g->pdoc[from + i];
+        }
+        memcpy(g->pool + from, s->tmp2, cnt * sizeof *s->tmp2);
+        memcpy(g->pdoc + from, s->tmpd, cnt * sizeof *s->tmpd);
+
+        /* Twos (with the places of every three they start) and threes. */
+        for (size_t t = 0; t < n_tails;) {
+            uint32_t b = sorted[t].b;
+            size_t u = t;
+            while (u < n_tails && sorted[u].b == b)
+                u++;
+            if (b) {
+                clear_docs(s);
+                for (size_t k = t; k < u; k++)
+                    mark_docs(s, g->pdoc + sorted[k].at, sorted[k].count);
+                ids[1] = b;
+                e = new_entry(g, ENTRY_DOCS, 2);
+                put_docs(g, s);
+                end_entry(g, e);
+                key_entry(g, e, ids, 2, fnv(g, ids, 2));
+            }
+            for (size_t k = t; k < u; k++) {
+                if (!sorted[k].c)
+                    continue;
+                uint32_t node = new_nodes(g, 1);
+                XALLOC_GROW(g->roots, 3 * (g->n_roots + 1), g->roots_cap);
+                g->roots[3 * g->n_roots] = a;
+                g->roots[3 * g->n_roots + 1] = b;
+                g->roots[3 * g->n_roots + 2] = sorted[k].c;
+                struct node *x = &g->nodes[node];
+                x->ch = (uint32_t)g->n_roots++;
+                x->len = 3;
+                x->occ = sorted[k].at;
+                x->n_occ = sorted[k].count;
+            }
+            t = u;
+        }
+        free(sorted);
+    }
+    free(slots);
+    free(list);
+    free(tails);
+    free(start);
+
+    /* A table of the roots (the first nodes). */
+    g->n_root_slots = 1024;
+    while (g->n_root_slots < g->n_roots * 2)
+        g->n_root_slots *= 2;
+    g->root_slots = xmalloc(g->n_root_slots * sizeof *g->root_slots);
+    for (size_t i = 0; i < g->n_root_slots; i++)
+        g->root_slots[i].node = NONE;
+    for (size_t r = 0; r < g->n_roots; r++)
+        add_root(g, g->roots[3 * r], g->roots[3 * r + 1], g->roots[3 * r + 2], (uint32_t)r);
 }
 
 /* An entry as the parts are sorted: by part, then key. */
@@ -1277,40 +1237,18 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
     s.docs = xcalloc(s.words, sizeof *s.docs);
     s.titles = xcalloc(s.words, sizeof *s.titles);
     XALLOC_GROW(s.rel, s.words, s.rel_cap);
-    if (!g->n_slots)
-        grow_slots(g);
+    if (!g->len)
+        put_char(g, 0);
+    sort_keys(g, &s);
 
-    /* The records in key order: the ones and twos are runs of them, the threes are roots. */
-    struct keyed *keyed = xmalloc((g->n_recs + 1) * sizeof *keyed);
-    for (size_t i = 0; i < g->n_recs; i++) {
-        keyed[i].key = g->recs[i].key;
-        keyed[i].rec = (uint32_t)i;
-    }
-    qsort(keyed, g->n_recs, sizeof *keyed, keyed_cmp);
-    uint32_t *order = xmalloc((g->n_recs + 1) * sizeof *order);
-    for (size_t i = 0; i < g->n_recs; i++)
-        order[i] = keyed[i].rec;
-    free(keyed);
-    uint32_t *tmp = NULL, *tmp2 = NULL;
-    size_t cap = 0, cap2 = 0;
-    for (size_t i = 0; i < g->n_recs; i++) {
-        struct rec *r = &g->recs[order[i]];
-        if (!KEY_C(r->key))
-            continue;
-        uint32_t n = new_nodes(g, 1);
-        r->node = n;
-        g->nodes[n].ch = order[i];
-        g->nodes[n].len = 3;
-        if (3 < g->max_len && rec_too_long(g, r, &tmp, &cap)) {
-            g->nodes[n].kind = NODE_COMMON;
-            XALLOC_GROW(g->pool, g->n_pool + r->count, g->pool_cap);
-            rec_places(g, r, g->pool + g->n_pool);
-            g->nodes[n].occ = (uint32_t)g->n_pool;
-            g->nodes[n].n_occ = r->count;
-            g->n_pool += r->count;
-            grow_common(g, &s, n);
+    /* Common threes, and their trees. */
+    for (uint32_t i = 0; i < g->n_roots; i++) {
+        const struct node *x = &g->nodes[i];
+        if (3 < g->max_len && too_long(g, g->pool + x->occ, g->pdoc + x->occ, x->n_occ)) {
+            g->nodes[i].kind = NODE_COMMON;
+            grow_common(g, &s, i);
         } else {
-            g->nodes[n].kind = NODE_RARE;
+            g->nodes[i].kind = NODE_RARE;
         }
     }
 
@@ -1336,44 +1274,25 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
         }
     }
 
-    /* The entries: ones and twos; the common keys' keys; the rare keys and continuations. */
-    for (size_t i = 0; i < g->n_recs;) {
-        uint32_t a = KEY_A(g->recs[order[i]].key);
-        size_t j = i;
-        while (j < g->n_recs && KEY_A(g->recs[order[j]].key) == a)
-            j++;
-        ids[0] = a;
-        docs_entry(g, &s, order, i, j, ids, 1);
-        for (size_t k = i; k < j;) {
-            uint32_t b = KEY_B(g->recs[order[k]].key);
-            size_t l = k;
-            while (l < j && KEY_B(g->recs[order[l]].key) == b)
-                l++;
-            if (b) {
-                ids[1] = b;
-                docs_entry(g, &s, order, k, l, ids, 2);
-            }
-            k = l;
-        }
-        i = j;
-    }
+    /* The entries of the trie's keys. */
     for (size_t i = 0; i < n_nodes; i++) {
         struct node *x = &g->nodes[i];
+        unsigned len = node_ids(g, (uint32_t)i, ids);
         if (x->kind == NODE_COMMON) {
-            unsigned len = node_ids(g, (uint32_t)i, ids);
             key_entry(g, x->entry, ids, len, fnv(g, ids, len));
             continue;
         }
-        rare_entry(g, &s, (uint32_t)i, &tmp, &cap, &tmp2, &cap2);
-        unsigned len = node_ids(g, (uint32_t)i, ids);
-        /* The part of the key whose places are in full: an ending of the rare key (which a
+        rare_entry(g, &s, (uint32_t)i);
+        /* In the part of the key whose places are in full: an ending of the rare key (which a
          * continuation begins with). */
-        unsigned end = g->nodes[home_of(g, (uint32_t)i)].len, full = g->nodes[full_of(g, (uint32_t)i)].len;
+        unsigned end = g->nodes[home_of(g, (uint32_t)i)].len;
+        unsigned full = g->nodes[full_of(g, (uint32_t)i)].len;
         key_entry(g, g->nodes[i].entry, ids, len, fnv(g, ids + end - full, full));
     }
 
-    /* The parts: their number from the size of it all; then a pointer in a root's part to each
-     * first rare key whose entry is in another part. */
+    /* The parts: their number from the size of it all; then, in the part of a key's first
+     * three, a pointer to each first rare key whose entry is in another part, and a mark for
+     * each common key whose documents are. */
     uint64_t bytes = 0;
     for (size_t i = 0; i < g->n_entries; i++)
         bytes += g->entries[i].n_bits / 6 + 4 + g->entries[i].len;
@@ -1383,29 +1302,20 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
     g->parts = parts;
     for (size_t i = 0; i < n_nodes; i++) {
         struct node *x = &g->nodes[i];
-        if (x->kind == NODE_COMMON && x->len >= 4) {
-            /* A common key's documents are in its own part; its root's tells it is common. */
-            unsigned len = node_ids(g, (uint32_t)i, ids);
-            uint32_t root_hash = fnv(g, ids, 3);
-            if ((g->entries[x->entry].hash & (parts - 1)) == (root_hash & (parts - 1)))
-                continue;
-            uint32_t p = new_entry(g, ENTRY_COMMON, len);
-            put_bits(g, 2, 2);
-            put_bits(g, 0, 1);
-            end_entry(g, p);
-            key_entry(g, p, ids, len, root_hash);
-            continue;
-        }
-        if (x->kind != NODE_RARE || x->len < 4)
+        if (x->kind == NODE_CONT || x->len < 4)
             continue;
         unsigned len = node_ids(g, (uint32_t)i, ids);
-        uint32_t f = full_of(g, (uint32_t)i), root_hash = fnv(g, ids, 3);
-        const struct entry *e = &g->entries[x->entry];
-        if ((e->hash & (parts - 1)) == (root_hash & (parts - 1)))
+        uint32_t root_hash = fnv(g, ids, 3);
+        if ((g->entries[x->entry].hash & (parts - 1)) == (root_hash & (parts - 1)))
             continue;
-        uint32_t p = new_entry(g, ENTRY_POINTER, len);
-        put_bits(g, 3, 2);
-        put_gamma(g, len - g->nodes[f].len + 1);
+        uint32_t p = new_entry(g, x->kind == NODE_COMMON ? ENTRY_COMMON : ENTRY_POINTER, len);
+        if (x->kind == NODE_COMMON) {
+            put_bits(g, 2, 2);
+            put_bits(g, 0, 1);
+        } else {
+            put_bits(g, 3, 2);
+            put_gamma(g, len - g->nodes[full_of(g, (uint32_t)i)].len + 1);
+        }
         end_entry(g, p);
         key_entry(g, p, ids, len, root_hash);
     }
@@ -1417,35 +1327,38 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
     }
     qsort(sorted, g->n_entries, sizeof *sorted, sorted_cmp);
     g->order = xmalloc((g->n_entries + 1) * sizeof *g->order);
-    for (size_t i = 0; i < g->n_entries; i++)
-        g->order[i] = sorted[i].entry;
-    free(sorted);
     g->first = xcalloc(parts + 1, sizeof *g->first);
-    size_t at = 0;
-    for (unsigned b = 0; b <= parts; b++) {
-        while (at < g->n_entries && (g->entries[g->order[at]].hash & (parts - 1)) < b)
-            at++;
-        g->first[b] = at;
+    for (size_t i = 0; i < g->n_entries; i++) {
+        g->order[i] = sorted[i].entry;
+        g->first[sorted[i].part + 1] = i + 1;
     }
+    for (unsigned b = 1; b <= parts; b++)
+        if (g->first[b] < g->first[b - 1])
+            g->first[b] = g->first[b - 1];
+    free(sorted);
 
-    free(order);
-    free(tmp);
-    free(tmp2);
     free(s.count);
     free(s.touched);
     free(s.tmp);
+    free(s.tmp2);
+    free(s.tmpd);
+    free(s.wide);
     free(s.docs);
     free(s.titles);
     free(s.rel);
     /* What only the split needed. */
     free(g->pool);
     g->pool = NULL;
-    free(g->chunks);
-    g->chunks = NULL;
+    free(g->pdoc);
+    g->pdoc = NULL;
     free(g->t16);
     free(g->t32);
     g->t16 = NULL;
     g->t32 = NULL;
+    free(g->root_slots);
+    g->root_slots = NULL;
+    free(g->nodes);
+    g->nodes = NULL;
     return parts;
 }
 
