@@ -27,24 +27,33 @@ void data_set_buf(json_t *obj, const char *key, struct buf *b)
 
 void data_json_string(struct buf *out, const char *s)
 {
+    data_json_string_n(out, s, strlen(s));
+}
+
+void data_json_string_n(struct buf *out, const char *s, size_t n)
+{
+    buf_grow(out, n + 2);
     buf_putc(out, '"');
-    const unsigned char *p = (const unsigned char *)s, *run = p;
-    for (; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
+    for (; p < end; p++) {
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0xE2)
+            continue;
         const char *esc = NULL;
         char hex[8];
-        if (*p == '"')
+        if (c == '"')
             esc = "\\\"";
-        else if (*p == '\\')
+        else if (c == '\\')
             esc = "\\\\";
-        else if (*p < 0x20)
-            esc = (snprintf(hex, sizeof hex, "\\u%04x", *p), hex);
-        else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
+        else if (c < 0x20)
+            esc = (snprintf(hex, sizeof hex, "\\u%04x", c), hex);
+        else if (end - p >= 3 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
             esc = p[2] == 0xA8 ? "\\u2028" : "\\u2029";
         if (!esc)
             continue;
         buf_add(out, run, (size_t)(p - run));
         buf_puts(out, esc);
-        if (*p == 0xE2)
+        if (c == 0xE2)
             p += 2;
         run = p + 1;
     }

@@ -58,7 +58,7 @@ struct root_slot {
 };
 
 struct ngram {
-    size_t list_bits; /* a common key's places would take more than this */
+    size_t most;      /* places a rare key has at most */
     unsigned max_len;
 
     /* The characters: the id of each code point (BMP in a table, the rest probed), and back. */
@@ -79,6 +79,8 @@ struct ngram {
     uint32_t *pool;    /* places: every key of three's, by key; then continuations' */
     uint16_t *pdoc;    /* beside each place: its document, shifted left, the low bit set
                           unless it is in a title line (so that it grows with the place) */
+    uint16_t *prev;    /* beside each of the threes' places (not continuations'): the
+                          character before it; NULL when ids are wider */
     size_t n_pool, pool_cap;
     uint32_t *roots;   /* the three ids of each root */
     size_t n_roots, roots_cap;
@@ -118,10 +120,10 @@ static uint64_t mix(uint64_t x)
     return x;
 }
 
-struct ngram *ngram_new(size_t list_bytes, unsigned max_len)
+struct ngram *ngram_new(size_t most, unsigned max_len)
 {
     struct ngram *g = xcalloc(1, sizeof *g);
-    g->list_bits = list_bytes * 6;
+    g->most = most;
     g->max_len = max_len < 3 ? 3 : max_len > 63 ? 63 : max_len;
     g->bmp = xcalloc(65536, sizeof *g->bmp);
     g->n_ids = 1; /* 0 is the break */
@@ -143,6 +145,7 @@ void ngram_free(struct ngram *g)
     free(g->title);
     free(g->pool);
     free(g->pdoc);
+    free(g->prev);
     free(g->roots);
     free(g->root_slots);
     free(g->nodes);
@@ -330,26 +333,6 @@ static unsigned rice_k_sum(uint64_t sum, uint64_t count)
 /* ---- Subsets -------------------------------------------------------------------------------
  * A subset of n items given as a bitmap (set[i / 64] bit i % 64). */
 
-static uint64_t listed_bits(const uint64_t *set, size_t n, int invert, uint64_t s, unsigned *k)
-{
-    *k = rice_k(s, n);
-    uint64_t bits = 2 + gamma_bits(s + 1) + 5, prev = 0, seen = 0;
-    for (size_t w = 0; w * 64 < n; w++) {
-        uint64_t x = invert ? ~set[w] : set[w];
-        if (n - w * 64 < 64)
-            x &= (1ULL << (n - w * 64)) - 1;
-        while (x) {
-            uint64_t i = w * 64 + (uint64_t)__builtin_ctzll(x);
-            x &= x - 1;
-            uint64_t gap = seen ? i - prev - 1 : i;
-            bits += 1 + *k + (gap >> *k);
-            prev = i;
-            seen = 1;
-        }
-    }
-    return bits;
-}
-
 static size_t count_set(const uint64_t *set, size_t n)
 {
     size_t s = 0;
@@ -385,43 +368,40 @@ static void put_listed(struct ngram *g, const uint64_t *set, size_t n, int inver
 
 enum { SUBSET_ALL, SUBSET_IN, SUBSET_OUT, SUBSET_MAP };
 
-/* The shortest SUBSET code for set among n items: its bits, and its mode and parameter. */
-static uint64_t subset_plan(const uint64_t *set, size_t n, unsigned *mode, unsigned *k)
+/* The bits of listing s items among n with Rice parameter k: at most this many (the gaps'
+ * shifted parts sum to no more than their sum shifted). */
+static uint64_t listed_most(uint64_t s, uint64_t n, unsigned k)
 {
-    size_t s = count_set(set, n);
+    return 2 + gamma_bits(s + 1) + 5 + s * (k + 1) + ((n - s) >> k);
+}
+
+/* The SUBSET code for a set of s items among n: the shortest by a bound of each's bits. */
+static void subset_plan(size_t s, size_t n, unsigned *mode, unsigned *k)
+{
     if (s == n) {
         *mode = SUBSET_ALL;
-        return 2;
+        return;
     }
-    unsigned k_in, k_out = 0;
-    uint64_t in = listed_bits(set, n, 0, s, &k_in);
-    uint64_t out = n - s < s ? listed_bits(set, n, 1, n - s, &k_out) : UINT64_MAX;
+    unsigned k_in = rice_k(s, n), k_out = rice_k(n - s, n);
+    uint64_t in = listed_most(s, n, k_in), out = listed_most(n - s, n, k_out);
     uint64_t map = 2 + gamma_bits(n + 1) + n;
     if (map < in && map <= out) {
         *mode = SUBSET_MAP;
-        return map;
-    }
-    if (out < in) {
+    } else if (out < in) {
         *mode = SUBSET_OUT;
         *k = k_out;
-        return out;
+    } else {
+        *mode = SUBSET_IN;
+        *k = k_in;
     }
-    *mode = SUBSET_IN;
-    *k = k_in;
-    return in;
-}
-
-static uint64_t subset_bits(const uint64_t *set, size_t n)
-{
-    unsigned mode, k;
-    return subset_plan(set, n, &mode, &k);
 }
 
 /* Writes the shortest SUBSET code for set among n items (see ngram.h). */
 static void put_subset(struct ngram *g, const uint64_t *set, size_t n)
 {
     unsigned mode, k = 0;
-    subset_plan(set, n, &mode, &k);
+    size_t s = count_set(set, n);
+    subset_plan(s, n, &mode, &k);
     if (mode == SUBSET_ALL) {
         put_bits(g, 0, 2);
     } else if (mode == SUBSET_MAP) {
@@ -440,7 +420,6 @@ static void put_subset(struct ngram *g, const uint64_t *set, size_t n)
             }
         }
     } else {
-        size_t s = count_set(set, n);
         put_listed(g, set, n, mode == SUBSET_OUT, mode == SUBSET_OUT ? n - s : s, k);
     }
 }
@@ -472,10 +451,8 @@ static size_t relative(const uint64_t *super, const uint64_t *sub, size_t n, uin
 #define PDOC_DOC(x) ((uint32_t)(x) >> 1)
 #define PDOC_TITLE(x) (!((x) & 1))
 
-/* Writes PLACES for the places v[0..n) in order (dv beside them); with count set, only counts
- * its bits. */
-static uint64_t places(struct ngram *g, const uint32_t *v, const uint16_t *dv, size_t n,
-                       int count)
+/* Writes PLACES for the places v[0..n) in order (dv beside them). */
+static void places(struct ngram *g, const uint32_t *v, const uint16_t *dv, size_t n)
 {
     /* The parameters first: documents, the sum of the places' gaps, one place each, titles. */
     uint64_t nd = 0, sum = 0;
@@ -499,13 +476,10 @@ static uint64_t places(struct ngram *g, const uint32_t *v, const uint16_t *dv, s
     unsigned kd = rice_k(nd, g->docs), kp = rice_k_sum(sum, n);
     if (kp > 15)
         kp = 15;
-    uint64_t bits = gamma_bits(nd) + 4 + 2;
-    if (!count) {
-        put_gamma(g, nd);
-        put_bits(g, kp, 4);
-        put_bits(g, (unsigned)one, 1);
-        put_bits(g, (unsigned)titled, 1);
-    }
+    put_gamma(g, nd);
+    put_bits(g, kp, 4);
+    put_bits(g, (unsigned)one, 1);
+    put_bits(g, (unsigned)titled, 1);
     if (titled) {
         XALLOC_GROW(g->tset, nd / 64 + 1, g->tset_cap);
         XALLOC_GROW(g->tcount, nd, g->tcount_cap);
@@ -519,23 +493,13 @@ static uint64_t places(struct ngram *g, const uint32_t *v, const uint16_t *dv, s
         size_t e = i + 1;
         while (e < n && PDOC_DOC(dv[e]) == d)
             e++;
-        uint32_t gap = j ? d - last_doc - 1 : d;
+        put_rice(g, kd, j ? d - last_doc - 1 : d);
         last_doc = d;
-        if (count) {
-            bits += 1 + kd + (gap >> kd);
-            if (!one)
-                bits += gamma_bits(e - i);
-            bits += (e - i) * (1 + kp) + ((v[i] - from) >> kp);
-            for (size_t x = i + 1; x < e; x++)
-                bits += (v[x] - v[x - 1] - 1) >> kp;
-        } else {
-            put_rice(g, kd, gap);
-            if (!one)
-                put_gamma(g, e - i);
-            put_rice(g, kp, v[i] - from);
-            for (size_t x = i + 1; x < e; x++)
-                put_rice(g, kp, v[x] - v[x - 1] - 1);
-        }
+        if (!one)
+            put_gamma(g, e - i);
+        put_rice(g, kp, v[i] - from);
+        for (size_t x = i + 1; x < e; x++)
+            put_rice(g, kp, v[x] - v[x - 1] - 1);
         if (titled) {
             for (size_t x = i; x < e && PDOC_TITLE(dv[x]); x++)
                 g->tcount[j]++;
@@ -545,30 +509,11 @@ static uint64_t places(struct ngram *g, const uint32_t *v, const uint16_t *dv, s
         i = e;
     }
     if (titled) {
-        if (count)
-            bits += subset_bits(g->tset, nd);
-        else
-            put_subset(g, g->tset, nd);
-        for (uint64_t j = 0; j < nd; j++) {
-            if (!g->tcount[j])
-                continue;
-            if (count)
-                bits += gamma_bits(g->tcount[j]);
-            else
+        put_subset(g, g->tset, nd);
+        for (uint64_t j = 0; j < nd; j++)
+            if (g->tcount[j])
                 put_gamma(g, g->tcount[j]);
-        }
     }
-    return bits;
-}
-
-/* Whether places v[0..n) (dv beside them) are too many for a rare key. Below 48 bits a place
- * (which every place takes but one far from the one before in a very long document) they are
- * not counted. */
-static int too_long(struct ngram *g, const uint32_t *v, const uint16_t *dv, size_t n)
-{
-    if ((uint64_t)n * 48 <= g->list_bits)
-        return 0;
-    return places(g, v, dv, n, 1) > g->list_bits;
 }
 
 /* Sorts places v[0..n) and dv beside them, with tmp (room for n) to spare. */
@@ -708,9 +653,9 @@ struct grow {
     uint32_t *touched;          /* the ids counted */
     size_t n_touched, touched_cap;
     uint32_t *tmp, *tmp2;
-    uint16_t *tmpd;
+    uint16_t *tmpd, *tmpp;
     uint64_t *wide;
-    size_t tmp_cap, tmp2_cap, tmpd_cap, wide_cap;
+    size_t tmp_cap, tmp2_cap, tmpd_cap, tmpp_cap, wide_cap;
     uint64_t *docs, *titles;    /* bitmaps of documents */
     uint64_t *rel;              /* for SUBSETs relative to a list */
     size_t rel_cap;
@@ -797,6 +742,7 @@ static void grow_common(struct ngram *g, struct grow *s, uint32_t n)
     uint32_t first = new_nodes(g, n_child), c = first, off = 0;
     XALLOC_GROW(s->tmp, cnt, s->tmp_cap);
     XALLOC_GROW(s->tmpd, cnt, s->tmpd_cap);
+    XALLOC_GROW(s->tmpp, cnt, s->tmpp_cap);
     for (size_t t = 0; t < s->n_touched; t++) {
         uint32_t id = s->touched[t], k = s->count[id];
         if (id) {
@@ -814,18 +760,20 @@ static void grow_common(struct ngram *g, struct grow *s, uint32_t n)
         uint32_t p = g->pool[at + i], k = s->count[ch_at(g, p + len)]++;
         s->tmp[k] = p;
         s->tmpd[k] = g->pdoc[at + i];
+        if (g->prev)
+            s->tmpp[k] = g->prev[at + i];
     }
     memcpy(g->pool + at, s->tmp, cnt * sizeof *s->tmp);
     memcpy(g->pdoc + at, s->tmpd, cnt * sizeof *s->tmpd);
+    if (g->prev)
+        memcpy(g->prev + at, s->tmpp, cnt * sizeof *s->tmpp);
     for (size_t t = 0; t < s->n_touched; t++)
         s->count[s->touched[t]] = 0;
     s->n_touched = 0;
     g->nodes[n].child = first;
     g->nodes[n].n_child = (uint32_t)n_child;
     for (uint32_t i = first; i < first + n_child; i++) {
-        const struct node *x = &g->nodes[i];
-        if (len + 1 < g->max_len &&
-            too_long(g, g->pool + x->occ, g->pdoc + x->occ, x->n_occ)) {
+        if (len + 1 < g->max_len && g->nodes[i].n_occ > g->most) {
             g->nodes[i].kind = NODE_COMMON;
             grow_common(g, s, i);
         } else {
@@ -869,8 +817,10 @@ static void continue_common(struct ngram *g, struct grow *s, uint32_t n)
     uint32_t ids[64], key[64];
     unsigned len = node_ids(g, n, ids);
     uint32_t at = g->nodes[n].occ, cnt = g->nodes[n].n_occ;
+    /* A break is before every document: each place has a character before it. */
+    const uint16_t *pv = g->prev ? g->prev + at : NULL;
     for (uint32_t i = 0; i < cnt; i++)
-        count_id(s, ch_at(g, g->pool[at + i] - 1)); /* a break is before every document */
+        count_id(s, pv ? pv[i] : ch_at(g, g->pool[at + i] - 1));
     /* For each character before: its continuation node, or NONE. */
     XALLOC_GROW(s->tmp2, s->n_touched, s->tmp2_cap);
     uint32_t *made = s->tmp2;
@@ -908,7 +858,7 @@ static void continue_common(struct ngram *g, struct grow *s, uint32_t n)
         off += k;
     }
     for (uint32_t i = 0; i < cnt; i++) {
-        uint32_t p = g->pool[at + i], c = ch_at(g, p - 1);
+        uint32_t p = g->pool[at + i], c = pv ? pv[i] : ch_at(g, p - 1);
         if (s->count[c] != NONE) {
             g->pdoc[s->count[c]] = g->pdoc[at + i]; /* the same line */
             g->pool[s->count[c]++] = p - 1;
@@ -974,7 +924,7 @@ static void rare_entry(struct ngram *g, struct grow *s, uint32_t n)
     size_t count = x->n_occ;
     if (x->base == NONE) {
         put_bits(g, 0, 2);
-        places(g, v, g->pdoc + x->occ, count, 0);
+        places(g, v, g->pdoc + x->occ, count);
         g->n_full++;
     } else {
         /* Tail (0): the base is the key less its first character, a place later; head (1):
@@ -1054,6 +1004,7 @@ static void sort_keys(struct ngram *g, struct grow *s)
     g->pool_cap = n + 1;
     g->n_pool = n;
     uint32_t *tails = g->t32 ? NULL : xmalloc((n + 1) * sizeof *tails);
+    g->prev = g->t32 ? NULL : xmalloc((n + 1) * sizeof *g->prev);
     uint32_t *at = xmalloc((g->n_ids + 1) * sizeof *at);
     memcpy(at, start, (g->n_ids + 1) * sizeof *at);
     for (uint32_t d = 0; d < g->docs; d++) {
@@ -1066,6 +1017,7 @@ static void sort_keys(struct ngram *g, struct grow *s)
             g->pool[k] = p;
             g->pdoc[k] = (uint16_t)(d << 1 | (p >= title_end));
             if (tails) {
+                g->prev[k] = g->t16[p - 1];
                 uint32_t b = g->t16[p + 1];
                 tails[k] = b << 16 | (b ? g->t16[p + 2] : 0);
             }
@@ -1153,13 +1105,18 @@ static void sort_keys(struct ngram *g, struct grow *s)
             sorted[t].at = from + off;
             off += sorted[t].count;
         }
+        XALLOC_GROW(s->tmpp, cnt, s->tmpp_cap);
         for (uint32_t i = 0; i < cnt; i++) {
             uint32_t k = where[s->tmp[i]]++;
             s->tmp2[k] = v[i];
             s->tmpd[k] = g->pdoc[from + i];
+            if (tails)
+                s->tmpp[k] = g->prev[from + i];
         }
         memcpy(g->pool + from, s->tmp2, cnt * sizeof *s->tmp2);
         memcpy(g->pdoc + from, s->tmpd, cnt * sizeof *s->tmpd);
+        if (tails)
+            memcpy(g->prev + from, s->tmpp, cnt * sizeof *s->tmpp);
 
         /* Twos (with the places of every three they start) and threes. */
         for (size_t t = 0; t < n_tails;) {
@@ -1243,8 +1200,7 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
 
     /* Common threes, and their trees. */
     for (uint32_t i = 0; i < g->n_roots; i++) {
-        const struct node *x = &g->nodes[i];
-        if (3 < g->max_len && too_long(g, g->pool + x->occ, g->pdoc + x->occ, x->n_occ)) {
+        if (3 < g->max_len && g->nodes[i].n_occ > g->most) {
             g->nodes[i].kind = NODE_COMMON;
             grow_common(g, &s, i);
         } else {
@@ -1342,6 +1298,7 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
     free(s.tmp);
     free(s.tmp2);
     free(s.tmpd);
+    free(s.tmpp);
     free(s.wide);
     free(s.docs);
     free(s.titles);
@@ -1351,6 +1308,8 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
     g->pool = NULL;
     free(g->pdoc);
     g->pdoc = NULL;
+    free(g->prev);
+    g->prev = NULL;
     free(g->t16);
     free(g->t32);
     g->t16 = NULL;

@@ -19,9 +19,9 @@
 #define PART_BYTES 16384
 /* About how long a part of the index is: a query loads a few of them. */
 #define INDEX_PART_BYTES 8192
-/* A rare key's places take at most this many characters; a key whose places would take more
- * is common (see render/ngram.h). */
-#define LIST_BYTES 8192
+/* A rare key has at most this many places (about 4 to 8 KB of a part); a key with more is
+ * common (see render/ngram.h). */
+#define RARE_PLACES 3072
 /* The longest key. */
 #define KEY_MAX 16
 /* Documents made ready at a time: their folded text is what the build holds for search. */
@@ -53,14 +53,12 @@ struct doc {
     int64_t when; /* the date it is ordered by, in seconds; INT64_MIN when it has none */
 };
 
-/* One document made ready: its lines (title lines first) and their folded forms. */
+/* One document made ready: its lines' folded code points (the title's and reading's first,
+ * each line after a NGRAM_BREAK but the first) and what its text part holds of it. */
 struct ready {
-    struct strv lines;
-    size_t n_title;        /* the first lines that are the title's */
-    size_t n_title_index;  /* ...and those that rank first (the title's and reading) */
-    struct fold_cps cps;   /* every line, folded, separated by NGRAM_BREAK */
-    size_t title;          /* of cps, the title's and reading's lines */
-    char *json;            /* what its text part holds of it */
+    struct fold_cps cps;
+    size_t title; /* of cps, the title's and reading's lines */
+    char *json;
 };
 
 struct run {
@@ -97,53 +95,57 @@ static int64_t doc_when(const struct entry *e)
     return INT64_MIN;
 }
 
-/* Adds text's lines (split at newlines; blank ones left out) to lines. */
-static void add_lines(struct strv *lines, const char *text)
+/* Where a document's lines go: folded into cps, and as JSON strings into json. */
+struct lines {
+    struct fold_cps *cps;
+    struct buf *json;
+    size_t n;
+};
+
+static void add_line(struct lines *l, const char *s, size_t n)
+{
+    if (l->n++) {
+        XALLOC_GROW(l->cps->v, l->cps->len + 1, l->cps->cap);
+        l->cps->v[l->cps->len++] = NGRAM_BREAK;
+        buf_putc(l->json, ',');
+    }
+    data_json_string_n(l->json, s, n);
+    fold_append(l->cps, s, n);
+}
+
+/* Adds text's lines (split at newlines; blank ones left out); text may be NULL. */
+static void add_lines(struct lines *l, const char *text)
 {
     while (text && *text) {
         const char *nl = strchr(text, '\n');
         size_t n = nl ? (size_t)(nl - text) : strlen(text);
-        size_t s = strspn(text, " \t\r");
-        if (s < n)
-            strv_push_owned(lines, xstrndup(text, n));
+        if (strspn(text, " \t\r") < n)
+            add_line(l, text, n);
         text = nl ? nl + 1 : NULL;
     }
 }
 
 /* Adds the text values at path ("venues[].name") of v. */
-static void add_path(struct strv *lines, json_t *v, const char *path)
+static void add_path(struct lines *l, json_t *v, const char *path)
 {
     if (!v)
         return;
     if (!*path) {
         if (json_is_string(v))
-            add_lines(lines, json_string_value(v));
+            add_lines(l, json_string_value(v));
         return;
     }
     const char *dot = strchr(path, '.');
     size_t n = dot ? (size_t)(dot - path) : strlen(path);
     const char *rest = dot ? dot + 1 : "";
     int list = n > 2 && path[n - 2] == '[' && path[n - 1] == ']';
-    char *name = xstrndup(path, list ? n - 2 : n);
-    json_t *child = json_object_get(v, name);
-    free(name);
+    json_t *child = json_object_getn(v, path, list ? n - 2 : n);
     if (list) {
         size_t i;
         json_t *item;
-        json_array_foreach(child, i, item) add_path(lines, item, rest);
+        json_array_foreach(child, i, item) add_path(l, item, rest);
     } else {
-        add_path(lines, child, rest);
-    }
-}
-
-static void fold_lines(struct fold_cps *out, const struct strv *lines, size_t from, size_t to)
-{
-    for (size_t i = from; i < to; i++) {
-        if (i > from) {
-            XALLOC_GROW(out->v, out->len + 1, out->cap);
-            out->v[out->len++] = NGRAM_BREAK;
-        }
-        fold_append(out, lines->v[i], strlen(lines->v[i]));
+        add_path(l, child, rest);
     }
 }
 
@@ -160,7 +162,7 @@ static void prepare(size_t i, void *userdata)
     size_t d = run->batch_start + i;
     const struct site *s = run->site;
     const struct entry *e = s->all[run->docs[d].entry];
-    const struct body *b = view_body(run->view, e);
+    const struct body *b = bodies_get(run->bodies, run->docs[d].entry);
     char *text = bodies_search(run->bodies, run->docs[d].entry);
     if (!text) {
         run->failed = 1;
@@ -168,20 +170,24 @@ static void prepare(size_t i, void *userdata)
     }
     struct ready *r = &run->ready[i];
     memset(r, 0, sizeof *r);
+    struct buf lines_json;
+    buf_init(&lines_json);
+    struct lines l = {&r->cps, &lines_json, 0};
     const char *title = body_title(b, e);
-    add_lines(&r->lines, b->title_search ? b->title_search : title);
-    r->n_title = r->lines.len;
-    add_lines(&r->lines, e->reading);
-    r->n_title_index = r->lines.len;
-    add_lines(&r->lines, json_string_value(json_object_get(e->fm, "summary")));
+    add_lines(&l, b->title_search ? b->title_search : title);
+    size_t n_title = l.n;
+    add_lines(&l, e->reading);
+    size_t n_title_index = l.n;
+    r->title = r->cps.len;
+    add_lines(&l, json_string_value(json_object_get(e->fm, "summary")));
     for (const char *const *f = text_fields; *f; f++)
-        add_path(&r->lines, e->fm, *f);
+        add_path(&l, e->fm, *f);
     if (e->kind == KIND_EVENT)
-        add_lines(&r->lines, status_words[e->status]);
+        add_lines(&l, status_words[e->status]);
     const struct taxon *district = e->district ? config_district(s->cfg, e->district) : NULL;
     if (district) {
-        add_lines(&r->lines, district->name);
-        add_lines(&r->lines, district->reading);
+        add_lines(&l, district->name);
+        add_lines(&l, district->reading);
     }
     json_t *cats = json_object_get(e->fm, "categories");
     size_t k;
@@ -190,22 +196,16 @@ static void prepare(size_t i, void *userdata)
     {
         const struct taxon *t = config_category(s->cfg, json_string_value(c));
         if (t)
-            add_lines(&r->lines, t->name);
+            add_lines(&l, t->name);
     }
-    add_lines(&r->lines, text);
+    add_lines(&l, text);
     free(text);
-    fold_lines(&r->cps, &r->lines, 0, r->n_title_index);
-    r->title = r->cps.len;
-    if (r->n_title_index && r->n_title_index < r->lines.len) {
-        XALLOC_GROW(r->cps.v, r->cps.len + 1, r->cps.cap);
-        r->cps.v[r->cps.len++] = NGRAM_BREAK;
-    }
-    fold_lines(&r->cps, &r->lines, r->n_title_index, r->lines.len);
 
     /* What its text part holds: [url, title, kind, district, date, title lines, title and
      * reading lines, [lines]]. */
     struct buf j;
     buf_init(&j);
+    buf_grow(&j, lines_json.len + 256);
     buf_putc(&j, '[');
     data_json_string(&j, e->url);
     buf_putc(&j, ',');
@@ -215,13 +215,10 @@ static void prepare(size_t i, void *userdata)
         date_format_ja(&j, e->sessions[0].start.date, DATE_WEEKDAY);
     else if (e->has_date)
         date_format_ja(&j, e->date.date, DATE_WEEKDAY);
-    buf_printf(&j, "\",%zu,%zu,[", r->n_title, r->n_title_index);
-    for (size_t l = 0; l < r->lines.len; l++) {
-        if (l)
-            buf_putc(&j, ',');
-        data_json_string(&j, r->lines.v[l]);
-    }
+    buf_printf(&j, "\",%zu,%zu,[", n_title, n_title_index);
+    buf_add(&j, lines_json.data, lines_json.len);
     buf_puts(&j, "]]");
+    buf_release(&lines_json);
     r->json = buf_detach(&j, NULL);
 }
 
@@ -391,7 +388,7 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
                                                              : BATCH;
         pool_for(opt->pool, run.batch_len, prepare, &run);
         if (run.batch_start % SHARD == 0)
-            run.index = ngram_new(LIST_BYTES, KEY_MAX);
+            run.index = ngram_new(RARE_PLACES, KEY_MAX);
         for (size_t i = 0; i < run.batch_len; i++) {
             const struct ready *r = &run.ready[i];
             ngram_add(run.index, r->cps.v, r->cps.len, r->title);
@@ -399,10 +396,8 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
         pool_for(opt->pool, (run.batch_len + run.per_text - 1) / run.per_text, write_text_part,
                  &run);
         for (size_t i = 0; i < run.batch_len; i++) {
-            struct ready *r = &run.ready[i];
-            strv_release(&r->lines);
-            free(r->cps.v);
-            free(r->json);
+            free(run.ready[i].cps.v);
+            free(run.ready[i].json);
         }
         size_t done = run.batch_start + run.batch_len;
         if (done % SHARD == 0 || done == run.n_docs) {
