@@ -4,6 +4,7 @@ with kairan and with Hugo, and writes the table of results to bench/results.md.
 
     report.py KAIRAN BUILD_DIR [--sizes 1000,10000] [--photos 200] [--out bench/results.md]
     report.py KAIRAN BUILD_DIR --big 100000 [--out bench/results-100k.md]
+    report.py KAIRAN BUILD_DIR --only search [--sizes 1000,10000] [--out bench/results.md]
 
 Measured, each as the median of several runs (wall time, CPU time of the process and its
 threads, peak RSS from wait4):
@@ -20,6 +21,10 @@ threads, peak RSS from wait4):
     the index costs), the sizes of the index, of the texts it indexes and of the texts' files,
     and, in headless Chromium on a --portable build, the bytes the search page loads for each
     of 300 queries made from the corpus's text (tests/tools/search_check.py loads).
+With --only search, just the search rows: each corpus is written and built 3 times with search
+and 3 times without, its search page's loads are measured, and the "search:" rows of the
+results file are replaced (with a line saying when and under what load), the rest left as it
+was.
 """
 import datetime
 import json
@@ -351,6 +356,76 @@ def ms(s):
     return f"{s * 1000:.0f} ms" if s < 10 else f"{s:.1f} s"
 
 
+def search_rows(name, full, srch):
+    """The table's search rows for one corpus: full is its full builds with search, srch what
+    search_bench measured."""
+    rows = []
+    without, z = srch["without"], srch["sizes"]
+    added = full.wall - without.wall
+    added_cpu = full.cpu - without.cpu
+    rows.append(f"| {name} | search: build time | {added_cpu:.2f} s CPU, {ms(added)} wall "
+                f"(**{100 * added_cpu / without.cpu:.1f}%** and {100 * added / without.wall:.1f}% "
+                f"of a build without search: {without.cpu:.2f} s CPU, {ms(without.wall)} wall) "
+                f"| | | ≤ 10% (CPU): {verdict(added_cpu <= 0.1 * without.cpu)} |")
+    rows.append(f"| {name} | search: index size | {z['index'] / 2**20:,.1f} MiB "
+                f"({100 * z['index'] / max(1, z['text']):.0f}% of the {z['text'] / 2**20:,.1f}"
+                f" MiB of text it indexes); texts for snippets {z['texts'] / 2**20:,.1f} MiB, "
+                f"meta {z['meta'] / 1024:,.0f} KiB; {z['files']:,} files | | | "
+                f"≤ 100%: {verdict(z['index'] <= z['text'])} |")
+    loads = srch.get("loads")
+    if loads:
+        idx = sorted(q["index"] + q["meta"] for q in loads)
+        tot = sorted(q["index"] + q["meta"] + q["texts"] for q in loads)
+        worst = max(loads, key=lambda q: q["index"] + q["meta"])
+        rows.append(f"| {name} | search: bytes one query loads ({len(loads)} queries) | "
+                    f"index and meta: median {idx[len(idx) // 2] / 1024:,.0f} KiB, 90% "
+                    f"{idx[len(idx) * 9 // 10] / 1024:,.0f} KiB, most "
+                    f"**{idx[-1] / 1024:,.0f} KiB** («{worst['q']}»); with the texts of "
+                    f"the first 20 results at most {tot[-1] / 1024:,.0f} KiB | | | "
+                    f"≤ 300 KB: {verdict(idx[-1] <= 300000)} |")
+    return rows
+
+
+def only_search(kairan, build, work, sizes, out_path):
+    """Measures the search rows alone and puts them into the results file at out_path."""
+    started = datetime.datetime.now(datetime.timezone.utc)
+    load_before = load()
+    rows = {}
+    for n in sizes:
+        site = os.path.join(work, f"c{n}")
+        print(f"bench: {n:,} entries, with and without search")
+        corpus(n, site, build)
+        runs = []
+        for i in range(3):
+            public, cache = os.path.join(site, f"public{i}"), os.path.join(site, f"cache{i}")
+            runs.append(run([kairan, "build", "-s", site, "-o", public, "--cache-dir", cache,
+                             "--now", NOW, "--quiet"]))
+            if runs[-1][3] != 0:
+                raise SystemExit(1)
+        rows[f"{n:,}"] = search_rows(f"{n:,}", Measure(runs),
+                                     search_bench(kairan, site, 3, public))
+    with open(out_path) as f:
+        text = f.read()
+    lines = text.split("\n")
+    for name, new in rows.items():
+        at = [i for i, l in enumerate(lines) if l.startswith(f"| {name} | search: ")]
+        if at:
+            lines[at[0]:at[-1] + 1] = new
+        else:
+            last = max(i for i, l in enumerate(lines) if l.startswith(f"| {name} | "))
+            lines[last + 1:last + 1] = new
+    note = (f"The search rows were measured again on their own (`report.py --only search`) on "
+            f"{started:%Y-%m-%d %H:%M} UTC; load average before {load_before}, after {load()}.")
+    lines = [l for l in lines if not l.startswith("The search rows were measured again")]
+    at = next(i for i, l in enumerate(lines) if l.startswith("| corpus | measure |"))
+    lines[at:at] = [note, ""]
+    with open(out_path, "w") as f:
+        f.write("\n".join(lines))
+    for new in rows.values():
+        print("\n".join(new))
+    print(f"bench: search rows written to {out_path}")
+
+
 def verdict(ok):
     return "met" if ok else "**not met**"
 
@@ -358,7 +433,8 @@ def verdict(ok):
 def main():
     args = sys.argv[1:]
     kairan, build = os.path.abspath(args[0]), os.path.abspath(args[1])
-    opts = {"--sizes": "1000,10000", "--photos": "200", "--out": None, "--big": None}
+    opts = {"--sizes": "1000,10000", "--photos": "200", "--out": None, "--big": None,
+            "--only": None}
     for i in range(2, len(args), 2):
         opts[args[i]] = args[i + 1]
     big = int(opts["--big"]) if opts["--big"] else 0
@@ -367,6 +443,13 @@ def main():
     work = os.path.join(build, "bench", "site-work")
     rm(work)
     os.makedirs(work)
+    if opts["--only"]:
+        if opts["--only"] != "search":
+            raise SystemExit("report.py: --only takes search")
+        only_search(kairan, build, work, [int(s) for s in opts["--sizes"].split(",") if s],
+                    out_path)
+        rm(work)
+        return
     cpu, cores, ram = machine()
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = load()
@@ -469,29 +552,8 @@ def main():
                 f"{change.cpu:.2f} s CPU) | | | |")
             srch = r.get("search")
             if srch:
-                without, z = srch["without"], srch["sizes"]
-                added = full.wall - without.wall
-                added_cpu = full.cpu - without.cpu
-                say(f"| {name} | search: build time | {ms(added)} wall, {added_cpu:.2f} s CPU "
-                    f"({100 * added / without.wall:.1f}% and {100 * added_cpu / without.cpu:.1f}%"
-                    f" of a build without search: {ms(without.wall)}, {without.cpu:.1f} s CPU) "
-                    f"| | | ≤ 10%: {verdict(added <= 0.1 * without.wall)} |")
-                say(f"| {name} | search: index size | {z['index'] / 2**20:,.1f} MiB "
-                    f"({100 * z['index'] / max(1, z['text']):.0f}% of the {z['text'] / 2**20:,.1f}"
-                    f" MiB of text it indexes); texts for snippets {z['texts'] / 2**20:,.1f} MiB, "
-                    f"meta {z['meta'] / 1024:,.0f} KiB; {z['files']:,} files | | | "
-                    f"≤ 100%: {verdict(z['index'] <= z['text'])} |")
-                loads = srch.get("loads")
-                if loads:
-                    idx = sorted(q["index"] + q["meta"] for q in loads)
-                    tot = sorted(q["index"] + q["meta"] + q["texts"] for q in loads)
-                    worst = max(loads, key=lambda q: q["index"] + q["meta"])
-                    say(f"| {name} | search: bytes one query loads ({len(loads)} queries) | "
-                        f"index and meta: median {idx[len(idx) // 2] / 1024:,.0f} KiB, 90% "
-                        f"{idx[len(idx) * 9 // 10] / 1024:,.0f} KiB, most "
-                        f"**{idx[-1] / 1024:,.0f} KiB** («{worst['q']}»); with the texts of "
-                        f"the first 20 results at most {tot[-1] / 1024:,.0f} KiB | | | "
-                        f"≤ 300 KB: {verdict(idx[-1] <= 300000)} |")
+                for row in search_rows(name, full, srch):
+                    say(row)
         if "k1" in thumbs:
             count, size = thumbs.get("photos", ("?", "?"))
             vips = thumbs.get("vips")

@@ -52,6 +52,14 @@ struct entry {
     uint8_t len, type;
 };
 
+/* A place, with what is read of it more than once. */
+struct place {
+    uint32_t at;   /* global */
+    uint16_t doc;  /* its document, shifted left, the low bit set unless it is in a title line
+                      (so that it grows with the place) */
+    uint16_t prev; /* the character before it (when ids fit in two bytes; a key of three's) */
+};
+
 struct root_slot {
     uint64_t key;
     uint32_t node; /* NONE: empty */
@@ -76,12 +84,9 @@ struct ngram {
     size_t docs, docs_cap;
 
     /* The trie, places and entries (ngram_split). */
-    uint32_t *pool;    /* places: every key of three's, by key; then continuations' */
-    uint16_t *pdoc;    /* beside each place: its document, shifted left, the low bit set
-                          unless it is in a title line (so that it grows with the place) */
-    uint16_t *prev;    /* beside each of the threes' places (not continuations'): the
-                          character before it; NULL when ids are wider */
+    struct place *pool; /* every key of three's places, by key; then continuations' */
     size_t n_pool, pool_cap;
+    uint64_t *marks;    /* a bit for each place of the text (continue_common) */
     uint32_t *roots;   /* the three ids of each root */
     size_t n_roots, roots_cap;
     struct root_slot *root_slots; /* the roots by their ids */
@@ -144,8 +149,7 @@ void ngram_free(struct ngram *g)
     free(g->start);
     free(g->title);
     free(g->pool);
-    free(g->pdoc);
-    free(g->prev);
+    free(g->marks);
     free(g->roots);
     free(g->root_slots);
     free(g->nodes);
@@ -448,27 +452,27 @@ static size_t relative(const uint64_t *super, const uint64_t *sub, size_t n, uin
 
 /* ---- Lists of places ------------------------------------------------------------------------ */
 
-#define PDOC_DOC(x) ((uint32_t)(x) >> 1)
-#define PDOC_TITLE(x) (!((x) & 1))
+#define PLACE_DOC(p) ((uint32_t)(p).doc >> 1)
+#define PLACE_TITLE(p) (!((p).doc & 1))
 
-/* Writes PLACES for the places v[0..n) in order (dv beside them). */
-static void places(struct ngram *g, const uint32_t *v, const uint16_t *dv, size_t n)
+/* Writes PLACES for the places v[0..n), in order. */
+static void places(struct ngram *g, const struct place *v, size_t n)
 {
     /* The parameters first: documents, the sum of the places' gaps, one place each, titles. */
     uint64_t nd = 0, sum = 0;
     int one = 1, titled = 0;
     uint32_t in_doc = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!i || PDOC_DOC(dv[i]) != PDOC_DOC(dv[i - 1])) {
+        if (!i || PLACE_DOC(v[i]) != PLACE_DOC(v[i - 1])) {
             if (in_doc > 1)
                 one = 0;
             nd++;
             in_doc = 0;
-            sum += v[i] - g->start[PDOC_DOC(dv[i])];
+            sum += v[i].at - g->start[PLACE_DOC(v[i])];
         } else {
-            sum += v[i] - v[i - 1] - 1;
+            sum += v[i].at - v[i - 1].at - 1;
         }
-        titled |= PDOC_TITLE(dv[i]);
+        titled |= PLACE_TITLE(v[i]);
         in_doc++;
     }
     if (in_doc > 1)
@@ -489,19 +493,19 @@ static void places(struct ngram *g, const uint32_t *v, const uint16_t *dv, size_
     size_t i = 0;
     uint32_t last_doc = 0;
     for (uint64_t j = 0; j < nd; j++) {
-        uint32_t d = PDOC_DOC(dv[i]), from = g->start[d];
+        uint32_t d = PLACE_DOC(v[i]), from = g->start[d];
         size_t e = i + 1;
-        while (e < n && PDOC_DOC(dv[e]) == d)
+        while (e < n && PLACE_DOC(v[e]) == d)
             e++;
         put_rice(g, kd, j ? d - last_doc - 1 : d);
         last_doc = d;
         if (!one)
             put_gamma(g, e - i);
-        put_rice(g, kp, v[i] - from);
+        put_rice(g, kp, v[i].at - from);
         for (size_t x = i + 1; x < e; x++)
-            put_rice(g, kp, v[x] - v[x - 1] - 1);
+            put_rice(g, kp, v[x].at - v[x - 1].at - 1);
         if (titled) {
-            for (size_t x = i; x < e && PDOC_TITLE(dv[x]); x++)
+            for (size_t x = i; x < e && PLACE_TITLE(v[x]); x++)
                 g->tcount[j]++;
             if (g->tcount[j])
                 g->tset[j >> 6] |= 1ULL << (j & 63);
@@ -513,52 +517,6 @@ static void places(struct ngram *g, const uint32_t *v, const uint16_t *dv, size_
         for (uint64_t j = 0; j < nd; j++)
             if (g->tcount[j])
                 put_gamma(g, g->tcount[j]);
-    }
-}
-
-/* Sorts places v[0..n) and dv beside them, with tmp (room for n) to spare. */
-static void sort_places(uint32_t *v, uint16_t *dv, size_t n, uint64_t *tmp)
-{
-    if (n < 48) {
-        for (size_t i = 1; i < n; i++) {
-            uint32_t x = v[i];
-            uint16_t y = dv[i];
-            size_t j = i;
-            for (; j && v[j - 1] > x; j--) {
-                v[j] = v[j - 1];
-                dv[j] = dv[j - 1];
-            }
-            v[j] = x;
-            dv[j] = y;
-        }
-        return;
-    }
-    uint64_t *a = tmp, *b = tmp + n;
-    uint32_t hi = 0;
-    for (size_t i = 0; i < n; i++) {
-        a[i] = (uint64_t)dv[i] << 32 | v[i];
-        hi |= v[i];
-    }
-    static const unsigned shifts[] = {0, 11, 22};
-    for (unsigned s = 0; s < 3 && (hi >> shifts[s]); s++) {
-        size_t count[2048] = {0};
-        for (size_t i = 0; i < n; i++)
-            count[(a[i] >> shifts[s]) & 2047]++;
-        size_t at = 0;
-        for (size_t k = 0; k < 2048; k++) {
-            size_t c = count[k];
-            count[k] = at;
-            at += c;
-        }
-        for (size_t i = 0; i < n; i++)
-            b[count[(a[i] >> shifts[s]) & 2047]++] = a[i];
-        uint64_t *t = a;
-        a = b;
-        b = t;
-    }
-    for (size_t i = 0; i < n; i++) {
-        v[i] = (uint32_t)a[i];
-        dv[i] = (uint16_t)(a[i] >> 32);
     }
 }
 
@@ -653,9 +611,8 @@ struct grow {
     uint32_t *touched;          /* the ids counted */
     size_t n_touched, touched_cap;
     uint32_t *tmp, *tmp2;
-    uint16_t *tmpd, *tmpp;
-    uint64_t *wide;
-    size_t tmp_cap, tmp2_cap, tmpd_cap, tmpp_cap, wide_cap;
+    struct place *moved;
+    size_t tmp_cap, tmp2_cap, moved_cap;
     uint64_t *docs, *titles;    /* bitmaps of documents */
     uint64_t *rel;              /* for SUBSETs relative to a list */
     size_t rel_cap;
@@ -692,14 +649,14 @@ static void end_entry(struct ngram *g, uint32_t e)
     g->entries[e].n_bits = (uint32_t)(g->n_bits - g->entries[e].bits);
 }
 
-/* Marks in s's bitmaps the documents of places whose pdoc are dv[0..n), and those where a place
- * is in a title line. */
-static void mark_docs(struct grow *s, const uint16_t *dv, size_t n)
+/* Marks in s's bitmaps the documents of places v[0..n), and those where a place is in a title
+ * line. */
+static void mark_docs(struct grow *s, const struct place *v, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        uint32_t d = PDOC_DOC(dv[i]);
+        uint32_t d = PLACE_DOC(v[i]);
         s->docs[d >> 6] |= 1ULL << (d & 63);
-        if (PDOC_TITLE(dv[i]))
+        if (PLACE_TITLE(v[i]))
             s->titles[d >> 6] |= 1ULL << (d & 63);
     }
 }
@@ -725,7 +682,7 @@ static void grow_common(struct ngram *g, struct grow *s, uint32_t n)
     unsigned len = g->nodes[n].len;
     uint32_t at = g->nodes[n].occ, cnt = g->nodes[n].n_occ;
     clear_docs(s);
-    mark_docs(s, g->pdoc + at, cnt);
+    mark_docs(s, g->pool + at, cnt);
     uint32_t e = new_entry(g, ENTRY_COMMON, len);
     g->nodes[n].entry = e;
     put_bits(g, 2, 2);
@@ -734,15 +691,21 @@ static void grow_common(struct ngram *g, struct grow *s, uint32_t n)
     end_entry(g, e);
     g->n_common++;
 
-    /* The children: the places grouped by the character after the key (0 at a line's end). */
-    for (uint32_t i = 0; i < cnt; i++)
-        count_id(s, ch_at(g, g->pool[at + i] + len));
+    /* The children: the places grouped by the character after the key (0 at a line's end),
+     * read once into tmp (ahead of time: the places are all over the text). */
+    XALLOC_GROW(s->tmp, cnt, s->tmp_cap);
+    const struct place *v = g->pool + at;
+    for (uint32_t i = 0; i < cnt; i++) {
+        if (i + 16 < cnt)
+            __builtin_prefetch(g->t32 ? (const void *)(g->t32 + v[i + 16].at + len)
+                                      : (const void *)(g->t16 + v[i + 16].at + len));
+        s->tmp[i] = ch_at(g, v[i].at + len);
+        count_id(s, s->tmp[i]);
+    }
     qsort(s->touched, s->n_touched, sizeof *s->touched, id_cmp);
     size_t n_child = s->n_touched - (s->touched[0] == 0);
     uint32_t first = new_nodes(g, n_child), c = first, off = 0;
-    XALLOC_GROW(s->tmp, cnt, s->tmp_cap);
-    XALLOC_GROW(s->tmpd, cnt, s->tmpd_cap);
-    XALLOC_GROW(s->tmpp, cnt, s->tmpp_cap);
+    XALLOC_GROW(s->moved, cnt, s->moved_cap);
     for (size_t t = 0; t < s->n_touched; t++) {
         uint32_t id = s->touched[t], k = s->count[id];
         if (id) {
@@ -756,17 +719,9 @@ static void grow_common(struct ngram *g, struct grow *s, uint32_t n)
         s->count[id] = off; /* where its group starts */
         off += k;
     }
-    for (uint32_t i = 0; i < cnt; i++) {
-        uint32_t p = g->pool[at + i], k = s->count[ch_at(g, p + len)]++;
-        s->tmp[k] = p;
-        s->tmpd[k] = g->pdoc[at + i];
-        if (g->prev)
-            s->tmpp[k] = g->prev[at + i];
-    }
-    memcpy(g->pool + at, s->tmp, cnt * sizeof *s->tmp);
-    memcpy(g->pdoc + at, s->tmpd, cnt * sizeof *s->tmpd);
-    if (g->prev)
-        memcpy(g->prev + at, s->tmpp, cnt * sizeof *s->tmpp);
+    for (uint32_t i = 0; i < cnt; i++)
+        s->moved[s->count[s->tmp[i]]++] = g->pool[at + i];
+    memcpy(g->pool + at, s->moved, cnt * sizeof *s->moved);
     for (size_t t = 0; t < s->n_touched; t++)
         s->count[s->touched[t]] = 0;
     s->n_touched = 0;
@@ -780,16 +735,6 @@ static void grow_common(struct ngram *g, struct grow *s, uint32_t n)
             g->nodes[i].kind = NODE_RARE;
         }
     }
-}
-
-static void grow_pool(struct ngram *g, size_t n)
-{
-    if (n <= g->pool_cap)
-        return;
-    size_t cap = g->pool_cap * 2 > n ? g->pool_cap * 2 : n;
-    g->pool = xrealloc(g->pool, cap * sizeof *g->pool);
-    g->pdoc = xrealloc(g->pdoc, cap * sizeof *g->pdoc);
-    g->pool_cap = cap;
 }
 
 /* The continuation of node n (rare or a continuation) by id, made when missing. */
@@ -810,24 +755,23 @@ static uint32_t continuation(struct ngram *g, uint32_t n, uint32_t id)
 }
 
 /* The continuations made from common node n: for each character c before it, c and n's key
- * is a continuation when c and n's key less its last character is rare; its places are those
- * of n one earlier. */
+ * is a continuation when c and n's key less its last character is rare. Its places, one
+ * before n's, are those of the key it continues (which has them in order) that are marked. */
 static void continue_common(struct ngram *g, struct grow *s, uint32_t n)
 {
     uint32_t ids[64], key[64];
     unsigned len = node_ids(g, n, ids);
     uint32_t at = g->nodes[n].occ, cnt = g->nodes[n].n_occ;
+    const struct place *v = g->pool + at;
     /* A break is before every document: each place has a character before it. */
-    const uint16_t *pv = g->prev ? g->prev + at : NULL;
     for (uint32_t i = 0; i < cnt; i++)
-        count_id(s, pv ? pv[i] : ch_at(g, g->pool[at + i] - 1));
-    /* For each character before: its continuation node, or NONE. */
+        count_id(s, g->t32 ? g->t32[v[i].at - 1] : v[i].prev);
     XALLOC_GROW(s->tmp2, s->n_touched, s->tmp2_cap);
     uint32_t *made = s->tmp2;
-    size_t total = 0;
     for (size_t t = 0; t < s->n_touched; t++) {
         uint32_t c = s->touched[t];
         made[t] = NONE;
+        s->count[c] = 0;
         if (!c)
             continue;
         key[0] = c;
@@ -841,38 +785,32 @@ static void continue_common(struct ngram *g, struct grow *s, uint32_t n)
         for (unsigned j = depth; j < len; j++)
             x = continuation(g, x, ids[j - 1]);
         made[t] = continuation(g, x, ids[len - 1]);
-        total += s->count[c];
+        s->count[c] = t + 1;
     }
-    /* Their places, in order, at the pool's end. */
-    grow_pool(g, g->n_pool + total);
-    uint32_t off = 0;
-    for (size_t t = 0; t < s->n_touched; t++) {
-        uint32_t c = s->touched[t], k = s->count[c];
-        if (made[t] == NONE) {
-            s->count[c] = NONE;
-            continue;
-        }
-        g->nodes[made[t]].occ = (uint32_t)(g->n_pool + off);
-        g->nodes[made[t]].n_occ = k;
-        s->count[c] = (uint32_t)g->n_pool + off;
-        off += k;
-    }
+    /* The continuations' places marked, then each one's picked from its base's in order. */
     for (uint32_t i = 0; i < cnt; i++) {
-        uint32_t p = g->pool[at + i], c = pv ? pv[i] : ch_at(g, p - 1);
-        if (s->count[c] != NONE) {
-            g->pdoc[s->count[c]] = g->pdoc[at + i]; /* the same line */
-            g->pool[s->count[c]++] = p - 1;
-        }
+        uint32_t p = v[i].at - 1;
+        if (s->count[g->t32 ? g->t32[p] : v[i].prev])
+            g->marks[p >> 6] |= 1ULL << (p & 63);
     }
-    XALLOC_GROW(s->wide, 2 * total, s->wide_cap);
     for (size_t t = 0; t < s->n_touched; t++) {
-        s->count[s->touched[t]] = 0;
-        if (made[t] != NONE) {
-            const struct node *x = &g->nodes[made[t]];
-            sort_places(g->pool + x->occ, g->pdoc + x->occ, x->n_occ, s->wide);
+        if (made[t] == NONE)
+            continue;
+        uint32_t b = g->nodes[made[t]].parent, bn = g->nodes[b].n_occ, bo = g->nodes[b].occ;
+        size_t from = g->n_pool;
+        XALLOC_GROW(g->pool, g->n_pool + bn, g->pool_cap);
+        for (uint32_t i = 0; i < bn; i++) {
+            struct place p = g->pool[bo + i];
+            if ((g->marks[p.at >> 6] >> (p.at & 63)) & 1) {
+                g->marks[p.at >> 6] &= ~(1ULL << (p.at & 63));
+                g->pool[g->n_pool++] = p;
+            }
         }
+        g->nodes[made[t]].occ = (uint32_t)from;
+        g->nodes[made[t]].n_occ = (uint32_t)(g->n_pool - from);
     }
-    g->n_pool += total;
+    for (size_t t = 0; t < s->n_touched; t++)
+        s->count[s->touched[t]] = 0;
     s->n_touched = 0;
 }
 
@@ -920,11 +858,11 @@ static void rare_entry(struct ngram *g, struct grow *s, uint32_t n)
     const struct node *x = &g->nodes[n];
     uint32_t e = new_entry(g, x->base == NONE ? ENTRY_PLACES : ENTRY_SUBSET, x->len);
     g->nodes[n].entry = e;
-    const uint32_t *v = g->pool + x->occ;
+    const struct place *v = g->pool + x->occ;
     size_t count = x->n_occ;
     if (x->base == NONE) {
         put_bits(g, 0, 2);
-        places(g, v, g->pdoc + x->occ, count);
+        places(g, v, count);
         g->n_full++;
     } else {
         /* Tail (0): the base is the key less its first character, a place later; head (1):
@@ -932,15 +870,15 @@ static void rare_entry(struct ngram *g, struct grow *s, uint32_t n)
         const struct node *b = &g->nodes[x->base];
         int head = x->kind == NODE_CONT;
         uint32_t shift = head ? 0 : 1;
-        const uint32_t *bv = g->pool + b->occ;
+        const struct place *bv = g->pool + b->occ;
         size_t nb = b->n_occ;
         XALLOC_GROW(s->rel, nb / 64 + 1, s->rel_cap);
         memset(s->rel, 0, (nb / 64 + 1) * sizeof *s->rel);
         size_t j = 0;
         for (size_t i = 0; i < nb && j < count; i++) {
-            while (j < count && v[j] + shift < bv[i])
+            while (j < count && v[j].at + shift < bv[i].at)
                 j++;
-            if (j < count && v[j] + shift == bv[i])
+            if (j < count && v[j].at + shift == bv[i].at)
                 s->rel[i >> 6] |= 1ULL << (i & 63);
         }
         put_bits(g, 1, 2);
@@ -974,14 +912,6 @@ struct tail {
     uint32_t b, c, count, at;
 };
 
-static int tail_cmp(const void *x, const void *y)
-{
-    const struct tail *a = x, *b = y;
-    if (a->b != b->b)
-        return a->b < b->b ? -1 : 1;
-    return a->c < b->c ? -1 : a->c > b->c;
-}
-
 /* Sorts the places into the pool by their first three characters, and writes the DOCS of
  * every one and two characters and makes a node for every three. */
 static void sort_keys(struct ngram *g, struct grow *s)
@@ -1000,11 +930,9 @@ static void sort_keys(struct ngram *g, struct grow *s)
     }
     start[g->n_ids] = (uint32_t)n;
     g->pool = xmalloc((n + 1) * sizeof *g->pool);
-    g->pdoc = xmalloc((n + 1) * sizeof *g->pdoc);
     g->pool_cap = n + 1;
     g->n_pool = n;
     uint32_t *tails = g->t32 ? NULL : xmalloc((n + 1) * sizeof *tails);
-    g->prev = g->t32 ? NULL : xmalloc((n + 1) * sizeof *g->prev);
     uint32_t *at = xmalloc((g->n_ids + 1) * sizeof *at);
     memcpy(at, start, (g->n_ids + 1) * sizeof *at);
     for (uint32_t d = 0; d < g->docs; d++) {
@@ -1014,10 +942,11 @@ static void sort_keys(struct ngram *g, struct grow *s)
             if (!id)
                 continue;
             uint32_t k = at[id]++;
-            g->pool[k] = p;
-            g->pdoc[k] = (uint16_t)(d << 1 | (p >= title_end));
+            g->pool[k].at = p;
+            g->pool[k].doc = (uint16_t)(d << 1 | (p >= title_end));
+            g->pool[k].prev = 0;
             if (tails) {
-                g->prev[k] = g->t16[p - 1];
+                g->pool[k].prev = g->t16[p - 1];
                 uint32_t b = g->t16[p + 1];
                 tails[k] = b << 16 | (b ? g->t16[p + 2] : 0);
             }
@@ -1025,134 +954,110 @@ static void sort_keys(struct ngram *g, struct grow *s)
     }
     free(at);
 
-    /* Then each first character's places by the two after it, through a small table. */
-    size_t n_slots = 1024, n_tails = 0, tails_cap = 0;
-    struct {
-        uint64_t key;
-        uint32_t tail, gen;
-    } *slots = xcalloc(n_slots, sizeof *slots);
+    /* Then each first character's places by the second, then each second's by the third:
+     * counting sorts that keep the places in order. */
     struct tail *list = NULL;
-    uint32_t gen = 0, ids[3];
+    size_t tails_cap = 0;
+    uint32_t ids[3];
     for (uint32_t a = 1; a < g->n_ids; a++) {
         uint32_t from = start[a], cnt = start[a + 1] - from;
         if (!cnt)
             continue;
-        const uint32_t *v = g->pool + from;
         clear_docs(s);
-        mark_docs(s, g->pdoc + from, cnt);
+        mark_docs(s, g->pool + from, cnt);
         ids[0] = a;
         uint32_t e = new_entry(g, ENTRY_DOCS, 1);
         put_docs(g, s);
         end_entry(g, e);
         key_entry(g, e, ids, 1, fnv(g, ids, 1));
 
-        gen++;
-        n_tails = 0;
+        /* The two after each place (b in the high half, c in the low), moved with it; wider ids
+         * are read from the text. */
         XALLOC_GROW(s->tmp, cnt, s->tmp_cap);
-        for (uint32_t i = 0; i < cnt; i++) {
-            uint32_t b, c;
-            if (tails) {
-                b = tails[from + i] >> 16;
-                c = tails[from + i] & 0xFFFF;
-            } else {
-                b = ch_at(g, v[i] + 1);
-                c = b ? ch_at(g, v[i] + 2) : 0;
-            }
-            uint64_t key = (uint64_t)b << 32 | c;
-            size_t k = mix(key) & (n_slots - 1);
-            while (slots[k].gen == gen && slots[k].key != key)
-                k = (k + 1) & (n_slots - 1);
-            if (slots[k].gen != gen) {
-                if ((n_tails + 1) * 2 > n_slots) { /* a bigger table, the same tails */
-                    free(slots);
-                    n_slots *= 2;
-                    slots = xcalloc(n_slots, sizeof *slots);
-                    for (size_t t = 0; t < n_tails; t++) {
-                        uint64_t tk = (uint64_t)list[t].b << 32 | list[t].c;
-                        size_t j = mix(tk) & (n_slots - 1);
-                        while (slots[j].gen == gen)
-                            j = (j + 1) & (n_slots - 1);
-                        slots[j].gen = gen;
-                        slots[j].key = tk;
-                        slots[j].tail = (uint32_t)t;
-                    }
-                    k = mix(key) & (n_slots - 1);
-                    while (slots[k].gen == gen)
-                        k = (k + 1) & (n_slots - 1);
-                }
-                slots[k].gen = gen;
-                slots[k].key = key;
-                slots[k].tail = (uint32_t)n_tails;
-                XALLOC_GROW(list, n_tails + 1, tails_cap);
-                list[n_tails++] = (struct tail){b, c, 0, 0};
-            }
-            list[slots[k].tail].count++;
-            s->tmp[i] = slots[k].tail;
-        }
-        /* In key order: where each one's places go. */
-        XALLOC_GROW(s->tmp2, cnt + n_tails, s->tmp2_cap);
-        XALLOC_GROW(s->tmpd, cnt, s->tmpd_cap);
-        struct tail *sorted = xmalloc(n_tails * sizeof *sorted);
-        for (size_t t = 0; t < n_tails; t++) {
-            sorted[t] = list[t];
-            sorted[t].at = (uint32_t)t; /* its number, for now */
-        }
-        qsort(sorted, n_tails, sizeof *sorted, tail_cmp);
-        uint32_t off = 0;
-        uint32_t *where = s->tmp2 + cnt;
-        for (size_t t = 0; t < n_tails; t++) {
-            where[sorted[t].at] = off;
-            sorted[t].at = from + off;
-            off += sorted[t].count;
-        }
-        XALLOC_GROW(s->tmpp, cnt, s->tmpp_cap);
-        for (uint32_t i = 0; i < cnt; i++) {
-            uint32_t k = where[s->tmp[i]]++;
-            s->tmp2[k] = v[i];
-            s->tmpd[k] = g->pdoc[from + i];
-            if (tails)
-                s->tmpp[k] = g->prev[from + i];
-        }
-        memcpy(g->pool + from, s->tmp2, cnt * sizeof *s->tmp2);
-        memcpy(g->pdoc + from, s->tmpd, cnt * sizeof *s->tmpd);
+        XALLOC_GROW(s->tmp2, cnt, s->tmp2_cap);
+        XALLOC_GROW(s->moved, cnt, s->moved_cap);
+        uint32_t *two = s->tmp, *two2 = s->tmp2;
         if (tails)
-            memcpy(g->prev + from, s->tmpp, cnt * sizeof *s->tmpp);
-
-        /* Twos (with the places of every three they start) and threes. */
-        for (size_t t = 0; t < n_tails;) {
-            uint32_t b = sorted[t].b;
-            size_t u = t;
-            while (u < n_tails && sorted[u].b == b)
-                u++;
+            memcpy(two, tails + from, cnt * sizeof *two);
+        uint32_t off = 0;
+        #define SECOND(i) (tails ? two[i] >> 16 : ch_at(g, g->pool[from + (i)].at + 1))
+        #define THIRD(i) (tails ? two[i] & 0xFFFF : ch_at(g, g->pool[from + (i)].at + 2))
+        for (uint32_t i = 0; i < cnt; i++)
+            count_id(s, SECOND(i));
+        qsort(s->touched, s->n_touched, sizeof *s->touched, id_cmp);
+        for (size_t t = 0; t < s->n_touched; t++) {
+            uint32_t id = s->touched[t], k = s->count[id];
+            s->count[id] = off;
+            off += k;
+        }
+        for (uint32_t i = 0; i < cnt; i++) {
+            uint32_t k = s->count[SECOND(i)]++;
+            s->moved[k] = g->pool[from + i];
+            if (tails)
+                two2[k] = two[i];
+        }
+        memcpy(g->pool + from, s->moved, cnt * sizeof *s->moved);
+        if (tails)
+            memcpy(two, two2, cnt * sizeof *two);
+        /* The groups of the second, in order; then each by the third. */
+        size_t n_seconds = s->n_touched;
+        XALLOC_GROW(list, n_seconds + 1, tails_cap);
+        off = 0;
+        for (size_t t = 0; t < n_seconds; t++) {
+            uint32_t id = s->touched[t];
+            list[t] = (struct tail){id, 0, s->count[id] - off, off};
+            off = s->count[id];
+            s->count[id] = 0;
+        }
+        s->n_touched = 0;
+        for (size_t t = 0; t < n_seconds; t++) {
+            uint32_t b = list[t].b, at2 = list[t].at, cnt2 = list[t].count;
             if (b) {
                 clear_docs(s);
-                for (size_t k = t; k < u; k++)
-                    mark_docs(s, g->pdoc + sorted[k].at, sorted[k].count);
+                mark_docs(s, g->pool + from + at2, cnt2);
                 ids[1] = b;
                 e = new_entry(g, ENTRY_DOCS, 2);
                 put_docs(g, s);
                 end_entry(g, e);
                 key_entry(g, e, ids, 2, fnv(g, ids, 2));
+            } else {
+                continue; /* a line's last character: no three */
             }
-            for (size_t k = t; k < u; k++) {
-                if (!sorted[k].c)
-                    continue;
-                uint32_t node = new_nodes(g, 1);
-                XALLOC_GROW(g->roots, 3 * (g->n_roots + 1), g->roots_cap);
-                g->roots[3 * g->n_roots] = a;
-                g->roots[3 * g->n_roots + 1] = b;
-                g->roots[3 * g->n_roots + 2] = sorted[k].c;
-                struct node *x = &g->nodes[node];
-                x->ch = (uint32_t)g->n_roots++;
-                x->len = 3;
-                x->occ = sorted[k].at;
-                x->n_occ = sorted[k].count;
+            for (uint32_t i = at2; i < at2 + cnt2; i++)
+                count_id(s, THIRD(i));
+            qsort(s->touched, s->n_touched, sizeof *s->touched, id_cmp);
+            off = at2;
+            for (size_t u = 0; u < s->n_touched; u++) {
+                uint32_t id = s->touched[u], k = s->count[id];
+                s->count[id] = off;
+                off += k;
             }
-            t = u;
+            for (uint32_t i = at2; i < at2 + cnt2; i++)
+                s->moved[s->count[THIRD(i)]++] = g->pool[from + i];
+            memcpy(g->pool + from + at2, s->moved + at2, cnt2 * sizeof *s->moved);
+            off = at2;
+            for (size_t u = 0; u < s->n_touched; u++) {
+                uint32_t c = s->touched[u], end = s->count[c];
+                s->count[c] = 0;
+                if (c) {
+                    uint32_t node = new_nodes(g, 1);
+                    XALLOC_GROW(g->roots, 3 * (g->n_roots + 1), g->roots_cap);
+                    g->roots[3 * g->n_roots] = a;
+                    g->roots[3 * g->n_roots + 1] = b;
+                    g->roots[3 * g->n_roots + 2] = c;
+                    struct node *x = &g->nodes[node];
+                    x->ch = (uint32_t)g->n_roots++;
+                    x->len = 3;
+                    x->occ = from + off;
+                    x->n_occ = end - off;
+                }
+                off = end;
+            }
+            s->n_touched = 0;
         }
-        free(sorted);
+        #undef SECOND
+        #undef THIRD
     }
-    free(slots);
     free(list);
     free(tails);
     free(start);
@@ -1209,6 +1114,7 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
     }
 
     /* Continuations, from the shortest common keys up. */
+    g->marks = xcalloc(g->len / 64 + 1, sizeof *g->marks);
     for (unsigned len = 3; len < g->max_len; len++)
         for (size_t i = 0, n = g->n_nodes; i < n; i++)
             if (g->nodes[i].kind == NODE_COMMON && g->nodes[i].len == len)
@@ -1297,19 +1203,15 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
     free(s.touched);
     free(s.tmp);
     free(s.tmp2);
-    free(s.tmpd);
-    free(s.tmpp);
-    free(s.wide);
+    free(s.moved);
     free(s.docs);
     free(s.titles);
     free(s.rel);
     /* What only the split needed. */
     free(g->pool);
     g->pool = NULL;
-    free(g->pdoc);
-    g->pdoc = NULL;
-    free(g->prev);
-    g->prev = NULL;
+    free(g->marks);
+    g->marks = NULL;
     free(g->t16);
     free(g->t32);
     g->t16 = NULL;
