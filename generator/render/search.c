@@ -19,9 +19,9 @@
 #define PART_BYTES 16384
 /* About how long a part of the index is: a query loads a few of them. */
 #define INDEX_PART_BYTES 8192
-/* A rare key has at most this many places (about 4 to 8 KB of a part); a key with more is
+/* A rare key has at most this many places (about 10 to 20 KB); a key with more is
  * common (see render/ngram.h). */
-#define RARE_PLACES 3072
+#define RARE_PLACES 8192
 /* The longest key. */
 #define KEY_MAX 16
 /* Documents made ready at a time: their folded text is what the build holds for search. */
