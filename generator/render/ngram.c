@@ -96,7 +96,9 @@ struct ngram {
     uint32_t *keys;
     size_t n_keys, keys_cap;
     uint64_t *bits; /* entries' bits, most significant first in each word */
-    size_t n_bits, bits_cap; /* bits, and words */
+    size_t n_bits, n_words, bits_cap; /* bits written; whole words in bits, and room */
+    uint64_t acc;     /* the bits after the whole words, acc_n of them */
+    unsigned acc_n;
     struct entry *entries;
     size_t n_entries, entries_cap;
     uint32_t *order;   /* entries by part, then key */
@@ -256,27 +258,39 @@ void ngram_add(struct ngram *g, const uint32_t *cps, size_t n, size_t title)
 
 /* ---- Bits ---------------------------------------------------------------------------------- */
 
-/* Appends the k low bits of v (k at most 57) to the entries' bits. */
+/* Appends the k low bits of v (k at most 57) to the entries' bits: they gather in acc, a word
+ * at a time. */
 static inline void put_bits(struct ngram *g, uint64_t v, unsigned k)
 {
     if (!k)
         return;
     v &= (1ULL << k) - 1;
-    size_t word = g->n_bits >> 6;
-    unsigned used = g->n_bits & 63, room = 64 - used;
-    if (word + 2 > g->bits_cap) {
+    unsigned n = g->acc_n;
+    g->n_bits += k;
+    if (n + k < 64) {
+        g->acc = g->acc << k | v;
+        g->acc_n = n + k;
+        return;
+    }
+    unsigned fits = 64 - n; /* n is at least 7: k is at most 57 */
+    if (g->n_words == g->bits_cap) {
         g->bits_cap = g->bits_cap ? g->bits_cap * 2 : 4096;
         g->bits = xrealloc(g->bits, g->bits_cap * sizeof *g->bits);
     }
-    if (!used)
-        g->bits[word] = 0;
-    if (k <= room) {
-        g->bits[word] |= v << (room - k);
-    } else {
-        g->bits[word] |= v >> (k - room);
-        g->bits[word + 1] = v << (64 - (k - room));
-    }
-    g->n_bits += k;
+    g->bits[g->n_words++] = g->acc << fits | v >> (k - fits);
+    g->acc = v & ((1ULL << (k - fits)) - 1);
+    g->acc_n = k - fits;
+}
+
+/* Writes out the bits that wait in acc. */
+static void flush_bits(struct ngram *g)
+{
+    if (!g->acc_n)
+        return;
+    XALLOC_GROW(g->bits, g->n_words + 1, g->bits_cap);
+    g->bits[g->n_words++] = g->acc << (64 - g->acc_n);
+    g->acc = 0;
+    g->acc_n = 0;
 }
 
 static void put_rice(struct ngram *g, unsigned k, uint64_t v)
@@ -400,6 +414,14 @@ static void subset_plan(size_t s, size_t n, unsigned *mode, unsigned *k)
     }
 }
 
+static uint64_t reverse_bits(uint64_t x)
+{
+    x = (x >> 1 & 0x5555555555555555ULL) | (x & 0x5555555555555555ULL) << 1;
+    x = (x >> 2 & 0x3333333333333333ULL) | (x & 0x3333333333333333ULL) << 2;
+    x = (x >> 4 & 0x0F0F0F0F0F0F0F0FULL) | (x & 0x0F0F0F0F0F0F0F0FULL) << 4;
+    return __builtin_bswap64(x);
+}
+
 /* Writes the shortest SUBSET code for set among n items (see ngram.h). */
 static void put_subset(struct ngram *g, const uint64_t *set, size_t n)
 {
@@ -413,9 +435,7 @@ static void put_subset(struct ngram *g, const uint64_t *set, size_t n)
         put_gamma(g, n + 1);
         for (size_t w = 0; w * 64 < n; w++) {
             unsigned m = n - w * 64 < 64 ? (unsigned)(n - w * 64) : 64;
-            uint64_t x = set[w], v = 0;
-            for (unsigned j = 0; j < m; j++)
-                v = v << 1 | ((x >> j) & 1);
+            uint64_t v = reverse_bits(set[w]) >> (64 - m); /* item w * 64 first */
             if (m > 32) {
                 put_bits(g, v >> 32, m - 32);
                 put_bits(g, v, 32);
@@ -432,21 +452,18 @@ static void put_subset(struct ngram *g, const uint64_t *set, size_t n)
  * items super has. out has room for them. */
 static size_t relative(const uint64_t *super, const uint64_t *sub, size_t n, uint64_t *out)
 {
+    memset(out, 0, (count_set(super, n) / 64 + 1) * sizeof *out);
     size_t r = 0;
     for (size_t w = 0; w * 64 < n; w++) {
-        uint64_t x = super[w];
-        while (x) {
-            unsigned b = (unsigned)__builtin_ctzll(x);
-            x &= x - 1;
-            if (r % 64 == 0)
-                out[r / 64] = 0;
-            if ((sub[w] >> b) & 1)
-                out[r / 64] |= 1ULL << (r % 64);
-            r++;
+        uint64_t x = super[w], y = sub[w] & x;
+        while (y) {
+            unsigned b = (unsigned)__builtin_ctzll(y);
+            y &= y - 1;
+            size_t i = r + (size_t)__builtin_popcountll(x & ((1ULL << b) - 1));
+            out[i / 64] |= 1ULL << (i % 64);
         }
+        r += (size_t)__builtin_popcountll(x);
     }
-    if (r % 64 == 0)
-        out[r / 64] = 0;
     return r;
 }
 
@@ -1159,6 +1176,8 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
     for (size_t i = 0; i < g->n_entries; i++)
         bytes += g->entries[i].n_bits / 6 + 4 + g->entries[i].len;
     unsigned parts = 1;
+    if (bytes < (uint64_t)target_bytes * 512)
+        target_bytes *= 2; /* a small index: fewer files, and a query still loads few bytes */
     while (parts < 65536 && (uint64_t)parts * target_bytes * 3 / 2 < bytes)
         parts *= 2;
     g->parts = parts;
@@ -1182,6 +1201,7 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
         key_entry(g, p, ids, len, root_hash);
     }
 
+    flush_bits(g);
     struct sorted *sorted = xmalloc((g->n_entries + 1) * sizeof *sorted);
     for (size_t i = 0; i < g->n_entries; i++) {
         const struct entry *e = &g->entries[i];

@@ -35,7 +35,8 @@ void ngram_free(struct ngram *g);
 void ngram_add(struct ngram *g, const uint32_t *cps, size_t n, size_t title);
 
 /* Makes every entry and sorts them into parts: the number of parts is the power of two that
- * makes a part about target_bytes long (at least 1). Call once, after the last ngram_add.
+ * makes a part about target_bytes long (at least 1), or twice that when the whole index is less
+ * than 512 times it. Call once, after the last ngram_add.
  * Returns the number of parts.
  *
  * The format. Bits are written most significant first, six to a base64url character.
