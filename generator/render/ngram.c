@@ -953,19 +953,22 @@ static void sort_keys(struct ngram *g, struct grow *s)
     uint32_t *at = xmalloc((g->n_ids + 1) * sizeof *at);
     memcpy(at, start, (g->n_ids + 1) * sizeof *at);
     for (uint32_t d = 0; d < g->docs; d++) {
-        uint32_t title_end = g->start[d] + g->title[d];
-        for (uint32_t p = g->start[d]; p < g->start[d + 1]; p++) {
-            uint32_t id = ch_at(g, p);
-            if (!id)
-                continue;
-            uint32_t k = at[id]++;
-            g->pool[k].at = p;
-            g->pool[k].doc = (uint16_t)(d << 1 | (p >= title_end));
-            g->pool[k].prev = 0;
-            if (tails) {
-                g->pool[k].prev = g->t16[p - 1];
-                uint32_t b = g->t16[p + 1];
-                tails[k] = b << 16 | (b ? g->t16[p + 2] : 0);
+        uint32_t title_end = g->start[d] + g->title[d], end = g->start[d + 1];
+        if (tails) {
+            const uint16_t *t = g->t16;
+            for (uint32_t p = g->start[d]; p < end; p++) {
+                uint32_t id = t[p];
+                if (!id)
+                    continue;
+                uint32_t k = at[id]++;
+                g->pool[k] = (struct place){p, (uint16_t)(d << 1 | (p >= title_end)), t[p - 1]};
+                tails[k] = (uint32_t)t[p + 1] << 16 | (t[p + 1] ? t[p + 2] : 0);
+            }
+        } else {
+            for (uint32_t p = g->start[d]; p < end; p++) {
+                uint32_t id = g->t32[p];
+                if (id)
+                    g->pool[at[id]++] = (struct place){p, (uint16_t)(d << 1 | (p >= title_end)), 0};
             }
         }
     }
@@ -990,15 +993,11 @@ static void sort_keys(struct ngram *g, struct grow *s)
 
         /* The two after each place (b in the high half, c in the low), moved with it; wider ids
          * are read from the text. */
-        XALLOC_GROW(s->tmp, cnt, s->tmp_cap);
         XALLOC_GROW(s->tmp2, cnt, s->tmp2_cap);
         XALLOC_GROW(s->moved, cnt, s->moved_cap);
-        uint32_t *two = s->tmp, *two2 = s->tmp2;
-        if (tails)
-            memcpy(two, tails + from, cnt * sizeof *two);
-        uint32_t off = 0;
+        const uint32_t *two = tails ? tails + from : NULL;
+        uint32_t *two2 = s->tmp2, off = 0;
         #define SECOND(i) (tails ? two[i] >> 16 : ch_at(g, g->pool[from + (i)].at + 1))
-        #define THIRD(i) (tails ? two[i] & 0xFFFF : ch_at(g, g->pool[from + (i)].at + 2))
         for (uint32_t i = 0; i < cnt; i++)
             count_id(s, SECOND(i));
         qsort(s->touched, s->n_touched, sizeof *s->touched, id_cmp);
@@ -1013,9 +1012,9 @@ static void sort_keys(struct ngram *g, struct grow *s)
             if (tails)
                 two2[k] = two[i];
         }
-        memcpy(g->pool + from, s->moved, cnt * sizeof *s->moved);
-        if (tails)
-            memcpy(two, two2, cnt * sizeof *two);
+        /* From here the places are in moved (their two in two2), and go back by the third. */
+        #undef SECOND
+        #define THIRD(i) (tails ? two2[i] & 0xFFFF : ch_at(g, s->moved[i].at + 2))
         /* The groups of the second, in order; then each by the third. */
         size_t n_seconds = s->n_touched;
         XALLOC_GROW(list, n_seconds + 1, tails_cap);
@@ -1031,14 +1030,15 @@ static void sort_keys(struct ngram *g, struct grow *s)
             uint32_t b = list[t].b, at2 = list[t].at, cnt2 = list[t].count;
             if (b) {
                 clear_docs(s);
-                mark_docs(s, g->pool + from + at2, cnt2);
+                mark_docs(s, s->moved + at2, cnt2);
                 ids[1] = b;
                 e = new_entry(g, ENTRY_DOCS, 2);
                 put_docs(g, s);
                 end_entry(g, e);
                 key_entry(g, e, ids, 2, fnv(g, ids, 2));
-            } else {
-                continue; /* a line's last character: no three */
+            } else { /* a line's last character: no three */
+                memcpy(g->pool + from + at2, s->moved + at2, cnt2 * sizeof *s->moved);
+                continue;
             }
             for (uint32_t i = at2; i < at2 + cnt2; i++)
                 count_id(s, THIRD(i));
@@ -1050,8 +1050,7 @@ static void sort_keys(struct ngram *g, struct grow *s)
                 off += k;
             }
             for (uint32_t i = at2; i < at2 + cnt2; i++)
-                s->moved[s->count[THIRD(i)]++] = g->pool[from + i];
-            memcpy(g->pool + from + at2, s->moved + at2, cnt2 * sizeof *s->moved);
+                g->pool[from + s->count[THIRD(i)]++] = s->moved[i];
             off = at2;
             for (size_t u = 0; u < s->n_touched; u++) {
                 uint32_t c = s->touched[u], end = s->count[c];
@@ -1072,7 +1071,6 @@ static void sort_keys(struct ngram *g, struct grow *s)
             }
             s->n_touched = 0;
         }
-        #undef SECOND
         #undef THIRD
     }
     free(list);
