@@ -127,20 +127,24 @@ static size_t decode(uint32_t *v, const char *s, size_t n)
         uint32_t cp;
         if (u[i] < 0x80) {
             cp = u[i++];
-        } else if ((u[i] & 0xF0) == 0xE0 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
-                   (u[i + 2] & 0xC0) == 0x80 && (u[i] != 0xE0 || u[i + 1] >= 0xA0) &&
-                   (u[i] != 0xED || u[i + 1] < 0xA0)) {
-            /* Three bytes, as nearly every Japanese character: well formed, not a surrogate. */
+            if (cp <= 0x20 && is_space(cp))
+                continue;
+        } else if (u[i] >= 0xE3 && u[i] <= 0xE9 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
+                   (u[i + 2] & 0xC0) == 0x80) {
+            /* Three bytes from U+3000 to U+9FFF: kana and kanji, no surrogates. */
             cp = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 |
                  (u[i + 2] & 0x3F);
             i += 3;
+            if (cp == 0x3000)
+                continue;
         } else {
             size_t step;
             cp = cjk_decode(s + i, n - i, &step);
             i += step;
+            if (is_space(cp))
+                continue;
         }
-        if (!is_space(cp))
-            v[len++] = cp;
+        v[len++] = cp;
     }
     return len;
 }

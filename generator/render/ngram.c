@@ -250,8 +250,26 @@ void ngram_add(struct ngram *g, const uint32_t *cps, size_t n, size_t title)
     g->start[g->docs] = (uint32_t)g->len;
     g->title[g->docs] = (uint32_t)title;
     g->docs++;
-    for (size_t i = 0; i < n; i++)
-        put_char(g, id_of(g, cps[i]));
+    if (g->len + n + 1 > g->cap) {
+        while (g->len + n + 1 > g->cap)
+            g->cap = g->cap ? g->cap * 2 : 65536;
+        if (g->t32)
+            g->t32 = xrealloc(g->t32, g->cap * sizeof *g->t32);
+        else
+            g->t16 = xrealloc(g->t16, g->cap * sizeof *g->t16);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t cp = cps[i], id;
+        if (cp < 65536 && g->bmp[cp] && !g->t32) { /* the common case */
+            g->t16[g->len++] = (uint16_t)g->bmp[cp];
+            continue;
+        }
+        id = id_of(g, cp); /* may widen the text */
+        if (g->t32)
+            g->t32[g->len++] = id;
+        else
+            g->t16[g->len++] = (uint16_t)id;
+    }
     put_char(g, 0);
     g->start[g->docs] = (uint32_t)g->len;
 }
@@ -293,11 +311,33 @@ static void flush_bits(struct ngram *g)
     g->acc_n = 0;
 }
 
-static void put_rice(struct ngram *g, unsigned k, uint64_t v)
+/* Appends k bits (at most 57) that have nothing above them. */
+static inline void put_clean(struct ngram *g, uint64_t v, unsigned k)
+{
+    unsigned n = g->acc_n;
+    g->n_bits += k;
+    if (n + k < 64) {
+        g->acc = g->acc << k | v;
+        g->acc_n = n + k;
+        return;
+    }
+    unsigned fits = 64 - n;
+    if (g->n_words == g->bits_cap) {
+        g->bits_cap = g->bits_cap ? g->bits_cap * 2 : 4096;
+        g->bits = xrealloc(g->bits, g->bits_cap * sizeof *g->bits);
+    }
+    g->bits[g->n_words++] = g->acc << fits | v >> (k - fits);
+    g->acc = v & ((1ULL << (k - fits)) - 1);
+    g->acc_n = k - fits;
+}
+
+static inline __attribute__((always_inline)) void put_rice(struct ngram *g, unsigned k,
+                                                            uint64_t v)
 {
     uint64_t q = v >> k;
     if (q + 1 + k <= 57) { /* q ones, a zero and the k low bits, at once */
-        put_bits(g, (((1ULL << q) - 1) << (k + 1)) | (v & ((1ULL << k) - 1)), (unsigned)q + 1 + k);
+        put_clean(g, (((1ULL << q) - 1) << (k + 1)) | (v & ((1ULL << k) - 1)),
+                  (unsigned)q + 1 + k);
         return;
     }
     while (q >= 32) {
@@ -313,7 +353,7 @@ static unsigned log2_floor(uint64_t v)
     return 63 - (unsigned)__builtin_clzll(v);
 }
 
-static void put_gamma(struct ngram *g, uint64_t v)
+static inline void put_gamma(struct ngram *g, uint64_t v)
 {
     unsigned n = log2_floor(v);
     put_bits(g, 0, n);
@@ -631,6 +671,7 @@ struct grow {
     struct place *moved;
     size_t tmp_cap, tmp2_cap, moved_cap;
     uint64_t *docs, *titles;    /* bitmaps of documents */
+    uint64_t *one_docs, *one_titles;
     uint64_t *rel;              /* for SUBSETs relative to a list */
     size_t rel_cap;
     size_t words;               /* of a bitmap of documents */
@@ -640,6 +681,22 @@ static int id_cmp(const void *x, const void *y)
 {
     uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
     return a < b ? -1 : a > b;
+}
+
+/* Sorts ids v[0..n) (mostly few). */
+static void sort_ids(uint32_t *v, size_t n)
+{
+    if (n > 32) {
+        qsort(v, n, sizeof *v, id_cmp);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t j = i;
+        for (; j && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
 }
 
 static inline void count_id(struct grow *s, uint32_t id)
@@ -719,7 +776,7 @@ static void grow_common(struct ngram *g, struct grow *s, uint32_t n)
         s->tmp[i] = ch_at(g, v[i].at + len);
         count_id(s, s->tmp[i]);
     }
-    qsort(s->touched, s->n_touched, sizeof *s->touched, id_cmp);
+    sort_ids(s->touched, s->n_touched);
     size_t n_child = s->n_touched - (s->touched[0] == 0);
     uint32_t first = new_nodes(g, n_child), c = first, off = 0;
     XALLOC_GROW(s->moved, cnt, s->moved_cap);
@@ -983,13 +1040,12 @@ static void sort_keys(struct ngram *g, struct grow *s)
         uint32_t from = start[a], cnt = start[a + 1] - from;
         if (!cnt)
             continue;
-        clear_docs(s);
-        mark_docs(s, g->pool + from, cnt);
+        /* The first character's documents: the union of its twos' (and of its places at a
+         * line's end), gathered as they are made. */
+        memset(s->one_docs, 0, s->words * sizeof *s->one_docs);
+        memset(s->one_titles, 0, s->words * sizeof *s->one_titles);
         ids[0] = a;
-        uint32_t e = new_entry(g, ENTRY_DOCS, 1);
-        put_docs(g, s);
-        end_entry(g, e);
-        key_entry(g, e, ids, 1, fnv(g, ids, 1));
+        uint32_t e;
 
         /* The two after each place (b in the high half, c in the low), moved with it; wider ids
          * are read from the text. */
@@ -1000,7 +1056,7 @@ static void sort_keys(struct ngram *g, struct grow *s)
         #define SECOND(i) (tails ? two[i] >> 16 : ch_at(g, g->pool[from + (i)].at + 1))
         for (uint32_t i = 0; i < cnt; i++)
             count_id(s, SECOND(i));
-        qsort(s->touched, s->n_touched, sizeof *s->touched, id_cmp);
+        sort_ids(s->touched, s->n_touched);
         for (size_t t = 0; t < s->n_touched; t++) {
             uint32_t id = s->touched[t], k = s->count[id];
             s->count[id] = off;
@@ -1028,9 +1084,13 @@ static void sort_keys(struct ngram *g, struct grow *s)
         s->n_touched = 0;
         for (size_t t = 0; t < n_seconds; t++) {
             uint32_t b = list[t].b, at2 = list[t].at, cnt2 = list[t].count;
+            clear_docs(s);
+            mark_docs(s, s->moved + at2, cnt2);
+            for (size_t w = 0; w < s->words; w++) {
+                s->one_docs[w] |= s->docs[w];
+                s->one_titles[w] |= s->titles[w];
+            }
             if (b) {
-                clear_docs(s);
-                mark_docs(s, s->moved + at2, cnt2);
                 ids[1] = b;
                 e = new_entry(g, ENTRY_DOCS, 2);
                 put_docs(g, s);
@@ -1042,7 +1102,7 @@ static void sort_keys(struct ngram *g, struct grow *s)
             }
             for (uint32_t i = at2; i < at2 + cnt2; i++)
                 count_id(s, THIRD(i));
-            qsort(s->touched, s->n_touched, sizeof *s->touched, id_cmp);
+            sort_ids(s->touched, s->n_touched);
             off = at2;
             for (size_t u = 0; u < s->n_touched; u++) {
                 uint32_t id = s->touched[u], k = s->count[id];
@@ -1072,6 +1132,12 @@ static void sort_keys(struct ngram *g, struct grow *s)
             s->n_touched = 0;
         }
         #undef THIRD
+        memcpy(s->docs, s->one_docs, s->words * sizeof *s->docs);
+        memcpy(s->titles, s->one_titles, s->words * sizeof *s->titles);
+        e = new_entry(g, ENTRY_DOCS, 1);
+        put_docs(g, s);
+        end_entry(g, e);
+        key_entry(g, e, ids, 1, fnv(g, ids, 1));
     }
     free(list);
     free(tails);
@@ -1113,6 +1179,8 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
     s.words = g->docs / 64 + 1;
     s.docs = xcalloc(s.words, sizeof *s.docs);
     s.titles = xcalloc(s.words, sizeof *s.titles);
+    s.one_docs = xcalloc(s.words, sizeof *s.one_docs);
+    s.one_titles = xcalloc(s.words, sizeof *s.one_titles);
     XALLOC_GROW(s.rel, s.words, s.rel_cap);
     if (!g->len)
         put_char(g, 0);
@@ -1224,6 +1292,8 @@ unsigned ngram_split(struct ngram *g, size_t target_bytes)
     free(s.moved);
     free(s.docs);
     free(s.titles);
+    free(s.one_docs);
+    free(s.one_titles);
     free(s.rel);
     /* What only the split needed. */
     free(g->pool);
@@ -1308,24 +1378,29 @@ void ngram_part(const struct ngram *g, unsigned b, struct buf *out)
         n_prev = e->len;
     }
     buf_puts(out, "\",\"");
-    uint64_t acc = 0;
+    uint64_t acc = 0, total = 0;
     unsigned n = 0;
+    for (size_t i = from; i < to; i++)
+        total += g->entries[g->order[i]].n_bits;
+    buf_grow(out, total / 6 + 16);
+    char *d = out->data + out->len;
     for (size_t i = from; i < to; i++) {
         const struct entry *e = &g->entries[g->order[i]];
         uint64_t at = e->bits, end = e->bits + e->n_bits;
         while (at < end) {
-            unsigned k = end - at < 32 ? (unsigned)(end - at) : 32;
+            unsigned k = end - at < 48 ? (unsigned)(end - at) : 48;
+            k -= (n + k) % 6 && k == 48 ? (n + k) % 6 : 0; /* whole characters when it can */
             acc = acc << k | get_bits(g->bits, at, k);
             n += k;
             at += k;
-            buf_grow(out, 8);
             while (n >= 6) {
                 n -= 6;
-                out->data[out->len++] = b64[(acc >> n) & 63];
+                *d++ = b64[(acc >> n) & 63];
             }
             acc &= (1ULL << n) - 1;
         }
     }
+    out->len = (size_t)(d - out->data);
     if (n)
         buf_putc(out, b64[(acc << (6 - n)) & 63]);
     out->data[out->len] = '\0';
