@@ -512,28 +512,41 @@ static size_t relative(const uint64_t *super, const uint64_t *sub, size_t n, uin
 #define PLACE_DOC(p) ((uint32_t)(p).doc >> 1)
 #define PLACE_TITLE(p) (!((p).doc & 1))
 
+/* The bits of rice(k, v), and how many, when they fit in 57; else 0 bits. */
+static inline unsigned rice_code(unsigned k, uint64_t v, uint64_t *code)
+{
+    uint64_t q = v >> k;
+    if (q + 1 + k > 57)
+        return 0;
+    *code = (((1ULL << q) - 1) << (k + 1)) | (v & ((1ULL << k) - 1));
+    return (unsigned)q + 1 + k;
+}
+
 /* Writes PLACES for the places v[0..n), in order. */
 static void places(struct ngram *g, const struct place *v, size_t n)
 {
-    /* The parameters first: documents, the sum of the places' gaps, one place each, titles. */
-    uint64_t nd = 0, sum = 0;
-    int one = 1, titled = 0;
-    uint32_t in_doc = 0;
+    /* First the parameters, and each document's places (in tcount) and title places (in
+     * tset's documents and the counts after them). */
+    XALLOC_GROW(g->tcount, 2 * n, g->tcount_cap);
+    uint32_t *count = g->tcount, *tcount = g->tcount + n;
+    uint64_t sum = 0;
+    size_t nd = 0;
+    int titled = 0;
     for (size_t i = 0; i < n; i++) {
         if (!i || PLACE_DOC(v[i]) != PLACE_DOC(v[i - 1])) {
-            if (in_doc > 1)
-                one = 0;
-            nd++;
-            in_doc = 0;
             sum += v[i].at - g->start[PLACE_DOC(v[i])];
+            count[nd] = 0;
+            tcount[nd++] = 0;
         } else {
             sum += v[i].at - v[i - 1].at - 1;
         }
-        titled |= PLACE_TITLE(v[i]);
-        in_doc++;
+        count[nd - 1]++;
+        if (PLACE_TITLE(v[i])) {
+            tcount[nd - 1]++;
+            titled = 1;
+        }
     }
-    if (in_doc > 1)
-        one = 0;
+    int one = nd == n;
     unsigned kd = rice_k(nd, g->docs), kp = rice_k_sum(sum, n);
     if (kp > 15)
         kp = 15;
@@ -541,39 +554,34 @@ static void places(struct ngram *g, const struct place *v, size_t n)
     put_bits(g, kp, 4);
     put_bits(g, (unsigned)one, 1);
     put_bits(g, (unsigned)titled, 1);
+    uint32_t last = 0;
+    for (size_t i = 0, j = 0; i < n; j++) {
+        uint32_t d = PLACE_DOC(v[i]), from = g->start[d];
+        uint64_t gap = j ? d - last - 1 : d, a, b;
+        unsigned na = rice_code(kd, gap, &a), nb = rice_code(kp, v[i].at - from, &b);
+        if (one && na && nb && na + nb <= 57) { /* the document and its place at once */
+            put_clean(g, a << nb | b, na + nb);
+        } else {
+            put_rice(g, kd, gap);
+            if (!one)
+                put_gamma(g, count[j]);
+            put_rice(g, kp, v[i].at - from);
+        }
+        last = d;
+        size_t e = i + count[j];
+        for (i++; i < e; i++)
+            put_rice(g, kp, v[i].at - v[i - 1].at - 1);
+    }
     if (titled) {
         XALLOC_GROW(g->tset, nd / 64 + 1, g->tset_cap);
-        XALLOC_GROW(g->tcount, nd, g->tcount_cap);
         memset(g->tset, 0, (nd / 64 + 1) * sizeof *g->tset);
-        memset(g->tcount, 0, nd * sizeof *g->tcount);
-    }
-    size_t i = 0;
-    uint32_t last_doc = 0;
-    for (uint64_t j = 0; j < nd; j++) {
-        uint32_t d = PLACE_DOC(v[i]), from = g->start[d];
-        size_t e = i + 1;
-        while (e < n && PLACE_DOC(v[e]) == d)
-            e++;
-        put_rice(g, kd, j ? d - last_doc - 1 : d);
-        last_doc = d;
-        if (!one)
-            put_gamma(g, e - i);
-        put_rice(g, kp, v[i].at - from);
-        for (size_t x = i + 1; x < e; x++)
-            put_rice(g, kp, v[x].at - v[x - 1].at - 1);
-        if (titled) {
-            for (size_t x = i; x < e && PLACE_TITLE(v[x]); x++)
-                g->tcount[j]++;
-            if (g->tcount[j])
+        for (size_t j = 0; j < nd; j++)
+            if (tcount[j])
                 g->tset[j >> 6] |= 1ULL << (j & 63);
-        }
-        i = e;
-    }
-    if (titled) {
         put_subset(g, g->tset, nd);
-        for (uint64_t j = 0; j < nd; j++)
-            if (g->tcount[j])
-                put_gamma(g, g->tcount[j]);
+        for (size_t j = 0; j < nd; j++)
+            if (tcount[j])
+                put_gamma(g, tcount[j]);
     }
 }
 
