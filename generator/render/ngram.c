@@ -356,8 +356,17 @@ static unsigned log2_floor(uint64_t v)
 static inline void put_gamma(struct ngram *g, uint64_t v)
 {
     unsigned n = log2_floor(v);
+    if (2 * n + 1 <= 57) { /* n zeros and v's n + 1 bits: v in 2n + 1 bits */
+        put_clean(g, v, 2 * n + 1);
+        return;
+    }
     put_bits(g, 0, n);
-    put_bits(g, v, n + 1);
+    if (n + 1 <= 57) {
+        put_bits(g, v, n + 1);
+    } else {
+        put_bits(g, v >> 32, n + 1 - 32);
+        put_bits(g, v, 32);
+    }
 }
 
 static uint64_t gamma_bits(uint64_t v)
@@ -557,10 +566,11 @@ static void places(struct ngram *g, const struct place *v, size_t n)
     uint32_t last = 0;
     for (size_t i = 0, j = 0; i < n; j++) {
         uint32_t d = PLACE_DOC(v[i]), from = g->start[d];
-        uint64_t gap = j ? d - last - 1 : d, a, b;
+        uint64_t gap = j ? d - last - 1 : d, a = 0, b = 0, c = count[j];
         unsigned na = rice_code(kd, gap, &a), nb = rice_code(kp, v[i].at - from, &b);
-        if (one && na && nb && na + nb <= 57) { /* the document and its place at once */
-            put_clean(g, a << nb | b, na + nb);
+        unsigned nc = one ? 0 : 2 * log2_floor(c) + 1; /* gamma(c) is c in nc bits */
+        if (na && nb && na + nc + nb <= 57) { /* the document, its count and place at once */
+            put_clean(g, (a << nc | (one ? 0 : c)) << nb | b, na + nc + nb);
         } else {
             put_rice(g, kd, gap);
             if (!one)
