@@ -5,6 +5,8 @@
   "use strict";
   var root = document.documentElement;
   root.setAttribute("data-js", ""); /* shows what needs JavaScript (the search box) at once */
+  /* The read-aloud control (speech.js) shows where the browser can speak. */
+  if (window.speechSynthesis && window.SpeechSynthesisUtterance) root.setAttribute("data-can-speak", "");
   var prefs = { size: ["normal", "large", "xlarge"], ruby: ["on", "off"] };
   function load(key) {
     try { return localStorage.getItem("kairan-" + key); } catch (e) { return null; }
