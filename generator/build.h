@@ -25,6 +25,7 @@ struct build_options {
     const char *epoch_text; /* SOURCE_DATE_EPOCH, or NULL; --now wins */
     const char *themes_dir; /* installed themes (holding themes/NAME), or NULL for the default */
     int no_signals; /* leave SIGINT/SIGTERM/SIGHUP to the caller (kairan serve handles them) */
+    int preview;    /* kairan serve's preview: no service worker */
     /* KAIRAN_HOLD_ENTRIES: how many entries' template data to hold at once; 0: the default */
     unsigned hold_entries;
 };

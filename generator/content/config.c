@@ -62,6 +62,7 @@ static const struct schema_field print_fields[] = {
 static const struct schema_field site_fields[] = {
     {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
     {"subtitle", SCHEMA_STRING, 0, NULL, NULL},
+    {"short_title", SCHEMA_STRING, 0, NULL, NULL},
     {"description", SCHEMA_STRING, 0, NULL, NULL},
     {"base_url", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
     {"language", SCHEMA_STRING, 0, NULL, NULL},
@@ -160,6 +161,7 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     out->raw = json_incref(root);
     out->title = str(root, "title", "");
     out->subtitle = str(root, "subtitle", NULL);
+    out->short_title = str(root, "short_title", NULL);
     out->description = str(root, "description", NULL);
     out->base_url = str(root, "base_url", "/");
     out->language = str(root, "language", "ja");

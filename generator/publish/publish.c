@@ -60,6 +60,7 @@ struct publish {
     int staged;           /* the staging folder exists (from the start without a manifest) */
     int from_spare;       /* staging began as the spare: any file in it may be out of date */
     struct hash old_build, new_build; /* publish_set_build's key: the manifest's, this build's */
+    struct hash digest; /* the sum of every placed file's fingerprint (publish_digest); lock */
     unsigned long old_counts[2], new_counts[2];
 
     int signals_armed;
@@ -668,6 +669,28 @@ static int find_unchanged(struct publish *p, const char *rel, const struct sourc
     return 0;
 }
 
+/* The hash of the len bytes of the file fd (read from its start). Returns 0, or -1 with errno
+ * set. */
+static int hash_fd(int fd, size_t len, struct hash *out)
+{
+    struct hasher h;
+    hash_init(&h, 0);
+    char *buf = xmalloc(CHUNK);
+    int rc = 0;
+    for (size_t off = 0; rc == 0 && off < len; off += CHUNK) {
+        size_t n = len - off < CHUNK ? len - off : CHUNK;
+        rc = read_at(fd, buf, n, (off_t)off);
+        if (rc == 0)
+            hash_update(&h, buf, n);
+        else if (errno == 0)
+            errno = EIO; /* the file got shorter while we read it */
+    }
+    free(buf);
+    if (rc == 0)
+        *out = hash_final(&h);
+    return rc;
+}
+
 static int write_all(int fd, const char *data, size_t len)
 {
     while (len > 0) {
@@ -952,10 +975,27 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
     return rc;
 }
 
-/* Runs one placement with the checks every write shares. */
+/* Adds a placed file to the digest: its path and what stands for its bytes (their hash, or the
+ * key it was written with). A sum, so that the order the workers place files in is no
+ * matter. */
+static void add_to_digest(struct publish *p, const char *rel, struct hash bytes)
+{
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e6467ULL);
+    hash_update(&h, rel, strlen(rel) + 1);
+    hash_update(&h, &bytes, sizeof bytes);
+    struct hash one = hash_final(&h);
+    pthread_mutex_lock(&p->lock);
+    p->digest.lo += one.lo;
+    p->digest.hi += one.hi;
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Runs one placement with the checks every write shares; stands_for is what the digest takes
+ * for the file's bytes. */
 static int guarded_place(struct publish *p, const char *rel, const struct source *src,
                          const char *from, struct hash key, struct spot *kept,
-                         const struct stat *kept_st)
+                         const struct stat *kept_st, struct hash stands_for)
 {
     const char *problem = fs_rel_problem(rel);
     if (problem) {
@@ -983,6 +1023,8 @@ static int guarded_place(struct publish *p, const char *rel, const struct source
     pthread_rwlock_unlock(&p->ops);
     if (rc != 0)
         atomic_store(&p->failed, 1);
+    else
+        add_to_digest(p, rel, stands_for);
     return rc;
 }
 
@@ -997,7 +1039,8 @@ int publish_write_keyed(struct publish *p, const char *rel, struct hash key, con
                         size_t len)
 {
     struct source src = {data, -1, len};
-    return guarded_place(p, rel, &src, NULL, key, NULL, NULL);
+    return guarded_place(p, rel, &src, NULL, key, NULL, NULL,
+                         is_zero(key) ? hash_bytes(data, len) : key);
 }
 
 int publish_keep(struct publish *p, const char *rel, struct hash key)
@@ -1017,7 +1060,7 @@ int publish_keep(struct publish *p, const char *rel, struct hash key)
         close(old.dir_fd);
         return 1;
     }
-    return guarded_place(p, rel, NULL, NULL, key, &old, &st);
+    return guarded_place(p, rel, NULL, NULL, key, &old, &st, key);
 }
 
 int publish_file(struct publish *p, const char *rel, const char *src_path)
@@ -1044,7 +1087,14 @@ int publish_file_keyed(struct publish *p, const char *rel, struct hash key, cons
         return -1;
     }
     struct source src = {NULL, fd, (size_t)st.st_size};
-    int rc = guarded_place(p, rel, &src, src_path, key, NULL, NULL);
+    struct hash bytes = key;
+    if (is_zero(key) && hash_fd(fd, src.len, &bytes) != 0) {
+        diag_errno(p->d, src_path, errno, "cannot read");
+        atomic_store(&p->failed, 1);
+        close(fd);
+        return -1;
+    }
+    int rc = guarded_place(p, rel, &src, src_path, key, NULL, NULL, bytes);
     close(fd);
     return rc;
 }
@@ -1296,6 +1346,14 @@ int publish_remove(struct diag *d, const char *out_dir)
     free(spare);
     free(out);
     return rc ? -1 : 0;
+}
+
+struct hash publish_digest(struct publish *p)
+{
+    pthread_mutex_lock(&p->lock);
+    struct hash h = p->digest;
+    pthread_mutex_unlock(&p->lock);
+    return h;
 }
 
 int publish_interrupted(const struct publish *p)
