@@ -20,9 +20,9 @@ import threading
 import time
 
 
-def serve(folder):
-    """Serves folder over http on 127.0.0.1 at a free port, in a thread of its own; returns the
-    server. Every request it answered is in server.requests (paths)."""
+def serve(folder, port=0):
+    """Serves folder over http on 127.0.0.1 at port (0: a free one), in a thread of its own;
+    returns the server. Every request it answered is in server.requests (paths)."""
     class Quiet(http.server.SimpleHTTPRequestHandler):
         extensions_map = dict(http.server.SimpleHTTPRequestHandler.extensions_map,
                               **{".webmanifest": "application/manifest+json",
@@ -38,7 +38,7 @@ def serve(folder):
     def handler(*args, **kw):
         return Quiet(*args, directory=folder, **kw)
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     server.requests = []
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
