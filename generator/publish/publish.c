@@ -923,7 +923,7 @@ static int materialize(struct publish *p)
  * found unchanged) and records it with key. While nothing has changed, an unchanged file is
  * only noted, to be linked if staging begins. Returns 0, or -1 after reporting. */
 static int place_tracked(struct publish *p, const char *rel, const struct source *src,
-                         const char *from, struct hash key, struct spot *kept,
+                         const char *from, struct hash key, struct hash sum, struct spot *kept,
                          const struct stat *kept_st)
 {
     pthread_mutex_lock(&p->lock);
@@ -938,6 +938,7 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
     }
     size_t at = manifest_table_add(&p->placed, rel);
     p->placed.v[at].key = key;
+    p->placed.v[at].sum = sum;
     pthread_mutex_unlock(&p->lock);
 
     struct spot old = {-1, NULL};
@@ -975,9 +976,8 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
     return rc;
 }
 
-/* Adds a placed file to the digest: its path and what stands for its bytes (their hash, or the
- * key it was written with). A sum, so that the order the workers place files in is no
- * matter. */
+/* Adds a placed file to the digest: its path and the hash of its bytes. A sum, so that the
+ * order the workers place files in is no matter. */
 static void add_to_digest(struct publish *p, const char *rel, struct hash bytes)
 {
     struct hasher h;
@@ -991,11 +991,11 @@ static void add_to_digest(struct publish *p, const char *rel, struct hash bytes)
     pthread_mutex_unlock(&p->lock);
 }
 
-/* Runs one placement with the checks every write shares; stands_for is what the digest takes
- * for the file's bytes. */
+/* Runs one placement with the checks every write shares; sum is the hash of the file's
+ * bytes. */
 static int guarded_place(struct publish *p, const char *rel, const struct source *src,
                          const char *from, struct hash key, struct spot *kept,
-                         const struct stat *kept_st, struct hash stands_for)
+                         const struct stat *kept_st, struct hash sum)
 {
     const char *problem = fs_rel_problem(rel);
     if (problem) {
@@ -1016,7 +1016,7 @@ static int guarded_place(struct publish *p, const char *rel, const struct source
     pthread_rwlock_rdlock(&p->ops);
     int rc = -1;
     if (!atomic_load(&p->interrupted) && !atomic_load(&p->broken))
-        rc = p->manifest ? place_tracked(p, rel, src, from, key, kept, kept_st)
+        rc = p->manifest ? place_tracked(p, rel, src, from, key, sum, kept, kept_st)
                          : place(p, rel, src, from);
     else if (kept)
         close(kept->dir_fd);
@@ -1024,7 +1024,7 @@ static int guarded_place(struct publish *p, const char *rel, const struct source
     if (rc != 0)
         atomic_store(&p->failed, 1);
     else
-        add_to_digest(p, rel, stands_for);
+        add_to_digest(p, rel, sum);
     return rc;
 }
 
@@ -1039,8 +1039,7 @@ int publish_write_keyed(struct publish *p, const char *rel, struct hash key, con
                         size_t len)
 {
     struct source src = {data, -1, len};
-    return guarded_place(p, rel, &src, NULL, key, NULL, NULL,
-                         is_zero(key) ? hash_bytes(data, len) : key);
+    return guarded_place(p, rel, &src, NULL, key, NULL, NULL, hash_bytes(data, len));
 }
 
 int publish_keep(struct publish *p, const char *rel, struct hash key)
@@ -1060,7 +1059,7 @@ int publish_keep(struct publish *p, const char *rel, struct hash key)
         close(old.dir_fd);
         return 1;
     }
-    return guarded_place(p, rel, NULL, NULL, key, &old, &st, key);
+    return guarded_place(p, rel, NULL, NULL, key, &old, &st, r->sum);
 }
 
 int publish_file(struct publish *p, const char *rel, const char *src_path)
@@ -1087,8 +1086,8 @@ int publish_file_keyed(struct publish *p, const char *rel, struct hash key, cons
         return -1;
     }
     struct source src = {NULL, fd, (size_t)st.st_size};
-    struct hash bytes = key;
-    if (is_zero(key) && hash_fd(fd, src.len, &bytes) != 0) {
+    struct hash bytes;
+    if (hash_fd(fd, src.len, &bytes) != 0) {
         diag_errno(p->d, src_path, errno, "cannot read");
         atomic_store(&p->failed, 1);
         close(fd);
