@@ -5,7 +5,10 @@
 #   make test       every test; the last line is "N passed, N failed" (ACCEPT=1 make test writes
 #                   what a fixture test got as its new expected output: review the diff)
 #   make check      the same tests under ASan + UBSan
-#   make check-slow the slow suites (tests/slow/): the print edition rendered to PDF and measured
+#   make check-slow the slow suites (tests/slow/): the print edition rendered to PDF and measured,
+#                   Lighthouse on the example sites
+#   make lighthouse Lighthouse (mobile) on both example sites: performance and accessibility of
+#                   the home page and an event's page (installs Lighthouse from npm into build/)
 #   make valgrind   one build of the example site under valgrind: no memory error, no leak
 #   make lint       cppcheck + clang-tidy
 #   make print-pdf  the print edition as PDF files in build/print/ (installs its tools)
@@ -108,8 +111,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
 FUZZ_LIMIT = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS) -seed=1,-max_total_time=$(FUZZ_SECONDS))
 
-.PHONY: all deps kairan site test check check-slow valgrind lint install clean fuzz fuzz-run \
-        bench bench-100k print-pdf update-po FORCE
+.PHONY: all deps kairan site test check check-slow lighthouse valgrind lint install clean fuzz \
+        fuzz-run bench bench-100k print-pdf update-po FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -223,6 +226,12 @@ check: deps
 check-slow: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan $(CATALOGS)
 	@sh tests/run.sh $(BUILD) tests/slow
+
+# Lighthouse alone (one of the slow suites): installs Lighthouse from npm into
+# $(BUILD)/lighthouse-tools on first use, as print-pdf installs Vivliostyle into print-tools.
+lighthouse: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan
+	@KAIRAN=$(CURDIR)/$(BUILD)/kairan BUILD=$(CURDIR)/$(BUILD) sh tests/slow/lighthouse.test.sh
 
 # JSIMD_FORCENONE=1 has libjpeg-turbo decode with its plain C code: memcheck cannot follow
 # definedness through the library's hand-written SIMD and reports reads there that are not ours.

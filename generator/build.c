@@ -22,6 +22,7 @@
 #include "render/body.h"
 #include "render/bodycache.h"
 #include "render/feed.h"
+#include "render/offline.h"
 #include "render/pages.h"
 #include "render/search.h"
 #include "render/theme.h"
@@ -151,6 +152,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct bodies *bodies = NULL;
     struct view *view = NULL;
     char *search_meta = NULL;
+    json_t *app = NULL, *offline_pages_list = NULL;
     struct pool *pool = pool_new(opt->jobs ? opt->jobs : pool_default_threads());
     dom_global_init();
 
@@ -228,7 +230,7 @@ int build_run(struct diag *d, const struct build_options *opt)
         goto done;
 
     /* 4. The theme, compiled once. */
-    const char *required[sizeof page_templates / sizeof *page_templates + 2];
+    const char *required[sizeof page_templates / sizeof *page_templates + 3];
     size_t n_required = 0;
     for (const char *const *t = page_templates; *t; t++)
         required[n_required++] = *t;
@@ -236,9 +238,18 @@ int build_run(struct diag *d, const struct build_options *opt)
         required[n_required++] = "print/issue";
     if (cfg.search != CONFIG_SEARCH_NONE)
         required[n_required++] = "search";
+    /* The page the service worker shows offline; a site opened from files has no worker. */
+    if (!opt->portable && !opt->preview)
+        required[n_required++] = "offline";
     required[n_required] = NULL;
     if (theme_load(d, &theme, source_dir, installed_themes, cfg.theme, required) != 0)
         goto done;
+    /* The installable app: its manifest unless the site is opened from files, its worker also
+     * not in kairan serve's preview, and only with a theme that has the worker's script. */
+    int worker = !opt->portable && !opt->preview &&
+                 json_object_get(theme.static_map, "worker_js") != NULL;
+    if (!opt->portable)
+        app = offline_app_json(&site, worker);
 
     /* 5. Bodies and images. */
     struct media_opts mo = {.source = source_dir, .cache_dir = cache, .images = &theme.images};
@@ -252,8 +263,11 @@ int build_run(struct diag *d, const struct build_options *opt)
     if (bodies_convert(&bodies, &bo) != 0 || load_failed)
         goto done;
     struct view_options vo = {.site = &site, .theme = &theme, .bodies = bodies, .zone = zone,
-                              .portable = opt->portable, .hold_entries = opt->hold_entries};
+                              .portable = opt->portable, .hold_entries = opt->hold_entries,
+                              .app = app};
     view = view_new(&vo);
+    if (worker)
+        offline_pages_list = offline_pages(view);
 
     /* 6. Pages, feeds and the print edition, into a staging folder. */
     if (opt->write) {
@@ -274,7 +288,7 @@ int build_run(struct diag *d, const struct build_options *opt)
         goto done;
     bodies_drop_search(bodies);
     struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict,
-                                .search = search_meta};
+                                .search = search_meta, .offline = offline_pages_list};
     if (pages_render(view, &pgo) != 0)
         goto done;
     if (pub && feed_write_all(view, pub, now_utc) != 0)
@@ -287,6 +301,11 @@ int build_run(struct diag *d, const struct build_options *opt)
     /* 7. Publish: swap the new site in, all at once. */
     if (pub) {
         if (publish_statics(&theme, pub) != 0 || media_publish(media, pub) != 0)
+            goto done;
+        if (app && offline_write_app(view, d, pub) != 0)
+            goto done;
+        /* Last: the worker's version is the fingerprint of every file published before it. */
+        if (worker && offline_write_worker(view, d, pub, offline_pages_list) != 0)
             goto done;
         unsigned long decoded, cached;
         media_counts(media, &decoded, &cached);
@@ -319,6 +338,8 @@ done:
         publish_abort(pub);
     view_free(view);
     free(search_meta);
+    json_decref(app);
+    json_decref(offline_pages_list);
     bodies_free(bodies);
     if (media)
         media_free(media);

@@ -63,6 +63,7 @@ static const struct schema_field print_fields[] = {
 static const struct schema_field site_fields[] = {
     {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "サイト名"},
     {"subtitle", SCHEMA_STRING, 0, NULL, NULL, "サブタイトル"},
+    {"short_title", SCHEMA_STRING, 0, NULL, NULL, "短いサイト名"},
     {"description", SCHEMA_STRING, 0, NULL, NULL, "サイトの説明"},
     {"base_url", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "公開するアドレス"},
     {"language", SCHEMA_STRING, 0, NULL, NULL, "言語"},
@@ -161,6 +162,7 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     out->raw = json_incref(root);
     out->title = str(root, "title", "");
     out->subtitle = str(root, "subtitle", NULL);
+    out->short_title = str(root, "short_title", NULL);
     out->description = str(root, "description", NULL);
     out->base_url = str(root, "base_url", "/");
     out->language = str(root, "language", "ja");

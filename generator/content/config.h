@@ -46,6 +46,7 @@ enum config_search {
 
 struct site_config {
     const char *title, *subtitle, *description;
+    const char *short_title; /* the installed app's name under its icon; NULL: the title */
     const char *base_url;  /* absolute, ends with '/' */
     const char *base_path; /* the path part of base_url: "/" or "/watowa/" (owned) */
     const char *language, *timezone, *theme, *publisher;

@@ -16,7 +16,7 @@
  *     d MTIME REL                  each folder of the output ("." for the output itself)
  *     s REL                        each file of the spare
  * A line counts only after the folder it belongs to was named and found to be the same. */
-#define MANIFEST_HEADER "kairan-manifest 1\n"
+#define MANIFEST_HEADER "kairan-manifest 2\n"
 
 struct manifest_record *manifest_table_find(const struct manifest_table *t, const char *rel)
 {
@@ -84,7 +84,7 @@ void manifest_parse(struct manifest *m, const char *text, size_t len, struct man
         unsigned long long a, b;
         long long t;
         int n = 0;
-        struct hash key;
+        struct hash key, sum;
         if (strncmp(line, "build ", 6) == 0 && strlen(line) > 39 &&
             parse_key(line + 6, &key) == 0 && sscanf(line + 39, "%llu %llu", &a, &b) == 2) {
             m->build = key;
@@ -94,14 +94,15 @@ void manifest_parse(struct manifest *m, const char *text, size_t len, struct man
             m->output_known = same_folder(output, a, b);
         } else if (sscanf(line, "spare %llu %llu", &a, &b) == 2) {
             spare_ok = same_folder(spare, a, b);
-        } else if (line[0] == 'f' && m->output_known && strlen(line) > 35 &&
-                   parse_key(line + 2, &key) == 0 &&
-                   sscanf(line + 35, "%llu %llu %lld %n", &a, &b, &t, &n) == 3 && n > 0 &&
-                   !fs_rel_problem(line + 35 + n) &&
-                   !manifest_table_find(&m->files, line + 35 + n)) {
-            size_t at = manifest_table_add(&m->files, line + 35 + n);
+        } else if (line[0] == 'f' && m->output_known && strlen(line) > 68 &&
+                   parse_key(line + 2, &key) == 0 && parse_key(line + 35, &sum) == 0 &&
+                   sscanf(line + 68, "%llu %llu %lld %n", &a, &b, &t, &n) == 3 && n > 0 &&
+                   !fs_rel_problem(line + 68 + n) &&
+                   !manifest_table_find(&m->files, line + 68 + n)) {
+            size_t at = manifest_table_add(&m->files, line + 68 + n);
             struct manifest_record *r = &m->files.v[at];
             r->key = key;
+            r->sum = sum;
             r->ino = a;
             r->size = b;
             r->mtime = t;
@@ -155,7 +156,8 @@ void manifest_format(struct buf *out, struct hash build, const unsigned long cou
     qsort(files->v, files->len, sizeof *files->v, by_rel);
     for (size_t i = 0; i < files->len; i++) {
         const struct manifest_record *r = &files->v[i];
-        buf_printf(out, "f %s %llu %llu %lld %s\n", hash_hex(r->key, hex),
+        char sum[33];
+        buf_printf(out, "f %s %s %llu %llu %lld %s\n", hash_hex(r->key, hex), hash_hex(r->sum, sum),
                    (unsigned long long)r->ino, (unsigned long long)r->size, (long long)r->mtime,
                    r->rel);
     }

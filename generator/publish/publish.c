@@ -61,6 +61,7 @@ struct publish {
     int staged;           /* the staging folder exists (from the start without a manifest) */
     int from_spare;       /* staging began as the spare: any file in it may be out of date */
     struct hash old_build, new_build; /* publish_set_build's key: the manifest's, this build's */
+    struct hash digest; /* the sum of every placed file's fingerprint (publish_digest); lock */
     unsigned long old_counts[2], new_counts[2];
 
     int signals_armed;
@@ -669,6 +670,28 @@ static int find_unchanged(struct publish *p, const char *rel, const struct sourc
     return 0;
 }
 
+/* The hash of the len bytes of the file fd (read from its start). Returns 0, or -1 with errno
+ * set. */
+static int hash_fd(int fd, size_t len, struct hash *out)
+{
+    struct hasher h;
+    hash_init(&h, 0);
+    char *buf = xmalloc(CHUNK);
+    int rc = 0;
+    for (size_t off = 0; rc == 0 && off < len; off += CHUNK) {
+        size_t n = len - off < CHUNK ? len - off : CHUNK;
+        rc = read_at(fd, buf, n, (off_t)off);
+        if (rc == 0)
+            hash_update(&h, buf, n);
+        else if (errno == 0)
+            errno = EIO; /* the file got shorter while we read it */
+    }
+    free(buf);
+    if (rc == 0)
+        *out = hash_final(&h);
+    return rc;
+}
+
 static int write_all(int fd, const char *data, size_t len)
 {
     while (len > 0) {
@@ -901,7 +924,7 @@ static int materialize(struct publish *p)
  * found unchanged) and records it with key. While nothing has changed, an unchanged file is
  * only noted, to be linked if staging begins. Returns 0, or -1 after reporting. */
 static int place_tracked(struct publish *p, const char *rel, const struct source *src,
-                         const char *from, struct hash key, struct spot *kept,
+                         const char *from, struct hash key, struct hash sum, struct spot *kept,
                          const struct stat *kept_st)
 {
     pthread_mutex_lock(&p->lock);
@@ -916,6 +939,7 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
     }
     size_t at = manifest_table_add(&p->placed, rel);
     p->placed.v[at].key = key;
+    p->placed.v[at].sum = sum;
     pthread_mutex_unlock(&p->lock);
 
     struct spot old = {-1, NULL};
@@ -953,10 +977,26 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
     return rc;
 }
 
-/* Runs one placement with the checks every write shares. */
+/* Adds a placed file to the digest: its path and the hash of its bytes. A sum, so that the
+ * order the workers place files in is no matter. */
+static void add_to_digest(struct publish *p, const char *rel, struct hash bytes)
+{
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e6467ULL);
+    hash_update(&h, rel, strlen(rel) + 1);
+    hash_update(&h, &bytes, sizeof bytes);
+    struct hash one = hash_final(&h);
+    pthread_mutex_lock(&p->lock);
+    p->digest.lo += one.lo;
+    p->digest.hi += one.hi;
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Runs one placement with the checks every write shares; sum is the hash of the file's
+ * bytes. */
 static int guarded_place(struct publish *p, const char *rel, const struct source *src,
                          const char *from, struct hash key, struct spot *kept,
-                         const struct stat *kept_st)
+                         const struct stat *kept_st, struct hash sum)
 {
     const char *problem = fs_rel_problem(rel);
     if (problem) {
@@ -977,13 +1017,15 @@ static int guarded_place(struct publish *p, const char *rel, const struct source
     pthread_rwlock_rdlock(&p->ops);
     int rc = -1;
     if (!atomic_load(&p->interrupted) && !atomic_load(&p->broken))
-        rc = p->manifest ? place_tracked(p, rel, src, from, key, kept, kept_st)
+        rc = p->manifest ? place_tracked(p, rel, src, from, key, sum, kept, kept_st)
                          : place(p, rel, src, from);
     else if (kept)
         close(kept->dir_fd);
     pthread_rwlock_unlock(&p->ops);
     if (rc != 0)
         atomic_store(&p->failed, 1);
+    else
+        add_to_digest(p, rel, sum);
     return rc;
 }
 
@@ -998,7 +1040,7 @@ int publish_write_keyed(struct publish *p, const char *rel, struct hash key, con
                         size_t len)
 {
     struct source src = {data, -1, len};
-    return guarded_place(p, rel, &src, NULL, key, NULL, NULL);
+    return guarded_place(p, rel, &src, NULL, key, NULL, NULL, hash_bytes(data, len));
 }
 
 int publish_keep(struct publish *p, const char *rel, struct hash key)
@@ -1018,7 +1060,7 @@ int publish_keep(struct publish *p, const char *rel, struct hash key)
         close(old.dir_fd);
         return 1;
     }
-    return guarded_place(p, rel, NULL, NULL, key, &old, &st);
+    return guarded_place(p, rel, NULL, NULL, key, &old, &st, r->sum);
 }
 
 int publish_file(struct publish *p, const char *rel, const char *src_path)
@@ -1045,7 +1087,14 @@ int publish_file_keyed(struct publish *p, const char *rel, struct hash key, cons
         return -1;
     }
     struct source src = {NULL, fd, (size_t)st.st_size};
-    int rc = guarded_place(p, rel, &src, src_path, key, NULL, NULL);
+    struct hash bytes;
+    if (hash_fd(fd, src.len, &bytes) != 0) {
+        diag_errno(p->d, src_path, errno, _("cannot read"));
+        atomic_store(&p->failed, 1);
+        close(fd);
+        return -1;
+    }
+    int rc = guarded_place(p, rel, &src, src_path, key, NULL, NULL, bytes);
     close(fd);
     return rc;
 }
@@ -1298,6 +1347,14 @@ int publish_remove(struct diag *d, const char *out_dir)
     free(spare);
     free(out);
     return rc ? -1 : 0;
+}
+
+struct hash publish_digest(struct publish *p)
+{
+    pthread_mutex_lock(&p->lock);
+    struct hash h = p->digest;
+    pthread_mutex_unlock(&p->lock);
+    return h;
 }
 
 int publish_interrupted(const struct publish *p)

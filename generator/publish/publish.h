@@ -77,6 +77,12 @@ int publish_write_keyed(struct publish *p, const char *rel, struct hash key, con
                         size_t len);
 int publish_file_keyed(struct publish *p, const char *rel, struct hash key, const char *src_path);
 
+/* The fingerprint of every file placed so far (written, copied or kept): of its path and its
+ * bytes, or for a file written or kept with a key, of that key. The same files give the same
+ * fingerprint whatever order they were placed in; any file changed, added or left out changes
+ * it. For a file that names the build it is part of (the service worker's version). */
+struct hash publish_digest(struct publish *p);
+
 /* Notes, for the manifest, the key of everything this build read and two numbers to report
  * when a later build finds nothing changed (entries, pictures). Only a build that reported no
  * warning should call it (a later build would not repeat them). Call before publish_commit. */

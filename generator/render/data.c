@@ -73,5 +73,8 @@ const char *const data_optional[] = {
     "issue.cover", "timetable.venue", "timetable.label", "timetable.status", "back",
     /* An issue's PDF, once make print-pdf has made one from its current print document. */
     "entry.print_pdf",
+    /* The installable app's files: none with --portable, no worker in kairan serve's preview,
+     * no latest issue on a site without issues. */
+    "site.app", "site.app.latest", "site.app.worker",
     NULL,
 };

@@ -116,6 +116,13 @@ int pages_render(struct view *v, const struct pages_options *opt)
         json_object_set_new(ctx, "search", search);
         json_object_set_new(ctx, "breadcrumbs", page_crumbs(NULL, NULL));
     }
+    if (opt->offline) {
+        json_t *ctx = page_add(&ps, "offline", "offline/", "offline",
+                                "インターネットにつながっていません", NULL, NULL);
+        json_t *offline = json_object();
+        json_object_set_new(offline, "pages", json_deep_copy(opt->offline));
+        json_object_set_new(ctx, "offline", offline);
+    }
 
     /* Templates compile on first use, which is not thread-safe: look them all up first. */
     const struct template *seen[16];

@@ -31,13 +31,15 @@ static const struct schema_field theme_fields[] = {
     {"description", SCHEMA_STRING, 0, NULL, NULL, "テーマの説明"},
     {"extends", SCHEMA_STRING, 0, NULL, NULL, "元にするテーマ"},
     {"color", SCHEMA_STRING, 0, NULL, NULL, "テーマの色"},
+    {"background", SCHEMA_STRING, 0, NULL, NULL, "背景の色"},
     {"images", SCHEMA_OBJECT, 0, image_fields, NULL, "画像の設定"},
     {"optional", SCHEMA_STRINGS, 0, NULL, NULL, "任意の項目"},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 
-/* color: the colour browsers may paint their own bar with (theme-color), #rgb or #rrggbb. */
-static int check_color(struct schema_ctx *c, const char *color)
+/* color (the colour browsers may paint their own bar with, theme-color) and background (the
+ * page's, which an installed app shows while it starts): #rgb or #rrggbb. */
+static int check_color(struct schema_ctx *c, const char *key, const char *color)
 {
     if (!color)
         return 0;
@@ -47,9 +49,9 @@ static int check_color(struct schema_ctx *c, const char *color)
         ok = strchr("0123456789abcdefABCDEF", color[i]) != NULL;
     if (ok)
         return 0;
-    schema_error(c, "color", 0, _("'color' should be a colour written like #14452f (a '#' and six "
-                                  "hexadecimal digits), not '%s'"),
-                 color);
+    schema_error(c, key, 0, _("'%s' should be a colour written like #14452f (a '#' and six "
+                              "hexadecimal digits), not '%s'"),
+                 key, color);
     return -1;
 }
 
@@ -236,7 +238,10 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
             struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
             if (schema_check(&c, doc.root, theme_fields, "") != 0 ||
                 check_images(&c, json_object_get(doc.root, "images")) != 0 ||
-                check_color(&c, json_string_value(json_object_get(doc.root, "color"))) != 0 ||
+                check_color(&c, "color", json_string_value(json_object_get(doc.root, "color"))) !=
+                    0 ||
+                check_color(&c, "background",
+                            json_string_value(json_object_get(doc.root, "background"))) != 0 ||
                 add_optional(&c, t, json_object_get(doc.root, "optional")) != 0)
                 rc = -1;
             /* The child's settings win: only add keys the config lacks so far. */

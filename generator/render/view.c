@@ -435,6 +435,8 @@ static json_t *site_json(struct view *v, struct view_root *root)
     data_set_str(o, "publisher", cfg->publisher);
     json_object_set(o, "params", cfg->raw);
     json_object_set_new(o, "search", json_boolean(cfg->search != CONFIG_SEARCH_NONE));
+    if (v->opt.app)
+        json_object_set_new(o, "app", json_deep_copy(v->opt.app));
 
     json_object_set_new(
         o, "districts",

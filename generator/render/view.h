@@ -30,6 +30,9 @@ struct view_options {
     const struct tz *zone;
     int portable;        /* links relative and ending in index.html */
     size_t hold_entries; /* entries' data a root holds at once; 0: VIEW_HOLD_ENTRIES */
+    /* site.app: where the app's files are (offline_app_json), or NULL when there are none;
+     * borrowed, and unchanged while the view lives. */
+    const json_t *app;
 };
 
 /* Returns a new view (view_free frees it). */
