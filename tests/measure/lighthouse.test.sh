@@ -5,7 +5,8 @@
 # page of each. Lighthouse comes from npm (installed into $BUILD/lighthouse-tools on first use)
 # and runs Debian's Chromium. A score moves by a few points from run to run on a busy machine,
 # so each page is measured three times and the median counts, as Lighthouse's own docs advise.
-# Slow (a few minutes): run by `make check-slow` and `make lighthouse`, not by `make test`.
+# Slow (a few minutes) and dependent on the machine's load: run by `make lighthouse` only, not by
+# `make test`, `make check-slow` or CI, whose verdict must be the same on every run of a commit.
 . tests/lib.sh
 tools=$BUILD/lighthouse-tools
 version=12.8.2
