@@ -44,13 +44,33 @@ struct load_job {
     char **overlaid; /* per file: the overlay's copy to read instead, or NULL */
     struct entry *entries;
     int *failed;
+    /* Per file: the language of a translation (NULL for an original), and the index of its
+     * original among files ((size_t)-1 when there is no such file). */
+    const struct language **langs;
+    size_t *originals;
+    int translations; /* the pass: originals first, then the translations that need them */
 };
 
 static void load_one(size_t i, void *userdata)
 {
     struct load_job *job = userdata;
-    job->failed[i] = entry_load_from(job->d, job->cfg, job->source, job->files->v[i],
-                                     job->overlaid[i], &job->entries[i]) != 0;
+    if ((job->langs[i] != NULL) != job->translations)
+        return;
+    if (!job->langs[i]) {
+        job->failed[i] = entry_load_from(job->d, job->cfg, job->source, job->files->v[i],
+                                         job->overlaid[i], &job->entries[i]) != 0;
+        return;
+    }
+    size_t o = job->originals[i];
+    if (o != (size_t)-1 && job->failed[o]) {
+        /* The original's mistakes are reported; its translation waits for them. */
+        job->failed[i] = 1;
+        return;
+    }
+    job->failed[i] = entry_load_translation(job->d, job->cfg, job->source, job->files->v[i],
+                                            job->overlaid[i], job->langs[i],
+                                            o == (size_t)-1 ? NULL : &job->entries[o],
+                                            &job->entries[i]) != 0;
 }
 
 /* The build clock: --now (local time in the site's zone, or @EPOCH), else SOURCE_DATE_EPOCH,
@@ -201,24 +221,47 @@ int build_run(struct diag *d, const struct build_options *opt)
     char **overlaid = overlay_files(d, opt->overlay, &files);
     entries = xcalloc(files.len ? files.len : 1, sizeof *entries);
     int *failed = xcalloc(files.len ? files.len : 1, sizeof *failed);
-    struct load_job lj = {d, &cfg, source, &files, overlaid, entries, failed};
+    const struct language **langs = xcalloc(files.len ? files.len : 1, sizeof *langs);
+    size_t *originals = xcalloc(files.len ? files.len : 1, sizeof *originals);
+    for (size_t i = 0; i < files.len; i++) {
+        char *orig = NULL;
+        langs[i] = entry_translation_of(&cfg, files.v[i], &orig);
+        originals[i] = (size_t)-1;
+        for (size_t j = 0; orig && j < files.len; j++)
+            if (strcmp(files.v[j], orig) == 0)
+                originals[i] = j;
+        free(orig);
+    }
+    struct load_job lj = {d, &cfg, source, &files, overlaid, entries, failed, langs, originals, 0};
+    pool_for(pool, files.len, load_one, &lj);
+    lj.translations = 1;
     pool_for(pool, files.len, load_one, &lj);
     for (size_t i = 0; i < files.len; i++)
         free(overlaid[i]);
     free(overlaid);
-    size_t n_pub = 0;
+    size_t n_pub = 0, n_tr = 0;
     published = xcalloc(files.len ? files.len : 1, sizeof *published);
+    struct entry **translated = xcalloc(files.len ? files.len : 1, sizeof *translated);
     int load_failed = 0;
     for (size_t i = 0; i < files.len; i++) {
-        if (!failed[i])
+        if (!failed[i] && !langs[i])
             failed[i] = entry_check_times(d, &entries[i], zone) != 0;
         load_failed |= failed[i];
         if (failed[i])
             strv_push(&unread, files.v[i]);
-        else if (opt->drafts || !entries[i].draft)
+        else if (!opt->drafts && (entries[i].draft ||
+                                  (langs[i] && entries[i].original->draft)))
+            continue; /* a draft, or a translation of one */
+        else if (langs[i])
+            translated[n_tr++] = &entries[i];
+        else
             published[n_pub++] = &entries[i];
     }
     free(failed);
+    free(langs);
+    free(originals);
+    site_versions(translated, n_tr, cfg.n_languages);
+    free(translated);
 
     /* 3. The site model: what only the whole set can tell. An entry with a mistake is left
      * out of it; the others' bodies are still converted below, so that mistakes in their links
