@@ -149,6 +149,16 @@ $(BUILD)/gen/serve/editor_files.inc: $(EDITOR_FILES) Makefile
 $(BUILD)/obj/serve/editor_page.o: $(BUILD)/gen/serve/editor_files.inc
 $(BUILD)/obj/serve/editor_page.o: CPPFLAGS += -I$(BUILD)/gen
 
+# The default theme's Japanese words become an array in the program too: a theme without
+# catalogues of its own still builds a Japanese site (render/i18n.c).
+$(BUILD)/gen/render/i18n_builtin.inc: themes/default/i18n/ja.yaml Makefile
+	@mkdir -p $(dir $@)
+	@{ echo "static const unsigned char i18n_builtin_ja[] = {"; \
+	   od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	   echo "};"; } >$@.tmp && mv $@.tmp $@
+$(BUILD)/obj/render/i18n.o: $(BUILD)/gen/render/i18n_builtin.inc
+$(BUILD)/obj/render/i18n.o: CPPFLAGS += -I$(BUILD)/gen
+
 # The two example magazines. Tsuruoka's is the repository itself (content/, themes/, assets/).
 # Otaru's (examples/otaru) has its own theme, which extends default: KAIRAN_THEMES_DIR points at
 # this repository so that default is found there, as it would be among the installed themes.

@@ -164,6 +164,8 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct entry *entries = NULL;
     struct entry **published = NULL;
     struct site site = {0};
+    struct site versions = {0};    /* the site with its translations, for their bodies' links */
+    struct site *lang_sites = NULL; /* each language's, [0] unused (the default's is site) */
     struct theme theme = {0};
     struct media *media = NULL;
     struct publish *pub = NULL;
@@ -279,7 +281,13 @@ int build_run(struct diag *d, const struct build_options *opt)
     if (cfg.search != CONFIG_SEARCH_NONE)
         required[n_required++] = "search";
     required[n_required] = NULL;
-    if (theme_load(d, &theme, source_dir, installed_themes, cfg.theme, required) != 0)
+    const char **codes = xcalloc(cfg.n_languages, sizeof *codes);
+    for (size_t k = 0; k < cfg.n_languages; k++)
+        codes[k] = cfg.languages[k].code;
+    int theme_rc = theme_load(d, &theme, source_dir, installed_themes, cfg.theme, required, codes,
+                              cfg.n_languages);
+    free(codes);
+    if (theme_rc != 0)
         goto done;
 
     /* 5. Bodies and images. */
@@ -287,40 +295,68 @@ int build_run(struct diag *d, const struct build_options *opt)
     media = media_new(d, &mo);
     if (opt->write)
         body_cache = bodycache_open(bodies_dir);
-    struct bodies_options bo = {.d = d, .site = &site, .media = media, .pool = pool,
+    /* A translation's links lead to the linked entry in its language: the bodies are converted
+     * over the site with every translation. */
+    int has_translations = 0;
+    for (size_t i = 0; i < site.n_all; i++)
+        has_translations |= site.all[i]->versions != NULL;
+    if (has_translations && site_index_versions(d, &versions, &site) != 0)
+        goto done;
+    struct bodies_options bo = {.d = d, .site = has_translations ? &versions : &site, .media = media,
+                                .pool = pool,
                                 .cache = body_cache, .image_sizes = theme.image_sizes,
                                 .reserved_ids = &theme.ids, .unread = &unread,
                                 .portable = opt->portable};
     if (bodies_convert(&bodies, &bo) != 0 || load_failed)
         goto done;
-    struct view_options vo = {.site = &site, .theme = &theme, .bodies = bodies, .zone = zone,
-                              .portable = opt->portable, .hold_entries = opt->hold_entries};
-    view = view_new(&vo);
+    lang_sites = xcalloc(cfg.n_languages, sizeof *lang_sites);
+    for (size_t k = 1; k < cfg.n_languages; k++)
+        site_index_language(&lang_sites[k], &site, &cfg.languages[k]);
 
-    /* 6. Pages, feeds and the print edition, into a staging folder. */
+    /* 6. Pages, feeds and the print edition, into a staging folder: each language's in turn. */
     if (opt->write) {
         pub = publish_begin(d, output, &po);
         if (!pub)
             goto done;
     }
-    /* The print edition first: the issue pages link its PDF when there is one. */
-    struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
-                                .cache_dir = cache, .pdf_dir = pdf_dir,
-                                .incremental = !opt->strict};
-    if (print_issues(view, &pro) != 0)
-        goto done;
-    view_drop_roots(view);
-    /* The search index before the pages: the search page names its files. */
-    struct search_options so = {.pool = pool, .pub = pub};
-    if (cfg.search != CONFIG_SEARCH_NONE && search_write(view, bodies, &so, &search_meta) != 0)
-        goto done;
+    for (size_t k = 0; k < cfg.n_languages; k++) {
+        struct view_options vo = {.site = k ? &lang_sites[k] : &site, .theme = &theme,
+                                  .bodies = bodies, .zone = zone, .portable = opt->portable,
+                                  .hold_entries = opt->hold_entries};
+        view = view_new(&vo);
+        /* The print edition first: the issue pages link its PDF when there is one. */
+        struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
+                                    .cache_dir = cache, .pdf_dir = pdf_dir,
+                                    .incremental = !opt->strict};
+        if (k == 0 && print_issues(view, &pro) != 0)
+            goto done;
+        view_drop_roots(view);
+        /* The search index before the pages: the search page names its files. */
+        struct search_options so = {.pool = pool, .pub = pub};
+        if (cfg.search != CONFIG_SEARCH_NONE &&
+            search_write(view, bodies, &so, &search_meta) != 0)
+            goto done;
+        struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict,
+                                    .search = search_meta};
+        if (pages_render(view, &pgo) != 0)
+            goto done;
+        if (pub && feed_write_all(view, pub, now_utc) != 0)
+            goto done;
+        view_free(view);
+        view = NULL;
+        free(search_meta);
+        search_meta = NULL;
+    }
     bodies_drop_search(bodies);
-    struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict,
-                                .search = search_meta};
-    if (pages_render(view, &pgo) != 0)
-        goto done;
-    if (pub && feed_write_all(view, pub, now_utc) != 0)
-        goto done;
+    if (pub) {
+        const struct site **sites = xcalloc(cfg.n_languages, sizeof *sites);
+        for (size_t k = 0; k < cfg.n_languages; k++)
+            sites[k] = k ? &lang_sites[k] : &site;
+        int sitemap_rc = feed_write_sitemap(sites, cfg.n_languages, pub);
+        free(sites);
+        if (sitemap_rc != 0)
+            goto done;
+    }
     if (opt->strict)
         template_set_report_unresolved(theme.templates, d);
     if (diag_error_count(d) != 0)
@@ -361,6 +397,10 @@ done:
     if (media)
         media_free(media);
     theme_release(&theme);
+    for (size_t k = 1; lang_sites && k < cfg.n_languages; k++)
+        site_release(&lang_sites[k]);
+    free(lang_sites);
+    site_release(&versions);
     site_release(&site);
     for (size_t i = 0; entries && i < files.len; i++)
         entry_release(&entries[i]);

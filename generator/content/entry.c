@@ -977,6 +977,18 @@ int entry_load_translation(struct diag *d, const struct site_config *cfg, const 
     }
     int failed = rc != 0 || mine.errors != 0 || c.failed;
     diag_release(&mine);
+    /* Outside Japanese, lists follow the titles as written, not the original's reading. */
+    int japanese = strncmp(lang->code, "ja", 2) == 0 && (!lang->code[2] || lang->code[2] == '-');
+    if (!japanese && !json_object_get(doc.root, "reading") && e->title) {
+        struct buf key;
+        buf_init(&key);
+        for (const char *p = e->title; *p; p++)
+            buf_putc(&key, *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p);
+        buf_putc(&key, '\x01');
+        buf_puts(&key, e->title);
+        free(e->sort_key);
+        e->sort_key = buf_detach(&key, NULL);
+    }
     yamldoc_release(&doc);
     return failed ? -1 : 0;
 }

@@ -200,6 +200,7 @@ void site_index_language(struct site *s, const struct site *base, const struct l
             v[n++] = e;
     }
     site_order(s, base->cfg, lang, v, n, base->now);
+    s->base = base;
     free(v);
 }
 
@@ -299,14 +300,6 @@ size_t site_issue_entries(const struct site *s, const struct entry *issue, struc
     }
     *out = v;
     return n;
-}
-
-const char *site_issue_section(const struct site *s, const struct entry *e)
-{
-    if (e->kind == KIND_EVENT)
-        return "研修会・会議";
-    const struct taxon *district = e->district ? config_district(s->cfg, e->district) : NULL;
-    return district ? district->name : "そのほか";
 }
 
 size_t site_index_of(const struct site *s, const struct entry *e)

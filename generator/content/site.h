@@ -17,6 +17,8 @@
 struct site {
     const struct site_config *cfg;
     const struct language *lang;   /* the language of its pages */
+    const struct site *base;       /* another language's: the default language's site; else
+                                      NULL */
     struct entry **all;            /* sorted by source path */
     size_t n_all;
     struct entry **kind[KIND_COUNT];
@@ -49,9 +51,6 @@ int site_event_is_past(const struct site *s, const struct entry *e);
 /* Fills out with the entries of an issue in print order; returns how many (caller frees
  * *out). */
 size_t site_issue_entries(const struct site *s, const struct entry *issue, struct entry ***out);
-/* The heading an entry is listed under in an issue's contents: its district's name, or
- * 研修会・会議 for events, or そのほか. A string owned by the config or constant. */
-const char *site_issue_section(const struct site *s, const struct entry *e);
 /* Index of e in s->all (which is sorted by path). */
 size_t site_index_of(const struct site *s, const struct entry *e);
 /* The prefix that leads from the page at url (relative to the root, like "events/x/") to the

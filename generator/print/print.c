@@ -12,6 +12,7 @@
 #include "core/strv.h"
 #include "core/xalloc.h"
 #include "render/data.h"
+#include "render/i18n.h"
 #include "print/xhtml.h"
 
 /* Margins leave room for the running head above and the page number below. Horizontal text
@@ -383,18 +384,20 @@ static json_t *piece_json(const struct printer *pr, const struct piece *p)
         char *src = xasprintf("qr/%s.svg", p->id);
         data_set_str(qr, "src", src);
         free(src);
-        data_set_str(qr, "alt", "ウェブ版のQRコード");
+        char *alt = i18n_text(view_words(pr->v), "print.qr_alt", NULL, 0);
+        data_set_str(qr, "alt", alt);
+        free(alt);
         json_object_set_new(o, "qr", qr);
     }
     return o;
 }
 
 /* "13:30〜16:00" for a session within one day, else the whole range. A new string. */
-static json_t *schedule_row(const json_t *event, const json_t *session)
+static json_t *schedule_row(const struct printer *pr, const json_t *event, const json_t *session)
 {
     json_t *start = json_object_get(session, "start"), *end = json_object_get(session, "end");
     json_t *row = json_object();
-    data_set_str(row, "date", json_string_value(json_object_get(start, "wareki")));
+    data_set_str(row, "date", json_string_value(json_object_get(start, "text")));
     data_set_str(row, "datetime", json_string_value(json_object_get(start, "datetime")));
     const char *day0 = json_string_value(json_object_get(start, "iso"));
     const char *day1 = json_string_value(json_object_get(end, "iso"));
@@ -406,7 +409,9 @@ static json_t *schedule_row(const json_t *event, const json_t *session)
     } else if (day0 && day1 && strcmp(day0, day1) == 0) {
         const char *t0 = json_string_value(json_object_get(start, "time"));
         const char *t1 = json_string_value(json_object_get(end, "time"));
-        char *time = xasprintf("%s〜%s", t0, t1 && strcmp(t0, t1) != 0 ? t1 : "");
+        struct i18n_arg args[] = {{"start", t0 ? t0 : "", NULL},
+                                  {"end", t1 && t0 && strcmp(t0, t1) != 0 ? t1 : "", NULL}};
+        char *time = i18n_text(view_words(pr->v), "print.time_range", args, 2);
         data_set_str(row, "time", time);
         free(time);
     } else {
@@ -496,7 +501,7 @@ static json_t *document_json(const struct printer *pr, const struct issue_doc *d
     const char *current_name = NULL;
     for (size_t i = 0; i < doc->n_entries; i++) {
         const struct piece *p = &doc->entries[i];
-        const char *name = site_issue_section(s, p->e);
+        const char *name = view_issue_section(pr->v, p->e);
         if (!current || strcmp(name, current_name) != 0) {
             current = json_object();
             data_set_str(current, "title", name);
@@ -522,7 +527,7 @@ static json_t *document_json(const struct printer *pr, const struct issue_doc *d
         json_t *sessions = json_object_get(entry, "sessions");
         json_t *schedule = json_object_get(current, "timetable");
         for (size_t k = 0; k < json_array_size(sessions); k++)
-            json_array_append_new(schedule, schedule_row(entry, json_array_get(sessions, k)));
+            json_array_append_new(schedule, schedule_row(pr, entry, json_array_get(sessions, k)));
         json_object_set_new(current, "has_schedule", json_boolean(json_array_size(schedule)));
         json_array_append_new(json_object_get(current, "entries"), entry);
     }
@@ -725,7 +730,7 @@ int print_issues(struct view *v, const struct print_options *opt)
     size_t n_issues = s->n_kind[KIND_ISSUE];
     if (n_issues == 0)
         return 0;
-    const struct template *t = template_set_get(view_theme(v)->templates, "print/issue");
+    const struct template *t = template_set_get(view_templates(v), "print/issue");
     if (!t)
         return -1;
     const struct site_config *cfg = s->cfg;

@@ -418,6 +418,11 @@ const struct body *bodies_get(const struct bodies *bs, size_t i)
     return &bs->v[i];
 }
 
+size_t bodies_index(const struct bodies *bs, const struct entry *e)
+{
+    return site_index_of(bs->opt.site, e);
+}
+
 char *bodies_search(const struct bodies *bs, size_t i)
 {
     const struct bodies_options *o = &bs->opt;

@@ -38,6 +38,18 @@ void view_free(struct view *v);
 
 const struct site *view_site(const struct view *v);
 const struct theme *view_theme(const struct view *v);
+/* The language of the view's pages (its site's), its theme words and templates. */
+const struct language *view_language(const struct view *v);
+const struct theme_language *view_theme_language(const struct view *v);
+const struct i18n *view_words(const struct view *v);
+struct template_set *view_templates(const struct view *v);
+/* The word of an event's status badge (中止...), "" for one held as planned; owned by v. */
+const char *view_status_label(const struct view *v, enum event_status status);
+/* What the new date of a postponed event is called (延期後の日程); owned by v. */
+const char *view_moved_label(const struct view *v);
+/* The heading an entry is listed under in an issue's contents: its district's name, or the
+ * word for events (研修会・会議), or for the rest (そのほか). Owned by v or the config. */
+const char *view_issue_section(const struct view *v, const struct entry *e);
 const struct tz *view_zone(const struct view *v);
 int view_portable(const struct view *v);
 /* The converted body of e. */
