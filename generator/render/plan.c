@@ -16,6 +16,15 @@ static char *word(struct pages *ps, const char *key)
     return i18n_text(view_words(ps->view), key, NULL, 0);
 }
 
+/* A message as HTML (furigana and all). A new string. */
+static char *word_html(struct pages *ps, const char *key)
+{
+    struct buf h;
+    buf_init(&h);
+    i18n_format(view_words(ps->view), key, NULL, 0, NULL, &h);
+    return buf_detach(&h, NULL);
+}
+
 /* An address of the page's language: its folder before path. A new string. */
 static char *lang_url(struct pages *ps, const char *path)
 {
@@ -417,21 +426,24 @@ static void taxon_lists(struct pages *ps, const struct taxonomy *tx, const struc
         struct i18n_arg arg = {"name", name, NULL};
         char *title = i18n_text(view_words(ps->view), key, &arg, 1);
         struct list_spec *l = list_pages(ps, url, tx->kind, title, NULL, groups, n_groups, NULL);
-        if (lang->index && name == taxa[t].name) {
-            /* The site's own name in another language's title: marked with its language. */
-            struct buf h, n_html;
-            buf_init(&h);
-            buf_init(&n_html);
+        /* The title as HTML: the message's furigana, and the site's own name in another
+         * language's title marked with its language. */
+        struct buf h, n_html;
+        buf_init(&h);
+        buf_init(&n_html);
+        int marked = lang->index && name == taxa[t].name;
+        if (marked) {
             buf_puts(&n_html, "<span lang=\"");
             buf_xml_escape(&n_html, view_site(ps->view)->cfg->languages[0].code);
             buf_puts(&n_html, "\">");
-            buf_xml_escape(&n_html, name);
-            buf_puts(&n_html, "</span>");
-            struct i18n_arg harg = {"name", name, n_html.data};
-            i18n_format(view_words(ps->view), key, &harg, 1, NULL, &h);
-            l->title_html = buf_detach(&h, NULL);
-            buf_release(&n_html);
         }
+        buf_xml_escape(&n_html, name);
+        if (marked)
+            buf_puts(&n_html, "</span>");
+        struct i18n_arg harg = {"name", name, n_html.data};
+        i18n_format(view_words(ps->view), key, &harg, 1, NULL, &h);
+        l->title_html = buf_detach(&h, NULL);
+        buf_release(&n_html);
         free(key);
         l->terms = tx->folder;
         l->term = t;
@@ -465,7 +477,9 @@ static void activity_lists(struct pages *ps)
     char *url = lang_url(ps, "activities/");
     char *title = word(ps, "list.activities.title");
     char *description = word(ps, "list.activities.description");
-    list_pages(ps, url, "activities", title, description, groups, n_groups, NULL);
+    struct list_spec *l = list_pages(ps, url, "activities", title, description, groups,
+                                     n_groups, NULL);
+    l->title_html = word_html(ps, "list.activities.title");
     free(url);
     free(title);
     free(description);
@@ -484,7 +498,8 @@ static void event_list(struct pages *ps)
                           s->now.date.year, s->now.date.month);
     char *url = lang_url(ps, "events/");
     char *title = word(ps, "list.events.title");
-    list_pages(ps, url, "events", title, NULL, groups, 2, cal);
+    list_pages(ps, url, "events", title, NULL, groups, 2, cal)->title_html =
+        word_html(ps, "list.events.title");
     free(cal);
     free(url);
     free(title);
@@ -493,7 +508,8 @@ static void event_list(struct pages *ps)
     struct list_group issues = {NULL, "issues", s->kind[KIND_ISSUE], s->n_kind[KIND_ISSUE]};
     url = lang_url(ps, "issues/");
     title = word(ps, "list.issues.title");
-    list_pages(ps, url, "issues", title, NULL, &issues, 1, NULL);
+    list_pages(ps, url, "issues", title, NULL, &issues, 1, NULL)->title_html =
+        word_html(ps, "list.issues.title");
     free(url);
     free(title);
 }
