@@ -328,7 +328,7 @@ int build_run(struct diag *d, const struct build_options *opt)
         struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
                                     .cache_dir = cache, .pdf_dir = pdf_dir,
                                     .incremental = !opt->strict};
-        if (k == 0 && print_issues(view, &pro) != 0)
+        if (print_issues(view, &pro) != 0)
             goto done;
         view_drop_roots(view);
         /* The search index before the pages: the search page names its files. */

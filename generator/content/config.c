@@ -14,7 +14,7 @@ static const struct schema_field taxon_fields[] = {
     {"slug", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
     {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
     {"reading", SCHEMA_STRING, 0, NULL, NULL},
-    {"names", SCHEMA_OBJECT, 0, NULL, NULL},
+    {"names", SCHEMA_ANY, 0, NULL, NULL},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -35,7 +35,7 @@ static const struct schema_field district_fields[] = {
     {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL},
     {"reading", SCHEMA_STRING, 0, NULL, NULL},
     {"contact", SCHEMA_OBJECT, SCHEMA_CLOSED, contact_fields, NULL},
-    {"names", SCHEMA_OBJECT, 0, NULL, NULL},
+    {"names", SCHEMA_ANY, 0, NULL, NULL},
     {NULL, 0, 0, NULL, NULL},
 };
 
@@ -247,6 +247,35 @@ static void load_languages(struct schema_ctx *c, struct site_config *out)
     out->hide_untranslated = strcmp(str(out->raw, "untranslated", "fallback"), "hide") == 0;
 }
 
+/* names: of each district and category: a name (text) for each of the site's languages. */
+static void check_names(struct schema_ctx *c, const struct site_config *out, const char *key,
+                        const struct taxon *taxa, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        json_t *names = json_object_get(json_array_get(json_object_get(out->raw, key), i),
+                                        "names");
+        char *path = xasprintf("%s.%zu.names", key, i);
+        if (names && !json_is_object(names))
+            schema_error(c, path, 0, "'names' should be fields of language codes and names, "
+                                     "like  en: Kushibiki");
+        const char *code;
+        json_t *v;
+        json_object_foreach(taxa[i].names, code, v) {
+            char *sub = xasprintf("%s.%s", path, code);
+            int known = 0;
+            for (size_t k = 0; k < out->n_languages; k++)
+                known |= strcmp(out->languages[k].code, code) == 0;
+            if (!json_is_string(v))
+                schema_error(c, sub, 0, "the name in '%s' should be text", code);
+            else if (!known)
+                schema_error(c, sub, 1, "'%s' is not one of the site's languages (languages:)",
+                             code);
+            free(sub);
+        }
+        free(path);
+    }
+}
+
 const struct language *config_language_key(const struct site_config *c, const char *key,
                                            size_t n)
 {
@@ -399,6 +428,8 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     out->print.binding =
         str(print, "binding", strcmp(out->language, "ja") == 0 ? "saddle" : "leaflet");
     load_languages(&c, out);
+    check_names(&c, out, "districts", out->districts, out->n_districts);
+    check_names(&c, out, "categories", out->categories, out->n_categories);
     if (parse_bleed(out->print.bleed, &out->print.bleed_mm) != 0)
         schema_error(&c, "print.bleed", 0,
                      "'%s' is not a bleed width: write it in millimetres from 0mm to 10mm, "

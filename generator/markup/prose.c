@@ -85,9 +85,11 @@ static void read_inline(struct reader *r, const char *line, size_t n, size_t off
             const char *bar = memchr(line + i, '|', n - i);
             const char *end = memchr(line + i, '}', n - i);
             if (bar && end && bar < end && bar > line + i + 1) {
-                for (size_t k = i + 1; k < (size_t)(bar - line);) {
+                /* In a table cell the bar is written \| */
+                size_t base_end = (size_t)(bar - line) - (bar[-1] == '\\');
+                for (size_t k = i + 1; k < base_end;) {
                     unsigned cp;
-                    size_t step = utf8_decode(line + k, (size_t)(bar - line) - k, &cp);
+                    size_t step = utf8_decode(line + k, base_end - k, &cp);
                     put(r, cp, off + (k == i + 1 ? i : k), 1); /* found at its brace */
                     k += step;
                 }

@@ -54,7 +54,26 @@ struct printer {
     const struct print_options *opt;
     struct view_root *root; /* the data at the root "" */
     struct print_grid grid;
+    /* The edition's writing and binding: site.yaml's for the site's language; an edition in
+     * another language is a leaflet set horizontally, whatever the magazine is. */
+    const char *writing, *binding;
 };
+
+/* Where the document of an issue goes: print/5/5.xhtml, en/print/5/5.xhtml. A new string. */
+static char *print_path(const struct printer *pr, const struct entry *issue)
+{
+    char *rel = site_print_path(issue);
+    char *path = xasprintf("%s%s", view_language(pr->v)->prefix, rel);
+    free(rel);
+    return path;
+}
+
+/* The name a file about an issue has among those of every language (5, en-5). A new string. */
+static char *issue_name(const struct printer *pr, const struct entry *issue)
+{
+    const struct language *l = view_language(pr->v);
+    return l->key ? xasprintf("%s-%s", l->key, issue->slug) : xstrdup(issue->slug);
+}
 
 /* One Markdown document converted for one issue's print file: the issue's own text, an entry
  * of it, or the back page. */
@@ -204,7 +223,7 @@ static void piece_convert(size_t i, void *userdata)
         markdown_parse(&quiet, e->source, e->body_line, markdown, e->body_len, &hooks);
     buf_release(&text);
     char *prefix = xasprintf("%s.", p->id);
-    p->xhtml = dom_xhtml_print(dom, prefix, strcmp(pr->site->cfg->print.writing, "vertical") == 0);
+    p->xhtml = dom_xhtml_print(dom, prefix, strcmp(pr->writing, "vertical") == 0);
     free(prefix);
     dom_free(dom);
     diag_release(&quiet);
@@ -279,13 +298,13 @@ static json_t *print_settings(const struct printer *pr)
     set_mm(o, "text_height", g->text_height);
     data_set_str(o, "bleed", pc->bleed);
     data_set_str(o, "marks", pc->marks);
-    data_set_str(o, "writing", pc->writing);
+    data_set_str(o, "writing", pr->writing);
     json_object_set_new(o, "vertical", json_boolean(g->vertical));
     data_set_str(o, "entry_break", pc->entry_break);
     data_set_str(o, "section_break", pc->section_break);
     data_set_str(o, "feature", pc->feature);
-    data_set_str(o, "binding", pc->binding);
-    int multiple = page_multiple(pc->binding);
+    data_set_str(o, "binding", pr->binding);
+    int multiple = page_multiple(pr->binding);
     json_object_set_new(o, "page_multiple", json_integer(multiple));
     /* The blank pages a renderer may need before the back cover to reach the multiple; each
      * stays hidden until the renderer, having counted the pages, shows as many as are missing
@@ -487,7 +506,7 @@ static json_t *document_json(const struct printer *pr, const struct issue_doc *d
     json_t *ctx = json_object();
     json_object_set(ctx, "site", view_root_site(pr->root));
     json_object_set_new(ctx, "print", print_settings(pr));
-    data_set_str(ctx, "lang", s->cfg->language);
+    data_set_str(ctx, "lang", view_language(pr->v)->code);
 
     json_t *issue = piece_json(pr, doc->intro);
     if (doc->has_cover) {
@@ -545,7 +564,9 @@ static char *keep_invalid(const struct printer *pr, const struct entry *issue,
     if (!pr->opt->cache_dir)
         return NULL;
     char *dir = fs_join(pr->opt->cache_dir, "print");
-    char *name = xasprintf("%s.xhtml", issue->slug);
+    char *base = issue_name(pr, issue);
+    char *name = xasprintf("%s.xhtml", base);
+    free(base);
     char *path = fs_join(dir, name);
     free(name);
     struct diag quiet;
@@ -588,7 +609,7 @@ static int publish_pictures(struct publish *pub, const char *folder, const struc
 static int issue_publish(const struct printer *pr, const struct issue_doc *doc,
                          const struct buf *out, const struct hash *key)
 {
-    char *path = site_print_path(doc->issue);
+    char *path = print_path(pr, doc->issue);
     char *folder = xstrndup(path, (size_t)(strrchr(path, '/') - path));
     int rc = key ? publish_write_keyed(pr->opt->pub, path, *key, out->data, out->len) : 0;
     char *css = theme_find(view_theme(pr->v), "static/print.css");
@@ -624,10 +645,12 @@ static int issue_pdf(const struct printer *pr, struct issue_doc *doc, const stru
     if (!pr->opt->pub || !pr->opt->pdf_dir)
         return 0;
     const char *slug = doc->issue->slug;
-    char *name = xasprintf("%s.xhtml", slug);
+    char *base = issue_name(pr, doc->issue);
+    char *name = xasprintf("%s.xhtml", base);
     char *made_from = fs_join(pr->opt->pdf_dir, name);
     free(name);
-    name = xasprintf("%s.pdf", slug);
+    name = xasprintf("%s.pdf", base);
+    free(base);
     char *pdf = fs_join(pr->opt->pdf_dir, name);
     free(name);
     struct buf was;
@@ -639,7 +662,7 @@ static int issue_pdf(const struct printer *pr, struct issue_doc *doc, const stru
     if (fs_is_file(made_from) && fs_read_file(&quiet, made_from, &was) == 0 &&
         was.len == out->len && memcmp(was.data, out->data, out->len) == 0 &&
         stat(pdf, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        char *rel = xasprintf("print/%s/%s.pdf", slug, slug);
+        char *rel = xasprintf("%sprint/%s/%s.pdf", view_language(pr->v)->prefix, slug, slug);
         rc = publish_file(pr->opt->pub, rel, pdf);
         free(rel);
         if (rc == 0)
@@ -680,7 +703,7 @@ static int issue_finish(const struct printer *pr, const struct template *t, stru
     struct hash key = hash_bytes(out.data, out.len);
     int changed = 1;
     if (rc == 0 && pr->opt->pub && pr->opt->incremental) {
-        char *path = site_print_path(doc->issue);
+        char *path = print_path(pr, doc->issue);
         changed = publish_keep(pr->opt->pub, path, key);
         free(path);
         if (changed < 0)
@@ -689,7 +712,7 @@ static int issue_finish(const struct printer *pr, const struct template *t, stru
     if (rc == 0 && changed) {
         struct diag found;
         diag_init(&found);
-        char *path = site_print_path(doc->issue);
+        char *path = print_path(pr, doc->issue);
         if (xhtml_validate(&found, path, out.data, out.len) != 0) {
             /* The messages name the kept copy, or the document's place in the output. */
             char *kept = keep_invalid(pr, doc->issue, &out);
@@ -734,19 +757,34 @@ int print_issues(struct view *v, const struct print_options *opt)
     if (!t)
         return -1;
     const struct site_config *cfg = s->cfg;
-    struct printer printer = {v, s, opt, view_root(v, ""), {0}};
-    print_grid(&printer.grid, print_format(cfg->print.size), cfg->print.writing);
+    int other = view_language(v)->index != 0;
+    struct printer printer = {v, s, opt, view_root(v, ""), {0}, other ? "horizontal" :
+                              cfg->print.writing, other ? "leaflet" : cfg->print.binding};
+    print_grid(&printer.grid, print_format(cfg->print.size), printer.writing);
     const struct printer *pr = &printer;
     const struct entry *back =
         cfg->print.back_page ? site_find_slug(s, KIND_PAGE, cfg->print.back_page) : NULL;
 
     struct issue_doc *docs = xcalloc(n_issues, sizeof *docs);
     size_t n_pieces = 0;
+    size_t n_docs = 0;
     for (size_t k = 0; k < n_issues; k++) {
-        struct issue_doc *doc = &docs[k];
+        struct issue_doc *doc = &docs[n_docs];
         doc->issue = s->kind[KIND_ISSUE][k];
         struct entry **list;
         doc->n_entries = site_issue_entries(s, doc->issue, &list);
+        /* Another language's edition holds the issue's entries written in it, and is made
+         * only when there are some. */
+        size_t kept = 0;
+        for (size_t i = 0; i < doc->n_entries; i++)
+            if (!other || list[i]->lang == view_language(v))
+                list[kept++] = list[i];
+        doc->n_entries = kept;
+        if (other && !kept) {
+            free(list);
+            continue;
+        }
+        n_docs++;
         doc->intro = xcalloc(1, sizeof *doc->intro);
         piece_init(doc->intro, pr, doc->issue);
         doc->entries = xcalloc(doc->n_entries ? doc->n_entries : 1, sizeof *doc->entries);
@@ -766,7 +804,7 @@ int print_issues(struct view *v, const struct print_options *opt)
     /* Every piece of every issue converts in parallel; pictures too. */
     struct piece **all = xcalloc(n_pieces, sizeof *all);
     size_t n = 0;
-    for (size_t k = 0; k < n_issues; k++) {
+    for (size_t k = 0; k < n_docs; k++) {
         all[n++] = docs[k].intro;
         for (size_t i = 0; i < docs[k].n_entries; i++)
             all[n++] = &docs[k].entries[i];
@@ -784,7 +822,7 @@ int print_issues(struct view *v, const struct print_options *opt)
      * is placed at the page's width or wider, when it is wider than the page's shape. */
     const struct print_format *f = print_format(cfg->print.size);
     double bleed = cfg->print.bleed_mm;
-    for (size_t k = 0; k < n_issues; k++) {
+    for (size_t k = 0; k < n_docs; k++) {
         const struct entry *issue = docs[k].issue;
         const struct body *b = view_body(v, issue);
         if (!issue->image || !b->has_image)
@@ -806,13 +844,16 @@ int print_issues(struct view *v, const struct print_options *opt)
 
     /* Every issue is checked, so that one build reports every problem. */
     if (converted == 0) {
-        struct finish_job job = {pr, t, docs, xcalloc(n_issues, sizeof *job.rc)};
-        pool_for(opt->pool, n_issues, finish_one, &job);
-        for (size_t k = 0; k < n_issues; k++) {
+        struct finish_job job = {pr, t, docs, xcalloc(n_docs, sizeof *job.rc)};
+        pool_for(opt->pool, n_docs, finish_one, &job);
+        for (size_t k = 0; k < n_docs; k++) {
             rc |= job.rc[k];
+            char *doc_url = print_path(pr, docs[k].issue);
+            view_set_print_url(v, docs[k].issue, doc_url);
+            free(doc_url);
             if (docs[k].pdf_bytes) {
-                char *url = xasprintf("print/%s/%s.pdf", docs[k].issue->slug,
-                                      docs[k].issue->slug);
+                char *url = xasprintf("%sprint/%s/%s.pdf", view_language(v)->prefix,
+                                      docs[k].issue->slug, docs[k].issue->slug);
                 view_set_print_pdf(v, docs[k].issue, url, docs[k].pdf_bytes);
                 free(url);
             }
@@ -820,7 +861,7 @@ int print_issues(struct view *v, const struct print_options *opt)
         free(job.rc);
     }
 
-    for (size_t k = 0; k < n_issues; k++) {
+    for (size_t k = 0; k < n_docs; k++) {
         piece_release(docs[k].intro);
         free(docs[k].intro);
         for (size_t i = 0; i < docs[k].n_entries; i++)

@@ -135,6 +135,16 @@ static void put_ruby(struct buf *out, const char *base, const char *reading)
     buf_puts(out, "</rt><rp>)</rp></ruby>");
 }
 
+/* Ruby as XHTML 1.1 has it (the base in <rb>), for the print edition. */
+static void put_ruby_xhtml(struct buf *out, const char *base, const char *reading)
+{
+    buf_puts(out, "<ruby><rb>");
+    escape_text(out, base, strlen(base));
+    buf_puts(out, "</rb><rp>(</rp><rt>");
+    escape_text(out, reading, strlen(reading));
+    buf_puts(out, "</rt><rp>)</rp></ruby>");
+}
+
 static int is_name_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -460,10 +470,10 @@ const char *i18n_code(const struct i18n *c)
 int i18n_template(const struct i18n *c, struct diag *d, const char *name, struct buf *src,
                   char **path)
 {
-    int plain = strncmp(name, "plain/", 6) == 0;
-    if (!plain && strncmp(name, "t/", 2) != 0)
+    int plain = strncmp(name, "plain/", 6) == 0, xhtml = strncmp(name, "x/", 2) == 0;
+    if (!plain && !xhtml && strncmp(name, "t/", 2) != 0)
         return 1;
-    const char *key = name + (plain ? 6 : 2);
+    const char *key = strchr(name, '/') + 1;
     const struct message *m = find(c, key);
     if (!m || !json_is_string(m->value)) {
         diag_error(d, c->first_file, 0, 0,
@@ -481,6 +491,8 @@ int i18n_template(const struct i18n *c, struct diag *d, const char *name, struct
         case PART_RUBY:
             if (plain)
                 escape_text(src, p->a, strlen(p->a));
+            else if (xhtml)
+                put_ruby_xhtml(src, p->a, p->b);
             else
                 put_ruby(src, p->a, p->b);
             break;

@@ -3,7 +3,8 @@
  * site's own copy of a theme first, a child theme before its parent), with kairan's copy of
  * the default theme's ja.yaml as the last resort for Japanese. A message is text with
  * {{name}} (escaped), {{{name_html}}}, {{>partial}} and {漢字|かんじ} for furigana; templates
- * include it as the partial t/KEY (furigana as ruby) or plain/KEY (for attributes and <title>),
+ * include it as the partial t/KEY (furigana as ruby), x/KEY (in print) or plain/KEY (for
+ * attributes and <title>),
  * and kairan's own words (list titles, status badges, calendar months) are made from it here.
  * Dates follow date.style: wareki (令和3年2月19日（金）), wareki_western (令和3年（2021年）…, the
  * era with furigana in HTML) or pattern (date.format and the names of months and weekdays).
@@ -28,8 +29,9 @@ struct i18n *i18n_load(struct diag *d, const struct strv *dirs, const char *code
 void i18n_free(struct i18n *c);
 const char *i18n_code(const struct i18n *c);
 
-/* For the template loader: the Mustache text of a template named t/KEY (HTML, furigana as ruby)
- * or plain/KEY (furigana left out): appends it to src, sets *path to a new string naming the
+/* For the template loader: the Mustache text of a template named t/KEY (HTML, furigana as ruby),
+ * x/KEY (XHTML 1.1 for the print edition: ruby with <rb>) or plain/KEY (furigana left out, for
+ * attributes and <title>): appends it to src, sets *path to a new string naming the
  * catalogue file. Returns 0; 1 when name is neither (a template of the theme's folders); -1
  * after reporting a key the catalogue lacks. */
 int i18n_template(const struct i18n *c, struct diag *d, const char *name, struct buf *src,

@@ -20,6 +20,7 @@ struct view {
     json_t *kind_json[KIND_COUNT]; /* "activity", "event", ... */
     json_t **issue_json;           /* parallel to site->kind[KIND_ISSUE]: number, title, url */
     json_t **issue_pdf;            /* parallel too: the print edition's PDF, or NULL */
+    char **issue_print;            /* parallel too: the print document's address, or NULL */
     struct view_dates *dates;
     char *status_words[EVENT_STATUS_COUNT]; /* the badges' words in the view's language */
     char *section_events, *section_other;   /* headings of an issue's contents */
@@ -437,9 +438,16 @@ static json_t *entry_json(const struct view *v, const struct view_root *root, si
         event_fields(v, e, o);
     if (e->kind == KIND_ISSUE) {
         json_object_set_new(o, "number", json_integer(e->number));
-        char *print_url = site_print_path(e);
-        data_set_str(o, "print_url", print_url);
-        free(print_url);
+        /* The site's own edition has every issue; another language's, those with entries in it
+         * (the print edition says which). */
+        for (size_t k = 0; v->issue_print && k < v->opt.site->n_kind[KIND_ISSUE]; k++)
+            if (v->opt.site->kind[KIND_ISSUE][k] == e)
+                data_set_str(o, "print_url", v->issue_print[k]);
+        if (!v->issue_print && !view_language(v)->index) {
+            char *print_url = site_print_path(e);
+            data_set_str(o, "print_url", print_url);
+            free(print_url);
+        }
         for (size_t k = 0; v->issue_pdf && k < v->opt.site->n_kind[KIND_ISSUE]; k++)
             if (v->opt.site->kind[KIND_ISSUE][k] == e && v->issue_pdf[k])
                 json_object_set(o, "print_pdf", v->issue_pdf[k]);
@@ -485,6 +493,9 @@ static json_t *site_json(struct view *v, struct view_root *root)
     data_set_str(o, "subtitle", lang->subtitle);
     data_set_str(o, "description", lang->description);
     data_set_str(o, "base_url", cfg->base_url);
+    char *home_url = view_permalink(v, lang->prefix);
+    data_set_str(o, "home_url", home_url);
+    free(home_url);
     data_set_str(o, "language", lang->code);
     data_set_str(o, "publisher", lang->publisher);
     /* The site's texts a language has not given of its own are in the site's language. */
@@ -731,6 +742,19 @@ void view_set_print_pdf(struct view *v, const struct entry *issue, const char *u
     }
 }
 
+void view_set_print_url(struct view *v, const struct entry *issue, const char *url)
+{
+    const struct site *s = v->opt.site;
+    if (!v->issue_print)
+        v->issue_print = xcalloc(s->n_kind[KIND_ISSUE] + 1, sizeof *v->issue_print);
+    for (size_t k = 0; k < s->n_kind[KIND_ISSUE]; k++) {
+        if (s->kind[KIND_ISSUE][k] == issue) {
+            free(v->issue_print[k]);
+            v->issue_print[k] = xstrdup(url);
+        }
+    }
+}
+
 void view_drop_roots(struct view *v)
 {
     for (size_t k = 0; k < v->n_roots; k++)
@@ -776,6 +800,9 @@ void view_free(struct view *v)
     for (size_t k = 0; v->issue_pdf && k < s->n_kind[KIND_ISSUE]; k++)
         json_decref(v->issue_pdf[k]);
     free(v->issue_pdf);
+    for (size_t k = 0; v->issue_print && k < s->n_kind[KIND_ISSUE]; k++)
+        free(v->issue_print[k]);
+    free(v->issue_print);
     dates_free(v->dates);
     for (int k = 0; k < EVENT_STATUS_COUNT; k++)
         free(v->status_words[k]);

@@ -79,6 +79,11 @@ json_t *view_entry(const struct view *v, struct view_root *root, size_t i,
  * (view_drop_roots forgets data made before). */
 void view_set_print_pdf(struct view *v, const struct entry *issue, const char *url,
                         long long bytes);
+/* Notes that the print document of issue is at url (relative to the site root): the issue's
+ * data then has print_url. In another language than the site's, an issue has print_url only
+ * when noted (the site's own edition has every issue). For the main thread, before the roots
+ * whose data should show it are made. */
+void view_set_print_url(struct view *v, const struct entry *issue, const char *url);
 /* Frees every root and the data it holds: with the entries' data held, the largest thing a
  * build holds. */
 void view_drop_roots(struct view *v);
