@@ -38,6 +38,7 @@ struct i18n {
     struct strmap map;       /* key -> struct message */
     struct strv files;       /* the catalogue files read, most specific first */
     char *first_file;        /* where a missing message belongs */
+    int failed;              /* a mistake was reported: the build stops once every one is */
     enum date_style style;
     const char *weekdays[7]; /* borrowed from the messages' values */
     const char *months[12];
@@ -331,9 +332,22 @@ static int check_args(struct diag *d, const struct message *m, const char *args)
             if (*args == '\0')
                 diag_error(d, m->file, m->line, m->col,
                            "the message '%s' is plain text: it has no {{%s}}", m->key, p->a);
-            else
+            else {
+                /* " title page " becomes "{{title}}, {{page}}". */
+                struct buf names;
+                buf_init(&names);
+                for (const char *w = args; *w;) {
+                    w += strspn(w, " ");
+                    size_t len = strcspn(w, " ");
+                    if (len)
+                        buf_printf(&names, "%s{{%.*s}}", names.len ? ", " : "", (int)len, w);
+                    w += len;
+                }
                 diag_error(d, m->file, m->line, m->col,
-                           "the message '%s' has no {{%s}}; it may use:%s", m->key, p->a, args);
+                           "the message '%s' has no {{%s}}; it may use %s", m->key, p->a,
+                           names.data);
+                buf_release(&names);
+            }
             return -1;
         }
     }
@@ -360,6 +374,8 @@ static int names_list(struct diag *d, struct i18n *c, const char *key, const cha
                       size_t n)
 {
     const struct message *m = find(c, key);
+    for (size_t i = 0; i < n; i++)
+        out[i] = "";
     if (!m)
         return -1; /* reported by want() */
     if (json_array_size(m->value) != n) {
@@ -406,11 +422,7 @@ struct i18n *i18n_load(struct diag *d, const struct strv *dirs, const char *code
     if (!c->first_file)
         c->first_file = xstrdup(name);
     free(name);
-    if (rc != 0) {
-        i18n_free(c);
-        return NULL;
-    }
-    if (!c->files.len) {
+    if (!c->files.len && rc == 0) {
         diag_error(d, c->first_file, 0, 0,
                    "the theme has no words for the language '%s': write this file (copy the "
                    "theme's i18n/en.yaml or ja.yaml and translate it)",
@@ -427,10 +439,11 @@ struct i18n *i18n_load(struct diag *d, const struct strv *dirs, const char *code
         c->style = STYLE_WAREKI_WESTERN;
     } else if (style && strcmp(style, "pattern") == 0) {
         c->style = STYLE_PATTERN;
+        int missing = 0;
         for (size_t i = 0; i < sizeof pattern_wanted / sizeof *pattern_wanted; i++)
-            rc |= want(d, c, pattern_wanted[i].key, pattern_wanted[i].args);
-        if (rc == 0)
-            rc |= names_list(d, c, "date.months", c->months, 12);
+            missing |= want(d, c, pattern_wanted[i].key, pattern_wanted[i].args);
+        if (missing || names_list(d, c, "date.months", c->months, 12) != 0)
+            rc = -1;
     } else if (style) {
         const struct message *m = find(c, "date.style");
         diag_error(d, m->file, m->line, m->col,
@@ -440,12 +453,11 @@ struct i18n *i18n_load(struct diag *d, const struct strv *dirs, const char *code
                    style);
         rc = -1;
     }
-    if (rc == 0)
-        rc |= names_list(d, c, "date.weekdays", c->weekdays, 7);
-    if (rc != 0) {
-        i18n_free(c);
-        return NULL;
-    }
+    if (names_list(d, c, "date.weekdays", c->weekdays, 7) != 0)
+        rc = -1;
+    /* Every mistake is reported in one go: the templates are compiled with the words there
+     * are, so that the messages they miss are named too, and the build stops after. */
+    c->failed = rc != 0;
     return c;
 }
 
@@ -465,6 +477,11 @@ void i18n_free(struct i18n *c)
 const char *i18n_code(const struct i18n *c)
 {
     return c->code;
+}
+
+int i18n_failed(const struct i18n *c)
+{
+    return c->failed;
 }
 
 int i18n_template(const struct i18n *c, struct diag *d, const char *name, struct buf *src,

@@ -24,10 +24,13 @@
 struct i18n;
 
 /* Reads the catalogue of language code from the folders dirs (most specific first), each's
- * i18n/CODE.yaml. Returns a new catalogue (i18n_free frees it), or NULL after reporting. */
+ * i18n/CODE.yaml. Returns a new catalogue (i18n_free frees it), or NULL after reporting that
+ * there is none; a catalogue with mistakes (reported) is returned too, i18n_failed true, so
+ * that the templates can name the messages they miss in the same run. */
 struct i18n *i18n_load(struct diag *d, const struct strv *dirs, const char *code);
 void i18n_free(struct i18n *c);
 const char *i18n_code(const struct i18n *c);
+int i18n_failed(const struct i18n *c);
 
 /* For the template loader: the Mustache text of a template named t/KEY (HTML, furigana as ruby),
  * x/KEY (XHTML 1.1 for the print edition: ruby with <rb>) or plain/KEY (furigana left out, for

@@ -121,6 +121,7 @@ void page_set_languages(struct pages *ps, const char *const *paths, int same)
     json_t *languages = json_object();
     json_object_set_new(languages, "items", items);
     json_object_set_new(page, "languages", languages);
+    json_object_del(page, "alternates"); /* what page_add supposed, when called after it */
     if (json_array_size(alternates) > 2)
         json_object_set_new(page, "alternates", alternates);
     else

@@ -454,7 +454,7 @@ int theme_load(struct diag *d, struct theme *t, const char *source, const char *
     for (size_t i = 0; i < t->optional.len; i++)
         strv_push(&optional, t->optional.v[i]);
     t->langs = xcalloc(n ? n : 1, sizeof *t->langs);
-    for (size_t k = 0; k < n && rc == 0; k++) {
+    for (size_t k = 0; k < n; k++) {
         struct theme_language *l = &t->langs[t->n_langs];
         l->theme = t;
         l->words = i18n_load(d, &t->dirs, codes[k]);
@@ -462,6 +462,8 @@ int theme_load(struct diag *d, struct theme *t, const char *source, const char *
             rc = -1;
             break;
         }
+        if (i18n_failed(l->words))
+            rc = -1;
         t->n_langs++;
         l->templates = template_set_new(d, load_template, l);
         for (size_t i = 0; i < optional.len; i++)
