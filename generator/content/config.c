@@ -268,8 +268,9 @@ static void check_names(struct schema_ctx *c, const struct site_config *out, con
             if (!json_is_string(v))
                 schema_error(c, sub, 0, "the name in '%s' should be text", code);
             else if (!known)
-                schema_error(c, sub, 1, "'%s' is not one of the site's languages (languages:)",
-                             code);
+                schema_warning(c, sub, 1, "'%s' is not one of the site's languages "
+                                          "(languages:): this name is not used",
+                               code);
             free(sub);
         }
         free(path);
