@@ -25,7 +25,8 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 DEBS = build-essential pkg-config libxml2-dev libxml2-utils libyaml-dev libjansson-dev \
        libmd4c-dev libmd4c-html0-dev libstb-dev libturbojpeg0-dev libjpeg62-turbo-dev \
        liblcms2-dev libmicrohttpd-dev libqrencode-dev w3c-sgml-lib tzdata python3-icalendar \
-       valgrind chromium fonts-noto-cjk libunistring-dev gettext locales libc-l10n
+       valgrind chromium fonts-noto-cjk libunistring-dev gettext locales libc-l10n \
+       python3-feedparser
 # The locales the tests run kairan in (LC_ALL=...): messages in Japanese need ja_JP.UTF-8.
 LOCALES = ja_JP.UTF-8
 # Generates each locale in $(1) that the system does not have (in /etc/locale.gen, so that it
@@ -202,6 +203,16 @@ $(BUILD)/gen/serve/editor_files.inc: $(EDITOR_FILES) Makefile
 	   echo "};"; } >$@.tmp && mv $@.tmp $@
 $(BUILD)/obj/serve/editor_page.o: $(BUILD)/gen/serve/editor_files.inc
 $(BUILD)/obj/serve/editor_page.o: CPPFLAGS += -I$(BUILD)/gen
+
+# The default theme's Japanese words become an array in the program too: a theme without
+# catalogues of its own still builds a Japanese site (render/i18n.c).
+$(BUILD)/gen/render/i18n_builtin.inc: themes/default/i18n/ja.yaml Makefile
+	@mkdir -p $(dir $@)
+	@{ echo "static const unsigned char i18n_builtin_ja[] = {"; \
+	   od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	   echo "};"; } >$@.tmp && mv $@.tmp $@
+$(BUILD)/obj/render/i18n.o: $(BUILD)/gen/render/i18n_builtin.inc
+$(BUILD)/obj/render/i18n.o: CPPFLAGS += -I$(BUILD)/gen
 
 # The two example magazines. Tsuruoka's is the repository itself (content/, themes/, assets/).
 # Otaru's (examples/otaru) has its own theme, which extends default: KAIRAN_THEMES_DIR points at

@@ -46,13 +46,33 @@ struct load_job {
     char **overlaid; /* per file: the overlay's copy to read instead, or NULL */
     struct entry *entries;
     int *failed;
+    /* Per file: the language of a translation (NULL for an original), and the index of its
+     * original among files ((size_t)-1 when there is no such file). */
+    const struct language **langs;
+    size_t *originals;
+    int translations; /* the pass: originals first, then the translations that need them */
 };
 
 static void load_one(size_t i, void *userdata)
 {
     struct load_job *job = userdata;
-    job->failed[i] = entry_load_from(job->d, job->cfg, job->source, job->files->v[i],
-                                     job->overlaid[i], &job->entries[i]) != 0;
+    if ((job->langs[i] != NULL) != job->translations)
+        return;
+    if (!job->langs[i]) {
+        job->failed[i] = entry_load_from(job->d, job->cfg, job->source, job->files->v[i],
+                                         job->overlaid[i], &job->entries[i]) != 0;
+        return;
+    }
+    size_t o = job->originals[i];
+    if (o != (size_t)-1 && job->failed[o]) {
+        /* The original's mistakes are reported; its translation waits for them. */
+        job->failed[i] = 1;
+        return;
+    }
+    job->failed[i] = entry_load_translation(job->d, job->cfg, job->source, job->files->v[i],
+                                            job->overlaid[i], job->langs[i],
+                                            o == (size_t)-1 ? NULL : &job->entries[o],
+                                            &job->entries[i]) != 0;
 }
 
 /* The build clock: --now (local time in the site's zone, or @EPOCH), else SOURCE_DATE_EPOCH,
@@ -146,11 +166,13 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct entry *entries = NULL;
     struct entry **published = NULL;
     struct site site = {0};
+    struct site versions = {0};    /* the site with its translations, for their bodies' links */
+    struct site *lang_sites = NULL; /* each language's, [0] unused (the default's is site) */
     struct theme theme = {0};
     struct media *media = NULL;
     struct publish *pub = NULL;
     struct bodies *bodies = NULL;
-    struct view *view = NULL;
+    struct view *view = NULL, *home_view = NULL; /* home_view: the default language's */
     char *search_meta = NULL;
     json_t *app = NULL, *offline_pages_list = NULL;
     struct pool *pool = pool_new(opt->jobs ? opt->jobs : pool_default_threads());
@@ -204,24 +226,47 @@ int build_run(struct diag *d, const struct build_options *opt)
     char **overlaid = overlay_files(d, opt->overlay, &files);
     entries = xcalloc(files.len ? files.len : 1, sizeof *entries);
     int *failed = xcalloc(files.len ? files.len : 1, sizeof *failed);
-    struct load_job lj = {d, &cfg, source, &files, overlaid, entries, failed};
+    const struct language **langs = xcalloc(files.len ? files.len : 1, sizeof *langs);
+    size_t *originals = xcalloc(files.len ? files.len : 1, sizeof *originals);
+    for (size_t i = 0; i < files.len; i++) {
+        char *orig = NULL;
+        langs[i] = entry_translation_of(&cfg, files.v[i], &orig);
+        originals[i] = (size_t)-1;
+        for (size_t j = 0; orig && j < files.len; j++)
+            if (strcmp(files.v[j], orig) == 0)
+                originals[i] = j;
+        free(orig);
+    }
+    struct load_job lj = {d, &cfg, source, &files, overlaid, entries, failed, langs, originals, 0};
+    pool_for(pool, files.len, load_one, &lj);
+    lj.translations = 1;
     pool_for(pool, files.len, load_one, &lj);
     for (size_t i = 0; i < files.len; i++)
         free(overlaid[i]);
     free(overlaid);
-    size_t n_pub = 0;
+    size_t n_pub = 0, n_tr = 0;
     published = xcalloc(files.len ? files.len : 1, sizeof *published);
+    struct entry **translated = xcalloc(files.len ? files.len : 1, sizeof *translated);
     int load_failed = 0;
     for (size_t i = 0; i < files.len; i++) {
-        if (!failed[i])
+        if (!failed[i] && !langs[i])
             failed[i] = entry_check_times(d, &entries[i], zone) != 0;
         load_failed |= failed[i];
         if (failed[i])
             strv_push(&unread, files.v[i]);
-        else if (opt->drafts || !entries[i].draft)
+        else if (!opt->drafts && (entries[i].draft ||
+                                  (langs[i] && entries[i].original->draft)))
+            continue; /* a draft, or a translation of one */
+        else if (langs[i])
+            translated[n_tr++] = &entries[i];
+        else
             published[n_pub++] = &entries[i];
     }
     free(failed);
+    free(langs);
+    free(originals);
+    site_versions(translated, n_tr, cfg.n_languages);
+    free(translated);
 
     /* 3. The site model: what only the whole set can tell. An entry with a mistake is left
      * out of it; the others' bodies are still converted below, so that mistakes in their links
@@ -242,7 +287,13 @@ int build_run(struct diag *d, const struct build_options *opt)
     if (!opt->portable && !opt->preview)
         required[n_required++] = "offline";
     required[n_required] = NULL;
-    if (theme_load(d, &theme, source_dir, installed_themes, cfg.theme, required) != 0)
+    const char **codes = xcalloc(cfg.n_languages, sizeof *codes);
+    for (size_t k = 0; k < cfg.n_languages; k++)
+        codes[k] = cfg.languages[k].code;
+    int theme_rc = theme_load(d, &theme, source_dir, installed_themes, cfg.theme, required, codes,
+                              cfg.n_languages);
+    free(codes);
+    if (theme_rc != 0)
         goto done;
     /* The installable app: its manifest unless the site is opened from files, its worker also
      * not in kairan serve's preview, and only with a theme that has the worker's script. */
@@ -256,43 +307,75 @@ int build_run(struct diag *d, const struct build_options *opt)
     media = media_new(d, &mo);
     if (opt->write)
         body_cache = bodycache_open(bodies_dir);
-    struct bodies_options bo = {.d = d, .site = &site, .media = media, .pool = pool,
+    /* A translation's links lead to the linked entry in its language: the bodies are converted
+     * over the site with every translation. */
+    int has_translations = 0;
+    for (size_t i = 0; i < site.n_all; i++)
+        has_translations |= site.all[i]->versions != NULL;
+    if (has_translations && site_index_versions(d, &versions, &site) != 0)
+        goto done;
+    struct bodies_options bo = {.d = d, .site = has_translations ? &versions : &site, .media = media,
+                                .pool = pool,
                                 .cache = body_cache, .image_sizes = theme.image_sizes,
                                 .reserved_ids = &theme.ids, .unread = &unread,
                                 .portable = opt->portable};
     if (bodies_convert(&bodies, &bo) != 0 || load_failed)
         goto done;
-    struct view_options vo = {.site = &site, .theme = &theme, .bodies = bodies, .zone = zone,
-                              .portable = opt->portable, .hold_entries = opt->hold_entries,
-                              .app = app};
-    view = view_new(&vo);
-    if (worker)
-        offline_pages_list = offline_pages(view);
+    lang_sites = xcalloc(cfg.n_languages, sizeof *lang_sites);
+    for (size_t k = 1; k < cfg.n_languages; k++)
+        site_index_language(&lang_sites[k], &site, &cfg.languages[k]);
 
-    /* 6. Pages, feeds and the print edition, into a staging folder. */
+    /* 6. Pages, feeds and the print edition, into a staging folder: each language's in turn. */
     if (opt->write) {
         pub = publish_begin(d, output, &po);
         if (!pub)
             goto done;
     }
-    /* The print edition first: the issue pages link its PDF when there is one. */
-    struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
-                                .cache_dir = cache, .pdf_dir = pdf_dir,
-                                .incremental = !opt->strict};
-    if (print_issues(view, &pro) != 0)
-        goto done;
-    view_drop_roots(view);
-    /* The search index before the pages: the search page names its files. */
-    struct search_options so = {.pool = pool, .pub = pub};
-    if (cfg.search != CONFIG_SEARCH_NONE && search_write(view, bodies, &so, &search_meta) != 0)
-        goto done;
+    for (size_t k = 0; k < cfg.n_languages; k++) {
+        struct view_options vo = {.site = k ? &lang_sites[k] : &site, .theme = &theme,
+                                  .bodies = bodies, .zone = zone, .portable = opt->portable,
+                                  .hold_entries = opt->hold_entries, .app = app};
+        view = view_new(&vo);
+        /* The worker keeps pages of the default language (the app starts there). */
+        if (k == 0 && worker)
+            offline_pages_list = offline_pages(view);
+        /* The print edition first: the issue pages link its PDF when there is one. */
+        struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
+                                    .cache_dir = cache, .pdf_dir = pdf_dir,
+                                    .incremental = !opt->strict};
+        if (print_issues(view, &pro) != 0)
+            goto done;
+        view_drop_roots(view);
+        /* The search index before the pages: the search page names its files. */
+        struct search_options so = {.pool = pool, .pub = pub};
+        if (cfg.search != CONFIG_SEARCH_NONE &&
+            search_write(view, bodies, &so, &search_meta) != 0)
+            goto done;
+        struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict,
+                                    .search = search_meta, .offline = offline_pages_list};
+        if (pages_render(view, &pgo) != 0)
+            goto done;
+        if (pub && feed_write_all(view, pub, now_utc) != 0)
+            goto done;
+        /* The default language's view stays for the app's files, written last (step 7). */
+        if (k == 0)
+            home_view = view;
+        else
+            view_free(view);
+        view = NULL;
+        free(search_meta);
+        search_meta = NULL;
+    }
     bodies_drop_search(bodies);
-    struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict,
-                                .search = search_meta, .offline = offline_pages_list};
-    if (pages_render(view, &pgo) != 0)
-        goto done;
-    if (pub && feed_write_all(view, pub, now_utc) != 0)
-        goto done;
+    if (pub) {
+        const struct site **sites = xcalloc(cfg.n_languages, sizeof *sites);
+        for (size_t k = 0; k < cfg.n_languages; k++)
+            sites[k] = k ? &lang_sites[k] : &site;
+        int sitemap_rc = feed_write_sitemap(sites, cfg.n_languages, pub);
+        free(sites);
+        if (sitemap_rc != 0)
+            goto done;
+    }
     if (opt->strict)
         template_set_report_unresolved(theme.templates, d);
     if (diag_error_count(d) != 0)
@@ -302,10 +385,10 @@ int build_run(struct diag *d, const struct build_options *opt)
     if (pub) {
         if (publish_statics(&theme, pub) != 0 || media_publish(media, pub) != 0)
             goto done;
-        if (app && offline_write_app(view, d, pub) != 0)
+        if (app && offline_write_app(home_view, d, pub) != 0)
             goto done;
         /* Last: the worker's version is the fingerprint of every file published before it. */
-        if (worker && offline_write_worker(view, d, pub, offline_pages_list) != 0)
+        if (worker && offline_write_worker(home_view, d, pub, offline_pages_list) != 0)
             goto done;
         unsigned long decoded, cached;
         media_counts(media, &decoded, &cached);
@@ -337,6 +420,7 @@ done:
     if (pub)
         publish_abort(pub);
     view_free(view);
+    view_free(home_view);
     free(search_meta);
     json_decref(app);
     json_decref(offline_pages_list);
@@ -344,6 +428,10 @@ done:
     if (media)
         media_free(media);
     theme_release(&theme);
+    for (size_t k = 1; lang_sites && k < cfg.n_languages; k++)
+        site_release(&lang_sites[k]);
+    free(lang_sites);
+    site_release(&versions);
     site_release(&site);
     for (size_t i = 0; entries && i < files.len; i++)
         entry_release(&entries[i]);

@@ -154,6 +154,8 @@ site everypage
 sed -i 's/^  writing: horizontal$/  writing: horizontal\n  section_break: right\n  entry_break: page/' \
     "$tmp/everypage/content/site.yaml"
 sed -i 's/^language: ja$/language: en/' "$tmp/everypage/content/site.yaml"
+sed -i '/^languages:$/,/^untranslated:/d' "$tmp/everypage/content/site.yaml"
+find "$tmp/everypage/content" -name '*.*.md' -delete # a site of one language: no translations
 "$KAIRAN" build -s "$tmp/everypage" --now "$NOW" --quiet --cache-dir "$tmp/cache"
 d="$tmp/everypage/public/print/5/5.xhtml"
 sections=$(grep -c '<div class="section' "$d")

@@ -81,6 +81,14 @@ struct entry {
     int has_postponed;
     char *sort_key;         /* 50音 key of reading (or title) */
     char *rel_slug;         /* slug derived from the file name, when no slug: field */
+    /* The language it is written in: the site's own for an original, another for a
+     * translation (content/activities/x.en.md), whose fields are the original's with its own
+     * over them and whose address is the original's under the language's folder. */
+    const struct language *lang;
+    struct entry *original; /* a translation: the entry it translates (borrowed); else NULL */
+    /* An original: its versions to publish by language index (0 itself; NULL where there is
+     * none), set by site_versions; owned. NULL when it has no translation. */
+    struct entry **versions;
 };
 
 /* Loads content/REL under source. Returns 0, or -1 after reporting (the entry is then still
@@ -91,6 +99,20 @@ int entry_load(struct diag *d, const struct site_config *cfg, const char *source
  * named, placed and reported as content/REL, and its pictures are found beside that. */
 int entry_load_from(struct diag *d, const struct site_config *cfg, const char *source,
                     const char *rel, const char *file, struct entry *e);
+/* Loads content/REL (read from file when not NULL, as entry_load_from) as a translation into
+ * lang of original (already loaded, without mistakes): its front matter over the original's
+ * (groups field by field, lists of groups item by item), its own body, the original's slug
+ * under lang's folder. A field that places the entry (slug, district, dates, numbers, which
+ * pictures) must be the original's or left out; the kind must be the original's. original
+ * NULL means there is no such file: that is reported. Returns 0, or -1 after reporting. */
+int entry_load_translation(struct diag *d, const struct site_config *cfg, const char *source,
+                           const char *rel, const char *file, const struct language *lang,
+                           struct entry *original, struct entry *e);
+/* For a file name in content/ (activities/x.en.md): the language whose key stands before .md
+ * (en), or NULL for an original. When it returns one, *original_rel is a new string
+ * (activities/x.md) the caller frees. */
+const struct language *entry_translation_of(const struct site_config *cfg, const char *rel,
+                                            char **original_rel);
 void entry_release(struct entry *e);
 /* The path e's text is read from: its file, else its source. */
 const char *entry_file(const struct entry *e);

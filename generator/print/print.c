@@ -13,6 +13,7 @@
 #include "core/strv.h"
 #include "core/xalloc.h"
 #include "render/data.h"
+#include "render/i18n.h"
 #include "print/xhtml.h"
 
 /* Margins leave room for the running head above and the page number below. Horizontal text
@@ -54,7 +55,26 @@ struct printer {
     const struct print_options *opt;
     struct view_root *root; /* the data at the root "" */
     struct print_grid grid;
+    /* The edition's writing and binding: site.yaml's for the site's language; an edition in
+     * another language is a leaflet set horizontally, whatever the magazine is. */
+    const char *writing, *binding;
 };
+
+/* Where the document of an issue goes: print/5/5.xhtml, en/print/5/5.xhtml. A new string. */
+static char *print_path(const struct printer *pr, const struct entry *issue)
+{
+    char *rel = site_print_path(issue);
+    char *path = xasprintf("%s%s", view_language(pr->v)->prefix, rel);
+    free(rel);
+    return path;
+}
+
+/* The name a file about an issue has among those of every language (5, en-5). A new string. */
+static char *issue_name(const struct printer *pr, const struct entry *issue)
+{
+    const struct language *l = view_language(pr->v);
+    return l->key ? xasprintf("%s-%s", l->key, issue->slug) : xstrdup(issue->slug);
+}
 
 /* One Markdown document converted for one issue's print file: the issue's own text, an entry
  * of it, or the back page. */
@@ -204,7 +224,7 @@ static void piece_convert(size_t i, void *userdata)
         markdown_parse(&quiet, e->source, e->body_line, markdown, e->body_len, &hooks);
     buf_release(&text);
     char *prefix = xasprintf("%s.", p->id);
-    p->xhtml = dom_xhtml_print(dom, prefix, strcmp(pr->site->cfg->print.writing, "vertical") == 0);
+    p->xhtml = dom_xhtml_print(dom, prefix, strcmp(pr->writing, "vertical") == 0);
     free(prefix);
     dom_free(dom);
     diag_release(&quiet);
@@ -279,13 +299,13 @@ static json_t *print_settings(const struct printer *pr)
     set_mm(o, "text_height", g->text_height);
     data_set_str(o, "bleed", pc->bleed);
     data_set_str(o, "marks", pc->marks);
-    data_set_str(o, "writing", pc->writing);
+    data_set_str(o, "writing", pr->writing);
     json_object_set_new(o, "vertical", json_boolean(g->vertical));
     data_set_str(o, "entry_break", pc->entry_break);
     data_set_str(o, "section_break", pc->section_break);
     data_set_str(o, "feature", pc->feature);
-    data_set_str(o, "binding", pc->binding);
-    int multiple = page_multiple(pc->binding);
+    data_set_str(o, "binding", pr->binding);
+    int multiple = page_multiple(pr->binding);
     json_object_set_new(o, "page_multiple", json_integer(multiple));
     /* The blank pages a renderer may need before the back cover to reach the multiple; each
      * stays hidden until the renderer, having counted the pages, shows as many as are missing
@@ -384,18 +404,20 @@ static json_t *piece_json(const struct printer *pr, const struct piece *p)
         char *src = xasprintf("qr/%s.svg", p->id);
         data_set_str(qr, "src", src);
         free(src);
-        data_set_str(qr, "alt", "ウェブ版のQRコード");
+        char *alt = i18n_text(view_words(pr->v), "print.qr_alt", NULL, 0);
+        data_set_str(qr, "alt", alt);
+        free(alt);
         json_object_set_new(o, "qr", qr);
     }
     return o;
 }
 
 /* "13:30〜16:00" for a session within one day, else the whole range. A new string. */
-static json_t *schedule_row(const json_t *event, const json_t *session)
+static json_t *schedule_row(const struct printer *pr, const json_t *event, const json_t *session)
 {
     json_t *start = json_object_get(session, "start"), *end = json_object_get(session, "end");
     json_t *row = json_object();
-    data_set_str(row, "date", json_string_value(json_object_get(start, "wareki")));
+    data_set_str(row, "date", json_string_value(json_object_get(start, "text")));
     data_set_str(row, "datetime", json_string_value(json_object_get(start, "datetime")));
     const char *day0 = json_string_value(json_object_get(start, "iso"));
     const char *day1 = json_string_value(json_object_get(end, "iso"));
@@ -407,7 +429,9 @@ static json_t *schedule_row(const json_t *event, const json_t *session)
     } else if (day0 && day1 && strcmp(day0, day1) == 0) {
         const char *t0 = json_string_value(json_object_get(start, "time"));
         const char *t1 = json_string_value(json_object_get(end, "time"));
-        char *time = xasprintf("%s〜%s", t0, t1 && strcmp(t0, t1) != 0 ? t1 : "");
+        struct i18n_arg args[] = {{"start", t0 ? t0 : "", NULL},
+                                  {"end", t1 && t0 && strcmp(t0, t1) != 0 ? t1 : "", NULL}};
+        char *time = i18n_text(view_words(pr->v), "print.time_range", args, 2);
         data_set_str(row, "time", time);
         free(time);
     } else {
@@ -483,7 +507,7 @@ static json_t *document_json(const struct printer *pr, const struct issue_doc *d
     json_t *ctx = json_object();
     json_object_set(ctx, "site", view_root_site(pr->root));
     json_object_set_new(ctx, "print", print_settings(pr));
-    data_set_str(ctx, "lang", s->cfg->language);
+    data_set_str(ctx, "lang", view_language(pr->v)->code);
 
     json_t *issue = piece_json(pr, doc->intro);
     if (doc->has_cover) {
@@ -497,7 +521,7 @@ static json_t *document_json(const struct printer *pr, const struct issue_doc *d
     const char *current_name = NULL;
     for (size_t i = 0; i < doc->n_entries; i++) {
         const struct piece *p = &doc->entries[i];
-        const char *name = site_issue_section(s, p->e);
+        const char *name = view_issue_section(pr->v, p->e);
         if (!current || strcmp(name, current_name) != 0) {
             current = json_object();
             data_set_str(current, "title", name);
@@ -523,7 +547,7 @@ static json_t *document_json(const struct printer *pr, const struct issue_doc *d
         json_t *sessions = json_object_get(entry, "sessions");
         json_t *schedule = json_object_get(current, "timetable");
         for (size_t k = 0; k < json_array_size(sessions); k++)
-            json_array_append_new(schedule, schedule_row(entry, json_array_get(sessions, k)));
+            json_array_append_new(schedule, schedule_row(pr, entry, json_array_get(sessions, k)));
         json_object_set_new(current, "has_schedule", json_boolean(json_array_size(schedule)));
         json_array_append_new(json_object_get(current, "entries"), entry);
     }
@@ -541,7 +565,9 @@ static char *keep_invalid(const struct printer *pr, const struct entry *issue,
     if (!pr->opt->cache_dir)
         return NULL;
     char *dir = fs_join(pr->opt->cache_dir, "print");
-    char *name = xasprintf("%s.xhtml", issue->slug);
+    char *base = issue_name(pr, issue);
+    char *name = xasprintf("%s.xhtml", base);
+    free(base);
     char *path = fs_join(dir, name);
     free(name);
     struct diag quiet;
@@ -584,7 +610,7 @@ static int publish_pictures(struct publish *pub, const char *folder, const struc
 static int issue_publish(const struct printer *pr, const struct issue_doc *doc,
                          const struct buf *out, const struct hash *key)
 {
-    char *path = site_print_path(doc->issue);
+    char *path = print_path(pr, doc->issue);
     char *folder = xstrndup(path, (size_t)(strrchr(path, '/') - path));
     int rc = key ? publish_write_keyed(pr->opt->pub, path, *key, out->data, out->len) : 0;
     char *css = theme_find(view_theme(pr->v), "static/print.css");
@@ -620,10 +646,12 @@ static int issue_pdf(const struct printer *pr, struct issue_doc *doc, const stru
     if (!pr->opt->pub || !pr->opt->pdf_dir)
         return 0;
     const char *slug = doc->issue->slug;
-    char *name = xasprintf("%s.xhtml", slug);
+    char *base = issue_name(pr, doc->issue);
+    char *name = xasprintf("%s.xhtml", base);
     char *made_from = fs_join(pr->opt->pdf_dir, name);
     free(name);
-    name = xasprintf("%s.pdf", slug);
+    name = xasprintf("%s.pdf", base);
+    free(base);
     char *pdf = fs_join(pr->opt->pdf_dir, name);
     free(name);
     struct buf was;
@@ -635,7 +663,7 @@ static int issue_pdf(const struct printer *pr, struct issue_doc *doc, const stru
     if (fs_is_file(made_from) && fs_read_file(&quiet, made_from, &was) == 0 &&
         was.len == out->len && memcmp(was.data, out->data, out->len) == 0 &&
         stat(pdf, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        char *rel = xasprintf("print/%s/%s.pdf", slug, slug);
+        char *rel = xasprintf("%sprint/%s/%s.pdf", view_language(pr->v)->prefix, slug, slug);
         rc = publish_file(pr->opt->pub, rel, pdf);
         free(rel);
         if (rc == 0)
@@ -676,7 +704,7 @@ static int issue_finish(const struct printer *pr, const struct template *t, stru
     struct hash key = hash_bytes(out.data, out.len);
     int changed = 1;
     if (rc == 0 && pr->opt->pub && pr->opt->incremental) {
-        char *path = site_print_path(doc->issue);
+        char *path = print_path(pr, doc->issue);
         changed = publish_keep(pr->opt->pub, path, key);
         free(path);
         if (changed < 0)
@@ -685,7 +713,7 @@ static int issue_finish(const struct printer *pr, const struct template *t, stru
     if (rc == 0 && changed) {
         struct diag found;
         diag_init(&found);
-        char *path = site_print_path(doc->issue);
+        char *path = print_path(pr, doc->issue);
         if (xhtml_validate(&found, path, out.data, out.len) != 0) {
             /* The messages name the kept copy, or the document's place in the output. */
             char *kept = keep_invalid(pr, doc->issue, &out);
@@ -726,23 +754,38 @@ int print_issues(struct view *v, const struct print_options *opt)
     size_t n_issues = s->n_kind[KIND_ISSUE];
     if (n_issues == 0)
         return 0;
-    const struct template *t = template_set_get(view_theme(v)->templates, "print/issue");
+    const struct template *t = template_set_get(view_templates(v), "print/issue");
     if (!t)
         return -1;
     const struct site_config *cfg = s->cfg;
-    struct printer printer = {v, s, opt, view_root(v, ""), {0}};
-    print_grid(&printer.grid, print_format(cfg->print.size), cfg->print.writing);
+    int other = view_language(v)->index != 0;
+    struct printer printer = {v, s, opt, view_root(v, ""), {0}, other ? "horizontal" :
+                              cfg->print.writing, other ? "leaflet" : cfg->print.binding};
+    print_grid(&printer.grid, print_format(cfg->print.size), printer.writing);
     const struct printer *pr = &printer;
     const struct entry *back =
         cfg->print.back_page ? site_find_slug(s, KIND_PAGE, cfg->print.back_page) : NULL;
 
     struct issue_doc *docs = xcalloc(n_issues, sizeof *docs);
     size_t n_pieces = 0;
+    size_t n_docs = 0;
     for (size_t k = 0; k < n_issues; k++) {
-        struct issue_doc *doc = &docs[k];
+        struct issue_doc *doc = &docs[n_docs];
         doc->issue = s->kind[KIND_ISSUE][k];
         struct entry **list;
         doc->n_entries = site_issue_entries(s, doc->issue, &list);
+        /* Another language's edition holds the issue's entries written in it, and is made
+         * only when there are some. */
+        size_t kept = 0;
+        for (size_t i = 0; i < doc->n_entries; i++)
+            if (!other || list[i]->lang == view_language(v))
+                list[kept++] = list[i];
+        doc->n_entries = kept;
+        if (other && !kept) {
+            free(list);
+            continue;
+        }
+        n_docs++;
         doc->intro = xcalloc(1, sizeof *doc->intro);
         piece_init(doc->intro, pr, doc->issue);
         doc->entries = xcalloc(doc->n_entries ? doc->n_entries : 1, sizeof *doc->entries);
@@ -762,7 +805,7 @@ int print_issues(struct view *v, const struct print_options *opt)
     /* Every piece of every issue converts in parallel; pictures too. */
     struct piece **all = xcalloc(n_pieces, sizeof *all);
     size_t n = 0;
-    for (size_t k = 0; k < n_issues; k++) {
+    for (size_t k = 0; k < n_docs; k++) {
         all[n++] = docs[k].intro;
         for (size_t i = 0; i < docs[k].n_entries; i++)
             all[n++] = &docs[k].entries[i];
@@ -780,7 +823,7 @@ int print_issues(struct view *v, const struct print_options *opt)
      * is placed at the page's width or wider, when it is wider than the page's shape. */
     const struct print_format *f = print_format(cfg->print.size);
     double bleed = cfg->print.bleed_mm;
-    for (size_t k = 0; k < n_issues; k++) {
+    for (size_t k = 0; k < n_docs; k++) {
         const struct entry *issue = docs[k].issue;
         const struct body *b = view_body(v, issue);
         if (!issue->image || !b->has_image)
@@ -802,13 +845,16 @@ int print_issues(struct view *v, const struct print_options *opt)
 
     /* Every issue is checked, so that one build reports every problem. */
     if (converted == 0) {
-        struct finish_job job = {pr, t, docs, xcalloc(n_issues, sizeof *job.rc)};
-        pool_for(opt->pool, n_issues, finish_one, &job);
-        for (size_t k = 0; k < n_issues; k++) {
+        struct finish_job job = {pr, t, docs, xcalloc(n_docs, sizeof *job.rc)};
+        pool_for(opt->pool, n_docs, finish_one, &job);
+        for (size_t k = 0; k < n_docs; k++) {
             rc |= job.rc[k];
+            char *doc_url = print_path(pr, docs[k].issue);
+            view_set_print_url(v, docs[k].issue, doc_url);
+            free(doc_url);
             if (docs[k].pdf_bytes) {
-                char *url = xasprintf("print/%s/%s.pdf", docs[k].issue->slug,
-                                      docs[k].issue->slug);
+                char *url = xasprintf("%sprint/%s/%s.pdf", view_language(v)->prefix,
+                                      docs[k].issue->slug, docs[k].issue->slug);
                 view_set_print_pdf(v, docs[k].issue, url, docs[k].pdf_bytes);
                 free(url);
             }
@@ -816,7 +862,7 @@ int print_issues(struct view *v, const struct print_options *opt)
         free(job.rc);
     }
 
-    for (size_t k = 0; k < n_issues; k++) {
+    for (size_t k = 0; k < n_docs; k++) {
         piece_release(docs[k].intro);
         free(docs[k].intro);
         for (size_t i = 0; i < docs[k].n_entries; i++)

@@ -2,6 +2,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include "core/version.h"
 #include "core/xalloc.h"
 #include "markup/markdown.h"
+#include "markup/prose.h"
 
 /* Changes whenever the same text would convert to other HTML, so that the body cache does not
  * hand back a body converted the old way (2: phone numbers are links; 3: Markdown as the spec
@@ -213,6 +215,12 @@ static struct hash body_key(const struct bodies_options *o, const struct entry *
     for (size_t i = 0; o->reserved_ids && i < o->reserved_ids->len; i++)
         hash_update(&h, o->reserved_ids->v[i], strlen(o->reserved_ids->v[i]) + 1);
     free(root);
+    /* The checks of its language (sentence_length, furigana) decide its warnings. */
+    if (e->lang && e->lang->index) {
+        uint32_t limit = e->lang->sentence_length;
+        hash_update(&h, e->lang->code, strlen(e->lang->code) + 1);
+        hash_update(&h, &limit, sizeof limit);
+    }
     unsigned char flags[2] = {(unsigned char)o->portable, (unsigned char)(e->body_line & 0xff)};
     hash_update(&h, flags, sizeof flags);
     uint64_t len = e->body_len;
@@ -320,6 +328,61 @@ static int body_from_cache(struct body_job *job, struct bodycache_record *rec)
     return 0;
 }
 
+/* What the checks of a body in やさしい日本語 report to. */
+struct easy_check {
+    struct diag *d;
+    const struct entry *e;
+    size_t max;
+    size_t bare;                 /* kanji runs without a reading */
+    struct prose_span first;     /* the first of them */
+    char first_text[96];
+};
+
+static void long_sentence(const struct prose_span *s, void *userdata)
+{
+    struct easy_check *c = userdata;
+    diag_warning(c->d, c->e->source, s->line, s->col,
+                 _("this sentence has %zu characters; in %s a sentence should have at most %zu "
+                 "(sentence_length in site.yaml), so cut it in two: 「%s…」"),
+                 s->chars, c->e->lang->name ? c->e->lang->name : c->e->lang->code, c->max,
+                 s->start);
+}
+
+static void bare_kanji(const struct prose_span *s, void *userdata)
+{
+    struct easy_check *c = userdata;
+    if (c->bare++ == 0) {
+        c->first = *s;
+        snprintf(c->first_text, sizeof c->first_text, "%s", s->start);
+    }
+}
+
+/* The checks of a body in a language that keeps its sentences short (sentence_length), and of
+ * one in やさしい日本語, whose every kanji has its reading over it (written {漢字|かんじ}). */
+static void check_easy(struct diag *d, const struct entry *e, const char *markdown)
+{
+    const struct language *l = e->lang;
+    if (!l || (!l->sentence_length && strcmp(l->code, "ja-x-easy") != 0))
+        return;
+    struct easy_check c = {d, e, l->sentence_length, 0, {0, 0, 0, NULL}, ""};
+    if (l->sentence_length)
+        prose_long_sentences(markdown, e->body_len, e->body_line, l->sentence_length,
+                             long_sentence, &c);
+    if (strcmp(l->code, "ja-x-easy") != 0)
+        return;
+    prose_bare_kanji(markdown, e->body_len, e->body_line, bare_kanji, &c);
+    if (c.bare == 1)
+        diag_warning(d, e->source, c.first.line, c.first.col,
+                     _("「%s」 has no furigana: やさしい日本語 pages show the reading over every "
+                     "kanji; write it like {%s|よみ}"),
+                     c.first_text, c.first_text);
+    else if (c.bare > 1)
+        diag_warning(d, e->source, c.first.line, c.first.col,
+                     _("「%s」 and %zu more words in kanji have no furigana: やさしい日本語 pages "
+                     "show the reading over every kanji; write them like {%s|よみ}"),
+                     c.first_text, c.bare - 1, c.first_text);
+}
+
 static void body_one(size_t i, void *userdata)
 {
     struct body_job *job = &((struct body_job *)userdata)[i];
@@ -348,6 +411,7 @@ static void body_one(size_t i, void *userdata)
         convert_title(job, &own);
         struct dom *dom =
             markdown_parse(&own, e->source, e->body_line, markdown, e->body_len, &hooks);
+        check_easy(&own, e, markdown);
         dom_link_phones(dom);
         dom_fit_tables(dom);
         job->out->html = dom_html(dom);
@@ -422,6 +486,11 @@ int bodies_convert(struct bodies **out, const struct bodies_options *opt)
 const struct body *bodies_get(const struct bodies *bs, size_t i)
 {
     return &bs->v[i];
+}
+
+size_t bodies_index(const struct bodies *bs, const struct entry *e)
+{
+    return site_index_of(bs->opt.site, e);
 }
 
 char *bodies_search(const struct bodies *bs, size_t i)

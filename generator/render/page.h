@@ -44,6 +44,8 @@ struct pages {
     size_t n_upcoming;
     struct list_spec **lists; /* owned; see plan.h */
     size_t n_lists, lists_cap;
+    /* Words of the lists' headings in the page's language, while they are noted (owned). */
+    char *other_row, *upcoming_word, *past_word;
     int first_month, last_month; /* the calendar's span, as year * 12 + month - 1 */
 };
 
@@ -55,8 +57,14 @@ json_t *page_add(struct pages *ps, const char *template, const char *url, const 
                  const char *title, const char *title_html, const char *description);
 /* Entry i's data for the page being set up (the last one added): a new reference. */
 json_t *page_entry(struct pages *ps, size_t i);
-/* The breadcrumbs ホーム › title1 (when not NULL); a new array. */
-json_t *page_crumbs(const char *title1, const char *url1);
+/* The breadcrumbs ホーム › title1 (when not NULL; url1 is in the page's language, without its
+ * folder); a new array. */
+json_t *page_crumbs(struct pages *ps, const char *title1, const char *url1);
+/* For a site of several languages, gives the page being set up (the last one added) its
+ * language switch (page.languages) and, when same, its hreflang alternates (page.alternates):
+ * paths[k] is its address in language k (relative to the root), NULL where there is none.
+ * page_add gives every page but 404 its addresses in every language. */
+void page_set_languages(struct pages *ps, const char *const *paths, int same);
 /* Frees what a page owns and leaves it empty. */
 void page_release(struct page *p);
 

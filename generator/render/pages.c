@@ -7,6 +7,7 @@
 #include "core/xalloc.h"
 #include "render/calendar.h"
 #include "render/data.h"
+#include "render/i18n.h"
 #include "render/page.h"
 #include "render/plan.h"
 
@@ -105,18 +106,31 @@ int pages_render(struct view *v, const struct pages_options *opt)
             ps.upcoming[ps.n_upcoming++] = s->kind[KIND_EVENT][i];
     plan_home_page(&ps);
     for (size_t i = 0; i < s->n_all; i++)
-        plan_entry_later(&ps, i);
+        if (!s->all[i]->lang || s->all[i]->lang == view_language(v))
+            plan_entry_later(&ps, i); /* the others have their page in their language */
     plan_lists(&ps);
     calendar_plan(&ps);
-    page_add(&ps, "404", "", "404", "ページが見つかりません", NULL, NULL);
+    const struct language *lang = view_language(v);
+    if (lang->index == 0) { /* one page for every address the server knows not */
+        char *title = i18n_text(view_words(v), "page.notfound", NULL, 0);
+        page_add(&ps, "404", "", "404", title, NULL, NULL);
+        free(title);
+    }
     if (opt->search) {
-        json_t *ctx = page_add(&ps, "search", "search/", "search", "サイト内検索", NULL, NULL);
+        char *title = i18n_text(view_words(v), "page.search", NULL, 0);
+        char *url = xasprintf("%ssearch/", lang->prefix);
+        json_t *ctx = page_add(&ps, "search", url, "search", title, NULL, NULL);
+        free(url);
+        free(title);
         json_t *search = json_object();
         data_set_str(search, "meta", opt->search);
         json_object_set_new(ctx, "search", search);
-        json_object_set_new(ctx, "breadcrumbs", page_crumbs(NULL, NULL));
+        json_object_set_new(ctx, "breadcrumbs", page_crumbs(&ps, NULL, NULL));
+        /* search.js says its words in Japanese unless the page gives them. */
+        if (strcmp(lang->code, "ja") != 0)
+            json_object_set_new(json_object_get(ctx, "page"), "search_words", json_true());
     }
-    if (opt->offline) {
+    if (opt->offline && lang->index == 0) { /* one, as the worker is the default language's */
         json_t *ctx = page_add(&ps, "offline", "offline/", "offline",
                                 "インターネットにつながっていません", NULL, NULL);
         json_t *offline = json_object();
@@ -130,7 +144,7 @@ int pages_render(struct view *v, const struct pages_options *opt)
     size_t n_seen = 0;
     for (size_t i = 0; i < ps.len; i++) {
         struct page *p = &ps.v[i];
-        p->compiled = template_set_get(view_theme(v)->templates, p->template);
+        p->compiled = template_set_get(view_templates(v), p->template);
         size_t k = 0;
         while (k < n_seen && seen[k] != p->compiled)
             k++;
