@@ -571,14 +571,15 @@ static void set_num(xmlNodePtr n, const char *name, double v)
 
 /* ---- The figure ----------------------------------------------------------------------------- */
 
-xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, const char *img_src)
+xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, const char *img_src,
+                       const struct plot_tier *tier)
 {
     xmlDocPtr doc = table->doc;
     xmlNodePtr fig = xmlNewDocNode(doc, NULL, BAD_CAST "figure", NULL);
     set(fig, "class", "chart");
     xmlReplaceNode(table, fig);
     xmlNewTextChild(fig, NULL, BAD_CAST "figcaption", BAD_CAST c->p.title);
-    double height;
+    double width, height;
     int complete;
     if (img_src) {
         xmlNodePtr img = xmlNewChild(fig, NULL, BAD_CAST "img", NULL);
@@ -586,8 +587,8 @@ xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, 
         char *alt = plot_describe(&c->p);
         set(img, "alt", alt);
         free(alt);
-        xmlFreeNode(plot_svg(&c->p, doc, NULL, &height, &complete));
-        set_num(img, "width", PLOT_WIDTH);
+        xmlFreeNode(plot_svg(&c->p, doc, NULL, tier, &width, &height, &complete));
+        set_num(img, "width", width);
         set_num(img, "height", height);
         if (complete)
             return table; /* on paper the chart says it all: every number is written in it */
@@ -597,7 +598,7 @@ xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, 
         xmlAddChild(data, table);
         return NULL;
     }
-    xmlAddChild(fig, plot_svg(&c->p, doc, id, &height, &complete));
+    xmlAddChild(fig, plot_svg(&c->p, doc, id, NULL, &width, &height, &complete));
     /* The table opens without a script; on web pages it scrolls in a box of its own, like
      * every table (dom_fit_tables). */
     xmlNodePtr details = xmlNewChild(fig, NULL, BAD_CAST "details", NULL);
@@ -607,9 +608,9 @@ xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, 
     return NULL;
 }
 
-char *chart_svg_document(const struct chart *c, size_t *len)
+char *chart_svg_document(const struct chart *c, const struct plot_tier *tier, size_t *len)
 {
-    return plot_svg_document(&c->p, len);
+    return plot_svg_document(&c->p, tier, len);
 }
 
 /* ---- From Markdown -------------------------------------------------------------------------- */
@@ -828,11 +829,11 @@ static void chart_make(struct chart_reader *r, size_t line_off)
         char *img = NULL;
         if (src->place) {
             size_t n;
-            char *svg = chart_svg_document(c, &n);
+            char *svg = chart_svg_document(c, src->tier, &n);
             img = src->place(svg, n, src->place_userdata);
             free(svg);
         }
-        xmlNodePtr left_out = chart_place(c, table, id, img);
+        xmlNodePtr left_out = chart_place(c, table, id, img, src->tier);
         if (left_out)
             discard(r, left_out);
         free(img);

@@ -1519,7 +1519,8 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
                                   .position = chart_position,
                                   .userdata = &b,
                                   .place = hooks ? hooks->chart : NULL,
-                                  .place_userdata = hooks ? hooks->userdata : NULL};
+                                  .place_userdata = hooks ? hooks->userdata : NULL,
+                                  .tier = hooks ? hooks->chart_tier : NULL};
     b.charts = chart_reader_new(&charts);
     b.dom = dom_new();
     buf_init(&b.run);

@@ -1,5 +1,6 @@
 #include "print/print.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,6 +9,7 @@
 #include "core/fs.h"
 #include "core/hash.h"
 #include "markup/markdown.h"
+#include "markup/plot.h"
 #include "media/qr.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
@@ -53,7 +55,14 @@ struct printer {
     const struct print_options *opt;
     struct view_root *root; /* the data at the root "" */
     struct print_grid grid;
+    /* In vertical text, the tier a chart is drawn for: a tier's height, and the text block's
+     * width less CHART_TITLE_MM for its title beside it (a vertical line of its own). */
+    struct plot_tier chart_tier;
 };
+
+/* Room beside a chart in a tier for its title (three lines of 9.5 pt) and the margins. */
+#define CHART_TITLE_MM 20.0
+#define PX_PER_MM (96 / 25.4)
 
 /* One Markdown document converted for one issue's print file: the issue's own text, an entry
  * of it, or the back page. */
@@ -197,8 +206,11 @@ static void piece_convert(size_t i, void *userdata)
     }
     struct diag quiet;
     diag_init(&quiet);
-    struct markdown_hooks hooks = {
-        .link = print_link, .image = print_image, .chart = print_chart, .userdata = p};
+    struct markdown_hooks hooks = {.link = print_link,
+                                   .image = print_image,
+                                   .chart = print_chart,
+                                   .userdata = p,
+                                   .chart_tier = pr->grid.vertical ? &pr->chart_tier : NULL};
     struct dom *dom =
         markdown_parse(&quiet, e->source, e->body_line, markdown, e->body_len, &hooks);
     buf_release(&text);
@@ -729,8 +741,12 @@ int print_issues(struct view *v, const struct print_options *opt)
     if (!t)
         return -1;
     const struct site_config *cfg = s->cfg;
-    struct printer printer = {v, s, opt, view_root(v, ""), {0}};
+    struct printer printer = {v, s, opt, view_root(v, ""), {0}, {0, 0}};
     print_grid(&printer.grid, print_format(cfg->print.size), cfg->print.writing);
+    /* Tenths of a pixel, rounded down, so that the chart is never taller than the tier. */
+    printer.chart_tier.height = floor(printer.grid.measure * PX_PER_MM * 10) / 10;
+    printer.chart_tier.max_width =
+        floor((printer.grid.text_width - CHART_TITLE_MM) * PX_PER_MM * 10) / 10;
     const struct printer *pr = &printer;
     const struct entry *back =
         cfg->print.back_page ? site_find_slug(s, KIND_PAGE, cfg->print.back_page) : NULL;
