@@ -782,6 +782,46 @@ static void number_lengths(const struct plot *c, double size, double *hi, double
     }
 }
 
+/* Whether cp stands upright in vertical text one em high: kana, kanji, full-width forms and
+ * Japanese punctuation (not half-width katakana). */
+static int upright_em(uint32_t cp)
+{
+    return cp >= 0x3000 && !(cp >= 0xFF61 && cp <= 0xFF9F);
+}
+
+/* Whether a label's line is set a piece at a time: Japanese with numbers of one or two digits
+ * among it, which stand upright (縦中横) as in the text around the chart. Anything else (a
+ * word, a longer number) lies on its side within one text. Sets *ems to the line's length in
+ * ems when it is. */
+static int upright_pieces(const char *s, double *ems)
+{
+    size_t n = strlen(s), len, digits = 0, run = 0;
+    double em = 0;
+    for (size_t i = 0; i < n; i += len) {
+        uint32_t cp = cjk_decode(s + i, n - i, &len);
+        if (is_digit(s[i])) {
+            if (++run > 2)
+                return 0;
+            digits++;
+            em += run == 1;
+        } else {
+            run = 0;
+            if (!upright_em(cp))
+                return 0;
+            em += 1;
+        }
+    }
+    *ems = em;
+    return digits > 0;
+}
+
+/* How long a label's line is set vertically at size. */
+static double vertical_length(const char *s, double size)
+{
+    double ems;
+    return upright_pieces(s, &ems) ? ems * size : text_width(s, size);
+}
+
 /* Lays the chart out with type t, its labels at most room long. */
 static void tier_try(struct draw *g, const struct plot_tier *tier, const struct tier_type *t,
                      double room, struct tier_layout *out)
@@ -797,7 +837,7 @@ static void tier_try(struct draw *g, const struct plot_tier *tier, const struct 
         if (lines.len > out->lines)
             out->lines = lines.len;
         for (size_t l = 0; l < lines.len; l++)
-            out->label_len = fmax(out->label_len, text_width(lines.v[l], t->font));
+            out->label_len = fmax(out->label_len, vertical_length(lines.v[l], t->font));
         strv_release(&lines);
     }
     double bar = c->type == PLOT_GROUPED ? t->group_bar : t->bar;
@@ -861,32 +901,13 @@ static void tier_choose(struct draw *g, const struct plot_tier *tier, struct tie
         tier_try(g, tier, &tier_types[TIER_TYPES - 1], 3 * PLOT_TIER_MIN_FONT, out);
 }
 
-/* Whether cp stands upright in vertical text one em high: kana, kanji, full-width forms and
- * Japanese punctuation (not half-width katakana). */
-static int upright_em(uint32_t cp)
-{
-    return cp >= 0x3000 && !(cp >= 0xFF61 && cp <= 0xFF9F);
-}
-
-/* A label's line set vertically from y down, centred on x. Numbers of one or two digits
- * among Japanese stand upright (縦中横), as in the text around the chart: the line is then set
- * a piece at a time, each character one em. */
+/* A label's line set vertically from y down, centred on x; in pieces when upright_pieces()
+ * says so, each character one em. */
 static void add_vlabel(const struct draw *g, double x, double y, double size, const char *s)
 {
-    size_t n = strlen(s), len, digits = 0, run = 0;
-    int pieces = 1;
-    for (size_t i = 0; i < n && pieces; i += len) {
-        uint32_t cp = cjk_decode(s + i, n - i, &len);
-        if (is_digit(s[i])) {
-            digits++;
-            pieces = ++run <= 2;
-        } else {
-            run = 0;
-            pieces = upright_em(cp);
-        }
-    }
-    /* Anything else (a word, a longer number) lies on its side within one text. */
-    if (!pieces || !digits) {
+    double ems;
+    size_t n = strlen(s), len;
+    if (!upright_pieces(s, &ems)) {
         add_vtext(g, x, y, NULL, size, s);
         return;
     }

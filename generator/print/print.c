@@ -20,6 +20,11 @@
  * sets two columns on A4 and B5 (about 26 and 22 characters of 9 pt to a line) and one on A5;
  * vertical text, as Japanese magazines set it, four tiers (段) on A4, three on B5 and two on A5,
  * each about 18 to 26 characters high. */
+/* Room beside a chart in a tier of vertical text for its title (three lines of 9.5 pt) and
+ * its margins. */
+#define CHART_TITLE_MM 20.0
+#define PX_PER_MM (96 / 25.4)
+
 static const struct print_format formats[] = {
     {"A4", 210, 297, 22, 24, 20, 18, 2, 4, 6},
     {"B5", 182, 257, 20, 22, 18, 16, 2, 3, 5},
@@ -46,6 +51,7 @@ void print_grid(struct print_grid *out, const struct print_format *f, const char
     out->measure = (across - out->gap * (out->columns - 1)) / out->columns;
     out->picture = out->columns > 1 ? out->measure : out->measure * 2 / 3;
     out->picture_height = out->picture * 0.6;
+    out->chart_width = out->text_width - CHART_TITLE_MM;
 }
 
 /* One build's print edition: the view it reads and where it writes. */
@@ -55,14 +61,11 @@ struct printer {
     const struct print_options *opt;
     struct view_root *root; /* the data at the root "" */
     struct print_grid grid;
-    /* In vertical text, the tier a chart is drawn for: a tier's height, and the text block's
-     * width less CHART_TITLE_MM for its title beside it (a vertical line of its own). */
+    /* In vertical text, the tier a chart is drawn for, in CSS pixels: a tier's height, and
+     * grid.chart_width (its title is a vertical line of its own beside it). */
     struct plot_tier chart_tier;
 };
 
-/* Room beside a chart in a tier for its title (three lines of 9.5 pt) and the margins. */
-#define CHART_TITLE_MM 20.0
-#define PX_PER_MM (96 / 25.4)
 
 /* One Markdown document converted for one issue's print file: the issue's own text, an entry
  * of it, or the back page. */
@@ -288,6 +291,7 @@ static json_t *print_settings(const struct printer *pr)
     set_mm(o, "picture_height", g->picture_height);
     set_mm(o, "text_width", g->text_width);
     set_mm(o, "text_height", g->text_height);
+    set_mm(o, "chart_width", g->chart_width);
     data_set_str(o, "bleed", pc->bleed);
     data_set_str(o, "marks", pc->marks);
     data_set_str(o, "writing", pc->writing);
@@ -746,7 +750,7 @@ int print_issues(struct view *v, const struct print_options *opt)
     /* Tenths of a pixel, rounded down, so that the chart is never taller than the tier. */
     printer.chart_tier.height = floor(printer.grid.measure * PX_PER_MM * 10) / 10;
     printer.chart_tier.max_width =
-        floor((printer.grid.text_width - CHART_TITLE_MM) * PX_PER_MM * 10) / 10;
+        floor(printer.grid.chart_width * PX_PER_MM * 10) / 10;
     const struct printer *pr = &printer;
     const struct entry *back =
         cfg->print.back_page ? site_find_slug(s, KIND_PAGE, cfg->print.back_page) : NULL;

@@ -42,6 +42,8 @@ struct print_grid {
     double picture_height; /* the most a picture in a column is high: 0.6 of that width, so
                             * that a picture that does not fit at a column's foot leaves
                             * little empty */
+    double chart_width;    /* in vertical text, the widest a chart in a tier is placed: the
+                            * text block less room for its title beside it */
     double gap;
 };
 

@@ -60,19 +60,25 @@ static char *place(const char *svg, size_t len, void *userdata)
     return xasprintf("img/chart-%zu.svg", ++p->n);
 }
 
-/* The XHTML of md as the print edition makes it, with the SVG documents in p. */
-static char *print_xhtml(const char *md, struct placed *p)
+/* The XHTML of md as the print edition makes it in a tier of vertical text (tier not NULL) or
+ * across columns, with the SVG documents in p. */
+static char *print_xhtml_in(const char *md, const struct plot_tier *tier, struct placed *p)
 {
     struct diag d;
     diag_init(&d);
     memset(p, 0, sizeof *p);
-    struct markdown_hooks hooks = {.chart = place, .userdata = p};
+    struct markdown_hooks hooks = {.chart = place, .userdata = p, .chart_tier = tier};
     struct dom *doc = markdown_parse(&d, "body.md", 1, md, strlen(md), &hooks);
     char *out = dom_xhtml(doc);
     CHECK_INT(d.len, 0);
     dom_free(doc);
     diag_release(&d);
     return out;
+}
+
+static char *print_xhtml(const char *md, struct placed *p)
+{
+    return print_xhtml_in(md, NULL, p);
 }
 
 static void placed_release(struct placed *p)
@@ -323,6 +329,38 @@ static void print_as_an_svg_file(void)
     free(out);
 }
 
+/* In vertical text the chart is drawn for the tier: the <img> has the drawing's size, a tier
+ * high, and the chart line's horizontal gives way to bars up the page with labels set
+ * vertically. */
+static void print_in_a_tier(void)
+{
+    const char *md = "| 年度 | 連絡調整 | 事業実施 | 研修参加 |\n"
+                     "|---|---:|---:|---:|\n"
+                     "| 令和元年度 | 310 | 132 | 269 |\n"
+                     "| 令和2年度 | 466 | 176 | 166 |\n"
+                     "\n"
+                     "{chart=grouped-bar title=\"活動の記録\" series=rows horizontal unit=\"件\"}\n";
+    const struct plot_tier tier = {220.1, 574.4};
+    struct placed p;
+    char *out = print_xhtml_in(md, &tier, &p);
+    CHECK_INT(p.n, 1);
+    if (p.n == 1) {
+        const char *svg = p.svg[0].data;
+        CHECK(strstr(svg, " height=\"220.1\"") != NULL);
+        const char *w = strstr(svg, " width=\"");
+        double width = w ? atof(w + 8) : 0;
+        CHECK(width > 0 && width <= tier.max_width);
+        char *img = xasprintf("width=\"%g\" height=\"220.1\"", width);
+        CHECK(strstr(out, img) != NULL);
+        free(img);
+        CHECK(strstr(svg, "writing-mode=\"tb\">連絡調整</text>") != NULL);
+    }
+    /* Every number is written at its bar: the table is left out, as across columns. */
+    CHECK(strstr(out, "chart-data") == NULL);
+    placed_release(&p);
+    free(out);
+}
+
 /* Without a place for a file, XHTML (which has no SVG) keeps the table. */
 static void xhtml_without_a_file(void)
 {
@@ -529,6 +567,7 @@ int main(void)
     RUN(stacked_bars_and_lines);
     RUN(negative_numbers);
     RUN(print_as_an_svg_file);
+    RUN(print_in_a_tier);
     RUN(xhtml_without_a_file);
     RUN(mistakes_in_the_line);
     RUN(mistakes_in_the_table);
