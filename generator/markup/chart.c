@@ -16,7 +16,10 @@
 static const char *const type_names[PLOT_TYPES] = {"bar", "grouped-bar", "stacked-bar", "line"};
 
 struct chart {
-    struct plot p;
+    struct plot p; /* its title plain: ruby's bases alone */
+    char *caption; /* the title as written, with ruby; NULL when it has none */
+    void (*ruby_rich)(xmlNodePtr parent, const char *text, void *userdata);
+    void *ruby_userdata;
 };
 
 /* ---- Numbers -------------------------------------------------------------------------------- */
@@ -408,6 +411,7 @@ void chart_free(struct chart *c)
     free(c->p.value);
     free(c->p.label);
     free(c->p.title);
+    free(c->caption);
     free(c->p.unit);
     free(c);
 }
@@ -578,7 +582,11 @@ xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, 
     xmlNodePtr fig = xmlNewDocNode(doc, NULL, BAD_CAST "figure", NULL);
     set(fig, "class", "chart");
     xmlReplaceNode(table, fig);
-    xmlNewTextChild(fig, NULL, BAD_CAST "figcaption", BAD_CAST c->p.title);
+    if (c->caption && c->ruby_rich)
+        c->ruby_rich(xmlNewChild(fig, NULL, BAD_CAST "figcaption", NULL), c->caption,
+                     c->ruby_userdata);
+    else
+        xmlNewTextChild(fig, NULL, BAD_CAST "figcaption", BAD_CAST c->p.title);
     double width, height;
     int complete;
     if (img_src) {
@@ -823,6 +831,17 @@ static void chart_make(struct chart_reader *r, size_t line_off)
     struct chart_table t = {read,           r->rows, r->cols, src->text + line_off,
                             end - line_off, line,    col};
     struct chart *c = chart_new(src->d, src->path, &t);
+    if (c && src->ruby_plain && src->ruby_rich) {
+        char *plain = src->ruby_plain(c->p.title, src->userdata);
+        if (strcmp(plain, c->p.title) != 0) {
+            c->caption = c->p.title;
+            c->p.title = plain;
+            c->ruby_rich = src->ruby_rich;
+            c->ruby_userdata = src->userdata;
+        } else {
+            free(plain);
+        }
+    }
     if (c) {
         char id[32];
         snprintf(id, sizeof id, "chart-%u", ++r->charts);

@@ -47,6 +47,12 @@ struct chart_source {
     void *place_userdata;
     /* The tier placed charts stand in (print in vertical text), or NULL. Borrowed. */
     const struct plot_tier *tier;
+    /* Ruby in a chart's title ({漢字|かんじ}), read as markdown.c reads it in body text, with
+     * userdata: rich adds the title under parent as text and <ruby> elements (the caption);
+     * plain returns a new string of the bases alone (the SVG's title and description, the
+     * picture's alt text), which the caller frees. NULL: the title is plain text. */
+    void (*ruby_rich)(xmlNodePtr parent, const char *text, void *userdata);
+    char *(*ruby_plain)(const char *text, void *userdata);
 };
 
 /* Whether a chart line starts at byte off of text: "{chart" followed by '=', a space or '}',

@@ -365,11 +365,10 @@ static void add_text_element(xmlDocPtr doc, xmlNodePtr parent, const char *name,
     xmlAddChild(parent, e);
 }
 
-static void emit_ruby(struct builder *b, xmlNodePtr parent, const struct run_view *v,
-                      const struct ruby *r)
+/* The <ruby> element of r, under parent. */
+static void add_ruby(xmlDocPtr doc, xmlNodePtr parent, const struct run_view *v,
+                     const struct ruby *r)
 {
-    xmlDocPtr doc = b->dom->doc;
-    softbreak_resolve(b, first_cp(v->s + r->base, r->base_len));
     xmlNodePtr ruby = xmlNewDocNode(doc, NULL, BAD_CAST "ruby", NULL);
     size_t at = r->base;
     for (size_t k = 0; k < r->readings; k++) {
@@ -382,6 +381,13 @@ static void emit_ruby(struct builder *b, xmlNodePtr parent, const struct run_vie
         at += n;
     }
     xmlAddChild(parent, ruby);
+}
+
+static void emit_ruby(struct builder *b, xmlNodePtr parent, const struct run_view *v,
+                      const struct ruby *r)
+{
+    softbreak_resolve(b, first_cp(v->s + r->base, r->base_len));
+    add_ruby(b->dom->doc, parent, v, r);
     b->last_cp = cjk_decode_last(v->s + r->base, r->base_len);
 }
 
@@ -689,6 +695,39 @@ static void alt_plain(struct buf *alt)
         alt->data[w++] = v.s[i++];
     }
     buf_truncate(alt, w);
+}
+
+/* A chart's title (chart.h) with its ruby: text and <ruby> elements under parent. Braces that
+ * are not ruby stay as written. */
+static void chart_ruby_rich(xmlNodePtr parent, const char *text, void *userdata)
+{
+    struct run_view v = {text, strlen(text), NULL, 0};
+    struct ruby r;
+    size_t from = 0;
+    for (size_t i = 0; i < v.len;) {
+        if (v.s[i] == '{' && ruby_parse(&v, i, &r) == 1) {
+            if (i > from)
+                xmlAddChild(parent, xmlNewDocTextLen(parent->doc, BAD_CAST v.s + from,
+                                                     (int)(i - from)));
+            add_ruby(parent->doc, parent, &v, &r);
+            i = from = r.end;
+            continue;
+        }
+        i++;
+    }
+    if (v.len > from)
+        xmlAddChild(parent,
+                    xmlNewDocTextLen(parent->doc, BAD_CAST v.s + from, (int)(v.len - from)));
+}
+
+/* The same title plain, as alt text is: a new string. */
+static char *chart_ruby_plain(const char *text, void *userdata)
+{
+    struct buf plain;
+    buf_init(&plain);
+    buf_puts(&plain, text);
+    alt_plain(&plain);
+    return buf_detach(&plain, NULL);
 }
 
 /* Where the address of the link or picture ending now is written, when md4c handed it over
@@ -1520,7 +1559,9 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
                                   .userdata = &b,
                                   .place = hooks ? hooks->chart : NULL,
                                   .place_userdata = hooks ? hooks->userdata : NULL,
-                                  .tier = hooks ? hooks->chart_tier : NULL};
+                                  .tier = hooks ? hooks->chart_tier : NULL,
+                                  .ruby_rich = chart_ruby_rich,
+                                  .ruby_plain = chart_ruby_plain};
     b.charts = chart_reader_new(&charts);
     b.dom = dom_new();
     buf_init(&b.run);

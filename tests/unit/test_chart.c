@@ -361,6 +361,39 @@ static void print_in_a_tier(void)
     free(out);
 }
 
+/* A title may have ruby, as body text does: the caption shows it, on the web and in print;
+ * what is read aloud or shown instead of the picture has the bases alone. */
+static void ruby_in_the_title(void)
+{
+    const char *md = "| 年度 | 人数 |\n|---|--:|\n| 令和元年度 | 3 |\n| 令和2年度 | 5 |\n\n"
+                     "{chart=bar title=\"{担|にな}い手の{数|かず}（{櫛引|くし|びき}）\"}\n";
+    char *msgs;
+    char *out = html(md, &msgs);
+    CHECK_STR(msgs, "");
+    CHECK(strstr(out, "<figcaption><ruby>担<rp>(</rp><rt>にな</rt><rp>)</rp></ruby>い手の"
+                      "<ruby>数<rp>(</rp><rt>かず</rt><rp>)</rp></ruby>（<ruby>櫛<rp>(</rp><rt>"
+                      "くし</rt><rp>)</rp>引<rp>(</rp><rt>びき</rt><rp>)</rp></ruby>）"
+                      "</figcaption>") != NULL);
+    CHECK(strstr(out, "<title id=\"chart-1-title\">担い手の数（櫛引）</title>") != NULL);
+    CHECK(strstr(out, "{") == NULL && strstr(out, "|") == NULL);
+    free(out);
+    free(msgs);
+
+    struct placed p;
+    out = print_xhtml(md, &p);
+    CHECK(strstr(out, "<div class=\"figcaption\"><ruby><rb>担</rb><rp>(</rp><rt>にな</rt>") !=
+          NULL);
+    CHECK(strstr(out, "alt=\"棒グラフ。") != NULL && strstr(out, "{") == NULL);
+    CHECK(p.n == 1 && strstr(p.svg[0].data, "<title>担い手の数（櫛引）</title>") != NULL);
+    placed_release(&p);
+    free(out);
+
+    /* Braces that are not ruby stay as written. */
+    out = html("| a | b |\n|---|---|\n| x | 1 |\n\n{chart=bar title=\"{数} と {|よみ}\"}\n", NULL);
+    CHECK(strstr(out, "<figcaption>{数} と {|よみ}</figcaption>") != NULL);
+    free(out);
+}
+
 /* Without a place for a file, XHTML (which has no SVG) keeps the table. */
 static void xhtml_without_a_file(void)
 {
@@ -568,6 +601,7 @@ int main(void)
     RUN(negative_numbers);
     RUN(print_as_an_svg_file);
     RUN(print_in_a_tier);
+    RUN(ruby_in_the_title);
     RUN(xhtml_without_a_file);
     RUN(mistakes_in_the_line);
     RUN(mistakes_in_the_table);
