@@ -855,9 +855,10 @@ static void tier_try(struct draw *g, const struct plot_tier *tier, const struct 
         tick_label(g, k, num, sizeof num);
         out->tick_w = fmax(out->tick_w, text_width(num, t->value_font));
     }
-    out->width = TIER_PAD + out->tick_w + 5 + out->slot * (double)c->n_cat + TIER_PAD;
-    /* The legend keeps to one line when the tier is wide enough for it. */
-    out->width = fmax(out->width, fmin(tier_header_width(c, t), tier->max_width));
+    /* Whole pixels; the legend keeps to one line when the tier is wide enough for it. */
+    double bars = ceil(TIER_PAD + out->tick_w + 5 + out->slot * (double)c->n_cat + TIER_PAD);
+    double legend = fmin(ceil(tier_header_width(c, t)), floor(tier->max_width));
+    out->width = fmax(bars, legend);
     out->header = tier_header(g, t, out->width, 0);
     out->plot = tier->height - out->header - out->above - out->below - 4 - out->label_len - 2;
 }
@@ -992,7 +993,7 @@ static void draw_tier(struct draw *g, const struct plot_tier *tier)
     double vf = t->value_font;
     g->font = t->font;
     g->value_font = vf;
-    g->width = ceil(l.width);
+    g->width = l.width;
     set_num(g->svg, "font-size", t->font);
     tier_header(g, t, g->width, 1);
     g->x0 = TIER_PAD + l.tick_w + 5;
