@@ -94,8 +94,8 @@ void chart_free(struct chart *c);
  * vertical print), and the table follows the figure unless the chart writes every number of
  * it. The table node is moved, not copied. Returns NULL, or the table when it was left out (out
  * of the tree; the caller frees it). */
-xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id,
-                       const char *img_src, const struct plot_tier *tier);
+xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, const char *img_src,
+                       const struct plot_tier *tier);
 /* Returns the chart as a standalone SVG document (UTF-8, with its XML declaration), in the
  * print edition's fonts, drawn for tier (NULL: its own shape); a new string of *len bytes, the
  * caller frees it. */

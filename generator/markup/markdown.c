@@ -707,8 +707,8 @@ static void chart_ruby_rich(xmlNodePtr parent, const char *text, void *userdata)
     for (size_t i = 0; i < v.len;) {
         if (v.s[i] == '{' && ruby_parse(&v, i, &r) == 1) {
             if (i > from)
-                xmlAddChild(parent, xmlNewDocTextLen(parent->doc, BAD_CAST v.s + from,
-                                                     (int)(i - from)));
+                xmlAddChild(parent,
+                            xmlNewDocTextLen(parent->doc, BAD_CAST v.s + from, (int)(i - from)));
             add_ruby(parent->doc, parent, &v, &r);
             i = from = r.end;
             continue;

@@ -204,12 +204,12 @@ static void wrap(const char *s, double width, double size, struct strv *out)
 struct draw {
     const struct plot *c;
     xmlNodePtr svg;
-    double width;                  /* the drawing's */
-    double font, value_font;       /* labels, numbers */
-    int across;                    /* bars across the page */
-    double lo, hi, step;   /* the value axis */
-    double min, max;       /* the numbers it must hold */
-    double x0, x1, y0, y1; /* the plot area */
+    double width;            /* the drawing's */
+    double font, value_font; /* labels, numbers */
+    int across;              /* bars across the page */
+    double lo, hi, step;     /* the value axis */
+    double min, max;         /* the numbers it must hold */
+    double x0, x1, y0, y1;   /* the plot area */
     double height;
     size_t unlabelled; /* numbers with no room to be written at their bar or point */
 };
@@ -554,8 +554,8 @@ static void draw_columns(struct draw *g, double top)
             double y = at(g, v);
             add_rect(g->svg, x, fmin(y, base), bw, fabs(base - y), fills[s]);
             if (tw <= (c->type == PLOT_GROUPED ? bw + 2 : slot - 2))
-                add_text(g, x + bw / 2, v < 0 ? y + VALUE_FONT + 2 : y - 4, "middle",
-                         VALUE_FONT, text);
+                add_text(g, x + bw / 2, v < 0 ? y + VALUE_FONT + 2 : y - 4, "middle", VALUE_FONT,
+                         text);
             else
                 g->unlabelled++;
         }
