@@ -18,7 +18,7 @@ static const char *const type_names[PLOT_TYPES] = {"bar", "grouped-bar", "stacke
 struct chart {
     struct plot p; /* its title plain: ruby's bases alone */
     char *caption; /* the title as written, with ruby; NULL when it has none */
-    void (*ruby_rich)(xmlNodePtr parent, const char *text, void *userdata);
+    void (*ruby)(xmlNodePtr parent, const char *text, void *userdata);
     void *ruby_userdata;
 };
 
@@ -582,9 +582,9 @@ xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, 
     xmlNodePtr fig = xmlNewDocNode(doc, NULL, BAD_CAST "figure", NULL);
     set(fig, "class", "chart");
     xmlReplaceNode(table, fig);
-    if (c->caption && c->ruby_rich)
-        c->ruby_rich(xmlNewChild(fig, NULL, BAD_CAST "figcaption", NULL), c->caption,
-                     c->ruby_userdata);
+    if (c->caption)
+        c->ruby(xmlNewChild(fig, NULL, BAD_CAST "figcaption", NULL), c->caption,
+                c->ruby_userdata);
     else
         xmlNewTextChild(fig, NULL, BAD_CAST "figcaption", BAD_CAST c->p.title);
     double width, height;
@@ -831,16 +831,21 @@ static void chart_make(struct chart_reader *r, size_t line_off)
     struct chart_table t = {read,           r->rows, r->cols, src->text + line_off,
                             end - line_off, line,    col};
     struct chart *c = chart_new(src->d, src->path, &t);
-    if (c && src->ruby_plain && src->ruby_rich) {
-        char *plain = src->ruby_plain(c->p.title, src->userdata);
-        if (strcmp(plain, c->p.title) != 0) {
+    if (c && src->ruby) {
+        /* The title with its ruby read; its text, readings left out, is the plain title. */
+        xmlNodePtr title = xmlNewDocNode(table->doc, NULL, BAD_CAST "span", NULL);
+        src->ruby(title, c->p.title, src->userdata);
+        struct buf plain;
+        buf_init(&plain);
+        dom_text_of(title, &plain);
+        xmlFreeNode(title);
+        if (strcmp(plain.data ? plain.data : "", c->p.title) != 0) {
             c->caption = c->p.title;
-            c->p.title = plain;
-            c->ruby_rich = src->ruby_rich;
+            c->p.title = buf_detach(&plain, NULL);
+            c->ruby = src->ruby;
             c->ruby_userdata = src->userdata;
-        } else {
-            free(plain);
         }
+        buf_release(&plain);
     }
     if (c) {
         char id[32];

@@ -48,11 +48,10 @@ struct chart_source {
     /* The tier placed charts stand in (print in vertical text), or NULL. Borrowed. */
     const struct plot_tier *tier;
     /* Ruby in a chart's title ({漢字|かんじ}), read as markdown.c reads it in body text, with
-     * userdata: rich adds the title under parent as text and <ruby> elements (the caption);
-     * plain returns a new string of the bases alone (the SVG's title and description, the
-     * picture's alt text), which the caller frees. NULL: the title is plain text. */
-    void (*ruby_rich)(xmlNodePtr parent, const char *text, void *userdata);
-    char *(*ruby_plain)(const char *text, void *userdata);
+     * userdata: adds the title under parent as text and <ruby> elements. The caption shows
+     * them; the SVG's title and description and the picture's alt text have the bases alone.
+     * NULL: the title is plain text. */
+    void (*ruby)(xmlNodePtr parent, const char *text, void *userdata);
 };
 
 /* Whether a chart line starts at byte off of text: "{chart" followed by '=', a space or '}',
