@@ -1,5 +1,6 @@
 #include "print/print.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include "core/hash.h"
 #include "core/intl.h"
 #include "markup/markdown.h"
+#include "markup/plot.h"
 #include "media/qr.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
@@ -20,6 +22,11 @@
  * sets two columns on A4 and B5 (about 26 and 22 characters of 9 pt to a line) and one on A5;
  * vertical text, as Japanese magazines set it, four tiers (段) on A4, three on B5 and two on A5,
  * each about 18 to 26 characters high. */
+/* Room beside a chart in a tier of vertical text for its title (three lines of 9.5 pt) and
+ * its margins. */
+#define CHART_TITLE_MM 20.0
+#define PX_PER_MM (96 / 25.4)
+
 static const struct print_format formats[] = {
     {"A4", 210, 297, 22, 24, 20, 18, 2, 4, 6},
     {"B5", 182, 257, 20, 22, 18, 16, 2, 3, 5},
@@ -46,6 +53,7 @@ void print_grid(struct print_grid *out, const struct print_format *f, const char
     out->measure = (across - out->gap * (out->columns - 1)) / out->columns;
     out->picture = out->columns > 1 ? out->measure : out->measure * 2 / 3;
     out->picture_height = out->picture * 0.6;
+    out->chart_width = out->text_width - CHART_TITLE_MM;
 }
 
 /* One build's print edition: the view it reads and where it writes. */
@@ -58,6 +66,9 @@ struct printer {
     /* The edition's writing and binding: site.yaml's for the site's language; an edition in
      * another language is a leaflet set horizontally, whatever the magazine is. */
     const char *writing, *binding;
+    /* In vertical text, the tier a chart is drawn for, in CSS pixels: a tier's height, and
+     * grid.chart_width (its title is a vertical line of its own beside it). */
+    struct plot_tier chart_tier;
 };
 
 /* Where the document of an issue goes: print/5/5.xhtml, en/print/5/5.xhtml. A new string. */
@@ -218,8 +229,11 @@ static void piece_convert(size_t i, void *userdata)
     }
     struct diag quiet;
     diag_init(&quiet);
-    struct markdown_hooks hooks = {
-        .link = print_link, .image = print_image, .chart = print_chart, .userdata = p};
+    struct markdown_hooks hooks = {.link = print_link,
+                                   .image = print_image,
+                                   .chart = print_chart,
+                                   .userdata = p,
+                                   .chart_tier = pr->grid.vertical ? &pr->chart_tier : NULL};
     struct dom *dom =
         markdown_parse(&quiet, e->source, e->body_line, markdown, e->body_len, &hooks);
     buf_release(&text);
@@ -297,6 +311,7 @@ static json_t *print_settings(const struct printer *pr)
     set_mm(o, "picture_height", g->picture_height);
     set_mm(o, "text_width", g->text_width);
     set_mm(o, "text_height", g->text_height);
+    set_mm(o, "chart_width", g->chart_width);
     data_set_str(o, "bleed", pc->bleed);
     data_set_str(o, "marks", pc->marks);
     data_set_str(o, "writing", pr->writing);
@@ -760,8 +775,12 @@ int print_issues(struct view *v, const struct print_options *opt)
     const struct site_config *cfg = s->cfg;
     int other = view_language(v)->index != 0;
     struct printer printer = {v, s, opt, view_root(v, ""), {0}, other ? "horizontal" :
-                              cfg->print.writing, other ? "leaflet" : cfg->print.binding};
+                              cfg->print.writing, other ? "leaflet" : cfg->print.binding, {0, 0}};
     print_grid(&printer.grid, print_format(cfg->print.size), printer.writing);
+    /* Tenths of a pixel, rounded down, so that the chart is never taller than the tier. */
+    printer.chart_tier.height = floor(printer.grid.measure * PX_PER_MM * 10) / 10;
+    printer.chart_tier.max_width =
+        floor(printer.grid.chart_width * PX_PER_MM * 10) / 10;
     const struct printer *pr = &printer;
     const struct entry *back =
         cfg->print.back_page ? site_find_slug(s, KIND_PAGE, cfg->print.back_page) : NULL;

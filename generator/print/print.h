@@ -33,15 +33,17 @@ const struct print_format *print_format(const char *name);
  * are stacked down its height, and a column's measure is a tier's height. */
 struct print_grid {
     int vertical;
-    int columns;          /* columns, or tiers */
-    double text_width;    /* the text block */
+    int columns;       /* columns, or tiers */
+    double text_width; /* the text block */
     double text_height;
-    double measure;       /* one column's line length: its width, or a tier's height */
-    double picture;       /* the width of a picture in horizontal text: a column's, or two
-                           * thirds of a single column's */
+    double measure;        /* one column's line length: its width, or a tier's height */
+    double picture;        /* the width of a picture in horizontal text: a column's, or two
+                            * thirds of a single column's */
     double picture_height; /* the most a picture in a column is high: 0.6 of that width, so
                             * that a picture that does not fit at a column's foot leaves
                             * little empty */
+    double chart_width;    /* in vertical text, the widest a chart in a tier is placed: the
+                            * text block less room for its title beside it */
     double gap;
 };
 

@@ -18,8 +18,9 @@
  * hand back a body converted the old way (2: phone numbers are links; 3: Markdown as the spec
  * has it: titles, every named character, addresses written as valid URLs, one-word ids unique
  * around the theme's, details kept, a picture's alt text as its plain text; 4: tables in
- * scroll boxes; 5: both, and tables of sentences stacked; 6: charts drawn from tables). */
-#define BODY_CONVERSION "6"
+ * scroll boxes; 5: both, and tables of sentences stacked; 6: charts drawn from tables; 7: ruby
+ * in a chart's title). */
+#define BODY_CONVERSION "8"
 
 struct bodies {
     struct bodies_options opt;
