@@ -1461,36 +1461,32 @@ static void explicit_id(struct builder *b, struct strmap *ids, xmlNodePtr n)
     int heading;
     size_t off = id_offset(b, n, &heading);
     unsigned line, col;
+    position(b, off, &line, &col);
     char *word = cjk_id(w, strlen(w));
     if (!*word) {
-        position(b, off, &line, &col);
         diag_warning(b->d, b->path, line, col,
                      _("the id '%s' has no letters or digits and was removed"), w);
         xmlUnsetProp(n, BAD_CAST "id");
     } else {
-        if (strcmp(word, w) != 0) {
-            position(b, off, &line, &col);
+        if (strcmp(word, w) != 0)
             diag_warning(b->d, b->path, line, col,
                          heading ? _("the heading id '%s' is not one word; it became '%s' (an id "
                                      "has no spaces or punctuation)")
                                  : _("the id '%s' is not one word; it became '%s' (an id has no "
                                      "spaces or punctuation)"),
                          w, word);
-        }
         size_t taken = strmap_find(ids, word, strlen(word));
         const char *id = id_claim(ids, word);
         if (strcmp(id, word) != 0) {
-            position(b, off, &line, &col);
-            const char *fmt;
-            if (strmap_value(ids, taken))
-                fmt = heading ? _("the heading id '%s' is the theme's own (its pages use it); this "
-                                  "one became '%s'")
-                              : _("the id '%s' is the theme's own (its pages use it); this one "
-                                  "became '%s'");
-            else
-                fmt = heading ? _("the heading id '%s' is used twice in this page; this one became "
-                                  "'%s'")
-                              : _("the id '%s' is used twice in this page; this one became '%s'");
+            const char *fmt =
+                strmap_value(ids, taken)
+                    ? (heading ? _("the heading id '%s' is the theme's own (its pages use it); "
+                                   "this one became '%s'")
+                               : _("the id '%s' is the theme's own (its pages use it); this one "
+                                   "became '%s'"))
+                    : (heading ? _("the heading id '%s' is used twice in this page; this one "
+                                   "became '%s'")
+                               : _("the id '%s' is used twice in this page; this one became '%s'"));
             diag_warning(b->d, b->path, line, col, fmt, word, id);
         }
         set_prop(n, "id", id);
