@@ -7,7 +7,7 @@
 # sitemap's (each pair named from both sides), one Atom feed per language read with feedparser
 # and one calendar per language read with icalendar, dates in each language, JSON-LD inLanguage,
 # <html lang>. Then the example site's every language through validate-html and a11y-check when
-# /work/shared/tools has them. The catalogues' errors are bad cases (tests/bad/cases/i18n-*).
+# ../shared/tools has them. The catalogues' errors are bad cases (tests/bad/cases/i18n-*).
 . tests/lib.sh
 site=tests/sites/languages
 
@@ -36,7 +36,7 @@ fi
 
 # The example site: every language valid HTML and without an accessibility problem of any
 # impact (a sample of each language's pages, served under its base path).
-tools=${KAIRAN_SITE_TOOLS:-/work/shared/tools}
+tools=${KAIRAN_SITE_TOOLS:-$repo/../shared/tools}
 mkdir -p "$tmp/example/watowa"
 "$KAIRAN" build -s . -o "$tmp/example/watowa" --now "$NOW" --quiet --cache-dir "$tmp/cache-ex" \
     2>"$tmp/ex.err"
