@@ -583,25 +583,13 @@ static void place(struct schema_ctx *c, const struct site_config *cfg, struct en
 static int entry_check(struct diag *d, const struct site_config *cfg, const char *rel,
                        struct entry *e, const struct yamldoc *doc, unsigned fallback_line);
 
-int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
-               const char *rel, struct entry *e)
+/* Reads e's file (entry_file) and parses its front matter into *doc, recording on e what a
+ * build keeps of it (time, the body's hash and place, the front matter's text). Returns 0, or
+ * -1 with the problem reported; *doc is then not set. The caller releases *doc. */
+static int read_front(struct diag *d, struct entry *e, struct yamldoc *doc)
 {
-    return entry_load_from(d, cfg, source, rel, NULL, e);
-}
-
-int entry_load_from(struct diag *d, const struct site_config *cfg, const char *source,
-                    const char *rel, const char *file, struct entry *e)
-{
-    memset(e, 0, sizeof *e);
     struct buf text;
     buf_init(&text);
-    char *content = fs_join(source, "content");
-    e->source = fs_join(content, rel);
-    free(content);
-    e->rel = xstrdup(rel);
-    if (file)
-        e->file = xstrdup(file);
-
     struct frontmatter fm;
     if (frontmatter_read_as(d, entry_file(e), e->source, &text, &fm) != 0) {
         buf_release(&text);
@@ -616,20 +604,42 @@ int entry_load_from(struct diag *d, const struct site_config *cfg, const char *s
     e->fm_text = xstrndup(fm.yaml, fm.yaml_len);
     e->fm_len = fm.yaml_len;
     e->fm_line = fm.yaml_line;
-    struct yamldoc doc;
-    int rc = yamldoc_parse(d, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, &doc);
+    int rc = yamldoc_parse(d, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, doc);
     buf_release(&text);
     if (rc != 0)
         return -1;
-    if (!json_is_object(doc.root)) {
+    if (!json_is_object(doc->root)) {
         diag_error(d, e->source, fm.yaml_line, 1,
                    _("the front matter should be fields like 'title: ...', one per line"));
-        yamldoc_release(&doc);
+        yamldoc_release(doc);
         return -1;
     }
+    return 0;
+}
+
+int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
+               const char *rel, struct entry *e)
+{
+    return entry_load_from(d, cfg, source, rel, NULL, e);
+}
+
+int entry_load_from(struct diag *d, const struct site_config *cfg, const char *source,
+                    const char *rel, const char *file, struct entry *e)
+{
+    memset(e, 0, sizeof *e);
+    char *content = fs_join(source, "content");
+    e->source = fs_join(content, rel);
+    free(content);
+    e->rel = xstrdup(rel);
+    if (file)
+        e->file = xstrdup(file);
+
+    struct yamldoc doc;
+    if (read_front(d, e, &doc) != 0)
+        return -1;
     e->fm = json_incref(doc.root);
     e->lang = cfg->languages;
-    rc = entry_check(d, cfg, rel, e, &doc, 1);
+    int rc = entry_check(d, cfg, rel, e, &doc, 1);
     yamldoc_release(&doc);
     return rc;
 }
@@ -934,33 +944,9 @@ int entry_load_translation(struct diag *d, const struct site_config *cfg, const 
         free(orig_rel);
         return -1;
     }
-    struct buf text;
-    buf_init(&text);
-    struct frontmatter fm;
-    if (frontmatter_read_as(d, entry_file(e), e->source, &text, &fm) != 0) {
-        buf_release(&text);
-        return -1;
-    }
-    struct stat st;
-    if (stat(entry_file(e), &st) == 0)
-        e->mtime = (int64_t)st.st_mtim.tv_sec;
-    e->body_hash = hash_bytes(fm.body, fm.body_len);
-    e->body_len = fm.body_len;
-    e->body_line = fm.body_line;
-    e->fm_text = xstrndup(fm.yaml, fm.yaml_len);
-    e->fm_len = fm.yaml_len;
-    e->fm_line = fm.yaml_line;
     struct yamldoc doc;
-    int rc = yamldoc_parse(d, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, &doc);
-    buf_release(&text);
-    if (rc != 0)
+    if (read_front(d, e, &doc) != 0)
         return -1;
-    if (!json_is_object(doc.root)) {
-        diag_error(d, e->source, fm.yaml_line, 1,
-                   _("the front matter should be fields like 'title: ...', one per line"));
-        yamldoc_release(&doc);
-        return -1;
-    }
     struct schema_ctx c = {d, e->source, &doc, 1, 0};
     const char *kind = get_str(doc.root, "kind");
     if (kind && entry_kind_from_name(kind) != original->kind) {
@@ -980,7 +966,7 @@ int entry_load_translation(struct diag *d, const struct site_config *cfg, const 
      * own lines count (the original's were given with it), so what has no line is dropped. */
     struct diag mine;
     diag_init(&mine);
-    rc = entry_check(&mine, cfg, rel, e, &doc, 0);
+    int rc = entry_check(&mine, cfg, rel, e, &doc, 0);
     for (size_t i = 0; i < mine.len; i++) {
         const struct diag_msg *msg = &mine.msgs[i];
         if (!msg->line && msg->level != DIAG_ERROR)
