@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "content/config.h"
 #include "content/entry.h"
+#include "content/entrycache.h"
 #include "content/site.h"
 #include "core/fs.h"
 #include "core/hash.h"
@@ -41,17 +43,47 @@ struct load_job {
     struct diag *d;
     const struct site_config *cfg;
     const char *source;
+    char *content; /* SOURCE/content */
     struct strv *files;
     char **overlaid; /* per file: the overlay's copy to read instead, or NULL */
+    struct entrycache *cache; /* NULL: every entry is read and parsed */
     struct entry *entries;
     int *failed;
 };
 
+/* Loads one entry: from the entry cache when it has the entry's file as it is, else read and
+ * parsed, and then noted in the cache unless it had a mistake. The file is looked at before it
+ * is read, so that a record never claims a newer file than the one it was made from. */
 static void load_one(size_t i, void *userdata)
 {
     struct load_job *job = userdata;
-    job->failed[i] = entry_load_from(job->d, job->cfg, job->source, job->files->v[i],
-                                     job->overlaid[i], &job->entries[i]) != 0;
+    const char *rel = job->files->v[i];
+    struct entry *e = &job->entries[i];
+    struct hash identity = {0, 0};
+    int cached = job->cache && !job->overlaid[i];
+    if (cached) {
+        char *path = fs_join(job->content, rel);
+        struct stat st;
+        cached = stat(path, &st) == 0;
+        free(path);
+        if (cached) {
+            identity = fs_identity(&st);
+            if (entrycache_load(job->cache, job->d, job->source, rel, identity, e) == 0) {
+                job->failed[i] = 0;
+                return;
+            }
+        }
+    }
+    struct diag own;
+    diag_init(&own);
+    job->failed[i] = entry_load_from(&own, job->cfg, job->source, rel, job->overlaid[i], e) != 0;
+    diag_forward(job->d, &own);
+    if (cached && !job->failed[i] && own.errors == 0 && own.io_errors == 0) {
+        char *warnings = diag_save_warnings(&own, 0);
+        entrycache_note(job->cache, e, identity, warnings);
+        free(warnings);
+    }
+    diag_release(&own);
 }
 
 /* The build clock: --now (local time in the site's zone, or @EPOCH), else SOURCE_DATE_EPOCH,
@@ -202,15 +234,25 @@ int build_run(struct diag *d, const struct build_options *opt)
     char **overlaid = overlay_files(d, opt->overlay, &files);
     entries = xcalloc(files.len ? files.len : 1, sizeof *entries);
     int *failed = xcalloc(files.len ? files.len : 1, sizeof *failed);
-    struct load_job lj = {d, &cfg, source, &files, overlaid, entries, failed};
+    /* --strict sees every entry read; an editor's unsaved copy is never kept. */
+    char *entries_path = fs_join(cache, "entries.bin");
+    struct entrycache *entry_cache =
+        opt->strict ? NULL : entrycache_open(entries_path, entrycache_salt(&cfg));
+    free(entries_path);
+    struct load_job lj = {d,       &cfg,        source, fs_join(source, "content"), &files,
+                          overlaid, entry_cache, entries, failed};
     pool_for(pool, files.len, load_one, &lj);
+    free(lj.content);
     for (size_t i = 0; i < files.len; i++)
         free(overlaid[i]);
     free(overlaid);
-    size_t n_pub = 0;
+    size_t n_pub = 0, n_loaded = 0;
     published = xcalloc(files.len ? files.len : 1, sizeof *published);
+    struct entry **loaded = xcalloc(files.len ? files.len : 1, sizeof *loaded);
     int load_failed = 0;
     for (size_t i = 0; i < files.len; i++) {
+        if (!failed[i])
+            loaded[n_loaded++] = &entries[i];
         if (!failed[i])
             failed[i] = entry_check_times(d, &entries[i], zone) != 0;
         load_failed |= failed[i];
@@ -220,6 +262,10 @@ int build_run(struct diag *d, const struct build_options *opt)
             published[n_pub++] = &entries[i];
     }
     free(failed);
+    if (entry_cache && opt->write)
+        entrycache_save(entry_cache, loaded, n_loaded);
+    entrycache_free(entry_cache);
+    free(loaded);
 
     /* 3. The site model: what only the whole set can tell. An entry with a mistake is left
      * out of it; the others' bodies are still converted below, so that mistakes in their links

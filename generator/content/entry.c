@@ -296,12 +296,20 @@ void entry_error(struct diag *d, const struct entry *e, const char *field, const
 {
     struct yamldoc doc;
     yamldoc_init(&doc);
+    struct diag quiet;
+    diag_init(&quiet);
+    struct buf text;
+    buf_init(&text);
+    struct frontmatter fm;
     if (e->fm_text) {
-        struct diag quiet;
-        diag_init(&quiet);
         yamldoc_parse(&quiet, e->source, e->fm_text, e->fm_len, e->fm_line, &doc);
-        diag_release(&quiet);
+    } else if (e->source && frontmatter_read_as(&quiet, entry_file(e), e->source, &text, &fm) == 0 &&
+               fm.yaml_len == e->fm_len && fm.yaml_line == e->fm_line) {
+        /* An entry from the entry cache: its front matter read back from the file. */
+        yamldoc_parse(&quiet, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, &doc);
     }
+    buf_release(&text);
+    diag_release(&quiet);
     struct schema_ctx c = {d, e->source, &doc, 1, 0};
     va_list ap;
     va_start(ap, fmt);

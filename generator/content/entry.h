@@ -51,7 +51,8 @@ struct entry {
     json_t *fm;             /* the checked front matter (owned) */
     /* The front matter as written, from line fm_line: parsed again for the position of a
      * field when a later stage reports one (positions of every field, kept for every entry,
-     * would take more memory than the entry's data). */
+     * would take more memory than the entry's data). NULL for an entry from the entry cache:
+     * the file is read back then, when its front matter is still fm_len bytes from fm_line. */
     char *fm_text;
     size_t fm_len;
     unsigned fm_line;

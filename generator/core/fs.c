@@ -203,7 +203,17 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
     while ((e = readdir(dir)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
+        size_t n = strlen(e->d_name), m = suffix ? strlen(suffix) : 0;
+        int wanted = !suffix || (n >= m && strcmp(e->d_name + n - m, suffix) == 0);
+        /* What the folder says of a plain file is enough: the stats are for links and for
+         * folders that do not say (a big site's content/ holds thousands of files). */
+        if (e->d_type == DT_REG && !wanted)
+            continue;
         char *child_rel = *rel ? fs_join(rel, e->d_name) : xstrdup(e->d_name);
+        if (e->d_type == DT_REG) {
+            strv_push_owned(out, child_rel);
+            continue;
+        }
         char *child = fs_join(base, child_rel);
         struct stat lst, st;
         if (lstat(child, &lst) == 0 && S_ISLNK(lst.st_mode) && stat(child, &st) != 0 &&
@@ -221,12 +231,9 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
         } else if (S_ISDIR(st.st_mode)) {
             if (walk(d, root_real, base, child_rel, suffix, out))
                 rc = -1;
-        } else if (S_ISREG(st.st_mode)) {
-            size_t n = strlen(e->d_name), m = suffix ? strlen(suffix) : 0;
-            if (!suffix || (n >= m && strcmp(e->d_name + n - m, suffix) == 0)) {
-                strv_push_owned(out, child_rel);
-                child_rel = NULL;
-            }
+        } else if (S_ISREG(st.st_mode) && wanted) {
+            strv_push_owned(out, child_rel);
+            child_rel = NULL;
         }
         free(child_rel);
         free(child);
@@ -512,4 +519,12 @@ done:
     free(to_dir);
     errno = saved;
     return rc;
+}
+
+struct hash fs_identity(const struct stat *st)
+{
+    int64_t v[5] = {(int64_t)st->st_size, (int64_t)st->st_ino, (int64_t)st->st_dev,
+                    (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
+                    (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec};
+    return hash_bytes(v, sizeof v);
 }

@@ -5,9 +5,11 @@
 #define KAIRAN_FS_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "core/buf.h"
 #include "core/diag.h"
+#include "core/hash.h"
 #include "core/strv.h"
 
 /* Appends the whole file to out. */
@@ -61,5 +63,10 @@ const char *fs_rel_problem(const char *rel);
 /* Returns a new string "a/b" (no doubled slash; "." and "" as a give b alone); the caller frees
  * it. */
 char *fs_join(const char *a, const char *b);
+/* A file's identity on disk, from its stat: size, inode, device and the modification and
+ * change times. Any write to a file changes it (no program can set the change time back) and a
+ * file saved by replacing it is another inode, so the same identity stands for the same bytes
+ * without reading them; a file touched but not changed only gets a new one. */
+struct hash fs_identity(const struct stat *st);
 
 #endif
