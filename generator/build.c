@@ -23,6 +23,7 @@
 #include "publish/publish.h"
 #include "render/body.h"
 #include "render/bodycache.h"
+#include "render/deps.h"
 #include "render/feed.h"
 #include "render/pages.h"
 #include "render/search.h"
@@ -129,6 +130,16 @@ static char *cache_path(const struct build_options *opt, const char *source,
     return fs_join(source, cfg && cfg->cache_dir ? cfg->cache_dir : ".cache/kairan");
 }
 
+/* path with its ".txt" ending (if any) replaced by suffix: a file kept beside the manifest.
+ * Returns a new string. */
+static char *sibling_path(const char *path, const char *suffix)
+{
+    size_t n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, ".txt") == 0)
+        n -= 4;
+    return xasprintf("%.*s%s", (int)n, path, suffix);
+}
+
 /* The entries of the overlay folder (the .md files below its content/) join files, taking the place of those
  * with the same path. Returns a new array with one slot per file of the new list: the
  * overlay's copy to read, or NULL; the caller frees it and its strings. */
@@ -182,6 +193,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct publish *pub = NULL;
     struct bodies *bodies = NULL;
     struct view *view = NULL;
+    struct deps *deps = NULL;
     char *search_meta = NULL;
     struct pool *pool = pool_new(opt->jobs ? opt->jobs : pool_default_threads());
     dom_global_init();
@@ -319,8 +331,14 @@ int build_run(struct diag *d, const struct build_options *opt)
     if (cfg.search != CONFIG_SEARCH_NONE && search_write(view, bodies, &so, &search_meta) != 0)
         goto done;
     bodies_drop_search(bodies);
+    /* What the last build's pages were made from, kept beside its manifest. */
+    if (pub) {
+        char *deps_path = sibling_path(manifest, "-deps.bin");
+        deps = deps_new(view, pool, deps_path, manifest);
+        free(deps_path);
+    }
     struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict,
-                                .search = search_meta};
+                                .search = search_meta, .deps = deps};
     if (pages_render(view, &pgo) != 0)
         goto done;
     if (pub && feed_write_all(view, pub, now_utc) != 0)
@@ -344,6 +362,7 @@ int build_run(struct diag *d, const struct build_options *opt)
             goto done;
         }
         pub = NULL;
+        deps_save(deps);
         if (!opt->quiet) {
             printf(
                 _("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n"),
@@ -363,6 +382,7 @@ int build_run(struct diag *d, const struct build_options *opt)
 done:
     if (pub)
         publish_abort(pub);
+    deps_free(deps);
     view_free(view);
     free(search_meta);
     bodies_free(bodies);

@@ -249,6 +249,24 @@ build "2026-12-09 16:00"
 check "warnings: fixed, nothing to do and nothing to say" \
     sh -c "grep -q 'is up to date' '$tmp/out' && [ ! -s '$tmp/err' ]"
 
+# 15b. What the pages were made from is kept beside the manifest: damaged, or from another
+# build, it only means every page is set up again.
+for f in "$tmp/cache"/manifest-*-deps.bin; do printf 'x' | dd of="$f" bs=1 seek=40 conv=notrunc 2>/dev/null; done
+printf '\n冬の間は休みます。\n' >>"$site/content/activities/haguro-kaimono.md"
+rebuild "2026-12-09 16:00"
+check "deps damaged: builds" [ $status -eq 0 ]
+check "deps damaged: same as a clean build" same_as_clean "2026-12-09 16:00"
+check "deps damaged: an untouched page is kept" kept activities/daiichi-chanoma/index.html
+cp "$tmp/cache"/manifest-*-deps.bin "$tmp/deps-before"
+sed -i 's/^title: 羽黒 お買い物便$/title: 羽黒 買い物便/' "$site/content/activities/haguro-kaimono.md"
+rebuild "2026-12-09 16:00"
+for f in "$tmp/cache"/manifest-*-deps.bin; do cp "$tmp/deps-before" "$f"; done
+sed -i 's/^title: 羽黒 買い物便$/title: 羽黒 お買い物便/' "$site/content/activities/haguro-kaimono.md"
+rebuild "2026-12-09 16:00"
+check "deps of an older build: builds" [ $status -eq 0 ]
+check "deps of an older build: same as a clean build" same_as_clean "2026-12-09 16:00"
+check "deps of an older build: the district's list is rewritten" rewritten districts/haguro/index.html
+
 # 16. Random sequences of edits of every kind (bodies, titles, dates, districts, pictures,
 # templates, partials, site.yaml, theme.yaml, new, deleted and renamed files, drafts): after
 # each, the incremental build is byte for byte the clean build. The seed is fixed, so every run

@@ -56,6 +56,7 @@ struct entry {
     char *fm_text;
     size_t fm_len;
     unsigned fm_line;
+    struct hash fm_hash; /* of the front matter as written: with the program, it stands for fm */
     struct yamldoc_pos title_pos, image_pos; /* of title: and of image: (issue: cover:) */
     /* The Markdown body is not held (for a big site it would be most of the memory): the
      * stages that convert it read it again with entry_read_body, which checks its hash. */

@@ -22,7 +22,7 @@
  * stands for it), and writes the file anew once the records that stand for nothing (older ones,
  * and those of files that went) outnumber a quarter of the others. Numbers are in the machine's
  * own order: the file is this program's, on this machine (the salt names the program). */
-static const char MAGIC[] = "kairan entries 2\n";
+static const char MAGIC[] = "kairan entries 3\n";
 
 struct record {
     const char *rel; /* into data */
@@ -170,6 +170,7 @@ static void put_entry(struct buf *b, const struct entry *e, const char *warnings
     buf_add(b, lines, sizeof lines);
     put_i64(b, (int64_t)e->body_len);
     buf_add(b, &e->body_hash, sizeof e->body_hash);
+    buf_add(b, &e->fm_hash, sizeof e->fm_hash);
     put_i64(b, (int64_t)e->fm_len);
     put_str(b, e->rel_slug);
     put_str(b, e->url);
@@ -339,6 +340,9 @@ static int get_entry(struct reader *r, struct entry *e, char **warnings)
     at = take(r, sizeof e->body_hash);
     if (at)
         memcpy(&e->body_hash, at, sizeof e->body_hash);
+    at = take(r, sizeof e->fm_hash);
+    if (at)
+        memcpy(&e->fm_hash, at, sizeof e->fm_hash);
     e->fm_len = (size_t)get_i64(r);
     e->rel_slug = get_str(r);
     e->url = get_str(r);

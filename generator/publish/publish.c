@@ -1021,6 +1021,14 @@ int publish_keep(struct publish *p, const char *rel, struct hash key)
     return guarded_place(p, rel, NULL, NULL, key, &old, &st);
 }
 
+int publish_keep_as_before(struct publish *p, const char *rel)
+{
+    if (!p->manifest || !p->old_known || fs_rel_problem(rel))
+        return 1;
+    const struct manifest_record *r = manifest_table_find(&p->old, rel);
+    return r ? publish_keep(p, rel, r->key) : 1;
+}
+
 int publish_file(struct publish *p, const char *rel, const char *src_path)
 {
     return publish_file_keyed(p, rel, no_key, src_path);

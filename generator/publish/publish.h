@@ -71,6 +71,10 @@ int publish_file(struct publish *p, const char *rel, const char *src_path);
  * size and mtime). Thread-safe. Returns 0 when kept; 1 when it was not, and the caller must
  * write it; -1 after reporting a failure. */
 int publish_keep(struct publish *p, const char *rel, struct hash key);
+/* publish_keep with the key the manifest recorded for rel, for a caller that knows by other
+ * means that the file would come out as the last build made it. Returns as publish_keep; 1
+ * also when the manifest recorded no key for rel. */
+int publish_keep_as_before(struct publish *p, const char *rel);
 /* publish_write and publish_file that also record key for the next build's publish_keep.
  * publish_file_keyed keeps the file when publish_keep would. */
 int publish_write_keyed(struct publish *p, const char *rel, struct hash key, const void *data,

@@ -55,9 +55,17 @@ json_t *page_add(struct pages *ps, const char *template, const char *url, const 
     return ctx;
 }
 
+void page_reads(struct pages *ps, size_t i)
+{
+    struct page *p = &ps->v[ps->len - 1];
+    XALLOC_GROW(p->reads, p->n_reads + 1, p->reads_cap);
+    p->reads[p->n_reads++] = i;
+}
+
 json_t *page_entry(struct pages *ps, size_t i)
 {
     struct page *p = &ps->v[ps->len - 1];
+    page_reads(ps, i);
     return view_entry(ps->view, p->root, i, p->memo);
 }
 
@@ -83,7 +91,10 @@ void page_release(struct page *p)
     free(p->out);
     json_decref(p->ctx);
     fingerprint_memo_free(p->memo);
+    free(p->reads);
     p->url = p->out = NULL;
     p->ctx = NULL;
     p->memo = NULL;
+    p->reads = NULL;
+    p->n_reads = p->reads_cap = 0;
 }

@@ -9,6 +9,7 @@
 
 #include "core/pool.h"
 #include "publish/publish.h"
+#include "render/deps.h"
 #include "render/view.h"
 
 struct pages_options {
@@ -19,6 +20,10 @@ struct pages_options {
     /* The search files' meta script, from the root (render/search.h): the search page loads
      * it. NULL: the site has no search page. */
     const char *search;
+    /* What the last build's pages were made from (render/deps): with incremental, a page made
+     * from the same is kept without being set up; every page set up is noted in it. NULL:
+     * none. */
+    struct deps *deps;
 };
 
 /* Renders every page. Frees the view's roots when done (the pages were their main users).

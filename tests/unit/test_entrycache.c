@@ -134,6 +134,7 @@ static void gives_back_the_loaded_entry(void)
     CHECK_INT(b.body_len, a.body_len);
     CHECK_INT(b.body_line, a.body_line);
     CHECK(hash_equal(b.body_hash, a.body_hash));
+    CHECK(hash_equal(b.fm_hash, a.fm_hash));
     CHECK_INT(b.fm_line, a.fm_line);
     CHECK_INT(b.fm_len, a.fm_len);
     CHECK_INT(b.title_pos.line, a.title_pos.line);
