@@ -319,24 +319,37 @@ int build_run(struct diag *d, const struct build_options *opt)
         if (!pub)
             goto done;
     }
-    /* The print edition first: the issue pages link its PDF when there is one. */
-    struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
-                                .cache_dir = cache, .pdf_dir = pdf_dir,
-                                .incremental = !opt->strict};
-    if (print_issues(view, &pro) != 0)
-        goto done;
-    view_drop_roots(view);
-    /* The search index before the pages: the search page names its files. */
-    struct search_options so = {.pool = pool, .pub = pub};
-    if (cfg.search != CONFIG_SEARCH_NONE && search_write(view, bodies, &so, &search_meta) != 0)
-        goto done;
-    bodies_drop_search(bodies);
-    /* What the last build's pages were made from, kept beside its manifest. */
+    /* What the last build's pages and print edition were made from, kept beside its
+     * manifest. */
     if (pub) {
         char *deps_path = sibling_path(manifest, "-deps.bin");
         deps = deps_new(view, pool, deps_path, manifest);
         free(deps_path);
     }
+    /* The print edition first: the issue pages link its PDF when there is one. */
+    struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
+                                .cache_dir = cache, .pdf_dir = pdf_dir,
+                                .incremental = !opt->strict, .deps = deps};
+    if (print_issues(view, &pro) != 0)
+        goto done;
+    view_drop_roots(view);
+    /* The search index before the pages: the search page names its files. Made from every
+     * entry: when none changed, nor the settings or the site's shape, the last build's files
+     * are kept. */
+    struct search_options so = {.pool = pool, .pub = pub};
+    if (cfg.search != CONFIG_SEARCH_NONE) {
+        struct hash whole = deps ? deps_whole(deps) : (struct hash){0, 0}, last;
+        long long n;
+        const char *meta;
+        if (deps && !opt->strict && deps_group_last(deps, "search", &last, &n, &meta) && meta &&
+            hash_equal(last, whole) && publish_keep_folder_as_before(pub, "search/", ".js") == 0)
+            search_meta = xstrdup(meta);
+        else if (search_write(view, bodies, &so, &search_meta) != 0)
+            goto done;
+        if (deps)
+            deps_group_note(deps, "search", whole, 0, search_meta);
+    }
+    bodies_drop_search(bodies);
     struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict,
                                 .search = search_meta, .deps = deps};
     if (pages_render(view, &pgo) != 0)

@@ -85,6 +85,9 @@ check "body: its page is rewritten" rewritten activities/haguro-kaimono/index.ht
 check "body: another activity's page is kept" kept activities/daiichi-chanoma/index.html
 check "body: the activities list is kept" kept activities/index.html
 check "body: an event page is kept" kept events/2021-kenshukai/index.html
+check "body: its issue's print edition is rewritten" rewritten print/6/6.xhtml
+check "body: the other issue's print edition is kept" kept print/5/5.xhtml
+check "body: and its pictures" kept "print/5/img/$(ls "$site/public/print/5/img" | head -n 1)"
 
 # 2. A title that appears in lists.
 sed -i 's/^title: 羽黒 買い物お助け便$/title: 羽黒 お買い物便/' "$site/content/activities/haguro-kaimono.md"

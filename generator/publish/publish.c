@@ -59,6 +59,7 @@ struct publish {
     pthread_mutex_t lock; /* guards placed, staged and from_spare; shared by all threads */
     struct manifest_table placed;  /* what this build placed, with keys and identities */
     int staged;           /* the staging folder exists (from the start without a manifest) */
+    int old_sorted;       /* old.v is sorted by path: 1, it is not: -1, not looked yet: 0 */
     int from_spare;       /* staging began as the spare: any file in it may be out of date */
     struct hash old_build, new_build; /* publish_set_build's key: the manifest's, this build's */
     unsigned long old_counts[2], new_counts[2];
@@ -1027,6 +1028,105 @@ int publish_keep_as_before(struct publish *p, const char *rel)
         return 1;
     const struct manifest_record *r = manifest_table_find(&p->old, rel);
     return r ? publish_keep(p, rel, r->key) : 1;
+}
+
+/* The records of the current output whose paths start with prefix: [*from, *to) in old.v,
+ * which the manifest keeps sorted by path (checked once; a search through all else). Returns
+ * 0, or -1 when they are not together. */
+static int old_range(struct publish *p, const char *prefix, size_t *from, size_t *to)
+{
+    const struct manifest_table *t = &p->old;
+    if (p->old_sorted == 0) {
+        p->old_sorted = 1;
+        for (size_t i = 1; i < t->len && p->old_sorted == 1; i++)
+            if (strcmp(t->v[i - 1].rel, t->v[i].rel) >= 0)
+                p->old_sorted = -1;
+    }
+    if (p->old_sorted < 0)
+        return -1;
+    size_t n = strlen(prefix), lo = 0, hi = t->len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(t->v[mid].rel, prefix) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *from = lo;
+    while (lo < t->len && strncmp(t->v[lo].rel, prefix, n) == 0)
+        lo++;
+    *to = lo;
+    return 0;
+}
+
+/* True when the current output's file at r->rel is the one the manifest recorded; then, when
+ * old is not NULL, fills it and st (the caller closes old->dir_fd). */
+static int as_recorded(struct publish *p, const struct manifest_record *r, struct spot *old,
+                       struct stat *st)
+{
+    struct spot here;
+    struct stat seen;
+    if (open_spot(p->old_fd, r->rel, 0, &here) != 0)
+        return 0;
+    int same = fstatat(here.dir_fd, here.leaf, &seen, AT_SYMLINK_NOFOLLOW) == 0 &&
+               S_ISREG(seen.st_mode) && (seen.st_mode & 07777) == 0644 &&
+               (uint64_t)seen.st_ino == r->ino && (uint64_t)seen.st_size == r->size &&
+               mtime_ns(&seen) == r->mtime;
+    if (same && old) {
+        *old = here;
+        *st = seen;
+    } else {
+        close(here.dir_fd);
+    }
+    return same;
+}
+
+/* Whether rel ends in suffix (NULL: any). */
+static int ends_in(const char *rel, const char *suffix)
+{
+    size_t n = strlen(rel), m = suffix ? strlen(suffix) : 0;
+    return n >= m && strcmp(rel + n - m, suffix ? suffix : "") == 0;
+}
+
+int publish_keep_folder_as_before(struct publish *p, const char *prefix, const char *suffix)
+{
+    size_t from, to, n = strlen(prefix);
+    char *folder = xstrndup(prefix, n ? n - 1 : 0);
+    int plain = n > 1 && prefix[n - 1] == '/' && !fs_rel_problem(folder);
+    free(folder);
+    if (!p->manifest || !p->old_known || !plain || old_range(p, prefix, &from, &to) != 0)
+        return 1;
+    size_t found = 0;
+    for (size_t i = from; i < to; i++) {
+        if (!ends_in(p->old.v[i].rel, suffix))
+            continue;
+        if (!as_recorded(p, &p->old.v[i], NULL, NULL))
+            return 1;
+        found++;
+    }
+    if (!found)
+        return 1;
+    /* Files published without a key (a picture, a stylesheet) are kept too: the caller would
+     * make them again as they are. */
+    for (size_t i = from; i < to; i++) {
+        const struct manifest_record *r = &p->old.v[i];
+        struct spot old;
+        struct stat st;
+        if (!ends_in(r->rel, suffix))
+            continue;
+        if (!as_recorded(p, r, &old, &st)) {
+            /* Changed between the look and the keeping: the rest cannot be made now. */
+            char *shown = shown_path(p, r->rel);
+            diag_io_error(p->d, shown, _("the file changed while kairan was building the site; "
+                                         "build again"));
+            free(shown);
+            atomic_store(&p->failed, 1);
+            return -1;
+        }
+        if (guarded_place(p, r->rel, NULL, NULL, r->key, &old, &st) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 int publish_file(struct publish *p, const char *rel, const char *src_path)

@@ -75,6 +75,12 @@ int publish_keep(struct publish *p, const char *rel, struct hash key);
  * means that the file would come out as the last build made it. Returns as publish_keep; 1
  * also when the manifest recorded no key for rel. */
 int publish_keep_as_before(struct publish *p, const char *rel);
+/* Keeps every file the manifest recorded below the folder prefix (ending in '/') whose name
+ * ends in suffix (NULL: every file), those published without a key too, for a caller that
+ * would make them all as the last build did: either all are kept (0), or, when one of them is
+ * not as that build left it or there are none, none is (1, and the caller writes them). -1
+ * after reporting a failure. Call it from one thread at a time. */
+int publish_keep_folder_as_before(struct publish *p, const char *prefix, const char *suffix);
 /* publish_write and publish_file that also record key for the next build's publish_keep.
  * publish_file_keyed keeps the file when publish_keep would. */
 int publish_write_keyed(struct publish *p, const char *rel, struct hash key, const void *data,

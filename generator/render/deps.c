@@ -15,9 +15,10 @@
 
 /* The file: MAGIC, the identity of the manifest it was written with, the entries' paths in
  * content/ (a count, then each), the pages (a count, then each: its output path, its key, how
- * many entries it read and their numbers in the list of paths), and the hash of all of that.
+ * many entries it read and their numbers in the list of paths), the groups (a count, then each:
+ * its name, key, number and text), and the hash of all of that.
  * Numbers are in the machine's own order. */
-static const char MAGIC[] = "kairan deps 1\n";
+static const char MAGIC[] = "kairan deps 2\n";
 
 /* A page of the last build, as the file has it. */
 struct old_page {
@@ -34,6 +35,14 @@ struct slot {
     size_t n;
 };
 
+/* A group of outputs recorded by name. */
+struct group {
+    char *name;
+    struct hash key;
+    long long extra;
+    char *text; /* or NULL */
+};
+
 struct deps {
     const struct view *v;
     char *path, *manifest;
@@ -47,9 +56,13 @@ struct deps {
     size_t n_old_rels;
     struct strmap old;    /* output path → struct old_page */
     struct old_page *olds;
-    /* This build's pages, by their place in the page list. */
+    struct group *old_groups;
+    size_t n_old_groups;
+    /* This build's pages, by their place in the page list, and its groups. */
     struct slot *slots;
     size_t n_slots;
+    struct group *groups;
+    size_t n_groups, groups_cap;
     atomic_size_t kept;
 };
 
@@ -200,9 +213,8 @@ static void entry_key(size_t i, void *userdata)
         put_int(&h, m->src_height);
     }
     put_int(&h, e->kind == KIND_EVENT && site_event_is_past(s, e));
-    if (e->kind == KIND_ISSUE) {
-        put_json(&h, view_print_pdf(v, e));
-    } else if (e->number) {
+    /* An issue's PDF is in the site object, which every page's key has. */
+    if (e->kind != KIND_ISSUE && e->number) {
         /* What its data says of the issue it appeared in. */
         for (size_t k = 0; k < s->n_kind[KIND_ISSUE]; k++) {
             const struct entry *is = s->kind[KIND_ISSUE][k];
@@ -299,6 +311,25 @@ static void read_file(struct deps *d)
         int added;
         strmap_add(&d->old, out, len, o, &added);
     }
+    uint32_t n_groups = r.bad ? 0 : get_u32(&r);
+    if (!r.bad && n_groups <= text.len)
+        d->old_groups = xcalloc(n_groups ? n_groups : 1, sizeof *d->old_groups);
+    for (uint32_t i = 0; d->old_groups && i < n_groups && !r.bad; i++) {
+        struct group *g = &d->old_groups[d->n_old_groups];
+        uint32_t len = get_u32(&r);
+        const char *name = take(&r, len);
+        const char *key = take(&r, sizeof g->key);
+        const char *extra = take(&r, sizeof g->extra);
+        uint32_t text_len = get_u32(&r);
+        const char *said = text_len == UINT32_MAX ? NULL : take(&r, text_len);
+        if (r.bad)
+            break;
+        g->name = xstrndup(name, len);
+        memcpy(&g->key, key, sizeof g->key);
+        memcpy(&g->extra, extra, sizeof g->extra);
+        g->text = said ? xstrndup(said, text_len) : NULL;
+        d->n_old_groups++;
+    }
     if (r.bad || r.p != r.end) {
         strmap_release(&d->old);
         strmap_init(&d->old);
@@ -336,6 +367,16 @@ void deps_free(struct deps *d)
         free(d->slots[i].reads);
     }
     free(d->slots);
+    for (size_t i = 0; i < d->n_groups; i++) {
+        free(d->groups[i].name);
+        free(d->groups[i].text);
+    }
+    free(d->groups);
+    for (size_t i = 0; i < d->n_old_groups; i++) {
+        free(d->old_groups[i].name);
+        free(d->old_groups[i].text);
+    }
+    free(d->old_groups);
     strmap_release(&d->old);
     free(d->olds);
     free(d->now_of);
@@ -449,6 +490,21 @@ int deps_save(struct deps *d)
         for (size_t i = 0; i < sl->n; i++)
             put_u32(&out, (uint32_t)sl->reads[i]);
     }
+    put_u32(&out, (uint32_t)d->n_groups);
+    for (size_t i = 0; i < d->n_groups; i++) {
+        const struct group *g = &d->groups[i];
+        size_t n = strlen(g->name);
+        put_u32(&out, (uint32_t)n);
+        buf_add(&out, g->name, n);
+        buf_add(&out, &g->key, sizeof g->key);
+        buf_add(&out, &g->extra, sizeof g->extra);
+        if (g->text) {
+            put_u32(&out, (uint32_t)strlen(g->text));
+            buf_add(&out, g->text, strlen(g->text));
+        } else {
+            put_u32(&out, UINT32_MAX);
+        }
+    }
     struct hash sum = hash_bytes(out.data, out.len);
     buf_add(&out, &sum, sizeof sum);
     int rc = 0;
@@ -466,4 +522,51 @@ int deps_save(struct deps *d)
 size_t deps_kept(const struct deps *d)
 {
     return atomic_load(&((struct deps *)d)->kept);
+}
+
+struct hash deps_base(const struct deps *d)
+{
+    struct hash parts[2] = {d->settings, d->shape};
+    return hash_bytes(parts, sizeof parts);
+}
+
+struct hash deps_whole(const struct deps *d)
+{
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e7768ULL);
+    struct hash base = deps_base(d);
+    hash_update(&h, &base, sizeof base);
+    size_t n = view_site(d->v)->n_all;
+    hash_update(&h, d->entry_keys, n * sizeof *d->entry_keys);
+    return hash_final(&h);
+}
+
+struct hash deps_entry(const struct deps *d, size_t i)
+{
+    return d->entry_keys[i];
+}
+
+int deps_group_last(const struct deps *d, const char *name, struct hash *key, long long *extra,
+                    const char **text)
+{
+    if (!d->data)
+        return 0;
+    for (size_t i = 0; i < d->n_old_groups; i++) {
+        const struct group *g = &d->old_groups[i];
+        if (strcmp(g->name, name) != 0)
+            continue;
+        *key = g->key;
+        *extra = g->extra;
+        *text = g->text;
+        return 1;
+    }
+    return 0;
+}
+
+void deps_group_note(struct deps *d, const char *name, struct hash key, long long extra,
+                     const char *text)
+{
+    XALLOC_GROW(d->groups, d->n_groups + 1, d->groups_cap);
+    d->groups[d->n_groups++] =
+        (struct group){xstrdup(name), key, extra, text ? xstrdup(text) : NULL};
 }

@@ -694,15 +694,6 @@ void view_set_print_pdf(struct view *v, const struct entry *issue, const char *u
     }
 }
 
-const json_t *view_print_pdf(const struct view *v, const struct entry *issue)
-{
-    const struct site *s = v->opt.site;
-    for (size_t k = 0; v->issue_pdf && k < s->n_kind[KIND_ISSUE]; k++)
-        if (s->kind[KIND_ISSUE][k] == issue)
-            return v->issue_pdf[k];
-    return NULL;
-}
-
 void view_drop_roots(struct view *v)
 {
     for (size_t k = 0; k < v->n_roots; k++)

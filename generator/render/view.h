@@ -67,8 +67,6 @@ json_t *view_entry(const struct view *v, struct view_root *root, size_t i,
  * (view_drop_roots forgets data made before). */
 void view_set_print_pdf(struct view *v, const struct entry *issue, const char *url,
                         long long bytes);
-/* What view_set_print_pdf noted for issue ({url, size, bytes}), or NULL: borrowed. */
-const json_t *view_print_pdf(const struct view *v, const struct entry *issue);
 /* Frees every root and the data it holds: with the entries' data held, the largest thing a
  * build holds. */
 void view_drop_roots(struct view *v);
