@@ -64,6 +64,10 @@ struct publish {
     struct hash old_build, new_build; /* publish_set_build's key: the manifest's, this build's */
     unsigned long old_counts[2], new_counts[2];
 
+    /* The process's umask keeps 0644 and 0755 as they are (read once): files and folders are
+     * created with their modes, without a chmod each. */
+    int exact_modes;
+
     int signals_armed;
     sigset_t sigs;     /* the signals the watcher waits for */
     sigset_t old_mask; /* the calling thread's mask before publish_begin */
@@ -492,6 +496,22 @@ static int split_output(struct publish *p, const char *out_dir)
     return 0;
 }
 
+/* Whether the umask takes nothing from 0644 and 0755, from /proc/self/status (which says it
+ * without changing it, as umask(2) would for every thread). 0 when it cannot tell. */
+static int umask_keeps_modes(void)
+{
+    FILE *f = fopen("/proc/self/status", "re");
+    if (!f)
+        return 0;
+    char line[256];
+    unsigned mask = 07777;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Umask: %o", &mask) == 1)
+            break;
+    fclose(f);
+    return (mask & 0755) == 0;
+}
+
 struct publish *publish_begin(struct diag *d, const char *out_dir,
                               const struct publish_options *opt)
 {
@@ -518,6 +538,7 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
     }
     if (take_lock(p, opt) != 0 || recover(p) != 0 || check_output(p) != 0)
         goto fail;
+    p->exact_modes = umask_keeps_modes();
     open_old(p);
     p->spare_name = xasprintf(".%s.spare", p->name);
     if (opt->manifest) {
@@ -555,9 +576,10 @@ struct spot {
 };
 
 /* Opens the folder of rel below base, creating the missing ones in staging (create 1; 2 also
- * replaces files that are in the way). Never follows a symbolic link. Returns 0; -1 with errno
- * set (ENOTDIR: a part is a file). */
-static int open_spot(int base, const char *rel, int create, struct spot *out)
+ * replaces files that are in the way), made 0755 whatever the umask unless exact (the umask
+ * keeps it). Never follows a symbolic link. Returns 0; -1 with errno set (ENOTDIR: a part is a
+ * file). */
+static int open_spot(int base, const char *rel, int create, int exact, struct spot *out)
 {
     out->dir_fd = -1;
     const char *last = strrchr(rel, '/');
@@ -596,7 +618,7 @@ static int open_spot(int base, const char *rel, int create, struct spot *out)
                 errno = ENOTDIR;
             goto fail;
         }
-        if (made)
+        if (made && !exact)
             fchmod(next, 0755); /* whatever the umask: the web server must read it */
         close(cur);
         cur = next;
@@ -641,7 +663,7 @@ static int read_at(int fd, char *buf, size_t n, off_t off)
 static int find_unchanged(struct publish *p, const char *rel, const struct source *src,
                           struct spot *old, struct stat *st)
 {
-    if (p->old_fd < 0 || open_spot(p->old_fd, rel, 0, old) != 0)
+    if (p->old_fd < 0 || open_spot(p->old_fd, rel, 0, 1, old) != 0)
         return -1;
     int fd = openat(old->dir_fd, old->leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     int same = fd >= 0 && fstat(fd, st) == 0 && S_ISREG(st->st_mode) &&
@@ -736,7 +758,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
 {
     struct spot dst;
     int replace = p->from_spare;
-    if (open_spot(p->staging_fd, rel, replace ? 2 : 1, &dst) != 0) {
+    if (open_spot(p->staging_fd, rel, replace ? 2 : 1, p->exact_modes, &dst) != 0) {
         int err = errno;
         char *shown = shown_path(p, rel);
         if (err == ENOTDIR || err == EEXIST)
@@ -801,7 +823,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
         goto done;
     }
     int read_failed = 0;
-    if (fchmod(fd, 0644) != 0 || copy_into(fd, src, &read_failed) != 0) {
+    if ((!p->exact_modes && fchmod(fd, 0644) != 0) || copy_into(fd, src, &read_failed) != 0) {
         int err = errno;
         close(fd);
         char *shown = read_failed ? xstrdup(from) : shown_path(p, rel);
@@ -876,7 +898,7 @@ static int materialize(struct publish *p)
                 continue;
             struct spot old;
             struct stat old_st, st;
-            if (open_spot(p->old_fd, r->rel, 0, &old) != 0 ||
+            if (open_spot(p->old_fd, r->rel, 0, 1, &old) != 0 ||
                 fstatat(old.dir_fd, old.leaf, &old_st, AT_SYMLINK_NOFOLLOW) != 0) {
                 char *shown = shown_path(p, r->rel);
                 io_error(p, shown, _("cannot open"), errno);
@@ -1011,7 +1033,7 @@ int publish_keep(struct publish *p, const char *rel, struct hash key)
         return 1;
     struct spot old;
     struct stat st;
-    if (open_spot(p->old_fd, rel, 0, &old) != 0)
+    if (open_spot(p->old_fd, rel, 0, 1, &old) != 0)
         return 1;
     if (fstatat(old.dir_fd, old.leaf, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
         (st.st_mode & 07777) != 0644 || (uint64_t)st.st_ino != r->ino ||
@@ -1066,7 +1088,7 @@ static int as_recorded(struct publish *p, const struct manifest_record *r, struc
 {
     struct spot here;
     struct stat seen;
-    if (open_spot(p->old_fd, r->rel, 0, &here) != 0)
+    if (open_spot(p->old_fd, r->rel, 0, 1, &here) != 0)
         return 0;
     int same = fstatat(here.dir_fd, here.leaf, &seen, AT_SYMLINK_NOFOLLOW) == 0 &&
                S_ISREG(seen.st_mode) && (seen.st_mode & 07777) == 0644 &&
