@@ -602,7 +602,6 @@ int entry_load_from(struct diag *d, const struct site_config *cfg, const char *s
     e->body_len = fm.body_len;
     e->body_line = fm.body_line;
     e->fm_hash = hash_bytes(fm.yaml, fm.yaml_len);
-    e->fm_text = xstrndup(fm.yaml, fm.yaml_len);
     e->fm_len = fm.yaml_len;
     e->fm_line = fm.yaml_line;
     struct yamldoc doc;

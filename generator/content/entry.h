@@ -49,10 +49,10 @@ struct entry {
     char *url;              /* relative to the site root: events/x/ */
     char *out;              /* output file relative to the output root: events/x/index.html */
     json_t *fm;             /* the checked front matter (owned) */
-    /* The front matter as written, from line fm_line: parsed again for the position of a
-     * field when a later stage reports one (positions of every field, kept for every entry,
-     * would take more memory than the entry's data). NULL for an entry from the entry cache:
-     * the file is read back then, when its front matter is still fm_len bytes from fm_line. */
+    /* The front matter as written, from line fm_line, or NULL: a later stage that reports a
+     * field reads the front matter back from the file (when it is still fm_len bytes from
+     * fm_line) and parses it again for the field's position. Positions of every field, or the
+     * text, kept for every entry would take more memory than the entry's data. */
     char *fm_text;
     size_t fm_len;
     unsigned fm_line;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,10 +32,10 @@ struct record {
     size_t len;
 };
 
+/* An entry loaded the long way: its record is made when the cache is saved, from the entry. */
 struct note {
     struct hash identity;
-    char *blob;
-    size_t len;
+    char *warnings; /* or NULL */
 };
 
 struct entrycache {
@@ -488,7 +489,7 @@ void entrycache_free(struct entrycache *c)
         return;
     for (size_t i = 0; i < strmap_len(&c->notes); i++) {
         struct note *n = strmap_value(&c->notes, i);
-        free(n->blob);
+        free(n->warnings);
         free(n);
     }
     strmap_release(&c->notes);
@@ -535,16 +536,13 @@ void entrycache_note(struct entrycache *c, const struct entry *e, struct hash id
 {
     struct note *n = xcalloc(1, sizeof *n);
     n->identity = identity;
-    struct buf b;
-    buf_init(&b);
-    put_entry(&b, e, warnings);
-    n->blob = buf_detach(&b, &n->len);
+    n->warnings = warnings && *warnings ? xstrdup(warnings) : NULL;
     pthread_mutex_lock(&c->lock);
     int added;
     size_t at = strmap_add(&c->notes, e->rel, strlen(e->rel), n, &added);
     if (!added) {
         struct note *old = strmap_value(&c->notes, at);
-        free(old->blob);
+        free(old->warnings);
         free(old);
         strmap_set_value(&c->notes, at, n);
     }
@@ -572,17 +570,60 @@ static void put_record(struct buf *out, const char *rel, struct hash identity, c
     buf_add(out, blob, len);
 }
 
-/* Appends bytes to the file in one write. Returns 0, or -1 (the caller writes it anew). */
-static int append_file(const char *path, const char *data, size_t len)
+/* Where saved records go: a new file in place of the old (atomic), or the end of the old. */
+struct sink {
+    struct fs_atomic *whole; /* writing anew */
+    int fd;                  /* appending: -1 when not */
+    int failed;
+    struct buf chunk;        /* records not yet written */
+};
+
+/* Writes what the chunk holds once it is large, or (all) when the records are done. */
+static void sink_flush(struct sink *k, int all)
 {
-    int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    ssize_t n = write(fd, data, len);
-    int rc = n == (ssize_t)len ? 0 : -1;
-    if (close(fd) != 0)
-        rc = -1;
-    return rc;
+    if (k->chunk.len < (all ? 1 : (size_t)1 << 20))
+        return;
+    if (k->whole) {
+        fs_atomic_write(k->whole, k->chunk.data, k->chunk.len);
+    } else if (!k->failed) {
+        const char *p = k->chunk.data;
+        size_t n = k->chunk.len;
+        while (n > 0 && !k->failed) {
+            ssize_t w = write(k->fd, p, n);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                k->failed = 1;
+            else
+                p += w, n -= (size_t)w;
+        }
+    }
+    buf_reset(&k->chunk);
+}
+
+/* Adds the records of the entries given: those noted (made now) and, unless only_noted,
+ * those loaded from the file. */
+static void put_records(struct entrycache *c, struct sink *k, struct entry *const *entries,
+                        size_t n, int only_noted)
+{
+    struct buf blob;
+    buf_init(&blob);
+    for (size_t i = 0; i < n; i++) {
+        const char *rel = entries[i]->rel;
+        const struct note *note = strmap_get(&c->notes, rel, strlen(rel));
+        size_t at = (size_t)(uintptr_t)strmap_get(&c->index, rel, strlen(rel));
+        if (note) {
+            buf_reset(&blob);
+            put_entry(&blob, entries[i], note->warnings);
+            put_record(&k->chunk, rel, note->identity, blob.data, blob.len);
+        } else if (!only_noted && at && c->hit[at - 1]) {
+            const struct record *rec = &c->recs[at - 1];
+            put_record(&k->chunk, rel, rec->identity, rec->blob, rec->len);
+        }
+        sink_flush(k, 0);
+    }
+    sink_flush(k, 1);
+    buf_release(&blob);
 }
 
 int entrycache_save(struct entrycache *c, struct entry *const *entries, size_t n)
@@ -595,48 +636,35 @@ int entrycache_save(struct entrycache *c, struct entry *const *entries, size_t n
     }
     int rc = 0;
     size_t dead = c->n_read - kept;
-    struct buf out;
-    buf_init(&out);
+    struct sink k = {NULL, -1, 0, {0}};
+    buf_init(&k.chunk);
     if (noted && c->appendable && dead * 4 <= kept + noted) {
         /* The new records after the others. */
-        for (size_t i = 0; i < n; i++) {
-            const char *rel = entries[i]->rel;
-            const struct note *note = strmap_get(&c->notes, rel, strlen(rel));
-            if (note)
-                put_record(&out, rel, note->identity, note->blob, note->len);
+        k.fd = open(c->path, O_WRONLY | O_APPEND | O_CLOEXEC);
+        if (k.fd >= 0) {
+            put_records(c, &k, entries, n, 1);
+            if (close(k.fd) != 0)
+                k.failed = 1;
+            if (!k.failed)
+                noted = 0; /* done */
         }
-        if (append_file(c->path, out.data, out.len) == 0)
-            noted = 0; /* done */
-        buf_reset(&out);
+        k.fd = -1;
     }
     if (noted || dead * 4 > kept + noted) {
-        buf_add(&out, MAGIC, sizeof MAGIC - 1);
-        buf_add(&out, &c->salt, sizeof c->salt);
-        for (size_t i = 0; i < n; i++) {
-            const char *rel = entries[i]->rel;
-            const struct note *note = strmap_get(&c->notes, rel, strlen(rel));
-            size_t at = (size_t)(uintptr_t)strmap_get(&c->index, rel, strlen(rel));
-            if (note) {
-                put_record(&out, rel, note->identity, note->blob, note->len);
-            } else if (at && c->hit[at - 1]) {
-                const struct record *rec = &c->recs[at - 1];
-                put_record(&out, rel, rec->identity, rec->blob, rec->len);
-            }
-        }
         struct diag quiet;
         diag_init(&quiet);
-        char *dir = xstrdup(c->path);
-        char *slash = strrchr(dir, '/');
-        if (slash)
-            *slash = '\0';
-        rc = (!slash || fs_mkdirs(&quiet, dir) == 0) &&
-                     fs_write_atomic(&quiet, c->path, out.data, out.len) == 0
-                 ? 0
-                 : -1;
-        free(dir);
+        k.whole = fs_atomic_open(&quiet, c->path);
+        if (k.whole) {
+            buf_add(&k.chunk, MAGIC, sizeof MAGIC - 1);
+            buf_add(&k.chunk, &c->salt, sizeof c->salt);
+            put_records(c, &k, entries, n, 0);
+            rc = fs_atomic_commit(k.whole);
+        } else {
+            rc = -1;
+        }
         diag_release(&quiet);
     }
-    buf_release(&out);
+    buf_release(&k.chunk);
     drop_file(c);
     return rc;
 }

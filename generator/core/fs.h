@@ -20,6 +20,14 @@ int fs_write_file(struct diag *d, const char *path, const void *data, size_t len
  * the bytes go to a temporary file in the same folder, which is then renamed over path (the
  * file is 0644 whatever the umask). A build stopped half-way leaves no half-written file. */
 int fs_write_atomic(struct diag *d, const char *path, const void *data, size_t len);
+/* fs_write_atomic in parts, for a file too big to make in memory first: fs_atomic_open makes
+ * the temporary file beside path (NULL after reporting), fs_atomic_write adds bytes (a failure
+ * is kept for the commit), and fs_atomic_commit puts the file in place, or removes it and
+ * reports the first failure; it frees a. Returns 0 or -1. */
+struct fs_atomic;
+struct fs_atomic *fs_atomic_open(struct diag *d, const char *path);
+void fs_atomic_write(struct fs_atomic *a, const void *data, size_t len);
+int fs_atomic_commit(struct fs_atomic *a);
 /* Like mkdir -p. */
 int fs_mkdirs(struct diag *d, const char *path);
 /* Appends to out every regular file below dir whose name ends in suffix (NULL: all), as paths
