@@ -222,7 +222,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     manifest = incremental_manifest_path(cache, output);
     struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .no_wait = opt->no_wait,
                                  .no_signals = opt->no_signals, .keep = keep, .sources = sources,
-                                 .manifest = manifest};
+                                 .manifest = manifest, .pool = pool};
     /* Nothing changed since the last build (--strict always builds: it reports warnings). */
     struct incremental_inputs in = {.source = source, .output = output,
                                     .themes_option = opt->themes_dir,

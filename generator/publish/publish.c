@@ -67,6 +67,7 @@ struct publish {
     /* The process's umask keeps 0644 and 0755 as they are (read once): files and folders are
      * created with their modes, without a chmod each. */
     int exact_modes;
+    struct pool *pool; /* publish_options.pool, or NULL */
 
     int signals_armed;
     sigset_t sigs;     /* the signals the watcher waits for */
@@ -539,6 +540,7 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
     if (take_lock(p, opt) != 0 || recover(p) != 0 || check_output(p) != 0)
         goto fail;
     p->exact_modes = umask_keeps_modes();
+    p->pool = opt->pool;
     open_old(p);
     p->spare_name = xasprintf(".%s.spare", p->name);
     if (opt->manifest) {
@@ -1394,21 +1396,55 @@ void publish_set_build(struct publish *p, struct hash key, unsigned long entries
     p->new_counts[1] = pictures;
 }
 
-int publish_up_to_date(struct publish *p, struct hash key, unsigned long *entries,
-                       unsigned long *pictures)
+/* Looks at the current output's folders and files in parts, on the pool: each part sets
+ * changed when one of its folders or files is not as the manifest recorded it. */
+enum { LOOK_PART = 512 };
+
+struct look_job {
+    const struct publish *p;
+    atomic_int changed;
+};
+
+static void look_part(size_t k, void *userdata)
 {
-    if (!p->old_known || is_zero(key) || key.lo != p->old_build.lo || key.hi != p->old_build.hi ||
-        !dirs_unchanged(p))
-        return 0;
-    for (size_t i = 0; i < p->old.len; i++) {
-        const struct manifest_record *r = &p->old.v[i];
+    struct look_job *job = userdata;
+    const struct publish *p = job->p;
+    size_t n_dirs = p->old_dirs.len, total = n_dirs + p->old.len;
+    for (size_t i = k * LOOK_PART; i < total && i < (k + 1) * LOOK_PART; i++) {
+        if (atomic_load(&job->changed))
+            return;
         struct stat st;
+        if (i < n_dirs) {
+            const struct manifest_record *r = &p->old_dirs.v[i];
+            if (fstatat(p->old_fd, r->rel, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+                !S_ISDIR(st.st_mode) || mtime_ns(&st) != r->mtime)
+                atomic_store(&job->changed, 1);
+            continue;
+        }
+        const struct manifest_record *r = &p->old.v[i - n_dirs];
         /* A folder on the way replaced by a link would have changed its parent's mtime. */
         if (fstatat(p->old_fd, r->rel, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
             (st.st_mode & 07777) != 0644 || (uint64_t)st.st_ino != r->ino ||
             (uint64_t)st.st_size != r->size || mtime_ns(&st) != r->mtime)
-            return 0;
+            atomic_store(&job->changed, 1);
     }
+}
+
+int publish_up_to_date(struct publish *p, struct hash key, unsigned long *entries,
+                       unsigned long *pictures)
+{
+    if (!p->old_known || is_zero(key) || key.lo != p->old_build.lo || key.hi != p->old_build.hi)
+        return 0;
+    struct look_job job = {p, 0};
+    atomic_init(&job.changed, 0);
+    size_t parts = (p->old_dirs.len + p->old.len + LOOK_PART - 1) / LOOK_PART;
+    if (p->pool)
+        pool_for(p->pool, parts, look_part, &job);
+    else
+        for (size_t k = 0; k < parts; k++)
+            look_part(k, &job);
+    if (atomic_load(&job.changed))
+        return 0;
     *entries = p->old_counts[0];
     *pictures = p->old_counts[1];
     return 1;

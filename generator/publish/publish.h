@@ -14,6 +14,7 @@
 
 #include "core/diag.h"
 #include "core/hash.h"
+#include "core/pool.h"
 
 struct publish;
 
@@ -38,6 +39,9 @@ struct publish_options {
      * and stages in the previous version instead of a new folder. NULL: no manifest; every
      * build stages a complete new folder. */
     const char *manifest;
+    /* Worker threads for looking at every file of the output at once (publish_up_to_date);
+     * NULL: one at a time. */
+    struct pool *pool;
 };
 
 /* Takes the output's lock (waiting when another build holds it, unless opt->no_wait), cleans up
