@@ -18,7 +18,7 @@
  * many entries it read and their numbers in the list of paths), the groups (a count, then each:
  * its name, key, number and text), and the hash of all of that.
  * Numbers are in the machine's own order. */
-static const char MAGIC[] = "kairan deps 2\n";
+static const char MAGIC[] = "kairan deps 3\n";
 
 /* A page of the last build, as the file has it. */
 struct old_page {
@@ -48,7 +48,9 @@ struct deps {
     char *path, *manifest;
     struct hash settings; /* the program, site.yaml, the zone, the theme, --portable */
     struct hash shape;    /* the site's shape */
-    struct hash *entry_keys; /* parallel to site->all */
+    /* Parallel to site->all: what pages show of each entry's data (a list's item, a
+     * calendar's event), and of its body besides (its own page). */
+    struct hash *entry_keys, *body_keys;
     /* The last build's pages, when the file counts. */
     char *data;
     size_t len;
@@ -175,10 +177,12 @@ static struct hash shape_key(const struct view *v)
 
 struct key_job {
     const struct view *v;
-    struct hash *out;
+    struct hash *out, *body;
 };
 
-/* Entry i's key: everything of it that some page can show. */
+/* Entry i's keys: everything of its data that some page can show (its front matter, the
+ * title, summary and picture its body gave, whether it is over, its issue), and apart from
+ * that what only its own page shows of its body (the HTML, the table of contents). */
 static void entry_key(size_t i, void *userdata)
 {
     const struct key_job *job = userdata;
@@ -187,20 +191,24 @@ static void entry_key(size_t i, void *userdata)
     const struct entry *e = s->all[i];
     const struct body *b = view_body(v, e);
     struct hasher h;
-    hash_init(&h, 0x6b616972616e656bULL);
+    hash_init(&h, 0x6b616972616e6262ULL);
     put_str(&h, e->rel);
-    hash_update(&h, &e->fm_hash, sizeof e->fm_hash);
     hash_update(&h, &e->body_hash, sizeof e->body_hash);
     put_int(&h, (int64_t)e->body_len);
     put_int(&h, e->body_line);
+    hash_update(&h, &b->html_hash, sizeof b->html_hash);
+    put_str(&h, b->toc);
+    put_int(&h, b->minutes);
+    job->body[i] = hash_final(&h);
+
+    hash_init(&h, 0x6b616972616e656bULL);
+    put_str(&h, e->rel);
+    hash_update(&h, &e->fm_hash, sizeof e->fm_hash);
     put_int(&h, e->mtime);
     put_int(&h, e->draft);
-    hash_update(&h, &b->html_hash, sizeof b->html_hash);
     put_str(&h, b->summary);
     put_str(&h, b->title_html);
     put_str(&h, b->title_text);
-    put_str(&h, b->toc);
-    put_int(&h, b->minutes);
     put_int(&h, b->has_image);
     if (b->has_image) {
         const struct media_image *m = &b->image;
@@ -352,7 +360,8 @@ struct deps *deps_new(const struct view *v, struct pool *pool, const char *path,
     d->settings = settings_key(v);
     d->shape = shape_key(v);
     d->entry_keys = xcalloc(s->n_all ? s->n_all : 1, sizeof *d->entry_keys);
-    struct key_job job = {v, d->entry_keys};
+    d->body_keys = xcalloc(s->n_all ? s->n_all : 1, sizeof *d->body_keys);
+    struct key_job job = {v, d->entry_keys, d->body_keys};
     pool_for(pool, s->n_all, entry_key, &job);
     read_file(d);
     return d;
@@ -382,6 +391,7 @@ void deps_free(struct deps *d)
     free(d->now_of);
     free(d->data);
     free(d->entry_keys);
+    free(d->body_keys);
     free(d->path);
     free(d->manifest);
     free(d);
@@ -409,6 +419,10 @@ static struct hash page_key(const struct deps *d, const struct page *p, const si
     put_int(&h, (int64_t)n);
     for (size_t i = 0; i < n; i++)
         hash_update(&h, &d->entry_keys[reads[i]], sizeof d->entry_keys[reads[i]]);
+    /* An entry's own page shows its body too; the lists that show it, only its data. */
+    put_int(&h, p->reads_body);
+    if (p->reads_body)
+        hash_update(&h, &d->body_keys[p->entry], sizeof d->body_keys[p->entry]);
     return hash_final(&h);
 }
 
@@ -538,12 +552,14 @@ struct hash deps_whole(const struct deps *d)
     hash_update(&h, &base, sizeof base);
     size_t n = view_site(d->v)->n_all;
     hash_update(&h, d->entry_keys, n * sizeof *d->entry_keys);
+    hash_update(&h, d->body_keys, n * sizeof *d->body_keys);
     return hash_final(&h);
 }
 
 struct hash deps_entry(const struct deps *d, size_t i)
 {
-    return d->entry_keys[i];
+    struct hash both[2] = {d->entry_keys[i], d->body_keys[i]};
+    return hash_bytes(both, sizeof both);
 }
 
 int deps_group_last(const struct deps *d, const char *name, struct hash *key, long long *extra,

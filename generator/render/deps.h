@@ -4,9 +4,10 @@
  * settings and static files, --portable), its template (with its partials), the site's shape
  * (which entries there are, their addresses, where lists put them and in which order, which
  * events are over, the day of the build clock), the site object at its root, and the entries
- * it reads (page_entry, page_reads), each standing for all a page can show of it: its front
- * matter, its converted body and title, its picture, the issue it appeared in, whether it is
- * over (an issue's PDF is in the site object). A page's key is the hash of those; after a build, the key and the entries
+ * it reads (page_entry, page_reads), each standing for all a list can show of it: its front
+ * matter, its converted title and summary, its picture, the issue it appeared in, whether it
+ * is over (an issue's PDF is in the site object); an entry's own page also for its converted
+ * body, which no other page shows. A page's key is the hash of those; after a build, the key and the entries
  * read of every page are kept in a file beside the publisher's manifest, and the next build
  * finds a page unchanged when the same entries give the same key: the publisher then keeps
  * the file the last build made, and the page is neither set up nor rendered. The file counts
@@ -50,7 +51,7 @@ int deps_save(struct deps *d);
 size_t deps_kept(const struct deps *d);
 
 /* For outputs that are not pages (an issue's print edition) and key themselves: the settings
- * with the site's shape as one key, and entry i's key (i in site->all). */
+ * with the site's shape as one key, and entry i's key with its body (i in site->all). */
 struct hash deps_base(const struct deps *d);
 struct hash deps_entry(const struct deps *d, size_t i);
 /* deps_base with the key of every entry: for an output made from all of them (search). */

@@ -39,6 +39,7 @@ struct page {
     size_t *reads;
     size_t n_reads, reads_cap;
     int unchanged; /* render/deps found nothing it is made from changed: keep the last one */
+    int reads_body; /* an entry's own page: it shows its entry's body as well as its data */
 };
 
 struct pages {

@@ -23,6 +23,7 @@ void plan_entry_page(struct pages *ps, size_t i)
     json_t *ctx = page_add(ps, templates[e->kind], e->url, entry_kind_name(e->kind),
                            body_title(b, e), b->title_html, b->summary);
     page_reads(ps, i);
+    ps->v[ps->len - 1].reads_body = 1;
     /* The content is added when the page is rendered: until then its hash stands for it. */
     json_t *data = view_entry(v, ps->v[ps->len - 1].root, i, NULL);
     json_t *entry = json_copy(data);
@@ -496,6 +497,7 @@ void plan_entry_later(struct pages *ps, size_t i)
     const struct entry *e = view_site(ps->view)->all[i];
     struct page *p = page_new(ps, templates[e->kind]);
     p->entry = i;
+    p->reads_body = 1;
     p->url = xstrdup(e->url);
     p->out = xstrdup(e->out);
     p->root = view_root_of(ps->view, e->url); /* made before the workers start */
