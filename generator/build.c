@@ -140,6 +140,26 @@ static char *sibling_path(const char *path, const char *suffix)
     return xasprintf("%.*s%s", (int)n, path, suffix);
 }
 
+/* The search files: made from every entry, so when none changed, nor the settings or the
+ * site's shape (deps), and incremental, the last build's are kept as they are; else made
+ * again. Sets *meta to the meta script's path (a new string). Returns 0, or -1 after
+ * reporting. */
+static int search_files(struct view *view, struct bodies *bodies, const struct search_options *so,
+                        struct deps *deps, int incremental, char **meta)
+{
+    struct hash whole = deps ? deps_whole(deps) : (struct hash){0, 0}, last;
+    long long n;
+    const char *was;
+    if (deps && incremental && deps_group_last(deps, "search", &last, &n, &was) && was &&
+        hash_equal(last, whole) && publish_keep_folder_as_before(so->pub, "search/", ".js") == 0)
+        *meta = xstrdup(was);
+    else if (search_write(view, bodies, so, meta) != 0)
+        return -1;
+    if (deps)
+        deps_group_note(deps, "search", whole, 0, *meta);
+    return 0;
+}
+
 /* The entries of the overlay folder (the .md files below its content/) join files, taking the place of those
  * with the same path. Returns a new array with one slot per file of the new list: the
  * overlay's copy to read, or NULL; the caller frees it and its strings. */
@@ -263,10 +283,10 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct entry **loaded = xcalloc(files.len ? files.len : 1, sizeof *loaded);
     int load_failed = 0;
     for (size_t i = 0; i < files.len; i++) {
-        if (!failed[i])
+        if (!failed[i]) {
             loaded[n_loaded++] = &entries[i];
-        if (!failed[i])
             failed[i] = entry_check_times(d, &entries[i], zone) != 0;
+        }
         load_failed |= failed[i];
         if (failed[i])
             strv_push(&unread, files.v[i]);
@@ -333,22 +353,11 @@ int build_run(struct diag *d, const struct build_options *opt)
     if (print_issues(view, &pro) != 0)
         goto done;
     view_drop_roots(view);
-    /* The search index before the pages: the search page names its files. Made from every
-     * entry: when none changed, nor the settings or the site's shape, the last build's files
-     * are kept. */
+    /* The search index before the pages: the search page names its files. */
     struct search_options so = {.pool = pool, .pub = pub};
-    if (cfg.search != CONFIG_SEARCH_NONE) {
-        struct hash whole = deps ? deps_whole(deps) : (struct hash){0, 0}, last;
-        long long n;
-        const char *meta;
-        if (deps && !opt->strict && deps_group_last(deps, "search", &last, &n, &meta) && meta &&
-            hash_equal(last, whole) && publish_keep_folder_as_before(pub, "search/", ".js") == 0)
-            search_meta = xstrdup(meta);
-        else if (search_write(view, bodies, &so, &search_meta) != 0)
-            goto done;
-        if (deps)
-            deps_group_note(deps, "search", whole, 0, search_meta);
-    }
+    if (cfg.search != CONFIG_SEARCH_NONE &&
+        search_files(view, bodies, &so, deps, !opt->strict, &search_meta) != 0)
+        goto done;
     bodies_drop_search(bodies);
     struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict,
                                 .search = search_meta, .deps = deps};
