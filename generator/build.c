@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "content/config.h"
 #include "content/entry.h"
+#include "content/entrycache.h"
 #include "content/site.h"
 #include "core/fs.h"
 #include "core/hash.h"
@@ -21,6 +23,7 @@
 #include "publish/publish.h"
 #include "render/body.h"
 #include "render/bodycache.h"
+#include "render/deps.h"
 #include "render/feed.h"
 #include "render/offline.h"
 #include "render/pages.h"
@@ -42,8 +45,10 @@ struct load_job {
     struct diag *d;
     const struct site_config *cfg;
     const char *source;
+    char *content; /* SOURCE/content */
     struct strv *files;
     char **overlaid; /* per file: the overlay's copy to read instead, or NULL */
+    struct entrycache *cache; /* NULL: every entry is read and parsed */
     struct entry *entries;
     int *failed;
     /* Per file: the language of a translation (NULL for an original), and the index of its
@@ -53,26 +58,56 @@ struct load_job {
     int translations; /* the pass: originals first, then the translations that need them */
 };
 
+/* Loads one entry: from the entry cache when it has the entry's file as it is, else read and
+ * parsed, and then noted in the cache unless it had a mistake. The file is looked at before it
+ * is read, so that a record never claims a newer file than the one it was made from. */
 static void load_one(size_t i, void *userdata)
 {
     struct load_job *job = userdata;
     if ((job->langs[i] != NULL) != job->translations)
         return;
-    if (!job->langs[i]) {
-        job->failed[i] = entry_load_from(job->d, job->cfg, job->source, job->files->v[i],
-                                         job->overlaid[i], &job->entries[i]) != 0;
+    const char *rel = job->files->v[i];
+    struct entry *e = &job->entries[i];
+    if (job->langs[i]) {
+        size_t o = job->originals[i];
+        if (o != (size_t)-1 && job->failed[o]) {
+            /* The original's mistakes are reported; its translation waits for them. */
+            job->failed[i] = 1;
+            return;
+        }
+        job->failed[i] = entry_load_translation(job->d, job->cfg, job->source, rel,
+                                                job->overlaid[i], job->langs[i],
+                                                o == (size_t)-1 ? NULL : &job->entries[o],
+                                                e) != 0;
         return;
     }
-    size_t o = job->originals[i];
-    if (o != (size_t)-1 && job->failed[o]) {
-        /* The original's mistakes are reported; its translation waits for them. */
-        job->failed[i] = 1;
-        return;
+    /* An original: from the cache when it has the file as it is. */
+    struct hash identity = {0, 0};
+    int cached = job->cache && !job->overlaid[i];
+    if (cached) {
+        char *path = fs_join(job->content, rel);
+        struct stat st;
+        cached = stat(path, &st) == 0;
+        free(path);
+        if (cached) {
+            identity = fs_identity(&st);
+            if (entrycache_load(job->cache, job->d, job->source, rel, identity, e) == 0) {
+                e->lang = job->cfg->languages;
+                job->failed[i] = 0;
+                return;
+            }
+        }
     }
-    job->failed[i] = entry_load_translation(job->d, job->cfg, job->source, job->files->v[i],
-                                            job->overlaid[i], job->langs[i],
-                                            o == (size_t)-1 ? NULL : &job->entries[o],
-                                            &job->entries[i]) != 0;
+    struct diag own;
+    diag_init(&own);
+    job->failed[i] = entry_load_from(&own, job->cfg, job->source, rel, job->overlaid[i], e) != 0;
+    diag_forward(job->d, &own);
+    if (cached && !job->failed[i] && own.errors == 0 && own.io_errors == 0) {
+        char *warnings = diag_save_warnings(&own, 0);
+        entrycache_note(job->cache, e, identity, warnings);
+        free(warnings);
+    }
+    diag_release(&own);
 }
 
 /* The build clock: --now (local time in the site's zone, or @EPOCH), else SOURCE_DATE_EPOCH,
@@ -116,6 +151,40 @@ static char *cache_path(const struct build_options *opt, const char *source,
     if (opt->cache)
         return xstrdup(opt->cache);
     return fs_join(source, cfg && cfg->cache_dir ? cfg->cache_dir : ".cache/kairan");
+}
+
+/* path with its ".txt" ending (if any) replaced by suffix: a file kept beside the manifest.
+ * Returns a new string. */
+static char *sibling_path(const char *path, const char *suffix)
+{
+    size_t n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, ".txt") == 0)
+        n -= 4;
+    return xasprintf("%.*s%s", (int)n, path, suffix);
+}
+
+/* The search files: made from every entry, so when none changed, nor the settings or the
+ * site's shape (deps), and incremental, the last build's are kept as they are; else made
+ * again. Sets *meta to the meta script's path (a new string). Returns 0, or -1 after
+ * reporting. */
+static int search_files(struct view *view, struct bodies *bodies, const struct search_options *so,
+                        struct deps *deps, int incremental, char **meta)
+{
+    struct hash whole = deps ? deps_whole(deps) : (struct hash){0, 0}, last;
+    long long n;
+    const char *was;
+    char *folder = xasprintf("%ssearch/", view_language(view)->prefix);
+    if (deps && incremental && deps_group_last(deps, "search", &last, &n, &was) && was &&
+        hash_equal(last, whole) && publish_keep_folder_as_before(so->pub, folder, ".js") == 0)
+        *meta = xstrdup(was);
+    else if (search_write(view, bodies, so, meta) != 0) {
+        free(folder);
+        return -1;
+    }
+    free(folder);
+    if (deps)
+        deps_group_note(deps, "search", whole, 0, *meta);
+    return 0;
 }
 
 /* The entries of the overlay folder (the .md files below its content/) join files, taking the place of those
@@ -172,7 +241,10 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct media *media = NULL;
     struct publish *pub = NULL;
     struct bodies *bodies = NULL;
-    struct view *view = NULL, *home_view = NULL; /* home_view: the default language's */
+    /* Each language's view, and what its pages were made from (kept until the manifest is
+     * written, which that record names). */
+    struct view **views = NULL;
+    struct deps **deps = NULL;
     char *search_meta = NULL;
     json_t *app = NULL, *offline_pages_list = NULL;
     struct pool *pool = pool_new(opt->jobs ? opt->jobs : pool_default_threads());
@@ -202,7 +274,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     manifest = incremental_manifest_path(cache, output);
     struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .no_wait = opt->no_wait,
                                  .no_signals = opt->no_signals, .keep = keep, .sources = sources,
-                                 .manifest = manifest};
+                                 .manifest = manifest, .pool = pool};
     /* Nothing changed since the last build (--strict always builds: it reports warnings). */
     struct incremental_inputs in = {.source = source, .output = output,
                                     .themes_option = opt->themes_dir,
@@ -237,20 +309,31 @@ int build_run(struct diag *d, const struct build_options *opt)
                 originals[i] = j;
         free(orig);
     }
-    struct load_job lj = {d, &cfg, source, &files, overlaid, entries, failed, langs, originals, 0};
+    /* --strict sees every entry read; an editor's unsaved copy is never kept. */
+    char *entries_path = fs_join(cache, "entries.bin");
+    struct entrycache *entry_cache =
+        opt->strict ? NULL : entrycache_open(entries_path, entrycache_salt(&cfg));
+    free(entries_path);
+    struct load_job lj = {d,           &cfg,    source, fs_join(source, "content"), &files,
+                          overlaid,    entry_cache, entries, failed, langs,
+                          originals,   0};
     pool_for(pool, files.len, load_one, &lj);
     lj.translations = 1;
     pool_for(pool, files.len, load_one, &lj);
+    free(lj.content);
     for (size_t i = 0; i < files.len; i++)
         free(overlaid[i]);
     free(overlaid);
-    size_t n_pub = 0, n_tr = 0;
+    size_t n_pub = 0, n_tr = 0, n_loaded = 0;
     published = xcalloc(files.len ? files.len : 1, sizeof *published);
     struct entry **translated = xcalloc(files.len ? files.len : 1, sizeof *translated);
+    struct entry **loaded = xcalloc(files.len ? files.len : 1, sizeof *loaded);
     int load_failed = 0;
     for (size_t i = 0; i < files.len; i++) {
-        if (!failed[i] && !langs[i])
+        if (!failed[i]) {
+            loaded[n_loaded++] = &entries[i];
             failed[i] = entry_check_times(d, &entries[i], zone) != 0;
+        }
         load_failed |= failed[i];
         if (failed[i])
             strv_push(&unread, files.v[i]);
@@ -267,6 +350,10 @@ int build_run(struct diag *d, const struct build_options *opt)
     free(originals);
     site_versions(translated, n_tr, cfg.n_languages);
     free(translated);
+    if (entry_cache && opt->write)
+        entrycache_save(entry_cache, loaded, n_loaded);
+    entrycache_free(entry_cache);
+    free(loaded);
 
     /* 3. The site model: what only the whole set can tell. An entry with a mistake is left
      * out of it; the others' bodies are still converted below, so that mistakes in their links
@@ -331,38 +418,45 @@ int build_run(struct diag *d, const struct build_options *opt)
         if (!pub)
             goto done;
     }
+    views = xcalloc(cfg.n_languages, sizeof *views);
+    deps = xcalloc(cfg.n_languages, sizeof *deps);
     for (size_t k = 0; k < cfg.n_languages; k++) {
         struct view_options vo = {.site = k ? &lang_sites[k] : &site, .theme = &theme,
                                   .bodies = bodies, .zone = zone, .portable = opt->portable,
                                   .hold_entries = opt->hold_entries, .app = app};
-        view = view_new(&vo);
+        struct view *view = views[k] = view_new(&vo);
+        /* What the last build's pages, print edition and search files in this language were
+         * made from, kept beside its manifest. */
+        if (pub) {
+            char *suffix = k ? xasprintf("-deps.%s.bin", cfg.languages[k].code)
+                             : xstrdup("-deps.bin");
+            char *deps_path = sibling_path(manifest, suffix);
+            deps[k] = deps_new(view, pool, deps_path, manifest);
+            free(deps_path);
+            free(suffix);
+        }
         /* The worker keeps pages of the default language (the app starts there). */
         if (k == 0 && worker)
             offline_pages_list = offline_pages(view);
         /* The print edition first: the issue pages link its PDF when there is one. */
         struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
                                     .cache_dir = cache, .pdf_dir = pdf_dir,
-                                    .incremental = !opt->strict};
+                                    .incremental = !opt->strict, .deps = deps[k]};
         if (print_issues(view, &pro) != 0)
             goto done;
         view_drop_roots(view);
         /* The search index before the pages: the search page names its files. */
         struct search_options so = {.pool = pool, .pub = pub};
         if (cfg.search != CONFIG_SEARCH_NONE &&
-            search_write(view, bodies, &so, &search_meta) != 0)
+            search_files(view, bodies, &so, deps[k], !opt->strict, &search_meta) != 0)
             goto done;
         struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict,
-                                    .search = search_meta, .offline = offline_pages_list};
+                                    .search = search_meta, .offline = offline_pages_list,
+                                    .deps = deps[k]};
         if (pages_render(view, &pgo) != 0)
             goto done;
         if (pub && feed_write_all(view, pub, now_utc) != 0)
             goto done;
-        /* The default language's view stays for the app's files, written last (step 7). */
-        if (k == 0)
-            home_view = view;
-        else
-            view_free(view);
-        view = NULL;
         free(search_meta);
         search_meta = NULL;
     }
@@ -385,10 +479,10 @@ int build_run(struct diag *d, const struct build_options *opt)
     if (pub) {
         if (publish_statics(&theme, pub) != 0 || media_publish(media, pub) != 0)
             goto done;
-        if (app && offline_write_app(home_view, d, pub) != 0)
+        if (app && offline_write_app(views[0], d, pub) != 0)
             goto done;
         /* Last: the worker's version is the fingerprint of every file published before it. */
-        if (worker && offline_write_worker(home_view, d, pub, offline_pages_list) != 0)
+        if (worker && offline_write_worker(views[0], d, pub, offline_pages_list) != 0)
             goto done;
         unsigned long decoded, cached;
         media_counts(media, &decoded, &cached);
@@ -400,6 +494,8 @@ int build_run(struct diag *d, const struct build_options *opt)
             goto done;
         }
         pub = NULL;
+        for (size_t k = 0; k < cfg.n_languages; k++)
+            deps_save(deps[k]);
         if (!opt->quiet) {
             printf(
                 _("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n"),
@@ -419,8 +515,12 @@ int build_run(struct diag *d, const struct build_options *opt)
 done:
     if (pub)
         publish_abort(pub);
-    view_free(view);
-    view_free(home_view);
+    for (size_t k = 0; deps && k < cfg.n_languages; k++)
+        deps_free(deps[k]);
+    free(deps);
+    for (size_t k = 0; views && k < cfg.n_languages; k++)
+        view_free(views[k]);
+    free(views);
     free(search_meta);
     json_decref(app);
     json_decref(offline_pages_list);

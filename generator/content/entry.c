@@ -216,22 +216,6 @@ static const char *const reserved[] = {"activities", "events", "issues", "distri
                                        "categories", "img", "static", "print",
                                        "page", "404", NULL};
 
-int entry_in_district(const struct entry *e, const char *slug)
-{
-    return e->district && strcmp(e->district, slug) == 0;
-}
-
-int entry_in_category(const struct entry *e, const char *slug)
-{
-    json_t *cats = json_object_get(e->fm, "categories");
-    for (size_t i = 0; i < json_array_size(cats); i++) {
-        const char *c = json_string_value(json_array_get(cats, i));
-        if (c && strcmp(c, slug) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 const char *entry_kind_name(enum entry_kind k)
 {
     return kind_names[k];
@@ -296,12 +280,20 @@ void entry_error(struct diag *d, const struct entry *e, const char *field, const
 {
     struct yamldoc doc;
     yamldoc_init(&doc);
+    struct diag quiet;
+    diag_init(&quiet);
+    struct buf text;
+    buf_init(&text);
+    struct frontmatter fm;
     if (e->fm_text) {
-        struct diag quiet;
-        diag_init(&quiet);
         yamldoc_parse(&quiet, e->source, e->fm_text, e->fm_len, e->fm_line, &doc);
-        diag_release(&quiet);
+    } else if (e->source && frontmatter_read_as(&quiet, entry_file(e), e->source, &text, &fm) == 0 &&
+               fm.yaml_len == e->fm_len && fm.yaml_line == e->fm_line) {
+        /* An entry from the entry cache: its front matter read back from the file. */
+        yamldoc_parse(&quiet, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, &doc);
     }
+    buf_release(&text);
+    diag_release(&quiet);
     struct schema_ctx c = {d, e->source, &doc, 1, 0};
     va_list ap;
     va_start(ap, fmt);
@@ -601,7 +593,7 @@ static int read_front(struct diag *d, struct entry *e, struct yamldoc *doc)
     e->body_hash = hash_bytes(fm.body, fm.body_len);
     e->body_len = fm.body_len;
     e->body_line = fm.body_line;
-    e->fm_text = xstrndup(fm.yaml, fm.yaml_len);
+    e->fm_hash = hash_bytes(fm.yaml, fm.yaml_len);
     e->fm_len = fm.yaml_len;
     e->fm_line = fm.yaml_line;
     int rc = yamldoc_parse(d, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, doc);

@@ -49,12 +49,14 @@ struct entry {
     char *url;              /* relative to the site root: events/x/ */
     char *out;              /* output file relative to the output root: events/x/index.html */
     json_t *fm;             /* the checked front matter (owned) */
-    /* The front matter as written, from line fm_line: parsed again for the position of a
-     * field when a later stage reports one (positions of every field, kept for every entry,
-     * would take more memory than the entry's data). */
+    /* The front matter as written, from line fm_line, or NULL: a later stage that reports a
+     * field reads the front matter back from the file (when it is still fm_len bytes from
+     * fm_line) and parses it again for the field's position. Positions of every field, or the
+     * text, kept for every entry would take more memory than the entry's data. */
     char *fm_text;
     size_t fm_len;
     unsigned fm_line;
+    struct hash fm_hash; /* of the front matter as written: with the program, it stands for fm */
     struct yamldoc_pos title_pos, image_pos; /* of title: and of image: (issue: cover:) */
     /* The Markdown body is not held (for a big site it would be most of the memory): the
      * stages that convert it read it again with entry_read_body, which checks its hash. */
@@ -141,9 +143,6 @@ struct datetime entry_event_over(const struct entry *e);
  * error (it changed during the build). Returns 0, or -1 after reporting (text is then still
  * safe to release). */
 int entry_read_body(struct diag *d, const struct entry *e, struct buf *text, const char **body);
-/* True when e names the district or lists the category with this slug. */
-int entry_in_district(const struct entry *e, const char *slug);
-int entry_in_category(const struct entry *e, const char *slug);
 /* "activity", "event", "issue", "page". */
 const char *entry_kind_name(enum entry_kind k);
 /* The front matter fields some entries may leave out (every field not required of every

@@ -98,6 +98,16 @@ static void site_order(struct site *s, const struct site_config *cfg, const stru
     qsort(s->kind[KIND_EVENT], s->n_kind[KIND_EVENT], sizeof(struct entry *), by_start);
     qsort(s->kind[KIND_ISSUE], s->n_kind[KIND_ISSUE], sizeof(struct entry *), by_number_desc);
     qsort(s->kind[KIND_PAGE], s->n_kind[KIND_PAGE], sizeof(struct entry *), by_weight);
+    /* The first of an ordered kind with a slug wins, as a search in that order would find. */
+    strmap_init(&s->by_slug);
+    for (int k = 0; k < KIND_COUNT; k++) {
+        for (size_t i = 0; i < s->n_kind[k]; i++) {
+            char *key = xasprintf("%c%s", 'a' + k, s->kind[k][i]->slug);
+            int added;
+            strmap_add(&s->by_slug, key, strlen(key), s->kind[k][i], &added);
+            free(key);
+        }
+    }
 }
 
 int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
@@ -228,6 +238,7 @@ int site_index_versions(struct diag *d, struct site *s, const struct site *base)
 
 void site_release(struct site *s)
 {
+    strmap_release(&s->by_slug);
     free(s->all);
     for (int k = 0; k < KIND_COUNT; k++)
         free(s->kind[k]);
@@ -252,10 +263,10 @@ struct entry *site_find_rel(const struct site *s, const char *rel)
 
 struct entry *site_find_slug(const struct site *s, enum entry_kind k, const char *slug)
 {
-    for (size_t i = 0; i < s->n_kind[k]; i++)
-        if (strcmp(s->kind[k][i]->slug, slug) == 0)
-            return s->kind[k][i];
-    return NULL;
+    char *key = xasprintf("%c%s", 'a' + (int)k, slug);
+    struct entry *e = strmap_get(&s->by_slug, key, strlen(key));
+    free(key);
+    return e;
 }
 
 int site_event_is_past(const struct site *s, const struct entry *e)

@@ -12,6 +12,7 @@
 #include "content/config.h"
 #include "core/date.h"
 #include "core/diag.h"
+#include "core/strmap.h"
 #include "content/entry.h"
 
 struct site {
@@ -24,6 +25,9 @@ struct site {
     struct entry **kind[KIND_COUNT];
     size_t n_kind[KIND_COUNT];
     struct datetime now;           /* the build clock in the site's time zone */
+    /* Each kind's entries by slug (key: the kind's number as one byte, then the slug; value:
+     * the entry), for the issues' contents: a big site has thousands of issues. */
+    struct strmap by_slug;
 };
 
 /* Takes the entries that are to be published (drafts already left out). Returns 0, or -1

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "core/buf.h"
+#include "core/fingerprint.h"
 #include "core/fs.h"
 #include "core/hash.h"
 #include "core/intl.h"
@@ -478,6 +479,8 @@ struct issue_doc {
     int has_cover;
     struct media_print cover;
     long long pdf_bytes; /* the size of its PDF, published beside it, or 0 */
+    struct hash key;     /* what it is made from (render/deps) */
+    int kept;            /* made from what the last build's was: its files are kept */
 };
 
 static void piece_init(struct piece *p, const struct printer *pr, const struct entry *e)
@@ -760,7 +763,101 @@ struct finish_job {
 static void finish_one(size_t k, void *userdata)
 {
     struct finish_job *job = userdata;
-    job->rc[k] = issue_finish(job->pr, job->t, &job->docs[k]);
+    job->rc[k] = job->docs[k].kept ? 0 : issue_finish(job->pr, job->t, &job->docs[k]);
+}
+
+/* The folder of an issue's print edition in the printer's language: "print/5/", "en/print/5/".
+ * A new string. */
+static char *issue_folder(const struct printer *pr, const struct entry *issue)
+{
+    return xasprintf("%sprint/%s/", view_language(pr->v)->prefix, issue->slug);
+}
+
+/* What an issue's print edition is made from: the settings and the site's shape, its
+ * template, the site object it is rendered with, the issue, its entries and the back page,
+ * and the files make print-pdf left for it. */
+static struct hash issue_key(const struct printer *pr, const struct template *t,
+                             const struct issue_doc *doc)
+{
+    const struct deps *d = pr->opt->deps;
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e7072ULL);
+    struct hash parts[3] = {deps_base(d), template_identity(t),
+                            fingerprint_json(view_root_site(pr->root), view_root_memo(pr->root))};
+    hash_update(&h, parts, sizeof parts);
+    const struct piece *pieces[] = {doc->intro, doc->back};
+    for (size_t i = 0; i < 2; i++) {
+        struct hash e = pieces[i] ? deps_entry(d, pieces[i]->index) : (struct hash){0, 0};
+        hash_update(&h, &e, sizeof e);
+    }
+    for (size_t i = 0; i < doc->n_entries; i++) {
+        struct hash e = deps_entry(d, doc->entries[i].index);
+        hash_update(&h, &e, sizeof e);
+    }
+    char *base = issue_name(pr, doc->issue);
+    for (int pdf = 0; pr->opt->pdf_dir && pdf < 2; pdf++) {
+        char *name = xasprintf("%s.%s", base, pdf ? "pdf" : "xhtml");
+        char *path = fs_join(pr->opt->pdf_dir, name);
+        struct stat st;
+        struct hash id = stat(path, &st) == 0 ? fs_identity(&st) : (struct hash){0, 0};
+        hash_update(&h, &id, sizeof id);
+        free(path);
+        free(name);
+    }
+    free(base);
+    return hash_final(&h);
+}
+
+/* Keeps the issues made from what the last build's were: every file of their folders. */
+static int keep_unchanged(const struct printer *pr, struct issue_doc *docs, size_t n)
+{
+    int rc = 0;
+    for (size_t k = 0; k < n; k++) {
+        char *folder = issue_folder(pr, docs[k].issue);
+        struct hash last;
+        long long bytes;
+        const char *text;
+        if (deps_group_last(pr->opt->deps, folder, &last, &bytes, &text) &&
+            hash_equal(last, docs[k].key)) {
+            int kept = publish_keep_folder_as_before(pr->opt->pub, folder, NULL);
+            if (kept < 0)
+                rc = -1;
+            docs[k].kept = kept == 0;
+            docs[k].pdf_bytes = kept == 0 ? bytes : 0;
+        }
+        free(folder);
+    }
+    return rc;
+}
+
+/* The warnings the last build's print edition gave about the pieces of the issues kept now,
+ * said again. */
+static void repeat_warnings(const struct printer *pr, const struct issue_doc *docs, size_t n)
+{
+    struct hash key;
+    long long count;
+    const char *text;
+    if (!deps_group_last(pr->opt->deps, "print", &key, &count, &text) || !text)
+        return;
+    struct diag last;
+    diag_init(&last);
+    diag_load_warnings(&last, text, strlen(text));
+    for (size_t i = 0; i < last.len; i++) {
+        const struct diag_msg *m = &last.msgs[i];
+        int about = 0;
+        for (size_t k = 0; m->path && !about && k < n; k++) {
+            const struct issue_doc *doc = &docs[k];
+            if (!doc->kept)
+                continue;
+            about = strcmp(m->path, doc->issue->source) == 0 ||
+                    (doc->back && strcmp(m->path, doc->back->e->source) == 0);
+            for (size_t j = 0; !about && j < doc->n_entries; j++)
+                about = strcmp(m->path, doc->entries[j].e->source) == 0;
+        }
+        if (about)
+            diag_warning(pr->opt->d, m->path, m->line, m->col, "%s", m->text);
+    }
+    diag_release(&last);
 }
 
 int print_issues(struct view *v, const struct print_options *opt)
@@ -821,10 +918,22 @@ int print_issues(struct view *v, const struct print_options *opt)
         n_pieces += 1 + doc->n_entries + (back != NULL);
     }
 
-    /* Every piece of every issue converts in parallel; pictures too. */
+    /* The issues made from what the last build's were are kept as they are. */
+    size_t first_message = opt->d->len;
+    int rc = 0;
+    for (size_t k = 0; opt->deps && k < n_docs; k++)
+        docs[k].key = issue_key(pr, t, &docs[k]);
+    if (opt->deps && opt->pub && opt->incremental) {
+        rc = keep_unchanged(pr, docs, n_docs);
+        repeat_warnings(pr, docs, n_docs);
+    }
+
+    /* Every piece of every other issue converts in parallel; pictures too. */
     struct piece **all = xcalloc(n_pieces, sizeof *all);
     size_t n = 0;
     for (size_t k = 0; k < n_docs; k++) {
+        if (docs[k].kept)
+            continue;
         all[n++] = docs[k].intro;
         for (size_t i = 0; i < docs[k].n_entries; i++)
             all[n++] = &docs[k].entries[i];
@@ -832,7 +941,6 @@ int print_issues(struct view *v, const struct print_options *opt)
             all[n++] = docs[k].back;
     }
     pool_for(opt->pool, n, piece_convert, all);
-    int rc = 0;
     for (size_t i = 0; i < n; i++)
         rc |= all[i]->failed ? -1 : 0;
     free(all);
@@ -845,7 +953,7 @@ int print_issues(struct view *v, const struct print_options *opt)
     for (size_t k = 0; k < n_docs; k++) {
         const struct entry *issue = docs[k].issue;
         const struct body *b = view_body(v, issue);
-        if (!issue->image || !b->has_image)
+        if (docs[k].kept || !issue->image || !b->has_image)
             continue;
         double placed = f->width + 2 * bleed;
         double fill = (f->height + 2 * bleed) * b->image.src_width / b->image.src_height;
@@ -871,6 +979,11 @@ int print_issues(struct view *v, const struct print_options *opt)
             char *doc_url = print_path(pr, docs[k].issue);
             view_set_print_url(v, docs[k].issue, doc_url);
             free(doc_url);
+            if (opt->deps) {
+                char *folder = issue_folder(pr, docs[k].issue);
+                deps_group_note(opt->deps, folder, docs[k].key, docs[k].pdf_bytes, NULL);
+                free(folder);
+            }
             if (docs[k].pdf_bytes) {
                 char *url = xasprintf("%sprint/%s/%s.pdf", view_language(v)->prefix,
                                       docs[k].issue->slug, docs[k].issue->slug);
@@ -879,6 +992,12 @@ int print_issues(struct view *v, const struct print_options *opt)
             }
         }
         free(job.rc);
+    }
+    if (opt->deps) {
+        /* Said again by the next build for the issues it keeps. */
+        char *said = diag_save_warnings(opt->d, first_message);
+        deps_group_note(opt->deps, "print", (struct hash){0, 0}, 0, said);
+        free(said);
     }
 
     for (size_t k = 0; k < n_docs; k++) {

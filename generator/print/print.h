@@ -12,6 +12,7 @@
 #include "core/pool.h"
 #include "media/media.h"
 #include "publish/publish.h"
+#include "render/deps.h"
 #include "render/view.h"
 
 /* The page geometry of a print size, in millimetres. */
@@ -59,6 +60,11 @@ struct print_options {
     const char *pdf_dir;   /* where make print-pdf leaves SLUG.pdf with the SLUG.xhtml it was
                             * made from, or NULL */
     int incremental;       /* keep a document the last build published byte for byte */
+    /* What the last build's issues were made from (render/deps): with incremental, an issue
+     * made from the same (its entries, the template, the settings, the site's shape and its
+     * PDF's files) is kept whole without being converted, its warnings said again. Each
+     * issue's key and the warnings are noted in it for the next build. NULL: none. */
+    struct deps *deps;
 };
 
 /* Builds, validates and (when opt->pub is set) publishes the print edition of every issue

@@ -59,10 +59,16 @@ struct publish {
     pthread_mutex_t lock; /* guards placed, staged and from_spare; shared by all threads */
     struct manifest_table placed;  /* what this build placed, with keys and identities */
     int staged;           /* the staging folder exists (from the start without a manifest) */
+    int old_sorted;       /* old.v is sorted by path: 1, it is not: -1, not looked yet: 0 */
     int from_spare;       /* staging began as the spare: any file in it may be out of date */
     struct hash old_build, new_build; /* publish_set_build's key: the manifest's, this build's */
     struct hash digest; /* the sum of every placed file's fingerprint (publish_digest); lock */
     unsigned long old_counts[2], new_counts[2];
+
+    /* The process's umask keeps 0644 and 0755 as they are (read once): files and folders are
+     * created with their modes, without a chmod each. */
+    int exact_modes;
+    struct pool *pool; /* publish_options.pool, or NULL */
 
     int signals_armed;
     sigset_t sigs;     /* the signals the watcher waits for */
@@ -492,6 +498,22 @@ static int split_output(struct publish *p, const char *out_dir)
     return 0;
 }
 
+/* Whether the umask takes nothing from 0644 and 0755, from /proc/self/status (which says it
+ * without changing it, as umask(2) would for every thread). 0 when it cannot tell. */
+static int umask_keeps_modes(void)
+{
+    FILE *f = fopen("/proc/self/status", "re");
+    if (!f)
+        return 0;
+    char line[256];
+    unsigned mask = 07777;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Umask: %o", &mask) == 1)
+            break;
+    fclose(f);
+    return (mask & 0755) == 0;
+}
+
 struct publish *publish_begin(struct diag *d, const char *out_dir,
                               const struct publish_options *opt)
 {
@@ -518,6 +540,8 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
     }
     if (take_lock(p, opt) != 0 || recover(p) != 0 || check_output(p) != 0)
         goto fail;
+    p->exact_modes = umask_keeps_modes();
+    p->pool = opt->pool;
     open_old(p);
     p->spare_name = xasprintf(".%s.spare", p->name);
     if (opt->manifest) {
@@ -555,9 +579,10 @@ struct spot {
 };
 
 /* Opens the folder of rel below base, creating the missing ones in staging (create 1; 2 also
- * replaces files that are in the way). Never follows a symbolic link. Returns 0; -1 with errno
- * set (ENOTDIR: a part is a file). */
-static int open_spot(int base, const char *rel, int create, struct spot *out)
+ * replaces files that are in the way), made 0755 whatever the umask unless exact (the umask
+ * keeps it). Never follows a symbolic link. Returns 0; -1 with errno set (ENOTDIR: a part is a
+ * file). */
+static int open_spot(int base, const char *rel, int create, int exact, struct spot *out)
 {
     out->dir_fd = -1;
     const char *last = strrchr(rel, '/');
@@ -596,7 +621,7 @@ static int open_spot(int base, const char *rel, int create, struct spot *out)
                 errno = ENOTDIR;
             goto fail;
         }
-        if (made)
+        if (made && !exact)
             fchmod(next, 0755); /* whatever the umask: the web server must read it */
         close(cur);
         cur = next;
@@ -641,7 +666,7 @@ static int read_at(int fd, char *buf, size_t n, off_t off)
 static int find_unchanged(struct publish *p, const char *rel, const struct source *src,
                           struct spot *old, struct stat *st)
 {
-    if (p->old_fd < 0 || open_spot(p->old_fd, rel, 0, old) != 0)
+    if (p->old_fd < 0 || open_spot(p->old_fd, rel, 0, 1, old) != 0)
         return -1;
     int fd = openat(old->dir_fd, old->leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     int same = fd >= 0 && fstat(fd, st) == 0 && S_ISREG(st->st_mode) &&
@@ -758,7 +783,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
 {
     struct spot dst;
     int replace = p->from_spare;
-    if (open_spot(p->staging_fd, rel, replace ? 2 : 1, &dst) != 0) {
+    if (open_spot(p->staging_fd, rel, replace ? 2 : 1, p->exact_modes, &dst) != 0) {
         int err = errno;
         char *shown = shown_path(p, rel);
         if (err == ENOTDIR || err == EEXIST)
@@ -823,7 +848,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
         goto done;
     }
     int read_failed = 0;
-    if (fchmod(fd, 0644) != 0 || copy_into(fd, src, &read_failed) != 0) {
+    if ((!p->exact_modes && fchmod(fd, 0644) != 0) || copy_into(fd, src, &read_failed) != 0) {
         int err = errno;
         close(fd);
         char *shown = read_failed ? xstrdup(from) : shown_path(p, rel);
@@ -898,7 +923,7 @@ static int materialize(struct publish *p)
                 continue;
             struct spot old;
             struct stat old_st, st;
-            if (open_spot(p->old_fd, r->rel, 0, &old) != 0 ||
+            if (open_spot(p->old_fd, r->rel, 0, 1, &old) != 0 ||
                 fstatat(old.dir_fd, old.leaf, &old_st, AT_SYMLINK_NOFOLLOW) != 0) {
                 char *shown = shown_path(p, r->rel);
                 io_error(p, shown, _("cannot open"), errno);
@@ -1052,7 +1077,7 @@ int publish_keep(struct publish *p, const char *rel, struct hash key)
         return 1;
     struct spot old;
     struct stat st;
-    if (open_spot(p->old_fd, rel, 0, &old) != 0)
+    if (open_spot(p->old_fd, rel, 0, 1, &old) != 0)
         return 1;
     if (fstatat(old.dir_fd, old.leaf, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
         (st.st_mode & 07777) != 0644 || (uint64_t)st.st_ino != r->ino ||
@@ -1061,6 +1086,113 @@ int publish_keep(struct publish *p, const char *rel, struct hash key)
         return 1;
     }
     return guarded_place(p, rel, NULL, NULL, key, &old, &st, r->sum);
+}
+
+int publish_keep_as_before(struct publish *p, const char *rel)
+{
+    if (!p->manifest || !p->old_known || fs_rel_problem(rel))
+        return 1;
+    const struct manifest_record *r = manifest_table_find(&p->old, rel);
+    return r ? publish_keep(p, rel, r->key) : 1;
+}
+
+/* The records of the current output whose paths start with prefix: [*from, *to) in old.v,
+ * which the manifest keeps sorted by path (checked once; a search through all else). Returns
+ * 0, or -1 when they are not together. */
+static int old_range(struct publish *p, const char *prefix, size_t *from, size_t *to)
+{
+    const struct manifest_table *t = &p->old;
+    if (p->old_sorted == 0) {
+        p->old_sorted = 1;
+        for (size_t i = 1; i < t->len && p->old_sorted == 1; i++)
+            if (strcmp(t->v[i - 1].rel, t->v[i].rel) >= 0)
+                p->old_sorted = -1;
+    }
+    if (p->old_sorted < 0)
+        return -1;
+    size_t n = strlen(prefix), lo = 0, hi = t->len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(t->v[mid].rel, prefix) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *from = lo;
+    while (lo < t->len && strncmp(t->v[lo].rel, prefix, n) == 0)
+        lo++;
+    *to = lo;
+    return 0;
+}
+
+/* True when the current output's file at r->rel is the one the manifest recorded; then, when
+ * old is not NULL, fills it and st (the caller closes old->dir_fd). */
+static int as_recorded(struct publish *p, const struct manifest_record *r, struct spot *old,
+                       struct stat *st)
+{
+    struct spot here;
+    struct stat seen;
+    if (open_spot(p->old_fd, r->rel, 0, 1, &here) != 0)
+        return 0;
+    int same = fstatat(here.dir_fd, here.leaf, &seen, AT_SYMLINK_NOFOLLOW) == 0 &&
+               S_ISREG(seen.st_mode) && (seen.st_mode & 07777) == 0644 &&
+               (uint64_t)seen.st_ino == r->ino && (uint64_t)seen.st_size == r->size &&
+               mtime_ns(&seen) == r->mtime;
+    if (same && old) {
+        *old = here;
+        *st = seen;
+    } else {
+        close(here.dir_fd);
+    }
+    return same;
+}
+
+/* Whether rel ends in suffix (NULL: any). */
+static int ends_in(const char *rel, const char *suffix)
+{
+    size_t n = strlen(rel), m = suffix ? strlen(suffix) : 0;
+    return n >= m && strcmp(rel + n - m, suffix ? suffix : "") == 0;
+}
+
+int publish_keep_folder_as_before(struct publish *p, const char *prefix, const char *suffix)
+{
+    size_t from, to, n = strlen(prefix);
+    char *folder = xstrndup(prefix, n ? n - 1 : 0);
+    int plain = n > 1 && prefix[n - 1] == '/' && !fs_rel_problem(folder);
+    free(folder);
+    if (!p->manifest || !p->old_known || !plain || old_range(p, prefix, &from, &to) != 0)
+        return 1;
+    size_t found = 0;
+    for (size_t i = from; i < to; i++) {
+        if (!ends_in(p->old.v[i].rel, suffix))
+            continue;
+        if (!as_recorded(p, &p->old.v[i], NULL, NULL))
+            return 1;
+        found++;
+    }
+    if (!found)
+        return 1;
+    /* Files published without a key (a picture, a stylesheet) are kept too: the caller would
+     * make them again as they are. */
+    for (size_t i = from; i < to; i++) {
+        const struct manifest_record *r = &p->old.v[i];
+        struct spot old;
+        struct stat st;
+        if (!ends_in(r->rel, suffix))
+            continue;
+        if (!as_recorded(p, r, &old, &st)) {
+            /* Changed between the look and the keeping: the rest cannot be made now. */
+            char *shown = shown_path(p, r->rel);
+            diag_io_error(p->d, shown, _("the file changed while kairan was building the site; "
+                                         "build again"));
+            free(shown);
+            atomic_store(&p->failed, 1);
+            return -1;
+        }
+        if (guarded_place(p, r->rel, NULL, NULL, r->key, &old, &st, r->sum) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 int publish_file(struct publish *p, const char *rel, const char *src_path)
@@ -1313,21 +1445,55 @@ void publish_set_build(struct publish *p, struct hash key, unsigned long entries
     p->new_counts[1] = pictures;
 }
 
-int publish_up_to_date(struct publish *p, struct hash key, unsigned long *entries,
-                       unsigned long *pictures)
+/* Looks at the current output's folders and files in parts, on the pool: each part sets
+ * changed when one of its folders or files is not as the manifest recorded it. */
+enum { LOOK_PART = 512 };
+
+struct look_job {
+    const struct publish *p;
+    atomic_int changed;
+};
+
+static void look_part(size_t k, void *userdata)
 {
-    if (!p->old_known || is_zero(key) || key.lo != p->old_build.lo || key.hi != p->old_build.hi ||
-        !dirs_unchanged(p))
-        return 0;
-    for (size_t i = 0; i < p->old.len; i++) {
-        const struct manifest_record *r = &p->old.v[i];
+    struct look_job *job = userdata;
+    const struct publish *p = job->p;
+    size_t n_dirs = p->old_dirs.len, total = n_dirs + p->old.len;
+    for (size_t i = k * LOOK_PART; i < total && i < (k + 1) * LOOK_PART; i++) {
+        if (atomic_load(&job->changed))
+            return;
         struct stat st;
+        if (i < n_dirs) {
+            const struct manifest_record *r = &p->old_dirs.v[i];
+            if (fstatat(p->old_fd, r->rel, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+                !S_ISDIR(st.st_mode) || mtime_ns(&st) != r->mtime)
+                atomic_store(&job->changed, 1);
+            continue;
+        }
+        const struct manifest_record *r = &p->old.v[i - n_dirs];
         /* A folder on the way replaced by a link would have changed its parent's mtime. */
         if (fstatat(p->old_fd, r->rel, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
             (st.st_mode & 07777) != 0644 || (uint64_t)st.st_ino != r->ino ||
             (uint64_t)st.st_size != r->size || mtime_ns(&st) != r->mtime)
-            return 0;
+            atomic_store(&job->changed, 1);
     }
+}
+
+int publish_up_to_date(struct publish *p, struct hash key, unsigned long *entries,
+                       unsigned long *pictures)
+{
+    if (!p->old_known || is_zero(key) || key.lo != p->old_build.lo || key.hi != p->old_build.hi)
+        return 0;
+    struct look_job job = {p, 0};
+    atomic_init(&job.changed, 0);
+    size_t parts = (p->old_dirs.len + p->old.len + LOOK_PART - 1) / LOOK_PART;
+    if (p->pool)
+        pool_for(p->pool, parts, look_part, &job);
+    else
+        for (size_t k = 0; k < parts; k++)
+            look_part(k, &job);
+    if (atomic_load(&job.changed))
+        return 0;
     *entries = p->old_counts[0];
     *pictures = p->old_counts[1];
     return 1;

@@ -132,10 +132,11 @@ void calendar_plan(struct pages *ps)
     ps->first_month = first;
     ps->last_month = last;
     for (int m = first; m <= last; m++) {
-        page_new(ps, "calendar")->month = m;
-        char *url = month_url(ps->view, m);
-        view_root_of(ps->view, url); /* made before the workers start */
-        free(url);
+        struct page *p = page_new(ps, "calendar");
+        p->month = m;
+        p->url = month_url(ps->view, m);
+        p->out = xasprintf("%sindex.html", p->url);
+        p->root = view_root_of(ps->view, p->url); /* made before the workers start */
     }
 }
 
@@ -172,6 +173,8 @@ void calendar_page(struct pages *ps, int m)
     size_t n_sessions =
         month_sessions(v, (struct date){year, month, 1},
                        (struct date){year, month, date_days_in_month(year, month)}, &sessions);
+    for (size_t i = 0; i < n_sessions; i++) /* their titles, states and labels */
+        page_reads(ps, site_index_of(s, sessions[i].e));
     json_t *weeks = json_array(), *flat = json_array();
     for (int row = 0; row < g.rows; row++) {
         json_t *days = json_array();

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "content/yamldoc.h"
 #include "core/fs.h"
@@ -483,6 +484,20 @@ const char *i18n_code(const struct i18n *c)
 int i18n_failed(const struct i18n *c)
 {
     return c->failed;
+}
+
+struct hash i18n_identity(const struct i18n *c)
+{
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e6931ULL);
+    hash_update(&h, c->code, strlen(c->code) + 1);
+    for (size_t i = 0; i < c->files.len; i++) {
+        struct stat st;
+        struct hash id = stat(c->files.v[i], &st) == 0 ? fs_identity(&st) : (struct hash){0, 0};
+        hash_update(&h, c->files.v[i], strlen(c->files.v[i]) + 1);
+        hash_update(&h, &id, sizeof id);
+    }
+    return hash_final(&h);
 }
 
 int i18n_template(const struct i18n *c, struct diag *d, const char *name, struct buf *src,

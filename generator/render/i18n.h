@@ -19,6 +19,7 @@
 #include "core/buf.h"
 #include "core/date.h"
 #include "core/diag.h"
+#include "core/hash.h"
 #include "core/strv.h"
 
 struct i18n;
@@ -31,6 +32,9 @@ struct i18n *i18n_load(struct diag *d, const struct strv *dirs, const char *code
 void i18n_free(struct i18n *c);
 const char *i18n_code(const struct i18n *c);
 int i18n_failed(const struct i18n *c);
+/* What the catalogue was read from: its code and the identity on disk of each of its files
+ * (kairan's own words are the program's). Equal identities, equal words. */
+struct hash i18n_identity(const struct i18n *c);
 
 /* For the template loader: the Mustache text of a template named t/KEY (HTML, furigana as ruby),
  * x/KEY (XHTML 1.1 for the print edition: ruby with <rb>) or plain/KEY (furigana left out, for

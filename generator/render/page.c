@@ -128,9 +128,17 @@ void page_set_languages(struct pages *ps, const char *const *paths, int same)
         json_decref(alternates); /* the page alone in its language: no alternate to name */
 }
 
+void page_reads(struct pages *ps, size_t i)
+{
+    struct page *p = &ps->v[ps->len - 1];
+    XALLOC_GROW(p->reads, p->n_reads + 1, p->reads_cap);
+    p->reads[p->n_reads++] = i;
+}
+
 json_t *page_entry(struct pages *ps, size_t i)
 {
     struct page *p = &ps->v[ps->len - 1];
+    page_reads(ps, i);
     return view_entry(ps->view, p->root, i, p->memo);
 }
 
@@ -160,7 +168,10 @@ void page_release(struct page *p)
     free(p->out);
     json_decref(p->ctx);
     fingerprint_memo_free(p->memo);
+    free(p->reads);
     p->url = p->out = NULL;
     p->ctx = NULL;
     p->memo = NULL;
+    p->reads = NULL;
+    p->n_reads = p->reads_cap = 0;
 }

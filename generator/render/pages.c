@@ -64,6 +64,15 @@ static void render_one(size_t i, void *userdata)
 {
     struct render_job *job = userdata;
     struct page *p = &job->ps->v[i];
+    if (p->unchanged) {
+        /* Made from the same as the last build's: kept, unless its file is not as that build
+         * left it (then it is made again below). */
+        int kept = publish_keep_as_before(job->opt->pub, p->out);
+        if (kept <= 0) {
+            job->failed[i] = kept < 0;
+            return;
+        }
+    }
     if (p->ctx) {
         job->failed[i] = render_page(job, p, NULL) != 0;
         json_decref(p->ctx);
@@ -92,6 +101,8 @@ static void render_one(size_t i, void *userdata)
     built->identity = p->identity;
     built->entry = p->entry;
     job->failed[i] = render_page(job, built, b) != 0;
+    if (job->opt->deps && !job->failed[i])
+        deps_note(job->opt->deps, i, built);
     page_release(built);
     free(own.v);
 }
@@ -156,6 +167,12 @@ int pages_render(struct view *v, const struct pages_options *opt)
             p->identity = ids[k];
         else if (p->compiled)
             p->identity = template_identity(p->compiled);
+    }
+    /* The pages made from what the last build's were made from. */
+    if (opt->deps) {
+        deps_begin(opt->deps, ps.len);
+        for (size_t i = 0; opt->incremental && opt->pub && i < ps.len; i++)
+            ps.v[i].unchanged = !ps.v[i].ctx && deps_unchanged(opt->deps, i, &ps.v[i]);
     }
     struct render_job job = {&ps, opt, xcalloc(ps.len ? ps.len : 1, sizeof(int))};
     pool_for(opt->pool, ps.len, render_one, &job);

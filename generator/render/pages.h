@@ -11,6 +11,7 @@
 
 #include "core/pool.h"
 #include "publish/publish.h"
+#include "render/deps.h"
 #include "render/view.h"
 
 struct pages_options {
@@ -25,6 +26,10 @@ struct pages_options {
      * shows offline for any other (offline/, template offline). NULL: the site has no worker
      * and no such page. */
     const json_t *offline;
+    /* What the last build's pages were made from (render/deps): with incremental, a page made
+     * from the same is kept without being set up; every page set up is noted in it. NULL:
+     * none. */
+    struct deps *deps;
 };
 
 /* Renders every page. Frees the view's roots when done (the pages were their main users).

@@ -1,10 +1,12 @@
 #include "render/plan.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "core/kana.h"
+#include "core/strmap.h"
 #include "core/xalloc.h"
 #include "render/data.h"
 #include "render/i18n.h"
@@ -52,6 +54,8 @@ void plan_entry_page(struct pages *ps, size_t i)
                                   : k == 0 ? orig->url : NULL;
     page_set_languages(ps, paths, 1);
     free(paths);
+    page_reads(ps, i);
+    ps->v[ps->len - 1].reads_body = 1;
     /* The content is added when the page is rendered: until then its hash stands for it. */
     json_t *data = view_entry(v, ps->v[ps->len - 1].root, i, NULL);
     json_t *entry = json_copy(data);
@@ -309,9 +313,9 @@ static struct list_spec *list_pages(struct pages *ps, const char *url, const cha
         struct page *p = page_new(ps, "list");
         p->list = l;
         p->list_page = pg;
-        char *page_url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
-        view_root_of(ps->view, page_url); /* made before the workers start */
-        free(page_url);
+        p->url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
+        p->out = xasprintf("%sindex.html", p->url);
+        p->root = view_root_of(ps->view, p->url); /* made before the workers start */
     }
     return l;
 }
@@ -332,23 +336,31 @@ static void kana_groups(struct pages *ps, struct entry **items, size_t n,
     const char *other = ps->other_row;
     static const char *const ids[] = {"a",  "ka", "sa", "ta", "na",   "ha",
                                       "ma", "ya", "ra", "wa", "other"};
+    /* Each item's row once (the rest: row 10), then the items of each row in their order. */
+    unsigned char *rows = xcalloc(n ? n : 1, 1);
+    size_t count[11] = {0};
+    for (size_t i = 0; i < n; i++) {
+        int er = kana_row(items[i]->reading ? items[i]->reading : "");
+        rows[i] = (unsigned char)(er < 0 ? 10 : er);
+        count[rows[i]]++;
+    }
     *n_groups = 0;
+    struct list_group *of_row[11] = {NULL};
     for (int row = 0; row <= 10; row++) {
-        struct list_group *g = &groups[*n_groups];
+        if (!count[row])
+            continue;
+        struct list_group *g = &groups[(*n_groups)++];
         g->heading = row < 10 ? kana_row_label(row) : other;
         g->id = ids[row];
-        g->items = xcalloc(n ? n : 1, sizeof *g->items);
+        g->items = xcalloc(count[row], sizeof *g->items);
         g->n = 0;
-        for (size_t i = 0; i < n; i++) {
-            int er = kana_row(items[i]->reading ? items[i]->reading : "");
-            if ((row < 10 && er == row) || (row == 10 && er < 0))
-                g->items[g->n++] = items[i];
-        }
-        if (g->n)
-            (*n_groups)++;
-        else
-            free(g->items);
+        of_row[row] = g;
     }
+    for (size_t i = 0; i < n; i++) {
+        struct list_group *g = of_row[rows[i]];
+        g->items[g->n++] = items[i];
+    }
+    free(rows);
 }
 
 static void free_groups(struct list_group *groups, size_t n)
@@ -381,13 +393,41 @@ struct taxonomy {
     const char *folder;         /* districts/SLUG/ */
     const char *kind;           /* the list's kind for templates, and its titles' messages */
     const char *overview;       /* the message of the page listing the taxa, at folder/ */
-    int (*in_taxon)(const struct entry *, const char *slug);
+    int categories;             /* 1: an entry's categories:, 0: its district: */
 };
 
-static const struct taxonomy districts = {"districts", "district", "list.districts",
-                                          entry_in_district};
-static const struct taxonomy categories = {"categories", "category", "list.categories",
-                                           entry_in_category};
+static const struct taxonomy districts = {"districts", "district", "list.districts", 0};
+static const struct taxonomy categories = {"categories", "category", "list.categories", 1};
+
+/* Adds the entries of list (in its order) to the selection of each taxon they are in: sel[t]
+ * holds n[t] entries. One pass over the list, whatever the number of taxa. */
+static void select_taxa(const struct taxonomy *tx, const struct taxon *taxa, size_t n_taxa,
+                        struct entry **list, size_t n_list, struct entry ***sel, size_t *n)
+{
+    struct strmap index;
+    strmap_init(&index);
+    for (size_t t = 0; t < n_taxa; t++) {
+        int added;
+        strmap_add(&index, taxa[t].slug, strlen(taxa[t].slug), (void *)(uintptr_t)(t + 1),
+                   &added);
+    }
+    for (size_t t = 0; t < n_taxa; t++)
+        n[t] = 0;
+    for (size_t i = 0; i < n_list; i++) {
+        struct entry *e = list[i];
+        json_t *cats = tx->categories ? json_object_get(e->fm, "categories") : NULL;
+        size_t n_in = tx->categories ? json_array_size(cats) : e->district != NULL;
+        for (size_t c = 0; c < n_in; c++) {
+            const char *slug =
+                tx->categories ? json_string_value(json_array_get(cats, c)) : e->district;
+            size_t t = slug ? (size_t)(uintptr_t)strmap_get(&index, slug, strlen(slug)) : 0;
+            /* A category given twice lists the entry once. */
+            if (t && (!n[t - 1] || sel[t - 1][n[t - 1] - 1] != e))
+                sel[t - 1][n[t - 1]++] = e;
+        }
+    }
+    strmap_release(&index);
+}
 
 /* Notes the list of each taxon's activities and events, and sets up the overview of the taxa
  * (which is the site object's list of them). */
@@ -397,23 +437,23 @@ static void taxon_lists(struct pages *ps, const struct taxonomy *tx, const struc
     const struct site *s = view_site(ps->view);
     struct entry **acts = s->kind[KIND_ACTIVITY], **events = s->kind[KIND_EVENT];
     size_t n_acts = s->n_kind[KIND_ACTIVITY], n_events = s->n_kind[KIND_EVENT];
-    size_t most = n_acts > n_events ? n_acts : n_events;
-    struct entry **sel = xcalloc(most ? most : 1, sizeof *sel);
+    struct entry ***sel_acts = xcalloc(n_taxa ? n_taxa : 1, sizeof *sel_acts);
+    struct entry ***sel_events = xcalloc(n_taxa ? n_taxa : 1, sizeof *sel_events);
+    size_t *n_in_acts = xcalloc(n_taxa ? n_taxa : 1, sizeof *n_in_acts);
+    size_t *n_in_events = xcalloc(n_taxa ? n_taxa : 1, sizeof *n_in_events);
+    for (size_t t = 0; t < n_taxa; t++) {
+        sel_acts[t] = xcalloc(n_acts ? n_acts : 1, sizeof **sel_acts);
+        sel_events[t] = xcalloc(n_events ? n_events : 1, sizeof **sel_events);
+    }
+    select_taxa(tx, taxa, n_taxa, acts, n_acts, sel_acts, n_in_acts);
+    /* Events carry districts and categories too (a 研修会 is in "training"). */
+    select_taxa(tx, taxa, n_taxa, events, n_events, sel_events, n_in_events);
     struct list_group groups[13]; /* 11 rows of the 50音 table, then the events */
     size_t n_groups;
     for (size_t t = 0; t < n_taxa; t++) {
-        size_t n = 0;
-        for (size_t i = 0; i < n_acts; i++)
-            if (tx->in_taxon(acts[i], taxa[t].slug))
-                sel[n++] = acts[i];
-        kana_groups(ps, sel, n, groups, &n_groups);
-        size_t n_activities = n;
-        /* Events carry districts and categories too (a 研修会 is in "training"). */
-        n = 0;
-        for (size_t i = 0; i < n_events; i++)
-            if (tx->in_taxon(events[i], taxa[t].slug))
-                sel[n++] = events[i];
-        event_groups(ps, sel, n, &groups[n_groups]);
+        kana_groups(ps, sel_acts[t], n_in_acts[t], groups, &n_groups);
+        size_t n_activities = n_in_acts[t], n = n_in_events[t];
+        event_groups(ps, sel_events[t], n, &groups[n_groups]);
         n_groups += 2;
         char *path = xasprintf("%s/%s/", tx->folder, taxa[t].slug);
         char *url = lang_url(ps, path);
@@ -450,8 +490,13 @@ static void taxon_lists(struct pages *ps, const struct taxonomy *tx, const struc
         free(url);
         free(title);
         free_groups(groups, n_groups);
+        free(sel_acts[t]);
+        free(sel_events[t]);
     }
-    free(sel);
+    free(sel_acts);
+    free(sel_events);
+    free(n_in_acts);
+    free(n_in_events);
     char *path = xasprintf("%s/", tx->folder);
     char *url = lang_url(ps, path);
     free(path);
@@ -578,7 +623,10 @@ void plan_entry_later(struct pages *ps, size_t i)
     const struct entry *e = view_site(ps->view)->all[i];
     struct page *p = page_new(ps, templates[e->kind]);
     p->entry = i;
-    view_root_of(ps->view, e->url); /* made before the workers start */
+    p->reads_body = 1;
+    p->url = xstrdup(e->url);
+    p->out = xstrdup(e->out);
+    p->root = view_root_of(ps->view, e->url); /* made before the workers start */
 }
 
 void plan_free_lists(struct pages *ps)

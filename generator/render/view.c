@@ -463,23 +463,55 @@ static json_t *entry_json(const struct view *v, const struct view_root *root, si
     return o;
 }
 
+/* How many activities and events each district and each category has: counts[t] for the
+ * taxa of site.yaml's list (districts, or with categories set the categories), one pass over
+ * the entries. */
+static void count_taxa(const struct view *v, int categories, size_t *counts)
+{
+    const struct site *s = v->opt.site;
+    const struct site_config *cfg = s->cfg;
+    size_t n_taxa = categories ? cfg->n_categories : cfg->n_districts;
+    unsigned char *seen = xcalloc(n_taxa ? n_taxa : 1, 1);
+    for (int k = 0; k < 2; k++) {
+        struct entry **list = s->kind[k ? KIND_EVENT : KIND_ACTIVITY];
+        for (size_t j = 0; j < s->n_kind[k ? KIND_EVENT : KIND_ACTIVITY]; j++) {
+            const struct entry *e = list[j];
+            if (!categories) {
+                const struct taxon *t = e->district ? config_district(cfg, e->district) : NULL;
+                if (t)
+                    counts[t - cfg->districts]++;
+                continue;
+            }
+            /* A category given twice counts the entry once. */
+            memset(seen, 0, n_taxa);
+            json_t *cats = json_object_get(e->fm, "categories");
+            for (size_t c = 0; c < json_array_size(cats); c++) {
+                const char *slug = json_string_value(json_array_get(cats, c));
+                const struct taxon *t = slug ? config_category(cfg, slug) : NULL;
+                if (t && !seen[t - cfg->categories]) {
+                    seen[t - cfg->categories] = 1;
+                    counts[t - cfg->categories]++;
+                }
+            }
+        }
+    }
+    free(seen);
+}
+
 /* The taxa (districts or categories) for the site object, each with its count of the
  * activities and events in it. */
 static json_t *taxa_json(const struct view *v, const struct taxon *taxa, size_t n,
-                         const char *folder, int (*in_taxon)(const struct entry *, const char *))
+                         const char *folder, int categories)
 {
-    const struct site *s = v->opt.site;
+    size_t *counts = xcalloc(n ? n : 1, sizeof *counts);
+    count_taxa(v, categories, counts);
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *t = taxon_json(v, &taxa[i], folder);
-        size_t count = 0;
-        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++)
-            count += in_taxon(s->kind[KIND_ACTIVITY][j], taxa[i].slug);
-        for (size_t j = 0; j < s->n_kind[KIND_EVENT]; j++)
-            count += in_taxon(s->kind[KIND_EVENT][j], taxa[i].slug);
-        json_object_set_new(t, "count", json_integer((json_int_t)count));
+        json_object_set_new(t, "count", json_integer((json_int_t)counts[i]));
         json_array_append_new(list, t);
     }
+    free(counts);
     return list;
 }
 
@@ -518,10 +550,10 @@ static json_t *site_json(struct view *v, struct view_root *root)
 
     json_object_set_new(
         o, "districts",
-        taxa_json(v, cfg->districts, cfg->n_districts, "districts", entry_in_district));
+        taxa_json(v, cfg->districts, cfg->n_districts, "districts", 0));
     json_object_set_new(
         o, "categories",
-        taxa_json(v, cfg->categories, cfg->n_categories, "categories", entry_in_category));
+        taxa_json(v, cfg->categories, cfg->n_categories, "categories", 1));
 
     json_t *menu = json_array();
     for (size_t i = 0; i < s->n_kind[KIND_PAGE]; i++) {
