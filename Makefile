@@ -6,6 +6,8 @@
 #                   what a fixture test got as its new expected output: review the diff)
 #   make check      the same tests under ASan + UBSan
 #   make check-slow the slow suites (tests/slow/): the print edition rendered to PDF and measured
+#   make lighthouse Lighthouse (mobile) on both example sites: performance and accessibility of
+#                   the home page and an event's page (installs Lighthouse from npm into build/)
 #   make valgrind   one build of the example site under valgrind: no memory error, no leak
 #   make lint       cppcheck + clang-tidy
 #   make print-pdf  the print edition as PDF files in build/print/ (installs its tools)
@@ -23,7 +25,8 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 DEBS = build-essential pkg-config libxml2-dev libxml2-utils libyaml-dev libjansson-dev \
        libmd4c-dev libmd4c-html0-dev libstb-dev libturbojpeg0-dev libjpeg62-turbo-dev \
        liblcms2-dev libmicrohttpd-dev libqrencode-dev w3c-sgml-lib tzdata python3-icalendar \
-       valgrind chromium fonts-noto-cjk libunistring-dev gettext locales libc-l10n
+       valgrind chromium fonts-noto-cjk libunistring-dev gettext locales libc-l10n \
+       python3-feedparser
 # The locales the tests run kairan in (LC_ALL=...): messages in Japanese need ja_JP.UTF-8.
 LOCALES = ja_JP.UTF-8
 # Generates each locale in $(1) that the system does not have (in /etc/locale.gen, so that it
@@ -108,8 +111,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
 FUZZ_LIMIT = $(if $(FUZZ_RUNS),-runs=$(FUZZ_RUNS) -seed=1,-max_total_time=$(FUZZ_SECONDS))
 
-.PHONY: all deps kairan site test check check-slow valgrind lint install clean fuzz fuzz-run \
-        bench bench-100k print-pdf update-po FORCE
+.PHONY: all deps kairan site test check check-slow lighthouse valgrind lint install clean fuzz \
+        fuzz-run bench bench-100k print-pdf update-po FORCE
 .DEFAULT_GOAL := all
 
 all: deps
@@ -201,6 +204,16 @@ $(BUILD)/gen/serve/editor_files.inc: $(EDITOR_FILES) Makefile
 $(BUILD)/obj/serve/editor_page.o: $(BUILD)/gen/serve/editor_files.inc
 $(BUILD)/obj/serve/editor_page.o: CPPFLAGS += -I$(BUILD)/gen
 
+# The default theme's Japanese words become an array in the program too: a theme without
+# catalogues of its own still builds a Japanese site (render/i18n.c).
+$(BUILD)/gen/render/i18n_builtin.inc: themes/default/i18n/ja.yaml Makefile
+	@mkdir -p $(dir $@)
+	@{ echo "static const unsigned char i18n_builtin_ja[] = {"; \
+	   od -An -v -tx1 $< | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	   echo "};"; } >$@.tmp && mv $@.tmp $@
+$(BUILD)/obj/render/i18n.o: $(BUILD)/gen/render/i18n_builtin.inc
+$(BUILD)/obj/render/i18n.o: CPPFLAGS += -I$(BUILD)/gen
+
 # The two example magazines. Tsuruoka's is the repository itself (content/, themes/, assets/).
 # Otaru's (examples/otaru) has its own theme, which extends default: KAIRAN_THEMES_DIR points at
 # this repository so that default is found there, as it would be among the installed themes.
@@ -223,6 +236,13 @@ check: deps
 check-slow: deps
 	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan $(CATALOGS)
 	@sh tests/run.sh $(BUILD) tests/slow
+
+# Lighthouse (tests/measure/): its scores move with the machine's load, so it is not among the
+# suites CI runs, whose verdict must be the same on every run of a commit. Installs Lighthouse from npm into
+# $(BUILD)/lighthouse-tools on first use, as print-pdf installs Vivliostyle into print-tools.
+lighthouse: deps
+	@$(MAKE) --no-print-directory -j$(JOBS) $(BUILD)/kairan
+	@KAIRAN=$(CURDIR)/$(BUILD)/kairan BUILD=$(CURDIR)/$(BUILD) sh tests/measure/lighthouse.test.sh
 
 # JSIMD_FORCENONE=1 has libjpeg-turbo decode with its plain C code: memcheck cannot follow
 # definedness through the library's hand-written SIMD and reports reads there that are not ours.

@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "content/config.h"
 #include "content/entry.h"
+#include "content/entrycache.h"
 #include "content/site.h"
 #include "core/fs.h"
 #include "core/hash.h"
@@ -21,7 +23,9 @@
 #include "publish/publish.h"
 #include "render/body.h"
 #include "render/bodycache.h"
+#include "render/deps.h"
 #include "render/feed.h"
+#include "render/offline.h"
 #include "render/pages.h"
 #include "render/search.h"
 #include "render/theme.h"
@@ -41,17 +45,69 @@ struct load_job {
     struct diag *d;
     const struct site_config *cfg;
     const char *source;
+    char *content; /* SOURCE/content */
     struct strv *files;
     char **overlaid; /* per file: the overlay's copy to read instead, or NULL */
+    struct entrycache *cache; /* NULL: every entry is read and parsed */
     struct entry *entries;
     int *failed;
+    /* Per file: the language of a translation (NULL for an original), and the index of its
+     * original among files ((size_t)-1 when there is no such file). */
+    const struct language **langs;
+    size_t *originals;
+    int translations; /* the pass: originals first, then the translations that need them */
 };
 
+/* Loads one entry: from the entry cache when it has the entry's file as it is, else read and
+ * parsed, and then noted in the cache unless it had a mistake. The file is looked at before it
+ * is read, so that a record never claims a newer file than the one it was made from. */
 static void load_one(size_t i, void *userdata)
 {
     struct load_job *job = userdata;
-    job->failed[i] = entry_load_from(job->d, job->cfg, job->source, job->files->v[i],
-                                     job->overlaid[i], &job->entries[i]) != 0;
+    if ((job->langs[i] != NULL) != job->translations)
+        return;
+    const char *rel = job->files->v[i];
+    struct entry *e = &job->entries[i];
+    if (job->langs[i]) {
+        size_t o = job->originals[i];
+        if (o != (size_t)-1 && job->failed[o]) {
+            /* The original's mistakes are reported; its translation waits for them. */
+            job->failed[i] = 1;
+            return;
+        }
+        job->failed[i] = entry_load_translation(job->d, job->cfg, job->source, rel,
+                                                job->overlaid[i], job->langs[i],
+                                                o == (size_t)-1 ? NULL : &job->entries[o],
+                                                e) != 0;
+        return;
+    }
+    /* An original: from the cache when it has the file as it is. */
+    struct hash identity = {0, 0};
+    int cached = job->cache && !job->overlaid[i];
+    if (cached) {
+        char *path = fs_join(job->content, rel);
+        struct stat st;
+        cached = stat(path, &st) == 0;
+        free(path);
+        if (cached) {
+            identity = fs_identity(&st);
+            if (entrycache_load(job->cache, job->d, job->source, rel, identity, e) == 0) {
+                e->lang = job->cfg->languages;
+                job->failed[i] = 0;
+                return;
+            }
+        }
+    }
+    struct diag own;
+    diag_init(&own);
+    job->failed[i] = entry_load_from(&own, job->cfg, job->source, rel, job->overlaid[i], e) != 0;
+    diag_forward(job->d, &own);
+    if (cached && !job->failed[i] && own.errors == 0 && own.io_errors == 0) {
+        char *warnings = diag_save_warnings(&own, 0);
+        entrycache_note(job->cache, e, identity, warnings);
+        free(warnings);
+    }
+    diag_release(&own);
 }
 
 /* The build clock: --now (local time in the site's zone, or @EPOCH), else SOURCE_DATE_EPOCH,
@@ -95,6 +151,40 @@ static char *cache_path(const struct build_options *opt, const char *source,
     if (opt->cache)
         return xstrdup(opt->cache);
     return fs_join(source, cfg && cfg->cache_dir ? cfg->cache_dir : ".cache/kairan");
+}
+
+/* path with its ".txt" ending (if any) replaced by suffix: a file kept beside the manifest.
+ * Returns a new string. */
+static char *sibling_path(const char *path, const char *suffix)
+{
+    size_t n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, ".txt") == 0)
+        n -= 4;
+    return xasprintf("%.*s%s", (int)n, path, suffix);
+}
+
+/* The search files: made from every entry, so when none changed, nor the settings or the
+ * site's shape (deps), and incremental, the last build's are kept as they are; else made
+ * again. Sets *meta to the meta script's path (a new string). Returns 0, or -1 after
+ * reporting. */
+static int search_files(struct view *view, struct bodies *bodies, const struct search_options *so,
+                        struct deps *deps, int incremental, char **meta)
+{
+    struct hash whole = deps ? deps_whole(deps) : (struct hash){0, 0}, last;
+    long long n;
+    const char *was;
+    char *folder = xasprintf("%ssearch/", view_language(view)->prefix);
+    if (deps && incremental && deps_group_last(deps, "search", &last, &n, &was) && was &&
+        hash_equal(last, whole) && publish_keep_folder_as_before(so->pub, folder, ".js") == 0)
+        *meta = xstrdup(was);
+    else if (search_write(view, bodies, so, meta) != 0) {
+        free(folder);
+        return -1;
+    }
+    free(folder);
+    if (deps)
+        deps_group_note(deps, "search", whole, 0, *meta);
+    return 0;
 }
 
 /* The entries of the overlay folder (the .md files below its content/) join files, taking the place of those
@@ -145,12 +235,18 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct entry *entries = NULL;
     struct entry **published = NULL;
     struct site site = {0};
+    struct site versions = {0};    /* the site with its translations, for their bodies' links */
+    struct site *lang_sites = NULL; /* each language's, [0] unused (the default's is site) */
     struct theme theme = {0};
     struct media *media = NULL;
     struct publish *pub = NULL;
     struct bodies *bodies = NULL;
-    struct view *view = NULL;
+    /* Each language's view, and what its pages were made from (kept until the manifest is
+     * written, which that record names). */
+    struct view **views = NULL;
+    struct deps **deps = NULL;
     char *search_meta = NULL;
+    json_t *app = NULL, *offline_pages_list = NULL;
     struct pool *pool = pool_new(opt->jobs ? opt->jobs : pool_default_threads());
     dom_global_init();
 
@@ -178,7 +274,7 @@ int build_run(struct diag *d, const struct build_options *opt)
     manifest = incremental_manifest_path(cache, output);
     struct publish_options po = {.notice = opt->quiet ? NULL : stderr, .no_wait = opt->no_wait,
                                  .no_signals = opt->no_signals, .keep = keep, .sources = sources,
-                                 .manifest = manifest};
+                                 .manifest = manifest, .pool = pool};
     /* Nothing changed since the last build (--strict always builds: it reports warnings). */
     struct incremental_inputs in = {.source = source, .output = output,
                                     .themes_option = opt->themes_dir,
@@ -202,24 +298,62 @@ int build_run(struct diag *d, const struct build_options *opt)
     char **overlaid = overlay_files(d, opt->overlay, &files);
     entries = xcalloc(files.len ? files.len : 1, sizeof *entries);
     int *failed = xcalloc(files.len ? files.len : 1, sizeof *failed);
-    struct load_job lj = {d, &cfg, source, &files, overlaid, entries, failed};
+    const struct language **langs = xcalloc(files.len ? files.len : 1, sizeof *langs);
+    size_t *originals = xcalloc(files.len ? files.len : 1, sizeof *originals);
+    for (size_t i = 0; i < files.len; i++) {
+        char *orig = NULL;
+        langs[i] = entry_translation_of(&cfg, files.v[i], &orig);
+        originals[i] = (size_t)-1;
+        for (size_t j = 0; orig && j < files.len; j++)
+            if (strcmp(files.v[j], orig) == 0)
+                originals[i] = j;
+        free(orig);
+    }
+    /* --strict sees every entry read; an editor's unsaved copy is never kept. */
+    char *entries_path = fs_join(cache, "entries.bin");
+    struct entrycache *entry_cache =
+        opt->strict ? NULL : entrycache_open(entries_path, entrycache_salt(&cfg));
+    free(entries_path);
+    struct load_job lj = {d,           &cfg,    source, fs_join(source, "content"), &files,
+                          overlaid,    entry_cache, entries, failed, langs,
+                          originals,   0};
     pool_for(pool, files.len, load_one, &lj);
+    lj.translations = 1;
+    pool_for(pool, files.len, load_one, &lj);
+    free(lj.content);
     for (size_t i = 0; i < files.len; i++)
         free(overlaid[i]);
     free(overlaid);
-    size_t n_pub = 0;
+    size_t n_pub = 0, n_tr = 0, n_loaded = 0;
     published = xcalloc(files.len ? files.len : 1, sizeof *published);
+    struct entry **translated = xcalloc(files.len ? files.len : 1, sizeof *translated);
+    struct entry **loaded = xcalloc(files.len ? files.len : 1, sizeof *loaded);
     int load_failed = 0;
     for (size_t i = 0; i < files.len; i++) {
-        if (!failed[i])
+        if (!failed[i]) {
+            loaded[n_loaded++] = &entries[i];
             failed[i] = entry_check_times(d, &entries[i], zone) != 0;
+        }
         load_failed |= failed[i];
         if (failed[i])
             strv_push(&unread, files.v[i]);
-        else if (opt->drafts || !entries[i].draft)
+        else if (!opt->drafts && (entries[i].draft ||
+                                  (langs[i] && entries[i].original->draft)))
+            continue; /* a draft, or a translation of one */
+        else if (langs[i])
+            translated[n_tr++] = &entries[i];
+        else
             published[n_pub++] = &entries[i];
     }
     free(failed);
+    free(langs);
+    free(originals);
+    site_versions(translated, n_tr, cfg.n_languages);
+    free(translated);
+    if (entry_cache && opt->write)
+        entrycache_save(entry_cache, loaded, n_loaded);
+    entrycache_free(entry_cache);
+    free(loaded);
 
     /* 3. The site model: what only the whole set can tell. An entry with a mistake is left
      * out of it; the others' bodies are still converted below, so that mistakes in their links
@@ -228,7 +362,7 @@ int build_run(struct diag *d, const struct build_options *opt)
         goto done;
 
     /* 4. The theme, compiled once. */
-    const char *required[sizeof page_templates / sizeof *page_templates + 2];
+    const char *required[sizeof page_templates / sizeof *page_templates + 3];
     size_t n_required = 0;
     for (const char *const *t = page_templates; *t; t++)
         required[n_required++] = *t;
@@ -236,49 +370,106 @@ int build_run(struct diag *d, const struct build_options *opt)
         required[n_required++] = "print/issue";
     if (cfg.search != CONFIG_SEARCH_NONE)
         required[n_required++] = "search";
+    /* The page the service worker shows offline; a site opened from files has no worker. */
+    if (!opt->portable && !opt->preview)
+        required[n_required++] = "offline";
     required[n_required] = NULL;
-    if (theme_load(d, &theme, source_dir, installed_themes, cfg.theme, required) != 0)
+    const char **codes = xcalloc(cfg.n_languages, sizeof *codes);
+    for (size_t k = 0; k < cfg.n_languages; k++)
+        codes[k] = cfg.languages[k].code;
+    int theme_rc = theme_load(d, &theme, source_dir, installed_themes, cfg.theme, required, codes,
+                              cfg.n_languages);
+    free(codes);
+    if (theme_rc != 0)
         goto done;
+    /* The installable app: its manifest unless the site is opened from files, its worker also
+     * not in kairan serve's preview, and only with a theme that has the worker's script. */
+    int worker = !opt->portable && !opt->preview &&
+                 json_object_get(theme.static_map, "worker_js") != NULL;
+    if (!opt->portable)
+        app = offline_app_json(&site, worker);
 
     /* 5. Bodies and images. */
     struct media_opts mo = {.source = source_dir, .cache_dir = cache, .images = &theme.images};
     media = media_new(d, &mo);
     if (opt->write)
         body_cache = bodycache_open(bodies_dir);
-    struct bodies_options bo = {.d = d, .site = &site, .media = media, .pool = pool,
+    /* A translation's links lead to the linked entry in its language: the bodies are converted
+     * over the site with every translation. */
+    int has_translations = 0;
+    for (size_t i = 0; i < site.n_all; i++)
+        has_translations |= site.all[i]->versions != NULL;
+    if (has_translations && site_index_versions(d, &versions, &site) != 0)
+        goto done;
+    struct bodies_options bo = {.d = d, .site = has_translations ? &versions : &site, .media = media,
+                                .pool = pool,
                                 .cache = body_cache, .image_sizes = theme.image_sizes,
                                 .reserved_ids = &theme.ids, .unread = &unread,
                                 .portable = opt->portable};
     if (bodies_convert(&bodies, &bo) != 0 || load_failed)
         goto done;
-    struct view_options vo = {.site = &site, .theme = &theme, .bodies = bodies, .zone = zone,
-                              .portable = opt->portable, .hold_entries = opt->hold_entries};
-    view = view_new(&vo);
+    lang_sites = xcalloc(cfg.n_languages, sizeof *lang_sites);
+    for (size_t k = 1; k < cfg.n_languages; k++)
+        site_index_language(&lang_sites[k], &site, &cfg.languages[k]);
 
-    /* 6. Pages, feeds and the print edition, into a staging folder. */
+    /* 6. Pages, feeds and the print edition, into a staging folder: each language's in turn. */
     if (opt->write) {
         pub = publish_begin(d, output, &po);
         if (!pub)
             goto done;
     }
-    /* The print edition first: the issue pages link its PDF when there is one. */
-    struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
-                                .cache_dir = cache, .pdf_dir = pdf_dir,
-                                .incremental = !opt->strict};
-    if (print_issues(view, &pro) != 0)
-        goto done;
-    view_drop_roots(view);
-    /* The search index before the pages: the search page names its files. */
-    struct search_options so = {.pool = pool, .pub = pub};
-    if (cfg.search != CONFIG_SEARCH_NONE && search_write(view, bodies, &so, &search_meta) != 0)
-        goto done;
+    views = xcalloc(cfg.n_languages, sizeof *views);
+    deps = xcalloc(cfg.n_languages, sizeof *deps);
+    for (size_t k = 0; k < cfg.n_languages; k++) {
+        struct view_options vo = {.site = k ? &lang_sites[k] : &site, .theme = &theme,
+                                  .bodies = bodies, .zone = zone, .portable = opt->portable,
+                                  .hold_entries = opt->hold_entries, .app = app};
+        struct view *view = views[k] = view_new(&vo);
+        /* What the last build's pages, print edition and search files in this language were
+         * made from, kept beside its manifest. */
+        if (pub) {
+            char *suffix = k ? xasprintf("-deps.%s.bin", cfg.languages[k].code)
+                             : xstrdup("-deps.bin");
+            char *deps_path = sibling_path(manifest, suffix);
+            deps[k] = deps_new(view, pool, deps_path, manifest);
+            free(deps_path);
+            free(suffix);
+        }
+        /* The worker keeps pages of the default language (the app starts there). */
+        if (k == 0 && worker)
+            offline_pages_list = offline_pages(view);
+        /* The print edition first: the issue pages link its PDF when there is one. */
+        struct print_options pro = {.d = d, .pool = pool, .pub = pub, .media = media,
+                                    .cache_dir = cache, .pdf_dir = pdf_dir,
+                                    .incremental = !opt->strict, .deps = deps[k]};
+        if (print_issues(view, &pro) != 0)
+            goto done;
+        view_drop_roots(view);
+        /* The search index before the pages: the search page names its files. */
+        struct search_options so = {.pool = pool, .pub = pub};
+        if (cfg.search != CONFIG_SEARCH_NONE &&
+            search_files(view, bodies, &so, deps[k], !opt->strict, &search_meta) != 0)
+            goto done;
+        struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict,
+                                    .search = search_meta, .offline = offline_pages_list,
+                                    .deps = deps[k]};
+        if (pages_render(view, &pgo) != 0)
+            goto done;
+        if (pub && feed_write_all(view, pub, now_utc) != 0)
+            goto done;
+        free(search_meta);
+        search_meta = NULL;
+    }
     bodies_drop_search(bodies);
-    struct pages_options pgo = {.pool = pool, .pub = pub, .incremental = !opt->strict,
-                                .search = search_meta};
-    if (pages_render(view, &pgo) != 0)
-        goto done;
-    if (pub && feed_write_all(view, pub, now_utc) != 0)
-        goto done;
+    if (pub) {
+        const struct site **sites = xcalloc(cfg.n_languages, sizeof *sites);
+        for (size_t k = 0; k < cfg.n_languages; k++)
+            sites[k] = k ? &lang_sites[k] : &site;
+        int sitemap_rc = feed_write_sitemap(sites, cfg.n_languages, pub);
+        free(sites);
+        if (sitemap_rc != 0)
+            goto done;
+    }
     if (opt->strict)
         template_set_report_unresolved(theme.templates, d);
     if (diag_error_count(d) != 0)
@@ -287,6 +478,11 @@ int build_run(struct diag *d, const struct build_options *opt)
     /* 7. Publish: swap the new site in, all at once. */
     if (pub) {
         if (publish_statics(&theme, pub) != 0 || media_publish(media, pub) != 0)
+            goto done;
+        if (app && offline_write_app(views[0], d, pub) != 0)
+            goto done;
+        /* Last: the worker's version is the fingerprint of every file published before it. */
+        if (worker && offline_write_worker(views[0], d, pub, offline_pages_list) != 0)
             goto done;
         unsigned long decoded, cached;
         media_counts(media, &decoded, &cached);
@@ -298,6 +494,8 @@ int build_run(struct diag *d, const struct build_options *opt)
             goto done;
         }
         pub = NULL;
+        for (size_t k = 0; k < cfg.n_languages; k++)
+            deps_save(deps[k]);
         if (!opt->quiet) {
             printf(
                 _("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n"),
@@ -317,12 +515,23 @@ int build_run(struct diag *d, const struct build_options *opt)
 done:
     if (pub)
         publish_abort(pub);
-    view_free(view);
+    for (size_t k = 0; deps && k < cfg.n_languages; k++)
+        deps_free(deps[k]);
+    free(deps);
+    for (size_t k = 0; views && k < cfg.n_languages; k++)
+        view_free(views[k]);
+    free(views);
     free(search_meta);
+    json_decref(app);
+    json_decref(offline_pages_list);
     bodies_free(bodies);
     if (media)
         media_free(media);
     theme_release(&theme);
+    for (size_t k = 1; lang_sites && k < cfg.n_languages; k++)
+        site_release(&lang_sites[k]);
+    free(lang_sites);
+    site_release(&versions);
     site_release(&site);
     for (size_t i = 0; entries && i < files.len; i++)
         entry_release(&entries[i]);

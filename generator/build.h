@@ -29,6 +29,7 @@ struct build_options {
      * join) those of the site with the same path, for previewing and checking what is not
      * saved yet; NULL for none. A build with an overlay never counts as up to date. */
     const char *overlay;
+    int preview;    /* kairan serve's preview: no service worker */
     /* KAIRAN_HOLD_ENTRIES: how many entries' template data to hold at once; 0: the default */
     unsigned hold_entries;
 };

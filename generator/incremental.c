@@ -36,25 +36,15 @@ struct key_job {
     int *failed;
 };
 
-/* Sources are known by their identity on disk, not by their bytes: reading every file of a big
- * site costs more than a build with nothing to do may take. Any write to a file changes its
- * change time (which no program can set back), and a file saved by replacing it is another
- * inode; a file touched but not changed only costs a build that keeps every page. */
-static struct hash identity_hash(const struct stat *st)
-{
-    int64_t v[5] = {(int64_t)st->st_size, (int64_t)st->st_ino, (int64_t)st->st_dev,
-                    (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
-                    (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec};
-    return hash_bytes(v, sizeof v);
-}
-
+/* Sources are known by their identity on disk (fs_identity), not by their bytes: reading every
+ * file of a big site costs more than a build with nothing to do may take. */
 static void key_one(size_t i, void *userdata)
 {
     struct key_job *job = userdata;
     struct stat st;
     job->failed[i] = stat(job->paths->v[i], &st) != 0;
     if (!job->failed[i])
-        job->out[i] = identity_hash(&st);
+        job->out[i] = fs_identity(&st);
 }
 
 int incremental_key(struct pool *pool, const struct incremental_inputs *in, struct hash *out)
@@ -102,10 +92,10 @@ int incremental_key(struct pool *pool, const struct incremental_inputs *in, stru
     /* The program itself, and the time zone's rules. */
     struct hash exe = {0, 0}, zone = {0, 0};
     if (stat("/proc/self/exe", &st) == 0)
-        exe = identity_hash(&st);
+        exe = fs_identity(&st);
     char *zone_file = in->timezone ? xasprintf("/usr/share/zoneinfo/%s", in->timezone) : NULL;
     if (zone_file && stat(zone_file, &st) == 0)
-        zone = identity_hash(&st);
+        zone = fs_identity(&st);
     free(zone_file);
     hash_update(&h, &exe, sizeof exe);
     hash_update(&h, &zone, sizeof zone);

@@ -390,6 +390,7 @@ static void serve_preview(struct diag *d, const struct build_options *cli_build,
         bo.source = ".";
     bo.no_signals = 1;
     bo.quiet = 1;
+    bo.preview = 1; /* no service worker: it would keep pages that change with every save */
     bo.write = 1;
     char *output;
     char *cache = build_cache_dir(&bo);

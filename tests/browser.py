@@ -6,12 +6,48 @@ browser. One page (tab) per Browser; JavaScript is evaluated in it and its value
     b.until("document.querySelector('mark')")
     b.js("document.title")              # a value, promises awaited
     b.close()
+
+    server = serve("/tmp/x/http")       # a folder over http on 127.0.0.1, in a thread
+    "http://127.0.0.1:%d/watowa/" % server.server_address[1]
+    stop(server)                        # the port is closed: the site is out of reach
 """
+import http.server
 import json
 import os
 import subprocess
 import tempfile
+import threading
 import time
+
+
+def serve(folder, port=0):
+    """Serves folder over http on 127.0.0.1 at port (0: a free one), in a thread of its own;
+    returns the server. Every request it answered is in server.requests (paths)."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        extensions_map = dict(http.server.SimpleHTTPRequestHandler.extensions_map,
+                              **{".webmanifest": "application/manifest+json",
+                                 ".js": "text/javascript", ".json": "application/json"})
+
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            server.requests.append(self.path)
+            super().do_GET()
+
+    def handler(*args, **kw):
+        return Quiet(*args, directory=folder, **kw)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    server.requests = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def stop(server):
+    """Stops a server made by serve() and closes its port."""
+    server.shutdown()
+    server.server_close()
 
 
 def find_chromium():

@@ -3,7 +3,7 @@
 # two sessions and a photo (alt text and consent asked for), saved, edited and seen in the
 # preview within a second of the typing, an entry opened with the keyboard, messages shown at
 # their fields; then the editor's page, as drawn in those states, through validate-html and
-# a11y-check (no violation of any impact) when /work/shared/tools has them. Without Chromium
+# a11y-check (no violation of any impact) when ../shared/tools has them. Without Chromium
 # (or python3) the suite says so and counts nothing.
 . tests/lib.sh
 browser=""
@@ -20,7 +20,7 @@ cp -R content themes assets "$tmp/site/"
 python3 tests/tools/editor_walk.py "$KAIRAN" "$tmp/site" "$tmp/shots" >"$tmp/walk.out" 2>&1
 add_results "$tmp/walk.out"
 
-tools=${KAIRAN_SITE_TOOLS:-/work/shared/tools}
+tools=${KAIRAN_SITE_TOOLS:-$repo/../shared/tools}
 if [ -x "$tools/validate-html" ]; then
     "$tools/validate-html" "$tmp/shots" >"$tmp/vnu.out" 2>&1
     check "validate-html: the editor's pages" [ $? -eq 0 ]

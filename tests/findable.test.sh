@@ -86,6 +86,10 @@ for root, prefix in ((example, "/watowa/"), (portable, None)):
             want = "../" * depth
         else:
             want = prefix
+        # A page of another language names its language's feed and calendar.
+        first = os.path.relpath(page, root).split("/")[0]
+        if first in ("easy", "en", "vi"):
+            want += first + "/"
         alt = links(html, "alternate")
         feed = [a for a in alt if a.get("type") == "application/atom+xml"]
         cal = [a for a in alt if a.get("type") == "text/calendar"]

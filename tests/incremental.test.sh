@@ -85,6 +85,9 @@ check "body: its page is rewritten" rewritten activities/haguro-kaimono/index.ht
 check "body: another activity's page is kept" kept activities/daiichi-chanoma/index.html
 check "body: the activities list is kept" kept activities/index.html
 check "body: an event page is kept" kept events/2021-kenshukai/index.html
+check "body: its issue's print edition is rewritten" rewritten print/6/6.xhtml
+check "body: the other issue's print edition is kept" kept print/5/5.xhtml
+check "body: and its pictures" kept "print/5/img/$(ls "$site/public/print/5/img" | head -n 1)"
 
 # 2. A title that appears in lists.
 sed -i 's/^title: 羽黒 買い物お助け便$/title: 羽黒 お買い物便/' "$site/content/activities/haguro-kaimono.md"
@@ -249,7 +252,38 @@ build "2026-12-09 16:00"
 check "warnings: fixed, nothing to do and nothing to say" \
     sh -c "grep -q 'is up to date' '$tmp/out' && [ ! -s '$tmp/err' ]"
 
-# 16. kairan clean removes the output and the previous version kept beside it.
+# 15b. What the pages were made from is kept beside the manifest: damaged, or from another
+# build, it only means every page is set up again.
+for f in "$tmp/cache"/manifest-*-deps.bin; do printf 'x' | dd of="$f" bs=1 seek=40 conv=notrunc 2>/dev/null; done
+printf '\n冬の間は休みます。\n' >>"$site/content/activities/haguro-kaimono.md"
+rebuild "2026-12-09 16:00"
+check "deps damaged: builds" [ $status -eq 0 ]
+check "deps damaged: same as a clean build" same_as_clean "2026-12-09 16:00"
+check "deps damaged: an untouched page is kept" kept activities/daiichi-chanoma/index.html
+cp "$tmp/cache"/manifest-*-deps.bin "$tmp/deps-before"
+sed -i 's/^title: 羽黒 お買い物便$/title: 羽黒 買い物便/' "$site/content/activities/haguro-kaimono.md"
+rebuild "2026-12-09 16:00"
+for f in "$tmp/cache"/manifest-*-deps.bin; do cp "$tmp/deps-before" "$f"; done
+sed -i 's/^title: 羽黒 買い物便$/title: 羽黒 お買い物便/' "$site/content/activities/haguro-kaimono.md"
+rebuild "2026-12-09 16:00"
+check "deps of an older build: builds" [ $status -eq 0 ]
+check "deps of an older build: same as a clean build" same_as_clean "2026-12-09 16:00"
+check "deps of an older build: the district's list is rewritten" rewritten districts/haguro/index.html
+
+# 16. Random sequences of edits of every kind (bodies, titles, dates, districts, pictures,
+# templates, partials, site.yaml, theme.yaml, new, deleted and renamed files, drafts): after
+# each, the incremental build is byte for byte the clean build. The seed is fixed, so every run
+# makes the same edits (make bench runs other seeds on 10,000 entries).
+python=$(python_with)
+if [ -n "$python" ]; then
+    "$python" tests/tools/edit_sequence.py "$KAIRAN" . "$tmp/sequence" --seed 23 --steps 16 \
+        --quiet >"$tmp/sequence.out" 2>&1
+    add_results "$tmp/sequence.out"
+else
+    skip "random edit sequences" "no Python 3"
+fi
+
+# 17. kairan clean removes the output and the previous version kept beside it.
 printf '\n追記。\n' >>"$site/content/activities/haguro-sogei2.md"
 build "2026-12-09 16:00"
 check "a changed build keeps the previous version again" [ -d "$site/.public.spare" ]

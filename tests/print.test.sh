@@ -154,6 +154,8 @@ site everypage
 sed -i 's/^  writing: horizontal$/  writing: horizontal\n  section_break: right\n  entry_break: page/' \
     "$tmp/everypage/content/site.yaml"
 sed -i 's/^language: ja$/language: en/' "$tmp/everypage/content/site.yaml"
+sed -i '/^languages:$/,/^untranslated:/d' "$tmp/everypage/content/site.yaml"
+find "$tmp/everypage/content" -name '*.*.md' -delete # a site of one language: no translations
 "$KAIRAN" build -s "$tmp/everypage" --now "$NOW" --quiet --cache-dir "$tmp/cache"
 d="$tmp/everypage/public/print/5/5.xhtml"
 sections=$(grep -c '<div class="section' "$d")
@@ -190,6 +192,16 @@ check "B5 vertical text is set in three tiers (段) of 68.33 mm, the pages' own 
     grep -q '^html { column-count: 3; column-gap: 5mm; }' "$d"
 check "  and its pictures stand one tier high" \
     grep -q '^\.entry-photo img, \.figure img { height: 68.3333mm; max-width: 148mm; }' "$d"
+d6="$tmp/b5/public/print/6/6.xhtml"
+check "  and its charts are drawn for a tier: 68.33 mm (258.2 px) high" python3 -c '
+import re, sys
+imgs = re.findall(r"<img src=\"img/chart-[0-9a-f]*\.svg\"[^>]* width=\"([0-9.]+)\" height=\"([0-9.]+)\"",
+                  open(sys.argv[1]).read())
+sys.exit(not (len(imgs) == 2 and all(h == "258.2" for w, h in imgs)))' "$d6"
+check "  and placed no wider than the text block less 20 mm for the title beside them" \
+    grep -q '^\.writing-vertical \.chart\.figure img { max-width: 128mm; }' "$d6"
+check "  with their labels set vertically" \
+    sh -c "cat '$tmp/b5/public/print/6/img/'chart-*.svg | grep -q 'writing-mode=\"tb\">事業実施</text>'"
 check "two-digit numbers stand upright (縦中横)" grep -q '<span class="tcy">18</span>人' "$d"
 check "numbers of three or more digits do not" sh -c "! grep -q '<span class=\"tcy\">152' '$d'"
 check "the vertical document is valid too" xmllint --noout --nonet --valid "$d"

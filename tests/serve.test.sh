@@ -45,16 +45,16 @@ def get(port, path, method="GET"):
 
 
 def start(port, *extra):
+    """Starts kairan serve and waits for its first build to end."""
     log = open(os.path.join(site, "serve-%d.log" % port), "w+")
     p = subprocess.Popen([kairan, "serve", "-s", site, "-p", str(port)] + list(extra),
                          stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 50
     while time.time() < deadline:
-        try:
-            if get(port, "/")[0] in (200, 301):
-                return p, log
-        except OSError:
-            pass
+        log.seek(0)
+        text = log.read()
+        if "kairan: built in" in text or "the build failed" in text:
+            return p, log
         if p.poll() is not None:
             break
         time.sleep(0.05)
@@ -361,6 +361,38 @@ open(entry, "w", encoding="utf-8").write(original.replace("住み続けたい", 
 time.sleep(0.15)
 out = stop(server, log, port, "serve --no-drafts (stopped while building)")
 check("--no-drafts says so", "drafts left out" in out)
+
+# A cold start (a copy of the site without its cache): the server answers at once, with the
+# 準備中 page while the first build makes the pages, and with the page once it has.
+cold = site + "-cold"
+os.makedirs(cold)
+for part in ("content", "themes", "assets"):
+    subprocess.run(["cp", "-R", os.path.join(site, part), cold], check=True)
+port = free_port()
+log = open(os.path.join(site, "serve-cold.log"), "w+")
+started = time.time()
+server = subprocess.Popen([kairan, "serve", "-s", cold, "-p", str(port)], stdout=log,
+                          stderr=subprocess.STDOUT)
+first = None
+while time.time() < started + 50 and first is None and server.poll() is None:
+    try:
+        first = get(port, base)
+        answered = time.time() - started
+    except OSError:
+        time.sleep(0.01)
+log.seek(0)
+text = log.read()
+check("cold: the first request is answered within %g s" % limit,
+      first is not None and answered < limit, first and answered)
+check("cold: before the first build ends", "built in" not in text, text[-300:])
+status, ctype, loc, body = first or (0, "", "", b"")
+check("cold: with the 準備中 page", status == 503 and "準備中".encode() in body and
+      b'http-equiv="refresh"' in body and len(script_re.findall(body)) == 1, (status, body[:200]))
+took = wait_for(base, lambda b: "準備中".encode() not in b and b"<html" in b, within=50)
+check("cold: then with the home page", took is not None and get(port, base)[0] == 200, took)
+out = stop(server, log, port, "serve (cold)")
+check("cold: the address comes before the build",
+      out.index("kairan: open http") < out.index("kairan: built in"), out[:500])
 
 done()
 EOF

@@ -15,10 +15,10 @@ for t in layout home activity event issue page list 404 \
          partials/head partials/styles partials/header partials/switches partials/breadcrumbs \
          partials/browse partials/footer partials/card partials/facts partials/factbox \
          partials/figure partials/date partials/toc partials/updated partials/tags \
-         partials/pagination; do
+         partials/pagination partials/speech partials/issue-notice offline; do
     check "$d/templates/$t.mustache is missing" test -s "$d/templates/$t.mustache"
 done
-for f in style.css site.js favicon.svg icon.png; do
+for f in style.css site.js speech.js worker.js favicon.svg icon.png; do
     check "$d/static/$f is missing" test -s "$d/static/$f"
 done
 check "the theme has the print edition's stylesheet" test -s "$d/static/print.css"
@@ -61,10 +61,15 @@ for f in $(find $all_themes -name '*.mustache' | sort); do
     check "$f writes untrusted text unescaped: $raw" test -z "$raw"
 done
 
-# no external requests: no absolute or protocol-relative URLs in markup, styles or script
+# no external requests: no absolute or protocol-relative URLs in markup, styles or script. The
+# scripts fetch only addresses of the site itself: site.js the latest.json its page names
+# (data-latest), worker.js the site's own pages (from its scope) and requests it was handed.
 ext=$(grep -n -E '(src|href|action|content)="(https?:)?//|url\((["'\'']?)(https?:)?//|@import|fetch\(|XMLHttpRequest' \
-      -r $all_themes | grep -v -E 'xmlns="http://www.w3.org/2000/svg"')
+      -r $all_themes | grep -v -E 'xmlns="http://www.w3.org/2000/svg"' |
+      grep -v -E '^themes/default/static/site\.js:[0-9]+: *fetch\(latest, \{ cache: "no-cache" \}\)|^themes/default/static/worker\.js:[0-9]+: *return fetch\((url, \{ cache: "no-cache" \}|ev\.request)\)')
 check "external request in a theme: $ext" test -z "$ext"
+check "no web address written into a theme's script" \
+    test -z "$(grep -n -E "[\"'](https?:)?//" $d/static/*.js)"
 check "a template links a static file without {{root}}" \
     test -z "$(grep -n -E '"\{\{static\.' -r $all_themes)"
 
@@ -94,11 +99,17 @@ for sel in 'html\[data-size="large"\]' 'html\[data-size="xlarge"\]' 'html\[data-
     check "style.css lacks $sel" grep -q "$sel" $d/static/style.css
 done
 
-# the switches script: small, no dependencies, and the switches start hidden for no-JS readers
+# the page script (switches, the read-aloud mark, the worker's registration, the new-issue
+# notice): small, no dependencies; the switches, the 読み上げ row and the notice start hidden
+# for no-JS readers
 lines=$(wc -l < $d/static/site.js)
-check "site.js has $lines lines (at most 40)" test "$lines" -le 40
-check "site.js must not import anything" test -z "$(grep -n -E 'import|require\(' $d/static/site.js)"
+check "site.js has $lines lines (at most 90)" test "$lines" -le 90
+for f in site.js speech.js worker.js; do
+    check "$f must not import anything" test -z "$(grep -n -E '\bimport\b|require\(|importScripts' $d/static/$f)"
+done
 check "the switches must start hidden" grep -q 'data-switches hidden' $d/templates/partials/switches.mustache
+check "the 読み上げ row must start hidden" grep -q 'data-speech hidden' $d/templates/partials/speech.mustache
+check "the new-issue notice must start hidden" grep -q 'data-issue-notice hidden' $d/templates/partials/issue-notice.mustache
 
 # the app icon is a square PNG of 192 or 512 pixels
 sig=$(od -A n -t x1 -N 8 $d/static/icon.png | tr -d ' \n')

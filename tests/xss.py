@@ -12,7 +12,8 @@ attribute, a javascript:/vbscript:/data: address in a URL attribute (data:image/
 in img), <iframe>, <object>, <embed>, <frame>, <applet>, <base>, <form>, <meta http-equiv>, <svg>,
 <math>, <style> outside the head, and <link> outside the head. XML files (feeds, sitemap, XHTML)
 must parse as XML and the HTML they carry is checked like a page; .ics files must be well-formed
-iCalendar lines; .json files must parse."""
+iCalendar lines; .json and .webmanifest files must parse; sw.js must be the build's service worker
+(one assignment of ASCII JSON, then the theme's worker script) and nothing else."""
 import html.parser
 import json
 import os
@@ -316,7 +317,7 @@ def check_ics(where, raw):
 
 
 def check(out):
-    known = [r"^(\.\./)*(/xss/)?static/(site|search)\.[0-9a-f]+\.js$",
+    known = [r"^(\.\./)*(/xss/)?static/(site|search|speech)\.[0-9a-f]+\.js$",
              r"^(\.\./)*(/xss/)?search/meta\.[0-9a-f]{8}\.js$"]
     problems = []
     counts = {}
@@ -330,11 +331,21 @@ def check(out):
             problems += check_html(where, raw.decode("utf-8"), known)
         elif ext in ("xml", "xhtml", "rss", "atom"):
             problems += check_xml(where, raw.decode("utf-8"), known)
-        elif ext == "json":
+        elif ext in ("json", "webmanifest"):
             try:
                 json.loads(raw)
             except ValueError as e:
                 problems.append(f"{where}: not JSON: {e}")
+        elif ext == "js" and where == "sw.js":
+            # The service worker: one assignment of JSON (ASCII only) and the theme's script.
+            m = re.fullmatch(rb"/\* [^\n]*\*/\nself\.kairanWorker = (\{[\x20-\x7e]*\});\n"
+                             rb"importScripts\(\"static/worker\.[0-9a-f]{10}\.js\"\);\n", raw)
+            try:
+                if not m:
+                    raise ValueError("not the build's worker")
+                json.loads(m.group(1))
+            except ValueError as e:
+                problems.append(f"{where}: {e}")
         elif ext == "ics":
             problems += check_ics(where, raw)
         elif ext == "js" and where.startswith("search/"):

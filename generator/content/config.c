@@ -15,6 +15,7 @@ static const struct schema_field taxon_fields[] = {
     {"slug", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "アドレス名"},
     {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "名前"},
     {"reading", SCHEMA_STRING, 0, NULL, NULL, "読みがな"},
+    {"names", SCHEMA_ANY, 0, NULL, NULL, "各言語での名前"},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 
@@ -35,6 +36,19 @@ static const struct schema_field district_fields[] = {
     {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "地区名"},
     {"reading", SCHEMA_STRING, 0, NULL, NULL, "読みがな"},
     {"contact", SCHEMA_OBJECT, SCHEMA_CLOSED, contact_fields, NULL, "相談窓口"},
+    {"names", SCHEMA_ANY, 0, NULL, NULL, "各言語での名前"},
+    {NULL, 0, 0, NULL, NULL, NULL},
+};
+
+static const struct schema_field language_fields[] = {
+    {"code", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "言語コード"},
+    {"name", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "言語の名前"},
+    {"key", SCHEMA_STRING, 0, NULL, NULL, "フォルダーとファイルの印"},
+    {"title", SCHEMA_STRING, 0, NULL, NULL, "サイト名"},
+    {"subtitle", SCHEMA_STRING, 0, NULL, NULL, "サブタイトル"},
+    {"description", SCHEMA_STRING, 0, NULL, NULL, "サイトの説明"},
+    {"publisher", SCHEMA_STRING, 0, NULL, NULL, "発行者"},
+    {"sentence_length", SCHEMA_INT, 0, NULL, NULL, "一文の長さの上限"},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 
@@ -46,6 +60,7 @@ static const char *const feature_breaks[] = {"page", "spread", "none", NULL};
 static const char *const bindings[] = {"saddle", "perfect", "leaflet", NULL};
 static const char *const week_starts[] = {"monday", "sunday", NULL};
 static const char *const searches[] = {"auto", "index", "none", NULL};
+static const char *const untranslated[] = {"fallback", "hide", NULL};
 
 static const struct schema_field print_fields[] = {
     {"size", SCHEMA_STRING, 0, NULL, sizes, "用紙の大きさ"},
@@ -63,6 +78,7 @@ static const struct schema_field print_fields[] = {
 static const struct schema_field site_fields[] = {
     {"title", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "サイト名"},
     {"subtitle", SCHEMA_STRING, 0, NULL, NULL, "サブタイトル"},
+    {"short_title", SCHEMA_STRING, 0, NULL, NULL, "短いサイト名"},
     {"description", SCHEMA_STRING, 0, NULL, NULL, "サイトの説明"},
     {"base_url", SCHEMA_STRING, SCHEMA_REQUIRED, NULL, NULL, "公開するアドレス"},
     {"language", SCHEMA_STRING, 0, NULL, NULL, "言語"},
@@ -77,8 +93,15 @@ static const struct schema_field site_fields[] = {
     {"districts", SCHEMA_LIST, 0, district_fields, NULL, "地区"},
     {"categories", SCHEMA_LIST, 0, taxon_fields, NULL, "分野"},
     {"print", SCHEMA_OBJECT, 0, print_fields, NULL, "印刷版"},
+    {"languages", SCHEMA_LIST, 0, language_fields, NULL, "言語"},
+    {"untranslated", SCHEMA_STRING, 0, NULL, untranslated, "翻訳のない記事"},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
+
+/* Folders at the top of the site that a language's folder must not take. */
+static const char *const reserved_keys[] = {"activities", "events", "issues", "districts",
+                                            "categories", "img", "static", "print", "page",
+                                            "search", "404", NULL};
 
 int config_is_slug(const char *s)
 {
@@ -107,6 +130,166 @@ static int parse_bleed(const char *s, double *mm)
     return 0;
 }
 
+/* A language tag as BCP 47 writes it: a primary language of 2 or 3 letters, then subtags of
+ * 1 to 8 letters and digits joined by '-' (ja, ja-x-easy, zh-Hans, pt-BR); a singleton (x)
+ * is followed by at least one subtag. */
+static int is_language_tag(const char *s)
+{
+    size_t part = 0, n_parts = 0;
+    int letters = 1, singleton = 0;
+    for (const char *p = s;; p++) {
+        if (*p == '-' || *p == '\0') {
+            if (part == 0 || part > 8 || (n_parts == 0 && (part < 2 || part > 3 || !letters)))
+                return 0;
+            singleton = part == 1;
+            n_parts++;
+            if (*p == '\0')
+                return !singleton;
+            part = 0;
+            letters = 1;
+            continue;
+        }
+        int alpha = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+        if (!alpha && !(*p >= '0' && *p <= '9'))
+            return 0;
+        letters &= alpha;
+        part++;
+    }
+}
+
+/* languages: in site.yaml, checked: the default (language:) among them without a key, every
+ * other with one, codes and keys used once. With no languages:, the default alone. */
+static void load_languages(struct schema_ctx *c, struct site_config *out)
+{
+    json_t *list = json_object_get(out->raw, "languages");
+    size_t n = json_array_size(list);
+    out->languages = xcalloc(n + 1, sizeof *out->languages);
+    struct language *def = &out->languages[0];
+    def->code = out->language;
+    def->prefix = xstrdup("");
+    out->n_languages = 1;
+    int found_default = n == 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *item = json_array_get(list, i);
+        const char *code = str(item, "code", NULL);
+        const char *key = str(item, "key", NULL);
+        if (!code)
+            continue; /* the schema reported it */
+        char *path = xasprintf("languages.%zu.code", i);
+        if (!is_language_tag(code))
+            schema_error(c, path, 0, _("'%s' is not a language code: write it as BCP 47 does, "
+                                     "like en, zh-Hans, pt-BR, or ja-x-easy for やさしい日本語"),
+                         code);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(str(json_array_get(list, j), "code", ""), code) == 0)
+                schema_error(c, path, 0, _("the language '%s' is declared twice"), code);
+        free(path);
+        struct language *l;
+        if (strcmp(code, out->language) == 0) {
+            found_default = 1;
+            l = def;
+            if (key) {
+                char *kp = xasprintf("languages.%zu.key", i);
+                schema_error(c, kp, 0, _("'%s' is the site's language (language: %s): its pages "
+                                       "are at the top of the site, so it has no key"),
+                             code, out->language);
+                free(kp);
+            }
+        } else {
+            l = &out->languages[out->n_languages];
+            l->index = out->n_languages++;
+            char *kp = xasprintf("languages.%zu.%s", i, key ? "key" : "code");
+            int reserved = 0;
+            for (const char *const *r = reserved_keys; key && *r; r++)
+                reserved |= strcmp(*r, key) == 0;
+            if (!key)
+                schema_error(c, kp, 0, _("the language '%s' needs a key: the short name of its "
+                                       "folder and of its translations' files, like  key: en  "
+                                       "(for /en/ and kushibiki-otokojuku.en.md)"),
+                             code);
+            else if (!config_is_slug(key))
+                schema_error(c, kp, 0, _("'%s' cannot be a language's key: use a-z, 0-9 and '-' "
+                                       "(like en or easy)"),
+                             key);
+            else if (reserved)
+                schema_error(c, kp, 0, _("'%s' cannot be a language's key: the site uses /%s/ "
+                                       "itself; choose another"),
+                             key, key);
+            for (size_t j = 1; key && j + 1 < out->n_languages; j++)
+                if (out->languages[j].key && strcmp(out->languages[j].key, key) == 0)
+                    schema_error(c, kp, 0, _("two languages have the key '%s'"), key);
+            free(kp);
+            l->key = key;
+            l->prefix = key ? xasprintf("%s/", key) : xstrdup("");
+        }
+        l->code = code;
+        l->name = str(item, "name", code);
+        l->title = str(item, "title", NULL);
+        l->subtitle = str(item, "subtitle", NULL);
+        l->description = str(item, "description", NULL);
+        l->publisher = str(item, "publisher", NULL);
+        json_t *len = json_object_get(item, "sentence_length");
+        /* やさしい日本語 keeps sentences short: 50 characters unless the site says otherwise. */
+        if (json_is_integer(len))
+            l->sentence_length = (unsigned)json_integer_value(len);
+        else if (strcmp(code, "ja-x-easy") == 0)
+            l->sentence_length = 50;
+    }
+    if (!found_default)
+        schema_error(c, "languages", 1,
+                     _("the site's language (language: %s) is not among its languages: add it, "
+                       "like  - code: %s  name: 日本語"),
+                     out->language, out->language);
+    for (size_t i = 0; i < out->n_languages; i++) {
+        struct language *l = &out->languages[i];
+        l->title = l->title ? l->title : out->title;
+        l->subtitle = l->subtitle ? l->subtitle : out->subtitle;
+        l->description = l->description ? l->description : out->description;
+        l->publisher = l->publisher ? l->publisher : out->publisher;
+    }
+    out->hide_untranslated = strcmp(str(out->raw, "untranslated", "fallback"), "hide") == 0;
+}
+
+/* names: of each district and category: a name (text) for each of the site's languages. */
+static void check_names(struct schema_ctx *c, const struct site_config *out, const char *key,
+                        const struct taxon *taxa, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        json_t *names = json_object_get(json_array_get(json_object_get(out->raw, key), i),
+                                        "names");
+        char *path = xasprintf("%s.%zu.names", key, i);
+        if (names && !json_is_object(names))
+            schema_error(c, path, 0, _("'names' should be fields of language codes and names, "
+                                     "like  en: Kushibiki"));
+        const char *code;
+        json_t *v;
+        json_object_foreach(taxa[i].names, code, v) {
+            char *sub = xasprintf("%s.%s", path, code);
+            int known = 0;
+            for (size_t k = 0; k < out->n_languages; k++)
+                known |= strcmp(out->languages[k].code, code) == 0;
+            if (!json_is_string(v))
+                schema_error(c, sub, 0, _("the name in '%s' should be text"), code);
+            else if (!known)
+                schema_warning(c, sub, 1, _("'%s' is not one of the site's languages "
+                                          "(languages:): this name is not used"),
+                               code);
+            free(sub);
+        }
+        free(path);
+    }
+}
+
+const struct language *config_language_key(const struct site_config *c, const char *key,
+                                           size_t n)
+{
+    for (size_t i = 1; i < c->n_languages; i++)
+        if (c->languages[i].key && strlen(c->languages[i].key) == n &&
+            strncmp(c->languages[i].key, key, n) == 0)
+            return &c->languages[i];
+    return NULL;
+}
+
 static int load_taxa(struct schema_ctx *c, json_t *root, const char *key, struct taxon **out,
                      size_t *n)
 {
@@ -122,6 +305,9 @@ static int load_taxa(struct schema_ctx *c, json_t *root, const char *key, struct
         t->contact = json_object_get(item, "contact");
         if (!json_is_object(t->contact))
             t->contact = NULL;
+        t->names = json_object_get(item, "names");
+        if (!json_is_object(t->names))
+            t->names = NULL;
         char *path = xasprintf("%s.%zu.slug", key, i);
         if (*t->slug && !config_is_slug(t->slug))
             schema_error(c, path, 0, _("'%s' cannot be used in web addresses: a slug uses only "
@@ -161,6 +347,7 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
     out->raw = json_incref(root);
     out->title = str(root, "title", "");
     out->subtitle = str(root, "subtitle", NULL);
+    out->short_title = str(root, "short_title", NULL);
     out->description = str(root, "description", NULL);
     out->base_url = str(root, "base_url", "/");
     out->language = str(root, "language", "ja");
@@ -246,6 +433,9 @@ int config_load(struct diag *d, const char *source, struct site_config *out)
      * leaflet of folded sheets. */
     out->print.binding =
         str(print, "binding", strcmp(out->language, "ja") == 0 ? "saddle" : "leaflet");
+    load_languages(&c, out);
+    check_names(&c, out, "districts", out->districts, out->n_districts);
+    check_names(&c, out, "categories", out->categories, out->n_categories);
     if (parse_bleed(out->print.bleed, &out->print.bleed_mm) != 0)
         schema_error(&c, "print.bleed", 0,
                      _("'%s' is not a bleed width: write it in millimetres from 0mm to 10mm, like "
@@ -262,6 +452,9 @@ void config_release(struct site_config *c)
 {
     free(c->districts);
     free(c->categories);
+    for (size_t i = 0; c->languages && i < c->n_languages; i++)
+        free(c->languages[i].prefix);
+    free(c->languages);
     free((char *)c->base_path);
     free(c->timezone_file);
     json_decref(c->raw);
@@ -274,6 +467,12 @@ static const struct taxon *find(const struct taxon *v, size_t n, const char *slu
         if (strcmp(v[i].slug, slug) == 0)
             return &v[i];
     return NULL;
+}
+
+const char *config_taxon_name(const struct taxon *t, const struct language *l)
+{
+    const char *name = json_string_value(json_object_get(t->names, l->code));
+    return name ? name : t->name;
 }
 
 const struct taxon *config_district(const struct site_config *c, const char *slug)

@@ -216,22 +216,6 @@ static const char *const reserved[] = {"activities", "events", "issues", "distri
                                        "categories", "img", "static", "print",
                                        "page", "404", NULL};
 
-int entry_in_district(const struct entry *e, const char *slug)
-{
-    return e->district && strcmp(e->district, slug) == 0;
-}
-
-int entry_in_category(const struct entry *e, const char *slug)
-{
-    json_t *cats = json_object_get(e->fm, "categories");
-    for (size_t i = 0; i < json_array_size(cats); i++) {
-        const char *c = json_string_value(json_array_get(cats, i));
-        if (c && strcmp(c, slug) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 const char *entry_kind_name(enum entry_kind k)
 {
     return kind_names[k];
@@ -296,12 +280,20 @@ void entry_error(struct diag *d, const struct entry *e, const char *field, const
 {
     struct yamldoc doc;
     yamldoc_init(&doc);
+    struct diag quiet;
+    diag_init(&quiet);
+    struct buf text;
+    buf_init(&text);
+    struct frontmatter fm;
     if (e->fm_text) {
-        struct diag quiet;
-        diag_init(&quiet);
         yamldoc_parse(&quiet, e->source, e->fm_text, e->fm_len, e->fm_line, &doc);
-        diag_release(&quiet);
+    } else if (e->source && frontmatter_read_as(&quiet, entry_file(e), e->source, &text, &fm) == 0 &&
+               fm.yaml_len == e->fm_len && fm.yaml_line == e->fm_line) {
+        /* An entry from the entry cache: its front matter read back from the file. */
+        yamldoc_parse(&quiet, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, &doc);
     }
+    buf_release(&text);
+    diag_release(&quiet);
     struct schema_ctx c = {d, e->source, &doc, 1, 0};
     va_list ap;
     va_start(ap, fmt);
@@ -524,14 +516,29 @@ static enum entry_kind kind_from_folder(const char *rel)
     return KIND_COUNT;
 }
 
-static void place(struct schema_ctx *c, struct entry *e)
+static void place(struct schema_ctx *c, const struct site_config *cfg, struct entry *e)
 {
+    if (e->original) {
+        /* The original's address, under the language's folder. */
+        e->slug = e->original->slug;
+        e->url = xasprintf("%s%s", e->lang->prefix, e->original->url);
+        e->out = xasprintf("%sindex.html", e->url);
+        return;
+    }
     const char *slug = get_str(e->fm, "slug");
     if (!slug) {
         const char *base = strrchr(e->rel, '/');
         base = base ? base + 1 : e->rel;
         e->rel_slug = xstrndup(base, strlen(base) - 3); /* without .md */
         slug = e->rel_slug;
+        const char *dot = strrchr(slug, '.');
+        if (dot && config_is_slug(dot + 1) && !config_is_slug(slug)) {
+            schema_error(c, NULL, 0, _("'%s' looks like a translation, but '%s' is not the key of "
+                                     "a language in site.yaml (languages:); add the language "
+                                     "there, or rename the file using only a-z, 0-9 and '-'"),
+                         base, dot + 1);
+            return;
+        }
         if (!config_is_slug(slug)) {
             schema_error(c, NULL, 0, _("the file name '%s' cannot be used as a web address; rename "
                                        "the file using only a-z, 0-9 and '-', or add a field like  "
@@ -553,6 +560,11 @@ static void place(struct schema_ctx *c, struct entry *e)
                              _("a page cannot be called '%s': the site uses /%s/ itself; choose "
                                "another slug"),
                              slug, slug);
+        if (config_language_key(cfg, slug, strlen(slug)))
+            schema_error(c, get_str(e->fm, "slug") ? "slug" : NULL, 0,
+                         _("a page cannot be called '%s': the pages in that language are at "
+                           "/%s/; choose another slug"),
+                         slug, slug);
         e->url = xasprintf("%s/", slug);
     } else {
         e->url = xasprintf("%s/%s/", kind_folders[e->kind], slug);
@@ -561,27 +573,15 @@ static void place(struct schema_ctx *c, struct entry *e)
 }
 
 static int entry_check(struct diag *d, const struct site_config *cfg, const char *rel,
-                       struct entry *e, const struct yamldoc *doc);
+                       struct entry *e, const struct yamldoc *doc, unsigned fallback_line);
 
-int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
-               const char *rel, struct entry *e)
+/* Reads e's file (entry_file) and parses its front matter into *doc, recording on e what a
+ * build keeps of it (time, the body's hash and place, the front matter's text). Returns 0, or
+ * -1 with the problem reported; *doc is then not set. The caller releases *doc. */
+static int read_front(struct diag *d, struct entry *e, struct yamldoc *doc)
 {
-    return entry_load_from(d, cfg, source, rel, NULL, e);
-}
-
-int entry_load_from(struct diag *d, const struct site_config *cfg, const char *source,
-                    const char *rel, const char *file, struct entry *e)
-{
-    memset(e, 0, sizeof *e);
     struct buf text;
     buf_init(&text);
-    char *content = fs_join(source, "content");
-    e->source = fs_join(content, rel);
-    free(content);
-    e->rel = xstrdup(rel);
-    if (file)
-        e->file = xstrdup(file);
-
     struct frontmatter fm;
     if (frontmatter_read_as(d, entry_file(e), e->source, &text, &fm) != 0) {
         buf_release(&text);
@@ -593,22 +593,45 @@ int entry_load_from(struct diag *d, const struct site_config *cfg, const char *s
     e->body_hash = hash_bytes(fm.body, fm.body_len);
     e->body_len = fm.body_len;
     e->body_line = fm.body_line;
-    e->fm_text = xstrndup(fm.yaml, fm.yaml_len);
+    e->fm_hash = hash_bytes(fm.yaml, fm.yaml_len);
     e->fm_len = fm.yaml_len;
     e->fm_line = fm.yaml_line;
-    struct yamldoc doc;
-    int rc = yamldoc_parse(d, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, &doc);
+    int rc = yamldoc_parse(d, e->source, fm.yaml, fm.yaml_len, fm.yaml_line, doc);
     buf_release(&text);
     if (rc != 0)
         return -1;
-    if (!json_is_object(doc.root)) {
+    if (!json_is_object(doc->root)) {
         diag_error(d, e->source, fm.yaml_line, 1,
                    _("the front matter should be fields like 'title: ...', one per line"));
-        yamldoc_release(&doc);
+        yamldoc_release(doc);
         return -1;
     }
+    return 0;
+}
+
+int entry_load(struct diag *d, const struct site_config *cfg, const char *source,
+               const char *rel, struct entry *e)
+{
+    return entry_load_from(d, cfg, source, rel, NULL, e);
+}
+
+int entry_load_from(struct diag *d, const struct site_config *cfg, const char *source,
+                    const char *rel, const char *file, struct entry *e)
+{
+    memset(e, 0, sizeof *e);
+    char *content = fs_join(source, "content");
+    e->source = fs_join(content, rel);
+    free(content);
+    e->rel = xstrdup(rel);
+    if (file)
+        e->file = xstrdup(file);
+
+    struct yamldoc doc;
+    if (read_front(d, e, &doc) != 0)
+        return -1;
     e->fm = json_incref(doc.root);
-    rc = entry_check(d, cfg, rel, e, &doc);
+    e->lang = cfg->languages;
+    int rc = entry_check(d, cfg, rel, e, &doc, 1);
     yamldoc_release(&doc);
     return rc;
 }
@@ -632,9 +655,9 @@ int entry_read_body(struct diag *d, const struct entry *e, struct buf *text, con
 
 /* The rest of entry_load: the checks that need the positions in doc. */
 static int entry_check(struct diag *d, const struct site_config *cfg, const char *rel,
-                       struct entry *e, const struct yamldoc *doc)
+                       struct entry *e, const struct yamldoc *doc, unsigned fallback_line)
 {
-    struct schema_ctx c = {d, e->source, doc, 1, 0};
+    struct schema_ctx c = {d, e->source, doc, fallback_line, 0};
     const char *kind = get_str(e->fm, "kind");
     e->kind = kind ? entry_kind_from_name(kind) : kind_from_folder(rel);
     if (e->kind == KIND_COUNT) {
@@ -690,7 +713,7 @@ static int entry_check(struct diag *d, const struct site_config *cfg, const char
         schema_warning(&c, "reading", 0, _("'reading' should be written in kana (like "
                                            "くしびきおとこじゅく) so that lists sort in 50音 order"));
 
-    place(&c, e);
+    place(&c, cfg, e);
     e->sort_key = kana_sort_key(e->reading ? e->reading : e->title ? e->title : "");
     return c.failed ? -1 : 0;
 }
@@ -765,7 +788,200 @@ void entry_release(struct entry *e)
     free(e->sessions);
     free(e->sort_key);
     free(e->rel_slug);
+    free(e->versions);
     json_decref(e->fm);
     free(e->fm_text);
     memset(e, 0, sizeof *e);
+}
+
+const struct language *entry_translation_of(const struct site_config *cfg, const char *rel,
+                                            char **original_rel)
+{
+    size_t n = strlen(rel);
+    if (n < 3 || strcmp(rel + n - 3, ".md") != 0)
+        return NULL;
+    const char *base = strrchr(rel, '/');
+    base = base ? base + 1 : rel;
+    const char *end = rel + n - 3, *dot = end;
+    while (dot > base && dot[-1] != '.')
+        dot--;
+    if (dot == base)
+        return NULL; /* no second dot: an original */
+    const struct language *l = config_language_key(cfg, dot, (size_t)(end - dot));
+    if (l)
+        *original_rel = xasprintf("%.*s.md", (int)(dot - 1 - rel), rel);
+    return l;
+}
+
+/* Fields that place an entry or count something: a translation has the original's. A name
+ * ends with ".*" for every item of a list ("sessions.*.start"). */
+static const char *const shared_fields[] = {
+    "slug", "district", "categories", "issue", "number", "start", "end", "status",
+    "postponed_to", "capacity", "participants", "copies", "weight", "menu", "image", "cover",
+    "contents", "print_break", "apply.deadline", "sessions.*.start", "sessions.*.end",
+    "sessions.*.venue", "venues.*.id", "venues.*.role", "pictures.*.file", "pictures.*.consent",
+    NULL};
+
+/* Whether path ("sessions.2.start") is one of the shared fields. */
+static int is_shared(const char *path)
+{
+    for (const char *const *f = shared_fields; *f; f++) {
+        const char *p = path, *q = *f;
+        while (*p && *q) {
+            if (q[0] == '*') {
+                p += strspn(p, "0123456789");
+                q++;
+            } else if (*p == *q) {
+                p++;
+                q++;
+            } else {
+                break;
+            }
+        }
+        if (!*p && !*q)
+            return 1;
+    }
+    return 0;
+}
+
+struct merge_ctx {
+    struct schema_ctx *c;
+    const char *original; /* its path, for messages */
+};
+
+/* Merges the translation's value t (at path) over a copy of the original's o and returns the
+ * result (a new reference): groups field by field, lists of groups item by item, anything
+ * else the translation's. Reports a shared field given another value, and a list of groups
+ * with another number of items. */
+static json_t *merge_value(struct merge_ctx *m, json_t *o, json_t *t, const char *path)
+{
+    if (*path && is_shared(path)) {
+        if (o && !json_equal(o, t))
+            schema_error(m->c, path, 1, _("'%s' comes from the original (%s) and cannot be "
+                                        "changed in a translation: remove this line"),
+                         path, m->original);
+        else if (!o)
+            schema_error(m->c, path, 1, _("'%s' is not in the original (%s); a translation "
+                                        "changes only the text: remove this line"),
+                         path, m->original);
+        return json_incref(o ? o : t);
+    }
+    if (json_is_object(t) && json_is_object(o)) {
+        json_t *out = json_deep_copy(o);
+        const char *key;
+        json_t *v;
+        json_object_foreach(t, key, v) {
+            char *sub = *path ? xasprintf("%s.%s", path, key) : xstrdup(key);
+            json_object_set_new(out, key, merge_value(m, json_object_get(o, key), v, sub));
+            free(sub);
+        }
+        return out;
+    }
+    int groups = json_is_array(t) && json_array_size(t) && json_is_object(json_array_get(t, 0));
+    if (groups && json_is_array(o) && json_array_size(o) != json_array_size(t)) {
+        schema_error(m->c, path, 1, _("'%s' has %zu items here and %zu in the original (%s): "
+                                    "give the same items in the same order, translated"),
+                     path, json_array_size(t), json_array_size(o), m->original);
+        return json_incref(o);
+    }
+    if (groups && json_is_array(o)) {
+        json_t *out = json_array();
+        for (size_t i = 0; i < json_array_size(t); i++) {
+            char *sub = xasprintf("%s.%zu", path, i);
+            json_array_append_new(out, merge_value(m, json_array_get(o, i), json_array_get(t, i),
+                                                   sub));
+            free(sub);
+        }
+        return out;
+    }
+    if (groups) /* a list of groups the original has not: its items must not be shared */
+        for (size_t i = 0; i < json_array_size(t); i++) {
+            char *sub = xasprintf("%s.%zu", path, i);
+            json_decref(merge_value(m, NULL, json_array_get(t, i), sub));
+            free(sub);
+        }
+    if (json_is_object(t)) { /* a group the original has not: check its shared fields */
+        const char *key;
+        json_t *v;
+        json_object_foreach(t, key, v) {
+            char *sub = *path ? xasprintf("%s.%s", path, key) : xstrdup(key);
+            json_decref(merge_value(m, NULL, v, sub));
+            free(sub);
+        }
+    }
+    return json_incref(t);
+}
+
+int entry_load_translation(struct diag *d, const struct site_config *cfg, const char *source,
+                           const char *rel, const char *file, const struct language *lang,
+                           struct entry *original, struct entry *e)
+{
+    memset(e, 0, sizeof *e);
+    char *content = fs_join(source, "content");
+    e->source = fs_join(content, rel);
+    free(content);
+    e->rel = xstrdup(rel);
+    if (file)
+        e->file = xstrdup(file);
+    e->lang = lang;
+    e->original = original;
+    if (!original) {
+        char *orig_rel = NULL;
+        entry_translation_of(cfg, rel, &orig_rel);
+        diag_error(d, e->source, 1, 1,
+                   _("this is a translation (%s, %s) of content/%s, which does not exist: a "
+                   "translation sits beside its original and has the original's file name with "
+                   ".%s before .md"),
+                   lang->code, lang->name, orig_rel ? orig_rel : rel, lang->key);
+        free(orig_rel);
+        return -1;
+    }
+    struct yamldoc doc;
+    if (read_front(d, e, &doc) != 0)
+        return -1;
+    struct schema_ctx c = {d, e->source, &doc, 1, 0};
+    const char *kind = get_str(doc.root, "kind");
+    if (kind && entry_kind_from_name(kind) != original->kind) {
+        schema_error(&c, "kind", 0,
+                     _("a translation is of the same kind as its original (%s is of the kind "
+                       "'%s'): remove this line"),
+                     original->source, entry_kind_name(original->kind));
+        yamldoc_release(&doc);
+        return -1;
+    }
+    struct merge_ctx m = {&c, original->source};
+    json_t *own = json_copy(doc.root);
+    json_object_del(own, "kind");
+    e->fm = merge_value(&m, original->fm, own, "");
+    json_decref(own);
+    /* The checks of an original, on the merged fields: only messages about the translation's
+     * own lines count (the original's were given with it), so what has no line is dropped. */
+    struct diag mine;
+    diag_init(&mine);
+    int rc = entry_check(&mine, cfg, rel, e, &doc, 0);
+    for (size_t i = 0; i < mine.len; i++) {
+        const struct diag_msg *msg = &mine.msgs[i];
+        if (!msg->line && msg->level != DIAG_ERROR)
+            continue;
+        if (msg->level == DIAG_ERROR)
+            diag_error(d, msg->path, msg->line, msg->col, "%s", msg->text);
+        else
+            diag_warning(d, msg->path, msg->line, msg->col, "%s", msg->text);
+    }
+    int failed = rc != 0 || mine.errors != 0 || c.failed;
+    diag_release(&mine);
+    /* Outside Japanese, lists follow the titles as written, not the original's reading. */
+    int japanese = strncmp(lang->code, "ja", 2) == 0 && (!lang->code[2] || lang->code[2] == '-');
+    if (!japanese && !json_object_get(doc.root, "reading") && e->title) {
+        struct buf key;
+        buf_init(&key);
+        for (const char *p = e->title; *p; p++)
+            buf_putc(&key, *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p);
+        buf_putc(&key, '\x01');
+        buf_puts(&key, e->title);
+        free(e->sort_key);
+        e->sort_key = buf_detach(&key, NULL);
+    }
+    yamldoc_release(&doc);
+    return failed ? -1 : 0;
 }

@@ -49,12 +49,14 @@ struct entry {
     char *url;              /* relative to the site root: events/x/ */
     char *out;              /* output file relative to the output root: events/x/index.html */
     json_t *fm;             /* the checked front matter (owned) */
-    /* The front matter as written, from line fm_line: parsed again for the position of a
-     * field when a later stage reports one (positions of every field, kept for every entry,
-     * would take more memory than the entry's data). */
+    /* The front matter as written, from line fm_line, or NULL: a later stage that reports a
+     * field reads the front matter back from the file (when it is still fm_len bytes from
+     * fm_line) and parses it again for the field's position. Positions of every field, or the
+     * text, kept for every entry would take more memory than the entry's data. */
     char *fm_text;
     size_t fm_len;
     unsigned fm_line;
+    struct hash fm_hash; /* of the front matter as written: with the program, it stands for fm */
     struct yamldoc_pos title_pos, image_pos; /* of title: and of image: (issue: cover:) */
     /* The Markdown body is not held (for a big site it would be most of the memory): the
      * stages that convert it read it again with entry_read_body, which checks its hash. */
@@ -81,6 +83,14 @@ struct entry {
     int has_postponed;
     char *sort_key;         /* 50音 key of reading (or title) */
     char *rel_slug;         /* slug derived from the file name, when no slug: field */
+    /* The language it is written in: the site's own for an original, another for a
+     * translation (content/activities/x.en.md), whose fields are the original's with its own
+     * over them and whose address is the original's under the language's folder. */
+    const struct language *lang;
+    struct entry *original; /* a translation: the entry it translates (borrowed); else NULL */
+    /* An original: its versions to publish by language index (0 itself; NULL where there is
+     * none), set by site_versions; owned. NULL when it has no translation. */
+    struct entry **versions;
 };
 
 /* Loads content/REL under source. Returns 0, or -1 after reporting (the entry is then still
@@ -91,6 +101,20 @@ int entry_load(struct diag *d, const struct site_config *cfg, const char *source
  * named, placed and reported as content/REL, and its pictures are found beside that. */
 int entry_load_from(struct diag *d, const struct site_config *cfg, const char *source,
                     const char *rel, const char *file, struct entry *e);
+/* Loads content/REL (read from file when not NULL, as entry_load_from) as a translation into
+ * lang of original (already loaded, without mistakes): its front matter over the original's
+ * (groups field by field, lists of groups item by item), its own body, the original's slug
+ * under lang's folder. A field that places the entry (slug, district, dates, numbers, which
+ * pictures) must be the original's or left out; the kind must be the original's. original
+ * NULL means there is no such file: that is reported. Returns 0, or -1 after reporting. */
+int entry_load_translation(struct diag *d, const struct site_config *cfg, const char *source,
+                           const char *rel, const char *file, const struct language *lang,
+                           struct entry *original, struct entry *e);
+/* For a file name in content/ (activities/x.en.md): the language whose key stands before .md
+ * (en), or NULL for an original. When it returns one, *original_rel is a new string
+ * (activities/x.md) the caller frees. */
+const struct language *entry_translation_of(const struct site_config *cfg, const char *rel,
+                                            char **original_rel);
 void entry_release(struct entry *e);
 /* The path e's text is read from: its file, else its source. */
 const char *entry_file(const struct entry *e);
@@ -119,9 +143,6 @@ struct datetime entry_event_over(const struct entry *e);
  * error (it changed during the build). Returns 0, or -1 after reporting (text is then still
  * safe to release). */
 int entry_read_body(struct diag *d, const struct entry *e, struct buf *text, const char **body);
-/* True when e names the district or lists the category with this slug. */
-int entry_in_district(const struct entry *e, const char *slug);
-int entry_in_category(const struct entry *e, const char *slug);
 /* "activity", "event", "issue", "page". */
 const char *entry_kind_name(enum entry_kind k);
 /* The front matter fields some entries may leave out (every field not required of every

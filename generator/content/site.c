@@ -54,18 +54,11 @@ static int by_weight(const void *pa, const void *pb)
     return by_reading(pa, pb);
 }
 
-int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
-               struct entry **entries, size_t n, struct datetime now)
+/* Two entries at one URL: names both files, at the later one. Returns 0, or -1 after
+ * reporting. */
+static int check_addresses(struct diag *d, struct entry **entries, size_t n)
 {
-    memset(s, 0, sizeof *s);
-    s->cfg = cfg;
-    s->now = now;
-    s->all = xcalloc(n ? n : 1, sizeof *s->all);
-    memcpy(s->all, entries, n * sizeof *entries);
-    s->n_all = n;
     int rc = 0;
-
-    /* Two entries at one URL: name both files, at the later one. */
     struct entry **tmp = xcalloc(n ? n : 1, sizeof *tmp);
     memcpy(tmp, entries, n * sizeof *entries);
     qsort(tmp, n, sizeof *tmp, by_out);
@@ -79,7 +72,20 @@ int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
         }
     }
     free(tmp);
+    return rc;
+}
 
+/* Takes entries as the site's and orders each kind. */
+static void site_order(struct site *s, const struct site_config *cfg, const struct language *lang,
+                       struct entry **entries, size_t n, struct datetime now)
+{
+    memset(s, 0, sizeof *s);
+    s->cfg = cfg;
+    s->lang = lang;
+    s->now = now;
+    s->all = xcalloc(n ? n : 1, sizeof *s->all);
+    memcpy(s->all, entries, n * sizeof *entries);
+    s->n_all = n;
     qsort(s->all, n, sizeof *s->all, by_source);
     for (int k = 0; k < KIND_COUNT; k++)
         s->kind[k] = xcalloc(n ? n : 1, sizeof **s->kind);
@@ -92,6 +98,23 @@ int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
     qsort(s->kind[KIND_EVENT], s->n_kind[KIND_EVENT], sizeof(struct entry *), by_start);
     qsort(s->kind[KIND_ISSUE], s->n_kind[KIND_ISSUE], sizeof(struct entry *), by_number_desc);
     qsort(s->kind[KIND_PAGE], s->n_kind[KIND_PAGE], sizeof(struct entry *), by_weight);
+    /* The first of an ordered kind with a slug wins, as a search in that order would find. */
+    strmap_init(&s->by_slug);
+    for (int k = 0; k < KIND_COUNT; k++) {
+        for (size_t i = 0; i < s->n_kind[k]; i++) {
+            char *key = xasprintf("%c%s", 'a' + k, s->kind[k][i]->slug);
+            int added;
+            strmap_add(&s->by_slug, key, strlen(key), s->kind[k][i], &added);
+            free(key);
+        }
+    }
+}
+
+int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
+               struct entry **entries, size_t n, struct datetime now)
+{
+    site_order(s, cfg, cfg->languages, entries, n, now);
+    int rc = check_addresses(d, entries, n);
 
     /* Two issues with one number; an issue's contents naming entries that do not exist. */
     for (size_t i = 0; i < s->n_kind[KIND_ISSUE]; i++) {
@@ -162,8 +185,60 @@ int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
     return rc;
 }
 
+void site_versions(struct entry **entries, size_t n, size_t n_languages)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct entry *t = entries[i], *o = t->original;
+        if (!o)
+            continue;
+        if (!o->versions) {
+            o->versions = xcalloc(n_languages, sizeof *o->versions);
+            o->versions[0] = o;
+        }
+        o->versions[t->lang->index] = t;
+    }
+}
+
+void site_index_language(struct site *s, const struct site *base, const struct language *lang)
+{
+    struct entry **v = xcalloc(base->n_all ? base->n_all : 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < base->n_all; i++) {
+        struct entry *e = base->all[i];
+        struct entry *t = e->versions ? e->versions[lang->index] : NULL;
+        if (t)
+            v[n++] = t;
+        else if (!base->cfg->hide_untranslated)
+            v[n++] = e;
+    }
+    site_order(s, base->cfg, lang, v, n, base->now);
+    s->base = base;
+    free(v);
+}
+
+int site_index_versions(struct diag *d, struct site *s, const struct site *base)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < base->n_all; i++)
+        for (size_t k = 0; base->all[i]->versions && k < base->cfg->n_languages; k++)
+            n += k > 0 && base->all[i]->versions[k];
+    struct entry **v = xcalloc(base->n_all + n + 1, sizeof *v);
+    n = 0;
+    for (size_t i = 0; i < base->n_all; i++) {
+        v[n++] = base->all[i];
+        for (size_t k = 1; base->all[i]->versions && k < base->cfg->n_languages; k++)
+            if (base->all[i]->versions[k])
+                v[n++] = base->all[i]->versions[k];
+    }
+    site_order(s, base->cfg, base->lang, v, n, base->now);
+    int rc = check_addresses(d, v, n);
+    free(v);
+    return rc;
+}
+
 void site_release(struct site *s)
 {
+    strmap_release(&s->by_slug);
     free(s->all);
     for (int k = 0; k < KIND_COUNT; k++)
         free(s->kind[k]);
@@ -188,10 +263,10 @@ struct entry *site_find_rel(const struct site *s, const char *rel)
 
 struct entry *site_find_slug(const struct site *s, enum entry_kind k, const char *slug)
 {
-    for (size_t i = 0; i < s->n_kind[k]; i++)
-        if (strcmp(s->kind[k][i]->slug, slug) == 0)
-            return s->kind[k][i];
-    return NULL;
+    char *key = xasprintf("%c%s", 'a' + (int)k, slug);
+    struct entry *e = strmap_get(&s->by_slug, key, strlen(key));
+    free(key);
+    return e;
 }
 
 int site_event_is_past(const struct site *s, const struct entry *e)
@@ -238,14 +313,6 @@ size_t site_issue_entries(const struct site *s, const struct entry *issue, struc
     }
     *out = v;
     return n;
-}
-
-const char *site_issue_section(const struct site *s, const struct entry *e)
-{
-    if (e->kind == KIND_EVENT)
-        return "研修会・会議";
-    const struct taxon *district = e->district ? config_district(s->cfg, e->district) : NULL;
-    return district ? district->name : "そのほか";
 }
 
 size_t site_index_of(const struct site *s, const struct entry *e)
@@ -326,6 +393,11 @@ int site_link_entry(const struct site *s, const struct entry *from, const char *
     char *dir = slash ? xstrndup(from->rel, (size_t)(slash - from->rel)) : xstrdup("");
     *rel = normalise_path(dir, path);
     *to = *rel ? site_find_rel(s, *rel) : NULL;
+    /* From a translation, the linked entry in the same language when it has been translated. */
+    size_t lang = from->lang ? from->lang->index : 0;
+    const struct entry *t = *to && (*to)->versions ? (*to)->versions[lang] : NULL;
+    if (t && lang)
+        *to = t;
     free(dir);
     free(path);
     return 1;

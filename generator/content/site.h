@@ -12,21 +12,39 @@
 #include "content/config.h"
 #include "core/date.h"
 #include "core/diag.h"
+#include "core/strmap.h"
 #include "content/entry.h"
 
 struct site {
     const struct site_config *cfg;
+    const struct language *lang;   /* the language of its pages */
+    const struct site *base;       /* another language's: the default language's site; else
+                                      NULL */
     struct entry **all;            /* sorted by source path */
     size_t n_all;
     struct entry **kind[KIND_COUNT];
     size_t n_kind[KIND_COUNT];
     struct datetime now;           /* the build clock in the site's time zone */
+    /* Each kind's entries by slug (key: the kind's number as one byte, then the slug; value:
+     * the entry), for the issues' contents: a big site has thousands of issues. */
+    struct strmap by_slug;
 };
 
 /* Takes the entries that are to be published (drafts already left out). Returns 0, or -1
  * after reporting conflicts. */
 int site_index(struct diag *d, struct site *s, const struct site_config *cfg,
                struct entry **entries, size_t n, struct datetime now);
+/* Notes on every original among entries its translations among them (entry->versions), for
+ * a site of n_languages languages. */
+void site_versions(struct entry **entries, size_t n, size_t n_languages);
+/* The site in language lang, over base (the default language's site): each entry as its
+ * version in lang when it has one, else itself, unless the site hides untranslated entries;
+ * in the orders of site_index. Checks nothing: site_index did. */
+void site_index_language(struct site *s, const struct site *base, const struct language *lang);
+/* The entries of base and their translations (the versions noted), so that a translation's
+ * links lead to the linked entry in its own language. Checks only that no two are published at
+ * one address. Returns 0, or -1 after reporting. */
+int site_index_versions(struct diag *d, struct site *s, const struct site *base);
 void site_release(struct site *s);
 /* Finds an entry by its path relative to content/ ("events/x.md"); NULL when none. */
 struct entry *site_find_rel(const struct site *s, const char *rel);
@@ -37,9 +55,6 @@ int site_event_is_past(const struct site *s, const struct entry *e);
 /* Fills out with the entries of an issue in print order; returns how many (caller frees
  * *out). */
 size_t site_issue_entries(const struct site *s, const struct entry *issue, struct entry ***out);
-/* The heading an entry is listed under in an issue's contents: its district's name, or
- * 研修会・会議 for events, or そのほか. A string owned by the config or constant. */
-const char *site_issue_section(const struct site *s, const struct entry *e);
 /* Index of e in s->all (which is sorted by path). */
 size_t site_index_of(const struct site *s, const struct entry *e);
 /* The prefix that leads from the page at url (relative to the root, like "events/x/") to the

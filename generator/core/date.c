@@ -480,7 +480,7 @@ int date_era(struct date d, struct date_era *out)
     return -1;
 }
 
-/* Appends "令和3年" (or 元年) or "2021年". */
+/* Appends "令和3年" (or 元年), "令和3年（2021年）" or "2021年". */
 static void put_year(struct buf *out, struct date d, unsigned flags)
 {
     struct date_era era;
@@ -494,6 +494,8 @@ static void put_year(struct buf *out, struct date d, unsigned flags)
     else
         buf_printf(out, "%d", era.year);
     buf_puts(out, "年");
+    if (flags & DATE_BOTH_YEARS)
+        buf_printf(out, "（%d年）", d.year);
 }
 
 static const char *const weekdays_ja[7] = {"日", "月", "火", "水", "木", "金", "土"};

@@ -90,7 +90,8 @@ int date_era(struct date d, struct date_era *out);
 enum {
     DATE_WESTERN = 1 << 0, /* 2021年2月19日 instead of 令和3年2月19日 */
     DATE_WEEKDAY = 1 << 1, /* add the weekday: 令和3年2月19日（金） */
-    DATE_NO_YEAR = 1 << 2  /* 2月19日 (for lists under a year heading) */
+    DATE_NO_YEAR = 1 << 2, /* 2月19日 (for lists under a year heading) */
+    DATE_BOTH_YEARS = 1 << 3 /* 令和3年（2021年）2月19日: both years, as やさしい日本語 writes */
 };
 /* 令和3年2月19日（金）; before 1868 always the Western form. */
 void date_format_ja(struct buf *out, struct date d, unsigned flags);

@@ -95,21 +95,25 @@ static int make_parent(struct diag *d, const char *path)
 }
 
 /* Writes len bytes to fd and closes it; returns 0, or the errno of the first failure. */
-static int write_and_close(int fd, const void *data, size_t len)
+/* Writes all of data to fd; returns 0 or the errno of the failure. */
+static int write_all(int fd, const void *data, size_t len)
 {
     const char *p = data;
-    int err = 0;
     while (len > 0) {
         ssize_t n = write(fd, p, len);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            err = errno;
-            break;
-        }
+        if (n < 0)
+            return errno;
         p += n;
         len -= (size_t)n;
     }
+    return 0;
+}
+
+static int write_and_close(int fd, const void *data, size_t len)
+{
+    int err = write_all(fd, data, len);
     if (close(fd) != 0 && !err)
         err = errno;
     return err;
@@ -132,28 +136,64 @@ int fs_write_file(struct diag *d, const char *path, const void *data, size_t len
     return 0;
 }
 
-int fs_write_atomic(struct diag *d, const char *path, const void *data, size_t len)
+struct fs_atomic {
+    struct diag *d;
+    char *path, *tmp;
+    int fd;
+    int err; /* the first failure's errno, 0 while there is none */
+};
+
+struct fs_atomic *fs_atomic_open(struct diag *d, const char *path)
 {
     if (make_parent(d, path) != 0)
-        return -1;
-    char *tmp = xasprintf("%s.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
+        return NULL;
+    struct fs_atomic *a = xcalloc(1, sizeof *a);
+    a->d = d;
+    a->path = xstrdup(path);
+    a->tmp = xasprintf("%s.XXXXXX", path);
+    a->fd = mkstemp(a->tmp);
+    if (a->fd < 0) {
         diag_errno(d, path, errno, _("cannot create"));
-        free(tmp);
-        return -1;
+        free(a->tmp);
+        free(a->path);
+        free(a);
+        return NULL;
     }
     /* mkstemp makes private files; what kairan writes must be readable by the web server. */
-    fchmod(fd, 0644);
-    int err = write_and_close(fd, data, len);
-    if (!err && rename(tmp, path) != 0)
+    fchmod(a->fd, 0644);
+    return a;
+}
+
+void fs_atomic_write(struct fs_atomic *a, const void *data, size_t len)
+{
+    if (!a->err)
+        a->err = write_all(a->fd, data, len);
+}
+
+int fs_atomic_commit(struct fs_atomic *a)
+{
+    int err = a->err;
+    if (close(a->fd) != 0 && !err)
+        err = errno;
+    if (!err && rename(a->tmp, a->path) != 0)
         err = errno;
     if (err) {
-        diag_errno(d, path, err, _("cannot write"));
-        unlink(tmp);
+        diag_errno(a->d, a->path, err, _("cannot write"));
+        unlink(a->tmp);
     }
-    free(tmp);
+    free(a->tmp);
+    free(a->path);
+    free(a);
     return err ? -1 : 0;
+}
+
+int fs_write_atomic(struct diag *d, const char *path, const void *data, size_t len)
+{
+    struct fs_atomic *a = fs_atomic_open(d, path);
+    if (!a)
+        return -1;
+    fs_atomic_write(a, data, len);
+    return fs_atomic_commit(a);
 }
 
 int fs_is_dir(const char *path)
@@ -203,7 +243,17 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
     while ((e = readdir(dir)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
+        size_t n = strlen(e->d_name), m = suffix ? strlen(suffix) : 0;
+        int wanted = !suffix || (n >= m && strcmp(e->d_name + n - m, suffix) == 0);
+        /* What the folder says of a plain file is enough: the stats are for links and for
+         * folders that do not say (a big site's content/ holds thousands of files). */
+        if (e->d_type == DT_REG && !wanted)
+            continue;
         char *child_rel = *rel ? fs_join(rel, e->d_name) : xstrdup(e->d_name);
+        if (e->d_type == DT_REG) {
+            strv_push_owned(out, child_rel);
+            continue;
+        }
         char *child = fs_join(base, child_rel);
         struct stat lst, st;
         if (lstat(child, &lst) == 0 && S_ISLNK(lst.st_mode) && stat(child, &st) != 0 &&
@@ -221,12 +271,9 @@ static int walk(struct diag *d, const char *root_real, const char *base, const c
         } else if (S_ISDIR(st.st_mode)) {
             if (walk(d, root_real, base, child_rel, suffix, out))
                 rc = -1;
-        } else if (S_ISREG(st.st_mode)) {
-            size_t n = strlen(e->d_name), m = suffix ? strlen(suffix) : 0;
-            if (!suffix || (n >= m && strcmp(e->d_name + n - m, suffix) == 0)) {
-                strv_push_owned(out, child_rel);
-                child_rel = NULL;
-            }
+        } else if (S_ISREG(st.st_mode) && wanted) {
+            strv_push_owned(out, child_rel);
+            child_rel = NULL;
         }
         free(child_rel);
         free(child);
@@ -512,4 +559,12 @@ done:
     free(to_dir);
     errno = saved;
     return rc;
+}
+
+struct hash fs_identity(const struct stat *st)
+{
+    int64_t v[5] = {(int64_t)st->st_size, (int64_t)st->st_ino, (int64_t)st->st_dev,
+                    (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
+                    (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec};
+    return hash_bytes(v, sizeof v);
 }

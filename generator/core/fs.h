@@ -5,9 +5,11 @@
 #define KAIRAN_FS_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "core/buf.h"
 #include "core/diag.h"
+#include "core/hash.h"
 #include "core/strv.h"
 
 /* Appends the whole file to out. */
@@ -18,6 +20,14 @@ int fs_write_file(struct diag *d, const char *path, const void *data, size_t len
  * the bytes go to a temporary file in the same folder, which is then renamed over path (the
  * file is 0644 whatever the umask). A build stopped half-way leaves no half-written file. */
 int fs_write_atomic(struct diag *d, const char *path, const void *data, size_t len);
+/* fs_write_atomic in parts, for a file too big to make in memory first: fs_atomic_open makes
+ * the temporary file beside path (NULL after reporting), fs_atomic_write adds bytes (a failure
+ * is kept for the commit), and fs_atomic_commit puts the file in place, or removes it and
+ * reports the first failure; it frees a. Returns 0 or -1. */
+struct fs_atomic;
+struct fs_atomic *fs_atomic_open(struct diag *d, const char *path);
+void fs_atomic_write(struct fs_atomic *a, const void *data, size_t len);
+int fs_atomic_commit(struct fs_atomic *a);
 /* Like mkdir -p. */
 int fs_mkdirs(struct diag *d, const char *path);
 /* Appends to out every regular file below dir whose name ends in suffix (NULL: all), as paths
@@ -61,5 +71,10 @@ const char *fs_rel_problem(const char *rel);
 /* Returns a new string "a/b" (no doubled slash; "." and "" as a give b alone); the caller frees
  * it. */
 char *fs_join(const char *a, const char *b);
+/* A file's identity on disk, from its stat: size, inode, device and the modification and
+ * change times. Any write to a file changes it (no program can set the change time back) and a
+ * file saved by replacing it is another inode, so the same identity stands for the same bytes
+ * without reading them; a file touched but not changed only gets a new one. */
+struct hash fs_identity(const struct stat *st);
 
 #endif

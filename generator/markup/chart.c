@@ -17,7 +17,10 @@
 static const char *const type_names[PLOT_TYPES] = {"bar", "grouped-bar", "stacked-bar", "line"};
 
 struct chart {
-    struct plot p;
+    struct plot p; /* its title plain: ruby's bases alone */
+    char *caption; /* the title as written, with ruby; NULL when it has none */
+    void (*ruby)(xmlNodePtr parent, const char *text, void *userdata);
+    void *ruby_userdata;
 };
 
 /* ---- Numbers -------------------------------------------------------------------------------- */
@@ -409,6 +412,7 @@ void chart_free(struct chart *c)
     free(c->p.value);
     free(c->p.label);
     free(c->p.title);
+    free(c->caption);
     free(c->p.unit);
     free(c);
 }
@@ -583,14 +587,19 @@ static void set_num(xmlNodePtr n, const char *name, double v)
 
 /* ---- The figure ----------------------------------------------------------------------------- */
 
-xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, const char *img_src)
+xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, const char *img_src,
+                       const struct plot_tier *tier)
 {
     xmlDocPtr doc = table->doc;
     xmlNodePtr fig = xmlNewDocNode(doc, NULL, BAD_CAST "figure", NULL);
     set(fig, "class", "chart");
     xmlReplaceNode(table, fig);
-    xmlNewTextChild(fig, NULL, BAD_CAST "figcaption", BAD_CAST c->p.title);
-    double height;
+    if (c->caption)
+        c->ruby(xmlNewChild(fig, NULL, BAD_CAST "figcaption", NULL), c->caption,
+                c->ruby_userdata);
+    else
+        xmlNewTextChild(fig, NULL, BAD_CAST "figcaption", BAD_CAST c->p.title);
+    double width, height;
     int complete;
     if (img_src) {
         xmlNodePtr img = xmlNewChild(fig, NULL, BAD_CAST "img", NULL);
@@ -598,8 +607,8 @@ xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, 
         char *alt = plot_describe(&c->p);
         set(img, "alt", alt);
         free(alt);
-        xmlFreeNode(plot_svg(&c->p, doc, NULL, &height, &complete));
-        set_num(img, "width", PLOT_WIDTH);
+        xmlFreeNode(plot_svg(&c->p, doc, NULL, tier, &width, &height, &complete));
+        set_num(img, "width", width);
         set_num(img, "height", height);
         if (complete)
             return table; /* on paper the chart says it all: every number is written in it */
@@ -609,7 +618,7 @@ xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, 
         xmlAddChild(data, table);
         return NULL;
     }
-    xmlAddChild(fig, plot_svg(&c->p, doc, id, &height, &complete));
+    xmlAddChild(fig, plot_svg(&c->p, doc, id, NULL, &width, &height, &complete));
     /* The table opens without a script; on web pages it scrolls in a box of its own, like
      * every table (dom_fit_tables). */
     xmlNodePtr details = xmlNewChild(fig, NULL, BAD_CAST "details", NULL);
@@ -619,9 +628,9 @@ xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, 
     return NULL;
 }
 
-char *chart_svg_document(const struct chart *c, size_t *len)
+char *chart_svg_document(const struct chart *c, const struct plot_tier *tier, size_t *len)
 {
-    return plot_svg_document(&c->p, len);
+    return plot_svg_document(&c->p, tier, len);
 }
 
 /* ---- From Markdown -------------------------------------------------------------------------- */
@@ -834,17 +843,33 @@ static void chart_make(struct chart_reader *r, size_t line_off)
     struct chart_table t = {read,           r->rows, r->cols, src->text + line_off,
                             end - line_off, line,    col};
     struct chart *c = chart_new(src->d, src->path, &t);
+    if (c && src->ruby) {
+        /* The title with its ruby read; its text, readings left out, is the plain title. */
+        xmlNodePtr title = xmlNewDocNode(table->doc, NULL, BAD_CAST "span", NULL);
+        src->ruby(title, c->p.title, src->userdata);
+        struct buf plain;
+        buf_init(&plain);
+        dom_text_of(title, &plain);
+        xmlFreeNode(title);
+        if (strcmp(plain.data ? plain.data : "", c->p.title) != 0) {
+            c->caption = c->p.title;
+            c->p.title = buf_detach(&plain, NULL);
+            c->ruby = src->ruby;
+            c->ruby_userdata = src->userdata;
+        }
+        buf_release(&plain);
+    }
     if (c) {
         char id[32];
         snprintf(id, sizeof id, "chart-%u", ++r->charts);
         char *img = NULL;
         if (src->place) {
             size_t n;
-            char *svg = chart_svg_document(c, &n);
+            char *svg = chart_svg_document(c, src->tier, &n);
             img = src->place(svg, n, src->place_userdata);
             free(svg);
         }
-        xmlNodePtr left_out = chart_place(c, table, id, img);
+        xmlNodePtr left_out = chart_place(c, table, id, img, src->tier);
         if (left_out)
             discard(r, left_out);
         free(img);

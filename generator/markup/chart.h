@@ -45,6 +45,13 @@ struct chart_source {
     /* The Markdown module's chart hook (markdown.h), or NULL: charts go inline. */
     char *(*place)(const char *svg, size_t len, void *userdata);
     void *place_userdata;
+    /* The tier placed charts stand in (print in vertical text), or NULL. Borrowed. */
+    const struct plot_tier *tier;
+    /* Ruby in a chart's title ({漢字|かんじ}), read as markdown.c reads it in body text, with
+     * userdata: adds the title under parent as text and <ruby> elements. The caption shows
+     * them; the SVG's title and description and the picture's alt text have the bases alone.
+     * NULL: the title is plain text. */
+    void (*ruby)(xmlNodePtr parent, const char *text, void *userdata);
 };
 
 /* Whether a chart line starts at byte off of text: "{chart" followed by '=', a space or '}',
@@ -82,14 +89,16 @@ void chart_free(struct chart *c);
 /* Replaces table (in its tree) with the chart: a figure holding the title as its caption, the
  * chart and the table. For web pages (img_src NULL) the chart is an inline <svg> whose ids
  * start with id, and the table waits behind a 「数値を表で見る」 <details>; for print, the chart
- * is an <img> of img_src (the document chart_svg_document() made), and the table follows the
- * figure unless the chart writes every number of it. The table node is moved, not copied.
- * Returns NULL, or the table when it was left out (out of the tree; the caller frees it). */
-xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id,
-                       const char *img_src);
+ * is an <img> of img_src (the document chart_svg_document() made for tier, NULL or the tier of
+ * vertical print), and the table follows the figure unless the chart writes every number of
+ * it. The table node is moved, not copied. Returns NULL, or the table when it was left out (out
+ * of the tree; the caller frees it). */
+xmlNodePtr chart_place(const struct chart *c, xmlNodePtr table, const char *id, const char *img_src,
+                       const struct plot_tier *tier);
 /* Returns the chart as a standalone SVG document (UTF-8, with its XML declaration), in the
- * print edition's fonts; a new string of *len bytes, the caller frees it. */
-char *chart_svg_document(const struct chart *c, size_t *len);
+ * print edition's fonts, drawn for tier (NULL: its own shape); a new string of *len bytes, the
+ * caller frees it. */
+char *chart_svg_document(const struct chart *c, const struct plot_tier *tier, size_t *len);
 
 /* Reads a cell as a number: 44, 1,528, -3, 12.5, full-width ４４, optionally followed by a
  * unit (44人, 12.5%). Returns 0 and sets *value and *unit_at (the byte offset in text where the

@@ -366,24 +366,21 @@ static void add_text_element(xmlDocPtr doc, xmlNodePtr parent, const char *name,
     xmlAddChild(parent, e);
 }
 
-static void emit_ruby(struct builder *b, xmlNodePtr parent, const struct run_view *v,
-                      const struct ruby *r)
+/* The <ruby> element of r, under parent. */
+static void add_ruby(xmlNodePtr parent, const struct run_view *v, const struct ruby *r)
 {
-    xmlDocPtr doc = b->dom->doc;
-    softbreak_resolve(b, first_cp(v->s + r->base, r->base_len));
-    xmlNodePtr ruby = xmlNewDocNode(doc, NULL, BAD_CAST "ruby", NULL);
+    xmlNodePtr ruby = xmlNewDocNode(parent->doc, NULL, BAD_CAST "ruby", NULL);
     size_t at = r->base;
     for (size_t k = 0; k < r->readings; k++) {
         size_t n = r->base_len;
         if (r->readings > 1)
             cjk_decode(v->s + at, r->base + r->base_len - at, &n);
         /* No <rp>: the writer adds the parentheses (see dom.c). */
-        xmlAddChild(ruby, xmlNewDocTextLen(doc, BAD_CAST v->s + at, (int)n));
-        add_text_element(doc, ruby, "rt", v->s + r->reading[k], r->reading_len[k]);
+        xmlAddChild(ruby, xmlNewDocTextLen(parent->doc, BAD_CAST v->s + at, (int)n));
+        add_text_element(parent->doc, ruby, "rt", v->s + r->reading[k], r->reading_len[k]);
         at += n;
     }
     xmlAddChild(parent, ruby);
-    b->last_cp = cjk_decode_last(v->s + r->base, r->base_len);
 }
 
 /* Emits text with ruby and CJK-aware line breaks ('\n' not literal) under parent. */
@@ -410,7 +407,9 @@ static void emit_rich(struct builder *b, xmlNodePtr parent, const struct run_vie
             int ok = ruby_parse(v, i, &r);
             if (ok == 1) {
                 emit_text(b, parent, &seg, 0);
-                emit_ruby(b, parent, v, &r);
+                softbreak_resolve(b, first_cp(v->s + r.base, r.base_len));
+                add_ruby(parent, v, &r);
+                b->last_cp = cjk_decode_last(v->s + r.base, r.base_len);
                 i = r.end;
                 continue;
             }
@@ -690,6 +689,23 @@ static void alt_plain(struct buf *alt)
         alt->data[w++] = v.s[i++];
     }
     buf_truncate(alt, w);
+}
+
+/* A chart's title (chart.h) under parent: text, and <ruby> where braces make ruby. */
+static void chart_ruby(xmlNodePtr parent, const char *text, void *userdata)
+{
+    struct run_view v = {text, strlen(text), NULL, 0};
+    struct ruby r;
+    for (size_t i = 0, from = 0; i <= v.len; i++) {
+        int ruby = i < v.len && v.s[i] == '{' && ruby_parse(&v, i, &r) == 1;
+        if ((ruby || i == v.len) && i > from)
+            xmlNodeAddContentLen(parent, BAD_CAST v.s + from, (int)(i - from));
+        if (ruby) {
+            add_ruby(parent, &v, &r);
+            from = r.end;
+            i = r.end - 1;
+        }
+    }
 }
 
 /* Where the address of the link or picture ending now is written, when md4c handed it over
@@ -1445,36 +1461,32 @@ static void explicit_id(struct builder *b, struct strmap *ids, xmlNodePtr n)
     int heading;
     size_t off = id_offset(b, n, &heading);
     unsigned line, col;
+    position(b, off, &line, &col);
     char *word = cjk_id(w, strlen(w));
     if (!*word) {
-        position(b, off, &line, &col);
         diag_warning(b->d, b->path, line, col,
                      _("the id '%s' has no letters or digits and was removed"), w);
         xmlUnsetProp(n, BAD_CAST "id");
     } else {
-        if (strcmp(word, w) != 0) {
-            position(b, off, &line, &col);
+        if (strcmp(word, w) != 0)
             diag_warning(b->d, b->path, line, col,
                          heading ? _("the heading id '%s' is not one word; it became '%s' (an id "
                                      "has no spaces or punctuation)")
                                  : _("the id '%s' is not one word; it became '%s' (an id has no "
                                      "spaces or punctuation)"),
                          w, word);
-        }
         size_t taken = strmap_find(ids, word, strlen(word));
         const char *id = id_claim(ids, word);
         if (strcmp(id, word) != 0) {
-            position(b, off, &line, &col);
-            const char *fmt;
-            if (strmap_value(ids, taken))
-                fmt = heading ? _("the heading id '%s' is the theme's own (its pages use it); this "
-                                  "one became '%s'")
-                              : _("the id '%s' is the theme's own (its pages use it); this one "
-                                  "became '%s'");
-            else
-                fmt = heading ? _("the heading id '%s' is used twice in this page; this one became "
-                                  "'%s'")
-                              : _("the id '%s' is used twice in this page; this one became '%s'");
+            const char *fmt =
+                strmap_value(ids, taken)
+                    ? (heading ? _("the heading id '%s' is the theme's own (its pages use it); "
+                                   "this one became '%s'")
+                               : _("the id '%s' is the theme's own (its pages use it); this one "
+                                   "became '%s'"))
+                    : (heading ? _("the heading id '%s' is used twice in this page; this one "
+                                   "became '%s'")
+                               : _("the id '%s' is used twice in this page; this one became '%s'"));
             diag_warning(b->d, b->path, line, col, fmt, word, id);
         }
         set_prop(n, "id", id);
@@ -1527,7 +1539,9 @@ struct dom *markdown_parse(struct diag *d, const char *path, unsigned first_line
                                   .position = chart_position,
                                   .userdata = &b,
                                   .place = hooks ? hooks->chart : NULL,
-                                  .place_userdata = hooks ? hooks->userdata : NULL};
+                                  .place_userdata = hooks ? hooks->userdata : NULL,
+                                  .tier = hooks ? hooks->chart_tier : NULL,
+                                  .ruby = chart_ruby};
     b.charts = chart_reader_new(&charts);
     b.dom = dom_new();
     buf_init(&b.run);

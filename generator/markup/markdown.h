@@ -14,6 +14,7 @@
 #include "core/diag.h"
 #include "core/strv.h"
 #include "markup/dom.h"
+#include "markup/plot.h"
 
 /* What the image hook knows about one picture. The hook allocates the strings with xmalloc
  * (xstrdup, xasprintf); markdown_parse takes them over and frees them. */
@@ -43,6 +44,9 @@ struct markdown_hooks {
     /* Ids the page around the body uses (the theme's), which no id in the body takes; NULL for
      * none. */
     const struct strv *reserved_ids;
+    /* For print in vertical text (縦書き): the tier (段) a chart stands in, which it is drawn
+     * to fit (plot.h); NULL draws charts in their own shape. Borrowed. */
+    const struct plot_tier *chart_tier;
 };
 
 /* Parses text[0..len) (UTF-8; NULL reads as empty). path and first_line (the body's first line in its file) place

@@ -204,9 +204,12 @@ static void wrap(const char *s, double width, double size, struct strv *out)
 struct draw {
     const struct plot *c;
     xmlNodePtr svg;
-    double lo, hi, step;   /* the value axis */
-    double min, max;       /* the numbers it must hold */
-    double x0, x1, y0, y1; /* the plot area */
+    double width;            /* the drawing's */
+    double font, value_font; /* labels, numbers */
+    int across;              /* bars across the page */
+    double lo, hi, step;     /* the value axis */
+    double min, max;         /* the numbers it must hold */
+    double x0, x1, y0, y1;   /* the plot area */
     double height;
     size_t unlabelled; /* numbers with no room to be written at their bar or point */
 };
@@ -233,16 +236,26 @@ static void set_num(xmlNodePtr n, const char *name, double v)
 }
 
 /* A text whose baseline is at y. */
-static xmlNodePtr add_text(xmlNodePtr parent, double x, double y, const char *anchor, double size,
-                           const char *s)
+static xmlNodePtr add_text(const struct draw *g, double x, double y, const char *anchor,
+                           double size, const char *s)
 {
-    xmlNodePtr t = xmlNewTextChild(parent, NULL, BAD_CAST "text", BAD_CAST s);
+    xmlNodePtr t = xmlNewTextChild(g->svg, NULL, BAD_CAST "text", BAD_CAST s);
     set_num(t, "x", x);
     set_num(t, "y", y);
     if (anchor)
         set(t, "text-anchor", anchor);
-    if (size != FONT)
+    if (size != g->font)
         set_num(t, "font-size", size);
+    return t;
+}
+
+/* A text set vertically (縦組み), centred on x, from y down (anchor NULL), ending at y ("end")
+ * or centred on it ("middle"). Latin letters and digits lie on their side, as in vertical text. */
+static xmlNodePtr add_vtext(const struct draw *g, double x, double y, const char *anchor,
+                            double size, const char *s)
+{
+    xmlNodePtr t = add_text(g, x, y, anchor, size, s);
+    set(t, "writing-mode", "tb");
     return t;
 }
 
@@ -319,7 +332,7 @@ static void add_marker(xmlNodePtr parent, size_t s, double x, double y)
 static double at(const struct draw *g, double v)
 {
     double f = (v - g->lo) / (g->hi - g->lo);
-    return g->c->horizontal ? g->x0 + f * (g->x1 - g->x0) : g->y1 - f * (g->y1 - g->y0);
+    return g->across ? g->x0 + f * (g->x1 - g->x0) : g->y1 - f * (g->y1 - g->y0);
 }
 
 static double value(const struct plot *c, size_t cat, size_t ser)
@@ -408,7 +421,7 @@ static double draw_header(struct draw *g)
     double y = 0;
     if (c->unit) {
         char *u = xasprintf("単位：%s", c->unit);
-        add_text(g->svg, WIDTH - PAD, y + FONT, "end", FONT, u);
+        add_text(g, WIDTH - PAD, y + FONT, "end", FONT, u);
         free(u);
         y += LINE;
     }
@@ -438,7 +451,7 @@ static double draw_header(struct draw *g)
         } else {
             add_rect(g->svg, x, mid - 6, 12, 12, fills[s]);
         }
-        add_text(g->svg, x + swatch + 5, mid + FONT * 0.35, NULL, FONT, c->ser[s]);
+        add_text(g, x + swatch + 5, mid + FONT * 0.35, NULL, FONT, c->ser[s]);
         x += w + 14;
     }
     return y + LINE + 6;
@@ -472,12 +485,12 @@ static void draw_columns(struct draw *g, double top)
         double v = g->lo + (double)k * g->step, y = at(g, v);
         add_line(g->svg, g->x0, y, g->x1, y, 0);
         tick_label(g, k, num, sizeof num);
-        add_text(g->svg, g->x0 - 5, y + VALUE_FONT * 0.35, "end", VALUE_FONT, num);
+        add_text(g, g->x0 - 5, y + VALUE_FONT * 0.35, "end", VALUE_FONT, num);
     }
     for (size_t i = 0; i < c->n_cat; i++) {
         double cx = g->x0 + slot * ((double)i + 0.5);
         for (size_t l = 0; l < lines[i].len; l++)
-            add_text(g->svg, cx, g->y1 + below + 4 + LINE * (double)(l + 1) - 4, "middle", FONT,
+            add_text(g, cx, g->y1 + below + 4 + LINE * (double)(l + 1) - 4, "middle", FONT,
                      lines[i].v[l]);
     }
 
@@ -519,7 +532,7 @@ static void draw_columns(struct draw *g, double top)
                     clear = o == s || !(oy < y && y - oy < VALUE_FONT + 8);
                 }
                 if (clear)
-                    add_text(g->svg, cx, y - 7, "middle", VALUE_FONT, text);
+                    add_text(g, cx, y - 7, "middle", VALUE_FONT, text);
                 else
                     g->unlabelled++;
                 continue;
@@ -529,7 +542,7 @@ static void draw_columns(struct draw *g, double top)
                 stack += v;
                 add_rect(g->svg, cx - bw / 2, y1, bw, y0 - y1, fills[s]);
                 if (y0 - y1 >= VALUE_FONT + 2 && tw <= bw - 4) {
-                    xmlNodePtr t = add_text(g->svg, cx, (y0 + y1) / 2 + VALUE_FONT * 0.35, "middle",
+                    xmlNodePtr t = add_text(g, cx, (y0 + y1) / 2 + VALUE_FONT * 0.35, "middle",
                                             VALUE_FONT, text);
                     set(t, "fill", on_fill[s]);
                 } else {
@@ -541,15 +554,15 @@ static void draw_columns(struct draw *g, double top)
             double y = at(g, v);
             add_rect(g->svg, x, fmin(y, base), bw, fabs(base - y), fills[s]);
             if (tw <= (c->type == PLOT_GROUPED ? bw + 2 : slot - 2))
-                add_text(g->svg, x + bw / 2, v < 0 ? y + VALUE_FONT + 2 : y - 4, "middle",
-                         VALUE_FONT, text);
+                add_text(g, x + bw / 2, v < 0 ? y + VALUE_FONT + 2 : y - 4, "middle", VALUE_FONT,
+                         text);
             else
                 g->unlabelled++;
         }
         if (c->type == PLOT_STACKED && c->n_ser > 1) {
             total_label(c, i, num, sizeof num);
             if (text_width(num, VALUE_FONT) <= slot - 2)
-                add_text(g->svg, cx, at(g, stack) - 4, "middle", VALUE_FONT, num);
+                add_text(g, cx, at(g, stack) - 4, "middle", VALUE_FONT, num);
         }
     }
     add_line(g->svg, g->x0, at(g, 0), g->x1, at(g, 0), 1);
@@ -606,7 +619,7 @@ static void draw_rows(struct draw *g, double top)
         double v = g->lo + (double)k * g->step, x = at(g, v);
         add_line(g->svg, x, g->y0, x, g->y1, 0);
         tick_label(g, k, num, sizeof num);
-        add_text(g->svg, x, g->y1 + LINE, "middle", VALUE_FONT, num);
+        add_text(g, x, g->y1 + LINE, "middle", VALUE_FONT, num);
     }
     y = g->y0;
     double base = at(g, 0);
@@ -614,7 +627,7 @@ static void draw_rows(struct draw *g, double top)
         double mid = y + band[i] / 2;
         double first = mid - LINE * (double)lines[i].len / 2;
         for (size_t l = 0; l < lines[i].len; l++)
-            add_text(g->svg, PAD + label_w, first + LINE * (double)l + FONT, "end", FONT,
+            add_text(g, PAD + label_w, first + LINE * (double)l + FONT, "end", FONT,
                      lines[i].v[l]);
         double stack = 0;
         for (size_t s = 0; s < c->n_ser; s++) {
@@ -626,7 +639,7 @@ static void draw_rows(struct draw *g, double top)
                 stack += v;
                 add_rect(g->svg, x0, mid - bar / 2, x1 - x0, bar, fills[s]);
                 if (x1 - x0 >= tw + 4) {
-                    xmlNodePtr t = add_text(g->svg, (x0 + x1) / 2, mid + VALUE_FONT * 0.35,
+                    xmlNodePtr t = add_text(g, (x0 + x1) / 2, mid + VALUE_FONT * 0.35,
                                             "middle", VALUE_FONT, text);
                     set(t, "fill", on_fill[s]);
                 } else {
@@ -638,13 +651,13 @@ static void draw_rows(struct draw *g, double top)
             double x = at(g, v);
             add_rect(g->svg, fmin(x, base), by, fabs(x - base), bar, fills[s]);
             if (v < 0)
-                add_text(g->svg, x - 3, by + bar / 2 + VALUE_FONT * 0.35, "end", VALUE_FONT, text);
+                add_text(g, x - 3, by + bar / 2 + VALUE_FONT * 0.35, "end", VALUE_FONT, text);
             else
-                add_text(g->svg, x + 3, by + bar / 2 + VALUE_FONT * 0.35, NULL, VALUE_FONT, text);
+                add_text(g, x + 3, by + bar / 2 + VALUE_FONT * 0.35, NULL, VALUE_FONT, text);
         }
         if (c->type == PLOT_STACKED && c->n_ser > 1) {
             total_label(c, i, num, sizeof num);
-            add_text(g->svg, at(g, stack) + 3, mid + VALUE_FONT * 0.35, NULL, VALUE_FONT, num);
+            add_text(g, at(g, stack) + 3, mid + VALUE_FONT * 0.35, NULL, VALUE_FONT, num);
         }
         y += band[i];
     }
@@ -654,6 +667,432 @@ static void draw_rows(struct draw *g, double top)
         strv_release(&lines[i]);
     free(lines);
     free(band);
+}
+
+/* ---- A tier of vertical print ---------------------------------------------------------------- */
+
+/* The sizes a chart for a tier tries, largest first: labels, numbers, a bar standing alone, each
+ * bar of a group, the gap between categories. The last is the smallest type that still reads
+ * on paper (6 pt). */
+struct tier_type {
+    double font, value_font, bar, group_bar, gap;
+};
+static const struct tier_type tier_types[] = {
+    {10, 9, 16, 11, 6},
+    {9, PLOT_TIER_MIN_FONT, 14, 10, 4},
+    {PLOT_TIER_MIN_FONT, PLOT_TIER_MIN_FONT, 12, 9, 3},
+};
+#define TIER_TYPES (sizeof tier_types / sizeof *tier_types)
+#define TIER_PAD 4.0
+#define TIER_LEADING 1.25 /* vertical label lines apart, in their size */
+#define TIER_MIN_PLOT 0.3 /* of the height, at least, for the bars */
+
+/* How a chart fills its tier. */
+struct tier_layout {
+    const struct tier_type *t;
+    double label_room;   /* along the labels: at most this long */
+    double label_len;    /* the longest label line, as wrapped */
+    size_t lines;        /* the most lines a label takes */
+    double slot, width;  /* a category's width; the drawing's */
+    double header;       /* the legend's and the unit's lines */
+    double above, below; /* room for numbers over the highest bar, under the lowest */
+    double tick_w;       /* the widest tick label */
+    double plot;         /* the bars' height */
+    int upright;         /* numbers written across the page (they fit their bar), or vertically */
+};
+
+/* The legend's swatch (or line) for series s and its name, and the unit, as tier_header lays them
+ * out; draw: whether to draw them or only measure. Returns the height they take at width. */
+static double tier_header(struct draw *g, const struct tier_type *t, double width, int draw)
+{
+    const struct plot *c = g->c;
+    double line = t->font * 1.5, x = TIER_PAD, y = 0;
+    int line_chart = c->type == PLOT_LINE, any = 0;
+    char *u = c->unit ? xasprintf("単位：%s", c->unit) : NULL;
+    double unit_w = u ? text_width(u, t->font) + 8 : 0;
+    for (size_t s = 0; c->n_ser > 1 && s < c->n_ser; s++) {
+        double swatch = line_chart ? 18 : t->font;
+        double w = swatch + 4 + text_width(c->ser[s], t->font);
+        /* The unit stands at the right end of the first line. */
+        double room = width - TIER_PAD - (y == 0 ? unit_w : 0);
+        if (x > TIER_PAD && x + w > room) {
+            x = TIER_PAD;
+            y += line;
+        }
+        double mid = y + line / 2;
+        if (draw && line_chart) {
+            xmlNodePtr l = add(g->svg, "line");
+            set_num(l, "x1", x);
+            set_num(l, "y1", mid);
+            set_num(l, "x2", x + swatch);
+            set_num(l, "y2", mid);
+            set(l, "stroke", fills[s]);
+            set(l, "stroke-width", "2");
+            if (dashes[s])
+                set(l, "stroke-dasharray", dashes[s]);
+            add_marker(g->svg, s, x + swatch / 2, mid);
+        } else if (draw) {
+            add_rect(g->svg, x, mid - t->font / 2, t->font, t->font, fills[s]);
+        }
+        if (draw)
+            add_text(g, x + swatch + 4, mid + t->font * 0.35, NULL, t->font, c->ser[s]);
+        x += w + 10;
+        any = 1;
+    }
+    if (u && draw)
+        add_text(g, width - TIER_PAD, line / 2 + t->font * 0.35, "end", t->font, u);
+    free(u);
+    return any || c->unit ? y + line + 2 : 0;
+}
+
+/* The width of the legend and the unit on one line. */
+static double tier_header_width(const struct plot *c, const struct tier_type *t)
+{
+    double w = 2 * TIER_PAD;
+    for (size_t s = 0; c->n_ser > 1 && s < c->n_ser; s++)
+        w += (c->type == PLOT_LINE ? 18 : t->font) + 4 + text_width(c->ser[s], t->font) + 10;
+    if (c->unit) {
+        char *u = xasprintf("単位：%s", c->unit);
+        w += text_width(u, t->font) + 8;
+        free(u);
+    }
+    return w;
+}
+
+/* The longest number written at a bar or a point of c, at size, and the longest under 0. */
+static void number_lengths(const struct plot *c, double size, double *hi, double *lo)
+{
+    char num[64];
+    *hi = *lo = 0;
+    for (size_t i = 0; i < c->n_cat; i++) {
+        if (c->type == PLOT_STACKED) {
+            if (c->n_ser > 1) {
+                total_label(c, i, num, sizeof num);
+                *hi = fmax(*hi, text_width(num, size));
+            }
+            continue;
+        }
+        for (size_t s = 0; s < c->n_ser; s++) {
+            double w = text_width(label(c, i, s), size);
+            if (value(c, i, s) < 0 && c->type != PLOT_LINE)
+                *lo = fmax(*lo, w);
+            else
+                *hi = fmax(*hi, w);
+        }
+    }
+}
+
+/* Whether cp stands upright in vertical text one em high: kana, kanji, full-width forms and
+ * Japanese punctuation (not half-width katakana). */
+static int upright_em(uint32_t cp)
+{
+    return cp >= 0x3000 && !(cp >= 0xFF61 && cp <= 0xFF9F);
+}
+
+/* Whether a label's line is set a piece at a time: Japanese with numbers of one or two digits
+ * among it, which stand upright (縦中横) as in the text around the chart. Anything else (a
+ * word, a longer number) lies on its side within one text. Sets *ems to the line's length in
+ * ems when it is. */
+static int upright_pieces(const char *s, double *ems)
+{
+    size_t n = strlen(s), len, digits = 0, run = 0;
+    double em = 0;
+    for (size_t i = 0; i < n; i += len) {
+        uint32_t cp = cjk_decode(s + i, n - i, &len);
+        if (is_digit(s[i])) {
+            if (++run > 2)
+                return 0;
+            digits++;
+            em += run == 1;
+        } else {
+            run = 0;
+            if (!upright_em(cp))
+                return 0;
+            em += 1;
+        }
+    }
+    *ems = em;
+    return digits > 0;
+}
+
+/* How long a label's line is set vertically at size. */
+static double vertical_length(const char *s, double size)
+{
+    double ems;
+    return upright_pieces(s, &ems) ? ems * size : text_width(s, size);
+}
+
+/* Lays the chart out with type t, its labels at most room long. */
+static void tier_try(struct draw *g, const struct plot_tier *tier, const struct tier_type *t,
+                     double room, struct tier_layout *out)
+{
+    const struct plot *c = g->c;
+    memset(out, 0, sizeof *out);
+    out->t = t;
+    out->label_room = room;
+    out->lines = 1;
+    for (size_t i = 0; i < c->n_cat; i++) {
+        struct strv lines = STRV_INIT;
+        wrap(c->cat[i], room, t->font, &lines);
+        if (lines.len > out->lines)
+            out->lines = lines.len;
+        for (size_t l = 0; l < lines.len; l++)
+            out->label_len = fmax(out->label_len, vertical_length(lines.v[l], t->font));
+        strv_release(&lines);
+    }
+    double bar = c->type == PLOT_GROUPED ? t->group_bar : t->bar;
+    double group = c->type == PLOT_GROUPED ? bar * (double)c->n_ser : bar;
+    out->slot = fmax((double)out->lines * t->font * TIER_LEADING, group) + t->gap;
+    double hi, lo;
+    number_lengths(c, t->value_font, &hi, &lo);
+    /* Numbers read across when each fits its bar and the gap beside it; otherwise all of them
+     * are set vertically, as the text around them is. */
+    out->upright = fmax(hi, lo) <= bar + t->gap - 1;
+    out->above = (out->upright ? t->value_font : hi) + 5;
+    out->below = lo > 0 ? (out->upright ? t->value_font : lo) + 5 : 0;
+    char num[64];
+    for (size_t k = 0; k < tick_count(g); k++) {
+        tick_label(g, k, num, sizeof num);
+        out->tick_w = fmax(out->tick_w, text_width(num, t->value_font));
+    }
+    /* Whole pixels; the legend keeps to one line when the tier is wide enough for it. */
+    double bars = ceil(TIER_PAD + out->tick_w + 5 + out->slot * (double)c->n_cat + TIER_PAD);
+    double legend = fmin(ceil(tier_header_width(c, t)), floor(tier->max_width));
+    out->width = fmax(bars, legend);
+    out->header = tier_header(g, t, out->width, 0);
+    out->plot = tier->height - out->header - out->above - out->below - 4 - out->label_len - 2;
+}
+
+/* Chooses the largest type that fits the tier's width with bars at least TIER_MIN_PLOT of its
+ * height; with it, labels in as few lines as leave the bars half the height (or, when none do,
+ * the tallest bars). With more categories than the width holds at the smallest type, the
+ * narrowest drawing at that type (the page then makes it smaller). */
+static void tier_choose(struct draw *g, const struct plot_tier *tier, struct tier_layout *out)
+{
+    int narrowest = 0;
+    for (size_t k = 0; k < TIER_TYPES; k++) {
+        const struct tier_type *t = &tier_types[k];
+        int tall = 0, few = 0;
+        struct tier_layout l, tallest, fewest;
+        /* Longer label lines: fewer of them, narrower categories, shorter bars. */
+        for (double room = 3 * t->font; room <= tier->height / 2; room += t->font / 2) {
+            tier_try(g, tier, t, room, &l);
+            if (l.plot < TIER_MIN_PLOT * tier->height)
+                break;
+            if (l.width <= tier->max_width) {
+                if (!tall) {
+                    tallest = l;
+                    tall = 1;
+                }
+                if (l.plot >= tier->height / 2 && (!few || l.lines < fewest.lines)) {
+                    fewest = l;
+                    few = 1;
+                }
+            } else if (k + 1 == TIER_TYPES && (!narrowest || l.width < out->width)) {
+                *out = l;
+                narrowest = 1;
+            }
+        }
+        if (few || tall) {
+            *out = few ? fewest : tallest;
+            return;
+        }
+    }
+    if (!narrowest)
+        tier_try(g, tier, &tier_types[TIER_TYPES - 1], 3 * PLOT_TIER_MIN_FONT, out);
+}
+
+/* A label's line set vertically from y down, centred on x; in pieces when upright_pieces()
+ * says so, each character one em. */
+static void add_vlabel(const struct draw *g, double x, double y, double size, const char *s)
+{
+    double ems;
+    size_t n = strlen(s), len;
+    if (!upright_pieces(s, &ems)) {
+        add_vtext(g, x, y, NULL, size, s);
+        return;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        if (is_digit(s[i])) {
+            while (j < n && is_digit(s[j]))
+                j++;
+            char num[3] = {s[i], j - i > 1 ? s[i + 1] : '\0', '\0'};
+            add_text(g, x, y + size * 0.85, "middle", size, num);
+            y += size;
+        } else {
+            size_t chars = 0;
+            while (j < n && !is_digit(s[j])) {
+                cjk_decode(s + j, n - j, &len);
+                j += len;
+                chars++;
+            }
+            char *piece = xstrndup(s + i, j - i);
+            add_vtext(g, x, y, NULL, size, piece);
+            free(piece);
+            y += size * (double)chars;
+        }
+        i = j;
+    }
+}
+
+/* A number at the end of a bar or over a point at (x, y), across or vertically: over it, or
+ * under it for a bar below 0. */
+static void tier_number(struct draw *g, const struct tier_layout *l, double x, double y, int under,
+                        const char *text)
+{
+    double vf = l->t->value_font;
+    if (l->upright)
+        add_text(g, x, under ? y + vf + 2 : y - 4, "middle", vf, text);
+    else
+        add_vtext(g, x, under ? y + 3 : y - 3, under ? NULL : "end", vf, text);
+}
+
+/* The top of the value axis, as high as the numbers over the bars allow: each ends under the
+ * legend, however long; the top tick's label too. */
+static void tier_top(struct draw *g, const struct tier_layout *l)
+{
+    const struct plot *c = g->c;
+    double vf = l->t->value_font, limit = l->header;
+    double plot = g->y1 - limit - vf / 2;
+    char num[64];
+    for (size_t i = 0; i < c->n_cat; i++) {
+        for (size_t s = 0; s <= c->n_ser; s++) {
+            double v;
+            if (s == c->n_ser) {
+                if (c->type != PLOT_STACKED || c->n_ser < 2)
+                    continue;
+                v = total(c, i);
+                total_label(c, i, num, sizeof num);
+            } else {
+                if (c->type == PLOT_STACKED)
+                    continue;
+                v = value(c, i, s);
+                snprintf(num, sizeof num, "%s", label(c, i, s));
+            }
+            double f = (v - g->lo) / (g->hi - g->lo);
+            if (f <= 0)
+                continue;
+            /* The number's far end: its length over the bar (or the point's marker). */
+            double len = (l->upright ? vf + 1 : text_width(num, vf)) + 4 +
+                         (c->type == PLOT_LINE ? 3 : 0);
+            plot = fmin(plot, (g->y1 - limit - len) / f);
+        }
+    }
+    g->y0 = g->y1 - fmax(plot, 1);
+}
+
+/* Columns (縦棒) and lines in a tier of vertical print: categories along the bottom with their
+ * labels set vertically, values up the left. */
+static void draw_tier(struct draw *g, const struct plot_tier *tier)
+{
+    const struct plot *c = g->c;
+    struct tier_layout l;
+    tier_choose(g, tier, &l);
+    const struct tier_type *t = l.t;
+    double vf = t->value_font;
+    g->font = t->font;
+    g->value_font = vf;
+    g->width = l.width;
+    set_num(g->svg, "font-size", t->font);
+    tier_header(g, t, g->width, 1);
+    g->x0 = TIER_PAD + l.tick_w + 5;
+    g->x1 = g->width - TIER_PAD;
+    g->y1 = tier->height - 2 - l.label_len - 4 - l.below;
+    tier_top(g, &l);
+    while (tick_count(g) > 2 && (g->y1 - g->y0) / (double)(tick_count(g) - 1) < vf + 3) {
+        coarser_ticks(g);
+        tier_top(g, &l);
+    }
+    char num[64];
+    for (size_t k = 0; k < tick_count(g); k++) {
+        double v = g->lo + (double)k * g->step, y = at(g, v);
+        add_line(g->svg, g->x0, y, g->x1, y, 0);
+        tick_label(g, k, num, sizeof num);
+        add_text(g, g->x0 - 4, y + vf * 0.35, "end", vf, num);
+    }
+    double slot = l.slot, spacing = t->font * TIER_LEADING;
+    for (size_t i = 0; i < c->n_cat; i++) {
+        struct strv lines = STRV_INIT;
+        wrap(c->cat[i], l.label_room, t->font, &lines);
+        /* Vertical lines run right to left. */
+        double cx = g->x0 + slot * ((double)i + 0.5);
+        double right = cx + spacing * (double)(lines.len - 1) / 2;
+        for (size_t k = 0; k < lines.len; k++)
+            add_vlabel(g, right - spacing * (double)k, g->y1 + l.below + 4, t->font,
+                       lines.v[k]);
+        strv_release(&lines);
+    }
+    if (c->type == PLOT_LINE) {
+        for (size_t s = 0; s < c->n_ser; s++) {
+            struct buf pts;
+            buf_init(&pts);
+            for (size_t i = 0; i < c->n_cat; i++)
+                buf_printf(&pts, "%s%.1f,%.1f", i ? " " : "", g->x0 + slot * ((double)i + 0.5),
+                           at(g, value(c, i, s)));
+            xmlNodePtr pl = add(g->svg, "polyline");
+            set(pl, "points", pts.data);
+            set(pl, "fill", "none");
+            set(pl, "stroke", fills[s]);
+            set(pl, "stroke-width", "2");
+            set(pl, "stroke-linejoin", "round");
+            if (dashes[s])
+                set(pl, "stroke-dasharray", dashes[s]);
+            buf_release(&pts);
+        }
+    }
+    double bar = c->type == PLOT_GROUPED ? t->group_bar : t->bar;
+    double group = c->type == PLOT_GROUPED ? bar * (double)c->n_ser : bar;
+    for (size_t i = 0; i < c->n_cat; i++) {
+        double cx = g->x0 + slot * ((double)i + 0.5);
+        double base = at(g, 0), stack = 0;
+        for (size_t s = 0; s < c->n_ser; s++) {
+            double v = value(c, i, s);
+            const char *text = label(c, i, s);
+            double tw = text_width(text, vf);
+            if (c->type == PLOT_LINE) {
+                double y = at(g, v);
+                add_marker(g->svg, s, cx, y);
+                /* A number over its point, unless another series' point is in the way. */
+                double need = l.upright ? vf + 8 : tw + 8;
+                int clear = 1;
+                for (size_t o = 0; o < c->n_ser && clear; o++) {
+                    double oy = at(g, value(c, i, o));
+                    clear = o == s || !(oy < y && y - oy < need);
+                }
+                if (clear)
+                    tier_number(g, &l, cx, y - 3, 0, text);
+                else
+                    g->unlabelled++;
+                continue;
+            }
+            if (c->type == PLOT_STACKED) {
+                double y0 = at(g, stack), y1 = at(g, stack + v);
+                stack += v;
+                add_rect(g->svg, cx - bar / 2, y1, bar, y0 - y1, fills[s]);
+                xmlNodePtr n = NULL;
+                if (y0 - y1 >= vf + 2 && tw <= bar - 4)
+                    n = add_text(g, cx, (y0 + y1) / 2 + vf * 0.35, "middle", vf, text);
+                else if (y0 - y1 >= tw + 4 && bar >= vf + 2)
+                    n = add_vtext(g, cx, (y0 + y1) / 2, "middle", vf, text);
+                if (n)
+                    set(n, "fill", on_fill[s]);
+                else
+                    g->unlabelled++;
+                continue;
+            }
+            double x = c->type == PLOT_GROUPED ? cx - group / 2 + bar * (double)s : cx - bar / 2;
+            double y = at(g, v);
+            add_rect(g->svg, x, fmin(y, base), bar, fabs(base - y), fills[s]);
+            tier_number(g, &l, x + bar / 2, y, v < 0, text);
+        }
+        if (c->type == PLOT_STACKED && c->n_ser > 1) {
+            total_label(c, i, num, sizeof num);
+            tier_number(g, &l, cx, at(g, stack), 0, num);
+        }
+    }
+    add_line(g->svg, g->x0, at(g, 0), g->x1, at(g, 0), 1);
+    g->height = tier->height;
 }
 
 /* Names joined as Japanese lists them: 「AとB」, 「A、B、C」. */
@@ -705,15 +1144,15 @@ char *plot_describe(const struct plot *c)
     return buf_detach(&b, NULL);
 }
 
-xmlNodePtr plot_svg(const struct plot *c, xmlDocPtr doc, const char *id, double *height,
-                    int *complete)
+xmlNodePtr plot_svg(const struct plot *c, xmlDocPtr doc, const char *id,
+                    const struct plot_tier *tier, double *width, double *height, int *complete)
 {
     xmlNodePtr svg = xmlNewDocNode(doc, NULL, BAD_CAST "svg", NULL);
-    /* The root's attributes in the order a reader of the markup expects; the box's height is
+    /* The root's attributes in the order a reader of the markup expects; the box's size is
      * known once everything is drawn. */
     set(svg, "class", "chart-svg");
     set(svg, "viewBox", "");
-    set_num(svg, "width", WIDTH);
+    set(svg, "width", "");
     set(svg, "height", "");
     set(svg, "role", "img");
     xmlNodePtr title = xmlNewTextChild(svg, NULL, BAD_CAST "title", BAD_CAST c->title);
@@ -732,28 +1171,40 @@ xmlNodePtr plot_svg(const struct plot *c, xmlDocPtr doc, const char *id, double 
     }
     set_num(svg, "font-size", FONT);
     set(svg, "fill", "currentColor");
-    struct draw g = {.c = c, .svg = svg, .step = 1};
+    struct draw g = {.c = c,
+                     .svg = svg,
+                     .width = WIDTH,
+                     .font = FONT,
+                     .value_font = VALUE_FONT,
+                     .across = c->horizontal && !tier,
+                     .step = 1};
     value_range(&g);
-    double top = draw_header(&g);
-    if (c->horizontal)
-        draw_rows(&g, top);
-    else
-        draw_columns(&g, top);
-    *height = ceil(g.height);
+    if (tier) {
+        draw_tier(&g, tier);
+    } else {
+        double top = draw_header(&g);
+        if (c->horizontal)
+            draw_rows(&g, top);
+        else
+            draw_columns(&g, top);
+    }
+    *width = g.width;
+    *height = tier ? g.height : ceil(g.height);
     *complete = !c->skipped && g.unlabelled == 0;
     char box[64];
-    snprintf(box, sizeof box, "0 0 %g %g", WIDTH, *height);
+    snprintf(box, sizeof box, "0 0 %g %g", *width, *height);
     set(svg, "viewBox", box);
+    set_num(svg, "width", *width);
     set_num(svg, "height", *height);
     return svg;
 }
 
-char *plot_svg_document(const struct plot *c, size_t *len)
+char *plot_svg_document(const struct plot *c, const struct plot_tier *tier, size_t *len)
 {
     xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    double height;
+    double width, height;
     int complete;
-    xmlNodePtr svg = plot_svg(c, doc, NULL, &height, &complete);
+    xmlNodePtr svg = plot_svg(c, doc, NULL, tier, &width, &height, &complete);
     xmlDocSetRootElement(doc, svg);
     xmlSetNs(svg, xmlNewNs(svg, BAD_CAST "http://www.w3.org/2000/svg", NULL));
     xmlUnsetProp(svg, BAD_CAST "class");

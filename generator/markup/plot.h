@@ -33,15 +33,29 @@ struct plot {
     int skipped;         /* the table has numbers the plot leaves out */
 };
 
+/* A tier (段) of a page set in vertical text (縦書き), which a printed chart stands in. Such a
+ * chart is drawn exactly height high and, when its labels allow, at most max_width wide (SVG
+ * units: CSS pixels at print size): its bars always go up the page (a chart line's horizontal
+ * would make it too small there), its labels are set vertically under them, and its type is no
+ * smaller than 6 pt while the categories fit the width at that size. */
+struct plot_tier {
+    double height, max_width;
+};
+
+/* The smallest type a chart drawn for a tier uses, in CSS pixels (6 pt). */
+#define PLOT_TIER_MIN_FONT 8.0
+
 /* Returns the plot as a new <svg> element of doc (not in its tree yet) with its <title> and
  * <desc>, role="img", and aria-labelledby on them when id is not NULL (their ids start with
- * id). Sets *height to its height (its width is PLOT_WIDTH) and *complete to whether every
- * number of its table is written in it. */
-xmlNodePtr plot_svg(const struct plot *p, xmlDocPtr doc, const char *id, double *height,
-                    int *complete);
+ * id). tier is NULL for the chart's own shape (PLOT_WIDTH wide), or the tier it is drawn for.
+ * Sets *width and *height to its size and *complete to whether every number of its table is
+ * written in it. */
+xmlNodePtr plot_svg(const struct plot *p, xmlDocPtr doc, const char *id,
+                    const struct plot_tier *tier, double *width, double *height, int *complete);
 /* Returns the plot as a standalone SVG document (UTF-8, with its XML declaration and
- * namespace), in the print edition's fonts; a new string of *len bytes, the caller frees it. */
-char *plot_svg_document(const struct plot *p, size_t *len);
+ * namespace), in the print edition's fonts, for tier as plot_svg() draws it; a new string of
+ * *len bytes, the caller frees it. */
+char *plot_svg_document(const struct plot *p, const struct plot_tier *tier, size_t *len);
 /* What a screen reader says about the plot: its kind, what it shows, its largest and smallest
  * numbers, where the numbers are. A new string; the caller frees it. */
 char *plot_describe(const struct plot *p);

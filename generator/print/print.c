@@ -1,24 +1,33 @@
 #include "print/print.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "core/buf.h"
+#include "core/fingerprint.h"
 #include "core/fs.h"
 #include "core/hash.h"
 #include "core/intl.h"
 #include "markup/markdown.h"
+#include "markup/plot.h"
 #include "media/qr.h"
 #include "core/strv.h"
 #include "core/xalloc.h"
 #include "render/data.h"
+#include "render/i18n.h"
 #include "print/xhtml.h"
 
 /* Margins leave room for the running head above and the page number below. Horizontal text
  * sets two columns on A4 and B5 (about 26 and 22 characters of 9 pt to a line) and one on A5;
  * vertical text, as Japanese magazines set it, four tiers (段) on A4, three on B5 and two on A5,
  * each about 18 to 26 characters high. */
+/* Room beside a chart in a tier of vertical text for its title (three lines of 9.5 pt) and
+ * its margins. */
+#define CHART_TITLE_MM 20.0
+#define PX_PER_MM (96 / 25.4)
+
 static const struct print_format formats[] = {
     {"A4", 210, 297, 22, 24, 20, 18, 2, 4, 6},
     {"B5", 182, 257, 20, 22, 18, 16, 2, 3, 5},
@@ -45,6 +54,7 @@ void print_grid(struct print_grid *out, const struct print_format *f, const char
     out->measure = (across - out->gap * (out->columns - 1)) / out->columns;
     out->picture = out->columns > 1 ? out->measure : out->measure * 2 / 3;
     out->picture_height = out->picture * 0.6;
+    out->chart_width = out->text_width - CHART_TITLE_MM;
 }
 
 /* One build's print edition: the view it reads and where it writes. */
@@ -54,7 +64,29 @@ struct printer {
     const struct print_options *opt;
     struct view_root *root; /* the data at the root "" */
     struct print_grid grid;
+    /* The edition's writing and binding: site.yaml's for the site's language; an edition in
+     * another language is a leaflet set horizontally, whatever the magazine is. */
+    const char *writing, *binding;
+    /* In vertical text, the tier a chart is drawn for, in CSS pixels: a tier's height, and
+     * grid.chart_width (its title is a vertical line of its own beside it). */
+    struct plot_tier chart_tier;
 };
+
+/* Where the document of an issue goes: print/5/5.xhtml, en/print/5/5.xhtml. A new string. */
+static char *print_path(const struct printer *pr, const struct entry *issue)
+{
+    char *rel = site_print_path(issue);
+    char *path = xasprintf("%s%s", view_language(pr->v)->prefix, rel);
+    free(rel);
+    return path;
+}
+
+/* The name a file about an issue has among those of every language (5, en-5). A new string. */
+static char *issue_name(const struct printer *pr, const struct entry *issue)
+{
+    const struct language *l = view_language(pr->v);
+    return l->key ? xasprintf("%s-%s", l->key, issue->slug) : xstrdup(issue->slug);
+}
 
 /* One Markdown document converted for one issue's print file: the issue's own text, an entry
  * of it, or the back page. */
@@ -198,13 +230,16 @@ static void piece_convert(size_t i, void *userdata)
     }
     struct diag quiet;
     diag_init(&quiet);
-    struct markdown_hooks hooks = {
-        .link = print_link, .image = print_image, .chart = print_chart, .userdata = p};
+    struct markdown_hooks hooks = {.link = print_link,
+                                   .image = print_image,
+                                   .chart = print_chart,
+                                   .userdata = p,
+                                   .chart_tier = pr->grid.vertical ? &pr->chart_tier : NULL};
     struct dom *dom =
         markdown_parse(&quiet, e->source, e->body_line, markdown, e->body_len, &hooks);
     buf_release(&text);
     char *prefix = xasprintf("%s.", p->id);
-    p->xhtml = dom_xhtml_print(dom, prefix, strcmp(pr->site->cfg->print.writing, "vertical") == 0);
+    p->xhtml = dom_xhtml_print(dom, prefix, strcmp(pr->writing, "vertical") == 0);
     free(prefix);
     dom_free(dom);
     diag_release(&quiet);
@@ -277,15 +312,16 @@ static json_t *print_settings(const struct printer *pr)
     set_mm(o, "picture_height", g->picture_height);
     set_mm(o, "text_width", g->text_width);
     set_mm(o, "text_height", g->text_height);
+    set_mm(o, "chart_width", g->chart_width);
     data_set_str(o, "bleed", pc->bleed);
     data_set_str(o, "marks", pc->marks);
-    data_set_str(o, "writing", pc->writing);
+    data_set_str(o, "writing", pr->writing);
     json_object_set_new(o, "vertical", json_boolean(g->vertical));
     data_set_str(o, "entry_break", pc->entry_break);
     data_set_str(o, "section_break", pc->section_break);
     data_set_str(o, "feature", pc->feature);
-    data_set_str(o, "binding", pc->binding);
-    int multiple = page_multiple(pc->binding);
+    data_set_str(o, "binding", pr->binding);
+    int multiple = page_multiple(pr->binding);
     json_object_set_new(o, "page_multiple", json_integer(multiple));
     /* The blank pages a renderer may need before the back cover to reach the multiple; each
      * stays hidden until the renderer, having counted the pages, shows as many as are missing
@@ -384,18 +420,20 @@ static json_t *piece_json(const struct printer *pr, const struct piece *p)
         char *src = xasprintf("qr/%s.svg", p->id);
         data_set_str(qr, "src", src);
         free(src);
-        data_set_str(qr, "alt", "ウェブ版のQRコード");
+        char *alt = i18n_text(view_words(pr->v), "print.qr_alt", NULL, 0);
+        data_set_str(qr, "alt", alt);
+        free(alt);
         json_object_set_new(o, "qr", qr);
     }
     return o;
 }
 
 /* "13:30〜16:00" for a session within one day, else the whole range. A new string. */
-static json_t *schedule_row(const json_t *event, const json_t *session)
+static json_t *schedule_row(const struct printer *pr, const json_t *event, const json_t *session)
 {
     json_t *start = json_object_get(session, "start"), *end = json_object_get(session, "end");
     json_t *row = json_object();
-    data_set_str(row, "date", json_string_value(json_object_get(start, "wareki")));
+    data_set_str(row, "date", json_string_value(json_object_get(start, "text")));
     data_set_str(row, "datetime", json_string_value(json_object_get(start, "datetime")));
     const char *day0 = json_string_value(json_object_get(start, "iso"));
     const char *day1 = json_string_value(json_object_get(end, "iso"));
@@ -407,7 +445,9 @@ static json_t *schedule_row(const json_t *event, const json_t *session)
     } else if (day0 && day1 && strcmp(day0, day1) == 0) {
         const char *t0 = json_string_value(json_object_get(start, "time"));
         const char *t1 = json_string_value(json_object_get(end, "time"));
-        char *time = xasprintf("%s〜%s", t0, t1 && strcmp(t0, t1) != 0 ? t1 : "");
+        struct i18n_arg args[] = {{"start", t0 ? t0 : "", NULL},
+                                  {"end", t1 && t0 && strcmp(t0, t1) != 0 ? t1 : "", NULL}};
+        char *time = i18n_text(view_words(pr->v), "print.time_range", args, 2);
         data_set_str(row, "time", time);
         free(time);
     } else {
@@ -439,6 +479,8 @@ struct issue_doc {
     int has_cover;
     struct media_print cover;
     long long pdf_bytes; /* the size of its PDF, published beside it, or 0 */
+    struct hash key;     /* what it is made from (render/deps) */
+    int kept;            /* made from what the last build's was: its files are kept */
 };
 
 static void piece_init(struct piece *p, const struct printer *pr, const struct entry *e)
@@ -483,7 +525,7 @@ static json_t *document_json(const struct printer *pr, const struct issue_doc *d
     json_t *ctx = json_object();
     json_object_set(ctx, "site", view_root_site(pr->root));
     json_object_set_new(ctx, "print", print_settings(pr));
-    data_set_str(ctx, "lang", s->cfg->language);
+    data_set_str(ctx, "lang", view_language(pr->v)->code);
 
     json_t *issue = piece_json(pr, doc->intro);
     if (doc->has_cover) {
@@ -497,7 +539,7 @@ static json_t *document_json(const struct printer *pr, const struct issue_doc *d
     const char *current_name = NULL;
     for (size_t i = 0; i < doc->n_entries; i++) {
         const struct piece *p = &doc->entries[i];
-        const char *name = site_issue_section(s, p->e);
+        const char *name = view_issue_section(pr->v, p->e);
         if (!current || strcmp(name, current_name) != 0) {
             current = json_object();
             data_set_str(current, "title", name);
@@ -523,7 +565,7 @@ static json_t *document_json(const struct printer *pr, const struct issue_doc *d
         json_t *sessions = json_object_get(entry, "sessions");
         json_t *schedule = json_object_get(current, "timetable");
         for (size_t k = 0; k < json_array_size(sessions); k++)
-            json_array_append_new(schedule, schedule_row(entry, json_array_get(sessions, k)));
+            json_array_append_new(schedule, schedule_row(pr, entry, json_array_get(sessions, k)));
         json_object_set_new(current, "has_schedule", json_boolean(json_array_size(schedule)));
         json_array_append_new(json_object_get(current, "entries"), entry);
     }
@@ -541,7 +583,9 @@ static char *keep_invalid(const struct printer *pr, const struct entry *issue,
     if (!pr->opt->cache_dir)
         return NULL;
     char *dir = fs_join(pr->opt->cache_dir, "print");
-    char *name = xasprintf("%s.xhtml", issue->slug);
+    char *base = issue_name(pr, issue);
+    char *name = xasprintf("%s.xhtml", base);
+    free(base);
     char *path = fs_join(dir, name);
     free(name);
     struct diag quiet;
@@ -584,7 +628,7 @@ static int publish_pictures(struct publish *pub, const char *folder, const struc
 static int issue_publish(const struct printer *pr, const struct issue_doc *doc,
                          const struct buf *out, const struct hash *key)
 {
-    char *path = site_print_path(doc->issue);
+    char *path = print_path(pr, doc->issue);
     char *folder = xstrndup(path, (size_t)(strrchr(path, '/') - path));
     int rc = key ? publish_write_keyed(pr->opt->pub, path, *key, out->data, out->len) : 0;
     char *css = theme_find(view_theme(pr->v), "static/print.css");
@@ -620,10 +664,12 @@ static int issue_pdf(const struct printer *pr, struct issue_doc *doc, const stru
     if (!pr->opt->pub || !pr->opt->pdf_dir)
         return 0;
     const char *slug = doc->issue->slug;
-    char *name = xasprintf("%s.xhtml", slug);
+    char *base = issue_name(pr, doc->issue);
+    char *name = xasprintf("%s.xhtml", base);
     char *made_from = fs_join(pr->opt->pdf_dir, name);
     free(name);
-    name = xasprintf("%s.pdf", slug);
+    name = xasprintf("%s.pdf", base);
+    free(base);
     char *pdf = fs_join(pr->opt->pdf_dir, name);
     free(name);
     struct buf was;
@@ -635,7 +681,7 @@ static int issue_pdf(const struct printer *pr, struct issue_doc *doc, const stru
     if (fs_is_file(made_from) && fs_read_file(&quiet, made_from, &was) == 0 &&
         was.len == out->len && memcmp(was.data, out->data, out->len) == 0 &&
         stat(pdf, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-        char *rel = xasprintf("print/%s/%s.pdf", slug, slug);
+        char *rel = xasprintf("%sprint/%s/%s.pdf", view_language(pr->v)->prefix, slug, slug);
         rc = publish_file(pr->opt->pub, rel, pdf);
         free(rel);
         if (rc == 0)
@@ -676,7 +722,7 @@ static int issue_finish(const struct printer *pr, const struct template *t, stru
     struct hash key = hash_bytes(out.data, out.len);
     int changed = 1;
     if (rc == 0 && pr->opt->pub && pr->opt->incremental) {
-        char *path = site_print_path(doc->issue);
+        char *path = print_path(pr, doc->issue);
         changed = publish_keep(pr->opt->pub, path, key);
         free(path);
         if (changed < 0)
@@ -685,7 +731,7 @@ static int issue_finish(const struct printer *pr, const struct template *t, stru
     if (rc == 0 && changed) {
         struct diag found;
         diag_init(&found);
-        char *path = site_print_path(doc->issue);
+        char *path = print_path(pr, doc->issue);
         if (xhtml_validate(&found, path, out.data, out.len) != 0) {
             /* The messages name the kept copy, or the document's place in the output. */
             char *kept = keep_invalid(pr, doc->issue, &out);
@@ -717,7 +763,101 @@ struct finish_job {
 static void finish_one(size_t k, void *userdata)
 {
     struct finish_job *job = userdata;
-    job->rc[k] = issue_finish(job->pr, job->t, &job->docs[k]);
+    job->rc[k] = job->docs[k].kept ? 0 : issue_finish(job->pr, job->t, &job->docs[k]);
+}
+
+/* The folder of an issue's print edition in the printer's language: "print/5/", "en/print/5/".
+ * A new string. */
+static char *issue_folder(const struct printer *pr, const struct entry *issue)
+{
+    return xasprintf("%sprint/%s/", view_language(pr->v)->prefix, issue->slug);
+}
+
+/* What an issue's print edition is made from: the settings and the site's shape, its
+ * template, the site object it is rendered with, the issue, its entries and the back page,
+ * and the files make print-pdf left for it. */
+static struct hash issue_key(const struct printer *pr, const struct template *t,
+                             const struct issue_doc *doc)
+{
+    const struct deps *d = pr->opt->deps;
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e7072ULL);
+    struct hash parts[3] = {deps_base(d), template_identity(t),
+                            fingerprint_json(view_root_site(pr->root), view_root_memo(pr->root))};
+    hash_update(&h, parts, sizeof parts);
+    const struct piece *pieces[] = {doc->intro, doc->back};
+    for (size_t i = 0; i < 2; i++) {
+        struct hash e = pieces[i] ? deps_entry(d, pieces[i]->index) : (struct hash){0, 0};
+        hash_update(&h, &e, sizeof e);
+    }
+    for (size_t i = 0; i < doc->n_entries; i++) {
+        struct hash e = deps_entry(d, doc->entries[i].index);
+        hash_update(&h, &e, sizeof e);
+    }
+    char *base = issue_name(pr, doc->issue);
+    for (int pdf = 0; pr->opt->pdf_dir && pdf < 2; pdf++) {
+        char *name = xasprintf("%s.%s", base, pdf ? "pdf" : "xhtml");
+        char *path = fs_join(pr->opt->pdf_dir, name);
+        struct stat st;
+        struct hash id = stat(path, &st) == 0 ? fs_identity(&st) : (struct hash){0, 0};
+        hash_update(&h, &id, sizeof id);
+        free(path);
+        free(name);
+    }
+    free(base);
+    return hash_final(&h);
+}
+
+/* Keeps the issues made from what the last build's were: every file of their folders. */
+static int keep_unchanged(const struct printer *pr, struct issue_doc *docs, size_t n)
+{
+    int rc = 0;
+    for (size_t k = 0; k < n; k++) {
+        char *folder = issue_folder(pr, docs[k].issue);
+        struct hash last;
+        long long bytes;
+        const char *text;
+        if (deps_group_last(pr->opt->deps, folder, &last, &bytes, &text) &&
+            hash_equal(last, docs[k].key)) {
+            int kept = publish_keep_folder_as_before(pr->opt->pub, folder, NULL);
+            if (kept < 0)
+                rc = -1;
+            docs[k].kept = kept == 0;
+            docs[k].pdf_bytes = kept == 0 ? bytes : 0;
+        }
+        free(folder);
+    }
+    return rc;
+}
+
+/* The warnings the last build's print edition gave about the pieces of the issues kept now,
+ * said again. */
+static void repeat_warnings(const struct printer *pr, const struct issue_doc *docs, size_t n)
+{
+    struct hash key;
+    long long count;
+    const char *text;
+    if (!deps_group_last(pr->opt->deps, "print", &key, &count, &text) || !text)
+        return;
+    struct diag last;
+    diag_init(&last);
+    diag_load_warnings(&last, text, strlen(text));
+    for (size_t i = 0; i < last.len; i++) {
+        const struct diag_msg *m = &last.msgs[i];
+        int about = 0;
+        for (size_t k = 0; m->path && !about && k < n; k++) {
+            const struct issue_doc *doc = &docs[k];
+            if (!doc->kept)
+                continue;
+            about = strcmp(m->path, doc->issue->source) == 0 ||
+                    (doc->back && strcmp(m->path, doc->back->e->source) == 0);
+            for (size_t j = 0; !about && j < doc->n_entries; j++)
+                about = strcmp(m->path, doc->entries[j].e->source) == 0;
+        }
+        if (about)
+            diag_warning(pr->opt->d, m->path, m->line, m->col, "%s", m->text);
+    }
+    diag_release(&last);
 }
 
 int print_issues(struct view *v, const struct print_options *opt)
@@ -726,23 +866,42 @@ int print_issues(struct view *v, const struct print_options *opt)
     size_t n_issues = s->n_kind[KIND_ISSUE];
     if (n_issues == 0)
         return 0;
-    const struct template *t = template_set_get(view_theme(v)->templates, "print/issue");
+    const struct template *t = template_set_get(view_templates(v), "print/issue");
     if (!t)
         return -1;
     const struct site_config *cfg = s->cfg;
-    struct printer printer = {v, s, opt, view_root(v, ""), {0}};
-    print_grid(&printer.grid, print_format(cfg->print.size), cfg->print.writing);
+    int other = view_language(v)->index != 0;
+    struct printer printer = {v, s, opt, view_root(v, ""), {0}, other ? "horizontal" :
+                              cfg->print.writing, other ? "leaflet" : cfg->print.binding, {0, 0}};
+    print_grid(&printer.grid, print_format(cfg->print.size), printer.writing);
+    /* Tenths of a pixel, rounded down, so that the chart is never taller than the tier. */
+    printer.chart_tier.height = floor(printer.grid.measure * PX_PER_MM * 10) / 10;
+    printer.chart_tier.max_width =
+        floor(printer.grid.chart_width * PX_PER_MM * 10) / 10;
     const struct printer *pr = &printer;
     const struct entry *back =
         cfg->print.back_page ? site_find_slug(s, KIND_PAGE, cfg->print.back_page) : NULL;
 
     struct issue_doc *docs = xcalloc(n_issues, sizeof *docs);
     size_t n_pieces = 0;
+    size_t n_docs = 0;
     for (size_t k = 0; k < n_issues; k++) {
-        struct issue_doc *doc = &docs[k];
+        struct issue_doc *doc = &docs[n_docs];
         doc->issue = s->kind[KIND_ISSUE][k];
         struct entry **list;
         doc->n_entries = site_issue_entries(s, doc->issue, &list);
+        /* Another language's edition holds the issue's entries written in it, and is made
+         * only when there are some. */
+        size_t kept = 0;
+        for (size_t i = 0; i < doc->n_entries; i++)
+            if (!other || list[i]->lang == view_language(v))
+                list[kept++] = list[i];
+        doc->n_entries = kept;
+        if (other && !kept) {
+            free(list);
+            continue;
+        }
+        n_docs++;
         doc->intro = xcalloc(1, sizeof *doc->intro);
         piece_init(doc->intro, pr, doc->issue);
         doc->entries = xcalloc(doc->n_entries ? doc->n_entries : 1, sizeof *doc->entries);
@@ -759,10 +918,22 @@ int print_issues(struct view *v, const struct print_options *opt)
         n_pieces += 1 + doc->n_entries + (back != NULL);
     }
 
-    /* Every piece of every issue converts in parallel; pictures too. */
+    /* The issues made from what the last build's were are kept as they are. */
+    size_t first_message = opt->d->len;
+    int rc = 0;
+    for (size_t k = 0; opt->deps && k < n_docs; k++)
+        docs[k].key = issue_key(pr, t, &docs[k]);
+    if (opt->deps && opt->pub && opt->incremental) {
+        rc = keep_unchanged(pr, docs, n_docs);
+        repeat_warnings(pr, docs, n_docs);
+    }
+
+    /* Every piece of every other issue converts in parallel; pictures too. */
     struct piece **all = xcalloc(n_pieces, sizeof *all);
     size_t n = 0;
-    for (size_t k = 0; k < n_issues; k++) {
+    for (size_t k = 0; k < n_docs; k++) {
+        if (docs[k].kept)
+            continue;
         all[n++] = docs[k].intro;
         for (size_t i = 0; i < docs[k].n_entries; i++)
             all[n++] = &docs[k].entries[i];
@@ -770,7 +941,6 @@ int print_issues(struct view *v, const struct print_options *opt)
             all[n++] = docs[k].back;
     }
     pool_for(opt->pool, n, piece_convert, all);
-    int rc = 0;
     for (size_t i = 0; i < n; i++)
         rc |= all[i]->failed ? -1 : 0;
     free(all);
@@ -780,10 +950,10 @@ int print_issues(struct view *v, const struct print_options *opt)
      * is placed at the page's width or wider, when it is wider than the page's shape. */
     const struct print_format *f = print_format(cfg->print.size);
     double bleed = cfg->print.bleed_mm;
-    for (size_t k = 0; k < n_issues; k++) {
+    for (size_t k = 0; k < n_docs; k++) {
         const struct entry *issue = docs[k].issue;
         const struct body *b = view_body(v, issue);
-        if (!issue->image || !b->has_image)
+        if (docs[k].kept || !issue->image || !b->has_image)
             continue;
         double placed = f->width + 2 * bleed;
         double fill = (f->height + 2 * bleed) * b->image.src_width / b->image.src_height;
@@ -802,21 +972,35 @@ int print_issues(struct view *v, const struct print_options *opt)
 
     /* Every issue is checked, so that one build reports every problem. */
     if (converted == 0) {
-        struct finish_job job = {pr, t, docs, xcalloc(n_issues, sizeof *job.rc)};
-        pool_for(opt->pool, n_issues, finish_one, &job);
-        for (size_t k = 0; k < n_issues; k++) {
+        struct finish_job job = {pr, t, docs, xcalloc(n_docs, sizeof *job.rc)};
+        pool_for(opt->pool, n_docs, finish_one, &job);
+        for (size_t k = 0; k < n_docs; k++) {
             rc |= job.rc[k];
+            char *doc_url = print_path(pr, docs[k].issue);
+            view_set_print_url(v, docs[k].issue, doc_url);
+            free(doc_url);
+            if (opt->deps) {
+                char *folder = issue_folder(pr, docs[k].issue);
+                deps_group_note(opt->deps, folder, docs[k].key, docs[k].pdf_bytes, NULL);
+                free(folder);
+            }
             if (docs[k].pdf_bytes) {
-                char *url = xasprintf("print/%s/%s.pdf", docs[k].issue->slug,
-                                      docs[k].issue->slug);
+                char *url = xasprintf("%sprint/%s/%s.pdf", view_language(v)->prefix,
+                                      docs[k].issue->slug, docs[k].issue->slug);
                 view_set_print_pdf(v, docs[k].issue, url, docs[k].pdf_bytes);
                 free(url);
             }
         }
         free(job.rc);
     }
+    if (opt->deps) {
+        /* Said again by the next build for the issues it keeps. */
+        char *said = diag_save_warnings(opt->d, first_message);
+        deps_group_note(opt->deps, "print", (struct hash){0, 0}, 0, said);
+        free(said);
+    }
 
-    for (size_t k = 0; k < n_issues; k++) {
+    for (size_t k = 0; k < n_docs; k++) {
         piece_release(docs[k].intro);
         free(docs[k].intro);
         for (size_t i = 0; i < docs[k].n_entries; i++)

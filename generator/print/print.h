@@ -12,6 +12,7 @@
 #include "core/pool.h"
 #include "media/media.h"
 #include "publish/publish.h"
+#include "render/deps.h"
 #include "render/view.h"
 
 /* The page geometry of a print size, in millimetres. */
@@ -33,15 +34,17 @@ const struct print_format *print_format(const char *name);
  * are stacked down its height, and a column's measure is a tier's height. */
 struct print_grid {
     int vertical;
-    int columns;          /* columns, or tiers */
-    double text_width;    /* the text block */
+    int columns;       /* columns, or tiers */
+    double text_width; /* the text block */
     double text_height;
-    double measure;       /* one column's line length: its width, or a tier's height */
-    double picture;       /* the width of a picture in horizontal text: a column's, or two
-                           * thirds of a single column's */
+    double measure;        /* one column's line length: its width, or a tier's height */
+    double picture;        /* the width of a picture in horizontal text: a column's, or two
+                            * thirds of a single column's */
     double picture_height; /* the most a picture in a column is high: 0.6 of that width, so
                             * that a picture that does not fit at a column's foot leaves
                             * little empty */
+    double chart_width;    /* in vertical text, the widest a chart in a tier is placed: the
+                            * text block less room for its title beside it */
     double gap;
 };
 
@@ -57,6 +60,11 @@ struct print_options {
     const char *pdf_dir;   /* where make print-pdf leaves SLUG.pdf with the SLUG.xhtml it was
                             * made from, or NULL */
     int incremental;       /* keep a document the last build published byte for byte */
+    /* What the last build's issues were made from (render/deps): with incremental, an issue
+     * made from the same (its entries, the template, the settings, the site's shape and its
+     * PDF's files) is kept whole without being converted, its warnings said again. Each
+     * issue's key and the warnings are noted in it for the next build. NULL: none. */
+    struct deps *deps;
 };
 
 /* Builds, validates and (when opt->pub is set) publishes the print edition of every issue

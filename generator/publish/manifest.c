@@ -16,7 +16,7 @@
  *     d MTIME REL                  each folder of the output ("." for the output itself)
  *     s REL                        each file of the spare
  * A line counts only after the folder it belongs to was named and found to be the same. */
-#define MANIFEST_HEADER "kairan-manifest 1\n"
+#define MANIFEST_HEADER "kairan-manifest 2\n"
 
 struct manifest_record *manifest_table_find(const struct manifest_table *t, const char *rel)
 {
@@ -57,6 +57,40 @@ static int parse_key(const char *hex, struct hash *out)
     return hex[32] == ' ' ? 0 : -1;
 }
 
+/* Reads a decimal number (with a '-' before it when sign) and the space after it, moving *p
+ * past both. Returns 0, or -1 when there is no such number there. A manifest of a big site has
+ * hundreds of thousands of lines: sscanf would take most of a build with nothing to do. */
+static int take_number(const char **p, int sign, long long *out)
+{
+    const char *s = *p;
+    int minus = sign && *s == '-';
+    s += minus;
+    if (*s < '0' || *s > '9')
+        return -1;
+    unsigned long long v = 0;
+    while (*s >= '0' && *s <= '9')
+        v = v * 10 + (unsigned long long)(*s++ - '0');
+    if (*s != ' ')
+        return -1;
+    *out = minus ? -(long long)v : (long long)v;
+    *p = s + 1;
+    return 0;
+}
+
+/* Adds rel to t unless it is there already: returns its record, or NULL when it was. */
+static struct manifest_record *add_once(struct manifest_table *t, const char *rel)
+{
+    int added;
+    size_t i = strmap_add(&t->rels, rel, strlen(rel), NULL, &added);
+    if (!added)
+        return NULL;
+    XALLOC_GROW(t->v, i + 1, t->cap);
+    memset(&t->v[i], 0, sizeof t->v[i]);
+    t->v[i].rel = strmap_key(&t->rels, i);
+    t->len = i + 1;
+    return &t->v[i];
+}
+
 static int same_folder(struct manifest_folder f, unsigned long long dev, unsigned long long ino)
 {
     return f.exists && f.dev == dev && f.ino == ino;
@@ -82,11 +116,31 @@ void manifest_parse(struct manifest *m, const char *text, size_t len, struct man
             break; /* a last line cut short */
         *nl = '\0';
         unsigned long long a, b;
-        long long t;
-        int n = 0;
-        struct hash key;
-        if (strncmp(line, "build ", 6) == 0 && strlen(line) > 39 &&
-            parse_key(line + 6, &key) == 0 && sscanf(line + 39, "%llu %llu", &a, &b) == 2) {
+        long long ino, size, t;
+        struct hash key, sum;
+        const char *p = line + 2;
+        struct manifest_record *r;
+        if (line[0] == 'f' && line[1] == ' ') {
+            /* The files first: nearly every line is one. */
+            if (m->output_known && strlen(line) > 68 && parse_key(line + 2, &key) == 0 &&
+                parse_key(line + 35, &sum) == 0 && (p = line + 68, take_number(&p, 0, &ino) == 0) &&
+                take_number(&p, 0, &size) == 0 && take_number(&p, 1, &t) == 0 &&
+                !fs_rel_problem(p) && (r = add_once(&m->files, p)) != NULL) {
+                r->key = key;
+                r->sum = sum;
+                r->ino = (uint64_t)ino;
+                r->size = (uint64_t)size;
+                r->mtime = t;
+            }
+        } else if (line[0] == 'd' && line[1] == ' ') {
+            if (m->output_known && take_number(&p, 1, &t) == 0 &&
+                (r = add_once(&m->dirs, p)) != NULL)
+                r->mtime = t;
+        } else if (line[0] == 's' && line[1] == ' ') {
+            if (spare_ok && !fs_rel_problem(line + 2))
+                strv_push(&m->spare, line + 2);
+        } else if (strncmp(line, "build ", 6) == 0 && strlen(line) > 39 &&
+                   parse_key(line + 6, &key) == 0 && sscanf(line + 39, "%llu %llu", &a, &b) == 2) {
             m->build = key;
             m->counts[0] = (unsigned long)a;
             m->counts[1] = (unsigned long)b;
@@ -94,23 +148,6 @@ void manifest_parse(struct manifest *m, const char *text, size_t len, struct man
             m->output_known = same_folder(output, a, b);
         } else if (sscanf(line, "spare %llu %llu", &a, &b) == 2) {
             spare_ok = same_folder(spare, a, b);
-        } else if (line[0] == 'f' && m->output_known && strlen(line) > 35 &&
-                   parse_key(line + 2, &key) == 0 &&
-                   sscanf(line + 35, "%llu %llu %lld %n", &a, &b, &t, &n) == 3 && n > 0 &&
-                   !fs_rel_problem(line + 35 + n) &&
-                   !manifest_table_find(&m->files, line + 35 + n)) {
-            size_t at = manifest_table_add(&m->files, line + 35 + n);
-            struct manifest_record *r = &m->files.v[at];
-            r->key = key;
-            r->ino = a;
-            r->size = b;
-            r->mtime = t;
-        } else if (line[0] == 'd' && m->output_known && sscanf(line, "d %lld %n", &t, &n) == 1 &&
-                   n > 0 && !manifest_table_find(&m->dirs, line + n)) {
-            size_t at = manifest_table_add(&m->dirs, line + n);
-            m->dirs.v[at].mtime = t;
-        } else if (line[0] == 's' && spare_ok && line[1] == ' ' && !fs_rel_problem(line + 2)) {
-            strv_push(&m->spare, line + 2);
         }
         line = nl + 1;
     }
@@ -155,7 +192,8 @@ void manifest_format(struct buf *out, struct hash build, const unsigned long cou
     qsort(files->v, files->len, sizeof *files->v, by_rel);
     for (size_t i = 0; i < files->len; i++) {
         const struct manifest_record *r = &files->v[i];
-        buf_printf(out, "f %s %llu %llu %lld %s\n", hash_hex(r->key, hex),
+        char sum[33];
+        buf_printf(out, "f %s %s %llu %llu %lld %s\n", hash_hex(r->key, hex), hash_hex(r->sum, sum),
                    (unsigned long long)r->ino, (unsigned long long)r->size, (long long)r->mtime,
                    r->rel);
     }

@@ -1,7 +1,7 @@
 /* manifest: the record a build with a manifest leaves in the cache of what it published: for
- * every file of the output its caller's key and its identity on disk (inode, size, mtime), the
- * mtime of every folder, the files of the spare version beside it and the key of the whole
- * build. This module reads and writes that text; publish decides what it means. Reading never
+ * every file of the output its caller's key, the hash of its bytes and its identity on disk
+ * (inode, size, mtime), the mtime of every folder, the files of the spare version beside it
+ * and the key of the whole build. This module reads and writes that text; publish decides what it means. Reading never
  * fails: what does not hold for the folders as they are now is left out, so a missing, old or
  * damaged manifest only means a slower build. The tables own copies of their paths. */
 #ifndef KAIRAN_MANIFEST_H
@@ -19,6 +19,7 @@
 struct manifest_record {
     const char *rel; /* the table's copy */
     struct hash key; /* the caller's key; all zero when there is none */
+    struct hash sum; /* of the file's bytes (hash_bytes): what publish_digest adds up */
     uint64_t ino, size;
     int64_t mtime; /* nanoseconds since the epoch */
     int lazy;      /* placed while nothing was staged: to be linked when staging begins */

@@ -59,9 +59,16 @@ struct publish {
     pthread_mutex_t lock; /* guards placed, staged and from_spare; shared by all threads */
     struct manifest_table placed;  /* what this build placed, with keys and identities */
     int staged;           /* the staging folder exists (from the start without a manifest) */
+    int old_sorted;       /* old.v is sorted by path: 1, it is not: -1, not looked yet: 0 */
     int from_spare;       /* staging began as the spare: any file in it may be out of date */
     struct hash old_build, new_build; /* publish_set_build's key: the manifest's, this build's */
+    struct hash digest; /* the sum of every placed file's fingerprint (publish_digest); lock */
     unsigned long old_counts[2], new_counts[2];
+
+    /* The process's umask keeps 0644 and 0755 as they are (read once): files and folders are
+     * created with their modes, without a chmod each. */
+    int exact_modes;
+    struct pool *pool; /* publish_options.pool, or NULL */
 
     int signals_armed;
     sigset_t sigs;     /* the signals the watcher waits for */
@@ -491,6 +498,22 @@ static int split_output(struct publish *p, const char *out_dir)
     return 0;
 }
 
+/* Whether the umask takes nothing from 0644 and 0755, from /proc/self/status (which says it
+ * without changing it, as umask(2) would for every thread). 0 when it cannot tell. */
+static int umask_keeps_modes(void)
+{
+    FILE *f = fopen("/proc/self/status", "re");
+    if (!f)
+        return 0;
+    char line[256];
+    unsigned mask = 07777;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Umask: %o", &mask) == 1)
+            break;
+    fclose(f);
+    return (mask & 0755) == 0;
+}
+
 struct publish *publish_begin(struct diag *d, const char *out_dir,
                               const struct publish_options *opt)
 {
@@ -517,6 +540,8 @@ struct publish *publish_begin(struct diag *d, const char *out_dir,
     }
     if (take_lock(p, opt) != 0 || recover(p) != 0 || check_output(p) != 0)
         goto fail;
+    p->exact_modes = umask_keeps_modes();
+    p->pool = opt->pool;
     open_old(p);
     p->spare_name = xasprintf(".%s.spare", p->name);
     if (opt->manifest) {
@@ -554,9 +579,10 @@ struct spot {
 };
 
 /* Opens the folder of rel below base, creating the missing ones in staging (create 1; 2 also
- * replaces files that are in the way). Never follows a symbolic link. Returns 0; -1 with errno
- * set (ENOTDIR: a part is a file). */
-static int open_spot(int base, const char *rel, int create, struct spot *out)
+ * replaces files that are in the way), made 0755 whatever the umask unless exact (the umask
+ * keeps it). Never follows a symbolic link. Returns 0; -1 with errno set (ENOTDIR: a part is a
+ * file). */
+static int open_spot(int base, const char *rel, int create, int exact, struct spot *out)
 {
     out->dir_fd = -1;
     const char *last = strrchr(rel, '/');
@@ -595,7 +621,7 @@ static int open_spot(int base, const char *rel, int create, struct spot *out)
                 errno = ENOTDIR;
             goto fail;
         }
-        if (made)
+        if (made && !exact)
             fchmod(next, 0755); /* whatever the umask: the web server must read it */
         close(cur);
         cur = next;
@@ -640,7 +666,7 @@ static int read_at(int fd, char *buf, size_t n, off_t off)
 static int find_unchanged(struct publish *p, const char *rel, const struct source *src,
                           struct spot *old, struct stat *st)
 {
-    if (p->old_fd < 0 || open_spot(p->old_fd, rel, 0, old) != 0)
+    if (p->old_fd < 0 || open_spot(p->old_fd, rel, 0, 1, old) != 0)
         return -1;
     int fd = openat(old->dir_fd, old->leaf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     int same = fd >= 0 && fstat(fd, st) == 0 && S_ISREG(st->st_mode) &&
@@ -667,6 +693,28 @@ static int find_unchanged(struct publish *p, const char *rel, const struct sourc
         return -1;
     }
     return 0;
+}
+
+/* The hash of the len bytes of the file fd (read from its start). Returns 0, or -1 with errno
+ * set. */
+static int hash_fd(int fd, size_t len, struct hash *out)
+{
+    struct hasher h;
+    hash_init(&h, 0);
+    char *buf = xmalloc(CHUNK);
+    int rc = 0;
+    for (size_t off = 0; rc == 0 && off < len; off += CHUNK) {
+        size_t n = len - off < CHUNK ? len - off : CHUNK;
+        rc = read_at(fd, buf, n, (off_t)off);
+        if (rc == 0)
+            hash_update(&h, buf, n);
+        else if (errno == 0)
+            errno = EIO; /* the file got shorter while we read it */
+    }
+    free(buf);
+    if (rc == 0)
+        *out = hash_final(&h);
+    return rc;
 }
 
 static int write_all(int fd, const char *data, size_t len)
@@ -735,7 +783,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
 {
     struct spot dst;
     int replace = p->from_spare;
-    if (open_spot(p->staging_fd, rel, replace ? 2 : 1, &dst) != 0) {
+    if (open_spot(p->staging_fd, rel, replace ? 2 : 1, p->exact_modes, &dst) != 0) {
         int err = errno;
         char *shown = shown_path(p, rel);
         if (err == ENOTDIR || err == EEXIST)
@@ -800,7 +848,7 @@ static int stage(struct publish *p, const char *rel, const struct source *src, c
         goto done;
     }
     int read_failed = 0;
-    if (fchmod(fd, 0644) != 0 || copy_into(fd, src, &read_failed) != 0) {
+    if ((!p->exact_modes && fchmod(fd, 0644) != 0) || copy_into(fd, src, &read_failed) != 0) {
         int err = errno;
         close(fd);
         char *shown = read_failed ? xstrdup(from) : shown_path(p, rel);
@@ -875,7 +923,7 @@ static int materialize(struct publish *p)
                 continue;
             struct spot old;
             struct stat old_st, st;
-            if (open_spot(p->old_fd, r->rel, 0, &old) != 0 ||
+            if (open_spot(p->old_fd, r->rel, 0, 1, &old) != 0 ||
                 fstatat(old.dir_fd, old.leaf, &old_st, AT_SYMLINK_NOFOLLOW) != 0) {
                 char *shown = shown_path(p, r->rel);
                 io_error(p, shown, _("cannot open"), errno);
@@ -901,7 +949,7 @@ static int materialize(struct publish *p)
  * found unchanged) and records it with key. While nothing has changed, an unchanged file is
  * only noted, to be linked if staging begins. Returns 0, or -1 after reporting. */
 static int place_tracked(struct publish *p, const char *rel, const struct source *src,
-                         const char *from, struct hash key, struct spot *kept,
+                         const char *from, struct hash key, struct hash sum, struct spot *kept,
                          const struct stat *kept_st)
 {
     pthread_mutex_lock(&p->lock);
@@ -916,6 +964,7 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
     }
     size_t at = manifest_table_add(&p->placed, rel);
     p->placed.v[at].key = key;
+    p->placed.v[at].sum = sum;
     pthread_mutex_unlock(&p->lock);
 
     struct spot old = {-1, NULL};
@@ -953,10 +1002,26 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
     return rc;
 }
 
-/* Runs one placement with the checks every write shares. */
+/* Adds a placed file to the digest: its path and the hash of its bytes. A sum, so that the
+ * order the workers place files in is no matter. */
+static void add_to_digest(struct publish *p, const char *rel, struct hash bytes)
+{
+    struct hasher h;
+    hash_init(&h, 0x6b616972616e6467ULL);
+    hash_update(&h, rel, strlen(rel) + 1);
+    hash_update(&h, &bytes, sizeof bytes);
+    struct hash one = hash_final(&h);
+    pthread_mutex_lock(&p->lock);
+    p->digest.lo += one.lo;
+    p->digest.hi += one.hi;
+    pthread_mutex_unlock(&p->lock);
+}
+
+/* Runs one placement with the checks every write shares; sum is the hash of the file's
+ * bytes. */
 static int guarded_place(struct publish *p, const char *rel, const struct source *src,
                          const char *from, struct hash key, struct spot *kept,
-                         const struct stat *kept_st)
+                         const struct stat *kept_st, struct hash sum)
 {
     const char *problem = fs_rel_problem(rel);
     if (problem) {
@@ -977,13 +1042,15 @@ static int guarded_place(struct publish *p, const char *rel, const struct source
     pthread_rwlock_rdlock(&p->ops);
     int rc = -1;
     if (!atomic_load(&p->interrupted) && !atomic_load(&p->broken))
-        rc = p->manifest ? place_tracked(p, rel, src, from, key, kept, kept_st)
+        rc = p->manifest ? place_tracked(p, rel, src, from, key, sum, kept, kept_st)
                          : place(p, rel, src, from);
     else if (kept)
         close(kept->dir_fd);
     pthread_rwlock_unlock(&p->ops);
     if (rc != 0)
         atomic_store(&p->failed, 1);
+    else
+        add_to_digest(p, rel, sum);
     return rc;
 }
 
@@ -998,7 +1065,7 @@ int publish_write_keyed(struct publish *p, const char *rel, struct hash key, con
                         size_t len)
 {
     struct source src = {data, -1, len};
-    return guarded_place(p, rel, &src, NULL, key, NULL, NULL);
+    return guarded_place(p, rel, &src, NULL, key, NULL, NULL, hash_bytes(data, len));
 }
 
 int publish_keep(struct publish *p, const char *rel, struct hash key)
@@ -1010,7 +1077,7 @@ int publish_keep(struct publish *p, const char *rel, struct hash key)
         return 1;
     struct spot old;
     struct stat st;
-    if (open_spot(p->old_fd, rel, 0, &old) != 0)
+    if (open_spot(p->old_fd, rel, 0, 1, &old) != 0)
         return 1;
     if (fstatat(old.dir_fd, old.leaf, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
         (st.st_mode & 07777) != 0644 || (uint64_t)st.st_ino != r->ino ||
@@ -1018,7 +1085,114 @@ int publish_keep(struct publish *p, const char *rel, struct hash key)
         close(old.dir_fd);
         return 1;
     }
-    return guarded_place(p, rel, NULL, NULL, key, &old, &st);
+    return guarded_place(p, rel, NULL, NULL, key, &old, &st, r->sum);
+}
+
+int publish_keep_as_before(struct publish *p, const char *rel)
+{
+    if (!p->manifest || !p->old_known || fs_rel_problem(rel))
+        return 1;
+    const struct manifest_record *r = manifest_table_find(&p->old, rel);
+    return r ? publish_keep(p, rel, r->key) : 1;
+}
+
+/* The records of the current output whose paths start with prefix: [*from, *to) in old.v,
+ * which the manifest keeps sorted by path (checked once; a search through all else). Returns
+ * 0, or -1 when they are not together. */
+static int old_range(struct publish *p, const char *prefix, size_t *from, size_t *to)
+{
+    const struct manifest_table *t = &p->old;
+    if (p->old_sorted == 0) {
+        p->old_sorted = 1;
+        for (size_t i = 1; i < t->len && p->old_sorted == 1; i++)
+            if (strcmp(t->v[i - 1].rel, t->v[i].rel) >= 0)
+                p->old_sorted = -1;
+    }
+    if (p->old_sorted < 0)
+        return -1;
+    size_t n = strlen(prefix), lo = 0, hi = t->len;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(t->v[mid].rel, prefix) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    *from = lo;
+    while (lo < t->len && strncmp(t->v[lo].rel, prefix, n) == 0)
+        lo++;
+    *to = lo;
+    return 0;
+}
+
+/* True when the current output's file at r->rel is the one the manifest recorded; then, when
+ * old is not NULL, fills it and st (the caller closes old->dir_fd). */
+static int as_recorded(struct publish *p, const struct manifest_record *r, struct spot *old,
+                       struct stat *st)
+{
+    struct spot here;
+    struct stat seen;
+    if (open_spot(p->old_fd, r->rel, 0, 1, &here) != 0)
+        return 0;
+    int same = fstatat(here.dir_fd, here.leaf, &seen, AT_SYMLINK_NOFOLLOW) == 0 &&
+               S_ISREG(seen.st_mode) && (seen.st_mode & 07777) == 0644 &&
+               (uint64_t)seen.st_ino == r->ino && (uint64_t)seen.st_size == r->size &&
+               mtime_ns(&seen) == r->mtime;
+    if (same && old) {
+        *old = here;
+        *st = seen;
+    } else {
+        close(here.dir_fd);
+    }
+    return same;
+}
+
+/* Whether rel ends in suffix (NULL: any). */
+static int ends_in(const char *rel, const char *suffix)
+{
+    size_t n = strlen(rel), m = suffix ? strlen(suffix) : 0;
+    return n >= m && strcmp(rel + n - m, suffix ? suffix : "") == 0;
+}
+
+int publish_keep_folder_as_before(struct publish *p, const char *prefix, const char *suffix)
+{
+    size_t from, to, n = strlen(prefix);
+    char *folder = xstrndup(prefix, n ? n - 1 : 0);
+    int plain = n > 1 && prefix[n - 1] == '/' && !fs_rel_problem(folder);
+    free(folder);
+    if (!p->manifest || !p->old_known || !plain || old_range(p, prefix, &from, &to) != 0)
+        return 1;
+    size_t found = 0;
+    for (size_t i = from; i < to; i++) {
+        if (!ends_in(p->old.v[i].rel, suffix))
+            continue;
+        if (!as_recorded(p, &p->old.v[i], NULL, NULL))
+            return 1;
+        found++;
+    }
+    if (!found)
+        return 1;
+    /* Files published without a key (a picture, a stylesheet) are kept too: the caller would
+     * make them again as they are. */
+    for (size_t i = from; i < to; i++) {
+        const struct manifest_record *r = &p->old.v[i];
+        struct spot old;
+        struct stat st;
+        if (!ends_in(r->rel, suffix))
+            continue;
+        if (!as_recorded(p, r, &old, &st)) {
+            /* Changed between the look and the keeping: the rest cannot be made now. */
+            char *shown = shown_path(p, r->rel);
+            diag_io_error(p->d, shown, _("the file changed while kairan was building the site; "
+                                         "build again"));
+            free(shown);
+            atomic_store(&p->failed, 1);
+            return -1;
+        }
+        if (guarded_place(p, r->rel, NULL, NULL, r->key, &old, &st, r->sum) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 int publish_file(struct publish *p, const char *rel, const char *src_path)
@@ -1045,7 +1219,14 @@ int publish_file_keyed(struct publish *p, const char *rel, struct hash key, cons
         return -1;
     }
     struct source src = {NULL, fd, (size_t)st.st_size};
-    int rc = guarded_place(p, rel, &src, src_path, key, NULL, NULL);
+    struct hash bytes;
+    if (hash_fd(fd, src.len, &bytes) != 0) {
+        diag_errno(p->d, src_path, errno, _("cannot read"));
+        atomic_store(&p->failed, 1);
+        close(fd);
+        return -1;
+    }
+    int rc = guarded_place(p, rel, &src, src_path, key, NULL, NULL, bytes);
     close(fd);
     return rc;
 }
@@ -1264,21 +1445,55 @@ void publish_set_build(struct publish *p, struct hash key, unsigned long entries
     p->new_counts[1] = pictures;
 }
 
-int publish_up_to_date(struct publish *p, struct hash key, unsigned long *entries,
-                       unsigned long *pictures)
+/* Looks at the current output's folders and files in parts, on the pool: each part sets
+ * changed when one of its folders or files is not as the manifest recorded it. */
+enum { LOOK_PART = 512 };
+
+struct look_job {
+    const struct publish *p;
+    atomic_int changed;
+};
+
+static void look_part(size_t k, void *userdata)
 {
-    if (!p->old_known || is_zero(key) || key.lo != p->old_build.lo || key.hi != p->old_build.hi ||
-        !dirs_unchanged(p))
-        return 0;
-    for (size_t i = 0; i < p->old.len; i++) {
-        const struct manifest_record *r = &p->old.v[i];
+    struct look_job *job = userdata;
+    const struct publish *p = job->p;
+    size_t n_dirs = p->old_dirs.len, total = n_dirs + p->old.len;
+    for (size_t i = k * LOOK_PART; i < total && i < (k + 1) * LOOK_PART; i++) {
+        if (atomic_load(&job->changed))
+            return;
         struct stat st;
+        if (i < n_dirs) {
+            const struct manifest_record *r = &p->old_dirs.v[i];
+            if (fstatat(p->old_fd, r->rel, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+                !S_ISDIR(st.st_mode) || mtime_ns(&st) != r->mtime)
+                atomic_store(&job->changed, 1);
+            continue;
+        }
+        const struct manifest_record *r = &p->old.v[i - n_dirs];
         /* A folder on the way replaced by a link would have changed its parent's mtime. */
         if (fstatat(p->old_fd, r->rel, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
             (st.st_mode & 07777) != 0644 || (uint64_t)st.st_ino != r->ino ||
             (uint64_t)st.st_size != r->size || mtime_ns(&st) != r->mtime)
-            return 0;
+            atomic_store(&job->changed, 1);
     }
+}
+
+int publish_up_to_date(struct publish *p, struct hash key, unsigned long *entries,
+                       unsigned long *pictures)
+{
+    if (!p->old_known || is_zero(key) || key.lo != p->old_build.lo || key.hi != p->old_build.hi)
+        return 0;
+    struct look_job job = {p, 0};
+    atomic_init(&job.changed, 0);
+    size_t parts = (p->old_dirs.len + p->old.len + LOOK_PART - 1) / LOOK_PART;
+    if (p->pool)
+        pool_for(p->pool, parts, look_part, &job);
+    else
+        for (size_t k = 0; k < parts; k++)
+            look_part(k, &job);
+    if (atomic_load(&job.changed))
+        return 0;
     *entries = p->old_counts[0];
     *pictures = p->old_counts[1];
     return 1;
@@ -1298,6 +1513,14 @@ int publish_remove(struct diag *d, const char *out_dir)
     free(spare);
     free(out);
     return rc ? -1 : 0;
+}
+
+struct hash publish_digest(struct publish *p)
+{
+    pthread_mutex_lock(&p->lock);
+    struct hash h = p->digest;
+    pthread_mutex_unlock(&p->lock);
+    return h;
 }
 
 int publish_interrupted(const struct publish *p)

@@ -14,6 +14,7 @@
 
 #include "core/diag.h"
 #include "core/hash.h"
+#include "core/pool.h"
 
 struct publish;
 
@@ -38,6 +39,9 @@ struct publish_options {
      * and stages in the previous version instead of a new folder. NULL: no manifest; every
      * build stages a complete new folder. */
     const char *manifest;
+    /* Worker threads for looking at every file of the output at once (publish_up_to_date);
+     * NULL: one at a time. */
+    struct pool *pool;
 };
 
 /* Takes the output's lock (waiting when another build holds it, unless opt->no_wait), cleans up
@@ -71,11 +75,27 @@ int publish_file(struct publish *p, const char *rel, const char *src_path);
  * size and mtime). Thread-safe. Returns 0 when kept; 1 when it was not, and the caller must
  * write it; -1 after reporting a failure. */
 int publish_keep(struct publish *p, const char *rel, struct hash key);
+/* publish_keep with the key the manifest recorded for rel, for a caller that knows by other
+ * means that the file would come out as the last build made it. Returns as publish_keep; 1
+ * also when the manifest recorded no key for rel. */
+int publish_keep_as_before(struct publish *p, const char *rel);
+/* Keeps every file the manifest recorded below the folder prefix (ending in '/') whose name
+ * ends in suffix (NULL: every file), those published without a key too, for a caller that
+ * would make them all as the last build did: either all are kept (0), or, when one of them is
+ * not as that build left it or there are none, none is (1, and the caller writes them). -1
+ * after reporting a failure. Call it from one thread at a time. */
+int publish_keep_folder_as_before(struct publish *p, const char *prefix, const char *suffix);
 /* publish_write and publish_file that also record key for the next build's publish_keep.
  * publish_file_keyed keeps the file when publish_keep would. */
 int publish_write_keyed(struct publish *p, const char *rel, struct hash key, const void *data,
                         size_t len);
 int publish_file_keyed(struct publish *p, const char *rel, struct hash key, const char *src_path);
+
+/* The fingerprint of every file placed so far (written, copied or kept): of its path and its
+ * bytes, or for a file written or kept with a key, of that key. The same files give the same
+ * fingerprint whatever order they were placed in; any file changed, added or left out changes
+ * it. For a file that names the build it is part of (the service worker's version). */
+struct hash publish_digest(struct publish *p);
 
 /* Notes, for the manifest, the key of everything this build read and two numbers to report
  * when a later build finds nothing changed (entries, pictures). Only a build that reported no

@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,13 +13,15 @@
 #include "core/version.h"
 #include "core/xalloc.h"
 #include "markup/markdown.h"
+#include "markup/prose.h"
 
 /* Changes whenever the same text would convert to other HTML, so that the body cache does not
  * hand back a body converted the old way (2: phone numbers are links; 3: Markdown as the spec
  * has it: titles, every named character, addresses written as valid URLs, one-word ids unique
  * around the theme's, details kept, a picture's alt text as its plain text; 4: tables in
- * scroll boxes; 5: both, and tables of sentences stacked; 6: charts drawn from tables). */
-#define BODY_CONVERSION "6"
+ * scroll boxes; 5: both, and tables of sentences stacked; 6: charts drawn from tables; 7: ruby
+ * in a chart's title). */
+#define BODY_CONVERSION "8"
 
 /* Search texts kept in memory after they are in the body cache, at most: search reads each
  * once, and reading it back costs more than holding it on all but the biggest sites. */
@@ -219,6 +222,12 @@ static struct hash body_key(const struct bodies_options *o, const struct entry *
     for (size_t i = 0; o->reserved_ids && i < o->reserved_ids->len; i++)
         hash_update(&h, o->reserved_ids->v[i], strlen(o->reserved_ids->v[i]) + 1);
     free(root);
+    /* The checks of its language (sentence_length, furigana) decide its warnings. */
+    if (e->lang && e->lang->index) {
+        uint32_t limit = e->lang->sentence_length;
+        hash_update(&h, e->lang->code, strlen(e->lang->code) + 1);
+        hash_update(&h, &limit, sizeof limit);
+    }
     unsigned char flags[2] = {(unsigned char)o->portable, (unsigned char)(e->body_line & 0xff)};
     hash_update(&h, flags, sizeof flags);
     uint64_t len = e->body_len;
@@ -314,16 +323,69 @@ static int body_from_cache(struct body_job *job, struct bodycache_record *rec)
         if (!same)
             return -1;
     }
-    json_error_t err;
-    json_t *toc = json_loads(rec->toc, 0, &err);
-    if (!json_is_array(toc)) {
-        json_decref(toc);
+    /* The table of contents as json_dumps wrote it: an array (parsed on the entry's page
+     * only; parsing every entry's here would cost a rebuild more than reading them). */
+    size_t toc_len = strlen(rec->toc);
+    if (toc_len < 2 || rec->toc[0] != '[' || rec->toc[toc_len - 1] != ']')
         return -1;
-    }
-    json_decref(toc);
     body_swap(job->out, rec);
     body_borrow(job->out, job->e);
     return 0;
+}
+
+/* What the checks of a body in やさしい日本語 report to. */
+struct easy_check {
+    struct diag *d;
+    const struct entry *e;
+    size_t max;
+    size_t bare;                 /* kanji runs without a reading */
+    struct prose_span first;     /* the first of them */
+    char first_text[96];
+};
+
+static void long_sentence(const struct prose_span *s, void *userdata)
+{
+    struct easy_check *c = userdata;
+    diag_warning(c->d, c->e->source, s->line, s->col,
+                 _("this sentence has %zu characters; in %s a sentence should have at most %zu "
+                 "(sentence_length in site.yaml), so cut it in two: 「%s…」"),
+                 s->chars, c->e->lang->name ? c->e->lang->name : c->e->lang->code, c->max,
+                 s->start);
+}
+
+static void bare_kanji(const struct prose_span *s, void *userdata)
+{
+    struct easy_check *c = userdata;
+    if (c->bare++ == 0) {
+        c->first = *s;
+        snprintf(c->first_text, sizeof c->first_text, "%s", s->start);
+    }
+}
+
+/* The checks of a body in a language that keeps its sentences short (sentence_length), and of
+ * one in やさしい日本語, whose every kanji has its reading over it (written {漢字|かんじ}). */
+static void check_easy(struct diag *d, const struct entry *e, const char *markdown)
+{
+    const struct language *l = e->lang;
+    if (!l || (!l->sentence_length && strcmp(l->code, "ja-x-easy") != 0))
+        return;
+    struct easy_check c = {d, e, l->sentence_length, 0, {0, 0, 0, NULL}, ""};
+    if (l->sentence_length)
+        prose_long_sentences(markdown, e->body_len, e->body_line, l->sentence_length,
+                             long_sentence, &c);
+    if (strcmp(l->code, "ja-x-easy") != 0)
+        return;
+    prose_bare_kanji(markdown, e->body_len, e->body_line, bare_kanji, &c);
+    if (c.bare == 1)
+        diag_warning(d, e->source, c.first.line, c.first.col,
+                     _("「%s」 has no furigana: やさしい日本語 pages show the reading over every "
+                     "kanji; write it like {%s|よみ}"),
+                     c.first_text, c.first_text);
+    else if (c.bare > 1)
+        diag_warning(d, e->source, c.first.line, c.first.col,
+                     _("「%s」 and %zu more words in kanji have no furigana: やさしい日本語 pages "
+                     "show the reading over every kanji; write them like {%s|よみ}"),
+                     c.first_text, c.bare - 1, c.first_text);
 }
 
 static void body_one(size_t i, void *userdata)
@@ -354,6 +416,7 @@ static void body_one(size_t i, void *userdata)
         convert_title(job, &own);
         struct dom *dom =
             markdown_parse(&own, e->source, e->body_line, markdown, e->body_len, &hooks);
+        check_easy(&own, e, markdown);
         dom_link_phones(dom);
         dom_fit_tables(dom);
         job->out->html = dom_html(dom);
@@ -432,6 +495,11 @@ int bodies_convert(struct bodies **out, const struct bodies_options *opt)
 const struct body *bodies_get(const struct bodies *bs, size_t i)
 {
     return &bs->v[i];
+}
+
+size_t bodies_index(const struct bodies *bs, const struct entry *e)
+{
+    return site_index_of(bs->opt.site, e);
 }
 
 char *bodies_search(const struct bodies *bs, size_t i)

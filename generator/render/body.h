@@ -65,6 +65,9 @@ int bodies_convert(struct bodies **out, const struct bodies_options *opt);
 void bodies_free(struct bodies *b);
 /* The body of site->all[i]; owned by b. */
 const struct body *bodies_get(const struct bodies *b, size_t i);
+/* The index of e among the bodies (in the site they were converted over, which may hold more
+ * entries than a language's site). */
+size_t bodies_index(const struct bodies *b, const struct entry *e);
 /* Entry i's body as HTML: a new string the caller frees, read back from the body cache when
  * the body does not hold it. NULL after reporting when it cannot be read back. Safe on any
  * thread. */

@@ -5,15 +5,35 @@
 #include "core/buf.h"
 #include "core/xalloc.h"
 #include "render/data.h"
+#include "render/i18n.h"
 
-/* A month's label for headings and links: 令和3年2月（2021年2月）. */
-static char *month_title(int year, int month)
+/* A month's label for headings and links (令和3年2月（2021年2月）): the text, and its HTML in
+ * *html (a new string too). A new string; the caller frees both. */
+static char *month_title(const struct view *v, int year, int month, char **html)
 {
-    struct buf b;
+    const struct i18n *words = view_words(v);
+    struct buf t, h, b, bh;
+    buf_init(&t);
+    buf_init(&h);
     buf_init(&b);
-    date_format_ja_month(&b, year, month, 0);
-    buf_printf(&b, "（%d年%d月）", year, month);
+    buf_init(&bh);
+    i18n_month(words, year, month, &t, &h);
+    char y[8], m[4];
+    snprintf(y, sizeof y, "%d", year);
+    snprintf(m, sizeof m, "%d", month);
+    struct i18n_arg args[] = {
+        {"month_text", t.data ? t.data : "", h.data}, {"year", y, NULL}, {"month", m, NULL}};
+    i18n_format(words, "calendar.title", args, 3, &b, &bh);
+    buf_release(&t);
+    buf_release(&h);
+    *html = buf_detach(&bh, NULL);
     return buf_detach(&b, NULL);
+}
+
+/* events/2021/02/ in the view's language. A new string. */
+static char *month_url(const struct view *v, int m)
+{
+    return xasprintf("%sevents/%04d/%02d/", view_language(v)->prefix, m / 12, m % 12 + 1);
 }
 
 static int month_index(int year, int month)
@@ -66,7 +86,12 @@ static json_t *day_events(const struct view *v, struct date day, const struct mo
         json_t *o = json_object();
         data_set_str(o, "title", body_title(b, e));
         data_set_str(o, "url", e->url);
-        data_set_str(o, "label", m[i].moved ? "延期後の日程" : ss->label);
+        data_set_str(o, "label", m[i].moved ? view_moved_label(v) : ss->label);
+        if (e->lang && e->lang != view_language(v)) {
+            json_t *f = json_object();
+            data_set_str(f, "code", e->lang->code);
+            json_object_set_new(o, "foreign", f);
+        }
         if (m[i].moved) {
             json_object_set_new(o, "moved", json_true());
         } else if (e->status != EVENT_SCHEDULED) {
@@ -89,7 +114,10 @@ static json_t *day_events(const struct view *v, struct date day, const struct mo
  * last (or the build's month), so the events list can always link to "this month". */
 void calendar_plan(struct pages *ps)
 {
+    /* Every language has the months of the site's own: its switch leads to the same month. */
     const struct site *s = view_site(ps->view);
+    if (s->base)
+        s = s->base;
     int first = month_index(s->now.date.year, s->now.date.month), last = first;
     for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++) {
         const struct entry *e = s->kind[KIND_EVENT][i];
@@ -104,10 +132,11 @@ void calendar_plan(struct pages *ps)
     ps->first_month = first;
     ps->last_month = last;
     for (int m = first; m <= last; m++) {
-        page_new(ps, "calendar")->month = m;
-        char *url = xasprintf("events/%04d/%02d/", m / 12, m % 12 + 1);
-        view_root_of(ps->view, url); /* made before the workers start */
-        free(url);
+        struct page *p = page_new(ps, "calendar");
+        p->month = m;
+        p->url = month_url(ps->view, m);
+        p->out = xasprintf("%sindex.html", p->url);
+        p->root = view_root_of(ps->view, p->url); /* made before the workers start */
     }
 }
 
@@ -121,18 +150,21 @@ void calendar_page(struct pages *ps, int m)
     int year = m / 12, month = m % 12 + 1;
     struct date_month_grid g;
     date_month_grid(&g, year, month, start);
-    char *url = xasprintf("events/%04d/%02d/", year, month);
-    char *title = month_title(year, month);
-    char *page_title = xasprintf("%sの催し", title);
+    char *url = month_url(v, m);
+    char *title_html;
+    char *title = month_title(v, year, month, &title_html);
+    struct i18n_arg targ = {"title", title, NULL};
+    char *page_title = i18n_text(view_words(v), "calendar.page_title", &targ, 1);
     json_t *ctx = page_add(ps, "calendar", url, "calendar", page_title, NULL, NULL);
     json_t *cal = json_object();
     data_set_str(cal, "title", title);
+    data_set_str(cal, "title_html", title_html);
     json_object_set_new(cal, "year", json_integer(year));
     json_object_set_new(cal, "month", json_integer(month));
     json_t *weekdays = json_array();
     for (int c = 0; c < 7; c++) {
         json_t *w = json_object();
-        data_set_str(w, "name", date_weekday_ja(g.weekday[c]));
+        data_set_str(w, "name", i18n_weekday(view_words(v), g.weekday[c]));
         data_set_str(w, "key", date_weekday_key(g.weekday[c]));
         json_array_append_new(weekdays, w);
     }
@@ -141,6 +173,8 @@ void calendar_page(struct pages *ps, int m)
     size_t n_sessions =
         month_sessions(v, (struct date){year, month, 1},
                        (struct date){year, month, date_days_in_month(year, month)}, &sessions);
+    for (size_t i = 0; i < n_sessions; i++) /* their titles, states and labels */
+        page_reads(ps, site_index_of(s, sessions[i].e));
     json_t *weeks = json_array(), *flat = json_array();
     for (int row = 0; row < g.rows; row++) {
         json_t *days = json_array();
@@ -154,11 +188,14 @@ void calendar_page(struct pages *ps, int m)
                 json_t *evs = day_events(v, day, sessions, n_sessions);
                 if (json_array_size(evs)) {
                     json_t *entry = json_object();
-                    struct buf b;
+                    struct buf b, h;
                     buf_init(&b);
-                    date_format_ja(&b, day, DATE_WEEKDAY | DATE_NO_YEAR);
+                    buf_init(&h);
+                    i18n_date(view_words(v), day, DATE_WEEKDAY | DATE_NO_YEAR, &b, &h);
                     data_set_buf(entry, "date", &b);
+                    data_set_buf(entry, "date_html", &h);
                     buf_release(&b);
+                    buf_release(&h);
                     json_object_set(entry, "events", evs);
                     json_array_append_new(flat, entry);
                 }
@@ -179,18 +216,23 @@ void calendar_page(struct pages *ps, int m)
         if (other < first || other > last)
             continue;
         json_t *o = json_object();
-        char *ou = xasprintf("events/%04d/%02d/", other / 12, other % 12 + 1);
-        char *ot = month_title(other / 12, other % 12 + 1);
+        char *ou = month_url(v, other);
+        char *oh;
+        char *ot = month_title(v, other / 12, other % 12 + 1, &oh);
         data_set_str(o, "url", ou);
         data_set_str(o, "title", ot);
         free(ou);
         free(ot);
+        free(oh);
         json_object_set_new(cal, side ? "next" : "prev", o);
     }
     json_object_set_new(ctx, "calendar", cal);
-    json_object_set_new(ctx, "breadcrumbs", page_crumbs("催し", "events/"));
+    char *crumb = i18n_text(view_words(v), "crumbs.events", NULL, 0);
+    json_object_set_new(ctx, "breadcrumbs", page_crumbs(ps, crumb, "events/"));
+    free(crumb);
     free(sessions);
     free(url);
     free(title);
+    free(title_html);
     free(page_title);
 }

@@ -103,5 +103,15 @@ const char *const data_optional[] = {
     "issue.cover", "timetable.venue", "timetable.label", "timetable.status", "back",
     /* An issue's PDF, once make print-pdf has made one from its current print document. */
     "entry.print_pdf",
+    /* The installable app's files: none with --portable, no worker in kairan serve's preview,
+     * no latest issue on a site without issues. */
+    "site.app", "site.app.latest", "site.app.worker",
+    /* A site in several languages: the switch and alternates, an entry listed on another
+     * language's pages (foreign), texts in the site's language marked as such (*_lang), the
+     * search page's words, a language's home named in the switch, a print document's address
+     * in a language that has no edition of an issue. */
+    "page.languages", "page.alternates", "page.search_words", "foreign", "title_lang",
+    "site.title_lang", "site.subtitle_lang", "site.description_lang", "site.publisher_lang",
+    "site.publisher_html", "name_lang", "items.home_label", "entry.print_url",
     NULL,
 };

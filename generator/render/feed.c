@@ -7,6 +7,7 @@
 #include "core/strv.h"
 #include "core/version.h"
 #include "core/xalloc.h"
+#include "render/i18n.h"
 
 /* An entry as the feed dates it: when it was published and when it last changed, in seconds
  * since 1970 UTC. */
@@ -55,14 +56,21 @@ static void put_time(const struct view *v, struct buf *out, const char *element,
     buf_printf(out, "</%s>", element);
 }
 
+/* Whether e is written in the view's language (not one listed in the site's own language on
+ * another language's pages). */
+static int own(const struct view *v, const struct entry *e)
+{
+    return !e->lang || e->lang == view_language(v);
+}
+
 static void atom(const struct view *v, struct buf *out, int64_t now_utc)
 {
     const struct site *s = view_site(v);
-    const struct site_config *cfg = s->cfg;
+    const struct language *lang = view_language(v);
     struct feed_item *list = xcalloc(s->n_all ? s->n_all : 1, sizeof *list);
     size_t n = 0;
     for (size_t i = 0; i < s->n_all; i++)
-        if (s->all[i]->kind != KIND_PAGE)
+        if (s->all[i]->kind != KIND_PAGE && own(v, s->all[i]))
             list[n++] = feed_item(v, s->all[i], now_utc);
     qsort(list, n, sizeof *list, newest_first);
     if (n > 30)
@@ -70,22 +78,24 @@ static void atom(const struct view *v, struct buf *out, int64_t now_utc)
 
     buf_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                   "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"");
-    buf_xml_escape(out, cfg->language);
+    char *home = view_permalink(v, lang->prefix);
+    buf_xml_escape(out, lang->code);
     buf_puts(out, "\">\n  <title>");
-    buf_xml_escape(out, cfg->title);
+    buf_xml_escape(out, lang->title);
     buf_puts(out, "</title>\n");
-    if (cfg->subtitle) {
+    if (lang->subtitle) {
         buf_puts(out, "  <subtitle>");
-        buf_xml_escape(out, cfg->subtitle);
+        buf_xml_escape(out, lang->subtitle);
         buf_puts(out, "</subtitle>\n");
     }
     buf_puts(out, "  <id>");
-    buf_xml_escape(out, cfg->base_url);
+    buf_xml_escape(out, home);
     buf_puts(out, "</id>\n  <link rel=\"alternate\" type=\"text/html\" href=\"");
-    buf_xml_escape(out, cfg->base_url);
+    buf_xml_escape(out, home);
     buf_puts(out, "\"/>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"");
-    buf_xml_escape(out, cfg->base_url);
+    buf_xml_escape(out, home);
     buf_puts(out, "feed.xml\"/>\n  ");
+    free(home);
     /* The feed changes when one of its entries does, not with every build. */
     struct datetime empty = {{2000, 1, 1}, 0, 0, 0};
     int64_t newest = n ? list[0].updated : tz_to_utc(view_zone(v), empty, NULL);
@@ -94,7 +104,7 @@ static void atom(const struct view *v, struct buf *out, int64_t now_utc)
             newest = list[i].updated;
     put_time(v, out, "updated", newest);
     buf_puts(out, "\n  <author><name>");
-    buf_xml_escape(out, cfg->publisher ? cfg->publisher : cfg->title);
+    buf_xml_escape(out, lang->publisher ? lang->publisher : lang->title);
     buf_puts(out, "</name></author>\n  <generator version=\"" KAIRAN_VERSION "\">kairan"
                   "</generator>\n");
     for (size_t i = 0; i < n; i++) {
@@ -124,33 +134,97 @@ static void atom(const struct view *v, struct buf *out, int64_t now_utc)
     free(list);
 }
 
-static void sitemap(const struct view *v, struct buf *out)
+/* A page of the sitemap: its address, and its addresses in every language (NULL where it has
+ * none) when the site has several. */
+struct sitemap_page {
+    const char *url;
+    char **versions;
+};
+
+static int by_url(const void *pa, const void *pb)
 {
-    const struct site *s = view_site(v);
-    const struct site_config *cfg = s->cfg;
-    struct strv urls = STRV_INIT;
-    strv_push(&urls, "");
+    return strcmp(((const struct sitemap_page *)pa)->url, ((const struct sitemap_page *)pb)->url);
+}
+
+/* The pages of every language (sites[k] is language k's site, sites[0] the default's), each
+ * with its alternates in the others (xhtml:link, as search engines read them). */
+static void sitemap(const struct site *const *sites, size_t n_sites, struct buf *out)
+{
+    const struct site_config *cfg = sites[0]->cfg;
+    struct strv neutral = STRV_INIT;
+    strv_push(&neutral, "");
     static const char *const lists[] = {"activities/", "events/", "issues/", "districts/",
                                         "categories/"};
     for (size_t i = 0; i < sizeof lists / sizeof *lists; i++)
-        strv_push(&urls, lists[i]);
+        strv_push(&neutral, lists[i]);
     for (size_t i = 0; i < cfg->n_districts; i++)
-        strv_push_owned(&urls, xasprintf("districts/%s/", cfg->districts[i].slug));
+        strv_push_owned(&neutral, xasprintf("districts/%s/", cfg->districts[i].slug));
     for (size_t i = 0; i < cfg->n_categories; i++)
-        strv_push_owned(&urls, xasprintf("categories/%s/", cfg->categories[i].slug));
-    for (size_t i = 0; i < s->n_all; i++)
-        strv_push(&urls, s->all[i]->url);
-    strv_sort(&urls);
+        strv_push_owned(&neutral, xasprintf("categories/%s/", cfg->categories[i].slug));
+    size_t cap = n_sites * neutral.len + 1;
+    for (size_t k = 0; k < n_sites; k++)
+        cap += sites[k]->n_all;
+    struct sitemap_page *pages = xcalloc(cap, sizeof *pages);
+    struct strv owned = STRV_INIT;
+    size_t n = 0;
+    for (size_t k = 0; k < n_sites; k++) {
+        /* The lists and the home page: in every language. */
+        for (size_t i = 0; i < neutral.len; i++) {
+            struct sitemap_page *p = &pages[n++];
+            char *url = xasprintf("%s%s", sites[k]->lang->prefix, neutral.v[i]);
+            strv_push_owned(&owned, url);
+            p->url = url;
+            if (n_sites > 1) {
+                p->versions = xcalloc(n_sites, sizeof *p->versions);
+                for (size_t j = 0; j < n_sites; j++)
+                    p->versions[j] = xasprintf("%s%s", sites[j]->lang->prefix, neutral.v[i]);
+            }
+        }
+        /* The entries written in the language (not the originals its pages list). */
+        for (size_t i = 0; i < sites[k]->n_all; i++) {
+            const struct entry *e = sites[k]->all[i];
+            if (e->lang && e->lang != sites[k]->lang)
+                continue;
+            struct sitemap_page *p = &pages[n++];
+            p->url = e->url;
+            const struct entry *o = e->original ? e->original : e;
+            if (n_sites > 1 && o->versions) {
+                p->versions = xcalloc(n_sites, sizeof *p->versions);
+                for (size_t j = 0; j < n_sites; j++)
+                    p->versions[j] = o->versions[j] ? xstrdup(o->versions[j]->url) : NULL;
+            }
+        }
+    }
+    qsort(pages, n, sizeof *pages, by_url);
     buf_puts(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                  "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for (size_t i = 0; i < urls.len; i++) {
+                  "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"");
+    if (n_sites > 1)
+        buf_puts(out, " xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    buf_puts(out, ">\n");
+    for (size_t i = 0; i < n; i++) {
         buf_puts(out, "  <url><loc>");
         buf_xml_escape(out, cfg->base_url);
-        buf_xml_escape(out, urls.v[i]);
-        buf_puts(out, "</loc></url>\n");
+        buf_xml_escape(out, pages[i].url);
+        buf_puts(out, "</loc>");
+        for (size_t j = 0; pages[i].versions && j < n_sites; j++) {
+            if (!pages[i].versions[j])
+                continue;
+            buf_puts(out, "\n    <xhtml:link rel=\"alternate\" hreflang=\"");
+            buf_xml_escape(out, sites[j]->lang->code);
+            buf_puts(out, "\" href=\"");
+            buf_xml_escape(out, cfg->base_url);
+            buf_xml_escape(out, pages[i].versions[j]);
+            buf_puts(out, "\"/>");
+        }
+        buf_puts(out, pages[i].versions ? "\n  </url>\n" : "</url>\n");
+        for (size_t j = 0; pages[i].versions && j < n_sites; j++)
+            free(pages[i].versions[j]);
+        free(pages[i].versions);
     }
     buf_puts(out, "</urlset>\n");
-    strv_release(&urls);
+    free(pages);
+    strv_release(&owned);
+    strv_release(&neutral);
 }
 
 /* Strings an ical_event points to, owned here until the calendar is written. */
@@ -182,10 +256,14 @@ static size_t ical_events(const struct view *v, const struct entry *e, struct ic
     }
     /* Calendar apps that ignore STATUS still show the title: it says what became of the
      * event. A postponed event's new date is one more event after its sessions. */
-    static const char *const marks[EVENT_STATUS_COUNT] = {
-        [EVENT_CANCELLED] = "【中止】", [EVENT_POSTPONED] = "【延期】",
-        [EVENT_WRITTEN] = "【書面開催】", [EVENT_ONLINE] = "【オンライン開催】"};
-    const char *mark = marks[e->status] ? marks[e->status] : "";
+    const struct i18n *words = view_words(v);
+    const char *title = title_of(v, e);
+    struct i18n_arg marked[] = {{"label", view_status_label(v, e->status), NULL},
+                                {"title", title, NULL}};
+    char *with_mark = e->status == EVENT_SCHEDULED ? xstrdup(title)
+                                                   : i18n_text(words, "ics.status", marked, 2);
+    const struct language *lang = view_language(v);
+    char *base = view_permalink(v, lang->prefix);
     int called_off = e->status == EVENT_CANCELLED || e->status == EVENT_POSTPONED;
     for (size_t i = 0; i < e->n_sessions + (size_t)e->has_postponed; i++, at++) {
         int moved = i == e->n_sessions;
@@ -197,10 +275,12 @@ static size_t ical_events(const struct view *v, const struct entry *e, struct ic
             if (id && strcmp(id, s->venue) == 0)
                 location = json_string_value(json_object_get(venue, "name"));
         }
-        st->uid[at] = ical_uid(view_site(v)->cfg->base_url, e->slug, i + 1);
-        const char *label = moved ? "延期後の日程" : s->label;
-        st->summary[at] = label ? xasprintf("%s%s（%s）", moved ? "" : mark, title_of(v, e), label)
-                                : xasprintf("%s%s", mark, title_of(v, e));
+        st->uid[at] = ical_uid(base, e->slug, i + 1);
+        const char *label = moved ? view_moved_label(v) : s->label;
+        struct i18n_arg args[] = {{"title", moved ? title : with_mark, NULL},
+                                  {"label", label ? label : "", NULL}};
+        st->summary[at] =
+            label ? i18n_text(words, "ics.session", args, 2) : xstrdup(with_mark);
         st->description[at] = xstrdup(b->summary ? b->summary : "");
         st->url[at] = view_permalink(v, e->url);
         out[at] = (struct ical_event){
@@ -215,6 +295,8 @@ static size_t ical_events(const struct view *v, const struct entry *e, struct ic
             .status = moved ? "CONFIRMED" : called_off ? "CANCELLED" : NULL,
         };
     }
+    free(with_mark);
+    free(base);
     return at;
 }
 
@@ -234,7 +316,13 @@ static int write_ics(const struct view *v, struct publish *pub, int64_t now_utc,
         at = ical_events(v, events[i], ev, &st, at);
     struct buf out;
     buf_init(&out);
-    char *prodid = xasprintf("-//kairan %s//%s//JA", KAIRAN_VERSION, view_site(v)->cfg->title);
+    /* The language of the text, as PRODID names it: its primary subtag in capitals. */
+    const struct language *lang = view_language(v);
+    char code[4] = {0};
+    for (size_t k = 0; k < 3 && lang->code[k] && lang->code[k] != '-'; k++)
+        code[k] = (char)(lang->code[k] >= 'a' && lang->code[k] <= 'z' ? lang->code[k] - 32
+                                                                      : lang->code[k]);
+    char *prodid = xasprintf("-//kairan %s//%s//%s", KAIRAN_VERSION, lang->title, code);
     ical_write(&out, prodid, calname, view_zone(v), ev, at, now_utc);
     free(prodid);
     int rc = publish_write(pub, out_path, out.data, out.len);
@@ -266,17 +354,14 @@ static struct datetime year_before(struct datetime t)
 int feed_write_all(const struct view *v, struct publish *pub, int64_t now_utc)
 {
     const struct site *s = view_site(v);
+    const struct language *lang = view_language(v);
     struct buf out;
     buf_init(&out);
     int rc = 0;
     atom(v, &out, now_utc);
-    rc |= publish_write(pub, "feed.xml", out.data, out.len);
-    buf_reset(&out);
-    sitemap(v, &out);
-    rc |= publish_write(pub, "sitemap.xml", out.data, out.len);
-    buf_reset(&out);
-    buf_printf(&out, "User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n", s->cfg->base_url);
-    rc |= publish_write(pub, "robots.txt", out.data, out.len);
+    char *path = xasprintf("%sfeed.xml", lang->prefix);
+    rc |= publish_write(pub, path, out.data, out.len);
+    free(path);
     buf_release(&out);
 
     struct entry **listed = xcalloc(s->n_kind[KIND_EVENT] + 1, sizeof *listed);
@@ -284,14 +369,32 @@ int feed_write_all(const struct view *v, struct publish *pub, int64_t now_utc)
     struct datetime year_ago = year_before(s->now);
     for (size_t i = 0; i < s->n_kind[KIND_EVENT]; i++) {
         struct entry *e = s->kind[KIND_EVENT][i];
-        char *path = xasprintf("%sevent.ics", e->url);
+        if (!own(v, e))
+            continue; /* its calendar is in its own language */
+        path = xasprintf("%sevent.ics", e->url);
         rc |= write_ics(v, pub, now_utc, path, title_of(v, e), &e, 1);
         free(path);
         if (e->n_sessions &&
             date_compare_datetime(e->sessions[e->n_sessions - 1].end, year_ago) >= 0)
             listed[n_listed++] = e;
     }
-    rc |= write_ics(v, pub, now_utc, "events.ics", s->cfg->title, listed, n_listed);
+    path = xasprintf("%sevents.ics", lang->prefix);
+    rc |= write_ics(v, pub, now_utc, path, lang->title, listed, n_listed);
+    free(path);
     free(listed);
+    return rc ? -1 : 0;
+}
+
+int feed_write_sitemap(const struct site *const *sites, size_t n, struct publish *pub)
+{
+    struct buf out;
+    buf_init(&out);
+    sitemap(sites, n, &out);
+    int rc = publish_write(pub, "sitemap.xml", out.data, out.len);
+    buf_reset(&out);
+    buf_printf(&out, "User-agent: *\nAllow: /\n\nSitemap: %ssitemap.xml\n",
+               sites[0]->cfg->base_url);
+    rc |= publish_write(pub, "robots.txt", out.data, out.len);
+    buf_release(&out);
     return rc ? -1 : 0;
 }

@@ -9,9 +9,13 @@
 #include "publish/publish.h"
 #include "render/view.h"
 
-/* Writes feed.xml, sitemap.xml, robots.txt, events.ics and each event's event.ics through pub.
- * now_utc (the build clock) stamps the calendars and is the latest date the feed gives an entry
- * without a date: field. Returns 0, or -1 after reporting. */
+/* Writes the view's language's feed.xml, events.ics and each of its events' event.ics (under
+ * the language's folder) through pub. now_utc (the build clock) stamps the calendars and is the
+ * latest date the feed gives an entry without a date: field. Returns 0, or -1 after reporting. */
 int feed_write_all(const struct view *v, struct publish *pub, int64_t now_utc);
+/* Writes sitemap.xml (every page of every language, each with its addresses in the others when
+ * there are several) and robots.txt: sites[k] is language k's site, sites[0] the default's.
+ * Returns 0, or -1 after reporting. */
+int feed_write_sitemap(const struct site *const *sites, size_t n, struct publish *pub);
 
 #endif

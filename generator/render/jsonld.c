@@ -31,7 +31,7 @@ static json_t *organization(const struct view *v, const char *name)
 {
     json_t *o = json_object();
     json_object_set_new(o, "@type", json_string("Organization"));
-    json_object_set_new(o, "name", json_string(name ? name : view_site(v)->cfg->title));
+    json_object_set_new(o, "name", json_string(name ? name : view_language(v)->title));
     return o;
 }
 
@@ -146,7 +146,7 @@ char *jsonld_entry(const struct view *v, const struct entry *e)
         json_decref(locations);
         const char *organizer = json_string_value(json_object_get(e->fm, "organizer"));
         json_object_set_new(o, "organizer",
-                            organization(v, organizer ? organizer : view_site(v)->cfg->publisher));
+                            organization(v, organizer ? organizer : view_language(v)->publisher));
     } else {
         json_object_set_new(o, "@type", json_string("Article"));
         json_object_set_new(o, "headline", json_string(title));
@@ -157,10 +157,13 @@ char *jsonld_entry(const struct view *v, const struct entry *e)
             json_object_set_new(o, "datePublished", json_string(d.data));
             buf_release(&d);
         }
-        json_object_set_new(o, "publisher", organization(v, view_site(v)->cfg->publisher));
+        json_object_set_new(o, "publisher", organization(v, view_language(v)->publisher));
     }
     if (b->summary)
         json_object_set_new(o, "description", json_string(b->summary));
+    /* A site in several languages says which one each page is in. */
+    if (view_site(v)->cfg->n_languages > 1 && e->lang)
+        json_object_set_new(o, "inLanguage", json_string(e->lang->code));
     set_new_str(o, "url", view_permalink(v, e->url));
     if (b->has_image)
         set_new_str(o, "image", view_permalink(v, b->image.full ? b->image.full : b->image.src));
@@ -169,15 +172,15 @@ char *jsonld_entry(const struct view *v, const struct entry *e)
 
 char *jsonld_site(const struct view *v)
 {
-    const struct site_config *cfg = view_site(v)->cfg;
+    const struct language *lang = view_language(v);
     json_t *o = json_object();
     json_object_set_new(o, "@context", json_string("https://schema.org"));
     json_object_set_new(o, "@type", json_string("WebSite"));
-    json_object_set_new(o, "name", json_string(cfg->title));
-    json_object_set_new(o, "url", json_string(cfg->base_url));
-    if (cfg->description)
-        json_object_set_new(o, "description", json_string(cfg->description));
-    json_object_set_new(o, "inLanguage", json_string(cfg->language));
-    json_object_set_new(o, "publisher", organization(v, cfg->publisher));
+    json_object_set_new(o, "name", json_string(lang->title));
+    set_new_str(o, "url", view_permalink(v, lang->prefix));
+    if (lang->description)
+        json_object_set_new(o, "description", json_string(lang->description));
+    json_object_set_new(o, "inLanguage", json_string(lang->code));
+    json_object_set_new(o, "publisher", organization(v, lang->publisher));
     return script_safe(o);
 }

@@ -33,6 +33,13 @@ struct page {
     /* Fingerprints of the shared values in ctx: the entries' data it holds, over its root's
      * (owned; freed with ctx). */
     struct fingerprint_memo *memo;
+    /* The entries (indices in site->all) whose data the page shows, in the order it asked for
+     * them, noted while it is set up (page_entry, page_reads): with the site's shape, its root
+     * and the theme, what the page is made from (render/deps). Owned. */
+    size_t *reads;
+    size_t n_reads, reads_cap;
+    int unchanged; /* render/deps found nothing it is made from changed: keep the last one */
+    int reads_body; /* an entry's own page: it shows its entry's body as well as its data */
 };
 
 struct pages {
@@ -44,6 +51,8 @@ struct pages {
     size_t n_upcoming;
     struct list_spec **lists; /* owned; see plan.h */
     size_t n_lists, lists_cap;
+    /* Words of the lists' headings in the page's language, while they are noted (owned). */
+    char *other_row, *upcoming_word, *past_word;
     int first_month, last_month; /* the calendar's span, as year * 12 + month - 1 */
 };
 
@@ -53,10 +62,20 @@ struct page *page_new(struct pages *ps, const char *template);
  * page object); returns its context, owned by the page. */
 json_t *page_add(struct pages *ps, const char *template, const char *url, const char *kind,
                  const char *title, const char *title_html, const char *description);
-/* Entry i's data for the page being set up (the last one added): a new reference. */
+/* Entry i's data for the page being set up (the last one added): a new reference. Notes that
+ * the page reads entry i. */
 json_t *page_entry(struct pages *ps, size_t i);
-/* The breadcrumbs ホーム › title1 (when not NULL); a new array. */
-json_t *page_crumbs(const char *title1, const char *url1);
+/* Notes that the page being set up shows something of entry i that it takes from the entry
+ * itself rather than through page_entry (its own page, a calendar's events). */
+void page_reads(struct pages *ps, size_t i);
+/* The breadcrumbs ホーム › title1 (when not NULL; url1 is in the page's language, without its
+ * folder); a new array. */
+json_t *page_crumbs(struct pages *ps, const char *title1, const char *url1);
+/* For a site of several languages, gives the page being set up (the last one added) its
+ * language switch (page.languages) and, when same, its hreflang alternates (page.alternates):
+ * paths[k] is its address in language k (relative to the root), NULL where there is none.
+ * page_add gives every page but 404 its addresses in every language. */
+void page_set_languages(struct pages *ps, const char *const *paths, int same);
 /* Frees what a page owns and leaves it empty. */
 void page_release(struct page *p);
 

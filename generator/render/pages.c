@@ -7,6 +7,7 @@
 #include "core/xalloc.h"
 #include "render/calendar.h"
 #include "render/data.h"
+#include "render/i18n.h"
 #include "render/page.h"
 #include "render/plan.h"
 
@@ -63,6 +64,15 @@ static void render_one(size_t i, void *userdata)
 {
     struct render_job *job = userdata;
     struct page *p = &job->ps->v[i];
+    if (p->unchanged) {
+        /* Made from the same as the last build's: kept, unless its file is not as that build
+         * left it (then it is made again below). */
+        int kept = publish_keep_as_before(job->opt->pub, p->out);
+        if (kept <= 0) {
+            job->failed[i] = kept < 0;
+            return;
+        }
+    }
     if (p->ctx) {
         job->failed[i] = render_page(job, p, NULL) != 0;
         json_decref(p->ctx);
@@ -91,6 +101,8 @@ static void render_one(size_t i, void *userdata)
     built->identity = p->identity;
     built->entry = p->entry;
     job->failed[i] = render_page(job, built, b) != 0;
+    if (job->opt->deps && !job->failed[i])
+        deps_note(job->opt->deps, i, built);
     page_release(built);
     free(own.v);
 }
@@ -105,16 +117,36 @@ int pages_render(struct view *v, const struct pages_options *opt)
             ps.upcoming[ps.n_upcoming++] = s->kind[KIND_EVENT][i];
     plan_home_page(&ps);
     for (size_t i = 0; i < s->n_all; i++)
-        plan_entry_later(&ps, i);
+        if (!s->all[i]->lang || s->all[i]->lang == view_language(v))
+            plan_entry_later(&ps, i); /* the others have their page in their language */
     plan_lists(&ps);
     calendar_plan(&ps);
-    page_add(&ps, "404", "", "404", "ページが見つかりません", NULL, NULL);
+    const struct language *lang = view_language(v);
+    if (lang->index == 0) { /* one page for every address the server knows not */
+        char *title = i18n_text(view_words(v), "page.notfound", NULL, 0);
+        page_add(&ps, "404", "", "404", title, NULL, NULL);
+        free(title);
+    }
     if (opt->search) {
-        json_t *ctx = page_add(&ps, "search", "search/", "search", "サイト内検索", NULL, NULL);
+        char *title = i18n_text(view_words(v), "page.search", NULL, 0);
+        char *url = xasprintf("%ssearch/", lang->prefix);
+        json_t *ctx = page_add(&ps, "search", url, "search", title, NULL, NULL);
+        free(url);
+        free(title);
         json_t *search = json_object();
         data_set_str(search, "meta", opt->search);
         json_object_set_new(ctx, "search", search);
-        json_object_set_new(ctx, "breadcrumbs", page_crumbs(NULL, NULL));
+        json_object_set_new(ctx, "breadcrumbs", page_crumbs(&ps, NULL, NULL));
+        /* search.js says its words in Japanese unless the page gives them. */
+        if (strcmp(lang->code, "ja") != 0)
+            json_object_set_new(json_object_get(ctx, "page"), "search_words", json_true());
+    }
+    if (opt->offline && lang->index == 0) { /* one, as the worker is the default language's */
+        json_t *ctx = page_add(&ps, "offline", "offline/", "offline",
+                                "インターネットにつながっていません", NULL, NULL);
+        json_t *offline = json_object();
+        json_object_set_new(offline, "pages", json_deep_copy(opt->offline));
+        json_object_set_new(ctx, "offline", offline);
     }
 
     /* Templates compile on first use, which is not thread-safe: look them all up first. */
@@ -123,7 +155,7 @@ int pages_render(struct view *v, const struct pages_options *opt)
     size_t n_seen = 0;
     for (size_t i = 0; i < ps.len; i++) {
         struct page *p = &ps.v[i];
-        p->compiled = template_set_get(view_theme(v)->templates, p->template);
+        p->compiled = template_set_get(view_templates(v), p->template);
         size_t k = 0;
         while (k < n_seen && seen[k] != p->compiled)
             k++;
@@ -135,6 +167,12 @@ int pages_render(struct view *v, const struct pages_options *opt)
             p->identity = ids[k];
         else if (p->compiled)
             p->identity = template_identity(p->compiled);
+    }
+    /* The pages made from what the last build's were made from. */
+    if (opt->deps) {
+        deps_begin(opt->deps, ps.len);
+        for (size_t i = 0; opt->incremental && opt->pub && i < ps.len; i++)
+            ps.v[i].unchanged = !ps.v[i].ctx && deps_unchanged(opt->deps, i, &ps.v[i]);
     }
     struct render_job job = {&ps, opt, xcalloc(ps.len ? ps.len : 1, sizeof(int))};
     pool_for(opt->pool, ps.len, render_one, &job);

@@ -7,8 +7,11 @@
 #ifndef KAIRAN_PAGES_H
 #define KAIRAN_PAGES_H
 
+#include <jansson.h>
+
 #include "core/pool.h"
 #include "publish/publish.h"
+#include "render/deps.h"
 #include "render/view.h"
 
 struct pages_options {
@@ -19,6 +22,14 @@ struct pages_options {
     /* The search files' meta script, from the root (render/search.h): the search page loads
      * it. NULL: the site has no search page. */
     const char *search;
+    /* The pages the service worker keeps from the start (offline_pages), listed on the page it
+     * shows offline for any other (offline/, template offline). NULL: the site has no worker
+     * and no such page. */
+    const json_t *offline;
+    /* What the last build's pages were made from (render/deps): with incremental, a page made
+     * from the same is kept without being set up; every page set up is noted in it. NULL:
+     * none. */
+    struct deps *deps;
 };
 
 /* Renders every page. Frees the view's roots when done (the pages were their main users).

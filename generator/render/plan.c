@@ -1,13 +1,37 @@
 #include "render/plan.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
 #include "core/kana.h"
+#include "core/strmap.h"
 #include "core/xalloc.h"
 #include "render/data.h"
+#include "render/i18n.h"
 #include "render/jsonld.h"
+
+/* A word of the page's language (a new string; the caller frees it). */
+static char *word(struct pages *ps, const char *key)
+{
+    return i18n_text(view_words(ps->view), key, NULL, 0);
+}
+
+/* A message as HTML (furigana and all). A new string. */
+static char *word_html(struct pages *ps, const char *key)
+{
+    struct buf h;
+    buf_init(&h);
+    i18n_format(view_words(ps->view), key, NULL, 0, NULL, &h);
+    return buf_detach(&h, NULL);
+}
+
+/* An address of the page's language: its folder before path. A new string. */
+static char *lang_url(struct pages *ps, const char *path)
+{
+    return xasprintf("%s%s", view_language(ps->view)->prefix, path);
+}
 
 void plan_entry_page(struct pages *ps, size_t i)
 {
@@ -16,10 +40,22 @@ void plan_entry_page(struct pages *ps, size_t i)
     const struct entry *e = s->all[i];
     const struct body *b = view_body(v, e);
     static const char *const templates[] = {"activity", "event", "issue", "page"};
-    static const char *const list_titles[] = {"活動一覧", "催し", "号一覧", NULL};
+    static const char *const list_titles[] = {"crumbs.activities", "crumbs.events",
+                                              "crumbs.issues", NULL};
     static const char *const list_urls[] = {"activities/", "events/", "issues/", NULL};
     json_t *ctx = page_add(ps, templates[e->kind], e->url, entry_kind_name(e->kind),
                            body_title(b, e), b->title_html, b->summary);
+    /* Its versions: the original and the translations published. */
+    const struct entry *orig = e->original ? e->original : e;
+    const struct site_config *cfg = s->cfg;
+    const char **paths = xcalloc(cfg->n_languages, sizeof *paths);
+    for (size_t k = 0; k < cfg->n_languages; k++)
+        paths[k] = orig->versions ? (orig->versions[k] ? orig->versions[k]->url : NULL)
+                                  : k == 0 ? orig->url : NULL;
+    page_set_languages(ps, paths, 1);
+    free(paths);
+    page_reads(ps, i);
+    ps->v[ps->len - 1].reads_body = 1;
     /* The content is added when the page is rendered: until then its hash stands for it. */
     json_t *data = view_entry(v, ps->v[ps->len - 1].root, i, NULL);
     json_t *entry = json_copy(data);
@@ -42,7 +78,9 @@ void plan_entry_page(struct pages *ps, size_t i)
     char *jsonld = jsonld_entry(v, e);
     data_set_str(page, "jsonld", jsonld);
     free(jsonld);
-    json_object_set_new(ctx, "breadcrumbs", page_crumbs(list_titles[e->kind], list_urls[e->kind]));
+    char *crumb = list_titles[e->kind] ? word(ps, list_titles[e->kind]) : NULL;
+    json_object_set_new(ctx, "breadcrumbs", page_crumbs(ps, crumb, list_urls[e->kind]));
+    free(crumb);
 
     /* Other activities in the same district, or other events. */
     json_t *related = json_array();
@@ -69,7 +107,7 @@ void plan_entry_page(struct pages *ps, size_t i)
         json_t *current = NULL;
         const char *current_name = NULL;
         for (size_t j = 0; j < n; j++) {
-            const char *name = site_issue_section(s, list[j]);
+            const char *name = view_issue_section(v, list[j]);
             if (!current || strcmp(name, current_name) != 0) {
                 current = json_object();
                 data_set_str(current, "title", name);
@@ -105,6 +143,8 @@ struct list_group {
  * workers that render them. */
 struct list_spec {
     char *url, *kind, *title, *description, *calendar_url;
+    char *title_html; /* when the title is not only its text escaped (a name in another
+                         language marked), else NULL */
     const char *terms; /* a district's or a category's list: "districts" or "categories" */
     size_t term;       /* then its place in that list of the site object */
     struct list_group *groups; /* each with its own copy of items */
@@ -113,9 +153,12 @@ struct list_spec {
 
 static void list_spec_free(struct list_spec *l)
 {
-    for (size_t g = 0; g < l->n_groups; g++)
+    for (size_t g = 0; g < l->n_groups; g++) {
         free(l->groups[g].items);
+        free((char *)l->groups[g].heading);
+    }
     free(l->groups);
+    free(l->title_html);
     free(l->url);
     free(l->kind);
     free(l->title);
@@ -134,15 +177,40 @@ void plan_list_page(struct pages *ps, const struct list_spec *l, size_t pg)
     size_t n_groups = l->n_groups, total = l->total, n_pages = l->n_pages;
     size_t per = view_site(ps->view)->cfg->per_page;
     char *page_url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
-    char *page_title = pg ? xasprintf("%s（%zuページ目）", title, pg + 1) : xstrdup(title);
+    char *page_title;
+    if (pg) {
+        char number[24];
+        snprintf(number, sizeof number, "%zu", pg + 1);
+        struct i18n_arg args[] = {{"title", title, NULL}, {"page", number, NULL}};
+        page_title = i18n_text(view_words(ps->view), "list.page", args, 2);
+    } else {
+        page_title = xstrdup(title);
+    }
     json_t *ctx = page_add(ps, "list", page_url, "list", page_title, NULL, description);
+    if (pg) {
+        /* The switch leads to the first page of the list in each language (another may have
+         * fewer pages); a later page has no equal to name as an alternate. */
+        const struct site_config *cfg = s->cfg;
+        const char *neutral = url + strlen(view_language(ps->view)->prefix);
+        char **paths = xcalloc(cfg->n_languages, sizeof *paths);
+        for (size_t k = 0; k < cfg->n_languages; k++)
+            paths[k] = xasprintf("%s%s", cfg->languages[k].prefix, neutral);
+        page_set_languages(ps, (const char *const *)paths, 0);
+        for (size_t k = 0; k < cfg->n_languages; k++)
+            free(paths[k]);
+        free(paths);
+    }
     json_t *list = json_object();
     data_set_str(list, "title", title);
-    struct buf escaped;
-    buf_init(&escaped);
-    buf_xml_escape(&escaped, title);
-    data_set_buf(list, "title_html", &escaped);
-    buf_release(&escaped);
+    if (l->title_html) {
+        data_set_str(list, "title_html", l->title_html);
+    } else {
+        struct buf escaped;
+        buf_init(&escaped);
+        buf_xml_escape(&escaped, title);
+        data_set_buf(list, "title_html", &escaped);
+        buf_release(&escaped);
+    }
     data_set_str(list, "description", description);
     data_set_str(list, "kind", kind);
     json_object_set_new(list, "count", json_integer((json_int_t)total));
@@ -205,7 +273,7 @@ void plan_list_page(struct pages *ps, const struct list_spec *l, size_t pg)
     json_object_set_new(pag, "pages", pages);
     json_object_set_new(pag, "has_pages", json_boolean(n_pages > 1));
     json_object_set_new(ctx, "pagination", pag);
-    json_object_set_new(ctx, "breadcrumbs", page_crumbs(NULL, NULL));
+    json_object_set_new(ctx, "breadcrumbs", page_crumbs(ps, NULL, NULL));
     data_set_str(ctx, "calendar_url", calendar_url);
     free(page_url);
     free(page_title);
@@ -232,6 +300,7 @@ static struct list_spec *list_pages(struct pages *ps, const char *url, const cha
     l->n_groups = n_groups;
     for (size_t g = 0; g < n_groups; g++) {
         l->groups[g] = groups[g];
+        l->groups[g].heading = dup_or_null(groups[g].heading);
         l->groups[g].items = xcalloc(groups[g].n ? groups[g].n : 1, sizeof *groups[g].items);
         memcpy(l->groups[g].items, groups[g].items, groups[g].n * sizeof *groups[g].items);
         l->total += groups[g].n;
@@ -244,35 +313,54 @@ static struct list_spec *list_pages(struct pages *ps, const char *url, const cha
         struct page *p = page_new(ps, "list");
         p->list = l;
         p->list_page = pg;
-        char *page_url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
-        view_root_of(ps->view, page_url); /* made before the workers start */
-        free(page_url);
+        p->url = pg ? xasprintf("%spage/%zu/", url, pg + 1) : xstrdup(url);
+        p->out = xasprintf("%sindex.html", p->url);
+        p->root = view_root_of(ps->view, p->url); /* made before the workers start */
     }
     return l;
 }
 
-/* Activities in 50音 order under あ/か/さ… headings. */
-static void kana_groups(struct entry **items, size_t n, struct list_group *groups, size_t *n_groups)
+/* Activities in 50音 order under あ/か/さ… headings; in a language that is not Japanese, in
+ * the order of their titles under no heading. */
+static void kana_groups(struct pages *ps, struct entry **items, size_t n,
+                        struct list_group *groups, size_t *n_groups)
 {
+    if (!i18n_kana_order(view_words(ps->view))) {
+        groups[0] = (struct list_group){NULL, "items", xcalloc(n ? n : 1, sizeof *items), n};
+        memcpy(groups[0].items, items, n * sizeof *items);
+        *n_groups = n ? 1 : 0;
+        if (!n)
+            free(groups[0].items);
+        return;
+    }
+    const char *other = ps->other_row;
     static const char *const ids[] = {"a",  "ka", "sa", "ta", "na",   "ha",
                                       "ma", "ya", "ra", "wa", "other"};
-    *n_groups = 0;
-    for (int row = 0; row <= 10; row++) {
-        struct list_group *g = &groups[*n_groups];
-        g->heading = kana_row_label(row < 10 ? row : -1);
-        g->id = ids[row];
-        g->items = xcalloc(n ? n : 1, sizeof *g->items);
-        g->n = 0;
-        for (size_t i = 0; i < n; i++) {
-            int er = kana_row(items[i]->reading ? items[i]->reading : "");
-            if ((row < 10 && er == row) || (row == 10 && er < 0))
-                g->items[g->n++] = items[i];
-        }
-        if (g->n)
-            (*n_groups)++;
-        else
-            free(g->items);
+    /* Each item's row once (the rest: row 10), then the items of each row in their order. */
+    unsigned char *rows = xcalloc(n ? n : 1, 1);
+    size_t count[11] = {0};
+    for (size_t i = 0; i < n; i++) {
+        int er = kana_row(items[i]->reading ? items[i]->reading : "");
+        rows[i] = (unsigned char)(er < 0 ? 10 : er);
+        count[rows[i]]++;
     }
+    *n_groups = 0;
+    struct list_group *of_row[11] = {NULL};
+    for (int row = 0; row <= 10; row++) {
+        if (!count[row])
+            continue;
+        struct list_group *g = &groups[(*n_groups)++];
+        g->heading = row < 10 ? kana_row_label(row) : other;
+        g->id = ids[row];
+        g->items = xcalloc(count[row], sizeof *g->items);
+        g->n = 0;
+        of_row[row] = g;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct list_group *g = of_row[rows[i]];
+        g->items[g->n++] = items[i];
+    }
+    free(rows);
 }
 
 static void free_groups(struct list_group *groups, size_t n)
@@ -283,13 +371,14 @@ static void free_groups(struct list_group *groups, size_t n)
 
 /* Fills groups[0] with the upcoming events of events[0..n) (in date order, as the site keeps
  * them) and groups[1] with the past ones, newest first. */
-static void event_groups(const struct site *s, struct entry *const *events, size_t n,
+static void event_groups(struct pages *ps, struct entry *const *events, size_t n,
                          struct list_group groups[2])
 {
-    groups[0] = (struct list_group){"これからの催し", "upcoming",
+    const struct site *s = view_site(ps->view);
+    groups[0] = (struct list_group){ps->upcoming_word, "upcoming",
                                     xcalloc(n ? n : 1, sizeof(struct entry *)), 0};
-    groups[1] =
-        (struct list_group){"終了した催し", "past", xcalloc(n ? n : 1, sizeof(struct entry *)), 0};
+    groups[1] = (struct list_group){ps->past_word, "past",
+                                    xcalloc(n ? n : 1, sizeof(struct entry *)), 0};
     for (size_t i = 0; i < n; i++)
         if (!site_event_is_past(s, events[i]))
             groups[0].items[groups[0].n++] = events[i];
@@ -302,16 +391,43 @@ static void event_groups(const struct site *s, struct entry *const *events, size
  * its events, upcoming and past. */
 struct taxonomy {
     const char *folder;         /* districts/SLUG/ */
-    const char *kind;           /* the list's kind for templates */
-    const char *open, *close;   /* around the taxon's name in the list's title */
-    const char *overview;       /* the title of the page listing the taxa, at folder/ */
-    int (*in_taxon)(const struct entry *, const char *slug);
+    const char *kind;           /* the list's kind for templates, and its titles' messages */
+    const char *overview;       /* the message of the page listing the taxa, at folder/ */
+    int categories;             /* 1: an entry's categories:, 0: its district: */
 };
 
-static const struct taxonomy districts = {"districts", "district", "", "", "地区から探す",
-                                          entry_in_district};
-static const struct taxonomy categories = {"categories", "category", "分類「", "」",
-                                           "分類から探す", entry_in_category};
+static const struct taxonomy districts = {"districts", "district", "list.districts", 0};
+static const struct taxonomy categories = {"categories", "category", "list.categories", 1};
+
+/* Adds the entries of list (in its order) to the selection of each taxon they are in: sel[t]
+ * holds n[t] entries. One pass over the list, whatever the number of taxa. */
+static void select_taxa(const struct taxonomy *tx, const struct taxon *taxa, size_t n_taxa,
+                        struct entry **list, size_t n_list, struct entry ***sel, size_t *n)
+{
+    struct strmap index;
+    strmap_init(&index);
+    for (size_t t = 0; t < n_taxa; t++) {
+        int added;
+        strmap_add(&index, taxa[t].slug, strlen(taxa[t].slug), (void *)(uintptr_t)(t + 1),
+                   &added);
+    }
+    for (size_t t = 0; t < n_taxa; t++)
+        n[t] = 0;
+    for (size_t i = 0; i < n_list; i++) {
+        struct entry *e = list[i];
+        json_t *cats = tx->categories ? json_object_get(e->fm, "categories") : NULL;
+        size_t n_in = tx->categories ? json_array_size(cats) : e->district != NULL;
+        for (size_t c = 0; c < n_in; c++) {
+            const char *slug =
+                tx->categories ? json_string_value(json_array_get(cats, c)) : e->district;
+            size_t t = slug ? (size_t)(uintptr_t)strmap_get(&index, slug, strlen(slug)) : 0;
+            /* A category given twice lists the entry once. */
+            if (t && (!n[t - 1] || sel[t - 1][n[t - 1] - 1] != e))
+                sel[t - 1][n[t - 1]++] = e;
+        }
+    }
+    strmap_release(&index);
+}
 
 /* Notes the list of each taxon's activities and events, and sets up the overview of the taxa
  * (which is the site object's list of them). */
@@ -321,42 +437,76 @@ static void taxon_lists(struct pages *ps, const struct taxonomy *tx, const struc
     const struct site *s = view_site(ps->view);
     struct entry **acts = s->kind[KIND_ACTIVITY], **events = s->kind[KIND_EVENT];
     size_t n_acts = s->n_kind[KIND_ACTIVITY], n_events = s->n_kind[KIND_EVENT];
-    size_t most = n_acts > n_events ? n_acts : n_events;
-    struct entry **sel = xcalloc(most ? most : 1, sizeof *sel);
+    struct entry ***sel_acts = xcalloc(n_taxa ? n_taxa : 1, sizeof *sel_acts);
+    struct entry ***sel_events = xcalloc(n_taxa ? n_taxa : 1, sizeof *sel_events);
+    size_t *n_in_acts = xcalloc(n_taxa ? n_taxa : 1, sizeof *n_in_acts);
+    size_t *n_in_events = xcalloc(n_taxa ? n_taxa : 1, sizeof *n_in_events);
+    for (size_t t = 0; t < n_taxa; t++) {
+        sel_acts[t] = xcalloc(n_acts ? n_acts : 1, sizeof **sel_acts);
+        sel_events[t] = xcalloc(n_events ? n_events : 1, sizeof **sel_events);
+    }
+    select_taxa(tx, taxa, n_taxa, acts, n_acts, sel_acts, n_in_acts);
+    /* Events carry districts and categories too (a 研修会 is in "training"). */
+    select_taxa(tx, taxa, n_taxa, events, n_events, sel_events, n_in_events);
     struct list_group groups[13]; /* 11 rows of the 50音 table, then the events */
     size_t n_groups;
     for (size_t t = 0; t < n_taxa; t++) {
-        size_t n = 0;
-        for (size_t i = 0; i < n_acts; i++)
-            if (tx->in_taxon(acts[i], taxa[t].slug))
-                sel[n++] = acts[i];
-        kana_groups(sel, n, groups, &n_groups);
-        size_t n_activities = n;
-        /* Events carry districts and categories too (a 研修会 is in "training"). */
-        n = 0;
-        for (size_t i = 0; i < n_events; i++)
-            if (tx->in_taxon(events[i], taxa[t].slug))
-                sel[n++] = events[i];
-        event_groups(s, sel, n, &groups[n_groups]);
+        kana_groups(ps, sel_acts[t], n_in_acts[t], groups, &n_groups);
+        size_t n_activities = n_in_acts[t], n = n_in_events[t];
+        event_groups(ps, sel_events[t], n, &groups[n_groups]);
         n_groups += 2;
-        char *url = xasprintf("%s/%s/", tx->folder, taxa[t].slug);
+        char *path = xasprintf("%s/%s/", tx->folder, taxa[t].slug);
+        char *url = lang_url(ps, path);
+        free(path);
         /* The title names what the list holds: 櫛引の活動, 分類「研修・養成」の催し. */
-        const char *what = !n ? "の活動" : !n_activities ? "の催し" : "の活動と催し";
-        char *title = xasprintf("%s%s%s%s", tx->open, taxa[t].name, tx->close, what);
+        const char *what = !n ? "activities" : !n_activities ? "events" : "both";
+        char *key = xasprintf("list.%s.%s", tx->kind, what);
+        const struct language *lang = view_language(ps->view);
+        const char *name = config_taxon_name(&taxa[t], lang);
+        struct i18n_arg arg = {"name", name, NULL};
+        char *title = i18n_text(view_words(ps->view), key, &arg, 1);
         struct list_spec *l = list_pages(ps, url, tx->kind, title, NULL, groups, n_groups, NULL);
+        /* The title as HTML: the message's furigana, and the site's own name in another
+         * language's title marked with its language. */
+        struct buf h, n_html;
+        buf_init(&h);
+        buf_init(&n_html);
+        int marked = lang->index && name == taxa[t].name;
+        if (marked) {
+            buf_puts(&n_html, "<span lang=\"");
+            buf_xml_escape(&n_html, view_site(ps->view)->cfg->languages[0].code);
+            buf_puts(&n_html, "\">");
+        }
+        buf_xml_escape(&n_html, name);
+        if (marked)
+            buf_puts(&n_html, "</span>");
+        struct i18n_arg harg = {"name", name, n_html.data};
+        i18n_format(view_words(ps->view), key, &harg, 1, NULL, &h);
+        l->title_html = buf_detach(&h, NULL);
+        buf_release(&n_html);
+        free(key);
         l->terms = tx->folder;
         l->term = t;
         free(url);
         free(title);
         free_groups(groups, n_groups);
+        free(sel_acts[t]);
+        free(sel_events[t]);
     }
-    free(sel);
-    char *url = xasprintf("%s/", tx->folder);
-    json_t *ctx = page_add(ps, "taxonomy", url, "list", tx->overview, NULL, NULL);
+    free(sel_acts);
+    free(sel_events);
+    free(n_in_acts);
+    free(n_in_events);
+    char *path = xasprintf("%s/", tx->folder);
+    char *url = lang_url(ps, path);
+    free(path);
+    char *title = word(ps, tx->overview);
+    json_t *ctx = page_add(ps, "taxonomy", url, "list", title, NULL, NULL);
+    free(title);
     free(url);
     json_t *site = view_root_site(ps->v[ps->len - 1].root);
     json_object_set(ctx, "terms", json_object_get(site, tx->folder));
-    json_object_set_new(ctx, "breadcrumbs", page_crumbs(NULL, NULL));
+    json_object_set_new(ctx, "breadcrumbs", page_crumbs(ps, NULL, NULL));
 }
 
 static void activity_lists(struct pages *ps)
@@ -368,9 +518,16 @@ static void activity_lists(struct pages *ps)
     struct entry **acts = s->kind[KIND_ACTIVITY];
     size_t n_acts = s->n_kind[KIND_ACTIVITY];
 
-    kana_groups(acts, n_acts, groups, &n_groups);
-    list_pages(ps, "activities/", "activities", "活動一覧（50音順）",
-               "地域の支え合い活動を50音順に並べています。", groups, n_groups, NULL);
+    kana_groups(ps, acts, n_acts, groups, &n_groups);
+    char *url = lang_url(ps, "activities/");
+    char *title = word(ps, "list.activities.title");
+    char *description = word(ps, "list.activities.description");
+    struct list_spec *l = list_pages(ps, url, "activities", title, description, groups,
+                                     n_groups, NULL);
+    l->title_html = word_html(ps, "list.activities.title");
+    free(url);
+    free(title);
+    free(description);
     free_groups(groups, n_groups);
 
     taxon_lists(ps, &districts, cfg->districts, cfg->n_districts);
@@ -381,14 +538,25 @@ static void event_list(struct pages *ps)
 {
     const struct site *s = view_site(ps->view);
     struct list_group groups[2];
-    event_groups(s, s->kind[KIND_EVENT], s->n_kind[KIND_EVENT], groups);
-    char *cal = xasprintf("events/%04d/%02d/", s->now.date.year, s->now.date.month);
-    list_pages(ps, "events/", "events", "研修会・会議などの催し", NULL, groups, 2, cal);
+    event_groups(ps, s->kind[KIND_EVENT], s->n_kind[KIND_EVENT], groups);
+    char *cal = xasprintf("%sevents/%04d/%02d/", view_language(ps->view)->prefix,
+                          s->now.date.year, s->now.date.month);
+    char *url = lang_url(ps, "events/");
+    char *title = word(ps, "list.events.title");
+    list_pages(ps, url, "events", title, NULL, groups, 2, cal)->title_html =
+        word_html(ps, "list.events.title");
     free(cal);
+    free(url);
+    free(title);
     free_groups(groups, 2);
 
     struct list_group issues = {NULL, "issues", s->kind[KIND_ISSUE], s->n_kind[KIND_ISSUE]};
-    list_pages(ps, "issues/", "issues", "これまでの号", NULL, &issues, 1, NULL);
+    url = lang_url(ps, "issues/");
+    title = word(ps, "list.issues.title");
+    list_pages(ps, url, "issues", title, NULL, &issues, 1, NULL)->title_html =
+        word_html(ps, "list.issues.title");
+    free(url);
+    free(title);
 }
 
 struct dated {
@@ -412,7 +580,8 @@ void plan_home_page(struct pages *ps)
 {
     struct view *v = ps->view;
     const struct site *s = view_site(v);
-    json_t *ctx = page_add(ps, "home", "", "home", s->cfg->title, NULL, s->cfg->description);
+    const struct language *lang = view_language(v);
+    json_t *ctx = page_add(ps, "home", lang->prefix, "home", lang->title, NULL, lang->description);
     json_t *upcoming = json_array();
     for (size_t i = 0; i < s->n_kind[KIND_EVENT] && json_array_size(upcoming) < 5; i++)
         if (!site_event_is_past(s, s->kind[KIND_EVENT][i]))
@@ -441,6 +610,9 @@ void plan_home_page(struct pages *ps)
 
 void plan_lists(struct pages *ps)
 {
+    ps->other_row = word(ps, "list.other_row");
+    ps->upcoming_word = word(ps, "list.upcoming");
+    ps->past_word = word(ps, "list.past");
     activity_lists(ps);
     event_list(ps);
 }
@@ -451,7 +623,10 @@ void plan_entry_later(struct pages *ps, size_t i)
     const struct entry *e = view_site(ps->view)->all[i];
     struct page *p = page_new(ps, templates[e->kind]);
     p->entry = i;
-    view_root_of(ps->view, e->url); /* made before the workers start */
+    p->reads_body = 1;
+    p->url = xstrdup(e->url);
+    p->out = xstrdup(e->out);
+    p->root = view_root_of(ps->view, e->url); /* made before the workers start */
 }
 
 void plan_free_lists(struct pages *ps)
@@ -461,4 +636,8 @@ void plan_free_lists(struct pages *ps)
     free(ps->lists);
     ps->lists = NULL;
     ps->n_lists = 0;
+    free(ps->other_row);
+    free(ps->upcoming_word);
+    free(ps->past_word);
+    ps->other_row = ps->upcoming_word = ps->past_word = NULL;
 }

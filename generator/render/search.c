@@ -13,6 +13,7 @@
 #include "core/xalloc.h"
 #include "render/body.h"
 #include "render/data.h"
+#include "render/i18n.h"
 #include "render/ngram.h"
 
 /* About how long a part of the texts is: a result shown loads the one that holds it. */
@@ -42,11 +43,9 @@ static const char *const text_fields[] = {
     "program[].speaker", "program[].affiliation", "program[].time", "sessions[].label",
     "apply.how",      NULL};
 
-/* What a result shows of each kind, as the site names them elsewhere. */
-static const char *const kind_labels[] = {"活動", "催し", "号", "ページ"};
-
-/* What an event's status badge says (as on the event page). */
-static const char *const status_words[] = {"", "中止", "延期", "書面開催", "オンライン開催"};
+/* What a result shows of each kind, as the site names them elsewhere (search.kind.*). */
+static const char *const kind_keys[] = {"search.kind.activity", "search.kind.event",
+                                        "search.kind.issue", "search.kind.page"};
 
 struct doc {
     size_t entry; /* in site->all */
@@ -162,8 +161,8 @@ static void prepare(size_t i, void *userdata)
     size_t d = run->batch_start + i;
     const struct site *s = run->site;
     const struct entry *e = s->all[run->docs[d].entry];
-    const struct body *b = bodies_get(run->bodies, run->docs[d].entry);
-    char *text = bodies_search(run->bodies, run->docs[d].entry);
+    const struct body *b = view_body(run->view, e);
+    char *text = bodies_search(run->bodies, bodies_index(run->bodies, e));
     if (!text) {
         run->failed = 1;
         text = xstrdup("");
@@ -183,10 +182,13 @@ static void prepare(size_t i, void *userdata)
     for (const char *const *f = text_fields; *f; f++)
         add_path(&l, e->fm, *f);
     if (e->kind == KIND_EVENT)
-        add_lines(&l, status_words[e->status]);
+        add_lines(&l, view_status_label(run->view, e->status));
     const struct taxon *district = e->district ? config_district(s->cfg, e->district) : NULL;
+    const struct language *lang = view_language(run->view);
     if (district) {
-        add_lines(&l, district->name);
+        add_lines(&l, config_taxon_name(district, lang));
+        if (config_taxon_name(district, lang) != district->name)
+            add_lines(&l, district->name);
         add_lines(&l, district->reading);
     }
     json_t *cats = json_object_get(e->fm, "categories");
@@ -196,7 +198,7 @@ static void prepare(size_t i, void *userdata)
     {
         const struct taxon *t = config_category(s->cfg, json_string_value(c));
         if (t)
-            add_lines(&l, t->name);
+            add_lines(&l, config_taxon_name(t, lang));
     }
     add_lines(&l, text);
     free(text);
@@ -211,10 +213,14 @@ static void prepare(size_t i, void *userdata)
     buf_putc(&j, ',');
     data_json_string(&j, title);
     buf_printf(&j, ",%d,%d,\"", (int)e->kind, district_number(s, e));
+    struct buf when;
+    buf_init(&when);
     if (e->kind == KIND_EVENT && e->n_sessions)
-        date_format_ja(&j, e->sessions[0].start.date, DATE_WEEKDAY);
+        i18n_date(view_words(run->view), e->sessions[0].start.date, DATE_WEEKDAY, &when, NULL);
     else if (e->has_date)
-        date_format_ja(&j, e->date.date, DATE_WEEKDAY);
+        i18n_date(view_words(run->view), e->date.date, DATE_WEEKDAY, &when, NULL);
+    buf_puts(&j, when.data ? when.data : "");
+    buf_release(&when);
     buf_printf(&j, "\",%zu,%zu,[", n_title, n_title_index);
     buf_add(&j, lines_json.data, lines_json.len);
     buf_puts(&j, "]]");
@@ -250,7 +256,7 @@ static int put_file(struct run *run, const char *prefix, const struct buf *text,
     hex[8] = '\0';
     if (!run->opt->pub)
         return 0;
-    char *rel = xasprintf("search/%s.%s.js", prefix, hex);
+    char *rel = xasprintf("%ssearch/%s.%s.js", view_language(run->view)->prefix, prefix, hex);
     int rc = publish_write(run->opt->pub, rel, text->data, text->len);
     free(rel);
     return rc;
@@ -361,12 +367,15 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
     const struct site *s = view_site(v);
     struct run run = {.view = v, .bodies = bodies, .site = s, .opt = opt};
     *meta = NULL;
-    run.n_docs = s->n_all;
     run.docs = xcalloc(s->n_all ? s->n_all : 1, sizeof *run.docs);
     size_t text_bytes = 0;
+    const struct language *lang = view_language(v);
     for (size_t i = 0; i < s->n_all; i++) {
-        run.docs[i].entry = i;
-        run.docs[i].when = doc_when(s->all[i]);
+        /* The language's own entries: not those its pages list in the site's language. */
+        if (s->all[i]->lang && s->all[i]->lang != lang)
+            continue;
+        run.docs[run.n_docs].entry = i;
+        run.docs[run.n_docs++].when = doc_when(s->all[i]);
         text_bytes += s->all[i]->body_len + 512;
     }
     qsort(run.docs, run.n_docs, sizeof *run.docs, doc_cmp);
@@ -411,21 +420,24 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
         }
     }
     free(run.ready);
-    bodies_drop_search(bodies);
 
     json_t *m = json_object();
     json_object_set_new(m, "v", json_integer(2));
     json_object_set_new(m, "n", json_integer((json_int_t)run.n_docs));
     json_object_set_new(m, "portable", json_boolean(view_portable(v)));
     json_t *kinds = json_array();
-    for (size_t k = 0; k < sizeof kind_labels / sizeof *kind_labels; k++)
-        json_array_append_new(kinds, json_string(kind_labels[k]));
+    for (size_t k = 0; k < sizeof kind_keys / sizeof *kind_keys; k++) {
+        char *label = i18n_text(view_words(v), kind_keys[k], NULL, 0);
+        json_array_append_new(kinds, json_string(label));
+        free(label);
+    }
     json_object_set_new(m, "kinds", kinds);
     json_t *districts = json_array();
     for (size_t d = 0; d < s->cfg->n_districts; d++) {
         json_t *pair = json_array();
         json_array_append_new(pair, json_string(s->cfg->districts[d].slug));
-        json_array_append_new(pair, json_string(s->cfg->districts[d].name));
+        json_array_append_new(pair,
+                              json_string(config_taxon_name(&s->cfg->districts[d], lang)));
         json_array_append_new(districts, pair);
     }
     json_object_set_new(m, "districts", districts);
@@ -455,7 +467,7 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
     if (put_file(&run, "meta", &text, hex) != 0)
         run.failed = 1;
     buf_release(&text);
-    *meta = xasprintf("search/meta.%s.js", hex);
+    *meta = xasprintf("%ssearch/meta.%s.js", lang->prefix, hex);
 
     ngram_free(run.index);
     free(run.text_hash);

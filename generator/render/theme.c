@@ -31,13 +31,15 @@ static const struct schema_field theme_fields[] = {
     {"description", SCHEMA_STRING, 0, NULL, NULL, "テーマの説明"},
     {"extends", SCHEMA_STRING, 0, NULL, NULL, "元にするテーマ"},
     {"color", SCHEMA_STRING, 0, NULL, NULL, "テーマの色"},
+    {"background", SCHEMA_STRING, 0, NULL, NULL, "背景の色"},
     {"images", SCHEMA_OBJECT, 0, image_fields, NULL, "画像の設定"},
     {"optional", SCHEMA_STRINGS, 0, NULL, NULL, "任意の項目"},
     {NULL, 0, 0, NULL, NULL, NULL},
 };
 
-/* color: the colour browsers may paint their own bar with (theme-color), #rgb or #rrggbb. */
-static int check_color(struct schema_ctx *c, const char *color)
+/* color (the colour browsers may paint their own bar with, theme-color) and background (the
+ * page's, which an installed app shows while it starts): #rgb or #rrggbb. */
+static int check_color(struct schema_ctx *c, const char *key, const char *color)
 {
     if (!color)
         return 0;
@@ -47,9 +49,9 @@ static int check_color(struct schema_ctx *c, const char *color)
         ok = strchr("0123456789abcdefABCDEF", color[i]) != NULL;
     if (ok)
         return 0;
-    schema_error(c, "color", 0, _("'color' should be a colour written like #14452f (a '#' and six "
-                                  "hexadecimal digits), not '%s'"),
-                 color);
+    schema_error(c, key, 0, _("'%s' should be a colour written like #14452f (a '#' and six "
+                              "hexadecimal digits), not '%s'"),
+                 key, color);
     return -1;
 }
 
@@ -64,10 +66,15 @@ char *theme_find(const struct theme *t, const char *rel)
     return NULL;
 }
 
-/* Template names are paths without the extension: "layout", "partials/head". */
+/* Template names are paths without the extension: "layout", "partials/head"; t/KEY and
+ * plain/KEY are the language's messages. */
 static int load_template(const char *name, struct buf *src, char **path, void *userdata)
 {
-    struct theme *t = userdata;
+    struct theme_language *l = userdata;
+    struct theme *t = l->theme;
+    int message = i18n_template(l->words, t->d, name, src, path);
+    if (message != 1)
+        return message;
     if (strstr(name, "..") || name[0] == '/' || !*name)
         return 1;
     char *rel = xasprintf("templates/%s.mustache", name);
@@ -236,7 +243,10 @@ static int add_theme(struct diag *d, struct theme *t, const char *source, const 
             struct schema_ctx c = {d, yaml_path, &doc, 1, 0};
             if (schema_check(&c, doc.root, theme_fields, "") != 0 ||
                 check_images(&c, json_object_get(doc.root, "images")) != 0 ||
-                check_color(&c, json_string_value(json_object_get(doc.root, "color"))) != 0 ||
+                check_color(&c, "color", json_string_value(json_object_get(doc.root, "color"))) !=
+                    0 ||
+                check_color(&c, "background",
+                            json_string_value(json_object_get(doc.root, "background"))) != 0 ||
                 add_optional(&c, t, json_object_get(doc.root, "optional")) != 0)
                 rc = -1;
             /* The child's settings win: only add keys the config lacks so far. */
@@ -430,7 +440,8 @@ static void collect_ids(struct theme *t)
 }
 
 int theme_load(struct diag *d, struct theme *t, const char *source, const char *system_dir,
-               const char *name, const char *const *required)
+               const char *name, const char *const *required, const char *const *codes,
+               size_t n)
 {
     memset(t, 0, sizeof *t);
     t->d = d;
@@ -440,29 +451,46 @@ int theme_load(struct diag *d, struct theme *t, const char *source, const char *
     image_settings(t);
     int rc = load_statics(d, t);
     collect_ids(t);
-    t->templates = template_set_new(d, load_template, t);
     /* For --strict: what kairan's data, the entries' front matter and the theme itself may
      * leave out on every page of a site is not taken for a misspelt name. */
     struct strv optional = STRV_INIT;
     entry_optional_fields(&optional);
-    for (const char *const *n = data_optional; *n; n++)
-        strv_push(&optional, *n);
+    for (const char *const *o = data_optional; *o; o++)
+        strv_push(&optional, *o);
     for (size_t i = 0; i < t->optional.len; i++)
         strv_push(&optional, t->optional.v[i]);
-    for (size_t i = 0; i < optional.len; i++)
-        template_set_optional(t->templates, optional.v[i]);
-    strv_release(&optional);
-    for (const char *const *r = required; *r; r++) {
-        if (!template_set_get(t->templates, *r))
+    t->langs = xcalloc(n ? n : 1, sizeof *t->langs);
+    for (size_t k = 0; k < n; k++) {
+        struct theme_language *l = &t->langs[t->n_langs];
+        l->theme = t;
+        l->words = i18n_load(d, &t->dirs, codes[k]);
+        if (!l->words) {
             rc = -1;
+            break;
+        }
+        if (i18n_failed(l->words))
+            rc = -1;
+        t->n_langs++;
+        l->templates = template_set_new(d, load_template, l);
+        for (size_t i = 0; i < optional.len; i++)
+            template_set_optional(l->templates, optional.v[i]);
+        for (const char *const *r = required; *r; r++) {
+            if (!template_set_get(l->templates, *r))
+                rc = -1;
+        }
     }
+    strv_release(&optional);
+    t->templates = t->n_langs ? t->langs[0].templates : NULL;
     return rc;
 }
 
 void theme_release(struct theme *t)
 {
-    if (t->templates)
-        template_set_free(t->templates);
+    for (size_t k = 0; k < t->n_langs; k++) {
+        template_set_free(t->langs[k].templates);
+        i18n_free(t->langs[k].words);
+    }
+    free(t->langs);
     for (size_t i = 0; i < t->n_statics; i++) {
         free(t->statics[i].name);
         free(t->statics[i].path);

@@ -15,6 +15,7 @@
 #include "core/strv.h"
 #include "markup/template.h"
 #include "media/image.h"
+#include "render/i18n.h"
 
 struct theme_static {
     char *name;   /* as the theme names it: style.css, icons/app.png */
@@ -22,9 +23,19 @@ struct theme_static {
     char *hashed; /* where it is published: static/style.3f2a9c1b.css */
 };
 
+/* The theme in one language: its words (i18n/CODE.yaml) and the templates compiled with them
+ * (a message is the template t/KEY or plain/KEY). */
+struct theme_language {
+    struct theme *theme;
+    struct i18n *words;
+    struct template_set *templates;
+};
+
 struct theme {
     struct strv dirs;            /* theme folders, most specific first */
-    struct template_set *templates;
+    struct template_set *templates; /* the first language's (langs[0].templates) */
+    struct theme_language *langs;   /* one per language of the site, the default first */
+    size_t n_langs;
     struct theme_static *statics;
     size_t n_statics;
     json_t *static_map;          /* {"style_css": "static/style.3f2a9c1b.css", ...} */
@@ -39,10 +50,12 @@ struct theme {
 };
 
 /* Loads theme NAME for the site at source, also searching system_dir (the installed themes,
- * may be NULL). Compiles every template named in required (NULL-terminated). Returns 0, or -1
- * after reporting. */
+ * may be NULL), with the words of every language in codes (n of them, the site's default
+ * first). Compiles every template named in required (NULL-terminated) in each language.
+ * Returns 0, or -1 after reporting. */
 int theme_load(struct diag *d, struct theme *t, const char *source, const char *system_dir,
-               const char *name, const char *const *required);
+               const char *name, const char *const *required, const char *const *codes,
+               size_t n);
 void theme_release(struct theme *t);
 /* Finds a theme file by its path inside the theme ("templates/print/issue.mustache"); returns
  * a new path string, or NULL when no theme in the chain has it. */

@@ -9,6 +9,7 @@
 #include "core/url.h"
 #include "core/xalloc.h"
 #include "render/data.h"
+#include "render/i18n.h"
 
 struct view {
     struct view_options opt;
@@ -19,7 +20,11 @@ struct view {
     json_t *kind_json[KIND_COUNT]; /* "activity", "event", ... */
     json_t **issue_json;           /* parallel to site->kind[KIND_ISSUE]: number, title, url */
     json_t **issue_pdf;            /* parallel too: the print edition's PDF, or NULL */
+    char **issue_print;            /* parallel too: the print document's address, or NULL */
     struct view_dates *dates;
+    char *status_words[EVENT_STATUS_COUNT]; /* the badges' words in the view's language */
+    char *section_events, *section_other;   /* headings of an issue's contents */
+    char *moved;                             /* 延期後の日程 */
     /* The data for pages at each root, made on the main thread before rendering. */
     struct view_root **roots;
     size_t n_roots, roots_cap;
@@ -62,6 +67,16 @@ static json_t *date_json(const struct view *v, struct datetime dt, int has_time)
         date_format_iso(&b, dt.date);
         data_set_buf(o, "datetime", &b);
     }
+    const struct i18n *words = view_words(v);
+    struct buf h;
+    buf_init(&h);
+    i18n_date(words, dt.date, DATE_WEEKDAY, &b, &h);
+    data_set_buf(o, "text", &b);
+    data_set_buf(o, "text_html", &h);
+    i18n_month(words, dt.date.year, dt.date.month, &b, &h);
+    data_set_buf(o, "text_short", &b);
+    data_set_buf(o, "text_short_html", &h);
+    buf_release(&h);
     date_format_ja(&b, dt.date, DATE_WEEKDAY);
     data_set_buf(o, "wareki", &b);
     date_format_ja_month(&b, dt.date.year, dt.date.month, 0);
@@ -79,7 +94,7 @@ static json_t *date_json(const struct view *v, struct datetime dt, int has_time)
     json_object_set_new(o, "year", json_integer(dt.date.year));
     json_object_set_new(o, "month", json_integer(dt.date.month));
     json_object_set_new(o, "day", json_integer(dt.date.day));
-    data_set_str(o, "weekday", date_weekday_ja(date_weekday(dt.date)));
+    data_set_str(o, "weekday", i18n_weekday(words, date_weekday(dt.date)));
     buf_release(&b);
     return o;
 }
@@ -173,13 +188,38 @@ static json_t *contact_json(const struct view *v, const json_t *contact)
     return c;
 }
 
+/* Sets key to text as HTML: escaped, and inside <span lang="LANG"> when lang is not NULL (a
+ * text in the site's language on another language's page). */
+static void set_marked_html(json_t *o, const char *key, const char *text, const char *lang)
+{
+    struct buf b;
+    buf_init(&b);
+    if (lang) {
+        buf_puts(&b, "<span lang=\"");
+        buf_xml_escape(&b, lang);
+        buf_puts(&b, "\">");
+    }
+    buf_xml_escape(&b, text);
+    if (lang)
+        buf_puts(&b, "</span>");
+    data_set_buf(o, key, &b);
+    buf_release(&b);
+}
+
 static json_t *taxon_json(const struct view *v, const struct taxon *t, const char *folder)
 {
     json_t *o = json_object();
+    const struct language *lang = view_language(v);
+    const char *name = config_taxon_name(t, lang);
     data_set_str(o, "slug", t->slug);
-    data_set_str(o, "name", t->name);
-    data_set_str(o, "reading", t->reading);
-    char *url = xasprintf("%s/%s/", folder, t->slug);
+    data_set_str(o, "name", name);
+    /* A name not given in this language is the site's own, marked as such on the page. */
+    const char *own = lang->index && name == t->name ? v->opt.site->cfg->languages[0].code : NULL;
+    data_set_str(o, "name_lang", own);
+    set_marked_html(o, "name_html", name, own);
+    if (i18n_kana_order(view_words(v)))
+        data_set_str(o, "reading", t->reading);
+    char *url = xasprintf("%s%s/%s/", lang->prefix, folder, t->slug);
     data_set_str(o, "url", url);
     free(url);
     if (t->contact)
@@ -204,21 +244,42 @@ static json_t *image_json(const char *root, const struct media_image *img, const
     return o;
 }
 
-/* 令和3年2月19日（金）13:30〜16:00, or only the days of an all-day session. */
-static void session_when(struct buf *b, const struct session *s)
+/* Sets key (the text: 令和3年2月19日（金）13:30〜16:00, or only the days of an all-day session)
+ * and key_html (the same as HTML, furigana and all) in o. */
+static void set_when(const struct view *v, json_t *o, const char *key, const struct session *s)
 {
-    if (s->all_day)
-        date_format_ja_day_range(b, s->start.date, s->end.date, DATE_WEEKDAY);
-    else /* no end given (end == start): 13:30〜, "from 13:30" */
-        date_format_ja_range(b, s->start,
-                             date_compare_datetime(s->end, s->start) ? &s->end : NULL,
-                             DATE_WEEKDAY);
+    struct buf t, h;
+    buf_init(&t);
+    buf_init(&h);
+    /* No end given (end == start): 13:30〜, "from 13:30". */
+    int open = !s->all_day && date_compare_datetime(s->end, s->start) == 0;
+    i18n_session(view_words(v), s->start, open ? NULL : &s->end, s->all_day, &t, &h);
+    data_set_buf(o, key, &t);
+    char *html_key = xasprintf("%s_html", key);
+    data_set_buf(o, html_key, &h);
+    free(html_key);
+    buf_release(&t);
+    buf_release(&h);
 }
 
-/* What residents read for each status: a badge's word, and the key the theme styles it by. */
-static const char *const status_labels[EVENT_STATUS_COUNT] = {
-    [EVENT_SCHEDULED] = "", [EVENT_CANCELLED] = "中止", [EVENT_POSTPONED] = "延期",
-    [EVENT_WRITTEN] = "書面開催", [EVENT_ONLINE] = "オンライン開催"};
+const char *view_status_label(const struct view *v, enum event_status status)
+{
+    return v->status_words[status];
+}
+
+const char *view_moved_label(const struct view *v)
+{
+    return v->moved;
+}
+
+const char *view_issue_section(const struct view *v, const struct entry *e)
+{
+    if (e->kind == KIND_EVENT)
+        return v->section_events;
+    const struct site_config *cfg = v->opt.site->cfg;
+    const struct taxon *district = e->district ? config_district(cfg, e->district) : NULL;
+    return district ? config_taxon_name(district, view_language(v)) : v->section_other;
+}
 
 json_t *view_status(const struct view *v, const struct entry *e)
 {
@@ -226,14 +287,10 @@ json_t *view_status(const struct view *v, const struct entry *e)
         return NULL;
     json_t *o = json_object();
     data_set_str(o, "key", entry_status_name(e->status));
-    data_set_str(o, "label", status_labels[e->status]);
+    data_set_str(o, "label", view_status_label(v, e->status));
     json_object_set_new(o, entry_status_name(e->status), json_true());
     if (e->has_postponed) {
-        struct buf b;
-        buf_init(&b);
-        session_when(&b, &e->postponed);
-        data_set_buf(o, "new_when", &b);
-        buf_release(&b);
+        set_when(v, o, "new_when", &e->postponed);
         json_object_set_new(o, "new_start",
                             view_date(v, e->postponed.start, !e->postponed.all_day));
     }
@@ -248,11 +305,7 @@ static json_t *session_json(const struct view *v, const struct entry *e, const s
     json_object_set_new(o, "end", view_date(v, s->end, !s->all_day));
     json_object_set_new(o, "all_day", json_boolean(s->all_day));
     data_set_str(o, "label", s->label);
-    struct buf b;
-    buf_init(&b);
-    session_when(&b, s);
-    data_set_buf(o, "range", &b);
-    buf_release(&b);
+    set_when(v, o, "range", s);
     json_object_set_new(o, "index", json_integer((json_int_t)index + 1));
     json_t *venues = json_object_get(e->fm, "venues");
     for (size_t k = 0; s->venue && k < json_array_size(venues); k++) {
@@ -272,15 +325,9 @@ static void event_fields(const struct view *v, const struct entry *e, json_t *o)
     json_object_set_new(o, "sessions", sessions);
     json_object_set_new(o, "multi_session", json_boolean(e->n_sessions > 1));
     if (e->n_sessions) {
-        struct buf b;
-        buf_init(&b);
         const struct session *first = &e->sessions[0], *last = &e->sessions[e->n_sessions - 1];
-        if (e->n_sessions == 1)
-            session_when(&b, first);
-        else
-            date_format_ja_day_range(&b, first->start.date, last->end.date, DATE_WEEKDAY);
-        data_set_buf(o, "when", &b);
-        buf_release(&b);
+        struct session days = {first->start, last->end, 1, NULL, NULL};
+        set_when(v, o, "when", e->n_sessions == 1 ? first : &days);
         json_object_set_new(o, "start", view_date(v, first->start, !first->all_day));
         json_object_set_new(o, "end", view_date(v, last->end, !last->all_day));
     }
@@ -335,10 +382,17 @@ static void event_fields(const struct view *v, const struct entry *e, json_t *o)
 static json_t *entry_json(const struct view *v, const struct view_root *root, size_t i)
 {
     const struct entry *e = v->opt.site->all[i];
-    const struct body *b = bodies_get(v->opt.bodies, i);
+    const struct body *b = view_body(v, e);
     const struct site_config *cfg = v->opt.site->cfg;
     json_t *o = json_object();
     json_object_set(o, "kind", v->kind_json[e->kind]);
+    if (e->lang && e->lang != view_language(v)) {
+        /* Listed in its own language on this language's pages (untranslated: fallback). */
+        json_t *f = json_object();
+        data_set_str(f, "code", e->lang->code);
+        data_set_str(f, "name", e->lang->name);
+        json_object_set_new(o, "foreign", f);
+    }
     data_set_str_from(o, "slug", e->slug, e->fm, "slug");
     data_set_str(o, "url", e->url);
     data_set_str_from(o, "title", body_title(b, e), e->fm, "title");
@@ -384,9 +438,16 @@ static json_t *entry_json(const struct view *v, const struct view_root *root, si
         event_fields(v, e, o);
     if (e->kind == KIND_ISSUE) {
         json_object_set_new(o, "number", json_integer(e->number));
-        char *print_url = site_print_path(e);
-        data_set_str(o, "print_url", print_url);
-        free(print_url);
+        /* The site's own edition has every issue; another language's, those with entries in it
+         * (the print edition says which). */
+        for (size_t k = 0; v->issue_print && k < v->opt.site->n_kind[KIND_ISSUE]; k++)
+            if (v->opt.site->kind[KIND_ISSUE][k] == e)
+                data_set_str(o, "print_url", v->issue_print[k]);
+        if (!v->issue_print && !view_language(v)->index) {
+            char *print_url = site_print_path(e);
+            data_set_str(o, "print_url", print_url);
+            free(print_url);
+        }
         for (size_t k = 0; v->issue_pdf && k < v->opt.site->n_kind[KIND_ISSUE]; k++)
             if (v->opt.site->kind[KIND_ISSUE][k] == e && v->issue_pdf[k])
                 json_object_set(o, "print_pdf", v->issue_pdf[k]);
@@ -402,23 +463,55 @@ static json_t *entry_json(const struct view *v, const struct view_root *root, si
     return o;
 }
 
+/* How many activities and events each district and each category has: counts[t] for the
+ * taxa of site.yaml's list (districts, or with categories set the categories), one pass over
+ * the entries. */
+static void count_taxa(const struct view *v, int categories, size_t *counts)
+{
+    const struct site *s = v->opt.site;
+    const struct site_config *cfg = s->cfg;
+    size_t n_taxa = categories ? cfg->n_categories : cfg->n_districts;
+    unsigned char *seen = xcalloc(n_taxa ? n_taxa : 1, 1);
+    for (int k = 0; k < 2; k++) {
+        struct entry **list = s->kind[k ? KIND_EVENT : KIND_ACTIVITY];
+        for (size_t j = 0; j < s->n_kind[k ? KIND_EVENT : KIND_ACTIVITY]; j++) {
+            const struct entry *e = list[j];
+            if (!categories) {
+                const struct taxon *t = e->district ? config_district(cfg, e->district) : NULL;
+                if (t)
+                    counts[t - cfg->districts]++;
+                continue;
+            }
+            /* A category given twice counts the entry once. */
+            memset(seen, 0, n_taxa);
+            json_t *cats = json_object_get(e->fm, "categories");
+            for (size_t c = 0; c < json_array_size(cats); c++) {
+                const char *slug = json_string_value(json_array_get(cats, c));
+                const struct taxon *t = slug ? config_category(cfg, slug) : NULL;
+                if (t && !seen[t - cfg->categories]) {
+                    seen[t - cfg->categories] = 1;
+                    counts[t - cfg->categories]++;
+                }
+            }
+        }
+    }
+    free(seen);
+}
+
 /* The taxa (districts or categories) for the site object, each with its count of the
  * activities and events in it. */
 static json_t *taxa_json(const struct view *v, const struct taxon *taxa, size_t n,
-                         const char *folder, int (*in_taxon)(const struct entry *, const char *))
+                         const char *folder, int categories)
 {
-    const struct site *s = v->opt.site;
+    size_t *counts = xcalloc(n ? n : 1, sizeof *counts);
+    count_taxa(v, categories, counts);
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *t = taxon_json(v, &taxa[i], folder);
-        size_t count = 0;
-        for (size_t j = 0; j < s->n_kind[KIND_ACTIVITY]; j++)
-            count += in_taxon(s->kind[KIND_ACTIVITY][j], taxa[i].slug);
-        for (size_t j = 0; j < s->n_kind[KIND_EVENT]; j++)
-            count += in_taxon(s->kind[KIND_EVENT][j], taxa[i].slug);
-        json_object_set_new(t, "count", json_integer((json_int_t)count));
+        json_object_set_new(t, "count", json_integer((json_int_t)counts[i]));
         json_array_append_new(list, t);
     }
+    free(counts);
     return list;
 }
 
@@ -426,22 +519,41 @@ static json_t *site_json(struct view *v, struct view_root *root)
 {
     const struct site *s = v->opt.site;
     const struct site_config *cfg = s->cfg;
+    const struct language *lang = view_language(v);
     json_t *o = json_object();
-    data_set_str(o, "title", cfg->title);
-    data_set_str(o, "subtitle", cfg->subtitle);
-    data_set_str(o, "description", cfg->description);
+    data_set_str(o, "title", lang->title);
+    data_set_str(o, "subtitle", lang->subtitle);
+    data_set_str(o, "description", lang->description);
     data_set_str(o, "base_url", cfg->base_url);
-    data_set_str(o, "language", cfg->language);
-    data_set_str(o, "publisher", cfg->publisher);
+    char *home_url = view_permalink(v, lang->prefix);
+    data_set_str(o, "home_url", home_url);
+    free(home_url);
+    data_set_str(o, "language", lang->code);
+    data_set_str(o, "publisher", lang->publisher);
+    /* The site's texts a language has not given of its own are in the site's language. */
+    const struct language *def = cfg->languages;
+    if (lang->index) {
+        const char *keys[] = {"title_lang", "subtitle_lang", "description_lang", "publisher_lang"};
+        const char *mine[] = {lang->title, lang->subtitle, lang->description, lang->publisher};
+        const char *theirs[] = {cfg->title, cfg->subtitle, cfg->description, cfg->publisher};
+        for (int k = 0; k < 4; k++)
+            if (mine[k] && mine[k] == theirs[k])
+                data_set_str(o, keys[k], def->code);
+    }
+    if (lang->publisher)
+        set_marked_html(o, "publisher_html", lang->publisher,
+                        json_string_value(json_object_get(o, "publisher_lang")));
     json_object_set(o, "params", cfg->raw);
     json_object_set_new(o, "search", json_boolean(cfg->search != CONFIG_SEARCH_NONE));
+    if (v->opt.app)
+        json_object_set_new(o, "app", json_deep_copy(v->opt.app));
 
     json_object_set_new(
         o, "districts",
-        taxa_json(v, cfg->districts, cfg->n_districts, "districts", entry_in_district));
+        taxa_json(v, cfg->districts, cfg->n_districts, "districts", 0));
     json_object_set_new(
         o, "categories",
-        taxa_json(v, cfg->categories, cfg->n_categories, "categories", entry_in_category));
+        taxa_json(v, cfg->categories, cfg->n_categories, "categories", 1));
 
     json_t *menu = json_array();
     for (size_t i = 0; i < s->n_kind[KIND_PAGE]; i++) {
@@ -451,6 +563,8 @@ static json_t *site_json(struct view *v, struct view_root *root)
         json_t *m = json_object();
         data_set_str(m, "title", e->title);
         data_set_str(m, "url", e->url);
+        if (e->lang && e->lang != lang)
+            data_set_str(m, "title_lang", e->lang->code);
         json_array_append_new(menu, m);
     }
     json_object_set_new(o, "menu", menu);
@@ -555,7 +669,7 @@ json_t *view_entry(const struct view *v, struct view_root *rr, size_t i,
  * counts only when some template names it, so that a rebuild a minute later keeps pages. */
 static struct hash site_fingerprint(const struct view *v, const json_t *site)
 {
-    const struct template_set *set = v->opt.theme->templates;
+    const struct template_set *set = view_templates(v);
     json_t *seen = json_copy((json_t *)site);
     if (!template_set_mentions(set, "now"))
         json_object_del(seen, "now");
@@ -662,6 +776,19 @@ void view_set_print_pdf(struct view *v, const struct entry *issue, const char *u
     }
 }
 
+void view_set_print_url(struct view *v, const struct entry *issue, const char *url)
+{
+    const struct site *s = v->opt.site;
+    if (!v->issue_print)
+        v->issue_print = xcalloc(s->n_kind[KIND_ISSUE] + 1, sizeof *v->issue_print);
+    for (size_t k = 0; k < s->n_kind[KIND_ISSUE]; k++) {
+        if (s->kind[KIND_ISSUE][k] == issue) {
+            free(v->issue_print[k]);
+            v->issue_print[k] = xstrdup(url);
+        }
+    }
+}
+
 void view_drop_roots(struct view *v)
 {
     for (size_t k = 0; k < v->n_roots; k++)
@@ -675,6 +802,14 @@ struct view *view_new(const struct view_options *opt)
 {
     struct view *v = xcalloc(1, sizeof *v);
     v->opt = *opt;
+    static const char *const keys[EVENT_STATUS_COUNT] = {
+        [EVENT_CANCELLED] = "status.cancelled", [EVENT_POSTPONED] = "status.postponed",
+        [EVENT_WRITTEN] = "status.written", [EVENT_ONLINE] = "status.online"};
+    for (int k = 0; k < EVENT_STATUS_COUNT; k++)
+        v->status_words[k] = keys[k] ? i18n_text(view_words(v), keys[k], NULL, 0) : xstrdup("");
+    v->section_events = i18n_text(view_words(v), "issue.section.events", NULL, 0);
+    v->section_other = i18n_text(view_words(v), "issue.section.other", NULL, 0);
+    v->moved = i18n_text(view_words(v), "calendar.moved", NULL, 0);
     return v;
 }
 
@@ -699,7 +834,15 @@ void view_free(struct view *v)
     for (size_t k = 0; v->issue_pdf && k < s->n_kind[KIND_ISSUE]; k++)
         json_decref(v->issue_pdf[k]);
     free(v->issue_pdf);
+    for (size_t k = 0; v->issue_print && k < s->n_kind[KIND_ISSUE]; k++)
+        free(v->issue_print[k]);
+    free(v->issue_print);
     dates_free(v->dates);
+    for (int k = 0; k < EVENT_STATUS_COUNT; k++)
+        free(v->status_words[k]);
+    free(v->section_events);
+    free(v->section_other);
+    free(v->moved);
     free(v);
 }
 
@@ -711,6 +854,28 @@ const struct site *view_site(const struct view *v)
 const struct theme *view_theme(const struct view *v)
 {
     return v->opt.theme;
+}
+
+const struct language *view_language(const struct view *v)
+{
+    const struct site *s = v->opt.site;
+    return s->lang ? s->lang : s->cfg->languages;
+}
+
+const struct theme_language *view_theme_language(const struct view *v)
+{
+    size_t k = view_language(v)->index;
+    return &v->opt.theme->langs[k < v->opt.theme->n_langs ? k : 0];
+}
+
+const struct i18n *view_words(const struct view *v)
+{
+    return view_theme_language(v)->words;
+}
+
+struct template_set *view_templates(const struct view *v)
+{
+    return view_theme_language(v)->templates;
 }
 
 const struct tz *view_zone(const struct view *v)
@@ -725,12 +890,12 @@ int view_portable(const struct view *v)
 
 const struct body *view_body(const struct view *v, const struct entry *e)
 {
-    return bodies_get(v->opt.bodies, site_index_of(v->opt.site, e));
+    return bodies_get(v->opt.bodies, bodies_index(v->opt.bodies, e));
 }
 
 char *view_body_html(const struct view *v, size_t i)
 {
-    return bodies_html(v->opt.bodies, i);
+    return bodies_html(v->opt.bodies, bodies_index(v->opt.bodies, v->opt.site->all[i]));
 }
 
 char *view_permalink(const struct view *v, const char *url)

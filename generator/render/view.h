@@ -30,6 +30,9 @@ struct view_options {
     const struct tz *zone;
     int portable;        /* links relative and ending in index.html */
     size_t hold_entries; /* entries' data a root holds at once; 0: VIEW_HOLD_ENTRIES */
+    /* site.app: where the app's files are (offline_app_json), or NULL when there are none;
+     * borrowed, and unchanged while the view lives. */
+    const json_t *app;
 };
 
 /* Returns a new view (view_free frees it). */
@@ -38,6 +41,18 @@ void view_free(struct view *v);
 
 const struct site *view_site(const struct view *v);
 const struct theme *view_theme(const struct view *v);
+/* The language of the view's pages (its site's), its theme words and templates. */
+const struct language *view_language(const struct view *v);
+const struct theme_language *view_theme_language(const struct view *v);
+const struct i18n *view_words(const struct view *v);
+struct template_set *view_templates(const struct view *v);
+/* The word of an event's status badge (中止...), "" for one held as planned; owned by v. */
+const char *view_status_label(const struct view *v, enum event_status status);
+/* What the new date of a postponed event is called (延期後の日程); owned by v. */
+const char *view_moved_label(const struct view *v);
+/* The heading an entry is listed under in an issue's contents: its district's name, or the
+ * word for events (研修会・会議), or for the rest (そのほか). Owned by v or the config. */
+const char *view_issue_section(const struct view *v, const struct entry *e);
 const struct tz *view_zone(const struct view *v);
 int view_portable(const struct view *v);
 /* The converted body of e. */
@@ -67,6 +82,11 @@ json_t *view_entry(const struct view *v, struct view_root *root, size_t i,
  * (view_drop_roots forgets data made before). */
 void view_set_print_pdf(struct view *v, const struct entry *issue, const char *url,
                         long long bytes);
+/* Notes that the print document of issue is at url (relative to the site root): the issue's
+ * data then has print_url. In another language than the site's, an issue has print_url only
+ * when noted (the site's own edition has every issue). For the main thread, before the roots
+ * whose data should show it are made. */
+void view_set_print_url(struct view *v, const struct entry *issue, const char *url);
 /* Frees every root and the data it holds: with the entries' data held, the largest thing a
  * build holds. */
 void view_drop_roots(struct view *v);

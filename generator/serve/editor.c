@@ -914,6 +914,17 @@ static void delete_entry(struct editor *ed, const struct editor_request *req,
     free(rel);
 }
 
+/* The file of a draft's KIND/SLUG: the existing entry's, or where a new one would go. Returns
+ * a new string; the caller frees it. */
+static char *draft_rel(struct editor *ed, const struct draft *dr)
+{
+    struct editor_response probe;
+    editor_response_init(&probe);
+    char *rel = locate(ed, dr->kind, dr->slug, &probe);
+    editor_response_release(&probe);
+    return rel ? rel : rel_for(dr->kind, dr->slug);
+}
+
 static void validate(struct editor *ed, const struct editor_request *req,
                      struct editor_response *res)
 {
@@ -923,12 +934,7 @@ static void validate(struct editor *ed, const struct editor_request *req,
     struct draft dr;
     if (read_draft(root, KIND_COUNT, NULL, &dr, res) == 0) {
         pthread_mutex_lock(&ed->write_lock);
-        struct editor_response probe;
-        editor_response_init(&probe);
-        char *rel = locate(ed, dr.kind, dr.slug, &probe);
-        editor_response_release(&probe);
-        if (!rel)
-            rel = rel_for(dr.kind, dr.slug);
+        char *rel = draft_rel(ed, &dr);
         struct buf old;
         buf_init(&old);
         int had = read_entry_file(ed, rel, &old) == 0;
@@ -959,12 +965,7 @@ static void preview(struct editor *ed, const struct editor_request *req,
     struct draft dr;
     if (read_draft(root, KIND_COUNT, NULL, &dr, res) == 0) {
         pthread_mutex_lock(&ed->write_lock);
-        struct editor_response probe;
-        editor_response_init(&probe);
-        char *rel = locate(ed, dr.kind, dr.slug, &probe);
-        editor_response_release(&probe);
-        if (!rel)
-            rel = rel_for(dr.kind, dr.slug);
+        char *rel = draft_rel(ed, &dr);
         char *text = draft_text(&dr, NULL, res);
         if (text) {
             struct timespec t0, t1;

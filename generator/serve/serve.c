@@ -75,6 +75,19 @@ static const char live_js[] =
     "  events.addEventListener(\"errors\", function () { again(swapOverlay); });\n"
     "})();\n";
 
+/* What a page asked for before the first build has made it gets: the preview being made
+ * (準備中). It asks again every second by itself, and the script added to it reloads it as
+ * soon as the build is done. */
+static const char preparing_page[] =
+    "<!DOCTYPE html>\n<html lang=\"ja\">\n<head><meta charset=\"utf-8\">"
+    "<meta http-equiv=\"refresh\" content=\"1\">"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    "<title>準備中</title></head>\n<body style=\"font:1.2rem/1.7 sans-serif;margin:2rem\">\n"
+    "<h1>準備中</h1>\n<p>プレビューを作っています。できあがると、このページは自動で"
+    "読み込み直されます。</p>\n"
+    "<p lang=\"en\">The preview is being built; this page reloads by itself.</p>\n"
+    "</body>\n</html>\n";
+
 static const char not_found_page[] =
     "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Not found</title>"
     "</head>\n<body>\n<h1>Not found</h1>\n<p>No page of the preview has this address.</p>\n"
@@ -95,6 +108,7 @@ struct serve {
     unsigned long full_generation;  /* the last build after which pages must reload */
     struct strv errors;             /* the last build's messages if it failed, else empty */
     char *base;                     /* the site's path ("/watowa/"), from the last settings read */
+    int built;                      /* the first build is over, good or failed */
     int stopping;
 };
 
@@ -416,10 +430,28 @@ static enum MHD_Result send_not_found(struct serve *s, struct MHD_Connection *co
     return ok;
 }
 
+/* The 準備中 page, while the first build runs (503: the browser is asked to come again). */
+static enum MHD_Result send_preparing(struct serve *s, struct MHD_Connection *conn)
+{
+    struct buf page;
+    buf_init(&page);
+    char *snippet = page_snippet(s);
+    serve_inject(&page, preparing_page, sizeof preparing_page - 1, snippet);
+    free(snippet);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(page.len, page.data, MHD_RESPMEM_MUST_COPY);
+    buf_release(&page);
+    if (!r)
+        return MHD_NO;
+    MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    return queue(conn, MHD_HTTP_SERVICE_UNAVAILABLE, r, "text/html; charset=utf-8");
+}
+
 static enum MHD_Result send_path(struct serve *s, struct MHD_Connection *conn, const char *url)
 {
     pthread_mutex_lock(&s->lock);
     char *base = xstrdup(s->base);
+    int built = s->built;
     pthread_mutex_unlock(&s->lock);
     struct buf rel;
     buf_init(&rel);
@@ -442,10 +474,12 @@ static enum MHD_Result send_path(struct serve *s, struct MHD_Connection *conn, c
         } else {
             if (fd >= 0)
                 close(fd);
-            ok = send_not_found(s, conn);
+            /* Not made yet, unless the first build is over: a page of an earlier preview is
+             * served meanwhile, when there is one. */
+            ok = built ? send_not_found(s, conn) : send_preparing(s, conn);
         }
     } else {
-        ok = send_not_found(s, conn);
+        ok = built ? send_not_found(s, conn) : send_preparing(s, conn);
     }
     buf_release(&rel);
     return ok;
@@ -848,6 +882,7 @@ static void rebuild(struct serve *s, const struct serve_options *opt, const char
 
     pthread_mutex_lock(&s->lock);
     int had_errors = s->errors.len != 0;
+    s->built = 1;
     s->generation++;
     strv_release(&s->errors);
     if (rc != 0) {
@@ -957,14 +992,13 @@ int serve_run(struct diag *d, const struct serve_options *opt)
     if (!w)
         goto done;
 
-    const char *shown = strcmp(root, ".") == 0 ? _("this folder") : root;
-    if (opt->drafts)
-        printf(_("kairan: building a preview of %s (drafts included)\n"), shown);
-    else
-        printf(_("kairan: building a preview of %s (drafts left out)\n"), shown);
-    fflush(stdout);
-    rebuild(&s, opt, root, NULL);
-
+    /* The server answers from the start: a page the first build has not made yet is the
+     * 準備中 page, which reloads once it has. */
+    char *base = read_base(strcmp(root, ".") == 0 ? "" : root);
+    if (base) {
+        free(s.base);
+        s.base = base;
+    }
     daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD,
                               0, NULL, NULL, answer, &s, MHD_OPTION_LISTEN_SOCKET, sock,
                               MHD_OPTION_UNESCAPE_CALLBACK, keep_escaped, NULL,
@@ -989,7 +1023,13 @@ int serve_run(struct diag *d, const struct serve_options *opt)
                  "http://%s%s%s:%u/__kairan/edit/?token=%s\n"),
                at_v6 ? "[" : "", at, at_v6 ? "]" : "", opt->port, editor_token(s.editor));
     }
+    const char *shown = strcmp(root, ".") == 0 ? _("this folder") : root;
+    if (opt->drafts)
+        printf(_("kairan: building a preview of %s (drafts included)\n"), shown);
+    else
+        printf(_("kairan: building a preview of %s (drafts left out)\n"), shown);
     fflush(stdout);
+    rebuild(&s, opt, root, NULL);
 
     struct watch_change pending = {0};
     struct timespec last = {0};

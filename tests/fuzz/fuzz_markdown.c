@@ -64,8 +64,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     strv_push(&reserved, "main");
     strv_push(&reserved, "toc");
     strv_push(&reserved, "h-1");
+    /* Charts also drawn for a tier of vertical print (A4's, or a narrow one). */
+    struct plot_tier tier = {220.2, size % 5 ? 574.0 : 120.0};
     struct markdown_hooks hooks = {stub_link, stub_image, size % 4 ? stub_chart : NULL, &d,
-                                   &reserved};
+                                   &reserved, size % 4 == 1 || size % 4 == 2 ? &tier : NULL};
     struct dom *doc =
         markdown_parse(&d, "fuzz.md", 3, (const char *)data, size, size % 3 ? &hooks : NULL);
     free(dom_xhtml_print(doc, "p-", 1)); /* upright digits, before phones change the tree */

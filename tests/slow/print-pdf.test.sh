@@ -84,7 +84,16 @@ render "$tmp/vertical"
 for doc in "$tmp"/vertical/out/print/*/*.xhtml; do
     n=$(basename "$doc" .xhtml)
     check_issue "issue $n, vertical" "$tmp/vertical/pdf/$n.pdf" "$doc"
+    # A chart is drawn for its tier (58.25 mm, 220.1 px) and placed at its own size: no wider
+    # than the text block less 20 mm (574.4 px), so that nothing makes its 6 pt type smaller.
+    check "issue $n, vertical: every chart a tier high, placed at its own size" python3 -c '
+import re, sys
+imgs = re.findall(r"<img src=\"img/chart-[0-9a-f]*\.svg\"[^>]* width=\"([0-9.]+)\" height=\"([0-9.]+)\"",
+                  open(sys.argv[1]).read())
+sys.exit(not all(h == "220.1" and float(w) <= 574.4 for w, h in imgs))' "$doc"
 done
+check "issue 6, vertical: both of the figures page's charts are there" \
+    [ "$(grep -o 'src="img/chart-' "$tmp/vertical/out/print/6/6.xhtml" | wc -l)" -eq 2 ]
 
 # The second example, Otaru's (its own theme, no photographs).
 mkdir -p "$tmp/otaru"

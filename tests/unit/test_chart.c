@@ -60,19 +60,25 @@ static char *place(const char *svg, size_t len, void *userdata)
     return xasprintf("img/chart-%zu.svg", ++p->n);
 }
 
-/* The XHTML of md as the print edition makes it, with the SVG documents in p. */
-static char *print_xhtml(const char *md, struct placed *p)
+/* The XHTML of md as the print edition makes it in a tier of vertical text (tier not NULL) or
+ * across columns, with the SVG documents in p. */
+static char *print_xhtml_in(const char *md, const struct plot_tier *tier, struct placed *p)
 {
     struct diag d;
     diag_init(&d);
     memset(p, 0, sizeof *p);
-    struct markdown_hooks hooks = {.chart = place, .userdata = p};
+    struct markdown_hooks hooks = {.chart = place, .userdata = p, .chart_tier = tier};
     struct dom *doc = markdown_parse(&d, "body.md", 1, md, strlen(md), &hooks);
     char *out = dom_xhtml(doc);
     CHECK_INT(d.len, 0);
     dom_free(doc);
     diag_release(&d);
     return out;
+}
+
+static char *print_xhtml(const char *md, struct placed *p)
+{
+    return print_xhtml_in(md, NULL, p);
 }
 
 static void placed_release(struct placed *p)
@@ -323,6 +329,71 @@ static void print_as_an_svg_file(void)
     free(out);
 }
 
+/* In vertical text the chart is drawn for the tier: the <img> has the drawing's size, a tier
+ * high, and the chart line's horizontal gives way to bars up the page with labels set
+ * vertically. */
+static void print_in_a_tier(void)
+{
+    const char *md = "| 年度 | 連絡調整 | 事業実施 | 研修参加 |\n"
+                     "|---|---:|---:|---:|\n"
+                     "| 令和元年度 | 310 | 132 | 269 |\n"
+                     "| 令和2年度 | 466 | 176 | 166 |\n"
+                     "\n"
+                     "{chart=grouped-bar title=\"活動の記録\" series=rows horizontal unit=\"件\"}\n";
+    const struct plot_tier tier = {220.1, 574.4};
+    struct placed p;
+    char *out = print_xhtml_in(md, &tier, &p);
+    CHECK_INT(p.n, 1);
+    if (p.n == 1) {
+        const char *svg = p.svg[0].data;
+        CHECK(strstr(svg, " height=\"220.1\"") != NULL);
+        const char *w = strstr(svg, " width=\"");
+        double width = w ? atof(w + 8) : 0;
+        CHECK(width > 0 && width <= tier.max_width);
+        char *img = xasprintf("width=\"%g\" height=\"220.1\"", width);
+        CHECK(strstr(out, img) != NULL);
+        free(img);
+        CHECK(strstr(svg, "writing-mode=\"tb\">連絡調整</text>") != NULL);
+    }
+    /* Every number is written at its bar: the table is left out, as across columns. */
+    CHECK(strstr(out, "chart-data") == NULL);
+    placed_release(&p);
+    free(out);
+}
+
+/* A title may have ruby, as body text does: the caption shows it, on the web and in print;
+ * what is read aloud or shown instead of the picture has the bases alone. */
+static void ruby_in_the_title(void)
+{
+    const char *md = "| 年度 | 人数 |\n|---|--:|\n| 令和元年度 | 3 |\n| 令和2年度 | 5 |\n\n"
+                     "{chart=bar title=\"{担|にな}い手の{数|かず}（{櫛引|くし|びき}）\"}\n";
+    char *msgs;
+    char *out = html(md, &msgs);
+    CHECK_STR(msgs, "");
+    CHECK(strstr(out, "<figcaption><ruby>担<rp>(</rp><rt>にな</rt><rp>)</rp></ruby>い手の"
+                      "<ruby>数<rp>(</rp><rt>かず</rt><rp>)</rp></ruby>（<ruby>櫛<rp>(</rp><rt>"
+                      "くし</rt><rp>)</rp>引<rp>(</rp><rt>びき</rt><rp>)</rp></ruby>）"
+                      "</figcaption>") != NULL);
+    CHECK(strstr(out, "<title id=\"chart-1-title\">担い手の数（櫛引）</title>") != NULL);
+    CHECK(strstr(out, "{") == NULL && strstr(out, "|") == NULL);
+    free(out);
+    free(msgs);
+
+    struct placed p;
+    out = print_xhtml(md, &p);
+    CHECK(strstr(out, "<div class=\"figcaption\"><ruby><rb>担</rb><rp>(</rp><rt>にな</rt>") !=
+          NULL);
+    CHECK(strstr(out, "alt=\"棒グラフ。") != NULL && strstr(out, "{") == NULL);
+    CHECK(p.n == 1 && strstr(p.svg[0].data, "<title>担い手の数（櫛引）</title>") != NULL);
+    placed_release(&p);
+    free(out);
+
+    /* Braces that are not ruby stay as written. */
+    out = html("| a | b |\n|---|---|\n| x | 1 |\n\n{chart=bar title=\"{数} と {|よみ}\"}\n", NULL);
+    CHECK(strstr(out, "<figcaption>{数} と {|よみ}</figcaption>") != NULL);
+    free(out);
+}
+
 /* Without a place for a file, XHTML (which has no SVG) keeps the table. */
 static void xhtml_without_a_file(void)
 {
@@ -529,6 +600,8 @@ int main(void)
     RUN(stacked_bars_and_lines);
     RUN(negative_numbers);
     RUN(print_as_an_svg_file);
+    RUN(print_in_a_tier);
+    RUN(ruby_in_the_title);
     RUN(xhtml_without_a_file);
     RUN(mistakes_in_the_line);
     RUN(mistakes_in_the_table);

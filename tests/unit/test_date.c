@@ -557,6 +557,25 @@ static void formats_times_and_ranges(void)
     buf_reset(&b);
     date_format_ja_day_range(&b, D(2021, 2, 19), D(2021, 2, 19), DATE_WEEKDAY);
     CHECK_STR(b.data, "令和3年2月19日（金）");
+    buf_reset(&b);
+
+    /* やさしい日本語 gives both years; the second year only where it changes, as the first. */
+    date_format_ja(&b, D(2019, 5, 1), DATE_WEEKDAY | DATE_BOTH_YEARS);
+    CHECK_STR(b.data, "令和元年（2019年）5月1日（水）");
+    buf_reset(&b);
+    start = DT(2021, 12, 31, 22, 0);
+    end = DT(2022, 1, 1, 1, 0);
+    date_format_ja_range(&b, start, &end, DATE_WEEKDAY | DATE_BOTH_YEARS);
+    CHECK_STR(b.data, "令和3年（2021年）12月31日（金）22:00〜令和4年（2022年）1月1日（土）1:00");
+    buf_reset(&b);
+    date_format_ja_day_range(&b, D(2021, 2, 19), D(2021, 2, 21), DATE_WEEKDAY | DATE_BOTH_YEARS);
+    CHECK_STR(b.data, "令和3年（2021年）2月19日（金）〜2月21日（日）");
+    buf_reset(&b);
+    date_format_ja_month(&b, 2021, 2, DATE_BOTH_YEARS);
+    CHECK_STR(b.data, "令和3年（2021年）2月");
+    buf_reset(&b);
+    date_format_ja(&b, D(1867, 12, 31), DATE_BOTH_YEARS);
+    CHECK_STR(b.data, "1867年12月31日");
     buf_release(&b);
 }
 

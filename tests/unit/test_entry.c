@@ -1,4 +1,4 @@
-/* Unit tests of entry: what a loaded entry keeps (the front matter's text, the title's and
+/* Unit tests of entry: what a loaded entry keeps (where its front matter is, the title's and
  * image's positions, the body's hash) and what later stages get back from it (positions in
  * messages, the body read again, a file that changed during the build refused). */
 #include <stdio.h>
@@ -89,7 +89,8 @@ static void keeps_what_later_stages_need(void)
     CHECK_INT(e.image_pos.line, 4);
     CHECK_INT(e.image_pos.col, 8);
     CHECK_INT(e.fm_line, 2);
-    CHECK(e.fm_text && strncmp(e.fm_text, "title: 連絡先\n", strlen("title: 連絡先\n")) == 0);
+    CHECK_INT(e.fm_len, strlen("title: 連絡先\nmenu: true\nimage: photos/desk.jpg\n"));
+    CHECK(e.fm_text == NULL); /* read back from the file when a message needs it */
     CHECK_INT(e.body_line, 6);
 
     /* The body, read again, is the one loaded. */
@@ -189,8 +190,103 @@ static void the_field_order_covers_each_schema(void)
     CHECK_STR(entry_kind_folder(KIND_EVENT), "events");
 }
 
+static const char event[] = "---\n"
+                            "title: 研修会\n"
+                            "reading: けんしゅうかい\n"
+                            "district: haguro\n"
+                            "start: 2021-02-19 13:30\n"
+                            "end: 2021-02-19 16:00\n"
+                            "venues:\n"
+                            "  - {id: hall, name: 中央会館, address: 鶴岡市1-1, role: main}\n"
+                            "  - {id: web, name: オンライン, role: remote}\n"
+                            "program:\n"
+                            "  - {title: 講演, speaker: 佐藤}\n"
+                            "participants: 152\n"
+                            "---\n"
+                            "研修会を開きました。\n";
+
+/* A translation: the original's fields with its own over them (a group field by field, a list
+ * of groups item by item), its own body, the original's address under the language's folder;
+ * the fields that place the entry stay the original's. */
+static void a_translation_is_merged_over_its_original(void)
+{
+    struct sandbox s;
+    CHECK_INT(harness_tmpdir(s.dir, "entry"), 0);
+    harness_put(s.dir, "content/site.yaml",
+                "title: 和と輪つるおか\nbase_url: https://example.jp/\n"
+                "districts:\n  - {slug: haguro, name: 羽黒, reading: はぐろ}\n"
+                "languages:\n  - {code: ja, name: 日本語}\n"
+                "  - {code: en, name: English, key: en}\n"
+                "  - {code: ja-x-easy, name: やさしい日本語, key: easy}\n");
+    struct diag d;
+    diag_init(&d);
+    CHECK_INT(config_load(&d, s.dir, &s.cfg), 0);
+    CHECK_INT(s.cfg.n_languages, 3);
+    CHECK_STR(s.cfg.languages[1].prefix, "en/");
+    CHECK_INT(s.cfg.languages[2].sentence_length, 50);
+    CHECK_INT(s.cfg.languages[1].sentence_length, 0);
+    harness_put(s.dir, "content/events/kenshu.md", event);
+    harness_put(s.dir, "content/events/kenshu.en.md",
+                "---\ntitle: Training day\n"
+                "start: 2021-02-19 13:30\n" /* the same as the original's: allowed */
+                "venues:\n  - {name: Central Hall}\n  - {name: Online}\n"
+                "---\nWe met.\n");
+    char *orig_rel = NULL;
+    const struct language *l = entry_translation_of(&s.cfg, "events/kenshu.en.md", &orig_rel);
+    CHECK(l == &s.cfg.languages[1]);
+    CHECK_STR(orig_rel, "events/kenshu.md");
+    free(orig_rel);
+    CHECK(entry_translation_of(&s.cfg, "events/kenshu.md", &orig_rel) == NULL);
+    CHECK(entry_translation_of(&s.cfg, "events/kenshu.fr.md", &orig_rel) == NULL);
+
+    struct entry o, t;
+    CHECK_INT(entry_load(&d, &s.cfg, s.dir, "events/kenshu.md", &o), 0);
+    CHECK_INT(entry_load_translation(&d, &s.cfg, s.dir, "events/kenshu.en.md", NULL, l, &o, &t),
+              0);
+    CHECK_INT((int)d.len, 0);
+    CHECK_STR(t.title, "Training day");
+    CHECK_STR(t.url, "en/events/kenshu/");
+    CHECK_STR(t.out, "en/events/kenshu/index.html");
+    CHECK_STR(t.slug, "kenshu");
+    CHECK_STR(t.district, "haguro");
+    CHECK(t.kind == KIND_EVENT && t.original == &o && t.lang == l);
+    CHECK_INT((int)t.n_sessions, 1);
+    CHECK_INT(t.sessions[0].end.hour, 16);
+    json_t *venue = json_array_get(json_object_get(t.fm, "venues"), 0);
+    CHECK_STR(json_string_value(json_object_get(venue, "name")), "Central Hall");
+    CHECK_STR(json_string_value(json_object_get(venue, "address")), "鶴岡市1-1");
+    CHECK_STR(json_string_value(json_object_get(venue, "id")), "hall");
+    json_t *talk = json_array_get(json_object_get(t.fm, "program"), 0);
+    CHECK_STR(json_string_value(json_object_get(talk, "speaker")), "佐藤");
+    CHECK_INT((int)json_integer_value(json_object_get(t.fm, "participants")), 152);
+    CHECK(o.lang == &s.cfg.languages[0] && o.original == NULL);
+    /* The original is as it was. */
+    CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(o.fm, "venues"), 0),
+                                                "name")),
+              "中央会館");
+
+    /* A venue's id and the number of participants are the original's. */
+    struct entry bad;
+    harness_put(s.dir, "content/events/kenshu.easy.md",
+                "---\nvenues:\n  - {id: main}\n  - {name: オンライン}\nparticipants: 15\n"
+                "---\n");
+    CHECK_INT(entry_load_translation(&d, &s.cfg, s.dir, "events/kenshu.easy.md", NULL,
+                                     &s.cfg.languages[2], &o, &bad),
+              -1);
+    char *got = harness_diag_text(&d);
+    CHECK(strstr(got, "kenshu.easy.md:3:6: error: 'venues.0.id' comes from the original") != NULL);
+    CHECK(strstr(got, "kenshu.easy.md:5:1: error: 'participants' comes from the original") != NULL);
+    free(got);
+    entry_release(&bad);
+    entry_release(&t);
+    entry_release(&o);
+    diag_release(&d);
+    site_close(&s);
+}
+
 int main(void)
 {
+    RUN(a_translation_is_merged_over_its_original);
     RUN(the_field_order_covers_each_schema);
     RUN(optional_fields_follow_the_schemas);
     RUN(keeps_what_later_stages_need);

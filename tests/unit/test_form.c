@@ -31,7 +31,7 @@ static void every_field_has_a_label(void)
 
 static void the_description_follows_the_order(void)
 {
-    struct taxon districts[] = {{"kushibiki", "櫛引", "くしびき", NULL}};
+    struct taxon districts[] = {{"kushibiki", "櫛引", "くしびき", NULL, NULL}};
     struct site_config cfg = {0};
     cfg.districts = districts;
     cfg.n_districts = 1;

@@ -17,9 +17,10 @@ static char *sample(void)
 {
     struct manifest_table files = {0}, dirs = {0};
     size_t i = manifest_table_add(&files, "index.html");
-    files.v[i] = (struct manifest_record){files.v[i].rel, {1, 2}, 11, 120, 1700000000123456789, 0};
+    files.v[i] = (struct manifest_record){files.v[i].rel, {1, 2}, {5, 6}, 11, 120,
+                                             1700000000123456789, 0};
     i = manifest_table_add(&files, "events/x/index.html");
-    files.v[i] = (struct manifest_record){files.v[i].rel, {3, 4}, 12, 99, 5, 0};
+    files.v[i] = (struct manifest_record){files.v[i].rel, {3, 4}, {7, 8}, 12, 99, 5, 0};
     i = manifest_table_add(&dirs, ".");
     dirs.v[i].mtime = 7;
     i = manifest_table_add(&dirs, "events/x");
@@ -40,7 +41,7 @@ static char *sample(void)
 static void written_sorted_and_read_back(void)
 {
     char *text = sample();
-    CHECK(strncmp(text, "kairan-manifest 1\nbuild ", 24) == 0);
+    CHECK(strncmp(text, "kairan-manifest 2\nbuild ", 24) == 0);
     CHECK(strstr(text, "output 2049 1001\nspare 2049 1002\n") != NULL);
     /* Files by path: events/ before index.html. */
     const char *events = strstr(text, " events/x/index.html\n");
@@ -58,6 +59,7 @@ static void written_sorted_and_read_back(void)
     CHECK(r != NULL);
     if (r) {
         CHECK(r->key.lo == 1 && r->key.hi == 2);
+        CHECK(r->sum.lo == 5 && r->sum.hi == 6);
         CHECK_INT(r->ino, 11);
         CHECK_INT(r->size, 120);
         CHECK(r->mtime == 1700000000123456789);
@@ -98,10 +100,14 @@ static void damaged_text(void)
 {
     const char *cases[] = {
         "",
-        "kairan-manifest 2\noutput 2049 1001\nd 7 .\n",
+        /* Another version of the format: the next one's, or the one before the bytes' hash. */
+        "kairan-manifest 3\noutput 2049 1001\nd 7 .\n",
+        "kairan-manifest 1\noutput 2049 1001\nd 7 .\n"
+        "f 0000000000000000000000000000000a 1 2 3 a.html\n",
         "not a manifest at all\n",
         /* No line for the output itself ("."): not complete. */
-        "kairan-manifest 1\noutput 2049 1001\nf 0000000000000000000000000000000a 1 2 3 a.html\n",
+        "kairan-manifest 2\noutput 2049 1001\n"
+        "f 0000000000000000000000000000000a 0000000000000000000000000000000b 1 2 3 a.html\n",
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct manifest m;
@@ -111,17 +117,22 @@ static void damaged_text(void)
         manifest_release(&m);
     }
     /* Bad lines are left out, the rest is kept; a last line cut short is not read. */
-    const char *text = "kairan-manifest 1\n"
+#define SUM "0000000000000000000000000000000b "
+    const char *text = "kairan-manifest 2\n"
                        "output 2049 1001\n"
                        "d 7 .\n"
-                       "f 0000000000000000000000000000000a 1 2 3 good.html\n"
-                       "f 0000000000000000000000000000000X 1 2 3 badkey.html\n"
-                       "f 0000000000000000000000000000000a 1 2 3 ../escape.html\n"
-                       "f 0000000000000000000000000000000a 1 2 3 /etc/passwd\n"
-                       "f 0000000000000000000000000000000a 1 2 3 good.html\n"
-                       "f 0000000000000000000000000000000a 1 2\n"
+                       "f 0000000000000000000000000000000a " SUM "1 2 3 good.html\n"
+                       "f 0000000000000000000000000000000X " SUM "1 2 3 badkey.html\n"
+                       "f 0000000000000000000000000000000a 0000000000000000000000000000000Y "
+                       "1 2 3 badsum.html\n"
+                       "f 0000000000000000000000000000000a 1 2 3 nosum.html\n"
+                       "f 0000000000000000000000000000000a " SUM "1 2 3 ../escape.html\n"
+                       "f 0000000000000000000000000000000a " SUM "1 2 3 /etc/passwd\n"
+                       "f 0000000000000000000000000000000a " SUM "1 2 3 good.html\n"
+                       "f 0000000000000000000000000000000a " SUM "1 2\n"
                        "s spare-without-its-folder.html\n"
-                       "f 0000000000000000000000000000000a 1 2 3 cut.html";
+                       "f 0000000000000000000000000000000a " SUM "1 2 3 cut.html";
+#undef SUM
     struct manifest m;
     manifest_parse(&m, text, strlen(text), output, spare_folder);
     CHECK(m.output_known);

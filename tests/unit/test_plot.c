@@ -1,12 +1,16 @@
-/* Unit tests of plot (markup/plot.c): round ticks for any range, and the palette's promises:
+/* Unit tests of plot (markup/plot.c): round ticks for any range, the palette's promises:
  * neighbouring series PLOT_LIGHTNESS_STEP or more apart in lightness in greyscale and as
  * people with protanopia, deuteranopia and tritanopia see them, lines that stand out from the
- * page, numbers that read on their fills. */
+ * page, numbers that read on their fills; and charts drawn for a tier of vertical print: a
+ * tier high, within its width, their type 6 pt or more, everything inside the drawing. */
+#include <libxml/parser.h>
+#include <libxml/tree.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "harness.h"
 #include "markup/plot.h"
 
@@ -128,9 +132,253 @@ static void palette(void)
     CHECK_STR(plot_series_colour(PLOT_SERIES), plot_series_colour(0));
 }
 
+/* ---- Drawn for a tier of vertical print ----------------------------------------------------- */
+
+/* The coordinator's monthly record of the example's figures page: 25 items, two years. */
+static const char *const record_items[25] = {
+    "個別支援：関係形成", "個別支援：直接支援", "個別支援：連絡調整", "地域支援：関係形成",
+    "地域支援：協議", "地域支援：調査・情報収集", "地域支援：立ち上げ支援", "地域支援：支援",
+    "地域支援：地域への働きかけ", "地域支援：サービス創出", "地域支援：担い手養成",
+    "地域支援：マッチング", "地域支援：ネットワーク化", "地域支援：情報発信", "連絡調整",
+    "事業実施", "地域ケア会議：個別ケア", "地域ケア会議：自立支援型",
+    "地域ケア会議：ネットワーク", "地域ケア会議：推進会議", "包括・法人内部会議", "SC定例会",
+    "その他会議", "研修参加", "資料作成等事務"};
+static const double record_counts[2][25] = {
+    {58, 69, 52, 536, 190, 582, 456, 477, 535, 67, 289, 109, 3, 338, 310, 132, 137, 88, 125, 56,
+     144, 119, 326, 269, 659},
+    {45, 50, 17, 608, 213, 685, 104, 599, 244, 8, 22, 47, 7, 389, 466, 176, 28, 11, 105, 70, 225,
+     154, 357, 166, 1528}};
+
+/* A plot of n categories and series (names and numbers made up when not given); free with
+ * plot_release. */
+static void plot_make(struct plot *p, enum plot_type type, size_t n_cat, size_t n_ser,
+                      const char *const *cats, const double *values)
+{
+    memset(p, 0, sizeof *p);
+    p->type = type;
+    p->title = xstrdup("活動の記録");
+    p->unit = xstrdup("件");
+    p->n_cat = n_cat;
+    p->n_ser = n_ser;
+    p->cat = xcalloc(n_cat, sizeof *p->cat);
+    p->ser = xcalloc(n_ser, sizeof *p->ser);
+    p->value = xcalloc(n_cat * n_ser, sizeof *p->value);
+    p->label = xcalloc(n_cat * n_ser, sizeof *p->label);
+    for (size_t s = 0; s < n_ser; s++)
+        p->ser[s] = xasprintf("令和%zu年度", s + 1);
+    for (size_t i = 0; i < n_cat; i++) {
+        p->cat[i] = cats ? xstrdup(cats[i]) : xasprintf("第%zu地区の集い", i + 1);
+        for (size_t s = 0; s < n_ser; s++) {
+            double v = values ? values[s * n_cat + i] : (double)((i * 37 + s * 11) % 90 + 5);
+            p->value[i * n_ser + s] = v;
+            p->label[i * n_ser + s] = xasprintf("%g", v);
+        }
+    }
+}
+
+static void plot_release(struct plot *p)
+{
+    for (size_t i = 0; i < p->n_cat; i++)
+        free(p->cat[i]);
+    for (size_t i = 0; i < p->n_cat * p->n_ser; i++)
+        free(p->label[i]);
+    for (size_t s = 0; s < p->n_ser; s++)
+        free(p->ser[s]);
+    free(p->cat);
+    free(p->ser);
+    free(p->value);
+    free(p->label);
+    free(p->title);
+    free(p->unit);
+}
+
+/* What a drawing holds, read back from its SVG document. */
+struct drawn {
+    double width, height;
+    double smallest;             /* the smallest type of any text */
+    size_t vertical, texts;      /* texts set vertically; all texts */
+    size_t outside;              /* texts and bars reaching past the drawing's edges */
+    double bar_width;            /* the width most bars have */
+    size_t bars;                 /* bars of that width */
+    int has_upright_pair;        /* a number of two digits set across within a vertical label */
+};
+
+static double number_attr(xmlNodePtr n, const char *name, double fallback)
+{
+    xmlChar *v = xmlGetProp(n, BAD_CAST name);
+    double d = v ? atof((const char *)v) : fallback;
+    xmlFree(v);
+    return d;
+}
+
+/* How long s is along a vertical line at size, as a reader's font sets it at most: one em a
+ * Japanese character, 0.6 em a Latin one. */
+static double vertical_length(const char *s, double size)
+{
+    double em = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p < 0x80)
+            em += 0.6;
+        else if ((*p & 0xC0) != 0x80)
+            em += 1;
+    return em * size;
+}
+
+static void read_drawing(const char *svg, size_t len, struct drawn *out)
+{
+    memset(out, 0, sizeof *out);
+    out->smallest = 1e9;
+    xmlDocPtr doc = xmlReadMemory(svg, (int)len, "chart.svg", "UTF-8", XML_PARSE_NONET);
+    CHECK(doc != NULL);
+    if (!doc)
+        return;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    out->width = number_attr(root, "width", 0);
+    out->height = number_attr(root, "height", 0);
+    double base = number_attr(root, "font-size", 0);
+    double widths[64];
+    size_t counts[64], kinds = 0;
+    for (xmlNodePtr n = root->children; n; n = n->next) {
+        if (n->type != XML_ELEMENT_NODE)
+            continue;
+        double x = number_attr(n, "x", 0), y = number_attr(n, "y", 0);
+        if (strcmp((const char *)n->name, "text") == 0) {
+            double size = number_attr(n, "font-size", base);
+            xmlChar *mode = xmlGetProp(n, BAD_CAST "writing-mode");
+            xmlChar *anchor = xmlGetProp(n, BAD_CAST "text-anchor");
+            xmlChar *text = xmlNodeGetContent(n);
+            out->texts++;
+            out->smallest = fmin(out->smallest, size);
+            double along = vertical_length((const char *)text, size);
+            if (mode) {
+                out->vertical++;
+                double top = anchor && strcmp((const char *)anchor, "end") == 0      ? y - along
+                             : anchor && strcmp((const char *)anchor, "middle") == 0 ? y - along / 2
+                                                                                     : y;
+                if (x - size / 2 < 0 || x + size / 2 > out->width || top < 0 ||
+                    top + along > out->height + 0.5)
+                    out->outside++;
+            } else {
+                if (y - size < 0 || y > out->height + 0.5 || x < 0 || x > out->width)
+                    out->outside++;
+                size_t digits = strspn((const char *)text, "0123456789");
+                if (digits == strlen((const char *)text) && digits <= 2 && digits > 0 &&
+                    n->prev && n->next)
+                    out->has_upright_pair = 1;
+            }
+            xmlFree(mode);
+            xmlFree(anchor);
+            xmlFree(text);
+        } else if (strcmp((const char *)n->name, "rect") == 0) {
+            double w = number_attr(n, "width", 0), h = number_attr(n, "height", 0);
+            if (x < 0 || y < 0 || x + w > out->width + 0.5 || y + h > out->height + 0.5)
+                out->outside++;
+            size_t k = 0;
+            while (k < kinds && fabs(widths[k] - w) > 0.05)
+                k++;
+            if (k == kinds && kinds < 64) {
+                widths[kinds] = w;
+                counts[kinds++] = 0;
+            }
+            if (k < kinds)
+                counts[k]++;
+        }
+    }
+    for (size_t k = 0; k < kinds; k++)
+        if (counts[k] > out->bars) {
+            out->bars = counts[k];
+            out->bar_width = widths[k];
+        }
+    xmlFreeDoc(doc);
+}
+
+/* Draws p for tier into *d; returns whether every number is written. */
+static int draw_for(const struct plot *p, const struct plot_tier *tier, struct drawn *d)
+{
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    double w, h;
+    int complete;
+    xmlFreeNode(plot_svg(p, doc, NULL, tier, &w, &h, &complete));
+    xmlFreeDoc(doc);
+    size_t len;
+    char *svg = plot_svg_document(p, tier, &len);
+    read_drawing(svg, len, d);
+    free(svg);
+    CHECK(fabs(d->width - w) < 0.05 && fabs(d->height - h) < 0.05);
+    return complete;
+}
+
+static void drawn_for_a_tier(void)
+{
+    /* A4 in four tiers: 58.25 mm high, 172 mm wide less 20 mm for the title. */
+    const struct plot_tier a4 = {220.1, 574.4};
+    struct plot p;
+    struct drawn d;
+    double values[50];
+    memcpy(values, record_counts, sizeof values);
+
+    /* The record, asked for as bars across the page (horizontal): in a tier its bars go up,
+     * its 25 labels set vertically, every number written, nothing under 6 pt. */
+    plot_make(&p, PLOT_GROUPED, 25, 2, record_items, values);
+    p.horizontal = 1;
+    CHECK(draw_for(&p, &a4, &d));
+    CHECK(fabs(d.height - a4.height) < 0.05);
+    CHECK(d.width <= a4.max_width && d.width > a4.max_width / 2);
+    CHECK(d.smallest >= PLOT_TIER_MIN_FONT);
+    CHECK(d.vertical >= 25);
+    CHECK_INT(d.outside, 0);
+    CHECK_INT(d.bars, 50); /* fifty bars of one width: columns, side by side */
+    plot_release(&p);
+
+    /* Five years of completers: the largest type, each label on one line with its year's two
+     * digits upright (縦中横), and a narrow drawing. */
+    static const char *const years[5] = {"平成28年度", "平成29年度", "平成30年度", "令和元年度",
+                                         "令和2年度"};
+    static const double completed[5] = {44, 40, 49, 30, 18};
+    plot_make(&p, PLOT_BAR, 5, 1, years, completed);
+    CHECK(draw_for(&p, &a4, &d));
+    CHECK(d.smallest >= 9 && d.width < a4.max_width / 2);
+    CHECK(d.has_upright_pair);
+    CHECK_INT(d.outside, 0);
+    plot_release(&p);
+
+    /* Every kind of chart stays inside a B5 and an A5 tier with type of 6 pt or more while its
+     * categories fit the width; stacked numbers too. */
+    const struct plot_tier b5 = {258.2, 483.7}, a5 = {321.2, 378.0};
+    const struct plot_tier *tiers[] = {&a4, &b5, &a5};
+    for (int type = 0; type < PLOT_TYPES; type++)
+        for (size_t t = 0; t < 3; t++) {
+            plot_make(&p, (enum plot_type)type, 8, 3, NULL, NULL);
+            draw_for(&p, tiers[t], &d);
+            CHECK(fabs(d.height - tiers[t]->height) < 0.05 && d.width <= tiers[t]->max_width);
+            CHECK(d.smallest >= PLOT_TIER_MIN_FONT);
+            if (d.outside)
+                fprintf(stderr, "  type %d in tier %zu: %zu things outside\n", type, t, d.outside);
+            CHECK_INT(d.outside, 0);
+            plot_release(&p);
+        }
+
+    /* Numbers under 0 hang under their bars, inside the drawing. */
+    static const char *const two[2] = {"令和元年度", "令和2年度"};
+    static const double change[2] = {-1250, 3};
+    plot_make(&p, PLOT_BAR, 2, 1, two, change);
+    CHECK(draw_for(&p, &a4, &d));
+    CHECK_INT(d.outside, 0);
+    plot_release(&p);
+
+    /* More categories than the width holds at 6 pt: the narrowest drawing at 6 pt, wider than
+     * the tier (the page then makes it smaller), still with nothing outside it. */
+    plot_make(&p, PLOT_GROUPED, 60, 6, NULL, NULL);
+    draw_for(&p, &a4, &d);
+    CHECK(d.width > a4.max_width && d.smallest >= PLOT_TIER_MIN_FONT);
+    CHECK_INT(d.outside, 0);
+    plot_release(&p);
+}
+
 int main(void)
 {
     RUN(ticks);
     RUN(palette);
+    RUN(drawn_for_a_tier);
     return HARNESS_DONE();
 }

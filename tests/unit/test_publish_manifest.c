@@ -1,6 +1,7 @@
 /* Unit tests of publish with a manifest: files kept by key without being written, a build that
  * changes nothing swapping nothing, the previous version reused as staging (and cleaned of
- * what the new version lacks), and the checks that make a kept file trustworthy. */
+ * what the new version lacks), the checks that make a kept file trustworthy, and the digest of
+ * the published files whether they were written, copied or kept. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,6 +197,51 @@ static void twice_is_an_error(void)
     diag_release(&d);
 }
 
+/* The digest: of paths and bytes, whatever the order, the keys, or whether a file was kept. */
+static void digest(void)
+{
+    struct diag d;
+    diag_init(&d);
+    fs_remove_tree(&d, "out");
+    fs_remove_tree(&d, "cache");
+    CHECK_INT(fs_write_file(&d, "src.txt", "c1", 2), 0);
+    first(&d);
+    struct publish *p = begin(&d);
+    CHECK_INT(publish_keep(p, "a.html", key("A1")), 0);
+    CHECK_INT(publish_write_keyed(p, "sub/b.html", key("another key"), "b1", 2), 0);
+    CHECK_INT(publish_file(p, "c.html", "src.txt"), 0);
+    struct hash kept = publish_digest(p);
+    publish_abort(p);
+
+    /* Without a manifest, in another order, with other keys: the same. */
+    struct publish_options o = {.no_signals = 1};
+    p = publish_begin(&d, "other", &o);
+    CHECK(p != NULL);
+    CHECK_INT(publish_write(p, "c.html", "c1", 2), 0);
+    CHECK_INT(publish_write(p, "sub/b.html", "b1", 2), 0);
+    struct hash two = publish_digest(p);
+    CHECK_INT(publish_write_keyed(p, "a.html", key("A2"), "a1", 2), 0);
+    CHECK(hash_equal(publish_digest(p), kept));
+    CHECK(!hash_equal(two, kept));
+    publish_abort(p);
+
+    /* One byte, or one name, changed: another digest. */
+    p = publish_begin(&d, "other", &o);
+    CHECK_INT(publish_write(p, "c.html", "c1", 2), 0);
+    CHECK_INT(publish_write(p, "sub/b.html", "b2", 2), 0);
+    CHECK_INT(publish_write(p, "a.html", "a1", 2), 0);
+    CHECK(!hash_equal(publish_digest(p), kept));
+    publish_abort(p);
+    p = publish_begin(&d, "other", &o);
+    CHECK_INT(publish_write(p, "c.html", "c1", 2), 0);
+    CHECK_INT(publish_write(p, "sub/B.html", "b1", 2), 0);
+    CHECK_INT(publish_write(p, "a.html", "a1", 2), 0);
+    CHECK(!hash_equal(publish_digest(p), kept));
+    publish_abort(p);
+    CHECK_INT(d.len, 0);
+    diag_release(&d);
+}
+
 int main(void)
 {
     if (!getcwd(home, sizeof home))
@@ -206,6 +252,7 @@ int main(void)
     RUN(keep_and_nothing_changed);
     RUN(spare_is_staged_in);
     RUN(twice_is_an_error);
+    RUN(digest);
     if (chdir(home) != 0)
         return 1;
     struct diag d;

@@ -74,7 +74,7 @@
 
   /* ---- Loading the files ----------------------------------------------------------------- */
 
-  var root = "";
+  var root = "", separator = "・";
   var loading = {};
   var meta = null, metaWaiting = [];
   var parts = {}, texts = {};
@@ -554,7 +554,7 @@
     var words = [meta.kinds[kind]];
     if (district) words.push(meta.districts[district - 1][1]);
     if (date) words.push(date);
-    facts.textContent = words.join("・");
+    facts.textContent = words.join(separator);
     li.appendChild(facts);
     for (var i = nTitle; i < lines.length; i++) {
       var p = locate(lines[i], q);
@@ -590,8 +590,27 @@
 
   var KINDS = ["activity", "event", "issue", "page"];
 
+  /* What the script says, in Japanese unless the page gives its words in its language
+   * (data-words-NAME, from the theme's catalogue): %q, %n and the like stand for values. */
+  var WORDS = {
+    empty: "調べることばを入れてください。", searching: "「%q」を探しています…",
+    "not-found": "「%q」は見つかりませんでした。", found: "「%q」の検索結果：%n件",
+    "found-part": "（%from〜%to件目）", results: "検索結果", pages: "検索結果のページ",
+    prev: "前の%per件", next: "次の%per件", at: "%page / %pagesページ",
+    failed: "検索の準備ができませんでした。ページを読み込み直してください。", separator: "・"
+  };
+
+  function say(box, name, values) {
+    var text = box.getAttribute("data-words-" + name);
+    if (text === null) text = WORDS[name];
+    return text.replace(/%(from|pages|page|per|to|q|n)/g, function (all, key) {
+      return values && key in values ? String(values[key]) : all;
+    });
+  }
+
   function setUp(box) {
     root = box.getAttribute("data-root") || "";
+    separator = say(box, "separator");
     var form = box.querySelector("[data-search-form]");
     var status = box.querySelector("[data-search-status]");
     var results = box.querySelector("[data-search-results]");
@@ -607,10 +626,10 @@
       form.elements.district.value = state.district || "";
       results.textContent = "";
       if (!fold(state.q)) {
-        status.textContent = state.q ? "調べることばを入れてください。" : "";
+        status.textContent = state.q ? say(box, "empty") : "";
         return;
       }
-      status.textContent = "「" + state.q + "」を探しています…";
+      status.textContent = say(box, "searching", { q: state.q });
       whenMeta().then(function () {
         var opts = {};
         var kind = KINDS.indexOf(state.kind);
@@ -624,15 +643,15 @@
         return K.documents(ids).then(function (docs) {
           if (mine !== serial) return;
           if (!found.total) {
-            status.textContent = "「" + state.q + "」は見つかりませんでした。";
+            status.textContent = say(box, "not-found", { q: state.q });
             return;
           }
           var from = (page - 1) * PER_PAGE + 1, to = from + ids.length - 1;
-          status.textContent = "「" + state.q + "」の検索結果：" + found.total + "件" +
-            (found.total > ids.length ? "（" + from + "〜" + to + "件目）" : "");
+          status.textContent = say(box, "found", { q: state.q, n: found.total }) +
+            (found.total > ids.length ? say(box, "found-part", { from: from, to: to }) : "");
           var ol = el("ol", "search-results");
           ol.start = from;
-          ol.setAttribute("aria-label", "検索結果");
+          ol.setAttribute("aria-label", say(box, "results"));
           ol.tabIndex = -1;
           docs.forEach(function (doc, i) { ol.appendChild(resultItem(doc, found.query, from + i)); });
           results.appendChild(ol);
@@ -640,13 +659,13 @@
           if (focusResults) ol.focus();
         });
       }).catch(function () {
-        if (mine === serial) status.textContent = "検索の準備ができませんでした。ページを読み込み直してください。";
+        if (mine === serial) status.textContent = say(box, "failed");
       });
     }
 
     function pager(state, page, pages) {
       var nav = el("nav", "pager search-pager");
-      nav.setAttribute("aria-label", "検索結果のページ");
+      nav.setAttribute("aria-label", say(box, "pages"));
       var ul = el("ul");
       function link(label, p, rel) {
         var li = el("li"), a = el("a", "", label);
@@ -661,9 +680,9 @@
         li.appendChild(a);
         ul.appendChild(li);
       }
-      if (page > 1) link("前の" + PER_PAGE + "件", page - 1, "prev");
-      ul.appendChild(el("li", "search-pager-at", page + " / " + pages + "ページ"));
-      if (page < pages) link("次の" + PER_PAGE + "件", page + 1, "next");
+      if (page > 1) link(say(box, "prev", { per: PER_PAGE }), page - 1, "prev");
+      ul.appendChild(el("li", "search-pager-at", say(box, "at", { page: page, pages: pages })));
+      if (page < pages) link(say(box, "next", { per: PER_PAGE }), page + 1, "next");
       nav.appendChild(ul);
       return nav;
     }
