@@ -8,7 +8,8 @@ bodies of 3-8 paragraphs with headings, lists and tables.
 With --photos, PAINTER (build/bench/images) paints COUNT photos into OUT_DIR/assets/photos/;
 activities, events and issues then show them (as image:, cover: and in bodies). The same
 arguments always give the same files (fixed seeds); the example's site.yaml and themes are
-copied so that the corpus builds with the default theme."""
+copied so that the corpus builds with the default theme (site.yaml without its other
+languages)."""
 import os
 import random
 import shutil
@@ -129,6 +130,27 @@ def issue(rng, number, slugs, photos):
     return text
 
 
+def write_settings(src, dst):
+    """The example's site.yaml in the site's language alone: its languages: list, untranslated:
+    and the districts' and categories' names: in other languages left out, so that the corpus
+    makes the same kinds of page as the Hugo sites it is compared with."""
+    out, skip, names = [], False, None
+    with open(src, encoding="utf-8") as f:
+        for line in f:
+            indent = len(line) - len(line.lstrip(" "))
+            if line[:1] not in (" ", "\n", "#"):
+                skip = line.startswith(("languages:", "untranslated:"))
+            if names is not None and line.strip() and indent <= names:
+                names = None
+            if line.strip() == "names:":
+                names = indent
+                continue
+            if not skip and names is None:
+                out.append(line)
+    with open(dst, "w", encoding="utf-8") as f:
+        f.writelines(out)
+
+
 def main():
     args = sys.argv[1:]
     n_photos, painter = 0, None
@@ -143,7 +165,8 @@ def main():
     shutil.rmtree(out, ignore_errors=True)
     for folder in ("activities", "events", "issues", "pages"):
         os.makedirs(os.path.join(out, "content", folder))
-    shutil.copy(os.path.join(root, "content", "site.yaml"), os.path.join(out, "content"))
+    write_settings(os.path.join(root, "content", "site.yaml"),
+                   os.path.join(out, "content", "site.yaml"))
     shutil.copytree(os.path.join(root, "themes"), os.path.join(out, "themes"))
     photos = []
     if n_photos:

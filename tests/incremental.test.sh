@@ -204,6 +204,16 @@ rebuild "2026-12-09 16:00"
 check "by hand: a file added to the output goes" [ ! -e "$site/public/extra.html" ]
 
 check "the previous version is kept beside the output" [ -d "$site/.public.spare" ]
+# The manifest marks the files the spare holds as well (the same inode): the next build that
+# stages in the spare leaves them where they are instead of looking at each.
+shared=$(cat "$tmp"/cache/manifest-*[0-9a-f].txt | grep -c '^k ')
+check "the manifest marks files the spare shares" [ "$shared" -gt 100 ]
+same_inode() {
+    [ "$(stat -c %i "$site/public/$1")" = "$(stat -c %i "$site/.public.spare/$1")" ]
+}
+check "a file marked shared is the spare's own" same_inode activities/index.html
+grep -q '^k .* activities/index.html$' "$tmp"/cache/manifest-*[0-9a-f].txt
+check "activities/index.html is marked shared" [ $? -eq 0 ]
 
 # 13. Without the cache, the next build is still exact.
 rm -rf "$tmp/cache"

@@ -120,7 +120,7 @@ void manifest_parse(struct manifest *m, const char *text, size_t len, struct man
         struct hash key, sum;
         const char *p = line + 2;
         struct manifest_record *r;
-        if (line[0] == 'f' && line[1] == ' ') {
+        if ((line[0] == 'f' || line[0] == 'k') && line[1] == ' ') {
             /* The files first: nearly every line is one. */
             if (m->output_known && strlen(line) > 68 && parse_key(line + 2, &key) == 0 &&
                 parse_key(line + 35, &sum) == 0 && (p = line + 68, take_number(&p, 0, &ino) == 0) &&
@@ -131,6 +131,7 @@ void manifest_parse(struct manifest *m, const char *text, size_t len, struct man
                 r->ino = (uint64_t)ino;
                 r->size = (uint64_t)size;
                 r->mtime = t;
+                r->shared = line[0] == 'k' && spare_ok;
             }
         } else if (line[0] == 'd' && line[1] == ' ') {
             if (m->output_known && take_number(&p, 1, &t) == 0 &&
@@ -158,8 +159,11 @@ void manifest_parse(struct manifest *m, const char *text, size_t len, struct man
         manifest_table_release(&m->dirs);
     }
     m->spare_known = spare_ok && m->output_known;
-    if (!m->spare_known)
+    if (!m->spare_known) {
         strv_release(&m->spare);
+        for (size_t i = 0; i < m->files.len; i++)
+            m->files.v[i].shared = 0;
+    }
 }
 
 void manifest_release(struct manifest *m)
@@ -193,7 +197,8 @@ void manifest_format(struct buf *out, struct hash build, const unsigned long cou
     for (size_t i = 0; i < files->len; i++) {
         const struct manifest_record *r = &files->v[i];
         char sum[33];
-        buf_printf(out, "f %s %s %llu %llu %lld %s\n", hash_hex(r->key, hex), hash_hex(r->sum, sum),
+        buf_printf(out, "%c %s %s %llu %llu %lld %s\n", r->shared && spare ? 'k' : 'f',
+                   hash_hex(r->key, hex), hash_hex(r->sum, sum),
                    (unsigned long long)r->ino, (unsigned long long)r->size, (long long)r->mtime,
                    r->rel);
     }

@@ -1,7 +1,7 @@
 /* manifest: the record a build with a manifest leaves in the cache of what it published: for
  * every file of the output its caller's key, the hash of its bytes and its identity on disk
- * (inode, size, mtime), the mtime of every folder, the files of the spare version beside it
- * and the key of the whole build. This module reads and writes that text; publish decides what it means. Reading never
+ * (inode, size, mtime) and whether the spare version beside it holds the same file, the mtime
+ * of every folder, the spare's files and the key of the whole build. This module reads and writes that text; publish decides what it means. Reading never
  * fails: what does not hold for the folders as they are now is left out, so a missing, old or
  * damaged manifest only means a slower build. The tables own copies of their paths. */
 #ifndef KAIRAN_MANIFEST_H
@@ -23,6 +23,10 @@ struct manifest_record {
     uint64_t ino, size;
     int64_t mtime; /* nanoseconds since the epoch */
     int lazy;      /* placed while nothing was staged: to be linked when staging begins */
+    /* The spare version holds this very file (the same inode at the same path): staging that
+     * begins as the spare already has it. Written as a "k" line instead of "f"; read only
+     * with the spare known. */
+    int shared;
 };
 
 /* Records by path: record i belongs to the path numbered i in rels. */

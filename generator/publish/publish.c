@@ -39,6 +39,7 @@ struct publish {
     int lock_fd;
     int staging_fd;
     int old_fd;  /* the current output, -1 on a first build; only read */
+    uint64_t old_dev; /* its device */
     int had_old; /* the output existed when the build began */
 
     /* Read-held by every write and by the swap; the signal thread takes it for writing, so
@@ -100,6 +101,15 @@ static int64_t mtime_ns(const struct stat *st)
     return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
+/* True when st (of a file of the current output) is the file r records. */
+static int same_as_record(const struct publish *p, const struct manifest_record *r,
+                          const struct stat *st)
+{
+    return S_ISREG(st->st_mode) && (st->st_mode & 07777) == 0644 &&
+           (uint64_t)st->st_dev == p->old_dev && (uint64_t)st->st_ino == r->ino &&
+           (uint64_t)st->st_size == r->size && mtime_ns(st) == r->mtime;
+}
+
 static int is_zero(struct hash h)
 {
     return h.lo == 0 && h.hi == 0;
@@ -128,8 +138,10 @@ static void manifest_load(struct publish *p)
     diag_release(&quiet);
     struct manifest_folder output = {0, 0, 0};
     struct stat st;
-    if (p->old_fd >= 0 && fstat(p->old_fd, &st) == 0)
+    if (p->old_fd >= 0 && fstat(p->old_fd, &st) == 0) {
         output = (struct manifest_folder){1, (uint64_t)st.st_dev, (uint64_t)st.st_ino};
+        p->old_dev = (uint64_t)st.st_dev;
+    }
     struct manifest_folder spare = folder_at(p->parent_fd, p->spare_name);
     struct manifest m;
     manifest_parse(&m, text.data, text.len, output, spare);
@@ -921,6 +933,11 @@ static int materialize(struct publish *p)
             struct manifest_record *r = &p->placed.v[i];
             if (!r->lazy)
                 continue;
+            const struct manifest_record *was = manifest_table_find(&p->old, r->rel);
+            if (p->from_spare && was && was->shared) {
+                r->lazy = 0; /* the spare holds this very file */
+                continue;
+            }
             struct spot old;
             struct stat old_st, st;
             if (open_spot(p->old_fd, r->rel, 0, 1, &old) != 0 ||
@@ -948,6 +965,25 @@ static int materialize(struct publish *p)
 /* With a manifest: places rel (src NULL: the current output's file at old, which the caller
  * found unchanged) and records it with key. While nothing has changed, an unchanged file is
  * only noted, to be linked if staging begins. Returns 0, or -1 after reporting. */
+/* Opens the folder of the current output's file rel, kept as *st says, to link it: fills
+ * old. Returns 0, or -1 after reporting that it is no longer that file. */
+static int open_kept(struct publish *p, const char *rel, struct spot *old, const struct stat *st)
+{
+    struct stat now;
+    if (open_spot(p->old_fd, rel, 0, 1, old) == 0 &&
+        fstatat(old->dir_fd, old->leaf, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+        now.st_dev == st->st_dev && now.st_ino == st->st_ino)
+        return 0;
+    if (old->dir_fd >= 0)
+        close(old->dir_fd);
+    old->dir_fd = -1;
+    char *shown = shown_path(p, rel);
+    diag_io_error(p->d, shown, _("the file changed while kairan was building the site; build "
+                                 "again"));
+    free(shown);
+    return -1;
+}
+
 static int place_tracked(struct publish *p, const char *rel, const struct source *src,
                          const char *from, struct hash key, struct hash sum, struct spot *kept,
                          const struct stat *kept_st)
@@ -977,17 +1013,23 @@ static int place_tracked(struct publish *p, const char *rel, const struct source
     } else {
         unchanged = find_unchanged(p, rel, src, &old, &old_st) == 0;
     }
-    int listed = p->old_known && manifest_table_find(&p->old, rel) != NULL;
+    const struct manifest_record *was = p->old_known ? manifest_table_find(&p->old, rel) : NULL;
 
     pthread_mutex_lock(&p->lock);
-    if (unchanged && listed && !p->staged) {
-        p->placed.v[at].lazy = 1;
+    /* Kept while nothing is staged: linked if staging begins. Kept with staging begun as the
+     * spare, which holds this very file: already in place. */
+    int in_place = unchanged && was && p->staged && p->from_spare && was->shared;
+    if ((unchanged && was && !p->staged) || in_place) {
+        p->placed.v[at].lazy = !p->staged;
         set_identity(&p->placed.v[at], &old_st);
         pthread_mutex_unlock(&p->lock);
-        close(old.dir_fd);
+        if (old.dir_fd >= 0)
+            close(old.dir_fd);
         return 0;
     }
     pthread_mutex_unlock(&p->lock);
+    if (unchanged && old.dir_fd < 0 && open_kept(p, rel, &old, &old_st) != 0)
+        return -1;
     struct stat st;
     int rc = materialize(p);
     if (rc == 0)
@@ -1075,16 +1117,13 @@ int publish_keep(struct publish *p, const char *rel, struct hash key)
     const struct manifest_record *r = manifest_table_find(&p->old, rel);
     if (!r || r->key.lo != key.lo || r->key.hi != key.hi)
         return 1;
-    struct spot old;
+    /* One look through the whole path: the file must be the very one recorded (its inode on
+     * the output's device), so no folder on the way can lead anywhere else. Its folder is
+     * opened only if it has to be linked into staging. */
+    struct spot old = {-1, NULL};
     struct stat st;
-    if (open_spot(p->old_fd, rel, 0, 1, &old) != 0)
+    if (fstatat(p->old_fd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0 || !same_as_record(p, r, &st))
         return 1;
-    if (fstatat(old.dir_fd, old.leaf, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode) ||
-        (st.st_mode & 07777) != 0644 || (uint64_t)st.st_ino != r->ino ||
-        (uint64_t)st.st_size != r->size || mtime_ns(&st) != r->mtime) {
-        close(old.dir_fd);
-        return 1;
-    }
     return guarded_place(p, rel, NULL, NULL, key, &old, &st, r->sum);
 }
 
@@ -1135,9 +1174,7 @@ static int as_recorded(struct publish *p, const struct manifest_record *r, struc
     if (open_spot(p->old_fd, r->rel, 0, 1, &here) != 0)
         return 0;
     int same = fstatat(here.dir_fd, here.leaf, &seen, AT_SYMLINK_NOFOLLOW) == 0 &&
-               S_ISREG(seen.st_mode) && (seen.st_mode & 07777) == 0644 &&
-               (uint64_t)seen.st_ino == r->ino && (uint64_t)seen.st_size == r->size &&
-               mtime_ns(&seen) == r->mtime;
+               same_as_record(p, r, &seen);
     if (same && old) {
         *old = here;
         *st = seen;
@@ -1378,8 +1415,15 @@ int publish_commit(struct publish *p)
     if (!atomic_load(&p->failed) && p->manifest && !p->staged) {
         if (p->placed.len == p->old.len && dirs_unchanged(p)) {
             /* Every file kept and nothing else there: the output already is this build. */
-            if (records_changed(p))
+            if (records_changed(p)) {
+                /* The output and the spare stay as they were, and so does what they share. */
+                for (size_t i = 0; i < p->placed.len; i++) {
+                    const struct manifest_record *was =
+                        manifest_table_find(&p->old, p->placed.v[i].rel);
+                    p->placed.v[i].shared = was && was->shared;
+                }
                 manifest_save(p, &p->old_dirs, p->spare_known ? &p->spare_files : NULL);
+            }
             pthread_rwlock_unlock(&p->ops);
             finish(p);
             return 0;
@@ -1429,6 +1473,13 @@ int publish_commit(struct publish *p)
         struct strv spare = STRV_INIT;
         for (size_t i = 0; spared && i < p->old.len; i++)
             strv_push(&spare, p->old.v[i].rel);
+        /* The previous output is the spare now: a file kept from it is the same file there. */
+        for (size_t i = 0; spared && i < p->placed.len; i++) {
+            struct manifest_record *r = &p->placed.v[i];
+            const struct manifest_record *was = manifest_table_find(&p->old, r->rel);
+            r->shared = was && was->ino == r->ino && was->size == r->size &&
+                        was->mtime == r->mtime;
+        }
         manifest_save(p, &dirs, spared ? &spare : NULL);
         strv_release(&spare);
         manifest_table_release(&dirs);

@@ -25,6 +25,9 @@ struct view {
     char *status_words[EVENT_STATUS_COUNT]; /* the badges' words in the view's language */
     char *section_events, *section_other;   /* headings of an issue's contents */
     char *moved;                             /* 延期後の日程 */
+    /* How many activities and events each district [0] and category [1] has, in site.yaml's
+     * order: counted once, as every root's site object shows them. */
+    size_t *taxa_counts[2];
     /* The data for pages at each root, made on the main thread before rendering. */
     struct view_root **roots;
     size_t n_roots, roots_cap;
@@ -503,15 +506,13 @@ static void count_taxa(const struct view *v, int categories, size_t *counts)
 static json_t *taxa_json(const struct view *v, const struct taxon *taxa, size_t n,
                          const char *folder, int categories)
 {
-    size_t *counts = xcalloc(n ? n : 1, sizeof *counts);
-    count_taxa(v, categories, counts);
+    const size_t *counts = v->taxa_counts[categories];
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *t = taxon_json(v, &taxa[i], folder);
         json_object_set_new(t, "count", json_integer((json_int_t)counts[i]));
         json_array_append_new(list, t);
     }
-    free(counts);
     return list;
 }
 
@@ -810,6 +811,12 @@ struct view *view_new(const struct view_options *opt)
     v->section_events = i18n_text(view_words(v), "issue.section.events", NULL, 0);
     v->section_other = i18n_text(view_words(v), "issue.section.other", NULL, 0);
     v->moved = i18n_text(view_words(v), "calendar.moved", NULL, 0);
+    const struct site_config *cfg = opt->site->cfg;
+    for (int c = 0; c < 2; c++) {
+        size_t n = c ? cfg->n_categories : cfg->n_districts;
+        v->taxa_counts[c] = xcalloc(n ? n : 1, sizeof *v->taxa_counts[c]);
+        count_taxa(v, c, v->taxa_counts[c]);
+    }
     return v;
 }
 
@@ -826,6 +833,8 @@ void view_free(struct view *v)
         json_decref(v->category_json[i]);
     free(v->district_json);
     free(v->category_json);
+    free(v->taxa_counts[0]);
+    free(v->taxa_counts[1]);
     for (int k = 0; k < KIND_COUNT; k++)
         json_decref(v->kind_json[k]);
     for (size_t k = 0; v->issue_json && k < s->n_kind[KIND_ISSUE]; k++)
