@@ -12,15 +12,16 @@
 static const struct manifest_folder output = {1, 2049, 1001}, spare_folder = {1, 2049, 1002};
 static const struct manifest_folder none = {0, 0, 0};
 
-/* A manifest of two files in two folders and a spare of one file, with a build key. */
+/* A manifest of two files in two folders (index.html also the spare's) and a spare of one
+ * file, with a build key. */
 static char *sample(void)
 {
     struct manifest_table files = {0}, dirs = {0};
     size_t i = manifest_table_add(&files, "index.html");
     files.v[i] = (struct manifest_record){files.v[i].rel, {1, 2}, {5, 6}, 11, 120,
-                                             1700000000123456789, 0};
+                                             1700000000123456789, 0, 1};
     i = manifest_table_add(&files, "events/x/index.html");
-    files.v[i] = (struct manifest_record){files.v[i].rel, {3, 4}, {7, 8}, 12, 99, 5, 0};
+    files.v[i] = (struct manifest_record){files.v[i].rel, {3, 4}, {7, 8}, 12, 99, 5, 0, 0};
     i = manifest_table_add(&dirs, ".");
     dirs.v[i].mtime = 7;
     i = manifest_table_add(&dirs, "events/x");
@@ -47,6 +48,11 @@ static void written_sorted_and_read_back(void)
     const char *events = strstr(text, " events/x/index.html\n");
     const char *index = strstr(text, " index.html\n");
     CHECK(events && index && events < index);
+    /* The file the spare shares is a k line, the other an f line. */
+    const char *k = strstr(text, "\nk "), *f = strstr(text, "\nf ");
+    const char *k_end = k ? strchr(k + 1, '\n') : NULL, *f_end = f ? strchr(f + 1, '\n') : NULL;
+    CHECK(k_end && k_end - k > 11 && strncmp(k_end - 11, " index.html", 11) == 0);
+    CHECK(f_end && f_end - f > 20 && strncmp(f_end - 20, " events/x/index.html", 20) == 0);
     struct manifest m;
     manifest_parse(&m, text, strlen(text), output, spare_folder);
     CHECK(m.output_known);
@@ -63,7 +69,10 @@ static void written_sorted_and_read_back(void)
         CHECK_INT(r->ino, 11);
         CHECK_INT(r->size, 120);
         CHECK(r->mtime == 1700000000123456789);
+        CHECK(r->shared);
     }
+    r = manifest_table_find(&m.files, "events/x/index.html");
+    CHECK(r && !r->shared);
     CHECK(manifest_table_find(&m.dirs, "events/x") != NULL);
     CHECK_INT(m.spare.len, 1);
     CHECK_STR(m.spare.len ? m.spare.v[0] : "", "old.html");
@@ -91,6 +100,9 @@ static void only_what_still_holds(void)
     CHECK(m.output_known);
     CHECK(!m.spare_known);
     CHECK_INT(m.files.len, 2);
+    /* Another spare shares nothing with the output. */
+    const struct manifest_record *r = manifest_table_find(&m.files, "index.html");
+    CHECK(r && !r->shared);
     CHECK_INT(m.spare.len, 0);
     manifest_release(&m);
     free(text);
