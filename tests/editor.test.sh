@@ -5,7 +5,8 @@
 # links, bodies over their limits and files that are no picture, each refusal leaving content/
 # and assets/ exactly as they were; then reading, changing (one line changes, comments kept),
 # conflicts, creating, failing the checks (kept as a draft, messages at their fields),
-# deleting into the trash, the preview of unsaved text, pictures turned upright with their
+# deleting into the trash, the preview of unsaved text (only its language's pages made, the
+# others' addresses sent to serve's preview), pictures turned upright with their
 # consent recorded, and a picture without consent failing the build. The editor is off on an
 # address other computers reach unless --edit says so.
 . tests/lib.sh
@@ -303,6 +304,21 @@ check("the preview shows the unsaved text", status == 200 and
       "まだ保存していない文" in page.decode(), status)
 check("the preview wrote nothing in content/", tree_hash("content") == before)
 print("preview of unsaved text: %.0f ms (build %d ms)" % (took * 1000, js["ms"]))
+# Only the entry's language is made: an original's preview writes no page of the other
+# languages (en/, easy/, vi/), whose addresses lead to the site's preview, as saved.
+shown = os.path.join(site, ".cache/kairan/editor/preview")
+others = [k for k in ("en", "easy", "vi") if os.path.exists(os.path.join(shown, k))]
+check("an original's preview makes only the default language's pages",
+      os.path.exists(os.path.join(shown, "events/x-new/index.html")) and
+      os.path.exists(os.path.join(shown, "index.html")) and others == [], others)
+status, _, r, _ = request(port, "GET", "/__kairan/preview/en/events/2021-kenshukai/index.html")
+check("another language's page leads to the site's preview (307)", status == 307 and
+      r.getheader("Location") == "/watowa/en/events/2021-kenshukai/index.html",
+      (status, r.getheader("Location")))
+status, _, _, page = request(port, "GET", "/watowa/en/events/2021-kenshukai/index.html")
+check("... which has it", status == 200 and 'lang="en"' in page.decode(), status)
+status, _, _, _ = request(port, "GET", "/__kairan/preview/events/no-such-entry/index.html")
+check("a page the preview's language has not: 404, not sent elsewhere", status == 404, status)
 
 # ---- Pictures: turned upright, named safely, consent recorded. ----
 

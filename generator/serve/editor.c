@@ -39,6 +39,13 @@ struct editor {
     /* Held from reading a file's version to writing it, so that two saves cannot both find
      * the version they expect. Also keeps the overlay to one request at a time. */
     pthread_mutex_t write_lock;
+    /* What the preview folder holds, set by each preview that built (under shown_lock, which
+     * the HTTP threads take to read it): the prefix of the one language it made ("" for the
+     * default, "en/"), NULL before the first preview; and every other language's prefix but
+     * the default's, to tell which language a path is in. */
+    pthread_mutex_t shown_lock;
+    char *shown_prefix;
+    struct strv prefixes;
 };
 
 const char *editor_token(const struct editor *ed)
@@ -85,6 +92,7 @@ struct editor *editor_new(struct diag *d, const struct editor_options *opt)
     ed->userdata = opt->userdata;
     ed->build_lock = opt->build_lock;
     pthread_mutex_init(&ed->write_lock, NULL);
+    pthread_mutex_init(&ed->shown_lock, NULL);
     return ed;
 }
 
@@ -97,7 +105,10 @@ void editor_free(struct editor *ed)
     free(ed->shown);
     free(ed->overlay);
     free(ed->preview);
+    free(ed->shown_prefix);
+    strv_release(&ed->prefixes);
     pthread_mutex_destroy(&ed->write_lock);
+    pthread_mutex_destroy(&ed->shown_lock);
     free(ed);
 }
 
@@ -571,7 +582,7 @@ static json_t *check_text(struct editor *ed, const char *rel, const char *text, 
         *errors = -1;
         list = json_array();
     } else {
-        ed->build(&d, ed->overlay, NULL, ed->userdata);
+        ed->build(&d, ed->overlay, NULL, NULL, ed->userdata);
         unsigned n;
         list = messages_for(&d, shown, text, &n);
         *errors = (int)n;
@@ -956,6 +967,32 @@ static void validate(struct editor *ed, const struct editor_request *req,
     json_decref(root);
 }
 
+/* Notes that the preview folder now holds only lang's pages (of cfg's languages). */
+static void note_preview(struct editor *ed, const struct site_config *cfg,
+                         const struct language *lang)
+{
+    pthread_mutex_lock(&ed->shown_lock);
+    free(ed->shown_prefix);
+    ed->shown_prefix = xstrdup(lang->prefix);
+    strv_release(&ed->prefixes);
+    for (size_t k = 0; k < cfg->n_languages; k++)
+        if (*cfg->languages[k].prefix)
+            strv_push(&ed->prefixes, cfg->languages[k].prefix);
+    pthread_mutex_unlock(&ed->shown_lock);
+}
+
+int editor_preview_elsewhere(struct editor *ed, const char *rel)
+{
+    pthread_mutex_lock(&ed->shown_lock);
+    const char *in = "";
+    for (size_t i = 0; i < ed->prefixes.len; i++)
+        if (strncmp(rel, ed->prefixes.v[i], strlen(ed->prefixes.v[i])) == 0)
+            in = ed->prefixes.v[i];
+    int elsewhere = ed->shown_prefix && strcmp(in, ed->shown_prefix) != 0;
+    pthread_mutex_unlock(&ed->shown_lock);
+    return elsewhere;
+}
+
 static void preview(struct editor *ed, const struct editor_request *req,
                     struct editor_response *res)
 {
@@ -972,10 +1009,27 @@ static void preview(struct editor *ed, const struct editor_request *req,
             clock_gettime(CLOCK_MONOTONIC, &t0);
             struct diag d;
             diag_init(&d);
+            /* Only the pages of the entry's language: a translation's, else the default's.
+             * Without readable settings, every language (the build says what is wrong). */
+            struct diag quiet;
+            diag_init(&quiet);
+            struct site_config cfg = {0};
+            const struct language *lang = NULL;
+            if (config_load(&quiet, ed->shown, &cfg) == 0) {
+                char *orig = NULL;
+                lang = entry_translation_of(&cfg, rel, &orig);
+                free(orig);
+                if (!lang)
+                    lang = &cfg.languages[0];
+            }
+            diag_release(&quiet);
             pthread_mutex_lock(ed->build_lock);
             int rc = put_overlay(ed, rel, text, &d);
             if (rc == 0)
-                rc = ed->build(&d, ed->overlay, ed->preview, ed->userdata);
+                rc = ed->build(&d, ed->overlay, ed->preview, lang ? lang->code : NULL,
+                               ed->userdata);
+            if (rc == 0 && lang)
+                note_preview(ed, &cfg, lang);
             pthread_mutex_unlock(ed->build_lock);
             clock_gettime(CLOCK_MONOTONIC, &t1);
             char *content = fs_join(ed->shown, "content");
@@ -985,9 +1039,10 @@ static void preview(struct editor *ed, const struct editor_request *req,
             json_object_set_new(v, "built", json_boolean(rc == 0));
             json_object_set_new(v, "ms", json_integer((t1.tv_sec - t0.tv_sec) * 1000 +
                                                       (t1.tv_nsec - t0.tv_nsec) / 1000000));
+            const char *prefix = lang ? lang->prefix : "";
             char *url = dr.kind == KIND_PAGE
-                            ? xasprintf("/__kairan/preview/%s/index.html", dr.slug)
-                            : xasprintf("/__kairan/preview/%s/%s/index.html",
+                            ? xasprintf("/__kairan/preview/%s%s/index.html", prefix, dr.slug)
+                            : xasprintf("/__kairan/preview/%s%s/%s/index.html", prefix,
                                         entry_kind_folder(dr.kind), dr.slug);
             json_object_set_new(v, "url", json_string(url));
             json_object_set_new(v, "messages", messages_for(&d, shown, text, &n));
@@ -1002,6 +1057,7 @@ static void preview(struct editor *ed, const struct editor_request *req,
             free(content);
             free(shown);
             diag_release(&d);
+            config_release(&cfg);
             free(text);
         }
         pthread_mutex_unlock(&ed->write_lock);
