@@ -1,11 +1,12 @@
 /* editor: the JSON API behind kairan serve's editor (/__kairan/api/), without HTTP.
  * serve hands it each request as a struct editor_request and sends back the status, type and
- * body it fills in. It lists, reads, creates, changes and deletes entries (to a trash folder)
- * and stores pictures, and only below content/ and assets/; checks entries by building the
- * site with the unsaved one in an overlay folder outside content/, and builds the preview of
- * unsaved text the same way, in the entry's language only. Every request must carry the session's token and come from the
- * server's own address (Host, Origin); refusals are answered, never written. It owns its
- * token, folders and a lock that keeps one check or preview build at a time. */
+ * body it fills in. It lists, reads, creates, changes and deletes entries and their
+ * translations (to a trash folder) and stores pictures, and only below content/ and assets/;
+ * checks entries by building the site with the unsaved one in an overlay folder outside
+ * content/, and builds the preview of unsaved text the same way, in the entry's language
+ * only. Every request must carry the session's token and come from the server's own address
+ * (Host, Origin); refusals are answered, never written. It owns its token, folders and a lock
+ * that keeps one check or preview build at a time. */
 #ifndef KAIRAN_EDITOR_H
 #define KAIRAN_EDITOR_H
 
