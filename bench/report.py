@@ -5,6 +5,7 @@ with kairan and with Hugo, and writes the table of results to bench/results.md.
     report.py KAIRAN BUILD_DIR [--sizes 1000,10000] [--photos 200] [--out bench/results.md]
                                [--rows ROW,ROW...] [--seed N]
     report.py KAIRAN BUILD_DIR --big 100000 [--out bench/results-100k.md]
+    report.py KAIRAN BUILD_DIR --only search [--sizes 1000,10000] [--out bench/results.md]
 
 --rows measures only those rows (make bench: KAIRAN_BENCH_ROWS): photos, hugo, search, thumbs,
 editor, serve, edits (the full build, the rebuilds and the copy floor of each size are always
@@ -32,6 +33,10 @@ threads, peak RSS from wait4):
     the index costs), the sizes of the index, of the texts it indexes and of the texts' files,
     and, in headless Chromium on a --portable build, the bytes the search page loads for each
     of 300 queries made from the corpus's text (tests/tools/search_check.py loads).
+With --only search, just the search rows: each corpus is written and built 3 times with search
+and 3 times without, its search page's loads are measured, and the "search:" rows of the
+results file are replaced (with a line saying when and under what load), the rest left as it
+was.
 """
 import datetime
 import json
@@ -238,23 +243,26 @@ def search_sizes(public):
 
 
 def search_bench(kairan, site, times, with_search):
-    """Full builds without search (site.yaml's search: none), the sizes of the search files of
-    a build with it, and the bytes each of 300 queries makes the search page load."""
+    """Full builds with and without search (site.yaml's search: none), one after the other
+    times over, so that the machine's load moves both alike; the sizes of the search files of
+    the build with_search; and the bytes each of 300 queries makes the search page load."""
     config = os.path.join(site, "content", "site.yaml")
     with open(config, encoding="utf-8") as f:
         original = f.read()
-    with open(config, "a", encoding="utf-8") as f:
-        f.write("search: none\n")
-    runs = []
+    runs = {"with": [], "without": []}
     for i in range(times):
-        public, cache = os.path.join(site, f"nosearch{i}"), os.path.join(site, f"nscache{i}")
-        runs.append(run([kairan, "build", "-s", site, "-o", public, "--cache-dir", cache,
-                         "--now", NOW, "--quiet"]))
-        if runs[-1][3] != 0:
-            raise SystemExit(1)
-    # One entry's body changed, without the index: what the rest of a rebuild costs.
-    build = [kairan, "build", "-s", site, "-o", public, "--cache-dir", cache, "--now", NOW,
-             "--quiet"]
+        for kind in ("with", "without"):
+            with open(config, "w", encoding="utf-8") as f:
+                f.write(original + ("search: none\n" if kind == "without" else ""))
+            public = os.path.join(site, f"s{kind}{i}")
+            runs[kind].append(run([kairan, "build", "-s", site, "-o", public, "--cache-dir",
+                                   public + "-cache", "--now", NOW, "--quiet"]))
+            if runs[kind][-1][3] != 0:
+                raise SystemExit(1)
+    # One entry's body changed, without the index (the last build's search: none stays):
+    # what the rest of a rebuild costs.
+    build = [kairan, "build", "-s", site, "-o", public, "--cache-dir", public + "-cache",
+             "--now", NOW, "--quiet"]
     target = os.path.join(site, "content", "activities", "act-00005.md")
 
     def edit(i):
@@ -264,7 +272,10 @@ def search_bench(kairan, site, times, with_search):
     change = repeat(5, build, before=edit)
     with open(config, "w", encoding="utf-8") as f:
         f.write(original)
-    out = {"without": Measure(runs), "change": change, "sizes": search_sizes(with_search)}
+    out = {"change": change, "with": Measure(runs["with"]), "without": Measure(runs["without"]),
+           "added": [w[1] - wo[1] for w, wo in zip(runs["with"], runs["without"])],
+           "added_wall": [w[0] - wo[0] for w, wo in zip(runs["with"], runs["without"])],
+           "sizes": search_sizes(with_search)}
     chromium = next((b for b in ("chromium", "chromium-browser", "google-chrome")
                      if shutil.which(b)), None)
     if not chromium:
@@ -454,6 +465,73 @@ def ms(s):
     return f"{s * 1000:.0f} ms" if s < 10 else f"{s:.1f} s"
 
 
+def search_rows(name, srch):
+    """The table's search rows for one corpus from what search_bench measured."""
+    rows = []
+    with_, without, z = srch["with"], srch["without"], srch["sizes"]
+    added_cpu = statistics.median(srch["added"])
+    added = statistics.median(srch["added_wall"])
+    rows.append(f"| {name} | search: build time ({len(srch['added'])} builds with and without, "
+                f"in turn) | {added_cpu:.2f} s CPU, {ms(added)} wall (medians of the differences: "
+                f"**{100 * added_cpu / without.cpu:.1f}%** and {100 * added / without.wall:.1f}% "
+                f"of a build without search, {without.cpu:.2f} s CPU, {ms(without.wall)} wall; "
+                f"with search {with_.cpu:.2f} s CPU) | | | "
+                f"≤ 10% (CPU): {verdict(added_cpu <= 0.1 * without.cpu)} |")
+    rows.append(f"| {name} | search: index size | {z['index'] / 2**20:,.1f} MiB "
+                f"({100 * z['index'] / max(1, z['text']):.0f}% of the {z['text'] / 2**20:,.1f}"
+                f" MiB of text it indexes); texts for snippets {z['texts'] / 2**20:,.1f} MiB, "
+                f"meta {z['meta'] / 1024:,.0f} KiB; {z['files']:,} files | | | "
+                f"≤ 100%: {verdict(z['index'] <= z['text'])} |")
+    loads = srch.get("loads")
+    if loads:
+        idx = sorted(q["index"] + q["meta"] for q in loads)
+        tot = sorted(q["index"] + q["meta"] + q["texts"] for q in loads)
+        worst = max(loads, key=lambda q: q["index"] + q["meta"])
+        rows.append(f"| {name} | search: bytes one query loads ({len(loads)} queries) | "
+                    f"index and meta: median {idx[len(idx) // 2] / 1024:,.0f} KiB, 90% "
+                    f"{idx[len(idx) * 9 // 10] / 1024:,.0f} KiB, most "
+                    f"**{idx[-1] / 1024:,.0f} KiB** («{worst['q']}»); with the texts of "
+                    f"the first 20 results at most {tot[-1] / 1024:,.0f} KiB | | | "
+                    f"≤ 300 KB: {verdict(idx[-1] <= 300000)} |")
+    return rows
+
+
+def only_search(kairan, build, work, sizes, out_path):
+    """Measures the search rows alone and puts them into the results file at out_path."""
+    started = datetime.datetime.now(datetime.timezone.utc)
+    load_before = load()
+    rows = {}
+    for n in sizes:
+        site = os.path.join(work, f"c{n}")
+        print(f"bench: {n:,} entries, with and without search")
+        corpus(n, site, build)
+        public = os.path.join(site, "public")
+        if run([kairan, "build", "-s", site, "-o", public, "--cache-dir",
+                os.path.join(site, "cache"), "--now", NOW, "--quiet"])[3] != 0:
+            raise SystemExit(1)
+        rows[f"{n:,}"] = search_rows(f"{n:,}", search_bench(kairan, site, 5, public))
+    with open(out_path) as f:
+        text = f.read()
+    lines = text.split("\n")
+    for name, new in rows.items():
+        at = [i for i, l in enumerate(lines) if l.startswith(f"| {name} | search: ")]
+        if at:
+            lines[at[0]:at[-1] + 1] = new
+        else:
+            last = max(i for i, l in enumerate(lines) if l.startswith(f"| {name} | "))
+            lines[last + 1:last + 1] = new
+    note = (f"The search rows were measured again on their own (`report.py --only search`) on "
+            f"{started:%Y-%m-%d %H:%M} UTC; load average before {load_before}, after {load()}.")
+    lines = [l for l in lines if not l.startswith("The search rows were measured again")]
+    at = next(i for i, l in enumerate(lines) if l.startswith("| corpus | measure |"))
+    lines[at:at] = [note, ""]
+    with open(out_path, "w") as f:
+        f.write("\n".join(lines))
+    for new in rows.values():
+        print("\n".join(new))
+    print(f"bench: search rows written to {out_path}")
+
+
 def verdict(ok):
     return "met" if ok else "**not met**"
 
@@ -469,7 +547,7 @@ def main():
     args = sys.argv[1:]
     kairan, build = os.path.abspath(args[0]), os.path.abspath(args[1])
     opts = {"--sizes": "1000,10000", "--photos": "200", "--out": None, "--big": None,
-            "--rows": ",".join(ROWS), "--seed": None}
+            "--only": None, "--rows": ",".join(ROWS), "--seed": None}
     for i in range(2, len(args), 2):
         opts[args[i]] = args[i + 1]
     rows = set(r for r in opts["--rows"].split(",") if r)
@@ -483,6 +561,13 @@ def main():
     work = os.path.join(build, "bench", "site-work")
     rm(work)
     os.makedirs(work)
+    if opts["--only"]:
+        if opts["--only"] != "search":
+            raise SystemExit("report.py: --only takes search")
+        only_search(kairan, build, work, [int(s) for s in opts["--sizes"].split(",") if s],
+                    out_path)
+        rm(work)
+        return
     cpu, cores, ram = machine()
     started = datetime.datetime.now(datetime.timezone.utc)
     load_before = load()
@@ -530,8 +615,9 @@ def main():
             r = kairan_site(kairan, site, 3, 5)
             r["copy"] = copy_floor(r["public"], 3)
             if "search" in rows:
-                print(f"bench: {n:,} entries without search, and the search page's loads")
-                r["search"] = search_bench(kairan, site, 3, r["public"])
+                print(f"bench: {n:,} entries with and without search, and the search page's "
+                      f"loads")
+                r["search"] = search_bench(kairan, site, 5, r["public"])
             if have_hugo:
                 print(f"bench: {n:,} entries with Hugo, the lightest site and the heavier one")
                 r["hugo_light"], r["hugo_light_pages"] = hugo_site(site, work, 3, "hugo-light")
@@ -621,29 +707,8 @@ def main():
                 f"(**{pct(title.cpu, full.cpu):.1f}%**) | | | ≤ 20%: "
                 f"{verdict(pct(title.cpu, full.cpu) <= 20)} |")
             if srch:
-                without, z = srch["without"], srch["sizes"]
-                added = full.wall - without.wall
-                added_cpu = full.cpu - without.cpu
-                say(f"| {name} | search: build time | {ms(added)} wall, {added_cpu:.2f} s CPU "
-                    f"({100 * added / without.wall:.1f}% and {100 * added_cpu / without.cpu:.1f}%"
-                    f" of a build without search: {ms(without.wall)}, {without.cpu:.1f} s CPU) "
-                    f"| | | ≤ 10%: {verdict(added <= 0.1 * without.wall)} |")
-                say(f"| {name} | search: index size | {z['index'] / 2**20:,.1f} MiB "
-                    f"({100 * z['index'] / max(1, z['text']):.0f}% of the {z['text'] / 2**20:,.1f}"
-                    f" MiB of text it indexes); texts for snippets {z['texts'] / 2**20:,.1f} MiB, "
-                    f"meta {z['meta'] / 1024:,.0f} KiB; {z['files']:,} files | | | "
-                    f"≤ 100%: {verdict(z['index'] <= z['text'])} |")
-                loads = srch.get("loads")
-                if loads:
-                    idx = sorted(q["index"] + q["meta"] for q in loads)
-                    tot = sorted(q["index"] + q["meta"] + q["texts"] for q in loads)
-                    worst = max(loads, key=lambda q: q["index"] + q["meta"])
-                    say(f"| {name} | search: bytes one query loads ({len(loads)} queries) | "
-                        f"index and meta: median {idx[len(idx) // 2] / 1024:,.0f} KiB, 90% "
-                        f"{idx[len(idx) * 9 // 10] / 1024:,.0f} KiB, most "
-                        f"**{idx[-1] / 1024:,.0f} KiB** («{worst['q']}»); with the texts of "
-                        f"the first 20 results at most {tot[-1] / 1024:,.0f} KiB | | | "
-                        f"≤ 300 KB: {verdict(idx[-1] <= 300000)} |")
+                for row in search_rows(name, srch):
+                    say(row)
         if edits:
             n, e = edits
             ok = e["failed"] == 0
@@ -719,8 +784,10 @@ def main():
         say("- *peak RSS*: the largest resident set of the process over the runs (wait4).")
         say("- *thumbnails*: build/bench/images (make bench runs it first): the same photos made "
             "into the same three widths by kairan's image module and by vipsthumbnail, one core.")
-        say("- *search*: *build time* is a full build less one with `search: none` in site.yaml "
-            "(medians of 3). *index size* counts the index's files (search/k*.js, t*.js) "
+        say("- *search*: *build time*: 5 full builds with search and 5 with `search: none` in "
+            "site.yaml, one after the other, so that the machine's load moves both alike; the "
+            "median of the 5 differences in CPU time (all threads, user and system) against the "
+            "median build without search. *index size* counts the index's files (search/k*.js) "
             "against the UTF-8 bytes of the lines they index (titles, readings, summaries, the "
             "front matter's text, district and category names, bodies with ruby readings); the "
             "texts' files (x*.js), which the page reads only for the results it shows, are "

@@ -35,6 +35,39 @@ build "$tmp/exi" "$tmp/exi-files" --portable
 "$python" bench/corpus.py 300 "$tmp/corpus" >/dev/null
 build "$tmp/corpus" "$tmp/corpus-files" --portable
 check "the generated site builds" [ -f "$tmp/corpus-files/search/index.html" ]
+# A site of few characters and a long phrase said again and again: most keys are common (more
+# than 8,192 places), tries grow to the longest key (16), and rare keys are continued.
+few=$tmp/few
+mkdir -p "$few/content/pages"
+ln -s "$repo/themes" "$few/themes"
+printf '%s\n' "title: 試験" "base_url: https://example.jp/t/" "search: index" \
+    >"$few/content/site.yaml"
+"$python" - "$few/content/pages" <<'PY'
+import random
+import sys
+
+rng = random.Random(7)
+words = ["あい", "うえお", "かきく", "アイウ", "えお", "く", "ｶｷ", "あ"]
+phrase = "さしすせそたちつてとなにぬねのはひ"
+rare = "川山田林森町村駅橋港"
+for i in range(300):
+    lines = []
+    for _ in range(25):
+        parts = [rng.choice(words) for _ in range(rng.randint(3, 12))]
+        for _ in range(2):
+            parts.insert(rng.randint(0, len(parts)), phrase[:rng.randint(12, len(phrase))])
+        if rng.random() < 0.3:
+            parts.insert(rng.randint(0, len(parts)), rng.choice(rare))
+        lines.append("".join(parts))
+    with open("%s/p%03d.md" % (sys.argv[1], i), "w", encoding="utf-8") as f:
+        f.write("---\ntitle: %s %d\nreading: %s\n---\n%s\n" % (
+            rng.choice(words) + rng.choice(words), i, rng.choice(words), "\n\n".join(lines)))
+PY
+build "$few" "$tmp/few-files" --portable
+check "the site of few characters builds" [ -f "$tmp/few-files/search/index.html" ]
+# A bigger generated site, where strings such as しています have thousands of entries.
+"$python" bench/corpus.py 2000 "$tmp/corpus2k" >/dev/null
+build "$tmp/corpus2k" "$tmp/corpus2k-files" --portable
 
 "$python" - "$tmp" <<'PY' >"$tmp/files.out" 2>&1
 import json
@@ -56,16 +89,17 @@ def meta_of(public):
     return m.group(1), json.loads(text[len("kairanSearch.meta("):text.rindex(")")])
 
 
-for name in ("ex-web", "ex-files", "exi-files", "corpus-files"):
+for name in ("ex-web", "ex-files", "exi-files", "corpus-files", "few-files"):
     public = os.path.join(tmp, name)
     path, meta = meta_of(public)
     if not check("%s: the search page names its meta file" % name, meta is not None):
         continue
     named = {path}
-    for index in ("k", "t"):
-        if index in meta:
-            named |= {"search/%s%d.%s.js" % (index, b, h) for b, h in enumerate(meta[index]["h"])}
-    named |= {"search/x%d.%s.js" % (p, h) for p, h in enumerate(meta["x"]["h"])}
+    for sh, index in enumerate(meta.get("k", [])):
+        named |= {"search/k%d-%d.%s.js" % (sh, b, index["h"][8 * b:8 * b + 8])
+                  for b in range(index["n"])}
+    named |= {"search/x%d.%s.js" % (p, meta["x"]["h"][8 * p:8 * p + 8])
+              for p in range(len(meta["x"]["h"]) // 8)}
     there = {os.path.relpath(f, public) for f in site_files(os.path.join(public, "search"))}
     check("%s: the search folder holds the page and the files meta names, no other" % name,
           there == named | {"search/index.html"}, sorted(there ^ (named | {"search/index.html"})))
@@ -81,12 +115,13 @@ for name in ("ex-web", "ex-files", "exi-files", "corpus-files"):
         check("%s: a small site's texts are read whole, no index" % name,
               meta.get("scan") is True and "k" not in meta)
     else:
-        check("%s: an index" % name, "k" in meta and "t" in meta and not meta.get("scan"))
+        check("%s: an index, in one shard" % name, len(meta.get("k", [])) == 1 and
+              not meta.get("scan"))
     # The texts' own size against the index's: the index no larger than what it indexes.
     if name == "corpus-files":
         text_bytes = 0
-        for p, h in enumerate(meta["x"]["h"]):
-            t = read_text(os.path.join(public, "search/x%d.%s.js" % (p, h)))
+        for p in range(len(meta["x"]["h"]) // 8):
+            t = read_text(os.path.join(public, "search/x%d.%s.js" % (p, meta["x"]["h"][8 * p:8 * p + 8])))
             for d in json.loads(t[t.index(",") + 1:t.rindex(")")]):
                 text_bytes += sum(len(l.encode()) for l in d[7])
         index_bytes = sum(os.path.getsize(os.path.join(public, f)) for f in named
@@ -179,9 +214,11 @@ def bucket(key, n):
 before, after = files(sys.argv[1]), files(sys.argv[2])
 added, folder = sys.argv[3], sys.argv[4]
 text = read_text(glob.glob(folder + "/meta.*.js")[0])
-parts = json.loads(text[len("kairanSearch.meta("):text.rindex(")")])["k"]["n"]
-keys = {added[i:i + n] for n in (1, 2, 3) for i in range(len(added) - n + 1)}
-may = {"k%d" % bucket(k, parts) for k in keys}
+parts = json.loads(text[len("kairanSearch.meta("):text.rindex(")")])["k"][0]["n"]
+# An entry is in the part of its own string, or of a shorter one within it (up to 16
+# characters); ASCII here folds as it is.
+keys = {added[i:i + n] for n in range(1, 17) for i in range(len(added) - n + 1)}
+may = {"k0-%d" % bucket(k, parts) for k in keys}
 new = [n for n in after if n not in before]
 new_parts = {n.split(".")[0] for n in new if n[0] in "kt"}
 check("a rebuild writes again only the index parts with keys of the new line (%d of %d)" % (
@@ -202,11 +239,19 @@ fi
 "$python" tests/tools/search_check.py fold "$browser" "$BUILD/tests/test_fold" \
     "$repo/themes/default/static/search.js" "$tmp/fold" >"$tmp/fold.out" 2>&1
 add_results "$tmp/fold.out"
-for run in "ex-files 300 1" "exi-files 1500 2" "corpus-files 800 3"; do
+for run in "ex-files 300 1" "exi-files 1500 2" "corpus-files 800 3" "few-files 800 4 40"; do
     set -- $run
-    "$python" tests/tools/search_check.py exact "$browser" "$tmp/$1" "$2" "$3" >"$tmp/exact.out" 2>&1
+    "$python" tests/tools/search_check.py exact "$browser" "$tmp/$1" "$2" "$3" $4 \
+        >"$tmp/exact.out" 2>&1
     add_results "$tmp/exact.out"
 done
+# Queries of common strings: the exact count, and no more of the index than 300 KB (a
+# 10,000-entry site is allowed that; this one has 2,000).
+"$python" tests/tools/search_check.py common "$browser" "$tmp/corpus2k-files" 300000 \
+    しています をしています。 います。 ています。地域 ボランティア コーディネーター について \
+    生活支援コーディネーター しています。集会所 集いをしています 地域の見守り \
+    >"$tmp/common.out" 2>&1
+add_results "$tmp/common.out"
 mkdir -p "$tmp/http"
 cp -R "$tmp/ex-web" "$tmp/http/watowa"
 "$python" tests/tools/search_check.py page "$browser" "$tmp/ex-files" "$tmp/http" /watowa/ \

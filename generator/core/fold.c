@@ -1,5 +1,6 @@
 #include "core/fold.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <unicase.h>
 #include <uninorm.h>
@@ -52,6 +53,21 @@ static uint32_t plain(uint32_t cp)
         return cp;
     }
     return 0;
+}
+
+/* plain() of every BMP character, made once (threads fold at the same time). */
+static uint16_t plain_bmp[65536];
+static pthread_once_t plain_once = PTHREAD_ONCE_INIT;
+
+static void make_plain_bmp(void)
+{
+    for (uint32_t cp = 0; cp < 65536; cp++)
+        plain_bmp[cp] = (uint16_t)plain(cp); /* plain characters fold within the BMP */
+}
+
+static inline uint32_t plain_fast(uint32_t cp)
+{
+    return cp < 65536 ? plain_bmp[cp] : 0;
 }
 
 static void push(struct fold_cps *out, uint32_t cp)
@@ -111,20 +127,24 @@ static size_t decode(uint32_t *v, const char *s, size_t n)
         uint32_t cp;
         if (u[i] < 0x80) {
             cp = u[i++];
-        } else if ((u[i] & 0xF0) == 0xE0 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
-                   (u[i + 2] & 0xC0) == 0x80 && (u[i] != 0xE0 || u[i + 1] >= 0xA0) &&
-                   (u[i] != 0xED || u[i + 1] < 0xA0)) {
-            /* Three bytes, as nearly every Japanese character: well formed, not a surrogate. */
+            if (cp <= 0x20 && is_space(cp))
+                continue;
+        } else if (u[i] >= 0xE3 && u[i] <= 0xE9 && i + 2 < n && (u[i + 1] & 0xC0) == 0x80 &&
+                   (u[i + 2] & 0xC0) == 0x80) {
+            /* Three bytes from U+3000 to U+9FFF: kana and kanji, no surrogates. */
             cp = (uint32_t)(u[i] & 0x0F) << 12 | (uint32_t)(u[i + 1] & 0x3F) << 6 |
                  (u[i + 2] & 0x3F);
             i += 3;
+            if (cp == 0x3000)
+                continue;
         } else {
             size_t step;
             cp = cjk_decode(s + i, n - i, &step);
             i += step;
+            if (is_space(cp))
+                continue;
         }
-        if (!is_space(cp))
-            v[len++] = cp;
+        v[len++] = cp;
     }
     return len;
 }
@@ -140,6 +160,7 @@ void fold_append_slow(struct fold_cps *out, const char *s, size_t n)
 
 void fold_append(struct fold_cps *out, const char *s, size_t n)
 {
+    pthread_once(&plain_once, make_plain_bmp);
     /* Most lines fit on the stack. */
     uint32_t stack[512];
     uint32_t *v = n <= 512 ? stack : xmalloc(n * sizeof *v);
@@ -150,18 +171,22 @@ void fold_append(struct fold_cps *out, const char *s, size_t n)
      * by another plain one (or the end) folds alone; every other run (a plain character and the
      * combining marks or other characters after it) goes through the library. */
     size_t i = 0;
+    uint32_t p = len ? plain_fast(v[0]) : 0;
     while (i < len) {
-        uint32_t p = plain(v[i]);
-        if (p && (i + 1 == len || plain(v[i + 1]))) {
-            push(out, p);
+        uint32_t next = i + 1 < len ? plain_fast(v[i + 1]) : 1;
+        if (p && next) {
+            out->v[out->len++] = p; /* room was made for every character */
+            p = next;
             i++;
             continue;
         }
         size_t j = i + 1;
-        while (j < len && !plain(v[j]))
+        while (j < len && !plain_fast(v[j]))
             j++;
         fold_slow(out, v + i, j - i);
         i = j;
+        p = i < len ? plain_fast(v[i]) : 0;
+        XALLOC_GROW(out->v, out->len + (len - i), out->cap);
     }
     if (v != stack)
         free(v);

@@ -1,6 +1,7 @@
 #include "render/body.h"
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,14 @@
  * in a chart's title). */
 #define BODY_CONVERSION "8"
 
+/* Search texts kept in memory after they are in the body cache, at most: search reads each
+ * once, and reading it back costs more than holding it on all but the biggest sites. */
+#define SEARCH_KEPT_BYTES ((size_t)64 << 20)
+
 struct bodies {
     struct bodies_options opt;
     struct body *v; /* parallel to site->all */
+    atomic_size_t search_kept; /* bytes of search texts kept; the workers add to it */
 };
 
 struct body_job {
@@ -440,11 +446,14 @@ static void body_one(size_t i, void *userdata)
     job->out->cache_key = key;
     if (job->out->in_cache) {
         /* Each is read back when it is needed: held for every entry they would fill the
-         * memory. */
+         * memory. Search texts are kept up to SEARCH_KEPT_BYTES. */
         free(job->out->html);
         job->out->html = NULL;
-        free(job->out->search);
-        job->out->search = NULL;
+        size_t n = job->out->search ? strlen(job->out->search) + 1 : 0;
+        if (n && atomic_fetch_add(&job->bs->search_kept, n) + n > SEARCH_KEPT_BYTES) {
+            free(job->out->search);
+            job->out->search = NULL;
+        }
     }
 
     if (e->image) {
@@ -461,6 +470,7 @@ int bodies_convert(struct bodies **out, const struct bodies_options *opt)
 {
     const struct site *s = opt->site;
     struct bodies *bs = xcalloc(1, sizeof *bs);
+    atomic_init(&bs->search_kept, 0);
     bs->opt = *opt;
     bs->v = xcalloc(s->n_all ? s->n_all : 1, sizeof *bs->v);
     struct body_job *jobs = xcalloc(s->n_all ? s->n_all : 1, sizeof *jobs);

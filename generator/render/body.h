@@ -30,9 +30,9 @@ struct body {
     char *title_text; /* the title without ruby readings; NULL when that is the entry's title */
     char *toc;        /* the table of contents as compact JSON (an array), read on its page */
     /* What search reads (dom_search_text): the body's text and its lines with ruby again with
-     * the readings, NULL when it waits in the body cache (bodies_search reads it back); and the
-     * title's, NULL when the title has no ruby. Freed once the search index is made
-     * (bodies_drop_search). */
+     * the readings, NULL when it waits in the body cache (bodies_search reads it back: when a
+     * build has held 64 MB of them, or the body was not converted); and the title's, NULL when
+     * the title has no ruby. Freed once the search index is made (bodies_drop_search). */
     char *search, *title_search;
     struct hash html_hash; /* of html: stands for it in page keys */
     unsigned minutes;

@@ -1,5 +1,6 @@
 #include "render/data.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,26 +28,55 @@ void data_set_buf(json_t *obj, const char *key, struct buf *b)
 
 void data_json_string(struct buf *out, const char *s)
 {
+    data_json_string_n(out, s, strlen(s));
+}
+
+/* Whether any of the 8 bytes of x is below 0x20, '"', '\\' or 0xE2 (which starts U+2028 and
+ * U+2029): the bytes JSON text for a script must escape or look at. */
+static int special8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+#define HAS_ZERO(v) (((v) - ones) & ~(v) & high)
+    uint64_t below = (x - ones * 0x20) & ~x & high; /* a byte below 0x20 (and not above 0x7F) */
+    return (below | HAS_ZERO(x ^ (ones * '"')) | HAS_ZERO(x ^ (ones * '\\')) |
+            HAS_ZERO(x ^ (ones * 0xE2))) != 0;
+#undef HAS_ZERO
+}
+
+void data_json_string_n(struct buf *out, const char *s, size_t n)
+{
+    buf_grow(out, n + 2);
     buf_putc(out, '"');
-    const unsigned char *p = (const unsigned char *)s, *run = p;
-    for (; *p; p++) {
+    const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
+    while (p < end) {
+        uint64_t x;
+        if (end - p >= 8 && (memcpy(&x, p, 8), !special8(x))) {
+            p += 8;
+            continue;
+        }
+        unsigned char c = *p;
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0xE2) {
+            p++;
+            continue;
+        }
         const char *esc = NULL;
         char hex[8];
-        if (*p == '"')
+        if (c == '"')
             esc = "\\\"";
-        else if (*p == '\\')
+        else if (c == '\\')
             esc = "\\\\";
-        else if (*p < 0x20)
-            esc = (snprintf(hex, sizeof hex, "\\u%04x", *p), hex);
-        else if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
+        else if (c < 0x20)
+            esc = (snprintf(hex, sizeof hex, "\\u%04x", c), hex);
+        else if (end - p >= 3 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
             esc = p[2] == 0xA8 ? "\\u2028" : "\\u2029";
-        if (!esc)
+        if (!esc) {
+            p++;
             continue;
+        }
         buf_add(out, run, (size_t)(p - run));
         buf_puts(out, esc);
-        if (*p == 0xE2)
-            p += 2;
-        run = p + 1;
+        p += c == 0xE2 ? 3 : 1;
+        run = p;
     }
     buf_add(out, run, (size_t)(p - run));
     buf_putc(out, '"');

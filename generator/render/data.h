@@ -20,6 +20,8 @@ void data_set_buf(json_t *obj, const char *key, struct buf *b);
 /* Appends s as a JSON string that a script may hold as well: U+2028 and U+2029, which JSON
  * allows as they are and older browsers' scripts read as the end of a line, are escaped. */
 void data_json_string(struct buf *out, const char *s);
+/* The same for the n bytes at s, which may hold NUL. */
+void data_json_string_n(struct buf *out, const char *s, size_t n);
 
 /* The names kairan's data gives only to some pages, besides the front matter fields some
  * entries leave out (entry_optional_fields): "site.subtitle", "status.cancelled" (the flag of

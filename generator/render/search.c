@@ -16,10 +16,20 @@
 #include "render/i18n.h"
 #include "render/ngram.h"
 
-/* About how long a part of the index, or of the texts, is: a query loads a few of them. */
+/* About how long a part of the texts is: a result shown loads the one that holds it. */
 #define PART_BYTES 16384
+/* About how long a part of the index is: a query loads a few of them. */
+#define INDEX_PART_BYTES 8192
+/* A rare key has at most this many places (about 10 to 20 KB); a key with more is
+ * common (see render/ngram.h). */
+#define RARE_PLACES 8192
+/* The longest key. */
+#define KEY_MAX 16
 /* Documents made ready at a time: their folded text is what the build holds for search. */
 #define BATCH 1024
+/* Documents in one index: a bigger site has several, each made and written before the next is
+ * begun, so that the build holds one at a time. A multiple of BATCH. */
+#define SHARD 16384
 /* Texts up to this long are searched by reading them all (site.yaml's search: auto): an
  * index of a small site would be larger than its text, and loading them all is quick. */
 #define SCAN_BYTES 200000
@@ -42,14 +52,12 @@ struct doc {
     int64_t when; /* the date it is ordered by, in seconds; INT64_MIN when it has none */
 };
 
-/* One document made ready: its lines (title lines first) and their folded forms. */
+/* One document made ready: its lines' folded code points (the title's and reading's first,
+ * each line after a NGRAM_BREAK but the first) and what its text part holds of it. */
 struct ready {
-    struct strv lines;
-    size_t n_title;        /* the first lines that are the title's */
-    size_t n_title_index;  /* ...and those the title index reads (the title's and reading) */
-    struct fold_cps cps;   /* every line, folded, separated by NGRAM_BREAK */
-    struct fold_cps tcps;  /* the title index's lines */
-    char *json;            /* what its text part holds of it */
+    struct fold_cps cps;
+    size_t title; /* of cps, the title's and reading's lines */
+    char *json;
 };
 
 struct run {
@@ -61,8 +69,7 @@ struct run {
     size_t n_docs;
     struct ready *ready; /* BATCH of them */
     size_t batch_start, batch_len;
-    struct ngram *index, *titles;
-    unsigned partitions;
+    struct ngram *index; /* of the current shard */
     size_t per_text; /* documents in a text part */
     char (*text_hash)[9];
     size_t n_text_parts;
@@ -87,53 +94,57 @@ static int64_t doc_when(const struct entry *e)
     return INT64_MIN;
 }
 
-/* Adds text's lines (split at newlines; blank ones left out) to lines. */
-static void add_lines(struct strv *lines, const char *text)
+/* Where a document's lines go: folded into cps, and as JSON strings into json. */
+struct lines {
+    struct fold_cps *cps;
+    struct buf *json;
+    size_t n;
+};
+
+static void add_line(struct lines *l, const char *s, size_t n)
+{
+    if (l->n++) {
+        XALLOC_GROW(l->cps->v, l->cps->len + 1, l->cps->cap);
+        l->cps->v[l->cps->len++] = NGRAM_BREAK;
+        buf_putc(l->json, ',');
+    }
+    data_json_string_n(l->json, s, n);
+    fold_append(l->cps, s, n);
+}
+
+/* Adds text's lines (split at newlines; blank ones left out); text may be NULL. */
+static void add_lines(struct lines *l, const char *text)
 {
     while (text && *text) {
         const char *nl = strchr(text, '\n');
         size_t n = nl ? (size_t)(nl - text) : strlen(text);
-        size_t s = strspn(text, " \t\r");
-        if (s < n)
-            strv_push_owned(lines, xstrndup(text, n));
+        if (strspn(text, " \t\r") < n)
+            add_line(l, text, n);
         text = nl ? nl + 1 : NULL;
     }
 }
 
 /* Adds the text values at path ("venues[].name") of v. */
-static void add_path(struct strv *lines, json_t *v, const char *path)
+static void add_path(struct lines *l, json_t *v, const char *path)
 {
     if (!v)
         return;
     if (!*path) {
         if (json_is_string(v))
-            add_lines(lines, json_string_value(v));
+            add_lines(l, json_string_value(v));
         return;
     }
     const char *dot = strchr(path, '.');
     size_t n = dot ? (size_t)(dot - path) : strlen(path);
     const char *rest = dot ? dot + 1 : "";
     int list = n > 2 && path[n - 2] == '[' && path[n - 1] == ']';
-    char *name = xstrndup(path, list ? n - 2 : n);
-    json_t *child = json_object_get(v, name);
-    free(name);
+    json_t *child = json_object_getn(v, path, list ? n - 2 : n);
     if (list) {
         size_t i;
         json_t *item;
-        json_array_foreach(child, i, item) add_path(lines, item, rest);
+        json_array_foreach(child, i, item) add_path(l, item, rest);
     } else {
-        add_path(lines, child, rest);
-    }
-}
-
-static void fold_lines(struct fold_cps *out, const struct strv *lines, size_t from, size_t to)
-{
-    for (size_t i = from; i < to; i++) {
-        if (i > from) {
-            XALLOC_GROW(out->v, out->len + 1, out->cap);
-            out->v[out->len++] = NGRAM_BREAK;
-        }
-        fold_append(out, lines->v[i], strlen(lines->v[i]));
+        add_path(l, child, rest);
     }
 }
 
@@ -158,23 +169,27 @@ static void prepare(size_t i, void *userdata)
     }
     struct ready *r = &run->ready[i];
     memset(r, 0, sizeof *r);
+    struct buf lines_json;
+    buf_init(&lines_json);
+    struct lines l = {&r->cps, &lines_json, 0};
     const char *title = body_title(b, e);
-    add_lines(&r->lines, b->title_search ? b->title_search : title);
-    r->n_title = r->lines.len;
-    add_lines(&r->lines, e->reading);
-    r->n_title_index = r->lines.len;
-    add_lines(&r->lines, json_string_value(json_object_get(e->fm, "summary")));
+    add_lines(&l, b->title_search ? b->title_search : title);
+    size_t n_title = l.n;
+    add_lines(&l, e->reading);
+    size_t n_title_index = l.n;
+    r->title = r->cps.len;
+    add_lines(&l, json_string_value(json_object_get(e->fm, "summary")));
     for (const char *const *f = text_fields; *f; f++)
-        add_path(&r->lines, e->fm, *f);
+        add_path(&l, e->fm, *f);
     if (e->kind == KIND_EVENT)
-        add_lines(&r->lines, view_status_label(run->view, e->status));
+        add_lines(&l, view_status_label(run->view, e->status));
     const struct taxon *district = e->district ? config_district(s->cfg, e->district) : NULL;
     const struct language *lang = view_language(run->view);
     if (district) {
-        add_lines(&r->lines, config_taxon_name(district, lang));
+        add_lines(&l, config_taxon_name(district, lang));
         if (config_taxon_name(district, lang) != district->name)
-            add_lines(&r->lines, district->name);
-        add_lines(&r->lines, district->reading);
+            add_lines(&l, district->name);
+        add_lines(&l, district->reading);
     }
     json_t *cats = json_object_get(e->fm, "categories");
     size_t k;
@@ -183,17 +198,16 @@ static void prepare(size_t i, void *userdata)
     {
         const struct taxon *t = config_category(s->cfg, json_string_value(c));
         if (t)
-            add_lines(&r->lines, config_taxon_name(t, lang));
+            add_lines(&l, config_taxon_name(t, lang));
     }
-    add_lines(&r->lines, text);
+    add_lines(&l, text);
     free(text);
-    fold_lines(&r->cps, &r->lines, 0, r->lines.len);
-    fold_lines(&r->tcps, &r->lines, 0, r->n_title_index);
 
     /* What its text part holds: [url, title, kind, district, date, title lines, title and
      * reading lines, [lines]]. */
     struct buf j;
     buf_init(&j);
+    buf_grow(&j, lines_json.len + 256);
     buf_putc(&j, '[');
     data_json_string(&j, e->url);
     buf_putc(&j, ',');
@@ -207,25 +221,11 @@ static void prepare(size_t i, void *userdata)
         i18n_date(view_words(run->view), e->date.date, DATE_WEEKDAY, &when, NULL);
     buf_puts(&j, when.data ? when.data : "");
     buf_release(&when);
-    buf_printf(&j, "\",%zu,%zu,[", r->n_title, r->n_title_index);
-    for (size_t l = 0; l < r->lines.len; l++) {
-        if (l)
-            buf_putc(&j, ',');
-        data_json_string(&j, r->lines.v[l]);
-    }
+    buf_printf(&j, "\",%zu,%zu,[", n_title, n_title_index);
+    buf_add(&j, lines_json.data, lines_json.len);
     buf_puts(&j, "]]");
+    buf_release(&lines_json);
     r->json = buf_detach(&j, NULL);
-}
-
-static void index_partition(size_t p, void *userdata)
-{
-    struct run *run = userdata;
-    for (size_t i = 0; i < run->batch_len; i++) {
-        const struct ready *r = &run->ready[i];
-        uint32_t doc = (uint32_t)(run->batch_start + i);
-        ngram_add(run->index, (unsigned)p, doc, r->cps.v, r->cps.len);
-        ngram_add(run->titles, (unsigned)p, doc, r->tcps.v, r->tcps.len);
-    }
 }
 
 /* Appends JSON text to a script: as it is, but for U+2028 and U+2029, which JSON allows in
@@ -288,8 +288,7 @@ static void write_text_part(size_t i, void *userdata)
 
 struct index_job {
     struct run *run;
-    struct ngram *g;
-    char name; /* k or t */
+    size_t shard;
     char (*hash)[9];
 };
 
@@ -298,34 +297,41 @@ static void write_index_part(size_t b, void *userdata)
     struct index_job *job = userdata;
     struct buf text;
     buf_init(&text);
-    buf_printf(&text, "kairanSearch.part(\"%c\",%zu,", job->name, b);
-    ngram_part(job->g, (unsigned)b, &text);
+    buf_printf(&text, "kairanSearch.part(%zu,%zu,", job->shard, b);
+    ngram_part(job->run->index, (unsigned)b, &text);
     buf_puts(&text, ");\n");
-    char prefix[24];
-    snprintf(prefix, sizeof prefix, "%c%zu", job->name, b);
+    char prefix[48];
+    snprintf(prefix, sizeof prefix, "k%zu-%zu", job->shard, b);
     if (put_file(job->run, prefix, &text, job->hash[b]) != 0)
         job->run->failed = 1;
     buf_release(&text);
 }
 
+/* The hashes of n files, 8 hex digits each, one after the other. */
 static json_t *hashes_json(char (*hash)[9], size_t n)
 {
-    json_t *a = json_array();
+    char *all = xmalloc(n * 8 + 1);
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(hash[i]));
-    return a;
+        memcpy(all + i * 8, hash[i], 8);
+    all[n * 8] = '\0';
+    json_t *s = json_string(all);
+    free(all);
+    return s;
 }
 
-/* Splits g into parts, writes them and returns {"n": parts, "h": [hash of each]}. */
-static json_t *write_index(struct run *run, struct ngram *g, char name)
+/* Splits the current shard's index into parts, writes them, frees the index and returns
+ * {"n": parts, "h": hashes}. */
+static json_t *write_shard(struct run *run, size_t shard)
 {
-    unsigned parts = ngram_split(g, PART_BYTES, (unsigned)run->n_docs);
-    struct index_job job = {run, g, name, xcalloc(parts, sizeof *job.hash)};
+    unsigned parts = ngram_split(run->index, INDEX_PART_BYTES);
+    struct index_job job = {run, shard, xcalloc(parts, sizeof *job.hash)};
     pool_for(run->opt->pool, parts, write_index_part, &job);
     json_t *o = json_object();
     json_object_set_new(o, "n", json_integer(parts));
     json_object_set_new(o, "h", hashes_json(job.hash, parts));
     free(job.hash);
+    ngram_free(run->index);
+    run->index = NULL;
     return o;
 }
 
@@ -380,30 +386,43 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
         run.per_text--;
     run.n_text_parts = (run.n_docs + run.per_text - 1) / run.per_text;
     run.text_hash = xcalloc(run.n_text_parts ? run.n_text_parts : 1, sizeof *run.text_hash);
-    run.partitions = pool_threads(opt->pool);
-    run.index = ngram_new(run.partitions);
-    run.titles = ngram_new(run.partitions);
     run.ready = xcalloc(BATCH, sizeof *run.ready);
+    /* A small site's texts may be read whole (site.yaml's search: auto): its index is made all
+     * the same, as what decides is how long the texts' parts come out, and dropped. */
+    int may_scan = s->cfg->search == CONFIG_SEARCH_AUTO;
+    json_t *shards = json_array();
 
     for (run.batch_start = 0; run.batch_start < run.n_docs; run.batch_start += BATCH) {
         run.batch_len = run.n_docs - run.batch_start < BATCH ? run.n_docs - run.batch_start
                                                              : BATCH;
         pool_for(opt->pool, run.batch_len, prepare, &run);
-        pool_for(opt->pool, run.partitions, index_partition, &run);
+        if (run.batch_start % SHARD == 0)
+            run.index = ngram_new(RARE_PLACES, KEY_MAX);
+        for (size_t i = 0; i < run.batch_len; i++) {
+            const struct ready *r = &run.ready[i];
+            ngram_add(run.index, r->cps.v, r->cps.len, r->title);
+        }
         pool_for(opt->pool, (run.batch_len + run.per_text - 1) / run.per_text, write_text_part,
                  &run);
         for (size_t i = 0; i < run.batch_len; i++) {
-            struct ready *r = &run.ready[i];
-            strv_release(&r->lines);
-            free(r->cps.v);
-            free(r->tcps.v);
-            free(r->json);
+            free(run.ready[i].cps.v);
+            free(run.ready[i].json);
+        }
+        size_t done = run.batch_start + run.batch_len;
+        if (done % SHARD == 0 || done == run.n_docs) {
+            if (may_scan && done == run.n_docs && done <= SHARD &&
+                run.text_bytes <= SCAN_BYTES) {
+                ngram_free(run.index);
+                run.index = NULL;
+            } else {
+                json_array_append_new(shards, write_shard(&run, done / SHARD - (done % SHARD == 0)));
+            }
         }
     }
     free(run.ready);
 
     json_t *m = json_object();
-    json_object_set_new(m, "v", json_integer(1));
+    json_object_set_new(m, "v", json_integer(2));
     json_object_set_new(m, "n", json_integer((json_int_t)run.n_docs));
     json_object_set_new(m, "portable", json_boolean(view_portable(v)));
     json_t *kinds = json_array();
@@ -425,11 +444,12 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
     int width;
     json_object_set_new(m, "docs", docs_json(&run, &width));
     json_object_set_new(m, "dw", json_integer(width));
-    if (s->cfg->search == CONFIG_SEARCH_AUTO && run.text_bytes <= SCAN_BYTES) {
+    if (!json_array_size(shards)) {
         json_object_set_new(m, "scan", json_true());
+        json_decref(shards);
     } else {
-        json_object_set_new(m, "k", write_index(&run, run.index, 'k'));
-        json_object_set_new(m, "t", write_index(&run, run.titles, 't'));
+        json_object_set_new(m, "k", shards);
+        json_object_set_new(m, "s", json_integer(SHARD));
     }
     json_t *x = json_object();
     json_object_set_new(x, "g", json_integer((json_int_t)run.per_text));
@@ -450,7 +470,6 @@ int search_write(struct view *v, struct bodies *bodies, const struct search_opti
     *meta = xasprintf("%ssearch/meta.%s.js", lang->prefix, hex);
 
     ngram_free(run.index);
-    ngram_free(run.titles);
     free(run.text_hash);
     free(run.docs);
     return run.failed ? -1 : 0;

@@ -3,12 +3,12 @@
  * their date:), so that newest first is highest first. A document's text is its title, reading,
  * summary, the front matter's text fields, its district's and categories' names, its status
  * and its body, each with the ruby readings, in lines; each line folded (core/fold) and indexed
- * (render/ngram), the title and reading once more in an index of their own, which ranks
- * results whose title matches first. Everything is written as script files that register their
- * data with the page's script, because a site opened from files (a USB stick) may not fetch
- * JSON: search/meta.HASH.js names the rest and holds each document's kind and district (for
- * the filters); search/kN.HASH.js are the parts of the index, search/tN.HASH.js those of the
- * title index, search/xN.HASH.js the texts and what a result shows, a few documents each.
+ * (render/ngram), the title's and reading's lines first, so that a place in them ranks its
+ * document first. Everything is written as script files that register their data with the
+ * page's script, because a site opened from files (a USB stick) may not fetch JSON:
+ * search/meta.HASH.js names the rest and holds each document's kind and district (for the
+ * filters); search/kS-N.HASH.js are the parts of index S (one per SHARD documents),
+ * search/xN.HASH.js the texts and what a result shows, a few documents each.
  * The hash in a name is of the file's bytes: a rebuild after one entry changed writes again only
  * the files whose bytes changed. The site, view and bodies are borrowed. */
 #ifndef KAIRAN_SEARCH_H

@@ -5,10 +5,15 @@
     search_check.py fold CHROMIUM TEST_FOLD SEARCH_JS WORK
         the page's fold is kairan's (core/fold, through build/tests/test_fold): every assigned
         character, and a table of inputs residents type
-    search_check.py exact CHROMIUM PUBLIC COUNT SEED
+    search_check.py exact CHROMIUM PUBLIC COUNT SEED [LONGEST]
         COUNT queries made from the site's own texts (and changed the ways residents type
-        them) find exactly the entries a scan of every line finds, title matches first and the
-        newest first within each; PUBLIC is a --portable build, opened from files
+        them; pieces up to LONGEST characters, 12 unless given) find exactly the entries a scan
+        of every line finds, title matches first and the newest first within each; PUBLIC is a
+        --portable build, opened from files
+    search_check.py common CHROMIUM PUBLIC LIMIT QUERY...
+        each QUERY (made of strings that many entries have), on a fresh page, finds as many
+        entries as a scan of every line, and the index's parts and the meta file it loads come
+        to at most LIMIT bytes
     search_check.py page CHROMIUM PORTABLE HTTP_ROOT BASE CORPUS
         the search page as residents use it: PORTABLE is the example built --portable and opened
         from files, HTTP_ROOT a folder served over http that holds the example's normal build
@@ -136,18 +141,18 @@ def to_wide(s):
     return "".join(chr(ord(c) + 0xfee0) if "!" <= c <= "~" else c for c in s)
 
 
-def queries(docs, count, seed):
-    """Queries as residents might type them: pieces of the texts (1 to 12 characters, at
-    random places), the same in the other kana, in full-width letters and digits, with a
-    space in them, two pieces from different places run together (mostly found nowhere,
-    though each piece's characters are there), and pieces backwards."""
+def queries(docs, count, seed, longest=12):
+    """Queries as residents might type them: pieces of the texts (1 to 12 characters, or
+    longest, at random places), the same in the other kana, in full-width letters and digits,
+    with a space in them, two pieces from different places run together (mostly found
+    nowhere, though each piece's characters are there), and pieces backwards."""
     rng = random.Random(seed)
     lines = [l for d in docs for l in d[7] if l.strip()]
     out = []
 
     def piece(n=None):
         line = rng.choice(lines)
-        n = n or rng.randint(1, 12)
+        n = n or rng.randint(1, longest)
         n = min(n, len(line))
         at = rng.randint(0, len(line) - n)
         return line[at:at + n]
@@ -176,9 +181,9 @@ def queries(docs, count, seed):
 OPEN_PAGE = "document.readyState === 'complete' && !!window.kairanSearch && !!kairanSearch.info"
 
 
-def exact(chromium, public, count, seed):
+def exact(chromium, public, count, seed, longest=12):
     docs = site_texts(public)
-    qs = queries(docs, count, seed)
+    qs = queries(docs, count, seed, longest)
     b = start(chromium)
     b.open("file://" + os.path.join(public, "search", "index.html"))
     check("the search page registers its index", b.until(OPEN_PAGE))
@@ -236,6 +241,36 @@ def loads(chromium, public, count, seed):
         results.append({"q": q, "index": index, "texts": texts, "meta": meta})
     b.close()
     print(json.dumps(results, ensure_ascii=False))
+
+
+def common(chromium, public, limit, qs):
+    docs = site_texts(public)
+    b = start(chromium)
+    b.open("file://" + os.path.join(public, "search", "index.html"))
+    check("the search page registers its index", b.until(OPEN_PAGE))
+    want = b.js("""(async function (queries) {
+        var K = kairanSearch, all = [];
+        for (var d = 0; d < K.info.n; d++) all.push(d);
+        var lines = (await K.documents(all)).map(function (doc) { return doc[7].map(K.fold); });
+        return queries.map(function (q) {
+          var f = K.fold(q);
+          return lines.filter(function (l) { return l.some(function (x) { return x.indexOf(f) >= 0; }); }).length;
+        });
+    })(%s)""" % json.dumps(qs))
+    page = "file://" + os.path.join(public, "search", "index.html")
+    from urllib.parse import quote
+    for q, n in zip(qs, want):
+        urls = b.requests(page + "?q=" + quote(q), SETTLED)
+        files = [u[len("file://"):].split("?")[0] for u in urls if u.startswith("file://")]
+        index = sum(os.path.getsize(f) for f in files if "/search/" in f and
+                    (os.path.basename(f)[0] == "k" or os.path.basename(f).startswith("meta.")))
+        status = b.js(STATUS + ".textContent")
+        check("「%s」: %d entries, the count said exactly, loading %d bytes of the index" % (
+            q, n, index), ("：%d件" % n) in status and index <= limit, (status, index))
+    b.close()
+    check("the queries find many entries (%s)" % ", ".join(str(n) for n in want),
+          max(want) > 1000)
+    done()
 
 
 STATUS = "document.querySelector('[data-search-status]')"
@@ -404,8 +439,10 @@ def main():
     args = arguments(__doc__, 1)
     if args[0] == "fold" and len(args) == 5:
         fold(*args[1:])
-    elif args[0] == "exact" and len(args) == 5:
-        exact(args[1], args[2], int(args[3]), int(args[4]))
+    elif args[0] == "exact" and len(args) in (5, 6):
+        exact(args[1], args[2], int(args[3]), int(args[4]), int(args[5]) if len(args) == 6 else 12)
+    elif args[0] == "common" and len(args) >= 5:
+        common(args[1], args[2], int(args[3]), args[4:])
     elif args[0] == "page" and len(args) == 6:
         page(*args[1:])
     elif args[0] == "loads" and len(args) == 5:

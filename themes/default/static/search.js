@@ -100,23 +100,29 @@
     metaWaiting.forEach(function (f) { f(m); });
     metaWaiting = [];
   };
-  /* A part of an index: its keys (front-coded) and their lists, one string of bits. Notes
-   * where each key's list starts. */
-  K.part = function (name, b, keys, bits) {
-    var map = new Map(), r = new Bits(bits), prev = [];
+  /* A part of an index: its keys (front-coded, each with the length of its entry in bits) and
+   * the entries, one string of bits. Notes where each key's entry starts. */
+  K.part = function (shard, b, keys, bits) {
+    var map = new Map(), prev = [], at = 0;
     for (var i = 0; i < keys.length;) {
-      var head = keys.charCodeAt(i++) - 48, len = head % 3 + 1;
-      var cps = prev.slice(0, (head - len + 1) / 3);
+      var shared = B64[keys.charAt(i++)], len = B64[keys.charAt(i++)];
+      var n = 0, scale = 1, v;
+      do {
+        v = B64[keys.charAt(i++)];
+        n += (v & 31) * scale;
+        scale *= 32;
+      } while (v & 32);
+      var cps = prev.slice(0, shared);
       while (cps.length < len) {
         var cp = keys.codePointAt(i);
         i += cp > 0xffff ? 2 : 1;
         cps.push(cp);
       }
-      map.set(String.fromCodePoint.apply(null, cps), r.pos());
-      if (len < 3) docsOf(r); else eachPlace(r, function () {});
+      map.set(String.fromCodePoint.apply(null, cps), at);
+      at += n;
       prev = cps;
     }
-    parts[name + b] = { map: map, bits: bits };
+    parts[shard + "-" + b] = { map: map, bits: bits, places: new Map() };
   };
   K.texts = function (g, docs) { texts[g] = docs; };
 
@@ -124,7 +130,7 @@
     return meta ? Promise.resolve(meta) : new Promise(function (resolve) { metaWaiting.push(resolve); });
   }
 
-  /* The bucket of a key: FNV-1a over its UTF-8 bytes, as the build computed it. */
+  /* The bucket of a string: FNV-1a over its UTF-8 bytes, as the build computed it. */
   function bucket(key, n) {
     var h = 0x811c9dc5;
     var bytes = unescape(encodeURIComponent(key));
@@ -135,34 +141,29 @@
     return h & (n - 1);
   }
 
-  /* A reader at the list of a key in index name ("k" or "t"), or undefined when no entry
-   * has the key. */
-  function list(name, key) {
-    var b = bucket(key, meta[name].n);
-    return load("search/" + name + b + "." + meta[name].h[b] + ".js").then(function () {
-      var part = parts[name + b], at = part.map.get(key);
-      if (at === undefined) return undefined;
-      var r = new Bits(part.bits);
-      r.seek(at);
-      return r;
+  /* The part of index shard sh that holds string key, loaded. */
+  function part(sh, key) {
+    var k = meta.k[sh], b = bucket(key, k.n);
+    return load("search/k" + sh + "-" + b + "." + k.h.substr(b * 8, 8) + ".js").then(function () {
+      return parts[sh + "-" + b];
     });
   }
 
-  /* ---- Reading lists --------------------------------------------------------------------- */
+  /* ---- Reading entries (the format is described in kairan's render/ngram.h) ------------- */
 
   var B64 = {};
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".split("").forEach(function (c, i) { B64[c] = i; });
 
-  function Bits(s) { this.s = s; this.i = 0; this.acc = 0; this.n = 0; }
-  Bits.prototype.pos = function () { return this.i * 6 - this.n; };
-  Bits.prototype.seek = function (pos) {
+  function Bits(s, pos) {
+    this.s = s;
     this.i = Math.floor(pos / 6);
     this.n = 0;
+    this.acc = 0;
     if (pos % 6) {
-      this.acc = B64[this.s.charAt(this.i++)];
+      this.acc = B64[s.charAt(this.i++)];
       this.n = 6 - pos % 6;
     }
-  };
+  }
   Bits.prototype.bit = function () {
     if (!this.n) { this.acc = B64[this.s.charAt(this.i++)]; this.n = 6; }
     this.n--;
@@ -186,89 +187,226 @@
     return q * Math.pow(2, k) + this.bits(k);
   };
 
-  /* The Rice parameter of a list of count documents: the largest k with
-   * count * 2^(k+1) <= 0.69 * documents, as the build chose it. */
-  function docK(count) {
+  /* K(c, n): the largest k with c * 2^(k+1) <= 0.69 n, as the build chose it. */
+  function riceK(c, n) {
     var k = 0;
-    while (k < 30 && count * Math.pow(2, k + 1) * 100 <= meta.n * 69) k++;
+    if (!c) return 0;
+    while (k < 30 && c * Math.pow(2, k + 1) * 100 <= n * 69) k++;
     return k;
   }
 
-  /* The documents of a key of one or two characters (r reads its list). */
-  function docsOf(r) {
-    var out = [];
-    if (r === undefined) return out;
-    if (r.bit()) {
-      for (var d = 0; d < meta.n; d++) if (r.bit()) out.push(d);
+  /* A SUBSET of n items: the indexes of the items in it, in order. */
+  function subset(r, n) {
+    var mode = r.bits(2), out = [], i;
+    if (mode === 0) {
+      for (i = 0; i < n; i++) out.push(i);
       return out;
     }
-    var count = r.gamma(), k = docK(count), doc = -1;
-    for (var i = 0; i < count; i++) {
-      doc = i ? doc + 1 + r.rice(k) : r.rice(k);
-      out.push(doc);
+    if (mode === 3) {
+      r.gamma();
+      for (i = 0; i < n; i++) if (r.bit()) out.push(i);
+      return out;
+    }
+    var s = r.gamma() - 1, k = r.bits(5), listed = [], at = 0;
+    for (i = 0; i < s; i++) {
+      at = i ? at + 1 + r.rice(k) : r.rice(k);
+      listed.push(at);
+    }
+    if (mode === 1) return listed;
+    var j = 0;
+    for (i = 0; i < n; i++) {
+      if (j < listed.length && listed[j] === i) j++;
+      else out.push(i);
     }
     return out;
   }
 
-  /* Each place of a key of three characters: f(document, position). */
-  function eachPlace(r, f) {
-    var docs = r.gamma(), kp = r.bits(4), kd = docK(docs), doc = -1;
-    for (var i = 0; i < docs; i++) {
-      doc = i ? doc + 1 + r.rice(kd) : r.rice(kd);
-      var n = r.gamma(), pos = -1;
-      for (var j = 0; j < n; j++) {
-        pos = j ? pos + 1 + r.rice(kp) : r.rice(kp);
-        f(doc, pos);
-      }
-    }
+  /* DOCS of a shard of n documents: {d: documents, t: 1 where it is in a title line}. */
+  function readDocs(r, n) {
+    var d = subset(r, n), t = new Uint8Array(d.length);
+    subset(r, d.length).forEach(function (i) { t[i] = 1; });
+    return { d: d, t: t };
   }
 
-  /* How many documents a list of places names (it comes first). */
-  function docCount(r) {
-    var at = r.pos(), n = r.gamma();
-    r.seek(at);
-    return n;
+  /* PLACES: {d: document, p: place, t: 1 in a title line}, one of each for each place. */
+  function readPlaces(r, n) {
+    var nd = r.gamma(), kp = r.bits(4), one = r.bit(), titled = r.bit(), kd = riceK(nd, n);
+    var d = [], p = [], starts = [], doc = 0;
+    for (var j = 0; j < nd; j++) {
+      doc = j ? doc + 1 + r.rice(kd) : r.rice(kd);
+      var count = one ? 1 : r.gamma(), pos = 0;
+      starts.push(d.length);
+      for (var x = 0; x < count; x++) {
+        pos = x ? pos + 1 + r.rice(kp) : r.rice(kp);
+        d.push(doc);
+        p.push(pos);
+      }
+    }
+    var t = new Uint8Array(d.length);
+    if (titled) {
+      subset(r, nd).forEach(function (j) {
+        for (var c = r.gamma(), y = 0; y < c; y++) t[starts[j] + y] = 1;
+      });
+    }
+    return { d: d, p: p, t: t };
+  }
+
+  function str(cps, from, to) {
+    return String.fromCodePoint.apply(null, cps.slice(from, to));
+  }
+
+  /* The kind of key's entry in part: -1 none, else the two bits a key of three or more starts
+   * with (0 places, 1 a subset of places, 2 common, 3 a pointer). */
+  function kind(pt, key) {
+    var at = pt.map.get(key);
+    return at === undefined ? -1 : new Bits(pt.bits, at).bits(2);
+  }
+
+  /* The places of a rare key in part pt (an index of n documents), or null. */
+  function placesOf(pt, key, n) {
+    if (pt.places.has(key)) return pt.places.get(key);
+    var at = pt.map.get(key), out = null;
+    if (at === undefined) return null;
+    var r = new Bits(pt.bits, at), type = r.bits(2);
+    if (type === 0) {
+      out = readPlaces(r, n);
+    } else if (type === 1) {
+      var head = r.bit(), cps = codePoints(key);
+      var base = placesOf(pt, head ? str(cps, 0, cps.length - 1) : str(cps, 1), n);
+      if (!base) return null;
+      var shift = head ? 0 : 1;
+      out = { d: [], p: [], t: [] };
+      subset(r, base.d.length).forEach(function (i) {
+        out.d.push(base.d[i]);
+        out.p.push(base.p[i] - shift);
+        out.t.push(base.t[i]);
+      });
+    }
+    pt.places.set(key, out);
+    return out;
+  }
+
+  /* The documents of a key of one or two characters, or of a common one, whose entry is in
+   * part pt: resolves to {d, t} (as readDocs), or null. */
+  function docsOf(sh, pt, key, n) {
+    var at = pt.map.get(key), cps = codePoints(key);
+    if (at === undefined) return Promise.resolve(null);
+    var r = new Bits(pt.bits, at);
+    if (cps.length <= 2) return Promise.resolve(readDocs(r, n));
+    if (r.bits(2) !== 2) return Promise.resolve(null);
+    if (r.bit()) return Promise.resolve(readDocs(r, n));
+    return part(sh, key).then(function (own) { return docsOf(sh, own, key, n); });
   }
 
   /* ---- Queries --------------------------------------------------------------------------- */
 
-  /* The documents (in increasing order) whose lines in index name hold the folded query q:
-   * for one or two characters their list; for more, three characters at 0, 3, 6, … and at
-   * the end, each where the query puts it. */
-  function find(name, q) {
-    var cps = codePoints(q), m = cps.length;
-    if (!m) return Promise.resolve([]);
-    if (m <= 2) return list(name, q).then(docsOf);
-    var offsets = [];
-    for (var o = 0; o + 3 <= m; o += 3) offsets.push(o);
-    if (offsets[offsets.length - 1] !== m - 3) offsets.push(m - 3);
-    return Promise.all(offsets.map(function (o) {
-      return list(name, String.fromCodePoint(cps[o], cps[o + 1], cps[o + 2]));
-    })).then(function (lists) {
-      if (lists.some(function (l) { return l === undefined; })) return [];
-      /* Start from the shortest list: where the query may start, by document. */
-      var order = offsets.map(function (o, i) { return i; });
-      var sizes = lists.map(docCount);
-      order.sort(function (a, b) { return sizes[a] - sizes[b] || a - b; });
-      var starts = new Map();
-      eachPlace(lists[order[0]], function (doc, pos) {
-        var at = pos - offsets[order[0]];
-        if (at < 0) return;
-        if (!starts.has(doc)) starts.set(doc, new Set());
-        starts.get(doc).add(at);
-      });
-      for (var i = 1; i < order.length && starts.size; i++) {
-        var o = offsets[order[i]], kept = new Map();
-        eachPlace(lists[order[i]], function (doc, pos) {
-          var s = starts.get(doc);
-          if (s && s.has(pos - o)) {
-            if (!kept.has(doc)) kept.set(doc, new Set());
-            kept.get(doc).add(pos - o);
-          }
-        });
-        starts = kept;
+  /* From place i of the query q (code points), the first rare key: resolves to {part, key,
+   * end} (the key is q[i..end)), to {common: part} when q[i..] is common, or to null when q is
+   * found nowhere. */
+  function walk(sh, q, i) {
+    var root = str(q, i, i + 3);
+    return part(sh, root).then(function (pt) {
+      var type = kind(pt, root);
+      if (type < 0) return null;
+      if (type !== 2) return { part: pt, key: root, end: i + 3 };
+      for (var f = i + 3; f < q.length; f++) {
+        var key = str(q, i, f + 1);
+        type = kind(pt, key);
+        if (type < 0) return null;
+        if (type === 2) continue;
+        if (type === 3) {
+          var r = new Bits(pt.bits, pt.map.get(key));
+          r.bits(2);
+          var end = f + 1;
+          return part(sh, str(q, i + r.gamma() - 1, end)).then(function (there) {
+            return kind(there, key) < 0 ? null : { part: there, key: key, end: end };
+          });
+        }
+        return { part: pt, key: key, end: f + 1 };
       }
-      return Array.from(starts.keys()).sort(function (a, b) { return a - b; });
+      return { common: pt };
+    });
+  }
+
+  /* The documents of index shard sh whose lines hold the folded query q (code points):
+   * resolves to {d: documents in order, t: 1 where a title or reading holds it}. */
+  function findIn(sh, q) {
+    var m = q.length, n = Math.min(meta.s, meta.n - sh * meta.s), none = { d: [], t: [] };
+    if (!m) return Promise.resolve(none);
+    if (m <= 2) {
+      return part(sh, str(q, 0, m)).then(function (pt) { return docsOf(sh, pt, str(q, 0, m), n); })
+        .then(function (r) { return r || none; });
+    }
+    /* Where the query may start ((document << 32) + place, in order) and whether that is in a
+     * title line: narrowed by each rare key in turn, at its place in the query. */
+    var starts = null, titled = null;
+    function narrow(off, places) {
+      var v = [], t = [];
+      for (var x = 0; x < places.d.length; x++) {
+        var s = places.p[x] - off;
+        if (s < 0) continue;
+        v.push(places.d[x] * 4294967296 + s);
+        t.push(places.t[x]);
+      }
+      if (starts) {
+        var kept = [], kt = [], a = 0, b = 0;
+        while (a < starts.length && b < v.length) {
+          if (starts[a] < v[b]) a++;
+          else if (starts[a] > v[b]) b++;
+          else { kept.push(starts[a]); kt.push(titled[a]); a++; b++; }
+        }
+        v = kept;
+        t = kt;
+      }
+      starts = v;
+      titled = t;
+      return v.length > 0;
+    }
+    function result() {
+      var d = [], t = [];
+      for (var x = 0; x < starts.length; x++) {
+        var doc = Math.floor(starts[x] / 4294967296);
+        if (d.length && d[d.length - 1] === doc) t[t.length - 1] |= titled[x];
+        else { d.push(doc); t.push(titled[x]); }
+      }
+      return { d: d, t: t };
+    }
+    /* Covered up to `covered`: the next rare key from there (or from the last three). */
+    function step(covered) {
+      if (covered >= m) return result();
+      var i = Math.min(covered, m - 3);
+      return walk(sh, q, i).then(function (w) {
+        if (!w) return none;
+        if (!w.common) return narrow(i, placesOf(w.part, w.key, n)) ? step(w.end) : none;
+        if (!i) return docsOf(sh, w.common, str(q, 0, m), n).then(function (r) { return r || none; });
+        return back(i - 1);
+      });
+    }
+    /* q[j + 1..] is common: the rare key q[j..], or further back. */
+    function back(j) {
+      return walk(sh, q, j).then(function (w) {
+        if (!w) return none;
+        if (w.common) return back(j - 1);
+        var places = w.end === m ? placesOf(w.part, w.key, n) : placesOf(w.part, str(q, j, m), n);
+        return places && narrow(j, places) ? result() : none;
+      });
+    }
+    return step(0);
+  }
+
+  /* Every shard's documents (numbered on from the shards before): [documents, the ones among
+   * them whose title or reading holds q]. */
+  function find(q) {
+    var cps = codePoints(q);
+    return Promise.all(meta.k.map(function (k, sh) { return findIn(sh, cps); })).then(function (all) {
+      var found = [], inTitle = [];
+      all.forEach(function (r, sh) {
+        r.d.forEach(function (d, x) {
+          found.push(sh * meta.s + d);
+          if (r.t[x]) inTitle.push(sh * meta.s + d);
+        });
+      });
+      return [found, inTitle];
     });
   }
 
@@ -312,7 +450,7 @@
     opts = opts || {};
     return whenMeta().then(function () {
       var q = fold(text);
-      return Promise.all(meta.scan ? scan(q) : [find("k", q), find("t", q)]).then(function (found) {
+      return (meta.scan ? Promise.all(scan(q)) : find(q)).then(function (found) {
         var inTitle = new Set(found[1]);
         var keep = function (d) {
           var info = docInfo(d);
@@ -335,7 +473,7 @@
       var need = {};
       ids.forEach(function (d) { need[Math.floor(d / g)] = true; });
       return Promise.all(Object.keys(need).map(function (p) {
-        return load("search/x" + p + "." + meta.x.h[p] + ".js");
+        return load("search/x" + p + "." + meta.x.h.substr(p * 8, 8) + ".js");
       })).then(function () {
         return ids.map(function (d) { return texts[Math.floor(d / g)][d % g]; });
       });
