@@ -35,7 +35,7 @@ static const struct help helps[] = {
     {"sessions.label", "例: 1日目"},
     {"sessions.venue", "下の「会場」の記号を選びます。"},
     {"postponed_to", "延期のときだけ。"},
-    {"venues.id", "日程から選ぶための短い名前（例: main）"},
+    {"venues.id", "開催回の会場として選ぶための短い名前（例: main）"},
     {"venues.address", "書くと「地図で見る」が出ます。"},
     {"venues.url", "オンライン会場の案内など"},
     {"program.time", "例: 13:30〜14:30"},

@@ -577,9 +577,10 @@
     }
   }
 
-  function runPreview() {
+  /* opened: the entry was just opened, nothing typed (no time to tell). */
+  function runPreview(opened) {
     var serial = ++previewSerial;
-    var typed = lastTyped;
+    var typed = opened === true ? 0 : lastTyped;
     var p = payload();
     if (!p.slug) { $("preview-status").textContent = "URL用の名前を入れると表示します。"; return; }
     api("POST", "preview", p).then(function (r) {
@@ -595,9 +596,10 @@
       try { y = frame.contentWindow.scrollY; } catch (e) { y = 0; }
       frame.onload = function () {
         try { frame.contentWindow.scrollTo(0, y); } catch (e) { /* another page */ }
+        frame.setAttribute("data-serial", String(serial));
+        if (!typed) { $("preview-status").textContent = "保存してある内容を表示しています。"; return; }
         var ms = Math.round(performance.now() - typed);
         frame.setAttribute("data-shown-ms", String(ms));
-        frame.setAttribute("data-serial", String(serial));
         $("preview-status").textContent = "表示を更新しました（入力が止まってから " + ms + " ミリ秒）";
       };
       frame.src = r.data.url + "?v=" + serial;
@@ -626,7 +628,7 @@
       buildForm(kind, r.data.fields, r.data.body);
       markCurrent();
       say("");
-      runPreview();
+      runPreview(true);
     });
   }
 
