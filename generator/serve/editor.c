@@ -301,6 +301,19 @@ static void item_fill(struct item *it, const struct entry *e, const char *rel)
     it->draft = e->draft;
 }
 
+/* A translation's place in the list: after its original, in its language's order. */
+struct tr_place {
+    size_t original, lang, file;
+};
+
+static int tr_place_cmp(const void *a, const void *b)
+{
+    const struct tr_place *x = a, *y = b;
+    if (x->original != y->original)
+        return x->original < y->original ? -1 : 1;
+    return x->lang < y->lang ? -1 : x->lang > y->lang;
+}
+
 /* Reads every entry (quietly: the build says what is wrong): the originals, then each
  * translation over its original, as the build does. The language codes point into cfg. */
 static void list_entries(const struct editor *ed, const struct site_config *cfg,
@@ -359,23 +372,30 @@ static void list_entries(const struct editor *ed, const struct site_config *cfg,
             free(orig);
         }
     }
-    /* Each original, then its translations in the languages' order. */
+    /* Each original, then its translations in the languages' order (sorted by original and
+     * language); then the translations without an original. */
+    struct tr_place *trs = xcalloc(n, sizeof *trs);
+    size_t n_trs = 0;
+    for (size_t i = 0; i < files.len; i++)
+        if (langs[i] && originals[i] != STRMAP_NONE && !langs[originals[i]])
+            trs[n_trs++] = (struct tr_place){originals[i], langs[i]->index, i};
+    qsort(trs, n_trs, sizeof *trs, tr_place_cmp);
     out->v = xcalloc(n, sizeof *out->v);
-    for (size_t i = 0; i < files.len; i++) {
+    for (size_t i = 0, t = 0; i < files.len; i++) {
         if (langs[i])
             continue;
         out->v[out->len++] = items[i];
         placed[i] = 1;
-        for (size_t k = 1; k < cfg->n_languages; k++)
-            for (size_t j = 0; j < files.len; j++)
-                if (langs[j] == &cfg->languages[k] && originals[j] == i && !placed[j]) {
-                    out->v[out->len++] = items[j];
-                    placed[j] = 1;
-                }
+        for (; t < n_trs && trs[t].original <= i; t++)
+            if (trs[t].original == i) {
+                out->v[out->len++] = items[trs[t].file];
+                placed[trs[t].file] = 1;
+            }
     }
     for (size_t i = 0; i < files.len; i++)
         if (!placed[i])
             out->v[out->len++] = items[i];
+    free(trs);
     for (size_t i = 0; i < files.len; i++)
         entry_release(&ents[i]);
     strmap_release(&by_rel);
@@ -1228,13 +1248,14 @@ static void validate(struct editor *ed, const struct editor_request *req,
     json_decref(root);
 }
 
-/* Notes that the preview folder now holds only lang's pages (of cfg's languages). */
+/* Notes that the preview folder now holds only lang's pages (of cfg's languages), or every
+ * language's (lang NULL). */
 static void note_preview(struct editor *ed, const struct site_config *cfg,
                          const struct language *lang)
 {
     pthread_mutex_lock(&ed->shown_lock);
     free(ed->shown_prefix);
-    ed->shown_prefix = xstrdup(lang->prefix);
+    ed->shown_prefix = lang ? xstrdup(lang->prefix) : NULL;
     strv_release(&ed->prefixes);
     for (size_t k = 0; k < cfg->n_languages; k++)
         if (*cfg->languages[k].prefix)
@@ -1289,7 +1310,7 @@ static void preview(struct editor *ed, const struct editor_request *req,
             if (rc == 0)
                 rc = ed->build(&d, ed->overlay, ed->preview, lang ? lang->code : NULL,
                                ed->userdata);
-            if (rc == 0 && lang)
+            if (rc == 0)
                 note_preview(ed, &cfg, lang);
             pthread_mutex_unlock(ed->build_lock);
             clock_gettime(CLOCK_MONOTONIC, &t1);
