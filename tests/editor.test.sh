@@ -478,7 +478,12 @@ check("serve stops (exit 0)", code == 0, code)
 port = free_port()
 server, log, text = start(port, "--bind", "0.0.0.0")
 check("not on loopback: no editor address", "__kairan/edit" not in text, text)
+# Until the first build is done every address gets the 準備中 page (503); then 404.
+deadline = time.time() + 120
 status, _, _, _ = request(port, "GET", api + "entries", None, H)
+while status == 503 and time.time() < deadline:
+    time.sleep(0.2)
+    status, _, _, _ = request(port, "GET", api + "entries", None, H)
 check("not on loopback: no API", status == 404, status)
 stop(server)
 port = free_port()
