@@ -316,8 +316,7 @@ static int tr_place_cmp(const void *a, const void *b)
 
 /* Reads every entry (quietly: the build says what is wrong): the originals, then each
  * translation over its original, as the build does. The language codes point into cfg. */
-static void list_entries(const struct editor *ed, const struct site_config *cfg,
-                         struct items *out)
+static void list_entries(const struct editor *ed, const struct site_config *cfg, struct items *out)
 {
     memset(out, 0, sizeof *out);
     struct diag quiet;
@@ -358,7 +357,8 @@ static void list_entries(const struct editor *ed, const struct site_config *cfg,
         if (o != STRMAP_NONE && ents[o].fm && !langs[o]) {
             struct entry e;
             it->ok = entry_load_translation(&quiet, cfg, ed->shown, files.v[i], NULL, langs[i],
-                                            &ents[o], &e) == 0 && items[o].ok;
+                                            &ents[o], &e) == 0 &&
+                     items[o].ok;
             item_fill(it, &e, files.v[i]);
             free(it->slug);
             it->kind = items[o].kind;
@@ -410,13 +410,12 @@ static void list_entries(const struct editor *ed, const struct site_config *cfg,
 }
 
 /* The original KIND/SLUG (lang NULL) or its translation in the language lang (a code). */
-static const struct item *find_item(const struct items *it, enum entry_kind kind,
-                                    const char *slug, const char *lang)
+static const struct item *find_item(const struct items *it, enum entry_kind kind, const char *slug,
+                                    const char *lang)
 {
     for (size_t i = 0; i < it->len; i++)
         if (it->v[i].kind == kind && strcmp(it->v[i].slug, slug) == 0 &&
-            it->v[i].translation == (lang != NULL) &&
-            (!lang || strcmp(it->v[i].lang, lang) == 0))
+            it->v[i].translation == (lang != NULL) && (!lang || strcmp(it->v[i].lang, lang) == 0))
             return &it->v[i];
     return NULL;
 }
@@ -613,8 +612,8 @@ struct draft {
 
 /* Reads {"kind", "slug", "lang", "fields", "body", "version"} (kind, slug and lang may come
  * from the address instead). Returns 0, or -1 after refusing. */
-static int read_draft(const json_t *root, enum entry_kind kind, const char *slug,
-                      const char *lang, struct draft *out, struct editor_response *res)
+static int read_draft(const json_t *root, enum entry_kind kind, const char *slug, const char *lang,
+                      struct draft *out, struct editor_response *res)
 {
     memset(out, 0, sizeof *out);
     if (!json_is_object(root)) {
@@ -786,9 +785,9 @@ static int write_entry(struct editor *ed, const char *rel, const char *text,
  * Returns a new string. */
 static char *entry_location(enum entry_kind kind, const char *slug, const char *lang)
 {
-    return lang ? xasprintf("/__kairan/api/entries/%s/%s?lang=%s", entry_kind_name(kind), slug,
-                            lang)
-                : xasprintf("/__kairan/api/entries/%s/%s", entry_kind_name(kind), slug);
+    return lang
+               ? xasprintf("/__kairan/api/entries/%s/%s?lang=%s", entry_kind_name(kind), slug, lang)
+               : xasprintf("/__kairan/api/entries/%s/%s", entry_kind_name(kind), slug);
 }
 
 /* Saves a draft as content/REL (checked; a draft that fails is saved with draft: true) and

@@ -145,8 +145,7 @@ static json_t *describe_field(const struct schema_field *f, const char *prefix, 
         json_object_set_new(o, "choices", list);
     }
     if (f->fields) {
-        char *item = f->type == SCHEMA_LIST ? xasprintf("%s.0", probe_path)
-                                            : xstrdup(probe_path);
+        char *item = f->type == SCHEMA_LIST ? xasprintf("%s.0", probe_path) : xstrdup(probe_path);
         json_t *list = json_array();
         for (const struct schema_field *g = f->fields; g->name; g++)
             json_array_append_new(list, describe_field(g, path, item));
