@@ -261,6 +261,11 @@ int build_run(struct diag *d, const struct build_options *opt)
     struct datetime now;
     if (resolve_clock(d, opt, zone, &now_utc, &now) != 0)
         goto done;
+    /* The one language to make, when the editor's preview asks for one. */
+    size_t only = (size_t)-1;
+    for (size_t k = 0; opt->language && k < cfg.n_languages; k++)
+        if (strcmp(cfg.languages[k].code, opt->language) == 0)
+            only = k;
     content_dir = fs_join(source_dir, "content");
     themes_dir = fs_join(source_dir, "themes");
     assets_dir = fs_join(source_dir, "assets");
@@ -384,9 +389,9 @@ int build_run(struct diag *d, const struct build_options *opt)
         goto done;
     /* The installable app: its manifest unless the site is opened from files, its worker also
      * not in kairan serve's preview, and only with a theme that has the worker's script. */
-    int worker = !opt->portable && !opt->preview &&
+    int worker = !opt->portable && !opt->preview && only == (size_t)-1 &&
                  json_object_get(theme.static_map, "worker_js") != NULL;
-    if (!opt->portable)
+    if (!opt->portable && only == (size_t)-1)
         app = offline_app_json(&site, worker);
 
     /* 5. Bodies and images. */
@@ -410,7 +415,8 @@ int build_run(struct diag *d, const struct build_options *opt)
         goto done;
     lang_sites = xcalloc(cfg.n_languages, sizeof *lang_sites);
     for (size_t k = 1; k < cfg.n_languages; k++)
-        site_index_language(&lang_sites[k], &site, &cfg.languages[k]);
+        if (only == (size_t)-1 || k == only)
+            site_index_language(&lang_sites[k], &site, &cfg.languages[k]);
 
     /* 6. Pages, feeds and the print edition, into a staging folder: each language's in turn. */
     if (opt->write) {
@@ -421,6 +427,8 @@ int build_run(struct diag *d, const struct build_options *opt)
     views = xcalloc(cfg.n_languages, sizeof *views);
     deps = xcalloc(cfg.n_languages, sizeof *deps);
     for (size_t k = 0; k < cfg.n_languages; k++) {
+        if (only != (size_t)-1 && k != only)
+            continue;
         struct view_options vo = {.site = k ? &lang_sites[k] : &site, .theme = &theme,
                                   .bodies = bodies, .zone = zone, .portable = opt->portable,
                                   .hold_entries = opt->hold_entries, .app = app};
@@ -463,9 +471,11 @@ int build_run(struct diag *d, const struct build_options *opt)
     bodies_drop_search(bodies);
     if (pub) {
         const struct site **sites = xcalloc(cfg.n_languages, sizeof *sites);
+        size_t n_sites = 0;
         for (size_t k = 0; k < cfg.n_languages; k++)
-            sites[k] = k ? &lang_sites[k] : &site;
-        int sitemap_rc = feed_write_sitemap(sites, cfg.n_languages, pub);
+            if (only == (size_t)-1 || k == only)
+                sites[n_sites++] = k ? &lang_sites[k] : &site;
+        int sitemap_rc = feed_write_sitemap(sites, n_sites, pub);
         free(sites);
         if (sitemap_rc != 0)
             goto done;
@@ -495,7 +505,8 @@ int build_run(struct diag *d, const struct build_options *opt)
         }
         pub = NULL;
         for (size_t k = 0; k < cfg.n_languages; k++)
-            deps_save(deps[k]);
+            if (deps[k])
+                deps_save(deps[k]);
         if (!opt->quiet) {
             printf(
                 _("kairan: built %zu entries into %s/ (pictures: %lu made, %lu from the cache)\n"),

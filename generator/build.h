@@ -30,6 +30,11 @@ struct build_options {
      * saved yet; NULL for none. A build with an overlay never counts as up to date. */
     const char *overlay;
     int preview;    /* kairan serve's preview: no service worker */
+    /* kairan serve's editor, for the preview of unsaved text: the code of the one language
+     * whose pages, feeds, search files and print edition are made (the previewed entry's),
+     * the other languages' left out, and with them the app's manifest and worker; NULL (or a
+     * code site.yaml does not have): every language. Never for a site to publish. */
+    const char *language;
     /* KAIRAN_HOLD_ENTRIES: how many entries' template data to hold at once; 0: the default */
     unsigned hold_entries;
 };

@@ -366,12 +366,14 @@ static int serve_build(struct diag *d, void *userdata)
 }
 
 /* The editor's builds: the site with the overlay's entries, drafts included; into output
- * with relative links (the preview of unsaved text), or only checked when output is NULL. */
+ * with relative links (the preview of unsaved text, in one language when language is set), or
+ * only checked when output is NULL. */
 static int serve_overlay_build(struct diag *d, const char *overlay, const char *output,
-                               void *userdata)
+                               const char *language, void *userdata)
 {
     struct build_options bo = *(const struct build_options *)userdata;
     bo.overlay = overlay;
+    bo.language = language;
     bo.drafts = 1;
     bo.output = output;
     bo.write = output != NULL;

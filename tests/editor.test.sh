@@ -5,7 +5,10 @@
 # links, bodies over their limits and files that are no picture, each refusal leaving content/
 # and assets/ exactly as they were; then reading, changing (one line changes, comments kept),
 # conflicts, creating, failing the checks (kept as a draft, messages at their fields),
-# deleting into the trash, the preview of unsaved text, pictures turned upright with their
+# deleting into the trash, the preview of unsaved text (only its language's pages made, the
+# others' addresses sent to serve's preview), translations (listed with their language beside
+# their original, read, saved, checked, previewed in their language, created, trashed),
+# pictures turned upright with their
 # consent recorded, and a picture without consent failing the build. The editor is off on an
 # address other computers reach unless --edit says so.
 . tests/lib.sh
@@ -303,6 +306,130 @@ check("the preview shows the unsaved text", status == 200 and
       "まだ保存していない文" in page.decode(), status)
 check("the preview wrote nothing in content/", tree_hash("content") == before)
 print("preview of unsaved text: %.0f ms (build %d ms)" % (took * 1000, js["ms"]))
+# Only the entry's language is made: an original's preview writes no page of the other
+# languages (en/, easy/, vi/), whose addresses lead to the site's preview, as saved.
+shown = os.path.join(site, ".cache/kairan/editor/preview")
+others = [k for k in ("en", "easy", "vi") if os.path.exists(os.path.join(shown, k))]
+check("an original's preview makes only the default language's pages",
+      os.path.exists(os.path.join(shown, "events/x-new/index.html")) and
+      os.path.exists(os.path.join(shown, "index.html")) and others == [], others)
+status, _, r, _ = request(port, "GET", "/__kairan/preview/en/events/2021-kenshukai/index.html")
+check("another language's page leads to the site's preview (307)", status == 307 and
+      r.getheader("Location") == "/watowa/en/events/2021-kenshukai/index.html",
+      (status, r.getheader("Location")))
+status, _, _, page = request(port, "GET", "/watowa/en/events/2021-kenshukai/index.html")
+check("... which has it", status == 200 and 'lang="en"' in page.decode(), status)
+status, _, _, _ = request(port, "GET", "/__kairan/preview/events/no-such-entry/index.html")
+check("a page the preview's language has not: 404, not sent elsewhere", status == 404, status)
+
+# ---- Translations: listed with their language after their original, opened with the
+# original's fields beside them, saved (one line changes), checked (what places the entry is
+# the original's), previewed in their own language, created and moved to the trash. ----
+status, js, _, _ = request(port, "GET", api + "entries?kind=activity", None, H)
+otoko = [(e["lang"], e["translation"], e["path"], e["ok"]) for e in js or []
+         if e["slug"] == "kushibiki-otokojuku"]
+check("a translation is listed after its original, with its language", otoko == [
+    ("ja", False, "activities/kushibiki-otokojuku.md", True),
+    ("ja-x-easy", True, "activities/kushibiki-otokojuku.easy.md", True),
+    ("en", True, "activities/kushibiki-otokojuku.en.md", True)], otoko)
+check("no entry is listed under a file name with its language's key (x.en)",
+      not [e["slug"] for e in js or [] if "." in e["slug"]])
+en_title = [e["title"] for e in js or [] if e["slug"] == "kushibiki-otokojuku" and e["lang"] == "en"]
+check("a translation is listed with its own title", en_title == ["Kushibiki Otoko-juku (men's group)"],
+      en_title)
+status, js, _, _ = request(port, "GET", api + "entries?lang=en", None, H)
+check("filtered by language", status == 200 and len(js) >= 5 and
+      all(e["lang"] == "en" and e["translation"] for e in js), js and js[:2])
+status, js, _, _ = request(port, "GET", api + "schema", None, H)
+check("the schema lists the languages, the default first",
+      [(l["code"], l["name"], l["default"]) for l in js.get("languages", [])][:3] ==
+      [("ja", "日本語", True), ("ja-x-easy", "やさしい にほんご", False), ("en", "English", False)],
+      js.get("languages"))
+fields = {f["name"]: f for f in {k["kind"]: k for k in js["kinds"]}["event"]["fields"]}
+sessions = {f["name"]: f for f in fields["sessions"]["fields"]}
+check("the schema marks what a translation cannot change",
+      fields["district"].get("shared") and fields["start"].get("shared") and
+      not fields["title"].get("shared") and sessions["start"].get("shared") and
+      not sessions["label"].get("shared") and
+      {g["name"]: g for g in fields["apply"]["fields"]}["deadline"].get("shared") and
+      not {g["name"]: g for g in fields["apply"]["fields"]}["how"].get("shared"))
+status, tr, r, _ = request(port, "GET", api + "entries/activity/kushibiki-otokojuku?lang=en", None, H)
+check("GET a translation: its own fields, the original's beside them", status == 200 and
+      tr["lang"] == "en" and tr["translation"] and tr["path"] ==
+      "activities/kushibiki-otokojuku.en.md" and "district" not in tr["fields"] and
+      tr["original"]["fields"]["district"] == "kushibiki" and
+      tr["original"]["path"] == "activities/kushibiki-otokojuku.md", status)
+status, orig, _, _ = request(port, "GET", api + "entries/activity/kushibiki-otokojuku", None, H)
+check("GET an original: its translations", status == 200 and orig["lang"] == "ja" and
+      [t["lang"] for t in orig["translations"]] == ["ja-x-easy", "en"], orig.get("translations"))
+status, js, _, _ = request(port, "GET", api + "entries/activity/kushibiki-otokojuku?lang=vi", None, H)
+check("a language without a translation: 404", status == 404 and js["error"] == "no-translation",
+      status)
+status, js, _, _ = request(port, "GET", api + "entries/activity/kushibiki-otokojuku?lang=fr", None, H)
+check("a language site.yaml has not: 400", status == 400 and js["error"] == "bad-lang", status)
+en_path = os.path.join(site, "content/activities/kushibiki-otokojuku.en.md")
+orig_path = os.path.join(site, "content/activities/kushibiki-otokojuku.md")
+en_before, orig_before = (open(en_path, encoding="utf-8").read(),
+                          open(orig_path, encoding="utf-8").read())
+fields = dict(tr["fields"], summary="A mutual-aid activity in Kushibiki, run by the men of the area.")
+status, js, r, raw = request(port, "PUT", api + "entries/activity/kushibiki-otokojuku?lang=en",
+                             json.dumps({"version": tr["version"], "fields": fields,
+                                         "body": tr["body"]}), H)
+en_now = open(en_path, encoding="utf-8").read()
+changed = [(a, b) for a, b in zip(en_before.split("\n"), en_now.split("\n")) if a != b]
+check("PUT a translation saves it", status == 200 and js["lang"] == "en" and
+      js["path"] == "activities/kushibiki-otokojuku.en.md" and r.getheader("Location") ==
+      "/__kairan/api/entries/activity/kushibiki-otokojuku?lang=en", raw[:300])
+check("... only its summary line changes, the original not at all", len(changed) == 1 and
+      changed[0][1].startswith("summary: A mutual-aid activity in Kushibiki, run by") and
+      open(orig_path, encoding="utf-8").read() == orig_before, changed)
+status, js, _, raw = request(port, "POST", api + "validate", json.dumps(
+    {"kind": "activity", "slug": "kushibiki-otokojuku", "lang": "en",
+     "fields": dict(fields, district="asahi"), "body": tr["body"]}), H)
+check("a translation that changes the district fails, at its field", status == 200 and
+      js["ok"] is False and any(m["field"] == "district" and "comes from the original" in m["text"]
+                                for m in js["messages"]), raw[:400])
+draft = {"kind": "activity", "slug": "kushibiki-otokojuku", "lang": "en", "fields": fields,
+         "body": "\nAn English sentence not saved yet.\n"}
+status, js, _, raw = request(port, "POST", api + "preview", json.dumps(draft), H)
+check("a translation's preview is in its language", status == 200 and js["built"] and
+      js["url"] == "/__kairan/preview/en/activities/kushibiki-otokojuku/index.html", raw[:300])
+status, _, _, page = request(port, "GET", js["url"])
+check("... and shows the unsaved text", status == 200 and
+      "An English sentence not saved yet." in page.decode(), status)
+made = sorted(n for n in os.listdir(shown) if not n.startswith("."))
+check("... made only English pages", os.path.exists(os.path.join(shown, "en/index.html")) and
+      not os.path.exists(os.path.join(shown, "activities")) and
+      not os.path.exists(os.path.join(shown, "index.html")) and
+      not os.path.exists(os.path.join(shown, "easy")), made)
+status, _, r, _ = request(port, "GET", "/__kairan/preview/activities/kushibiki-otokojuku/index.html")
+check("... the Japanese page leads to the site's preview", status == 307 and
+      r.getheader("Location") == "/watowa/activities/kushibiki-otokojuku/index.html",
+      (status, r.getheader("Location")))
+vi_path = os.path.join(site, "content/activities/kushibiki-otokojuku.vi.md")
+make_vi = json.dumps({"kind": "activity", "slug": "kushibiki-otokojuku", "lang": "vi",
+                      "fields": {"title": "くしびき男塾", "draft": True}, "body": "\n"})
+status, js, r, raw = request(port, "POST", api + "entries", make_vi, H)
+check("POST with lang creates a translation beside its original", status == 201 and
+      open(vi_path, encoding="utf-8").read() == "---\ntitle: くしびき男塾\ndraft: true\n---\n\n" and
+      r.getheader("Location") == "/__kairan/api/entries/activity/kushibiki-otokojuku?lang=vi" and
+      js["lang"] == "vi", raw[:300])
+status, js, _, _ = request(port, "POST", api + "entries", make_vi, H)
+check("POST of a translation that exists: 409", status == 409, status)
+status, js, _, _ = request(port, "POST", api + "entries", json.dumps(
+    {"kind": "activity", "slug": "no-such-entry", "lang": "vi", "fields": {"title": "x"}}), H)
+check("POST of a translation without its original: 404, nothing written", status == 404 and
+      not os.path.exists(os.path.join(site, "content/activities/no-such-entry.vi.md")), status)
+status, js, _, _ = request(port, "POST", api + "entries", json.dumps(
+    {"kind": "activity", "slug": "kushibiki-otokojuku", "lang": "fr", "fields": {"title": "x"}}), H)
+check("POST of a translation in a language site.yaml has not: 400", status == 400 and
+      js["error"] == "bad-lang" and not os.path.exists(
+          os.path.join(site, "content/activities/kushibiki-otokojuku.fr.md")), status)
+status, js, _, raw = request(port, "DELETE",
+                             api + "entries/activity/kushibiki-otokojuku?lang=vi", None, H)
+check("DELETE with lang moves the translation to the trash, not the original", status == 200 and
+      not os.path.exists(vi_path) and os.path.exists(orig_path) and
+      js["trash"].startswith("content/.trash/activities/kushibiki-otokojuku.vi-"), raw[:300])
 
 # ---- Pictures: turned upright, named safely, consent recorded. ----
 
@@ -351,7 +478,12 @@ check("serve stops (exit 0)", code == 0, code)
 port = free_port()
 server, log, text = start(port, "--bind", "0.0.0.0")
 check("not on loopback: no editor address", "__kairan/edit" not in text, text)
+# Until the first build is done every address gets the 準備中 page (503); then 404.
+deadline = time.time() + 120
 status, _, _, _ = request(port, "GET", api + "entries", None, H)
+while status == 503 and time.time() < deadline:
+    time.sleep(0.2)
+    status, _, _, _ = request(port, "GET", api + "entries", None, H)
 check("not on loopback: no API", status == 404, status)
 stop(server)
 port = free_port()

@@ -822,8 +822,7 @@ static const char *const shared_fields[] = {
     "sessions.*.venue", "venues.*.id", "venues.*.role", "pictures.*.file", "pictures.*.consent",
     NULL};
 
-/* Whether path ("sessions.2.start") is one of the shared fields. */
-static int is_shared(const char *path)
+int entry_field_shared(const char *path)
 {
     for (const char *const *f = shared_fields; *f; f++) {
         const char *p = path, *q = *f;
@@ -855,7 +854,7 @@ struct merge_ctx {
  * with another number of items. */
 static json_t *merge_value(struct merge_ctx *m, json_t *o, json_t *t, const char *path)
 {
-    if (*path && is_shared(path)) {
+    if (*path && entry_field_shared(path)) {
         if (o && !json_equal(o, t))
             schema_error(m->c, path, 1, _("'%s' comes from the original (%s) and cannot be "
                                         "changed in a translation: remove this line"),

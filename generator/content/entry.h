@@ -123,6 +123,9 @@ const char *entry_file(const struct entry *e);
  * once). Static data. */
 const struct schema_field *entry_schema(enum entry_kind k);
 const char *const *entry_field_order(enum entry_kind k);
+/* Whether the field at path ("district", "sessions.2.start": a list's items by number) places
+ * or counts the entry, so that a translation has the original's value and cannot change it. */
+int entry_field_shared(const char *path);
 /* "activities", "events", "issues", "pages": the folder of a kind under content/. */
 const char *entry_kind_folder(enum entry_kind k);
 /* The kind called name ("event"), or KIND_COUNT. */

@@ -480,7 +480,8 @@ void deps_note(struct deps *d, size_t k, const struct page *p)
     sl->key = page_key(d, p, p->reads, p->n_reads);
     sl->n = p->n_reads;
     sl->reads = xcalloc(p->n_reads ? p->n_reads : 1, sizeof *sl->reads);
-    memcpy(sl->reads, p->reads, p->n_reads * sizeof *sl->reads);
+    if (p->n_reads) /* a page that read no entry may have no list at all */
+        memcpy(sl->reads, p->reads, p->n_reads * sizeof *sl->reads);
 }
 
 static void put_u32(struct buf *b, uint32_t v)

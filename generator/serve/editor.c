@@ -18,6 +18,7 @@
 #include "content/yamldoc.h"
 #include "core/fs.h"
 #include "core/hash.h"
+#include "core/strmap.h"
 #include "core/intl.h"
 #include "core/strv.h"
 #include "core/text.h"
@@ -39,6 +40,13 @@ struct editor {
     /* Held from reading a file's version to writing it, so that two saves cannot both find
      * the version they expect. Also keeps the overlay to one request at a time. */
     pthread_mutex_t write_lock;
+    /* What the preview folder holds, set by each preview that built (under shown_lock, which
+     * the HTTP threads take to read it): the prefix of the one language it made ("" for the
+     * default, "en/"), NULL before the first preview; and every other language's prefix but
+     * the default's, to tell which language a path is in. */
+    pthread_mutex_t shown_lock;
+    char *shown_prefix;
+    struct strv prefixes;
 };
 
 const char *editor_token(const struct editor *ed)
@@ -85,6 +93,7 @@ struct editor *editor_new(struct diag *d, const struct editor_options *opt)
     ed->userdata = opt->userdata;
     ed->build_lock = opt->build_lock;
     pthread_mutex_init(&ed->write_lock, NULL);
+    pthread_mutex_init(&ed->shown_lock, NULL);
     return ed;
 }
 
@@ -97,7 +106,10 @@ void editor_free(struct editor *ed)
     free(ed->shown);
     free(ed->overlay);
     free(ed->preview);
+    free(ed->shown_prefix);
+    strv_release(&ed->prefixes);
     pthread_mutex_destroy(&ed->write_lock);
+    pthread_mutex_destroy(&ed->shown_lock);
     free(ed);
 }
 
@@ -232,10 +244,16 @@ struct item {
     char *rel; /* below content/ */
     enum entry_kind kind;
     char *slug, *title, *district;
+    /* The language's code: a translation's, else the default's (NULL when site.yaml cannot
+     * be read). */
+    const char *lang;
+    int translation; /* a translation (of the original at rel without .KEY) */
     int draft;
     int ok; /* it passed its own checks */
 };
 
+/* Every entry, each original followed by its translations in site.yaml's order; translations
+ * whose original is not there come last. */
 struct items {
     struct item *v;
     size_t len;
@@ -269,9 +287,36 @@ static void fallback_identity(const char *rel, enum entry_kind *kind, char **slu
     *slug = xstrndup(base, strlen(base) - 3);
 }
 
-/* Reads every entry (quietly: the build says what is wrong). */
-static void list_entries(const struct editor *ed, const struct site_config *cfg,
-                         struct items *out)
+/* Fills it from a loaded entry (or, when it could not be read, from its file's name). */
+static void item_fill(struct item *it, const struct entry *e, const char *rel)
+{
+    if (e->slug && e->kind < KIND_COUNT) {
+        it->kind = e->kind;
+        it->slug = xstrdup(e->slug);
+    } else {
+        fallback_identity(rel, &it->kind, &it->slug);
+    }
+    it->title = e->title ? xstrdup(e->title) : NULL;
+    it->district = e->district ? xstrdup(e->district) : NULL;
+    it->draft = e->draft;
+}
+
+/* A translation's place in the list: after its original, in its language's order. */
+struct tr_place {
+    size_t original, lang, file;
+};
+
+static int tr_place_cmp(const void *a, const void *b)
+{
+    const struct tr_place *x = a, *y = b;
+    if (x->original != y->original)
+        return x->original < y->original ? -1 : 1;
+    return x->lang < y->lang ? -1 : x->lang > y->lang;
+}
+
+/* Reads every entry (quietly: the build says what is wrong): the originals, then each
+ * translation over its original, as the build does. The language codes point into cfg. */
+static void list_entries(const struct editor *ed, const struct site_config *cfg, struct items *out)
 {
     memset(out, 0, sizeof *out);
     struct diag quiet;
@@ -280,35 +325,149 @@ static void list_entries(const struct editor *ed, const struct site_config *cfg,
     struct strv files = STRV_INIT;
     if (fs_is_dir(content))
         fs_list(&quiet, ed->source, content, ".md", &files);
-    out->v = xcalloc(files.len ? files.len : 1, sizeof *out->v);
+    size_t n = files.len ? files.len : 1;
+    struct entry *ents = xcalloc(n, sizeof *ents);
+    struct item *items = xcalloc(n, sizeof *items);
+    const struct language **langs = xcalloc(n, sizeof *langs);
+    size_t *originals = xcalloc(n, sizeof *originals);
+    int *placed = xcalloc(n, sizeof *placed);
+    struct strmap by_rel = STRMAP_INIT;
+    for (size_t i = 0; i < files.len; i++)
+        strmap_add(&by_rel, files.v[i], strlen(files.v[i]), NULL, NULL);
+    const char *def = cfg->n_languages ? cfg->languages[0].code : NULL;
     for (size_t i = 0; i < files.len; i++) {
-        struct entry e;
-        struct item *it = &out->v[out->len++];
-        it->rel = xstrdup(files.v[i]);
-        it->ok = entry_load(&quiet, cfg, ed->shown, files.v[i], &e) == 0;
-        if (e.slug && e.kind < KIND_COUNT) {
-            it->kind = e.kind;
-            it->slug = xstrdup(e.slug);
-        } else {
-            fallback_identity(files.v[i], &it->kind, &it->slug);
-        }
-        it->title = e.title ? xstrdup(e.title) : NULL;
-        it->district = e.district ? xstrdup(e.district) : NULL;
-        it->draft = e.draft;
-        entry_release(&e);
+        char *orig = NULL;
+        langs[i] = entry_translation_of(cfg, files.v[i], &orig);
+        originals[i] = orig ? strmap_find(&by_rel, orig, strlen(orig)) : STRMAP_NONE;
+        free(orig);
+        items[i].rel = xstrdup(files.v[i]);
+        if (langs[i])
+            continue;
+        items[i].lang = def;
+        items[i].ok = entry_load(&quiet, cfg, ed->shown, files.v[i], &ents[i]) == 0;
+        item_fill(&items[i], &ents[i], files.v[i]);
     }
+    for (size_t i = 0; i < files.len; i++) {
+        if (!langs[i])
+            continue;
+        size_t o = originals[i];
+        struct item *it = &items[i];
+        it->lang = langs[i]->code;
+        it->translation = 1;
+        if (o != STRMAP_NONE && ents[o].fm && !langs[o]) {
+            struct entry e;
+            it->ok = entry_load_translation(&quiet, cfg, ed->shown, files.v[i], NULL, langs[i],
+                                            &ents[o], &e) == 0 &&
+                     items[o].ok;
+            item_fill(it, &e, files.v[i]);
+            free(it->slug);
+            it->kind = items[o].kind;
+            it->slug = xstrdup(items[o].slug);
+            entry_release(&e);
+        } else {
+            /* No original to read it over: listed under its original's name, to be fixed. */
+            char *orig = NULL;
+            entry_translation_of(cfg, files.v[i], &orig);
+            fallback_identity(orig, &it->kind, &it->slug);
+            free(orig);
+        }
+    }
+    /* Each original, then its translations in the languages' order (sorted by original and
+     * language); then the translations without an original. */
+    struct tr_place *trs = xcalloc(n, sizeof *trs);
+    size_t n_trs = 0;
+    for (size_t i = 0; i < files.len; i++)
+        if (langs[i] && originals[i] != STRMAP_NONE && !langs[originals[i]])
+            trs[n_trs++] = (struct tr_place){originals[i], langs[i]->index, i};
+    qsort(trs, n_trs, sizeof *trs, tr_place_cmp);
+    out->v = xcalloc(n, sizeof *out->v);
+    for (size_t i = 0, t = 0; i < files.len; i++) {
+        if (langs[i])
+            continue;
+        out->v[out->len++] = items[i];
+        placed[i] = 1;
+        for (; t < n_trs && trs[t].original <= i; t++)
+            if (trs[t].original == i) {
+                out->v[out->len++] = items[trs[t].file];
+                placed[trs[t].file] = 1;
+            }
+    }
+    for (size_t i = 0; i < files.len; i++)
+        if (!placed[i])
+            out->v[out->len++] = items[i];
+    free(trs);
+    for (size_t i = 0; i < files.len; i++)
+        entry_release(&ents[i]);
+    strmap_release(&by_rel);
+    free(ents);
+    free(items);
+    free(langs);
+    free(originals);
+    free(placed);
     strv_release(&files);
     free(content);
     diag_release(&quiet);
 }
 
-static const struct item *find_item(const struct items *it, enum entry_kind kind,
-                                    const char *slug)
+/* The original KIND/SLUG (lang NULL) or its translation in the language lang (a code). */
+static const struct item *find_item(const struct items *it, enum entry_kind kind, const char *slug,
+                                    const char *lang)
 {
     for (size_t i = 0; i < it->len; i++)
-        if (it->v[i].kind == kind && strcmp(it->v[i].slug, slug) == 0)
+        if (it->v[i].kind == kind && strcmp(it->v[i].slug, slug) == 0 &&
+            it->v[i].translation == (lang != NULL) && (!lang || strcmp(it->v[i].lang, lang) == 0))
             return &it->v[i];
     return NULL;
+}
+
+/* The language a request names by its code: *out NULL for the default (or none named), the
+ * translation's language else. Returns 0, or -1 after refusing a code site.yaml has not. */
+static int pick_language(const struct site_config *cfg, const char *code,
+                         const struct language **out, struct editor_response *res)
+{
+    *out = NULL;
+    if (!code || !*code || (cfg->n_languages && strcmp(code, cfg->languages[0].code) == 0))
+        return 0;
+    for (size_t k = 1; k < cfg->n_languages; k++)
+        if (strcmp(cfg->languages[k].code, code) == 0) {
+            *out = &cfg->languages[k];
+            return 0;
+        }
+    refuse(res, 400, "bad-lang",
+           "その言葉（lang）は site.yaml の languages にありません。言葉のコード（例: en）で"
+           "指定してください。");
+    return -1;
+}
+
+/* content/ABC.md's translation into lang: ABC.KEY.md. Returns a new string. */
+static char *translation_rel(const char *original_rel, const struct language *lang)
+{
+    return xasprintf("%.*s.%s.md", (int)(strlen(original_rel) - 3), original_rel, lang->key);
+}
+
+/* The entries as they are now, with the settings they were read with. */
+struct listing {
+    struct site_config cfg;
+    struct items it;
+};
+
+static void listing_load(const struct editor *ed, struct listing *l)
+{
+    struct diag quiet;
+    diag_init(&quiet);
+    memset(&l->cfg, 0, sizeof l->cfg);
+    if (config_load(&quiet, ed->shown, &l->cfg) != 0) {
+        config_release(&l->cfg);
+        memset(&l->cfg, 0, sizeof l->cfg);
+    }
+    diag_release(&quiet);
+    list_entries(ed, &l->cfg, &l->it);
+}
+
+static void listing_release(struct listing *l)
+{
+    items_release(&l->it);
+    config_release(&l->cfg);
 }
 
 static char *content_rel(const char *rel)
@@ -445,14 +604,15 @@ static json_t *messages_for(const struct diag *d, const char *shown, const char 
 struct draft {
     enum entry_kind kind;
     const char *slug;
+    const char *lang; /* a translation's language (a code), or NULL for the original */
     json_t *fields; /* borrowed from the request's JSON */
     const char *body;
     const char *version; /* PUT: the version the form was opened at */
 };
 
-/* Reads {"kind", "slug", "fields", "body", "version"} (kind and slug may come from the
- * address instead). Returns 0, or -1 after refusing. */
-static int read_draft(const json_t *root, enum entry_kind kind, const char *slug,
+/* Reads {"kind", "slug", "lang", "fields", "body", "version"} (kind, slug and lang may come
+ * from the address instead). Returns 0, or -1 after refusing. */
+static int read_draft(const json_t *root, enum entry_kind kind, const char *slug, const char *lang,
                       struct draft *out, struct editor_response *res)
 {
     memset(out, 0, sizeof *out);
@@ -500,6 +660,20 @@ static int read_draft(const json_t *root, enum entry_kind kind, const char *slug
         refuse(res, 400, "bad-body", "本文に NUL 文字は使えません。");
         return -1;
     }
+    json_t *l = json_object_get(root, "lang");
+    if (l && !json_is_string(l) && !json_is_null(l)) {
+        refuse(res, 400, "bad-lang", "lang は言葉のコード（例: en）の文字列です。");
+        return -1;
+    }
+    out->lang = json_string_value(l);
+    if (lang && out->lang && strcmp(lang, out->lang) != 0) {
+        refuse(res, 400, "bad-lang", "送られた lang がアドレスの言葉と違います。");
+        return -1;
+    }
+    if (lang)
+        out->lang = lang;
+    if (out->lang && !*out->lang)
+        out->lang = NULL;
     out->version = json_string_value(json_object_get(root, "version"));
     return 0;
 }
@@ -571,7 +745,7 @@ static json_t *check_text(struct editor *ed, const char *rel, const char *text, 
         *errors = -1;
         list = json_array();
     } else {
-        ed->build(&d, ed->overlay, NULL, ed->userdata);
+        ed->build(&d, ed->overlay, NULL, NULL, ed->userdata);
         unsigned n;
         list = messages_for(&d, shown, text, &n);
         *errors = (int)n;
@@ -607,10 +781,21 @@ static int write_entry(struct editor *ed, const char *rel, const char *text,
     return rc;
 }
 
+/* Where the API names an entry: KIND/SLUG, and ?lang=CODE for a translation (lang NULL).
+ * Returns a new string. */
+static char *entry_location(enum entry_kind kind, const char *slug, const char *lang)
+{
+    return lang
+               ? xasprintf("/__kairan/api/entries/%s/%s?lang=%s", entry_kind_name(kind), slug, lang)
+               : xasprintf("/__kairan/api/entries/%s/%s", entry_kind_name(kind), slug);
+}
+
 /* Saves a draft as content/REL (checked; a draft that fails is saved with draft: true) and
- * answers with its new version and the messages. created: 201 instead of 200. */
-static void save(struct editor *ed, const struct draft *dr, const char *rel, const char *old,
-                 int created, struct editor_response *res)
+ * answers with its new version and the messages. lang is the language's code (a
+ * translation's, else the default's; NULL without settings), translation whether REL is a
+ * translation. created: 201 instead of 200. */
+static void save(struct editor *ed, const struct draft *dr, const char *rel, const char *lang,
+                 int translation, const char *old, int created, struct editor_response *res)
 {
     char *text = draft_text(dr, old, res);
     if (!text)
@@ -649,6 +834,7 @@ static void save(struct editor *ed, const struct draft *dr, const char *rel, con
     json_t *v = json_object();
     json_object_set_new(v, "kind", json_string(entry_kind_name(dr->kind)));
     json_object_set_new(v, "slug", json_string(dr->slug));
+    json_object_set_new(v, "lang", lang ? json_string(lang) : json_null());
     json_object_set_new(v, "path", json_string(rel));
     json_object_set_new(v, "version", json_string(version));
     json_object_set_new(v, "saved", json_true());
@@ -657,7 +843,7 @@ static void save(struct editor *ed, const struct draft *dr, const char *rel, con
     json_object_set_new(v, "forced_draft", json_boolean(forced_draft));
     json_object_set_new(v, "messages", messages);
     free(res->location);
-    res->location = xasprintf("/__kairan/api/entries/%s/%s", entry_kind_name(dr->kind), dr->slug);
+    res->location = entry_location(dr->kind, dr->slug, translation ? lang : NULL);
     reply(res, errors > 0 ? 422 : created ? 201 : 200, v);
     free(text);
 }
@@ -667,31 +853,30 @@ static void save(struct editor *ed, const struct draft *dr, const char *rel, con
 static void get_entries(struct editor *ed, const struct editor_request *req,
                         struct editor_response *res)
 {
-    struct diag quiet;
-    diag_init(&quiet);
-    struct site_config cfg = {0};
-    int have_cfg = config_load(&quiet, ed->shown, &cfg) == 0;
-    diag_release(&quiet);
-    struct items it;
-    list_entries(ed, &cfg, &it);
+    struct listing l;
+    listing_load(ed, &l);
     const char *want_kind = req->arg ? req->arg("kind", req->arg_userdata) : NULL;
     const char *want_district = req->arg ? req->arg("district", req->arg_userdata) : NULL;
     const char *want_draft = req->arg ? req->arg("draft", req->arg_userdata) : NULL;
     const char *want_q = req->arg ? req->arg("q", req->arg_userdata) : NULL;
+    const char *want_lang = req->arg ? req->arg("lang", req->arg_userdata) : NULL;
     json_t *list = json_array();
-    for (size_t i = 0; i < it.len; i++) {
-        const struct item *e = &it.v[i];
+    for (size_t i = 0; i < l.it.len; i++) {
+        const struct item *e = &l.it.v[i];
         const char *kind = e->kind < KIND_COUNT ? entry_kind_name(e->kind) : "";
         if ((want_kind && *want_kind && strcmp(want_kind, kind) != 0) ||
             (want_district && *want_district &&
              (!e->district || strcmp(want_district, e->district) != 0)) ||
             (want_draft && *want_draft && (strcmp(want_draft, "true") == 0) != e->draft) ||
+            (want_lang && *want_lang && (!e->lang || strcmp(want_lang, e->lang) != 0)) ||
             (want_q && *want_q && !strstr(e->title ? e->title : "", want_q) &&
              !strstr(e->slug, want_q)))
             continue;
         json_t *o = json_object();
         json_object_set_new(o, "kind", json_string(kind));
         json_object_set_new(o, "slug", json_string(e->slug));
+        json_object_set_new(o, "lang", e->lang ? json_string(e->lang) : json_null());
+        json_object_set_new(o, "translation", json_boolean(e->translation));
         json_object_set_new(o, "title", e->title ? json_string(e->title) : json_null());
         json_object_set_new(o, "draft", json_boolean(e->draft));
         json_object_set_new(o, "district", e->district ? json_string(e->district) : json_null());
@@ -699,52 +884,59 @@ static void get_entries(struct editor *ed, const struct editor_request *req,
         json_object_set_new(o, "ok", json_boolean(e->ok));
         json_array_append_new(list, o);
     }
-    items_release(&it);
-    config_release(&cfg);
-    (void)have_cfg;
+    listing_release(&l);
     reply(res, 200, list);
 }
 
-/* Finds KIND/SLUG among the entries; refuses with 404 when there is none. */
-static char *locate(struct editor *ed, enum entry_kind kind, const char *slug,
-                    struct editor_response *res)
+/* Finds KIND/SLUG, or its translation into lang (a code; NULL or the default's: the
+ * original), among l's entries. Returns it (l's), or NULL after refusing: 404, or 400 for a
+ * language site.yaml has not. */
+static const struct item *lookup(const struct listing *l, enum entry_kind kind, const char *slug,
+                                 const char *lang, struct editor_response *res)
 {
-    struct diag quiet;
-    diag_init(&quiet);
-    struct site_config cfg = {0};
-    int have_cfg = config_load(&quiet, ed->shown, &cfg) == 0;
-    diag_release(&quiet);
-    struct items it;
-    list_entries(ed, &cfg, &it);
-    const struct item *found = find_item(&it, kind, slug);
-    char *rel = found ? xstrdup(found->rel) : NULL;
-    items_release(&it);
-    config_release(&cfg);
-    (void)have_cfg;
-    if (!rel)
+    const struct language *language;
+    if (pick_language(&l->cfg, lang, &language, res) != 0)
+        return NULL;
+    const struct item *orig = find_item(&l->it, kind, slug, NULL);
+    const struct item *found = language ? find_item(&l->it, kind, slug, language->code) : orig;
+    if (!found && language && orig)
+        refuse(res, 404, "no-translation", "この記事の、その言葉の翻訳はまだありません。");
+    else if (!found)
         refuse(res, 404, "no-entry", "その記事はありません（消されたか、名前が変わりました）。");
+    return found;
+}
+
+/* The file of KIND/SLUG or of its translation into lang (see lookup). Returns a new string, or
+ * NULL after refusing. *lang_out (when not NULL) is set to a new copy of the entry's language
+ * code, or NULL; *translation (when not NULL) to whether it is a translation. */
+static char *locate(struct editor *ed, enum entry_kind kind, const char *slug, const char *lang,
+                    char **lang_out, int *translation, struct editor_response *res)
+{
+    struct listing l;
+    listing_load(ed, &l);
+    const struct item *found = lookup(&l, kind, slug, lang, res);
+    char *rel = found ? xstrdup(found->rel) : NULL;
+    if (lang_out)
+        *lang_out = found && found->lang ? xstrdup(found->lang) : NULL;
+    if (translation)
+        *translation = found && found->translation;
+    listing_release(&l);
     return rel;
 }
 
-static void get_entry(struct editor *ed, enum entry_kind kind, const char *slug,
-                      struct editor_response *res)
+/* Puts content/REL's version, fields and body into v (fields null, with its text and the
+ * messages, when its front matter cannot be read). Returns 0, or -1 when the file cannot be
+ * read. */
+static int read_fields(const struct editor *ed, const char *rel, json_t *v)
 {
-    char *rel = locate(ed, kind, slug, res);
-    if (!rel)
-        return;
     struct buf text;
     buf_init(&text);
     if (read_entry_file(ed, rel, &text) != 0) {
-        refuse(res, 404, "no-entry", "その記事のファイルを読めません。");
         buf_release(&text);
-        free(rel);
-        return;
+        return -1;
     }
     char version[33];
     version_of(text.data ? text.data : "", text.len, version);
-    json_t *v = json_object();
-    json_object_set_new(v, "kind", json_string(entry_kind_name(kind)));
-    json_object_set_new(v, "slug", json_string(slug));
     json_object_set_new(v, "path", json_string(rel));
     json_object_set_new(v, "version", json_string(version));
     text_normalise(&text);
@@ -767,9 +959,53 @@ static void get_entry(struct editor *ed, enum entry_kind kind, const char *slug,
         json_object_set_new(v, "messages", messages_for(&quiet, rel, "", &n));
     }
     diag_release(&quiet);
-    reply(res, 200, v);
     buf_release(&text);
-    free(rel);
+    return 0;
+}
+
+static void get_entry(struct editor *ed, enum entry_kind kind, const char *slug, const char *lang,
+                      struct editor_response *res)
+{
+    struct listing l;
+    listing_load(ed, &l);
+    const struct item *found = lookup(&l, kind, slug, lang, res);
+    json_t *v = found ? json_object() : NULL;
+    if (v) {
+        json_object_set_new(v, "kind", json_string(entry_kind_name(kind)));
+        json_object_set_new(v, "slug", json_string(slug));
+        json_object_set_new(v, "lang", found->lang ? json_string(found->lang) : json_null());
+        json_object_set_new(v, "translation", json_boolean(found->translation));
+    }
+    if (v && read_fields(ed, found->rel, v) != 0) {
+        refuse(res, 404, "no-entry", "その記事のファイルを読めません。");
+        json_decref(v);
+        v = NULL;
+    }
+    const struct item *orig = v ? find_item(&l.it, kind, slug, NULL) : NULL;
+    if (v && found->translation) {
+        /* What the translation does not say comes from here: the form shows it. */
+        json_t *o = json_object();
+        if (orig && read_fields(ed, orig->rel, o) == 0)
+            json_object_set_new(v, "original", o);
+        else
+            json_decref(o);
+    } else if (v) {
+        json_t *list = json_array();
+        for (size_t i = 0; i < l.it.len; i++) {
+            const struct item *t = &l.it.v[i];
+            if (t->translation && t->kind == kind && strcmp(t->slug, slug) == 0) {
+                json_t *o = json_object();
+                json_object_set_new(o, "lang", json_string(t->lang));
+                json_object_set_new(o, "path", json_string(t->rel));
+                json_object_set_new(o, "title", t->title ? json_string(t->title) : json_null());
+                json_array_append_new(list, o);
+            }
+        }
+        json_object_set_new(v, "translations", list);
+    }
+    if (v)
+        reply(res, 200, v);
+    listing_release(&l);
 }
 
 static json_t *parse_body(const struct editor_request *req, struct editor_response *res)
@@ -802,6 +1038,13 @@ static int same_version(const char *want, const char *have, struct editor_respon
     return 0;
 }
 
+/* The lang of the address (?lang=CODE), or NULL. */
+static const char *address_lang(const struct editor_request *req)
+{
+    const char *lang = req->arg ? req->arg("lang", req->arg_userdata) : NULL;
+    return lang && *lang ? lang : NULL;
+}
+
 static void put_entry(struct editor *ed, const struct editor_request *req, enum entry_kind kind,
                       const char *slug, struct editor_response *res)
 {
@@ -809,14 +1052,16 @@ static void put_entry(struct editor *ed, const struct editor_request *req, enum 
     if (!root)
         return;
     struct draft dr;
-    if (read_draft(root, kind, slug, &dr, res) != 0) {
+    if (read_draft(root, kind, slug, address_lang(req), &dr, res) != 0) {
         json_decref(root);
         return;
     }
     if (!dr.version)
         dr.version = req->if_match;
     pthread_mutex_lock(&ed->write_lock);
-    char *rel = locate(ed, kind, slug, res);
+    char *lang = NULL;
+    int translation = 0;
+    char *rel = locate(ed, kind, slug, dr.lang, &lang, &translation, res);
     struct buf text;
     buf_init(&text);
     if (rel && read_entry_file(ed, rel, &text) != 0) {
@@ -825,12 +1070,38 @@ static void put_entry(struct editor *ed, const struct editor_request *req, enum 
         char version[33];
         version_of(text.data ? text.data : "", text.len, version);
         if (same_version(dr.version, version, res) == 0)
-            save(ed, &dr, rel, text.data ? text.data : "", 0, res);
+            save(ed, &dr, rel, lang, translation, text.data ? text.data : "", 0, res);
     }
     pthread_mutex_unlock(&ed->write_lock);
     buf_release(&text);
     free(rel);
+    free(lang);
     json_decref(root);
+}
+
+/* Where a new entry, or a new translation, goes: refuses 409 when there is one already (and
+ * 404 for a translation without its original). Returns a new string, or NULL after refusing;
+ * *language is the translation's language (l's), or NULL. */
+static char *new_rel(const struct listing *l, const struct draft *dr,
+                     const struct language **language, struct editor_response *res)
+{
+    if (pick_language(&l->cfg, dr->lang, language, res) != 0)
+        return NULL;
+    const struct item *orig = find_item(&l->it, dr->kind, dr->slug, NULL);
+    if (!*language) {
+        if (!orig)
+            return rel_for(dr->kind, dr->slug);
+        refuse(res, 409, "exists",
+               "同じ種類で同じURL用の名前の記事がもうあります。別の名前にしてください。");
+    } else if (!orig) {
+        refuse(res, 404, "no-entry",
+               "翻訳する元の記事がありません。先に元の記事を保存してください。");
+    } else if (find_item(&l->it, dr->kind, dr->slug, (*language)->code)) {
+        refuse(res, 409, "exists", "この記事の、その言葉の翻訳はもうあります。");
+    } else {
+        return translation_rel(orig->rel, *language);
+    }
+    return NULL;
 }
 
 static void post_entry(struct editor *ed, const struct editor_request *req,
@@ -840,29 +1111,35 @@ static void post_entry(struct editor *ed, const struct editor_request *req,
     if (!root)
         return;
     struct draft dr;
-    if (read_draft(root, KIND_COUNT, NULL, &dr, res) != 0) {
+    if (read_draft(root, KIND_COUNT, NULL, NULL, &dr, res) != 0) {
         json_decref(root);
         return;
     }
     pthread_mutex_lock(&ed->write_lock);
-    struct editor_response probe;
-    editor_response_init(&probe);
-    char *existing = locate(ed, dr.kind, dr.slug, &probe);
-    editor_response_release(&probe);
-    char *rel = rel_for(dr.kind, dr.slug);
-    char *path = content_rel(rel);
-    char *full = fs_join(ed->source, path);
-    struct stat st;
-    if (existing || lstat(full, &st) == 0)
-        refuse(res, 409, "exists",
-               "同じ種類で同じURL用の名前の記事がもうあります。別の名前にしてください。");
-    else
-        save(ed, &dr, rel, NULL, 1, res);
+    struct listing l;
+    listing_load(ed, &l);
+    const struct language *language = NULL;
+    char *rel = new_rel(&l, &dr, &language, res);
+    if (rel) {
+        char *path = content_rel(rel);
+        char *full = fs_join(ed->source, path);
+        struct stat st;
+        if (lstat(full, &st) == 0) {
+            refuse(res, 409, "exists",
+                   "同じ名前のファイルがもうあります。別の名前にしてください。");
+        } else {
+            if (!language)
+                dr.lang = NULL;
+            const char *code = language ? language->code
+                                        : l.cfg.n_languages ? l.cfg.languages[0].code : NULL;
+            save(ed, &dr, rel, code, language != NULL, NULL, 1, res);
+        }
+        free(path);
+        free(full);
+    }
+    listing_release(&l);
     pthread_mutex_unlock(&ed->write_lock);
-    free(existing);
     free(rel);
-    free(path);
-    free(full);
     json_decref(root);
 }
 
@@ -870,7 +1147,7 @@ static void delete_entry(struct editor *ed, const struct editor_request *req,
                          enum entry_kind kind, const char *slug, struct editor_response *res)
 {
     pthread_mutex_lock(&ed->write_lock);
-    char *rel = locate(ed, kind, slug, res);
+    char *rel = locate(ed, kind, slug, address_lang(req), NULL, NULL, res);
     struct buf text;
     buf_init(&text);
     if (rel && read_entry_file(ed, rel, &text) != 0) {
@@ -914,15 +1191,29 @@ static void delete_entry(struct editor *ed, const struct editor_request *req,
     free(rel);
 }
 
-/* The file of a draft's KIND/SLUG: the existing entry's, or where a new one would go. Returns
- * a new string; the caller frees it. */
-static char *draft_rel(struct editor *ed, const struct draft *dr)
+/* The file of a draft's KIND/SLUG (or its translation): the existing one's, or where a new one
+ * would go. Returns a new string, or NULL after refusing a language site.yaml has not. */
+static char *draft_rel(struct editor *ed, const struct draft *dr, struct editor_response *res)
 {
-    struct editor_response probe;
-    editor_response_init(&probe);
-    char *rel = locate(ed, dr->kind, dr->slug, &probe);
-    editor_response_release(&probe);
-    return rel ? rel : rel_for(dr->kind, dr->slug);
+    struct listing l;
+    listing_load(ed, &l);
+    const struct language *language;
+    char *rel = NULL;
+    if (pick_language(&l.cfg, dr->lang, &language, res) == 0) {
+        const struct item *orig = find_item(&l.it, dr->kind, dr->slug, NULL);
+        const struct item *found = language ? find_item(&l.it, dr->kind, dr->slug,
+                                                        language->code)
+                                            : orig;
+        if (found) {
+            rel = xstrdup(found->rel);
+        } else {
+            char *orig_rel = orig ? xstrdup(orig->rel) : rel_for(dr->kind, dr->slug);
+            rel = language ? translation_rel(orig_rel, language) : xstrdup(orig_rel);
+            free(orig_rel);
+        }
+    }
+    listing_release(&l);
+    return rel;
 }
 
 static void validate(struct editor *ed, const struct editor_request *req,
@@ -932,13 +1223,13 @@ static void validate(struct editor *ed, const struct editor_request *req,
     if (!root)
         return;
     struct draft dr;
-    if (read_draft(root, KIND_COUNT, NULL, &dr, res) == 0) {
+    if (read_draft(root, KIND_COUNT, NULL, NULL, &dr, res) == 0) {
         pthread_mutex_lock(&ed->write_lock);
-        char *rel = draft_rel(ed, &dr);
+        char *rel = draft_rel(ed, &dr, res);
         struct buf old;
         buf_init(&old);
-        int had = read_entry_file(ed, rel, &old) == 0;
-        char *text = draft_text(&dr, had ? (old.data ? old.data : "") : NULL, res);
+        int had = rel && read_entry_file(ed, rel, &old) == 0;
+        char *text = rel ? draft_text(&dr, had ? (old.data ? old.data : "") : NULL, res) : NULL;
         if (text) {
             int errors;
             json_t *messages = check_text(ed, rel, text, &errors);
@@ -956,6 +1247,33 @@ static void validate(struct editor *ed, const struct editor_request *req,
     json_decref(root);
 }
 
+/* Notes that the preview folder now holds only lang's pages (of cfg's languages), or every
+ * language's (lang NULL). */
+static void note_preview(struct editor *ed, const struct site_config *cfg,
+                         const struct language *lang)
+{
+    pthread_mutex_lock(&ed->shown_lock);
+    free(ed->shown_prefix);
+    ed->shown_prefix = lang ? xstrdup(lang->prefix) : NULL;
+    strv_release(&ed->prefixes);
+    for (size_t k = 0; k < cfg->n_languages; k++)
+        if (*cfg->languages[k].prefix)
+            strv_push(&ed->prefixes, cfg->languages[k].prefix);
+    pthread_mutex_unlock(&ed->shown_lock);
+}
+
+int editor_preview_elsewhere(struct editor *ed, const char *rel)
+{
+    pthread_mutex_lock(&ed->shown_lock);
+    const char *in = "";
+    for (size_t i = 0; i < ed->prefixes.len; i++)
+        if (strncmp(rel, ed->prefixes.v[i], strlen(ed->prefixes.v[i])) == 0)
+            in = ed->prefixes.v[i];
+    int elsewhere = ed->shown_prefix && strcmp(in, ed->shown_prefix) != 0;
+    pthread_mutex_unlock(&ed->shown_lock);
+    return elsewhere;
+}
+
 static void preview(struct editor *ed, const struct editor_request *req,
                     struct editor_response *res)
 {
@@ -963,19 +1281,36 @@ static void preview(struct editor *ed, const struct editor_request *req,
     if (!root)
         return;
     struct draft dr;
-    if (read_draft(root, KIND_COUNT, NULL, &dr, res) == 0) {
+    if (read_draft(root, KIND_COUNT, NULL, NULL, &dr, res) == 0) {
         pthread_mutex_lock(&ed->write_lock);
-        char *rel = draft_rel(ed, &dr);
-        char *text = draft_text(&dr, NULL, res);
+        char *rel = draft_rel(ed, &dr, res);
+        char *text = rel ? draft_text(&dr, NULL, res) : NULL;
         if (text) {
             struct timespec t0, t1;
             clock_gettime(CLOCK_MONOTONIC, &t0);
             struct diag d;
             diag_init(&d);
+            /* Only the pages of the entry's language: a translation's, else the default's.
+             * Without readable settings, every language (the build says what is wrong). */
+            struct diag quiet;
+            diag_init(&quiet);
+            struct site_config cfg = {0};
+            const struct language *lang = NULL;
+            if (config_load(&quiet, ed->shown, &cfg) == 0) {
+                char *orig = NULL;
+                lang = entry_translation_of(&cfg, rel, &orig);
+                free(orig);
+                if (!lang)
+                    lang = &cfg.languages[0];
+            }
+            diag_release(&quiet);
             pthread_mutex_lock(ed->build_lock);
             int rc = put_overlay(ed, rel, text, &d);
             if (rc == 0)
-                rc = ed->build(&d, ed->overlay, ed->preview, ed->userdata);
+                rc = ed->build(&d, ed->overlay, ed->preview, lang ? lang->code : NULL,
+                               ed->userdata);
+            if (rc == 0)
+                note_preview(ed, &cfg, lang);
             pthread_mutex_unlock(ed->build_lock);
             clock_gettime(CLOCK_MONOTONIC, &t1);
             char *content = fs_join(ed->shown, "content");
@@ -985,9 +1320,10 @@ static void preview(struct editor *ed, const struct editor_request *req,
             json_object_set_new(v, "built", json_boolean(rc == 0));
             json_object_set_new(v, "ms", json_integer((t1.tv_sec - t0.tv_sec) * 1000 +
                                                       (t1.tv_nsec - t0.tv_nsec) / 1000000));
+            const char *prefix = lang ? lang->prefix : "";
             char *url = dr.kind == KIND_PAGE
-                            ? xasprintf("/__kairan/preview/%s/index.html", dr.slug)
-                            : xasprintf("/__kairan/preview/%s/%s/index.html",
+                            ? xasprintf("/__kairan/preview/%s%s/index.html", prefix, dr.slug)
+                            : xasprintf("/__kairan/preview/%s%s/%s/index.html", prefix,
                                         entry_kind_folder(dr.kind), dr.slug);
             json_object_set_new(v, "url", json_string(url));
             json_object_set_new(v, "messages", messages_for(&d, shown, text, &n));
@@ -1002,6 +1338,7 @@ static void preview(struct editor *ed, const struct editor_request *req,
             free(content);
             free(shown);
             diag_release(&d);
+            config_release(&cfg);
             free(text);
         }
         pthread_mutex_unlock(&ed->write_lock);
@@ -1225,7 +1562,7 @@ void editor_handle(struct editor *ed, const struct editor_request *req,
             refuse(res, 404, "no-entry",
                    "そのアドレスの記事はありません（entries/種類/URL用の名前 の形です）。");
         } else if (strcmp(m, "GET") == 0) {
-            get_entry(ed, kind, slug, res);
+            get_entry(ed, kind, slug, address_lang(req), res);
         } else if (strcmp(m, "PUT") == 0) {
             put_entry(ed, req, kind, slug, res);
         } else if (strcmp(m, "DELETE") == 0) {

@@ -1,11 +1,12 @@
 /* editor: the JSON API behind kairan serve's editor (/__kairan/api/), without HTTP.
  * serve hands it each request as a struct editor_request and sends back the status, type and
- * body it fills in. It lists, reads, creates, changes and deletes entries (to a trash folder)
- * and stores pictures, and only below content/ and assets/; checks entries by building the
- * site with the unsaved one in an overlay folder outside content/, and builds the preview of
- * unsaved text the same way. Every request must carry the session's token and come from the
- * server's own address (Host, Origin); refusals are answered, never written. It owns its
- * token, folders and a lock that keeps one check or preview build at a time. */
+ * body it fills in. It lists, reads, creates, changes and deletes entries and their
+ * translations (to a trash folder) and stores pictures, and only below content/ and assets/;
+ * checks entries by building the site with the unsaved one in an overlay folder outside
+ * content/, and builds the preview of unsaved text the same way, in the entry's language
+ * only. Every request must carry the session's token and come from the server's own address
+ * (Host, Origin); refusals are answered, never written. It owns its token, folders and a lock
+ * that keeps one check or preview build at a time. */
 #ifndef KAIRAN_EDITOR_H
 #define KAIRAN_EDITOR_H
 
@@ -16,10 +17,11 @@
 #include "core/diag.h"
 
 /* Builds the site with the overlay folder's content/ files in place of the site's: into
- * output when it is not NULL (the preview, with relative links), else only checking. Returns 0
- * or -1 after reporting through d. */
+ * output when it is not NULL (the preview, with relative links), else only checking. language
+ * (a code of site.yaml's languages) makes only that language's pages; NULL: every language.
+ * Returns 0 or -1 after reporting through d. */
 typedef int (*editor_build_fn)(struct diag *d, const char *overlay, const char *output,
-                               void *userdata);
+                               const char *language, void *userdata);
 
 /* The most a request's body may hold: JSON, and a picture. */
 enum { EDITOR_MAX_JSON = 2 << 20, EDITOR_MAX_PICTURE = 20 << 20 };
@@ -70,6 +72,10 @@ const char *editor_preview_dir(const struct editor *ed);
  * never a name that some DNS could point here (DNS rebinding), and its Origin, when sent, is
  * http:// and such a Host. */
 int editor_host_ok(const struct editor *ed, const char *host, const char *origin);
+/* Whether rel (a path below the preview folder) is in a language the last preview left out:
+ * a preview makes only the pages of its entry's language, and the site's own preview has the
+ * others as saved. False before the first preview. Thread-safe. */
+int editor_preview_elsewhere(struct editor *ed, const char *rel);
 /* Whether a request may bring a body of len bytes (pictures may be larger than the rest). */
 size_t editor_body_limit(const char *method, const char *path);
 

@@ -35,7 +35,7 @@ static const struct help helps[] = {
     {"sessions.label", "例: 1日目"},
     {"sessions.venue", "下の「会場」の記号を選びます。"},
     {"postponed_to", "延期のときだけ。"},
-    {"venues.id", "日程から選ぶための短い名前（例: main）"},
+    {"venues.id", "開催回の会場として選ぶための短い名前（例: main）"},
     {"venues.address", "書くと「地図で見る」が出ます。"},
     {"venues.url", "オンライン会場の案内など"},
     {"program.time", "例: 13:30〜14:30"},
@@ -118,9 +118,12 @@ static const char *type_name(enum schema_type t)
     return "any";
 }
 
-static json_t *describe_field(const struct schema_field *f, const char *prefix)
+/* probe is prefix with a list's items numbered ("sessions.0" for "sessions"), as
+ * entry_field_shared takes paths. */
+static json_t *describe_field(const struct schema_field *f, const char *prefix, const char *probe)
 {
     char *path = *prefix ? xasprintf("%s.%s", prefix, f->name) : xstrdup(f->name);
+    char *probe_path = *probe ? xasprintf("%s.%s", probe, f->name) : xstrdup(f->name);
     json_t *o = json_object();
     json_object_set_new(o, "name", json_string(f->name));
     json_object_set_new(o, "type", json_string(type_name(f->type)));
@@ -129,6 +132,8 @@ static json_t *describe_field(const struct schema_field *f, const char *prefix)
         json_object_set_new(o, "help", json_string(help_of(path)));
     if (f->flags & SCHEMA_REQUIRED)
         json_object_set_new(o, "required", json_true());
+    if (entry_field_shared(probe_path))
+        json_object_set_new(o, "shared", json_true());
     if (f->choices) {
         json_t *list = json_array();
         for (const char *const *c = f->choices; *c; c++) {
@@ -140,12 +145,15 @@ static json_t *describe_field(const struct schema_field *f, const char *prefix)
         json_object_set_new(o, "choices", list);
     }
     if (f->fields) {
+        char *item = f->type == SCHEMA_LIST ? xasprintf("%s.0", probe_path) : xstrdup(probe_path);
         json_t *list = json_array();
         for (const struct schema_field *g = f->fields; g->name; g++)
-            json_array_append_new(list, describe_field(g, path));
+            json_array_append_new(list, describe_field(g, path, item));
         json_object_set_new(o, "fields", list);
+        free(item);
     }
     free(path);
+    free(probe_path);
     return o;
 }
 
@@ -172,7 +180,7 @@ json_t *form_describe(const struct site_config *cfg)
         for (const char *const *name = entry_field_order((enum entry_kind)k); *name; name++)
             for (const struct schema_field *f = schema; f->name; f++)
                 if (strcmp(f->name, *name) == 0)
-                    json_array_append_new(fields, describe_field(f, ""));
+                    json_array_append_new(fields, describe_field(f, "", ""));
         json_t *kind = json_object();
         json_object_set_new(kind, "kind", json_string(entry_kind_name((enum entry_kind)k)));
         json_object_set_new(kind, "label",
@@ -187,5 +195,16 @@ json_t *form_describe(const struct site_config *cfg)
                         cfg ? taxa(cfg->districts, cfg->n_districts) : json_array());
     json_object_set_new(out, "categories",
                         cfg ? taxa(cfg->categories, cfg->n_categories) : json_array());
+    json_t *langs = json_array();
+    for (size_t k = 0; cfg && k < cfg->n_languages; k++) {
+        const struct language *l = &cfg->languages[k];
+        json_t *lang = json_object();
+        json_object_set_new(lang, "code", json_string(l->code));
+        json_object_set_new(lang, "name", json_string(l->name ? l->name : l->code));
+        json_object_set_new(lang, "key", l->key ? json_string(l->key) : json_null());
+        json_object_set_new(lang, "default", json_boolean(k == 0));
+        json_array_append_new(langs, lang);
+    }
+    json_object_set_new(out, "languages", langs);
     return out;
 }

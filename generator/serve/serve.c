@@ -344,13 +344,19 @@ static enum MHD_Result send_bytes(struct MHD_Connection *conn, unsigned status,
     return r ? queue(conn, status, r, type) : MHD_NO;
 }
 
-static enum MHD_Result send_redirect(struct MHD_Connection *conn, const char *location)
+static enum MHD_Result send_redirect_as(struct MHD_Connection *conn, unsigned status,
+                                        const char *location)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
     if (!r)
         return MHD_NO;
     MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, location);
-    return queue(conn, MHD_HTTP_MOVED_PERMANENTLY, r, NULL);
+    return queue(conn, status, r, NULL);
+}
+
+static enum MHD_Result send_redirect(struct MHD_Connection *conn, const char *location)
+{
+    return send_redirect_as(conn, MHD_HTTP_MOVED_PERMANENTLY, location);
 }
 
 /* Opens rel below the folder dir one part at a time, refusing symbolic links anywhere, so that
@@ -704,6 +710,17 @@ static enum MHD_Result send_editor_preview(struct serve *s, struct MHD_Connectio
     int fd = route == SERVE_FILE ? open_below(editor_preview_dir(s->editor), rel.data, &st) : -1;
     if (fd >= 0 && S_ISREG(st.st_mode)) {
         ok = send_file_as(s, conn, MHD_HTTP_OK, rel.data, fd, &st, 1);
+    } else if (route == SERVE_FILE && editor_preview_elsewhere(s->editor, rel.data)) {
+        /* A page in another language than the one previewed (its language switch): the
+         * site's preview has it, as saved. Temporary: the next preview may be in its
+         * language. */
+        if (fd >= 0)
+            close(fd);
+        pthread_mutex_lock(&s->lock);
+        char *to = xasprintf("%s%s", s->base, rel.data);
+        pthread_mutex_unlock(&s->lock);
+        ok = send_redirect_as(conn, MHD_HTTP_TEMPORARY_REDIRECT, to);
+        free(to);
     } else {
         if (fd >= 0)
             close(fd);

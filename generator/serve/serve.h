@@ -19,7 +19,7 @@ typedef int (*serve_build_fn)(struct diag *d, void *userdata);
 
 /* The editor's builds: see editor_build_fn (serve/editor.h). */
 typedef int (*serve_overlay_fn)(struct diag *d, const char *overlay, const char *output,
-                                void *userdata);
+                                const char *language, void *userdata);
 
 struct serve_options {
     const char *source;    /* the site's folder, watched for changes; NULL or "": "." */

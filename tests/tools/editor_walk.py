@@ -7,7 +7,7 @@
 SITE is a copy of a site that the walk changes (the example: content/, themes/, assets/ with
 assets/photos/). The walk creates an event with two sessions and a photo (alt text and consent
 asked for), saves it, edits it and sees the edit in the preview, opens an entry with the
-keyboard, and leaves snapshots of the editor's page in SNAPSHOTS (its DOM as drawn, without
+keyboard, opens a translation and makes one with 翻訳を作る, and leaves snapshots of the editor's page in SNAPSHOTS (its DOM as drawn, without
 scripts) for validate-html and a11y-check. Prints checks and "N passed, N failed"; with --bench,
 one line "typing to preview: MS MS ..." instead."""
 import json
@@ -272,6 +272,40 @@ def walk(kairan, site, snapshots):
         check("Enter opens an entry", b.until(
             "document.getElementById('form-title').textContent.indexOf('令和2年度') >= 0", within=20))
         snapshot(b, snapshots, "entry", css)
+
+        # A translation, opened from under its original: its form leaves out what places the
+        # entry, and its preview is its language's page.
+        b.js("document.querySelector('#entry-list button[data-slug=\"2021-kenshukai\"]"
+             "[data-lang=\"en\"]').click()")
+        check("a translation opens from the list", b.until(
+            "document.getElementById('form-title').textContent.indexOf('Englishの翻訳') === 0",
+            within=20))
+        check("its form leaves out what comes from the original", b.js(
+            "!document.querySelector('#fields [data-path=\"start\"]') && "
+            "!document.querySelector('#fields [data-path=\"categories\"]') && "
+            "!!document.querySelector('#fields [data-path=\"summary\"]') && "
+            "document.querySelectorAll('[data-path=\"venues\"] fieldset.item').length === 3"))
+        check("its preview is the English page", b.until(
+            "(function(){try{return document.getElementById('preview').contentWindow.location"
+            ".pathname === '/__kairan/preview/en/events/2021-kenshukai/index.html'}"
+            "catch(e){return false}})()", within=20))
+        # 翻訳を作る on the event made above, which has none.
+        b.js("document.querySelector('#entry-list button[data-slug=%s]:not([data-lang])').click()"
+             % json.dumps(slug))
+        b.until("!document.getElementById('translations').hidden && "
+                "document.getElementById('form-title').textContent.indexOf('編集画面で作った') >= 0",
+                within=20)
+        set_value(b, "#translation-lang", "en")
+        b.js("document.getElementById('make-translation').click()")
+        check("翻訳を作る opens the new translation", b.until(
+            "document.getElementById('form-title').textContent.indexOf('Englishの翻訳') === 0",
+            within=20))
+        made = os.path.join(site, "content/events/%s.en.md" % slug)
+        check("... written beside its original, as a draft with the title to translate",
+              os.path.exists(made) and open(made, encoding="utf-8").read() ==
+              "---\ntitle: 編集画面で作った研修会\ndraft: true\n---\n\n",
+              open(made, encoding="utf-8").read() if os.path.exists(made) else "")
+        snapshot(b, snapshots, "translation", css)
 
         # Messages next to their fields.
         set_value(b, "#new-kind", "activity")

@@ -20,7 +20,9 @@
 
   var schema = null;         /* GET schema */
   var entries = [];          /* GET entries */
-  var current = null;        /* {kind, slug, version, isNew, extra (fields the form has no place for)} */
+  /* {kind, slug, lang (a translation's language code, else null), version, isNew, extra (fields
+   * the form has no place for); for a translation, original: the original's {fields, body}} */
+  var current = null;
   var root = null;           /* the form's top component */
   var previewTimer = 0, previewSerial = 0, lastTyped = 0;
   var pendingPicture = null;
@@ -126,12 +128,32 @@
     return out.replace(/n(?=[bmp])/g, "m").replace(/-+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
   }
 
+  /* ---- Languages and translations. ---- */
+
+  function langOf(code) { return (schema.languages || []).filter(function (l) { return l.code === code; })[0]; }
+  function langName(code) { var l = langOf(code); return l ? l.name : code; }
+  function translating() { return !!(current && current.lang); }
+
+  /* The original's value at a field's path ("venues.0.name"), for a translation's form. */
+  function originalAt(path) {
+    var v = current && current.original ? current.original.fields : undefined;
+    path.split(".").forEach(function (p) { v = v === undefined || v === null ? undefined : v[p]; });
+    return v;
+  }
+
+  /* A translation's form leaves out what places or counts the entry (the original's). */
+  function ownFields(fields) {
+    return translating() ? fields.filter(function (g) { return !g.shared; }) : fields;
+  }
+
   /* ---- Components: one per field, made from the schema. ---- */
 
   function fieldWrap(f, id, control, path) {
     var help = f.help ? el("p", { "class": "help", id: id + "-help", text: f.help }) : null;
     var msg = el("p", { "class": "msg", id: id + "-msg" });
-    var label = el("label", { "for": id, text: f.label }, [f.required ? el("span", { "class": "required", text: "（必須）" }) : null]);
+    /* A translation may leave anything out: the original's then shows. */
+    var required = f.required && !translating();
+    var label = el("label", { "for": id, text: f.label }, [required ? el("span", { "class": "required", text: "（必須）" }) : null]);
     control.setAttribute("aria-describedby", (help ? id + "-help " : "") + id + "-msg");
     var box = el("div", { "class": "field", "data-path": path }, [label, control, help, msg]);
     return { box: box, msg: msg, focus: control };
@@ -161,7 +183,13 @@
     } else {
       input = el("input", { id: id, type: type, autocomplete: "off" });
     }
-    if (f.required) input.setAttribute("aria-required", "true");
+    if (f.required && !translating()) input.setAttribute("aria-required", "true");
+    if (translating() && input.tagName !== "SELECT" && type !== "number") {
+      /* Left empty, the original's words show: they are the placeholder. */
+      var was = originalAt(path);
+      if (typeof was === "string" || typeof was === "number") input.setAttribute("placeholder", String(was));
+      input.setAttribute("lang", current.lang);
+    }
     var w = fieldWrap(f, id, input, path);
     var comp = {
       box: w.box, msg: w.msg, focus: input, path: path,
@@ -276,7 +304,8 @@
     var msg = el("p", { "class": "msg" });
     var fs = el("fieldset", { "data-path": path }, [el("legend", { text: f.label })]);
     if (f.help) fs.appendChild(el("p", { "class": "help", text: f.help }));
-    var kids = f.fields.map(function (g) {
+    var own = ownFields(f.fields);
+    var kids = own.map(function (g) {
       var c = component(g, path + "." + g.name, value ? value[g.name] : undefined);
       c.name = g.name;
       fs.appendChild(c.box);
@@ -285,42 +314,46 @@
     fs.appendChild(msg);
     var extra = {};
     Object.keys(value || {}).forEach(function (k) {
-      if (!f.fields.some(function (g) { return g.name === k; })) extra[k] = value[k];
+      if (!own.some(function (g) { return g.name === k; })) extra[k] = value[k];
     });
     return {
       box: fs, msg: msg, focus: kids[0] ? kids[0].focus : fs, path: path, kids: kids,
       get: function () {
         var o = {}, any = false;
         Object.keys(extra).forEach(function (k) { o[k] = extra[k]; any = true; });
-        kids.forEach(function (c, i) { var v = c.get(); if (v !== undefined) { o[f.fields[i].name] = v; any = true; } });
+        kids.forEach(function (c, i) { var v = c.get(); if (v !== undefined) { o[own[i].name] = v; any = true; } });
         return any ? o : undefined;
       }
     };
   }
 
   /* A list of groups (sessions, venues, program, pictures): each item a fieldset with a
-   * button that removes it, and a button that adds one. */
+   * button that removes it, and a button that adds one. A translation's has the original's
+   * items, in its order, and neither button: it gives only their words. */
   function groupsField(f, path, value) {
+    var fixed = translating();
+    var own = ownFields(f.fields);
     var msg = el("p", { "class": "msg" });
     var items = el("div");
     var add = el("button", { type: "button", text: f.label + "を追加" });
     var fs = el("fieldset", { "data-path": path }, [el("legend", { text: f.label })]);
-    if (f.help) fs.appendChild(el("p", { "class": "help", text: f.help }));
+    if (f.help && !fixed) fs.appendChild(el("p", { "class": "help", text: f.help }));
+    if (fixed) fs.appendChild(el("p", { "class": "help", text: "元の記事と同じ数・同じ順です。訳す言葉だけを書きます（空の欄は元の記事のまま）。" }));
     fs.appendChild(items);
-    fs.appendChild(add);
+    if (!fixed) fs.appendChild(add);
     fs.appendChild(msg);
     var comp = { box: fs, msg: msg, focus: add, path: path, list: [] };
     function renumber() {
       comp.list.forEach(function (it, i) {
         it.legend.textContent = f.label + " " + (i + 1);
-        it.remove.textContent = f.label + " " + (i + 1) + "を削除";
+        if (it.remove) it.remove.textContent = f.label + " " + (i + 1) + "を削除";
       });
     }
     function addItem(v, focus) {
       var legend = el("legend");
       var box = el("fieldset", { "class": "item" }, [legend]);
       var it = { box: box, legend: legend, kids: [] };
-      it.kids = f.fields.map(function (g) {
+      it.kids = own.map(function (g) {
         var c = component(g, path + "." + comp.list.length + "." + g.name, v ? v[g.name] : undefined);
         c.name = g.name;
         box.appendChild(c.box);
@@ -328,8 +361,11 @@
       });
       it.extra = {};
       Object.keys(v || {}).forEach(function (k) {
-        if (!f.fields.some(function (g) { return g.name === k; })) it.extra[k] = v[k];
+        if (!own.some(function (g) { return g.name === k; })) it.extra[k] = v[k];
       });
+      items.appendChild(box);
+      comp.list.push(it);
+      if (fixed) { renumber(); return it; }
       it.remove = el("button", { type: "button", "class": "danger" });
       it.remove.addEventListener("click", function () {
         var i = comp.list.indexOf(it);
@@ -340,23 +376,32 @@
         schedulePreview();
       });
       box.appendChild(it.remove);
-      items.appendChild(box);
-      comp.list.push(it);
       renumber();
       if (focus && it.kids[0]) it.kids[0].focus.focus();
       return it;
     }
-    (Array.isArray(value) ? value : []).forEach(function (v) { addItem(v, false); });
+    var list = Array.isArray(value) ? value : [];
+    var count = list.length;
+    if (fixed) {
+      var was = originalAt(path);
+      count = Math.max(count, Array.isArray(was) ? was.length : 0);
+    }
+    for (var n = 0; n < count; n++) addItem(list[n], false);
+    if (fixed && !count) fs.hidden = true; /* the original has none: nothing to translate */
     add.addEventListener("click", function () { addItem(null, true); schedulePreview(); });
     comp.add = addItem;
     comp.get = function () {
-      var out = comp.list.map(function (it) {
+      var got = comp.list.map(function (it) {
         var o = {}, any = false;
         Object.keys(it.extra).forEach(function (k) { o[k] = it.extra[k]; any = true; });
-        it.kids.forEach(function (c, i) { var v = c.get(); if (v !== undefined) { o[f.fields[i].name] = v; any = true; } });
+        it.kids.forEach(function (c, i) { var v = c.get(); if (v !== undefined) { o[own[i].name] = v; any = true; } });
         return any ? o : null;
-      }).filter(Boolean);
-      return out.length ? out : undefined;
+      });
+      /* A translation keeps every item in its place ({} takes the original's); a list with
+       * nothing written is left out. */
+      if (fixed) return got.some(Boolean) ? got.map(function (o) { return o || {}; }) : undefined;
+      got = got.filter(Boolean);
+      return got.length ? got : undefined;
     };
     return comp;
   }
@@ -399,7 +444,7 @@
     holder.textContent = "";
     var top = { kids: [], get: null };
     var known = {};
-    k.fields.forEach(function (f) {
+    ownFields(k.fields).forEach(function (f) {
       known[f.name] = true;
       if (f.name === "kind") return;
       if (f.name === "slug") {
@@ -424,8 +469,16 @@
     };
     root = top;
     $("body").value = (body || "").replace(/^\n/, "");
+    if (translating()) $("body").setAttribute("lang", current.lang); else $("body").removeAttribute("lang");
     $("entry-form").hidden = false;
     $("delete").hidden = current.isNew;
+    /* A translation has the original's pictures: it adds none of its own. */
+    $("drop").hidden = translating();
+    document.querySelector(".toolbar [data-do=picture]").hidden = translating();
+    var ob = $("original-body");
+    ob.hidden = !translating() || !current.original;
+    $("original-body-text").textContent = current.original ? String(current.original.body || "").replace(/^\n/, "") : "";
+    showTranslations();
     clearMessages();
   }
 
@@ -459,8 +512,15 @@
   }
 
   function payload() {
-    return { kind: current.kind, slug: current.isNew ? formSlug() : current.slug, fields: root.get(),
-             body: "\n" + $("body").value.replace(/\r\n/g, "\n"), version: current.version };
+    var p = { kind: current.kind, slug: current.isNew ? formSlug() : current.slug, fields: root.get(),
+              body: "\n" + $("body").value.replace(/\r\n/g, "\n"), version: current.version };
+    if (current.lang) p.lang = current.lang;
+    return p;
+  }
+
+  /* The API's address of the entry open (a translation's with ?lang=). */
+  function address(kind, slug, lang) {
+    return "entries/" + kind + "/" + slug + (lang ? "?lang=" + encodeURIComponent(lang) : "");
   }
 
   function clearMessages() {
@@ -517,9 +577,10 @@
     }
   }
 
-  function runPreview() {
+  /* opened: the entry was just opened, nothing typed (no time to tell). */
+  function runPreview(opened) {
     var serial = ++previewSerial;
-    var typed = lastTyped;
+    var typed = opened === true ? 0 : lastTyped;
     var p = payload();
     if (!p.slug) { $("preview-status").textContent = "URL用の名前を入れると表示します。"; return; }
     api("POST", "preview", p).then(function (r) {
@@ -535,9 +596,10 @@
       try { y = frame.contentWindow.scrollY; } catch (e) { y = 0; }
       frame.onload = function () {
         try { frame.contentWindow.scrollTo(0, y); } catch (e) { /* another page */ }
+        frame.setAttribute("data-serial", String(serial));
+        if (!typed) { $("preview-status").textContent = "保存してある内容を表示しています。"; return; }
         var ms = Math.round(performance.now() - typed);
         frame.setAttribute("data-shown-ms", String(ms));
-        frame.setAttribute("data-serial", String(serial));
         $("preview-status").textContent = "表示を更新しました（入力が止まってから " + ms + " ミリ秒）";
       };
       frame.src = r.data.url + "?v=" + serial;
@@ -546,21 +608,27 @@
 
   /* ---- Opening, saving, deleting. ---- */
 
-  function openEntry(kind, slug) {
-    return api("GET", "entries/" + kind + "/" + slug).then(function (r) {
+  function plainTitle(t) { return String(t || "").replace(/\{([^|{}]+)\|[^{}]*\}/g, "$1"); }
+
+  /* Opens an entry, or (lang set) its translation into that language. */
+  function openEntry(kind, slug, lang) {
+    return api("GET", address(kind, slug, lang)).then(function (r) {
       if (r.status !== 200) { say(r.data.message || "開けませんでした。"); return; }
       if (!r.data.fields) {
         showProblem("このファイルは項目として読めません。テキストエディタで直してください: " +
           ((r.data.messages || [])[0] || {}).message);
         return;
       }
-      current = { kind: kind, slug: slug, version: r.data.version, isNew: false };
-      $("form-title").textContent = (kindOf(kind).label) + "「" +
-        String(r.data.fields.title || slug).replace(/\{([^|{}]+)\|[^{}]*\}/g, "$1") + "」を直す";
+      var tr = !!r.data.translation;
+      current = { kind: kind, slug: slug, lang: tr ? r.data.lang : null, version: r.data.version, isNew: false,
+                  original: tr ? r.data.original || null : null, translations: r.data.translations || [] };
+      $("form-title").textContent = tr
+        ? langName(current.lang) + "の翻訳「" + plainTitle(r.data.fields.title || (current.original && current.original.fields.title) || slug) + "」を直す"
+        : (kindOf(kind).label) + "「" + plainTitle(r.data.fields.title || slug) + "」を直す";
       buildForm(kind, r.data.fields, r.data.body);
       markCurrent();
       say("");
-      runPreview();
+      runPreview(true);
     });
   }
 
@@ -571,7 +639,7 @@
   }
 
   function newEntry(kind) {
-    current = { kind: kind, slug: "", version: null, isNew: true };
+    current = { kind: kind, slug: "", lang: null, version: null, isNew: true, translations: [] };
     $("form-title").textContent = "新しい" + kindOf(kind).label + "を書く";
     var today = new Date();
     var iso = today.getFullYear() + "-" + String(today.getMonth() + 1).padStart(2, "0") + "-" +
@@ -592,7 +660,7 @@
       delete p.version;
     }
     var isNew = current.isNew || asCopy;
-    var req = isNew ? api("POST", "entries", p) : api("PUT", "entries/" + current.kind + "/" + current.slug, p);
+    var req = isNew ? api("POST", "entries", p) : api("PUT", address(current.kind, current.slug, current.lang), p);
     say("保存しています…");
     return req.then(function (r) {
       if (r.status === 409 && !isNew) { say(""); return conflict(); }
@@ -603,7 +671,7 @@
         current.version = r.data.version;
         current.isNew = false;
         if (isNew) {
-          return loadList().then(function () { return openEntry(current.kind, current.slug); }).then(function () {
+          return loadList().then(function () { return openEntry(current.kind, current.slug, current.lang); }).then(function () {
             after(r);
           });
         }
@@ -632,18 +700,21 @@
   function conflict() {
     var d = $("conflict-dialog");
     d.returnValue = "";
+    /* A translation's name is its original's: it has no other name to be saved under. */
+    d.querySelector("button[value=copy]").hidden = translating();
     d.showModal();
     d.addEventListener("close", function once() {
       d.removeEventListener("close", once);
-      if (d.returnValue === "reload") openEntry(current.kind, current.slug);
+      if (d.returnValue === "reload") openEntry(current.kind, current.slug, current.lang);
       else if (d.returnValue === "copy") save(true);
     });
   }
 
   function remove() {
     if (!current || current.isNew) return;
-    if (!confirm("「" + current.slug + "」をごみ箱（content/.trash）へ移します。よろしいですか？")) return;
-    api("DELETE", "entries/" + current.kind + "/" + current.slug, undefined, { "If-Match": current.version })
+    var what = translating() ? "「" + current.slug + "」の" + langName(current.lang) + "の翻訳" : "「" + current.slug + "」";
+    if (!confirm(what + "をごみ箱（content/.trash）へ移します。よろしいですか？")) return;
+    api("DELETE", address(current.kind, current.slug, current.lang), undefined, { "If-Match": current.version })
       .then(function (r) {
         if (r.status === 409) return conflict();
         if (r.status !== 200) { showProblem(r.data.message); return; }
@@ -651,6 +722,7 @@
         current = null;
         root = null;
         $("entry-form").hidden = true;
+        $("translations").hidden = true;
         $("form-title").textContent = "記事を選ぶか、新しく書いてください";
         loadList();
       });
@@ -666,34 +738,122 @@
     });
   }
 
+  /* One button of the list: an original, or (e.lang set) a translation, shown in its language. */
+  function entryButton(e, orphan) {
+    var k = kindOf(e.kind);
+    var label = e.translation ? langName(e.lang) + (orphan ? "・元の記事なし" : "") : (k ? k.label : e.kind);
+    var attrs = { type: "button", "data-kind": e.kind, "data-slug": e.slug };
+    if (e.translation) attrs["data-lang"] = e.lang;
+    var b = el("button", attrs, [
+      el("span", { "class": "kind", text: label + (e.ok ? "" : "・要修正") }),
+      e.translation ? el("span", { lang: e.lang, text: plainTitle(e.title || e.slug) })
+                    : document.createTextNode(plainTitle(e.title || e.slug)),
+      e.draft ? el("span", { "class": "draft", text: "（下書き）" }) : null
+    ]);
+    b.addEventListener("click", function () { openEntry(e.kind, e.slug, e.translation ? e.lang : null); });
+    return b;
+  }
+
   function showList() {
     var q = $("filter-q").value.trim(), kind = $("filter-kind").value, district = $("filter-district").value,
       draft = $("filter-draft").value;
     var ul = $("entry-list");
     ul.textContent = "";
-    var shown = entries.filter(function (e) {
+    function fits(e) {
       return (!kind || e.kind === kind) && (!district || e.district === district) &&
         (!draft || String(e.draft) === draft) &&
         (!q || (e.title || "").indexOf(q) >= 0 || e.slug.indexOf(q) >= 0);
+    }
+    /* Each original with its translations under it. */
+    var of = {}, originals = {};
+    entries.forEach(function (e) {
+      var key = e.kind + "/" + e.slug;
+      if (e.translation) (of[key] = of[key] || []).push(e); else originals[key] = true;
     });
-    shown.forEach(function (e) {
-      var k = kindOf(e.kind);
-      var b = el("button", { type: "button", "data-kind": e.kind, "data-slug": e.slug }, [
-        el("span", { "class": "kind", text: (k ? k.label : e.kind) + (e.ok ? "" : "・要修正") }),
-        document.createTextNode((e.title || e.slug).replace(/\{([^|{}]+)\|[^{}]*\}/g, "$1")),
-        e.draft ? el("span", { "class": "draft", text: "（下書き）" }) : null
-      ]);
-      b.addEventListener("click", function () { openEntry(e.kind, e.slug); });
-      ul.appendChild(el("li", {}, [b]));
+    var shown = 0, shownTr = 0;
+    entries.forEach(function (e) {
+      var key = e.kind + "/" + e.slug;
+      if (e.translation && originals[key]) return;
+      var trs = e.translation ? [] : of[key] || [];
+      if (!fits(e) && !trs.some(fits)) return;
+      var li = el("li", {}, [entryButton(e, e.translation)]);
+      if (trs.length) {
+        li.appendChild(el("ul", { "class": "translations", "aria-label": "翻訳" }, trs.map(function (t) {
+          return el("li", {}, [entryButton(t, false)]);
+        })));
+        shownTr += trs.length;
+      }
+      ul.appendChild(li);
+      shown += 1;
     });
-    $("entry-count").textContent = shown.length + " 件";
+    $("entry-count").textContent = shown + " 件" + (shownTr ? "（翻訳 " + shownTr + " 件）" : "");
     markCurrent();
   }
 
   function markCurrent() {
     Array.prototype.forEach.call(document.querySelectorAll("#entry-list button"), function (b) {
-      var on = current && !current.isNew && b.getAttribute("data-kind") === current.kind && b.getAttribute("data-slug") === current.slug;
+      var on = current && !current.isNew && b.getAttribute("data-kind") === current.kind &&
+        b.getAttribute("data-slug") === current.slug && (b.getAttribute("data-lang") || null) === (current.lang || null);
       if (on) b.setAttribute("aria-current", "true"); else b.removeAttribute("aria-current");
+    });
+  }
+
+  /* ---- Translations of the entry open. ---- */
+
+  /* Under the title: an original's translations (and 「翻訳を作る」 for the languages without
+   * one), or a translation's original. */
+  function showTranslations() {
+    var box = $("translations"), list = $("translation-list"), make = $("translation-new");
+    var others = (schema.languages || []).filter(function (l) { return !l["default"]; });
+    list.textContent = "";
+    box.hidden = !current || current.isNew || !others.length;
+    if (box.hidden) return;
+    if (translating()) {
+      $("translations-title").textContent = "元の記事";
+      var o = current.original;
+      var b = el("button", { type: "button", "class": "link" }, [document.createTextNode(
+        plainTitle(o && o.fields ? o.fields.title : current.slug))]);
+      b.addEventListener("click", function () { openEntry(current.kind, current.slug, null); });
+      list.appendChild(el("li", {}, [b]));
+      make.hidden = true;
+      return;
+    }
+    $("translations-title").textContent = "ほかの言葉の版（翻訳）";
+    var have = {};
+    current.translations.forEach(function (t) {
+      have[t.lang] = true;
+      var b = el("button", { type: "button", "class": "link" }, [
+        document.createTextNode(langName(t.lang) + ": "),
+        el("span", { lang: t.lang, text: plainTitle(t.title || t.path) })]);
+      b.addEventListener("click", function () { openEntry(current.kind, current.slug, t.lang); });
+      list.appendChild(el("li", {}, [b]));
+    });
+    if (!current.translations.length) list.appendChild(el("li", { text: "まだありません。" }));
+    var sel = $("translation-lang");
+    sel.textContent = "";
+    others.filter(function (l) { return !have[l.code]; }).forEach(function (l) {
+      sel.appendChild(el("option", { value: l.code, text: l.name }));
+    });
+    make.hidden = !sel.options.length;
+  }
+
+  /* 翻訳を作る: the translation's file, with the original's title to translate, kept as a draft
+   * until it is translated. */
+  function makeTranslation() {
+    var lang = $("translation-lang").value;
+    if (!current || current.isNew || translating() || !lang) return;
+    var title = root.kids.filter(function (k) { return k.name === "title"; })[0];
+    var p = { kind: current.kind, slug: current.slug, lang: lang,
+              fields: { title: (title && title.get()) || current.slug, draft: true }, body: "\n" };
+    say("翻訳を作っています…");
+    api("POST", "entries", p).then(function (r) {
+      if (r.status !== 201 && r.status !== 422) { say(""); showProblem(r.data.message || "翻訳を作れませんでした。"); return; }
+      var kind = current.kind, slug = current.slug;
+      return loadList().then(function () { return openEntry(kind, slug, lang); }).then(function () {
+        say(langName(lang) + "の翻訳を作りました（下書き）。タイトルと本文を訳し、できたら「下書き」のチェックを外して保存してください。");
+        var t = root.kids.filter(function (k) { return k.name === "title"; })[0];
+        if (t) t.focus.focus();
+      });
     });
   }
 
@@ -796,6 +956,7 @@
     $("entry-form").addEventListener("change", schedulePreview);
     $("entry-form").addEventListener("submit", function (e) { e.preventDefault(); save(false); });
     $("delete").addEventListener("click", remove);
+    $("make-translation").addEventListener("click", makeTranslation);
     document.querySelector(".toolbar").addEventListener("click", function (e) {
       var b = e.target.closest("button[data-do]");
       if (b) toolbar(b.getAttribute("data-do"));
