@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/fs.h"
 #include "core/intl.h"
+#include "core/record.h"
 #include "core/strmap.h"
 #include "core/version.h"
 #include "core/xalloc.h"
@@ -55,24 +56,14 @@ struct entrycache {
 
 /* ---- writing ---- */
 
-static void put_u32(struct buf *b, uint32_t v)
-{
-    buf_add(b, &v, sizeof v);
-}
-
-static void put_i64(struct buf *b, int64_t v)
-{
-    buf_add(b, &v, sizeof v);
-}
-
 static void put_str(struct buf *b, const char *s)
 {
     if (!s) {
-        put_u32(b, UINT32_MAX);
+        record_put_u32(b, UINT32_MAX);
         return;
     }
     size_t n = strlen(s);
-    put_u32(b, (uint32_t)n);
+    record_put_u32(b, (uint32_t)n);
     buf_add(b, s, n);
 }
 
@@ -88,7 +79,7 @@ static void put_json(struct buf *b, const json_t *v)
     switch (json_typeof(v)) {
     case JSON_OBJECT: {
         buf_putc(b, 'o');
-        put_u32(b, (uint32_t)json_object_size(v));
+        record_put_u32(b, (uint32_t)json_object_size(v));
         const char *key;
         json_t *value;
         json_object_foreach((json_t *)v, key, value) {
@@ -99,18 +90,18 @@ static void put_json(struct buf *b, const json_t *v)
     }
     case JSON_ARRAY:
         buf_putc(b, 'a');
-        put_u32(b, (uint32_t)json_array_size(v));
+        record_put_u32(b, (uint32_t)json_array_size(v));
         for (size_t i = 0; i < json_array_size(v); i++)
             put_json(b, json_array_get(v, i));
         break;
     case JSON_STRING:
         buf_putc(b, 's');
-        put_u32(b, (uint32_t)json_string_length(v));
+        record_put_u32(b, (uint32_t)json_string_length(v));
         buf_add(b, json_string_value(v), json_string_length(v));
         break;
     case JSON_INTEGER:
         buf_putc(b, 'i');
-        put_i64(b, (int64_t)json_integer_value(v));
+        record_put_i64(b, (int64_t)json_integer_value(v));
         break;
     case JSON_REAL: {
         double d = json_real_value(v);
@@ -160,85 +151,51 @@ static void put_entry(struct buf *b, const struct entry *e, const char *warnings
                               (unsigned char)e->status,  (unsigned char)e->has_postponed,
                               (unsigned char)e->postponed.all_day};
     buf_add(b, flags, sizeof flags);
-    put_i64(b, e->number);
-    put_i64(b, e->weight);
-    put_i64(b, e->mtime);
+    record_put_i64(b, e->number);
+    record_put_i64(b, e->weight);
+    record_put_i64(b, e->mtime);
     put_datetime(b, e->date);
     put_datetime(b, e->postponed.start);
     put_datetime(b, e->postponed.end);
     uint32_t lines[6] = {e->fm_line, e->body_line, e->title_pos.line, e->title_pos.col,
                          e->image_pos.line, e->image_pos.col};
     buf_add(b, lines, sizeof lines);
-    put_i64(b, (int64_t)e->body_len);
+    record_put_i64(b, (int64_t)e->body_len);
     buf_add(b, &e->body_hash, sizeof e->body_hash);
     buf_add(b, &e->fm_hash, sizeof e->fm_hash);
-    put_i64(b, (int64_t)e->fm_len);
+    record_put_i64(b, (int64_t)e->fm_len);
     put_str(b, e->rel_slug);
     put_str(b, e->url);
     put_str(b, e->out);
     put_str(b, e->sort_key);
     put_str(b, warnings && *warnings ? warnings : NULL);
-    put_u32(b, (uint32_t)e->n_sessions);
+    record_put_u32(b, (uint32_t)e->n_sessions);
     for (size_t i = 0; i < e->n_sessions; i++) {
         const struct session *s = &e->sessions[i];
         put_datetime(b, s->start);
         put_datetime(b, s->end);
         buf_putc(b, (char)s->all_day);
-        put_u32(b, (uint32_t)session_source(e, s));
+        record_put_u32(b, (uint32_t)session_source(e, s));
     }
     put_json(b, e->fm);
 }
 
 /* ---- reading ---- */
 
-struct reader {
-    const char *p, *end;
-    int bad;
-};
-
-static const void *take(struct reader *r, size_t n)
-{
-    if (r->bad || (size_t)(r->end - r->p) < n) {
-        r->bad = 1;
-        return NULL;
-    }
-    const char *at = r->p;
-    r->p += n;
-    return at;
-}
-
-static uint32_t get_u32(struct reader *r)
-{
-    uint32_t v = 0;
-    const void *at = take(r, sizeof v);
-    if (at)
-        memcpy(&v, at, sizeof v);
-    return v;
-}
-
-static int64_t get_i64(struct reader *r)
-{
-    int64_t v = 0;
-    const void *at = take(r, sizeof v);
-    if (at)
-        memcpy(&v, at, sizeof v);
-    return v;
-}
-
 /* A string of the record: a new one, or NULL for none. */
-static char *get_str(struct reader *r)
+static char *get_str(struct record_reader *r)
 {
-    uint32_t n = get_u32(r);
+    uint32_t n = record_u32(r);
     if (n == UINT32_MAX || r->bad)
         return NULL;
-    const char *at = take(r, n);
+    const char *at = record_take(r, n);
     return at ? xstrndup(at, n) : NULL;
 }
 
-static struct datetime get_datetime(struct reader *r)
+static struct datetime get_datetime(struct record_reader *r)
 {
     int32_t v[6] = {0};
-    const void *at = take(r, sizeof v);
+    const void *at = record_take(r, sizeof v);
     if (at)
         memcpy(v, at, sizeof v);
     return (struct datetime){{v[0], v[1], v[2]}, v[3], v[4], v[5]};
@@ -246,18 +203,18 @@ static struct datetime get_datetime(struct reader *r)
 
 /* A JSON value of the record, made without parsing: a new reference, or NULL when the record
  * is damaged. depth stops a damaged record from nesting without end. */
-static json_t *get_json(struct reader *r, int depth)
+static json_t *get_json(struct record_reader *r, int depth)
 {
-    const char *tag = take(r, 1);
+    const char *tag = record_take(r, 1);
     if (!tag || depth > 64)
         return NULL;
     switch (*tag) {
     case 'o': {
-        uint32_t n = get_u32(r);
+        uint32_t n = record_u32(r);
         json_t *o = json_object();
         for (uint32_t i = 0; i < n && !r->bad; i++) {
-            uint32_t klen = get_u32(r);
-            const char *key = take(r, klen);
+            uint32_t klen = record_u32(r);
+            const char *key = record_take(r, klen);
             json_t *value = key ? get_json(r, depth + 1) : NULL;
             if (!value || json_object_setn_new_nocheck(o, key, klen, value) != 0)
                 r->bad = 1;
@@ -269,7 +226,7 @@ static json_t *get_json(struct reader *r, int depth)
         return o;
     }
     case 'a': {
-        uint32_t n = get_u32(r);
+        uint32_t n = record_u32(r);
         json_t *a = json_array();
         for (uint32_t i = 0; i < n && !r->bad; i++) {
             json_t *value = get_json(r, depth + 1);
@@ -283,15 +240,15 @@ static json_t *get_json(struct reader *r, int depth)
         return a;
     }
     case 's': {
-        uint32_t n = get_u32(r);
-        const char *at = take(r, n);
+        uint32_t n = record_u32(r);
+        const char *at = record_take(r, n);
         return at ? json_stringn_nocheck(at, n) : NULL;
     }
     case 'i':
-        return r->bad ? NULL : json_integer((json_int_t)get_i64(r));
+        return r->bad ? NULL : json_integer((json_int_t)record_i64(r));
     case 'r': {
         double d;
-        const void *at = take(r, sizeof d);
+        const void *at = record_take(r, sizeof d);
         if (!at)
             return NULL;
         memcpy(&d, at, sizeof d);
@@ -311,9 +268,9 @@ static json_t *get_json(struct reader *r, int depth)
 
 /* Fills e from a record's bytes. Returns 0, or -1 when they are damaged; warnings, when not
  * NULL, gets the record's warnings (a new string or NULL). */
-static int get_entry(struct reader *r, struct entry *e, char **warnings)
+static int get_entry(struct record_reader *r, struct entry *e, char **warnings)
 {
-    const unsigned char *flags = take(r, 7);
+    const unsigned char *flags = record_take(r, 7);
     if (!flags || flags[0] >= KIND_COUNT || flags[4] >= EVENT_STATUS_COUNT)
         return -1;
     e->kind = (enum entry_kind)flags[0];
@@ -323,34 +280,34 @@ static int get_entry(struct reader *r, struct entry *e, char **warnings)
     e->status = (enum event_status)flags[4];
     e->has_postponed = flags[5];
     e->postponed.all_day = flags[6];
-    e->number = (long)get_i64(r);
-    e->weight = (long)get_i64(r);
-    e->mtime = get_i64(r);
+    e->number = (long)record_i64(r);
+    e->weight = (long)record_i64(r);
+    e->mtime = record_i64(r);
     e->date = get_datetime(r);
     e->postponed.start = get_datetime(r);
     e->postponed.end = get_datetime(r);
     uint32_t lines[6] = {0};
-    const void *at = take(r, sizeof lines);
+    const void *at = record_take(r, sizeof lines);
     if (at)
         memcpy(lines, at, sizeof lines);
     e->fm_line = lines[0];
     e->body_line = lines[1];
     e->title_pos = (struct yamldoc_pos){lines[2], lines[3]};
     e->image_pos = (struct yamldoc_pos){lines[4], lines[5]};
-    e->body_len = (size_t)get_i64(r);
-    at = take(r, sizeof e->body_hash);
+    e->body_len = (size_t)record_i64(r);
+    at = record_take(r, sizeof e->body_hash);
     if (at)
         memcpy(&e->body_hash, at, sizeof e->body_hash);
-    at = take(r, sizeof e->fm_hash);
+    at = record_take(r, sizeof e->fm_hash);
     if (at)
         memcpy(&e->fm_hash, at, sizeof e->fm_hash);
-    e->fm_len = (size_t)get_i64(r);
+    e->fm_len = (size_t)record_i64(r);
     e->rel_slug = get_str(r);
     e->url = get_str(r);
     e->out = get_str(r);
     e->sort_key = get_str(r);
     char *said = get_str(r);
-    uint32_t n = get_u32(r);
+    uint32_t n = record_u32(r);
     if (r->bad || n > (size_t)(r->end - r->p)) {
         free(said);
         return -1;
@@ -361,9 +318,9 @@ static int get_entry(struct reader *r, struct entry *e, char **warnings)
     for (uint32_t i = 0; i < n; i++) {
         e->sessions[i].start = get_datetime(r);
         e->sessions[i].end = get_datetime(r);
-        const char *all_day = take(r, 1);
+        const char *all_day = record_take(r, 1);
         e->sessions[i].all_day = all_day ? *all_day : 0;
-        from[i] = (int32_t)get_u32(r);
+        from[i] = (int32_t)record_u32(r);
     }
     e->fm = get_json(r, 0);
     if (r->bad || !json_is_object(e->fm) || !e->url || !e->out || !e->sort_key ||
@@ -444,16 +401,16 @@ static void read_records(struct entrycache *c)
         buf_release(&text);
         return;
     }
-    struct reader r = {text.data + head + sizeof c->salt, text.data + text.len, 0};
+    struct record_reader r = {text.data + head + sizeof c->salt, text.data + text.len, 0};
     c->appendable = 1;
     while (r.p < r.end) {
         struct record rec;
-        uint32_t rel_len = get_u32(&r);
-        rec.rel = take(&r, rel_len);
-        const void *id = take(&r, sizeof rec.identity);
-        const void *sum = take(&r, sizeof(struct hash));
-        rec.len = get_u32(&r);
-        rec.blob = take(&r, rec.len);
+        uint32_t rel_len = record_u32(&r);
+        rec.rel = record_take(&r, rel_len);
+        const void *id = record_take(&r, sizeof rec.identity);
+        const void *sum = record_take(&r, sizeof(struct hash));
+        rec.len = record_u32(&r);
+        rec.blob = record_take(&r, rec.len);
         struct hash want;
         if (!r.bad)
             memcpy(&want, sum, sizeof want);
@@ -517,7 +474,7 @@ int entrycache_load(struct entrycache *c, struct diag *d, const char *source, co
     if (!at || !c->data || !hash_equal(c->recs[at - 1].identity, identity))
         return -1;
     const struct record *rec = &c->recs[at - 1];
-    struct reader r = {rec->blob, rec->blob + rec->len, 0};
+    struct record_reader r = {rec->blob, rec->blob + rec->len, 0};
     char *warnings = NULL;
     if (get_entry(&r, e, &warnings) != 0) {
         entry_release(e);
@@ -568,12 +525,12 @@ static void put_record(struct buf *out, const char *rel, struct hash identity, c
                        size_t len)
 {
     size_t n = strlen(rel);
-    put_u32(out, (uint32_t)n);
+    record_put_u32(out, (uint32_t)n);
     buf_add(out, rel, n);
     buf_add(out, &identity, sizeof identity);
     struct hash sum = hash_bytes(blob, len);
     buf_add(out, &sum, sizeof sum);
-    put_u32(out, (uint32_t)len);
+    record_put_u32(out, (uint32_t)len);
     buf_add(out, blob, len);
 }
 

@@ -9,6 +9,7 @@
 #include "core/buf.h"
 #include "core/fingerprint.h"
 #include "core/fs.h"
+#include "core/record.h"
 #include "core/strmap.h"
 #include "core/version.h"
 #include "core/xalloc.h"
@@ -251,31 +252,6 @@ static void entry_key(size_t i, void *userdata)
 
 /* ---- the file ---- */
 
-struct reader {
-    const char *p, *end;
-    int bad;
-};
-
-static const char *take(struct reader *r, size_t n)
-{
-    if (r->bad || (size_t)(r->end - r->p) < n) {
-        r->bad = 1;
-        return NULL;
-    }
-    const char *at = r->p;
-    r->p += n;
-    return at;
-}
-
-static uint32_t get_u32(struct reader *r)
-{
-    uint32_t v = 0;
-    const char *at = take(r, sizeof v);
-    if (at)
-        memcpy(&v, at, sizeof v);
-    return v;
-}
-
 /* Reads the last build's records when the file is whole and was written with this manifest. */
 static void read_file(struct deps *d)
 {
@@ -295,8 +271,8 @@ static void read_file(struct deps *d)
         return;
     }
     const struct site *s = view_site(d->v);
-    struct reader r = {text.data + head + sizeof manifest, text.data + text.len - sizeof sum, 0};
-    uint32_t n_rels = get_u32(&r);
+    struct record_reader r = {text.data + head + sizeof manifest, text.data + text.len - sizeof sum, 0};
+    uint32_t n_rels = record_u32(&r);
     if (n_rels > text.len) {
         buf_release(&text);
         return;
@@ -304,8 +280,8 @@ static void read_file(struct deps *d)
     d->now_of = xcalloc(n_rels ? n_rels : 1, sizeof *d->now_of);
     d->n_old_rels = n_rels;
     for (uint32_t i = 0; i < n_rels && !r.bad; i++) {
-        uint32_t len = get_u32(&r);
-        const char *rel = take(&r, len);
+        uint32_t len = record_u32(&r);
+        const char *rel = record_take(&r, len);
         if (!rel)
             break;
         char *copy = xstrndup(rel, len);
@@ -314,36 +290,36 @@ static void read_file(struct deps *d)
         if (e)
             d->now_of[i] = site_index_of(s, e) + 1;
     }
-    uint32_t n_pages = get_u32(&r);
+    uint32_t n_pages = record_u32(&r);
     if (r.bad || n_pages > text.len) {
         buf_release(&text);
         return;
     }
     d->olds = xcalloc(n_pages ? n_pages : 1, sizeof *d->olds);
     for (uint32_t i = 0; i < n_pages && !r.bad; i++) {
-        uint32_t len = get_u32(&r);
-        const char *out = take(&r, len);
-        const char *key = take(&r, sizeof(struct hash));
+        uint32_t len = record_u32(&r);
+        const char *out = record_take(&r, len);
+        const char *key = record_take(&r, sizeof(struct hash));
         struct old_page *o = &d->olds[i];
-        o->n = get_u32(&r);
-        o->reads = o->n <= text.len / 4 ? take(&r, (size_t)o->n * 4) : NULL;
+        o->n = record_u32(&r);
+        o->reads = o->n <= text.len / 4 ? record_take(&r, (size_t)o->n * 4) : NULL;
         if (r.bad || !o->reads)
             break;
         memcpy(&o->key, key, sizeof o->key);
         int added;
         strmap_add(&d->old, out, len, o, &added);
     }
-    uint32_t n_groups = r.bad ? 0 : get_u32(&r);
+    uint32_t n_groups = r.bad ? 0 : record_u32(&r);
     if (!r.bad && n_groups <= text.len)
         d->old_groups = xcalloc(n_groups ? n_groups : 1, sizeof *d->old_groups);
     for (uint32_t i = 0; d->old_groups && i < n_groups && !r.bad; i++) {
         struct group *g = &d->old_groups[d->n_old_groups];
-        uint32_t len = get_u32(&r);
-        const char *name = take(&r, len);
-        const char *key = take(&r, sizeof g->key);
-        const char *extra = take(&r, sizeof g->extra);
-        uint32_t text_len = get_u32(&r);
-        const char *said = text_len == UINT32_MAX ? NULL : take(&r, text_len);
+        uint32_t len = record_u32(&r);
+        const char *name = record_take(&r, len);
+        const char *key = record_take(&r, sizeof g->key);
+        const char *extra = record_take(&r, sizeof g->extra);
+        uint32_t text_len = record_u32(&r);
+        const char *said = text_len == UINT32_MAX ? NULL : record_take(&r, text_len);
         if (r.bad)
             break;
         g->name = xstrndup(name, len);
@@ -484,11 +460,6 @@ void deps_note(struct deps *d, size_t k, const struct page *p)
         memcpy(sl->reads, p->reads, p->n_reads * sizeof *sl->reads);
 }
 
-static void put_u32(struct buf *b, uint32_t v)
-{
-    buf_add(b, &v, sizeof v);
-}
-
 int deps_save(struct deps *d)
 {
     struct hash manifest = identity_of(d->manifest);
@@ -497,41 +468,41 @@ int deps_save(struct deps *d)
     buf_init(&out);
     buf_add(&out, MAGIC, sizeof MAGIC - 1);
     buf_add(&out, &manifest, sizeof manifest);
-    put_u32(&out, (uint32_t)s->n_all);
+    record_put_u32(&out, (uint32_t)s->n_all);
     for (size_t i = 0; i < s->n_all; i++) {
         size_t n = strlen(s->all[i]->rel);
-        put_u32(&out, (uint32_t)n);
+        record_put_u32(&out, (uint32_t)n);
         buf_add(&out, s->all[i]->rel, n);
     }
     uint32_t n_pages = 0;
     for (size_t k = 0; k < d->n_slots; k++)
         n_pages += d->slots[k].out != NULL;
-    put_u32(&out, n_pages);
+    record_put_u32(&out, n_pages);
     for (size_t k = 0; k < d->n_slots; k++) {
         const struct slot *sl = &d->slots[k];
         if (!sl->out)
             continue;
         size_t n = strlen(sl->out);
-        put_u32(&out, (uint32_t)n);
+        record_put_u32(&out, (uint32_t)n);
         buf_add(&out, sl->out, n);
         buf_add(&out, &sl->key, sizeof sl->key);
-        put_u32(&out, (uint32_t)sl->n);
+        record_put_u32(&out, (uint32_t)sl->n);
         for (size_t i = 0; i < sl->n; i++)
-            put_u32(&out, (uint32_t)sl->reads[i]);
+            record_put_u32(&out, (uint32_t)sl->reads[i]);
     }
-    put_u32(&out, (uint32_t)d->n_groups);
+    record_put_u32(&out, (uint32_t)d->n_groups);
     for (size_t i = 0; i < d->n_groups; i++) {
         const struct group *g = &d->groups[i];
         size_t n = strlen(g->name);
-        put_u32(&out, (uint32_t)n);
+        record_put_u32(&out, (uint32_t)n);
         buf_add(&out, g->name, n);
         buf_add(&out, &g->key, sizeof g->key);
         buf_add(&out, &g->extra, sizeof g->extra);
         if (g->text) {
-            put_u32(&out, (uint32_t)strlen(g->text));
+            record_put_u32(&out, (uint32_t)strlen(g->text));
             buf_add(&out, g->text, strlen(g->text));
         } else {
-            put_u32(&out, UINT32_MAX);
+            record_put_u32(&out, UINT32_MAX);
         }
     }
     struct hash sum = hash_bytes(out.data, out.len);

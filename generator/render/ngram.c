@@ -374,25 +374,14 @@ static uint64_t gamma_bits(uint64_t v)
     return 2 * log2_floor(v) + 1;
 }
 
-/* K(c, n): the Rice parameter for c items spread over n. */
+/* K(c, n): the Rice parameter for c items spread over n (or c values that sum to n): about
+ * log2 of 0.69 times the mean gap, where the code is shortest. */
 static unsigned rice_k(uint64_t c, uint64_t n)
 {
     unsigned k = 0;
     if (!c)
         return 0;
     while (k < 30 && (c << (k + 1)) * 100 <= n * 69)
-        k++;
-    return k;
-}
-
-/* The Rice parameter for values that sum to sum over count: about log2 of 0.69 times the
- * mean, where the code is shortest. */
-static unsigned rice_k_sum(uint64_t sum, uint64_t count)
-{
-    unsigned k = 0;
-    if (!count)
-        return 0;
-    while (k < 30 && (count << (k + 1)) * 100 <= sum * 69)
         k++;
     return k;
 }
@@ -556,7 +545,7 @@ static void places(struct ngram *g, const struct place *v, size_t n)
         }
     }
     int one = nd == n;
-    unsigned kd = rice_k(nd, g->docs), kp = rice_k_sum(sum, n);
+    unsigned kd = rice_k(nd, g->docs), kp = rice_k(n, sum);
     if (kp > 15)
         kp = 15;
     put_gamma(g, nd);
