@@ -340,6 +340,29 @@ static double value(const struct plot *c, size_t cat, size_t ser)
     return c->value[cat * c->n_ser + ser];
 }
 
+/* A line chart's lines: each series through the middles of the categories' slots, in its
+ * colour and dash, width wide. */
+static void add_polylines(const struct draw *g, const struct plot *c, double slot,
+                          const char *width)
+{
+    for (size_t s = 0; s < c->n_ser; s++) {
+        struct buf pts;
+        buf_init(&pts);
+        for (size_t i = 0; i < c->n_cat; i++)
+            buf_printf(&pts, "%s%.1f,%.1f", i ? " " : "", g->x0 + slot * ((double)i + 0.5),
+                       at(g, value(c, i, s)));
+        xmlNodePtr pl = add(g->svg, "polyline");
+        set(pl, "points", pts.data);
+        set(pl, "fill", "none");
+        set(pl, "stroke", fills[s]);
+        set(pl, "stroke-width", width);
+        set(pl, "stroke-linejoin", "round");
+        if (dashes[s])
+            set(pl, "stroke-dasharray", dashes[s]);
+        buf_release(&pts);
+    }
+}
+
 static const char *label(const struct plot *c, size_t cat, size_t ser)
 {
     return c->label[cat * c->n_ser + ser];
@@ -494,24 +517,8 @@ static void draw_columns(struct draw *g, double top)
                      lines[i].v[l]);
     }
 
-    if (c->type == PLOT_LINE) {
-        for (size_t s = 0; s < c->n_ser; s++) {
-            struct buf pts;
-            buf_init(&pts);
-            for (size_t i = 0; i < c->n_cat; i++)
-                buf_printf(&pts, "%s%.1f,%.1f", i ? " " : "", g->x0 + slot * ((double)i + 0.5),
-                           at(g, value(c, i, s)));
-            xmlNodePtr pl = add(g->svg, "polyline");
-            set(pl, "points", pts.data);
-            set(pl, "fill", "none");
-            set(pl, "stroke", fills[s]);
-            set(pl, "stroke-width", "2.5");
-            set(pl, "stroke-linejoin", "round");
-            if (dashes[s])
-                set(pl, "stroke-dasharray", dashes[s]);
-            buf_release(&pts);
-        }
-    }
+    if (c->type == PLOT_LINE)
+        add_polylines(g, c, slot, "2.5");
     for (size_t i = 0; i < c->n_cat; i++) {
         double cx = g->x0 + slot * ((double)i + 0.5);
         double group = c->type == PLOT_GROUPED ? fmin(slot * 0.8, 30.0 * (double)c->n_ser)
@@ -1023,24 +1030,8 @@ static void draw_tier(struct draw *g, const struct plot_tier *tier)
                        lines.v[k]);
         strv_release(&lines);
     }
-    if (c->type == PLOT_LINE) {
-        for (size_t s = 0; s < c->n_ser; s++) {
-            struct buf pts;
-            buf_init(&pts);
-            for (size_t i = 0; i < c->n_cat; i++)
-                buf_printf(&pts, "%s%.1f,%.1f", i ? " " : "", g->x0 + slot * ((double)i + 0.5),
-                           at(g, value(c, i, s)));
-            xmlNodePtr pl = add(g->svg, "polyline");
-            set(pl, "points", pts.data);
-            set(pl, "fill", "none");
-            set(pl, "stroke", fills[s]);
-            set(pl, "stroke-width", "2");
-            set(pl, "stroke-linejoin", "round");
-            if (dashes[s])
-                set(pl, "stroke-dasharray", dashes[s]);
-            buf_release(&pts);
-        }
-    }
+    if (c->type == PLOT_LINE)
+        add_polylines(g, c, slot, "2");
     double bar = c->type == PLOT_GROUPED ? t->group_bar : t->bar;
     double group = c->type == PLOT_GROUPED ? bar * (double)c->n_ser : bar;
     for (size_t i = 0; i < c->n_cat; i++) {

@@ -375,10 +375,56 @@ static void drawn_for_a_tier(void)
     plot_release(&p);
 }
 
+/* How many times needle occurs in text. */
+static size_t count_of(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *at = strstr(text, needle); at; at = strstr(at + 1, needle))
+        n++;
+    return n;
+}
+
+/* A line chart: one line a series, through every category, in the series' colour; the second
+ * series dashed. On the page and in a tier of vertical print alike, thinner there. */
+static void lines_of_a_line_chart(void)
+{
+    static const char *const months[4] = {"4月", "5月", "6月", "7月"};
+    static const double counts[8] = {12, 15, 9, 20, 7, 11, 14, 10};
+    const struct plot_tier a4 = {220.1, 574.4};
+    struct plot p;
+    plot_make(&p, PLOT_LINE, 4, 2, months, counts);
+    for (int tier = 0; tier < 2; tier++) {
+        size_t len;
+        char *svg = plot_svg_document(&p, tier ? &a4 : NULL, &len);
+        CHECK(svg != NULL);
+        if (!svg)
+            continue;
+        CHECK_INT(count_of(svg, "<polyline"), 2);
+        const char *line = strstr(svg, "<polyline");
+        for (size_t k = 0; line && k < 2; k++, line = strstr(line + 1, "<polyline")) {
+            const char *end = strstr(line, "/>");
+            char *one = end ? xasprintf("%.*s", (int)(end - line), line) : xstrdup("");
+            CHECK(strstr(one, tier ? "stroke-width=\"2\"" : "stroke-width=\"2.5\"") != NULL);
+            CHECK(strstr(one, plot_series_colour(k)) != NULL);
+            CHECK((strstr(one, "stroke-dasharray=") != NULL) == (k == 1));
+            /* Four points: three spaces between them. */
+            const char *pts = strstr(one, "points=\"");
+            size_t spaces = 0;
+            for (const char *c = pts ? pts + 8 : ""; *c && *c != '"'; c++)
+                spaces += *c == ' ';
+            CHECK_INT(spaces, 3);
+            free(one);
+        }
+        free(svg);
+    }
+    plot_release(&p);
+}
+
 int main(void)
 {
     RUN(ticks);
     RUN(palette);
     RUN(drawn_for_a_tier);
+    RUN(lines_of_a_line_chart);
     return HARNESS_DONE();
 }
