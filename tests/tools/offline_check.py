@@ -83,10 +83,17 @@ def preview(chromium, kairan, site):
             time.sleep(0.1)
     check("kairan serve's preview answers", "<h1" in html)
     check("... its pages register no worker", "data-worker" not in html and "site." in html)
-    try:
-        status = urllib.request.urlopen(web + "sw.js").status
-    except urllib.error.HTTPError as e:
-        status = e.code
+    # Until its first build is done, serve answers what that build has not made yet with the
+    # 準備中 page (503); then a file the preview does not have is 404.
+    status = 503
+    for _ in range(600):
+        try:
+            status = urllib.request.urlopen(web + "sw.js").status
+        except urllib.error.HTTPError as e:
+            status = e.code
+        if status != 503:
+            break
+        time.sleep(0.1)
     check("... and it has no sw.js", status == 404, status)
     b = Browser.start(chromium)
     if b is None:
