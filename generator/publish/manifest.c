@@ -72,7 +72,8 @@ static int take_number(const char **p, int sign, long long *out)
         v = v * 10 + (unsigned long long)(*s++ - '0');
     if (*s != ' ')
         return -1;
-    *out = minus ? -(long long)v : (long long)v;
+    /* Negated as unsigned: no overflow for any digits (a damaged file may have too many). */
+    *out = (long long)(minus ? 0ULL - v : v);
     *p = s + 1;
     return 0;
 }
