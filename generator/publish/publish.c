@@ -962,9 +962,6 @@ static int materialize(struct publish *p)
     return rc;
 }
 
-/* With a manifest: places rel (src NULL: the current output's file at old, which the caller
- * found unchanged) and records it with key. While nothing has changed, an unchanged file is
- * only noted, to be linked if staging begins. Returns 0, or -1 after reporting. */
 /* Opens the folder of the current output's file rel, kept as *st says, to link it: fills
  * old. Returns 0, or -1 after reporting that it is no longer that file. */
 static int open_kept(struct publish *p, const char *rel, struct spot *old, const struct stat *st)
@@ -984,6 +981,10 @@ static int open_kept(struct publish *p, const char *rel, struct spot *old, const
     return -1;
 }
 
+/* With a manifest: places rel (src NULL: the current output's file, which the caller found
+ * unchanged, as kept_st says; kept->dir_fd is its folder, or -1 to be opened only if it must
+ * be linked) and records it with key. While nothing has changed, an unchanged file is
+ * only noted, to be linked if staging begins. Returns 0, or -1 after reporting. */
 static int place_tracked(struct publish *p, const char *rel, const struct source *src,
                          const char *from, struct hash key, struct hash sum, struct spot *kept,
                          const struct stat *kept_st)
@@ -1077,7 +1078,7 @@ static int guarded_place(struct publish *p, const char *rel, const struct source
                    shown, problem);
         free(shown);
         atomic_store(&p->failed, 1);
-        if (kept)
+        if (kept && kept->dir_fd >= 0)
             close(kept->dir_fd);
         return -1;
     }
@@ -1086,7 +1087,7 @@ static int guarded_place(struct publish *p, const char *rel, const struct source
     if (!atomic_load(&p->interrupted) && !atomic_load(&p->broken))
         rc = p->manifest ? place_tracked(p, rel, src, from, key, sum, kept, kept_st)
                          : place(p, rel, src, from);
-    else if (kept)
+    else if (kept && kept->dir_fd >= 0)
         close(kept->dir_fd);
     pthread_rwlock_unlock(&p->ops);
     if (rc != 0)
