@@ -1,7 +1,7 @@
 #!/bin/sh
 # kairan serve's editor in headless Chromium (tests/tools/editor_walk.py): an event created with
 # two sessions and a photo (alt text and consent asked for), saved, edited and seen in the
-# preview within a second of the typing, an entry opened with the keyboard, a translation
+# preview after the typing (its speed is a benchmark), an entry opened with the keyboard, a translation
 # opened (its form without the original's fields, its preview in English) and one made with
 # 翻訳を作る, messages shown at their fields; then the editor's page, as drawn in those states, through validate-html and
 # a11y-check (no violation of any impact) when ../shared/tools has them. Without Chromium
